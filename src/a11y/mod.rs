@@ -1,0 +1,8 @@
+//! Shared accessibility knowledge computed once and used by every rule ("commons" in axe-core):
+//! accessible names, roles, hidden state.
+
+pub mod accname;
+pub mod roles;
+
+pub use accname::accessible_name;
+pub use roles::{implicit_role, is_hidden_from_at, role_of};

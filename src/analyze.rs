@@ -1,0 +1,74 @@
+//! The page pipeline: HTML text → page model → all rules → findings and page facts.
+//! Synchronous and CPU-bound: the crawler runs it on blocking threads.
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::findings::{run_all, Finding};
+use crate::page::{Page, StylesheetLink};
+
+/// How many parser error messages are kept as evidence.
+const PARSE_ERRORS_KEPT: usize = 20;
+
+/// Facts about a page that scores and reports use beside findings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PageFacts {
+    pub title: Option<String>,
+    pub lang: Option<String>,
+    pub has_doctype: bool,
+    pub parse_error_count: usize,
+    pub parse_errors: Vec<String>,
+    pub stylesheet_count: usize,
+    pub link_count: usize,
+}
+
+/// Everything learnt from one page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PageAnalysis {
+    pub facts: PageFacts,
+    pub findings: Vec<Finding>,
+    /// Outgoing links, resolved and without fragment (not serialised in reports).
+    #[serde(skip)]
+    pub links: Vec<Url>,
+}
+
+/// Parse a page (first step, to learn its stylesheet links before fetching them).
+pub fn parse(url: Url, html: &str) -> Page {
+    Page::parse(url, html)
+}
+
+/// Stylesheets the page links to.
+pub fn stylesheet_links(page: &Page) -> Vec<StylesheetLink> {
+    page.stylesheet_links()
+}
+
+/// Run every rule on a parsed page whose linked stylesheets were added.
+pub fn analyze(page: &Page) -> PageAnalysis {
+    let findings = run_all(page);
+    let links = page.links();
+    let facts = PageFacts {
+        title: page.title(),
+        lang: page.lang(),
+        has_doctype: page.has_doctype(),
+        parse_error_count: page.parse_errors.len(),
+        parse_errors: page
+            .parse_errors
+            .iter()
+            .take(PARSE_ERRORS_KEPT)
+            .cloned()
+            .collect(),
+        stylesheet_count: page.stylesheets.len(),
+        link_count: links.len(),
+    };
+    PageAnalysis {
+        facts,
+        findings,
+        links,
+    }
+}
+
+/// The whole pipeline on one HTML string, without linked stylesheets (for `check` on files
+/// and benchmarks).
+pub fn analyze_html(url: Url, html: &str) -> PageAnalysis {
+    analyze(&parse(url, html))
+}

@@ -1,0 +1,128 @@
+//! Orchestration of an audit: démarches → crawl → findings → scores → report.
+
+use std::sync::Arc;
+
+use futures_util::stream::{self, StreamExt};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::catalogue::Demarche;
+use crate::crawl::{self, CrawlPlan, CrawledPage, CssCache, FetchConfig, Fetcher, Scope};
+use crate::report::{DemarcheReport, PageReport, Report, RunConfig, ToolInfo, SCHEMA_VERSION};
+use crate::scores::DemarcheSummary;
+
+/// Settings of an audit run.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    pub fetch: FetchConfig,
+    pub max_pages: usize,
+    pub max_depth: u32,
+    pub use_sitemaps: bool,
+    /// Démarches crawled at the same time (each on its own hosts).
+    pub parallel_demarches: usize,
+    /// Show progress bars (only when stderr is a terminal).
+    pub progress: bool,
+}
+
+impl Default for AuditOptions {
+    fn default() -> Self {
+        AuditOptions {
+            fetch: FetchConfig::default(),
+            max_pages: 50,
+            max_depth: 3,
+            use_sitemaps: true,
+            parallel_demarches: 4,
+            progress: true,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("client HTTP impossible à créer : {0}")]
+    Client(#[from] reqwest::Error),
+}
+
+/// The crawl plan of a démarche under the run's defaults.
+pub fn plan_for(d: &Demarche, opts: &AuditOptions) -> CrawlPlan {
+    let mut plan = CrawlPlan::new(d.start_url.clone());
+    plan.scope = Scope::for_start(&d.start_url, d.scope_prefix.clone());
+    plan.entries = d.entries.iter().map(|e| e.url.clone()).collect();
+    for e in &plan.entries {
+        plan.scope.add_origin(e);
+    }
+    plan.max_pages = d.max_pages.unwrap_or(opts.max_pages).max(1);
+    plan.max_depth = d.max_depth.unwrap_or(opts.max_depth);
+    plan.use_sitemaps = opts.use_sitemaps;
+    plan
+}
+
+/// Assemble a démarche's report from its crawled pages.
+pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheReport {
+    let mut pages = Vec::with_capacity(crawled.len());
+    let mut findings = Vec::new();
+    for c in crawled {
+        let facts = c.analysis.as_ref().map(|a| a.facts.clone());
+        if let Some(a) = c.analysis {
+            findings.extend(a.findings);
+        }
+        pages.push(PageReport {
+            record: c.record,
+            facts,
+        });
+    }
+    let summary = DemarcheSummary::of(&pages, &findings);
+    DemarcheReport {
+        demarche: d.clone(),
+        pages,
+        findings,
+        summary,
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Audit démarches; never fails because of a site: errors are recorded per page.
+pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report, AuditError> {
+    let started_at = now();
+    let fetcher = Arc::new(Fetcher::new(opts.fetch.clone())?);
+    let css = Arc::new(CssCache::default());
+    let multi = MultiProgress::with_draw_target(if opts.progress {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    let style = ProgressStyle::with_template("{prefix:<24} {bar:30} {pos}/{len} pages {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let reports: Vec<DemarcheReport> = stream::iter(demarches.iter())
+        .map(|d| {
+            let fetcher = fetcher.clone();
+            let css = css.clone();
+            let bar = multi.add(ProgressBar::new(0));
+            bar.set_style(style.clone());
+            bar.set_prefix(d.id.clone());
+            async move {
+                let plan = plan_for(d, opts);
+                let crawled = crawl::crawl(fetcher, css, &plan, &bar).await;
+                bar.finish_with_message("terminé");
+                demarche_report(d, crawled)
+            }
+        })
+        .buffered(opts.parallel_demarches.max(1))
+        .collect()
+        .await;
+    Ok(Report {
+        schema_version: SCHEMA_VERSION.to_string(),
+        tool: ToolInfo::default(),
+        started_at,
+        finished_at: now(),
+        config: RunConfig {
+            fetch: opts.fetch.clone(),
+            max_pages: opts.max_pages,
+            max_depth: opts.max_depth,
+            use_sitemaps: opts.use_sitemaps,
+        },
+        demarches: reports,
+    })
+}

@@ -1,0 +1,325 @@
+//! The command line (the binary's edge: errors become `anyhow` messages and exit codes).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+use url::Url;
+
+use crate::analyze::{self, PageFacts};
+use crate::audit::{self, AuditOptions};
+use crate::catalogue::{Catalogue, Demarche};
+use crate::crawl::{self, CssCache, FetchConfig, FetchRecord, Fetcher, InScope};
+use crate::findings::Finding;
+use crate::report::{text, Report};
+use crate::rules::{all_rules, Outcome};
+
+#[derive(Parser)]
+#[command(
+    name = "vigie",
+    version,
+    about = "Audite les démarches en ligne : RGAA 4.1.2, Cerfa numérique, indicateurs de l'observatoire."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Audite les sites de démonstration intégrés (aucun accès réseau) et écrit reports/demo/.
+    Demo {
+        #[arg(long, default_value = "reports/demo")]
+        out: PathBuf,
+    },
+    /// Audite des démarches : des URL de départ, ou un catalogue TOML.
+    Audit {
+        /// URL de départ (une démarche par URL).
+        urls: Vec<Url>,
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
+        #[arg(long, default_value = "reports/latest")]
+        out: PathBuf,
+        #[command(flatten)]
+        crawl: CrawlArgs,
+    },
+    /// Analyse des pages isolées (fichiers ou URL), sans exploration.
+    Check {
+        #[arg(required = true)]
+        inputs: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Liste les règles et leurs références.
+    Rules {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Args, Clone)]
+struct CrawlArgs {
+    /// Pages au plus par démarche.
+    #[arg(long, default_value_t = 50)]
+    max_pages: usize,
+    /// Profondeur de liens au plus depuis l'URL de départ.
+    #[arg(long, default_value_t = 3)]
+    max_depth: u32,
+    /// Requêtes par seconde et par hôte.
+    #[arg(long, default_value_t = 2.0)]
+    rate: f64,
+    /// Requêtes simultanées au plus.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Taille maximale d'un corps de réponse, en octets.
+    #[arg(long, default_value_t = 10 * 1024 * 1024)]
+    max_body: usize,
+    /// Délai total maximal d'une requête, en millisecondes.
+    #[arg(long, default_value_t = 30_000)]
+    timeout_ms: u64,
+    /// Ne pas lire les sitemaps.
+    #[arg(long)]
+    no_sitemaps: bool,
+}
+
+impl CrawlArgs {
+    fn options(&self) -> AuditOptions {
+        let fetch = FetchConfig {
+            requests_per_second: self.rate,
+            concurrency: self.concurrency.max(1),
+            max_body_bytes: self.max_body,
+            total_timeout_ms: self.timeout_ms,
+            ..FetchConfig::default()
+        };
+        AuditOptions {
+            fetch,
+            max_pages: self.max_pages,
+            max_depth: self.max_depth,
+            use_sitemaps: !self.no_sitemaps,
+            parallel_demarches: 4,
+            progress: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("VIGIE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("erreur : impossible de démarrer le moteur asynchrone : {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("erreur : {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Demo { out } => demo(&out).await,
+        Command::Audit {
+            urls,
+            catalogue,
+            out,
+            crawl,
+        } => {
+            let mut demarches: Vec<Demarche> = Vec::new();
+            if let Some(path) = catalogue {
+                demarches.extend(Catalogue::load(&path)?.demarches);
+            }
+            demarches.extend(urls.into_iter().map(Demarche::from_url));
+            if demarches.is_empty() {
+                bail!("rien à auditer : donner au moins une URL ou --catalogue FICHIER");
+            }
+            let report = audit::audit(&demarches, &crawl.options()).await?;
+            write_outputs(&report, &out)?;
+            print!("{}", text::summary_table(&report));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { inputs, format } => check(&inputs, format).await,
+        Command::Rules { format } => {
+            rules(format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Write every output of a run into `out`.
+pub fn write_outputs(report: &Report, out: &Path) -> Result<()> {
+    let path = report.write_json(out)?;
+    eprintln!("rapport écrit : {}", path.display());
+    Ok(())
+}
+
+async fn demo(out: &Path) -> Result<ExitCode> {
+    let sites = crate::demo::start().await?;
+    let opts = AuditOptions {
+        // Local fixture servers: no need to wait between requests.
+        fetch: FetchConfig {
+            requests_per_second: 50.0,
+            ..FetchConfig::default()
+        },
+        max_pages: 40,
+        progress: std::io::stderr().is_terminal(),
+        ..AuditOptions::default()
+    };
+    let report = audit::audit(&sites.catalogue.demarches, &opts).await?;
+    write_outputs(&report, out)?;
+    print!("{}", text::summary_table(&report));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One page checked by `vigie check`.
+#[derive(Serialize)]
+struct CheckedPage {
+    #[serde(flatten)]
+    record: FetchRecord,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facts: Option<PageFacts>,
+    findings: Vec<Finding>,
+}
+
+async fn check(inputs: &[String], format: Format) -> Result<ExitCode> {
+    let fetcher = Arc::new(Fetcher::new(FetchConfig::default())?);
+    let css = Arc::new(CssCache::default());
+    let mut pages = Vec::new();
+    for input in inputs {
+        let page = if let Ok(url) = Url::parse(input).map_err(|_| ()).and_then(|u| {
+            if matches!(u.scheme(), "http" | "https") {
+                Ok(u)
+            } else {
+                Err(())
+            }
+        }) {
+            let any: InScope = Arc::new(|u: &Url| matches!(u.scheme(), "http" | "https"));
+            let c = crawl::visit(fetcher.clone(), css.clone(), url, 0, any).await;
+            let (facts, findings) = c
+                .analysis
+                .map(|a| (Some(a.facts), a.findings))
+                .unwrap_or((None, Vec::new()));
+            CheckedPage {
+                record: c.record,
+                facts,
+                findings,
+            }
+        } else {
+            check_file(Path::new(input))?
+        };
+        pages.push(page);
+    }
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&pages)?),
+        Format::Text => {
+            for p in &pages {
+                print!(
+                    "{}",
+                    text::page_findings(
+                        &p.record.final_url,
+                        p.record.status,
+                        p.record.error.as_ref().map(|e| e.message.as_str()),
+                        &p.findings
+                    )
+                );
+            }
+        }
+    }
+    let failed = pages
+        .iter()
+        .any(|p| p.findings.iter().any(|f| f.outcome == Outcome::Failed));
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn check_file(path: &Path) -> Result<CheckedPage> {
+    let bytes = std::fs::read(path).with_context(|| format!("lecture de {}", path.display()))?;
+    let abs = std::fs::canonicalize(path).with_context(|| format!("chemin {}", path.display()))?;
+    let url = Url::from_file_path(&abs)
+        .map_err(|_| anyhow::anyhow!("chemin non convertible en URL : {}", abs.display()))?;
+    let decoded = crawl::charset::decode(&bytes, None);
+    let analysis = analyze::analyze_html(url.clone(), &decoded.text);
+    let record = FetchRecord::local(&url, bytes.len() as u64, decoded.encoding, decoded.source);
+    Ok(CheckedPage {
+        record,
+        facts: Some(analysis.facts),
+        findings: analysis.findings,
+    })
+}
+
+/// Metadata of one rule for `vigie rules`.
+#[derive(Serialize)]
+struct RuleInfo {
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    rgaa: &'static [&'static str],
+    rgaa_criteria: Vec<String>,
+    wcag: &'static [&'static str],
+    act: &'static [&'static str],
+    cerfa: &'static [u8],
+}
+
+fn rules(format: Format) -> Result<()> {
+    let infos: Vec<RuleInfo> = all_rules()
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            RuleInfo {
+                id: m.id,
+                title: m.title,
+                description: m.description,
+                rgaa: m.rgaa,
+                rgaa_criteria: m.rgaa_criteria(),
+                wcag: m.wcag,
+                act: m.act,
+                cerfa: m.cerfa,
+            }
+        })
+        .collect();
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&infos)?),
+        Format::Text => {
+            for i in &infos {
+                println!(
+                    "{:<28} RGAA {:<16} WCAG {:<12} ACT {:<14} {}",
+                    i.id,
+                    i.rgaa.join(","),
+                    i.wcag.join(","),
+                    i.act.join(","),
+                    i.title
+                );
+            }
+            println!("{} règles", infos.len());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,382 @@
+//! Crawling one démarche: a breadth-first frontier within a scope, under page and depth
+//! budgets, with sitemap seeds, through the shared polite [`Fetcher`].
+
+pub mod charset;
+pub mod fetch;
+pub mod robots;
+pub mod sitemap;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use indicatif::ProgressBar;
+use serde::{Deserialize, Serialize};
+use tokio::sync::OnceCell;
+use tokio::task::JoinSet;
+use url::Url;
+
+pub use fetch::{ErrorKind, FetchConfig, FetchError, FetchRecord, Fetcher, Want};
+
+use crate::analyze::{self, PageAnalysis};
+use crate::page::StylesheetLink;
+
+/// URLs longer than this are not followed (session ids and crawler traps).
+const MAX_URL_LEN: usize = 2048;
+/// Total CSS bytes fetched for one page.
+const MAX_CSS_BYTES_PER_PAGE: usize = 4 * 1024 * 1024;
+/// Sitemap files read per démarche.
+const MAX_SITEMAP_FILES: usize = 10;
+
+/// Extensions of documents and assets that are not crawled as pages.
+const NON_PAGE_EXTENSIONS: &[&str] = &[
+    "pdf", "doc", "docx", "odt", "ods", "odp", "xls", "xlsx", "ppt", "pptx", "rtf", "zip", "gz",
+    "tar", "7z", "rar", "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff",
+    "mp3", "mp4", "avi", "mov", "webm", "ogg", "wav", "css", "js", "json", "xml", "csv", "txt",
+    "epub", "exe", "dmg", "msi", "woff", "woff2", "ttf", "eot",
+];
+
+/// What a crawl may visit: origins (scheme://host:port) and an optional path prefix.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Scope {
+    pub origins: Vec<String>,
+    #[serde(default)]
+    pub path_prefix: Option<String>,
+}
+
+impl Scope {
+    /// Same origin as `start`, with an optional path prefix.
+    pub fn for_start(start: &Url, path_prefix: Option<String>) -> Scope {
+        Scope {
+            origins: vec![origin_of(start)],
+            path_prefix,
+        }
+    }
+    pub fn add_origin(&mut self, url: &Url) {
+        let o = origin_of(url);
+        if !self.origins.contains(&o) {
+            self.origins.push(o);
+        }
+    }
+    pub fn contains(&self, url: &Url) -> bool {
+        matches!(url.scheme(), "http" | "https")
+            && self.origins.contains(&origin_of(url))
+            && self
+                .path_prefix
+                .as_deref()
+                .map(|p| url.path().starts_with(p))
+                .unwrap_or(true)
+    }
+}
+
+pub fn origin_of(url: &Url) -> String {
+    format!(
+        "{}://{}:{}",
+        url.scheme(),
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+/// Canonical form for de-duplication: no fragment, no empty query.
+pub fn normalize(url: &Url) -> Url {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    if u.query() == Some("") {
+        u.set_query(None);
+    }
+    u
+}
+
+fn looks_like_page(url: &Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    match path
+        .rsplit('/')
+        .next()
+        .and_then(|last| last.rsplit_once('.'))
+    {
+        Some((_, ext)) => !NON_PAGE_EXTENSIONS.contains(&ext),
+        None => true,
+    }
+}
+
+/// What to crawl for one démarche.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CrawlPlan {
+    pub start: Url,
+    #[serde(default)]
+    pub entries: Vec<Url>,
+    pub scope: Scope,
+    pub max_pages: usize,
+    pub max_depth: u32,
+    pub use_sitemaps: bool,
+    /// Pages kept per path with different query strings (calendar and session-id traps).
+    pub max_query_variants: usize,
+}
+
+impl CrawlPlan {
+    pub fn new(start: Url) -> CrawlPlan {
+        CrawlPlan {
+            scope: Scope::for_start(&start, None),
+            start,
+            entries: Vec::new(),
+            max_pages: 50,
+            max_depth: 3,
+            use_sitemaps: true,
+            max_query_variants: 5,
+        }
+    }
+}
+
+/// One visited URL: its fetch record and, for HTML pages, the analysis.
+#[derive(Debug, Clone)]
+pub struct CrawledPage {
+    pub record: FetchRecord,
+    pub analysis: Option<PageAnalysis>,
+}
+
+/// Linked stylesheets cached for the whole run (a site's CSS is fetched once).
+#[derive(Default)]
+pub struct CssCache {
+    entries: Mutex<HashMap<String, Arc<OnceCell<Option<Arc<String>>>>>>,
+}
+
+impl CssCache {
+    pub async fn get(&self, fetcher: &Fetcher, url: &Url) -> Option<Arc<String>> {
+        let cell = {
+            let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            map.entry(url.to_string()).or_default().clone()
+        };
+        cell.get_or_init(|| async {
+            let f = fetcher.fetch(url, 0, Want::Resource, &|_| true).await;
+            if f.record.ok() {
+                f.text.map(Arc::new)
+            } else {
+                tracing::debug!(%url, error = ?f.record.error, "feuille de style non chargée");
+                None
+            }
+        })
+        .await
+        .clone()
+    }
+}
+
+/// Where redirects may lead while fetching a page.
+pub type InScope = Arc<dyn Fn(&Url) -> bool + Send + Sync>;
+
+/// Fetch one page and analyse it if it is HTML.
+pub async fn visit(
+    fetcher: Arc<Fetcher>,
+    css: Arc<CssCache>,
+    url: Url,
+    depth: u32,
+    in_scope: InScope,
+) -> CrawledPage {
+    let fetched = fetcher.fetch(&url, depth, Want::Page, &*in_scope).await;
+    let record = fetched.record;
+    let Some(text) = fetched
+        .text
+        .filter(|_| record.error.is_none() && record.is_html())
+    else {
+        return CrawledPage {
+            record,
+            analysis: None,
+        };
+    };
+    let page_url = Url::parse(&record.final_url).unwrap_or(url);
+    let parsed = tokio::task::spawn_blocking(move || {
+        let page = analyze::parse(page_url, &text);
+        let links = analyze::stylesheet_links(&page);
+        (page, links)
+    })
+    .await;
+    let Ok((mut page, links)) = parsed else {
+        return CrawledPage {
+            record,
+            analysis: None,
+        };
+    };
+    let mut sheets: Vec<(StylesheetLink, String)> = Vec::new();
+    let mut total = 0usize;
+    for link in links {
+        if let Some(text) = css.get(&fetcher, &link.url).await {
+            if total + text.len() > MAX_CSS_BYTES_PER_PAGE {
+                break;
+            }
+            total += text.len();
+            sheets.push((link, text.as_str().to_string()));
+        }
+    }
+    let analysis = tokio::task::spawn_blocking(move || {
+        page.add_linked_stylesheets(sheets);
+        analyze::analyze(&page)
+    })
+    .await
+    .ok();
+    CrawledPage { record, analysis }
+}
+
+/// Read sitemaps (robots.txt `Sitemap:` lines, else /sitemap.xml), following indexes.
+async fn sitemap_seeds(fetcher: &Fetcher, start: &Url, scope: &Scope, limit: usize) -> Vec<Url> {
+    let robots = fetcher.robots(start).await;
+    let mut queue: VecDeque<Url> = robots
+        .sitemaps()
+        .iter()
+        .filter_map(|s| Url::parse(s).ok())
+        .collect();
+    if queue.is_empty() {
+        if let Ok(u) = start.join("/sitemap.xml") {
+            queue.push_back(u);
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut pages = Vec::new();
+    let mut files = 0;
+    while let Some(sm) = queue.pop_front() {
+        if files >= MAX_SITEMAP_FILES || pages.len() >= limit {
+            break;
+        }
+        if !seen.insert(sm.to_string()) {
+            continue;
+        }
+        files += 1;
+        let f = fetcher
+            .fetch(&sm, 0, Want::Resource, &|u| {
+                scope.origins.contains(&origin_of(u))
+            })
+            .await;
+        let Some(text) = f.text.filter(|_| f.record.ok()) else {
+            continue;
+        };
+        let entries = sitemap::parse(&text);
+        queue.extend(entries.sitemaps.iter().filter_map(|s| Url::parse(s).ok()));
+        pages.extend(
+            entries
+                .pages
+                .iter()
+                .filter_map(|p| Url::parse(p).ok())
+                .filter(|u| scope.contains(u)),
+        );
+    }
+    pages.truncate(limit);
+    pages
+}
+
+/// Crawl a démarche; every visited URL is returned with its record, failures included.
+pub async fn crawl(
+    fetcher: Arc<Fetcher>,
+    css: Arc<CssCache>,
+    plan: &CrawlPlan,
+    progress: &ProgressBar,
+) -> Vec<CrawledPage> {
+    let mut scope = plan.scope.clone();
+    let mut results: Vec<CrawledPage> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut variants: HashMap<String, usize> = HashMap::new();
+    let mut frontier: VecDeque<(Url, u32)> = VecDeque::new();
+
+    // The start URL first: its redirects may move the démarche to another origin.
+    let start = normalize(&plan.start);
+    seen.insert(start.to_string());
+    // Redirects of the start URL may go anywhere http(s): the user named it.
+    let any_http: InScope = Arc::new(|u: &Url| matches!(u.scheme(), "http" | "https"));
+    let first = visit(fetcher.clone(), css.clone(), start.clone(), 0, any_http).await;
+    if let Ok(final_url) = Url::parse(&first.record.final_url) {
+        scope.add_origin(&final_url);
+    }
+    let scope = Arc::new(scope);
+    enqueue_links(
+        &first,
+        0,
+        plan,
+        &scope,
+        &mut seen,
+        &mut variants,
+        &mut frontier,
+    );
+    results.push(first);
+    progress.inc(1);
+
+    for e in &plan.entries {
+        let e = normalize(e);
+        if seen.insert(e.to_string()) {
+            frontier.push_front((e, 0));
+        }
+    }
+    if plan.use_sitemaps && results.len() < plan.max_pages {
+        for u in sitemap_seeds(&fetcher, &plan.start, &scope, plan.max_pages).await {
+            let u = normalize(&u);
+            if looks_like_page(&u) && seen.insert(u.to_string()) {
+                frontier.push_back((u, 1));
+            }
+        }
+    }
+
+    let parallel = fetcher.config.concurrency.clamp(1, 16);
+    let mut running: JoinSet<(CrawledPage, u32)> = JoinSet::new();
+    loop {
+        while running.len() < parallel && results.len() + running.len() < plan.max_pages {
+            let Some((url, depth)) = frontier.pop_front() else {
+                break;
+            };
+            let (f, c, s) = (fetcher.clone(), css.clone(), scope.clone());
+            let in_scope: InScope = Arc::new(move |u: &Url| s.contains(u));
+            running.spawn(async move { (visit(f, c, url, depth, in_scope).await, depth) });
+        }
+        progress.set_length((results.len() + running.len() + frontier.len()) as u64);
+        let Some(joined) = running.join_next().await else {
+            break;
+        };
+        let Ok((page, depth)) = joined else { continue };
+        if page.record.error.is_some() {
+            progress.set_message(format!("erreur : {}", page.record.requested_url));
+        }
+        enqueue_links(
+            &page,
+            depth,
+            plan,
+            &scope,
+            &mut seen,
+            &mut variants,
+            &mut frontier,
+        );
+        results.push(page);
+        progress.inc(1);
+    }
+    results
+}
+
+fn enqueue_links(
+    page: &CrawledPage,
+    depth: u32,
+    plan: &CrawlPlan,
+    scope: &Scope,
+    seen: &mut HashSet<String>,
+    variants: &mut HashMap<String, usize>,
+    frontier: &mut VecDeque<(Url, u32)>,
+) {
+    if depth >= plan.max_depth {
+        return;
+    }
+    let Some(analysis) = &page.analysis else {
+        return;
+    };
+    for link in &analysis.links {
+        let u = normalize(link);
+        if u.as_str().len() > MAX_URL_LEN || !scope.contains(&u) || !looks_like_page(&u) {
+            continue;
+        }
+        if seen.contains(u.as_str()) {
+            continue;
+        }
+        if u.query().is_some() {
+            let key = format!("{}{}", origin_of(&u), u.path());
+            let n = variants.entry(key).or_default();
+            if *n >= plan.max_query_variants {
+                continue;
+            }
+            *n += 1;
+        }
+        seen.insert(u.to_string());
+        frontier.push_back((u, depth + 1));
+    }
+}

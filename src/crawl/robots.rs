@@ -1,0 +1,94 @@
+//! robots.txt (RFC 9309) through `texting_robots`.
+
+use std::time::Duration;
+
+use url::Url;
+
+use super::fetch::{ErrorKind, Fetched};
+
+/// Largest robots.txt read (RFC 9309 asks parsers to read at least 500 KiB).
+const MAX_ROBOTS_BYTES: usize = 512 * 1024;
+
+/// Longest Crawl-delay honoured, so a hostile value cannot stall a campaign.
+const MAX_CRAWL_DELAY: Duration = Duration::from_secs(30);
+
+/// The parsed rules for one host, or a blanket decision.
+pub enum Robots {
+    AllowAll,
+    DisallowAll { reason: String },
+    Parsed(Box<texting_robots::Robot>),
+}
+
+impl Robots {
+    pub fn allow_all() -> Robots {
+        Robots::AllowAll
+    }
+
+    /// Product token matched against User-agent lines ("vigie").
+    fn agent_token(user_agent: &str) -> &str {
+        user_agent.split('/').next().unwrap_or(user_agent)
+    }
+
+    /// Decide from the fetch of /robots.txt: 2xx parsed; 4xx allow all; 5xx or unreachable
+    /// disallow all (RFC 9309 §2.3.1).
+    pub fn from_fetch(f: &Fetched, user_agent: &str) -> Robots {
+        match f.record.status {
+            Some(200..=299) => {
+                let Some(text) = &f.text else {
+                    return Robots::AllowAll;
+                };
+                let bytes = &text.as_bytes()[..text.len().min(MAX_ROBOTS_BYTES)];
+                match texting_robots::Robot::new(Self::agent_token(user_agent), bytes) {
+                    Ok(r) => Robots::Parsed(Box::new(r)),
+                    Err(_) => Robots::AllowAll,
+                }
+            }
+            Some(400..=499) => Robots::AllowAll,
+            Some(s) => Robots::DisallowAll {
+                reason: format!("robots.txt a répondu {s}"),
+            },
+            None => {
+                let kind = f.record.error.as_ref().map(|e| e.kind);
+                match kind {
+                    // A redirect loop or an oversized file is unreachable in RFC 9309 terms.
+                    Some(ErrorKind::BodyTooLarge) => Robots::AllowAll,
+                    _ => Robots::DisallowAll {
+                        reason: format!(
+                            "robots.txt inaccessible ({})",
+                            f.record
+                                .error
+                                .as_ref()
+                                .map(|e| e.message.as_str())
+                                .unwrap_or("erreur")
+                        ),
+                    },
+                }
+            }
+        }
+    }
+
+    pub fn allowed(&self, url: &Url) -> bool {
+        match self {
+            Robots::AllowAll => true,
+            Robots::DisallowAll { .. } => url.path() == "/robots.txt",
+            Robots::Parsed(r) => r.allowed(url.as_str()),
+        }
+    }
+
+    pub fn crawl_delay(&self) -> Option<Duration> {
+        match self {
+            Robots::Parsed(r) => r
+                .delay
+                .filter(|d| d.is_finite() && *d > 0.0)
+                .map(|d| Duration::from_secs_f32(d).min(MAX_CRAWL_DELAY)),
+            _ => None,
+        }
+    }
+
+    pub fn sitemaps(&self) -> Vec<String> {
+        match self {
+            Robots::Parsed(r) => r.sitemaps.clone(),
+            _ => Vec::new(),
+        }
+    }
+}

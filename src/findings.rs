@@ -1,0 +1,116 @@
+//! Findings: rule results placed on a page, with the rule's references, ready for reports.
+
+use serde::{Deserialize, Serialize};
+
+use crate::page::{Page, Target};
+use crate::rules::{all_rules, page_outcome, Outcome, Rule, RuleResult};
+
+/// How many passed targets a page-level "passed" finding lists as evidence.
+const PASSED_TARGETS_KEPT: usize = 10;
+
+/// One outcome of one rule on one page. Failed and cantTell results are one finding per target
+/// (each is a defect or a question for a human); passed targets are grouped per rule and page,
+/// and an inapplicable rule gives one finding without target.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Finding {
+    pub rule: String,
+    pub outcome: Outcome,
+    pub url: String,
+    pub targets: Vec<Target>,
+    /// Number of targets this finding stands for (> targets.len() when passed targets were capped).
+    pub count: usize,
+    pub message: String,
+    pub rgaa: Vec<String>,
+    pub wcag: Vec<String>,
+    pub act: Vec<String>,
+    pub cerfa: Vec<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
+}
+
+/// Run every rule on the page.
+pub fn run_all(page: &Page) -> Vec<Finding> {
+    run_rules(page, all_rules())
+}
+
+/// Run the given rules on the page; a panicking rule becomes a cantTell finding, never a crash.
+pub fn run_rules(page: &Page, rules: &[&dyn Rule]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in rules {
+        let results =
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check(page))) {
+                Ok(r) => r,
+                Err(_) => vec![RuleResult {
+                    outcome: Outcome::CantTell,
+                    target: None,
+                    message: "Erreur interne de la règle : résultat indéterminé.".to_string(),
+                    details: None,
+                }],
+            };
+        out.extend(findings_of(*rule, page.url.as_str(), results));
+    }
+    out
+}
+
+/// Turn one rule's results on one page into findings.
+pub fn findings_of(rule: &dyn Rule, url: &str, results: Vec<RuleResult>) -> Vec<Finding> {
+    let meta = rule.meta();
+    let make =
+        |outcome: Outcome, targets: Vec<Target>, count: usize, message: String, details| Finding {
+            rule: meta.id.to_string(),
+            outcome,
+            url: url.to_string(),
+            targets,
+            count,
+            message,
+            rgaa: meta.rgaa.iter().map(|s| s.to_string()).collect(),
+            wcag: meta.wcag.iter().map(|s| s.to_string()).collect(),
+            act: meta.act.iter().map(|s| s.to_string()).collect(),
+            cerfa: meta.cerfa.to_vec(),
+            details,
+        };
+    let mut out = Vec::new();
+    let overall = page_outcome(&results);
+    if overall == Outcome::Inapplicable {
+        let msg = results
+            .into_iter()
+            .map(|r| r.message)
+            .find(|m| !m.is_empty())
+            .unwrap_or_else(|| "Aucun élément concerné sur la page.".to_string());
+        out.push(make(Outcome::Inapplicable, vec![], 0, msg, None));
+        return out;
+    }
+    let mut passed: Vec<Target> = Vec::new();
+    let mut passed_count = 0usize;
+    let mut passed_msg = String::new();
+    for r in results {
+        match r.outcome {
+            Outcome::Passed => {
+                passed_count += 1;
+                if passed.len() < PASSED_TARGETS_KEPT {
+                    passed.extend(r.target);
+                }
+                if passed_msg.is_empty() {
+                    passed_msg = r.message;
+                }
+            }
+            Outcome::Inapplicable => {}
+            o => out.push(make(
+                o,
+                r.target.into_iter().collect(),
+                1,
+                r.message,
+                r.details,
+            )),
+        }
+    }
+    if passed_count > 0 {
+        let msg = if passed_count == 1 {
+            passed_msg
+        } else {
+            format!("{passed_count} éléments conformes.")
+        };
+        out.push(make(Outcome::Passed, passed, passed_count, msg, None));
+    }
+    out
+}

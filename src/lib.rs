@@ -1,0 +1,28 @@
+//! vigie: audits French public online services ("démarches en ligne") against RGAA 4.1.2 and
+//! the Cerfa numérique criteria, and scores them like the State's observatory.
+//!
+//! Data flows one way: `crawl` (fetch, politeness) → `page` (parse, page model) → `rules`
+//! (checks) → `findings` → `scores` → `report`.
+
+pub mod a11y;
+pub mod analyze;
+pub mod audit;
+pub mod catalogue;
+pub mod cli;
+pub mod crawl;
+pub mod demo;
+pub mod findings;
+pub mod page;
+pub mod report;
+pub mod rules;
+pub mod scores;
+pub mod serve;
+
+/// Tool name and version, as written in reports and the User-Agent.
+pub const TOOL_NAME: &str = "vigie";
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The User-Agent sent with every request: names the tool, its version and where to learn more.
+pub fn user_agent() -> String {
+    format!("{TOOL_NAME}/{TOOL_VERSION} (auditeur d'accessibilite RGAA; +https://github.com/vigie-audit/vigie)")
+}

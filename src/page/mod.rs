@@ -1,0 +1,296 @@
+//! The page model: one parsed document with what rules need around it (URL, parser errors,
+//! stylesheets). It is built from HTML text, so a DOM serialised by a real browser can feed
+//! the same rules later.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+pub use scraper::ElementRef;
+use scraper::{Html, Node, Selector};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+mod target;
+pub use target::{snippet_of, unique_selector, Target};
+
+/// Where a stylesheet came from; the cascade orders author sheets by document order.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "url")]
+pub enum StylesheetSource {
+    /// A `<style>` element.
+    StyleElement,
+    /// A `<link rel=stylesheet>` fetched over HTTP.
+    Linked(String),
+}
+
+/// A stylesheet's text with its origin and media query, in document order.
+#[derive(Debug, Clone)]
+pub struct Stylesheet {
+    pub source: StylesheetSource,
+    pub media: Option<String>,
+    pub text: String,
+}
+
+/// A stylesheet link that the page declares (to be fetched before analysis).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StylesheetLink {
+    pub url: Url,
+    pub media: Option<String>,
+    /// Position among the page's `<style>` and `<link rel=stylesheet>` elements.
+    pub order: usize,
+}
+
+/// A parsed page.
+pub struct Page {
+    pub url: Url,
+    pub dom: Html,
+    /// Parse errors reported by html5ever (Cerfa 18, RGAA 8.2).
+    pub parse_errors: Vec<String>,
+    /// Author stylesheets in cascade order (`<style>` and fetched `<link>`), not inline `style`.
+    pub stylesheets: Vec<Stylesheet>,
+    ids: OnceLock<HashMap<String, usize>>,
+}
+
+/// Parse a selector known at compile time.
+pub fn sel(s: &str) -> Selector {
+    match Selector::parse(s) {
+        Ok(sel) => sel,
+        // Only called with literal selectors; a typo is a programming error caught by tests.
+        Err(e) => panic!("invalid built-in selector {s:?}: {e:?}"),
+    }
+}
+
+impl Page {
+    /// Parse HTML text. Never fails: html5ever recovers from anything and counts errors.
+    pub fn parse(url: Url, html: &str) -> Page {
+        let mut dom = Html::parse_document(html);
+        let parse_errors = std::mem::take(&mut dom.errors)
+            .into_iter()
+            .map(|e| e.into_owned())
+            .collect();
+        let mut page = Page {
+            url,
+            dom,
+            parse_errors,
+            stylesheets: Vec::new(),
+            ids: OnceLock::new(),
+        };
+        page.stylesheets = page.style_elements();
+        page
+    }
+
+    /// Add fetched linked stylesheets, keeping document order with `<style>` elements.
+    pub fn add_linked_stylesheets(&mut self, fetched: Vec<(StylesheetLink, String)>) {
+        if fetched.is_empty() {
+            return;
+        }
+        let mut ordered: Vec<(usize, Stylesheet)> = Vec::new();
+        let mut order = 0usize;
+        for node in self.dom.root_element().descendants() {
+            let Some(el) = ElementRef::wrap(node) else {
+                continue;
+            };
+            let name = el.value().name();
+            if name == "style" {
+                ordered.push((order, self.stylesheet_from_style(el)));
+                order += 1;
+            } else if name == "link" && is_stylesheet_link(el) {
+                order += 1;
+            }
+        }
+        for (link, text) in fetched {
+            ordered.push((
+                link.order,
+                Stylesheet {
+                    source: StylesheetSource::Linked(link.url.to_string()),
+                    media: link.media,
+                    text,
+                },
+            ));
+        }
+        ordered.sort_by_key(|(o, _)| *o);
+        self.stylesheets = ordered.into_iter().map(|(_, s)| s).collect();
+    }
+
+    fn stylesheet_from_style(&self, el: ElementRef<'_>) -> Stylesheet {
+        Stylesheet {
+            source: StylesheetSource::StyleElement,
+            media: el.value().attr("media").map(str::to_string),
+            text: el.text().collect(),
+        }
+    }
+
+    fn style_elements(&self) -> Vec<Stylesheet> {
+        self.select("style")
+            .map(|el| self.stylesheet_from_style(el))
+            .collect()
+    }
+
+    /// `<link rel=stylesheet href>` declared by the page, resolved against the base URL.
+    pub fn stylesheet_links(&self) -> Vec<StylesheetLink> {
+        let mut out = Vec::new();
+        let mut order = 0usize;
+        for node in self.dom.root_element().descendants() {
+            let Some(el) = ElementRef::wrap(node) else {
+                continue;
+            };
+            match el.value().name() {
+                "style" => order += 1,
+                "link" if is_stylesheet_link(el) => {
+                    if let Some(url) = el.value().attr("href").and_then(|h| self.resolve(h)) {
+                        out.push(StylesheetLink {
+                            url,
+                            media: el.value().attr("media").map(str::to_string),
+                            order,
+                        });
+                    }
+                    order += 1;
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The document base URL (`<base href>` if valid, else the page URL).
+    pub fn base_url(&self) -> Url {
+        self.dom
+            .select(&sel("base[href]"))
+            .next()
+            .and_then(|b| b.value().attr("href"))
+            .and_then(|h| self.url.join(h.trim()).ok())
+            .unwrap_or_else(|| self.url.clone())
+    }
+
+    /// Resolve an attribute URL against the base; `None` for unparsable values.
+    pub fn resolve(&self, href: &str) -> Option<Url> {
+        let href = href.trim();
+        if href.is_empty() {
+            return None;
+        }
+        self.base_url().join(href).ok()
+    }
+
+    /// Elements matching a literal CSS selector, in document order.
+    pub fn select<'a>(&'a self, selector: &str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+        let s = sel(selector);
+        self.dom.select(&s).collect::<Vec<_>>().into_iter()
+    }
+
+    /// The root `<html>` element.
+    pub fn root(&self) -> ElementRef<'_> {
+        self.dom.root_element()
+    }
+
+    /// Whether the document starts with a doctype.
+    pub fn has_doctype(&self) -> bool {
+        self.dom
+            .tree
+            .root()
+            .children()
+            .any(|n| matches!(n.value(), Node::Doctype(_)))
+    }
+
+    /// How many elements carry this id (for duplicate-id checks and selector uniqueness).
+    pub fn id_count(&self, id: &str) -> usize {
+        self.ids
+            .get_or_init(|| {
+                let mut map: HashMap<String, usize> = HashMap::new();
+                for node in self.dom.tree.nodes() {
+                    if let Node::Element(e) = node.value() {
+                        if let Some(id) = e.attr("id") {
+                            *map.entry(id.to_string()).or_default() += 1;
+                        }
+                    }
+                }
+                map
+            })
+            .get(id)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Element by id (first in document order).
+    pub fn element_by_id(&self, id: &str) -> Option<ElementRef<'_>> {
+        if self.id_count(id) == 0 {
+            return None;
+        }
+        self.dom.tree.nodes().find_map(|n| match n.value() {
+            Node::Element(e) if e.attr("id") == Some(id) => ElementRef::wrap(n),
+            _ => None,
+        })
+    }
+
+    /// The `<title>` text, trimmed, if present.
+    pub fn title(&self) -> Option<String> {
+        self.select("head title, title")
+            .next()
+            .map(|t| normalize_space(&t.text().collect::<String>()))
+    }
+
+    /// The `lang` attribute of the root element.
+    pub fn lang(&self) -> Option<String> {
+        self.root()
+            .value()
+            .attr("lang")
+            .map(|s| s.trim().to_string())
+    }
+
+    /// Outgoing hyperlinks (`a[href]`, `area[href]`), resolved, fragments stripped.
+    pub fn links(&self) -> Vec<Url> {
+        let mut out = Vec::new();
+        for el in self.select("a[href], area[href]") {
+            if let Some(mut u) = el.value().attr("href").and_then(|h| self.resolve(h)) {
+                u.set_fragment(None);
+                out.push(u);
+            }
+        }
+        out
+    }
+
+    /// Visible text of the whole body, space-normalised (for text heuristics).
+    pub fn body_text(&self) -> String {
+        match self.select("body").next() {
+            Some(b) => normalize_space(&text_of(b)),
+            None => String::new(),
+        }
+    }
+}
+
+fn is_stylesheet_link(el: ElementRef<'_>) -> bool {
+    el.value()
+        .attr("rel")
+        .map(|r| {
+            let mut tokens = r.split_ascii_whitespace().map(|t| t.to_ascii_lowercase());
+            let toks: Vec<String> = tokens.by_ref().collect();
+            toks.iter().any(|t| t == "stylesheet") && !toks.iter().any(|t| t == "alternate")
+        })
+        .unwrap_or(false)
+}
+
+/// Text content of an element, skipping `<script>`, `<style>` and `<template>` (iterative).
+pub fn text_of(el: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    let mut stack = vec![*el];
+    while let Some(node) = stack.pop() {
+        match node.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) => {
+                if matches!(e.name(), "script" | "style" | "template" | "noscript")
+                    && node.id() != el.id()
+                {
+                    continue;
+                }
+                let children: Vec<_> = node.children().collect();
+                stack.extend(children.into_iter().rev());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Collapse runs of white space to one space and trim.
+pub fn normalize_space(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

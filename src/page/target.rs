@@ -1,0 +1,149 @@
+//! How a finding points at an element: a unique CSS selector and a short HTML snippet.
+
+use scraper::{ElementRef, Node};
+use serde::{Deserialize, Serialize};
+
+/// Maximum snippet length in characters.
+pub const SNIPPET_MAX: usize = 200;
+
+/// An element a result is about.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
+pub struct Target {
+    /// A CSS selector matching exactly this element in the document.
+    pub selector: String,
+    /// The element's opening tag and the start of its content, at most ~200 characters.
+    pub snippet: String,
+}
+
+impl Target {
+    pub fn of(page: &crate::page::Page, el: ElementRef<'_>) -> Target {
+        Target {
+            selector: unique_selector(page, el),
+            snippet: snippet_of(el),
+        }
+    }
+}
+
+fn is_simple_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// A selector unique in the document: the nearest ancestor-or-self with a unique, simple id,
+/// then `tag:nth-of-type(n)` steps down to the element. Iterative, so deep trees are safe.
+pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
+    let mut steps: Vec<String> = Vec::new();
+    let mut current = Some(*el);
+    while let Some(node) = current {
+        let Node::Element(e) = node.value() else {
+            break;
+        };
+        let name = e.name();
+        if let Some(id) = e.attr("id") {
+            if is_simple_ident(id) && page.id_count(id) == 1 {
+                steps.push(format!("#{id}"));
+                break;
+            }
+        }
+        if name == "html" {
+            steps.push("html".to_string());
+            break;
+        }
+        let mut index = 1usize;
+        let mut same = 0usize;
+        for sib in node.parent().into_iter().flat_map(|p| p.children()) {
+            if let Node::Element(se) = sib.value() {
+                if se.name() == name {
+                    same += 1;
+                    if sib.id() == node.id() {
+                        index = same;
+                    }
+                }
+            }
+        }
+        if same > 1 {
+            steps.push(format!("{name}:nth-of-type({index})"));
+        } else {
+            steps.push(name.to_string());
+        }
+        current = node.parent();
+    }
+    steps.reverse();
+    steps.join(" > ")
+}
+
+/// Opening tag with attributes, then the start of the text content, bounded.
+pub fn snippet_of(el: ElementRef<'_>) -> String {
+    let e = el.value();
+    let mut s = String::with_capacity(64);
+    s.push('<');
+    s.push_str(e.name());
+    for (k, v) in e.attrs() {
+        s.push(' ');
+        s.push_str(k);
+        s.push_str("=\"");
+        for c in v.chars() {
+            match c {
+                '"' => s.push_str("&quot;"),
+                '&' => s.push_str("&amp;"),
+                _ => s.push(c),
+            }
+        }
+        s.push('"');
+        if s.len() > SNIPPET_MAX * 4 {
+            break;
+        }
+    }
+    s.push('>');
+    let mut text_len = 0;
+    for t in el.text() {
+        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        if t.is_empty() {
+            continue;
+        }
+        if text_len > 0 {
+            s.push(' ');
+        }
+        s.push_str(&t);
+        text_len += t.len();
+        if s.chars().count() > SNIPPET_MAX {
+            break;
+        }
+    }
+    if !is_void(e.name()) {
+        s.push_str("</");
+        s.push_str(e.name());
+        s.push('>');
+    }
+    truncate_chars(&s, SNIPPET_MAX)
+}
+
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// Truncate to at most `max` characters, marking the cut with an ellipsis.
+pub fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}

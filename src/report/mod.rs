@@ -1,0 +1,143 @@
+//! Reports: the report model (report.json, the exchange format), atomic writing, and the
+//! terminal summary.
+
+pub mod text;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::analyze::PageFacts;
+use crate::catalogue::Demarche;
+use crate::crawl::{FetchConfig, FetchRecord};
+use crate::findings::Finding;
+use crate::scores::DemarcheSummary;
+
+/// Version of the report.json format; bump on incompatible change.
+pub const SCHEMA_VERSION: &str = "1.0";
+
+/// The JSON Schema of report.json, published in the repository.
+pub const REPORT_SCHEMA: &str = include_str!("../../schemas/report.schema.json");
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+impl Default for ToolInfo {
+    fn default() -> Self {
+        ToolInfo {
+            name: crate::TOOL_NAME.into(),
+            version: crate::TOOL_VERSION.into(),
+        }
+    }
+}
+
+/// Settings of the run, recorded so results can be reproduced.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunConfig {
+    pub fetch: FetchConfig,
+    pub max_pages: usize,
+    pub max_depth: u32,
+    pub use_sitemaps: bool,
+}
+
+/// One visited URL as reported: the fetch record and, for HTML pages, its facts.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PageReport {
+    #[serde(flatten)]
+    pub record: FetchRecord,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<PageFacts>,
+}
+
+/// Everything about one démarche.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DemarcheReport {
+    #[serde(flatten)]
+    pub demarche: Demarche,
+    pub pages: Vec<PageReport>,
+    pub findings: Vec<Finding>,
+    pub summary: DemarcheSummary,
+}
+
+/// report.json
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    pub schema_version: String,
+    pub tool: ToolInfo,
+    pub started_at: String,
+    pub finished_at: String,
+    pub config: RunConfig,
+    pub demarches: Vec<DemarcheReport>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("impossible d'écrire {path} : {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("impossible de sérialiser le rapport : {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("rapport {path} illisible : {source}")]
+    Read {
+        path: PathBuf,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+/// Write bytes atomically: a temporary file in the same folder, synced, then renamed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let io = |source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("report");
+    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+impl Report {
+    pub fn to_json(&self) -> Result<String, ReportError> {
+        Ok(serde_json::to_string_pretty(self)?)
+    }
+
+    /// Write report.json into `out_dir`.
+    pub fn write_json(&self, out_dir: &Path) -> Result<PathBuf, ReportError> {
+        let path = out_dir.join("report.json");
+        write_atomic(&path, self.to_json()?.as_bytes())?;
+        Ok(path)
+    }
+
+    pub fn read(path: &Path) -> Result<Report, ReportError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ReportError::Read {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        })?;
+        serde_json::from_str(&text).map_err(|e| ReportError::Read {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        })
+    }
+}

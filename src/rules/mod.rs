@@ -1,0 +1,185 @@
+//! The rule engine: a rule is a small unit with its metadata and one check over a [`Page`].
+//!
+//! Outcomes follow the W3C ACT model: each applicable target is `passed`, `failed` or
+//! `cantTell`; a rule with no target on the page is `inapplicable`. Doubt is never a pass:
+//! a check that cannot decide says `cantTell` and why.
+
+use serde::{Deserialize, Serialize};
+
+use crate::page::{ElementRef, Page, Target};
+
+mod registry;
+pub use registry::{all_rules, rule_by_id};
+
+// One module per rule family (RGAA theme); each rule is a unit struct in its family file.
+pub mod forms;
+pub mod images;
+pub mod lang;
+pub mod links;
+pub mod title;
+
+/// ACT outcome of one target (or of the whole page for `inapplicable`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    Failed,
+    CantTell,
+    Passed,
+    Inapplicable,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::CantTell => "cantTell",
+            Outcome::Inapplicable => "inapplicable",
+        }
+    }
+    /// French label for the report.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Outcome::Passed => "conforme",
+            Outcome::Failed => "non conforme",
+            Outcome::CantTell => "à vérifier",
+            Outcome::Inapplicable => "non applicable",
+        }
+    }
+}
+
+/// Static metadata of a rule, as data (axe-core style). `vigie rules` prints it.
+#[derive(Debug, Serialize)]
+pub struct RuleMeta {
+    /// Stable identifier, kebab-case, never reused.
+    pub id: &'static str,
+    /// Short French title.
+    pub title: &'static str,
+    /// What the rule checks and why, in French (shown in `vigie rules` and the report).
+    pub description: &'static str,
+    /// RGAA 4.1.2 tests (e.g. "1.1.1"); the criterion is the first two numbers.
+    pub rgaa: &'static [&'static str],
+    /// WCAG 2.1 success criteria (e.g. "1.1.1").
+    pub wcag: &'static [&'static str],
+    /// W3C ACT rule ids implemented by this rule, where one exists.
+    pub act: &'static [&'static str],
+    /// Cerfa numérique criteria this rule feeds.
+    pub cerfa: &'static [u8],
+}
+
+impl RuleMeta {
+    /// RGAA criteria ("1.1") derived from the test ids, de-duplicated, in order.
+    pub fn rgaa_criteria(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for t in self.rgaa {
+            let c = criterion_of_test(t);
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
+/// "1.1.2" -> "1.1"
+pub fn criterion_of_test(test: &str) -> String {
+    let mut parts = test.split('.');
+    match (parts.next(), parts.next()) {
+        (Some(a), Some(b)) => format!("{a}.{b}"),
+        _ => test.to_string(),
+    }
+}
+
+/// One outcome of a rule on one target of a page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RuleResult {
+    pub outcome: Outcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    /// French message saying what was found (and why, for cantTell).
+    pub message: String,
+    /// Rule-specific measured values (e.g. contrast ratio and colours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
+}
+
+/// A rule: metadata plus one check. The check must not panic on any input and must
+/// answer `cantTell` rather than guess.
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, page: &Page) -> Vec<RuleResult>;
+}
+
+/// Collects results of one rule on one page; an empty collector means `inapplicable`.
+pub struct Results<'p> {
+    page: &'p Page,
+    items: Vec<RuleResult>,
+}
+
+impl<'p> Results<'p> {
+    pub fn new(page: &'p Page) -> Self {
+        Results {
+            page,
+            items: Vec::new(),
+        }
+    }
+    pub fn push(
+        &mut self,
+        outcome: Outcome,
+        el: Option<ElementRef<'_>>,
+        message: impl Into<String>,
+    ) {
+        self.items.push(RuleResult {
+            outcome,
+            target: el.map(|e| Target::of(self.page, e)),
+            message: message.into(),
+            details: None,
+        });
+    }
+    pub fn pass(&mut self, el: ElementRef<'_>, message: impl Into<String>) {
+        self.push(Outcome::Passed, Some(el), message);
+    }
+    pub fn fail(&mut self, el: ElementRef<'_>, message: impl Into<String>) {
+        self.push(Outcome::Failed, Some(el), message);
+    }
+    pub fn cant_tell(&mut self, el: ElementRef<'_>, message: impl Into<String>) {
+        self.push(Outcome::CantTell, Some(el), message);
+    }
+    /// Attach details to the last pushed result.
+    pub fn with_details(&mut self, details: serde_json::Value) {
+        if let Some(last) = self.items.last_mut() {
+            last.details = Some(details);
+        }
+    }
+    pub fn push_result(&mut self, r: RuleResult) {
+        self.items.push(r);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+    /// Finish: no target means the rule does not apply to this page.
+    pub fn finish(self, inapplicable_reason: &str) -> Vec<RuleResult> {
+        if self.items.is_empty() {
+            vec![RuleResult {
+                outcome: Outcome::Inapplicable,
+                target: None,
+                message: inapplicable_reason.to_string(),
+                details: None,
+            }]
+        } else {
+            self.items
+        }
+    }
+}
+
+/// Page-level outcome of a rule, ACT style: failed if any target failed, else cantTell if any
+/// target could not be decided, else passed if any passed, else inapplicable.
+pub fn page_outcome(results: &[RuleResult]) -> Outcome {
+    let mut best = Outcome::Inapplicable;
+    for r in results {
+        if r.outcome < best {
+            best = r.outcome;
+        }
+    }
+    best
+}

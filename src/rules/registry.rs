@@ -1,0 +1,21 @@
+//! The one list of all rules. Adding a rule: its file (or family file), its fixtures, one line here.
+
+use super::{forms, images, lang, links, title, Rule};
+
+static RULES: &[&dyn Rule] = &[
+    &lang::HtmlLang,
+    &title::PageTitle,
+    &images::ImageAlt,
+    &links::LinkName,
+    &forms::FormFieldLabel,
+];
+
+/// Every rule, in a stable order.
+pub fn all_rules() -> &'static [&'static dyn Rule] {
+    RULES
+}
+
+/// Look a rule up by its id.
+pub fn rule_by_id(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.meta().id == id)
+}
