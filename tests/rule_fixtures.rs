@@ -1,0 +1,138 @@
+//! Every fixture page under fixtures/rules/<rule-id>/ is checked by its rule.
+//!
+//! The file name says the expected page outcome: `passed-*.html`, `failed-*.html`,
+//! `cant-tell-*.html`, `inapplicable-*.html`. A comment `<!-- expect: SELECTOR | SELECTOR -->`
+//! lists, exactly and in order, the targets of the failed and cantTell results.
+
+use std::path::Path;
+
+use url::Url;
+use vigie::page::Page;
+use vigie::rules::{all_rules, page_outcome, rule_by_id, Outcome};
+
+fn expected_outcome(file_name: &str) -> Option<Outcome> {
+    [
+        ("passed-", Outcome::Passed),
+        ("failed-", Outcome::Failed),
+        ("cant-tell-", Outcome::CantTell),
+        ("inapplicable-", Outcome::Inapplicable),
+    ]
+    .into_iter()
+    .find(|(p, _)| file_name.starts_with(p))
+    .map(|(_, o)| o)
+}
+
+fn expected_targets(html: &str) -> Option<Vec<String>> {
+    let start = html.find("<!-- expect:")?;
+    let rest = &html[start + "<!-- expect:".len()..];
+    let end = rest.find("-->")?;
+    Some(
+        rest[..end]
+            .split('|')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+    )
+}
+
+#[test]
+fn every_rule_fixture_gives_its_expected_outcome() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .expect("fixtures/rules exists")
+        .flatten()
+        .collect();
+    dirs.sort_by_key(|d| d.file_name());
+    for dir in dirs {
+        let rule_id = dir.file_name().to_string_lossy().to_string();
+        let rule = rule_by_id(&rule_id)
+            .unwrap_or_else(|| panic!("fixtures/rules/{rule_id}: no such rule"));
+        let mut files: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("readable")
+            .flatten()
+            .collect();
+        files.sort_by_key(|f| f.file_name());
+        for f in files {
+            let name = f.file_name().to_string_lossy().to_string();
+            if !name.ends_with(".html") {
+                continue;
+            }
+            let expected = expected_outcome(&name).unwrap_or_else(|| panic!("{rule_id}/{name}: name must start with passed-, failed-, cant-tell- or inapplicable-"));
+            let html = std::fs::read_to_string(f.path()).expect("utf-8 fixture");
+            let url = Url::parse(&format!("http://fixture.test/{rule_id}/{name}")).expect("url");
+            let page = Page::parse(url, &html);
+            let results = rule.check(&page);
+            let got = page_outcome(&results);
+            if got != expected {
+                failures.push(format!(
+                    "{rule_id}/{name}: expected {expected:?}, got {got:?}: {results:#?}"
+                ));
+            }
+            if let Some(targets) = expected_targets(&html) {
+                let got_targets: Vec<String> = results
+                    .iter()
+                    .filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::CantTell))
+                    .filter_map(|r| r.target.as_ref().map(|t| t.selector.clone()))
+                    .collect();
+                if got_targets != targets {
+                    failures.push(format!(
+                        "{rule_id}/{name}: expected targets {targets:?}, got {got_targets:?}"
+                    ));
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(checked > 0);
+}
+
+#[test]
+fn every_rule_has_passing_and_failing_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let mut missing = Vec::new();
+    for rule in all_rules() {
+        let id = rule.meta().id;
+        let names: Vec<String> = std::fs::read_dir(root.join(id))
+            .map(|rd| {
+                rd.flatten()
+                    .map(|f| f.file_name().to_string_lossy().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let has = |p: &str| names.iter().any(|n| n.starts_with(p));
+        if !has("passed-") || !(has("failed-") || has("cant-tell-")) {
+            missing.push(id);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "rules without both passed- and failed-/cant-tell- fixtures: {missing:?}"
+    );
+}
+
+#[test]
+fn rule_ids_are_unique_and_metadata_complete() {
+    let mut ids = std::collections::HashSet::new();
+    for rule in all_rules() {
+        let m = rule.meta();
+        assert!(ids.insert(m.id), "duplicate rule id {}", m.id);
+        assert!(
+            !m.title.is_empty() && !m.description.is_empty(),
+            "{}: title and description",
+            m.id
+        );
+        assert!(
+            !m.rgaa.is_empty() || !m.cerfa.is_empty(),
+            "{}: no RGAA test nor Cerfa criterion",
+            m.id
+        );
+    }
+}
