@@ -1,6 +1,8 @@
 //! Reports: the report model (report.json, the exchange format), atomic writing, and the
 //! terminal summary.
 
+pub mod csv;
+pub mod html;
 pub mod text;
 
 use std::io::Write;
@@ -61,6 +63,12 @@ pub struct DemarcheReport {
     pub pages: Vec<PageReport>,
     pub findings: Vec<Finding>,
     pub summary: DemarcheSummary,
+    /// Probes of the start URL spread over the audit (availability, response time).
+    #[serde(default)]
+    pub probes: Vec<crate::probe::ProbeRecord>,
+    /// Observatory indicators (see criteria/indicateurs.toml and schemas/indicators.schema.json).
+    #[serde(default)]
+    pub indicators: Vec<crate::indicators::Indicator>,
 }
 
 /// report.json
