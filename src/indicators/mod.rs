@@ -608,8 +608,15 @@ fn help_reachable(d: &DemarcheReport) -> Indicator {
     }
     let found: Vec<&(&str, Vec<&str>)> = channels.iter().filter(|c| !c.1.is_empty()).collect();
     let n = found.len() as f64;
-    let mut i =
-        Indicator::new(id).numeric(n, format!("{} canal(aux)", found.len()), Source::Mesure);
+    let mut i = Indicator::new(id).numeric(
+        n,
+        if found.len() < 2 {
+            format!("{} canal", found.len())
+        } else {
+            format!("{} canaux", found.len())
+        },
+        Source::Mesure,
+    );
     for (name, urls) in &found {
         i.evidence.push(format!(
             "{name} : {}",
