@@ -54,6 +54,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Mesure les performances : pages par seconde et mémoire maximale.
+    Bench {
+        /// Tours sur les pages fixtures pour la mesure du pipeline.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+        /// Taille du site généré pour la mesure d'exploration.
+        #[arg(long, default_value_t = 10_000)]
+        pages: usize,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Liste les règles et leurs références.
     Rules {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -164,6 +175,32 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { inputs, format } => check(&inputs, format).await,
+        Command::Bench {
+            rounds,
+            pages,
+            format,
+        } => {
+            let results = vec![
+                crate::bench::pipeline(rounds),
+                crate::bench::crawl_generated(pages).await?,
+            ];
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&results)?),
+                Format::Text => {
+                    for r in &results {
+                        println!(
+                            "{:<40} {:>7} pages {:>8.2} s {:>9.1} pages/s  mémoire max {:.1} Mio",
+                            r.name,
+                            r.pages,
+                            r.seconds,
+                            r.pages_per_second,
+                            r.peak_rss_mib.unwrap_or(f64::NAN)
+                        );
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Rules { format } => {
             rules(format)?;
             Ok(ExitCode::SUCCESS)

@@ -7,6 +7,7 @@
 pub mod a11y;
 pub mod analyze;
 pub mod audit;
+pub mod bench;
 pub mod catalogue;
 pub mod cli;
 pub mod crawl;
