@@ -95,6 +95,10 @@ struct CrawlArgs {
     /// Ne pas lire les sitemaps.
     #[arg(long)]
     no_sitemaps: bool,
+    /// Autoriser les adresses non publiques (boucle locale, réseaux privés) même quand la
+    /// démarche est sur un hôte public.
+    #[arg(long)]
+    allow_private: bool,
 }
 
 impl CrawlArgs {
@@ -113,6 +117,7 @@ impl CrawlArgs {
             use_sitemaps: !self.no_sitemaps,
             parallel_demarches: 4,
             progress: std::io::stderr().is_terminal(),
+            allow_private_addresses: self.allow_private,
         }
     }
 }
@@ -244,7 +249,15 @@ struct CheckedPage {
 }
 
 async fn check(inputs: &[String], format: Format) -> Result<ExitCode> {
-    let fetcher = Arc::new(Fetcher::new(FetchConfig::default())?);
+    // Same guard as audit: public pages must not lead to internal addresses.
+    let any_public = inputs.iter().filter_map(|i| Url::parse(i).ok()).any(|u| {
+        matches!(u.scheme(), "http" | "https") && !crate::crawl::address::host_is_non_public(&u)
+    });
+    let config = FetchConfig {
+        block_private_addresses: any_public,
+        ..FetchConfig::default()
+    };
+    let fetcher = Arc::new(Fetcher::new(config)?);
     let css = Arc::new(CssCache::default());
     let mut pages = Vec::new();
     for input in inputs {

@@ -1,6 +1,7 @@
 //! Crawling one démarche: a breadth-first frontier within a scope, under page and depth
 //! budgets, with sitemap seeds, through the shared polite [`Fetcher`].
 
+pub mod address;
 pub mod charset;
 pub mod fetch;
 pub mod robots;
@@ -77,10 +78,12 @@ pub fn origin_of(url: &Url) -> String {
     )
 }
 
-/// Canonical form for de-duplication: no fragment, no empty query.
+/// Canonical form for de-duplication: no fragment, no empty query, no credentials (never sent).
 pub fn normalize(url: &Url) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
     if u.query() == Some("") {
         u.set_query(None);
     }
