@@ -281,6 +281,7 @@ pub async fn crawl(
     let mut variants: HashMap<String, usize> = HashMap::new();
     let mut frontier: VecDeque<(Url, u32)> = VecDeque::new();
     let mut analysed_finals: HashSet<String> = HashSet::new();
+    let mut errors = 0usize;
 
     // The start URL first: its redirects may move the démarche to another origin.
     let start = normalize(&plan.start);
@@ -344,7 +345,8 @@ pub async fn crawl(
             page.record.duplicate_of = Some(page.record.final_url.clone());
         }
         if page.record.error.is_some() {
-            progress.set_message(format!("erreur : {}", page.record.requested_url));
+            errors += 1;
+            progress.set_message(format!("{errors} erreur(s)"));
         }
         enqueue_links(
             &page,
