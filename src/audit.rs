@@ -64,10 +64,14 @@ pub fn plan_for(d: &Demarche, opts: &AuditOptions) -> CrawlPlan {
 pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheReport {
     let mut pages = Vec::with_capacity(crawled.len());
     let mut findings = Vec::new();
+    // Findings of each analysed page, as index ranges into `findings` (for RGAA statuses).
+    let mut page_ranges = Vec::new();
     for c in crawled {
         let facts = c.analysis.as_ref().map(|a| a.facts.clone());
         if let Some(a) = c.analysis {
+            let start = findings.len();
             findings.extend(a.findings);
+            page_ranges.push(start..findings.len());
         }
         pages.push(PageReport {
             record: c.record,
@@ -75,11 +79,15 @@ pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheRepor
         });
     }
     let summary = DemarcheSummary::of(&pages, &findings);
+    let per_page: Vec<&[crate::findings::Finding]> =
+        page_ranges.into_iter().map(|r| &findings[r]).collect();
+    let rgaa = Some(crate::scores::rgaa::summarize(&per_page));
     DemarcheReport {
         demarche: d.clone(),
         pages,
         findings,
         summary,
+        rgaa,
     }
 }
 

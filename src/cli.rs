@@ -333,6 +333,8 @@ struct RuleInfo {
     description: &'static str,
     rgaa: &'static [&'static str],
     rgaa_criteria: Vec<String>,
+    /// "8.5 Chaque page a un titre", from criteria/rgaa-4.1.2.toml.
+    rgaa_labels: Vec<String>,
     wcag: &'static [&'static str],
     act: &'static [&'static str],
     cerfa: &'static [u8],
@@ -348,6 +350,12 @@ fn rules(format: Format) -> Result<()> {
                 title: m.title,
                 description: m.description,
                 rgaa: m.rgaa,
+                rgaa_labels: m
+                    .rgaa_criteria()
+                    .iter()
+                    .filter_map(|c| crate::criteria::rgaa().criterion(c))
+                    .map(|c| format!("{} {}", c.id, c.label))
+                    .collect(),
                 rgaa_criteria: m.rgaa_criteria(),
                 wcag: m.wcag,
                 act: m.act,
@@ -367,6 +375,9 @@ fn rules(format: Format) -> Result<()> {
                     i.act.join(","),
                     i.title
                 );
+                for l in &i.rgaa_labels {
+                    println!("{:<28} · RGAA {l}", "");
+                }
             }
             println!("{} règles", infos.len());
         }

@@ -11,6 +11,7 @@ pub mod bench;
 pub mod catalogue;
 pub mod cli;
 pub mod crawl;
+pub mod criteria;
 pub mod demo;
 pub mod findings;
 pub mod page;
