@@ -321,7 +321,7 @@ fn is_number(v: &str) -> bool {
     };
     let digits = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit());
     let int_ok = digits(int) || (int.is_empty() && frac.is_some_and(digits));
-    let frac_ok = frac.is_none_or(|f| digits(f));
+    let frac_ok = frac.is_none_or(digits);
     let exp_ok = exp.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
     int_ok && frac_ok && exp_ok
 }
