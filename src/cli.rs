@@ -68,6 +68,17 @@ enum Command {
         #[arg(long)]
         declarations: Option<PathBuf>,
     },
+    /// Mesure les performances : pages par seconde et mémoire maximale.
+    Bench {
+        /// Tours sur les pages fixtures pour la mesure du pipeline.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+        /// Taille du site généré pour la mesure d'exploration.
+        #[arg(long, default_value_t = 10_000)]
+        pages: usize,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Liste les règles et leurs références.
     Rules {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -101,6 +112,10 @@ struct CrawlArgs {
     /// Sondes de l'URL de départ réparties pendant l'exploration (disponibilité, temps de réponse).
     #[arg(long, default_value_t = crate::probe::DEFAULT_PROBES)]
     probes: usize,
+    /// Autoriser les adresses non publiques (boucle locale, réseaux privés) même quand la
+    /// démarche est sur un hôte public.
+    #[arg(long)]
+    allow_private: bool,
 }
 
 impl CrawlArgs {
@@ -120,6 +135,7 @@ impl CrawlArgs {
             parallel_demarches: 4,
             progress: std::io::stderr().is_terminal(),
             probes: self.probes,
+            allow_private_addresses: self.allow_private,
         }
     }
 }
@@ -189,6 +205,32 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             declarations,
         } => {
             report_site(&report, out.as_deref(), csv_sep, declarations.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            rounds,
+            pages,
+            format,
+        } => {
+            let results = vec![
+                crate::bench::pipeline(rounds),
+                crate::bench::crawl_generated(pages).await?,
+            ];
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&results)?),
+                Format::Text => {
+                    for r in &results {
+                        println!(
+                            "{:<40} {:>7} pages {:>8.2} s {:>9.1} pages/s  mémoire max {:.1} Mio",
+                            r.name,
+                            r.pages,
+                            r.seconds,
+                            r.pages_per_second,
+                            r.peak_rss_mib.unwrap_or(f64::NAN)
+                        );
+                    }
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules { format } => {
@@ -267,7 +309,15 @@ struct CheckedPage {
 }
 
 async fn check(inputs: &[String], format: Format) -> Result<ExitCode> {
-    let fetcher = Arc::new(Fetcher::new(FetchConfig::default())?);
+    // Same guard as audit: public pages must not lead to internal addresses.
+    let any_public = inputs.iter().filter_map(|i| Url::parse(i).ok()).any(|u| {
+        matches!(u.scheme(), "http" | "https") && !crate::crawl::address::host_is_non_public(&u)
+    });
+    let config = FetchConfig {
+        block_private_addresses: any_public,
+        ..FetchConfig::default()
+    };
+    let fetcher = Arc::new(Fetcher::new(config)?);
     let css = Arc::new(CssCache::default());
     let mut pages = Vec::new();
     for input in inputs {
@@ -343,6 +393,8 @@ struct RuleInfo {
     description: &'static str,
     rgaa: &'static [&'static str],
     rgaa_criteria: Vec<String>,
+    /// "8.5 Chaque page a un titre", from criteria/rgaa-4.1.2.toml.
+    rgaa_labels: Vec<String>,
     wcag: &'static [&'static str],
     act: &'static [&'static str],
     cerfa: &'static [u8],
@@ -358,6 +410,12 @@ fn rules(format: Format) -> Result<()> {
                 title: m.title,
                 description: m.description,
                 rgaa: m.rgaa,
+                rgaa_labels: m
+                    .rgaa_criteria()
+                    .iter()
+                    .filter_map(|c| crate::criteria::rgaa().criterion(c))
+                    .map(|c| format!("{} {}", c.id, c.label))
+                    .collect(),
                 rgaa_criteria: m.rgaa_criteria(),
                 wcag: m.wcag,
                 act: m.act,
@@ -377,6 +435,9 @@ fn rules(format: Format) -> Result<()> {
                     i.act.join(","),
                     i.title
                 );
+                for l in &i.rgaa_labels {
+                    println!("{:<28} · RGAA {l}", "");
+                }
             }
             println!("{} règles", infos.len());
         }

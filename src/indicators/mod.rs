@@ -808,40 +808,32 @@ fn cerfa_scores(cerfa: Option<&Value>) -> Indicator {
 
 fn rgaa_auto(d: &DemarcheReport, rgaa: Option<&Value>) -> Indicator {
     let id = "rgaa_auto";
-    let from_section = rgaa.and_then(|r| {
-        find(
-            r,
-            &[
-                "failed_criteria",
-                "criteria_failed",
-                "nc_criteria",
-                "nc",
-                "failed",
-            ],
-        )
-        .and_then(|v| match v {
-            Value::Array(a) => Some(a.len() as f64),
-            other => as_num(other),
-        })
-    });
-    let rate = rgaa.and_then(|r| {
-        find(
-            r,
-            &[
-                "upper_bound_rate",
-                "rate_upper_bound",
-                "upper_bound",
-                "max_rate",
-                "rate",
-            ],
-        )
-        .and_then(as_pct)
-    });
+    // The RGAA section (scores::rgaa::RgaaSummary): démarche-level statuses and the rate.
+    let nc_criteria: Option<Vec<String>> = rgaa
+        .and_then(|r| r.get("criteria"))
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter(|c| c.get("status").and_then(Value::as_str) == Some("NC"))
+                .filter_map(|c| c.get("id").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        });
+    let from_section = rgaa
+        .and_then(|r| r.get("counts"))
+        .and_then(|c| c.get("nc"))
+        .and_then(as_num)
+        .or_else(|| nc_criteria.as_ref().map(|v| v.len() as f64));
+    let rate = rgaa.and_then(|r| r.get("automated_rate")).and_then(as_num);
     let mut failed_criteria: BTreeSet<String> = BTreeSet::new();
-    for f in d.findings.iter().filter(|f| f.outcome == Outcome::Failed) {
-        for t in &f.rgaa {
-            let c: Vec<&str> = t.split('.').take(2).collect();
-            failed_criteria.insert(c.join("."));
+    match &nc_criteria {
+        Some(list) => failed_criteria.extend(list.iter().cloned()),
+        None => {
+            for f in d.findings.iter().filter(|f| f.outcome == Outcome::Failed) {
+                for t in &f.rgaa {
+                    let c: Vec<&str> = t.split('.').take(2).collect();
+                    failed_criteria.insert(c.join("."));
+                }
+            }
         }
     }
     let count = from_section.unwrap_or(failed_criteria.len() as f64);
@@ -850,9 +842,9 @@ fn rgaa_auto(d: &DemarcheReport, rgaa: Option<&Value>) -> Indicator {
         display.push_str(&format!(" · taux plafond {} %", fr_number(r, 0)));
     }
     let mut i = Indicator::new(id).numeric(count, display, Source::Mesure);
-    if from_section.is_none() && !failed_criteria.is_empty() {
+    if !failed_criteria.is_empty() {
         i.evidence.push(format!(
-            "Critères en échec : {}.",
+            "Critères non conformes : {}.",
             failed_criteria
                 .iter()
                 .cloned()
@@ -860,12 +852,23 @@ fn rgaa_auto(d: &DemarcheReport, rgaa: Option<&Value>) -> Indicator {
                 .join(", ")
         ));
     }
+    if let Some(r) = rgaa {
+        let n = |k: &str| r.get(k).and_then(as_num).map(|x| fr_number(x, 0));
+        if let (Some(ok), Some(all)) = (n("automated_without_failure"), n("applicable_automated")) {
+            i.evidence.push(format!(
+                "{ok} critère(s) automatisable(s) sans échec sur {all} applicable(s)."
+            ));
+        }
+    }
     match rate {
         Some(r) => i.evidence.push(format!(
             "Taux plafond : au mieux {} % des critères testés automatiquement sont conformes ; les critères non testés restent à auditer.",
             fr_number(r, 1)
         )),
-        None => i.evidence.push("Taux plafond inconnu (agrégation RGAA absente du rapport).".into()),
+        None => i.evidence.push(match rgaa {
+            Some(_) => "Taux plafond inconnu : aucun critère automatisable ne s'appliquait.".into(),
+            None => "Taux plafond inconnu (agrégation RGAA absente du rapport).".into(),
+        }),
     }
     i.evidence.push(
         "Les tests automatiques ne couvrent qu'une partie du RGAA : aucun échec détecté ne veut pas dire conforme.".into(),

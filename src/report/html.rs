@@ -519,10 +519,23 @@ fn rgaa_rows(rgaa: Option<&Value>) -> (Vec<RgaaRow>, String) {
     let rows: Vec<RgaaRow> = match list {
         Value::Array(a) => a
             .iter()
-            .map(|it| RgaaRow {
-                id: get_text(it, &["criterion", "id", "number"]),
-                status: get_text(it, &["status", "statut"]),
-                detail: get_text(it, &["reason", "detail", "message", "title"]),
+            .map(|it| {
+                let mut detail = get_text(it, &["label", "reason", "detail", "message", "title"]);
+                if let Some(p) = it.get("pages").filter(|p| p.is_object()) {
+                    let n = |k: &str| p.get(k).and_then(Value::as_u64).unwrap_or(0);
+                    detail.push_str(&format!(
+                        " — pages : {} C, {} NC, {} NA, {} NT",
+                        n("c"),
+                        n("nc"),
+                        n("na"),
+                        n("nt")
+                    ));
+                }
+                RgaaRow {
+                    id: get_text(it, &["id", "criterion", "number"]),
+                    status: get_text(it, &["status", "statut"]),
+                    detail,
+                }
             })
             .collect(),
         Value::Object(m) => m

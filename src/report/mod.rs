@@ -63,10 +63,13 @@ pub struct DemarcheReport {
     pub pages: Vec<PageReport>,
     pub findings: Vec<Finding>,
     pub summary: DemarcheSummary,
+    /// RGAA criterion statuses (absent in reports written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rgaa: Option<crate::scores::rgaa::RgaaSummary>,
     /// Probes of the start URL spread over the audit (availability, response time).
     #[serde(default)]
     pub probes: Vec<crate::probe::ProbeRecord>,
-    /// Observatory indicators (see criteria/indicateurs.toml and schemas/indicators.schema.json).
+    /// Observatory indicators (see criteria/indicateurs.toml; described in schemas/report.schema.json).
     #[serde(default)]
     pub indicators: Vec<crate::indicators::Indicator>,
 }
