@@ -288,7 +288,7 @@ async fn report_subcommand_writes_the_site_with_declarations() {
     )
     .expect("écriture");
     let out = dir.path().join("site");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
         .arg("report")
         .arg(&json_path)
         .arg("--out")
@@ -296,9 +296,13 @@ async fn report_subcommand_writes_the_site_with_declarations() {
         .args(["--csv-sep", ","])
         .arg("--declarations")
         .arg(&decl)
-        .status()
+        .output()
         .expect("vigie report");
-    assert!(status.success());
+    assert!(
+        run.status.success(),
+        "vigie report : {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     for f in [
         "index.html",
         "methodologie.html",

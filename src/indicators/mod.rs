@@ -1108,23 +1108,29 @@ mod tests {
 
     #[test]
     fn declarations_file() {
-        let d = Declarations::parse(
-            "[[demarche]]\nid = \"a\"\nsatisfaction = 8.4\nsatisfaction_avis = 1200\ndlnuf = 3\n\n[demarche.b]\n[demarche.b.indicateurs]\nusage = 62\nsatisfaction = 9\nsatisfaction_avis = 12\n",
-            "t.toml",
+        let a = Declarations::parse(
+            "[[demarche]]\nid = \"a\"\nsatisfaction = 8.4\nsatisfaction_avis = 1200\ndlnuf = 3\n",
+            "a.toml",
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let s = satisfaction(d.get("a"));
+        let b = Declarations::parse(
+            "[demarche.b.indicateurs]\nusage = 62\nsatisfaction = 9\nsatisfaction_avis = 12\n",
+            "b.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(Declarations::parse("[[demarche]\n", "c.toml").is_err());
+        let s = satisfaction(a.get("a"));
         assert_eq!(s.level.map(|l| l.label).as_deref(), Some("Très bien"));
         assert_eq!(s.source, Source::Declare);
         assert_eq!(
-            dlnuf(d.get("a")).level.map(|l| l.label).as_deref(),
+            dlnuf(a.get("a")).level.map(|l| l.label).as_deref(),
             Some("Partiel")
         );
-        assert_eq!(usage(d.get("b")).value, Some(62.0));
+        assert_eq!(usage(b.get("b")).value, Some(62.0));
         assert_eq!(
-            satisfaction(d.get("b")).display,
+            satisfaction(b.get("b")).display,
             "Nombre d'avis insuffisant"
         );
-        assert_eq!(usage(d.get("a")).source, Source::Inconnu);
+        assert_eq!(usage(a.get("a")).source, Source::Inconnu);
     }
 }
