@@ -198,6 +198,7 @@ struct Bar {
     y: u32,
     w: u32,
     text_y: u32,
+    count_x: u32,
 }
 
 #[derive(Serialize)]
@@ -239,21 +240,25 @@ fn chart(def: &indicators::IndicatorDef, report: &Report) -> Chart {
         }
     }
     let total = report.demarches.len().max(1) as u32;
-    let width = 300u32;
+    // Label column, then the bar, then the count.
+    let (label_w, bar_w) = (190u32, 130u32);
+    let width = label_w + bar_w + 40;
     let bars: Vec<Bar> = counts
         .into_iter()
         .enumerate()
         .map(|(k, (label, colour, icon, count))| {
             let y = 4 + k as u32 * 24;
+            let w = (count as u32 * bar_w / total).max(if count > 0 { 3 } else { 0 });
             Bar {
-                w: (count as u32 * width / total).max(if count > 0 { 4 } else { 0 }),
+                w,
                 label,
                 colour,
                 icon,
                 count,
-                x: 0,
+                x: label_w,
                 y,
                 text_y: y + 14,
+                count_x: label_w + w + 4,
             }
         })
         .collect();
