@@ -353,7 +353,7 @@ fn now_rfc3339() -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recorded {
     New(i64),
-    /// The same run (same start, end and tool version) was already in the store.
+    /// The same report (same content) was already in the store.
     AlreadyThere(i64),
 }
 
@@ -414,14 +414,16 @@ impl Store {
     }
 
     fn record_value(&mut self, v: Value, origin: &str) -> Result<Recorded, StoreError> {
+        // serde_json maps are sorted, so equal reports print equal.
+        let hash = format!("{:016x}", fingerprint::fnv1a64(v.to_string().as_bytes()));
         let r = parse_report(v)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let existing: Option<i64> = tx
             .query_row(
-                "SELECT id FROM runs WHERE started_at = ?1 AND finished_at = ?2 AND tool_version = ?3",
-                params![r.started_at, r.finished_at, r.tool_version],
+                "SELECT id FROM runs WHERE report_hash = ?1 AND started_at = ?2",
+                params![hash, r.started_at],
                 |row| row.get(0),
             )
             .optional()?;
@@ -429,8 +431,8 @@ impl Store {
             return Ok(Recorded::AlreadyThere(id));
         }
         tx.execute(
-            "INSERT INTO runs (started_at, finished_at, recorded_at, tool_name, tool_version, schema_version, origin, config_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO runs (started_at, finished_at, recorded_at, tool_name, tool_version, schema_version, origin, config_json, report_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 r.started_at,
                 r.finished_at,
@@ -439,7 +441,8 @@ impl Store {
                 r.tool_version,
                 r.schema_version,
                 origin,
-                r.config.to_string()
+                r.config.to_string(),
+                hash
             ],
         )?;
         let run_id = tx.last_insert_rowid();

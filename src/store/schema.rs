@@ -19,8 +19,10 @@ pub const MIGRATIONS: &[&str] = &[
         tool_version    TEXT NOT NULL,
         schema_version  TEXT NOT NULL,
         origin          TEXT NOT NULL,
-        config_json     TEXT NOT NULL
+        config_json     TEXT NOT NULL,
+        report_hash     TEXT NOT NULL
     );
+    CREATE INDEX runs_hash ON runs(report_hash);
     CREATE TABLE demarches (
         run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
         demarche_id     TEXT NOT NULL,
