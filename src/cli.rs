@@ -136,13 +136,21 @@ struct DbArgs {
 }
 
 impl DbArgs {
-    /// Record the run unless --no-db; report.json is already written when this runs.
-    fn record(&self, report: &Report, origin: &str) -> Result<()> {
+    /// Open the store before auditing, so an unusable database fails before a long crawl.
+    fn open(&self) -> Result<Option<Store>> {
         if self.no_db {
-            return Ok(());
+            return Ok(None);
         }
-        let mut store = Store::open(&self.db)
-            .with_context(|| format!("ouverture de la base {}", self.db.display()))?;
+        Store::open(&self.db)
+            .map(Some)
+            .with_context(|| format!("ouverture de la base {}", self.db.display()))
+    }
+
+    /// Record the run (one transaction); report.json is already written when this runs.
+    fn record(&self, store: Option<Store>, report: &Report, origin: &str) -> Result<()> {
+        let Some(mut store) = store else {
+            return Ok(());
+        };
         let recorded = store.record(report, origin).with_context(|| {
             format!(
                 "rapport écrit, mais enregistrement impossible dans {}",
@@ -263,9 +271,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if demarches.is_empty() {
                 bail!("rien à auditer : donner au moins une URL ou --catalogue FICHIER");
             }
+            let store = db.open()?;
             let report = audit::audit(&demarches, &crawl.options()).await?;
             write_outputs(&report, &out)?;
-            db.record(&report, "audit")?;
+            db.record(store, &report, "audit")?;
             print!("{}", text::summary_table(&report));
             Ok(ExitCode::SUCCESS)
         }
@@ -399,7 +408,7 @@ async fn monitor_cmd(
         std::time::Duration::try_from_secs_f64(v)
             .map_err(|_| anyhow::anyhow!("{what} invalide : {v}"))
     };
-    if !(rate > 0.0) {
+    if rate.is_nan() || rate <= 0.0 {
         bail!("--rate doit être positif");
     }
     let plan = MonitorPlan {
@@ -413,7 +422,8 @@ async fn monitor_cmd(
         total_timeout_ms: timeout_ms,
         ..FetchConfig::default()
     });
-    let store = Store::open(db).with_context(|| format!("ouverture de la base {}", db.display()))?;
+    let store =
+        Store::open(db).with_context(|| format!("ouverture de la base {}", db.display()))?;
     monitor::run(&store, &config, &plan, |p| {
         let status = p
             .status
@@ -462,6 +472,7 @@ pub fn write_outputs(report: &Report, out: &Path) -> Result<()> {
 }
 
 async fn demo(out: &Path, db: &DbArgs) -> Result<ExitCode> {
+    let store = db.open()?;
     let sites = crate::demo::start().await?;
     let opts = AuditOptions {
         // Local fixture servers: no need to wait between requests.
@@ -475,7 +486,7 @@ async fn demo(out: &Path, db: &DbArgs) -> Result<ExitCode> {
     };
     let report = audit::audit(&sites.catalogue.demarches, &opts).await?;
     write_outputs(&report, out)?;
-    db.record(&report, "demo")?;
+    db.record(store, &report, "demo")?;
     print!("{}", text::summary_table(&report));
     Ok(ExitCode::SUCCESS)
 }

@@ -112,10 +112,29 @@ impl RunDiff {
 pub fn rank(word: &str) -> Option<u8> {
     let w = word.trim().to_lowercase().replace(['_', '-'], " ");
     match w.as_str() {
-        "passed" | "conforme" | "compliant" | "met" | "ok" | "good" | "bon" | "vert" | "green"
-        | "satisfait" | "oui" | "yes" | "full" | "total" | "totalement conforme" => Some(3),
-        "partial" | "partiel" | "partially compliant" | "partiellement conforme" | "orange"
-        | "medium" | "moyen" | "amber" => Some(2),
+        "passed"
+        | "conforme"
+        | "compliant"
+        | "met"
+        | "ok"
+        | "good"
+        | "bon"
+        | "vert"
+        | "green"
+        | "satisfait"
+        | "oui"
+        | "yes"
+        | "full"
+        | "total"
+        | "totalement conforme" => Some(3),
+        "partial"
+        | "partiel"
+        | "partially compliant"
+        | "partiellement conforme"
+        | "orange"
+        | "medium"
+        | "moyen"
+        | "amber" => Some(2),
         "cantell" | "canttell" | "cant tell" | "à vérifier" | "a verifier" => Some(1),
         "failed" | "non conforme" | "not compliant" | "not met" | "non satisfait" | "bad"
         | "mauvais" | "rouge" | "red" | "non" | "no" | "none" => Some(0),
@@ -206,7 +225,7 @@ fn changes(
             })
         })
         .collect();
-    out.sort_by(|x, y| natural_key(&x.key).cmp(&natural_key(&y.key)));
+    out.sort_by_key(|x| natural_key(&x.key));
     out
 }
 
@@ -281,8 +300,7 @@ fn diff_demarche(b: Option<&DemarcheSnapshot>, a: Option<&DemarcheSnapshot>) -> 
     for f in &before_failed {
         if let Some(later) = after_idx.get(f.fingerprint.as_str()) {
             diff.still.push((*later).into());
-        } else if a.is_some() && analysed_after.contains(crate::store::page_key(&f.url).as_str())
-        {
+        } else if a.is_some() && analysed_after.contains(crate::store::page_key(&f.url).as_str()) {
             diff.fixed.push((*f).into());
         } else {
             diff.not_rechecked.push((*f).into());
@@ -298,8 +316,11 @@ fn diff_demarche(b: Option<&DemarcheSnapshot>, a: Option<&DemarcheSnapshot>) -> 
 
 /// Compare two runs.
 pub fn diff(before: &RunSnapshot, after: &RunSnapshot) -> RunDiff {
-    let b: HashMap<&str, &DemarcheSnapshot> =
-        before.demarches.iter().map(|d| (d.id.as_str(), d)).collect();
+    let b: HashMap<&str, &DemarcheSnapshot> = before
+        .demarches
+        .iter()
+        .map(|d| (d.id.as_str(), d))
+        .collect();
     let a: HashMap<&str, &DemarcheSnapshot> =
         after.demarches.iter().map(|d| (d.id.as_str(), d)).collect();
     // Order: the later run's order, then démarches that disappeared.
@@ -556,14 +577,16 @@ mod tests {
 
     #[test]
     fn criteria_changes_flag_only_new_failures_as_worse() {
-        let before: BTreeMap<String, String> = [("1.1", "passed"), ("1.2", "failed"), ("1.10", "cantTell")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let after: BTreeMap<String, String> = [("1.1", "failed"), ("1.2", "passed"), ("1.10", "passed")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let before: BTreeMap<String, String> =
+            [("1.1", "passed"), ("1.2", "failed"), ("1.10", "cantTell")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        let after: BTreeMap<String, String> =
+            [("1.1", "failed"), ("1.2", "passed"), ("1.10", "passed")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
         let c = changes(&before, &after, true);
         let keys: Vec<&str> = c.iter().map(|c| c.key.as_str()).collect();
         assert_eq!(keys, ["1.1", "1.2", "1.10"]);

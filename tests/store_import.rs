@@ -23,7 +23,14 @@ fn page(url: &str) -> Value {
 }
 
 /// A report with the sections other modules add (indicators, cerfa, rgaa) and one unknown.
-fn report(started: &str, level: &str, cerfa3: &str, rgaa: &str, score: f64, failing: bool) -> Value {
+fn report(
+    started: &str,
+    level: &str,
+    cerfa3: &str,
+    rgaa: &str,
+    score: f64,
+    failing: bool,
+) -> Value {
     let url = "https://demarche.example.gouv.fr/depot?b=2&a=1";
     let mut findings = vec![finding("page-title", "passed", url, "title")];
     if failing {
@@ -62,12 +69,26 @@ fn import_is_idempotent_and_keeps_sections() {
     let a = write(
         dir.path(),
         "a.json",
-        &report("2026-01-01T00:00:00Z", "orange", "passed", "failed", 60.0, false),
+        &report(
+            "2026-01-01T00:00:00Z",
+            "orange",
+            "passed",
+            "failed",
+            60.0,
+            false,
+        ),
     );
     let b = write(
         dir.path(),
         "b.json",
-        &report("2026-02-01T00:00:00Z", "rouge", "failed", "passed", 55.5, true),
+        &report(
+            "2026-02-01T00:00:00Z",
+            "rouge",
+            "failed",
+            "passed",
+            55.5,
+            true,
+        ),
     );
     let mut store = Store::open(&db).expect("open");
     let version: i64 = store

@@ -104,12 +104,36 @@ mod tests {
 
     #[test]
     fn fingerprint_is_stable_across_ports_and_distinguishes_targets() {
-        let a = fingerprint("image-alt", "d", "http://127.0.0.1:1/x", Some("#logo"), None);
-        let b = fingerprint("image-alt", "d", "http://127.0.0.1:2/x", Some("#logo"), None);
+        let a = fingerprint(
+            "image-alt",
+            "d",
+            "http://127.0.0.1:1/x",
+            Some("#logo"),
+            None,
+        );
+        let b = fingerprint(
+            "image-alt",
+            "d",
+            "http://127.0.0.1:2/x",
+            Some("#logo"),
+            None,
+        );
         assert_eq!(a, b);
-        let c = fingerprint("image-alt", "d", "http://127.0.0.1:1/x", Some("#other"), None);
+        let c = fingerprint(
+            "image-alt",
+            "d",
+            "http://127.0.0.1:1/x",
+            Some("#other"),
+            None,
+        );
         assert_ne!(a, c);
-        let d = fingerprint("image-alt", "e", "http://127.0.0.1:1/x", Some("#logo"), None);
+        let d = fingerprint(
+            "image-alt",
+            "e",
+            "http://127.0.0.1:1/x",
+            Some("#logo"),
+            None,
+        );
         assert_ne!(a, d);
         let s1 = fingerprint("r", "d", "http://h/x", None, Some("<img src=a>"));
         let s2 = fingerprint("r", "d", "http://h/x", Some(""), Some("<img src=a>"));

@@ -208,7 +208,9 @@ fn parse_page(v: Value) -> ParsedPage {
 
 fn parse_demarche(v: Value) -> Result<ParsedDemarche, StoreError> {
     let Value::Object(mut obj) = v else {
-        return Err(StoreError::Invalid("démarche qui n'est pas un objet".into()));
+        return Err(StoreError::Invalid(
+            "démarche qui n'est pas un objet".into(),
+        ));
     };
     let id = obj
         .get("id")
@@ -253,7 +255,9 @@ fn parse_demarche(v: Value) -> Result<ParsedDemarche, StoreError> {
 
 fn parse_report(v: Value) -> Result<ParsedReport, StoreError> {
     let Value::Object(mut obj) = v else {
-        return Err(StoreError::Invalid("le rapport n'est pas un objet JSON".into()));
+        return Err(StoreError::Invalid(
+            "le rapport n'est pas un objet JSON".into(),
+        ));
     };
     let started_at = obj
         .get("started_at")
@@ -343,6 +347,19 @@ fn read_json(path: &Path) -> Result<Value, StoreError> {
     })?;
     serde_json::from_str(&text)
         .map_err(|e| StoreError::Invalid(format!("{} : {e}", path.display())))
+}
+
+/// Test hook: the kill test sets this variable to stop the process inside the transaction.
+const PAUSE_ENV: &str = "VIGIE_TEST_PAUSE_BEFORE_COMMIT_MS";
+
+fn pause_before_commit() {
+    if let Some(ms) = std::env::var(PAUSE_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        eprintln!("pause de {ms} ms avant validation de la transaction");
+        std::thread::sleep(Duration::from_millis(ms));
+    }
 }
 
 fn now_rfc3339() -> String {
@@ -515,6 +532,7 @@ impl Store {
                 }
             }
         }
+        pause_before_commit();
         tx.commit()?;
         Ok(Recorded::New(run_id))
     }
@@ -541,9 +559,11 @@ impl Store {
         let runs = self.runs()?;
         let found = match reference {
             "latest" | "dernier" => runs.last().map(|r| r.id),
-            "previous" | "precedent" | "précédent" => {
-                runs.len().checked_sub(2).and_then(|i| runs.get(i)).map(|r| r.id)
-            }
+            "previous" | "precedent" | "précédent" => runs
+                .len()
+                .checked_sub(2)
+                .and_then(|i| runs.get(i))
+                .map(|r| r.id),
             n => n
                 .trim_start_matches('#')
                 .parse::<i64>()
@@ -557,11 +577,9 @@ impl Store {
     pub fn snapshot(&self, run_id: i64) -> Result<RunSnapshot, StoreError> {
         let started_at: String = self
             .conn
-            .query_row(
-                "SELECT started_at FROM runs WHERE id = ?1",
-                [run_id],
-                |r| r.get(0),
-            )
+            .query_row("SELECT started_at FROM runs WHERE id = ?1", [run_id], |r| {
+                r.get(0)
+            })
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("#{run_id}")))?;
         let mut st = self.conn.prepare(
