@@ -7,9 +7,11 @@
 pub mod a11y;
 pub mod analyze;
 pub mod audit;
+pub mod bench;
 pub mod catalogue;
 pub mod cli;
 pub mod crawl;
+pub mod criteria;
 pub mod demo;
 pub mod diff;
 pub mod findings;
