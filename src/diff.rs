@@ -112,7 +112,9 @@ impl RunDiff {
 pub fn rank(word: &str) -> Option<u8> {
     let w = word.trim().to_lowercase().replace(['_', '-'], " ");
     match w.as_str() {
-        "passed"
+        // RGAA statuses: C conforme, NC non conforme (NA and NT are not judgements).
+        "c"
+        | "passed"
         | "conforme"
         | "compliant"
         | "met"
@@ -136,8 +138,8 @@ pub fn rank(word: &str) -> Option<u8> {
         | "moyen"
         | "amber" => Some(2),
         "cantell" | "canttell" | "cant tell" | "à vérifier" | "a verifier" => Some(1),
-        "failed" | "non conforme" | "not compliant" | "not met" | "non satisfait" | "bad"
-        | "mauvais" | "rouge" | "red" | "non" | "no" | "none" => Some(0),
+        "nc" | "failed" | "non conforme" | "not compliant" | "not met" | "non satisfait"
+        | "bad" | "mauvais" | "rouge" | "red" | "non" | "no" | "none" => Some(0),
         _ => None,
     }
 }
@@ -552,6 +554,10 @@ mod tests {
         assert_eq!(rank("inapplicable"), None);
         assert_eq!(rank("Non conforme"), Some(0));
         assert_eq!(rank("non_conforme"), Some(0));
+        assert_eq!(rank("C"), Some(3));
+        assert_eq!(rank("NC"), Some(0));
+        assert_eq!(rank("NT"), None);
+        assert_eq!(rank("NA"), None);
     }
 
     #[test]

@@ -21,7 +21,8 @@ pub struct HistoryPoint {
     pub cant_tell: Option<i64>,
     /// Cerfa score, when the run had a `cerfa` section with a score.
     pub cerfa_score: Option<f64>,
-    /// RGAA compliance rate, when the run had an `rgaa` section with a rate.
+    /// RGAA automated rate in percent (`rgaa.automated_rate`, an upper bound of the real rate),
+    /// when the run had one.
     pub rgaa_rate: Option<f64>,
 }
 
@@ -38,7 +39,7 @@ fn number_at(v: &Value, paths: &[&[&str]]) -> Option<f64> {
 
 /// Where the Cerfa and RGAA sections put their headline figure (the first present wins).
 const CERFA_SCORE_PATHS: &[&[&str]] = &[&["score"], &["scores", "total"], &["total"]];
-const RGAA_RATE_PATHS: &[&[&str]] = &[&["rate"], &["compliance_rate"], &["score"]];
+const RGAA_RATE_PATHS: &[&[&str]] = &[&["automated_rate"], &["rate"], &["compliance_rate"]];
 
 /// The series, oldest run first; for one démarche or all.
 pub fn series(store: &Store, demarche: Option<&str>) -> Result<Vec<HistoryPoint>, StoreError> {

@@ -126,7 +126,21 @@ async fn a_fix_and_a_regression_give_the_exact_diff() {
     assert!(m.fixed[0].url.starts_with(&base1));
     assert!(m.new[0].url.starts_with(&base2));
     assert!(m.still[0].url.starts_with(&base2));
-    assert!(m.indicators.is_empty() && m.cerfa.is_empty() && m.rgaa.is_empty());
+    // The lost label makes RGAA 11.1 non conforme; 1.1 (images) stays NC through #photo.
+    let rgaa: Vec<(&str, Option<&str>, Option<&str>, bool)> = m
+        .rgaa
+        .iter()
+        .map(|c| {
+            (
+                c.key.as_str(),
+                c.before.as_deref(),
+                c.after.as_deref(),
+                c.worse,
+            )
+        })
+        .collect();
+    assert_eq!(rgaa, vec![("11.1", Some("NT"), Some("NC"), true)]);
+    assert!(m.indicators.is_empty() && m.cerfa.is_empty());
     assert!(d.is_regression());
 
     // The same diff from the report files, and from the reverse direction.

@@ -219,7 +219,8 @@ pub struct LangChangeValid;
 static LANG_CHANGE_VALID: RuleMeta = RuleMeta {
     id: "lang-change-valid",
     title: "Code de langue des changements de langue valide",
-    description: "Chaque attribut lang d'un passage de texte porte un code de langue BCP 47 valide.",
+    description:
+        "Chaque attribut lang d'un passage de texte porte un code de langue BCP 47 valide.",
     rgaa: &["8.8.1"],
     wcag: &["3.1.2"],
     act: &["de46e4"],
@@ -238,9 +239,7 @@ impl Rule for LangChangeValid {
                 continue;
             };
             let lang = lang.trim();
-            if lang.is_empty()
-                || is_hidden_from_at(el)
-                || normalize_space(&text_of(el)).is_empty()
+            if lang.is_empty() || is_hidden_from_at(el) || normalize_space(&text_of(el)).is_empty()
             {
                 continue;
             }
@@ -304,7 +303,9 @@ impl Rule for PresentationalMarkup {
             while let Some(next) = next_meaningful(cur) {
                 if is_br(next) {
                     run += 1;
-                    let Some(e) = ElementRef::wrap(next) else { break };
+                    let Some(e) = ElementRef::wrap(next) else {
+                        break;
+                    };
                     cur = e;
                 } else {
                     break;
@@ -320,11 +321,9 @@ impl Rule for PresentationalMarkup {
         }
         for p in page.select("body p") {
             let empty = normalize_space(&text_of(p)).is_empty()
-                && !p.children().any(|c| {
-                    c.value()
-                        .as_element()
-                        .is_some_and(|e| e.name() != "br")
-                });
+                && !p
+                    .children()
+                    .any(|c| c.value().as_element().is_some_and(|e| e.name() != "br"));
             if empty && !is_hidden_from_at(p) {
                 found += 1;
                 r.cant_tell(
@@ -391,11 +390,19 @@ impl Rule for DirValid {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("[dir]") {
-            let v = el.value().attr("dir").unwrap_or("").trim().to_ascii_lowercase();
+            let v = el
+                .value()
+                .attr("dir")
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if matches!(v.as_str(), "ltr" | "rtl" | "auto") {
                 r.pass(el, format!("dir=\"{v}\" valide."));
             } else {
-                r.fail(el, format!("Valeur dir=\"{v}\" invalide : ltr ou rtl attendu."));
+                r.fail(
+                    el,
+                    format!("Valeur dir=\"{v}\" invalide : ltr ou rtl attendu."),
+                );
             }
         }
         r.finish("Aucun attribut dir.")

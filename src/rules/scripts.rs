@@ -67,8 +67,8 @@ impl Rule for ClickHandlerKeyboard {
                 continue;
             }
             let focusable = is_tabbable(el);
-            let native = is_natively_focusable(el)
-                || matches!(e.name(), "label" | "option" | "input");
+            let native =
+                is_natively_focusable(el) || matches!(e.name(), "label" | "option" | "input");
             if native && focusable {
                 r.pass(el, "Élément interactif natif.");
             } else if focusable {
@@ -77,7 +77,11 @@ impl Rule for ClickHandlerKeyboard {
                 } else {
                     r.cant_tell(el, "Élément cliquable focalisable sans rôle : vérifier son rôle et son activation au clavier (Entrée, Espace).");
                 }
-            } else if el.descendants().filter_map(ElementRef::wrap).any(|d| d.id() != el.id() && is_tabbable(d)) {
+            } else if el
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .any(|d| d.id() != el.id() && is_tabbable(d))
+            {
                 r.cant_tell(el, "Élément cliquable contenant un élément focalisable : vérifier que l'action est disponible au clavier.");
             } else {
                 r.fail(el, "Élément cliquable non atteignable au clavier : utiliser un bouton ou un lien, ou ajouter tabindex, un rôle et la gestion du clavier.");
@@ -127,7 +131,12 @@ impl Rule for AriaRoleValid {
             if let Some(ok) = tokens.iter().find(|t| is_valid_role(t)) {
                 r.pass(el, format!("Rôle valide : « {ok} »."));
             } else if tokens.iter().any(|t| is_abstract_role(t)) {
-                r.fail(el, format!("Rôle abstrait « {role} » : il ne doit pas être utilisé dans le contenu."));
+                r.fail(
+                    el,
+                    format!(
+                        "Rôle abstrait « {role} » : il ne doit pas être utilisé dans le contenu."
+                    ),
+                );
             } else {
                 r.fail(el, format!("Rôle inconnu « {role} » : il sera ignoré par les technologies d'assistance."));
             }
@@ -273,7 +282,8 @@ pub struct AriaAttrAllowed;
 static ARIA_ATTR_ALLOWED: RuleMeta = RuleMeta {
     id: "aria-attr-allowed",
     title: "Attributs ARIA définis et autorisés pour le rôle",
-    description: "Chaque attribut aria-* existe dans WAI-ARIA et est autorisé pour le rôle de l'élément.",
+    description:
+        "Chaque attribut aria-* existe dans WAI-ARIA et est autorisé pour le rôle de l'élément.",
     rgaa: &["7.1.1"],
     wcag: &["1.3.1", "4.1.2"],
     act: &["5c01ea", "5f99a7"],
@@ -296,7 +306,10 @@ impl Rule for AriaAttrAllowed {
                 .map(|(n, _)| n.as_str())
                 .collect();
             if !unknown.is_empty() {
-                r.fail(el, format!("Attribut ARIA inexistant : {}.", unknown.join(", ")));
+                r.fail(
+                    el,
+                    format!("Attribut ARIA inexistant : {}.", unknown.join(", ")),
+                );
                 continue;
             }
             // Role: first valid token of an explicit role, else the implicit role.
@@ -315,7 +328,10 @@ impl Rule for AriaAttrAllowed {
                 .map(|(n, _)| n.as_str())
                 .collect();
             if refused.is_empty() {
-                r.pass(el, format!("Attributs ARIA autorisés pour le rôle « {role} »."));
+                r.pass(
+                    el,
+                    format!("Attributs ARIA autorisés pour le rôle « {role} »."),
+                );
             } else {
                 r.fail(
                     el,
@@ -346,7 +362,8 @@ pub struct AriaHiddenFocusable;
 static ARIA_HIDDEN_FOCUSABLE: RuleMeta = RuleMeta {
     id: "aria-hidden-focusable",
     title: "Contenu masqué par aria-hidden non focalisable",
-    description: "Un contenu aria-hidden=\"true\" ne contient aucun élément atteignable au clavier.",
+    description:
+        "Un contenu aria-hidden=\"true\" ne contient aucun élément atteignable au clavier.",
     rgaa: &["7.1.1", "7.3.1"],
     wcag: &["1.3.1", "4.1.2"],
     act: &["6cfa84"],
