@@ -84,7 +84,9 @@ impl Rgaa {
 
     /// Whether a test id ("8.1.2") exists.
     pub fn has_test(&self, test: &str) -> bool {
-        self.criteria.iter().any(|c| c.tests.iter().any(|t| t == test))
+        self.criteria
+            .iter()
+            .any(|c| c.tests.iter().any(|t| t == test))
     }
 
     pub fn theme_name(&self, number: u8) -> Option<&str> {
@@ -137,7 +139,11 @@ mod tests {
                 assert_eq!(criterion_of_test(t), c.id, "{t}");
             }
             for sc in &c.wcag {
-                assert!(r.wcag_levels.contains_key(sc), "{}: {sc} has no level", c.id);
+                assert!(
+                    r.wcag_levels.contains_key(sc),
+                    "{}: {sc} has no level",
+                    c.id
+                );
             }
         }
         let per_theme = |n| r.criteria.iter().filter(|c| c.theme == n).count();

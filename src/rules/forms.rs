@@ -83,7 +83,8 @@ pub struct ButtonName;
 static BUTTON_NAME: RuleMeta = RuleMeta {
     id: "button-name",
     title: "Bouton avec intitulé",
-    description: "Chaque bouton a un nom accessible (texte, value, alt, aria-label ou aria-labelledby).",
+    description:
+        "Chaque bouton a un nom accessible (texte, value, alt, aria-label ou aria-labelledby).",
     rgaa: &["11.9.1", "7.1.1"],
     wcag: &["4.1.2"],
     act: &["97a4e1"],
@@ -102,11 +103,10 @@ impl Rule for ButtonName {
             if is_hidden_from_at(el) {
                 continue;
             }
-            // An explicit non-button role on a native button takes it out of scope.
-            if let Some(role) = el.value().attr("role").and_then(|r| r.split_ascii_whitespace().next()) {
-                if !role.eq_ignore_ascii_case("button") {
-                    continue;
-                }
+            // An explicit non-button role takes the element out of scope (a `none` role on a
+            // focusable button is ignored, so the button stays in scope).
+            if crate::a11y::resolved_role(el).as_deref() != Some("button") {
+                continue;
             }
             let name = accessible_name(page, el);
             if name.is_empty() {
@@ -121,19 +121,64 @@ impl Rule for ButtonName {
 
 /// Autofill field names of the HTML specification.
 const AUTOFILL_FIELDS: &[&str] = &[
-    "name", "honorific-prefix", "given-name", "additional-name", "family-name",
-    "honorific-suffix", "nickname", "username", "new-password", "current-password",
-    "one-time-code", "organization-title", "organization", "street-address", "address-line1",
-    "address-line2", "address-line3", "address-level4", "address-level3", "address-level2",
-    "address-level1", "country", "country-name", "postal-code", "cc-name", "cc-given-name",
-    "cc-additional-name", "cc-family-name", "cc-number", "cc-exp", "cc-exp-month", "cc-exp-year",
-    "cc-csc", "cc-type", "transaction-currency", "transaction-amount", "language", "bday",
-    "bday-day", "bday-month", "bday-year", "sex", "url", "photo", "webauthn",
+    "name",
+    "honorific-prefix",
+    "given-name",
+    "additional-name",
+    "family-name",
+    "honorific-suffix",
+    "nickname",
+    "username",
+    "new-password",
+    "current-password",
+    "one-time-code",
+    "organization-title",
+    "organization",
+    "street-address",
+    "address-line1",
+    "address-line2",
+    "address-line3",
+    "address-level4",
+    "address-level3",
+    "address-level2",
+    "address-level1",
+    "country",
+    "country-name",
+    "postal-code",
+    "cc-name",
+    "cc-given-name",
+    "cc-additional-name",
+    "cc-family-name",
+    "cc-number",
+    "cc-exp",
+    "cc-exp-month",
+    "cc-exp-year",
+    "cc-csc",
+    "cc-type",
+    "transaction-currency",
+    "transaction-amount",
+    "language",
+    "bday",
+    "bday-day",
+    "bday-month",
+    "bday-year",
+    "sex",
+    "url",
+    "photo",
+    "webauthn",
 ];
 /// Contact field names (may be preceded by home/work/mobile/fax/pager).
 const AUTOFILL_CONTACT: &[&str] = &[
-    "tel", "tel-country-code", "tel-national", "tel-area-code", "tel-local", "tel-local-prefix",
-    "tel-local-suffix", "tel-extension", "email", "impp",
+    "tel",
+    "tel-country-code",
+    "tel-national",
+    "tel-area-code",
+    "tel-local",
+    "tel-local-prefix",
+    "tel-local-suffix",
+    "tel-extension",
+    "email",
+    "impp",
 ];
 
 /// Whether an `autocomplete` value is a valid autofill detail token list (HTML spec order:
@@ -149,7 +194,10 @@ pub fn is_valid_autocomplete(value: &str) -> bool {
     if tokens.get(i).is_some_and(|t| t.starts_with("section-")) {
         i += 1;
     }
-    if tokens.get(i).is_some_and(|t| matches!(*t, "shipping" | "billing")) {
+    if tokens
+        .get(i)
+        .is_some_and(|t| matches!(*t, "shipping" | "billing"))
+    {
         i += 1;
     }
     let contact_kind = tokens
@@ -211,7 +259,14 @@ impl Rule for AutocompleteValid {
             if e.name() == "input"
                 && matches!(
                     ty.as_str(),
-                    "hidden" | "button" | "submit" | "reset" | "image" | "checkbox" | "radio" | "file"
+                    "hidden"
+                        | "button"
+                        | "submit"
+                        | "reset"
+                        | "image"
+                        | "checkbox"
+                        | "radio"
+                        | "file"
                 )
             {
                 continue;
@@ -243,10 +298,25 @@ mod tests {
 
     #[test]
     fn autocomplete_tokens() {
-        for ok in ["email", "on", "OFF", "shipping street-address", "section-a billing postal-code", "work tel", "username webauthn"] {
+        for ok in [
+            "email",
+            "on",
+            "OFF",
+            "shipping street-address",
+            "section-a billing postal-code",
+            "work tel",
+            "username webauthn",
+        ] {
             assert!(is_valid_autocomplete(ok), "{ok}");
         }
-        for bad in ["courriel", "work given-name", "email email", "section-a", "", "webauthn"] {
+        for bad in [
+            "courriel",
+            "work given-name",
+            "email email",
+            "section-a",
+            "",
+            "webauthn",
+        ] {
             assert!(!is_valid_autocomplete(bad), "{bad}");
         }
     }

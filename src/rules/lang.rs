@@ -57,7 +57,12 @@ pub fn is_valid_bcp47(tag: &str) -> bool {
         return false;
     };
     let p = primary.to_ascii_lowercase();
-    if p == "x" || p == "i" {
+    if p == "i" {
+        // Irregular grandfathered tags: all deprecated except these three.
+        let rest = tag[2..].to_ascii_lowercase();
+        return matches!(rest.as_str(), "default" | "enochian" | "mingo");
+    }
+    if p == "x" {
         return parts.clone().next().is_some()
             && parts.all(|s| {
                 (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric())
@@ -90,7 +95,18 @@ mod tests {
         for ok in ["fr", "fr-FR", "en-GB", "zh-Hant-TW", "gsw", "x-klingon"] {
             assert!(is_valid_bcp47(ok), "{ok}");
         }
-        for bad in ["", "français", "f", "fr_FR", "xx", "12", "fr-", "english"] {
+        assert!(is_valid_bcp47("i-default"));
+        for bad in [
+            "",
+            "français",
+            "f",
+            "fr_FR",
+            "xx",
+            "12",
+            "fr-",
+            "english",
+            "i-lux",
+        ] {
             assert!(!is_valid_bcp47(bad), "{bad}");
         }
     }

@@ -28,7 +28,8 @@ pub struct SkipLink;
 static SKIP_LINK: RuleMeta = RuleMeta {
     id: "skip-link",
     title: "Lien d'évitement vers le contenu principal",
-    description: "Une page avec une navigation commence par un lien interne vers le contenu principal.",
+    description:
+        "Une page avec une navigation commence par un lien interne vers le contenu principal.",
     rgaa: &["12.7.1"],
     wcag: &["2.4.1"],
     act: &[],
@@ -42,8 +43,10 @@ fn fragment_target<'a>(page: &'a Page, link: ElementRef<'_>) -> Option<ElementRe
         return None;
     }
     let decoded = percent_decode(id);
-    page.element_by_id(&decoded)
-        .or_else(|| page.select("a[name]").find(|a| a.value().attr("name") == Some(decoded.as_str())))
+    page.element_by_id(&decoded).or_else(|| {
+        page.select("a[name]")
+            .find(|a| a.value().attr("name") == Some(decoded.as_str()))
+    })
 }
 
 fn percent_decode(s: &str) -> String {
@@ -58,10 +61,17 @@ fn percent_decode(s: &str) -> String {
 fn leads_to_main(target: ElementRef<'_>) -> bool {
     let is_main = |e: ElementRef<'_>| role_of(e).as_deref() == Some("main");
     let empty_anchor = crate::page::normalize_space(&crate::page::text_of(target)).is_empty()
-        && target.children().filter_map(ElementRef::wrap).next().is_none();
+        && target
+            .children()
+            .filter_map(ElementRef::wrap)
+            .next()
+            .is_none();
     is_main(target)
         || target.ancestors().filter_map(ElementRef::wrap).any(is_main)
-        || target.descendants().filter_map(ElementRef::wrap).any(is_main)
+        || target
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .any(is_main)
         || (empty_anchor
             && target
                 .next_siblings()
@@ -85,11 +95,10 @@ impl Rule for SkipLink {
         if !has_nav {
             return r.finish("Pas de zone de navigation à éviter.");
         }
-        let tabbable: Vec<ElementRef<'_>> = page
-            .select("body *")
-            .filter(|e| is_tabbable(*e))
-            .collect();
-        let internal = |e: &ElementRef<'_>| e.value().name() == "a" && fragment_target(page, *e).is_some();
+        let tabbable: Vec<ElementRef<'_>> =
+            page.select("body *").filter(|e| is_tabbable(*e)).collect();
+        let internal =
+            |e: &ElementRef<'_>| e.value().name() == "a" && fragment_target(page, *e).is_some();
         let first = tabbable.iter().take(SKIP_LINK_WINDOW).find(|e| internal(e));
         if let Some(link) = first {
             let target = fragment_target(page, *link);
@@ -98,12 +107,17 @@ impl Rule for SkipLink {
             } else {
                 r.cant_tell(*link, "Lien interne en début de page dont la cible n'est pas la zone main : vérifier qu'il mène au contenu principal.");
             }
-        } else if let Some(later) = tabbable.iter().skip(SKIP_LINK_WINDOW).find(|e| {
-            internal(e) && fragment_target(page, **e).is_some_and(leads_to_main)
-        }) {
+        } else if let Some(later) = tabbable
+            .iter()
+            .skip(SKIP_LINK_WINDOW)
+            .find(|e| internal(e) && fragment_target(page, **e).is_some_and(leads_to_main))
+        {
             r.cant_tell(*later, "Lien vers le contenu principal présent mais pas parmi les premiers éléments atteignables au clavier : vérifier qu'il est atteint avant la navigation.");
         } else {
-            r.fail(body, "Aucun lien d'évitement vers le contenu principal en début de page.");
+            r.fail(
+                body,
+                "Aucun lien d'évitement vers le contenu principal en début de page.",
+            );
         }
         r.finish("")
     }

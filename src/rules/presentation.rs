@@ -9,9 +9,27 @@ const ELEMENTS: &[&str] = &[
 ];
 /// Attributes RGAA lists as presentational.
 const ATTRIBUTES: &[&str] = &[
-    "align", "alink", "background", "bgcolor", "border", "cellpadding", "cellspacing", "char",
-    "charoff", "clear", "compact", "color", "frameborder", "hspace", "link", "marginheight",
-    "marginwidth", "text", "valign", "vlink", "vspace",
+    "align",
+    "alink",
+    "background",
+    "bgcolor",
+    "border",
+    "cellpadding",
+    "cellspacing",
+    "char",
+    "charoff",
+    "clear",
+    "compact",
+    "color",
+    "frameborder",
+    "hspace",
+    "link",
+    "marginheight",
+    "marginwidth",
+    "text",
+    "valign",
+    "vlink",
+    "vspace",
 ];
 
 /// ## Ce que la règle vérifie
@@ -66,7 +84,10 @@ impl Rule for PresentationalElements {
             let name = e.name();
             if ELEMENTS.contains(&name) {
                 found += 1;
-                r.fail(el, format!("Balise de présentation <{name}> : utiliser CSS."));
+                r.fail(
+                    el,
+                    format!("Balise de présentation <{name}> : utiliser CSS."),
+                );
                 continue;
             }
             let mut bad = Vec::new();
@@ -93,7 +114,10 @@ impl Rule for PresentationalElements {
                 found += 1;
                 r.fail(
                     el,
-                    format!("Attribut(s) de présentation sur <{name}> : {} ; utiliser CSS.", bad.join(", ")),
+                    format!(
+                        "Attribut(s) de présentation sur <{name}> : {} ; utiliser CSS.",
+                        bad.join(", ")
+                    ),
                 );
             } else if !doubtful.is_empty() {
                 found += 1;

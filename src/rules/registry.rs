@@ -1,7 +1,8 @@
 //! The one list of all rules. Adding a rule: its file (or family file), its fixtures, one line here.
 
 use super::{
-    forms, images, lang, links, mandatory, navigation, presentation, scripts, structure, title, Rule,
+    forms, images, lang, links, mandatory, navigation, presentation, scripts, structure, title,
+    Rule,
 };
 
 static RULES: &[&dyn Rule] = &[

@@ -1,7 +1,7 @@
 //! Structure of information (RGAA 9.1, 9.2, 9.3, 12.6; WCAG 1.3.1, 2.4.1, 2.4.6).
 
 use super::{Results, Rule, RuleMeta, RuleResult};
-use crate::a11y::{accessible_name, is_hidden_from_at, role_of};
+use crate::a11y::{accessible_name, is_hidden_from_at, resolved_role, role_of};
 use crate::page::{ElementRef, Page};
 
 /// Headings exposed to assistive technologies, with their level, in document order.
@@ -9,7 +9,7 @@ fn headings(page: &Page) -> Vec<(ElementRef<'_>, u8)> {
     page.select("h1, h2, h3, h4, h5, h6, [role~=heading]")
         .filter(|el| !is_hidden_from_at(*el))
         .filter_map(|el| {
-            let role = role_of(el)?;
+            let role = resolved_role(el)?;
             if role != "heading" {
                 return None;
             }
@@ -18,7 +18,11 @@ fn headings(page: &Page) -> Vec<(ElementRef<'_>, u8)> {
                 .attr("aria-level")
                 .and_then(|v| v.trim().parse::<u8>().ok())
                 .filter(|l| *l >= 1);
-            let native = el.value().name().strip_prefix('h').and_then(|d| d.parse::<u8>().ok());
+            let native = el
+                .value()
+                .name()
+                .strip_prefix('h')
+                .and_then(|d| d.parse::<u8>().ok());
             Some((el, aria.or(native).unwrap_or(2)))
         })
         .collect()
@@ -73,7 +77,9 @@ impl Rule for HeadingHierarchy {
             } else if let Some(p) = prev.filter(|p| *level > p + 1) {
                 r.fail(
                     *el,
-                    format!("Saut de niveau : titre de niveau {level} après un titre de niveau {p}."),
+                    format!(
+                        "Saut de niveau : titre de niveau {level} après un titre de niveau {p}."
+                    ),
                 );
             } else {
                 r.pass(*el, format!("Titre de niveau {level}."));
@@ -166,18 +172,27 @@ impl Rule for Landmarks {
         };
         let mains = with_role("main");
         match mains.len() {
-            0 => r.fail(body, "Aucune zone de contenu principal (élément main ou role=\"main\")."),
+            0 => r.fail(
+                body,
+                "Aucune zone de contenu principal (élément main ou role=\"main\").",
+            ),
             1 => r.pass(mains[0], "Zone de contenu principal unique."),
             n => {
                 for m in &mains[1..] {
-                    r.fail(*m, format!("{n} zones de contenu principal : une seule est permise."));
+                    r.fail(
+                        *m,
+                        format!("{n} zones de contenu principal : une seule est permise."),
+                    );
                 }
             }
         }
         for (role, what) in [
             ("banner", "d'en-tête (header ou role=\"banner\")"),
             ("navigation", "de navigation (nav ou role=\"navigation\")"),
-            ("contentinfo", "de pied de page (footer ou role=\"contentinfo\")"),
+            (
+                "contentinfo",
+                "de pied de page (footer ou role=\"contentinfo\")",
+            ),
         ] {
             match with_role(role).first() {
                 Some(el) => r.pass(*el, format!("Zone {what} présente.")),
@@ -236,18 +251,24 @@ impl Rule for ListStructure {
             let prole = parent.and_then(|p| p.value().attr("role")).unwrap_or("");
             let name = el.value().name();
             let ok = if name == "li" {
-                matches!(pname, "ul" | "ol" | "menu") || prole.split_ascii_whitespace().any(|t| t == "list")
+                matches!(pname, "ul" | "ol" | "menu")
+                    || prole.split_ascii_whitespace().any(|t| t == "list")
             } else {
                 pname == "dl"
                     || (pname == "div"
-                        && parent.and_then(parent_element).is_some_and(|g| g.value().name() == "dl"))
+                        && parent
+                            .and_then(parent_element)
+                            .is_some_and(|g| g.value().name() == "dl"))
             };
             if ok {
                 r.pass(el, format!("{name} correctement placé."));
             } else if name == "li" {
                 r.fail(el, format!("li hors d'une liste (parent : {pname}) : utiliser ul, ol ou role=\"list\"."));
             } else {
-                r.fail(el, format!("{name} hors d'une liste de définitions dl (parent : {pname})."));
+                r.fail(
+                    el,
+                    format!("{name} hors d'une liste de définitions dl (parent : {pname})."),
+                );
             }
         }
         for list in page.select("body ul, body ol") {

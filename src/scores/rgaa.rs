@@ -333,20 +333,36 @@ rules = []
 
     #[test]
     fn page_status_from_outcomes() {
-        assert_eq!(statuses(&[f("u", "ra", Passed), f("u", "rb", Passed)]), [C, NT, NT]);
-        assert_eq!(statuses(&[f("u", "ra", Passed), f("u", "rb", Inapplicable)]), [C, NT, NT]);
+        assert_eq!(
+            statuses(&[f("u", "ra", Passed), f("u", "rb", Passed)]),
+            [C, NT, NT]
+        );
+        assert_eq!(
+            statuses(&[f("u", "ra", Passed), f("u", "rb", Inapplicable)]),
+            [C, NT, NT]
+        );
         assert_eq!(
             statuses(&[f("u", "ra", Inapplicable), f("u", "rb", Inapplicable)]),
             [NA, NT, NT]
         );
-        assert_eq!(statuses(&[f("u", "ra", Failed), f("u", "rb", Passed)]), [NC, NC, NT]);
+        assert_eq!(
+            statuses(&[f("u", "ra", Failed), f("u", "rb", Passed)]),
+            [NC, NC, NT]
+        );
         // A failure wins over passes of the same rule on other targets.
         assert_eq!(
-            statuses(&[f("u", "ra", Passed), f("u", "ra", Failed), f("u", "rb", Passed)]),
+            statuses(&[
+                f("u", "ra", Passed),
+                f("u", "ra", Failed),
+                f("u", "rb", Passed)
+            ]),
             [NC, NC, NT]
         );
         // Doubt is never a pass.
-        assert_eq!(statuses(&[f("u", "ra", Passed), f("u", "rb", CantTell)]), [NT, NT, NT]);
+        assert_eq!(
+            statuses(&[f("u", "ra", Passed), f("u", "rb", CantTell)]),
+            [NT, NT, NT]
+        );
         // A rule that did not run: not tested.
         assert_eq!(statuses(&[f("u", "ra", Passed)]), [NT, NT, NT]);
         assert_eq!(statuses(&[]), [NT, NT, NT]);
@@ -373,12 +389,28 @@ rules = []
         let s = summarize_with(&data(), &[&p1, &p2]);
         let c11 = &s.criteria[0];
         assert_eq!(c11.status, NC);
-        assert_eq!(c11.pages, StatusCounts { c: 1, nc: 1, na: 0, nt: 0 });
+        assert_eq!(
+            c11.pages,
+            StatusCounts {
+                c: 1,
+                nc: 1,
+                na: 0,
+                nt: 0
+            }
+        );
         assert_eq!(c11.failed_findings, 2);
         assert_eq!(s.criteria[1].status, NC);
         assert_eq!(s.criteria[2].status, NT);
         assert_eq!(s.left_to_human, vec!["1.3".to_string()]);
-        assert_eq!(s.counts, StatusCounts { c: 0, nc: 2, na: 0, nt: 1 });
+        assert_eq!(
+            s.counts,
+            StatusCounts {
+                c: 0,
+                nc: 2,
+                na: 0,
+                nt: 1
+            }
+        );
         assert_eq!(s.applicable_automated, 2);
         assert_eq!(s.automated_without_failure, 0);
         assert_eq!(s.automated_rate, Some(0.0));
@@ -386,7 +418,15 @@ rules = []
         let p2 = vec![f("p2", "ra", Inapplicable), f("p2", "rb", Inapplicable)];
         let s = summarize_with(&data(), &[&p1, &p2]);
         assert_eq!(s.criteria[0].status, C);
-        assert_eq!(s.criteria[0].pages, StatusCounts { c: 1, nc: 0, na: 1, nt: 0 });
+        assert_eq!(
+            s.criteria[0].pages,
+            StatusCounts {
+                c: 1,
+                nc: 0,
+                na: 1,
+                nt: 0
+            }
+        );
         assert_eq!(s.criteria[1].status, NT);
         assert_eq!(s.left_to_human, vec!["1.2".to_string(), "1.3".to_string()]);
         assert_eq!(s.automated_rate, Some(100.0));
