@@ -6,8 +6,10 @@ use super::{
 };
 
 static RULES: &[&dyn Rule] = &[
+    &lang::HtmlLangPresent,
     &lang::HtmlLang,
     &title::PageTitle,
+    &title::PageTitleRelevant,
     &images::ImageAlt,
     &links::LinkName,
     &forms::FormFieldLabel,

@@ -186,21 +186,28 @@ impl Rule for Landmarks {
                 }
             }
         }
+        let mut missing = Vec::new();
         for (role, what) in [
-            ("banner", "d'en-tête (header ou role=\"banner\")"),
-            ("navigation", "de navigation (nav ou role=\"navigation\")"),
+            ("banner", "en-tête (header ou role=\"banner\")"),
+            ("navigation", "navigation (nav ou role=\"navigation\")"),
             (
                 "contentinfo",
-                "de pied de page (footer ou role=\"contentinfo\")",
+                "pied de page (footer ou role=\"contentinfo\")",
             ),
         ] {
             match with_role(role).first() {
                 Some(el) => r.pass(*el, format!("Zone {what} présente.")),
-                None => r.cant_tell(
-                    body,
-                    format!("Aucune zone {what} : vérifier si la page en a une, non balisée."),
-                ),
+                None => missing.push(what),
             }
+        }
+        if !missing.is_empty() {
+            r.cant_tell(
+                body,
+                format!(
+                    "Zone(s) non balisée(s) : {} ; vérifier si la page en a, sans le balisage attendu.",
+                    missing.join(", ")
+                ),
+            );
         }
         r.finish("")
     }
