@@ -32,6 +32,8 @@ static RULES: &[&dyn Rule] = &[
     &presentation::PresentationalElements,
     &forms::ButtonName,
     &forms::AutocompleteValid,
+    &forms::AutocompletePersonal,
+    &forms::RequiredFieldIndicated,
     &navigation::SkipLink,
     &navigation::TabindexPositive,
 ];
