@@ -292,36 +292,6 @@ impl Rule for AutocompleteValid {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_valid_autocomplete;
-
-    #[test]
-    fn autocomplete_tokens() {
-        for ok in [
-            "email",
-            "on",
-            "OFF",
-            "shipping street-address",
-            "section-a billing postal-code",
-            "work tel",
-            "username webauthn",
-        ] {
-            assert!(is_valid_autocomplete(ok), "{ok}");
-        }
-        for bad in [
-            "courriel",
-            "work given-name",
-            "email email",
-            "section-a",
-            "",
-            "webauthn",
-        ] {
-            assert!(!is_valid_autocomplete(bad), "{bad}");
-        }
-    }
-}
-
 /// Words that mark a field as required in its label or description.
 const REQUIRED_MARKERS: &[&str] = &["obligatoire", "requis", "required", "*"];
 
@@ -549,5 +519,35 @@ impl Rule for AutocompletePersonal {
             }
         }
         r.finish("Aucun champ de donnée personnelle repéré.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_valid_autocomplete;
+
+    #[test]
+    fn autocomplete_tokens() {
+        for ok in [
+            "email",
+            "on",
+            "OFF",
+            "shipping street-address",
+            "section-a billing postal-code",
+            "work tel",
+            "username webauthn",
+        ] {
+            assert!(is_valid_autocomplete(ok), "{ok}");
+        }
+        for bad in [
+            "courriel",
+            "work given-name",
+            "email email",
+            "section-a",
+            "",
+            "webauthn",
+        ] {
+            assert!(!is_valid_autocomplete(bad), "{bad}");
+        }
     }
 }
