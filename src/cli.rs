@@ -60,6 +60,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Écrit le site HTML (index.html, une page par démarche, méthodologie, CSV) d'un report.json.
+    Report {
+        /// Le report.json d'un audit.
+        report: PathBuf,
+        /// Dossier du site (par défaut, celui du report.json).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Séparateur des exports CSV (« ; » pour Excel en français).
+        #[arg(long, default_value_t = ';')]
+        csv_sep: char,
+        /// Fichier TOML de déclarations (satisfaction, DLNUF, taux d'utilisation) par démarche.
+        #[arg(long)]
+        declarations: Option<PathBuf>,
+    },
     /// Mesure les performances : pages par seconde et mémoire maximale.
     Bench {
         /// Tours sur les pages fixtures pour la mesure du pipeline.
@@ -207,6 +221,9 @@ struct CrawlArgs {
     /// Ne pas lire les sitemaps.
     #[arg(long)]
     no_sitemaps: bool,
+    /// Sondes de l'URL de départ réparties pendant l'exploration (disponibilité, temps de réponse).
+    #[arg(long, default_value_t = crate::probe::DEFAULT_PROBES)]
+    probes: usize,
     /// Autoriser les adresses non publiques (boucle locale, réseaux privés) même quand la
     /// démarche est sur un hôte public.
     #[arg(long)]
@@ -229,6 +246,7 @@ impl CrawlArgs {
             use_sitemaps: !self.no_sitemaps,
             parallel_demarches: 4,
             progress: std::io::stderr().is_terminal(),
+            probes: self.probes,
             allow_private_addresses: self.allow_private,
         }
     }
@@ -295,6 +313,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { inputs, format } => check(&inputs, format).await,
+        Command::Report {
+            report,
+            out,
+            csv_sep,
+            declarations,
+        } => {
+            report_site(&report, out.as_deref(), csv_sep, declarations.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench {
             rounds,
             pages,
@@ -510,6 +537,39 @@ async fn monitor_cmd(
 pub fn write_outputs(report: &Report, out: &Path) -> Result<()> {
     let path = report.write_json(out)?;
     eprintln!("rapport écrit : {}", path.display());
+    crate::report::html::write_site(report, out, &crate::report::html::SiteOptions::default())?;
+    eprintln!("site écrit : {}", out.join("index.html").display());
+    Ok(())
+}
+
+/// `vigie report`: (re)compute the indicators of a report.json and write its site.
+fn report_site(
+    path: &Path,
+    out: Option<&Path>,
+    csv_sep: char,
+    declarations: Option<&Path>,
+) -> Result<()> {
+    if csv_sep == '"' || csv_sep == '\n' || csv_sep == '\r' {
+        bail!("séparateur CSV impossible : {csv_sep:?}");
+    }
+    let mut report = Report::read(path)?;
+    let decls = declarations
+        .map(crate::indicators::Declarations::load)
+        .transpose()?;
+    if decls.is_some() || report.demarches.iter().any(|d| d.indicators.is_empty()) {
+        crate::indicators::apply(&mut report, decls.as_ref());
+    }
+    let dir = match out {
+        Some(o) => o.to_path_buf(),
+        None => path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
+    };
+    let opts = crate::report::html::SiteOptions { csv_sep };
+    crate::report::html::write_site(&report, &dir, &opts)?;
+    eprintln!("site écrit : {}", dir.join("index.html").display());
     Ok(())
 }
 
