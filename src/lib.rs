@@ -10,6 +10,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod cli;
 pub mod crawl;
+pub mod css;
 pub mod demo;
 pub mod findings;
 pub mod page;

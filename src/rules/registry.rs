@@ -1,6 +1,6 @@
 //! The one list of all rules. Adding a rule: its file (or family file), its fixtures, one line here.
 
-use super::{forms, images, lang, links, title, Rule};
+use super::{colors, css_presentation, forms, images, lang, links, title, Rule};
 
 static RULES: &[&dyn Rule] = &[
     &lang::HtmlLang,
@@ -8,6 +8,9 @@ static RULES: &[&dyn Rule] = &[
     &images::ImageAlt,
     &links::LinkName,
     &forms::FormFieldLabel,
+    &colors::ColorContrast,
+    &css_presentation::FocusVisibleOutline,
+    &css_presentation::MetaViewportZoom,
 ];
 
 /// Every rule, in a stable order.
