@@ -19,7 +19,7 @@ use super::media::{self, MediaMatch};
 use super::select::{bucket_of, compile_list, Bucket, Skip};
 use super::sheet::{parse_declarations, CssRule, Declaration, ParsedCss};
 use super::values::{
-    clip_hides, font_size_px, font_weight, image_kind, length_px, parse_background,
+    clip_hides, font_size_px, font_weight, gradient_stops, image_kind, length_px, parse_background,
     split_font_shorthand, substitute,
 };
 use crate::page::Page;
@@ -79,6 +79,9 @@ fn slot(name: &str) -> Option<usize> {
 /// Cascade priority: (tier, layer, specificity, rule order, declaration order).
 type Prio = (u8, u32, u32, u32, u32);
 
+/// An ancestor with `opacity` < 1: the backdrop behind it and its opacity.
+type OpacityGroup = (Result<Rgba, String>, f64);
+
 /// Computed style of one element, as much as contrast needs.
 #[derive(Debug, Clone)]
 pub struct Computed {
@@ -99,8 +102,10 @@ pub struct Computed {
     pub foreign: bool,
     /// Something that changes rendered colours we cannot compute (shadow, filter, blend).
     pub effects: Option<String>,
+    /// When the backdrop is a gradient: its colour stops, made opaque (over what is behind).
+    pub gradient: Option<Arc<Vec<Rgba>>>,
     /// Opacity groups from the root down: (backdrop behind the group, opacity).
-    groups: Option<Arc<Vec<(Result<Rgba, String>, f64)>>>,
+    groups: Option<Arc<Vec<OpacityGroup>>>,
     /// A rule we could not evaluate may change this element's relevant styles.
     pub uncertain: Option<String>,
     text_indent_hidden: bool,
@@ -118,6 +123,7 @@ impl Computed {
             aria_hidden: false,
             foreign: false,
             effects: None,
+            gradient: None,
             groups: None,
             uncertain: None,
             text_indent_hidden: false,
@@ -144,6 +150,27 @@ impl Computed {
             }
         }
         Ok((fg_px, bg_px))
+    }
+
+    /// For opaque text on a gradient: the text colour, the gradient stops, and the range of
+    /// relative luminance any point of the gradient can have (channel-wise bounds between
+    /// consecutive stops, since interpolating sRGB channels is not monotone in luminance).
+    pub fn gradient_bounds(&self) -> Option<(Rgba, Vec<Rgba>, f64, f64)> {
+        if self.effects.is_some() || self.uncertain.is_some() || self.groups.is_some() {
+            return None;
+        }
+        let fg = self.color.clone().ok().filter(Rgba::is_opaque)?;
+        let stops = self.gradient.as_deref()?.clone();
+        let mut lo = f64::MAX;
+        let mut hi = f64::MIN;
+        for pair in stops.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let min = Rgba::rgb(a.r.min(b.r), a.g.min(b.g), a.b.min(b.b));
+            let max = Rgba::rgb(a.r.max(b.r), a.g.max(b.g), a.b.max(b.b));
+            lo = lo.min(min.luminance());
+            hi = hi.max(max.luminance());
+        }
+        Some((fg, stops, lo, hi))
     }
 }
 
@@ -755,7 +782,7 @@ fn compute_one(
                 && get(winners, "text-indent").is_none())
         {
             hidden = Some("décalé hors écran (text-indent)".to_string());
-        } else if (out_of_flow && clip_hides(get(winners, "clip").as_deref(), None))
+        } else if (out_of_flow && clip_hides(get(winners, "clip"), None))
             || clip_hides(None, get(winners, "clip-path"))
         {
             hidden = Some("masqué par découpage (clip)".to_string());
@@ -781,14 +808,14 @@ fn compute_one(
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("none") | Some("initial") => {
+        Some("none") | Some("initial")
             if effects
                 .as_deref()
-                .is_some_and(|e| e.contains("text-shadow"))
-            {
-                effects = None;
-            }
+                .is_some_and(|e| e.contains("text-shadow")) =>
+        {
+            effects = None;
         }
+        Some("none") | Some("initial") => {}
         Some(_) => {
             effects =
                 Some("ombre portée (text-shadow) : le contraste dépend de l'ombre".to_string())
@@ -832,12 +859,14 @@ fn compute_one(
     }
     let mut bg_color: Result<Option<Result<Rgba, String>>, String> = Ok(None);
     let mut image: Option<&'static str> = None;
+    let mut image_text: Option<String> = None;
     if let Some((v, short)) = pick(winners, "background-color", "background") {
         match resolve(v) {
             None => {}
             Some(v) if short => {
                 let parts = parse_background(&v);
                 image = parts.image;
+                image_text = Some(v.clone());
                 bg_color = parts.color.map(|c| c.map(|c| current(c, &color)));
             }
             Some(v) => {
@@ -851,7 +880,9 @@ fn compute_one(
     }
     if let Some((v, short)) = pick(winners, "background-image", "background") {
         if !short {
-            image = resolve(v).and_then(|v| image_kind(&v));
+            let text = resolve(v);
+            image = text.as_deref().and_then(image_kind);
+            image_text = text;
         }
     }
     let bg_color = match bg_color {
@@ -860,15 +891,52 @@ fn compute_one(
         Ok(None) => Ok(None),
         Err(e) => Err(e),
     };
+    let mut gradient = None;
     let backdrop = if let Some(kind) = image {
+        if kind == "dégradé" {
+            gradient = image_text
+                .as_deref()
+                .and_then(gradient_stops)
+                .and_then(|stops| {
+                    stops
+                        .into_iter()
+                        .map(|s| {
+                            let c = current(s, &color).ok()?;
+                            if c.is_opaque() {
+                                Some(Rgba { a: 1.0, ..c })
+                            } else {
+                                // Translucent stops show the element's colour, then what is behind.
+                                let under = match &bg_color {
+                                    Ok(Some(b)) if b.is_opaque() => Ok(*b),
+                                    Ok(Some(b)) => base.clone().map(|x| b.over(x)),
+                                    Ok(None) => base.clone(),
+                                    _ => Err(String::new()),
+                                };
+                                under.ok().map(|u| c.over(u))
+                            }
+                        })
+                        .collect::<Option<Vec<Rgba>>>()
+                })
+                .map(Arc::new);
+        }
         Err(format!(
             "{kind} en arrière-plan : la couleur de fond réelle n'est pas connue"
         ))
     } else {
         match bg_color {
             Err(e) => Err(e),
-            Ok(None) => base.clone(),
-            Ok(Some(c)) if c.a <= 0.0 => base.clone(),
+            Ok(None) => {
+                if !out_of_flow {
+                    gradient = parent.gradient.clone();
+                }
+                base.clone()
+            }
+            Ok(Some(c)) if c.a <= 0.0 => {
+                if !out_of_flow {
+                    gradient = parent.gradient.clone();
+                }
+                base.clone()
+            }
             Ok(Some(c)) if c.is_opaque() => Ok(Rgba { a: 1.0, ..c }),
             Ok(Some(c)) => base.clone().map(|b| c.over(b)),
         }
@@ -896,6 +964,7 @@ fn compute_one(
         aria_hidden,
         foreign,
         effects,
+        gradient,
         groups,
         uncertain,
         text_indent_hidden,
@@ -921,4 +990,137 @@ fn opacity_of(v: Option<String>) -> f64 {
             .clamp(0.0, 1.0);
     }
     v.parse::<f64>().unwrap_or(1.0).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use url::Url;
+
+    fn page(html: &str) -> Page {
+        Page::parse(Url::parse("http://t.test/").expect("url"), html)
+    }
+
+    fn style_of<'a>(p: &'a Page, id: &str) -> &'a Computed {
+        let el = p.element_by_id(id).expect("element");
+        p.styles().get(el).expect("computed")
+    }
+
+    fn hex(c: &Result<Rgba, String>) -> String {
+        match c {
+            Ok(c) => c.to_hex(),
+            Err(e) => format!("ERR {e}"),
+        }
+    }
+
+    #[test]
+    fn cascade_order_specificity_importance_inline() {
+        let p = page(
+            "<style>p{color:red} .a{color:green} #x{color:blue} p{color:#111}\
+             .imp{color:#222 !important} @layer l { .lay { color: #333 !important } }\
+             .lay{color:#444 !important}</style>\
+             <p id=x class=a>1</p><p id=y class=a>2</p><p id=z>3</p>\
+             <p id=i class=imp style='color:#999'>4</p><p id=s style='color:#555'>5</p>\
+             <p id=l class='lay imp'>6</p>",
+        );
+        assert_eq!(hex(&style_of(&p, "x").color), "#0000ff");
+        assert_eq!(hex(&style_of(&p, "y").color), "#008000");
+        assert_eq!(hex(&style_of(&p, "z").color), "#111111");
+        assert_eq!(hex(&style_of(&p, "i").color), "#222222");
+        assert_eq!(hex(&style_of(&p, "s").color), "#555555");
+        // Important declarations in a layer beat unlayered important ones.
+        assert_eq!(hex(&style_of(&p, "l").color), "#333333");
+    }
+
+    #[test]
+    fn inheritance_fonts_and_backgrounds() {
+        let p = page(
+            "<style>html{font-size:20px} body{color:#123456;background:#000} \
+             .box{background-color:rgba(255,255,255,.5);font-size:1.5em;font-weight:bold}\
+             .box span{font-size:50%;font-weight:lighter}</style>\
+             <body><div class=box id=b><span id=s>t</span></div><h1 id=h>T</h1></body>",
+        );
+        let b = style_of(&p, "b");
+        assert_eq!(hex(&b.color), "#123456");
+        assert_eq!(b.font_size, Some(30.0));
+        assert_eq!(b.font_weight, Some(700));
+        // 50 % white over black.
+        assert_eq!(hex(&b.backdrop), "#808080");
+        let s = style_of(&p, "s");
+        assert_eq!(s.font_size, Some(15.0));
+        assert_eq!(s.font_weight, Some(400));
+        assert_eq!(hex(&s.backdrop), "#808080");
+        let h = style_of(&p, "h");
+        assert_eq!(h.font_size, Some(40.0));
+        assert_eq!(h.font_weight, Some(700));
+    }
+
+    #[test]
+    fn hidden_and_unknown() {
+        let p = page(
+            "<style>.n{display:none} .v{visibility:hidden} .v .back{visibility:visible}\
+             .g{background-image:linear-gradient(red,blue)} .g .solid{background:#fff}\
+             .abs{position:absolute}</style>\
+             <div class=n><p id=n>x</p></div><div class=v><p id=v>x</p><p class=back id=back>x</p></div>\
+             <div class=g><p id=g>x</p><p class=solid id=solid>x</p></div>\
+             <div class=abs><p id=abs>x</p></div><div hidden><p id=h>x</p></div>\
+             <div style='display:block' hidden><p id=shown>x</p></div>",
+        );
+        assert!(style_of(&p, "n").hidden.is_some());
+        assert!(style_of(&p, "v").hidden.is_some());
+        assert!(style_of(&p, "back").hidden.is_none());
+        assert!(style_of(&p, "g").backdrop.is_err());
+        assert_eq!(hex(&style_of(&p, "solid").backdrop), "#ffffff");
+        assert!(style_of(&p, "abs").backdrop.is_err());
+        assert!(style_of(&p, "h").hidden.is_some());
+        // Author display beats the UA rule for [hidden].
+        assert!(style_of(&p, "shown").hidden.is_none());
+    }
+
+    #[test]
+    fn unevaluable_selector_makes_colour_uncertain() {
+        let p = page(
+            "<style>div:has(.x) p{color:#eee} p:lang(en){color:#eee}</style>\
+             <div><span class=x></span><p id=a>x</p></div><div><p id=b>x</p></div>",
+        );
+        assert!(style_of(&p, "a").text_colors().is_err());
+        assert!(style_of(&p, "b").text_colors().is_err(), "lang() may match");
+        let p = page("<style>div:has(.x) p{color:#eee}</style><section><p id=c>x</p></section>");
+        assert!(style_of(&p, "c").text_colors().is_ok());
+    }
+
+    #[test]
+    fn very_deep_documents_do_not_overflow() {
+        // 20 000 levels overflow a 2 MB test-thread stack if anything recursed per level
+        // (html5ever's own parsing is quadratic on such input, so deeper only slows the test).
+        let depth = 20_000;
+        let html = format!(
+            "<style>.a .b{{color:#777}} div div{{background:#fff}}</style>{}<span id=deep>texte</span>{}",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let p = page(&html);
+        let s = style_of(&p, "deep");
+        assert_eq!(hex(&s.color), "#000000");
+        assert_eq!(hex(&s.backdrop), "#ffffff");
+    }
+
+    #[test]
+    fn garbage_css_never_panics() {
+        for css in [
+            "}{",
+            "p{color:",
+            "p{color:rgb(}",
+            "@media ((((( {p{color:red}}",
+            ":::{}",
+            "p{color:var(--a)} :root{--a:var(--a)}",
+            "*{background:url(}",
+            "p{font:}",
+            "a{b:c!important!important}",
+            "p{color:#zzzzzz;font-size:-5px;opacity:abc}",
+        ] {
+            let p = page(&format!("<style>{css}</style><p id=p>x</p>"));
+            let _ = style_of(&p, "p").text_colors();
+        }
+    }
 }

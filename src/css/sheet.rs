@@ -236,10 +236,8 @@ pub fn parse_declarations(text: &str) -> Vec<Declaration> {
 fn parse_declaration_block(input: &mut Parser<'_>) -> Vec<Declaration> {
     let mut dp = DeclParser;
     let mut out = Vec::new();
-    for d in RuleBodyParser::new(input, &mut dp).flatten() {
-        if let Some(d) = d {
-            out.push(d);
-        }
+    for d in RuleBodyParser::new(input, &mut dp).flatten().flatten() {
+        out.push(d);
     }
     out
 }

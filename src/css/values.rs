@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use cssparser::{Parser, Token};
 
-use super::color::{parse_color_in, ColorValue, Rgba};
+use super::color::{parse_color_in, ColorValue};
 use super::media::{VIEWPORT_HEIGHT, VIEWPORT_WIDTH};
 
 const MAX_VAR_DEPTH: usize = 16;
@@ -83,7 +83,7 @@ pub fn length_px(value: &str, font_size: Option<f64>, root_font_size: Option<f64
         return None;
     }
     match tok {
-        Token::Number { value, .. } if value == 0.0 => Some(0.0),
+        Token::Number { value: 0.0, .. } => Some(0.0),
         Token::Dimension {
             value, ref unit, ..
         } => unit_to_px(
@@ -147,7 +147,7 @@ pub fn font_size_px(value: &str, parent: Option<f64>, root: Option<f64>) -> Opti
     }
     match tok {
         Token::Percentage { unit_value, .. } => parent.map(|p| p * unit_value as f64),
-        Token::Number { value, .. } if value == 0.0 => Some(0.0),
+        Token::Number { value: 0.0, .. } => Some(0.0),
         // For font-size, `em` refers to the parent's size.
         Token::Dimension {
             value, ref unit, ..
@@ -316,14 +316,94 @@ pub fn clip_hides(clip: Option<&str>, clip_path: Option<&str>) -> bool {
     false
 }
 
-/// The px value of the foreground alpha-blended colour, for messages.
-pub fn describe(c: &Rgba) -> String {
-    c.to_hex()
+/// Colour stops of a single `*-gradient()` layer; `None` when the value has several layers,
+/// or an argument we cannot read as a colour, direction, angle or position.
+pub fn gradient_stops(value: &str) -> Option<Vec<ColorValue>> {
+    let l = value.to_ascii_lowercase();
+    if l.matches("gradient(").count() != 1 || l.contains("url(") {
+        return None;
+    }
+    let mut p = Parser::new(value);
+    while let Ok(tok) = p.next() {
+        let Token::Function(name) = tok else { continue };
+        if !name.to_ascii_lowercase().contains("gradient") {
+            continue;
+        }
+        return p
+            .parse_nested_block(
+                |p| -> Result<Option<Vec<ColorValue>>, cssparser::ParseError<()>> {
+                    Ok(stops_in(p))
+                },
+            )
+            .ok()
+            .flatten();
+    }
+    None
+}
+
+fn stops_in(p: &mut Parser<'_>) -> Option<Vec<ColorValue>> {
+    let mut stops = Vec::new();
+    loop {
+        let arg = p.parse_until_before(
+            cssparser::Delimiter::Comma,
+            |p| -> Result<Option<Option<ColorValue>>, cssparser::ParseError<()>> {
+                let state = p.state();
+                let first = p.next().cloned();
+                let out = match first {
+                    Ok(Token::Ident(ref i))
+                        if matches!(
+                            i.to_ascii_lowercase().as_str(),
+                            "to" | "left"
+                                | "right"
+                                | "top"
+                                | "bottom"
+                                | "circle"
+                                | "ellipse"
+                                | "closest-side"
+                                | "closest-corner"
+                                | "farthest-side"
+                                | "farthest-corner"
+                                | "at"
+                                | "center"
+                                | "in"
+                                | "from"
+                        ) =>
+                    {
+                        Some(None)
+                    }
+                    Ok(Token::Dimension { .. })
+                    | Ok(Token::Number { .. })
+                    | Ok(Token::Percentage { .. }) => Some(None),
+                    Ok(_) => {
+                        p.reset(&state);
+                        parse_color_in(p).map(Some)
+                    }
+                    Err(_) => None,
+                };
+                while p.next().is_ok() {}
+                Ok(out)
+            },
+        );
+        match arg {
+            Ok(Some(Some(c))) => stops.push(c),
+            Ok(Some(None)) => {}
+            _ => return None,
+        }
+        if p.next().is_err() {
+            break;
+        }
+    }
+    if stops.len() >= 2 {
+        Some(stops)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::css::color::Rgba;
 
     #[test]
     fn font_sizes_to_px() {
@@ -400,5 +480,19 @@ mod tests {
         assert!(clip_hides(Some("rect(1px, 1px, 1px, 1px)"), None));
         assert!(clip_hides(None, Some("inset(50%)")));
         assert!(!clip_hides(Some("auto"), Some("none")));
+    }
+
+    #[test]
+    fn gradient_colour_stops() {
+        let s = gradient_stops("linear-gradient(to right, #FFF, #00F 80%)").expect("stops");
+        assert_eq!(s.len(), 2);
+        let s =
+            gradient_stops("radial-gradient(circle at center, red 0, rgba(0,0,0,.5) 50%, blue)");
+        assert_eq!(s.map(|v| v.len()), Some(3));
+        assert!(gradient_stops("linear-gradient(red, blue), url(x.png)").is_none());
+        assert!(
+            gradient_stops("linear-gradient(90deg, color-mix(in srgb, red, blue), red)").is_none()
+        );
+        assert!(gradient_stops("linear-gradient(red)").is_none());
     }
 }

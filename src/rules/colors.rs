@@ -109,6 +109,39 @@ impl Rule for ColorContrast {
             let (fg, bg) = match c.text_colors() {
                 Ok(colors) => colors,
                 Err(reason) => {
+                    if let Some((fg, stops, lo, hi)) = c.gradient_bounds() {
+                        // The best contrast over a luminance interval is at one of its ends.
+                        let lf = fg.luminance();
+                        let ratio_at = |l: f64| (l.max(lf) + 0.05) / (l.min(lf) + 0.05);
+                        let best = ratio_at(lo).max(ratio_at(hi));
+                        let large = match (c.font_size, c.font_weight) {
+                            (Some(s), Some(w)) => is_large_text(s, w),
+                            _ => true,
+                        };
+                        let required = if large { 3.0 } else { 4.5 };
+                        if best < required {
+                            let grad: Vec<String> = stops.iter().map(Rgba::to_hex).collect();
+                            r.fail(
+                                el,
+                                format!(
+                                    "Contraste insuffisant sur tout le dégradé ({}) : au mieux {}:1 pour le texte {} ; {}:1 requis.",
+                                    grad.join(" → "),
+                                    fr(show_ratio(best, required)),
+                                    fg.to_hex(),
+                                    fr(required)
+                                ),
+                            );
+                            r.with_details(json!({
+                                "foreground": fg.to_hex(),
+                                "background": grad,
+                                "ratio": show_ratio(best, required),
+                                "requiredRatio": required,
+                                "fontSizePx": c.font_size.map(|s| (s * 100.0).round() / 100.0),
+                                "fontWeight": c.font_weight,
+                            }));
+                            continue;
+                        }
+                    }
                     r.cant_tell(
                         el,
                         format!("Contraste non calculable sans rendu : {reason}."),
@@ -195,6 +228,46 @@ fn details(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Manual benchmark: `cargo test --release --lib contrast_bench -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn contrast_bench() {
+        let mut css =
+            String::from(":root{--t:#1e1e1e;--f:#fff} body{color:var(--t);background:var(--f)}");
+        for i in 0..2000 {
+            css.push_str(&format!(
+                ".c{i} .d{i} > p.e{i}:not(.x), #id{i}, ul li.k{i}:hover {{ color: #{:06x}; background: rgba(0,0,0,.{}) }}\n",
+                i * 97 % 0xffffff,
+                i % 10
+            ));
+        }
+        let mut body = String::new();
+        for i in 0..1000 {
+            body.push_str(&format!(
+                "<section class='c{i}'><div class='d{i}'><p class='e{i}'>Texte {i} <a href='#'>lien</a> <strong>gras</strong></p>\
+                 <ul><li class='k{i}'>élément</li><li>autre <em>texte</em></li></ul></div></section>"
+            ));
+        }
+        let html = format!("<!DOCTYPE html><html lang=fr><head><title>B</title><style>{css}</style></head><body>{body}</body></html>");
+        let url = url::Url::parse("http://bench.test/").expect("url");
+        let t = std::time::Instant::now();
+        let page = Page::parse(url, &html);
+        let parse = t.elapsed();
+        let t = std::time::Instant::now();
+        let styles = page.styles();
+        let cascade = t.elapsed();
+        let t = std::time::Instant::now();
+        let results = ColorContrast.check(&page);
+        let rule = t.elapsed();
+        eprintln!(
+            "parse {parse:?}; cascade {cascade:?} ({} text elements, {} rules); contrast rule {rule:?} ({} results)",
+            styles.text_elements.len(),
+            styles.author_rules.len(),
+            results.len()
+        );
+        assert!(styles.text_elements.len() >= 5000);
+    }
 
     #[test]
     fn ratio_display_never_rounds_a_failure_up() {
