@@ -46,6 +46,8 @@ const PROPS: &[&str] = &[
     "background",
     "background-color",
     "background-image",
+    "background-size",
+    "background-repeat",
     "font",
     "font-size",
     "font-weight",
@@ -891,6 +893,19 @@ fn compute_one(
         Ok(None) => Ok(None),
         Err(e) => Err(e),
     };
+    // Underline effects (DSFR links): a gradient sized to a 1–2 px strip, not repeated, is
+    // decoration beside the glyphs, not the background behind them.
+    if image == Some("dégradé") {
+        let repeat = get(winners, "background-repeat").and_then(resolve);
+        let size = get(winners, "background-size").and_then(resolve);
+        if let (Some(repeat), Some(size)) = (repeat, size) {
+            if repeat.to_ascii_lowercase().contains("no-repeat")
+                && thin_layers(&size, font_size, root_font)
+            {
+                image = None;
+            }
+        }
+    }
     let mut gradient = None;
     let backdrop = if let Some(kind) = image {
         if kind == "dégradé" {
@@ -969,6 +984,15 @@ fn compute_one(
         uncertain,
         text_indent_hidden,
     }
+}
+
+/// Every layer of a `background-size` is at most 2 px high or wide.
+fn thin_layers(size: &str, fs: Option<f64>, rfs: Option<f64>) -> bool {
+    size.split(',').all(|layer| {
+        layer
+            .split_whitespace()
+            .any(|w| w == "0" || w == "0%" || length_px(w, fs, rfs).is_some_and(|px| px <= 2.0))
+    })
 }
 
 fn current(c: ColorValue, color: &Result<Rgba, String>) -> Result<Rgba, String> {
@@ -1072,6 +1096,11 @@ mod tests {
         assert!(style_of(&p, "g").backdrop.is_err());
         assert_eq!(hex(&style_of(&p, "solid").backdrop), "#ffffff");
         assert!(style_of(&p, "abs").backdrop.is_err());
+        let u = page(
+            "<style>a{background-image:linear-gradient(0deg,currentColor,currentColor);\
+             background-size:100% 1px;background-repeat:no-repeat}</style><a id=a href=x>l</a>",
+        );
+        assert_eq!(hex(&style_of(&u, "a").backdrop), "#ffffff");
         assert!(style_of(&p, "h").hidden.is_some());
         // Author display beats the UA rule for [hidden].
         assert!(style_of(&p, "shown").hidden.is_none());
