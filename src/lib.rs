@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod cli;
 pub mod crawl;
 pub mod criteria;
+pub mod css;
 pub mod demo;
 pub mod diff;
 pub mod findings;

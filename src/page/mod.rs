@@ -49,6 +49,7 @@ pub struct Page {
     /// Author stylesheets in cascade order (`<style>` and fetched `<link>`), not inline `style`.
     pub stylesheets: Vec<Stylesheet>,
     ids: OnceLock<HashMap<String, usize>>,
+    styles: OnceLock<crate::css::PageStyles>,
 }
 
 /// Parse a selector known at compile time.
@@ -74,6 +75,7 @@ impl Page {
             parse_errors,
             stylesheets: Vec::new(),
             ids: OnceLock::new(),
+            styles: OnceLock::new(),
         };
         page.stylesheets = page.style_elements();
         page
@@ -110,6 +112,14 @@ impl Page {
         }
         ordered.sort_by_key(|(o, _)| *o);
         self.stylesheets = ordered.into_iter().map(|(_, s)| s).collect();
+        self.styles = OnceLock::new();
+    }
+
+    /// Computed styles of every element (cascade of `stylesheets` and `style` attributes),
+    /// computed on first use and kept for every rule.
+    pub fn styles(&self) -> &crate::css::PageStyles {
+        self.styles
+            .get_or_init(|| crate::css::PageStyles::compute(self))
     }
 
     fn stylesheet_from_style(&self, el: ElementRef<'_>) -> Stylesheet {

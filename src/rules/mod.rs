@@ -12,6 +12,8 @@ mod registry;
 pub use registry::{all_rules, rule_by_id};
 
 // One module per rule family (RGAA theme); each rule is a unit struct in its family file.
+pub mod colors;
+pub mod css_presentation;
 pub mod forms;
 pub mod images;
 pub mod lang;

@@ -1,8 +1,8 @@
 //! The one list of all rules. Adding a rule: its file (or family file), its fixtures, one line here.
 
 use super::{
-    forms, images, lang, links, mandatory, navigation, presentation, scripts, structure, title,
-    Rule,
+    colors, css_presentation, forms, images, lang, links, mandatory, navigation, presentation,
+    scripts, structure, title, Rule,
 };
 
 static RULES: &[&dyn Rule] = &[
@@ -36,6 +36,9 @@ static RULES: &[&dyn Rule] = &[
     &forms::RequiredFieldIndicated,
     &navigation::SkipLink,
     &navigation::TabindexPositive,
+    &colors::ColorContrast,
+    &css_presentation::FocusVisibleOutline,
+    &css_presentation::MetaViewportZoom,
 ];
 
 /// Every rule, in a stable order.

@@ -1,0 +1,1155 @@
+//! Computed styles for every element of a page, in one iterative pre-order walk.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use precomputed_hash::PrecomputedHash;
+use scraper::selector::{CssLocalName, Simple};
+use scraper::{ElementRef, Node};
+use selectors::bloom::BloomFilter;
+use selectors::context::{
+    MatchingContext, MatchingForInvalidation, MatchingMode, NeedsSelectorFlags, QuirksMode,
+    SelectorCaches,
+};
+use selectors::matching::matches_selector;
+use selectors::parser::{AncestorHashes, Selector};
+
+use super::color::{parse_color, ColorValue, Rgba};
+use super::media::{self, MediaMatch};
+use super::select::{bucket_of, compile_list, Bucket, Skip};
+use super::sheet::{parse_declarations, CssRule, Declaration, ParsedCss};
+use super::values::{
+    clip_hides, font_size_px, font_weight, gradient_stops, image_kind, length_px, parse_background,
+    split_font_shorthand, substitute,
+};
+use crate::page::Page;
+
+/// The browser defaults that matter for contrast and visibility (Chrome, light scheme).
+const UA_SHEET: &str = "
+[hidden], head, script, style, template, title, meta, link, base, noscript, datalist, area,
+param, input[type=hidden], dialog:not([open]) { display: none }
+details:not([open]) > :not(summary:first-of-type) { display: none }
+h1 { font-size: 2em; font-weight: bold } h2 { font-size: 1.5em; font-weight: bold }
+h3 { font-size: 1.17em; font-weight: bold } h4 { font-weight: bold }
+h5 { font-size: .83em; font-weight: bold } h6 { font-size: .67em; font-weight: bold }
+b, strong { font-weight: bolder } th { font-weight: bold } legend { font-weight: normal }
+small, sub, sup { font-size: smaller } big { font-size: larger }
+a:link { color: #0000ee }
+button, input[type=button], input[type=submit], input[type=reset] { color: black; background-color: #efefef }
+input, textarea, select { color: black; background-color: white }
+mark { color: black; background-color: yellow }
+";
+
+/// Properties the cascade keeps (longhands and the shorthands that set them).
+const PROPS: &[&str] = &[
+    "color",
+    "background",
+    "background-color",
+    "background-image",
+    "background-size",
+    "background-repeat",
+    "font",
+    "font-size",
+    "font-weight",
+    "visibility",
+    "display",
+    "position",
+    "opacity",
+    "text-shadow",
+    "filter",
+    "backdrop-filter",
+    "mix-blend-mode",
+    "clip",
+    "clip-path",
+    "left",
+    "top",
+    "right",
+    "bottom",
+    "text-indent",
+    "width",
+    "height",
+    "overflow",
+    "-webkit-text-fill-color",
+    "background-clip",
+    "-webkit-background-clip",
+];
+
+fn slot(name: &str) -> Option<usize> {
+    PROPS.iter().position(|p| *p == name)
+}
+
+/// Cascade priority: (tier, layer, specificity, rule order, declaration order).
+type Prio = (u8, u32, u32, u32, u32);
+
+/// An ancestor with `opacity` < 1: the backdrop behind it and its opacity.
+type OpacityGroup = (Result<Rgba, String>, f64);
+
+/// Computed style of one element, as much as contrast needs.
+#[derive(Debug, Clone)]
+pub struct Computed {
+    /// Text colour (may be translucent), or why it is unknown.
+    pub color: Result<Rgba, String>,
+    /// The opaque colour behind this element's content, or why it cannot be known.
+    pub backdrop: Result<Rgba, String>,
+    /// Font size in px, `None` when it cannot be computed.
+    pub font_size: Option<f64>,
+    pub font_weight: Option<u16>,
+    /// Why this element is not visible (display, visibility, clipping, off-screen…).
+    pub hidden: Option<String>,
+    /// Disabled control, inside a disabled group, or label of a disabled control.
+    pub inactive: bool,
+    /// Hidden from assistive technologies (`aria-hidden`).
+    pub aria_hidden: bool,
+    /// Inside `<svg>` or `<math>` (not HTML text).
+    pub foreign: bool,
+    /// Something that changes rendered colours we cannot compute (shadow, filter, blend).
+    pub effects: Option<String>,
+    /// When the backdrop is a gradient: its colour stops, made opaque (over what is behind).
+    pub gradient: Option<Arc<Vec<Rgba>>>,
+    /// Opacity groups from the root down: (backdrop behind the group, opacity).
+    groups: Option<Arc<Vec<OpacityGroup>>>,
+    /// A rule we could not evaluate may change this element's relevant styles.
+    pub uncertain: Option<String>,
+    text_indent_hidden: bool,
+}
+
+impl Computed {
+    fn root_parent() -> Computed {
+        Computed {
+            color: Ok(Rgba::BLACK),
+            backdrop: Ok(Rgba::WHITE),
+            font_size: Some(16.0),
+            font_weight: Some(400),
+            hidden: None,
+            inactive: false,
+            aria_hidden: false,
+            foreign: false,
+            effects: None,
+            gradient: None,
+            groups: None,
+            uncertain: None,
+            text_indent_hidden: false,
+        }
+    }
+
+    /// The rendered text and background colours (opaque), or why they cannot be known.
+    pub fn text_colors(&self) -> Result<(Rgba, Rgba), String> {
+        if let Some(e) = &self.effects {
+            return Err(e.clone());
+        }
+        if let Some(u) = &self.uncertain {
+            return Err(u.clone());
+        }
+        let fg = self.color.clone()?;
+        let bg = self.backdrop.clone()?;
+        let mut fg_px = fg.over(bg);
+        let mut bg_px = bg;
+        if let Some(groups) = &self.groups {
+            for (backdrop, o) in groups.iter().rev() {
+                let b = backdrop.clone()?;
+                fg_px = fg_px.fade_over(b, *o);
+                bg_px = bg_px.fade_over(b, *o);
+            }
+        }
+        Ok((fg_px, bg_px))
+    }
+
+    /// For opaque text on a gradient: the text colour, the gradient stops, and the range of
+    /// relative luminance any point of the gradient can have (channel-wise bounds between
+    /// consecutive stops, since interpolating sRGB channels is not monotone in luminance).
+    pub fn gradient_bounds(&self) -> Option<(Rgba, Vec<Rgba>, f64, f64)> {
+        if self.effects.is_some() || self.uncertain.is_some() || self.groups.is_some() {
+            return None;
+        }
+        let fg = self.color.clone().ok().filter(Rgba::is_opaque)?;
+        let stops = self.gradient.as_deref()?.clone();
+        let mut lo = f64::MAX;
+        let mut hi = f64::MIN;
+        for pair in stops.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let min = Rgba::rgb(a.r.min(b.r), a.g.min(b.g), a.b.min(b.b));
+            let max = Rgba::rgb(a.r.max(b.r), a.g.max(b.g), a.b.max(b.b));
+            lo = lo.min(min.luminance());
+            hi = hi.max(max.luminance());
+        }
+        Some((fg, stops, lo, hi))
+    }
+}
+
+struct Entry {
+    rule: u32,
+    selector: Selector<Simple>,
+    hashes: AncestorHashes,
+    specificity: u32,
+    /// For selectors with a pseudo-class we cannot evaluate: the "assumed false" variant
+    /// and the pseudo-class name.
+    uncertain: Option<(String, Option<Selector<Simple>>)>,
+}
+
+struct RuleSet {
+    rules: Vec<CssRule>,
+    ua_count: usize,
+    entries: Vec<Entry>,
+    buckets: HashMap<Bucket, Vec<u32>>,
+}
+
+impl RuleSet {
+    fn build(ua: ParsedCss, author: &ParsedCss, notes: &mut Vec<String>) -> RuleSet {
+        let ua_count = ua.rules.len();
+        let mut rules = ua.rules;
+        rules.extend(author.rules.iter().cloned());
+        let mut entries = Vec::new();
+        let mut buckets: HashMap<Bucket, Vec<u32>> = HashMap::new();
+        let mut unsupported = 0usize;
+        for (ri, rule) in rules.iter().enumerate() {
+            // Only rules setting a property we use are worth matching.
+            if !rule
+                .declarations
+                .iter()
+                .any(|d| d.name.starts_with("--") || slot(&d.name).is_some())
+            {
+                continue;
+            }
+            match compile_list(&rule.selector_text) {
+                Ok(list) => {
+                    for c in list {
+                        let hashes = AncestorHashes::new(&c.selector, QuirksMode::NoQuirks);
+                        let b = bucket_of(&c.selector);
+                        if c.uncertain.is_some() {
+                            unsupported += 1;
+                        }
+                        buckets.entry(b).or_default().push(entries.len() as u32);
+                        entries.push(Entry {
+                            rule: ri as u32,
+                            selector: c.selector,
+                            hashes,
+                            specificity: c.specificity,
+                            uncertain: c.uncertain,
+                        });
+                    }
+                }
+                Err(Skip::Invalid) | Err(Skip::PseudoElement) => {}
+            }
+        }
+        if unsupported > 0 {
+            notes.push(format!(
+                "{unsupported} sélecteur(s) avec une pseudo-classe non évaluable (:has, :lang…) : les éléments qu'ils peuvent viser sont « à vérifier »"
+            ));
+        }
+        RuleSet {
+            rules,
+            ua_count,
+            entries,
+            buckets,
+        }
+    }
+}
+
+/// Styles of every element of a page.
+pub struct PageStyles {
+    index: HashMap<ego_tree::NodeId, u32>,
+    computed: Vec<Computed>,
+    /// Elements with at least one non-blank text child, in document order.
+    pub text_elements: Vec<ego_tree::NodeId>,
+    /// What was skipped or could not be evaluated (media queries, @import, selectors…).
+    pub notes: Vec<String>,
+    /// Author rules that apply on the audited viewport, in cascade order.
+    pub author_rules: Vec<CssRule>,
+}
+
+impl PageStyles {
+    pub fn get(&self, el: ElementRef<'_>) -> Option<&Computed> {
+        self.index
+            .get(&el.id())
+            .and_then(|&i| self.computed.get(i as usize))
+    }
+
+    /// Compute styles for a page.
+    pub fn compute(page: &Page) -> PageStyles {
+        let mut notes = Vec::new();
+        let mut author = ParsedCss::default();
+        for (i, sheet) in page.stylesheets.iter().enumerate() {
+            let applies = match sheet.media.as_deref().map(media::evaluate) {
+                None | Some(MediaMatch::Yes) => true,
+                Some(MediaMatch::No) => false,
+                Some(MediaMatch::Unknown(why)) => {
+                    notes.push(format!("feuille de style ignorée : {why}"));
+                    false
+                }
+            };
+            if applies {
+                author.add_sheet(&sheet.text, i);
+            }
+        }
+        notes.append(&mut author.notes);
+        let mut ua = ParsedCss::default();
+        ua.add_sheet(UA_SHEET, usize::MAX);
+        let set = RuleSet::build(ua, &author, &mut notes);
+        let inactive_roots = inactive_roots(page);
+        let mut styles = walk(page, &set, &inactive_roots);
+        styles.notes = notes;
+        styles.author_rules = set.rules[set.ua_count..].to_vec();
+        styles
+    }
+}
+
+/// Elements whose subtree is inactive text (ACT: disabled widgets and their labels).
+fn inactive_roots(page: &Page) -> HashSet<ego_tree::NodeId> {
+    let mut roots = HashSet::new();
+    let mut disabled_ids: HashSet<String> = HashSet::new();
+    let mut labelled_by: Vec<String> = Vec::new();
+    for node in page.dom.tree.nodes() {
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
+        let e = el.value();
+        let name = e.name();
+        let native_disabled = e.attr("disabled").is_some()
+            && matches!(
+                name,
+                "button" | "input" | "select" | "textarea" | "fieldset" | "optgroup" | "option"
+            );
+        let aria_disabled = e
+            .attr("aria-disabled")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        if !(native_disabled || aria_disabled) {
+            continue;
+        }
+        roots.insert(node.id());
+        if let Some(id) = e.attr("id") {
+            disabled_ids.insert(id.to_string());
+        }
+        if let Some(ids) = e.attr("aria-labelledby") {
+            labelled_by.extend(ids.split_ascii_whitespace().map(str::to_string));
+        }
+        // A label wrapping the disabled control (bounded walk).
+        for anc in node.ancestors().take(64) {
+            if let Some(a) = ElementRef::wrap(anc) {
+                if a.value().name() == "label" {
+                    roots.insert(anc.id());
+                    break;
+                }
+            }
+        }
+    }
+    if disabled_ids.is_empty() && labelled_by.is_empty() {
+        return roots;
+    }
+    for node in page.dom.tree.nodes() {
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
+        let e = el.value();
+        if e.name() == "label" && e.attr("for").is_some_and(|f| disabled_ids.contains(f)) {
+            roots.insert(node.id());
+        }
+        if e.attr("id")
+            .is_some_and(|i| labelled_by.iter().any(|l| l == i))
+        {
+            roots.insert(node.id());
+        }
+    }
+    roots
+}
+
+fn element_hashes(el: ElementRef<'_>) -> Vec<u32> {
+    let e = el.value();
+    let mut h = vec![e.name.local.precomputed_hash()];
+    if let Some(id) = e.id() {
+        h.push(CssLocalName::from(id).precomputed_hash());
+    }
+    for c in e.classes() {
+        h.push(CssLocalName::from(c).precomputed_hash());
+    }
+    h
+}
+
+struct Winner<'a> {
+    prio: Prio,
+    value: &'a str,
+}
+
+enum Step<'a> {
+    Enter(ego_tree::NodeRef<'a, Node>),
+    Exit(Vec<u32>),
+}
+
+fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) -> PageStyles {
+    let mut index = HashMap::new();
+    let mut computed: Vec<Computed> = Vec::new();
+    let mut text_elements = Vec::new();
+    let mut bloom = BloomFilter::new();
+    let mut caches = SelectorCaches::default();
+    // Stack of (computed index, custom properties) of the open ancestors.
+    let mut ancestors: Vec<(u32, Arc<HashMap<String, String>>)> = Vec::new();
+    let root_parent = Computed::root_parent();
+    let mut root_font: Option<f64> = None;
+    let empty_vars: Arc<HashMap<String, String>> = Arc::new(HashMap::new());
+
+    let mut stack = vec![Step::Enter(*page.root())];
+    while let Some(step) = stack.pop() {
+        let node = match step {
+            Step::Exit(hashes) => {
+                ancestors.pop();
+                for h in hashes {
+                    bloom.remove_hash(h);
+                }
+                continue;
+            }
+            Step::Enter(n) => n,
+        };
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
+        let (parent, parent_vars) = match ancestors.last() {
+            Some((i, v)) => (&computed[*i as usize], v.clone()),
+            None => (&root_parent, empty_vars.clone()),
+        };
+
+        // 1. Collect the winning declaration of each property.
+        let mut winners: Vec<Option<Winner<'_>>> = (0..PROPS.len()).map(|_| None).collect();
+        let mut custom: HashMap<&str, Winner<'_>> = HashMap::new();
+        let mut uncertain_best: Vec<Option<(Prio, String)>> =
+            (0..PROPS.len()).map(|_| None).collect();
+        let mut candidates: Vec<u32> = Vec::new();
+        if let Some(v) = set.buckets.get(&Bucket::Any) {
+            candidates.extend_from_slice(v);
+        }
+        let e = el.value();
+        if let Some(v) = set.buckets.get(&Bucket::Tag(e.name().to_ascii_lowercase())) {
+            candidates.extend_from_slice(v);
+        }
+        if let Some(id) = e.id() {
+            if let Some(v) = set.buckets.get(&Bucket::Id(id.to_string())) {
+                candidates.extend_from_slice(v);
+            }
+        }
+        for c in e.classes() {
+            if let Some(v) = set.buckets.get(&Bucket::Class(c.to_string())) {
+                candidates.extend_from_slice(v);
+            }
+        }
+        for &ci in &candidates {
+            let entry = &set.entries[ci as usize];
+            let mut ctx = MatchingContext::new(
+                MatchingMode::Normal,
+                Some(&bloom),
+                &mut caches,
+                QuirksMode::NoQuirks,
+                NeedsSelectorFlags::No,
+                MatchingForInvalidation::No,
+            );
+            if !matches_selector(&entry.selector, 0, Some(&entry.hashes), &el, &mut ctx) {
+                continue;
+            }
+            let mut maybe: Option<&str> = None;
+            if let Some((name, if_false)) = &entry.uncertain {
+                let certain = if_false.as_ref().is_some_and(|s| {
+                    let mut ctx = MatchingContext::new(
+                        MatchingMode::Normal,
+                        None,
+                        &mut caches,
+                        QuirksMode::NoQuirks,
+                        NeedsSelectorFlags::No,
+                        MatchingForInvalidation::No,
+                    );
+                    matches_selector(s, 0, None, &el, &mut ctx)
+                });
+                if !certain {
+                    maybe = Some(name);
+                }
+            }
+            let rule = &set.rules[entry.rule as usize];
+            let is_ua = (entry.rule as usize) < set.ua_count;
+            for (di, d) in rule.declarations.iter().enumerate() {
+                let prio = priority(
+                    is_ua,
+                    false,
+                    d.important,
+                    rule.layer,
+                    entry.specificity,
+                    entry.rule,
+                    di as u32,
+                );
+                consider(
+                    d,
+                    prio,
+                    maybe,
+                    &mut winners,
+                    &mut custom,
+                    &mut uncertain_best,
+                );
+            }
+        }
+        let inline_decls: Vec<Declaration> =
+            e.attr("style").map(parse_declarations).unwrap_or_default();
+        for (di, d) in inline_decls.iter().enumerate() {
+            let prio = priority(false, true, d.important, u32::MAX, 0, u32::MAX, di as u32);
+            consider(
+                d,
+                prio,
+                None,
+                &mut winners,
+                &mut custom,
+                &mut uncertain_best,
+            );
+        }
+
+        // 2. Custom properties (inherited, resolved on the declaring element).
+        let vars = if custom.is_empty() {
+            parent_vars
+        } else {
+            let mut map: HashMap<String, String> = (*parent_vars).clone();
+            for (k, w) in &custom {
+                map.insert((*k).to_string(), w.value.to_string());
+            }
+            let keys: Vec<&str> = custom.keys().copied().collect();
+            for k in keys {
+                let resolved = map.get(k).and_then(|v| {
+                    if v.to_ascii_lowercase().contains("var(") {
+                        substitute(v, &map)
+                    } else {
+                        Some(v.clone())
+                    }
+                });
+                match resolved {
+                    Some(v) => {
+                        map.insert(k.to_string(), v);
+                    }
+                    None => {
+                        map.remove(k);
+                    }
+                }
+            }
+            Arc::new(map)
+        };
+
+        // 3. Compute.
+        let mut uncertain = parent.uncertain.clone();
+        for (i, u) in uncertain_best.iter().enumerate() {
+            if let Some((p, name)) = u {
+                let beaten = winners[i].as_ref().is_some_and(|w| w.prio > *p);
+                if !beaten && uncertain.is_none() {
+                    uncertain = Some(format!(
+                        "une règle CSS au sélecteur non évaluable ({name}) peut modifier « {} »",
+                        PROPS[i]
+                    ));
+                }
+            }
+        }
+        let c = compute_one(
+            el,
+            parent,
+            &winners,
+            &vars,
+            root_font,
+            inactive_roots,
+            uncertain,
+        );
+        if root_font.is_none() {
+            root_font = c.font_size;
+        }
+        let idx = computed.len() as u32;
+        index.insert(node.id(), idx);
+        let has_text = node.children().any(|ch| match ch.value() {
+            Node::Text(t) => !t.trim().is_empty(),
+            _ => false,
+        });
+        if has_text {
+            text_elements.push(node.id());
+        }
+        computed.push(c);
+        ancestors.push((idx, vars));
+        let hashes = element_hashes(el);
+        for &h in &hashes {
+            bloom.insert_hash(h);
+        }
+        stack.push(Step::Exit(hashes));
+        let children: Vec<_> = node.children().filter(|c| c.value().is_element()).collect();
+        for ch in children.into_iter().rev() {
+            stack.push(Step::Enter(ch));
+        }
+    }
+    PageStyles {
+        index,
+        computed,
+        text_elements,
+        notes: Vec::new(),
+        author_rules: Vec::new(),
+    }
+}
+
+fn priority(
+    ua: bool,
+    inline: bool,
+    important: bool,
+    layer: u32,
+    spec: u32,
+    rule: u32,
+    decl: u32,
+) -> Prio {
+    let (tier, layer_key) = match (ua, inline, important) {
+        (true, _, _) => (0, 0),
+        (false, false, false) => (1, layer),
+        (false, true, false) => (2, 0),
+        (false, false, true) => (3, u32::MAX - layer),
+        (false, true, true) => (4, 0),
+    };
+    (tier, layer_key, spec, rule, decl)
+}
+
+fn consider<'a>(
+    d: &'a Declaration,
+    prio: Prio,
+    maybe: Option<&str>,
+    winners: &mut [Option<Winner<'a>>],
+    custom: &mut HashMap<&'a str, Winner<'a>>,
+    uncertain_best: &mut [Option<(Prio, String)>],
+) {
+    if d.name.starts_with("--") {
+        if maybe.is_some() {
+            return;
+        }
+        let better = custom.get(d.name.as_str()).is_none_or(|w| w.prio < prio);
+        if better {
+            custom.insert(
+                &d.name,
+                Winner {
+                    prio,
+                    value: &d.value,
+                },
+            );
+        }
+        return;
+    }
+    let Some(s) = slot(&d.name) else {
+        return;
+    };
+    if let Some(name) = maybe {
+        if uncertain_best[s].as_ref().is_none_or(|(p, _)| *p < prio) {
+            uncertain_best[s] = Some((prio, name.to_string()));
+        }
+        return;
+    }
+    if winners[s].as_ref().is_none_or(|w| w.prio < prio) {
+        winners[s] = Some(Winner {
+            prio,
+            value: &d.value,
+        });
+    }
+}
+
+/// The winning value of a longhand, taking its shorthand into account:
+/// `(value, from_shorthand)`.
+fn pick<'a>(winners: &'a [Option<Winner<'a>>], long: &str, short: &str) -> Option<(&'a str, bool)> {
+    let l = slot(long).and_then(|i| winners[i].as_ref());
+    let s = slot(short).and_then(|i| winners[i].as_ref());
+    match (l, s) {
+        (Some(l), Some(s)) => Some(if s.prio > l.prio {
+            (s.value, true)
+        } else {
+            (l.value, false)
+        }),
+        (Some(l), None) => Some((l.value, false)),
+        (None, Some(s)) => Some((s.value, true)),
+        (None, None) => None,
+    }
+}
+
+fn get<'a>(winners: &'a [Option<Winner<'a>>], name: &str) -> Option<&'a str> {
+    slot(name)
+        .and_then(|i| winners[i].as_ref())
+        .map(|w| w.value)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compute_one(
+    el: ElementRef<'_>,
+    parent: &Computed,
+    winners: &[Option<Winner<'_>>],
+    vars: &HashMap<String, String>,
+    root_font: Option<f64>,
+    inactive_roots: &HashSet<ego_tree::NodeId>,
+    uncertain: Option<String>,
+) -> Computed {
+    // Resolve var() and the CSS-wide keywords; `None` = behave as unset.
+    let resolve = |v: &str| -> Option<String> {
+        let v = if v.to_ascii_lowercase().contains("var(") {
+            substitute(v, vars)?
+        } else {
+            v.to_string()
+        };
+        let l = v.trim().to_ascii_lowercase();
+        if matches!(l.as_str(), "inherit" | "unset" | "revert" | "revert-layer") {
+            None
+        } else {
+            Some(v.trim().to_string())
+        }
+    };
+    let e = el.value();
+    let name = e.name();
+
+    // Colour (inherited).
+    let color = match get(winners, "color").map(|v| (v, resolve(v))) {
+        None | Some((_, None)) => parent.color.clone(),
+        Some((_, Some(v))) if v.eq_ignore_ascii_case("initial") => Ok(Rgba::BLACK),
+        Some((raw, Some(v))) => match parse_color(&v) {
+            Some(ColorValue::Rgba(c)) => Ok(c),
+            Some(ColorValue::Current) => parent.color.clone(),
+            None => Err(format!("couleur de texte non prise en charge « {raw} »")),
+        },
+    };
+
+    // Font size and weight (inherited).
+    let mut size_value = None;
+    let mut weight_value = None;
+    if let Some((v, short)) = pick(winners, "font-size", "font") {
+        if let Some(v) = resolve(v) {
+            if short {
+                let (s, w) = split_font_shorthand(&v);
+                size_value = Some(s);
+                weight_value = w.map(Some);
+            } else {
+                size_value = Some(Some(v));
+            }
+        }
+    }
+    if weight_value.is_none() {
+        if let Some((v, short)) = pick(winners, "font-weight", "font") {
+            if !short {
+                weight_value = Some(resolve(v));
+            }
+        }
+    }
+    let font_size = match size_value {
+        None => parent.font_size,
+        Some(None) => None,
+        Some(Some(v)) if v.eq_ignore_ascii_case("initial") => Some(16.0),
+        Some(Some(v)) => font_size_px(&v, parent.font_size, root_font.or(Some(16.0))),
+    };
+    let font_weight = match weight_value {
+        None | Some(None) => parent.font_weight,
+        Some(Some(v)) => font_weight(&v, parent.font_weight),
+    };
+
+    // Visibility.
+    let mut hidden = parent.hidden.clone();
+    let display = get(winners, "display").and_then(resolve);
+    if hidden.is_none()
+        && display
+            .as_deref()
+            .is_some_and(|d| d.eq_ignore_ascii_case("none"))
+    {
+        hidden = Some("display: none".to_string());
+    }
+    let visibility = get(winners, "visibility")
+        .and_then(resolve)
+        .map(|v| v.to_ascii_lowercase());
+    let vis_hidden = match visibility.as_deref() {
+        Some("hidden") | Some("collapse") => true,
+        Some("visible") => false,
+        _ => parent.hidden.as_deref() == Some("visibility: hidden"),
+    };
+    if parent.hidden.as_deref() == Some("visibility: hidden") && !vis_hidden {
+        hidden = None;
+    }
+    if hidden.is_none() && vis_hidden {
+        hidden = Some("visibility: hidden".to_string());
+    }
+    let position = get(winners, "position")
+        .and_then(resolve)
+        .map(|v| v.to_ascii_lowercase());
+    let out_of_flow = matches!(position.as_deref(), Some("absolute") | Some("fixed"));
+    let len = |n: &str| {
+        get(winners, n)
+            .and_then(resolve)
+            .and_then(|v| length_px(&v, font_size, root_font))
+    };
+    if hidden.is_none() {
+        let far = |v: Option<f64>| v.is_some_and(|x| x <= -999.0);
+        let indent = len("text-indent");
+        let overflow_hidden = get(winners, "overflow").and_then(resolve).is_some_and(|o| {
+            let o = o.to_ascii_lowercase();
+            o.contains("hidden") || o.contains("clip")
+        });
+        let tiny = |v: Option<f64>| v.is_some_and(|x| x <= 1.0);
+        let opacity = opacity_of(get(winners, "opacity").and_then(resolve));
+        if out_of_flow
+            && (far(len("left")) || far(len("top")) || far(len("right")) || far(len("bottom")))
+        {
+            hidden = Some("positionné hors écran".to_string());
+        } else if far(indent)
+            || (indent.is_none()
+                && parent.text_indent_hidden
+                && get(winners, "text-indent").is_none())
+        {
+            hidden = Some("décalé hors écran (text-indent)".to_string());
+        } else if (out_of_flow && clip_hides(get(winners, "clip"), None))
+            || clip_hides(None, get(winners, "clip-path"))
+        {
+            hidden = Some("masqué par découpage (clip)".to_string());
+        } else if overflow_hidden && (tiny(len("width")) || tiny(len("height"))) {
+            hidden = Some("réduit à 1 px (masquage accessible)".to_string());
+        } else if font_size.is_some_and(|s| s < 0.5) {
+            hidden = Some("taille de police nulle".to_string());
+        } else if opacity <= 0.0 {
+            hidden = Some("opacity: 0".to_string());
+        } else if matches!(&color, Ok(c) if c.a <= 0.0) {
+            hidden = Some("texte transparent".to_string());
+        }
+    }
+    let text_indent_hidden = len("text-indent")
+        .map(|x| x <= -999.0)
+        .unwrap_or(parent.text_indent_hidden && get(winners, "text-indent").is_none());
+
+    // Effects we cannot compute.
+    let mut effects = parent.effects.clone();
+    let text_shadow = get(winners, "text-shadow").and_then(resolve);
+    match text_shadow
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("none") | Some("initial")
+            if effects
+                .as_deref()
+                .is_some_and(|e| e.contains("text-shadow")) =>
+        {
+            effects = None;
+        }
+        Some("none") | Some("initial") => {}
+        Some(_) => {
+            effects =
+                Some("ombre portée (text-shadow) : le contraste dépend de l'ombre".to_string())
+        }
+        None => {}
+    }
+    if effects.is_none() {
+        for (prop, neutral) in [
+            ("filter", "none"),
+            ("backdrop-filter", "none"),
+            ("mix-blend-mode", "normal"),
+        ] {
+            if let Some(v) = get(winners, prop).and_then(resolve) {
+                if !v.eq_ignore_ascii_case(neutral) && !v.eq_ignore_ascii_case("initial") {
+                    effects = Some(format!("{prop}: {v} modifie les couleurs rendues"));
+                    break;
+                }
+            }
+        }
+    }
+    if effects.is_none() {
+        for prop in ["background-clip", "-webkit-background-clip"] {
+            if get(winners, prop).is_some_and(|v| v.to_ascii_lowercase().contains("text")) {
+                effects = Some("texte rempli par le fond (background-clip: text)".to_string());
+            }
+        }
+        if let Some(v) = get(winners, "-webkit-text-fill-color").and_then(resolve) {
+            if !v.eq_ignore_ascii_case("currentcolor") && !v.eq_ignore_ascii_case("initial") {
+                effects = Some(format!("-webkit-text-fill-color: {v} remplace la couleur"));
+            }
+        }
+    }
+
+    // Background.
+    let mut base = parent.backdrop.clone();
+    if out_of_flow {
+        base = Err(format!(
+            "élément positionné (position: {}) : ce qui est derrière dépend de la mise en page",
+            position.as_deref().unwrap_or("absolute")
+        ));
+    }
+    let mut bg_color: Result<Option<Result<Rgba, String>>, String> = Ok(None);
+    let mut image: Option<&'static str> = None;
+    let mut image_text: Option<String> = None;
+    if let Some((v, short)) = pick(winners, "background-color", "background") {
+        match resolve(v) {
+            None => {}
+            Some(v) if short => {
+                let parts = parse_background(&v);
+                image = parts.image;
+                image_text = Some(v.clone());
+                bg_color = parts.color.map(|c| c.map(|c| current(c, &color)));
+            }
+            Some(v) => {
+                bg_color = match parse_color(&v) {
+                    Some(c) => Ok(Some(current(c, &color))),
+                    None if v.eq_ignore_ascii_case("initial") => Ok(None),
+                    None => Err(format!("couleur de fond non prise en charge « {v} »")),
+                }
+            }
+        }
+    }
+    if let Some((v, short)) = pick(winners, "background-image", "background") {
+        if !short {
+            let text = resolve(v);
+            image = text.as_deref().and_then(image_kind);
+            image_text = text;
+        }
+    }
+    let bg_color = match bg_color {
+        Ok(Some(Err(e))) => Err(e),
+        Ok(Some(Ok(c))) => Ok(Some(c)),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
+    // Underline effects (DSFR links): a gradient sized to a 1–2 px strip, not repeated, is
+    // decoration beside the glyphs, not the background behind them.
+    if image == Some("dégradé") {
+        let repeat = get(winners, "background-repeat").and_then(resolve);
+        let size = get(winners, "background-size").and_then(resolve);
+        if let (Some(repeat), Some(size)) = (repeat, size) {
+            if repeat.to_ascii_lowercase().contains("no-repeat")
+                && thin_layers(&size, font_size, root_font)
+            {
+                image = None;
+            }
+        }
+    }
+    let mut gradient = None;
+    let backdrop = if let Some(kind) = image {
+        if kind == "dégradé" {
+            gradient = image_text
+                .as_deref()
+                .and_then(gradient_stops)
+                .and_then(|stops| {
+                    stops
+                        .into_iter()
+                        .map(|s| {
+                            let c = current(s, &color).ok()?;
+                            if c.is_opaque() {
+                                Some(Rgba { a: 1.0, ..c })
+                            } else {
+                                // Translucent stops show the element's colour, then what is behind.
+                                let under = match &bg_color {
+                                    Ok(Some(b)) if b.is_opaque() => Ok(*b),
+                                    Ok(Some(b)) => base.clone().map(|x| b.over(x)),
+                                    Ok(None) => base.clone(),
+                                    _ => Err(String::new()),
+                                };
+                                under.ok().map(|u| c.over(u))
+                            }
+                        })
+                        .collect::<Option<Vec<Rgba>>>()
+                })
+                .map(Arc::new);
+        }
+        Err(format!(
+            "{kind} en arrière-plan : la couleur de fond réelle n'est pas connue"
+        ))
+    } else {
+        match bg_color {
+            Err(e) => Err(e),
+            Ok(None) => {
+                if !out_of_flow {
+                    gradient = parent.gradient.clone();
+                }
+                base.clone()
+            }
+            Ok(Some(c)) if c.a <= 0.0 => {
+                if !out_of_flow {
+                    gradient = parent.gradient.clone();
+                }
+                base.clone()
+            }
+            Ok(Some(c)) if c.is_opaque() => Ok(Rgba { a: 1.0, ..c }),
+            Ok(Some(c)) => base.clone().map(|b| c.over(b)),
+        }
+    };
+    let opacity = opacity_of(get(winners, "opacity").and_then(resolve));
+    let groups = if opacity < 1.0 {
+        let mut g: Vec<_> = parent.groups.as_deref().cloned().unwrap_or_default();
+        g.push((base, opacity));
+        Some(Arc::new(g))
+    } else {
+        parent.groups.clone()
+    };
+
+    let foreign = parent.foreign || matches!(name, "svg" | "math");
+    let aria_hidden = parent.aria_hidden
+        || e.attr("aria-hidden")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    Computed {
+        color,
+        backdrop,
+        font_size,
+        font_weight,
+        hidden,
+        inactive: parent.inactive || inactive_roots.contains(&el.id()),
+        aria_hidden,
+        foreign,
+        effects,
+        gradient,
+        groups,
+        uncertain,
+        text_indent_hidden,
+    }
+}
+
+/// Every layer of a `background-size` is at most 2 px high or wide.
+fn thin_layers(size: &str, fs: Option<f64>, rfs: Option<f64>) -> bool {
+    size.split(',').all(|layer| {
+        layer
+            .split_whitespace()
+            .any(|w| w == "0" || w == "0%" || length_px(w, fs, rfs).is_some_and(|px| px <= 2.0))
+    })
+}
+
+fn current(c: ColorValue, color: &Result<Rgba, String>) -> Result<Rgba, String> {
+    match c {
+        ColorValue::Rgba(c) => Ok(c),
+        ColorValue::Current => color.clone(),
+    }
+}
+
+fn opacity_of(v: Option<String>) -> f64 {
+    let Some(v) = v else { return 1.0 };
+    let v = v.trim();
+    if let Some(p) = v.strip_suffix('%') {
+        return p
+            .trim()
+            .parse::<f64>()
+            .map(|x| x / 100.0)
+            .unwrap_or(1.0)
+            .clamp(0.0, 1.0);
+    }
+    v.parse::<f64>().unwrap_or(1.0).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use url::Url;
+
+    fn page(html: &str) -> Page {
+        Page::parse(Url::parse("http://t.test/").expect("url"), html)
+    }
+
+    fn style_of<'a>(p: &'a Page, id: &str) -> &'a Computed {
+        let el = p.element_by_id(id).expect("element");
+        p.styles().get(el).expect("computed")
+    }
+
+    fn hex(c: &Result<Rgba, String>) -> String {
+        match c {
+            Ok(c) => c.to_hex(),
+            Err(e) => format!("ERR {e}"),
+        }
+    }
+
+    #[test]
+    fn cascade_order_specificity_importance_inline() {
+        let p = page(
+            "<style>p{color:red} .a{color:green} #x{color:blue} p{color:#111}\
+             .imp{color:#222 !important} @layer l { .lay { color: #333 !important } }\
+             .lay{color:#444 !important}</style>\
+             <p id=x class=a>1</p><p id=y class=a>2</p><p id=z>3</p>\
+             <p id=i class=imp style='color:#999'>4</p><p id=s style='color:#555'>5</p>\
+             <p id=l class='lay imp'>6</p>",
+        );
+        assert_eq!(hex(&style_of(&p, "x").color), "#0000ff");
+        assert_eq!(hex(&style_of(&p, "y").color), "#008000");
+        assert_eq!(hex(&style_of(&p, "z").color), "#111111");
+        assert_eq!(hex(&style_of(&p, "i").color), "#222222");
+        assert_eq!(hex(&style_of(&p, "s").color), "#555555");
+        // Important declarations in a layer beat unlayered important ones.
+        assert_eq!(hex(&style_of(&p, "l").color), "#333333");
+    }
+
+    #[test]
+    fn inheritance_fonts_and_backgrounds() {
+        let p = page(
+            "<style>html{font-size:20px} body{color:#123456;background:#000} \
+             .box{background-color:rgba(255,255,255,.5);font-size:1.5em;font-weight:bold}\
+             .box span{font-size:50%;font-weight:lighter}</style>\
+             <body><div class=box id=b><span id=s>t</span></div><h1 id=h>T</h1></body>",
+        );
+        let b = style_of(&p, "b");
+        assert_eq!(hex(&b.color), "#123456");
+        assert_eq!(b.font_size, Some(30.0));
+        assert_eq!(b.font_weight, Some(700));
+        // 50 % white over black.
+        assert_eq!(hex(&b.backdrop), "#808080");
+        let s = style_of(&p, "s");
+        assert_eq!(s.font_size, Some(15.0));
+        assert_eq!(s.font_weight, Some(400));
+        assert_eq!(hex(&s.backdrop), "#808080");
+        let h = style_of(&p, "h");
+        assert_eq!(h.font_size, Some(40.0));
+        assert_eq!(h.font_weight, Some(700));
+    }
+
+    #[test]
+    fn hidden_and_unknown() {
+        let p = page(
+            "<style>.n{display:none} .v{visibility:hidden} .v .back{visibility:visible}\
+             .g{background-image:linear-gradient(red,blue)} .g .solid{background:#fff}\
+             .abs{position:absolute}</style>\
+             <div class=n><p id=n>x</p></div><div class=v><p id=v>x</p><p class=back id=back>x</p></div>\
+             <div class=g><p id=g>x</p><p class=solid id=solid>x</p></div>\
+             <div class=abs><p id=abs>x</p></div><div hidden><p id=h>x</p></div>\
+             <div style='display:block' hidden><p id=shown>x</p></div>",
+        );
+        assert!(style_of(&p, "n").hidden.is_some());
+        assert!(style_of(&p, "v").hidden.is_some());
+        assert!(style_of(&p, "back").hidden.is_none());
+        assert!(style_of(&p, "g").backdrop.is_err());
+        assert_eq!(hex(&style_of(&p, "solid").backdrop), "#ffffff");
+        assert!(style_of(&p, "abs").backdrop.is_err());
+        let u = page(
+            "<style>a{background-image:linear-gradient(0deg,currentColor,currentColor);\
+             background-size:100% 1px;background-repeat:no-repeat}</style><a id=a href=x>l</a>",
+        );
+        assert_eq!(hex(&style_of(&u, "a").backdrop), "#ffffff");
+        assert!(style_of(&p, "h").hidden.is_some());
+        // Author display beats the UA rule for [hidden].
+        assert!(style_of(&p, "shown").hidden.is_none());
+    }
+
+    #[test]
+    fn unevaluable_selector_makes_colour_uncertain() {
+        let p = page(
+            "<style>div:has(.x) p{color:#eee} p:lang(en){color:#eee}</style>\
+             <div><span class=x></span><p id=a>x</p></div><div><p id=b>x</p></div>",
+        );
+        assert!(style_of(&p, "a").text_colors().is_err());
+        assert!(style_of(&p, "b").text_colors().is_err(), "lang() may match");
+        let p = page("<style>div:has(.x) p{color:#eee}</style><section><p id=c>x</p></section>");
+        assert!(style_of(&p, "c").text_colors().is_ok());
+    }
+
+    #[test]
+    fn very_deep_documents_do_not_overflow() {
+        // 20 000 levels overflow a 2 MB test-thread stack if anything recursed per level
+        // (html5ever's own parsing is quadratic on such input, so deeper only slows the test).
+        let depth = 20_000;
+        let html = format!(
+            "<style>.a .b{{color:#777}} div div{{background:#fff}}</style>{}<span id=deep>texte</span>{}",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let p = page(&html);
+        let s = style_of(&p, "deep");
+        assert_eq!(hex(&s.color), "#000000");
+        assert_eq!(hex(&s.backdrop), "#ffffff");
+    }
+
+    #[test]
+    fn garbage_css_never_panics() {
+        for css in [
+            "}{",
+            "p{color:",
+            "p{color:rgb(}",
+            "@media ((((( {p{color:red}}",
+            ":::{}",
+            "p{color:var(--a)} :root{--a:var(--a)}",
+            "*{background:url(}",
+            "p{font:}",
+            "a{b:c!important!important}",
+            "p{color:#zzzzzz;font-size:-5px;opacity:abc}",
+        ] {
+            let p = page(&format!("<style>{css}</style><p id=p>x</p>"));
+            let _ = style_of(&p, "p").text_colors();
+        }
+    }
+}

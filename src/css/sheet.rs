@@ -1,0 +1,379 @@
+//! Stylesheet parsing with cssparser: style rules (selector text + declarations) in cascade
+//! order, with `@media` evaluated, `@layer` ranked and the rest skipped with a note.
+
+use cssparser::{
+    AtRuleParser, CowRcStr, DeclarationParser, ParseError, Parser, ParserState,
+    QualifiedRuleParser, RuleBodyItemParser, RuleBodyParser, StyleSheetParser,
+};
+
+use super::media::{self, MediaMatch};
+
+/// Work bounds so a hostile stylesheet cannot stall an audit.
+pub const MAX_RULES: usize = 50_000;
+const MAX_BLOCK_DEPTH: usize = 12;
+
+/// One declaration, property name lower-cased, value as written (without `!important`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Declaration {
+    pub name: String,
+    pub value: String,
+    pub important: bool,
+}
+
+/// A style rule that applies on the audited viewport.
+#[derive(Debug, Clone)]
+pub struct CssRule {
+    pub selector_text: String,
+    pub declarations: Vec<Declaration>,
+    /// Index of the stylesheet in `page.stylesheets` (`usize::MAX` for the UA sheet).
+    pub sheet: usize,
+    /// Cascade layer rank: unlayered rules get `u32::MAX`; layers in order of first mention.
+    pub layer: u32,
+}
+
+/// All rules of a page plus what was skipped.
+#[derive(Debug, Default)]
+pub struct ParsedCss {
+    pub rules: Vec<CssRule>,
+    pub notes: Vec<String>,
+    layers: Vec<String>,
+    truncated: bool,
+}
+
+impl ParsedCss {
+    fn note(&mut self, n: String) {
+        if self.notes.len() < 50 && !self.notes.contains(&n) {
+            self.notes.push(n);
+        }
+    }
+
+    fn layer_rank(&mut self, name: &str) -> u32 {
+        if let Some(i) = self.layers.iter().position(|l| l == name) {
+            return i as u32;
+        }
+        self.layers.push(name.to_string());
+        (self.layers.len() - 1) as u32
+    }
+
+    /// Parse one stylesheet (already known to apply for its `media` attribute).
+    pub fn add_sheet(&mut self, text: &str, sheet: usize) {
+        let mut input = Parser::new(text);
+        let mut p = TopParser {
+            out: self,
+            sheet,
+            depth: 0,
+            layer: u32::MAX,
+            anon_layers: 0,
+        };
+        parse_rule_list(&mut input, &mut p);
+    }
+}
+
+fn parse_rule_list<'i>(input: &mut Parser<'i>, p: &mut TopParser<'_>) {
+    let iter = StyleSheetParser::new(input, p);
+    for item in iter {
+        // Invalid rules are skipped, as browsers do.
+        let _ = item;
+    }
+}
+
+struct TopParser<'a> {
+    out: &'a mut ParsedCss,
+    sheet: usize,
+    depth: usize,
+    layer: u32,
+    anon_layers: u32,
+}
+
+enum AtPrelude {
+    Block(bool),
+    Layer(Option<String>),
+    Skip,
+}
+
+impl<'i> AtRuleParser<'i> for TopParser<'_> {
+    type Prelude = AtPrelude;
+    type AtRule = ();
+    type Error = ();
+
+    fn parse_prelude(
+        &mut self,
+        name: CowRcStr<'i>,
+        input: &mut Parser<'i>,
+    ) -> Result<AtPrelude, ParseError<()>> {
+        let start = input.position();
+        while input.next().is_ok() {}
+        let prelude = input.slice_from(start).trim().to_string();
+        let name = name.to_ascii_lowercase();
+        Ok(match name.as_str() {
+            "media" => match media::evaluate(&prelude) {
+                MediaMatch::Yes => AtPrelude::Block(true),
+                MediaMatch::No => AtPrelude::Block(false),
+                MediaMatch::Unknown(why) => {
+                    self.out.note(format!("@media ignoré : {why}"));
+                    AtPrelude::Block(false)
+                }
+            },
+            "supports" => {
+                // Feature queries: assume a modern browser supports what is asked, except `not`.
+                let negated = prelude.to_ascii_lowercase().starts_with("not");
+                AtPrelude::Block(!negated)
+            }
+            "layer" => {
+                if prelude.contains(',') || input.is_exhausted() {
+                    for l in prelude.split(',') {
+                        let l = l.trim();
+                        if !l.is_empty() {
+                            self.out.layer_rank(l);
+                        }
+                    }
+                }
+                AtPrelude::Layer(if prelude.is_empty() {
+                    None
+                } else {
+                    Some(prelude)
+                })
+            }
+            "import" => {
+                self.out
+                    .note(format!("@import non chargé : {}", truncate(&prelude, 120)));
+                AtPrelude::Skip
+            }
+            "container" | "scope" => {
+                self.out
+                    .note(format!("@{name} non évalué : règles ignorées"));
+                AtPrelude::Skip
+            }
+            _ => AtPrelude::Skip,
+        })
+    }
+
+    fn rule_without_block(&mut self, prelude: AtPrelude, _start: &ParserState) -> Result<(), ()> {
+        let _ = prelude;
+        Ok(())
+    }
+
+    fn parse_block(
+        &mut self,
+        prelude: AtPrelude,
+        _start: &ParserState,
+        input: &mut Parser<'i>,
+    ) -> Result<(), ParseError<()>> {
+        if self.depth >= MAX_BLOCK_DEPTH {
+            self.out
+                .note("blocs CSS trop imbriqués : ignorés".to_string());
+            return Ok(());
+        }
+        let layer = match prelude {
+            AtPrelude::Block(false) | AtPrelude::Skip => return Ok(()),
+            AtPrelude::Block(true) => self.layer,
+            AtPrelude::Layer(name) => {
+                let name = name.unwrap_or_else(|| {
+                    self.anon_layers += 1;
+                    format!("\u{0}anon{}-{}", self.sheet, self.anon_layers)
+                });
+                self.out.layer_rank(&name)
+            }
+        };
+        let mut inner = TopParser {
+            out: &mut *self.out,
+            sheet: self.sheet,
+            depth: self.depth + 1,
+            layer,
+            anon_layers: self.anon_layers,
+        };
+        parse_rule_list(input, &mut inner);
+        self.anon_layers = inner.anon_layers;
+        Ok(())
+    }
+}
+
+impl<'i> QualifiedRuleParser<'i> for TopParser<'_> {
+    type Prelude = String;
+    type QualifiedRule = ();
+    type Error = ();
+
+    fn parse_prelude(&mut self, input: &mut Parser<'i>) -> Result<String, ParseError<()>> {
+        let start = input.position();
+        while input.next().is_ok() {}
+        Ok(input.slice_from(start).trim().to_string())
+    }
+
+    fn parse_block(
+        &mut self,
+        prelude: String,
+        _start: &ParserState,
+        input: &mut Parser<'i>,
+    ) -> Result<(), ParseError<()>> {
+        if self.out.rules.len() >= MAX_RULES {
+            if !self.out.truncated {
+                self.out.truncated = true;
+                self.out.note(format!(
+                    "plus de {MAX_RULES} règles CSS : les suivantes sont ignorées"
+                ));
+            }
+            return Ok(());
+        }
+        let declarations = parse_declaration_block(input);
+        if !declarations.is_empty() {
+            self.out.rules.push(CssRule {
+                selector_text: prelude,
+                declarations,
+                sheet: self.sheet,
+                layer: self.layer,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Parse the declarations of a block or a `style` attribute.
+pub fn parse_declarations(text: &str) -> Vec<Declaration> {
+    let mut input = Parser::new(text);
+    parse_declaration_block(&mut input)
+}
+
+fn parse_declaration_block(input: &mut Parser<'_>) -> Vec<Declaration> {
+    let mut dp = DeclParser;
+    let mut out = Vec::new();
+    for d in RuleBodyParser::new(input, &mut dp).flatten().flatten() {
+        out.push(d);
+    }
+    out
+}
+
+struct DeclParser;
+
+impl<'i> DeclarationParser<'i> for DeclParser {
+    type Declaration = Option<Declaration>;
+    type Error = ();
+
+    fn parse_value(
+        &mut self,
+        name: CowRcStr<'i>,
+        input: &mut Parser<'i>,
+        _start: &ParserState,
+    ) -> Result<Option<Declaration>, ParseError<()>> {
+        let start = input.position();
+        while input.next().is_ok() {}
+        let raw = input.slice_from(start).trim();
+        let (value, important) = strip_important(raw);
+        let name = if name.starts_with("--") {
+            name.to_string()
+        } else {
+            name.to_ascii_lowercase()
+        };
+        Ok(Some(Declaration {
+            name,
+            value: value.to_string(),
+            important,
+        }))
+    }
+}
+
+impl<'i> AtRuleParser<'i> for DeclParser {
+    type Prelude = ();
+    type AtRule = Option<Declaration>;
+    type Error = ();
+}
+
+impl<'i> QualifiedRuleParser<'i> for DeclParser {
+    type Prelude = ();
+    type QualifiedRule = Option<Declaration>;
+    type Error = ();
+}
+
+impl<'i> RuleBodyItemParser<'i, Option<Declaration>, ()> for DeclParser {
+    fn parse_declarations(&self) -> bool {
+        true
+    }
+    fn parse_qualified(&self) -> bool {
+        false
+    }
+}
+
+fn strip_important(raw: &str) -> (&str, bool) {
+    if let Some(bang) = raw.rfind('!') {
+        let tail = raw[bang + 1..].trim();
+        if tail.eq_ignore_ascii_case("important") {
+            return (raw[..bang].trim_end(), true);
+        }
+    }
+    (raw, false)
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> ParsedCss {
+        let mut p = ParsedCss::default();
+        p.add_sheet(text, 0);
+        p
+    }
+
+    #[test]
+    fn rules_declarations_and_important() {
+        let p = parse(
+            "p, .a > b { color: red !important; background: #fff } \n\
+             /* comment */ h1{font-size:2em;;color:rgb(0 0 0 / 50%)}",
+        );
+        assert_eq!(p.rules.len(), 2);
+        assert_eq!(p.rules[0].selector_text, "p, .a > b");
+        assert_eq!(
+            p.rules[0].declarations[0],
+            Declaration {
+                name: "color".into(),
+                value: "red".into(),
+                important: true
+            }
+        );
+        assert_eq!(p.rules[1].declarations[1].value, "rgb(0 0 0 / 50%)");
+    }
+
+    #[test]
+    fn media_layers_and_garbage() {
+        let p = parse(
+            "@media print { p { color: red } } @media screen { p { color: blue } }\n\
+             @media (min-aspect-ratio: 1/1) { p { color: green } }\n\
+             @layer base { a { color: red } } b { color: blue }\n\
+             @import url(x.css); @font-face { font-family: x }",
+        );
+        let sels: Vec<_> = p.rules.iter().map(|r| r.selector_text.as_str()).collect();
+        assert_eq!(sels, ["p", "a", "b"]);
+        assert_eq!(p.rules[1].layer, 0);
+        assert_eq!(p.rules[2].layer, u32::MAX);
+        assert!(p.notes.iter().any(|n| n.contains("aspect-ratio")));
+        assert!(p.notes.iter().any(|n| n.contains("@import")));
+        for garbage in [
+            "}}}{{{",
+            "p { color: ",
+            "@media { @media { @media",
+            "\u{0}\u{fffd}",
+            "a{b:c}}}}d{e:f",
+        ] {
+            let _ = parse(garbage);
+        }
+        let deep = "@media screen {".repeat(10_000);
+        let p = parse(&deep);
+        assert!(p.rules.is_empty());
+    }
+
+    #[test]
+    fn inline_style_attribute() {
+        let d = parse_declarations("color: #777; background-color : white !IMPORTANT; bad");
+        assert_eq!(d.len(), 2);
+        assert!(d[1].important);
+        assert_eq!(d[1].value, "white");
+    }
+}

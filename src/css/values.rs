@@ -1,0 +1,498 @@
+//! Property values the cascade needs: lengths, font sizes and weights, var() substitution,
+//! the `background` and `font` shorthands.
+
+use std::collections::HashMap;
+
+use cssparser::{Parser, Token};
+
+use super::color::{parse_color_in, ColorValue};
+use super::media::{VIEWPORT_HEIGHT, VIEWPORT_WIDTH};
+
+const MAX_VAR_DEPTH: usize = 16;
+const MAX_SUBSTITUTED_LEN: usize = 16 * 1024;
+
+/// Replace `var(--x, fallback)` references. `None` when a reference cannot be resolved
+/// (the declaration is then "invalid at computed-value time").
+pub fn substitute(value: &str, vars: &HashMap<String, String>) -> Option<String> {
+    substitute_depth(value, vars, 0)
+}
+
+fn substitute_depth(value: &str, vars: &HashMap<String, String>, depth: usize) -> Option<String> {
+    if depth > MAX_VAR_DEPTH || value.len() > MAX_SUBSTITUTED_LEN {
+        return None;
+    }
+    let lower = value.to_ascii_lowercase();
+    let Some(start) = lower.find("var(") else {
+        return Some(value.to_string());
+    };
+    // Find the matching parenthesis.
+    let bytes = value.as_bytes();
+    let mut d = 0i32;
+    let mut end = None;
+    for (i, &b) in bytes.iter().enumerate().skip(start + 3) {
+        match b {
+            b'(' => d += 1,
+            b')' => {
+                d -= 1;
+                if d == 0 {
+                    end = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let end = end?;
+    let inner = &value[start + 4..end];
+    let (name, fallback) = match top_level_comma(inner) {
+        Some(i) => (inner[..i].trim(), Some(&inner[i + 1..])),
+        None => (inner.trim(), None),
+    };
+    let replacement = match vars.get(name) {
+        Some(v) => substitute_depth(v, vars, depth + 1)?,
+        None => substitute_depth(fallback?.trim(), vars, depth + 1)?,
+    };
+    let mut out = String::with_capacity(value.len() + replacement.len());
+    out.push_str(&value[..start]);
+    out.push_str(&replacement);
+    out.push_str(&value[end + 1..]);
+    if out.len() > MAX_SUBSTITUTED_LEN {
+        return None;
+    }
+    substitute_depth(&out, vars, depth + 1)
+}
+
+fn top_level_comma(s: &str) -> Option<usize> {
+    let mut d = 0i32;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => d += 1,
+            ')' => d -= 1,
+            ',' if d == 0 => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A length in px; `font_size` resolves `em`, `root_font_size` resolves `rem`.
+pub fn length_px(value: &str, font_size: Option<f64>, root_font_size: Option<f64>) -> Option<f64> {
+    let mut p = Parser::new(value);
+    let tok = p.next().ok()?.clone();
+    if !p.is_exhausted() {
+        return None;
+    }
+    match tok {
+        Token::Number { value: 0.0, .. } => Some(0.0),
+        Token::Dimension {
+            value, ref unit, ..
+        } => unit_to_px(
+            value as f64,
+            &unit.to_ascii_lowercase(),
+            font_size,
+            root_font_size,
+        ),
+        _ => None,
+    }
+}
+
+fn unit_to_px(v: f64, unit: &str, fs: Option<f64>, rfs: Option<f64>) -> Option<f64> {
+    Some(match unit {
+        "px" => v,
+        "pt" => v * 96.0 / 72.0,
+        "pc" => v * 16.0,
+        "in" => v * 96.0,
+        "cm" => v * 96.0 / 2.54,
+        "mm" => v * 96.0 / 25.4,
+        "q" => v * 96.0 / 101.6,
+        "em" => v * fs?,
+        "rem" => v * rfs?,
+        "ex" => v * fs? * 0.5,
+        "ch" => v * fs? * 0.5,
+        "vw" => v * VIEWPORT_WIDTH / 100.0,
+        "vh" => v * VIEWPORT_HEIGHT / 100.0,
+        "vmin" => v * VIEWPORT_HEIGHT.min(VIEWPORT_WIDTH) / 100.0,
+        "vmax" => v * VIEWPORT_HEIGHT.max(VIEWPORT_WIDTH) / 100.0,
+        _ => return None,
+    })
+}
+
+/// Computed font size in px, from the parent's; `None` when it cannot be computed
+/// (calc(), unknown units, or an unknown parent size for relative values).
+pub fn font_size_px(value: &str, parent: Option<f64>, root: Option<f64>) -> Option<f64> {
+    let v = value.trim().to_ascii_lowercase();
+    let kw = match v.as_str() {
+        "xx-small" => Some(9.0),
+        "x-small" => Some(10.0),
+        "small" => Some(13.0),
+        "medium" => Some(16.0),
+        "large" => Some(18.0),
+        "x-large" => Some(24.0),
+        "xx-large" => Some(32.0),
+        "xxx-large" => Some(48.0),
+        _ => None,
+    };
+    if kw.is_some() {
+        return kw;
+    }
+    match v.as_str() {
+        "larger" => return parent.map(|p| p * 1.2),
+        "smaller" => return parent.map(|p| p / 1.2),
+        _ => {}
+    }
+    let mut p = Parser::new(&v);
+    let tok = p.next().ok()?.clone();
+    if !p.is_exhausted() {
+        return None;
+    }
+    match tok {
+        Token::Percentage { unit_value, .. } => parent.map(|p| p * unit_value as f64),
+        Token::Number { value: 0.0, .. } => Some(0.0),
+        // For font-size, `em` refers to the parent's size.
+        Token::Dimension {
+            value, ref unit, ..
+        } => unit_to_px(value as f64, unit, parent, root),
+        _ => None,
+    }
+}
+
+/// Computed font weight from the parent's (CSS Fonts 4 relative weights table).
+pub fn font_weight(value: &str, parent: Option<u16>) -> Option<u16> {
+    let v = value.trim().to_ascii_lowercase();
+    match v.as_str() {
+        "normal" => Some(400),
+        "bold" => Some(700),
+        "bolder" => parent.map(|p| match p {
+            0..=349 => 400,
+            350..=549 => 700,
+            _ => 900,
+        }),
+        "lighter" => parent.map(|p| match p {
+            0..=549 => 100,
+            550..=749 => 400,
+            _ => 700,
+        }),
+        n => n
+            .parse::<f64>()
+            .ok()
+            .filter(|w| (1.0..=1000.0).contains(w))
+            .map(|w| w as u16),
+    }
+}
+
+/// What the `font` shorthand sets: (size, weight).
+pub fn split_font_shorthand(value: &str) -> (Option<String>, Option<String>) {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    // System fonts (caption, menu…) are not resolvable.
+    if !lower.contains(' ') {
+        return (None, None);
+    }
+    let mut weight = "normal".to_string();
+    for word in lower.split_whitespace() {
+        if matches!(word, "bold" | "bolder" | "lighter")
+            || (word.len() == 3 && word.parse::<u16>().is_ok())
+        {
+            weight = word.to_string();
+            continue;
+        }
+        let size_part = word.split('/').next().unwrap_or(word);
+        let looks_like_size = size_part.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+            || matches!(
+                size_part,
+                "xx-small"
+                    | "x-small"
+                    | "small"
+                    | "medium"
+                    | "large"
+                    | "x-large"
+                    | "xx-large"
+                    | "xxx-large"
+                    | "larger"
+                    | "smaller"
+            );
+        if looks_like_size {
+            return (Some(size_part.to_string()), Some(weight));
+        }
+    }
+    (None, None)
+}
+
+/// The colour and image layers a `background` shorthand sets.
+pub struct BackgroundParts {
+    /// `Ok(None)`: no colour given (transparent); `Err`: a colour we cannot read.
+    pub color: Result<Option<ColorValue>, String>,
+    /// "image" or "dégradé" when an image layer is present.
+    pub image: Option<&'static str>,
+}
+
+/// Whether a `background-image` value paints an image, and of which kind.
+pub fn image_kind(value: &str) -> Option<&'static str> {
+    let l = value.to_ascii_lowercase();
+    if l.contains("gradient(") {
+        Some("dégradé")
+    } else if l.contains("url(")
+        || l.contains("image(")
+        || l.contains("image-set(")
+        || l.contains("element(")
+        || l.contains("cross-fade(")
+    {
+        Some("image")
+    } else {
+        None
+    }
+}
+
+pub fn parse_background(value: &str) -> BackgroundParts {
+    let image = image_kind(value);
+    let mut p = Parser::new(value);
+    let mut color: Result<Option<ColorValue>, String> = Ok(None);
+    loop {
+        let state = p.state();
+        let Ok(tok) = p.next() else { break };
+        let tok = tok.clone();
+        let maybe_color = match &tok {
+            Token::Hash(_) | Token::IDHash(_) => true,
+            Token::Ident(_) => true,
+            Token::Function(name) => {
+                let n = name.to_ascii_lowercase();
+                if matches!(n.as_str(), "rgb" | "rgba" | "hsl" | "hsla" | "hwb") {
+                    true
+                } else if n.contains("gradient")
+                    || n == "url"
+                    || n.contains("image")
+                    || n == "element"
+                    || n == "cross-fade"
+                {
+                    false
+                } else {
+                    color = Err(format!("valeur de fond non prise en charge ({n}())"));
+                    false
+                }
+            }
+            _ => false,
+        };
+        if maybe_color {
+            p.reset(&state);
+            if let Some(c) = parse_color_in(&mut p) {
+                if color.is_ok() {
+                    color = Ok(Some(c));
+                }
+            }
+        }
+    }
+    BackgroundParts { color, image }
+}
+
+/// `rect(0 0 0 0)`, `inset(50%)`… : clipping that hides the element entirely.
+pub fn clip_hides(clip: Option<&str>, clip_path: Option<&str>) -> bool {
+    if let Some(c) = clip {
+        let l = c.to_ascii_lowercase();
+        if let Some(inner) = l.strip_prefix("rect(").and_then(|x| x.strip_suffix(')')) {
+            let nums: Vec<f64> = inner
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+                .filter_map(|s| s.trim_end_matches("px").parse().ok())
+                .collect();
+            if nums.len() == 4
+                && (nums[2] - nums[0]).abs() <= 1.0
+                && (nums[1] - nums[3]).abs() <= 1.0
+            {
+                return true;
+            }
+        }
+    }
+    if let Some(cp) = clip_path {
+        let l: String = cp.to_ascii_lowercase().split_whitespace().collect();
+        if l.starts_with("inset(50%")
+            || l.starts_with("inset(100%")
+            || l == "circle(0)"
+            || l == "circle(0px)"
+            || l == "polygon(00,00,00)"
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Colour stops of a single `*-gradient()` layer; `None` when the value has several layers,
+/// or an argument we cannot read as a colour, direction, angle or position.
+pub fn gradient_stops(value: &str) -> Option<Vec<ColorValue>> {
+    let l = value.to_ascii_lowercase();
+    if l.matches("gradient(").count() != 1 || l.contains("url(") {
+        return None;
+    }
+    let mut p = Parser::new(value);
+    while let Ok(tok) = p.next() {
+        let Token::Function(name) = tok else { continue };
+        if !name.to_ascii_lowercase().contains("gradient") {
+            continue;
+        }
+        return p
+            .parse_nested_block(
+                |p| -> Result<Option<Vec<ColorValue>>, cssparser::ParseError<()>> {
+                    Ok(stops_in(p))
+                },
+            )
+            .ok()
+            .flatten();
+    }
+    None
+}
+
+fn stops_in(p: &mut Parser<'_>) -> Option<Vec<ColorValue>> {
+    let mut stops = Vec::new();
+    loop {
+        let arg = p.parse_until_before(
+            cssparser::Delimiter::Comma,
+            |p| -> Result<Option<Option<ColorValue>>, cssparser::ParseError<()>> {
+                let state = p.state();
+                let first = p.next().cloned();
+                let out = match first {
+                    Ok(Token::Ident(ref i))
+                        if matches!(
+                            i.to_ascii_lowercase().as_str(),
+                            "to" | "left"
+                                | "right"
+                                | "top"
+                                | "bottom"
+                                | "circle"
+                                | "ellipse"
+                                | "closest-side"
+                                | "closest-corner"
+                                | "farthest-side"
+                                | "farthest-corner"
+                                | "at"
+                                | "center"
+                                | "in"
+                                | "from"
+                        ) =>
+                    {
+                        Some(None)
+                    }
+                    Ok(Token::Dimension { .. })
+                    | Ok(Token::Number { .. })
+                    | Ok(Token::Percentage { .. }) => Some(None),
+                    Ok(_) => {
+                        p.reset(&state);
+                        parse_color_in(p).map(Some)
+                    }
+                    Err(_) => None,
+                };
+                while p.next().is_ok() {}
+                Ok(out)
+            },
+        );
+        match arg {
+            Ok(Some(Some(c))) => stops.push(c),
+            Ok(Some(None)) => {}
+            _ => return None,
+        }
+        if p.next().is_err() {
+            break;
+        }
+    }
+    if stops.len() >= 2 {
+        Some(stops)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::css::color::Rgba;
+
+    #[test]
+    fn font_sizes_to_px() {
+        let r = Some(16.0);
+        assert_eq!(font_size_px("24px", r, r), Some(24.0));
+        assert_eq!(font_size_px("18pt", r, r), Some(24.0));
+        assert!((font_size_px("14pt", r, r).unwrap_or(0.0) - 18.6667).abs() < 0.001);
+        assert_eq!(font_size_px("1.5em", Some(20.0), r), Some(30.0));
+        assert_eq!(font_size_px("2rem", Some(20.0), r), Some(32.0));
+        assert_eq!(font_size_px("150%", Some(20.0), r), Some(30.0));
+        assert_eq!(font_size_px("x-large", None, r), Some(24.0));
+        assert_eq!(font_size_px("larger", Some(20.0), r), Some(24.0));
+        assert_eq!(font_size_px("calc(1rem + 2px)", r, r), None);
+        assert_eq!(font_size_px("2vw", r, r), Some(25.6));
+        assert_eq!(font_size_px("1em", None, r), None);
+    }
+
+    #[test]
+    fn weights_and_shorthands() {
+        assert_eq!(font_weight("bold", Some(400)), Some(700));
+        assert_eq!(font_weight("bolder", Some(400)), Some(700));
+        assert_eq!(font_weight("bolder", Some(700)), Some(900));
+        assert_eq!(font_weight("lighter", Some(700)), Some(400));
+        assert_eq!(font_weight("650", None), Some(650));
+        assert_eq!(font_weight("heavy", None), None);
+        assert_eq!(
+            split_font_shorthand("italic bold 1.5rem/1.2 Marianne, sans-serif"),
+            (Some("1.5rem".into()), Some("bold".into()))
+        );
+        assert_eq!(
+            split_font_shorthand("12px serif"),
+            (Some("12px".into()), Some("normal".into()))
+        );
+    }
+
+    #[test]
+    fn var_substitution() {
+        let mut vars = HashMap::new();
+        vars.insert("--a".to_string(), "#fff".to_string());
+        vars.insert("--b".to_string(), "var(--a)".to_string());
+        vars.insert("--loop".to_string(), "var(--loop)".to_string());
+        assert_eq!(substitute("var(--b)", &vars).as_deref(), Some("#fff"));
+        assert_eq!(
+            substitute("1px solid var(--x, var(--a))", &vars).as_deref(),
+            Some("1px solid #fff")
+        );
+        assert_eq!(substitute("var(--missing)", &vars), None);
+        assert_eq!(substitute("var(--loop)", &vars), None);
+        assert_eq!(substitute("var(--a", &vars), None);
+        // Exponential expansion is bounded.
+        let mut bomb = HashMap::new();
+        bomb.insert("--l0".to_string(), "xxxxxxxxxx".to_string());
+        for i in 1..40 {
+            bomb.insert(
+                format!("--l{i}"),
+                format!("var(--l{}) var(--l{})", i - 1, i - 1),
+            );
+        }
+        assert_eq!(substitute("var(--l39)", &bomb), None);
+    }
+
+    #[test]
+    fn background_shorthand() {
+        let b = parse_background("#000 no-repeat -20px -20px url('x.jpeg')");
+        assert_eq!(b.image, Some("image"));
+        assert!(matches!(b.color, Ok(Some(ColorValue::Rgba(c))) if c == Rgba::BLACK));
+        let b = parse_background("linear-gradient(to right, #FFF, #00F)");
+        assert_eq!(b.image, Some("dégradé"));
+        let b = parse_background("white");
+        assert!(b.image.is_none() && matches!(b.color, Ok(Some(_))));
+        let b = parse_background("color-mix(in srgb, red, blue)");
+        assert!(b.color.is_err());
+        assert!(clip_hides(Some("rect(0 0 0 0)"), None));
+        assert!(clip_hides(Some("rect(1px, 1px, 1px, 1px)"), None));
+        assert!(clip_hides(None, Some("inset(50%)")));
+        assert!(!clip_hides(Some("auto"), Some("none")));
+    }
+
+    #[test]
+    fn gradient_colour_stops() {
+        let s = gradient_stops("linear-gradient(to right, #FFF, #00F 80%)").expect("stops");
+        assert_eq!(s.len(), 2);
+        let s =
+            gradient_stops("radial-gradient(circle at center, red 0, rgba(0,0,0,.5) 50%, blue)");
+        assert_eq!(s.map(|v| v.len()), Some(3));
+        assert!(gradient_stops("linear-gradient(red, blue), url(x.png)").is_none());
+        assert!(
+            gradient_stops("linear-gradient(90deg, color-mix(in srgb, red, blue), red)").is_none()
+        );
+        assert!(gradient_stops("linear-gradient(red)").is_none());
+    }
+}

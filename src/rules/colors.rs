@@ -1,0 +1,281 @@
+//! Colours: text contrast (RGAA 3.2; WCAG 1.4.3), computed from the page's real CSS.
+
+use serde_json::json;
+
+use super::{Results, Rule, RuleMeta, RuleResult};
+use crate::css::{contrast_ratio, is_large_text, Rgba};
+use crate::page::{ElementRef, Page};
+
+/// ## Ce que la règle vérifie
+/// Pour chaque élément qui contient directement du texte visible, le rapport de contraste
+/// entre la couleur du texte et celle de son arrière-plan est d'au moins 4,5:1, ou 3:1 pour
+/// un texte de grande taille (24 px, ou 18,66 px en gras). Les couleurs viennent de la
+/// cascade CSS (feuilles de style, attributs `style`, héritage, `!important`, transparences
+/// composées sur les ancêtres puis sur le blanc du canevas, opacité).
+/// Quand l'arrière-plan ne peut pas être connu sans rendu (image ou dégradé de fond, élément
+/// positionné en absolu ou fixe, ombre portée, filtre, mode de fusion, couleur dans une
+/// syntaxe non prise en charge, règle CSS au sélecteur non évaluable), le résultat est « à
+/// vérifier » avec la raison, jamais « conforme ». Le texte masqué (display, visibility,
+/// hors écran, découpé), `aria-hidden`, le texte des contrôles désactivés et de leurs
+/// étiquettes, et le texte sans lettre ni chiffre ne sont pas concernés.
+/// ## Pourquoi
+/// Un texte trop peu contrasté est illisible pour les personnes malvoyantes ou daltoniennes,
+/// et pour tous sur un écran au soleil.
+/// ## Exemple en échec
+/// `<p style="color:#aaa; background:#fff">Texte gris clair</p>` (2,32:1)
+/// ## Exemple conforme
+/// `<p style="color:#333; background:#fff">Texte gris foncé</p>` (12,63:1)
+/// ## Références
+/// RGAA 3.2.1, 3.2.2, 3.2.3, 3.2.4 · WCAG 1.4.3 · ACT afw4f7 · Cerfa 17
+pub struct ColorContrast;
+
+static COLOR_CONTRAST: RuleMeta = RuleMeta {
+    id: "color-contrast",
+    title: "Contraste du texte suffisant",
+    description: "Le texte visible a un contraste d'au moins 4,5:1 avec son arrière-plan (3:1 pour les grands textes), calculé depuis les styles CSS de la page.",
+    rgaa: &["3.2.1", "3.2.2", "3.2.3", "3.2.4"],
+    wcag: &["1.4.3"],
+    act: &["afw4f7"],
+    cerfa: &[17],
+};
+
+/// Elements whose text is not rendered as ordinary text.
+fn skipped_element(name: &str) -> bool {
+    matches!(
+        name,
+        "textarea"
+            | "select"
+            | "option"
+            | "optgroup"
+            | "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "title"
+    )
+}
+
+fn own_text(el: ElementRef<'_>) -> String {
+    let mut s = String::new();
+    for ch in el.children() {
+        if let scraper::Node::Text(t) = ch.value() {
+            s.push_str(t);
+        }
+    }
+    s
+}
+
+/// `4.478` → "4,48"; a failing ratio is never shown rounded up to the threshold.
+fn show_ratio(ratio: f64, required: f64) -> f64 {
+    let rounded = (ratio * 100.0).round() / 100.0;
+    if ratio < required && rounded >= required {
+        crate::css::floor2(ratio)
+    } else {
+        rounded
+    }
+}
+
+fn fr(x: f64) -> String {
+    let s = format!("{x:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    s.replace('.', ",")
+}
+
+impl Rule for ColorContrast {
+    fn meta(&self) -> &'static RuleMeta {
+        &COLOR_CONTRAST
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let styles = page.styles();
+        let mut r = Results::new(page);
+        for id in &styles.text_elements {
+            let Some(el) = page.dom.tree.get(*id).and_then(ElementRef::wrap) else {
+                continue;
+            };
+            let Some(c) = styles.get(el) else {
+                continue;
+            };
+            if c.hidden.is_some()
+                || c.inactive
+                || c.aria_hidden
+                || c.foreign
+                || skipped_element(el.value().name())
+            {
+                continue;
+            }
+            if !own_text(el).chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            let (fg, bg) = match c.text_colors() {
+                Ok(colors) => colors,
+                Err(reason) => {
+                    if let Some((fg, stops, lo, hi)) = c.gradient_bounds() {
+                        // The best contrast over a luminance interval is at one of its ends.
+                        let lf = fg.luminance();
+                        let ratio_at = |l: f64| (l.max(lf) + 0.05) / (l.min(lf) + 0.05);
+                        let best = ratio_at(lo).max(ratio_at(hi));
+                        let large = match (c.font_size, c.font_weight) {
+                            (Some(s), Some(w)) => is_large_text(s, w),
+                            _ => true,
+                        };
+                        let required = if large { 3.0 } else { 4.5 };
+                        if best < required {
+                            let grad: Vec<String> = stops.iter().map(Rgba::to_hex).collect();
+                            r.fail(
+                                el,
+                                format!(
+                                    "Contraste insuffisant sur tout le dégradé ({}) : au mieux {}:1 pour le texte {} ; {}:1 requis.",
+                                    grad.join(" → "),
+                                    fr(show_ratio(best, required)),
+                                    fg.to_hex(),
+                                    fr(required)
+                                ),
+                            );
+                            r.with_details(json!({
+                                "foreground": fg.to_hex(),
+                                "background": grad,
+                                "ratio": show_ratio(best, required),
+                                "requiredRatio": required,
+                                "fontSizePx": c.font_size.map(|s| (s * 100.0).round() / 100.0),
+                                "fontWeight": c.font_weight,
+                            }));
+                            continue;
+                        }
+                    }
+                    r.cant_tell(
+                        el,
+                        format!("Contraste non calculable sans rendu : {reason}."),
+                    );
+                    r.with_details(json!({ "reason": reason }));
+                    continue;
+                }
+            };
+            let ratio = contrast_ratio(fg, bg);
+            let large = match (c.font_size, c.font_weight) {
+                (Some(s), Some(w)) => Some(is_large_text(s, w)),
+                (Some(s), None) if s >= 24.0 => Some(true),
+                _ => None,
+            };
+            let required = match large {
+                Some(true) => 3.0,
+                Some(false) => 4.5,
+                None if ratio >= 4.5 => 4.5,
+                None if ratio < 3.0 => 3.0,
+                None => {
+                    r.cant_tell(
+                        el,
+                        format!(
+                            "Contraste de {}:1 : suffisant seulement si le texte est grand, et sa taille n'a pas pu être calculée.",
+                            fr(show_ratio(ratio, 4.5))
+                        ),
+                    );
+                    r.with_details(details(fg, bg, ratio, 4.5, c.font_size, c.font_weight));
+                    continue;
+                }
+            };
+            let size = c
+                .font_size
+                .map(|s| format!("{} px", fr((s * 100.0).round() / 100.0)))
+                .unwrap_or_else(|| "taille inconnue".to_string());
+            let weight = c
+                .font_weight
+                .map(|w| w.to_string())
+                .unwrap_or_else(|| "inconnue".to_string());
+            let shown = fr(show_ratio(ratio, required));
+            if ratio < required {
+                r.fail(
+                    el,
+                    format!(
+                        "Contraste insuffisant : {shown}:1 pour le texte {} sur le fond {} ; {}:1 requis (texte de {size}, graisse {weight}).",
+                        fg.to_hex(),
+                        bg.to_hex(),
+                        fr(required)
+                    ),
+                );
+            } else {
+                r.pass(
+                    el,
+                    format!(
+                        "Contraste de {shown}:1 (au moins {}:1 requis).",
+                        fr(required)
+                    ),
+                );
+            }
+            r.with_details(details(fg, bg, ratio, required, c.font_size, c.font_weight));
+        }
+        r.finish("Aucun texte visible concerné sur la page.")
+    }
+}
+
+fn details(
+    fg: Rgba,
+    bg: Rgba,
+    ratio: f64,
+    required: f64,
+    size: Option<f64>,
+    weight: Option<u16>,
+) -> serde_json::Value {
+    json!({
+        "foreground": fg.to_hex(),
+        "background": bg.to_hex(),
+        "ratio": show_ratio(ratio, required),
+        "requiredRatio": required,
+        "fontSizePx": size.map(|s| (s * 100.0).round() / 100.0),
+        "fontWeight": weight,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Manual benchmark: `cargo test --release --lib contrast_bench -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn contrast_bench() {
+        let mut css =
+            String::from(":root{--t:#1e1e1e;--f:#fff} body{color:var(--t);background:var(--f)}");
+        for i in 0..2000 {
+            css.push_str(&format!(
+                ".c{i} .d{i} > p.e{i}:not(.x), #id{i}, ul li.k{i}:hover {{ color: #{:06x}; background: rgba(0,0,0,.{}) }}\n",
+                i * 97 % 0xffffff,
+                i % 10
+            ));
+        }
+        let mut body = String::new();
+        for i in 0..1000 {
+            body.push_str(&format!(
+                "<section class='c{i}'><div class='d{i}'><p class='e{i}'>Texte {i} <a href='#'>lien</a> <strong>gras</strong></p>\
+                 <ul><li class='k{i}'>élément</li><li>autre <em>texte</em></li></ul></div></section>"
+            ));
+        }
+        let html = format!("<!DOCTYPE html><html lang=fr><head><title>B</title><style>{css}</style></head><body>{body}</body></html>");
+        let url = url::Url::parse("http://bench.test/").expect("url");
+        let t = std::time::Instant::now();
+        let page = Page::parse(url, &html);
+        let parse = t.elapsed();
+        let t = std::time::Instant::now();
+        let styles = page.styles();
+        let cascade = t.elapsed();
+        let t = std::time::Instant::now();
+        let results = ColorContrast.check(&page);
+        let rule = t.elapsed();
+        eprintln!(
+            "parse {parse:?}; cascade {cascade:?} ({} text elements, {} rules); contrast rule {rule:?} ({} results)",
+            styles.text_elements.len(),
+            styles.author_rules.len(),
+            results.len()
+        );
+        assert!(styles.text_elements.len() >= 5000);
+    }
+
+    #[test]
+    fn ratio_display_never_rounds_a_failure_up() {
+        assert_eq!(show_ratio(4.478, 4.5), 4.48);
+        assert_eq!(show_ratio(4.4999, 4.5), 4.49);
+        assert_eq!(show_ratio(4.5, 4.5), 4.5);
+        assert_eq!(fr(4.5), "4,5");
+        assert_eq!(fr(12.63), "12,63");
+        assert_eq!(fr(3.0), "3");
+    }
+}
