@@ -21,6 +21,8 @@ pub struct AuditOptions {
     pub parallel_demarches: usize,
     /// Show progress bars (only when stderr is a terminal).
     pub progress: bool,
+    /// Operator declarations for the declared Cerfa criteria.
+    pub declarations: Option<crate::cerfa::Declarations>,
 }
 
 impl Default for AuditOptions {
@@ -32,6 +34,7 @@ impl Default for AuditOptions {
             use_sitemaps: true,
             parallel_demarches: 4,
             progress: true,
+            declarations: None,
         }
     }
 }
@@ -56,26 +59,60 @@ pub fn plan_for(d: &Demarche, opts: &AuditOptions) -> CrawlPlan {
     plan
 }
 
-/// Assemble a démarche's report from its crawled pages.
+/// Assemble a démarche's report from its crawled pages (no declarations, audited today).
 pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheReport {
+    demarche_report_with(d, crawled, None, chrono::Utc::now().date_naive())
+}
+
+/// Assemble a démarche's report, with the operator's declarations and the audit date used
+/// for the Cerfa evaluation.
+pub fn demarche_report_with(
+    d: &Demarche,
+    crawled: Vec<CrawledPage>,
+    declarations: Option<&crate::cerfa::Declarations>,
+    audit_date: chrono::NaiveDate,
+) -> DemarcheReport {
     let mut pages = Vec::with_capacity(crawled.len());
     let mut findings = Vec::new();
+    let mut evidence = Vec::new();
     for c in crawled {
         let facts = c.analysis.as_ref().map(|a| a.facts.clone());
         if let Some(a) = c.analysis {
             findings.extend(a.findings);
+            evidence.push((pages.len(), a.cerfa));
         }
         pages.push(PageReport {
             record: c.record,
             facts,
         });
     }
+    let evidence_pages: Vec<crate::cerfa::EvidencePage<'_>> = evidence
+        .iter()
+        .map(|(i, e)| {
+            let r = &pages[*i].record;
+            crate::cerfa::EvidencePage {
+                url: &r.final_url,
+                status: r.status,
+                depth: r.depth,
+                charset: r.charset.as_deref(),
+                evidence: e,
+            }
+        })
+        .collect();
+    let cerfa = crate::cerfa::evaluate(
+        d,
+        &evidence_pages,
+        &findings,
+        declarations.and_then(|x| x.for_demarche(&d.id)),
+        audit_date,
+    );
     let summary = DemarcheSummary::of(&pages, &findings);
     DemarcheReport {
         demarche: d.clone(),
         pages,
         findings,
         summary,
+        cerfa: Some(cerfa),
     }
 }
 
@@ -106,7 +143,12 @@ pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report
                 let plan = plan_for(d, opts);
                 let crawled = crawl::crawl(fetcher, css, &plan, &bar).await;
                 bar.finish_with_message("terminé");
-                demarche_report(d, crawled)
+                demarche_report_with(
+                    d,
+                    crawled,
+                    opts.declarations.as_ref(),
+                    chrono::Utc::now().date_naive(),
+                )
             }
         })
         .buffered(opts.parallel_demarches.max(1))

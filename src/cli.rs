@@ -42,6 +42,9 @@ enum Command {
         urls: Vec<Url>,
         #[arg(long)]
         catalogue: Option<PathBuf>,
+        /// Fichier TOML des réponses de l'opérateur aux critères Cerfa déclaratifs.
+        #[arg(long)]
+        declarations: Option<PathBuf>,
         #[arg(long, default_value = "reports/latest")]
         out: PathBuf,
         #[command(flatten)]
@@ -102,6 +105,7 @@ impl CrawlArgs {
             use_sitemaps: !self.no_sitemaps,
             parallel_demarches: 4,
             progress: std::io::stderr().is_terminal(),
+            declarations: None,
         }
     }
 }
@@ -147,6 +151,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit {
             urls,
             catalogue,
+            declarations,
             out,
             crawl,
         } => {
@@ -158,7 +163,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if demarches.is_empty() {
                 bail!("rien à auditer : donner au moins une URL ou --catalogue FICHIER");
             }
-            let report = audit::audit(&demarches, &crawl.options()).await?;
+            let mut opts = crawl.options();
+            if let Some(path) = declarations {
+                opts.declarations = Some(crate::cerfa::Declarations::load(&path)?);
+            }
+            let report = audit::audit(&demarches, &opts).await?;
             write_outputs(&report, &out)?;
             print!("{}", text::summary_table(&report));
             Ok(ExitCode::SUCCESS)
@@ -188,6 +197,10 @@ async fn demo(out: &Path) -> Result<ExitCode> {
         },
         max_pages: 40,
         progress: std::io::stderr().is_terminal(),
+        declarations: Some(crate::cerfa::Declarations::parse(
+            crate::demo::DEMO_DECLARATIONS,
+            "declarations-demo.toml",
+        )?),
         ..AuditOptions::default()
     };
     let report = audit::audit(&sites.catalogue.demarches, &opts).await?;

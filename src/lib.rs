@@ -8,6 +8,7 @@ pub mod a11y;
 pub mod analyze;
 pub mod audit;
 pub mod catalogue;
+pub mod cerfa;
 pub mod cli;
 pub mod crawl;
 pub mod demo;
