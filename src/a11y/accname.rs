@@ -170,7 +170,7 @@ fn name_from_subtree(
     page: &Page,
     root: ElementRef<'_>,
     depth: usize,
-    in_traversal: bool,
+    _in_traversal: bool,
     allow_hidden_root: bool,
 ) -> String {
     if depth > MAX_DEPTH {
@@ -196,7 +196,7 @@ fn name_from_subtree(
                 let part = if ce.name() == "br" {
                     " ".to_string()
                 } else {
-                    name(page, c, depth + 1, in_traversal || true)
+                    name(page, c, depth + 1, true)
                 };
                 // Block-level children are separated by spaces.
                 out.push(' ');

@@ -103,6 +103,9 @@ pub struct FetchRecord {
     pub depth: u32,
     pub fetched_at: String,
     pub error: Option<FetchError>,
+    /// Set when this URL ended on a page already analysed under another URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
 }
 
 impl FetchRecord {
@@ -122,6 +125,7 @@ impl FetchRecord {
             depth,
             fetched_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             error: None,
+            duplicate_of: None,
         }
     }
     /// The record of a local file read by `vigie check`.
