@@ -220,7 +220,7 @@ pub fn parse(page: &Page) -> Option<Declaration> {
         }
     }
     static RGAA: OnceLock<Regex> = OnceLock::new();
-    let rgaa_re = re(&RGAA, r"rgaa\s*(?:version\s*|v)?(\d(?:\.\d){1,2})");
+    let rgaa_re = re(&RGAA, r"rgaa\)?,?\s*(?:version\s*|v)?(\d(?:\.\d){1,2})");
     Some(Declaration {
         status,
         rate,

@@ -212,9 +212,12 @@ fn has_hint(page: &Page, el: ElementRef<'_>) -> bool {
             }
         }
     }
-    el.parent()
-        .and_then(ElementRef::wrap)
-        .is_some_and(|p| p.select(&crate::page::sel(".fr-hint-text")).next().is_some())
+    // DSFR groups: the hint sits in the field's own group.
+    el.parent().and_then(ElementRef::wrap).is_some_and(|p| {
+        let class = p.value().attr("class").unwrap_or("");
+        (class.contains("fr-input-group") || class.contains("fr-select-group"))
+            && p.select(&crate::page::sel(".fr-hint-text")).next().is_some()
+    })
 }
 
 fn form_facts(page: &Page) -> FormFacts {
@@ -241,7 +244,11 @@ fn form_facts(page: &Page) -> FormFacts {
         let auto_ok = auto
             .as_deref()
             .is_some_and(|a| a.split_whitespace().any(|t| ADDRESS_TOKENS.contains(&t)));
-        if auto_ok || ADDRESS_WORDS.iter().any(|w| about.contains(w)) {
+        let is_email = el.value().attr("type").is_some_and(|t| t.eq_ignore_ascii_case("email"))
+            || ["electronique", "mail", "courriel", "adresse ip"]
+                .iter()
+                .any(|w| about.contains(w));
+        if !is_email && (auto_ok || ADDRESS_WORDS.iter().any(|w| about.contains(w))) {
             f.address_fields.push(AddressField {
                 selector: Target::of(page, el).selector,
                 label: crate::page::normalize_space(&label),
@@ -355,18 +362,20 @@ fn trackers(page: &Page) -> Vec<String> {
             .and_then(|s| page.resolve(s))
             .and_then(|u| u.host_str().map(str::to_string))
         {
-            if host != own {
-                if let Some(t) = data::tracker_of(&host) {
-                    add(t);
-                }
+            if host != own && data::tracker_of(&host).is_some() {
+                add(host);
             }
         }
     }
+    // Inline loaders (tag managers, analytics snippets) name the host they load from.
+    static HOST: OnceLock<Regex> = OnceLock::new();
+    let host_re = regex(&HOST, r"(?i)//([a-z0-9-]+(?:\.[a-z0-9-]+)+)");
     for s in page.select("script:not([src])") {
         let code = s.text().collect::<String>().to_ascii_lowercase();
-        for t in &data::trackers().hosts {
-            if code.contains(t.as_str()) {
-                add(t.clone());
+        for c in host_re.captures_iter(&code) {
+            let host = c[1].to_string();
+            if host != own && data::tracker_of(&host).is_some() {
+                add(host);
             }
         }
     }
