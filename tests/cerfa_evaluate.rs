@@ -51,11 +51,21 @@ fn eval_with(s: &Site, findings: &[Finding], decl: Option<&Declarations>) -> Cer
             evidence: &a.cerfa,
         })
         .collect();
-    cerfa::evaluate(&d, &pages, findings, decl.and_then(|x| x.for_demarche(&d.id)), date())
+    cerfa::evaluate(
+        &d,
+        &pages,
+        findings,
+        decl.and_then(|x| x.for_demarche(&d.id)),
+        date(),
+    )
 }
 
 fn eval(s: &Site) -> CerfaReport {
-    let findings: Vec<Finding> = s.pages.iter().flat_map(|(_, a, _)| a.findings.clone()).collect();
+    let findings: Vec<Finding> = s
+        .pages
+        .iter()
+        .flat_map(|(_, a, _)| a.findings.clone())
+        .collect();
     eval_with(s, &findings, None)
 }
 
@@ -88,7 +98,10 @@ fn criteria_data_has_35_numbered_criteria() {
     let data = cerfa::data::criteria();
     let numbers: Vec<u8> = data.criteria.iter().map(|c| c.number).collect();
     assert_eq!(numbers, (1..=35).collect::<Vec<u8>>());
-    assert!(data.criteria.iter().all(|c| (1..=10).contains(&c.principle) && !c.label.is_empty()));
+    assert!(data
+        .criteria
+        .iter()
+        .all(|c| (1..=10).contains(&c.principle) && !c.label.is_empty()));
     assert_eq!(data.thresholds.markup_errors_max_exclusive, 5);
     assert_eq!(data.thresholds.declaration_max_age_years, 3);
     assert!(cerfa::data::is_public_host("www.impots.gouv.fr").is_some());
@@ -138,11 +151,18 @@ fn exemplary_site_meets_the_measured_criteria() {
     assert_eq!(v.pages_linking, 2);
     assert_eq!(v.pages_total, 6);
     assert!(v.contradiction.is_none());
-    assert_eq!(v.reasons, ["lien « Accessibilité » absent du pied de page de 4 page(s) sur 6"]);
+    assert_eq!(
+        v.reasons,
+        ["lien « Accessibilité » absent du pied de page de 4 page(s) sur 6"]
+    );
     assert_eq!(status(&r, 15), Status::NotMet);
     let c26 = &r.criteria[25];
     assert_eq!(c26.evidence[0].selector.as_deref(), Some("#fc"));
-    assert!(c26.evidence[0].text.contains("intégration conforme"), "{}", c26.evidence[0].text);
+    assert!(
+        c26.evidence[0].text.contains("intégration conforme"),
+        "{}",
+        c26.evidence[0].text
+    );
 }
 
 #[test]
@@ -160,17 +180,28 @@ fn declaration_met_when_linked_from_every_page() {
 
 #[test]
 fn declaration_older_than_three_years_is_not_recevable() {
-    let s = site(&[("home-dsfr.html", "/", 0), ("declaration-old.html", "/accessibilite.html", 1)]);
+    let s = site(&[
+        ("home-dsfr.html", "/", 0),
+        ("declaration-old.html", "/accessibilite.html", 1),
+    ]);
     let r = eval(&s);
     let v = r.accessibility_declaration.as_ref().expect("v");
     assert!(!v.recevable);
-    assert!(v.reasons.contains(&"déclaration de plus de 3 ans (datée du 03/02/2021)".to_string()), "{:?}", v.reasons);
+    assert!(
+        v.reasons
+            .contains(&"déclaration de plus de 3 ans (datée du 03/02/2021)".to_string()),
+        "{:?}",
+        v.reasons
+    );
     assert_eq!(status(&r, 15), Status::NotMet);
 }
 
 #[test]
 fn declaration_whose_rate_contradicts_its_status() {
-    let s = site(&[("home-dsfr.html", "/", 0), ("declaration-contradicted.html", "/accessibilite.html", 1)]);
+    let s = site(&[
+        ("home-dsfr.html", "/", 0),
+        ("declaration-contradicted.html", "/accessibilite.html", 1),
+    ]);
     let r = eval_with(&s, &[], None);
     let v = r.accessibility_declaration.as_ref().expect("v");
     assert_eq!(
@@ -183,14 +214,21 @@ fn declaration_whose_rate_contradicts_its_status() {
 
 #[test]
 fn totally_conforming_declaration_contradicted_by_measured_failures() {
-    let s = site(&[("home-dsfr.html", "/", 0), ("declaration-contradicted.html", "/accessibilite.html", 1)]);
+    let s = site(&[
+        ("home-dsfr.html", "/", 0),
+        ("declaration-contradicted.html", "/accessibilite.html", 1),
+    ]);
     let mut f = finding("image-alt", Outcome::Failed, &[]);
     f.targets = vec![vigie::page::Target {
         selector: "#logo".into(),
         snippet: "<img id=\"logo\">".into(),
     }];
     let r = eval_with(&s, &[f], None);
-    let c = r.accessibility_declaration.expect("v").contradiction.expect("contradiction");
+    let c = r
+        .accessibility_declaration
+        .expect("v")
+        .contradiction
+        .expect("contradiction");
     assert!(
         c.ends_with(&format!("Déclarée « totalement conforme » alors que 1 non-conformité(s) RGAA ont été mesurées : image-alt sur {BASE}/ (#logo).")),
         "{c}"
@@ -239,9 +277,22 @@ fn poor_site_fails_the_measured_criteria() {
     ] {
         assert_eq!(status(&r, n), want, "criterion {n}: {}", summary(&r, n));
     }
-    assert_eq!(summary(&r, 1), "Pas de balise viewport adaptée à la largeur de l'appareil.");
-    let acronyms: Vec<&str> = r.criteria[6].evidence.iter().map(|e| e.text.as_str()).collect();
-    assert_eq!(acronyms, ["CERFA : « Envoyez votre CERFA à la CPAM. »", "CPAM : « Envoyez votre CERFA à la CPAM. »"]);
+    assert_eq!(
+        summary(&r, 1),
+        "Pas de balise viewport adaptée à la largeur de l'appareil."
+    );
+    let acronyms: Vec<&str> = r.criteria[6]
+        .evidence
+        .iter()
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(
+        acronyms,
+        [
+            "CERFA : « Envoyez votre CERFA à la CPAM. »",
+            "CPAM : « Envoyez votre CERFA à la CPAM. »"
+        ]
+    );
     assert!(summary(&r, 23).contains("www.googletagmanager.com"));
     assert_eq!(r.scores.all.not_applicable, 1);
     assert_eq!(r.scores.all.out_of, 34);
@@ -249,18 +300,30 @@ fn poor_site_fails_the_measured_criteria() {
 
 #[test]
 fn franceconnect_verdicts() {
-    let r = eval(&site(&[("home-dsfr.html", "/", 0), ("login-no-fc.html", "/connexion.html", 1)]));
+    let r = eval(&site(&[
+        ("home-dsfr.html", "/", 0),
+        ("login-no-fc.html", "/connexion.html", 1),
+    ]));
     assert_eq!(status(&r, 26), Status::NotMet);
     // A login link whose page was not visited: unknown, not "not applicable".
     let r = eval(&site(&[("home-dsfr.html", "/", 0)]));
     assert_eq!(status(&r, 26), Status::Unknown);
-    let r = eval(&site(&[("home-dsfr.html", "/", 0), ("fc-legacy-image.html", "/espace.html", 1)]));
+    let r = eval(&site(&[
+        ("home-dsfr.html", "/", 0),
+        ("fc-legacy-image.html", "/espace.html", 1),
+    ]));
     assert_eq!(status(&r, 26), Status::Met);
-    assert!(r.criteria[25].evidence[0].text.contains("bouton placé après la connexion par mot de passe"));
+    assert!(r.criteria[25].evidence[0]
+        .text
+        .contains("bouton placé après la connexion par mot de passe"));
     let r = eval(&site(&[("fc-plus-no-info.html", "/", 0)]));
     assert_eq!(status(&r, 26), Status::Met);
-    assert!(r.criteria[25].evidence[0].text.starts_with("bouton FranceConnect+"));
-    assert!(r.criteria[25].evidence[0].text.contains("lien « Qu'est-ce que FranceConnect ? » absent"));
+    assert!(r.criteria[25].evidence[0]
+        .text
+        .starts_with("bouton FranceConnect+"));
+    assert!(r.criteria[25].evidence[0]
+        .text
+        .contains("lien « Qu'est-ce que FranceConnect ? » absent"));
 }
 
 #[test]
@@ -276,8 +339,16 @@ fn keyboard_and_contrast_from_rule_findings() {
     let r = eval_with(&s, &[finding("kbd", Outcome::Failed, &[16])], None);
     assert_eq!(status(&r, 16), Status::NotMet);
     let r = eval_with(&s, &[finding("kbd", Outcome::Passed, &[16])], None);
-    assert_eq!(status(&r, 16), Status::Unknown, "no problem found is still to confirm");
-    let r = eval_with(&s, &[finding("color-contrast", Outcome::Passed, &[17])], None);
+    assert_eq!(
+        status(&r, 16),
+        Status::Unknown,
+        "no problem found is still to confirm"
+    );
+    let r = eval_with(
+        &s,
+        &[finding("color-contrast", Outcome::Passed, &[17])],
+        None,
+    );
     assert_eq!(status(&r, 17), Status::Met);
     let r = eval_with(
         &s,
@@ -288,7 +359,11 @@ fn keyboard_and_contrast_from_rule_findings() {
         None,
     );
     assert_eq!(status(&r, 17), Status::Unknown);
-    let r = eval_with(&s, &[finding("color-contrast", Outcome::Failed, &[17])], None);
+    let r = eval_with(
+        &s,
+        &[finding("color-contrast", Outcome::Failed, &[17])],
+        None,
+    );
     assert_eq!(status(&r, 17), Status::NotMet);
     let r = eval_with(&s, &[], None);
     assert_eq!(status(&r, 17), Status::Unknown);
@@ -312,7 +387,10 @@ fn declarations_fill_unknowns_and_never_override_measures() {
     );
     let c2 = &r.criteria[1];
     assert_eq!((c2.status, c2.source), (Status::Met, Source::Declare));
-    assert_eq!(c2.declaration.as_ref().and_then(|d| d.author.as_deref()), Some("Équipe"));
+    assert_eq!(
+        c2.declaration.as_ref().and_then(|d| d.author.as_deref()),
+        Some("Équipe")
+    );
     let c3 = &r.criteria[2];
     assert_eq!((c3.status, c3.source), (Status::NotMet, Source::Declare));
     let c18 = &r.criteria[17];
@@ -322,12 +400,25 @@ fn declarations_fill_unknowns_and_never_override_measures() {
         Some("La déclaration (rempli) contredit la mesure (non rempli) : la mesure l'emporte.")
     );
     let c16 = &r.criteria[15];
-    assert_eq!((c16.status, c16.source, c16.measured), (Status::Met, Source::Declare, Status::Unknown));
+    assert_eq!(
+        (c16.status, c16.source, c16.measured),
+        (Status::Met, Source::Declare, Status::Unknown)
+    );
     let c33 = &r.criteria[32];
     assert_eq!((c33.status, c33.source), (Status::Unknown, Source::Inconnu));
     // Accessibility: 15 not met (no declaration), 16 declared met, 17 measured met.
     let a = &r.scores.accessibility;
-    assert_eq!((a.met, a.out_of, a.measured_met, a.declared_met, a.not_met, a.unknown), (2, 3, 1, 1, 1, 0));
+    assert_eq!(
+        (
+            a.met,
+            a.out_of,
+            a.measured_met,
+            a.declared_met,
+            a.not_met,
+            a.unknown
+        ),
+        (2, 3, 1, 1, 1, 0)
+    );
     assert_eq!(a.percent, 66.7);
     let all = &r.scores.all;
     assert_eq!(all.met, all.measured_met + all.declared_met);
@@ -338,9 +429,17 @@ fn declarations_fill_unknowns_and_never_override_measures() {
 #[test]
 fn bad_declarations_files_are_rejected_clearly() {
     let e = Declarations::parse("[x.36]\nvalue = \"met\"\n", "d.toml").expect_err("36");
-    assert!(e.to_string().contains("« 36 » n'est pas un numéro de critère"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("« 36 » n'est pas un numéro de critère"),
+        "{e}"
+    );
     let e = Declarations::parse("[x.2]\nvalue = \"peut-être\"\n", "d.toml").expect_err("value");
-    assert!(e.to_string().starts_with("fichier de déclarations d.toml invalide"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("fichier de déclarations d.toml invalide"),
+        "{e}"
+    );
     let demo = Declarations::parse(vigie::demo::DEMO_DECLARATIONS, "demo").expect("demo file");
     assert!(demo.for_demarche("exemplaire-aide").is_some());
 }

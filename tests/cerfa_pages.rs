@@ -44,7 +44,10 @@ fn franceconnect_legacy_image_after_password_form() {
     assert_eq!(b.target.selector, "#legacy");
     assert_eq!(b.variant, FcVariant::FranceConnect);
     assert!(b.info_link, "straight apostrophe info link");
-    assert!(!b.offered_first, "the button comes after the password field");
+    assert!(
+        !b.offered_first,
+        "the button comes after the password field"
+    );
 }
 
 #[test]
@@ -86,8 +89,14 @@ fn dsfr_footer_links_and_home_mention() {
         f.link("accessibilite").map(|l| l.href.as_str()),
         Some("https://demarche.example.gouv.fr/accessibilite.html")
     );
-    assert_eq!(e.accessibility_mention, Some(ConformityStatus::Partiellement));
-    assert_eq!(e.misc.dsfr_markers, ["fr-header__brand", "fr-logo", "fr-footer"]);
+    assert_eq!(
+        e.accessibility_mention,
+        Some(ConformityStatus::Partiellement)
+    );
+    assert_eq!(
+        e.misc.dsfr_markers,
+        ["fr-header__brand", "fr-logo", "fr-footer"]
+    );
     assert!(e.misc.responsive.device_width && e.misc.responsive.media_queries);
     assert!(!e.misc.responsive.zoom_locked && e.misc.responsive.fixed_width.is_none());
     assert_eq!(e.markup.total, 0);
@@ -133,8 +142,14 @@ fn complete_declaration_is_parsed() {
     let d = e.declaration.expect("declaration");
     assert_eq!(d.status, Some(ConformityStatus::Partiellement));
     assert_eq!(d.rate, Some(78.5));
-    assert_eq!(d.established.map(|d| d.to_string()).as_deref(), Some("2025-03-12"));
-    assert_eq!(d.updated.map(|d| d.to_string()).as_deref(), Some("2026-06-02"));
+    assert_eq!(
+        d.established.map(|d| d.to_string()).as_deref(),
+        Some("2025-03-12")
+    );
+    assert_eq!(
+        d.updated.map(|d| d.to_string()).as_deref(),
+        Some("2026-06-02")
+    );
     assert!(d.contact && d.defenseur_des_droits);
     assert_eq!(
         d.schema_link.map(|l| l.href).as_deref(),
@@ -153,15 +168,23 @@ fn old_and_contradicted_declarations_are_parsed() {
     let old = evidence("declaration-old.html").declaration.expect("old");
     assert_eq!(old.status, Some(ConformityStatus::Partiellement));
     assert_eq!(old.rate, Some(65.0));
-    assert_eq!(old.established.map(|d| d.to_string()).as_deref(), Some("2021-02-03"));
+    assert_eq!(
+        old.established.map(|d| d.to_string()).as_deref(),
+        Some("2021-02-03")
+    );
     assert!(old.contact && !old.defenseur_des_droits);
     assert!(old.schema_link.is_none());
     assert_eq!(old.rgaa_version.as_deref(), Some("4.1"));
 
-    let c = evidence("declaration-contradicted.html").declaration.expect("c");
+    let c = evidence("declaration-contradicted.html")
+        .declaration
+        .expect("c");
     assert_eq!(c.status, Some(ConformityStatus::Totalement));
     assert_eq!(c.rate, Some(62.0));
-    assert_eq!(c.established.map(|d| d.to_string()).as_deref(), Some("2025-03-12"));
+    assert_eq!(
+        c.established.map(|d| d.to_string()).as_deref(),
+        Some("2025-03-12")
+    );
     assert!(c.contact, "e-mail written in the text");
     assert!(!ConformityStatus::Totalement.agrees_with_rate(62.0));
 }
@@ -176,7 +199,11 @@ fn contact_channels_with_french_phone_formats() {
     let e = evidence("contact-page.html");
     let c = &e.contact;
     assert!(c.contact_page);
-    assert_eq!(c.phones, ["0969321010"], "both spellings are the same number");
+    assert_eq!(
+        c.phones,
+        ["0969321010"],
+        "both spellings are the same number"
+    );
     assert_eq!(c.emails, ["contact@caisse.example.fr"]);
     assert_eq!(c.form.as_deref(), Some("#form-contact"));
     assert_eq!(c.desk.as_deref(), Some("12 rue de la paix, 75002"));
@@ -184,7 +211,13 @@ fn contact_channels_with_french_phone_formats() {
     assert_eq!(c.chat, None);
     assert_eq!(
         c.channels(),
-        ["telephone", "courriel", "formulaire", "accueil", "rendez_vous"]
+        [
+            "telephone",
+            "courriel",
+            "formulaire",
+            "accueil",
+            "rendez_vous"
+        ]
     );
 }
 
@@ -197,7 +230,10 @@ fn no_contact_channel_and_search_form_is_not_a_contact_form() {
 #[test]
 fn phone_formats() {
     use vigie::cerfa::contact::phones_in;
-    assert_eq!(phones_in("Appelez le 01.23.45.67.89 ou le 3939."), ["0123456789", "3939"]);
+    assert_eq!(
+        phones_in("Appelez le 01.23.45.67.89 ou le 3939."),
+        ["0123456789", "3939"]
+    );
     assert_eq!(phones_in("+33 (0)1 23 45 67 89"), ["0123456789"]);
     assert!(phones_in("Dossier 2024-123456789 du 12 mars").is_empty());
 }
@@ -229,7 +265,11 @@ fn markup_errors_are_counted() {
     assert!(m.parse_errors >= 1, "no doctype");
     assert_eq!(
         m.total,
-        m.parse_errors + m.duplicate_ids + m.obsolete_elements + m.obsolete_attributes + m.invalid_nesting
+        m.parse_errors
+            + m.duplicate_ids
+            + m.obsolete_elements
+            + m.obsolete_attributes
+            + m.invalid_nesting
     );
     assert!(m.total >= 5);
 }
@@ -238,7 +278,12 @@ fn markup_errors_are_counted() {
 fn responsive_facts() {
     let fixed = evidence("responsive-fixed.html");
     assert!(fixed.misc.responsive.viewport.is_none());
-    assert!(fixed.misc.responsive.fixed_width.as_deref().is_some_and(|w| w.ends_with("(780)")));
+    assert!(fixed
+        .misc
+        .responsive
+        .fixed_width
+        .as_deref()
+        .is_some_and(|w| w.ends_with("(780)")));
     assert_eq!(fixed.misc.meta_charset.as_deref(), Some("windows-1252"));
     assert!(!fixed.misc.doctype_html5);
     assert_eq!(fixed.misc.closed_documents.len(), 1);
@@ -255,7 +300,11 @@ fn form_with_steps_hints_and_address_autocomplete() {
     assert_eq!(f.step_indicator.as_deref(), Some("fr-stepper (#stepper)"));
     assert!(f.back_link);
     assert_eq!(f.address_fields.len(), 3);
-    assert!(f.address_fields.iter().all(|a| a.ok), "{:?}", f.address_fields);
+    assert!(
+        f.address_fields.iter().all(|a| a.ok),
+        "{:?}",
+        f.address_fields
+    );
 }
 
 #[test]
@@ -270,24 +319,45 @@ fn form_without_steps_hints_or_address_autocomplete() {
         .iter()
         .map(|a| (a.selector.as_str(), a.ok))
         .collect();
-    assert_eq!(bad, [("#adr", false), ("html > body > main > form > input:nth-of-type(3)", false)]);
+    assert_eq!(
+        bad,
+        [
+            ("#adr", false),
+            ("html > body > main > form > input:nth-of-type(3)", false)
+        ]
+    );
 }
 
 #[test]
 fn trackers_and_noindex() {
     let e = evidence("trackers-noindex.html");
     assert!(e.misc.noindex);
-    assert_eq!(e.misc.trackers, ["www.googletagmanager.com", "static.hotjar.com"]);
+    assert_eq!(
+        e.misc.trackers,
+        ["www.googletagmanager.com", "static.hotjar.com"]
+    );
     assert!(evidence("home-dsfr.html").misc.trackers.is_empty());
 }
 
 #[test]
 fn keyword_links_for_follow_up_satisfaction_statistics_demo() {
     let e = evidence("misc-links.html");
-    let kinds: Vec<&str> = e.misc.keyword_links.iter().map(|k| k.kind.as_str()).collect();
+    let kinds: Vec<&str> = e
+        .misc
+        .keyword_links
+        .iter()
+        .map(|k| k.kind.as_str())
+        .collect();
     assert_eq!(
         kinds,
-        ["suivi", "avis", "resultats_satisfaction", "statistiques", "demonstration", "donnees_personnelles"]
+        [
+            "suivi",
+            "avis",
+            "resultats_satisfaction",
+            "statistiques",
+            "demonstration",
+            "donnees_personnelles"
+        ]
     );
     assert_eq!(e.misc.open_documents, 2);
     assert_eq!(e.misc.closed_documents.len(), 1);

@@ -92,7 +92,9 @@ pub fn unexpanded(page: &Page) -> Vec<Acronym> {
         };
         if std::iter::once(parent)
             .chain(parent.ancestors().filter_map(ElementRef::wrap))
-            .any(|e| SKIP.contains(&e.value().name()) || e.value().attr("aria-hidden") == Some("true"))
+            .any(|e| {
+                SKIP.contains(&e.value().name()) || e.value().attr("aria-hidden") == Some("true")
+            })
         {
             continue;
         }

@@ -76,7 +76,10 @@ pub fn phones_in(text: &str) -> Vec<String> {
         r"(?:^|[^\d+])((?:\+33|0033)\s?(?:\(0\)\s?)?[1-9](?:[\s.\-]?\d{2}){4}|0[1-9](?:[\s.\-]?\d{2}){4})(?:$|[^\d])",
     );
     static SHORT: OnceLock<Regex> = OnceLock::new();
-    let short = regex(&SHORT, r"(?i)\b(?:le|au|composez le|appelez le)\s+(3\d{3})\b");
+    let short = regex(
+        &SHORT,
+        r"(?i)\b(?:le|au|composez le|appelez le)\s+(3\d{3})\b",
+    );
     let mut out: Vec<String> = Vec::new();
     for c in r.captures_iter(text) {
         let n = normalise_phone(&c[1]);
@@ -137,7 +140,10 @@ fn first_word<'a>(text: &str, words: &'a [&'a str]) -> Option<&'a str> {
 
 fn is_help_link(text: &str, href: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
-    let url = regex(&R, r"(?i)/(faq|aide|help|questions-frequentes)(\.html?|/|$|\?)");
+    let url = regex(
+        &R,
+        r"(?i)/(faq|aide|help|questions-frequentes)(\.html?|/|$|\?)",
+    );
     text == "aide"
         || (text.starts_with("aide ") && text.len() < 30)
         || [
@@ -199,7 +205,9 @@ pub fn extract(page: &Page) -> Contact {
         .select("form")
         .find(|f| {
             let is_search = f.value().attr("role") == Some("search")
-                || f.select(&crate::page::sel("input[type=search]")).next().is_some();
+                || f.select(&crate::page::sel("input[type=search]"))
+                    .next()
+                    .is_some();
             let has_password = f
                 .select(&crate::page::sel("input[type=password i]"))
                 .next()

@@ -103,8 +103,18 @@ pub fn home_mention(page: &Page) -> Option<ConformityStatus> {
 }
 
 const MONTHS: &[&str] = &[
-    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
-    "octobre", "novembre", "decembre",
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
 ];
 
 /// Parse the first French date at the start of `s` (within a short window).
@@ -173,11 +183,7 @@ pub fn parse(page: &Page) -> Option<Declaration> {
         .captures(&text[from..])
         .or_else(|| status_re.captures(&text))
         .and_then(|c| {
-            let w = c
-                .get(1)
-                .or_else(|| c.get(2))
-                .or_else(|| c.get(3))?
-                .as_str();
+            let w = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?.as_str();
             ConformityStatus::from_word(w)
         });
     static RATE: OnceLock<Regex> = OnceLock::new();
@@ -193,7 +199,12 @@ pub fn parse(page: &Page) -> Option<Declaration> {
     let established = date_after(&text, &["etablie le", "etablie en", "etablie"]);
     let updated = date_after(
         &text,
-        &["mise a jour le", "mis a jour le", "actualisee le", "mise a jour"],
+        &[
+            "mise a jour le",
+            "mis a jour le",
+            "actualisee le",
+            "mise a jour",
+        ],
     );
     static EMAIL: OnceLock<Regex> = OnceLock::new();
     let email_re = re(&EMAIL, r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}");
@@ -210,11 +221,15 @@ pub fn parse(page: &Page) -> Option<Declaration> {
         {
             contact = true;
         }
-        if schema_link.is_none() && (t.contains("schema pluriannuel") || t.contains("schema annuel")) {
+        if schema_link.is_none()
+            && (t.contains("schema pluriannuel") || t.contains("schema annuel"))
+        {
             schema_link = Some(LinkRef::of(page, a));
         }
         if action_plan_link.is_none()
-            && (t.contains("plan d'action") || t.contains("plan annuel") || t.contains("plan d'actions"))
+            && (t.contains("plan d'action")
+                || t.contains("plan annuel")
+                || t.contains("plan d'actions"))
         {
             action_plan_link = Some(LinkRef::of(page, a));
         }

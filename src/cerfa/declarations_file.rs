@@ -77,7 +77,9 @@ impl Declarations {
                     .ok()
                     .filter(|n| (1..=35).contains(n))
                     .ok_or_else(|| {
-                        invalid(format!("{id} : « {k} » n'est pas un numéro de critère (1 à 35)"))
+                        invalid(format!(
+                            "{id} : « {k} » n'est pas un numéro de critère (1 à 35)"
+                        ))
                     })?;
                 by_number.insert(n, answer);
             }

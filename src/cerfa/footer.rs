@@ -33,7 +33,12 @@ impl Footer {
 }
 
 /// Link kinds required by criterion 19.
-pub const REQUIRED_19: &[&str] = &["contact", "plan_du_site", "mentions_legales", "accessibilite"];
+pub const REQUIRED_19: &[&str] = &[
+    "contact",
+    "plan_du_site",
+    "mentions_legales",
+    "accessibilite",
+];
 /// Links the DSFR makes mandatory in `fr-footer__bottom`.
 pub const DSFR_MANDATORY: &[&str] = &[
     "accessibilite",
@@ -52,7 +57,12 @@ const KINDS: &[(&str, &[&str], &[&str])] = &[
     (
         "mentions_legales",
         &["mentions legales", "informations legales", "mention legale"],
-        &["mentions-legales", "mentions_legales", "mentionslegales", "legal"],
+        &[
+            "mentions-legales",
+            "mentions_legales",
+            "mentionslegales",
+            "legal",
+        ],
     ),
     (
         "plan_du_site",
@@ -69,7 +79,12 @@ const KINDS: &[(&str, &[&str], &[&str])] = &[
             "protection des donnees",
             "rgpd",
         ],
-        &["donnees-personnelles", "vie-privee", "confidentialite", "rgpd"],
+        &[
+            "donnees-personnelles",
+            "vie-privee",
+            "confidentialite",
+            "rgpd",
+        ],
     ),
     (
         "cookies",
@@ -78,7 +93,13 @@ const KINDS: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "contact",
-        &["contact", "nous contacter", "nous ecrire", "contactez-nous", "joindre"],
+        &[
+            "contact",
+            "nous contacter",
+            "nous ecrire",
+            "contactez-nous",
+            "joindre",
+        ],
         &["contact"],
     ),
     (
@@ -138,7 +159,14 @@ fn footer_element(page: &Page) -> Option<(ElementRef<'_>, &'static str)> {
     }
     if let Some(f) = page
         .select("footer")
-        .filter(|f| !has_ancestor(*f, |a| matches!(a.value().name(), "article" | "section" | "aside" | "main" | "nav")))
+        .filter(|f| {
+            !has_ancestor(*f, |a| {
+                matches!(
+                    a.value().name(),
+                    "article" | "section" | "aside" | "main" | "nav"
+                )
+            })
+        })
         .last()
     {
         return Some((f, "footer"));

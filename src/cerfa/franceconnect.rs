@@ -160,7 +160,9 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
                     || href.contains("france-connect")
                     || href.contains("franceconnect"))
                     && !is_info_text(&fold(&link_text(page, *a)))
-                    && !href.trim_end_matches('/').ends_with("franceconnect.gouv.fr")
+                    && !href
+                        .trim_end_matches('/')
+                        .ends_with("franceconnect.gouv.fr")
                     && !href.contains("france-connect-plus")
             })
             .map(|el| (el, "lien"));

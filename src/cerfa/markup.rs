@@ -24,16 +24,58 @@ pub struct Markup {
 }
 
 const OBSOLETE_ELEMENTS: &[&str] = &[
-    "acronym", "applet", "basefont", "bgsound", "big", "blink", "center", "dir", "font", "frame",
-    "frameset", "isindex", "keygen", "listing", "marquee", "menuitem", "multicol", "nextid",
-    "nobr", "noembed", "noframes", "plaintext", "rb", "rtc", "spacer", "strike", "tt", "xmp",
+    "acronym",
+    "applet",
+    "basefont",
+    "bgsound",
+    "big",
+    "blink",
+    "center",
+    "dir",
+    "font",
+    "frame",
+    "frameset",
+    "isindex",
+    "keygen",
+    "listing",
+    "marquee",
+    "menuitem",
+    "multicol",
+    "nextid",
+    "nobr",
+    "noembed",
+    "noframes",
+    "plaintext",
+    "rb",
+    "rtc",
+    "spacer",
+    "strike",
+    "tt",
+    "xmp",
 ];
 
 /// Attributes obsolete on any element.
 const OBSOLETE_ANY: &[&str] = &[
-    "bgcolor", "align", "valign", "background", "hspace", "vspace", "nowrap", "cellpadding",
-    "cellspacing", "frameborder", "marginheight", "marginwidth", "scrolling", "language",
-    "bordercolor", "clear", "link", "vlink", "alink", "text",
+    "bgcolor",
+    "align",
+    "valign",
+    "background",
+    "hspace",
+    "vspace",
+    "nowrap",
+    "cellpadding",
+    "cellspacing",
+    "frameborder",
+    "marginheight",
+    "marginwidth",
+    "scrolling",
+    "language",
+    "bordercolor",
+    "clear",
+    "link",
+    "vlink",
+    "alink",
+    "text",
 ];
 
 fn obsolete_attribute(el: ElementRef<'_>, attr: &str) -> bool {
@@ -43,7 +85,8 @@ fn obsolete_attribute(el: ElementRef<'_>, attr: &str) -> bool {
         "language" => name == "script",
         "width" | "height" => matches!(name, "table" | "td" | "th" | "tr" | "col" | "hr" | "pre"),
         "border" => {
-            (name == "table" && !matches!(el.value().attr("border"), Some("" | "1"))) || name == "img"
+            (name == "table" && !matches!(el.value().attr("border"), Some("" | "1")))
+                || name == "img"
         }
         "name" => name == "a",
         "summary" => name == "table",
@@ -55,7 +98,10 @@ fn obsolete_attribute(el: ElementRef<'_>, attr: &str) -> bool {
 fn invalid_nesting(el: ElementRef<'_>) -> Option<&'static str> {
     let name = el.value().name();
     let mut ancestors = el.ancestors().filter_map(ElementRef::wrap);
-    let parent = el.parent().and_then(ElementRef::wrap).map(|p| p.value().name());
+    let parent = el
+        .parent()
+        .and_then(ElementRef::wrap)
+        .map(|p| p.value().name());
     match name {
         "a" | "button" | "input" | "select" | "textarea"
             if ancestors.any(|a| matches!(a.value().name(), "a" | "button")) =>
@@ -108,7 +154,10 @@ pub fn count(page: &Page) -> Markup {
         }
         for (attr, _) in v.attrs() {
             let known = OBSOLETE_ANY.contains(&attr)
-                || matches!(attr, "width" | "height" | "border" | "name" | "summary" | "charset");
+                || matches!(
+                    attr,
+                    "width" | "height" | "border" | "name" | "summary" | "charset"
+                );
             if known && obsolete_attribute(el, attr) {
                 m.obsolete_attributes += 1;
                 if m.examples.len() < EXAMPLES {
@@ -130,7 +179,10 @@ pub fn count(page: &Page) -> Markup {
             }
         }
     }
-    m.total =
-        m.parse_errors + m.duplicate_ids + m.obsolete_elements + m.obsolete_attributes + m.invalid_nesting;
+    m.total = m.parse_errors
+        + m.duplicate_ids
+        + m.obsolete_elements
+        + m.obsolete_attributes
+        + m.invalid_nesting;
     m
 }

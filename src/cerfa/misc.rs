@@ -110,7 +110,11 @@ fn responsive(page: &Page) -> Responsive {
     });
     let max = t.fixed_width_max_px;
     for tbl in page.select("body > table[width], body > center > table[width], body > div[width]") {
-        if let Some(w) = tbl.value().attr("width").and_then(|w| w.trim().parse::<u32>().ok()) {
+        if let Some(w) = tbl
+            .value()
+            .attr("width")
+            .and_then(|w| w.trim().parse::<u32>().ok())
+        {
             if w > max {
                 r.fixed_width = Some(format!("{} ({})", crate::page::snippet_of(tbl), w));
                 break;
@@ -127,7 +131,12 @@ fn responsive(page: &Page) -> Responsive {
                 let sel = c[1].trim().to_ascii_lowercase();
                 let page_level = sel.split(',').any(|p| {
                     let p = p.trim();
-                    p == "body" || p == "html" || p == "main" || p.contains("wrapper") || p.contains("container") || p == "#page"
+                    p == "body"
+                        || p == "html"
+                        || p == "main"
+                        || p.contains("wrapper")
+                        || p.contains("container")
+                        || p == "#page"
                 });
                 if !page_level {
                     continue;
@@ -192,9 +201,11 @@ fn in_login_or_search_form(el: ElementRef<'_>) -> bool {
         .find(|a| a.value().name() == "form")
         .is_some_and(|f| {
             f.value().attr("role") == Some("search")
-                || f.select(&crate::page::sel("input[type=password i], input[type=search]"))
-                    .next()
-                    .is_some()
+                || f.select(&crate::page::sel(
+                    "input[type=password i], input[type=search]",
+                ))
+                .next()
+                .is_some()
         })
 }
 
@@ -216,7 +227,9 @@ fn has_hint(page: &Page, el: ElementRef<'_>) -> bool {
     el.parent().and_then(ElementRef::wrap).is_some_and(|p| {
         let class = p.value().attr("class").unwrap_or("");
         (class.contains("fr-input-group") || class.contains("fr-select-group"))
-            && p.select(&crate::page::sel(".fr-hint-text")).next().is_some()
+            && p.select(&crate::page::sel(".fr-hint-text"))
+                .next()
+                .is_some()
     })
 }
 
@@ -244,7 +257,10 @@ fn form_facts(page: &Page) -> FormFacts {
         let auto_ok = auto
             .as_deref()
             .is_some_and(|a| a.split_whitespace().any(|t| ADDRESS_TOKENS.contains(&t)));
-        let is_email = el.value().attr("type").is_some_and(|t| t.eq_ignore_ascii_case("email"))
+        let is_email = el
+            .value()
+            .attr("type")
+            .is_some_and(|t| t.eq_ignore_ascii_case("email"))
             || ["electronique", "mail", "courriel", "adresse ip"]
                 .iter()
                 .any(|w| about.contains(w));
@@ -296,15 +312,27 @@ const KEYWORDS: &[(&str, &[&str])] = &[
             "ou en est ma demande",
         ],
     ),
-    ("avis", &["je donne mon avis", "donner mon avis", "donnez votre avis"]),
+    (
+        "avis",
+        &["je donne mon avis", "donner mon avis", "donnez votre avis"],
+    ),
     (
         "resultats_satisfaction",
         &["satisfaction", "resultats des avis", "avis des usagers"],
     ),
-    ("statistiques", &["statistiques", "chiffres cles", "en chiffres"]),
+    (
+        "statistiques",
+        &["statistiques", "chiffres cles", "en chiffres"],
+    ),
     (
         "demonstration",
-        &["demonstration", "bac a sable", "version de test", "sandbox", "mode demo"],
+        &[
+            "demonstration",
+            "bac a sable",
+            "version de test",
+            "sandbox",
+            "mode demo",
+        ],
     ),
     (
         "donnees_personnelles",
@@ -355,7 +383,11 @@ fn trackers(page: &Page) -> Vec<String> {
         }
     };
     for el in page.select("script[src], iframe[src], img[src], link[href][rel~=preconnect]") {
-        let attr = if el.value().name() == "link" { "href" } else { "src" };
+        let attr = if el.value().name() == "link" {
+            "href"
+        } else {
+            "src"
+        };
         if let Some(host) = el
             .value()
             .attr(attr)
@@ -408,12 +440,14 @@ pub fn extract(page: &Page) -> Misc {
         let ext = path.rsplit('.').next().unwrap_or("");
         if path.contains('.') {
             match ext {
-                "doc" | "docx" | "xls" | "xlsx" | "ppt" | "pptx" | "rtf" => {
-                    if closed_documents.len() < 10 {
-                        closed_documents.push(u.to_string());
-                    }
+                "doc" | "docx" | "xls" | "xlsx" | "ppt" | "pptx" | "rtf"
+                    if closed_documents.len() < 10 =>
+                {
+                    closed_documents.push(u.to_string());
                 }
-                "pdf" | "odt" | "ods" | "odp" | "csv" | "txt" | "xml" | "json" => open_documents += 1,
+                "pdf" | "odt" | "ods" | "odp" | "csv" | "txt" | "xml" | "json" => {
+                    open_documents += 1
+                }
                 _ => {}
             }
         }
@@ -427,7 +461,11 @@ pub fn extract(page: &Page) -> Misc {
     let meta_charset = page
         .select("meta[charset]")
         .next()
-        .and_then(|m| m.value().attr("charset").map(|c| c.trim().to_ascii_lowercase()))
+        .and_then(|m| {
+            m.value()
+                .attr("charset")
+                .map(|c| c.trim().to_ascii_lowercase())
+        })
         .or_else(|| {
             page.select("meta[http-equiv]")
                 .filter_map(|m| m.value().attr("content"))

@@ -24,7 +24,7 @@ use crate::page::{normalize_space, text_of, ElementRef, Page, Target};
 
 pub use data::Mode;
 pub use declaration::{ConformityStatus, Declaration};
-pub use declarations_file::{DeclaredAnswer, DeclaredValue, Declarations, DeclarationsError};
+pub use declarations_file::{Declarations, DeclarationsError, DeclaredAnswer, DeclaredValue};
 pub use score::{evaluate, CerfaReport, CriterionResult, EvidencePage, Scores, Source, Status};
 
 /// A link found on a page, as evidence.

@@ -194,7 +194,11 @@ pub fn evaluate(
     let mut criteria = Vec::with_capacity(35);
     for def in &data::criteria().criteria {
         let measured = measure(def, &ctx);
-        criteria.push(combine(def, measured, declarations.and_then(|d| d.get(&def.number))));
+        criteria.push(combine(
+            def,
+            measured,
+            declarations.and_then(|d| d.get(&def.number)),
+        ));
     }
     let scores = Scores {
         all: figure(criteria.iter()),
@@ -208,7 +212,11 @@ pub fn evaluate(
     }
 }
 
-fn combine(def: &CriterionDef, measured: Measured, declared: Option<&DeclaredAnswer>) -> CriterionResult {
+fn combine(
+    def: &CriterionDef,
+    measured: Measured,
+    declared: Option<&DeclaredAnswer>,
+) -> CriterionResult {
     let (status, source, disagreement) = match (measured.status, declared) {
         (Status::Unknown, Some(d)) => (d.value.into(), Source::Declare, None),
         (Status::Unknown, None) => (Status::Unknown, Source::Inconnu, None),
@@ -334,37 +342,80 @@ fn c01_responsive(ctx: &Ctx<'_>) -> Measured {
         return m(Status::NotMet, "La page a une largeur fixe.", evidence);
     }
     if r.viewport.is_none() || !r.device_width {
-        return m(Status::NotMet, "Pas de balise viewport adaptée à la largeur de l'appareil.", evidence);
+        return m(
+            Status::NotMet,
+            "Pas de balise viewport adaptée à la largeur de l'appareil.",
+            evidence,
+        );
     }
     if r.zoom_locked {
-        return m(Status::NotMet, "La balise viewport bloque le zoom.", evidence);
+        return m(
+            Status::NotMet,
+            "La balise viewport bloque le zoom.",
+            evidence,
+        );
     }
     if r.media_queries {
-        m(Status::Met, "Viewport adaptée et requêtes média présentes (à confirmer sur mobile).", evidence)
+        m(
+            Status::Met,
+            "Viewport adaptée et requêtes média présentes (à confirmer sur mobile).",
+            evidence,
+        )
     } else {
-        m(Status::Unknown, "Viewport adaptée mais aucune requête média : à vérifier sur petit écran.", evidence)
+        m(
+            Status::Unknown,
+            "Viewport adaptée mais aucune requête média : à vérifier sur petit écran.",
+            evidence,
+        )
     }
 }
 
 fn c04_steps(ctx: &Ctx<'_>) -> Measured {
-    let forms: Vec<_> = ctx.pages.iter().filter(|p| p.evidence.misc.form.fields > 0).collect();
+    let forms: Vec<_> = ctx
+        .pages
+        .iter()
+        .filter(|p| p.evidence.misc.form.fields > 0)
+        .collect();
     if forms.is_empty() {
-        return m(Status::Unknown, "Aucune page de formulaire visitée (formulaire derrière une connexion ?).", vec![]);
+        return m(
+            Status::Unknown,
+            "Aucune page de formulaire visitée (formulaire derrière une connexion ?).",
+            vec![],
+        );
     }
     let with: Vec<Evidence> = forms
         .iter()
         .filter_map(|p| {
             p.evidence.misc.form.step_indicator.as_ref().map(|s| {
-                let back = if p.evidence.misc.form.back_link { " ; lien de retour" } else { "" };
-                ev(Some(p.url), None, format!("indicateur d'étapes : {s}{back}"))
+                let back = if p.evidence.misc.form.back_link {
+                    " ; lien de retour"
+                } else {
+                    ""
+                };
+                ev(
+                    Some(p.url),
+                    None,
+                    format!("indicateur d'étapes : {s}{back}"),
+                )
             })
         })
         .collect();
     if with.is_empty() {
-        let evidence = forms.iter().map(|p| ev(Some(p.url), None, "formulaire sans indicateur d'étapes")).collect();
-        m(Status::NotMet, "Aucun indicateur d'étapes sur les pages de formulaire.", evidence)
+        let evidence = forms
+            .iter()
+            .map(|p| ev(Some(p.url), None, "formulaire sans indicateur d'étapes"))
+            .collect();
+        m(
+            Status::NotMet,
+            "Aucun indicateur d'étapes sur les pages de formulaire.",
+            evidence,
+        )
     } else {
-        m(Status::Met, "Indicateur d'étapes présent sur les formulaires (à confirmer).", with)
+        m(
+            Status::Met,
+            "Indicateur d'étapes présent sur les formulaires (à confirmer).",
+            with,
+        )
     }
 }
 
@@ -373,7 +424,11 @@ fn c07_acronyms(ctx: &Ctx<'_>) -> Measured {
     for p in ctx.pages {
         for a in &p.evidence.acronyms {
             if evidence.len() < 30 {
-                evidence.push(ev(Some(p.url), Some(&a.selector), format!("{} : « {} »", a.acronym, a.context)));
+                evidence.push(ev(
+                    Some(p.url),
+                    Some(&a.selector),
+                    format!("{} : « {} »", a.acronym, a.context),
+                ));
             }
         }
     }
@@ -381,7 +436,11 @@ fn c07_acronyms(ctx: &Ctx<'_>) -> Measured {
         m(Status::Met, "Aucun sigle non développé trouvé.", vec![])
     } else {
         let n = evidence.len();
-        m(Status::NotMet, format!("{n} sigle(s) utilisé(s) sans développement à leur première apparition."), evidence)
+        m(
+            Status::NotMet,
+            format!("{n} sigle(s) utilisé(s) sans développement à leur première apparition."),
+            evidence,
+        )
     }
 }
 
@@ -389,16 +448,37 @@ fn c08_presentation(ctx: &Ctx<'_>) -> Measured {
     let Some(home) = ctx.home else {
         return m(Status::Unknown, "Page de départ non analysée.", vec![]);
     };
-    let e = vec![ev(Some(home.url), None, format!("statut HTTP {}", home.status.map(|s| s.to_string()).unwrap_or_else(|| "inconnu".into())))];
+    let e = vec![ev(
+        Some(home.url),
+        None,
+        format!(
+            "statut HTTP {}",
+            home.status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "inconnu".into())
+        ),
+    )];
     match home.status {
         Some(s) if (200..300).contains(&s) => {
             if home.evidence.login_only {
-                m(Status::NotMet, "La page de départ n'est qu'un formulaire de connexion.", e)
+                m(
+                    Status::NotMet,
+                    "La page de départ n'est qu'un formulaire de connexion.",
+                    e,
+                )
             } else {
-                m(Status::Met, "La page de départ présente la démarche sans connexion.", e)
+                m(
+                    Status::Met,
+                    "La page de départ présente la démarche sans connexion.",
+                    e,
+                )
             }
         }
-        Some(_) => m(Status::NotMet, "La page de départ ne répond pas correctement.", e),
+        Some(_) => m(
+            Status::NotMet,
+            "La page de départ ne répond pas correctement.",
+            e,
+        ),
         None => m(Status::Unknown, "Statut de la page de départ inconnu.", e),
     }
 }
@@ -414,24 +494,48 @@ fn c09_address(ctx: &Ctx<'_>) -> Measured {
                 f.autocomplete.as_deref().unwrap_or("absent")
             );
             let e = ev(Some(p.url), Some(&f.selector), text);
-            if f.ok { ok.push(e) } else { bad.push(e) }
+            if f.ok {
+                ok.push(e)
+            } else {
+                bad.push(e)
+            }
         }
     }
     if ok.is_empty() && bad.is_empty() {
-        m(Status::Unknown, "Aucun champ d'adresse sur les pages visitées.", vec![])
+        m(
+            Status::Unknown,
+            "Aucun champ d'adresse sur les pages visitées.",
+            vec![],
+        )
     } else if bad.is_empty() {
-        m(Status::Met, "Champs d'adresse étiquetés avec l'attribut autocomplete adapté.", ok)
+        m(
+            Status::Met,
+            "Champs d'adresse étiquetés avec l'attribut autocomplete adapté.",
+            ok,
+        )
     } else {
-        m(Status::NotMet, "Des champs d'adresse n'ont pas d'étiquette ou d'autocomplete d'adresse.", bad)
+        m(
+            Status::NotMet,
+            "Des champs d'adresse n'ont pas d'étiquette ou d'autocomplete d'adresse.",
+            bad,
+        )
     }
 }
 
 fn c11_domain(ctx: &Ctx<'_>) -> Measured {
     let host = ctx.demarche.start_url.host_str().unwrap_or("");
-    let e = vec![ev(Some(ctx.demarche.start_url.as_str()), None, format!("domaine : {host}"))];
+    let e = vec![ev(
+        Some(ctx.demarche.start_url.as_str()),
+        None,
+        format!("domaine : {host}"),
+    )];
     match data::is_public_host(host) {
         Some(d) => m(Status::Met, format!("Domaine officiel ({d})."), e),
-        None => m(Status::NotMet, "Domaine absent de la liste des domaines publics (à confirmer).", e),
+        None => m(
+            Status::NotMet,
+            "Domaine absent de la liste des domaines publics (à confirmer).",
+            e,
+        ),
     }
 }
 
@@ -439,23 +543,53 @@ fn c12_help(ctx: &Ctx<'_>) -> Measured {
     let help: Vec<Evidence> = ctx
         .pages
         .iter()
-        .flat_map(|p| p.evidence.contact.help_links.iter().map(move |l| ev(Some(p.url), Some(&l.selector), format!("lien d'aide « {} » → {}", l.text, l.href))))
+        .flat_map(|p| {
+            p.evidence.contact.help_links.iter().map(move |l| {
+                ev(
+                    Some(p.url),
+                    Some(&l.selector),
+                    format!("lien d'aide « {} » → {}", l.text, l.href),
+                )
+            })
+        })
         .take(5)
         .collect();
-    let forms: Vec<_> = ctx.pages.iter().filter(|p| p.evidence.misc.form.fields > 0).collect();
-    let hints: usize = forms.iter().map(|p| p.evidence.misc.form.fields_with_hint).sum();
+    let forms: Vec<_> = ctx
+        .pages
+        .iter()
+        .filter(|p| p.evidence.misc.form.fields > 0)
+        .collect();
+    let hints: usize = forms
+        .iter()
+        .map(|p| p.evidence.misc.form.fields_with_hint)
+        .sum();
     let fields: usize = forms.iter().map(|p| p.evidence.misc.form.fields).sum();
     let mut evidence = help.clone();
     for p in &forms {
-        evidence.push(ev(Some(p.url), None, format!("{} champ(s) dont {} avec une aide contextuelle", p.evidence.misc.form.fields, p.evidence.misc.form.fields_with_hint)));
+        evidence.push(ev(
+            Some(p.url),
+            None,
+            format!(
+                "{} champ(s) dont {} avec une aide contextuelle",
+                p.evidence.misc.form.fields, p.evidence.misc.form.fields_with_hint
+            ),
+        ));
     }
     if help.is_empty() {
-        return m(Status::NotMet, "Aucun lien vers une FAQ ou une aide.", evidence);
+        return m(
+            Status::NotMet,
+            "Aucun lien vers une FAQ ou une aide.",
+            evidence,
+        );
     }
     if !forms.is_empty() && hints == 0 {
         return m(Status::NotMet, format!("FAQ ou aide présente, mais aucun des {fields} champ(s) de formulaire n'a d'aide contextuelle."), evidence);
     }
-    m(Status::Met, "FAQ ou aide présente, aide contextuelle sur les champs.", evidence)
+    m(
+        Status::Met,
+        "FAQ ou aide présente, aide contextuelle sur les champs.",
+        evidence,
+    )
 }
 
 fn contact_union(ctx: &Ctx<'_>) -> (Vec<&'static str>, Vec<Evidence>) {
@@ -472,9 +606,21 @@ fn contact_union(ctx: &Ctx<'_>) -> (Vec<&'static str>, Vec<Evidence>) {
                 "telephone" => (None, format!("téléphone : {}", c.phones.join(", "))),
                 "courriel" => (None, format!("courriel : {}", c.emails.join(", "))),
                 "formulaire" => (c.form.as_deref(), "formulaire de contact".to_string()),
-                "tchat" => (None, format!("messagerie : « {} »", c.chat.as_deref().unwrap_or(""))),
-                "accueil" => (None, format!("accueil physique : « {} »", c.desk.as_deref().unwrap_or(""))),
-                _ => (None, format!("rendez-vous : « {} »", c.appointment.as_deref().unwrap_or(""))),
+                "tchat" => (
+                    None,
+                    format!("messagerie : « {} »", c.chat.as_deref().unwrap_or("")),
+                ),
+                "accueil" => (
+                    None,
+                    format!("accueil physique : « {} »", c.desk.as_deref().unwrap_or("")),
+                ),
+                _ => (
+                    None,
+                    format!(
+                        "rendez-vous : « {} »",
+                        c.appointment.as_deref().unwrap_or("")
+                    ),
+                ),
             };
             evidence.push(ev(Some(p.url), sel, text));
         }
@@ -486,13 +632,32 @@ fn c13_contact(ctx: &Ctx<'_>) -> Measured {
     let (channels, evidence) = contact_union(ctx);
     let min = data::criteria().thresholds.contact_channels_min;
     let has_form = channels.contains(&"formulaire");
-    let list = if channels.is_empty() { "aucun".to_string() } else { channels.join(", ") };
-    if channels.len() >= min && has_form {
-        m(Status::Met, format!("{} canaux de contact dont un formulaire ({list}).", channels.len()), evidence)
-    } else if !has_form {
-        m(Status::NotMet, format!("Pas de formulaire de contact (canaux trouvés : {list})."), evidence)
+    let list = if channels.is_empty() {
+        "aucun".to_string()
     } else {
-        m(Status::NotMet, format!("Moins de {min} canaux de contact ({list})."), evidence)
+        channels.join(", ")
+    };
+    if channels.len() >= min && has_form {
+        m(
+            Status::Met,
+            format!(
+                "{} canaux de contact dont un formulaire ({list}).",
+                channels.len()
+            ),
+            evidence,
+        )
+    } else if !has_form {
+        m(
+            Status::NotMet,
+            format!("Pas de formulaire de contact (canaux trouvés : {list})."),
+            evidence,
+        )
+    } else {
+        m(
+            Status::NotMet,
+            format!("Moins de {min} canaux de contact ({list})."),
+            evidence,
+        )
     }
 }
 
@@ -505,9 +670,17 @@ fn c14_human(ctx: &Ctx<'_>) -> Measured {
         .map(|(_, e)| e)
         .collect();
     if human.is_empty() {
-        m(Status::NotMet, "Aucun accompagnement humain trouvé (téléphone, rendez-vous, accueil).", vec![])
+        m(
+            Status::NotMet,
+            "Aucun accompagnement humain trouvé (téléphone, rendez-vous, accueil).",
+            vec![],
+        )
     } else {
-        m(Status::Met, "Accompagnement humain proposé (à confirmer).", human)
+        m(
+            Status::Met,
+            "Accompagnement humain proposé (à confirmer).",
+            human,
+        )
     }
 }
 
@@ -523,10 +696,16 @@ fn declaration_verdict(ctx: &Ctx<'_>) -> Option<DeclarationVerdict> {
         .iter()
         .find(|e| e.kind == EntryKind::Accessibility)
         .map(|e| e.url.to_string());
-    let with_decl: Vec<&EvidencePage<'_>> = ctx.pages.iter().filter(|p| p.evidence.declaration.is_some()).collect();
+    let with_decl: Vec<&EvidencePage<'_>> = ctx
+        .pages
+        .iter()
+        .filter(|p| p.evidence.declaration.is_some())
+        .collect();
     let page = with_decl
         .iter()
-        .find(|p| Some(p.url.to_string()) == footer_target || Some(p.url.to_string()) == entry_target)
+        .find(|p| {
+            Some(p.url.to_string()) == footer_target || Some(p.url.to_string()) == entry_target
+        })
         .or_else(|| with_decl.first())?;
     let d = page.evidence.declaration.clone()?;
     let t = &data::criteria().thresholds;
@@ -559,27 +738,52 @@ fn declaration_verdict(ctx: &Ctx<'_>) -> Option<DeclarationVerdict> {
     let html: Vec<_> = ctx.pages.iter().collect();
     let linking = html
         .iter()
-        .filter(|p| p.evidence.footer.as_ref().and_then(|f| f.link("accessibilite")).is_some())
+        .filter(|p| {
+            p.evidence
+                .footer
+                .as_ref()
+                .and_then(|f| f.link("accessibilite"))
+                .is_some()
+        })
         .count();
     let non_decl = html.len();
     if linking + 1 < non_decl {
         // The declaration page itself need not link to itself.
-        reasons.push(format!("lien « Accessibilité » absent du pied de page de {} page(s) sur {}", non_decl - linking, non_decl));
+        reasons.push(format!(
+            "lien « Accessibilité » absent du pied de page de {} page(s) sur {}",
+            non_decl - linking,
+            non_decl
+        ));
     }
     let mut contradiction = None;
     if let (Some(s), Some(r)) = (d.status, d.rate) {
         if !s.agrees_with_rate(r) {
-            contradiction = Some(format!("La déclaration se dit « {} » mais publie un taux de {r} %.", s.label_fr()));
+            contradiction = Some(format!(
+                "La déclaration se dit « {} » mais publie un taux de {r} %.",
+                s.label_fr()
+            ));
         }
     }
     if d.status == Some(ConformityStatus::Totalement) {
-        let failures: Vec<&Finding> = ctx.findings.iter().filter(|f| f.outcome == Outcome::Failed && !f.rgaa.is_empty()).collect();
+        let failures: Vec<&Finding> = ctx
+            .findings
+            .iter()
+            .filter(|f| f.outcome == Outcome::Failed && !f.rgaa.is_empty())
+            .collect();
         if !failures.is_empty() {
             let ex: Vec<String> = failures
                 .iter()
                 .take(5)
                 .map(|f| {
-                    format!("{} sur {}{}", f.rule, f.url, f.targets.first().map(|t| format!(" ({})", t.selector)).unwrap_or_default())
+                    format!(
+                        "{} sur {}{}",
+                        f.rule,
+                        f.url,
+                        f.targets
+                            .first()
+                            .map(|t| format!(" ({})", t.selector))
+                            .unwrap_or_default()
+                    )
                 })
                 .collect();
             let text = format!(
@@ -610,24 +814,56 @@ fn c15_declaration(ctx: &Ctx<'_>) -> Measured {
         return m(Status::Unknown, "Page d'accueil non analysée.", vec![]);
     };
     let mut evidence = Vec::new();
-    let link = home.evidence.footer.as_ref().and_then(|f| f.link("accessibilite"));
+    let link = home
+        .evidence
+        .footer
+        .as_ref()
+        .and_then(|f| f.link("accessibilite"));
     match &home.evidence.accessibility_mention {
-        Some(s) => evidence.push(ev(Some(home.url), None, format!("mention « Accessibilité : {} »", s.label_fr()))),
-        None => evidence.push(ev(Some(home.url), None, "mention « Accessibilité : … conforme » absente de la page d'accueil")),
+        Some(s) => evidence.push(ev(
+            Some(home.url),
+            None,
+            format!("mention « Accessibilité : {} »", s.label_fr()),
+        )),
+        None => evidence.push(ev(
+            Some(home.url),
+            None,
+            "mention « Accessibilité : … conforme » absente de la page d'accueil",
+        )),
     }
     match link {
-        Some(l) => evidence.push(ev(Some(home.url), Some(&l.selector), format!("lien du pied de page « {} » → {}", l.text, l.href))),
-        None => evidence.push(ev(Some(home.url), None, "aucun lien « Accessibilité » dans le pied de page")),
+        Some(l) => evidence.push(ev(
+            Some(home.url),
+            Some(&l.selector),
+            format!("lien du pied de page « {} » → {}", l.text, l.href),
+        )),
+        None => evidence.push(ev(
+            Some(home.url),
+            None,
+            "aucun lien « Accessibilité » dans le pied de page",
+        )),
     }
     let Some(v) = &ctx.declaration else {
         let Some(l) = link else {
-            return m(Status::NotMet, "Aucun lien vers la déclaration d'accessibilité dans le pied de page.", evidence);
+            return m(
+                Status::NotMet,
+                "Aucun lien vers la déclaration d'accessibilité dans le pied de page.",
+                evidence,
+            );
         };
         let crawled = ctx.pages.iter().any(|p| p.url == l.href);
         return if crawled {
-            m(Status::NotMet, "La page « Accessibilité » ne contient pas de déclaration reconnaissable.", evidence)
+            m(
+                Status::NotMet,
+                "La page « Accessibilité » ne contient pas de déclaration reconnaissable.",
+                evidence,
+            )
         } else {
-            m(Status::Unknown, "La page « Accessibilité » n'a pas été visitée.", evidence)
+            m(
+                Status::Unknown,
+                "La page « Accessibilité » n'a pas été visitée.",
+                evidence,
+            )
         };
     };
     let d = &v.declaration;
@@ -660,51 +896,116 @@ fn c15_declaration(ctx: &Ctx<'_>) -> Measured {
         problems.push("déclaration contredite".into());
     }
     if problems.is_empty() {
-        m(Status::Met, "Déclaration d'accessibilité recevable, liée depuis le pied de page.", evidence)
+        m(
+            Status::Met,
+            "Déclaration d'accessibilité recevable, liée depuis le pied de page.",
+            evidence,
+        )
     } else {
-        m(Status::NotMet, format!("Déclaration non recevable : {}.", problems.join(", ")), evidence)
+        m(
+            Status::NotMet,
+            format!("Déclaration non recevable : {}.", problems.join(", ")),
+            evidence,
+        )
     }
 }
 
 fn yes(b: bool) -> &'static str {
-    if b { "oui" } else { "non" }
+    if b {
+        "oui"
+    } else {
+        "non"
+    }
 }
 
 fn rule_findings<'a>(ctx: &Ctx<'a>, criterion: u8) -> Vec<&'a Finding> {
-    ctx.findings.iter().filter(|f| f.cerfa.contains(&criterion)).collect()
+    ctx.findings
+        .iter()
+        .filter(|f| f.cerfa.contains(&criterion))
+        .collect()
 }
 
 fn finding_evidence(f: &Finding) -> Evidence {
-    ev(Some(&f.url), f.targets.first().map(|t| t.selector.as_str()), format!("{} : {}", f.rule, f.message))
+    ev(
+        Some(&f.url),
+        f.targets.first().map(|t| t.selector.as_str()),
+        format!("{} : {}", f.rule, f.message),
+    )
 }
 
 fn c16_keyboard(ctx: &Ctx<'_>) -> Measured {
     let fs = rule_findings(ctx, 16);
-    let failed: Vec<Evidence> = fs.iter().filter(|f| f.outcome == Outcome::Failed).take(20).map(|f| finding_evidence(f)).collect();
+    let failed: Vec<Evidence> = fs
+        .iter()
+        .filter(|f| f.outcome == Outcome::Failed)
+        .take(20)
+        .map(|f| finding_evidence(f))
+        .collect();
     if !failed.is_empty() {
-        return m(Status::NotMet, "Des obstacles à la navigation au clavier ont été mesurés.", failed);
+        return m(
+            Status::NotMet,
+            "Des obstacles à la navigation au clavier ont été mesurés.",
+            failed,
+        );
     }
-    if fs.iter().any(|f| matches!(f.outcome, Outcome::Passed | Outcome::CantTell)) {
-        m(Status::Unknown, "Aucun problème détecté par les règles clavier : à confirmer par un test manuel.", vec![])
+    if fs
+        .iter()
+        .any(|f| matches!(f.outcome, Outcome::Passed | Outcome::CantTell))
+    {
+        m(
+            Status::Unknown,
+            "Aucun problème détecté par les règles clavier : à confirmer par un test manuel.",
+            vec![],
+        )
     } else {
-        m(Status::Unknown, "Aucune règle clavier applicable sur les pages visitées.", vec![])
+        m(
+            Status::Unknown,
+            "Aucune règle clavier applicable sur les pages visitées.",
+            vec![],
+        )
     }
 }
 
 fn c17_contrast(ctx: &Ctx<'_>) -> Measured {
     let fs = rule_findings(ctx, 17);
-    let failed: Vec<Evidence> = fs.iter().filter(|f| f.outcome == Outcome::Failed).take(20).map(|f| finding_evidence(f)).collect();
+    let failed: Vec<Evidence> = fs
+        .iter()
+        .filter(|f| f.outcome == Outcome::Failed)
+        .take(20)
+        .map(|f| finding_evidence(f))
+        .collect();
     if !failed.is_empty() {
-        return m(Status::NotMet, "Des textes ont un contraste insuffisant.", failed);
+        return m(
+            Status::NotMet,
+            "Des textes ont un contraste insuffisant.",
+            failed,
+        );
     }
-    let cant: Vec<Evidence> = fs.iter().filter(|f| f.outcome == Outcome::CantTell).take(10).map(|f| finding_evidence(f)).collect();
+    let cant: Vec<Evidence> = fs
+        .iter()
+        .filter(|f| f.outcome == Outcome::CantTell)
+        .take(10)
+        .map(|f| finding_evidence(f))
+        .collect();
     if !cant.is_empty() {
-        return m(Status::Unknown, "Contraste indéterminé pour certains textes (fond non résolu).", cant);
+        return m(
+            Status::Unknown,
+            "Contraste indéterminé pour certains textes (fond non résolu).",
+            cant,
+        );
     }
     if fs.iter().any(|f| f.outcome == Outcome::Passed) {
-        m(Status::Met, "Tous les textes mesurés ont un contraste suffisant.", vec![])
+        m(
+            Status::Met,
+            "Tous les textes mesurés ont un contraste suffisant.",
+            vec![],
+        )
     } else {
-        m(Status::Unknown, "Aucun résultat de contraste applicable.", vec![])
+        m(
+            Status::Unknown,
+            "Aucun résultat de contraste applicable.",
+            vec![],
+        )
     }
 }
 
@@ -722,11 +1023,29 @@ fn c18_markup(ctx: &Ctx<'_>) -> Measured {
             mk.total, mk.parse_errors, mk.duplicate_ids, mk.obsolete_elements, mk.obsolete_attributes, mk.invalid_nesting
         ),
     )];
-    evidence.extend(mk.examples.iter().map(|e| ev(Some(home.url), None, e.clone())));
+    evidence.extend(
+        mk.examples
+            .iter()
+            .map(|e| ev(Some(home.url), None, e.clone())),
+    );
     if mk.total < max {
-        m(Status::Met, format!("{} erreur(s) de balisage sur l'accueil (seuil : moins de {max}).", mk.total), evidence)
+        m(
+            Status::Met,
+            format!(
+                "{} erreur(s) de balisage sur l'accueil (seuil : moins de {max}).",
+                mk.total
+            ),
+            evidence,
+        )
     } else {
-        m(Status::NotMet, format!("{} erreurs de balisage sur l'accueil (seuil : moins de {max}).", mk.total), evidence)
+        m(
+            Status::NotMet,
+            format!(
+                "{} erreurs de balisage sur l'accueil (seuil : moins de {max}).",
+                mk.total
+            ),
+            evidence,
+        )
     }
 }
 
@@ -735,21 +1054,52 @@ fn c19_footer(ctx: &Ctx<'_>) -> Measured {
         return m(Status::Unknown, "Page d'accueil non analysée.", vec![]);
     };
     let Some(f) = &home.evidence.footer else {
-        return m(Status::NotMet, "Pied de page introuvable sur l'accueil.", vec![]);
+        return m(
+            Status::NotMet,
+            "Pied de page introuvable sur l'accueil.",
+            vec![],
+        );
     };
-    let mut evidence = vec![ev(Some(home.url), Some(&f.selector), format!("pied de page trouvé par : {}", f.found_by))];
+    let mut evidence = vec![ev(
+        Some(home.url),
+        Some(&f.selector),
+        format!("pied de page trouvé par : {}", f.found_by),
+    )];
     for l in &f.links {
-        evidence.push(ev(Some(home.url), Some(&l.link.selector), format!("{} : « {} » → {}", l.kind, l.link.text, l.link.href)));
+        evidence.push(ev(
+            Some(home.url),
+            Some(&l.link.selector),
+            format!("{} : « {} » → {}", l.kind, l.link.text, l.link.href),
+        ));
     }
-    let missing: Vec<&str> = REQUIRED_19.iter().copied().filter(|k| f.link(k).is_none()).collect();
-    let dsfr_missing: Vec<&str> = DSFR_MANDATORY.iter().copied().filter(|k| f.link(k).is_none()).collect();
+    let missing: Vec<&str> = REQUIRED_19
+        .iter()
+        .copied()
+        .filter(|k| f.link(k).is_none())
+        .collect();
+    let dsfr_missing: Vec<&str> = DSFR_MANDATORY
+        .iter()
+        .copied()
+        .filter(|k| f.link(k).is_none())
+        .collect();
     if !dsfr_missing.is_empty() {
-        evidence.push(ev(Some(home.url), None, format!("liens obligatoires du DSFR absents : {}", dsfr_missing.join(", "))));
+        evidence.push(ev(
+            Some(home.url),
+            None,
+            format!(
+                "liens obligatoires du DSFR absents : {}",
+                dsfr_missing.join(", ")
+            ),
+        ));
     }
     if missing.is_empty() {
         m(Status::Met, "Le pied de page mène au contact, au plan du site, aux mentions légales et à l'accessibilité.", evidence)
     } else {
-        m(Status::NotMet, format!("Liens absents du pied de page : {}.", missing.join(", ")), evidence)
+        m(
+            Status::NotMet,
+            format!("Liens absents du pied de page : {}.", missing.join(", ")),
+            evidence,
+        )
     }
 }
 
@@ -758,12 +1108,31 @@ fn c20_dsfr(ctx: &Ctx<'_>) -> Measured {
         return m(Status::Unknown, "Page d'accueil non analysée.", vec![]);
     };
     let mk = &home.evidence.misc.dsfr_markers;
-    let e = vec![ev(Some(home.url), None, format!("marqueurs DSFR : {}", if mk.is_empty() { "aucun".into() } else { mk.join(", ") }))];
+    let e = vec![ev(
+        Some(home.url),
+        None,
+        format!(
+            "marqueurs DSFR : {}",
+            if mk.is_empty() {
+                "aucun".into()
+            } else {
+                mk.join(", ")
+            }
+        ),
+    )];
     let has = |s: &str| mk.iter().any(|x| x == s);
     if has("fr-header__brand") || has("rf-header__brand") || (has("fr-logo") && has("fr-footer")) {
-        m(Status::Met, "Le site utilise le système de design de l'État (à confirmer).", e)
+        m(
+            Status::Met,
+            "Le site utilise le système de design de l'État (à confirmer).",
+            e,
+        )
     } else {
-        m(Status::NotMet, "Pas de bloc-marque ni d'en-tête du DSFR.", e)
+        m(
+            Status::NotMet,
+            "Pas de bloc-marque ni d'en-tête du DSFR.",
+            e,
+        )
     }
 }
 
@@ -776,7 +1145,10 @@ fn c21_standards(ctx: &Ctx<'_>) -> Measured {
     if !https {
         problems.push("pas de HTTPS".to_string());
     }
-    let charset = home.charset.map(str::to_ascii_lowercase).or_else(|| home.evidence.misc.meta_charset.clone());
+    let charset = home
+        .charset
+        .map(str::to_ascii_lowercase)
+        .or_else(|| home.evidence.misc.meta_charset.clone());
     match charset.as_deref() {
         Some("utf-8") | Some("utf8") => {}
         Some(c) => problems.push(format!("encodage {c} au lieu d'UTF-8")),
@@ -786,20 +1158,48 @@ fn c21_standards(ctx: &Ctx<'_>) -> Measured {
         problems.push("pas de doctype HTML5".to_string());
     }
     let mut evidence = Vec::new();
-    let open: usize = ctx.pages.iter().map(|p| p.evidence.misc.open_documents).sum();
+    let open: usize = ctx
+        .pages
+        .iter()
+        .map(|p| p.evidence.misc.open_documents)
+        .sum();
     for p in ctx.pages {
         for d in &p.evidence.misc.closed_documents {
-            evidence.push(ev(Some(p.url), None, format!("document en format fermé : {d}")));
+            evidence.push(ev(
+                Some(p.url),
+                None,
+                format!("document en format fermé : {d}"),
+            ));
         }
     }
     if !evidence.is_empty() && open == 0 {
         problems.push("documents proposés seulement en formats fermés".to_string());
     }
-    evidence.insert(0, ev(Some(home.url), None, format!("HTTPS {} ; encodage {} ; doctype HTML5 {}", yes(https), charset.as_deref().unwrap_or("?"), yes(home.evidence.misc.doctype_html5))));
+    evidence.insert(
+        0,
+        ev(
+            Some(home.url),
+            None,
+            format!(
+                "HTTPS {} ; encodage {} ; doctype HTML5 {}",
+                yes(https),
+                charset.as_deref().unwrap_or("?"),
+                yes(home.evidence.misc.doctype_html5)
+            ),
+        ),
+    );
     if problems.is_empty() {
-        m(Status::Met, "HTTPS, UTF-8, HTML5 et formats ouverts.", evidence)
+        m(
+            Status::Met,
+            "HTTPS, UTF-8, HTML5 et formats ouverts.",
+            evidence,
+        )
     } else {
-        m(Status::NotMet, format!("Standards ouverts non respectés : {}.", problems.join(", ")), evidence)
+        m(
+            Status::NotMet,
+            format!("Standards ouverts non respectés : {}.", problems.join(", ")),
+            evidence,
+        )
     }
 }
 
@@ -807,47 +1207,96 @@ fn c23_personal_data(ctx: &Ctx<'_>) -> Measured {
     let mut evidence = Vec::new();
     let mut page_link = None;
     for p in ctx.pages {
-        let from_footer = p.evidence.footer.as_ref().and_then(|f| f.link("donnees_personnelles"));
-        let from_links = p.evidence.misc.keyword_links.iter().find(|k| k.kind == "donnees_personnelles").map(|k| &k.link);
+        let from_footer = p
+            .evidence
+            .footer
+            .as_ref()
+            .and_then(|f| f.link("donnees_personnelles"));
+        let from_links = p
+            .evidence
+            .misc
+            .keyword_links
+            .iter()
+            .find(|k| k.kind == "donnees_personnelles")
+            .map(|k| &k.link);
         if let Some(l) = from_footer.or(from_links) {
             page_link = Some((p.url, l.clone()));
             break;
         }
     }
     if let Some((u, l)) = &page_link {
-        evidence.push(ev(Some(u), Some(&l.selector), format!("page données personnelles « {} » → {}", l.text, l.href)));
+        evidence.push(ev(
+            Some(u),
+            Some(&l.selector),
+            format!("page données personnelles « {} » → {}", l.text, l.href),
+        ));
     }
     let mut trackers = Vec::new();
     for p in ctx.pages {
         for t in &p.evidence.misc.trackers {
-            evidence.push(ev(Some(p.url), None, format!("traceur tiers chargé sans consentement : {t}")));
+            evidence.push(ev(
+                Some(p.url),
+                None,
+                format!("traceur tiers chargé sans consentement : {t}"),
+            ));
             if !trackers.contains(t) {
                 trackers.push(t.clone());
             }
         }
     }
     if !trackers.is_empty() {
-        m(Status::NotMet, format!("Traceurs tiers chargés dès l'arrivée : {}.", trackers.join(", ")), evidence)
+        m(
+            Status::NotMet,
+            format!(
+                "Traceurs tiers chargés dès l'arrivée : {}.",
+                trackers.join(", ")
+            ),
+            evidence,
+        )
     } else if page_link.is_none() {
-        m(Status::NotMet, "Aucune page « Données personnelles » trouvée.", evidence)
+        m(
+            Status::NotMet,
+            "Aucune page « Données personnelles » trouvée.",
+            evidence,
+        )
     } else {
         m(Status::Met, "Page « Données personnelles » présente, aucun traceur tiers connu chargé (à confirmer).", evidence)
     }
 }
 
 fn c26_franceconnect(ctx: &Ctx<'_>) -> Measured {
-    let ident: Vec<_> = ctx.pages.iter().filter(|p| p.evidence.identification || p.evidence.franceconnect.is_some()).collect();
+    let ident: Vec<_> = ctx
+        .pages
+        .iter()
+        .filter(|p| p.evidence.identification || p.evidence.franceconnect.is_some())
+        .collect();
     if ident.is_empty() {
         let links: Vec<Evidence> = ctx
             .pages
             .iter()
-            .flat_map(|p| p.evidence.login_links.iter().map(move |l| ev(Some(p.url), Some(&l.selector), format!("lien « {} » → {}", l.text, l.href))))
+            .flat_map(|p| {
+                p.evidence.login_links.iter().map(move |l| {
+                    ev(
+                        Some(p.url),
+                        Some(&l.selector),
+                        format!("lien « {} » → {}", l.text, l.href),
+                    )
+                })
+            })
             .take(5)
             .collect();
         return if links.is_empty() {
-            m(Status::NotApplicable, "Aucune identification demandée sur les pages visitées.", vec![])
+            m(
+                Status::NotApplicable,
+                "Aucune identification demandée sur les pages visitées.",
+                vec![],
+            )
         } else {
-            m(Status::Unknown, "Un lien de connexion existe mais aucune page d'identification n'a été analysée.", links)
+            m(
+                Status::Unknown,
+                "Un lien de connexion existe mais aucune page d'identification n'a été analysée.",
+                links,
+            )
         };
     }
     let mut evidence = Vec::new();
@@ -870,28 +1319,61 @@ fn c26_franceconnect(ctx: &Ctx<'_>) -> Measured {
                 if b.restyled {
                     notes.push("bouton restylé");
                 }
-                let conf = if notes.is_empty() { "intégration conforme".to_string() } else { format!("intégration non conforme : {}", notes.join(", ")) };
-                evidence.push(ev(Some(p.url), Some(&b.target.selector), format!("bouton {variant} (détecté par {}) ; {conf}", b.detected_by)));
+                let conf = if notes.is_empty() {
+                    "intégration conforme".to_string()
+                } else {
+                    format!("intégration non conforme : {}", notes.join(", "))
+                };
+                evidence.push(ev(
+                    Some(p.url),
+                    Some(&b.target.selector),
+                    format!("bouton {variant} (détecté par {}) ; {conf}", b.detected_by),
+                ));
             }
-            None => evidence.push(ev(Some(p.url), None, "page d'identification sans bouton FranceConnect")),
+            None => evidence.push(ev(
+                Some(p.url),
+                None,
+                "page d'identification sans bouton FranceConnect",
+            )),
         }
     }
     if found {
-        m(Status::Met, "FranceConnect est proposé sur les pages d'identification.", evidence)
+        m(
+            Status::Met,
+            "FranceConnect est proposé sur les pages d'identification.",
+            evidence,
+        )
     } else {
-        m(Status::NotMet, "Identification demandée sans FranceConnect.", evidence)
+        m(
+            Status::NotMet,
+            "Identification demandée sans FranceConnect.",
+            evidence,
+        )
     }
 }
 
 fn find_keyword<'a>(ctx: &'a Ctx<'_>, kind: &str) -> Option<(&'a str, &'a super::LinkRef)> {
     ctx.pages.iter().find_map(|p| {
-        p.evidence.misc.keyword_links.iter().find(|k| k.kind == kind).map(|k| (p.url, &k.link))
+        p.evidence
+            .misc
+            .keyword_links
+            .iter()
+            .find(|k| k.kind == kind)
+            .map(|k| (p.url, &k.link))
     })
 }
 
 fn keyword(ctx: &Ctx<'_>, kind: &str, yes_msg: &str, no_msg: &str) -> Measured {
     match find_keyword(ctx, kind) {
-        Some((u, l)) => m(Status::Met, yes_msg, vec![ev(Some(u), Some(&l.selector), format!("« {} » → {}", l.text, l.href))]),
+        Some((u, l)) => m(
+            Status::Met,
+            yes_msg,
+            vec![ev(
+                Some(u),
+                Some(&l.selector),
+                format!("« {} » → {}", l.text, l.href),
+            )],
+        ),
         None => m(Status::NotMet, no_msg, vec![]),
     }
 }
@@ -902,13 +1384,35 @@ fn c30_satisfaction(ctx: &Ctx<'_>) -> Measured {
     let evidence: Vec<Evidence> = [avis, results]
         .iter()
         .flatten()
-        .map(|(u, l)| ev(Some(u), Some(&l.selector), format!("« {} » → {}", l.text, l.href)))
+        .map(|(u, l)| {
+            ev(
+                Some(u),
+                Some(&l.selector),
+                format!("« {} » → {}", l.text, l.href),
+            )
+        })
         .collect();
     match (avis, results) {
-        (Some(_), Some(_)) => m(Status::Met, "Avis des usagers recueillis et résultats publiés.", evidence),
-        (Some(_), None) => m(Status::NotMet, "Bouton « Je donne mon avis » présent mais résultats non publiés.", evidence),
-        (None, Some(_)) => m(Status::NotMet, "Résultats publiés mais pas de bouton « Je donne mon avis ».", evidence),
-        (None, None) => m(Status::NotMet, "Ni recueil d'avis ni résultats de satisfaction trouvés.", evidence),
+        (Some(_), Some(_)) => m(
+            Status::Met,
+            "Avis des usagers recueillis et résultats publiés.",
+            evidence,
+        ),
+        (Some(_), None) => m(
+            Status::NotMet,
+            "Bouton « Je donne mon avis » présent mais résultats non publiés.",
+            evidence,
+        ),
+        (None, Some(_)) => m(
+            Status::NotMet,
+            "Résultats publiés mais pas de bouton « Je donne mon avis ».",
+            evidence,
+        ),
+        (None, None) => m(
+            Status::NotMet,
+            "Ni recueil d'avis ni résultats de satisfaction trouvés.",
+            evidence,
+        ),
     }
 }
 
@@ -917,7 +1421,11 @@ fn c32_indexing(ctx: &Ctx<'_>) -> Measured {
         return m(Status::Unknown, "Page d'accueil non analysée.", vec![]);
     };
     if home.evidence.misc.noindex {
-        return m(Status::NotMet, "La page de départ interdit l'indexation (noindex).", vec![ev(Some(home.url), Some("meta[name=robots]"), "noindex")]);
+        return m(
+            Status::NotMet,
+            "La page de départ interdit l'indexation (noindex).",
+            vec![ev(Some(home.url), Some("meta[name=robots]"), "noindex")],
+        );
     }
     m(
         Status::Unknown,
