@@ -106,3 +106,24 @@ async fn demo_finds_the_expected_defects() {
         );
     }
 }
+
+#[test]
+fn shipped_catalogue_parses_with_unique_ids() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demarches.toml");
+    let cat = vigie::catalogue::Catalogue::load(&path).expect("demarches.toml is valid");
+    assert!(cat.demarches.len() >= 15);
+    assert!(cat
+        .demarches
+        .iter()
+        .all(|d| d.start_url.scheme() == "https"));
+}
+
+#[test]
+fn catalogue_errors_name_the_problem() {
+    let dup = "[[demarche]]\nid='a'\nname='A'\nstart_url='https://a.fr/'\n[[demarche]]\nid='a'\nname='B'\nstart_url='https://b.fr/'\n";
+    let e = vigie::catalogue::Catalogue::parse(dup, "x.toml").expect_err("duplicate");
+    assert!(e.to_string().contains("« a »"), "{e}");
+    let bad = "[[demarche]]\nid='a'\nname='A'\nstart_url='pas une url'\n";
+    let e = vigie::catalogue::Catalogue::parse(bad, "x.toml").expect_err("bad url");
+    assert!(e.to_string().contains("x.toml"), "{e}");
+}
