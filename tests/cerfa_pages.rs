@@ -61,6 +61,15 @@ fn franceconnect_text_with_typographic_apostrophe() {
 }
 
 #[test]
+fn franceconnect_legacy_class_wrapper_points_at_its_link() {
+    let e = evidence("fc-legacy-class.html");
+    let b = e.franceconnect.expect("button");
+    assert_eq!(b.detected_by, "classe");
+    assert_eq!(b.target.selector, "#lnk");
+    assert!(!b.info_link);
+}
+
+#[test]
 fn login_without_franceconnect() {
     let e = evidence("login-no-fc.html");
     assert!(e.identification);

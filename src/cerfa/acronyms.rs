@@ -40,7 +40,8 @@ fn is_roman(s: &str) -> bool {
 fn is_shouting(text: &str) -> bool {
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-    letters.len() > 12 && upper * 10 > letters.len() * 6
+    (letters.len() > 12 && upper * 10 > letters.len() * 6)
+        || (upper == letters.len() && text.split_whitespace().count() >= 2)
 }
 
 const SKIP: &[&str] = &[

@@ -113,6 +113,23 @@ fn is_info_text(t: &str) -> bool {
     t.contains("qu'est-ce que franceconnect") || t.contains("qu'est ce que franceconnect")
 }
 
+fn is_clickable(el: ElementRef<'_>) -> bool {
+    matches!(el.value().name(), "a" | "button" | "input")
+}
+
+/// A legacy class or id marks a button only if something clickable is there.
+fn is_or_holds_clickable(el: ElementRef<'_>) -> bool {
+    is_clickable(el)
+        || el
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .any(is_clickable)
+        || el
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .any(is_clickable)
+}
+
 /// Find the FranceConnect button, in order of reliability.
 pub fn find_button(page: &Page) -> Option<FcButton> {
     let mut found: Option<(ElementRef<'_>, &str)> = None;
@@ -133,6 +150,7 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
                     || c.contains("fc-btn"))
                     && !c.contains("fr-connect-group")
                     && !is_info_text(&fold(&text_of(*el)))
+                    && is_or_holds_clickable(*el)
             })
             .map(|el| (el, "classe"));
     }
@@ -186,7 +204,12 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
     // The button itself: climb from an image or span to the clickable ancestor.
     let button = std::iter::once(el)
         .chain(el.ancestors().filter_map(ElementRef::wrap))
-        .find(|e| matches!(e.value().name(), "a" | "button" | "input"))
+        .find(|e| is_clickable(*e))
+        .or_else(|| {
+            el.descendants()
+                .filter_map(ElementRef::wrap)
+                .find(|e| is_clickable(*e))
+        })
         .unwrap_or(el);
     let own = fold(&format!(
         "{} {} {} {}",
