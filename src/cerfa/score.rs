@@ -115,6 +115,9 @@ pub struct Scores {
     pub all: ScoreFigure,
     /// Share of the accessibility criteria 15, 16 and 17 met.
     pub accessibility: ScoreFigure,
+    /// The two headline percentages, flat, for tables and indicators.
+    pub all_pct: f64,
+    pub accessibility_pct: f64,
 }
 
 /// The accessibility declaration as judged.
@@ -200,9 +203,13 @@ pub fn evaluate(
             declarations.and_then(|d| d.get(&def.number)),
         ));
     }
+    let all = figure(criteria.iter());
+    let accessibility = figure(criteria.iter().filter(|c| (15..=17).contains(&c.number)));
     let scores = Scores {
-        all: figure(criteria.iter()),
-        accessibility: figure(criteria.iter().filter(|c| (15..=17).contains(&c.number))),
+        all_pct: all.percent,
+        accessibility_pct: accessibility.percent,
+        all,
+        accessibility,
     };
     CerfaReport {
         audit_date,
