@@ -8,4 +8,4 @@ pub mod roles;
 
 pub use accname::accessible_name;
 pub use focus::is_tabbable;
-pub use roles::{implicit_role, is_hidden_from_at, role_of};
+pub use roles::{implicit_role, is_hidden_from_at, resolved_role, role_of};
