@@ -30,6 +30,9 @@ pub struct PageFacts {
 pub struct PageAnalysis {
     pub facts: PageFacts,
     pub findings: Vec<Finding>,
+    /// Evidence for the Cerfa numérique criteria.
+    #[serde(default)]
+    pub cerfa: crate::cerfa::PageEvidence,
     /// Outgoing links, resolved and without fragment (not serialised in reports).
     #[serde(skip)]
     pub links: Vec<Url>,
@@ -67,6 +70,7 @@ pub fn analyze(page: &Page) -> PageAnalysis {
     PageAnalysis {
         facts,
         findings,
+        cerfa: crate::cerfa::extract(page),
         links,
     }
 }

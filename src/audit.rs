@@ -22,6 +22,8 @@ pub struct AuditOptions {
     pub parallel_demarches: usize,
     /// Show progress bars (only when stderr is a terminal).
     pub progress: bool,
+    /// Operator declarations for the declared Cerfa criteria.
+    pub declarations: Option<crate::cerfa::Declarations>,
     /// Probes of each start URL spread over its crawl (availability and response time).
     pub probes: usize,
     /// Allow non-public addresses even when a démarche starts on a public host.
@@ -37,6 +39,7 @@ impl Default for AuditOptions {
             use_sitemaps: true,
             parallel_demarches: 4,
             progress: true,
+            declarations: None,
             probes: crate::probe::DEFAULT_PROBES,
             allow_private_addresses: false,
         }
@@ -63,10 +66,22 @@ pub fn plan_for(d: &Demarche, opts: &AuditOptions) -> CrawlPlan {
     plan
 }
 
-/// Assemble a démarche's report from its crawled pages.
+/// Assemble a démarche's report from its crawled pages (no declarations, audited today).
 pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheReport {
+    demarche_report_with(d, crawled, None, chrono::Utc::now().date_naive())
+}
+
+/// Assemble a démarche's report, with the operator's declarations and the audit date used
+/// for the Cerfa evaluation.
+pub fn demarche_report_with(
+    d: &Demarche,
+    crawled: Vec<CrawledPage>,
+    declarations: Option<&crate::cerfa::Declarations>,
+    audit_date: chrono::NaiveDate,
+) -> DemarcheReport {
     let mut pages = Vec::with_capacity(crawled.len());
     let mut findings = Vec::new();
+    let mut evidence = Vec::new();
     // Findings of each analysed page, as index ranges into `findings` (for RGAA statuses).
     let mut page_ranges = Vec::new();
     for c in crawled {
@@ -74,6 +89,7 @@ pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheRepor
         if let Some(a) = c.analysis {
             let start = findings.len();
             findings.extend(a.findings);
+            evidence.push((pages.len(), a.cerfa));
             page_ranges.push(start..findings.len());
         }
         pages.push(PageReport {
@@ -81,6 +97,26 @@ pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheRepor
             facts,
         });
     }
+    let evidence_pages: Vec<crate::cerfa::EvidencePage<'_>> = evidence
+        .iter()
+        .map(|(i, e)| {
+            let r = &pages[*i].record;
+            crate::cerfa::EvidencePage {
+                url: &r.final_url,
+                status: r.status,
+                depth: r.depth,
+                charset: r.charset.as_deref(),
+                evidence: e,
+            }
+        })
+        .collect();
+    let cerfa = crate::cerfa::evaluate(
+        d,
+        &evidence_pages,
+        &findings,
+        declarations.and_then(|x| x.for_demarche(&d.id)),
+        audit_date,
+    );
     let summary = DemarcheSummary::of(&pages, &findings);
     let per_page: Vec<&[crate::findings::Finding]> =
         page_ranges.into_iter().map(|r| &findings[r]).collect();
@@ -90,6 +126,7 @@ pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheRepor
         pages,
         findings,
         summary,
+        cerfa: Some(cerfa),
         rgaa,
         probes: Vec::new(),
         indicators: Vec::new(),
@@ -174,7 +211,12 @@ pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report
                 let (crawled, probes) =
                     crawl_with_probes(fetcher, css, &plan, &d.start_url, opts.probes, &bar).await;
                 bar.finish_with_message("terminé");
-                let mut report = demarche_report(d, crawled);
+                let mut report = demarche_report_with(
+                    d,
+                    crawled,
+                    opts.declarations.as_ref(),
+                    chrono::Utc::now().date_naive(),
+                );
                 report.probes = probes;
                 report.indicators = crate::indicators::compute(&report, None);
                 report

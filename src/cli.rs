@@ -46,6 +46,9 @@ enum Command {
         urls: Vec<Url>,
         #[arg(long)]
         catalogue: Option<PathBuf>,
+        /// Fichier TOML des réponses de l'opérateur aux critères Cerfa déclaratifs.
+        #[arg(long)]
+        declarations: Option<PathBuf>,
         #[arg(long, default_value = "reports/latest")]
         out: PathBuf,
         #[command(flatten)]
@@ -246,6 +249,7 @@ impl CrawlArgs {
             use_sitemaps: !self.no_sitemaps,
             parallel_demarches: 4,
             progress: std::io::stderr().is_terminal(),
+            declarations: None,
             probes: self.probes,
             allow_private_addresses: self.allow_private,
         }
@@ -293,6 +297,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit {
             urls,
             catalogue,
+            declarations,
             out,
             crawl,
             db,
@@ -305,8 +310,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if demarches.is_empty() {
                 bail!("rien à auditer : donner au moins une URL ou --catalogue FICHIER");
             }
+            let mut opts = crawl.options();
+            if let Some(path) = declarations {
+                opts.declarations = Some(crate::cerfa::Declarations::load(&path)?);
+            }
             let store = db.open()?;
-            let report = audit::audit(&demarches, &crawl.options()).await?;
+            let report = audit::audit(&demarches, &opts).await?;
             write_outputs(&report, &out)?;
             db.record(store, &report, "audit")?;
             print!("{}", text::summary_table(&report));
@@ -584,6 +593,10 @@ async fn demo(out: &Path, db: &DbArgs) -> Result<ExitCode> {
         },
         max_pages: 40,
         progress: std::io::stderr().is_terminal(),
+        declarations: Some(crate::cerfa::Declarations::parse(
+            crate::demo::DEMO_DECLARATIONS,
+            "declarations-demo.toml",
+        )?),
         ..AuditOptions::default()
     };
     let report = audit::audit(&sites.catalogue.demarches, &opts).await?;

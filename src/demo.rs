@@ -12,6 +12,9 @@ pub static SITES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/fixtures/site
 /// The demo catalogue; `{site:NAME}` stands for the base URL of fixture site NAME (no trailing slash).
 pub const DEMO_CATALOGUE: &str = include_str!("../fixtures/demo.toml");
 
+/// The operator declarations used by the demo (declared Cerfa criteria).
+pub const DEMO_DECLARATIONS: &str = include_str!("../fixtures/declarations-demo.toml");
+
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     #[error("site de démonstration introuvable : {0}")]

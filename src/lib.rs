@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod audit;
 pub mod bench;
 pub mod catalogue;
+pub mod cerfa;
 pub mod cli;
 pub mod crawl;
 pub mod criteria;

@@ -63,6 +63,9 @@ pub struct DemarcheReport {
     pub pages: Vec<PageReport>,
     pub findings: Vec<Finding>,
     pub summary: DemarcheSummary,
+    /// The Cerfa numérique evaluation (absent in reports written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cerfa: Option<crate::cerfa::CerfaReport>,
     /// RGAA criterion statuses (absent in reports written before it existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rgaa: Option<crate::scores::rgaa::RgaaSummary>,

@@ -1,0 +1,129 @@
+//! Criterion 7: upper-case acronyms not expanded at their first use on the page. An acronym is
+//! expanded by `<abbr title>` (or `<acronym title>`), or by parentheses: « Caisse d'allocations
+//! (CAF) » or « CAF (Caisse d'allocations) ». Universal ones come from an allow-list in
+//! `criteria/cerfa-numerique.toml`.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use scraper::Node;
+use serde::{Deserialize, Serialize};
+
+use super::{data, short};
+use crate::page::{normalize_space, ElementRef, Page, Target};
+
+/// How many unexpanded acronyms a page reports at most.
+const KEPT: usize = 20;
+
+/// An acronym used without expansion at its first use.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Acronym {
+    pub acronym: String,
+    pub context: String,
+    pub selector: String,
+}
+
+fn token_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| match Regex::new(r"\b\p{Lu}[\p{Lu}\d]{1,5}\b") {
+        Ok(r) => r,
+        Err(e) => panic!("invalid built-in regex: {e}"),
+    })
+}
+
+fn is_roman(s: &str) -> bool {
+    s.chars().all(|c| "IVXLCDM".contains(c))
+}
+
+/// Text mostly in capitals (a shouted heading), where capitals say nothing about acronyms.
+fn is_shouting(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    (letters.len() > 12 && upper * 10 > letters.len() * 6)
+        || (upper == letters.len() && text.split_whitespace().count() >= 2)
+}
+
+const SKIP: &[&str] = &[
+    "script", "style", "template", "noscript", "code", "pre", "abbr", "acronym", "kbd", "samp",
+];
+
+/// Whether the occurrence at `start..end` of `text` has a parenthesised expansion beside it.
+fn expanded_beside(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].trim_end();
+    let after = text[end..].trim_start();
+    // « Nom long (SIGLE) »: the acronym alone in parentheses after some words.
+    if before.ends_with('(') && after.starts_with(')') {
+        let words = before.trim_end_matches('(').split_whitespace().count();
+        return words >= 1;
+    }
+    // « SIGLE (nom long) »: at least two words inside the parentheses.
+    if let Some(rest) = after.strip_prefix('(') {
+        if let Some(inner) = rest.split(')').next() {
+            return inner.split_whitespace().count() >= 2;
+        }
+    }
+    false
+}
+
+/// Acronyms whose first use on the page is not expanded.
+pub fn unexpanded(page: &Page) -> Vec<Acronym> {
+    let allow: HashSet<&str> = data::criteria()
+        .acronyms
+        .allow
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    for a in page.select("abbr[title], acronym[title]") {
+        if !a.value().attr("title").unwrap_or("").trim().is_empty() {
+            seen.insert(normalize_space(&a.text().collect::<String>()));
+        }
+    }
+    let Some(body) = page.select("body").next() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for node in body.descendants() {
+        let Node::Text(t) = node.value() else {
+            continue;
+        };
+        let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
+            continue;
+        };
+        if std::iter::once(parent)
+            .chain(parent.ancestors().filter_map(ElementRef::wrap))
+            .any(|e| {
+                SKIP.contains(&e.value().name()) || e.value().attr("aria-hidden") == Some("true")
+            })
+        {
+            continue;
+        }
+        let text: &str = t;
+        if is_shouting(text) {
+            continue;
+        }
+        for m in token_re().find_iter(text) {
+            let tok = m.as_str();
+            if tok.chars().filter(|c| c.is_alphabetic()).count() < 2
+                || is_roman(tok)
+                || allow.contains(tok)
+                || seen.contains(tok)
+            {
+                continue;
+            }
+            seen.insert(tok.to_string());
+            if expanded_beside(text, m.start(), m.end()) {
+                continue;
+            }
+            if out.len() < KEPT {
+                out.push(Acronym {
+                    acronym: tok.to_string(),
+                    context: short(&normalize_space(text), 80),
+                    selector: Target::of(page, parent).selector,
+                });
+            }
+        }
+    }
+    out
+}

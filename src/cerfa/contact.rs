@@ -1,0 +1,246 @@
+//! Criteria 12, 13, 14: contact channels (French phone numbers and `tel:`, `mailto:`, a contact
+//! form, chat, desk address, appointment booking) and FAQ / help links.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::{fold, link_text, LinkRef};
+use crate::page::{normalize_space, text_of, Page, Target};
+
+/// Contact and help evidence of one page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Contact {
+    /// Phone numbers as written (text or `tel:` links), normalised to digits with "+33"/"0".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phones: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<String>,
+    /// Selector of a contact form (a form with a message field, or any form on a contact page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<String>,
+    /// FAQ and help links.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub help_links: Vec<LinkRef>,
+    /// The page itself is a contact page (URL, title or main heading).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub contact_page: bool,
+}
+
+impl Contact {
+    /// Distinct channels: "telephone", "courriel", "formulaire", "tchat", "accueil", "rendez_vous".
+    pub fn channels(&self) -> Vec<&'static str> {
+        let mut c = Vec::new();
+        if !self.phones.is_empty() {
+            c.push("telephone");
+        }
+        if !self.emails.is_empty() {
+            c.push("courriel");
+        }
+        if self.form.is_some() {
+            c.push("formulaire");
+        }
+        if self.chat.is_some() {
+            c.push("tchat");
+        }
+        if self.desk.is_some() {
+            c.push("accueil");
+        }
+        if self.appointment.is_some() {
+            c.push("rendez_vous");
+        }
+        c
+    }
+}
+
+fn regex(cell: &'static OnceLock<Regex>, p: &str) -> &'static Regex {
+    cell.get_or_init(|| match Regex::new(p) {
+        Ok(r) => r,
+        Err(e) => panic!("invalid built-in regex {p:?}: {e}"),
+    })
+}
+
+/// French phone numbers in a text: "09 69 32 10 10", "09.69.32.10.10", "+33 9 69 32 10 10",
+/// "+33 (0)9 69 32 10 10", and short numbers "le 3939".
+pub fn phones_in(text: &str) -> Vec<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = regex(
+        &R,
+        r"(?:^|[^\d+])((?:\+33|0033)\s?(?:\(0\)\s?)?[1-9](?:[\s.\-]?\d{2}){4}|0[1-9](?:[\s.\-]?\d{2}){4})(?:$|[^\d])",
+    );
+    static SHORT: OnceLock<Regex> = OnceLock::new();
+    let short = regex(
+        &SHORT,
+        r"(?i)\b(?:le|au|composez le|appelez le)\s+(3\d{3})\b",
+    );
+    let mut out: Vec<String> = Vec::new();
+    for c in r.captures_iter(text) {
+        let n = normalise_phone(&c[1]);
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    for c in short.captures_iter(text) {
+        let n = c[1].to_string();
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// Digits only, "+33" numbers rewritten with a leading 0 so both spellings compare equal.
+pub fn normalise_phone(s: &str) -> String {
+    let s = s.replace("(0)", "");
+    let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+    if let Some(rest) = digits.strip_prefix("0033") {
+        format!("0{rest}")
+    } else if s.trim_start().starts_with('+') {
+        match digits.strip_prefix("33") {
+            Some(rest) => format!("0{rest}"),
+            None => digits,
+        }
+    } else {
+        digits
+    }
+}
+
+const CHAT_WORDS: &[&str] = &[
+    "tchat",
+    "chat en ligne",
+    "discuter avec un conseiller",
+    "messagerie instantanee",
+    "discussion en direct",
+];
+const APPOINTMENT_WORDS: &[&str] = &[
+    "prendre rendez-vous",
+    "prise de rendez-vous",
+    "rendez-vous en ligne",
+    "sur rendez-vous",
+    "prendre un rendez-vous",
+];
+const DESK_WORDS: &[&str] = &[
+    "france services",
+    "accueil physique",
+    "point d'accueil",
+    "nos guichets",
+    "au guichet",
+];
+
+fn first_word<'a>(text: &str, words: &'a [&'a str]) -> Option<&'a str> {
+    words.iter().copied().find(|w| text.contains(w))
+}
+
+fn is_help_link(text: &str, href: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let url = regex(
+        &R,
+        r"(?i)/(faq|aide|help|questions-frequentes)(\.html?|/|$|\?)",
+    );
+    text == "aide"
+        || (text.starts_with("aide ") && text.len() < 30)
+        || [
+            "faq",
+            "questions frequentes",
+            "foire aux questions",
+            "centre d'aide",
+            "besoin d'aide",
+            "aide en ligne",
+            "rubrique d'aide",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
+        || url.is_match(href)
+}
+
+/// Is this page a contact page?
+fn is_contact_page(page: &Page) -> bool {
+    let path = page.url.path().to_ascii_lowercase();
+    let title = fold(&page.title().unwrap_or_default());
+    let h1 = page
+        .select("h1")
+        .next()
+        .map(|h| fold(&text_of(h)))
+        .unwrap_or_default();
+    path.contains("contact")
+        || path.contains("nous-ecrire")
+        || ["contact", "nous ecrire", "nous contacter"]
+            .iter()
+            .any(|w| title.starts_with(w) || h1.starts_with(w))
+}
+
+/// Read the contact evidence of a page.
+pub fn extract(page: &Page) -> Contact {
+    let raw = page.body_text();
+    let text = fold(&raw);
+    let mut phones = phones_in(&raw);
+    let mut emails: Vec<String> = Vec::new();
+    let mut help_links = Vec::new();
+    for a in page.select("a[href]") {
+        let href = a.value().attr("href").unwrap_or("").trim();
+        let lower = href.to_ascii_lowercase();
+        if let Some(n) = lower.strip_prefix("tel:") {
+            let n = normalise_phone(n);
+            if !n.is_empty() && !phones.contains(&n) {
+                phones.push(n);
+            }
+        } else if let Some(m) = lower.strip_prefix("mailto:") {
+            let m = m.split('?').next().unwrap_or("").to_string();
+            if !m.is_empty() && !emails.contains(&m) {
+                emails.push(m);
+            }
+        } else if help_links.len() < 5 && is_help_link(&fold(&link_text(page, a)), href) {
+            help_links.push(LinkRef::of(page, a));
+        }
+    }
+    let contact_page = is_contact_page(page);
+    let form = page
+        .select("form")
+        .find(|f| {
+            let is_search = f.value().attr("role") == Some("search")
+                || f.select(&crate::page::sel("input[type=search]"))
+                    .next()
+                    .is_some();
+            let has_password = f
+                .select(&crate::page::sel("input[type=password i]"))
+                .next()
+                .is_some();
+            let has_message = f.select(&crate::page::sel("textarea")).next().is_some();
+            let has_field = f
+                .select(&crate::page::sel(
+                    "input:not([type=hidden]):not([type=submit]):not([type=button]), textarea",
+                ))
+                .next()
+                .is_some();
+            !is_search && !has_password && (has_message || (contact_page && has_field))
+        })
+        .map(|f| Target::of(page, f).selector);
+    let chat = first_word(&text, CHAT_WORDS).map(str::to_string);
+    let appointment = first_word(&text, APPOINTMENT_WORDS).map(str::to_string);
+    static STREET: OnceLock<Regex> = OnceLock::new();
+    let street = regex(
+        &STREET,
+        r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|place|allee|chemin|quai|cours|impasse|route)\b[^.;]{0,60}?\b\d{5}\b",
+    );
+    let desk = street
+        .find(&text)
+        .map(|m| normalize_space(m.as_str()))
+        .or_else(|| first_word(&text, DESK_WORDS).map(str::to_string));
+    Contact {
+        phones,
+        emails,
+        form,
+        chat,
+        desk,
+        appointment,
+        help_links,
+        contact_page,
+    }
+}

@@ -1,0 +1,258 @@
+//! Criterion 26: identification pages and the FranceConnect button in its real forms (DSFR
+//! `fr-connect`, legacy classes and official images, links to the identity provider, the text
+//! « S'identifier avec FranceConnect » with any apostrophe).
+
+use serde::{Deserialize, Serialize};
+
+use super::{doc_index, fold, link_text, LinkRef};
+use crate::page::{normalize_space, text_of, ElementRef, Page, Target};
+
+/// FranceConnect or FranceConnect+.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FcVariant {
+    #[serde(rename = "franceconnect")]
+    FranceConnect,
+    #[serde(rename = "franceconnect_plus")]
+    FranceConnectPlus,
+}
+
+/// The FranceConnect button found on a page and how it is integrated.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FcButton {
+    pub variant: FcVariant,
+    /// How it was recognised: "dsfr", "classe", "image", "lien", "texte".
+    pub detected_by: String,
+    pub target: Target,
+    /// The « Qu'est-ce que FranceConnect ? » link is present.
+    pub info_link: bool,
+    /// The button comes before the native login (password field), or there is none.
+    pub offered_first: bool,
+    /// A DSFR button with inline style or custom colours (not to be restyled).
+    pub restyled: bool,
+}
+
+impl FcButton {
+    /// Integration conforming to the official rules we can check.
+    pub fn conforming(&self) -> bool {
+        self.info_link && self.offered_first && !self.restyled
+    }
+}
+
+const LOGIN_WORDS: &[&str] = &[
+    "se connecter",
+    "connexion",
+    "s'identifier",
+    "identifiez-vous",
+    "identification",
+    "s'inscrire",
+    "inscription",
+    "creer un compte",
+    "creer mon compte",
+    "mon compte",
+    "espace personnel",
+    "mon espace",
+];
+
+/// A page asks for identification: a password field, or a login/sign-up heading or title.
+pub fn is_identification_page(page: &Page) -> bool {
+    if page.select("input[type=password i]").next().is_some() {
+        return true;
+    }
+    let heading = page
+        .select("h1")
+        .next()
+        .map(|h| fold(&text_of(h)))
+        .unwrap_or_default();
+    let title = fold(&page.title().unwrap_or_default());
+    let strong = [
+        "se connecter",
+        "connexion",
+        "s'identifier",
+        "identification",
+        "inscription",
+        "creer un compte",
+    ];
+    strong
+        .iter()
+        .any(|w| heading.starts_with(w) || title.starts_with(w))
+}
+
+/// The page is hardly more than a login form (little text outside forms).
+pub fn is_login_only(page: &Page) -> bool {
+    let body = page.body_text();
+    let forms: usize = page
+        .select("form")
+        .map(|f| normalize_space(&text_of(f)).chars().count())
+        .sum();
+    body.chars().count().saturating_sub(forms) < 200
+}
+
+/// Links towards an identification area.
+pub fn login_links(page: &Page) -> Vec<LinkRef> {
+    page.select("a[href]")
+        .filter(|a| {
+            let t = fold(&link_text(page, *a));
+            t.len() < 60 && LOGIN_WORDS.iter().any(|w| t.contains(w))
+        })
+        .take(5)
+        .map(|a| LinkRef::of(page, a))
+        .collect()
+}
+
+fn class_or_id(el: ElementRef<'_>) -> String {
+    format!(
+        "{} {}",
+        el.value().attr("class").unwrap_or(""),
+        el.value().attr("id").unwrap_or("")
+    )
+    .to_ascii_lowercase()
+}
+
+fn is_info_text(t: &str) -> bool {
+    t.contains("qu'est-ce que franceconnect") || t.contains("qu'est ce que franceconnect")
+}
+
+fn is_clickable(el: ElementRef<'_>) -> bool {
+    matches!(el.value().name(), "a" | "button" | "input")
+}
+
+/// A legacy class or id marks a button only if something clickable is there.
+fn is_or_holds_clickable(el: ElementRef<'_>) -> bool {
+    is_clickable(el)
+        || el
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .any(is_clickable)
+        || el
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .any(is_clickable)
+}
+
+/// Find the FranceConnect button, in order of reliability.
+pub fn find_button(page: &Page) -> Option<FcButton> {
+    let mut found: Option<(ElementRef<'_>, &str)> = None;
+    // 1. DSFR component.
+    if let Some(el) = page.select(".fr-connect").next() {
+        found = Some((el, "dsfr"));
+    }
+    // 2. Legacy classes or ids.
+    if found.is_none() {
+        found = page
+            .select("[class], [id]")
+            .find(|el| {
+                let c = class_or_id(*el);
+                (c.contains("franceconnect")
+                    || c.contains("france-connect")
+                    || c.contains("france_connect")
+                    || c.contains("fc-button")
+                    || c.contains("fc-btn"))
+                    && !c.contains("fr-connect-group")
+                    && !is_info_text(&fold(&text_of(*el)))
+                    && is_or_holds_clickable(*el)
+            })
+            .map(|el| (el, "classe"));
+    }
+    // 3. Official images (alt text) or inline SVG titles.
+    if found.is_none() {
+        found = page
+            .select("img[alt], svg title, input[type=image][alt]")
+            .find(|el| {
+                let alt = match el.value().name() {
+                    "title" => fold(&text_of(*el)),
+                    _ => fold(el.value().attr("alt").unwrap_or("")),
+                };
+                alt.contains("franceconnect") || alt.contains("france connect")
+            })
+            .map(|el| (el, "image"));
+    }
+    // 4. Link to the identity provider (not the info link).
+    if found.is_none() {
+        found = page
+            .select("a[href]")
+            .find(|a| {
+                let href = a.value().attr("href").unwrap_or("").to_ascii_lowercase();
+                (href.contains("franceconnect.gouv.fr")
+                    || href.contains("franceconnect.fr")
+                    || href.contains("france-connect")
+                    || href.contains("franceconnect"))
+                    && !is_info_text(&fold(&link_text(page, *a)))
+                    && !href
+                        .trim_end_matches('/')
+                        .ends_with("franceconnect.gouv.fr")
+                    && !href.contains("france-connect-plus")
+            })
+            .map(|el| (el, "lien"));
+    }
+    // 5. The button text.
+    if found.is_none() {
+        found = page
+            .select("a, button, input[type=submit], input[type=button]")
+            .find(|el| {
+                let t = fold(&format!(
+                    "{} {}",
+                    text_of(*el),
+                    el.value().attr("value").unwrap_or("")
+                ));
+                (t.contains("avec franceconnect") || t.contains("via franceconnect"))
+                    && !is_info_text(&t)
+            })
+            .map(|el| (el, "texte"));
+    }
+    let (el, how) = found?;
+    // The button itself: climb from an image or span to the clickable ancestor.
+    let button = std::iter::once(el)
+        .chain(el.ancestors().filter_map(ElementRef::wrap))
+        .find(|e| is_clickable(*e))
+        .or_else(|| {
+            el.descendants()
+                .filter_map(ElementRef::wrap)
+                .find(|e| is_clickable(*e))
+        })
+        .unwrap_or(el);
+    let own = fold(&format!(
+        "{} {} {} {}",
+        class_or_id(button),
+        text_of(button),
+        button.value().attr("href").unwrap_or(""),
+        button
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter_map(|e| e.value().attr("alt"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    ));
+    let plus = own.contains("fr-connect--plus")
+        || own.contains("franceconnect+")
+        || own.contains("franceconnect +")
+        || own.contains("france-connect-plus")
+        || own.contains("franceconnect plus");
+    let info_link = page
+        .select("a[href]")
+        .any(|a| is_info_text(&fold(&link_text(page, a))));
+    let btn_pos = doc_index(page, button);
+    let offered_first = page
+        .select("input[type=password i]")
+        .next()
+        .map(|pw| btn_pos < doc_index(page, pw))
+        .unwrap_or(true);
+    let restyled = how == "dsfr"
+        && button
+            .value()
+            .attr("style")
+            .map(|s| !s.trim().is_empty())
+            .unwrap_or(false);
+    Some(FcButton {
+        variant: if plus {
+            FcVariant::FranceConnectPlus
+        } else {
+            FcVariant::FranceConnect
+        },
+        detected_by: how.to_string(),
+        target: Target::of(page, button),
+        info_link,
+        offered_first,
+        restyled,
+    })
+}

@@ -1,0 +1,493 @@
+//! Evidence for the "other" criteria: responsive (1), step indicator (4), address fields (9),
+//! field hints (12), DSFR markers (20), open standards (21), trackers (23), follow-up (29),
+//! satisfaction (30), statistics (31), indexability (32), demonstration (35).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use scraper::Node;
+use serde::{Deserialize, Serialize};
+
+use super::{data, fold, link_text, LinkRef};
+use crate::page::{text_of, ElementRef, Page, Target};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Responsive {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub viewport: Option<String>,
+    pub device_width: bool,
+    pub zoom_locked: bool,
+    pub media_queries: bool,
+    /// A fixed page width beyond the threshold ("table width=780", "body { width: 960px }").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_width: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AddressField {
+    pub selector: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autocomplete: Option<String>,
+    /// Labelled and with an address autocomplete token.
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct FormFacts {
+    /// Input fields outside login and search forms.
+    pub fields: usize,
+    pub fields_with_hint: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_indicator: Option<String>,
+    pub back_link: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub address_fields: Vec<AddressField>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct KeywordLink {
+    /// "suivi", "avis", "resultats_satisfaction", "statistiques", "demonstration",
+    /// "donnees_personnelles", "cookies", "homologation".
+    pub kind: String,
+    #[serde(flatten)]
+    pub link: LinkRef,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Misc {
+    pub responsive: Responsive,
+    pub form: FormFacts,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dsfr_markers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trackers: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub noindex: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keyword_links: Vec<KeywordLink>,
+    pub open_documents: usize,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub closed_documents: Vec<String>,
+    pub doctype_html5: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_charset: Option<String>,
+}
+
+fn regex(cell: &'static OnceLock<Regex>, p: &str) -> &'static Regex {
+    cell.get_or_init(|| match Regex::new(p) {
+        Ok(r) => r,
+        Err(e) => panic!("invalid built-in regex {p:?}: {e}"),
+    })
+}
+
+fn responsive(page: &Page) -> Responsive {
+    let t = &data::criteria().thresholds;
+    let mut r = Responsive::default();
+    if let Some(v) = page
+        .select("meta[name=viewport i]")
+        .next()
+        .and_then(|m| m.value().attr("content"))
+    {
+        let c = v.to_ascii_lowercase().replace(' ', "");
+        r.device_width = c.contains("width=device-width");
+        let max_scale = c
+            .split([',', ';'])
+            .find_map(|p| p.strip_prefix("maximum-scale="))
+            .and_then(|s| s.parse::<f64>().ok());
+        r.zoom_locked = c.contains("user-scalable=no")
+            || c.contains("user-scalable=0")
+            || max_scale.is_some_and(|m| m < t.viewport_min_maximum_scale);
+        r.viewport = Some(v.to_string());
+    }
+    static MEDIA: OnceLock<Regex> = OnceLock::new();
+    let media = regex(&MEDIA, r"(?i)@media[^{]*(width|orientation)");
+    r.media_queries = page.stylesheets.iter().any(|s| {
+        media.is_match(&s.text)
+            || s.media
+                .as_deref()
+                .is_some_and(|m| m.to_ascii_lowercase().contains("width"))
+    });
+    let max = t.fixed_width_max_px;
+    for tbl in page.select("body > table[width], body > center > table[width], body > div[width]") {
+        if let Some(w) = tbl
+            .value()
+            .attr("width")
+            .and_then(|w| w.trim().parse::<u32>().ok())
+        {
+            if w > max {
+                r.fixed_width = Some(format!("{} ({})", crate::page::snippet_of(tbl), w));
+                break;
+            }
+        }
+    }
+    if r.fixed_width.is_none() {
+        static RULE: OnceLock<Regex> = OnceLock::new();
+        let rule = regex(&RULE, r"([^{}]+)\{([^{}]*)\}");
+        static WIDTH: OnceLock<Regex> = OnceLock::new();
+        let width = regex(&WIDTH, r"(?:^|[;\s])width\s*:\s*(\d+)px");
+        'sheets: for s in &page.stylesheets {
+            for c in rule.captures_iter(&s.text) {
+                let sel = c[1].trim().to_ascii_lowercase();
+                let page_level = sel.split(',').any(|p| {
+                    let p = p.trim();
+                    p == "body"
+                        || p == "html"
+                        || p == "main"
+                        || p.contains("wrapper")
+                        || p.contains("container")
+                        || p == "#page"
+                });
+                if !page_level {
+                    continue;
+                }
+                if let Some(w) = width.captures(&c[2]).and_then(|w| w[1].parse::<u32>().ok()) {
+                    if w > max {
+                        r.fixed_width = Some(format!("{sel} {{ width: {w}px }}"));
+                        break 'sheets;
+                    }
+                }
+            }
+        }
+    }
+    r
+}
+
+const ADDRESS_TOKENS: &[&str] = &[
+    "street-address",
+    "address-line1",
+    "address-line2",
+    "address-line3",
+    "address-level1",
+    "address-level2",
+    "address-level3",
+    "address-level4",
+    "postal-code",
+    "country",
+    "country-name",
+];
+const ADDRESS_WORDS: &[&str] = &[
+    "adresse",
+    "code postal",
+    "code-postal",
+    "codepostal",
+    "ville",
+    "commune",
+    "libelle de voie",
+    "numero de voie",
+    "nom de la voie",
+    "pays",
+    "postal",
+];
+
+fn is_user_field(el: ElementRef<'_>) -> bool {
+    match el.value().name() {
+        "select" | "textarea" => true,
+        "input" => !matches!(
+            el.value()
+                .attr("type")
+                .unwrap_or("text")
+                .to_ascii_lowercase()
+                .as_str(),
+            "hidden" | "submit" | "button" | "image" | "reset" | "search" | "password"
+        ),
+        _ => false,
+    }
+}
+
+fn in_login_or_search_form(el: ElementRef<'_>) -> bool {
+    el.ancestors()
+        .filter_map(ElementRef::wrap)
+        .find(|a| a.value().name() == "form")
+        .is_some_and(|f| {
+            f.value().attr("role") == Some("search")
+                || f.select(&crate::page::sel(
+                    "input[type=password i], input[type=search]",
+                ))
+                .next()
+                .is_some()
+        })
+}
+
+fn has_hint(page: &Page, el: ElementRef<'_>) -> bool {
+    if let Some(ids) = el.value().attr("aria-describedby") {
+        if ids.split_whitespace().any(|id| page.id_count(id) > 0) {
+            return true;
+        }
+    }
+    if let Some(id) = el.value().attr("id") {
+        let sel = format!("label[for=\"{}\"] .fr-hint-text", id.replace('"', ""));
+        if let Ok(s) = scraper::Selector::parse(&sel) {
+            if page.dom.select(&s).next().is_some() {
+                return true;
+            }
+        }
+    }
+    // DSFR groups: the hint sits in the field's own group.
+    el.parent().and_then(ElementRef::wrap).is_some_and(|p| {
+        let class = p.value().attr("class").unwrap_or("");
+        (class.contains("fr-input-group") || class.contains("fr-select-group"))
+            && p.select(&crate::page::sel(".fr-hint-text"))
+                .next()
+                .is_some()
+    })
+}
+
+fn form_facts(page: &Page) -> FormFacts {
+    let mut f = FormFacts::default();
+    for el in page.select("input, select, textarea") {
+        if !is_user_field(el) || in_login_or_search_form(el) {
+            continue;
+        }
+        f.fields += 1;
+        if has_hint(page, el) {
+            f.fields_with_hint += 1;
+        }
+        let label = crate::a11y::accessible_name(page, el);
+        let auto = el
+            .value()
+            .attr("autocomplete")
+            .map(|a| a.trim().to_ascii_lowercase());
+        let about = fold(&format!(
+            "{} {} {}",
+            label,
+            el.value().attr("name").unwrap_or(""),
+            el.value().attr("id").unwrap_or("")
+        ));
+        let auto_ok = auto
+            .as_deref()
+            .is_some_and(|a| a.split_whitespace().any(|t| ADDRESS_TOKENS.contains(&t)));
+        let is_email = el
+            .value()
+            .attr("type")
+            .is_some_and(|t| t.eq_ignore_ascii_case("email"))
+            || ["electronique", "mail", "courriel", "adresse ip"]
+                .iter()
+                .any(|w| about.contains(w));
+        if !is_email && (auto_ok || ADDRESS_WORDS.iter().any(|w| about.contains(w))) {
+            f.address_fields.push(AddressField {
+                selector: Target::of(page, el).selector,
+                label: crate::page::normalize_space(&label),
+                autocomplete: auto,
+                ok: auto_ok && !label.trim().is_empty(),
+            });
+        }
+    }
+    static STEP: OnceLock<Regex> = OnceLock::new();
+    let step = regex(&STEP, r"etape\s+\d+\s*(?:sur|/)\s*\d+");
+    f.step_indicator = if let Some(s) = page.select(".fr-stepper").next() {
+        Some(format!("fr-stepper ({})", Target::of(page, s).selector))
+    } else if let Some(m) = step.find(&fold(&page.body_text())) {
+        Some(m.as_str().to_string())
+    } else {
+        page.select("[aria-current=step]")
+            .next()
+            .map(|s| format!("aria-current=step ({})", Target::of(page, s).selector))
+    };
+    f.back_link = page.select("a[href], button").any(|b| {
+        let t = fold(&text_of(b));
+        t.starts_with("retour a l'etape")
+            || t.starts_with("etape precedente")
+            || t.starts_with("precedent")
+            || t == "retour"
+            || t.starts_with("modifier")
+    });
+    f
+}
+
+const KEYWORDS: &[(&str, &[&str])] = &[
+    (
+        "suivi",
+        &[
+            "suivre ma demande",
+            "suivre mon dossier",
+            "suivre votre demande",
+            "suivre votre dossier",
+            "suivi de ma demande",
+            "suivi de mon dossier",
+            "suivi de dossier",
+            "suivi de demande",
+            "suivi de votre dossier",
+            "etat de ma demande",
+            "ou en est ma demande",
+        ],
+    ),
+    (
+        "avis",
+        &["je donne mon avis", "donner mon avis", "donnez votre avis"],
+    ),
+    (
+        "resultats_satisfaction",
+        &["satisfaction", "resultats des avis", "avis des usagers"],
+    ),
+    (
+        "statistiques",
+        &["statistiques", "chiffres cles", "en chiffres"],
+    ),
+    (
+        "demonstration",
+        &[
+            "demonstration",
+            "bac a sable",
+            "version de test",
+            "sandbox",
+            "mode demo",
+        ],
+    ),
+    (
+        "donnees_personnelles",
+        &[
+            "donnees personnelles",
+            "vie privee",
+            "confidentialite",
+            "protection des donnees",
+        ],
+    ),
+    ("cookies", &["cookies", "gestion des traceurs"]),
+    ("homologation", &["homologation"]),
+];
+
+fn keyword_links(page: &Page) -> Vec<KeywordLink> {
+    let mut out: Vec<KeywordLink> = Vec::new();
+    for a in page.select("a[href]") {
+        let t = fold(&link_text(page, a));
+        let href = a.value().attr("href").unwrap_or("").to_ascii_lowercase();
+        for (kind, words) in KEYWORDS {
+            let by_url = match *kind {
+                "avis" => {
+                    href.contains("voxusagers.numerique.gouv.fr")
+                        || href.contains("jedonnemonavis.numerique.gouv.fr")
+                }
+                "statistiques" => href.contains("/stats"),
+                _ => false,
+            };
+            if (by_url || words.iter().any(|w| t.contains(w)))
+                && !out.iter().any(|k| k.kind == *kind)
+            {
+                out.push(KeywordLink {
+                    kind: kind.to_string(),
+                    link: LinkRef::of(page, a),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn trackers(page: &Page) -> Vec<String> {
+    let own = page.url.host_str().unwrap_or("").to_string();
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |h: String| {
+        if !out.contains(&h) {
+            out.push(h);
+        }
+    };
+    for el in page.select("script[src], iframe[src], img[src], link[href][rel~=preconnect]") {
+        let attr = if el.value().name() == "link" {
+            "href"
+        } else {
+            "src"
+        };
+        if let Some(host) = el
+            .value()
+            .attr(attr)
+            .and_then(|s| page.resolve(s))
+            .and_then(|u| u.host_str().map(str::to_string))
+        {
+            if host != own && data::tracker_of(&host).is_some() {
+                add(host);
+            }
+        }
+    }
+    // Inline loaders (tag managers, analytics snippets) name the host they load from.
+    static HOST: OnceLock<Regex> = OnceLock::new();
+    let host_re = regex(&HOST, r"(?i)//([a-z0-9-]+(?:\.[a-z0-9-]+)+)");
+    for s in page.select("script:not([src])") {
+        let code = s.text().collect::<String>().to_ascii_lowercase();
+        for c in host_re.captures_iter(&code) {
+            let host = c[1].to_string();
+            if host != own && data::tracker_of(&host).is_some() {
+                add(host);
+            }
+        }
+    }
+    out
+}
+
+fn dsfr_markers(page: &Page) -> Vec<String> {
+    [
+        (".fr-header__brand", "fr-header__brand"),
+        (".rf-header__brand", "rf-header__brand"),
+        (".fr-logo", "fr-logo"),
+        (".fr-footer", "fr-footer"),
+        ("link[href*=dsfr]", "feuille de style dsfr"),
+    ]
+    .iter()
+    .filter(|(sel, _)| page.select(sel).next().is_some())
+    .map(|(_, name)| name.to_string())
+    .collect()
+}
+
+/// Read the other criteria's evidence.
+pub fn extract(page: &Page) -> Misc {
+    let mut open_documents = 0;
+    let mut closed_documents = Vec::new();
+    for a in page.select("a[href]") {
+        let Some(u) = a.value().attr("href").and_then(|h| page.resolve(h)) else {
+            continue;
+        };
+        let path = u.path().to_ascii_lowercase();
+        let ext = path.rsplit('.').next().unwrap_or("");
+        if path.contains('.') {
+            match ext {
+                "doc" | "docx" | "xls" | "xlsx" | "ppt" | "pptx" | "rtf"
+                    if closed_documents.len() < 10 =>
+                {
+                    closed_documents.push(u.to_string());
+                }
+                "pdf" | "odt" | "ods" | "odp" | "csv" | "txt" | "xml" | "json" => {
+                    open_documents += 1
+                }
+                _ => {}
+            }
+        }
+    }
+    let doctype_html5 = page.dom.tree.root().children().any(|n| match n.value() {
+        Node::Doctype(d) => d.name().eq_ignore_ascii_case("html") && d.public_id().is_empty(),
+        _ => false,
+    });
+    static CHARSET: OnceLock<Regex> = OnceLock::new();
+    let charset_re = regex(&CHARSET, r"(?i)charset\s*=\s*([\w-]+)");
+    let meta_charset = page
+        .select("meta[charset]")
+        .next()
+        .and_then(|m| {
+            m.value()
+                .attr("charset")
+                .map(|c| c.trim().to_ascii_lowercase())
+        })
+        .or_else(|| {
+            page.select("meta[http-equiv]")
+                .filter_map(|m| m.value().attr("content"))
+                .find_map(|c| charset_re.captures(c).map(|c| c[1].to_ascii_lowercase()))
+        });
+    let noindex = page
+        .select("meta[name=robots i], meta[name=googlebot i]")
+        .filter_map(|m| m.value().attr("content"))
+        .any(|c| {
+            let c = c.to_ascii_lowercase();
+            c.contains("noindex") || c.contains("none")
+        });
+    Misc {
+        responsive: responsive(page),
+        form: form_facts(page),
+        dsfr_markers: dsfr_markers(page),
+        trackers: trackers(page),
+        noindex,
+        keyword_links: keyword_links(page),
+        open_documents,
+        closed_documents,
+        doctype_html5,
+        meta_charset,
+    }
+}

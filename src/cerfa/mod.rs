@@ -1,0 +1,160 @@
+//! The 35 Cerfa numérique criteria.
+//!
+//! Two steps, data flowing one way: per page, [`extract`] reads the facts the criteria need into a
+//! compact [`PageEvidence`] (kept in the page analysis); per démarche, [`evaluate`] turns the
+//! evidence of all pages, the RGAA findings and the operator's declarations into a
+//! [`CerfaReport`] (per criterion: status, mode, source, evidence; the two scores of the 2019
+//! study). Measured results always win over declarations; unknown is reported as such.
+
+pub mod acronyms;
+pub mod contact;
+pub mod data;
+pub mod declaration;
+pub mod declarations_file;
+pub mod footer;
+pub mod franceconnect;
+pub mod markup;
+pub mod misc;
+pub mod score;
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::page::{normalize_space, text_of, ElementRef, Page, Target};
+
+pub use data::Mode;
+pub use declaration::{ConformityStatus, Declaration};
+pub use declarations_file::{Declarations, DeclarationsError, DeclaredAnswer, DeclaredValue};
+pub use score::{evaluate, CerfaReport, CriterionResult, EvidencePage, Scores, Source, Status};
+
+/// A link found on a page, as evidence.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct LinkRef {
+    pub text: String,
+    pub href: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub selector: String,
+}
+
+impl LinkRef {
+    fn of(page: &Page, el: ElementRef<'_>) -> LinkRef {
+        let href = el
+            .value()
+            .attr("href")
+            .and_then(|h| page.resolve(h))
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        LinkRef {
+            text: link_text(page, el),
+            href,
+            selector: Target::of(page, el).selector,
+        }
+    }
+}
+
+/// What the Cerfa checks learnt from one page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct PageEvidence {
+    /// The page asks for identification (password field, login heading or title).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub identification: bool,
+    /// The page is essentially a login form (criterion 8).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub login_only: bool,
+    /// Links to an identification area ("Se connecter", "Mon compte", "Espace personnel").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub login_links: Vec<LinkRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub franceconnect: Option<franceconnect::FcButton>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footer: Option<footer::Footer>,
+    /// The home-page mention « Accessibilité : … conforme » found in the page text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accessibility_mention: Option<ConformityStatus>,
+    /// The accessibility declaration, when the page holds one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<Declaration>,
+    pub contact: contact::Contact,
+    pub acronyms: Vec<acronyms::Acronym>,
+    pub markup: markup::Markup,
+    #[serde(flatten)]
+    pub misc: misc::Misc,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Read the Cerfa evidence of one page.
+pub fn extract(page: &Page) -> PageEvidence {
+    let identification = franceconnect::is_identification_page(page);
+    PageEvidence {
+        identification,
+        login_only: identification && franceconnect::is_login_only(page),
+        login_links: franceconnect::login_links(page),
+        franceconnect: franceconnect::find_button(page),
+        footer: footer::find(page),
+        accessibility_mention: declaration::home_mention(page),
+        declaration: declaration::parse(page),
+        contact: contact::extract(page),
+        acronyms: acronyms::unexpanded(page),
+        markup: markup::count(page),
+        misc: misc::extract(page),
+    }
+}
+
+/// Fold text for tolerant matching: lower case, no accents, straight apostrophes, single spaces.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => out.push('\''),
+            '\u{00A0}' | '\u{202F}' => out.push(' '),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    normalize_space(&out)
+}
+
+/// The text a link shows: its text, else the alt of its images, else its title/aria-label.
+pub fn link_text(page: &Page, el: ElementRef<'_>) -> String {
+    let t = normalize_space(&text_of(el));
+    if !t.is_empty() {
+        return t;
+    }
+    let name = crate::a11y::accessible_name(page, el);
+    if !name.is_empty() {
+        return normalize_space(&name);
+    }
+    el.value()
+        .attr("title")
+        .map(normalize_space)
+        .unwrap_or_default()
+}
+
+/// Position of each element in document order, for "comes before" checks.
+pub(crate) fn doc_index(page: &Page, el: ElementRef<'_>) -> usize {
+    page.root()
+        .descendants()
+        .position(|n| n.id() == el.id())
+        .unwrap_or(usize::MAX)
+}
+
+/// Whether an element sits inside an ancestor matching the predicate.
+pub(crate) fn has_ancestor(el: ElementRef<'_>, pred: impl Fn(ElementRef<'_>) -> bool) -> bool {
+    el.ancestors().filter_map(ElementRef::wrap).any(pred)
+}
+
+/// Truncate evidence text.
+pub(crate) fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,96 @@
+//! The Cerfa evaluation end to end on the embedded demo sites (crawled on 127.0.0.1), with the
+//! demo declarations file.
+
+use vigie::audit::{self, AuditOptions};
+use vigie::cerfa::{Declarations, Source, Status};
+use vigie::crawl::FetchConfig;
+use vigie::report::DemarcheReport;
+
+async fn demo() -> Vec<DemarcheReport> {
+    let sites = vigie::demo::start().await.expect("demo sites");
+    let opts = AuditOptions {
+        fetch: FetchConfig {
+            requests_per_second: 0.0,
+            retries: 0,
+            ..FetchConfig::default()
+        },
+        progress: false,
+        max_pages: 40,
+        declarations: Some(
+            Declarations::parse(vigie::demo::DEMO_DECLARATIONS, "demo").expect("declarations"),
+        ),
+        ..AuditOptions::default()
+    };
+    audit::audit(&sites.catalogue.demarches, &opts)
+        .await
+        .expect("audit")
+        .demarches
+}
+
+fn status(d: &DemarcheReport, n: u8) -> (Status, Source) {
+    let c = &d.cerfa.as_ref().expect("cerfa").criteria[usize::from(n) - 1];
+    (c.status, c.source)
+}
+
+#[tokio::test]
+async fn demo_sites_get_their_cerfa_verdicts() {
+    let reports = demo().await;
+    let d = |id: &str| {
+        reports
+            .iter()
+            .find(|d| d.demarche.id == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    let good = d("exemplaire-aide");
+    let cerfa = good.cerfa.as_ref().expect("cerfa");
+    let v = cerfa
+        .accessibility_declaration
+        .as_ref()
+        .expect("declaration");
+    assert!(v.recevable, "{:?}", v.reasons);
+    assert_eq!(v.declaration.rate, Some(86.0));
+    assert!(v.url.ends_with("/accessibilite.html"));
+    assert_eq!(v.pages_linking, v.pages_total);
+    for n in [
+        1, 4, 7, 8, 9, 12, 13, 14, 15, 18, 19, 20, 23, 26, 29, 30, 31, 35,
+    ] {
+        assert_eq!(
+            status(good, n),
+            (Status::Met, Source::Mesure),
+            "exemplaire {n}"
+        );
+    }
+    assert_eq!(status(good, 2), (Status::Met, Source::Declare));
+    assert_eq!(
+        status(good, 21),
+        (Status::NotMet, Source::Mesure),
+        "served over http"
+    );
+    assert_eq!(cerfa.scores.accessibility.met, 2);
+
+    let legacy = d("ancien-portail");
+    let cerfa = legacy.cerfa.as_ref().expect("cerfa");
+    let v = cerfa
+        .accessibility_declaration
+        .as_ref()
+        .expect("declaration");
+    assert!(!v.recevable);
+    assert!(v
+        .reasons
+        .contains(&"déclaration de plus de 3 ans (datée du 15/01/2020)".to_string()));
+    assert!(v
+        .contradiction
+        .as_deref()
+        .is_some_and(|c| c.starts_with("Déclarée « totalement conforme » alors que")));
+    let c18 = &cerfa.criteria[17];
+    assert_eq!((c18.status, c18.source), (Status::NotMet, Source::Mesure));
+    assert!(c18.disagreement.is_some());
+    assert_eq!(status(legacy, 26), (Status::NotApplicable, Source::Mesure));
+    assert_eq!(status(legacy, 1), (Status::NotMet, Source::Mesure));
+
+    let login = d("espace-connecte");
+    assert_eq!(status(login, 26), (Status::NotMet, Source::Mesure));
+    assert_eq!(status(login, 8), (Status::NotMet, Source::Mesure));
+    let s = &login.cerfa.as_ref().expect("cerfa").scores.all;
+    assert!(s.met < 5 && s.unknown > 10, "{s:?}");
+}
