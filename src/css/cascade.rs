@@ -481,6 +481,22 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
                 );
             }
         }
+        // Presentational hints of legacy markup (`<font color>`, `bgcolor`, `<body text>`):
+        // above the browser defaults, below every author rule, as browsers do.
+        let hint_decls: Vec<Declaration> = presentational_hints(e.name(), |a| e.attr(a))
+            .map(|css| parse_declarations(&css))
+            .unwrap_or_default();
+        for (di, d) in hint_decls.iter().enumerate() {
+            let prio = priority(true, false, false, 0, u32::MAX, u32::MAX, di as u32);
+            consider(
+                d,
+                prio,
+                None,
+                &mut winners,
+                &mut custom,
+                &mut uncertain_best,
+            );
+        }
         let inline_decls: Vec<Declaration> =
             e.attr("style").map(parse_declarations).unwrap_or_default();
         for (di, d) in inline_decls.iter().enumerate() {
@@ -577,6 +593,46 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
         notes: Vec::new(),
         author_rules: Vec::new(),
     }
+}
+
+/// CSS equivalent of presentational attributes that affect colours and text size.
+fn presentational_hints<'a>(tag: &str, attr: impl Fn(&str) -> Option<&'a str>) -> Option<String> {
+    // Legacy colour values are often written without '#'.
+    let colour = |v: &str| {
+        let v = v.trim();
+        if (v.len() == 3 || v.len() == 6) && v.chars().all(|c| c.is_ascii_hexdigit()) {
+            format!("#{v}")
+        } else {
+            v.to_string()
+        }
+    };
+    let mut css = String::new();
+    if let Some(c) = match tag {
+        "font" => attr("color"),
+        "body" => attr("text"),
+        _ => None,
+    } {
+        css.push_str(&format!("color: {};", colour(c)));
+    }
+    if let Some(bg) = attr("bgcolor") {
+        css.push_str(&format!("background-color: {};", colour(bg)));
+    }
+    if tag == "font" {
+        let px = match attr("size").map(str::trim) {
+            Some("1") => Some(10),
+            Some("2") => Some(13),
+            Some("3") => Some(16),
+            Some("4") => Some(18),
+            Some("5") => Some(24),
+            Some("6") => Some(32),
+            Some("7") => Some(48),
+            _ => None,
+        };
+        if let Some(px) = px {
+            css.push_str(&format!("font-size: {px}px;"));
+        }
+    }
+    (!css.is_empty()).then_some(css)
 }
 
 fn priority(

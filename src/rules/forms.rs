@@ -27,7 +27,7 @@ static FORM_FIELD_LABEL: RuleMeta = RuleMeta {
     rgaa: &["11.1.1"],
     wcag: &["1.3.1", "4.1.2"],
     act: &["e086e5"],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for FormFieldLabel {
@@ -88,7 +88,7 @@ static BUTTON_NAME: RuleMeta = RuleMeta {
     rgaa: &["11.9.1", "7.1.1"],
     wcag: &["4.1.2"],
     act: &["97a4e1"],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for ButtonName {
@@ -244,7 +244,7 @@ static AUTOCOMPLETE_VALID: RuleMeta = RuleMeta {
     rgaa: &["11.13.1"],
     wcag: &["1.3.5"],
     act: &["73f2c2"],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for AutocompleteValid {
@@ -319,7 +319,7 @@ static REQUIRED_FIELD_INDICATED: RuleMeta = RuleMeta {
     rgaa: &["11.10.1"],
     wcag: &["3.3.2"],
     act: &[],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 /// Text of the elements referenced by `aria-describedby`.
@@ -471,7 +471,7 @@ static AUTOCOMPLETE_PERSONAL: RuleMeta = RuleMeta {
     rgaa: &["11.13.1"],
     wcag: &["1.3.5"],
     act: &[],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for AutocompletePersonal {

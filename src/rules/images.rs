@@ -25,7 +25,7 @@ static IMAGE_ALT: RuleMeta = RuleMeta {
     rgaa: &["1.1.1", "1.2.1"],
     wcag: &["1.1.1"],
     act: &["23a2a8"],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for ImageAlt {

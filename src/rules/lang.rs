@@ -24,7 +24,7 @@ static HTML_LANG_PRESENT: RuleMeta = RuleMeta {
     rgaa: &["8.3.1"],
     wcag: &["3.1.1"],
     act: &["b5c3f8"],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for HtmlLangPresent {
@@ -65,7 +65,7 @@ static HTML_LANG: RuleMeta = RuleMeta {
     rgaa: &["8.4.1"],
     wcag: &["3.1.1"],
     act: &["bf051a"],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for HtmlLang {

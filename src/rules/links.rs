@@ -24,7 +24,7 @@ static LINK_NAME: RuleMeta = RuleMeta {
     rgaa: &["6.2.1"],
     wcag: &["2.4.4", "4.1.2"],
     act: &["c487ae"],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for LinkName {

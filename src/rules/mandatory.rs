@@ -224,7 +224,7 @@ static LANG_CHANGE_VALID: RuleMeta = RuleMeta {
     rgaa: &["8.8.1"],
     wcag: &["3.1.2"],
     act: &["de46e4"],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for LangChangeValid {
@@ -331,7 +331,7 @@ static PRESENTATIONAL_MARKUP: RuleMeta = RuleMeta {
     rgaa: &["8.9.1"],
     wcag: &["1.3.1"],
     act: &[],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for PresentationalMarkup {
@@ -432,7 +432,7 @@ static DIR_VALID: RuleMeta = RuleMeta {
     rgaa: &["8.10.2"],
     wcag: &["1.3.2"],
     act: &[],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for DirValid {

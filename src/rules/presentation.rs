@@ -57,7 +57,7 @@ static PRESENTATIONAL_ELEMENTS: RuleMeta = RuleMeta {
     rgaa: &["10.1.1", "10.1.2"],
     wcag: &["1.3.1"],
     act: &[],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 fn in_foreign_content(el: ElementRef<'_>) -> bool {

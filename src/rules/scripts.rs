@@ -111,7 +111,7 @@ static ARIA_ROLE_VALID: RuleMeta = RuleMeta {
     rgaa: &["7.1.1"],
     wcag: &["1.3.1", "4.1.2"],
     act: &["674b10"],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for AriaRoleValid {
@@ -166,7 +166,7 @@ static ARIA_REQUIRED_ATTR: RuleMeta = RuleMeta {
     rgaa: &["7.1.1"],
     wcag: &["1.3.1", "4.1.2"],
     act: &["4e8ab6"],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for AriaRequiredAttr {
@@ -230,7 +230,7 @@ static ARIA_ATTR_VALID_VALUE: RuleMeta = RuleMeta {
     rgaa: &["7.1.1"],
     wcag: &["1.3.1", "4.1.2"],
     act: &["6a7281"],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for AriaAttrValidValue {
@@ -285,7 +285,7 @@ static ARIA_ATTR_ALLOWED: RuleMeta = RuleMeta {
     rgaa: &["7.1.1"],
     wcag: &["1.3.1", "4.1.2"],
     act: &["5c01ea", "5f99a7"],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for AriaAttrAllowed {

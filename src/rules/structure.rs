@@ -50,7 +50,7 @@ static HEADING_HIERARCHY: RuleMeta = RuleMeta {
     rgaa: &["9.1.1"],
     wcag: &["1.3.1", "2.4.6"],
     act: &[],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for HeadingHierarchy {
@@ -110,7 +110,7 @@ static HEADING_NOT_EMPTY: RuleMeta = RuleMeta {
     rgaa: &["9.1.2"],
     wcag: &["1.3.1", "2.4.6"],
     act: &["ffd0e9"],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for HeadingNotEmpty {
@@ -153,7 +153,7 @@ static LANDMARKS: RuleMeta = RuleMeta {
     rgaa: &["9.2.1", "12.6.1"],
     wcag: &["1.3.1", "2.4.1"],
     act: &[],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 impl Rule for Landmarks {
@@ -235,7 +235,7 @@ static LIST_STRUCTURE: RuleMeta = RuleMeta {
     rgaa: &["9.3.1", "9.3.2", "9.3.3"],
     wcag: &["1.3.1"],
     act: &[],
-    cerfa: &[16],
+    cerfa: &[],
 };
 
 fn parent_element(el: ElementRef<'_>) -> Option<ElementRef<'_>> {
