@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod audit;
 pub mod catalogue;
 pub mod cli;
+pub mod conformance;
 pub mod crawl;
 pub mod demo;
 pub mod findings;
