@@ -178,7 +178,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             rules(format)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Conformance { dir, format, out } => conformance(&dir, format, out.as_deref()).await,
+        Command::Conformance { dir, format, out } => {
+            conformance(&dir, format, out.as_deref()).await
+        }
     }
 }
 
@@ -191,7 +193,8 @@ async fn conformance(dir: &Path, format: Format, out: Option<&Path>) -> Result<E
     };
     match out {
         Some(path) => {
-            std::fs::write(path, &text).with_context(|| format!("écriture de {}", path.display()))?;
+            std::fs::write(path, &text)
+                .with_context(|| format!("écriture de {}", path.display()))?;
             eprintln!("rapport écrit : {}", path.display());
         }
         None => print!("{text}"),

@@ -342,9 +342,14 @@ pub async fn run(
                     );
                 };
                 let c = crawl::visit(fetcher, css, url, 0, in_scope).await;
-                let error = c.record.error.as_ref().map(|e| e.message.clone()).or_else(|| {
-                    (!c.record.ok()).then(|| format!("statut HTTP {:?}", c.record.status))
-                });
+                let error = c
+                    .record
+                    .error
+                    .as_ref()
+                    .map(|e| e.message.clone())
+                    .or_else(|| {
+                        (!c.record.ok()).then(|| format!("statut HTTP {:?}", c.record.status))
+                    });
                 // A document fetched fine but not HTML (SVG, XML) is not audited: vigie reports
                 // nothing on it, so every rule is inapplicable there, as in a real audit.
                 let findings = match c.analysis {
@@ -393,12 +398,7 @@ pub async fn run(
                         .filter(|f| matches!(f.outcome, Outcome::Failed | Outcome::CantTell))
                         .flat_map(|f| f.targets.iter().map(|t| t.selector.clone()))
                         .collect();
-                    (
-                        Some(combine(rules.values().copied())),
-                        rules,
-                        targets,
-                        None,
-                    )
+                    (Some(combine(rules.values().copied())), rules, targets, None)
                 }
                 Some(r) => (
                     None,

@@ -5,4 +5,7 @@ pub mod accname;
 pub mod roles;
 
 pub use accname::accessible_name;
-pub use roles::{implicit_role, is_hidden_from_at, role_of};
+pub use roles::{
+    global_aria_attrs, implicit_role, is_focusable, is_hidden_from_at, presentational_role_applies,
+    role_of,
+};

@@ -104,3 +104,92 @@ pub fn is_hidden_from_at(el: ElementRef<'_>) -> bool {
         false
     })
 }
+
+/// Focusable by markup alone (native interactive elements and `tabindex`), not disabled.
+pub fn is_focusable(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    if e.attr("disabled").is_some() {
+        return false;
+    }
+    if e.attr("tabindex")
+        .map(|t| t.trim().parse::<i32>().is_ok())
+        .unwrap_or(false)
+    {
+        return true;
+    }
+    if e.attr("contenteditable")
+        .map(|v| !v.eq_ignore_ascii_case("false"))
+        .unwrap_or(false)
+    {
+        return true;
+    }
+    match e.name() {
+        "a" | "area" => e.attr("href").is_some(),
+        "button" | "select" | "textarea" | "iframe" | "summary" => true,
+        "input" => !e
+            .attr("type")
+            .map(|t| t.eq_ignore_ascii_case("hidden"))
+            .unwrap_or(false),
+        "audio" | "video" => e.attr("controls").is_some(),
+        _ => false,
+    }
+}
+
+/// ARIA 1.2 global states and properties (except `aria-hidden`): any of them on an element
+/// with `role="none|presentation"` cancels the presentational role.
+pub const GLOBAL_ARIA: &[&str] = &[
+    "aria-atomic",
+    "aria-busy",
+    "aria-controls",
+    "aria-current",
+    "aria-describedby",
+    "aria-details",
+    "aria-dropeffect",
+    "aria-flowto",
+    "aria-grabbed",
+    "aria-keyshortcuts",
+    "aria-label",
+    "aria-labelledby",
+    "aria-live",
+    "aria-owns",
+    "aria-relevant",
+    "aria-roledescription",
+];
+
+/// The global ARIA attributes present on the element.
+pub fn global_aria_attrs(el: ElementRef<'_>) -> Vec<&'static str> {
+    GLOBAL_ARIA
+        .iter()
+        .copied()
+        .filter(|a| el.value().attr(a).is_some())
+        .collect()
+}
+
+/// Whether a `none`/`presentation` role really applies (ARIA conflict resolution: it is
+/// ignored on focusable elements and on elements with a global ARIA attribute).
+pub fn presentational_role_applies(el: ElementRef<'_>) -> bool {
+    !is_focusable(el) && global_aria_attrs(el).is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::Page;
+
+    fn page(html: &str) -> Page {
+        Page::parse(url::Url::parse("http://t.test/").expect("url"), html)
+    }
+
+    #[test]
+    fn focusable_and_presentational_conflicts() {
+        let p = page(
+            r#"<img id=a role=none tabindex=0 src=x><img id=b role=none src=x><svg id=c role=none aria-label=x></svg><button id=d disabled>x</button>"#,
+        );
+        let get = |id: &str| p.element_by_id(id).expect("element");
+        assert!(is_focusable(get("a")));
+        assert!(!presentational_role_applies(get("a")));
+        assert!(presentational_role_applies(get("b")));
+        assert!(!presentational_role_applies(get("c")));
+        assert!(!is_focusable(get("d")));
+    }
+}

@@ -1,6 +1,8 @@
 //! The one list of all rules. Adding a rule: its file (or family file), its fixtures, one line here.
 
-use super::{forms, images, lang, links, title, Rule};
+use super::{
+    colors_info, consultation, forms, frames, images, lang, links, media, tables, title, Rule,
+};
 
 static RULES: &[&dyn Rule] = &[
     &lang::HtmlLang,
@@ -8,6 +10,27 @@ static RULES: &[&dyn Rule] = &[
     &images::ImageAlt,
     &links::LinkName,
     &forms::FormFieldLabel,
+    &images::ImageButtonAlt,
+    &images::AreaAlt,
+    &images::SvgImageAlt,
+    &images::ObjectAlt,
+    &images::EmbedCanvasAlt,
+    &images::DecorativeNotExposed,
+    &images::ImageAltSuspicious,
+    &frames::FrameTitle,
+    &frames::FrameTitleRelevant,
+    &colors_info::ColourOnlyInfo,
+    &media::VideoCaptions,
+    &media::MediaAutoplay,
+    &tables::LayoutTableStructure,
+    &tables::TableHeadersAttr,
+    &tables::DataTableHeaders,
+    &links::LinkGenericText,
+    &links::LinkNameContainsText,
+    &consultation::MetaRefresh,
+    &consultation::MetaRedirectLongDelay,
+    &consultation::BlinkMarquee,
+    &consultation::DownloadLinkInfo,
 ];
 
 /// Every rule, in a stable order.

@@ -52,7 +52,7 @@ impl Rule for PageTitle {
             !t.ancestors().any(|a| {
                 a.value()
                     .as_element()
-                    .map(|e| e.name() == "svg")
+                    .map(|e| matches!(e.name(), "svg" | "template"))
                     .unwrap_or(false)
             })
         });
