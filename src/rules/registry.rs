@@ -25,6 +25,7 @@ static RULES: &[&dyn Rule] = &[
     &tables::LayoutTableStructure,
     &tables::TableHeadersAttr,
     &tables::DataTableHeaders,
+    &tables::TableHeaderHasCells,
     &links::LinkGenericText,
     &links::LinkNameContainsText,
     &consultation::MetaRefresh,

@@ -259,3 +259,231 @@ impl Rule for DataTableHeaders {
         r.finish("Aucun tableau de données.")
     }
 }
+
+/// Direction(s) a header cell covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Column,
+    Row,
+    /// No `scope`: the HTML "auto" state, which may cover both directions.
+    Auto,
+}
+
+/// One cell placed in the table grid.
+struct GridCell<'a> {
+    el: ElementRef<'a>,
+    x: usize,
+    y: usize,
+    width: usize,
+    height: usize,
+    header: Option<Scope>,
+}
+
+/// Spans are clamped like browsers do (HTML: colspan ≤ 1000, rowspan ≤ 65534), and more
+/// tightly here: hostile values must not blow the grid up.
+const MAX_SPAN: usize = 1000;
+
+fn span(el: ElementRef<'_>, attr: &str) -> usize {
+    el.value()
+        .attr(attr)
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .map(|n| n.clamp(1, MAX_SPAN))
+        .unwrap_or(1)
+}
+
+fn explicit_role(el: ElementRef<'_>) -> Option<String> {
+    el.value()
+        .attr("role")
+        .and_then(|r| r.split_ascii_whitespace().next())
+        .map(|r| r.to_ascii_lowercase())
+}
+
+/// Header state of a cell: `th` (unless its role says otherwise) or an ARIA header role.
+fn header_scope(el: ElementRef<'_>) -> Option<Scope> {
+    match explicit_role(el).as_deref() {
+        Some("columnheader") => return Some(Scope::Column),
+        Some("rowheader") => return Some(Scope::Row),
+        Some(_) => return None,
+        None => {}
+    }
+    if el.value().name() != "th" {
+        return None;
+    }
+    Some(
+        match el
+            .value()
+            .attr("scope")
+            .map(|s| s.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("col" | "colgroup") => Scope::Column,
+            Some("row" | "rowgroup") => Scope::Row,
+            _ => Scope::Auto,
+        },
+    )
+}
+
+/// The rows of a table: `tr` of an HTML table, or ARIA `row`s of a role=table/grid element,
+/// each with its cells, not descending into nested tables.
+fn table_rows<'a>(table: ElementRef<'a>) -> Vec<Vec<ElementRef<'a>>> {
+    let html = table.value().name() == "table";
+    let is_table_like = |e: ElementRef<'_>| {
+        e.value().name() == "table"
+            || matches!(
+                explicit_role(e).as_deref(),
+                Some("table" | "grid" | "treegrid")
+            )
+    };
+    let owner = |e: ElementRef<'a>| {
+        e.ancestors()
+            .filter_map(ElementRef::wrap)
+            .find(|a| is_table_like(*a))
+            .map(|t| t.id())
+    };
+    let mut rows = Vec::new();
+    for d in table.descendants().filter_map(ElementRef::wrap) {
+        let is_row = if html {
+            d.value().name() == "tr"
+        } else {
+            explicit_role(d).as_deref() == Some("row")
+        };
+        if !is_row || owner(d) != Some(table.id()) {
+            continue;
+        }
+        let cells: Vec<ElementRef<'a>> = d
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|c| c.id() != d.id())
+            .filter(|c| {
+                if html {
+                    matches!(c.value().name(), "td" | "th")
+                        && c.parent().map(|p| p.id()) == Some(d.id())
+                } else {
+                    matches!(
+                        explicit_role(*c).as_deref(),
+                        Some("cell" | "gridcell" | "columnheader" | "rowheader")
+                    ) && c
+                        .ancestors()
+                        .filter_map(ElementRef::wrap)
+                        .find(|a| explicit_role(*a).as_deref() == Some("row"))
+                        .map(|r| r.id())
+                        == Some(d.id())
+                }
+            })
+            .collect();
+        rows.push(cells);
+    }
+    rows
+}
+
+/// Place cells in the grid (HTML table model: rowspan pushes later cells right).
+fn build_grid<'a>(rows: &[Vec<ElementRef<'a>>]) -> Vec<GridCell<'a>> {
+    let mut taken: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (y, row) in rows.iter().enumerate() {
+        let mut x = 0usize;
+        for &el in row {
+            while taken.contains(&(x, y)) {
+                x += 1;
+            }
+            let width = span(el, "colspan");
+            let height = span(el, "rowspan").min(rows.len() - y);
+            for dx in 0..width {
+                for dy in 0..height {
+                    taken.insert((x + dx, y + dy));
+                }
+            }
+            out.push(GridCell {
+                el,
+                x,
+                y,
+                width,
+                height,
+                header: header_scope(el),
+            });
+            x += width;
+        }
+    }
+    out
+}
+
+/// Whether header `h` is assigned to cell `c` (explicit `headers`, else the scan up the
+/// column and left along the row of the HTML table model).
+fn assigned(h: &GridCell<'_>, c: &GridCell<'_>) -> bool {
+    if h.el.id() == c.el.id() {
+        return false;
+    }
+    if let Some(list) = c.el.value().attr("headers") {
+        return match h.el.value().attr("id") {
+            Some(id) => list.split_ascii_whitespace().any(|x| x == id),
+            None => false,
+        };
+    }
+    let overlap = |a: usize, aw: usize, b: usize, bw: usize| a < b + bw && b < a + aw;
+    let column = matches!(h.header, Some(Scope::Column | Scope::Auto))
+        && overlap(h.x, h.width, c.x, c.width)
+        && h.y + h.height <= c.y;
+    let row = matches!(h.header, Some(Scope::Row | Scope::Auto))
+        && overlap(h.y, h.height, c.y, c.height)
+        && h.x + h.width <= c.x;
+    column || row
+}
+
+/// ## Ce que la règle vérifie
+/// Dans un tableau de données (HTML ou ARIA `table`/`grid`), chaque cellule d'en-tête
+/// exposée s'applique à au moins une autre cellule : par sa colonne ou sa ligne (modèle de
+/// tableau HTML, `colspan`/`rowspan` compris) ou par l'attribut `headers` d'une cellule.
+/// ## Pourquoi
+/// Un en-tête qui ne s'applique à rien signale une structure cassée : les données sont lues
+/// sans leur en-tête, ou avec un autre.
+/// ## Exemple en échec
+/// `<table><tr><th>Taux</th><th>Valeur</th></tr><tr><td>15 %</td></tr></table>`
+/// ## Exemple conforme
+/// `<table><tr><th>Taux</th><th>Valeur</th></tr><tr><td>TVA</td><td>20 %</td></tr></table>`
+/// ## Références
+/// RGAA 5.7.1, 5.7.5 · WCAG 1.3.1 · ACT d0f69e
+pub struct TableHeaderHasCells;
+
+static TABLE_HEADER_HAS_CELLS: RuleMeta = RuleMeta {
+    id: "table-header-has-cells",
+    title: "En-tête de tableau associé à des cellules",
+    description:
+        "Chaque cellule d'en-tête d'un tableau de données s'applique à au moins une cellule.",
+    rgaa: &["5.7.1", "5.7.5"],
+    wcag: &["1.3.1"],
+    act: &["d0f69e"],
+    cerfa: &[16],
+};
+
+impl Rule for TableHeaderHasCells {
+    fn meta(&self) -> &'static RuleMeta {
+        &TABLE_HEADER_HAS_CELLS
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for table in page.select("table, [role~=table], [role~=grid], [role~=treegrid]") {
+            if is_hidden_from_at(table) {
+                continue;
+            }
+            if !matches!(
+                role_of(table).as_deref(),
+                Some("table" | "grid" | "treegrid")
+            ) {
+                continue;
+            }
+            let rows = table_rows(table);
+            let grid = build_grid(&rows);
+            let visible: Vec<&GridCell<'_>> =
+                grid.iter().filter(|c| !is_hidden_from_at(c.el)).collect();
+            for h in visible.iter().filter(|c| c.header.is_some()) {
+                let cells = visible.iter().filter(|c| assigned(h, c)).count();
+                if cells > 0 {
+                    r.pass(h.el, format!("En-tête associé à {cells} cellule(s)."));
+                } else {
+                    r.fail(h.el, "Cellule d'en-tête qui ne s'applique à aucune cellule : compléter la ligne ou la colonne, ou corriger les attributs headers.");
+                }
+            }
+        }
+        r.finish("Aucune cellule d'en-tête de tableau.")
+    }
+}
