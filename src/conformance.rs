@@ -475,8 +475,8 @@ pub fn text_report(report: &ConformanceReport) -> String {
     let _ = writeln!(s, "Conformité ACT — corpus {}", report.corpus);
     let _ = writeln!(
         s,
-        "{:<7} {:<21} {:>4} {:>4} {:>3} {:>3} {:>4} {:>4}  {}",
-        "ACT", "cohérence", "ex.", "ok", "FP", "FN", "?", "n.t.", "règles vigie"
+        "{:<7} {:<21} {:>4} {:>4} {:>3} {:>3} {:>4} {:>4}  règles vigie",
+        "ACT", "cohérence", "ex.", "ok", "FP", "FN", "?", "n.t."
     );
     for r in &report.implemented {
         let _ = writeln!(
