@@ -6,6 +6,7 @@ use futures_util::stream::{self, StreamExt};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::catalogue::Demarche;
+use crate::crawl::address::host_is_non_public;
 use crate::crawl::{self, CrawlPlan, CrawledPage, CssCache, FetchConfig, Fetcher, Scope};
 use crate::report::{DemarcheReport, PageReport, Report, RunConfig, ToolInfo, SCHEMA_VERSION};
 use crate::scores::DemarcheSummary;
@@ -21,6 +22,8 @@ pub struct AuditOptions {
     pub parallel_demarches: usize,
     /// Show progress bars (only when stderr is a terminal).
     pub progress: bool,
+    /// Allow non-public addresses even when a démarche starts on a public host.
+    pub allow_private_addresses: bool,
 }
 
 impl Default for AuditOptions {
@@ -32,6 +35,7 @@ impl Default for AuditOptions {
             use_sitemaps: true,
             parallel_demarches: 4,
             progress: true,
+            allow_private_addresses: false,
         }
     }
 }
@@ -60,10 +64,14 @@ pub fn plan_for(d: &Demarche, opts: &AuditOptions) -> CrawlPlan {
 pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheReport {
     let mut pages = Vec::with_capacity(crawled.len());
     let mut findings = Vec::new();
+    // Findings of each analysed page, as index ranges into `findings` (for RGAA statuses).
+    let mut page_ranges = Vec::new();
     for c in crawled {
         let facts = c.analysis.as_ref().map(|a| a.facts.clone());
         if let Some(a) = c.analysis {
+            let start = findings.len();
             findings.extend(a.findings);
+            page_ranges.push(start..findings.len());
         }
         pages.push(PageReport {
             record: c.record,
@@ -71,11 +79,15 @@ pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheRepor
         });
     }
     let summary = DemarcheSummary::of(&pages, &findings);
+    let per_page: Vec<&[crate::findings::Finding]> =
+        page_ranges.into_iter().map(|r| &findings[r]).collect();
+    let rgaa = Some(crate::scores::rgaa::summarize(&per_page));
     DemarcheReport {
         demarche: d.clone(),
         pages,
         findings,
         summary,
+        rgaa,
     }
 }
 
@@ -83,10 +95,18 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// A crawl that starts on a public host must not be led to internal addresses: the guard is on
+/// when any démarche starts on a public host, unless the user allowed private addresses.
+pub fn blocks_private_addresses(demarches: &[Demarche], opts: &AuditOptions) -> bool {
+    !opts.allow_private_addresses && demarches.iter().any(|d| !host_is_non_public(&d.start_url))
+}
+
 /// Audit démarches; never fails because of a site: errors are recorded per page.
 pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report, AuditError> {
     let started_at = now();
-    let fetcher = Arc::new(Fetcher::new(opts.fetch.clone())?);
+    let mut fetch = opts.fetch.clone();
+    fetch.block_private_addresses |= blocks_private_addresses(demarches, opts);
+    let fetcher = Arc::new(Fetcher::new(fetch.clone())?);
     let css = Arc::new(CssCache::default());
     let multi = MultiProgress::with_draw_target(if opts.progress {
         ProgressDrawTarget::stderr()

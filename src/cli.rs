@@ -54,6 +54,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Mesure les performances : pages par seconde et mémoire maximale.
+    Bench {
+        /// Tours sur les pages fixtures pour la mesure du pipeline.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+        /// Taille du site généré pour la mesure d'exploration.
+        #[arg(long, default_value_t = 10_000)]
+        pages: usize,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Liste les règles et leurs références.
     Rules {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -94,6 +105,10 @@ struct CrawlArgs {
     /// Ne pas lire les sitemaps.
     #[arg(long)]
     no_sitemaps: bool,
+    /// Autoriser les adresses non publiques (boucle locale, réseaux privés) même quand la
+    /// démarche est sur un hôte public.
+    #[arg(long)]
+    allow_private: bool,
 }
 
 impl CrawlArgs {
@@ -112,6 +127,7 @@ impl CrawlArgs {
             use_sitemaps: !self.no_sitemaps,
             parallel_demarches: 4,
             progress: std::io::stderr().is_terminal(),
+            allow_private_addresses: self.allow_private,
         }
     }
 }
@@ -174,6 +190,32 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { inputs, format } => check(&inputs, format).await,
+        Command::Bench {
+            rounds,
+            pages,
+            format,
+        } => {
+            let results = vec![
+                crate::bench::pipeline(rounds),
+                crate::bench::crawl_generated(pages).await?,
+            ];
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&results)?),
+                Format::Text => {
+                    for r in &results {
+                        println!(
+                            "{:<40} {:>7} pages {:>8.2} s {:>9.1} pages/s  mémoire max {:.1} Mio",
+                            r.name,
+                            r.pages,
+                            r.seconds,
+                            r.pages_per_second,
+                            r.peak_rss_mib.unwrap_or(f64::NAN)
+                        );
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Rules { format } => {
             rules(format)?;
             Ok(ExitCode::SUCCESS)
@@ -242,7 +284,15 @@ struct CheckedPage {
 }
 
 async fn check(inputs: &[String], format: Format) -> Result<ExitCode> {
-    let fetcher = Arc::new(Fetcher::new(FetchConfig::default())?);
+    // Same guard as audit: public pages must not lead to internal addresses.
+    let any_public = inputs.iter().filter_map(|i| Url::parse(i).ok()).any(|u| {
+        matches!(u.scheme(), "http" | "https") && !crate::crawl::address::host_is_non_public(&u)
+    });
+    let config = FetchConfig {
+        block_private_addresses: any_public,
+        ..FetchConfig::default()
+    };
+    let fetcher = Arc::new(Fetcher::new(config)?);
     let css = Arc::new(CssCache::default());
     let mut pages = Vec::new();
     for input in inputs {
@@ -318,6 +368,8 @@ struct RuleInfo {
     description: &'static str,
     rgaa: &'static [&'static str],
     rgaa_criteria: Vec<String>,
+    /// "8.5 Chaque page a un titre", from criteria/rgaa-4.1.2.toml.
+    rgaa_labels: Vec<String>,
     wcag: &'static [&'static str],
     act: &'static [&'static str],
     cerfa: &'static [u8],
@@ -333,6 +385,12 @@ fn rules(format: Format) -> Result<()> {
                 title: m.title,
                 description: m.description,
                 rgaa: m.rgaa,
+                rgaa_labels: m
+                    .rgaa_criteria()
+                    .iter()
+                    .filter_map(|c| crate::criteria::rgaa().criterion(c))
+                    .map(|c| format!("{} {}", c.id, c.label))
+                    .collect(),
                 rgaa_criteria: m.rgaa_criteria(),
                 wcag: m.wcag,
                 act: m.act,
@@ -352,6 +410,9 @@ fn rules(format: Format) -> Result<()> {
                     i.act.join(","),
                     i.title
                 );
+                for l in &i.rgaa_labels {
+                    println!("{:<28} · RGAA {l}", "");
+                }
             }
             println!("{} règles", infos.len());
         }

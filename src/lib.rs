@@ -7,10 +7,12 @@
 pub mod a11y;
 pub mod analyze;
 pub mod audit;
+pub mod bench;
 pub mod catalogue;
 pub mod cli;
 pub mod conformance;
 pub mod crawl;
+pub mod criteria;
 pub mod demo;
 pub mod findings;
 pub mod page;

@@ -22,6 +22,9 @@ use tokio::sync::oneshot;
 pub enum Source {
     Embedded(&'static Dir<'static>),
     Disk(PathBuf),
+    /// A generated site of N pages (`/p/0.html` … `/p/{N-1}.html`), each linking to its two
+    /// children in a binary tree, for benchmarks and memory tests.
+    Generated(usize),
 }
 
 impl Source {
@@ -30,6 +33,7 @@ impl Source {
             return None;
         }
         match self {
+            Source::Generated(n) => generated_page(*n, rel),
             // include_dir paths are relative to the embedded root, not to this sub-folder.
             Source::Embedded(dir) => dir
                 .get_file(dir.path().join(rel))
@@ -202,6 +206,37 @@ fn content_type_for(path: &str, settings: &SiteSettings) -> String {
         "vtt" => "text/vtt".into(),
         _ => "application/octet-stream".into(),
     }
+}
+
+fn generated_page(n: usize, rel: &str) -> Option<Vec<u8>> {
+    let i: usize = if rel == "index.html" {
+        0
+    } else {
+        rel.strip_prefix("p/")?
+            .strip_suffix(".html")?
+            .parse()
+            .ok()?
+    };
+    if i >= n {
+        return None;
+    }
+    let mut links = String::new();
+    for child in [2 * i + 1, 2 * i + 2] {
+        if child < n {
+            links.push_str(&format!(
+                "<li><a href=\"/p/{child}.html\">Page {child}</a></li>"
+            ));
+        }
+    }
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Page générée {i}</title></head>\
+         <body><header><nav><ul><li><a href=\"/\">Accueil</a></li>{links}</ul></nav></header>\
+         <main><h1>Page {i}</h1><p>Texte de la démarche numéro {i}, avec une image \
+         <img src=\"/i.png\" alt=\"Illustration {i}\"> et un formulaire.</p>\
+         <form><label for=\"f{i}\">Nom</label><input id=\"f{i}\" name=\"nom\"><button>Envoyer</button></form>\
+         </main><footer><a href=\"/\">Accueil</a></footer></body></html>"
+    );
+    Some(html.into_bytes())
 }
 
 /// Map a URL path to candidate files: "/" → index.html, "/a/" → a/index.html, "/a" → a, a.html, a/index.html.

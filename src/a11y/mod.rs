@@ -2,9 +2,12 @@
 //! accessible names, roles, hidden state.
 
 pub mod accname;
+pub mod aria;
+pub mod focus;
 pub mod roles;
 
 pub use accname::accessible_name;
+pub use focus::is_tabbable;
 pub use roles::{
     global_aria_attrs, implicit_role, is_focusable, is_hidden_from_at, presentational_role_applies,
     role_of,

@@ -105,34 +105,13 @@ pub fn is_hidden_from_at(el: ElementRef<'_>) -> bool {
     })
 }
 
-/// Focusable by markup alone (native interactive elements and `tabindex`), not disabled.
+/// Focusable by markup alone (natively focusable or any integer `tabindex`, even negative),
+/// not disabled: what ARIA conflict resolution looks at.
 pub fn is_focusable(el: ElementRef<'_>) -> bool {
-    let e = el.value();
-    if e.attr("disabled").is_some() {
+    if el.value().attr("disabled").is_some() {
         return false;
     }
-    if e.attr("tabindex")
-        .map(|t| t.trim().parse::<i32>().is_ok())
-        .unwrap_or(false)
-    {
-        return true;
-    }
-    if e.attr("contenteditable")
-        .map(|v| !v.eq_ignore_ascii_case("false"))
-        .unwrap_or(false)
-    {
-        return true;
-    }
-    match e.name() {
-        "a" | "area" => e.attr("href").is_some(),
-        "button" | "select" | "textarea" | "iframe" | "summary" => true,
-        "input" => !e
-            .attr("type")
-            .map(|t| t.eq_ignore_ascii_case("hidden"))
-            .unwrap_or(false),
-        "audio" | "video" => e.attr("controls").is_some(),
-        _ => false,
-    }
+    super::focus::tabindex(el).is_some() || super::focus::is_natively_focusable(el)
 }
 
 /// ARIA 1.2 global states and properties (except `aria-hidden`): any of them on an element

@@ -1,6 +1,7 @@
 //! Crawling one démarche: a breadth-first frontier within a scope, under page and depth
 //! budgets, with sitemap seeds, through the shared polite [`Fetcher`].
 
+pub mod address;
 pub mod charset;
 pub mod fetch;
 pub mod robots;
@@ -77,10 +78,12 @@ pub fn origin_of(url: &Url) -> String {
     )
 }
 
-/// Canonical form for de-duplication: no fragment, no empty query.
+/// Canonical form for de-duplication: no fragment, no empty query, no credentials (never sent).
 pub fn normalize(url: &Url) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
     if u.query() == Some("") {
         u.set_query(None);
     }
@@ -134,10 +137,13 @@ pub struct CrawledPage {
     pub analysis: Option<PageAnalysis>,
 }
 
+/// One stylesheet, fetched once (None when it could not be fetched).
+type CssSlot = Arc<OnceCell<Option<Arc<String>>>>;
+
 /// Linked stylesheets cached for the whole run (a site's CSS is fetched once).
 #[derive(Default)]
 pub struct CssCache {
-    entries: Mutex<HashMap<String, Arc<OnceCell<Option<Arc<String>>>>>>,
+    entries: Mutex<HashMap<String, CssSlot>>,
 }
 
 impl CssCache {
@@ -218,10 +224,11 @@ pub async fn visit(
 /// Read sitemaps (robots.txt `Sitemap:` lines, else /sitemap.xml), following indexes.
 async fn sitemap_seeds(fetcher: &Fetcher, start: &Url, scope: &Scope, limit: usize) -> Vec<Url> {
     let robots = fetcher.robots(start).await;
+    // Relative locations are invalid per the protocol but common: resolve them leniently.
     let mut queue: VecDeque<Url> = robots
         .sitemaps()
         .iter()
-        .filter_map(|s| Url::parse(s).ok())
+        .filter_map(|s| start.join(s).ok())
         .collect();
     if queue.is_empty() {
         if let Ok(u) = start.join("/sitemap.xml") {
@@ -248,12 +255,12 @@ async fn sitemap_seeds(fetcher: &Fetcher, start: &Url, scope: &Scope, limit: usi
             continue;
         };
         let entries = sitemap::parse(&text);
-        queue.extend(entries.sitemaps.iter().filter_map(|s| Url::parse(s).ok()));
+        queue.extend(entries.sitemaps.iter().filter_map(|s| sm.join(s).ok()));
         pages.extend(
             entries
                 .pages
                 .iter()
-                .filter_map(|p| Url::parse(p).ok())
+                .filter_map(|p| sm.join(p).ok())
                 .filter(|u| scope.contains(u)),
         );
     }
@@ -273,6 +280,8 @@ pub async fn crawl(
     let mut seen: HashSet<String> = HashSet::new();
     let mut variants: HashMap<String, usize> = HashMap::new();
     let mut frontier: VecDeque<(Url, u32)> = VecDeque::new();
+    let mut analysed_finals: HashSet<String> = HashSet::new();
+    let mut errors = 0usize;
 
     // The start URL first: its redirects may move the démarche to another origin.
     let start = normalize(&plan.start);
@@ -293,6 +302,7 @@ pub async fn crawl(
         &mut variants,
         &mut frontier,
     );
+    analysed_finals.insert(first.record.final_url.clone());
     results.push(first);
     progress.inc(1);
 
@@ -326,9 +336,17 @@ pub async fn crawl(
         let Some(joined) = running.join_next().await else {
             break;
         };
-        let Ok((page, depth)) = joined else { continue };
+        let Ok((mut page, depth)) = joined else {
+            continue;
+        };
+        // Two URLs ending on the same page (redirects): analyse it once.
+        if page.analysis.is_some() && !analysed_finals.insert(page.record.final_url.clone()) {
+            page.analysis = None;
+            page.record.duplicate_of = Some(page.record.final_url.clone());
+        }
         if page.record.error.is_some() {
-            progress.set_message(format!("erreur : {}", page.record.requested_url));
+            errors += 1;
+            progress.set_message(format!("{errors} erreur(s)"));
         }
         enqueue_links(
             &page,

@@ -61,6 +61,9 @@ pub struct DemarcheReport {
     pub pages: Vec<PageReport>,
     pub findings: Vec<Finding>,
     pub summary: DemarcheSummary,
+    /// RGAA criterion statuses (absent in reports written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rgaa: Option<crate::scores::rgaa::RgaaSummary>,
 }
 
 /// report.json

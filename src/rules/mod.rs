@@ -19,7 +19,12 @@ pub mod frames;
 pub mod images;
 pub mod lang;
 pub mod links;
+pub mod mandatory;
 pub mod media;
+pub mod navigation;
+pub mod presentation;
+pub mod scripts;
+pub mod structure;
 pub mod tables;
 pub mod title;
 

@@ -1,7 +1,8 @@
 //! The one list of all rules. Adding a rule: its file (or family file), its fixtures, one line here.
 
 use super::{
-    colors_info, consultation, forms, frames, images, lang, links, media, tables, title, Rule,
+    colors_info, consultation, forms, frames, images, lang, links, mandatory, media, navigation,
+    presentation, scripts, structure, tables, title, Rule,
 };
 
 static RULES: &[&dyn Rule] = &[
@@ -32,6 +33,27 @@ static RULES: &[&dyn Rule] = &[
     &consultation::MetaRedirectLongDelay,
     &consultation::BlinkMarquee,
     &consultation::DownloadLinkInfo,
+    &scripts::ClickHandlerKeyboard,
+    &scripts::AriaRoleValid,
+    &scripts::AriaRequiredAttr,
+    &scripts::AriaAttrValidValue,
+    &scripts::AriaAttrAllowed,
+    &scripts::AriaHiddenFocusable,
+    &mandatory::Doctype,
+    &mandatory::DuplicateId,
+    &mandatory::ParseErrors,
+    &mandatory::LangChangeValid,
+    &mandatory::PresentationalMarkup,
+    &mandatory::DirValid,
+    &structure::HeadingHierarchy,
+    &structure::HeadingNotEmpty,
+    &structure::Landmarks,
+    &structure::ListStructure,
+    &presentation::PresentationalElements,
+    &forms::ButtonName,
+    &forms::AutocompleteValid,
+    &navigation::SkipLink,
+    &navigation::TabindexPositive,
 ];
 
 /// Every rule, in a stable order.

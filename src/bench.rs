@@ -1,0 +1,121 @@
+//! `vigie bench`: pages per second and peak memory for (a) the page pipeline on the fixture
+//! pages and (b) a crawl of a generated local site with the rate limit lifted.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use indicatif::ProgressBar;
+use serde::Serialize;
+use url::Url;
+
+use crate::crawl::{self, CrawlPlan, CssCache, FetchConfig, Fetcher};
+use crate::serve::{self, ServeError, Source};
+
+#[derive(Debug, Serialize)]
+pub struct BenchResult {
+    pub name: String,
+    pub pages: usize,
+    pub seconds: f64,
+    pub pages_per_second: f64,
+    /// Peak resident memory of the process so far (VmHWM), in MiB.
+    pub peak_rss_mib: Option<f64>,
+}
+
+/// Peak resident set size of this process (Linux), in MiB.
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Every fixture page embedded in the binary (demo sites), as (url, html).
+fn fixture_pages() -> Vec<(Url, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![&crate::demo::SITES];
+    while let Some(dir) = stack.pop() {
+        stack.extend(dir.dirs());
+        for f in dir.files() {
+            let path = f.path().to_string_lossy();
+            if path.ends_with(".html") {
+                if let Ok(url) = Url::parse(&format!("http://bench.test/{path}")) {
+                    let decoded = crate::crawl::charset::decode(f.contents(), None);
+                    out.push((url, decoded.text));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// (a) parse + all rules on the fixture pages, on every core, `rounds` times over.
+pub fn pipeline(rounds: usize) -> BenchResult {
+    let pages = fixture_pages();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let started = Instant::now();
+    let total: usize = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let pages = &pages;
+                s.spawn(move || {
+                    let mut n = 0;
+                    for r in 0..rounds {
+                        for (i, (url, html)) in pages.iter().enumerate() {
+                            if (r * pages.len() + i) % threads == t {
+                                let a = crate::analyze::analyze_html(url.clone(), html);
+                                std::hint::black_box(a);
+                                n += 1;
+                            }
+                        }
+                    }
+                    n
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    BenchResult {
+        name: "pipeline (pages fixtures)".into(),
+        pages: total,
+        seconds,
+        pages_per_second: total as f64 / seconds,
+        peak_rss_mib: peak_rss_mib(),
+    }
+}
+
+/// (b) crawl a generated site of `pages` pages on 127.0.0.1, rate limit lifted.
+pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
+    let server = serve::start(Source::Generated(pages)).await?;
+    let config = FetchConfig {
+        requests_per_second: 0.0,
+        concurrency: 16,
+        retries: 0,
+        ..FetchConfig::default()
+    };
+    let fetcher = Arc::new(Fetcher::new(config).map_err(|e| ServeError::Config(e.to_string()))?);
+    let start = Url::parse(&server.url()).map_err(|e| ServeError::Config(e.to_string()))?;
+    let mut plan = CrawlPlan::new(start);
+    plan.max_pages = pages;
+    plan.max_depth = 64;
+    plan.use_sitemaps = false;
+    let started = Instant::now();
+    let crawled = crawl::crawl(
+        fetcher,
+        Arc::new(CssCache::default()),
+        &plan,
+        &ProgressBar::hidden(),
+    )
+    .await;
+    let seconds = started.elapsed().as_secs_f64();
+    let n = crawled.iter().filter(|c| c.analysis.is_some()).count();
+    Ok(BenchResult {
+        name: format!("crawl (site généré de {pages} pages)"),
+        pages: n,
+        seconds,
+        pages_per_second: n as f64 / seconds,
+        peak_rss_mib: peak_rss_mib(),
+    })
+}
