@@ -22,6 +22,8 @@ pub struct AuditOptions {
     pub parallel_demarches: usize,
     /// Show progress bars (only when stderr is a terminal).
     pub progress: bool,
+    /// Probes of each start URL spread over its crawl (availability and response time).
+    pub probes: usize,
     /// Allow non-public addresses even when a démarche starts on a public host.
     pub allow_private_addresses: bool,
 }
@@ -35,6 +37,7 @@ impl Default for AuditOptions {
             use_sitemaps: true,
             parallel_demarches: 4,
             progress: true,
+            probes: crate::probe::DEFAULT_PROBES,
             allow_private_addresses: false,
         }
     }
@@ -82,13 +85,57 @@ pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheRepor
     let per_page: Vec<&[crate::findings::Finding]> =
         page_ranges.into_iter().map(|r| &findings[r]).collect();
     let rgaa = Some(crate::scores::rgaa::summarize(&per_page));
-    DemarcheReport {
+    let mut report = DemarcheReport {
         demarche: d.clone(),
         pages,
         findings,
         summary,
         rgaa,
+        probes: Vec::new(),
+        indicators: Vec::new(),
+    };
+    report.indicators = crate::indicators::compute(&report, None);
+    report
+}
+
+/// Crawl a démarche while probing its start URL: once before the crawl, at even steps of the
+/// crawl's page budget, and once after it.
+async fn crawl_with_probes(
+    fetcher: Arc<Fetcher>,
+    css: Arc<CssCache>,
+    plan: &CrawlPlan,
+    start: &url::Url,
+    n: usize,
+    bar: &ProgressBar,
+) -> (Vec<CrawledPage>, Vec<crate::probe::ProbeRecord>) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let mut probes = Vec::new();
+    if n > 0 {
+        probes.push(crate::probe::probe(&fetcher, start).await);
     }
+    let done = AtomicBool::new(false);
+    let crawl_fut = async {
+        let pages = crawl::crawl(fetcher.clone(), css, plan, bar).await;
+        done.store(true, Ordering::SeqCst);
+        pages
+    };
+    let middle_fut = async {
+        let mut out = Vec::new();
+        for point in crate::probe::middle_points(n) {
+            let target = (point * plan.max_pages as f64).ceil() as u64;
+            while bar.position() < target && !done.load(Ordering::SeqCst) {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            out.push(crate::probe::probe(&fetcher, start).await);
+        }
+        out
+    };
+    let (pages, middle) = tokio::join!(crawl_fut, middle_fut);
+    probes.extend(middle);
+    if n > 1 {
+        probes.push(crate::probe::probe(&fetcher, start).await);
+    }
+    (pages, probes)
 }
 
 fn now() -> String {
@@ -124,9 +171,13 @@ pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report
             bar.set_prefix(d.id.clone());
             async move {
                 let plan = plan_for(d, opts);
-                let crawled = crawl::crawl(fetcher, css, &plan, &bar).await;
+                let (crawled, probes) =
+                    crawl_with_probes(fetcher, css, &plan, &d.start_url, opts.probes, &bar).await;
                 bar.finish_with_message("terminé");
-                demarche_report(d, crawled)
+                let mut report = demarche_report(d, crawled);
+                report.probes = probes;
+                report.indicators = crate::indicators::compute(&report, None);
+                report
             }
         })
         .buffered(opts.parallel_demarches.max(1))
