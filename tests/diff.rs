@@ -177,3 +177,105 @@ async fn a_fix_and_a_regression_give_the_exact_diff() {
     assert!(html.contains("#nom"));
     assert!(!html.contains("<script"));
 }
+
+fn vigie(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(args)
+        .output()
+        .expect("run vigie")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_diff_gates_on_regressions_and_reads_files_and_runs() {
+    let site = tempfile::tempdir().expect("tempdir");
+    write(site.path(), "index.html", INDEX_V1);
+    write(site.path(), "formulaire.html", FORM_V1);
+    write(site.path(), "ancienne.html", OLD);
+    let (first, _) = audit_site(site.path()).await;
+    write(site.path(), "formulaire.html", FORM_V2);
+    let (second, _) = audit_site(site.path()).await;
+    let files = tempfile::tempdir().expect("tempdir");
+    let a = first.write_json(&files.path().join("a")).expect("a");
+    let b = second.write_json(&files.path().join("b")).expect("b");
+    let db = files.path().join("v.db");
+    let os = |s: &str| std::ffi::OsString::from(s);
+
+    // Files: the lost label is a regression; the reverse is progress only.
+    let out = vigie(&[
+        os("diff").as_os_str(),
+        a.as_os_str(),
+        b.as_os_str(),
+        os("--fail-on-regression").as_os_str(),
+        os("--format").as_os_str(),
+        os("json").as_os_str(),
+        os("--db").as_os_str(),
+        db.as_os_str(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
+    assert_eq!(json["demarches"][0]["new"][0]["selector"], "#nom");
+    assert!(!db.exists(), "reading files must not create a database");
+    let back = vigie(&[
+        os("diff").as_os_str(),
+        b.as_os_str(),
+        a.as_os_str(),
+        os("--fail-on-regression").as_os_str(),
+        os("--db").as_os_str(),
+        db.as_os_str(),
+    ]);
+    assert_eq!(back.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&back.stdout);
+    assert!(text.contains("1 corrigées, 0 nouvelles"), "{text}");
+
+    // Import both, then diff the runs by reference and show the history.
+    let imp = vigie(&[
+        os("import").as_os_str(),
+        a.as_os_str(),
+        b.as_os_str(),
+        os("--db").as_os_str(),
+        db.as_os_str(),
+    ]);
+    assert!(imp.status.success());
+    let html = vigie(&[
+        os("diff").as_os_str(),
+        os("previous").as_os_str(),
+        os("latest").as_os_str(),
+        os("--format").as_os_str(),
+        os("html").as_os_str(),
+        os("--db").as_os_str(),
+        db.as_os_str(),
+    ]);
+    assert_eq!(html.status.code(), Some(0), "without --fail-on-regression");
+    let page = String::from_utf8_lossy(&html.stdout);
+    assert!(page.contains("Nouvelles non-conformités (1)"), "{page}");
+    let hist = vigie(&[
+        os("history").as_os_str(),
+        os("--format").as_os_str(),
+        os("json").as_os_str(),
+        os("--db").as_os_str(),
+        db.as_os_str(),
+    ]);
+    let points: serde_json::Value = serde_json::from_slice(&hist.stdout).expect("history json");
+    let failed: Vec<i64> = points
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|p| p["failed"].as_i64())
+        .collect();
+    // #logo, #photo and #vieux, then the same three and #nom.
+    assert_eq!(failed, vec![3, 4]);
+    // An unknown run is a clear error, exit code 2.
+    let bad = vigie(&[
+        os("diff").as_os_str(),
+        os("41").as_os_str(),
+        os("latest").as_os_str(),
+        os("--db").as_os_str(),
+        db.as_os_str(),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}

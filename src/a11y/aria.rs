@@ -484,6 +484,11 @@ pub fn value_type(attr: &str) -> Option<ValueType> {
         })
 }
 
+/// Whether `attr` is a global ARIA attribute.
+pub fn is_global_attribute(attr: &str) -> bool {
+    GLOBAL.iter().any(|(a, _)| a.eq_ignore_ascii_case(attr))
+}
+
 /// Whether `attr` is allowed on `role`: global, or supported by the role. Unknown attributes
 /// are not allowed.
 pub fn is_allowed(attr: &str, role: &str) -> bool {

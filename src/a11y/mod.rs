@@ -10,5 +10,5 @@ pub use accname::accessible_name;
 pub use focus::is_tabbable;
 pub use roles::{
     global_aria_attrs, implicit_role, is_focusable, is_hidden_from_at, presentational_role_applies,
-    role_of,
+    resolved_role, role_of,
 };

@@ -238,11 +238,10 @@ impl Rule for LangChangeValid {
             let Some(lang) = e.attr("lang").or_else(|| e.attr("xml:lang")) else {
                 continue;
             };
-            let lang = lang.trim();
-            if lang.is_empty() || is_hidden_from_at(el) || normalize_space(&text_of(el)).is_empty()
-            {
+            if lang.is_empty() || !owns_exposed_text(el) {
                 continue;
             }
+            let lang = lang.trim();
             if is_valid_bcp47(lang) {
                 r.pass(el, format!("Code de langue « {lang} » valide."));
             } else {
@@ -254,6 +253,59 @@ impl Rule for LangChangeValid {
         }
         r.finish("Aucun changement de langue indiqué dans le corps de page.")
     }
+}
+
+/// Hidden from sight by markup: `hidden` or inline `display:none` / `visibility:hidden` on the
+/// element or an ancestor.
+fn visually_hidden(el: ElementRef<'_>) -> bool {
+    std::iter::once(*el)
+        .chain(el.ancestors())
+        .filter_map(ElementRef::wrap)
+        .any(|e| {
+            let s: String = e
+                .value()
+                .attr("style")
+                .unwrap_or("")
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            e.value().attr("hidden").is_some()
+                || s.contains("display:none")
+                || s.contains("visibility:hidden")
+        })
+}
+
+/// Whether the element is the closest `lang` ancestor of some text that is visible or exposed
+/// to assistive technologies: a non-blank text node, or the `alt` of an image.
+fn owns_exposed_text(el: ElementRef<'_>) -> bool {
+    let has_lang = |e: ElementRef<'_>| {
+        e.value().attr("lang").is_some() || e.value().attr("xml:lang").is_some()
+    };
+    let owner_is_el = |n: ego_tree::NodeRef<'_, Node>| {
+        n.ancestors()
+            .filter_map(ElementRef::wrap)
+            .find(|a| has_lang(*a))
+            .is_some_and(|a| a.id() == el.id())
+    };
+    el.descendants().any(|n| match n.value() {
+        Node::Text(t) => {
+            !t.trim().is_empty()
+                && n.parent().and_then(ElementRef::wrap).is_some_and(|p| {
+                    !visually_hidden(p)
+                        && !matches!(p.value().name(), "script" | "style" | "template")
+                })
+                && owner_is_el(n)
+        }
+        Node::Element(e) => {
+            e.name() == "img"
+                && e.attr("alt").is_some_and(|a| !a.trim().is_empty())
+                && ElementRef::wrap(n).is_some_and(|i| !visually_hidden(i))
+                && (!has_lang(ElementRef::wrap(n).unwrap_or(el)) || n.id() == el.id())
+                && owner_is_el(n)
+        }
+        _ => false,
+    })
 }
 
 /// ## Ce que la règle vérifie

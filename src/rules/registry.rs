@@ -6,8 +6,10 @@ use super::{
 };
 
 static RULES: &[&dyn Rule] = &[
+    &lang::HtmlLangPresent,
     &lang::HtmlLang,
     &title::PageTitle,
+    &title::PageTitleRelevant,
     &images::ImageAlt,
     &links::LinkName,
     &forms::FormFieldLabel,
@@ -52,6 +54,8 @@ static RULES: &[&dyn Rule] = &[
     &presentation::PresentationalElements,
     &forms::ButtonName,
     &forms::AutocompleteValid,
+    &forms::AutocompletePersonal,
+    &forms::RequiredFieldIndicated,
     &navigation::SkipLink,
     &navigation::TabindexPositive,
 ];

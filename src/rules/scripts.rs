@@ -4,8 +4,8 @@ use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::aria::{
     is_abstract_role, is_allowed, is_valid_role, is_valid_value, required_attributes, value_type,
 };
-use crate::a11y::focus::{is_natively_focusable, tabindex};
-use crate::a11y::{implicit_role, is_hidden_from_at, is_tabbable};
+use crate::a11y::focus::is_natively_focusable;
+use crate::a11y::{implicit_role, is_hidden_from_at, is_tabbable, resolved_role};
 use crate::page::{ElementRef, Page};
 
 /// Elements carrying at least one `aria-*` attribute, with those attributes, in document order.
@@ -176,12 +176,10 @@ impl Rule for AriaRequiredAttr {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("[role]") {
-            let Some(role) = el
-                .value()
-                .attr("role")
-                .and_then(|v| v.split_ascii_whitespace().find(|t| is_valid_role(t)))
-                .map(|t| t.to_ascii_lowercase())
-            else {
+            if el.value().attr("role").is_none() {
+                continue;
+            }
+            let Some(role) = resolved_role(el) else {
                 continue;
             };
             if is_hidden_from_at(el) || implicit_role(el) == Some(role.as_str()) {
@@ -312,19 +310,17 @@ impl Rule for AriaAttrAllowed {
                 );
                 continue;
             }
-            // Role: first valid token of an explicit role, else the implicit role.
-            let explicit = el
-                .value()
-                .attr("role")
-                .and_then(|v| v.split_ascii_whitespace().find(|t| is_valid_role(t)))
-                .map(|t| t.to_ascii_lowercase());
-            let Some(role) = explicit.or_else(|| implicit_role(el).map(str::to_string)) else {
+            // Role as exposed (explicit, conflict-resolved, or implicit); elements whose
+            // implicit role we do not model are judged only on attribute existence.
+            let Some(role) =
+                resolved_role(el).or_else(|| generic_element(el).then(|| "generic".to_string()))
+            else {
                 r.pass(el, "Attributs ARIA définis (rôle non déterminé).");
                 continue;
             };
             let refused: Vec<&str> = attrs
                 .iter()
-                .filter(|(n, v)| !v.trim().is_empty() && !is_allowed(n, &role))
+                .filter(|(n, _)| !is_allowed(n, &role))
                 .map(|(n, _)| n.as_str())
                 .collect();
             if refused.is_empty() {
@@ -344,6 +340,40 @@ impl Rule for AriaAttrAllowed {
         }
         r.finish("Aucun attribut ARIA.")
     }
+}
+
+/// HTML elements without an implicit ARIA role other than `generic` (or none at all), for which
+/// only global ARIA attributes are allowed.
+fn generic_element(el: ElementRef<'_>) -> bool {
+    matches!(
+        el.value().name(),
+        "div"
+            | "span"
+            | "p"
+            | "b"
+            | "i"
+            | "u"
+            | "small"
+            | "label"
+            | "audio"
+            | "video"
+            | "pre"
+            | "abbr"
+            | "cite"
+            | "q"
+            | "samp"
+            | "kbd"
+            | "var"
+            | "bdi"
+            | "bdo"
+            | "canvas"
+            | "picture"
+            | "object"
+            | "embed"
+            | "body"
+            | "legend"
+            | "figcaption"
+    ) && el.value().attr("role").is_none()
 }
 
 /// ## Ce que la règle vérifie
@@ -401,8 +431,15 @@ impl Rule for AriaHiddenFocusable {
             let focusable = el
                 .descendants()
                 .filter_map(ElementRef::wrap)
-                .find(|d| is_tabbable(*d) && tabindex(*d).is_none_or(|t| t >= 0));
+                .find(|d| is_tabbable(*d) && !hidden_below(*d, el));
             match focusable {
+                Some(f) if positioned(f) => r.cant_tell(
+                    el,
+                    format!(
+                        "Contenu aria-hidden contenant un élément focalisable positionné ({}) : sentinelle de focus ? Vérifier que le focus y est redirigé par script.",
+                        crate::page::Target::of(page, f).selector
+                    ),
+                ),
                 Some(f) => r.fail(
                     el,
                     format!(
@@ -415,4 +452,34 @@ impl Rule for AriaHiddenFocusable {
         }
         r.finish("Aucun contenu aria-hidden=\"true\".")
     }
+}
+
+fn inline_style(el: ElementRef<'_>) -> String {
+    el.value()
+        .attr("style")
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// Hidden by `hidden` or inline `display:none`/`visibility:hidden` between `d` and `top`.
+fn hidden_below(d: ElementRef<'_>, top: ElementRef<'_>) -> bool {
+    std::iter::once(*d)
+        .chain(d.ancestors())
+        .take_while(|n| n.id() != top.id())
+        .filter_map(ElementRef::wrap)
+        .any(|e| {
+            let s = inline_style(e);
+            e.value().attr("hidden").is_some()
+                || s.contains("display:none")
+                || s.contains("visibility:hidden")
+        })
+}
+
+/// Absolutely or fixed positioned by inline style (focus sentinels are placed this way).
+fn positioned(el: ElementRef<'_>) -> bool {
+    let s = inline_style(el);
+    s.contains("position:absolute") || s.contains("position:fixed")
 }

@@ -1,7 +1,7 @@
 //! Structure of information (RGAA 9.1, 9.2, 9.3, 12.6; WCAG 1.3.1, 2.4.1, 2.4.6).
 
 use super::{Results, Rule, RuleMeta, RuleResult};
-use crate::a11y::{accessible_name, is_hidden_from_at, role_of};
+use crate::a11y::{accessible_name, is_hidden_from_at, resolved_role, role_of};
 use crate::page::{ElementRef, Page};
 
 /// Headings exposed to assistive technologies, with their level, in document order.
@@ -9,7 +9,7 @@ fn headings(page: &Page) -> Vec<(ElementRef<'_>, u8)> {
     page.select("h1, h2, h3, h4, h5, h6, [role~=heading]")
         .filter(|el| !is_hidden_from_at(*el))
         .filter_map(|el| {
-            let role = role_of(el)?;
+            let role = resolved_role(el)?;
             if role != "heading" {
                 return None;
             }
@@ -186,21 +186,28 @@ impl Rule for Landmarks {
                 }
             }
         }
+        let mut missing = Vec::new();
         for (role, what) in [
-            ("banner", "d'en-tête (header ou role=\"banner\")"),
-            ("navigation", "de navigation (nav ou role=\"navigation\")"),
+            ("banner", "en-tête (header ou role=\"banner\")"),
+            ("navigation", "navigation (nav ou role=\"navigation\")"),
             (
                 "contentinfo",
-                "de pied de page (footer ou role=\"contentinfo\")",
+                "pied de page (footer ou role=\"contentinfo\")",
             ),
         ] {
             match with_role(role).first() {
                 Some(el) => r.pass(*el, format!("Zone {what} présente.")),
-                None => r.cant_tell(
-                    body,
-                    format!("Aucune zone {what} : vérifier si la page en a une, non balisée."),
-                ),
+                None => missing.push(what),
             }
+        }
+        if !missing.is_empty() {
+            r.cant_tell(
+                body,
+                format!(
+                    "Zone(s) non balisée(s) : {} ; vérifier si la page en a, sans le balisage attendu.",
+                    missing.join(", ")
+                ),
+            );
         }
         r.finish("")
     }
