@@ -122,6 +122,7 @@ pub fn rank(word: &str) -> Option<u8> {
         | "good"
         | "bon"
         | "vert"
+        | "optimal"
         | "green"
         | "satisfait"
         | "oui"
@@ -134,6 +135,7 @@ pub fn rank(word: &str) -> Option<u8> {
         | "partially compliant"
         | "partiellement conforme"
         | "orange"
+        | "jaune"
         | "medium"
         | "moyen"
         | "amber" => Some(2),
@@ -144,8 +146,10 @@ pub fn rank(word: &str) -> Option<u8> {
     }
 }
 
+/// A value as a word; a level object (`{label, colour, …}`) gives its label.
 fn as_word(v: &Value) -> Option<String> {
     match v {
+        Value::Object(o) => o.get("label").and_then(as_word),
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
@@ -171,6 +175,27 @@ fn keyed_entries(v: &Value) -> Vec<(String, &Value)> {
     }
 }
 
+/// How a level object is judged: by its colour (vert, jaune, rouge; bleu and gris are not
+/// judgements), else by its label.
+fn rank_of(v: &Value) -> Option<u8> {
+    match v {
+        Value::Object(o) => o
+            .get("colour")
+            .or_else(|| o.get("couleur"))
+            .and_then(Value::as_str)
+            .and_then(rank)
+            .or_else(|| o.get("label").and_then(Value::as_str).and_then(rank)),
+        other => as_word(other).and_then(|w| rank(&w)),
+    }
+}
+
+/// A value as shown, and its rank.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub shown: String,
+    pub rank: Option<u8>,
+}
+
 /// `section.<collection>.*.<field>` as a map key → value word, tolerant of absence.
 /// `collection` None means the section itself is the collection.
 pub fn field_map(
@@ -178,7 +203,7 @@ pub fn field_map(
     section: &str,
     collection: Option<&str>,
     field: &str,
-) -> BTreeMap<String, String> {
+) -> BTreeMap<String, Word> {
     let Some(mut v) = sections.get(section) else {
         return BTreeMap::new();
     };
@@ -190,14 +215,24 @@ pub fn field_map(
     }
     keyed_entries(v)
         .into_iter()
-        .filter_map(|(k, item)| item.get(field).and_then(as_word).map(|w| (k, w)))
+        .filter_map(|(k, item)| {
+            let v = item.get(field)?;
+            let shown = as_word(v)?;
+            Some((
+                k,
+                Word {
+                    shown,
+                    rank: rank_of(v),
+                },
+            ))
+        })
         .collect()
 }
 
 /// Compare two key → word maps; `failed_only` marks as worse only a move to a failing word.
 fn changes(
-    before: &BTreeMap<String, String>,
-    after: &BTreeMap<String, String>,
+    before: &BTreeMap<String, Word>,
+    after: &BTreeMap<String, Word>,
     failed_only: bool,
 ) -> Vec<Change> {
     let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
@@ -206,10 +241,10 @@ fn changes(
         .filter_map(|k| {
             let b = before.get(k);
             let a = after.get(k);
-            if b == a {
+            if b.map(|w| &w.shown) == a.map(|w| &w.shown) {
                 return None;
             }
-            let (rb, ra) = (b.and_then(|s| rank(s)), a.and_then(|s| rank(s)));
+            let (rb, ra) = (b.and_then(|w| w.rank), a.and_then(|w| w.rank));
             let (worse, better) = match (rb, ra) {
                 (Some(x), Some(y)) if failed_only => (y == 0 && x > 0, x == 0 && y > 0),
                 (Some(x), Some(y)) => (y < x, y > x),
@@ -220,8 +255,8 @@ fn changes(
             };
             Some(Change {
                 key: k.clone(),
-                before: b.cloned(),
-                after: a.cloned(),
+                before: b.map(|w| w.shown.clone()),
+                after: a.map(|w| w.shown.clone()),
                 worse,
                 better,
             })
@@ -574,24 +609,46 @@ mod tests {
         );
         let c = field_map(&s, "cerfa", Some("criteria"), "status");
         assert_eq!(c.len(), 2);
-        assert_eq!(c["3"], "passed");
-        assert_eq!(c["4"], "failed");
+        assert_eq!(c["3"].shown, "passed");
+        assert_eq!(c["4"].shown, "failed");
+        assert_eq!(c["4"].rank, Some(0));
         let i = field_map(&s, "indicators", None, "level");
         assert_eq!(i.len(), 1);
-        assert_eq!(i["rgaa"], "rouge");
+        assert_eq!(i["rgaa"].shown, "rouge");
+        // Level objects: shown by label, judged by colour.
+        s.insert(
+            "indicators".to_string(),
+            json!([{"id": "dispo", "level": {"label": "Partiel", "colour": "jaune"}},
+                   {"id": "auth", "level": {"label": "FranceConnect", "colour": "bleu"}},
+                   {"id": "rien", "level": null}]),
+        );
+        let i = field_map(&s, "indicators", None, "level");
+        assert_eq!(i.len(), 2);
+        assert_eq!(i["dispo"].shown, "Partiel");
+        assert_eq!(i["dispo"].rank, Some(2));
+        assert_eq!(i["auth"].rank, None);
     }
 
     #[test]
     fn criteria_changes_flag_only_new_failures_as_worse() {
-        let before: BTreeMap<String, String> =
+        let word = |(k, v): (&str, &str)| {
+            (
+                k.to_string(),
+                Word {
+                    shown: v.to_string(),
+                    rank: rank(v),
+                },
+            )
+        };
+        let before: BTreeMap<String, Word> =
             [("1.1", "passed"), ("1.2", "failed"), ("1.10", "cantTell")]
                 .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .map(word)
                 .collect();
-        let after: BTreeMap<String, String> =
+        let after: BTreeMap<String, Word> =
             [("1.1", "failed"), ("1.2", "passed"), ("1.10", "passed")]
                 .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .map(word)
                 .collect();
         let c = changes(&before, &after, true);
         let keys: Vec<&str> = c.iter().map(|c| c.key.as_str()).collect();

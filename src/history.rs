@@ -38,7 +38,7 @@ fn number_at(v: &Value, paths: &[&[&str]]) -> Option<f64> {
 }
 
 /// Where the Cerfa and RGAA sections put their headline figure (the first present wins).
-const CERFA_SCORE_PATHS: &[&[&str]] = &[&["score"], &["scores", "total"], &["total"]];
+const CERFA_SCORE_PATHS: &[&[&str]] = &[&["scores", "all", "percent"], &["score"]];
 const RGAA_RATE_PATHS: &[&[&str]] = &[&["automated_rate"], &["rate"], &["compliance_rate"]];
 
 /// The series, oldest run first; for one démarche or all.

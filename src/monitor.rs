@@ -61,6 +61,7 @@ pub async fn probe(fetcher: &Fetcher, url: &Url) -> Option<Probe> {
                     status: None,
                     ok: false,
                     total_ms: None,
+                    response_ms: None,
                     error: Some(reason.clone()),
                 })
             }
@@ -81,6 +82,7 @@ pub async fn probe(fetcher: &Fetcher, url: &Url) -> Option<Probe> {
         ok: r.ok(),
         // Without an answer there is no response time to report.
         total_ms: r.status.map(|_| r.total_ms as i64),
+        response_ms: r.ttfb_ms.map(|t| t as i64),
         error: r.error.map(|e| e.message),
     })
 }
@@ -153,8 +155,10 @@ pub async fn run(
 pub struct Availability {
     /// Share of probes answered 2xx without error, 0 to 1.
     pub success_ratio: f64,
-    /// Mean response time of the successful probes, in milliseconds.
+    /// Mean load time (whole response) of the successful probes, in milliseconds.
     pub mean_ms: Option<f64>,
+    /// Mean time to the response headers of the successful probes, in milliseconds.
+    pub mean_response_ms: Option<f64>,
     /// Probes in the window.
     pub n: u64,
 }
@@ -176,18 +180,21 @@ pub fn availability_at(
     now_ms: i64,
 ) -> Result<Option<Availability>, StoreError> {
     let since = now_ms - i64::from(window_days) * 86_400_000;
-    let (n, ok, mean): (i64, i64, Option<f64>) = store.conn().query_row(
-        "SELECT COUNT(*), COALESCE(SUM(ok), 0), AVG(CASE WHEN ok = 1 THEN total_ms END)
-         FROM probes WHERE url = ?1 AND at_ms >= ?2 AND at_ms <= ?3",
-        params![url, since, now_ms],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let (n, ok, mean, mean_response): (i64, i64, Option<f64>, Option<f64>) =
+        store.conn().query_row(
+            "SELECT COUNT(*), COALESCE(SUM(ok), 0), AVG(CASE WHEN ok = 1 THEN total_ms END),
+                    AVG(CASE WHEN ok = 1 THEN response_ms END)
+             FROM probes WHERE url = ?1 AND at_ms >= ?2 AND at_ms <= ?3",
+            params![url, since, now_ms],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
     if n == 0 {
         return Ok(None);
     }
     Ok(Some(Availability {
         success_ratio: ok as f64 / n as f64,
         mean_ms: mean,
+        mean_response_ms: mean_response,
         n: n as u64,
     }))
 }

@@ -51,7 +51,14 @@ fn report(
                            "disponibilite": {"value": null, "level": "non mesuré"}},
             "cerfa": {"score": score, "criteria": [{"id": 3, "status": cerfa3}, {"id": 4, "status": "passed"}]},
             "rgaa": {"rate": 0.5, "criteria": {"1.1": {"status": rgaa}, "11.1": {"status": "passed"}}},
-            "futur": {"anything": [1, 2, 3]}
+            "futur": {"anything": [1, 2, 3]},
+            "probes": [
+                {"at": started, "url": "https://demarche.example.gouv.fr/", "status": 200, "ok": true,
+                 "response_ms": 80, "total_ms": 120, "attempts": 1},
+                {"at": started, "url": "https://demarche.example.gouv.fr/", "status": 503, "ok": false,
+                 "response_ms": 10, "total_ms": 15, "attempts": 1, "error": "HTTP 503"},
+                {"url": "sans date", "ok": true}
+            ]
         }]
     })
 }
@@ -118,8 +125,21 @@ fn import_is_idempotent_and_keeps_sections() {
     assert_eq!(from_db.demarches, from_file.demarches);
     let d = &from_db.demarches[0];
     let names: Vec<&str> = d.sections.keys().map(String::as_str).collect();
-    assert_eq!(names, ["cerfa", "futur", "indicators", "rgaa"]);
+    assert_eq!(names, ["cerfa", "futur", "indicators", "probes", "rgaa"]);
     assert_eq!(d.analysed_pages, ["/depot?a=1&b=2"]);
+
+    // The audits' probes (two valid per report, the undated one skipped) feed availability;
+    // the re-import added none.
+    let feb = chrono::DateTime::parse_from_rfc3339("2026-02-02T00:00:00Z")
+        .expect("date")
+        .timestamp_millis();
+    let a = vigie::monitor::availability_at(&store, "https://demarche.example.gouv.fr/", 90, feb)
+        .expect("availability")
+        .expect("probes");
+    assert_eq!(a.n, 4);
+    assert_eq!(a.success_ratio, 0.5);
+    assert_eq!(a.mean_ms, Some(120.0));
+    assert_eq!(a.mean_response_ms, Some(80.0));
 
     // Reopening runs no migration twice and keeps the data.
     drop(store);

@@ -394,6 +394,18 @@ fn handicap(cerfa: Option<&Value>) -> Indicator {
             "declaration_accessibilite",
         ],
     ) else {
+        if cerfa.get("criteria").is_some_and(Value::is_array) {
+            let mut i = Indicator::new(id).labelled("Non", Source::Mesure);
+            i.evidence.push(
+                "Aucune déclaration d'accessibilité trouvée : niveau « Non » (règle de l'observatoire)."
+                    .into(),
+            );
+            if let Some(summary) = cerfa_criterion(cerfa, 15).and_then(|c| c.get("summary")) {
+                i.evidence
+                    .push(format!("Critère Cerfa 15 : {}", as_text(summary)));
+            }
+            return i;
+        }
         return Indicator::unknown(
             id,
             "Aucune information sur la déclaration d'accessibilité dans la section Cerfa.",
@@ -409,11 +421,9 @@ fn handicap(cerfa: Option<&Value>) -> Indicator {
             .push("Aucune déclaration d'accessibilité trouvée : niveau « Non » (règle de l'observatoire).".into());
         return i;
     }
-    let rate = find(
-        decl,
-        &["rate", "taux", "published_rate", "rate_pct", "percent"],
-    )
-    .and_then(as_pct);
+    let rate = decl.get("rate").and_then(as_num).or_else(|| {
+        find(decl, &["taux", "published_rate", "rate_pct", "percent"]).and_then(as_pct)
+    });
     let recevable = ["recevable", "receivable", "admissible"]
         .iter()
         .find_map(|k| decl.get(*k))
@@ -753,31 +763,34 @@ fn cerfa_scores(cerfa: Option<&Value>) -> Indicator {
         );
     };
     let scores = find(cerfa, &["scores", "score"]).unwrap_or(cerfa);
-    let overall = find(
-        scores,
-        &[
-            "overall_pct",
-            "all_pct",
-            "met_pct",
-            "criteria_met_pct",
-            "overall",
-            "all",
-            "total",
-            "global",
-        ],
-    )
-    .and_then(as_pct);
-    let a11y = find(
-        scores,
-        &[
-            "accessibility_pct",
-            "a11y_pct",
-            "accessibility",
-            "a11y",
-            "accessibilite",
-        ],
-    )
-    .and_then(as_pct);
+    let nested = |k: &str| {
+        scores
+            .get(k)
+            .and_then(|f| f.get("percent"))
+            .and_then(as_num)
+    };
+    let overall = nested("all").or_else(|| {
+        find(
+            scores,
+            &[
+                "overall_pct",
+                "all_pct",
+                "met_pct",
+                "criteria_met_pct",
+                "overall",
+                "total",
+                "global",
+            ],
+        )
+        .and_then(as_pct)
+    });
+    let a11y = nested("accessibility").or_else(|| {
+        find(
+            scores,
+            &["accessibility_pct", "a11y_pct", "a11y", "accessibilite"],
+        )
+        .and_then(as_pct)
+    });
     let Some(o) = overall else {
         return Indicator::unknown(id, "Scores Cerfa illisibles dans la section Cerfa.");
     };
@@ -1086,7 +1099,7 @@ mod tests {
         let cerfa = json!({
             "criteria": [{"number": 26, "status": "met", "source": "measured",
                           "evidence": [{"url": "http://x/connexion", "selector": ".fr-connect--plus"}]}],
-            "declaration": {"found": true, "rate": 0.75, "recevable": true},
+            "declaration": {"found": true, "rate": 75.0, "recevable": true},
             "scores": {"overall_pct": 60.0, "accessibility_pct": 33.3}
         });
         let a = auth(Some(&cerfa));
@@ -1103,6 +1116,32 @@ mod tests {
         assert_eq!(
             handicap(Some(&not_rec)).level.map(|l| l.label).as_deref(),
             Some("Non")
+        );
+    }
+
+    #[test]
+    fn cerfa_section_as_written_by_the_cerfa_module() {
+        let cerfa = json!({
+            "audit_date": "2026-11-25",
+            "criteria": [
+                {"number": 15, "status": "not_met", "source": "mesure", "summary": "Pas de déclaration.", "evidence": []},
+                {"number": 26, "status": "not_applicable", "source": "mesure", "evidence": []}
+            ],
+            "scores": {"all": {"percent": 42.86, "met": 15, "out_of": 35},
+                       "accessibility": {"percent": 0.0, "met": 0, "out_of": 3}}
+        });
+        let h = handicap(Some(&cerfa));
+        assert_eq!(h.display, "Non");
+        assert_eq!(h.level.map(|l| l.colour).as_deref(), Some("rouge"));
+        assert_eq!(auth(Some(&cerfa)).display, "Non applicable");
+        let s = cerfa_scores(Some(&cerfa));
+        assert_eq!(s.value, Some(42.86));
+        assert_eq!(s.display, "43 % · accessibilité 0 %");
+        let with_decl = json!({"criteria": [], "accessibility_declaration":
+            {"url": "http://x/accessibilite", "rate": 100.0, "recevable": true, "reasons": []}});
+        assert_eq!(
+            handicap(Some(&with_decl)).level.map(|l| l.label).as_deref(),
+            Some("Oui")
         );
     }
 

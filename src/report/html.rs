@@ -198,6 +198,7 @@ struct Bar {
     y: u32,
     w: u32,
     text_y: u32,
+    count_x: u32,
 }
 
 #[derive(Serialize)]
@@ -239,21 +240,25 @@ fn chart(def: &indicators::IndicatorDef, report: &Report) -> Chart {
         }
     }
     let total = report.demarches.len().max(1) as u32;
-    let width = 300u32;
+    // Label column, then the bar, then the count.
+    let (label_w, bar_w) = (190u32, 130u32);
+    let width = label_w + bar_w + 40;
     let bars: Vec<Bar> = counts
         .into_iter()
         .enumerate()
         .map(|(k, (label, colour, icon, count))| {
             let y = 4 + k as u32 * 24;
+            let w = (count as u32 * bar_w / total).max(if count > 0 { 3 } else { 0 });
             Bar {
-                w: (count as u32 * width / total).max(if count > 0 { 4 } else { 0 }),
+                w,
                 label,
                 colour,
                 icon,
                 count,
-                x: 0,
+                x: label_w,
                 y,
                 text_y: y + 14,
+                count_x: label_w + w + 4,
             }
         })
         .collect();
@@ -497,19 +502,64 @@ fn cerfa_rows(cerfa: Option<&Value>) -> Vec<CerfaRow> {
     };
     items
         .into_iter()
-        .map(|(number, it)| CerfaRow {
-            number,
-            label: get_text(it, &["label", "libelle", "title", "name"]),
-            status: get_text(it, &["status", "statut", "outcome"]),
-            mode: get_text(it, &["mode", "judgement", "judgment"]),
-            source: get_text(it, &["source"]),
-            evidence: match it.get("evidence").or_else(|| it.get("preuves")) {
-                Some(Value::Array(a)) => a.iter().take(20).map(text).collect(),
-                Some(Value::Null) | None => Vec::new(),
-                Some(other) => vec![text(other)],
-            },
+        .map(|(number, it)| {
+            let mut evidence: Vec<String> = Vec::new();
+            let summary = get_text(it, &["summary"]);
+            if !summary.is_empty() {
+                evidence.push(summary);
+            }
+            match it.get("evidence").or_else(|| it.get("preuves")) {
+                Some(Value::Array(a)) => evidence.extend(a.iter().take(20).map(evidence_text)),
+                Some(Value::Null) | None => {}
+                Some(other) => evidence.push(evidence_text(other)),
+            }
+            let disagreement = get_text(it, &["disagreement"]);
+            if !disagreement.is_empty() {
+                evidence.push(format!("Désaccord avec la déclaration : {disagreement}"));
+            }
+            CerfaRow {
+                number,
+                label: get_text(it, &["label", "libelle", "title", "name"]),
+                status: status_fr(&get_text(it, &["status", "statut", "outcome"])),
+                mode: status_fr(&get_text(it, &["mode", "judgement", "judgment"])),
+                source: status_fr(&get_text(it, &["source"])),
+                evidence,
+            }
         })
         .collect()
+}
+
+/// French words for the Cerfa section's status and source codes.
+fn status_fr(code: &str) -> String {
+    match code {
+        "met" => "rempli",
+        "not_met" => "non rempli",
+        "unknown" => "inconnu",
+        "not_applicable" => "non applicable",
+        "mesure" => "mesuré",
+        "declare" => "déclaré",
+        "inconnu" => "inconnu",
+        "auto" => "automatique",
+        "heuristic" => "heuristique",
+        "declared" => "déclaratif",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+/// One evidence item: its text, then where (URL, selector).
+fn evidence_text(v: &Value) -> String {
+    match v {
+        Value::Object(m) => {
+            let parts: Vec<String> = ["text", "message", "url", "selector"]
+                .iter()
+                .filter_map(|k| m.get(*k).map(text))
+                .filter(|s| !s.is_empty())
+                .collect();
+            parts.join(" — ")
+        }
+        other => text(other),
+    }
 }
 
 fn rgaa_rows(rgaa: Option<&Value>) -> (Vec<RgaaRow>, String) {
@@ -647,19 +697,54 @@ fn declaration_view(cerfa: Option<&Value>, d: &DemarcheReport) -> (Vec<KeyValue>
     let mut kv = Vec::new();
     if let Some(Value::Object(m)) = decl {
         for (k, v) in m {
-            if k == "contradictions" {
+            if k == "contradictions" || k == "contradiction" {
                 continue;
             }
+            let key = match k.as_str() {
+                "url" => "Page",
+                "status" => "État de conformité",
+                "rate" => "Taux publié (%)",
+                "established" => "Établie le",
+                "updated" => "Mise à jour le",
+                "contact" => "Moyen de contact",
+                "defenseur_des_droits" => "Recours au Défenseur des droits",
+                "schema_link" => "Schéma pluriannuel",
+                "action_plan_link" => "Plan d'action",
+                "rgaa_version" => "Version du RGAA",
+                "recevable" => "Recevable",
+                "reasons" => "Motifs de non-recevabilité",
+                "age_days" => "Âge (jours)",
+                "pages_linking" => "Pages qui y mènent",
+                "pages_total" => "Pages HTML",
+                other => other,
+            };
+            let value = match v {
+                Value::Bool(true) => "oui".to_string(),
+                Value::Bool(false) => "non".to_string(),
+                other => text(other),
+            };
             kv.push(KeyValue {
-                key: k.clone(),
-                value: text(v),
+                key: key.to_string(),
+                value,
             });
         }
     }
     let mut contradictions: Vec<String> = Vec::new();
     for src in [decl, cerfa] {
-        if let Some(Value::Array(a)) = src.and_then(|s| s.get("contradictions")) {
-            contradictions.extend(a.iter().map(text));
+        match src.and_then(|s| s.get("contradictions").or_else(|| s.get("contradiction"))) {
+            Some(Value::Array(a)) => contradictions.extend(a.iter().map(text)),
+            Some(Value::String(c)) => contradictions.push(c.clone()),
+            _ => {}
+        }
+    }
+    if let Some(Value::Array(criteria)) = cerfa.and_then(|c| c.get("criteria")) {
+        for c in criteria {
+            if let Some(Value::String(dis)) = c.get("disagreement") {
+                contradictions.push(format!(
+                    "Critère Cerfa {} : {dis}",
+                    get_text(c, &["number"])
+                ));
+            }
         }
     }
     // Our own cross-check: a 100 % declared rate against measured failures.

@@ -42,7 +42,7 @@ const GENERIC_TITLES: &[&str] = &[
 
 /// The document's title element (outside SVG), if any.
 fn title_element(page: &Page) -> Option<crate::page::ElementRef<'_>> {
-    // ACT 2779a5 applies to the html document; the first title outside SVG and <template> counts.
+    // ACT 2779a5 applies to the html document; the first title outside SVG and templates counts.
     page.select("title").find(|t| {
         !t.ancestors().any(|a| {
             a.value()

@@ -530,6 +530,12 @@ impl Store {
                 for (name, json) in &d.sections {
                     ins_s.execute(params![run_id, d.id, name, json.to_string()])?;
                 }
+                // Probes made during the audit count for availability like monitor's.
+                if let Some(probes) = d.sections.get("probes") {
+                    for p in probes_of_section(probes) {
+                        insert_probe(&tx, &p, Some(run_id))?;
+                    }
+                }
             }
         }
         pause_before_commit();
@@ -648,12 +654,48 @@ impl Store {
 
     /// Record one availability probe.
     pub fn record_probe(&self, p: &Probe) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO probes (url, at_ms, status, ok, total_ms, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![p.url, p.at_ms, p.status, p.ok, p.total_ms, p.error],
-        )?;
-        Ok(())
+        insert_probe(&self.conn, p, None)
     }
+}
+
+fn insert_probe(conn: &Connection, p: &Probe, run_id: Option<i64>) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO probes (url, at_ms, status, ok, total_ms, response_ms, error, run_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            p.url,
+            p.at_ms,
+            p.status,
+            p.ok,
+            p.total_ms,
+            p.response_ms,
+            p.error,
+            run_id
+        ],
+    )?;
+    Ok(())
+}
+
+/// The probes an audit made of a démarche's start URL (its `probes` section), when present.
+fn probes_of_section(v: &Value) -> Vec<Probe> {
+    let Some(items) = v.as_array() else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|p| {
+            let at = chrono::DateTime::parse_from_rfc3339(p.get("at")?.as_str()?).ok()?;
+            Some(Probe {
+                url: str_at(p, "url")?,
+                at_ms: at.timestamp_millis(),
+                status: int_at(p, "status").and_then(|s| u16::try_from(s).ok()),
+                ok: p.get("ok")?.as_bool()?,
+                total_ms: int_at(p, "total_ms"),
+                response_ms: int_at(p, "response_ms"),
+                error: str_at(p, "error"),
+            })
+        })
+        .collect()
 }
 
 /// One availability probe of a URL.
@@ -666,5 +708,7 @@ pub struct Probe {
     /// A 2xx answer without error.
     pub ok: bool,
     pub total_ms: Option<i64>,
+    /// Time to the response headers, in milliseconds.
+    pub response_ms: Option<i64>,
     pub error: Option<String>,
 }

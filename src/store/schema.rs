@@ -89,7 +89,9 @@ pub const MIGRATIONS: &[&str] = &[
         status          INTEGER,
         ok              INTEGER NOT NULL,
         total_ms        INTEGER,
-        error           TEXT
+        response_ms     INTEGER,
+        error           TEXT,
+        run_id          INTEGER REFERENCES runs(id) ON DELETE CASCADE
     );
     CREATE INDEX probes_url_at ON probes(url, at_ms);
     "#,
