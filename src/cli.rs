@@ -93,6 +93,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Compare vigie aux cas de test W3C ACT d'un dossier (code 1 si un faux positif).
+    Conformance {
+        /// Dossier du corpus ACT (manifest.json, exemples, WAI/).
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Écrire le rapport dans ce fichier au lieu de la sortie standard.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Compare deux exécutions (numéros de la base, latest, previous, ou fichiers report.json).
     Diff {
         /// Exécution de référence (avant).
@@ -361,6 +371,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             rules(format)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Conformance { dir, format, out } => {
+            conformance(&dir, format, out.as_deref()).await
+        }
         Command::Diff {
             before,
             after,
@@ -416,6 +429,28 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+async fn conformance(dir: &Path, format: Format, out: Option<&Path>) -> Result<ExitCode> {
+    let report =
+        crate::conformance::run(dir, &crate::conformance::ConformanceOptions::default()).await?;
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+        Format::Text => crate::conformance::text_report(&report),
+    };
+    match out {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .with_context(|| format!("écriture de {}", path.display()))?;
+            eprintln!("rapport écrit : {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(if report.false_positives() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Open a store that must already exist (reading commands never create one).

@@ -11,6 +11,7 @@ pub mod bench;
 pub mod catalogue;
 pub mod cerfa;
 pub mod cli;
+pub mod conformance;
 pub mod crawl;
 pub mod criteria;
 pub mod css;

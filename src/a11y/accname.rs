@@ -18,6 +18,10 @@ fn name_from_content(role: &str) -> bool {
             | "cell"
             | "checkbox"
             | "columnheader"
+            | "doc-backlink"
+            | "doc-biblioref"
+            | "doc-glossref"
+            | "doc-noteref"
             | "gridcell"
             | "heading"
             | "link"
@@ -37,10 +41,18 @@ fn name_from_content(role: &str) -> bool {
 
 /// The accessible name of `el`, whitespace-normalised ("" when none).
 pub fn accessible_name(page: &Page, el: ElementRef<'_>) -> String {
-    normalize_space(&name(page, el, 0, false))
+    normalize_space(&name(page, el, 0, false, false))
 }
 
-fn name(page: &Page, el: ElementRef<'_>, depth: usize, in_traversal: bool) -> String {
+/// `in_traversal`: inside an aria-labelledby traversal (labelledby is not followed again);
+/// `recursing`: computing a descendant's part of a name from content (any role contributes).
+fn name(
+    page: &Page,
+    el: ElementRef<'_>,
+    depth: usize,
+    in_traversal: bool,
+    recursing: bool,
+) -> String {
     if depth > MAX_DEPTH {
         return String::new();
     }
@@ -86,7 +98,7 @@ fn name(page: &Page, el: ElementRef<'_>, depth: usize, in_traversal: bool) -> St
     }
     // 2F: name from content.
     let role = role_of(el).unwrap_or_default();
-    if name_from_content(&role) || in_traversal {
+    if name_from_content(&role) || in_traversal || recursing {
         let n = name_from_subtree(page, el, depth + 1, in_traversal, false);
         if !n.trim().is_empty() {
             return n;
@@ -143,7 +155,7 @@ fn child_named(page: &Page, el: ElementRef<'_>, tag: &str, depth: usize) -> Opti
     el.children()
         .filter_map(ElementRef::wrap)
         .find(|c| c.value().name() == tag)
-        .map(|c| name_from_subtree(page, c, depth + 1, true, false))
+        .map(|c| name_from_subtree(page, c, depth + 1, false, false))
 }
 
 /// Text of `<label for=id>` elements and of a wrapping `<label>`.
@@ -153,7 +165,7 @@ fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize) -> Option<String> {
         if !id.is_empty() {
             for label in page.select("label[for]") {
                 if label.value().attr("for") == Some(id) {
-                    parts.push(name_from_subtree(page, label, depth + 1, true, false));
+                    parts.push(name_from_subtree(page, label, depth + 1, false, false));
                 }
             }
         }
@@ -166,7 +178,7 @@ fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize) -> Option<String> {
         if wrapping.value().attr("for").is_none()
             || wrapping.value().attr("for") == el.value().attr("id")
         {
-            parts.push(name_from_subtree(page, wrapping, depth + 1, true, false));
+            parts.push(name_from_subtree(page, wrapping, depth + 1, false, false));
         }
     }
     if parts.is_empty() {
@@ -182,7 +194,7 @@ fn name_from_subtree(
     page: &Page,
     root: ElementRef<'_>,
     depth: usize,
-    _in_traversal: bool,
+    in_traversal: bool,
     allow_hidden_root: bool,
 ) -> String {
     if depth > MAX_DEPTH {
@@ -208,7 +220,7 @@ fn name_from_subtree(
                 let part = if ce.name() == "br" {
                     " ".to_string()
                 } else {
-                    name(page, c, depth + 1, true)
+                    name(page, c, depth + 1, in_traversal, true)
                 };
                 // Block-level children are separated by spaces.
                 out.push(' ');
@@ -219,4 +231,29 @@ fn name_from_subtree(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labelledby_is_followed_inside_name_from_content() {
+        let p = Page::parse(
+            url::Url::parse("http://t.test/").expect("url"),
+            r#"<a id=l href=/w><img src=x aria-labelledby=t></a><div id=t>Accueil WAI</div>"#,
+        );
+        let a = p.element_by_id("l").expect("link");
+        assert_eq!(accessible_name(&p, a), "Accueil WAI");
+    }
+
+    #[test]
+    fn labelledby_is_not_followed_twice() {
+        let p = Page::parse(
+            url::Url::parse("http://t.test/").expect("url"),
+            r#"<button id=b aria-labelledby=a1>x</button><span id=a1>Un <span aria-labelledby=a2>deux</span></span><span id=a2>trois</span>"#,
+        );
+        let b = p.element_by_id("b").expect("button");
+        assert_eq!(accessible_name(&p, b), "Un deux");
+    }
 }

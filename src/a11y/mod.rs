@@ -8,4 +8,7 @@ pub mod roles;
 
 pub use accname::accessible_name;
 pub use focus::is_tabbable;
-pub use roles::{implicit_role, is_hidden_from_at, resolved_role, role_of};
+pub use roles::{
+    global_aria_attrs, implicit_role, is_focusable, is_hidden_from_at, presentational_role_applies,
+    resolved_role, role_of,
+};

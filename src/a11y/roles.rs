@@ -139,10 +139,72 @@ pub fn is_hidden_from_at(el: ElementRef<'_>) -> bool {
     })
 }
 
+/// Focusable by markup alone (natively focusable or any integer `tabindex`, even negative),
+/// not disabled: what ARIA conflict resolution looks at.
+pub fn is_focusable(el: ElementRef<'_>) -> bool {
+    if el.value().attr("disabled").is_some() {
+        return false;
+    }
+    super::focus::tabindex(el).is_some() || super::focus::is_natively_focusable(el)
+}
+
+/// ARIA 1.2 global states and properties (except `aria-hidden`): any of them on an element
+/// with `role="none|presentation"` cancels the presentational role.
+pub const GLOBAL_ARIA: &[&str] = &[
+    "aria-atomic",
+    "aria-busy",
+    "aria-controls",
+    "aria-current",
+    "aria-describedby",
+    "aria-details",
+    "aria-dropeffect",
+    "aria-flowto",
+    "aria-grabbed",
+    "aria-keyshortcuts",
+    "aria-label",
+    "aria-labelledby",
+    "aria-live",
+    "aria-owns",
+    "aria-relevant",
+    "aria-roledescription",
+];
+
+/// The global ARIA attributes present on the element.
+pub fn global_aria_attrs(el: ElementRef<'_>) -> Vec<&'static str> {
+    GLOBAL_ARIA
+        .iter()
+        .copied()
+        .filter(|a| el.value().attr(a).is_some())
+        .collect()
+}
+
+/// Whether a `none`/`presentation` role really applies (ARIA conflict resolution: it is
+/// ignored on focusable elements and on elements with a global ARIA attribute).
+pub fn presentational_role_applies(el: ElementRef<'_>) -> bool {
+    !is_focusable(el) && global_aria_attrs(el).is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::page::Page;
+
+    fn page(html: &str) -> Page {
+        Page::parse(url::Url::parse("http://t.test/").expect("url"), html)
+    }
+
+    #[test]
+    fn focusable_and_presentational_conflicts() {
+        let p = page(
+            r#"<img id=a role=none tabindex=0 src=x><img id=b role=none src=x><svg id=c role=none aria-label=x></svg><button id=d disabled>x</button>"#,
+        );
+        let get = |id: &str| p.element_by_id(id).expect("element");
+        assert!(is_focusable(get("a")));
+        assert!(!presentational_role_applies(get("a")));
+        assert!(presentational_role_applies(get("b")));
+        assert!(!presentational_role_applies(get("c")));
+        assert!(!is_focusable(get("d")));
+    }
 
     #[test]
     fn presentational_role_conflicts() {

@@ -233,8 +233,16 @@ impl Page {
 
     /// The `<title>` text, trimmed, if present.
     pub fn title(&self) -> Option<String> {
+        // The document's title, not an SVG <title> nor one inside an inert <template>.
         self.select("head title, title")
-            .next()
+            .find(|t| {
+                !t.ancestors().any(|a| {
+                    a.value()
+                        .as_element()
+                        .map(|e| matches!(e.name(), "svg" | "template"))
+                        .unwrap_or(false)
+                })
+            })
             .map(|t| normalize_space(&t.text().collect::<String>()))
     }
 

@@ -41,7 +41,20 @@ impl Rule for FormFieldLabel {
              [role~=textbox], [role~=combobox], [role~=listbox], [role~=checkbox], [role~=radio], [role~=searchbox], [role~=slider], [role~=spinbutton], [role~=switch]",
         );
         for el in fields {
-            if is_hidden_from_at(el) || el.value().attr("disabled").is_some() {
+            // Disabled fields stay exposed (and read) with their name: they are checked too.
+            if is_hidden_from_at(el) {
+                continue;
+            }
+            // A presentational role that really applies (disabled, no global ARIA) removes
+            // the field from the accessibility tree.
+            if matches!(
+                el.value()
+                    .attr("role")
+                    .map(|v| v.trim().to_ascii_lowercase())
+                    .as_deref(),
+                Some("none" | "presentation")
+            ) && crate::a11y::presentational_role_applies(el)
+            {
                 continue;
             }
             let e = el.value();

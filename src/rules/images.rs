@@ -1,8 +1,11 @@
 //! Text alternatives of images (RGAA 1.1, 1.2; WCAG 1.1.1).
 
 use super::{Results, Rule, RuleMeta, RuleResult};
-use crate::a11y::{accessible_name, is_hidden_from_at, role_of};
-use crate::page::Page;
+use crate::a11y::{
+    accessible_name, global_aria_attrs, is_focusable, is_hidden_from_at,
+    presentational_role_applies, role_of,
+};
+use crate::page::{normalize_space, ElementRef, Page};
 
 /// ## Ce que la règle vérifie
 /// Chaque image `<img>` (ou élément `role="img"`) exposée aux technologies d'assistance a une
@@ -40,19 +43,20 @@ impl Rule for ImageAlt {
             }
             let e = el.value();
             let role = role_of(el).unwrap_or_default();
-            if e.name() == "img" && matches!(role.as_str(), "presentation" | "none") {
+            // A presentational role is ignored on focusable elements or with global ARIA
+            // attributes (then the image is exposed and needs a name).
+            if e.name() == "img"
+                && matches!(role.as_str(), "presentation" | "none")
+                && presentational_role_applies(el)
+            {
                 r.pass(
                     el,
                     "Image décorative (alternative vide ou rôle de présentation).",
                 );
                 continue;
             }
-            if e.name() == "img"
-                && e.attr("alt").is_some()
-                && e.attr("alt").map(str::trim) == Some("")
-                && e.attr("aria-label").is_none()
-                && e.attr("aria-labelledby").is_none()
-            {
+            // Only an exactly empty alt marks decoration: alt=" " is not empty.
+            if e.name() == "img" && e.attr("alt") == Some("") && presentational_role_applies(el) {
                 r.pass(el, "Image décorative (alt vide).");
                 continue;
             }
@@ -64,5 +68,615 @@ impl Rule for ImageAlt {
             }
         }
         r.finish("")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Chaque bouton image `<input type="image">` exposé aux technologies d'assistance a un nom
+/// accessible non vide : `alt`, `aria-label`, `aria-labelledby` ou `title`.
+/// ## Pourquoi
+/// Sans alternative, le bouton est annoncé « bouton » sans dire ce qu'il fait.
+/// ## Exemple en échec
+/// `<input type="image" src="loupe.png">`
+/// ## Exemple conforme
+/// `<input type="image" src="loupe.png" alt="Rechercher">`
+/// ## Références
+/// RGAA 1.1.3 · WCAG 1.1.1, 4.1.2 · ACT 59796f
+pub struct ImageButtonAlt;
+
+static IMAGE_BUTTON_ALT: RuleMeta = RuleMeta {
+    id: "image-button-alt",
+    title: "Bouton image avec alternative",
+    description: "Chaque bouton image (input type=image) a une alternative textuelle non vide.",
+    rgaa: &["1.1.3"],
+    wcag: &["1.1.1", "4.1.2"],
+    act: &["59796f"],
+    cerfa: &[16],
+};
+
+impl Rule for ImageButtonAlt {
+    fn meta(&self) -> &'static RuleMeta {
+        &IMAGE_BUTTON_ALT
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("input[type=image i]") {
+            if is_hidden_from_at(el) {
+                continue;
+            }
+            let name = accessible_name(page, el);
+            if name.is_empty() {
+                r.fail(
+                    el,
+                    "Bouton image sans alternative : ajouter un attribut alt décrivant l'action.",
+                );
+            } else {
+                r.pass(el, format!("Alternative : « {name} »."));
+            }
+        }
+        r.finish("Aucun bouton image sur la page.")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Chaque zone cliquable `<area href>` d'une image réactive a une alternative non vide (`alt`,
+/// `aria-label`, `aria-labelledby`).
+/// ## Pourquoi
+/// Chaque zone est un lien : sans alternative, sa destination est inconnue.
+/// ## Exemple en échec
+/// `<area href="/paris" shape="rect" coords="0,0,10,10">`
+/// ## Exemple conforme
+/// `<area href="/paris" shape="rect" coords="0,0,10,10" alt="Paris">`
+/// ## Références
+/// RGAA 1.1.2 · WCAG 1.1.1, 2.4.4
+pub struct AreaAlt;
+
+static AREA_ALT: RuleMeta = RuleMeta {
+    id: "area-alt",
+    title: "Zone d'image réactive avec alternative",
+    description:
+        "Chaque zone cliquable (area avec href) d'une image réactive a une alternative textuelle.",
+    rgaa: &["1.1.2"],
+    wcag: &["1.1.1", "2.4.4"],
+    act: &[],
+    cerfa: &[16],
+};
+
+impl Rule for AreaAlt {
+    fn meta(&self) -> &'static RuleMeta {
+        &AREA_ALT
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("area[href]") {
+            if is_hidden_from_at(el) {
+                continue;
+            }
+            let e = el.value();
+            // The title attribute alone is not an alternative for an area (RGAA 1.1.2).
+            let mut name = e.attr("alt").map(normalize_space).unwrap_or_default();
+            if name.is_empty()
+                && (e.attr("aria-label").is_some() || e.attr("aria-labelledby").is_some())
+            {
+                name = accessible_name(page, el);
+            }
+            if name.is_empty() {
+                r.fail(
+                    el,
+                    "Zone cliquable sans alternative : ajouter un attribut alt.",
+                );
+            } else {
+                r.pass(el, format!("Alternative : « {name} »."));
+            }
+        }
+        r.finish("Aucune zone cliquable d'image réactive.")
+    }
+}
+
+/// Explicit roles that make an SVG element an image (`img` and the ARIA graphics roles that
+/// need a name; `graphics-object` is a group and does not).
+fn is_svg_image_role(role: &str) -> bool {
+    matches!(role, "img" | "graphics-document" | "graphics-symbol")
+}
+
+fn svg_title(el: ElementRef<'_>) -> String {
+    el.children()
+        .filter_map(ElementRef::wrap)
+        .find(|c| c.value().name() == "title")
+        .map(|t| normalize_space(&t.text().collect::<String>()))
+        .unwrap_or_default()
+}
+
+/// ## Ce que la règle vérifie
+/// Chaque élément SVG porteur d'un rôle d'image explicite (`role="img"`, `graphics-document`,
+/// `graphics-symbol`) a un nom accessible : `aria-label`, `aria-labelledby` ou un élément
+/// `<title>` enfant. Le texte `<text>` d'un SVG de rôle `img` ne compte pas.
+/// ## Pourquoi
+/// Un SVG informatif sans nom est annoncé « image » sans contenu.
+/// ## Exemple en échec
+/// `<svg role="img"><circle r="40"/></svg>`
+/// ## Exemple conforme
+/// `<svg role="img"><title>Un cercle</title><circle r="40"/></svg>`
+/// ## Références
+/// RGAA 1.1.5 · WCAG 1.1.1 · ACT 7d6734
+pub struct SvgImageAlt;
+
+static SVG_IMAGE_ALT: RuleMeta = RuleMeta {
+    id: "svg-image-alt",
+    title: "Image vectorielle avec alternative",
+    description: "Chaque SVG de rôle image (img, graphics-*) a un nom accessible (aria-label, aria-labelledby ou title).",
+    rgaa: &["1.1.5"],
+    wcag: &["1.1.1"],
+    act: &["7d6734"],
+    cerfa: &[16],
+};
+
+impl Rule for SvgImageAlt {
+    fn meta(&self) -> &'static RuleMeta {
+        &SVG_IMAGE_ALT
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("svg[role], svg [role]") {
+            let role = role_of(el).unwrap_or_default();
+            if !is_svg_image_role(&role) || is_hidden_from_at(el) {
+                continue;
+            }
+            let e = el.value();
+            let mut name = String::new();
+            if e.attr("aria-labelledby").is_some() || e.attr("aria-label").is_some() {
+                name = accessible_name(page, el);
+            }
+            if name.is_empty() {
+                name = svg_title(el);
+            }
+            if name.is_empty() {
+                r.fail(
+                    el,
+                    format!(
+                        "SVG de rôle « {role} » sans nom : ajouter un <title> ou un aria-label."
+                    ),
+                );
+            } else {
+                r.pass(el, format!("Alternative : « {name} »."));
+            }
+        }
+        r.finish("Aucun SVG de rôle image.")
+    }
+}
+
+/// What an `<object>` or `<embed>` renders, from its `type` or the extension of its URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Embedded {
+    Image,
+    Audio,
+    Video,
+    /// A page, a document or a plugin: other criteria (frames, 4.x, 13.x).
+    Other,
+    Unknown,
+}
+
+fn embedded_kind(type_attr: Option<&str>, url: Option<&str>) -> Embedded {
+    if let Some(t) = type_attr {
+        let t = t.trim().to_ascii_lowercase();
+        if t.starts_with("image/") {
+            return Embedded::Image;
+        }
+        if t.starts_with("audio/") {
+            return Embedded::Audio;
+        }
+        if t.starts_with("video/") {
+            return Embedded::Video;
+        }
+        if !t.is_empty() {
+            return Embedded::Other;
+        }
+    }
+    let Some(url) = url else {
+        return Embedded::Unknown;
+    };
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let ext = path
+        .rsplit('/')
+        .next()
+        .and_then(|l| l.rsplit_once('.'))
+        .map(|(_, e)| e.to_string());
+    match ext.as_deref() {
+        Some("png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" | "bmp" | "avif" | "ico") => {
+            Embedded::Image
+        }
+        Some("mp3" | "wav" | "ogg" | "oga" | "m4a" | "aac" | "flac" | "opus") => Embedded::Audio,
+        Some("mp4" | "webm" | "ogv" | "mov" | "avi" | "m4v" | "mkv") => Embedded::Video,
+        Some("html" | "htm" | "php" | "pdf" | "swf" | "xhtml" | "txt") => Embedded::Other,
+        _ => Embedded::Unknown,
+    }
+}
+
+/// Name of an object/embed from ARIA attributes and `title` only (fallback content and `alt`
+/// do not name them).
+fn aria_or_title_name(page: &Page, el: ElementRef<'_>) -> String {
+    let e = el.value();
+    if let Some(ids) = e.attr("aria-labelledby") {
+        let mut parts = Vec::new();
+        for id in ids.split_ascii_whitespace() {
+            if let Some(t) = page.element_by_id(id) {
+                parts.push(t.text().collect::<String>());
+            }
+        }
+        let n = normalize_space(&parts.join(" "));
+        if !n.is_empty() {
+            return n;
+        }
+    }
+    for attr in ["aria-label", "title"] {
+        let n = e.attr(attr).map(normalize_space).unwrap_or_default();
+        if !n.is_empty() {
+            return n;
+        }
+    }
+    String::new()
+}
+
+/// ## Ce que la règle vérifie
+/// Chaque `<object>` qui affiche une image, un son ou une vidéo, exposé aux technologies
+/// d'assistance, a un nom accessible (`aria-label`, `aria-labelledby`, `title`). Le contenu de
+/// repli et l'attribut `alt` ne nomment pas l'objet. Si le type de la ressource est inconnu,
+/// la règle est « à vérifier ».
+/// ## Pourquoi
+/// Un objet sans nom est annoncé sans que l'utilisateur sache ce qu'il contient.
+/// ## Exemple en échec
+/// `<object data="carte.png"></object>`
+/// ## Exemple conforme
+/// `<object data="carte.png" aria-label="Carte des agences"></object>`
+/// ## Références
+/// RGAA 1.1.6 · WCAG 1.1.1 · ACT 8fc3b6
+pub struct ObjectAlt;
+
+static OBJECT_ALT: RuleMeta = RuleMeta {
+    id: "object-alt",
+    title: "Objet média avec alternative",
+    description: "Chaque <object> affichant une image, un son ou une vidéo a un nom accessible.",
+    rgaa: &["1.1.6"],
+    wcag: &["1.1.1"],
+    act: &["8fc3b6"],
+    cerfa: &[16],
+};
+
+impl Rule for ObjectAlt {
+    fn meta(&self) -> &'static RuleMeta {
+        &OBJECT_ALT
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("object") {
+            if is_hidden_from_at(el) {
+                continue;
+            }
+            let e = el.value();
+            // An explicit role other than a presentational one is judged by other rules.
+            if e.attr("role").is_some() {
+                continue;
+            }
+            let kind = embedded_kind(e.attr("type"), e.attr("data"));
+            if kind == Embedded::Other {
+                continue;
+            }
+            let name = aria_or_title_name(page, el);
+            match (kind, name.is_empty()) {
+                (_, false) => r.pass(el, format!("Alternative : « {name} ».")),
+                (Embedded::Unknown, true) => r.cant_tell(
+                    el,
+                    "Objet sans nom dont le type de contenu est inconnu : vérifier s'il affiche une image ou un média.",
+                ),
+                (_, true) => r.fail(
+                    el,
+                    "Objet (image, son ou vidéo) sans nom : ajouter un aria-label ou un title (le contenu de repli ne suffit pas).",
+                ),
+            }
+        }
+        r.finish("Aucun objet image ou média.")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Chaque `<embed>` d'image et chaque `<canvas>` exposé aux technologies d'assistance a une
+/// alternative (`aria-label`, `aria-labelledby`, `title`, ou texte de repli pour `canvas`).
+/// Un `embed` d'image sans alternative est en échec ; un `canvas` sans alternative peut être
+/// décoratif (RGAA 1.2.5) : il est « à vérifier ».
+/// ## Pourquoi
+/// Le contenu dessiné ou embarqué n'a aucun texte propre.
+/// ## Exemple en échec
+/// `<embed type="image/svg+xml" src="schema.svg">`
+/// ## Exemple conforme
+/// `<canvas aria-label="Graphique des délais">…</canvas>`
+/// ## Références
+/// RGAA 1.1.7, 1.1.8, 1.2.5, 1.2.6 · WCAG 1.1.1
+pub struct EmbedCanvasAlt;
+
+static EMBED_CANVAS_ALT: RuleMeta = RuleMeta {
+    id: "embed-canvas-alt",
+    title: "Image embarquée ou canvas avec alternative",
+    description:
+        "Chaque embed d'image et chaque canvas a une alternative, ou est masqué s'il est décoratif.",
+    rgaa: &["1.1.7", "1.1.8", "1.2.5", "1.2.6"],
+    wcag: &["1.1.1"],
+    act: &[],
+    cerfa: &[16],
+};
+
+impl Rule for EmbedCanvasAlt {
+    fn meta(&self) -> &'static RuleMeta {
+        &EMBED_CANVAS_ALT
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("embed, canvas") {
+            if is_hidden_from_at(el) {
+                continue;
+            }
+            let e = el.value();
+            if matches!(e.attr("role").map(str::trim), Some("presentation" | "none")) {
+                continue;
+            }
+            let mut name = aria_or_title_name(page, el);
+            if e.name() == "canvas" {
+                if name.is_empty() {
+                    name = normalize_space(&el.text().collect::<String>());
+                }
+                if name.is_empty() {
+                    r.cant_tell(el, "Canvas sans alternative : s'il est informatif, ajouter un aria-label ou un texte de repli ; s'il est décoratif, aria-hidden=\"true\".");
+                } else {
+                    r.pass(el, format!("Alternative : « {name} »."));
+                }
+                continue;
+            }
+            match embedded_kind(e.attr("type"), e.attr("src")) {
+                Embedded::Image if name.is_empty() => r.fail(el, "Image embarquée (embed) sans alternative : ajouter un aria-label, ou aria-hidden=\"true\" si elle est décorative."),
+                Embedded::Image => r.pass(el, format!("Alternative : « {name} ».")),
+                Embedded::Unknown if name.is_empty() => r.cant_tell(el, "Élément embed sans nom et de type inconnu : vérifier s'il affiche une image."),
+                _ => {}
+            }
+        }
+        r.finish("Aucun embed d'image ni canvas.")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Un élément marqué décoratif (`role="presentation"`/`none`, ou `<img alt="">`) n'est pas
+/// exposé aux technologies d'assistance : il ne doit être ni focalisable ni porteur d'un
+/// attribut ARIA global (`aria-label`, `aria-labelledby`, `aria-describedby`…), sinon le rôle
+/// décoratif est ignoré. Une image `alt=""` avec un `title` est « à vérifier » (décorative, elle
+/// ne doit pas avoir de title ; informative, son alt ne doit pas être vide).
+/// ## Pourquoi
+/// Une image « décorative » qui garde un nom est annoncée : l'intention de l'auteur est trahie.
+/// ## Exemple en échec
+/// `<img src="filet.png" alt="" aria-label="Filet">`
+/// ## Exemple conforme
+/// `<img src="filet.png" alt="">`
+/// ## Références
+/// RGAA 1.2.1, 1.2.4 · WCAG 1.1.1, 4.1.2 · ACT 46ca7f
+pub struct DecorativeNotExposed;
+
+static DECORATIVE_NOT_EXPOSED: RuleMeta = RuleMeta {
+    id: "decorative-not-exposed",
+    title: "Élément décoratif non restitué",
+    description: "Un élément marqué décoratif (alt vide, role=presentation/none) n'est ni focalisable ni nommé par ARIA.",
+    rgaa: &["1.2.1", "1.2.4"],
+    wcag: &["1.1.1", "4.1.2"],
+    act: &["46ca7f"],
+    cerfa: &[16],
+};
+
+impl Rule for DecorativeNotExposed {
+    fn meta(&self) -> &'static RuleMeta {
+        &DECORATIVE_NOT_EXPOSED
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("[role], img[alt='']") {
+            let e = el.value();
+            let explicit = e
+                .attr("role")
+                .and_then(|v| v.split_ascii_whitespace().next())
+                .map(|v| v.to_ascii_lowercase());
+            let decorative = match explicit.as_deref() {
+                Some("presentation" | "none") => true,
+                Some(_) => false,
+                None => e.name() == "img" && e.attr("alt") == Some(""),
+            };
+            if !decorative || is_hidden_from_at(el) {
+                continue;
+            }
+            let globals = global_aria_attrs(el);
+            if is_focusable(el) {
+                r.fail(el, "Élément marqué décoratif mais focalisable : il reste restitué ; retirer le rôle décoratif ou le rendre non focalisable.");
+            } else if !globals.is_empty() {
+                r.fail(el, format!("Élément marqué décoratif mais porteur de {} : il reste restitué avec un nom.", globals.join(", ")));
+            } else if e.name() == "img"
+                && e.attr("title")
+                    .map(|t| !t.trim().is_empty())
+                    .unwrap_or(false)
+            {
+                r.cant_tell(el, "Image à alternative vide avec un attribut title : décorative, retirer le title ; informative, renseigner l'alt.");
+            } else {
+                r.pass(el, "Élément décoratif non restitué.");
+            }
+        }
+        r.finish("Aucun élément marqué décoratif.")
+    }
+}
+
+/// Generic words that never describe an image on their own.
+const GENERIC_ALTS: &[&str] = &[
+    "image",
+    "img",
+    "photo",
+    "picture",
+    "logo",
+    "icone",
+    "icône",
+    "icon",
+    "illustration",
+    "graphique",
+    "visuel",
+    "banner",
+    "bannière",
+    "banniere",
+    "dessin",
+    "spacer",
+    "alt",
+    "sans titre",
+    "untitled",
+    "null",
+    "undefined",
+    "vide",
+];
+
+/// Longer alternatives are suspicious: a long description belongs elsewhere (RGAA 1.3.9).
+const MAX_ALT_CHARS: usize = 150;
+
+/// Why an alternative looks wrong, if it does.
+fn suspicious_alt(alt: &str, src: Option<&str>) -> Option<String> {
+    let a = normalize_space(alt);
+    let lower = a.to_lowercase();
+    if a.chars().count() > MAX_ALT_CHARS {
+        return Some(format!(
+            "alternative de {} caractères (plus de {MAX_ALT_CHARS}) : une description longue devrait être ailleurs",
+            a.chars().count()
+        ));
+    }
+    if GENERIC_ALTS.contains(
+        &lower
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != ' ')
+            .trim(),
+    ) {
+        return Some(format!("alternative générique « {a} »"));
+    }
+    let file_like = regex_lite_file_name(&lower);
+    if file_like {
+        return Some(format!(
+            "alternative qui ressemble à un nom de fichier « {a} »"
+        ));
+    }
+    if let Some(src) = src {
+        let file = src.rsplit('/').next().unwrap_or("").to_lowercase();
+        let stem = file.split('.').next().unwrap_or("");
+        if !stem.is_empty() && stem.len() > 2 && lower == stem {
+            return Some(format!("alternative identique au nom du fichier « {a} »"));
+        }
+    }
+    None
+}
+
+/// "IMG_1234.jpg", "dsc0001", "photo.png": a name with an image extension or a camera prefix.
+fn regex_lite_file_name(lower: &str) -> bool {
+    if lower.contains(' ') {
+        return false;
+    }
+    let exts = [
+        ".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".bmp", ".tif", ".tiff",
+    ];
+    if exts.iter().any(|e| lower.ends_with(e)) {
+        return true;
+    }
+    let prefixes = [
+        "img_",
+        "img-",
+        "dsc_",
+        "dsc-",
+        "dscn",
+        "dsc0",
+        "pxl_",
+        "screenshot",
+        "capture",
+    ];
+    prefixes.iter().any(|p| lower.starts_with(p)) && lower.chars().any(|c| c.is_ascii_digit())
+}
+
+/// ## Ce que la règle vérifie
+/// Les alternatives des images (`alt`, `aria-label`) ne présentent pas de défaut évident : nom
+/// de fichier (« IMG_123.jpg »), mot générique seul (« image », « photo », « logo »), texte de plus
+/// de 150 caractères. Ces cas sont « à vérifier ». Un succès veut seulement dire « aucun de ces
+/// défauts » : la pertinence de l'alternative reste à juger par un humain.
+/// ## Pourquoi
+/// Une alternative présente mais vide de sens ne remplace pas l'image.
+/// ## Exemple en échec
+/// `<img src="IMG_0042.jpg" alt="IMG_0042.jpg">`
+/// ## Exemple conforme
+/// `<img src="guichet.jpg" alt="Accueil du guichet de la mairie">`
+/// ## Références
+/// RGAA 1.3.1, 1.3.9 · WCAG 1.1.1
+pub struct ImageAltSuspicious;
+
+static IMAGE_ALT_SUSPICIOUS: RuleMeta = RuleMeta {
+    id: "image-alt-suspicious",
+    title: "Alternative d'image sans défaut évident",
+    description: "Les alternatives d'images ne sont ni des noms de fichiers, ni des mots génériques, ni trop longues (sinon, à vérifier).",
+    rgaa: &["1.3.1", "1.3.9"],
+    wcag: &["1.1.1"],
+    act: &[],
+    cerfa: &[16],
+};
+
+impl Rule for ImageAltSuspicious {
+    fn meta(&self) -> &'static RuleMeta {
+        &IMAGE_ALT_SUSPICIOUS
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("img, input[type=image i], area[href], [role~=img]") {
+            if is_hidden_from_at(el) {
+                continue;
+            }
+            let e = el.value();
+            let alt = e
+                .attr("aria-label")
+                .or_else(|| e.attr("alt"))
+                .map(normalize_space)
+                .unwrap_or_default();
+            if alt.is_empty() {
+                continue;
+            }
+            match suspicious_alt(&alt, e.attr("src")) {
+                Some(why) => r.cant_tell(
+                    el,
+                    format!("Alternative douteuse : {why} ; vérifier qu'elle décrit l'image."),
+                ),
+                None => r.pass(
+                    el,
+                    format!(
+                        "Alternative sans défaut évident : « {alt} » (pertinence à confirmer)."
+                    ),
+                ),
+            }
+        }
+        r.finish("Aucune image avec alternative non vide.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suspicious_alternatives() {
+        assert!(suspicious_alt("IMG_1234.jpg", None).is_some());
+        assert!(suspicious_alt("photo", None).is_some());
+        assert!(suspicious_alt("Image", None).is_some());
+        assert!(suspicious_alt("banniere-accueil", Some("/img/banniere-accueil.png")).is_some());
+        assert!(suspicious_alt(&"a".repeat(151), None).is_some());
+        assert!(suspicious_alt("Carte des agences de Lyon", Some("carte.png")).is_none());
+    }
+
+    #[test]
+    fn embedded_kinds() {
+        assert_eq!(embedded_kind(Some("image/png"), None), Embedded::Image);
+        assert_eq!(embedded_kind(None, Some("/a/b.mp3?x=1")), Embedded::Audio);
+        assert_eq!(embedded_kind(None, Some("/a/index.html")), Embedded::Other);
+        assert_eq!(embedded_kind(None, Some("/a/data")), Embedded::Unknown);
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::{accessible_name, is_hidden_from_at};
-use crate::page::Page;
+use crate::page::{normalize_space, ElementRef, Page};
 
 /// ## Ce que la règle vérifie
 /// Chaque lien (`<a href>`, `<area href>`, `role="link"`) exposé aux technologies d'assistance a
@@ -41,7 +41,16 @@ impl Rule for LinkName {
                     .next()
                     .unwrap_or("")
                     .to_ascii_lowercase();
-                if first != "link" && matches!(e.name(), "a" | "area") {
+                // DPUB link subroles are links; a presentational role is ignored on a
+                // focusable link (ARIA conflict resolution).
+                let still_link = first == "link"
+                    || matches!(
+                        first.as_str(),
+                        "doc-backlink" | "doc-biblioref" | "doc-glossref" | "doc-noteref"
+                    )
+                    || (matches!(first.as_str(), "none" | "presentation")
+                        && !crate::a11y::presentational_role_applies(el));
+                if !still_link && matches!(e.name(), "a" | "area") {
                     continue; // another role was given; other rules judge it
                 }
             }
@@ -56,5 +65,226 @@ impl Rule for LinkName {
             }
         }
         r.finish("")
+    }
+}
+
+/// Link texts that say nothing of the destination on their own.
+const GENERIC_LINK_TEXTS: &[&str] = &[
+    "cliquez ici",
+    "cliquer ici",
+    "clic ici",
+    "ici",
+    "en savoir plus",
+    "en savoir +",
+    "savoir plus",
+    "lire la suite",
+    "la suite",
+    "suite",
+    "plus",
+    "+",
+    "voir",
+    "voir plus",
+    "plus d'infos",
+    "plus d'informations",
+    "plus d'information",
+    "détails",
+    "détail",
+    "lien",
+    "accéder",
+    "découvrir",
+    "consulter",
+    "télécharger",
+    "more",
+    "read more",
+    "click here",
+    "here",
+    "learn more",
+    "link",
+    "→",
+    ">",
+    ">>",
+    "»",
+];
+
+fn is_generic(text: &str) -> bool {
+    let t = normalize_space(text).to_lowercase();
+    let t = t.trim_matches(|c: char| c == '.' || c == '…' || c == ':' || c.is_whitespace());
+    GENERIC_LINK_TEXTS.contains(&t)
+}
+
+/// Visible text of a link: its text nodes and the alternatives of contained images.
+fn visible_text(el: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    for d in el.descendants() {
+        if let Some(t) = d.value().as_text() {
+            if d.ancestors()
+                .filter_map(ElementRef::wrap)
+                .take_while(|a| a.id() != el.id())
+                .any(is_hidden_from_at)
+            {
+                continue;
+            }
+            out.push_str(t);
+        } else if let Some(c) = ElementRef::wrap(d) {
+            if c.value().name() == "img" && !is_hidden_from_at(c) {
+                out.push(' ');
+                out.push_str(c.value().attr("alt").unwrap_or(""));
+                out.push(' ');
+            }
+        }
+    }
+    normalize_space(&out)
+}
+
+/// ## Ce que la règle vérifie
+/// Un lien dont l'intitulé est générique (« cliquez ici », « en savoir plus », « lire la suite »,
+/// « voir »…) sans nom accessible plus précis (`aria-label`, `aria-labelledby`, `title` qui
+/// complète) est « à vérifier » : le contexte (paragraphe, titre, cellule) peut suffire en RGAA,
+/// mais seul un humain peut le dire. Les autres liens nommés passent (« intitulé non générique »,
+/// la pertinence restant à juger).
+/// ## Pourquoi
+/// Les lecteurs d'écran listent les liens hors contexte : « en savoir plus » ×10 n'aide personne.
+/// ## Exemple en échec
+/// `<a href="/aides">En savoir plus</a>`
+/// ## Exemple conforme
+/// `<a href="/aides">En savoir plus sur les aides au logement</a>`
+/// ## Références
+/// RGAA 6.1.1, 6.1.2, 6.1.3, 6.1.4 · WCAG 2.4.4
+pub struct LinkGenericText;
+
+static LINK_GENERIC_TEXT: RuleMeta = RuleMeta {
+    id: "link-generic-text",
+    title: "Intitulé de lien non générique",
+    description: "Un lien à l'intitulé générique (« cliquez ici », « en savoir plus ») sans précision est à vérifier.",
+    rgaa: &["6.1.1", "6.1.2", "6.1.3", "6.1.4"],
+    wcag: &["2.4.4"],
+    act: &[],
+    cerfa: &[16],
+};
+
+impl Rule for LinkGenericText {
+    fn meta(&self) -> &'static RuleMeta {
+        &LINK_GENERIC_TEXT
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("a[href], [role~=link]") {
+            if is_hidden_from_at(el) {
+                continue;
+            }
+            let name = accessible_name(page, el);
+            if name.is_empty() {
+                continue; // link-name judges empty names
+            }
+            let title = el
+                .value()
+                .attr("title")
+                .map(normalize_space)
+                .unwrap_or_default();
+            let precise_title =
+                !title.is_empty() && !is_generic(&title) && title.len() > name.len();
+            if is_generic(&name) && !precise_title {
+                r.cant_tell(el, format!("Intitulé générique « {name} » : vérifier que le contexte (phrase, titre, cellule) dit où mène le lien, sinon le préciser."));
+            } else {
+                r.pass(el, format!("Intitulé non générique : « {name} »."));
+            }
+        }
+        r.finish("Aucun lien nommé sur la page.")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Pour chaque lien ayant un intitulé visible, le nom accessible (`aria-label`,
+/// `aria-labelledby`) et l'attribut `title`, s'ils sont présents, contiennent cet intitulé
+/// visible (à la casse et aux espaces près).
+/// ## Pourquoi
+/// Un utilisateur de commande vocale dit ce qu'il voit ; un lecteur d'écran lit le nom : les
+/// deux doivent concorder.
+/// ## Exemple en échec
+/// `<a href="/rdv" title="Prendre contact">Rendez-vous</a>`
+/// ## Exemple conforme
+/// `<a href="/rdv" title="Rendez-vous - nouvelle fenêtre">Rendez-vous</a>`
+/// ## Références
+/// RGAA 6.1.5 · WCAG 2.5.3, 2.4.4
+pub struct LinkNameContainsText;
+
+static LINK_NAME_CONTAINS_TEXT: RuleMeta = RuleMeta {
+    id: "link-name-contains-text",
+    title: "Nom de lien reprenant l'intitulé visible",
+    description: "Le nom accessible et le title d'un lien reprennent son intitulé visible.",
+    rgaa: &["6.1.5"],
+    wcag: &["2.5.3", "2.4.4"],
+    act: &[],
+    cerfa: &[16],
+};
+
+fn folded(s: &str) -> String {
+    normalize_space(s)
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Rule for LinkNameContainsText {
+    fn meta(&self) -> &'static RuleMeta {
+        &LINK_NAME_CONTAINS_TEXT
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("a[href]") {
+            if is_hidden_from_at(el) {
+                continue;
+            }
+            let e = el.value();
+            let has_aria = e.attr("aria-label").is_some() || e.attr("aria-labelledby").is_some();
+            let title = e.attr("title").map(normalize_space).unwrap_or_default();
+            if !has_aria && title.is_empty() {
+                continue;
+            }
+            let visible = folded(&visible_text(el));
+            if visible.is_empty() {
+                continue;
+            }
+            let mut problems = Vec::new();
+            if has_aria {
+                let name = accessible_name(page, el);
+                if !folded(&name).contains(&visible) {
+                    problems.push(format!("le nom accessible « {name} »"));
+                }
+            }
+            if !title.is_empty() && !folded(&title).contains(&visible) {
+                problems.push(format!("le title « {title} »"));
+            }
+            if problems.is_empty() {
+                r.pass(el, "Le nom et le title reprennent l'intitulé visible.");
+            } else {
+                r.fail(
+                    el,
+                    format!(
+                        "{} ne reprend pas l'intitulé visible « {} ».",
+                        problems.join(" et "),
+                        visible_text(el)
+                    ),
+                );
+            }
+        }
+        r.finish("Aucun lien avec aria-label, aria-labelledby ou title.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_texts() {
+        assert!(is_generic("Cliquez ici"));
+        assert!(is_generic(" En savoir plus… "));
+        assert!(is_generic("Lire la suite"));
+        assert!(!is_generic("En savoir plus sur le RSA"));
     }
 }

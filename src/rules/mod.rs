@@ -13,16 +13,21 @@ pub use registry::{all_rules, rule_by_id};
 
 // One module per rule family (RGAA theme); each rule is a unit struct in its family file.
 pub mod colors;
+pub mod colors_info;
+pub mod consultation;
 pub mod css_presentation;
 pub mod forms;
+pub mod frames;
 pub mod images;
 pub mod lang;
 pub mod links;
 pub mod mandatory;
+pub mod media;
 pub mod navigation;
 pub mod presentation;
 pub mod scripts;
 pub mod structure;
+pub mod tables;
 pub mod title;
 
 /// ACT outcome of one target (or of the whole page for `inapplicable`).

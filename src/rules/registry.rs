@@ -1,8 +1,8 @@
 //! The one list of all rules. Adding a rule: its file (or family file), its fixtures, one line here.
 
 use super::{
-    colors, css_presentation, forms, images, lang, links, mandatory, navigation, presentation,
-    scripts, structure, title, Rule,
+    colors, colors_info, consultation, css_presentation, forms, frames, images, lang, links,
+    mandatory, media, navigation, presentation, scripts, structure, tables, title, Rule,
 };
 
 static RULES: &[&dyn Rule] = &[
@@ -13,6 +13,28 @@ static RULES: &[&dyn Rule] = &[
     &images::ImageAlt,
     &links::LinkName,
     &forms::FormFieldLabel,
+    &images::ImageButtonAlt,
+    &images::AreaAlt,
+    &images::SvgImageAlt,
+    &images::ObjectAlt,
+    &images::EmbedCanvasAlt,
+    &images::DecorativeNotExposed,
+    &images::ImageAltSuspicious,
+    &frames::FrameTitle,
+    &frames::FrameTitleRelevant,
+    &colors_info::ColourOnlyInfo,
+    &media::VideoCaptions,
+    &media::MediaAutoplay,
+    &tables::LayoutTableStructure,
+    &tables::TableHeadersAttr,
+    &tables::DataTableHeaders,
+    &tables::TableHeaderHasCells,
+    &links::LinkGenericText,
+    &links::LinkNameContainsText,
+    &consultation::MetaRefresh,
+    &consultation::MetaRedirectLongDelay,
+    &consultation::BlinkMarquee,
+    &consultation::DownloadLinkInfo,
     &scripts::ClickHandlerKeyboard,
     &scripts::AriaRoleValid,
     &scripts::AriaRequiredAttr,

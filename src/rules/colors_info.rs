@@ -1,0 +1,110 @@
+//! Information given by colour alone (RGAA 3.1; WCAG 1.4.1).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::{Results, Rule, RuleMeta, RuleResult};
+use crate::a11y::is_hidden_from_at;
+use crate::page::{normalize_space, ElementRef, Page};
+
+/// Sentences that point at content by its colour ("les champs en rouge", "in green").
+fn colour_reference() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(en|de couleur|in|colou?red)\s+(rouge|vert|verte|bleu|bleue|orange|jaune|gris|grise|violet|red|green|blue|orange|yellow|grey|gray)s?\b|\b(rouges?|verts?|vertes?)\s+(sont|est|indiquent?|signalent?)\b|\b(couleur|colou?r)\s+(rouge|verte?|bleue?|orange)\b")
+            .expect("valid colour regex")
+    })
+}
+
+/// Another cue named in the same sentence (asterisk, icon, bold, text mention).
+fn other_cue() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\*|astérisque|asterisk|icône|icone|pictogramme|symbole|gras|soulign|mention|\(obligatoire\)|bold|underlin|icon")
+            .expect("valid cue regex")
+    })
+}
+
+/// ## Ce que la règle vérifie
+/// Un texte qui désigne du contenu par sa couleur (« les champs en rouge sont obligatoires »,
+/// « les dates en vert sont disponibles ») est « à vérifier » : l'information doit aussi être
+/// donnée autrement (texte, astérisque, icône). Si la même phrase nomme un autre moyen
+/// (« en rouge et marqués d'un astérisque »), la règle est satisfaite.
+/// ## Pourquoi
+/// Les personnes daltoniennes ou aveugles ne perçoivent pas la couleur.
+/// ## Exemple en échec
+/// `<p>Les champs en rouge sont obligatoires.</p>`
+/// ## Exemple conforme
+/// `<p>Les champs obligatoires sont marqués d'un astérisque (*) et en rouge.</p>`
+/// ## Références
+/// RGAA 3.1.1, 3.1.2 · WCAG 1.4.1
+pub struct ColourOnlyInfo;
+
+static COLOUR_ONLY_INFO: RuleMeta = RuleMeta {
+    id: "colour-only-info",
+    title: "Information pas seulement par la couleur",
+    description: "Un texte qui désigne du contenu par sa couleur est à vérifier, sauf s'il nomme aussi un autre moyen.",
+    rgaa: &["3.1.1", "3.1.2"],
+    wcag: &["1.4.1"],
+    act: &[],
+    cerfa: &[16],
+};
+
+impl Rule for ColourOnlyInfo {
+    fn meta(&self) -> &'static RuleMeta {
+        &COLOUR_ONLY_INFO
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("p, li, label, legend, span, div, td, dd, small, em, strong") {
+            // The innermost element holding the sentence: skip containers of a matching child.
+            let own_text: String = el
+                .children()
+                .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                .collect();
+            let text = normalize_space(&own_text);
+            if text.is_empty() || !colour_reference().is_match(&text) {
+                continue;
+            }
+            if is_hidden_from_at(el) || has_ancestor_in(el, &["script", "style", "template"]) {
+                continue;
+            }
+            let full = normalize_space(&el.text().collect::<String>());
+            if other_cue().is_match(&full) {
+                r.pass(el, "Couleur mentionnée avec un autre moyen de repérage.");
+            } else {
+                r.cant_tell(el, format!("« {} » : information donnée par la couleur ; vérifier qu'un autre moyen la transmet.", truncate(&full, 120)));
+            }
+        }
+        r.finish("Aucune mention d'information par la couleur.")
+    }
+}
+
+fn has_ancestor_in(el: ElementRef<'_>, tags: &[&str]) -> bool {
+    el.ancestors()
+        .filter_map(ElementRef::wrap)
+        .any(|a| tags.contains(&a.value().name()))
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_phrases() {
+        assert!(colour_reference().is_match("Les champs en rouge sont obligatoires"));
+        assert!(colour_reference().is_match("Les dates en vert sont disponibles"));
+        assert!(colour_reference().is_match("Fields in red are required"));
+        assert!(!colour_reference().is_match("Le Chaperon rouge"));
+        assert!(!colour_reference().is_match("Rendez-vous en ligne"));
+    }
+}

@@ -1,0 +1,150 @@
+//! Frames have a relevant title (RGAA 2.1, 2.2; WCAG 4.1.2).
+
+use super::{Results, Rule, RuleMeta, RuleResult};
+use crate::a11y::{accessible_name, is_hidden_from_at};
+use crate::page::Page;
+
+/// ## Ce que la règle vérifie
+/// Chaque cadre `<iframe>` ou `<frame>` exposé aux technologies d'assistance a un titre (nom
+/// accessible non vide : `title`, `aria-label` ou `aria-labelledby`). Un cadre sans titre retiré
+/// de la tabulation (`tabindex="-1"`) ou de rôle `presentation`/`none` est « à vérifier » : le
+/// RGAA demande un titre à tout cadre, mais un cadre vide de contenu peut être ignoré des
+/// lecteurs d'écran.
+/// ## Pourquoi
+/// Le titre du cadre est annoncé quand on y entre ; sans lui, l'utilisateur ignore ce qu'il contient.
+/// ## Exemple en échec
+/// `<iframe src="/carte"></iframe>`
+/// ## Exemple conforme
+/// `<iframe src="/carte" title="Carte des points d'accueil"></iframe>`
+/// ## Références
+/// RGAA 2.1.1 · WCAG 4.1.2 · ACT cae760
+pub struct FrameTitle;
+
+static FRAME_TITLE: RuleMeta = RuleMeta {
+    id: "frame-title",
+    title: "Cadre avec titre",
+    description: "Chaque cadre (iframe, frame) a un titre non vide.",
+    rgaa: &["2.1.1"],
+    wcag: &["4.1.2"],
+    act: &["cae760"],
+    cerfa: &[16],
+};
+
+impl Rule for FrameTitle {
+    fn meta(&self) -> &'static RuleMeta {
+        &FRAME_TITLE
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("iframe, frame") {
+            if is_hidden_from_at(el) {
+                continue;
+            }
+            let e = el.value();
+            let name = accessible_name(page, el);
+            if !name.is_empty() {
+                r.pass(el, format!("Titre du cadre : « {name} »."));
+                continue;
+            }
+            let out_of_tab_order = e.attr("tabindex").map(str::trim) == Some("-1");
+            let presentational = matches!(
+                e.attr("role")
+                    .map(|v| v.trim().to_ascii_lowercase())
+                    .as_deref(),
+                Some("presentation" | "none")
+            );
+            if out_of_tab_order || presentational {
+                r.cant_tell(el, "Cadre sans titre, retiré de la tabulation ou présentationnel : le RGAA demande un titre ; vérifier s'il a du contenu restitué.");
+            } else {
+                r.fail(
+                    el,
+                    "Cadre sans titre : ajouter un attribut title décrivant son contenu.",
+                );
+            }
+        }
+        r.finish("Aucun cadre sur la page.")
+    }
+}
+
+/// Titles that say nothing about a frame's content.
+const IRRELEVANT_TITLES: &[&str] = &[
+    "iframe",
+    "frame",
+    "cadre",
+    "sans titre",
+    "untitled",
+    "titre",
+    "title",
+    "contenu",
+    "content",
+    "embed",
+    "widget",
+    "null",
+    "undefined",
+    "vide",
+    "blank",
+    "about:blank",
+];
+
+/// ## Ce que la règle vérifie
+/// Le titre de chaque cadre n'est pas un titre manifestement vide de sens (« iframe »,
+/// « frame », « sans titre », nom du fichier chargé…) : ces titres sont « à vérifier ». Un succès
+/// veut seulement dire « aucun défaut évident » ; la pertinence reste à juger par un humain.
+/// ## Pourquoi
+/// Un titre « iframe » n'aide pas plus que pas de titre du tout.
+/// ## Exemple en échec
+/// `<iframe src="/carte" title="iframe"></iframe>`
+/// ## Exemple conforme
+/// `<iframe src="/carte" title="Carte des points d'accueil"></iframe>`
+/// ## Références
+/// RGAA 2.2.1 · WCAG 4.1.2
+pub struct FrameTitleRelevant;
+
+static FRAME_TITLE_RELEVANT: RuleMeta = RuleMeta {
+    id: "frame-title-relevant",
+    title: "Titre de cadre sans défaut évident",
+    description: "Le titre de chaque cadre n'est pas manifestement non pertinent (« iframe », « sans titre », nom de fichier).",
+    rgaa: &["2.2.1"],
+    wcag: &["4.1.2"],
+    act: &[],
+    cerfa: &[16],
+};
+
+impl Rule for FrameTitleRelevant {
+    fn meta(&self) -> &'static RuleMeta {
+        &FRAME_TITLE_RELEVANT
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("iframe, frame") {
+            if is_hidden_from_at(el) {
+                continue;
+            }
+            let name = accessible_name(page, el);
+            if name.is_empty() {
+                continue; // frame-title judges missing titles
+            }
+            let lower = name.to_lowercase();
+            let file = el
+                .value()
+                .attr("src")
+                .and_then(|s| s.split(['?', '#']).next())
+                .and_then(|s| s.trim_end_matches('/').rsplit('/').next())
+                .unwrap_or("")
+                .to_lowercase();
+            if IRRELEVANT_TITLES.contains(&lower.as_str()) {
+                r.cant_tell(el, format!("Titre de cadre « {name} » sans rapport apparent avec le contenu : vérifier sa pertinence."));
+            } else if !file.is_empty()
+                && (lower == file || lower == file.split('.').next().unwrap_or(""))
+            {
+                r.cant_tell(el, format!("Titre de cadre identique au nom du fichier chargé « {name} » : vérifier sa pertinence."));
+            } else {
+                r.pass(
+                    el,
+                    format!("Titre sans défaut évident : « {name} » (pertinence à confirmer)."),
+                );
+            }
+        }
+        r.finish("Aucun cadre titré sur la page.")
+    }
+}
