@@ -10,6 +10,7 @@ use scraper::{Html, Node, Selector};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+pub mod depth;
 mod target;
 pub use target::{snippet_of, unique_selector, Target};
 
@@ -49,6 +50,8 @@ pub struct Page {
     /// Author stylesheets in cascade order (`<style>` and fetched `<link>`), not inline `style`.
     pub stylesheets: Vec<Stylesheet>,
     ids: OnceLock<HashMap<String, usize>>,
+    /// Element node → (position among same-name siblings, count of them), built on first use.
+    nth_of_type: OnceLock<HashMap<ego_tree::NodeId, (usize, usize)>>,
 }
 
 /// Parse a selector known at compile time.
@@ -63,17 +66,26 @@ pub fn sel(s: &str) -> Selector {
 impl Page {
     /// Parse HTML text. Never fails: html5ever recovers from anything and counts errors.
     pub fn parse(url: Url, html: &str) -> Page {
-        let mut dom = Html::parse_document(html);
-        let parse_errors = std::mem::take(&mut dom.errors)
+        // Hostile nesting makes tree building quadratic: flatten beyond a browser-like bound.
+        let (html, flattened) = depth::cap_depth(html);
+        let mut dom = Html::parse_document(&html);
+        let mut parse_errors: Vec<String> = std::mem::take(&mut dom.errors)
             .into_iter()
             .map(|e| e.into_owned())
             .collect();
+        if flattened > 0 {
+            parse_errors.push(format!(
+                "Imbrication au-delà de {} niveaux : {flattened} balises ouvrantes ignorées (contenu aplati)",
+                depth::MAX_DEPTH
+            ));
+        }
         let mut page = Page {
             url,
             dom,
             parse_errors,
             stylesheets: Vec::new(),
             ids: OnceLock::new(),
+            nth_of_type: OnceLock::new(),
         };
         page.stylesheets = page.style_elements();
         page
@@ -208,6 +220,31 @@ impl Page {
             .get(id)
             .copied()
             .unwrap_or(0)
+    }
+
+    /// 1-based position of an element among its same-name siblings, and how many there are.
+    /// Computed for the whole tree at once, so targets on 100 000 siblings stay linear.
+    pub fn nth_of_type(&self, el: ElementRef<'_>) -> (usize, usize) {
+        let map = self.nth_of_type.get_or_init(|| {
+            let mut map = HashMap::new();
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for parent in self.dom.tree.nodes() {
+                counts.clear();
+                let mut kids = Vec::new();
+                for child in parent.children() {
+                    if let Node::Element(e) = child.value() {
+                        let n = counts.entry(e.name()).or_default();
+                        *n += 1;
+                        kids.push((child.id(), e.name(), *n));
+                    }
+                }
+                for (id, name, index) in kids {
+                    map.insert(id, (index, counts.get(name).copied().unwrap_or(index)));
+                }
+            }
+            map
+        });
+        map.get(&el.id()).copied().unwrap_or((1, 1))
     }
 
     /// Element by id (first in document order).
