@@ -276,8 +276,14 @@ impl Page {
     /// Outgoing hyperlinks (`a[href]`, `area[href]`), resolved, fragments stripped.
     pub fn links(&self) -> Vec<Url> {
         let mut out = Vec::new();
+        // The base once, not per link: finding it walks the whole document.
+        let base = self.base_url();
         for el in self.select("a[href], area[href]") {
-            if let Some(mut u) = el.value().attr("href").and_then(|h| self.resolve(h)) {
+            let href = el.value().attr("href").map(str::trim).unwrap_or("");
+            if href.is_empty() {
+                continue;
+            }
+            if let Ok(mut u) = base.join(href) {
                 u.set_fragment(None);
                 out.push(u);
             }
