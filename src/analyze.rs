@@ -20,6 +20,9 @@ pub struct PageFacts {
     pub parse_errors: Vec<String>,
     pub stylesheet_count: usize,
     pub link_count: usize,
+    /// Text, viewport and contact signals for the observatory indicators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signals: Option<crate::indicators::PageSignals>,
 }
 
 /// Everything learnt from one page.
@@ -59,6 +62,7 @@ pub fn analyze(page: &Page) -> PageAnalysis {
             .collect(),
         stylesheet_count: page.stylesheets.len(),
         link_count: links.len(),
+        signals: Some(crate::indicators::signals_of(page)),
     };
     PageAnalysis {
         facts,

@@ -6,6 +6,7 @@ use futures_util::stream::{self, StreamExt};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::catalogue::Demarche;
+use crate::crawl::address::host_is_non_public;
 use crate::crawl::{self, CrawlPlan, CrawledPage, CssCache, FetchConfig, Fetcher, Scope};
 use crate::report::{DemarcheReport, PageReport, Report, RunConfig, ToolInfo, SCHEMA_VERSION};
 use crate::scores::DemarcheSummary;
@@ -21,6 +22,10 @@ pub struct AuditOptions {
     pub parallel_demarches: usize,
     /// Show progress bars (only when stderr is a terminal).
     pub progress: bool,
+    /// Probes of each start URL spread over its crawl (availability and response time).
+    pub probes: usize,
+    /// Allow non-public addresses even when a démarche starts on a public host.
+    pub allow_private_addresses: bool,
 }
 
 impl Default for AuditOptions {
@@ -32,6 +37,8 @@ impl Default for AuditOptions {
             use_sitemaps: true,
             parallel_demarches: 4,
             progress: true,
+            probes: crate::probe::DEFAULT_PROBES,
+            allow_private_addresses: false,
         }
     }
 }
@@ -60,10 +67,14 @@ pub fn plan_for(d: &Demarche, opts: &AuditOptions) -> CrawlPlan {
 pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheReport {
     let mut pages = Vec::with_capacity(crawled.len());
     let mut findings = Vec::new();
+    // Findings of each analysed page, as index ranges into `findings` (for RGAA statuses).
+    let mut page_ranges = Vec::new();
     for c in crawled {
         let facts = c.analysis.as_ref().map(|a| a.facts.clone());
         if let Some(a) = c.analysis {
+            let start = findings.len();
             findings.extend(a.findings);
+            page_ranges.push(start..findings.len());
         }
         pages.push(PageReport {
             record: c.record,
@@ -71,22 +82,78 @@ pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheRepor
         });
     }
     let summary = DemarcheSummary::of(&pages, &findings);
-    DemarcheReport {
+    let per_page: Vec<&[crate::findings::Finding]> =
+        page_ranges.into_iter().map(|r| &findings[r]).collect();
+    let rgaa = Some(crate::scores::rgaa::summarize(&per_page));
+    let mut report = DemarcheReport {
         demarche: d.clone(),
         pages,
         findings,
         summary,
+        rgaa,
+        probes: Vec::new(),
+        indicators: Vec::new(),
+    };
+    report.indicators = crate::indicators::compute(&report, None);
+    report
+}
+
+/// Crawl a démarche while probing its start URL: once before the crawl, at even steps of the
+/// crawl's page budget, and once after it.
+async fn crawl_with_probes(
+    fetcher: Arc<Fetcher>,
+    css: Arc<CssCache>,
+    plan: &CrawlPlan,
+    start: &url::Url,
+    n: usize,
+    bar: &ProgressBar,
+) -> (Vec<CrawledPage>, Vec<crate::probe::ProbeRecord>) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let mut probes = Vec::new();
+    if n > 0 {
+        probes.push(crate::probe::probe(&fetcher, start).await);
     }
+    let done = AtomicBool::new(false);
+    let crawl_fut = async {
+        let pages = crawl::crawl(fetcher.clone(), css, plan, bar).await;
+        done.store(true, Ordering::SeqCst);
+        pages
+    };
+    let middle_fut = async {
+        let mut out = Vec::new();
+        for point in crate::probe::middle_points(n) {
+            let target = (point * plan.max_pages as f64).ceil() as u64;
+            while bar.position() < target && !done.load(Ordering::SeqCst) {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            out.push(crate::probe::probe(&fetcher, start).await);
+        }
+        out
+    };
+    let (pages, middle) = tokio::join!(crawl_fut, middle_fut);
+    probes.extend(middle);
+    if n > 1 {
+        probes.push(crate::probe::probe(&fetcher, start).await);
+    }
+    (pages, probes)
 }
 
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// A crawl that starts on a public host must not be led to internal addresses: the guard is on
+/// when any démarche starts on a public host, unless the user allowed private addresses.
+pub fn blocks_private_addresses(demarches: &[Demarche], opts: &AuditOptions) -> bool {
+    !opts.allow_private_addresses && demarches.iter().any(|d| !host_is_non_public(&d.start_url))
+}
+
 /// Audit démarches; never fails because of a site: errors are recorded per page.
 pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report, AuditError> {
     let started_at = now();
-    let fetcher = Arc::new(Fetcher::new(opts.fetch.clone())?);
+    let mut fetch = opts.fetch.clone();
+    fetch.block_private_addresses |= blocks_private_addresses(demarches, opts);
+    let fetcher = Arc::new(Fetcher::new(fetch.clone())?);
     let css = Arc::new(CssCache::default());
     let multi = MultiProgress::with_draw_target(if opts.progress {
         ProgressDrawTarget::stderr()
@@ -104,9 +171,13 @@ pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report
             bar.set_prefix(d.id.clone());
             async move {
                 let plan = plan_for(d, opts);
-                let crawled = crawl::crawl(fetcher, css, &plan, &bar).await;
+                let (crawled, probes) =
+                    crawl_with_probes(fetcher, css, &plan, &d.start_url, opts.probes, &bar).await;
                 bar.finish_with_message("terminé");
-                demarche_report(d, crawled)
+                let mut report = demarche_report(d, crawled);
+                report.probes = probes;
+                report.indicators = crate::indicators::compute(&report, None);
+                report
             }
         })
         .buffered(opts.parallel_demarches.max(1))

@@ -15,8 +15,10 @@ use crate::audit::{self, AuditOptions};
 use crate::catalogue::{Catalogue, Demarche};
 use crate::crawl::{self, CssCache, FetchConfig, FetchRecord, Fetcher, InScope};
 use crate::findings::Finding;
+use crate::monitor::{self, MonitorPlan};
 use crate::report::{text, Report};
 use crate::rules::{all_rules, Outcome};
+use crate::store::{Recorded, RunSnapshot, Store};
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +37,8 @@ enum Command {
     Demo {
         #[arg(long, default_value = "reports/demo")]
         out: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// Audite des démarches : des URL de départ, ou un catalogue TOML.
     Audit {
@@ -46,6 +50,8 @@ enum Command {
         out: PathBuf,
         #[command(flatten)]
         crawl: CrawlArgs,
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// Analyse des pages isolées (fichiers ou URL), sans exploration.
     Check {
@@ -53,6 +59,20 @@ enum Command {
         inputs: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Écrit le site HTML (index.html, une page par démarche, méthodologie, CSV) d'un report.json.
+    Report {
+        /// Le report.json d'un audit.
+        report: PathBuf,
+        /// Dossier du site (par défaut, celui du report.json).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Séparateur des exports CSV (« ; » pour Excel en français).
+        #[arg(long, default_value_t = ';')]
+        csv_sep: char,
+        /// Fichier TOML de déclarations (satisfaction, DLNUF, taux d'utilisation) par démarche.
+        #[arg(long)]
+        declarations: Option<PathBuf>,
     },
     /// Mesure les performances : pages par seconde et mémoire maximale.
     Bench {
@@ -70,6 +90,112 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Compare deux exécutions (numéros de la base, latest, previous, ou fichiers report.json).
+    Diff {
+        /// Exécution de référence (avant).
+        before: String,
+        /// Exécution comparée (après).
+        after: String,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Code de sortie 1 si de nouvelles non-conformités ou des niveaux dégradés apparaissent.
+        #[arg(long)]
+        fail_on_regression: bool,
+        #[arg(long, default_value = crate::store::DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Historique des exécutions enregistrées, avec leurs scores.
+    History {
+        /// Seulement cette démarche.
+        #[arg(long)]
+        demarche: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long, default_value = crate::store::DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Sonde la disponibilité d'URL à intervalle régulier, pendant une durée ou un nombre de tours bornés.
+    #[command(group(clap::ArgGroup::new("bound").required(true).args(["rounds", "duration"])))]
+    Monitor {
+        /// URL à sonder.
+        urls: Vec<Url>,
+        /// Sonder les URL de départ des démarches d'un catalogue.
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
+        /// Secondes entre deux tours.
+        #[arg(long, default_value_t = 300.0)]
+        interval: f64,
+        /// Nombre de tours.
+        #[arg(long)]
+        rounds: Option<u32>,
+        /// Durée totale en secondes.
+        #[arg(long)]
+        duration: Option<f64>,
+        /// Requêtes par seconde et par hôte au plus.
+        #[arg(long, default_value_t = 2.0)]
+        rate: f64,
+        /// Délai total maximal d'une requête, en millisecondes.
+        #[arg(long, default_value_t = 30_000)]
+        timeout_ms: u64,
+        #[arg(long, default_value = crate::store::DEFAULT_DB)]
+        db: PathBuf,
+    },
+    /// Charge des rapports report.json existants dans la base.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, default_value = crate::store::DEFAULT_DB)]
+        db: PathBuf,
+    },
+}
+
+/// Where runs are recorded.
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Base SQLite où l'exécution est enregistrée.
+    #[arg(long, default_value = crate::store::DEFAULT_DB)]
+    db: PathBuf,
+    /// Ne pas enregistrer l'exécution dans la base.
+    #[arg(long)]
+    no_db: bool,
+}
+
+impl DbArgs {
+    /// Open the store before auditing, so an unusable database fails before a long crawl.
+    fn open(&self) -> Result<Option<Store>> {
+        if self.no_db {
+            return Ok(None);
+        }
+        Store::open(&self.db)
+            .map(Some)
+            .with_context(|| format!("ouverture de la base {}", self.db.display()))
+    }
+
+    /// Record the run (one transaction); report.json is already written when this runs.
+    fn record(&self, store: Option<Store>, report: &Report, origin: &str) -> Result<()> {
+        let Some(mut store) = store else {
+            return Ok(());
+        };
+        let recorded = store.record(report, origin).with_context(|| {
+            format!(
+                "rapport écrit, mais enregistrement impossible dans {}",
+                self.db.display()
+            )
+        })?;
+        eprintln!(
+            "exécution #{} enregistrée dans {}",
+            recorded.run_id(),
+            self.db.display()
+        );
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum DiffFormat {
+    Text,
+    Json,
+    Html,
 }
 
 #[derive(Args, Clone)]
@@ -95,6 +221,13 @@ struct CrawlArgs {
     /// Ne pas lire les sitemaps.
     #[arg(long)]
     no_sitemaps: bool,
+    /// Sondes de l'URL de départ réparties pendant l'exploration (disponibilité, temps de réponse).
+    #[arg(long, default_value_t = crate::probe::DEFAULT_PROBES)]
+    probes: usize,
+    /// Autoriser les adresses non publiques (boucle locale, réseaux privés) même quand la
+    /// démarche est sur un hôte public.
+    #[arg(long)]
+    allow_private: bool,
 }
 
 impl CrawlArgs {
@@ -113,6 +246,8 @@ impl CrawlArgs {
             use_sitemaps: !self.no_sitemaps,
             parallel_demarches: 4,
             progress: std::io::stderr().is_terminal(),
+            probes: self.probes,
+            allow_private_addresses: self.allow_private,
         }
     }
 }
@@ -154,12 +289,13 @@ pub fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Demo { out } => demo(&out).await,
+        Command::Demo { out, db } => demo(&out, &db).await,
         Command::Audit {
             urls,
             catalogue,
             out,
             crawl,
+            db,
         } => {
             let mut demarches: Vec<Demarche> = Vec::new();
             if let Some(path) = catalogue {
@@ -169,12 +305,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if demarches.is_empty() {
                 bail!("rien à auditer : donner au moins une URL ou --catalogue FICHIER");
             }
+            let store = db.open()?;
             let report = audit::audit(&demarches, &crawl.options()).await?;
             write_outputs(&report, &out)?;
+            db.record(store, &report, "audit")?;
             print!("{}", text::summary_table(&report));
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { inputs, format } => check(&inputs, format).await,
+        Command::Report {
+            report,
+            out,
+            csv_sep,
+            declarations,
+        } => {
+            report_site(&report, out.as_deref(), csv_sep, declarations.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench {
             rounds,
             pages,
@@ -205,17 +352,229 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             rules(format)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Diff {
+            before,
+            after,
+            format,
+            fail_on_regression,
+            db,
+        } => diff_cmd(&before, &after, format, fail_on_regression, &db),
+        Command::History {
+            demarche,
+            format,
+            db,
+        } => {
+            let store = open_existing(&db)?;
+            let points = crate::history::series(&store, demarche.as_deref())?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&points)?),
+                Format::Text => print!("{}", crate::history::to_text(&points)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Monitor {
+            urls,
+            catalogue,
+            interval,
+            rounds,
+            duration,
+            rate,
+            timeout_ms,
+            db,
+        } => {
+            let mut targets = urls;
+            if let Some(path) = catalogue {
+                targets.extend(
+                    Catalogue::load(&path)?
+                        .demarches
+                        .into_iter()
+                        .map(|d| d.start_url),
+                );
+            }
+            monitor_cmd(targets, interval, rounds, duration, rate, timeout_ms, &db).await
+        }
+        Command::Import { files, db } => {
+            let mut store = Store::open(&db)
+                .with_context(|| format!("ouverture de la base {}", db.display()))?;
+            for f in &files {
+                match store.import(f)? {
+                    Recorded::New(id) => println!("{} → exécution #{id}", f.display()),
+                    Recorded::AlreadyThere(id) => {
+                        println!("{} : déjà présent (exécution #{id})", f.display())
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Open a store that must already exist (reading commands never create one).
+fn open_existing(db: &Path) -> Result<Store> {
+    if !db.is_file() {
+        bail!(
+            "base introuvable : {} (lancer un audit, ou donner --db)",
+            db.display()
+        );
+    }
+    Store::open(db).with_context(|| format!("ouverture de la base {}", db.display()))
+}
+
+/// A run named on the command line: an existing report.json file, else a run of the store.
+fn load_run(reference: &str, db: &Path, store: &mut Option<Store>) -> Result<RunSnapshot> {
+    let path = Path::new(reference);
+    if path.is_file() {
+        return Ok(crate::store::snapshot_from_file(path)?);
+    }
+    if store.is_none() {
+        *store = Some(open_existing(db)?);
+    }
+    let Some(s) = store.as_ref() else {
+        bail!("base indisponible");
+    };
+    let id = s.resolve(reference).with_context(|| {
+        format!("« {reference} » n'est ni un fichier report.json ni une exécution de la base")
+    })?;
+    Ok(s.snapshot(id)?)
+}
+
+fn diff_cmd(
+    before: &str,
+    after: &str,
+    format: DiffFormat,
+    fail_on_regression: bool,
+    db: &Path,
+) -> Result<ExitCode> {
+    let mut store = None;
+    let a = load_run(before, db, &mut store)?;
+    let b = load_run(after, db, &mut store)?;
+    let d = crate::diff::diff(&a, &b);
+    match format {
+        DiffFormat::Text => print!("{}", crate::diff::to_text(&d)),
+        DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&d)?),
+        DiffFormat::Html => print!("{}", crate::diff::to_html(&d)),
+    }
+    Ok(if fail_on_regression && d.is_regression() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+async fn monitor_cmd(
+    urls: Vec<Url>,
+    interval: f64,
+    rounds: Option<u32>,
+    duration: Option<f64>,
+    rate: f64,
+    timeout_ms: u64,
+    db: &Path,
+) -> Result<ExitCode> {
+    if urls.is_empty() {
+        bail!("rien à sonder : donner au moins une URL ou --catalogue FICHIER");
+    }
+    let secs = |v: f64, what: &str| -> Result<std::time::Duration> {
+        std::time::Duration::try_from_secs_f64(v)
+            .map_err(|_| anyhow::anyhow!("{what} invalide : {v}"))
+    };
+    if rate.is_nan() || rate <= 0.0 {
+        bail!("--rate doit être positif");
+    }
+    let plan = MonitorPlan {
+        urls: urls.clone(),
+        interval: secs(interval, "--interval")?,
+        rounds,
+        duration: duration.map(|d| secs(d, "--duration")).transpose()?,
+        min_gap: secs(1.0 / rate, "--rate")?,
+    };
+    let config = monitor::probe_config(&FetchConfig {
+        total_timeout_ms: timeout_ms,
+        ..FetchConfig::default()
+    });
+    let store =
+        Store::open(db).with_context(|| format!("ouverture de la base {}", db.display()))?;
+    monitor::run(&store, &config, &plan, |p| {
+        let status = p
+            .status
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "—".into());
+        let ms = p
+            .total_ms
+            .map(|m| format!("{m} ms"))
+            .unwrap_or_else(|| "—".into());
+        println!(
+            "{} {} {status} {ms}{}",
+            if p.ok { "ok  " } else { "ÉCHEC" },
+            p.url,
+            p.error
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
+        );
+    })
+    .await?;
+    println!(
+        "\nDisponibilité sur {} jours :",
+        monitor::DEFAULT_WINDOW_DAYS
+    );
+    for u in &urls {
+        match monitor::availability(&store, u.as_str(), monitor::DEFAULT_WINDOW_DAYS)? {
+            Some(a) => println!(
+                "  {u} : {:.1} % sur {} sondes, temps moyen {}",
+                a.success_ratio * 100.0,
+                a.n,
+                a.mean_ms
+                    .map(|m| format!("{m:.0} ms"))
+                    .unwrap_or_else(|| "—".into())
+            ),
+            None => println!("  {u} : aucune sonde"),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Write every output of a run into `out`.
 pub fn write_outputs(report: &Report, out: &Path) -> Result<()> {
     let path = report.write_json(out)?;
     eprintln!("rapport écrit : {}", path.display());
+    crate::report::html::write_site(report, out, &crate::report::html::SiteOptions::default())?;
+    eprintln!("site écrit : {}", out.join("index.html").display());
     Ok(())
 }
 
-async fn demo(out: &Path) -> Result<ExitCode> {
+/// `vigie report`: (re)compute the indicators of a report.json and write its site.
+fn report_site(
+    path: &Path,
+    out: Option<&Path>,
+    csv_sep: char,
+    declarations: Option<&Path>,
+) -> Result<()> {
+    if csv_sep == '"' || csv_sep == '\n' || csv_sep == '\r' {
+        bail!("séparateur CSV impossible : {csv_sep:?}");
+    }
+    let mut report = Report::read(path)?;
+    let decls = declarations
+        .map(crate::indicators::Declarations::load)
+        .transpose()?;
+    if decls.is_some() || report.demarches.iter().any(|d| d.indicators.is_empty()) {
+        crate::indicators::apply(&mut report, decls.as_ref());
+    }
+    let dir = match out {
+        Some(o) => o.to_path_buf(),
+        None => path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
+    };
+    let opts = crate::report::html::SiteOptions { csv_sep };
+    crate::report::html::write_site(&report, &dir, &opts)?;
+    eprintln!("site écrit : {}", dir.join("index.html").display());
+    Ok(())
+}
+
+async fn demo(out: &Path, db: &DbArgs) -> Result<ExitCode> {
+    let store = db.open()?;
     let sites = crate::demo::start().await?;
     let opts = AuditOptions {
         // Local fixture servers: no need to wait between requests.
@@ -229,6 +588,7 @@ async fn demo(out: &Path) -> Result<ExitCode> {
     };
     let report = audit::audit(&sites.catalogue.demarches, &opts).await?;
     write_outputs(&report, out)?;
+    db.record(store, &report, "demo")?;
     print!("{}", text::summary_table(&report));
     Ok(ExitCode::SUCCESS)
 }
@@ -244,7 +604,15 @@ struct CheckedPage {
 }
 
 async fn check(inputs: &[String], format: Format) -> Result<ExitCode> {
-    let fetcher = Arc::new(Fetcher::new(FetchConfig::default())?);
+    // Same guard as audit: public pages must not lead to internal addresses.
+    let any_public = inputs.iter().filter_map(|i| Url::parse(i).ok()).any(|u| {
+        matches!(u.scheme(), "http" | "https") && !crate::crawl::address::host_is_non_public(&u)
+    });
+    let config = FetchConfig {
+        block_private_addresses: any_public,
+        ..FetchConfig::default()
+    };
+    let fetcher = Arc::new(Fetcher::new(config)?);
     let css = Arc::new(CssCache::default());
     let mut pages = Vec::new();
     for input in inputs {
@@ -320,6 +688,8 @@ struct RuleInfo {
     description: &'static str,
     rgaa: &'static [&'static str],
     rgaa_criteria: Vec<String>,
+    /// "8.5 Chaque page a un titre", from criteria/rgaa-4.1.2.toml.
+    rgaa_labels: Vec<String>,
     wcag: &'static [&'static str],
     act: &'static [&'static str],
     cerfa: &'static [u8],
@@ -335,6 +705,12 @@ fn rules(format: Format) -> Result<()> {
                 title: m.title,
                 description: m.description,
                 rgaa: m.rgaa,
+                rgaa_labels: m
+                    .rgaa_criteria()
+                    .iter()
+                    .filter_map(|c| crate::criteria::rgaa().criterion(c))
+                    .map(|c| format!("{} {}", c.id, c.label))
+                    .collect(),
                 rgaa_criteria: m.rgaa_criteria(),
                 wcag: m.wcag,
                 act: m.act,
@@ -354,6 +730,9 @@ fn rules(format: Format) -> Result<()> {
                     i.act.join(","),
                     i.title
                 );
+                for l in &i.rgaa_labels {
+                    println!("{:<28} · RGAA {l}", "");
+                }
             }
             println!("{} règles", infos.len());
         }

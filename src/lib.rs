@@ -11,13 +11,20 @@ pub mod bench;
 pub mod catalogue;
 pub mod cli;
 pub mod crawl;
+pub mod criteria;
 pub mod demo;
+pub mod diff;
 pub mod findings;
+pub mod history;
+pub mod indicators;
+pub mod monitor;
 pub mod page;
+pub mod probe;
 pub mod report;
 pub mod rules;
 pub mod scores;
 pub mod serve;
+pub mod store;
 
 /// Tool name and version, as written in reports and the User-Agent.
 pub const TOOL_NAME: &str = "vigie";

@@ -399,3 +399,82 @@ async fn robots_5xx_disallows_all_and_4xx_allows_all() {
     let pages = crawl_with(&s, fast_config(), |_| {}).await;
     assert_eq!(pages.len(), 2);
 }
+
+#[tokio::test]
+async fn private_addresses_are_refused_when_blocking() {
+    let s = server("site").await;
+    let fetcher = Fetcher::new(FetchConfig {
+        block_private_addresses: true,
+        ..fast_config()
+    })
+    .expect("client");
+    let any = |_: &Url| true;
+    let f = fetcher
+        .fetch(
+            &Url::parse(&s.url()).expect("url"),
+            0,
+            crawl::Want::Page,
+            &any,
+        )
+        .await;
+    assert_eq!(error_kind_of(&f.record), Some(ErrorKind::BlockedAddress));
+    let f = fetcher
+        .fetch(
+            &Url::parse(&format!("http://localhost:{}/", s.addr.port())).expect("url"),
+            0,
+            crawl::Want::Page,
+            &any,
+        )
+        .await;
+    assert_eq!(error_kind_of(&f.record), Some(ErrorKind::BlockedAddress));
+    assert!(s.requests().is_empty(), "a blocked address was contacted");
+}
+
+#[tokio::test]
+async fn audit_blocks_private_addresses_only_for_public_starts() {
+    use vigie::audit::{audit, AuditOptions};
+    use vigie::catalogue::Demarche;
+    let s = server("site").await;
+    let local = Demarche::from_url(Url::parse(&s.url()).expect("url"));
+    let opts = AuditOptions {
+        fetch: fast_config(),
+        max_pages: 3,
+        progress: false,
+        ..AuditOptions::default()
+    };
+    let r = audit(std::slice::from_ref(&local), &opts)
+        .await
+        .expect("audit");
+    assert!(!r.config.fetch.block_private_addresses);
+    assert!(r.demarches[0].pages[0].record.error.is_none());
+
+    // A public start turns the guard on (decided without contacting it), unless allowed.
+    let public = Demarche::from_url(Url::parse("https://www.caf.fr/").expect("url"));
+    let both = [public, local.clone()];
+    assert!(vigie::audit::blocks_private_addresses(&both, &opts));
+    assert!(!vigie::audit::blocks_private_addresses(
+        &both,
+        &AuditOptions {
+            allow_private_addresses: true,
+            ..opts.clone()
+        }
+    ));
+    assert!(!vigie::audit::blocks_private_addresses(
+        std::slice::from_ref(&local),
+        &opts
+    ));
+    let r = audit(
+        &[local],
+        &AuditOptions {
+            allow_private_addresses: true,
+            ..opts
+        },
+    )
+    .await
+    .expect("audit");
+    assert!(!r.config.fetch.block_private_addresses);
+}
+
+fn error_kind_of(r: &vigie::crawl::FetchRecord) -> Option<ErrorKind> {
+    r.error.as_ref().map(|e| e.kind)
+}

@@ -66,7 +66,19 @@ fn name(page: &Page, el: ElementRef<'_>, depth: usize, in_traversal: bool) -> St
             return label.to_string();
         }
     }
-    // 2D: native host-language label.
+    // 2D: native host-language label (not for an element made presentational).
+    let presentational = e
+        .attr("role")
+        .and_then(|r| r.split_ascii_whitespace().next())
+        .is_some_and(|r| r.eq_ignore_ascii_case("none") || r.eq_ignore_ascii_case("presentation"))
+        && !super::roles::presentational_conflict(el);
+    if presentational {
+        return if in_traversal {
+            name_from_subtree(page, el, depth + 1, in_traversal, false)
+        } else {
+            String::new()
+        };
+    }
     if let Some(native) = native_name(page, el, depth) {
         if !native.trim().is_empty() {
             return native;

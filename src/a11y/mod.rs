@@ -2,7 +2,10 @@
 //! accessible names, roles, hidden state.
 
 pub mod accname;
+pub mod aria;
+pub mod focus;
 pub mod roles;
 
 pub use accname::accessible_name;
-pub use roles::{implicit_role, is_hidden_from_at, role_of};
+pub use focus::is_tabbable;
+pub use roles::{implicit_role, is_hidden_from_at, resolved_role, role_of};

@@ -12,6 +12,40 @@ pub fn role_of(el: ElementRef<'_>) -> Option<String> {
     implicit_role(el).map(str::to_string)
 }
 
+/// The role exposed to assistive technologies, ACT style: the first *valid* token of `role`,
+/// except that `none`/`presentation` is ignored (presentational role conflict) on a focusable
+/// element or one with a global ARIA attribute; else the implicit role.
+pub fn resolved_role(el: ElementRef<'_>) -> Option<String> {
+    let explicit = el.value().attr("role").and_then(|r| {
+        r.split_ascii_whitespace()
+            .find(|t| super::aria::is_valid_role(t))
+            .map(str::to_ascii_lowercase)
+    });
+    match explicit.as_deref() {
+        Some("none") | Some("presentation") if presentational_conflict(el) => {
+            implicit_role(el).map(str::to_string)
+        }
+        Some(_) => explicit,
+        None => implicit_role(el).map(str::to_string),
+    }
+}
+
+/// Whether a `none`/`presentation` role must be ignored: the element is focusable or has a
+/// global ARIA attribute.
+pub fn presentational_conflict(el: ElementRef<'_>) -> bool {
+    let disabled = el.value().attr("disabled").is_some()
+        && matches!(
+            el.value().name(),
+            "button" | "input" | "select" | "textarea"
+        );
+    (super::focus::is_natively_focusable(el) && !disabled)
+        || el.value().attr("tabindex").is_some()
+        || el
+            .value()
+            .attrs()
+            .any(|(n, _)| super::aria::is_global_attribute(n))
+}
+
 /// Implicit ARIA role of common HTML elements (HTML-AAM), enough for the rules here.
 pub fn implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
     let e = el.value();
@@ -103,4 +137,36 @@ pub fn is_hidden_from_at(el: ElementRef<'_>) -> bool {
         }
         false
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::Page;
+
+    #[test]
+    fn presentational_role_conflicts() {
+        let html = r#"<button id=a role=none>x</button><button id=b role=none disabled>x</button>
+            <h1 id=c role=none aria-label="">t</h1><h2 id=d role="presentation">t</h2>
+            <div id=e role="foo button">x</div><div id=f>x</div>"#;
+        let page = Page::parse(url::Url::parse("http://t.test/").expect("url"), html);
+        let r = |id: &str| resolved_role(page.element_by_id(id).expect(id));
+        assert_eq!(r("a").as_deref(), Some("button"));
+        assert_eq!(r("b").as_deref(), Some("none"));
+        assert_eq!(r("c").as_deref(), Some("heading"));
+        assert_eq!(r("d").as_deref(), Some("presentation"));
+        assert_eq!(r("e").as_deref(), Some("button"));
+        assert_eq!(r("f"), None);
+    }
+
+    #[test]
+    fn presentational_image_has_no_name() {
+        let html = r#"<h1 id=h><img src=a.png alt="Logo" role="presentation"></h1>
+            <h2 id=k><img src=a.png alt="Logo"></h2>"#;
+        let page = Page::parse(url::Url::parse("http://t.test/").expect("url"), html);
+        let name =
+            |id: &str| crate::a11y::accessible_name(&page, page.element_by_id(id).expect(id));
+        assert_eq!(name("h"), "");
+        assert_eq!(name("k"), "Logo");
+    }
 }

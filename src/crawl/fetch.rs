@@ -33,6 +33,10 @@ pub struct FetchConfig {
     /// Requests in flight across the whole run.
     pub concurrency: usize,
     pub respect_robots: bool,
+    /// Refuse loopback, private, link-local and other non-public addresses (after DNS
+    /// resolution). `audit` turns it on when a crawl starts on a public host.
+    #[serde(default)]
+    pub block_private_addresses: bool,
 }
 
 impl Default for FetchConfig {
@@ -50,6 +54,7 @@ impl Default for FetchConfig {
             requests_per_second: 2.0,
             concurrency: 8,
             respect_robots: true,
+            block_private_addresses: false,
         }
     }
 }
@@ -70,6 +75,7 @@ pub enum ErrorKind {
     UnsupportedScheme,
     InvalidUrl,
     HttpStatus,
+    BlockedAddress,
     Other,
 }
 
@@ -213,6 +219,9 @@ impl Fetcher {
             .read_timeout(Duration::from_millis(config.read_timeout_ms))
             .timeout(Duration::from_millis(config.total_timeout_ms))
             .pool_max_idle_per_host(4)
+            .dns_resolver(Arc::new(super::address::GuardedResolver {
+                block_private: config.block_private_addresses,
+            }))
             .build()?;
         let permits = config.concurrency.max(1);
         Ok(Fetcher {
@@ -302,6 +311,16 @@ impl Fetcher {
                 message: format!("schéma non pris en charge : {}", url.scheme()),
             });
             return Fetched { record, text: None };
+        }
+        if self.config.block_private_addresses {
+            if let Some(message) = super::address::literal_is_blocked(url) {
+                let mut record = FetchRecord::new(url, depth);
+                record.error = Some(FetchError {
+                    kind: ErrorKind::BlockedAddress,
+                    message,
+                });
+                return Fetched { record, text: None };
+            }
         }
         if self.config.respect_robots {
             let robots = self.robots(url).await;
@@ -487,6 +506,11 @@ impl Fetcher {
 
     async fn attempt(&self, url: &Url, want: Want) -> Attempt {
         let started = Instant::now();
+        if self.config.block_private_addresses {
+            if let Some(reason) = super::address::literal_is_blocked(url) {
+                return Attempt::Done(Done::blocked(reason));
+            }
+        }
         let resp = match self.client.get(url.clone()).send().await {
             Ok(r) => r,
             Err(e) => return Attempt::Done(Done::error(classify(&e), e)),
@@ -618,6 +642,21 @@ struct Done {
 }
 
 impl Done {
+    fn blocked(message: String) -> Done {
+        Done {
+            status: None,
+            content_type: None,
+            size: 0,
+            ttfb_ms: None,
+            error: Some(FetchError {
+                kind: ErrorKind::BlockedAddress,
+                message,
+            }),
+            body: None,
+            retry_after: None,
+        }
+    }
+
     fn error(kind: ErrorKind, e: reqwest::Error) -> Done {
         Done {
             status: None,
@@ -635,7 +674,9 @@ impl Done {
 }
 
 fn classify(e: &reqwest::Error) -> ErrorKind {
-    if e.is_timeout() {
+    if error_chain(e).contains(super::address::BLOCKED_MARKER) {
+        ErrorKind::BlockedAddress
+    } else if e.is_timeout() {
         ErrorKind::Timeout
     } else if e.is_connect() {
         ErrorKind::Connect

@@ -1,6 +1,7 @@
 //! Crawling one démarche: a breadth-first frontier within a scope, under page and depth
 //! budgets, with sitemap seeds, through the shared polite [`Fetcher`].
 
+pub mod address;
 pub mod charset;
 pub mod fetch;
 pub mod robots;
@@ -77,10 +78,12 @@ pub fn origin_of(url: &Url) -> String {
     )
 }
 
-/// Canonical form for de-duplication: no fragment, no empty query.
+/// Canonical form for de-duplication: no fragment, no empty query, no credentials (never sent).
 pub fn normalize(url: &Url) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
     if u.query() == Some("") {
         u.set_query(None);
     }
@@ -278,6 +281,7 @@ pub async fn crawl(
     let mut variants: HashMap<String, usize> = HashMap::new();
     let mut frontier: VecDeque<(Url, u32)> = VecDeque::new();
     let mut analysed_finals: HashSet<String> = HashSet::new();
+    let mut errors = 0usize;
 
     // The start URL first: its redirects may move the démarche to another origin.
     let start = normalize(&plan.start);
@@ -341,7 +345,8 @@ pub async fn crawl(
             page.record.duplicate_of = Some(page.record.final_url.clone());
         }
         if page.record.error.is_some() {
-            progress.set_message(format!("erreur : {}", page.record.requested_url));
+            errors += 1;
+            progress.set_message(format!("{errors} erreur(s)"));
         }
         enqueue_links(
             &page,

@@ -88,6 +88,10 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
         }
     }
     s.push('>');
+    // Whole-document containers: the opening tag says enough.
+    if matches!(e.name(), "html" | "head" | "body") {
+        return truncate_chars(&s, SNIPPET_MAX);
+    }
     let mut text_len = 0;
     for t in el.text() {
         let t = t.split_whitespace().collect::<Vec<_>>().join(" ");

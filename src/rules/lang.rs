@@ -1,28 +1,70 @@
-//! Default language of the page (RGAA 8.3, 8.4; WCAG 3.1.1).
+//! Default language of the page (RGAA 8.3, 8.4; WCAG 3.1.1). Presence (8.3) and validity (8.4)
+//! are two rules, as in ACT, so that an invalid code does not fail 8.3.
 
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::page::Page;
 
 /// ## Ce que la règle vérifie
-/// L'élément `<html>` porte un attribut `lang` (ou `xml:lang`) non vide dont la valeur est une
-/// étiquette de langue BCP 47 bien formée.
+/// L'élément `<html>` porte un attribut `lang` (ou `xml:lang`) non vide.
 /// ## Pourquoi
 /// Les synthèses vocales choisissent la prononciation d'après la langue du document.
 /// ## Exemple en échec
-/// `<html>` ou `<html lang="français">`
+/// `<html>` ou `<html lang=" ">`
 /// ## Exemple conforme
 /// `<html lang="fr">`
 /// ## Références
-/// RGAA 8.3.1, 8.4.1 · WCAG 3.1.1 · ACT b5c3f8, bf051a
+/// RGAA 8.3.1 · WCAG 3.1.1 · ACT b5c3f8
+pub struct HtmlLangPresent;
+
+static HTML_LANG_PRESENT: RuleMeta = RuleMeta {
+    id: "html-lang",
+    title: "Langue par défaut présente",
+    description:
+        "L'élément html indique la langue par défaut du document (attribut lang non vide).",
+    rgaa: &["8.3.1"],
+    wcag: &["3.1.1"],
+    act: &["b5c3f8"],
+    cerfa: &[16],
+};
+
+impl Rule for HtmlLangPresent {
+    fn meta(&self) -> &'static RuleMeta {
+        &HTML_LANG_PRESENT
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        let root = page.root();
+        let e = root.value();
+        match e.attr("lang").or_else(|| e.attr("xml:lang")).map(str::trim) {
+            None => r.fail(root, "L'élément html n'a pas d'attribut lang."),
+            Some("") => r.fail(root, "L'attribut lang de l'élément html est vide."),
+            Some(v) => r.pass(root, format!("Langue par défaut indiquée : « {v} ».")),
+        }
+        r.finish("")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Quand l'élément `<html>` porte un attribut `lang` (ou `xml:lang`) non vide, sa valeur est une
+/// étiquette de langue BCP 47 bien formée, de langue connue. Sans attribut, la règle ne
+/// s'applique pas (voir `html-lang`).
+/// ## Pourquoi
+/// Un code invalide est ignoré : la synthèse vocale lit le texte avec une mauvaise prononciation.
+/// ## Exemple en échec
+/// `<html lang="français">`
+/// ## Exemple conforme
+/// `<html lang="fr">`
+/// ## Références
+/// RGAA 8.4.1 · WCAG 3.1.1 · ACT bf051a
 pub struct HtmlLang;
 
 static HTML_LANG: RuleMeta = RuleMeta {
     id: "html-lang-valid",
-    title: "Langue par défaut présente et valide",
-    description: "L'élément html indique la langue par défaut du document par un code de langue BCP 47 valide.",
-    rgaa: &["8.3.1", "8.4.1"],
+    title: "Langue par défaut valide",
+    description: "Le code de langue de l'élément html est un code BCP 47 valide.",
+    rgaa: &["8.4.1"],
     wcag: &["3.1.1"],
-    act: &["b5c3f8", "bf051a"],
+    act: &["bf051a"],
     cerfa: &[16],
 };
 
@@ -36,15 +78,14 @@ impl Rule for HtmlLang {
         let e = root.value();
         let lang = e.attr("lang").or_else(|| e.attr("xml:lang"));
         match lang.map(str::trim) {
-            None => r.fail(root, "L'élément html n'a pas d'attribut lang."),
-            Some("") => r.fail(root, "L'attribut lang de l'élément html est vide."),
+            None | Some("") => {}
             Some(v) if !is_valid_bcp47(v) => r.fail(
                 root,
                 format!("Le code de langue « {v} » n'est pas un code BCP 47 valide."),
             ),
             Some(v) => r.pass(root, format!("Langue par défaut : « {v} ».")),
         }
-        r.finish("")
+        r.finish("L'élément html n'a pas de code de langue (voir html-lang).")
     }
 }
 
@@ -57,7 +98,12 @@ pub fn is_valid_bcp47(tag: &str) -> bool {
         return false;
     };
     let p = primary.to_ascii_lowercase();
-    if p == "x" || p == "i" {
+    if p == "i" {
+        // Irregular grandfathered tags: all deprecated except these three.
+        let rest = tag[2..].to_ascii_lowercase();
+        return matches!(rest.as_str(), "default" | "enochian" | "mingo");
+    }
+    if p == "x" {
         return parts.clone().next().is_some()
             && parts.all(|s| {
                 (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric())
@@ -90,7 +136,18 @@ mod tests {
         for ok in ["fr", "fr-FR", "en-GB", "zh-Hant-TW", "gsw", "x-klingon"] {
             assert!(is_valid_bcp47(ok), "{ok}");
         }
-        for bad in ["", "français", "f", "fr_FR", "xx", "12", "fr-", "english"] {
+        assert!(is_valid_bcp47("i-default"));
+        for bad in [
+            "",
+            "français",
+            "f",
+            "fr_FR",
+            "xx",
+            "12",
+            "fr-",
+            "english",
+            "i-lux",
+        ] {
             assert!(!is_valid_bcp47(bad), "{bad}");
         }
     }

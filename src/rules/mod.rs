@@ -16,6 +16,11 @@ pub mod forms;
 pub mod images;
 pub mod lang;
 pub mod links;
+pub mod mandatory;
+pub mod navigation;
+pub mod presentation;
+pub mod scripts;
+pub mod structure;
 pub mod title;
 
 /// ACT outcome of one target (or of the whole page for `inapplicable`).

@@ -1,5 +1,7 @@
 //! Scores computed from findings and fetch records.
 
+pub mod rgaa;
+
 use serde::{Deserialize, Serialize};
 
 use crate::findings::Finding;

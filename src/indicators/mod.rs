@@ -1,0 +1,1175 @@
+//! Observatory indicators per démarche ("Vos démarches essentielles"): each has a value, a level
+//! (label, colour, icon), its evidence and its source (mesuré / déclaré / inconnu). Labels,
+//! thresholds and colours are data in `criteria/indicateurs.toml`.
+//!
+//! The Cerfa and RGAA sections of a démarche are read from its JSON form, as optional data:
+//! when a section is missing or not understood, the indicator is « inconnu », never guessed.
+
+pub mod signals;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use signals::{signals_of, PageSignals, TextStats};
+
+use crate::report::DemarcheReport;
+use crate::rules::Outcome;
+
+/// The indicator definitions, embedded.
+pub const INDICATORS_TOML: &str = include_str!("../../criteria/indicateurs.toml");
+
+/// Minimum words of main text before the readability estimate is given.
+pub const MIN_WORDS_FOR_READABILITY: usize = 100;
+
+/// Colour of a level, with its text icon (a level is never shown by colour alone).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Colour {
+    pub fond: String,
+    pub texte: String,
+    pub bord: String,
+    pub icone: String,
+    pub nom: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LevelDef {
+    pub libelle: String,
+    #[serde(default)]
+    pub seuil: Option<f64>,
+    pub couleur: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IndicatorDef {
+    pub id: String,
+    pub libelle: String,
+    pub court: String,
+    #[serde(default)]
+    pub unite: String,
+    /// Levels of vigie's own, where the observatory has none.
+    #[serde(default)]
+    pub propre: bool,
+    /// Only a declaration can give this indicator.
+    #[serde(default)]
+    pub declaratif: bool,
+    pub description: String,
+    pub niveaux: Vec<LevelDef>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IndicatorsConfig {
+    pub couleurs: BTreeMap<String, Colour>,
+    #[serde(rename = "indicateur")]
+    pub indicators: Vec<IndicatorDef>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("criteria/indicateurs.toml invalide : {0}")]
+pub struct ConfigError(String);
+
+impl IndicatorsConfig {
+    pub fn parse(text: &str) -> Result<IndicatorsConfig, ConfigError> {
+        let cfg: IndicatorsConfig = toml::from_str(text).map_err(|e| ConfigError(e.to_string()))?;
+        for def in &cfg.indicators {
+            for l in &def.niveaux {
+                if !cfg.couleurs.contains_key(&l.couleur) {
+                    return Err(ConfigError(format!(
+                        "indicateur {} : couleur inconnue « {} »",
+                        def.id, l.couleur
+                    )));
+                }
+            }
+        }
+        Ok(cfg)
+    }
+
+    pub fn def(&self, id: &str) -> Option<&IndicatorDef> {
+        self.indicators.iter().find(|d| d.id == id)
+    }
+
+    fn level(&self, l: &LevelDef) -> Level {
+        let icon = self
+            .couleurs
+            .get(&l.couleur)
+            .map(|c| c.icone.clone())
+            .unwrap_or_default();
+        Level {
+            label: l.libelle.clone(),
+            colour: l.couleur.clone(),
+            icon,
+        }
+    }
+
+    /// The observatory's rule: the level with the highest threshold ≤ value.
+    pub fn level_for_value(&self, id: &str, value: f64) -> Option<Level> {
+        let def = self.def(id)?;
+        def.niveaux
+            .iter()
+            .filter_map(|l| l.seuil.map(|s| (s, l)))
+            .filter(|(s, _)| *s <= value)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, l)| self.level(l))
+    }
+
+    /// A text value matches a level by its label (case-insensitive).
+    pub fn level_for_label(&self, id: &str, label: &str) -> Option<Level> {
+        let def = self.def(id)?;
+        def.niveaux
+            .iter()
+            .find(|l| l.libelle.eq_ignore_ascii_case(label.trim()))
+            .map(|l| self.level(l))
+    }
+}
+
+/// The embedded configuration (checked by a unit test; an invalid file is a build defect).
+pub fn config() -> &'static IndicatorsConfig {
+    static CFG: OnceLock<IndicatorsConfig> = OnceLock::new();
+    CFG.get_or_init(|| match IndicatorsConfig::parse(INDICATORS_TOML) {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    })
+}
+
+/// A level as shown: label, colour name (a CSS class), text icon.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Level {
+    pub label: String,
+    pub colour: String,
+    pub icon: String,
+}
+
+/// Where a value comes from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Mesure,
+    Declare,
+    Inconnu,
+}
+
+impl Source {
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Mesure => "mesuré",
+            Source::Declare => "déclaré",
+            Source::Inconnu => "inconnu",
+        }
+    }
+}
+
+/// One indicator of one démarche.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Indicator {
+    pub id: String,
+    pub label: String,
+    /// Numeric value when there is one (%, ms, count, index).
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// The value as shown (« 99,9 % », « FranceConnect », « inconnu »).
+    pub display: String,
+    /// None when the value is unknown.
+    #[serde(default)]
+    pub level: Option<Level>,
+    pub source: Source,
+    /// An estimate (not the observatory's own measure).
+    #[serde(default)]
+    pub estimate: bool,
+    pub evidence: Vec<String>,
+    /// The measured counterpart shown beside a declared value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<String>,
+}
+
+impl Indicator {
+    fn new(id: &str) -> Indicator {
+        let label = config()
+            .def(id)
+            .map(|d| d.libelle.clone())
+            .unwrap_or_else(|| id.to_string());
+        Indicator {
+            id: id.to_string(),
+            label,
+            value: None,
+            display: "inconnu".into(),
+            level: None,
+            source: Source::Inconnu,
+            estimate: false,
+            evidence: Vec::new(),
+            measured: None,
+        }
+    }
+
+    fn unknown(id: &str, why: impl Into<String>) -> Indicator {
+        let mut i = Indicator::new(id);
+        i.evidence.push(why.into());
+        i
+    }
+
+    fn numeric(mut self, value: f64, display: String, source: Source) -> Indicator {
+        self.level = config().level_for_value(&self.id, value);
+        self.value = Some(value);
+        self.display = display;
+        self.source = source;
+        self
+    }
+
+    fn labelled(mut self, label: &str, source: Source) -> Indicator {
+        self.level = config().level_for_label(&self.id, label);
+        self.display = label.to_string();
+        self.source = source;
+        self
+    }
+}
+
+/// French number formatting: decimal comma, at most `decimals` digits, no trailing zeros.
+pub fn fr_number(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    s.replace('.', ",")
+}
+
+/// Compute every indicator of a démarche; `declaration` is its entry of the declarations file.
+pub fn compute(d: &DemarcheReport, declaration: Option<&Value>) -> Vec<Indicator> {
+    let json = serde_json::to_value(d).unwrap_or(Value::Null);
+    let cerfa = json.get("cerfa").filter(|v| !v.is_null());
+    let rgaa = json.get("rgaa").filter(|v| !v.is_null());
+    let rgaa_ind = rgaa_auto(d, rgaa);
+    let mut handicap = handicap(cerfa);
+    handicap.measured = Some(format!("RGAA automatisé : {}", rgaa_ind.display));
+    vec![
+        handicap,
+        auth(cerfa),
+        uptime(d),
+        performance(d),
+        help_reachable(d),
+        mobile(d),
+        simplicity(d),
+        cerfa_scores(cerfa),
+        rgaa_ind,
+        satisfaction(declaration),
+        dlnuf(declaration),
+        usage(declaration),
+    ]
+}
+
+// ---- tolerant reading of optional JSON sections ----
+
+/// First value under one of `keys`, searched breadth-first to a small depth.
+fn find<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a Value> {
+    let mut level: Vec<&Value> = vec![v];
+    for _ in 0..4 {
+        for key in keys {
+            for node in &level {
+                if let Some(found) = node.get(*key).filter(|x| !x.is_null()) {
+                    return Some(found);
+                }
+            }
+        }
+        level = level
+            .iter()
+            .flat_map(|n| match n {
+                Value::Object(m) => m.values().collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+            .collect();
+    }
+    None
+}
+
+fn as_num(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s
+            .trim()
+            .trim_end_matches('%')
+            .trim()
+            .replace(',', ".")
+            .parse()
+            .ok(),
+        _ => None,
+    }
+}
+
+/// A percentage, given either as 0–100 or as a 0–1 share.
+fn as_pct(v: &Value) -> Option<f64> {
+    let x = as_num(v)?;
+    Some(
+        if ((0.0..=1.0).contains(&x) && x.fract() != 0.0) || (x == 1.0 && v.is_f64()) {
+            x * 100.0
+        } else {
+            x
+        },
+    )
+}
+
+fn as_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn evidence_lines(v: Option<&Value>, max: usize) -> Vec<String> {
+    match v {
+        Some(Value::Array(items)) => items.iter().take(max).map(evidence_line).collect(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(other) => vec![evidence_line(other)],
+    }
+}
+
+fn evidence_line(v: &Value) -> String {
+    match v {
+        Value::Object(m) => {
+            let parts: Vec<String> = ["message", "text", "detail", "url", "selector"]
+                .iter()
+                .filter_map(|k| m.get(*k).map(as_text))
+                .filter(|s| !s.is_empty())
+                .collect();
+            if parts.is_empty() {
+                v.to_string()
+            } else {
+                parts.join(" — ")
+            }
+        }
+        other => as_text(other),
+    }
+}
+
+/// The entry of Cerfa criterion `n`, whether criteria are a list or a map by number.
+pub fn cerfa_criterion(cerfa: &Value, n: u32) -> Option<&Value> {
+    let list = find(cerfa, &["criteria", "criteres", "critères"])?;
+    match list {
+        Value::Array(items) => items.iter().find(|it| {
+            ["number", "numero", "id", "criterion", "n"]
+                .iter()
+                .filter_map(|k| it.get(*k))
+                .any(|x| as_num(x) == Some(n as f64))
+        }),
+        Value::Object(m) => m.get(&n.to_string()),
+        _ => None,
+    }
+}
+
+fn source_of(item: &Value, default: Source) -> Source {
+    match item.get("source").map(as_text).as_deref() {
+        Some(s) if s.starts_with("decl") || s.starts_with("décl") => Source::Declare,
+        Some(s) if s.starts_with("unknown") || s.starts_with("inconnu") => Source::Inconnu,
+        Some(_) => Source::Mesure,
+        None => default,
+    }
+}
+
+fn status_of(item: &Value) -> String {
+    ["status", "statut", "outcome", "result"]
+        .iter()
+        .find_map(|k| item.get(*k))
+        .map(as_text)
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
+// ---- indicators ----
+
+fn handicap(cerfa: Option<&Value>) -> Indicator {
+    let id = "handicap";
+    let Some(cerfa) = cerfa else {
+        return Indicator::unknown(
+            id,
+            "La déclaration d'accessibilité n'a pas été analysée (section Cerfa absente du rapport).",
+        );
+    };
+    let Some(decl) = find(
+        cerfa,
+        &[
+            "declaration",
+            "accessibility_declaration",
+            "declaration_accessibilite",
+        ],
+    ) else {
+        if cerfa.get("criteria").is_some_and(Value::is_array) {
+            let mut i = Indicator::new(id).labelled("Non", Source::Mesure);
+            i.evidence.push(
+                "Aucune déclaration d'accessibilité trouvée : niveau « Non » (règle de l'observatoire)."
+                    .into(),
+            );
+            if let Some(summary) = cerfa_criterion(cerfa, 15).and_then(|c| c.get("summary")) {
+                i.evidence
+                    .push(format!("Critère Cerfa 15 : {}", as_text(summary)));
+            }
+            return i;
+        }
+        return Indicator::unknown(
+            id,
+            "Aucune information sur la déclaration d'accessibilité dans la section Cerfa.",
+        );
+    };
+    let found = ["found", "present", "trouvee"]
+        .iter()
+        .find_map(|k| decl.get(*k))
+        .and_then(Value::as_bool);
+    if found == Some(false) {
+        let mut i = Indicator::new(id).labelled("Non", source_of(decl, Source::Mesure));
+        i.evidence
+            .push("Aucune déclaration d'accessibilité trouvée : niveau « Non » (règle de l'observatoire).".into());
+        return i;
+    }
+    let rate = decl.get("rate").and_then(as_num).or_else(|| {
+        find(decl, &["taux", "published_rate", "rate_pct", "percent"]).and_then(as_pct)
+    });
+    let recevable = ["recevable", "receivable", "admissible"]
+        .iter()
+        .find_map(|k| decl.get(*k))
+        .and_then(Value::as_bool);
+    let mut i = Indicator::new(id);
+    if let Some(url) = find(decl, &["url", "page"]).map(as_text) {
+        i.evidence.push(format!("Déclaration : {url}"));
+    }
+    if let Some(status) = find(decl, &["status", "etat", "conformity"]).map(as_text) {
+        i.evidence
+            .push(format!("État de conformité déclaré : {status}"));
+    }
+    if let Some(date) = find(decl, &["date", "established", "etablie_le", "updated"]).map(as_text) {
+        i.evidence.push(format!("Date : {date}"));
+    }
+    if recevable == Some(false) {
+        let reasons = evidence_lines(find(decl, &["reasons", "motifs", "problems"]), 5);
+        let mut out = i.labelled("Non", Source::Declare);
+        if let Some(r) = rate {
+            out.value = Some(r);
+            out.display = format!("Non ({} % publiés)", fr_number(r, 1));
+        }
+        out.evidence
+            .push("Déclaration non recevable : niveau « Non » (règle de l'observatoire).".into());
+        out.evidence.extend(reasons);
+        return out;
+    }
+    match rate {
+        Some(r) => {
+            let display = format!("{} %", fr_number(r, 1));
+            i.numeric(r, display, Source::Declare)
+        }
+        None => {
+            i.evidence
+                .push("Aucun taux de conformité publié lisible dans la déclaration.".into());
+            i
+        }
+    }
+}
+
+fn auth(cerfa: Option<&Value>) -> Indicator {
+    let id = "auth";
+    let Some(cerfa) = cerfa else {
+        return Indicator::unknown(
+            id,
+            "Critère Cerfa 26 non évalué (section Cerfa absente du rapport).",
+        );
+    };
+    let Some(item) = cerfa_criterion(cerfa, 26) else {
+        return Indicator::unknown(id, "Critère Cerfa 26 absent de la section Cerfa.");
+    };
+    let text = item.to_string().to_lowercase();
+    let status = status_of(item);
+    let source = source_of(item, Source::Mesure);
+    let evidence = evidence_lines(item.get("evidence").or_else(|| item.get("preuves")), 5);
+    let plus = text.contains("franceconnect+")
+        || text.contains("franceconnect_plus")
+        || text.contains("fr-connect--plus")
+        || text.contains("\"plus\":true");
+    let label = match status.as_str() {
+        "not_applicable" | "inapplicable" | "na" | "non_applicable" | "non applicable" => {
+            Some("Non applicable")
+        }
+        "met" | "passed" | "oui" | "present" | "conforme" | "ok" | "true" | "yes" => {
+            Some(if plus {
+                "FranceConnect+"
+            } else {
+                "FranceConnect"
+            })
+        }
+        "not_met" | "failed" | "non" | "absent" | "nc" | "false" | "no" => Some("Non"),
+        _ => None,
+    };
+    match label {
+        Some(l) => {
+            let mut i = Indicator::new(id).labelled(l, source);
+            i.evidence.push(format!("Critère Cerfa 26 : {status}"));
+            i.evidence.extend(evidence);
+            i
+        }
+        None => {
+            let mut i = Indicator::unknown(
+                id,
+                format!("Critère Cerfa 26 non conclusif (statut « {status} »)."),
+            );
+            i.evidence.extend(evidence);
+            i
+        }
+    }
+}
+
+/// The probes of the start URL plus the crawl's own fetches of it.
+fn start_probes(d: &DemarcheReport) -> Vec<crate::probe::ProbeRecord> {
+    let start = d.demarche.start_url.as_str();
+    let mut all = d.probes.clone();
+    all.extend(
+        d.pages
+            .iter()
+            .filter(|p| p.record.requested_url == start)
+            .map(|p| crate::probe::ProbeRecord::from_record(&p.record)),
+    );
+    all
+}
+
+fn uptime(d: &DemarcheReport) -> Indicator {
+    let id = "uptime";
+    let probes = start_probes(d);
+    if probes.is_empty() {
+        return Indicator::unknown(id, "Aucune sonde de l'URL de départ.");
+    }
+    let ok = probes.iter().filter(|p| p.ok).count();
+    let pct = ok as f64 * 100.0 / probes.len() as f64;
+    let mut i = Indicator::new(id).numeric(pct, format!("{} %", fr_number(pct, 1)), Source::Mesure);
+    i.evidence.push(format!(
+        "{ok} réponse(s) réussie(s) sur {} requête(s) de l'URL de départ pendant l'audit (sondes et exploration) ; l'observatoire mesure sur 3 mois.",
+        probes.len()
+    ));
+    for p in probes.iter().filter(|p| !p.ok) {
+        i.evidence.push(format!(
+            "Échec à {} : {}",
+            p.at,
+            p.error
+                .clone()
+                .or_else(|| p.status.map(|s| format!("statut HTTP {s}")))
+                .unwrap_or_else(|| "sans réponse".into())
+        ));
+    }
+    i
+}
+
+fn performance(d: &DemarcheReport) -> Indicator {
+    let id = "performance";
+    let times: Vec<u64> = start_probes(d)
+        .iter()
+        .filter(|p| p.ok)
+        .filter_map(|p| p.response_ms)
+        .collect();
+    if times.is_empty() {
+        return Indicator::unknown(id, "Aucune réponse réussie de l'URL de départ à mesurer.");
+    }
+    let mean = times.iter().sum::<u64>() as f64 / times.len() as f64;
+    let mut i = Indicator::new(id).numeric(
+        mean,
+        format!("{} ms", fr_number(mean.round(), 0)),
+        Source::Mesure,
+    );
+    i.evidence.push(format!(
+        "Moyenne de {} mesure(s) du temps de réponse (premier octet) : {} ms.",
+        times.len(),
+        times
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    i
+}
+
+fn html_signals(d: &DemarcheReport) -> Vec<(&str, &PageSignals)> {
+    d.pages
+        .iter()
+        .filter_map(|p| {
+            p.facts
+                .as_ref()
+                .and_then(|f| f.signals.as_ref())
+                .map(|s| (p.record.final_url.as_str(), s))
+        })
+        .collect()
+}
+
+fn help_reachable(d: &DemarcheReport) -> Indicator {
+    let id = "help_reachable";
+    let pages = html_signals(d);
+    if pages.is_empty() {
+        return Indicator::unknown(id, "Aucune page HTML analysée.");
+    }
+    let mut channels: Vec<(&str, Vec<&str>)> = vec![
+        ("téléphone", Vec::new()),
+        ("courriel", Vec::new()),
+        ("formulaire de contact", Vec::new()),
+    ];
+    for (url, s) in &pages {
+        if s.tel_links + s.phone_numbers > 0 {
+            channels[0].1.push(url);
+        }
+        if s.mailto_links > 0 {
+            channels[1].1.push(url);
+        }
+        if s.contact_forms > 0 {
+            channels[2].1.push(url);
+        }
+    }
+    let found: Vec<&(&str, Vec<&str>)> = channels.iter().filter(|c| !c.1.is_empty()).collect();
+    let n = found.len() as f64;
+    let mut i = Indicator::new(id).numeric(
+        n,
+        if found.len() < 2 {
+            format!("{} canal", found.len())
+        } else {
+            format!("{} canaux", found.len())
+        },
+        Source::Mesure,
+    );
+    for (name, urls) in &found {
+        i.evidence.push(format!(
+            "{name} : {}",
+            urls.iter().take(3).copied().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if found.is_empty() {
+        i.evidence.push(
+            "Aucun téléphone, courriel ni formulaire de contact trouvé sur les pages explorées."
+                .into(),
+        );
+    }
+    i.evidence.push(
+        "Le tchat humain et l'accueil physique ne se détectent pas automatiquement ; la FAQ et les robots ne comptent pas.".into(),
+    );
+    i
+}
+
+/// `user-scalable=no` or `maximum-scale` < 2 block zooming.
+pub fn viewport_blocks_zoom(content: &str) -> bool {
+    let c = content.to_ascii_lowercase().replace(' ', "");
+    c.split([',', ';']).any(|part| {
+        let mut kv = part.splitn(2, '=');
+        let k = kv.next().unwrap_or("");
+        let v = kv.next().unwrap_or("");
+        (k == "user-scalable" && (v == "no" || v == "0"))
+            || (k == "maximum-scale" && v.parse::<f64>().is_ok_and(|x| x < 2.0))
+    })
+}
+
+fn mobile(d: &DemarcheReport) -> Indicator {
+    let id = "mobile";
+    let pages = html_signals(d);
+    if pages.is_empty() {
+        return Indicator::unknown(id, "Aucune page HTML analysée.");
+    }
+    let adaptive = |s: &PageSignals| {
+        s.viewport.as_deref().is_some_and(|v| {
+            v.to_ascii_lowercase()
+                .replace(' ', "")
+                .contains("width=device-width")
+        })
+    };
+    let good = pages
+        .iter()
+        .filter(|(_, s)| adaptive(s) && !s.viewport.as_deref().is_some_and(viewport_blocks_zoom))
+        .count();
+    let with_viewport = pages.iter().filter(|(_, s)| adaptive(s)).count();
+    let media: usize = pages.iter().map(|(_, s)| s.width_media_queries).sum();
+    let label = if good == pages.len() && media > 0 {
+        "Oui"
+    } else if with_viewport > 0 {
+        "Partiel"
+    } else {
+        "Non"
+    };
+    let mut i = Indicator::new(id).labelled(label, Source::Mesure);
+    i.value = Some(good as f64 * 100.0 / pages.len() as f64);
+    i.evidence.push(format!(
+        "{good} page(s) sur {} avec une zone d'affichage adaptée (width=device-width) sans blocage du zoom.",
+        pages.len()
+    ));
+    i.evidence.push(format!(
+        "{media} requête(s) média sur la largeur dans les feuilles de style."
+    ));
+    for (url, s) in pages.iter().filter(|(_, s)| !adaptive(s)).take(3) {
+        i.evidence.push(format!(
+            "{url} : {}",
+            match &s.viewport {
+                None => "pas de balise meta viewport".to_string(),
+                Some(v) => format!("viewport « {v} »"),
+            }
+        ));
+    }
+    for (url, s) in pages
+        .iter()
+        .filter(|(_, s)| s.viewport.as_deref().is_some_and(viewport_blocks_zoom))
+        .take(3)
+    {
+        i.evidence.push(format!(
+            "{url} : zoom bloqué (« {} »)",
+            s.viewport.as_deref().unwrap_or("")
+        ));
+    }
+    i.evidence
+        .push("Heuristique sur le code : l'affichage réel sur smartphone n'est pas rendu.".into());
+    i
+}
+
+fn simplicity(d: &DemarcheReport) -> Indicator {
+    let id = "simplicity";
+    let pages = html_signals(d);
+    let stats = pages
+        .iter()
+        .fold(TextStats::default(), |a, (_, s)| TextStats {
+            words: a.words + s.words,
+            sentences: a.sentences + s.sentences,
+            syllables: a.syllables + s.syllables,
+        });
+    if stats.words < MIN_WORDS_FOR_READABILITY {
+        let mut i = Indicator::unknown(
+            id,
+            format!(
+                "Texte principal trop court pour une estimation ({} mots, {} au moins).",
+                stats.words, MIN_WORDS_FOR_READABILITY
+            ),
+        );
+        i.estimate = true;
+        return i;
+    }
+    let Some(index) = stats.kandel_moles() else {
+        return Indicator::unknown(id, "Aucune phrase dans le texte principal.");
+    };
+    let mut i = Indicator::new(id).numeric(
+        index,
+        format!("{} / 100 (estimation)", fr_number(index, 0)),
+        Source::Mesure,
+    );
+    i.estimate = true;
+    i.evidence.push(format!(
+        "Indice de Kandel et Moles = 207 − 1,015 × ({} mots / {} phrases) − 73,6 × ({} syllabes / {} mots), sur le texte principal de {} page(s).",
+        stats.words, stats.sentences, stats.syllables, stats.words, pages.len()
+    ));
+    i.evidence.push("Estimation automatique de la lisibilité, pas la note de clarté de l'observatoire (avis des usagers).".into());
+    i
+}
+
+fn cerfa_scores(cerfa: Option<&Value>) -> Indicator {
+    let id = "cerfa";
+    let Some(cerfa) = cerfa else {
+        return Indicator::unknown(
+            id,
+            "Critères Cerfa numérique non évalués (section absente du rapport).",
+        );
+    };
+    let scores = find(cerfa, &["scores", "score"]).unwrap_or(cerfa);
+    let nested = |k: &str| {
+        scores
+            .get(k)
+            .and_then(|f| f.get("percent"))
+            .and_then(as_num)
+    };
+    let overall = nested("all").or_else(|| {
+        find(
+            scores,
+            &[
+                "overall_pct",
+                "all_pct",
+                "met_pct",
+                "criteria_met_pct",
+                "overall",
+                "total",
+                "global",
+            ],
+        )
+        .and_then(as_pct)
+    });
+    let a11y = nested("accessibility").or_else(|| {
+        find(
+            scores,
+            &["accessibility_pct", "a11y_pct", "a11y", "accessibilite"],
+        )
+        .and_then(as_pct)
+    });
+    let Some(o) = overall else {
+        return Indicator::unknown(id, "Scores Cerfa illisibles dans la section Cerfa.");
+    };
+    let display = match a11y {
+        Some(a) => format!(
+            "{} % · accessibilité {} %",
+            fr_number(o, 0),
+            fr_number(a, 0)
+        ),
+        None => format!("{} %", fr_number(o, 0)),
+    };
+    let mut i = Indicator::new(id).numeric(o, display, Source::Mesure);
+    i.evidence.push(format!(
+        "{} % des 35 critères remplis (l'inconnu compte comme non rempli, comme dans l'étude de 2019).",
+        fr_number(o, 1)
+    ));
+    match a11y {
+        Some(a) => i.evidence.push(format!(
+            "{} % des critères d'accessibilité 15 à 17 remplis.",
+            fr_number(a, 1)
+        )),
+        None => i
+            .evidence
+            .push("Part des critères d'accessibilité 15 à 17 : inconnue.".into()),
+    }
+    i
+}
+
+fn rgaa_auto(d: &DemarcheReport, rgaa: Option<&Value>) -> Indicator {
+    let id = "rgaa_auto";
+    // The RGAA section (scores::rgaa::RgaaSummary): démarche-level statuses and the rate.
+    let nc_criteria: Option<Vec<String>> = rgaa
+        .and_then(|r| r.get("criteria"))
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter(|c| c.get("status").and_then(Value::as_str) == Some("NC"))
+                .filter_map(|c| c.get("id").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        });
+    let from_section = rgaa
+        .and_then(|r| r.get("counts"))
+        .and_then(|c| c.get("nc"))
+        .and_then(as_num)
+        .or_else(|| nc_criteria.as_ref().map(|v| v.len() as f64));
+    let rate = rgaa.and_then(|r| r.get("automated_rate")).and_then(as_num);
+    let mut failed_criteria: BTreeSet<String> = BTreeSet::new();
+    match &nc_criteria {
+        Some(list) => failed_criteria.extend(list.iter().cloned()),
+        None => {
+            for f in d.findings.iter().filter(|f| f.outcome == Outcome::Failed) {
+                for t in &f.rgaa {
+                    let c: Vec<&str> = t.split('.').take(2).collect();
+                    failed_criteria.insert(c.join("."));
+                }
+            }
+        }
+    }
+    let count = from_section.unwrap_or(failed_criteria.len() as f64);
+    let mut display = format!("{} critère(s) en échec", fr_number(count, 0));
+    if let Some(r) = rate {
+        display.push_str(&format!(" · taux plafond {} %", fr_number(r, 0)));
+    }
+    let mut i = Indicator::new(id).numeric(count, display, Source::Mesure);
+    if !failed_criteria.is_empty() {
+        i.evidence.push(format!(
+            "Critères non conformes : {}.",
+            failed_criteria
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(r) = rgaa {
+        let n = |k: &str| r.get(k).and_then(as_num).map(|x| fr_number(x, 0));
+        if let (Some(ok), Some(all)) = (n("automated_without_failure"), n("applicable_automated")) {
+            i.evidence.push(format!(
+                "{ok} critère(s) automatisable(s) sans échec sur {all} applicable(s)."
+            ));
+        }
+    }
+    match rate {
+        Some(r) => i.evidence.push(format!(
+            "Taux plafond : au mieux {} % des critères testés automatiquement sont conformes ; les critères non testés restent à auditer.",
+            fr_number(r, 1)
+        )),
+        None => i.evidence.push(match rgaa {
+            Some(_) => "Taux plafond inconnu : aucun critère automatisable ne s'appliquait.".into(),
+            None => "Taux plafond inconnu (agrégation RGAA absente du rapport).".into(),
+        }),
+    }
+    i.evidence.push(
+        "Les tests automatiques ne couvrent qu'une partie du RGAA : aucun échec détecté ne veut pas dire conforme.".into(),
+    );
+    i
+}
+
+fn decl_value<'a>(decl: Option<&'a Value>, keys: &[&str]) -> Option<&'a Value> {
+    let d = decl?;
+    keys.iter().find_map(|k| d.get(*k)).filter(|v| !v.is_null())
+}
+
+fn decl_evidence(decl: Option<&Value>, i: &mut Indicator) {
+    for (k, label) in [
+        ("date", "Date"),
+        ("source", "Source"),
+        ("commentaire", "Commentaire"),
+        ("comment", "Commentaire"),
+    ] {
+        if let Some(v) = decl_value(decl, &[k]) {
+            i.evidence.push(format!("{label} : {}", as_text(v)));
+        }
+    }
+}
+
+fn satisfaction(decl: Option<&Value>) -> Indicator {
+    let id = "satisfaction";
+    let Some(v) = decl_value(decl, &["satisfaction"]).and_then(as_num) else {
+        return Indicator::unknown(
+            id,
+            "Non déclaré : la satisfaction vient de « Je donne mon avis », pas d'un robot.",
+        );
+    };
+    let avis = decl_value(decl, &["satisfaction_avis", "avis"]).and_then(as_num);
+    let mut i = if avis.is_some_and(|a| a < 100.0) {
+        let mut i = Indicator::new(id).labelled("Nombre d'avis insuffisant", Source::Declare);
+        i.value = Some(v);
+        i
+    } else {
+        Indicator::new(id).numeric(v, format!("{} / 10", fr_number(v, 1)), Source::Declare)
+    };
+    if let Some(a) = avis {
+        i.evidence.push(format!("{} avis.", fr_number(a, 0)));
+    }
+    decl_evidence(decl, &mut i);
+    i
+}
+
+fn dlnuf(decl: Option<&Value>) -> Indicator {
+    let id = "dlnuf";
+    let Some(v) = decl_value(decl, &["dlnuf"]) else {
+        return Indicator::unknown(
+            id,
+            "Non déclaré : le « Dites-le-nous une fois » demande un audit manuel du formulaire.",
+        );
+    };
+    let mut i = match as_num(v) {
+        Some(n) => Indicator::new(id).numeric(
+            n,
+            format!("{} donnée(s) redemandée(s)", fr_number(n, 0)),
+            Source::Declare,
+        ),
+        None => Indicator::new(id).labelled(&as_text(v), Source::Declare),
+    };
+    decl_evidence(decl, &mut i);
+    i
+}
+
+fn usage(decl: Option<&Value>) -> Indicator {
+    let id = "usage";
+    let Some(v) = decl_value(decl, &["usage", "taux_utilisation"]).and_then(as_pct) else {
+        return Indicator::unknown(
+            id,
+            "Non déclaré : le taux d'utilisation en ligne vient des chiffres de l'opérateur.",
+        );
+    };
+    let mut i = Indicator::new(id).numeric(v, format!("{} %", fr_number(v, 1)), Source::Declare);
+    decl_evidence(decl, &mut i);
+    i
+}
+
+// ---- declarations file ----
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeclarationsError {
+    #[error("impossible de lire le fichier de déclarations {path} : {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("fichier de déclarations {path} invalide : {source}")]
+    Parse {
+        path: String,
+        source: Box<toml::de::Error>,
+    },
+}
+
+/// Declared values per démarche id, from a TOML file with `[[demarche]]` tables (each with an
+/// `id`) or `[demarche.ID]` tables; indicator values are read from the table itself or from an
+/// `indicateurs` sub-table.
+#[derive(Debug, Clone, Default)]
+pub struct Declarations {
+    by_id: BTreeMap<String, Value>,
+}
+
+impl Declarations {
+    pub fn parse(text: &str, path: &str) -> Result<Declarations, DeclarationsError> {
+        let v: Value = toml::from_str(text).map_err(|e| DeclarationsError::Parse {
+            path: path.to_string(),
+            source: Box::new(e),
+        })?;
+        let mut by_id = BTreeMap::new();
+        let mut add = |id: String, entry: &Value| {
+            let flat = match entry.get("indicateurs") {
+                Some(Value::Object(sub)) => {
+                    let mut m = entry.as_object().cloned().unwrap_or_default();
+                    m.extend(sub.clone());
+                    Value::Object(m)
+                }
+                _ => entry.clone(),
+            };
+            by_id.insert(id, flat);
+        };
+        match v.get("demarche") {
+            Some(Value::Array(items)) => {
+                for it in items {
+                    if let Some(id) = it.get("id").and_then(Value::as_str) {
+                        add(id.to_string(), it);
+                    }
+                }
+            }
+            Some(Value::Object(m)) => {
+                for (id, it) in m {
+                    add(id.clone(), it);
+                }
+            }
+            _ => {}
+        }
+        Ok(Declarations { by_id })
+    }
+
+    pub fn load(path: &std::path::Path) -> Result<Declarations, DeclarationsError> {
+        let text = std::fs::read_to_string(path).map_err(|e| DeclarationsError::Read {
+            path: path.display().to_string(),
+            source: e,
+        })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Value> {
+        self.by_id.get(id)
+    }
+}
+
+/// Compute (or recompute) the indicators of every démarche of a report.
+pub fn apply(report: &mut crate::report::Report, decls: Option<&Declarations>) {
+    for d in &mut report.demarches {
+        let decl = decls.and_then(|x| x.get(&d.demarche.id));
+        d.indicators = compute(d, decl);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn config_parses_and_levels_follow_the_observatory_rule() {
+        let c = config();
+        assert!(c.indicators.len() >= 12);
+        let l = |id: &str, v: f64| {
+            c.level_for_value(id, v)
+                .map(|l| l.label)
+                .unwrap_or_default()
+        };
+        assert_eq!(l("uptime", 100.0), "Optimal");
+        assert_eq!(l("uptime", 99.9), "Optimal");
+        assert_eq!(l("uptime", 99.0), "Partiel");
+        assert_eq!(l("uptime", 98.4), "Faible");
+        assert_eq!(l("performance", 120.0), "Optimal");
+        assert_eq!(l("performance", 400.0), "Partiel");
+        assert_eq!(l("performance", 801.0), "Faible");
+        assert_eq!(l("handicap", 100.0), "Oui");
+        assert_eq!(l("handicap", 75.0), "Partiel");
+        assert_eq!(l("handicap", 10.0), "Non");
+        assert_eq!(l("help_reachable", 3.0), "Oui");
+        assert_eq!(l("help_reachable", 1.0), "Partiel");
+        assert_eq!(l("help_reachable", 0.0), "Non");
+        assert_eq!(
+            c.level_for_label("auth", "franceconnect+")
+                .map(|l| l.colour),
+            Some("bleu".to_string())
+        );
+    }
+
+    #[test]
+    fn french_numbers() {
+        assert_eq!(fr_number(99.95, 1), "100");
+        assert_eq!(fr_number(98.25, 2), "98,25");
+        assert_eq!(fr_number(12.0, 1), "12");
+    }
+
+    #[test]
+    fn zoom_blocking() {
+        assert!(viewport_blocks_zoom("width=device-width, user-scalable=no"));
+        assert!(viewport_blocks_zoom(
+            "width=device-width, maximum-scale=1.0"
+        ));
+        assert!(!viewport_blocks_zoom("width=device-width, initial-scale=1"));
+    }
+
+    #[test]
+    fn optional_sections_are_read_tolerantly() {
+        let cerfa = json!({
+            "criteria": [{"number": 26, "status": "met", "source": "measured",
+                          "evidence": [{"url": "http://x/connexion", "selector": ".fr-connect--plus"}]}],
+            "declaration": {"found": true, "rate": 75.0, "recevable": true},
+            "scores": {"overall_pct": 60.0, "accessibility_pct": 33.3}
+        });
+        let a = auth(Some(&cerfa));
+        assert_eq!(a.display, "FranceConnect+");
+        assert_eq!(a.source, Source::Mesure);
+        let h = handicap(Some(&cerfa));
+        assert_eq!(h.value, Some(75.0));
+        assert_eq!(h.level.map(|l| l.label).as_deref(), Some("Partiel"));
+        let s = cerfa_scores(Some(&cerfa));
+        assert_eq!(s.value, Some(60.0));
+        assert_eq!(handicap(None).source, Source::Inconnu);
+        assert_eq!(auth(None).display, "inconnu");
+        let not_rec = json!({"declaration": {"rate": 100, "recevable": false}});
+        assert_eq!(
+            handicap(Some(&not_rec)).level.map(|l| l.label).as_deref(),
+            Some("Non")
+        );
+    }
+
+    #[test]
+    fn cerfa_section_as_written_by_the_cerfa_module() {
+        let cerfa = json!({
+            "audit_date": "2026-11-25",
+            "criteria": [
+                {"number": 15, "status": "not_met", "source": "mesure", "summary": "Pas de déclaration.", "evidence": []},
+                {"number": 26, "status": "not_applicable", "source": "mesure", "evidence": []}
+            ],
+            "scores": {"all": {"percent": 42.86, "met": 15, "out_of": 35},
+                       "accessibility": {"percent": 0.0, "met": 0, "out_of": 3}}
+        });
+        let h = handicap(Some(&cerfa));
+        assert_eq!(h.display, "Non");
+        assert_eq!(h.level.map(|l| l.colour).as_deref(), Some("rouge"));
+        assert_eq!(auth(Some(&cerfa)).display, "Non applicable");
+        let s = cerfa_scores(Some(&cerfa));
+        assert_eq!(s.value, Some(42.86));
+        assert_eq!(s.display, "43 % · accessibilité 0 %");
+        let with_decl = json!({"criteria": [], "accessibility_declaration":
+            {"url": "http://x/accessibilite", "rate": 100.0, "recevable": true, "reasons": []}});
+        assert_eq!(
+            handicap(Some(&with_decl)).level.map(|l| l.label).as_deref(),
+            Some("Oui")
+        );
+    }
+
+    #[test]
+    fn declarations_file() {
+        let a = Declarations::parse(
+            "[[demarche]]\nid = \"a\"\nsatisfaction = 8.4\nsatisfaction_avis = 1200\ndlnuf = 3\n",
+            "a.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let b = Declarations::parse(
+            "[demarche.b.indicateurs]\nusage = 62\nsatisfaction = 9\nsatisfaction_avis = 12\n",
+            "b.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(Declarations::parse("[[demarche]\n", "c.toml").is_err());
+        let s = satisfaction(a.get("a"));
+        assert_eq!(s.level.map(|l| l.label).as_deref(), Some("Très bien"));
+        assert_eq!(s.source, Source::Declare);
+        assert_eq!(
+            dlnuf(a.get("a")).level.map(|l| l.label).as_deref(),
+            Some("Partiel")
+        );
+        assert_eq!(usage(b.get("b")).value, Some(62.0));
+        assert_eq!(
+            satisfaction(b.get("b")).display,
+            "Nombre d'avis insuffisant"
+        );
+        assert_eq!(usage(a.get("a")).source, Source::Inconnu);
+    }
+}

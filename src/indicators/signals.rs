@@ -1,0 +1,266 @@
+//! Page signals that indicators need beside rule findings: text statistics for the readability
+//! estimate, the viewport and media queries for mobile compatibility, and contact channels.
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+use crate::page::{normalize_space, text_of, Page};
+
+/// Facts taken from one HTML page for the indicators.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PageSignals {
+    /// Words, sentences and syllables of the main text (`main`, else `body`).
+    pub words: usize,
+    pub sentences: usize,
+    pub syllables: usize,
+    /// `content` of `<meta name="viewport">`, when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub viewport: Option<String>,
+    /// `@media` rules or `media` attributes with a width condition in the page's stylesheets.
+    pub width_media_queries: usize,
+    /// `tel:` and `mailto:` links, phone numbers written in the text, contact forms.
+    pub tel_links: usize,
+    pub mailto_links: usize,
+    pub phone_numbers: usize,
+    pub contact_forms: usize,
+}
+
+fn phone_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // French numbers: 0X XX XX XX XX (spaces, dots or dashes), +33 X…, and 39 XX short numbers.
+        Regex::new(r"(?:\+33\s?\(?0?\)?\s?|\b0)[1-9](?:[\s.\-]?\d{2}){4}\b|\b39\s?\d{2}\b")
+            .unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|e| panic!("{e}")))
+    })
+}
+
+fn width_media_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)(?:min|max)-(?:device-)?width|width\s*[<>]")
+            .unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|e| panic!("{e}")))
+    })
+}
+
+/// Compute the signals of a parsed page.
+pub fn signals_of(page: &Page) -> PageSignals {
+    let main = page
+        .select("main, [role=main]")
+        .next()
+        .or_else(|| page.select("body").next());
+    let text = main
+        .map(|m| normalize_space(&text_of(m)))
+        .unwrap_or_default();
+    let stats = TextStats::of(&text);
+    let viewport = page
+        .select("meta[name]")
+        .find(|m| {
+            m.value()
+                .attr("name")
+                .is_some_and(|n| n.trim().eq_ignore_ascii_case("viewport"))
+        })
+        .map(|m| m.value().attr("content").unwrap_or("").trim().to_string());
+    let mut width_media_queries = 0;
+    for sheet in &page.stylesheets {
+        if sheet
+            .media
+            .as_deref()
+            .is_some_and(|m| width_media_re().is_match(m))
+        {
+            width_media_queries += 1;
+        }
+        for (i, _) in sheet.text.match_indices("@media") {
+            let head: String = sheet.text[i..].chars().take(200).collect();
+            let head = head.split('{').next().unwrap_or("");
+            if width_media_re().is_match(head) {
+                width_media_queries += 1;
+            }
+        }
+    }
+    let hrefs: Vec<String> = page
+        .select("a[href]")
+        .filter_map(|a| a.value().attr("href"))
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let body_text = page.body_text();
+    let is_contact_page = page.url.path().to_lowercase().contains("contact")
+        || page
+            .title()
+            .is_some_and(|t| t.to_lowercase().contains("contact"));
+    let contact_forms = page
+        .select("form")
+        .filter(|f| {
+            let has_textarea = f.select(&crate::page::sel("textarea")).next().is_some();
+            has_textarea && is_contact_page
+        })
+        .count();
+    PageSignals {
+        words: stats.words,
+        sentences: stats.sentences,
+        syllables: stats.syllables,
+        viewport,
+        width_media_queries,
+        tel_links: hrefs.iter().filter(|h| h.starts_with("tel:")).count(),
+        mailto_links: hrefs.iter().filter(|h| h.starts_with("mailto:")).count(),
+        phone_numbers: phone_re().find_iter(&body_text).count(),
+        contact_forms,
+    }
+}
+
+/// Word, sentence and syllable counts of a French text.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TextStats {
+    pub words: usize,
+    pub sentences: usize,
+    pub syllables: usize,
+}
+
+impl TextStats {
+    pub fn of(text: &str) -> TextStats {
+        let mut s = TextStats::default();
+        let mut words_in_sentence = 0usize;
+        for token in text.split(|c: char| c.is_whitespace() || c == '\u{a0}') {
+            let word: String = token
+                .chars()
+                .filter(|c| c.is_alphabetic() || *c == '-' || *c == '\'' || *c == '’')
+                .collect();
+            if word.chars().any(char::is_alphabetic) {
+                s.words += 1;
+                words_in_sentence += 1;
+                s.syllables += syllables(&word);
+            }
+            let ends = token
+                .trim_end_matches(['»', '"', ')', '”', '\u{a0}'])
+                .ends_with(['.', '!', '?', '…', ':', ';']);
+            if ends && words_in_sentence > 0 {
+                s.sentences += 1;
+                words_in_sentence = 0;
+            }
+        }
+        if words_in_sentence > 0 {
+            s.sentences += 1;
+        }
+        s
+    }
+
+    /// Kandel & Moles (1958), Flesch's reading ease adapted to French:
+    /// 207 − 1.015 × (words / sentences) − 73.6 × (syllables / words).
+    pub fn kandel_moles(&self) -> Option<f64> {
+        if self.words == 0 || self.sentences == 0 {
+            return None;
+        }
+        let w = self.words as f64;
+        Some(207.0 - 1.015 * (w / self.sentences as f64) - 73.6 * (self.syllables as f64 / w))
+    }
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(
+        c,
+        'a' | 'e'
+            | 'i'
+            | 'o'
+            | 'u'
+            | 'y'
+            | 'à'
+            | 'â'
+            | 'ä'
+            | 'é'
+            | 'è'
+            | 'ê'
+            | 'ë'
+            | 'î'
+            | 'ï'
+            | 'ô'
+            | 'ö'
+            | 'ù'
+            | 'û'
+            | 'ü'
+            | 'ÿ'
+            | 'œ'
+            | 'æ'
+    )
+}
+
+/// Spoken syllables of a French word, estimated: groups of vowels, minus a final mute « e »
+/// (« -e », « -es », « -ent » of verbs is not told apart from nouns: an estimate).
+pub fn syllables(word: &str) -> usize {
+    let mut total = 0;
+    for part in word.split(['-', '\'', '’']) {
+        let w: Vec<char> = part.to_lowercase().chars().collect();
+        if w.is_empty() {
+            continue;
+        }
+        let mut groups = 0;
+        let mut prev = false;
+        for &c in &w {
+            let v = is_vowel(c);
+            if v && !prev {
+                groups += 1;
+            }
+            prev = v;
+        }
+        let s: String = w.iter().collect();
+        let mute = (s.ends_with('e') && !s.ends_with("ée") && !s.ends_with("ie"))
+            || (s.ends_with("es") && !s.ends_with("ées") && !s.ends_with("ies"));
+        if groups > 1 && mute {
+            groups -= 1;
+        }
+        if groups > 0 {
+            total += groups;
+        } else if w.iter().any(|c| c.is_alphabetic()) && w.len() > 1 {
+            // Acronyms and words without vowels (« CNRS ») are read letter by letter.
+            total += w.len();
+        }
+    }
+    total.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syllables_of_french_words() {
+        assert_eq!(syllables("démarche"), 2);
+        assert_eq!(syllables("administration"), 5);
+        assert_eq!(syllables("aide"), 1);
+        assert_eq!(syllables("usagers"), 3);
+        assert_eq!(syllables("l'usager"), 3);
+        assert_eq!(syllables("été"), 2);
+    }
+
+    #[test]
+    fn text_stats_and_index() {
+        let t = TextStats::of("Le chat dort. Il fait beau !");
+        assert_eq!(t.words, 6);
+        assert_eq!(t.sentences, 2);
+        assert_eq!(t.syllables, 6);
+        // 207 − 1.015 × 3 − 73.6 × 1 = 130.355
+        let i = t.kandel_moles().unwrap_or_default();
+        assert!((i - 130.355).abs() < 1e-9, "{i}");
+        assert_eq!(TextStats::of("").kandel_moles(), None);
+    }
+
+    #[test]
+    fn signals_of_a_page() {
+        let html = r#"<!doctype html><html lang="fr"><head><title>Contact</title>
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <style>@media (max-width: 600px) { body { margin: 0 } }</style></head>
+            <body><main><p>Appelez le 01 23 45 67 89. Ou écrivez-nous.</p>
+            <a href="tel:+33123456789">Téléphone</a> <a href="mailto:a@b.fr">Courriel</a>
+            <form><textarea name="m"></textarea></form></main></body></html>"#;
+        let url = url::Url::parse("http://x.test/contact.html").unwrap_or_else(|e| panic!("{e}"));
+        let page = Page::parse(url, html);
+        let s = signals_of(&page);
+        assert_eq!(
+            s.viewport.as_deref(),
+            Some("width=device-width, initial-scale=1")
+        );
+        assert_eq!(s.width_media_queries, 1);
+        assert_eq!((s.tel_links, s.mailto_links, s.contact_forms), (1, 1, 1));
+        assert_eq!(s.phone_numbers, 1);
+        assert_eq!(s.sentences, 3);
+    }
+}

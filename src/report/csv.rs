@@ -1,0 +1,169 @@
+//! CSV exports for spreadsheets: démarches × indicators, and every finding. UTF-8 with a BOM
+//! (Excel reads the accents), CRLF line ends, a chosen separator (`;` for French Excel).
+
+use super::Report;
+use crate::rules::Outcome;
+
+const BOM: &str = "\u{feff}";
+
+/// One CSV field: quoted when needed; text from audited pages that starts like a formula is
+/// prefixed with an apostrophe so a spreadsheet never evaluates it.
+pub fn field(s: &str, sep: char, from_page: bool) -> String {
+    let mut s = s.to_string();
+    if from_page && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        s.insert(0, '\'');
+    }
+    if s.contains(sep) || s.contains('"') || s.contains('\n') || s.contains('\r') {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+fn line(fields: &[String], sep: char) -> String {
+    let mut l = fields.join(&sep.to_string());
+    l.push_str("\r\n");
+    l
+}
+
+/// Décimales with a comma when the separator is `;` (French spreadsheets), else a point.
+fn number(v: f64, sep: char) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    if sep == ';' {
+        s.replace('.', ",")
+    } else {
+        s
+    }
+}
+
+/// One row per démarche; for each indicator its value, level and source.
+pub fn indicators_csv(report: &Report, sep: char) -> String {
+    let cfg = crate::indicators::config();
+    let mut head: Vec<String> = ["id", "démarche", "opérateur", "ministère", "url de départ"]
+        .iter()
+        .map(|s| field(s, sep, false))
+        .collect();
+    for def in &cfg.indicators {
+        for part in ["valeur", "affichage", "niveau", "source"] {
+            head.push(field(&format!("{} ({part})", def.libelle), sep, false));
+        }
+    }
+    let mut out = String::from(BOM);
+    out.push_str(&line(&head, sep));
+    for d in &report.demarches {
+        let mut row: Vec<String> = vec![
+            field(&d.demarche.id, sep, true),
+            field(&d.demarche.name, sep, true),
+            field(&d.demarche.operator, sep, true),
+            field(&d.demarche.ministry, sep, true),
+            field(d.demarche.start_url.as_str(), sep, true),
+        ];
+        for def in &cfg.indicators {
+            match d.indicators.iter().find(|i| i.id == def.id) {
+                Some(i) => {
+                    row.push(i.value.map(|v| number(v, sep)).unwrap_or_default());
+                    row.push(field(&i.display, sep, true));
+                    row.push(field(
+                        i.level
+                            .as_ref()
+                            .map(|l| l.label.as_str())
+                            .unwrap_or("inconnu"),
+                        sep,
+                        false,
+                    ));
+                    row.push(field(i.source.label(), sep, false));
+                }
+                None => {
+                    row.extend([
+                        String::new(),
+                        "inconnu".into(),
+                        "inconnu".into(),
+                        "inconnu".into(),
+                    ]);
+                }
+            }
+        }
+        out.push_str(&line(&row, sep));
+    }
+    out
+}
+
+/// One row per failed or cantTell target, and one per passed/inapplicable finding.
+pub fn findings_csv(report: &Report, sep: char) -> String {
+    let head: Vec<String> = [
+        "démarche",
+        "page",
+        "règle",
+        "résultat",
+        "rgaa",
+        "wcag",
+        "act",
+        "cerfa",
+        "sélecteur",
+        "extrait",
+        "message",
+    ]
+    .iter()
+    .map(|s| field(s, sep, false))
+    .collect();
+    let mut out = String::from(BOM);
+    out.push_str(&line(&head, sep));
+    for d in &report.demarches {
+        for f in &d.findings {
+            let outcome = match f.outcome {
+                Outcome::Failed => "échec",
+                Outcome::CantTell => "à vérifier",
+                Outcome::Passed => "conforme",
+                Outcome::Inapplicable => "non applicable",
+            };
+            let base = |sel: &str, snip: &str| -> Vec<String> {
+                vec![
+                    field(&d.demarche.id, sep, true),
+                    field(&f.url, sep, true),
+                    field(&f.rule, sep, false),
+                    field(outcome, sep, false),
+                    field(&f.rgaa.join(" "), sep, false),
+                    field(&f.wcag.join(" "), sep, false),
+                    field(&f.act.join(" "), sep, false),
+                    field(
+                        &f.cerfa
+                            .iter()
+                            .map(|c| c.to_string())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        sep,
+                        false,
+                    ),
+                    field(sel, sep, true),
+                    field(snip, sep, true),
+                    field(&f.message, sep, true),
+                ]
+            };
+            if f.targets.is_empty() || matches!(f.outcome, Outcome::Passed) {
+                out.push_str(&line(&base("", ""), sep));
+            } else {
+                for t in &f.targets {
+                    out.push_str(&line(&base(&t.selector, &t.snippet), sep));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_and_defused() {
+        assert_eq!(field("a;b", ';', false), "\"a;b\"");
+        assert_eq!(field("a,b", ';', false), "a,b");
+        assert_eq!(field("dit \"oui\"", ',', false), "\"dit \"\"oui\"\"\"");
+        assert_eq!(field("=HYPERLINK(1)", ';', true), "'=HYPERLINK(1)");
+        assert_eq!(field("ligne\nsuivante", ';', true), "\"ligne\nsuivante\"");
+        assert_eq!(number(99.5, ';'), "99,5");
+        assert_eq!(number(99.5, ','), "99.5");
+    }
+}

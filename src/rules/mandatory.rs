@@ -1,0 +1,462 @@
+//! Mandatory elements (RGAA 8.1, 8.2, 8.8, 8.9, 8.10; WCAG 1.3.1, 1.3.2, 3.1.2, 4.1.1).
+
+use std::collections::HashMap;
+
+use scraper::Node;
+
+use super::lang::is_valid_bcp47;
+use super::{Results, Rule, RuleMeta, RuleResult};
+use crate::a11y::is_hidden_from_at;
+use crate::page::{normalize_space, text_of, ElementRef, Page};
+
+/// ## Ce que la règle vérifie
+/// Le document commence par une déclaration de type de document (`<!DOCTYPE html>`), de nom
+/// `html`, placée avant la balise `<html>` (une déclaration placée après est ignorée par
+/// l'analyseur, donc absente).
+/// ## Pourquoi
+/// Sans type de document, le navigateur passe en mode de compatibilité et le rendu comme
+/// l'interprétation du code deviennent imprévisibles.
+/// ## Exemple en échec
+/// `<html lang="fr">…` sans déclaration
+/// ## Exemple conforme
+/// `<!DOCTYPE html><html lang="fr">…`
+/// ## Références
+/// RGAA 8.1.1, 8.1.2, 8.1.3 · WCAG 4.1.1
+pub struct Doctype;
+
+static DOCTYPE: RuleMeta = RuleMeta {
+    id: "doctype",
+    title: "Type de document présent et valide",
+    description: "La page déclare un type de document valide avant la balise html.",
+    rgaa: &["8.1.1", "8.1.2", "8.1.3"],
+    wcag: &["4.1.1"],
+    act: &[],
+    cerfa: &[18],
+};
+
+impl Rule for Doctype {
+    fn meta(&self) -> &'static RuleMeta {
+        &DOCTYPE
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        let root = page.root();
+        let doctype = page
+            .dom
+            .tree
+            .root()
+            .children()
+            .find_map(|n| match n.value() {
+                Node::Doctype(d) => Some(d.name().to_string()),
+                _ => None,
+            });
+        match doctype {
+            None => r.fail(
+                root,
+                "Aucune déclaration de type de document avant la balise html.",
+            ),
+            Some(name) if !name.eq_ignore_ascii_case("html") => r.fail(
+                root,
+                format!("Type de document « {name} » invalide : utiliser <!DOCTYPE html>."),
+            ),
+            Some(_) => r.pass(root, "Type de document HTML déclaré."),
+        }
+        r.finish("")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Chaque valeur d'attribut `id` est unique dans la page. Un doublon est une erreur de validité
+/// du code ; le message signale en plus les identifiants utilisés par `for`, `aria-labelledby`,
+/// `aria-describedby`, `aria-controls`, `headers`… dont la cible devient ambiguë.
+/// ## Pourquoi
+/// Avec deux éléments de même `id`, une étiquette ou une description peut être reliée au
+/// mauvais élément.
+/// ## Exemple en échec
+/// `<label for="nom">Nom</label><input id="nom"> … <input id="nom">`
+/// ## Exemple conforme
+/// `<input id="nom"> … <input id="prenom">`
+/// ## Références
+/// RGAA 8.2.1 · WCAG 4.1.1
+pub struct DuplicateId;
+
+static DUPLICATE_ID: RuleMeta = RuleMeta {
+    id: "duplicate-id",
+    title: "Identifiants uniques",
+    description: "Chaque valeur d'attribut id est unique dans la page (code valide).",
+    rgaa: &["8.2.1"],
+    wcag: &["4.1.1"],
+    act: &[],
+    cerfa: &[18],
+};
+
+/// Attributes whose value refers to ids.
+const IDREF_ATTRS: &[&str] = &[
+    "for",
+    "headers",
+    "list",
+    "form",
+    "aria-labelledby",
+    "aria-describedby",
+    "aria-controls",
+    "aria-owns",
+    "aria-activedescendant",
+    "aria-errormessage",
+    "aria-details",
+    "aria-flowto",
+];
+
+impl Rule for DuplicateId {
+    fn meta(&self) -> &'static RuleMeta {
+        &DUPLICATE_ID
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        let mut referenced: std::collections::HashSet<String> = Default::default();
+        for el in page.select("*") {
+            for a in IDREF_ATTRS {
+                if let Some(v) = el.value().attr(a) {
+                    referenced.extend(v.split_ascii_whitespace().map(str::to_string));
+                }
+            }
+        }
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for el in page.select("[id]") {
+            let Some(id) = el.value().attr("id") else {
+                continue;
+            };
+            if id.is_empty() {
+                continue;
+            }
+            let n = seen.entry(id.to_string()).or_default();
+            *n += 1;
+            if *n == 1 {
+                if page.id_count(id) == 1 {
+                    r.pass(el, "Identifiant unique.");
+                }
+                continue;
+            }
+            let why = if referenced.contains(id) {
+                " ; il est référencé (for, aria-*, headers…), la relation devient ambiguë"
+            } else {
+                ""
+            };
+            r.fail(
+                el,
+                format!(
+                    "Identifiant « {id} » déjà utilisé ({} occurrences){why}.",
+                    page.id_count(id)
+                ),
+            );
+        }
+        r.finish("Aucun attribut id.")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// L'analyseur HTML (conforme à la spécification HTML) ne relève aucune erreur d'analyse
+/// (balises mal imbriquées, attributs dupliqués, caractères interdits…). S'il en relève, la
+/// page est « à vérifier » avec un validateur : certaines erreurs sont sans effet sur
+/// l'accessibilité, et la validité complète (modèle de contenu) n'est pas vérifiée ici.
+/// ## Pourquoi
+/// Un code invalide peut être interprété différemment selon les navigateurs et les
+/// technologies d'assistance.
+/// ## Exemple en échec
+/// `<p><div>bloc dans un paragraphe</p></div>`
+/// ## Exemple conforme
+/// `<div><p>paragraphe</p></div>`
+/// ## Références
+/// RGAA 8.2.1 · WCAG 4.1.1
+pub struct ParseErrors;
+
+static PARSE_ERRORS: RuleMeta = RuleMeta {
+    id: "parse-errors",
+    title: "Erreurs d'analyse HTML",
+    description: "Le code HTML ne provoque pas d'erreur d'analyse ; sinon la validité est à vérifier avec un validateur.",
+    rgaa: &["8.2.1"],
+    wcag: &["4.1.1"],
+    act: &[],
+    cerfa: &[18],
+};
+
+impl Rule for ParseErrors {
+    fn meta(&self) -> &'static RuleMeta {
+        &PARSE_ERRORS
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        let root = page.root();
+        let n = page.parse_errors.len();
+        if n == 0 {
+            r.pass(root, "Aucune erreur d'analyse HTML.");
+        } else {
+            r.cant_tell(
+                root,
+                format!("{n} erreur(s) d'analyse HTML : vérifier la validité du code avec un validateur."),
+            );
+            r.with_details(serde_json::json!({
+                "count": n,
+                "errors": page.parse_errors.iter().take(10).collect::<Vec<_>>(),
+            }));
+        }
+        r.finish("")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Chaque élément du corps de page qui porte un attribut `lang` (ou `xml:lang`) non vide et
+/// contient du texte a un code de langue BCP 47 valide.
+/// ## Pourquoi
+/// La synthèse vocale change de prononciation d'après ce code ; un code invalide est ignoré.
+/// ## Exemple en échec
+/// `<span lang="anglais">Welcome</span>`
+/// ## Exemple conforme
+/// `<span lang="en">Welcome</span>`
+/// ## Références
+/// RGAA 8.8.1 · WCAG 3.1.2 · ACT de46e4
+pub struct LangChangeValid;
+
+static LANG_CHANGE_VALID: RuleMeta = RuleMeta {
+    id: "lang-change-valid",
+    title: "Code de langue des changements de langue valide",
+    description:
+        "Chaque attribut lang d'un passage de texte porte un code de langue BCP 47 valide.",
+    rgaa: &["8.8.1"],
+    wcag: &["3.1.2"],
+    act: &["de46e4"],
+    cerfa: &[16],
+};
+
+impl Rule for LangChangeValid {
+    fn meta(&self) -> &'static RuleMeta {
+        &LANG_CHANGE_VALID
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("body [lang], body [xml\\:lang]") {
+            let e = el.value();
+            let Some(lang) = e.attr("lang").or_else(|| e.attr("xml:lang")) else {
+                continue;
+            };
+            if lang.is_empty() || !owns_exposed_text(el) {
+                continue;
+            }
+            let lang = lang.trim();
+            if is_valid_bcp47(lang) {
+                r.pass(el, format!("Code de langue « {lang} » valide."));
+            } else {
+                r.fail(
+                    el,
+                    format!("Code de langue « {lang} » invalide (BCP 47 attendu, par ex. « en »)."),
+                );
+            }
+        }
+        r.finish("Aucun changement de langue indiqué dans le corps de page.")
+    }
+}
+
+/// Hidden from sight by markup: `hidden` or inline `display:none` / `visibility:hidden` on the
+/// element or an ancestor.
+fn visually_hidden(el: ElementRef<'_>) -> bool {
+    std::iter::once(*el)
+        .chain(el.ancestors())
+        .filter_map(ElementRef::wrap)
+        .any(|e| {
+            let s: String = e
+                .value()
+                .attr("style")
+                .unwrap_or("")
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            e.value().attr("hidden").is_some()
+                || s.contains("display:none")
+                || s.contains("visibility:hidden")
+        })
+}
+
+/// Whether the element is the closest `lang` ancestor of some text that is visible or exposed
+/// to assistive technologies: a non-blank text node, or the `alt` of an image.
+fn owns_exposed_text(el: ElementRef<'_>) -> bool {
+    let has_lang = |e: ElementRef<'_>| {
+        e.value().attr("lang").is_some() || e.value().attr("xml:lang").is_some()
+    };
+    let owner_is_el = |n: ego_tree::NodeRef<'_, Node>| {
+        n.ancestors()
+            .filter_map(ElementRef::wrap)
+            .find(|a| has_lang(*a))
+            .is_some_and(|a| a.id() == el.id())
+    };
+    el.descendants().any(|n| match n.value() {
+        Node::Text(t) => {
+            !t.trim().is_empty()
+                && n.parent().and_then(ElementRef::wrap).is_some_and(|p| {
+                    !visually_hidden(p)
+                        && !matches!(p.value().name(), "script" | "style" | "template")
+                })
+                && owner_is_el(n)
+        }
+        Node::Element(e) => {
+            e.name() == "img"
+                && e.attr("alt").is_some_and(|a| !a.trim().is_empty())
+                && ElementRef::wrap(n).is_some_and(|i| !visually_hidden(i))
+                && (!has_lang(ElementRef::wrap(n).unwrap_or(el)) || n.id() == el.id())
+                && owner_is_el(n)
+        }
+        _ => false,
+    })
+}
+
+/// ## Ce que la règle vérifie
+/// Repère les balises employées pour la mise en page : suites de `<br>` (deux ou plus) et
+/// paragraphes vides servant d'espacement. Chaque cas est « à vérifier » (un humain juge si la
+/// balise sert seulement à la présentation) ; sans cas détecté la règle est conforme pour ce
+/// qu'elle sait détecter.
+/// ## Pourquoi
+/// Ces balises créent des lignes vides ou des paragraphes vides restitués par les lecteurs
+/// d'écran, et la mise en forme disparaît quand l'utilisateur change les styles.
+/// ## Exemple en échec
+/// `<p>Adresse<br><br><br>Téléphone</p>`
+/// ## Exemple conforme
+/// `<p>Adresse</p><p>Téléphone</p>` espacés par CSS
+/// ## Références
+/// RGAA 8.9.1 · WCAG 1.3.1
+pub struct PresentationalMarkup;
+
+static PRESENTATIONAL_MARKUP: RuleMeta = RuleMeta {
+    id: "presentational-markup",
+    title: "Balises utilisées pour la présentation",
+    description: "Des suites de br ou des paragraphes vides servant d'espacement sont signalés pour vérification.",
+    rgaa: &["8.9.1"],
+    wcag: &["1.3.1"],
+    act: &[],
+    cerfa: &[16],
+};
+
+impl Rule for PresentationalMarkup {
+    fn meta(&self) -> &'static RuleMeta {
+        &PRESENTATIONAL_MARKUP
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        let Some(body) = page.select("body").next() else {
+            return r.finish("Pas de corps de page.");
+        };
+        let mut found = 0;
+        for br in page.select("body br") {
+            // Start of a run: the previous meaningful sibling is not a <br>.
+            let prev_is_br = previous_meaningful(br).is_some_and(|p| is_br(p));
+            if prev_is_br {
+                continue;
+            }
+            let mut run = 1;
+            let mut cur = br;
+            while let Some(next) = next_meaningful(cur) {
+                if is_br(next) {
+                    run += 1;
+                    let Some(e) = ElementRef::wrap(next) else {
+                        break;
+                    };
+                    cur = e;
+                } else {
+                    break;
+                }
+            }
+            if run >= 2 {
+                found += 1;
+                r.cant_tell(
+                    br,
+                    format!("Suite de {run} balises br : vérifier qu'elle ne sert pas seulement à espacer (utiliser des paragraphes et CSS)."),
+                );
+            }
+        }
+        for p in page.select("body p") {
+            let empty = normalize_space(&text_of(p)).is_empty()
+                && !p
+                    .children()
+                    .any(|c| c.value().as_element().is_some_and(|e| e.name() != "br"));
+            if empty && !is_hidden_from_at(p) {
+                found += 1;
+                r.cant_tell(
+                    p,
+                    "Paragraphe vide : vérifier qu'il ne sert pas seulement à créer un espace.",
+                );
+            }
+        }
+        if found == 0 {
+            r.pass(body, "Aucune suite de br ni paragraphe vide.");
+        }
+        r.finish("")
+    }
+}
+
+fn is_br(n: ego_tree::NodeRef<'_, Node>) -> bool {
+    n.value().as_element().is_some_and(|e| e.name() == "br")
+}
+
+fn is_blank(n: &ego_tree::NodeRef<'_, Node>) -> bool {
+    match n.value() {
+        Node::Text(t) => t.trim().is_empty(),
+        Node::Comment(_) => true,
+        _ => false,
+    }
+}
+
+fn previous_meaningful(el: ElementRef<'_>) -> Option<ego_tree::NodeRef<'_, Node>> {
+    el.prev_siblings().find(|n| !is_blank(n))
+}
+
+fn next_meaningful(el: ElementRef<'_>) -> Option<ego_tree::NodeRef<'_, Node>> {
+    el.next_siblings().find(|n| !is_blank(n))
+}
+
+/// ## Ce que la règle vérifie
+/// Chaque attribut `dir` vaut `ltr`, `rtl` (ou `auto`, valeur HTML qui laisse le navigateur
+/// déterminer le sens). La pertinence du sens indiqué reste à vérifier par un humain.
+/// ## Pourquoi
+/// Une valeur invalide est ignorée : un texte en arabe ou en hébreu est alors affiché et lu
+/// dans le mauvais sens.
+/// ## Exemple en échec
+/// `<p dir="droite">…</p>`
+/// ## Exemple conforme
+/// `<p lang="ar" dir="rtl">…</p>`
+/// ## Références
+/// RGAA 8.10.2 · WCAG 1.3.2
+pub struct DirValid;
+
+static DIR_VALID: RuleMeta = RuleMeta {
+    id: "dir-valid",
+    title: "Sens de lecture valide",
+    description: "Chaque attribut dir vaut ltr, rtl ou auto.",
+    rgaa: &["8.10.2"],
+    wcag: &["1.3.2"],
+    act: &[],
+    cerfa: &[16],
+};
+
+impl Rule for DirValid {
+    fn meta(&self) -> &'static RuleMeta {
+        &DIR_VALID
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("[dir]") {
+            let v = el
+                .value()
+                .attr("dir")
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            if matches!(v.as_str(), "ltr" | "rtl" | "auto") {
+                r.pass(el, format!("dir=\"{v}\" valide."));
+            } else {
+                r.fail(
+                    el,
+                    format!("Valeur dir=\"{v}\" invalide : ltr ou rtl attendu."),
+                );
+            }
+        }
+        r.finish("Aucun attribut dir.")
+    }
+}

@@ -1,0 +1,171 @@
+//! Navigation (RGAA 12.7, 12.8; WCAG 2.4.1, 2.4.3).
+
+use super::{Results, Rule, RuleMeta, RuleResult};
+use crate::a11y::focus::tabindex;
+use crate::a11y::{is_hidden_from_at, is_tabbable, role_of};
+use crate::page::{ElementRef, Page};
+
+/// How many first tabbable elements may hold the skip link.
+const SKIP_LINK_WINDOW: usize = 3;
+
+/// ## Ce que la règle vérifie
+/// Sur une page qui a une navigation (`nav`, `role="navigation"`), un lien interne
+/// (`href="#id"`) parmi les trois premiers éléments atteignables au clavier mène à un élément
+/// existant de la page : le contenu principal (`main`), un élément qui le contient ou qu'il
+/// contient, ou une ancre vide placée juste avant. Aucun lien de ce type : échec. Un lien
+/// interne vers un élément qui n'est pas le
+/// contenu principal, ou un lien d'évitement placé plus loin : « à vérifier ».
+/// ## Pourquoi
+/// Les utilisateurs du clavier doivent pouvoir sauter les menus répétés sur chaque page.
+/// ## Exemple en échec
+/// `<body><nav>…</nav><main>…</main>` sans lien d'évitement
+/// ## Exemple conforme
+/// `<a href="#contenu">Aller au contenu</a><nav>…</nav><main id="contenu">…</main>`
+/// ## Références
+/// RGAA 12.7.1 · WCAG 2.4.1
+pub struct SkipLink;
+
+static SKIP_LINK: RuleMeta = RuleMeta {
+    id: "skip-link",
+    title: "Lien d'évitement vers le contenu principal",
+    description:
+        "Une page avec une navigation commence par un lien interne vers le contenu principal.",
+    rgaa: &["12.7.1"],
+    wcag: &["2.4.1"],
+    act: &[],
+    cerfa: &[16],
+};
+
+fn fragment_target<'a>(page: &'a Page, link: ElementRef<'_>) -> Option<ElementRef<'a>> {
+    let href = link.value().attr("href")?.trim();
+    let id = href.strip_prefix('#')?;
+    if id.is_empty() {
+        return None;
+    }
+    let decoded = percent_decode(id);
+    page.element_by_id(&decoded).or_else(|| {
+        page.select("a[name]")
+            .find(|a| a.value().attr("name") == Some(decoded.as_str()))
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| s.to_string())
+}
+
+/// Whether `target` is, contains, or lies inside the main content, or is an empty anchor
+/// placed right before it.
+fn leads_to_main(target: ElementRef<'_>) -> bool {
+    let is_main = |e: ElementRef<'_>| role_of(e).as_deref() == Some("main");
+    let empty_anchor = crate::page::normalize_space(&crate::page::text_of(target)).is_empty()
+        && target
+            .children()
+            .filter_map(ElementRef::wrap)
+            .next()
+            .is_none();
+    is_main(target)
+        || target.ancestors().filter_map(ElementRef::wrap).any(is_main)
+        || target
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .any(is_main)
+        || (empty_anchor
+            && target
+                .next_siblings()
+                .filter_map(ElementRef::wrap)
+                .next()
+                .is_some_and(is_main))
+}
+
+impl Rule for SkipLink {
+    fn meta(&self) -> &'static RuleMeta {
+        &SKIP_LINK
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        let has_nav = page
+            .select("nav, [role~=navigation]")
+            .any(|n| !is_hidden_from_at(n));
+        let Some(body) = page.select("body").next() else {
+            return r.finish("Pas de corps de page.");
+        };
+        if !has_nav {
+            return r.finish("Pas de zone de navigation à éviter.");
+        }
+        let tabbable: Vec<ElementRef<'_>> =
+            page.select("body *").filter(|e| is_tabbable(*e)).collect();
+        let internal =
+            |e: &ElementRef<'_>| e.value().name() == "a" && fragment_target(page, *e).is_some();
+        let first = tabbable.iter().take(SKIP_LINK_WINDOW).find(|e| internal(e));
+        if let Some(link) = first {
+            let target = fragment_target(page, *link);
+            if target.is_some_and(leads_to_main) {
+                r.pass(*link, "Lien d'évitement vers le contenu principal.");
+            } else {
+                r.cant_tell(*link, "Lien interne en début de page dont la cible n'est pas la zone main : vérifier qu'il mène au contenu principal.");
+            }
+        } else if let Some(later) = tabbable
+            .iter()
+            .skip(SKIP_LINK_WINDOW)
+            .find(|e| internal(e) && fragment_target(page, **e).is_some_and(leads_to_main))
+        {
+            r.cant_tell(*later, "Lien vers le contenu principal présent mais pas parmi les premiers éléments atteignables au clavier : vérifier qu'il est atteint avant la navigation.");
+        } else {
+            r.fail(
+                body,
+                "Aucun lien d'évitement vers le contenu principal en début de page.",
+            );
+        }
+        r.finish("")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Repère les `tabindex` strictement positifs : ils imposent un ordre de tabulation différent
+/// de l'ordre du code, à vérifier par un humain. Les `tabindex` à 0 ou négatifs passent.
+/// ## Pourquoi
+/// Un ordre de tabulation forcé est rarement cohérent avec l'ordre de lecture et se dégrade
+/// quand la page évolue.
+/// ## Exemple en échec
+/// `<input tabindex="3">`
+/// ## Exemple conforme
+/// `<input>` (ordre du code) ou `<div tabindex="0">`
+/// ## Références
+/// RGAA 12.8.1 · WCAG 2.4.3
+pub struct TabindexPositive;
+
+static TABINDEX_POSITIVE: RuleMeta = RuleMeta {
+    id: "tabindex-positive",
+    title: "Pas de tabindex positif",
+    description: "Un tabindex positif force l'ordre de tabulation : l'ordre obtenu est à vérifier.",
+    rgaa: &["12.8.1"],
+    wcag: &["2.4.3"],
+    act: &[],
+    cerfa: &[16],
+};
+
+impl Rule for TabindexPositive {
+    fn meta(&self) -> &'static RuleMeta {
+        &TABINDEX_POSITIVE
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("[tabindex]") {
+            if is_hidden_from_at(el) {
+                continue;
+            }
+            match tabindex(el) {
+                Some(t) if t > 0 => r.cant_tell(
+                    el,
+                    format!("tabindex=\"{t}\" : l'ordre de tabulation est forcé, vérifier qu'il reste cohérent."),
+                ),
+                Some(t) => r.pass(el, format!("tabindex=\"{t}\".")),
+                None => {}
+            }
+        }
+        r.finish("Aucun attribut tabindex.")
+    }
+}

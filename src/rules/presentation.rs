@@ -1,0 +1,137 @@
+//! Presentation of information, markup part (RGAA 10.1; WCAG 1.3.1).
+
+use super::{Results, Rule, RuleMeta, RuleResult};
+use crate::page::{ElementRef, Page};
+
+/// Elements RGAA lists as presentational.
+const ELEMENTS: &[&str] = &[
+    "basefont", "big", "blink", "center", "font", "marquee", "s", "strike", "tt",
+];
+/// Attributes RGAA lists as presentational.
+const ATTRIBUTES: &[&str] = &[
+    "align",
+    "alink",
+    "background",
+    "bgcolor",
+    "border",
+    "cellpadding",
+    "cellspacing",
+    "char",
+    "charoff",
+    "clear",
+    "compact",
+    "color",
+    "frameborder",
+    "hspace",
+    "link",
+    "marginheight",
+    "marginwidth",
+    "text",
+    "valign",
+    "vlink",
+    "vspace",
+];
+
+/// ## Ce que la règle vérifie
+/// Aucune balise de présentation (`basefont`, `big`, `blink`, `center`, `font`, `marquee`, `s`,
+/// `strike`, `tt`) ni attribut de présentation (`align`, `bgcolor`, `border`, `color`, `valign`,
+/// `cellpadding`…) n'est présent ; `width`/`height` ne sont permis que sur `img`, `object`,
+/// `embed`, `canvas`, `svg`, et `size` que sur `select`. Quand HTML autorise l'attribut sur
+/// l'élément (`width` d'un `iframe` ou d'une `video`, `size` d'un `input`), le cas est « à
+/// vérifier ». Le contenu SVG et MathML n'est pas concerné.
+/// ## Pourquoi
+/// La présentation doit passer par les feuilles de styles pour que l'utilisateur puisse
+/// l'adapter (contrastes, tailles) sans perdre d'information.
+/// ## Exemple en échec
+/// `<font color="red">Attention</font>`, `<td align="center">`
+/// ## Exemple conforme
+/// `<strong class="alerte">Attention</strong>`
+/// ## Références
+/// RGAA 10.1.1, 10.1.2 · WCAG 1.3.1
+pub struct PresentationalElements;
+
+static PRESENTATIONAL_ELEMENTS: RuleMeta = RuleMeta {
+    id: "presentational-elements",
+    title: "Balises et attributs de présentation",
+    description: "Aucune balise ni attribut de présentation (font, center, align, bgcolor…) : la présentation passe par CSS.",
+    rgaa: &["10.1.1", "10.1.2"],
+    wcag: &["1.3.1"],
+    act: &[],
+    cerfa: &[16],
+};
+
+fn in_foreign_content(el: ElementRef<'_>) -> bool {
+    std::iter::once(*el).chain(el.ancestors()).any(|n| {
+        n.value()
+            .as_element()
+            .is_some_and(|e| matches!(e.name(), "svg" | "math"))
+    })
+}
+
+impl Rule for PresentationalElements {
+    fn meta(&self) -> &'static RuleMeta {
+        &PRESENTATIONAL_ELEMENTS
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        let mut found = 0;
+        for el in page.select("*") {
+            // SVG/MathML have their own attributes; <link color> is the mask-icon colour.
+            if in_foreign_content(el) || matches!(el.value().name(), "link" | "meta") {
+                continue;
+            }
+            let e = el.value();
+            let name = e.name();
+            if ELEMENTS.contains(&name) {
+                found += 1;
+                r.fail(
+                    el,
+                    format!("Balise de présentation <{name}> : utiliser CSS."),
+                );
+                continue;
+            }
+            let mut bad = Vec::new();
+            let mut doubtful = Vec::new();
+            for (attr, _) in e.attrs() {
+                let a = attr.to_ascii_lowercase();
+                if ATTRIBUTES.contains(&a.as_str()) {
+                    bad.push(a);
+                } else if matches!(a.as_str(), "width" | "height") {
+                    match name {
+                        "img" | "object" | "embed" | "canvas" | "svg" => {}
+                        "iframe" | "video" | "source" | "input" => doubtful.push(a),
+                        _ => bad.push(a),
+                    }
+                } else if a == "size" {
+                    match name {
+                        "select" => {}
+                        "input" => doubtful.push(a),
+                        _ => bad.push(a),
+                    }
+                }
+            }
+            if !bad.is_empty() {
+                found += 1;
+                r.fail(
+                    el,
+                    format!(
+                        "Attribut(s) de présentation sur <{name}> : {} ; utiliser CSS.",
+                        bad.join(", ")
+                    ),
+                );
+            } else if !doubtful.is_empty() {
+                found += 1;
+                r.cant_tell(
+                    el,
+                    format!("Attribut(s) {} sur <{name}> : permis par HTML mais interdit par le RGAA hors img, object, embed, canvas, svg et select ; à vérifier.", doubtful.join(", ")),
+                );
+            }
+        }
+        if found == 0 {
+            if let Some(body) = page.select("body").next() {
+                r.pass(body, "Aucune balise ni attribut de présentation.");
+            }
+        }
+        r.finish("")
+    }
+}

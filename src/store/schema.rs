@@ -1,0 +1,119 @@
+//! The store's schema, as versioned migrations. `PRAGMA user_version` holds the number of
+//! migrations applied; each migration runs in its own transaction with the version bump, so a
+//! database is always at exactly one version.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::StoreError;
+
+/// Migrations in order; never edit a published one, append a new one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: runs, démarches, pages, findings, generic per-démarche sections, probes.
+    r#"
+    CREATE TABLE runs (
+        id              INTEGER PRIMARY KEY,
+        started_at      TEXT NOT NULL,
+        finished_at     TEXT NOT NULL,
+        recorded_at     TEXT NOT NULL,
+        tool_name       TEXT NOT NULL,
+        tool_version    TEXT NOT NULL,
+        schema_version  TEXT NOT NULL,
+        origin          TEXT NOT NULL,
+        config_json     TEXT NOT NULL,
+        report_hash     TEXT NOT NULL
+    );
+    CREATE INDEX runs_hash ON runs(report_hash);
+    CREATE TABLE demarches (
+        run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        demarche_id     TEXT NOT NULL,
+        name            TEXT NOT NULL,
+        operator        TEXT NOT NULL,
+        ministry        TEXT NOT NULL,
+        start_url       TEXT NOT NULL,
+        definition_json TEXT NOT NULL,
+        summary_json    TEXT NOT NULL,
+        pages           INTEGER,
+        failed          INTEGER,
+        cant_tell       INTEGER,
+        PRIMARY KEY (run_id, demarche_id)
+    );
+    CREATE TABLE pages (
+        id              INTEGER PRIMARY KEY,
+        run_id          INTEGER NOT NULL,
+        demarche_id     TEXT NOT NULL,
+        requested_url   TEXT NOT NULL,
+        final_url       TEXT NOT NULL,
+        page_key        TEXT NOT NULL,
+        status          INTEGER,
+        content_type    TEXT,
+        size            INTEGER,
+        total_ms        INTEGER,
+        depth           INTEGER,
+        fetched_at      TEXT,
+        error_kind      TEXT,
+        analysed        INTEGER NOT NULL,
+        page_json       TEXT NOT NULL,
+        FOREIGN KEY (run_id, demarche_id) REFERENCES demarches(run_id, demarche_id) ON DELETE CASCADE
+    );
+    CREATE INDEX pages_run ON pages(run_id, demarche_id);
+    CREATE TABLE findings (
+        id              INTEGER PRIMARY KEY,
+        run_id          INTEGER NOT NULL,
+        demarche_id     TEXT NOT NULL,
+        fingerprint     TEXT NOT NULL,
+        rule            TEXT NOT NULL,
+        outcome         TEXT NOT NULL,
+        url             TEXT NOT NULL,
+        page_key        TEXT NOT NULL,
+        selector        TEXT,
+        snippet         TEXT,
+        message         TEXT NOT NULL,
+        count           INTEGER NOT NULL,
+        finding_json    TEXT NOT NULL,
+        FOREIGN KEY (run_id, demarche_id) REFERENCES demarches(run_id, demarche_id) ON DELETE CASCADE
+    );
+    CREATE INDEX findings_run ON findings(run_id, demarche_id);
+    CREATE INDEX findings_fingerprint ON findings(fingerprint);
+    CREATE TABLE sections (
+        run_id          INTEGER NOT NULL,
+        demarche_id     TEXT NOT NULL,
+        name            TEXT NOT NULL,
+        json            TEXT NOT NULL,
+        PRIMARY KEY (run_id, demarche_id, name),
+        FOREIGN KEY (run_id, demarche_id) REFERENCES demarches(run_id, demarche_id) ON DELETE CASCADE
+    );
+    CREATE TABLE probes (
+        id              INTEGER PRIMARY KEY,
+        url             TEXT NOT NULL,
+        at_ms           INTEGER NOT NULL,
+        status          INTEGER,
+        ok              INTEGER NOT NULL,
+        total_ms        INTEGER,
+        error           TEXT
+    );
+    CREATE INDEX probes_url_at ON probes(url, at_ms);
+    "#,
+];
+
+/// The schema version this build writes.
+pub fn current_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Bring the database up to the current version; refuse a database from a newer vigie.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > current_version() {
+        return Err(StoreError::TooNew {
+            found: version,
+            supported: current_version(),
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
