@@ -10,6 +10,7 @@ use scraper::{Html, Node, Selector};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+pub mod depth;
 mod target;
 pub use target::{snippet_of, unique_selector, Target};
 
@@ -50,6 +51,9 @@ pub struct Page {
     pub stylesheets: Vec<Stylesheet>,
     ids: OnceLock<HashMap<String, usize>>,
     styles: OnceLock<crate::css::PageStyles>,
+    /// Element node → (position among same-name siblings, count of them), built on first use.
+    nth_of_type: OnceLock<HashMap<ego_tree::NodeId, (usize, usize)>>,
+    base: OnceLock<Url>,
 }
 
 /// Parse a selector known at compile time.
@@ -64,11 +68,19 @@ pub fn sel(s: &str) -> Selector {
 impl Page {
     /// Parse HTML text. Never fails: html5ever recovers from anything and counts errors.
     pub fn parse(url: Url, html: &str) -> Page {
-        let mut dom = Html::parse_document(html);
-        let parse_errors = std::mem::take(&mut dom.errors)
+        // Hostile nesting makes tree building quadratic: flatten beyond a browser-like bound.
+        let (html, flattened) = depth::cap_depth(html);
+        let mut dom = Html::parse_document(&html);
+        let mut parse_errors: Vec<String> = std::mem::take(&mut dom.errors)
             .into_iter()
             .map(|e| e.into_owned())
             .collect();
+        if flattened > 0 {
+            parse_errors.push(format!(
+                "Imbrication au-delà de {} niveaux : {flattened} balises ouvrantes ignorées (contenu aplati)",
+                depth::MAX_DEPTH
+            ));
+        }
         let mut page = Page {
             url,
             dom,
@@ -76,6 +88,8 @@ impl Page {
             stylesheets: Vec::new(),
             ids: OnceLock::new(),
             styles: OnceLock::new(),
+            nth_of_type: OnceLock::new(),
+            base: OnceLock::new(),
         };
         page.stylesheets = page.style_elements();
         page
@@ -164,12 +178,17 @@ impl Page {
 
     /// The document base URL (`<base href>` if valid, else the page URL).
     pub fn base_url(&self) -> Url {
-        self.dom
-            .select(&sel("base[href]"))
-            .next()
-            .and_then(|b| b.value().attr("href"))
-            .and_then(|h| self.url.join(h.trim()).ok())
-            .unwrap_or_else(|| self.url.clone())
+        // Cached: resolve() is called once per link, and a DOM scan each time is quadratic.
+        self.base
+            .get_or_init(|| {
+                self.dom
+                    .select(&sel("base[href]"))
+                    .next()
+                    .and_then(|b| b.value().attr("href"))
+                    .and_then(|h| self.url.join(h.trim()).ok())
+                    .unwrap_or_else(|| self.url.clone())
+            })
+            .clone()
     }
 
     /// Resolve an attribute URL against the base; `None` for unparsable values.
@@ -220,6 +239,31 @@ impl Page {
             .unwrap_or(0)
     }
 
+    /// 1-based position of an element among its same-name siblings, and how many there are.
+    /// Computed for the whole tree at once, so targets on 100 000 siblings stay linear.
+    pub fn nth_of_type(&self, el: ElementRef<'_>) -> (usize, usize) {
+        let map = self.nth_of_type.get_or_init(|| {
+            let mut map = HashMap::new();
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for parent in self.dom.tree.nodes() {
+                counts.clear();
+                let mut kids = Vec::new();
+                for child in parent.children() {
+                    if let Node::Element(e) = child.value() {
+                        let n = counts.entry(e.name()).or_default();
+                        *n += 1;
+                        kids.push((child.id(), e.name(), *n));
+                    }
+                }
+                for (id, name, index) in kids {
+                    map.insert(id, (index, counts.get(name).copied().unwrap_or(index)));
+                }
+            }
+            map
+        });
+        map.get(&el.id()).copied().unwrap_or((1, 1))
+    }
+
     /// Element by id (first in document order).
     pub fn element_by_id(&self, id: &str) -> Option<ElementRef<'_>> {
         if self.id_count(id) == 0 {
@@ -257,8 +301,14 @@ impl Page {
     /// Outgoing hyperlinks (`a[href]`, `area[href]`), resolved, fragments stripped.
     pub fn links(&self) -> Vec<Url> {
         let mut out = Vec::new();
+        // The base once, not per link: finding it walks the whole document.
+        let base = self.base_url();
         for el in self.select("a[href], area[href]") {
-            if let Some(mut u) = el.value().attr("href").and_then(|h| self.resolve(h)) {
+            let href = el.value().attr("href").map(str::trim).unwrap_or("");
+            if href.is_empty() {
+                continue;
+            }
+            if let Ok(mut u) = base.join(href) {
                 u.set_fragment(None);
                 out.push(u);
             }

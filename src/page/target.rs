@@ -50,18 +50,10 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
             steps.push("html".to_string());
             break;
         }
-        let mut index = 1usize;
-        let mut same = 0usize;
-        for sib in node.parent().into_iter().flat_map(|p| p.children()) {
-            if let Node::Element(se) = sib.value() {
-                if se.name() == name {
-                    same += 1;
-                    if sib.id() == node.id() {
-                        index = same;
-                    }
-                }
-            }
-        }
+        let (index, same) = match ElementRef::wrap(node) {
+            Some(e) => page.nth_of_type(e),
+            None => (1, 1),
+        };
         if same > 1 {
             steps.push(format!("{name}:nth-of-type({index})"));
         } else {

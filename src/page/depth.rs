@@ -1,0 +1,254 @@
+//! A bound on element nesting before parsing. The HTML tree builder checks "has an element in
+//! scope" by walking its stack of open elements on many start tags, so a document nested
+//! 100 000 levels deep costs quadratic time (minutes). Like browsers (Blink caps the DOM depth
+//! at 512), elements opened beyond [`MAX_DEPTH`] are flattened: their tags are removed and
+//! their content stays in the deepest allowed element. A document within the bound is parsed
+//! byte for byte unchanged.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Deepest nesting kept (Blink's `kMaximumHTMLParserDOMTreeDepth`).
+pub const MAX_DEPTH: usize = 512;
+
+/// Elements that never stay open (void) or that the tree builder closes implicitly when a
+/// sibling starts, so counting them would overestimate depth on ordinary sloppy markup.
+fn not_nesting(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "param"
+            | "keygen"
+            | "frame"
+            | "basefont"
+            | "bgsound"
+            | "image"
+            | "html"
+            | "head"
+            | "body"
+            | "p"
+            | "li"
+            | "dt"
+            | "dd"
+            | "option"
+            | "optgroup"
+            | "tr"
+            | "td"
+            | "th"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "colgroup"
+            | "caption"
+            | "rb"
+            | "rt"
+            | "rtc"
+            | "rp"
+            | "a"
+            | "nobr"
+            | "button"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+    )
+}
+
+/// Elements whose content is raw text up to their end tag.
+fn raw_text(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "textarea"
+            | "title"
+            | "xmp"
+            | "iframe"
+            | "noembed"
+            | "noframes"
+            | "noscript"
+    )
+}
+
+/// Position just after the first case-insensitive occurrence of `needle` at or after `from`.
+fn find_ci(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || from >= bytes.len() {
+        return None;
+    }
+    bytes[from..]
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| from + p)
+}
+
+/// End of a tag starting at `lt` (index after its `>`), skipping quoted attribute values, and
+/// whether it ends with `/>`.
+fn tag_end(bytes: &[u8], lt: usize) -> (usize, bool) {
+    let mut i = lt + 1;
+    let mut quote: Option<u8> = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' if bytes[i - 1] == b'=' || bytes[i - 1].is_ascii_whitespace() => {
+                    quote = Some(b)
+                }
+                b'>' => return (i + 1, bytes[i - 1] == b'/'),
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    (bytes.len(), false)
+}
+
+/// The lower-cased tag name starting at `start`.
+fn tag_name(bytes: &[u8], start: usize) -> String {
+    bytes[start..]
+        .iter()
+        .take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'/' | b'>'))
+        .take(64)
+        .map(|b| b.to_ascii_lowercase() as char)
+        .collect()
+}
+
+/// The document with elements nested deeper than [`MAX_DEPTH`] flattened, and how many start
+/// tags were removed (0: the input is returned as is).
+pub fn cap_depth(html: &str) -> (Cow<'_, str>, usize) {
+    let bytes = html.as_bytes();
+    let mut out: Option<String> = None;
+    // Bytes [copied_to..] are not yet in `out`.
+    let mut copied_to = 0usize;
+    let mut stack: Vec<String> = Vec::new();
+    let mut suppressed: HashMap<String, usize> = HashMap::new();
+    let mut removed = 0usize;
+    let mut i = 0usize;
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+        let lt = i + off;
+        let next = bytes.get(lt + 1).copied().unwrap_or(b' ');
+        if bytes[lt..].starts_with(b"<!--") {
+            i = find_ci(bytes, lt + 4, b"-->").map_or(bytes.len(), |p| p + 3);
+            continue;
+        }
+        if next == b'!' || next == b'?' {
+            i = find_ci(bytes, lt + 1, b">").map_or(bytes.len(), |p| p + 1);
+            continue;
+        }
+        let (is_end, name_at) = if next == b'/' {
+            (true, lt + 2)
+        } else {
+            (false, lt + 1)
+        };
+        if !bytes.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
+            i = lt + 1;
+            continue;
+        }
+        let name = tag_name(bytes, name_at);
+        let (end, self_closing) = tag_end(bytes, lt);
+        let mut drop = false;
+        if is_end {
+            match suppressed.get_mut(&name) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    drop = true;
+                }
+                _ => {
+                    if let Some(pos) = stack.iter().rposition(|s| *s == name) {
+                        stack.truncate(pos);
+                    }
+                }
+            }
+        } else if name == "plaintext" {
+            break;
+        } else if !self_closing && !not_nesting(&name) {
+            if stack.len() >= MAX_DEPTH {
+                *suppressed.entry(name.clone()).or_default() += 1;
+                removed += 1;
+                drop = true;
+            } else {
+                stack.push(name.clone());
+            }
+        }
+        if drop {
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            o.push_str(&html[copied_to..lt]);
+            copied_to = end;
+        }
+        i = end;
+        if !is_end && !drop && raw_text(&name) {
+            let mut closing = b"</".to_vec();
+            closing.extend_from_slice(name.as_bytes());
+            match find_ci(bytes, end, &closing) {
+                Some(p) => i = p,
+                None => break,
+            }
+        }
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&html[copied_to..]);
+            (Cow::Owned(o), removed)
+        }
+        None => (Cow::Borrowed(html), 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_documents_are_untouched() {
+        let html = "<!doctype html><html><body><div title=\"a>b\"><p>un<p>deux<ul><li>x<li>y</ul>\
+                    <script>if (a<b) { document.write('<div><div>') }</script></div></body></html>";
+        let (out, removed) = cap_depth(html);
+        assert_eq!(removed, 0);
+        assert!(matches!(out, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_at_the_bound() {
+        let n = MAX_DEPTH + 100;
+        let html = format!("{}<b>fond</b>{}", "<div>".repeat(n), "</div>".repeat(n));
+        let (out, removed) = cap_depth(&html);
+        // <b> itself is at depth n + 1 and goes too.
+        assert_eq!(removed, 101);
+        assert_eq!(out.matches("<div>").count(), MAX_DEPTH);
+        assert_eq!(out.matches("</div>").count(), MAX_DEPTH);
+        assert!(out.contains("fond"));
+    }
+
+    #[test]
+    fn unclosed_paragraphs_and_list_items_do_not_count() {
+        let html = "<p>x".repeat(2000) + &"<li>y".repeat(2000);
+        assert_eq!(cap_depth(&html).1, 0);
+    }
+
+    #[test]
+    fn raw_text_and_comments_are_skipped() {
+        let html = format!(
+            "<style>{}</style><!-- {} --><textarea>{}</textarea>",
+            "<div>".repeat(1000),
+            "<div>".repeat(1000),
+            "<div>".repeat(1000)
+        );
+        assert_eq!(cap_depth(&html).1, 0);
+    }
+}
