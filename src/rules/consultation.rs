@@ -357,6 +357,70 @@ impl Rule for DownloadLinkInfo {
     }
 }
 
+/// ## Ce que la règle vérifie
+/// Aucune nouvelle fenêtre n'est ouverte sans action de l'utilisateur : `window.open` dans
+/// l'attribut `onload` de `body` ou de `frameset` est en échec ; un appel à `window.open` dans un
+/// script de la page hors de tout gestionnaire d'événement visible est « à vérifier » (un
+/// script peut aussi bien l'exécuter au chargement que sur un clic).
+/// ## Pourquoi
+/// Une fenêtre surgissante déplace le focus et désoriente, surtout avec un lecteur d'écran.
+/// ## Exemple en échec
+/// `<body onload="window.open('pub.html')">`
+/// ## Exemple conforme
+/// `<button onclick="window.open('aide.html')">Aide (nouvelle fenêtre)</button>`
+/// ## Références
+/// RGAA 13.2.1 · WCAG 3.2.1
+pub struct NoPopupOnLoad;
+
+static NO_POPUP_ON_LOAD: RuleMeta = RuleMeta {
+    id: "no-popup-on-load",
+    title: "Pas de fenêtre ouverte sans action de l'utilisateur",
+    description: "Aucune nouvelle fenêtre n'est ouverte au chargement de la page.",
+    rgaa: &["13.2.1"],
+    wcag: &["3.2.1"],
+    act: &[],
+    cerfa: &[],
+};
+
+fn opens_window(code: &str) -> bool {
+    let c: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    c.contains("window.open(") || c.contains("self.open(")
+}
+
+impl Rule for NoPopupOnLoad {
+    fn meta(&self) -> &'static RuleMeta {
+        &NO_POPUP_ON_LOAD
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("body[onload], frameset[onload]") {
+            if el.value().attr("onload").is_some_and(opens_window) {
+                r.fail(
+                    el,
+                    "Une fenêtre est ouverte au chargement de la page (window.open dans onload).",
+                );
+            } else {
+                r.pass(el, "Le gestionnaire onload n'ouvre pas de fenêtre.");
+            }
+        }
+        for el in page.select("script:not([src])") {
+            let code: String = el.text().collect();
+            if opens_window(&code) {
+                r.cant_tell(
+                    el,
+                    "Un script appelle window.open : vérifier que la fenêtre ne s'ouvre qu'à la demande de l'utilisateur.",
+                );
+            }
+        }
+        // Scripts loaded from files are not read: no target means nothing decidable here.
+        r.finish("Aucune ouverture de fenêtre détectée dans le balisage.")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -169,3 +169,60 @@ impl Rule for TabindexPositive {
         r.finish("Aucun attribut tabindex.")
     }
 }
+
+/// ## Ce que la règle vérifie
+/// Deux éléments de la page ne partagent pas le même raccourci `accesskey` (comparé sans tenir
+/// compte de la casse) ; chaque élément en doublon est en échec.
+/// ## Pourquoi
+/// Un raccourci partagé n'active qu'un des éléments, selon le navigateur : l'utilisateur du
+/// clavier ne peut pas prévoir où il arrive.
+/// ## Exemple en échec
+/// `<a href="/" accesskey="1">Accueil</a> <a href="/aide" accesskey="1">Aide</a>`
+/// ## Exemple conforme
+/// `<a href="/" accesskey="1">Accueil</a> <a href="/aide" accesskey="2">Aide</a>`
+/// ## Références
+/// Cerfa 16 (utilisable au clavier) · WCAG 2.1.1
+pub struct AccesskeyUnique;
+
+static ACCESSKEY_UNIQUE: RuleMeta = RuleMeta {
+    id: "accesskey-unique",
+    title: "Raccourcis accesskey sans doublon",
+    description: "Deux éléments de la page n'utilisent pas le même raccourci accesskey.",
+    rgaa: &[],
+    wcag: &["2.1.1"],
+    act: &[],
+    cerfa: &[16],
+};
+
+impl Rule for AccesskeyUnique {
+    fn meta(&self) -> &'static RuleMeta {
+        &ACCESSKEY_UNIQUE
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        let keyed: Vec<(String, ElementRef<'_>)> = page
+            .select("[accesskey]")
+            .filter(|el| !is_hidden_from_at(*el))
+            .filter_map(|el| {
+                let k = el.value().attr("accesskey")?.trim().to_lowercase();
+                (!k.is_empty()).then_some((k, el))
+            })
+            .collect();
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (k, _) in &keyed {
+            *counts.entry(k.as_str()).or_default() += 1;
+        }
+        for (k, el) in &keyed {
+            let n = counts.get(k.as_str()).copied().unwrap_or(0);
+            if n > 1 {
+                r.fail(
+                    *el,
+                    format!("Raccourci accesskey « {k} » partagé par {n} éléments."),
+                );
+            } else {
+                r.pass(*el, format!("Raccourci accesskey « {k} » unique."));
+            }
+        }
+        r.finish("Aucun raccourci accesskey sur la page.")
+    }
+}
