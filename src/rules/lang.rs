@@ -122,7 +122,11 @@ pub fn is_valid_bcp47(tag: &str) -> bool {
 /// ISO 639-1 codes plus any 3-letter code (ISO 639-2/3 are too many to list; shape only).
 fn is_known_language(p: &str) -> bool {
     if p.len() == 3 {
-        return true;
+        // ISO 639-2 codes of languages that have a two-letter code are not registered in the
+        // IANA subtag registry ("eng" is not valid, "en" is); other 3-letter codes are accepted
+        // on their shape, as the full registry is not embedded.
+        const HAS_TWO_LETTER_CODE: &str = "ara chi zho cze ces dan dut nld eng fin fre fra ger deu gre ell heb hin hun ice isl ita jpn kor nor pol por rum ron rus slo slk spa swe tur ukr vie wel cym bre baq eus cat glg gle oci lat";
+        return !HAS_TWO_LETTER_CODE.split(' ').any(|c| c == p);
     }
     const ISO_639_1: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik in io is it iu iw ja ji jv jw ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mo mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
     ISO_639_1.split(' ').any(|c| c == p)
@@ -138,6 +142,8 @@ mod tests {
         }
         assert!(is_valid_bcp47("i-default"));
         for bad in [
+            "eng",
+            "fra",
             "",
             "français",
             "f",
