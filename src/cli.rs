@@ -446,6 +446,17 @@ async fn conformance(dir: &Path, format: Format, out: Option<&Path>) -> Result<E
         }
         None => print!("{text}"),
     }
+    let tested: usize = report
+        .implemented
+        .iter()
+        .map(|r| r.examples.saturating_sub(r.untested))
+        .sum();
+    if tested == 0 {
+        bail!(
+            "aucun exemple du corpus {} n'a pu être audité : vérifier le dossier",
+            dir.display()
+        );
+    }
     Ok(if report.false_positives() > 0 {
         ExitCode::from(1)
     } else {

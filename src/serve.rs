@@ -39,8 +39,16 @@ impl Source {
                 .get_file(dir.path().join(rel))
                 .map(|f| f.contents().to_vec()),
             Source::Disk(root) => {
-                let p = root.join(rel);
-                if p.components().any(|c| matches!(c, Component::ParentDir)) || !p.is_file() {
+                // Only the requested part is checked: the root itself may be "../shared/…".
+                let rel_path = Path::new(rel);
+                if !rel_path
+                    .components()
+                    .all(|c| matches!(c, Component::Normal(_)))
+                {
+                    return None;
+                }
+                let p = root.join(rel_path);
+                if !p.is_file() {
                     return None;
                 }
                 std::fs::read(p).ok()

@@ -65,6 +65,20 @@ fn own_text(el: ElementRef<'_>) -> String {
     s
 }
 
+/// The text's element or an ancestor names itself with aria-label / aria-labelledby, so the
+/// visible text is not what assistive technologies read.
+fn name_overridden(el: ElementRef<'_>) -> bool {
+    std::iter::once(el)
+        .chain(el.ancestors().filter_map(ElementRef::wrap))
+        .take(4)
+        .any(|e| {
+            let v = e.value();
+            v.attr("aria-label").is_some_and(|l| !l.trim().is_empty())
+                || v.attr("aria-labelledby")
+                    .is_some_and(|l| !l.trim().is_empty())
+        })
+}
+
 /// `4.478` → "4,48"; a failing ratio is never shown rounded up to the threshold.
 fn show_ratio(ratio: f64, required: f64) -> f64 {
     let rounded = (ratio * 100.0).round() / 100.0;
@@ -182,7 +196,18 @@ impl Rule for ColorContrast {
                 .map(|w| w.to_string())
                 .unwrap_or_else(|| "inconnue".to_string());
             let shown = fr(show_ratio(ratio, required));
-            if ratio < required {
+            if ratio < required && name_overridden(el) {
+                // Text replaced by aria-label(ledby) is not in the accessibility tree (ACT
+                // afw4f7): whether it must contrast depends on whether it conveys meaning.
+                r.cant_tell(
+                    el,
+                    format!(
+                        "Contraste de {shown}:1 ({}:1 requis) sur un texte remplacé par un aria-label : vérifier s'il porte une information.",
+                        fr(required)
+                    ),
+                );
+                r.with_details(details(fg, bg, ratio, required, c.font_size, c.font_weight));
+            } else if ratio < required {
                 r.fail(
                     el,
                     format!(
