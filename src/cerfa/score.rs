@@ -940,14 +940,18 @@ fn finding_evidence(f: &Finding) -> Evidence {
     )
 }
 
+/// Evidence of the first `n` findings with this outcome.
+fn evidence_of(fs: &[&Finding], outcome: Outcome, n: usize) -> Vec<Evidence> {
+    fs.iter()
+        .filter(|f| f.outcome == outcome)
+        .take(n)
+        .map(|f| finding_evidence(f))
+        .collect()
+}
+
 fn c16_keyboard(ctx: &Ctx<'_>) -> Measured {
     let fs = rule_findings(ctx, 16);
-    let failed: Vec<Evidence> = fs
-        .iter()
-        .filter(|f| f.outcome == Outcome::Failed)
-        .take(20)
-        .map(|f| finding_evidence(f))
-        .collect();
+    let failed: Vec<Evidence> = evidence_of(&fs, Outcome::Failed, 20);
     if !failed.is_empty() {
         return m(
             Status::NotMet,
@@ -975,12 +979,7 @@ fn c16_keyboard(ctx: &Ctx<'_>) -> Measured {
 
 fn c17_contrast(ctx: &Ctx<'_>) -> Measured {
     let fs = rule_findings(ctx, 17);
-    let failed: Vec<Evidence> = fs
-        .iter()
-        .filter(|f| f.outcome == Outcome::Failed)
-        .take(20)
-        .map(|f| finding_evidence(f))
-        .collect();
+    let failed: Vec<Evidence> = evidence_of(&fs, Outcome::Failed, 20);
     if !failed.is_empty() {
         return m(
             Status::NotMet,
@@ -988,12 +987,7 @@ fn c17_contrast(ctx: &Ctx<'_>) -> Measured {
             failed,
         );
     }
-    let cant: Vec<Evidence> = fs
-        .iter()
-        .filter(|f| f.outcome == Outcome::CantTell)
-        .take(10)
-        .map(|f| finding_evidence(f))
-        .collect();
+    let cant: Vec<Evidence> = evidence_of(&fs, Outcome::CantTell, 10);
     if !cant.is_empty() {
         return m(
             Status::Unknown,
