@@ -28,6 +28,9 @@ pub struct AuditOptions {
     pub probes: usize,
     /// Allow non-public addresses even when a démarche starts on a public host.
     pub allow_private_addresses: bool,
+    /// Reference date of the Cerfa evaluation (age of the accessibility declaration); today
+    /// when None. Set it to re-score reproducibly.
+    pub audit_date: Option<chrono::NaiveDate>,
 }
 
 impl Default for AuditOptions {
@@ -42,6 +45,7 @@ impl Default for AuditOptions {
             declarations: None,
             probes: crate::probe::DEFAULT_PROBES,
             allow_private_addresses: false,
+            audit_date: None,
         }
     }
 }
@@ -78,6 +82,17 @@ pub fn demarche_report_with(
     crawled: Vec<CrawledPage>,
     declarations: Option<&crate::cerfa::Declarations>,
     audit_date: chrono::NaiveDate,
+) -> DemarcheReport {
+    demarche_report_full(d, crawled, declarations, audit_date, None)
+}
+
+/// Assemble a démarche's report, with the indexability facts gathered before its crawl.
+pub fn demarche_report_full(
+    d: &Demarche,
+    crawled: Vec<CrawledPage>,
+    declarations: Option<&crate::cerfa::Declarations>,
+    audit_date: chrono::NaiveDate,
+    indexability: Option<crawl::indexability::Indexability>,
 ) -> DemarcheReport {
     let mut pages = Vec::with_capacity(crawled.len());
     let mut findings = Vec::new();
@@ -116,6 +131,7 @@ pub fn demarche_report_with(
         &findings,
         declarations.and_then(|x| x.for_demarche(&d.id)),
         audit_date,
+        indexability.as_ref(),
     );
     let summary = DemarcheSummary::of(&pages, &findings);
     let per_page: Vec<&[crate::findings::Finding]> =
@@ -130,8 +146,10 @@ pub fn demarche_report_with(
         rgaa,
         probes: Vec::new(),
         indicators: Vec::new(),
+        indexability,
     };
-    report.indicators = crate::indicators::compute(&report, None);
+    report.indicators =
+        crate::indicators::compute(&report, declarations.and_then(|x| x.get(&d.id)));
     report
 }
 
@@ -207,18 +225,27 @@ pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report
             bar.set_style(style.clone());
             bar.set_prefix(d.id.clone());
             async move {
-                let plan = plan_for(d, opts);
+                let mut plan = plan_for(d, opts);
+                let (indexability, seeds) =
+                    crawl::indexability::scan(&fetcher, &plan.start, &plan.scope, plan.max_pages)
+                        .await;
+                plan.sitemap_pages = Some(seeds);
                 let (crawled, probes) =
                     crawl_with_probes(fetcher, css, &plan, &d.start_url, opts.probes, &bar).await;
                 bar.finish_with_message("terminé");
-                let mut report = demarche_report_with(
+                let mut report = demarche_report_full(
                     d,
                     crawled,
                     opts.declarations.as_ref(),
-                    chrono::Utc::now().date_naive(),
+                    opts.audit_date
+                        .unwrap_or_else(|| chrono::Utc::now().date_naive()),
+                    Some(indexability),
                 );
                 report.probes = probes;
-                report.indicators = crate::indicators::compute(&report, None);
+                report.indicators = crate::indicators::compute(
+                    &report,
+                    opts.declarations.as_ref().and_then(|x| x.get(&d.id)),
+                );
                 report
             }
         })

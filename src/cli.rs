@@ -46,9 +46,14 @@ enum Command {
         urls: Vec<Url>,
         #[arg(long)]
         catalogue: Option<PathBuf>,
-        /// Fichier TOML des réponses de l'opérateur aux critères Cerfa déclaratifs.
+        /// Fichier TOML des déclarations des opérateurs (critères Cerfa déclaratifs et
+        /// indicateurs déclarés), par démarche ; voir le README.
         #[arg(long)]
         declarations: Option<PathBuf>,
+        /// Date de référence de l'évaluation Cerfa (AAAA-MM-JJ ; par défaut aujourd'hui), pour
+        /// un nouveau calcul reproductible (âge de la déclaration d'accessibilité).
+        #[arg(long, value_name = "AAAA-MM-JJ")]
+        audit_date: Option<chrono::NaiveDate>,
         #[arg(long, default_value = "reports/latest")]
         out: PathBuf,
         #[command(flatten)]
@@ -73,7 +78,8 @@ enum Command {
         /// Séparateur des exports CSV (« ; » pour Excel en français).
         #[arg(long, default_value_t = ';')]
         csv_sep: char,
-        /// Fichier TOML de déclarations (satisfaction, DLNUF, taux d'utilisation) par démarche.
+        /// Fichier TOML des déclarations des opérateurs (le même que pour `audit`) : indicateurs
+        /// déclarés et réponses aux critères Cerfa déclaratifs, par démarche.
         #[arg(long)]
         declarations: Option<PathBuf>,
     },
@@ -262,6 +268,7 @@ impl CrawlArgs {
             declarations: None,
             probes: self.probes,
             allow_private_addresses: self.allow_private,
+            audit_date: None,
         }
     }
 }
@@ -308,6 +315,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             urls,
             catalogue,
             declarations,
+            audit_date,
             out,
             crawl,
             db,
@@ -322,8 +330,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let mut opts = crawl.options();
             if let Some(path) = declarations {
-                opts.declarations = Some(crate::cerfa::Declarations::load(&path)?);
+                opts.declarations = Some(load_declarations(&path)?);
             }
+            opts.audit_date = audit_date;
             let store = db.open()?;
             let report = audit::audit(&demarches, &opts).await?;
             write_outputs(&report, &out)?;
@@ -597,6 +606,15 @@ pub fn write_outputs(report: &Report, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Read a declarations file, telling the user about a deprecated format.
+fn load_declarations(path: &Path) -> Result<crate::declarations::Declarations> {
+    let d = crate::declarations::Declarations::load(path)?;
+    for note in &d.notes {
+        eprintln!("avertissement : {note}");
+    }
+    Ok(d)
+}
+
 /// `vigie report`: (re)compute the indicators of a report.json and write its site.
 fn report_site(
     path: &Path,
@@ -608,9 +626,10 @@ fn report_site(
         bail!("séparateur CSV impossible : {csv_sep:?}");
     }
     let mut report = Report::read(path)?;
-    let decls = declarations
-        .map(crate::indicators::Declarations::load)
-        .transpose()?;
+    let decls = declarations.map(load_declarations).transpose()?;
+    if let Some(d) = &decls {
+        d.apply_cerfa(&mut report);
+    }
     if decls.is_some() || report.demarches.iter().any(|d| d.indicators.is_empty()) {
         crate::indicators::apply(&mut report, decls.as_ref());
     }

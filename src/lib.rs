@@ -15,6 +15,7 @@ pub mod conformance;
 pub mod crawl;
 pub mod criteria;
 pub mod css;
+pub mod declarations;
 pub mod demo;
 pub mod diff;
 pub mod findings;

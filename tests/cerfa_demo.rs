@@ -1,6 +1,7 @@
 //! The Cerfa evaluation end to end on the embedded demo sites (crawled on 127.0.0.1), with the
 //! demo declarations file.
 
+use chrono::NaiveDate;
 use vigie::audit::{self, AuditOptions};
 use vigie::cerfa::{Declarations, Source, Status};
 use vigie::crawl::FetchConfig;
@@ -19,6 +20,9 @@ async fn demo() -> Vec<DemarcheReport> {
         declarations: Some(
             Declarations::parse(vigie::demo::DEMO_DECLARATIONS, "demo").expect("declarations"),
         ),
+        // A fixed reference date: the verdicts must not change with the calendar (the demo
+        // declaration, dated 15/09/2026, would be over 3 years old after September 2029).
+        audit_date: Some(NaiveDate::from_ymd_opt(2026, 11, 25).expect("date")),
         ..AuditOptions::default()
     };
     audit::audit(&sites.catalogue.demarches, &opts)
@@ -52,7 +56,7 @@ async fn demo_sites_get_their_cerfa_verdicts() {
     assert!(v.url.ends_with("/accessibilite.html"));
     assert_eq!(v.pages_linking, v.pages_total);
     for n in [
-        1, 4, 7, 8, 9, 12, 13, 14, 15, 18, 19, 20, 23, 26, 29, 30, 31, 35,
+        1, 4, 7, 8, 9, 12, 13, 14, 15, 18, 19, 20, 23, 26, 29, 30, 31, 32, 35,
     ] {
         assert_eq!(
             status(good, n),
@@ -61,6 +65,26 @@ async fn demo_sites_get_their_cerfa_verdicts() {
         );
     }
     assert_eq!(status(good, 2), (Status::Met, Source::Declare));
+    assert_eq!(cerfa.audit_date.to_string(), "2026-11-25");
+    assert_eq!(v.age_days, Some(71));
+    // 32: robots.txt read, its Sitemap line followed, the start page listed; the operator's
+    // declaration agrees with the measure.
+    let c32 = &cerfa.criteria[31];
+    assert!(c32.disagreement.is_none());
+    let texts: Vec<&str> = c32.evidence.iter().map(|e| e.text.as_str()).collect();
+    assert!(texts.contains(&"robots.txt lu (HTTP 200)"), "{texts:?}");
+    assert!(texts.contains(&"page de départ autorisée pour *, Googlebot et Bingbot"));
+    assert!(texts.contains(&"4 URL de pages dans le(s) plan(s) de site ; page de départ listée"));
+    let idx = good.indexability.as_ref().expect("indexability");
+    assert_eq!(idx.robots.sitemaps, vec!["/sitemap.xml".to_string()]);
+    assert!(idx.sitemap.declared && idx.sitemap.start_listed);
+    // Indicators declared in the same file.
+    let sat = good
+        .indicators
+        .iter()
+        .find(|i| i.id == "satisfaction")
+        .expect("satisfaction");
+    assert_eq!(sat.value, Some(8.2));
     assert_eq!(
         status(good, 21),
         (Status::NotMet, Source::Mesure),
@@ -90,6 +114,18 @@ async fn demo_sites_get_their_cerfa_verdicts() {
     assert!(c18.disagreement.is_some());
     assert_eq!(status(legacy, 26), (Status::NotApplicable, Source::Mesure));
     assert_eq!(status(legacy, 1), (Status::NotMet, Source::Mesure));
+    // No robots.txt and no sitemap: indexable but not confirmed.
+    let c32 = &cerfa.criteria[31];
+    assert_eq!((c32.status, c32.source), (Status::Unknown, Source::Inconnu));
+    assert!(c32.evidence[0]
+        .text
+        .starts_with("robots.txt absent (HTTP 404)"));
+    let dlnuf = legacy
+        .indicators
+        .iter()
+        .find(|i| i.id == "dlnuf")
+        .expect("dlnuf");
+    assert_eq!(dlnuf.value, Some(4.0));
 
     let login = d("espace-connecte");
     assert_eq!(status(login, 26), (Status::NotMet, Source::Mesure));

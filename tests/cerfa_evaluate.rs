@@ -57,6 +57,7 @@ fn eval_with(s: &Site, findings: &[Finding], decl: Option<&Declarations>) -> Cer
         findings,
         decl.and_then(|x| x.for_demarche(&d.id)),
         date(),
+        None,
     )
 }
 
@@ -374,7 +375,7 @@ fn declarations_fill_unknowns_and_never_override_measures() {
     let s = site(&[("markup-errors.html", "/", 0)]);
     let id = Demarche::from_url(Url::parse(&format!("{BASE}/")).expect("url")).id;
     let toml = format!(
-        "[{id}.2]\nvalue = \"met\"\ncomment = \"Tests avec des usagers\"\ndate = \"2026-03-10\"\nauthor = \"Équipe\"\n\n[{id}.18]\nvalue = \"met\"\n\n[{id}.16]\nvalue = \"met\"\n\n[{id}.3]\nvalue = \"non\"\n"
+        "[demarches.{id}.cerfa.2]\nvalue = \"met\"\ncomment = \"Tests avec des usagers\"\ndate = \"2026-03-10\"\nauthor = \"Équipe\"\n\n[demarches.{id}.cerfa]\n18 = {{ value = \"met\" }}\n16 = {{ value = \"met\" }}\n3 = {{ value = \"non\" }}\n"
     );
     let decl = Declarations::parse(&toml, "test.toml").expect("parse");
     let r = eval_with(
@@ -428,18 +429,34 @@ fn declarations_fill_unknowns_and_never_override_measures() {
 
 #[test]
 fn bad_declarations_files_are_rejected_clearly() {
-    let e = Declarations::parse("[x.36]\nvalue = \"met\"\n", "d.toml").expect_err("36");
+    let e =
+        Declarations::parse("[demarches.x.cerfa.36]\nvalue = \"met\"\n", "d.toml").expect_err("36");
+    assert_eq!(
+        e.to_string(),
+        "fichier de déclarations d.toml, ligne 1 : x : « 36 » n'est pas un numéro de critère Cerfa (valides : 1 à 35)"
+    );
+    let e = Declarations::parse("\n[demarches.x.cerfa.2]\nvalue = \"peut-être\"\n", "d.toml")
+        .expect_err("value");
+    assert!(
+        e.to_string().starts_with(
+            "fichier de déclarations d.toml, ligne 2 : x, critère 2 : unknown variant `peut-être`"
+        ),
+        "{e}"
+    );
+    // The old format is still read, with a deprecation note.
+    let old = Declarations::parse("[x.2]\nvalue = \"met\"\n", "d.toml").expect("old format");
+    assert!(old.for_demarche("x").is_some_and(|m| m.len() == 1));
+    assert!(old.notes.iter().any(|n| n.contains("obsolète")));
+    let e = Declarations::parse("[x.36]\nvalue = \"met\"\n", "d.toml").expect_err("old 36");
     assert!(
         e.to_string()
             .contains("« 36 » n'est pas un numéro de critère"),
         "{e}"
     );
-    let e = Declarations::parse("[x.2]\nvalue = \"peut-être\"\n", "d.toml").expect_err("value");
-    assert!(
-        e.to_string()
-            .starts_with("fichier de déclarations d.toml invalide"),
-        "{e}"
-    );
     let demo = Declarations::parse(vigie::demo::DEMO_DECLARATIONS, "demo").expect("demo file");
+    assert!(demo.notes.is_empty(), "{:?}", demo.notes);
     assert!(demo.for_demarche("exemplaire-aide").is_some());
+    assert!(demo
+        .get("exemplaire-aide")
+        .is_some_and(|d| d.indicateurs.contains_key("satisfaction")));
 }

@@ -1,5 +1,14 @@
-//! Criterion 18: markup conformance errors (the W3C validator's kind, approximated): parser
-//! errors, duplicate ids, obsolete elements and attributes, invalid nesting.
+//! Criterion 18: markup conformance errors (the W3C validator's kind, approximated). Counted:
+//! - parser errors (html5ever, tokenizer and tree builder, with exact messages; a missing doctype
+//!   is one), except those that reveal an invalid nesting, counted as nesting;
+//! - duplicate ids (each extra occurrence);
+//! - obsolete elements and attributes (the HTML standard's "obsolete features" list);
+//! - invalid nesting: from the parser (`<a>` in `<a>`, `</p>` left over after a block closed the
+//!   paragraph, nested forms, buttons, headings, options, `<nobr>`) and from the tree (interactive
+//!   element in a link or button, block in a text-level element, `<li>` outside a list).
+//!
+//! Not checked (a validator would): unknown elements and attributes, attribute values, full
+//! content models.
 
 use std::collections::HashMap;
 
@@ -45,6 +54,7 @@ const OBSOLETE_ELEMENTS: &[&str] = &[
     "nobr",
     "noembed",
     "noframes",
+    "param",
     "plaintext",
     "rb",
     "rtc",
@@ -54,44 +64,107 @@ const OBSOLETE_ELEMENTS: &[&str] = &[
     "xmp",
 ];
 
-/// Attributes obsolete on any element.
-const OBSOLETE_ANY: &[&str] = &[
-    "bgcolor",
-    "align",
-    "valign",
-    "background",
-    "hspace",
-    "vspace",
-    "nowrap",
-    "cellpadding",
-    "cellspacing",
-    "frameborder",
-    "marginheight",
-    "marginwidth",
-    "scrolling",
-    "language",
-    "bordercolor",
-    "clear",
-    "link",
-    "vlink",
-    "alink",
-    "text",
+/// Obsolete attributes (HTML standard, "Non-conforming features"): attribute, elements it is
+/// obsolete on (`*` for every element).
+const OBSOLETE_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("align", &["*"]),
+    ("bgcolor", &["*"]),
+    ("background", &["*"]),
+    ("valign", &["*"]),
+    ("hspace", &["*"]),
+    ("vspace", &["*"]),
+    ("nowrap", &["*"]),
+    ("bordercolor", &["*"]),
+    ("compact", &["*"]),
+    ("char", &["*"]),
+    ("charoff", &["*"]),
+    ("datasrc", &["*"]),
+    ("datafld", &["*"]),
+    ("dataformatas", &["*"]),
+    ("datapagesize", &["*"]),
+    ("cellpadding", &["table"]),
+    ("cellspacing", &["table"]),
+    ("frame", &["table"]),
+    ("rules", &["table"]),
+    ("summary", &["table"]),
+    ("axis", &["td", "th"]),
+    ("abbr", &["td"]),
+    ("scope", &["td"]),
+    ("width", &["table", "td", "th", "col", "hr", "pre"]),
+    ("height", &["table", "td", "th", "tr"]),
+    ("frameborder", &["iframe"]),
+    ("framespacing", &["iframe"]),
+    ("marginheight", &["iframe", "body"]),
+    ("marginwidth", &["iframe", "body"]),
+    ("scrolling", &["iframe"]),
+    ("allowtransparency", &["iframe"]),
+    ("longdesc", &["img", "iframe"]),
+    ("lowsrc", &["img"]),
+    ("name", &["a", "img", "embed", "option"]),
+    ("charset", &["a", "link"]),
+    ("coords", &["a"]),
+    ("shape", &["a"]),
+    ("rev", &["a", "link"]),
+    ("urn", &["a", "link"]),
+    ("methods", &["a", "link"]),
+    ("target", &["link"]),
+    ("nohref", &["area"]),
+    ("text", &["body"]),
+    ("link", &["body"]),
+    ("vlink", &["body"]),
+    ("alink", &["body"]),
+    ("topmargin", &["body"]),
+    ("bottommargin", &["body"]),
+    ("leftmargin", &["body"]),
+    ("rightmargin", &["body"]),
+    ("clear", &["br"]),
+    ("noshade", &["hr"]),
+    ("size", &["hr"]),
+    ("color", &["hr"]),
+    ("type", &["ul"]),
+    ("language", &["script"]),
+    ("event", &["script"]),
+    ("for", &["script"]),
+    ("profile", &["head"]),
+    ("version", &["html"]),
+    ("manifest", &["html"]),
+    ("scheme", &["meta"]),
+    ("archive", &["object"]),
+    ("classid", &["object"]),
+    ("code", &["object"]),
+    ("codebase", &["object"]),
+    ("codetype", &["object"]),
+    ("declare", &["object"]),
+    ("standby", &["object"]),
+    ("border", &["object", "img"]),
 ];
 
 fn obsolete_attribute(el: ElementRef<'_>, attr: &str) -> bool {
     let name = el.value().name();
-    match attr {
-        "text" | "link" | "vlink" | "alink" => name == "body",
-        "language" => name == "script",
-        "width" | "height" => matches!(name, "table" | "td" | "th" | "tr" | "col" | "hr" | "pre"),
-        "border" => {
-            (name == "table" && !matches!(el.value().attr("border"), Some("" | "1")))
-                || name == "img"
+    if attr == "border" && name == "table" {
+        // Only border="" and border="1" remain conforming on tables.
+        return !matches!(el.value().attr("border"), Some("" | "1"));
+    }
+    OBSOLETE_ATTRIBUTES
+        .iter()
+        .find(|(a, _)| *a == attr)
+        .is_some_and(|(_, on)| on.iter().any(|e| *e == "*" || *e == name))
+}
+
+/// Parser errors that reveal an invalid nesting (the tree has already been repaired, so the
+/// DOM alone no longer shows it).
+fn parser_nesting(error: &str) -> Option<&'static str> {
+    match error {
+        "Unexpected token <a> in insertion mode InBody" => Some("lien <a> dans un lien <a>"),
+        "No <p> tag to close" => {
+            Some("</p> orphelin : un bloc (div, liste, titre…) a fermé le paragraphe")
         }
-        "name" => name == "a",
-        "summary" => name == "table",
-        "charset" => matches!(name, "a" | "link"),
-        a => OBSOLETE_ANY.contains(&a),
+        "nested forms" => Some("formulaire dans un formulaire"),
+        "nested buttons" => Some("bouton dans un bouton"),
+        "nested heading tags" => Some("titre dans un titre"),
+        "Nested <nobr>" => Some("<nobr> dans <nobr>"),
+        "nested options" => Some("option dans une option"),
+        _ => None,
     }
 }
 
@@ -120,12 +193,22 @@ fn invalid_nesting(el: ElementRef<'_>) -> Option<&'static str> {
 
 /// Count the markup errors of a page.
 pub fn count(page: &Page) -> Markup {
-    let mut m = Markup {
-        parse_errors: page.parse_errors.len(),
-        ..Default::default()
-    };
-    for e in page.parse_errors.iter().take(3) {
-        m.examples.push(format!("erreur d'analyse : {e}"));
+    let mut m = Markup::default();
+    let mut shown = 0;
+    for e in &page.parse_errors {
+        if let Some(why) = parser_nesting(e) {
+            m.invalid_nesting += 1;
+            if m.examples.len() < EXAMPLES {
+                m.examples
+                    .push(format!("imbrication interdite (analyseur) : {why}"));
+            }
+        } else {
+            m.parse_errors += 1;
+            if shown < 3 {
+                shown += 1;
+                m.examples.push(format!("erreur d'analyse : {e}"));
+            }
+        }
     }
     let mut ids: HashMap<&str, usize> = HashMap::new();
     for el in page.root().descendants().filter_map(ElementRef::wrap) {
@@ -153,12 +236,7 @@ pub fn count(page: &Page) -> Markup {
             }
         }
         for (attr, _) in v.attrs() {
-            let known = OBSOLETE_ANY.contains(&attr)
-                || matches!(
-                    attr,
-                    "width" | "height" | "border" | "name" | "summary" | "charset"
-                );
-            if known && obsolete_attribute(el, attr) {
+            if obsolete_attribute(el, attr) {
                 m.obsolete_attributes += 1;
                 if m.examples.len() < EXAMPLES {
                     m.examples.push(format!(

@@ -12,6 +12,8 @@ use super::declarations_file::{DeclaredAnswer, DeclaredValue};
 use super::footer::{DSFR_MANDATORY, REQUIRED_19};
 use super::PageEvidence;
 use crate::catalogue::{Demarche, EntryKind};
+use crate::crawl::indexability::Indexability;
+use crate::crawl::robots::RobotsStatus;
 use crate::findings::Finding;
 use crate::rules::Outcome;
 
@@ -169,6 +171,7 @@ struct Ctx<'a> {
     findings: &'a [Finding],
     date: NaiveDate,
     declaration: Option<DeclarationVerdict>,
+    indexability: Option<&'a Indexability>,
 }
 
 /// Evaluate the 35 criteria for one démarche.
@@ -178,6 +181,7 @@ pub fn evaluate(
     findings: &[Finding],
     declarations: Option<&BTreeMap<u8, DeclaredAnswer>>,
     audit_date: NaiveDate,
+    indexability: Option<&Indexability>,
 ) -> CerfaReport {
     let home = pages
         .iter()
@@ -192,6 +196,7 @@ pub fn evaluate(
         findings,
         date: audit_date,
         declaration: None,
+        indexability,
     };
     ctx.declaration = declaration_verdict(&ctx);
     let mut criteria = Vec::with_capacity(35);
@@ -203,28 +208,44 @@ pub fn evaluate(
             declarations.and_then(|d| d.get(&def.number)),
         ));
     }
-    let all = figure(criteria.iter());
-    let accessibility = figure(criteria.iter().filter(|c| (15..=17).contains(&c.number)));
-    let scores = Scores {
-        all_pct: all.percent,
-        accessibility_pct: accessibility.percent,
-        all,
-        accessibility,
-    };
     CerfaReport {
         audit_date,
+        scores: scores_of(&criteria),
         criteria,
-        scores,
         accessibility_declaration: ctx.declaration,
     }
 }
 
-fn combine(
-    def: &CriterionDef,
-    measured: Measured,
-    declared: Option<&DeclaredAnswer>,
-) -> CriterionResult {
-    let (status, source, disagreement) = match (measured.status, declared) {
+fn scores_of(criteria: &[CriterionResult]) -> Scores {
+    let all = figure(criteria.iter());
+    let accessibility = figure(criteria.iter().filter(|c| (15..=17).contains(&c.number)));
+    Scores {
+        all_pct: all.percent,
+        accessibility_pct: accessibility.percent,
+        all,
+        accessibility,
+    }
+}
+
+/// Replace the declarations of an evaluated démarche (`vigie report --declarations`): each
+/// criterion is decided again from its measured verdict and the new answer, and the scores
+/// recomputed.
+pub fn redeclare(report: &mut CerfaReport, declarations: Option<&BTreeMap<u8, DeclaredAnswer>>) {
+    for c in &mut report.criteria {
+        let declared = declarations.and_then(|d| d.get(&c.number));
+        let (status, source, disagreement) = decide(c.measured, declared);
+        c.status = status;
+        c.source = source;
+        c.disagreement = disagreement;
+        c.declaration = declared.cloned();
+    }
+    report.scores = scores_of(&report.criteria);
+}
+
+/// The verdict from the measure and the declaration: the measure wins; a declaration fills an
+/// unknown; a disagreement is reported.
+fn decide(measured: Status, declared: Option<&DeclaredAnswer>) -> (Status, Source, Option<String>) {
+    match (measured, declared) {
         (Status::Unknown, Some(d)) => (d.value.into(), Source::Declare, None),
         (Status::Unknown, None) => (Status::Unknown, Source::Inconnu, None),
         (s, Some(d)) if Status::from(d.value) != s => (
@@ -237,7 +258,15 @@ fn combine(
             )),
         ),
         (s, _) => (s, Source::Mesure, None),
-    };
+    }
+}
+
+fn combine(
+    def: &CriterionDef,
+    measured: Measured,
+    declared: Option<&DeclaredAnswer>,
+) -> CriterionResult {
+    let (status, source, disagreement) = decide(measured.status, declared);
     CriterionResult {
         number: def.number,
         principle: def.principle,
@@ -298,7 +327,8 @@ fn measure(def: &CriterionDef, ctx: &Ctx<'_>) -> Measured {
             vec![],
         );
     }
-    if ctx.pages.is_empty() {
+    // Criterion 32 may be decided by robots.txt even when no page could be analysed.
+    if ctx.pages.is_empty() && def.number != 32 {
         return m(Status::Unknown, "Aucune page HTML analysée.", vec![]);
     }
     match def.number {
@@ -1020,10 +1050,15 @@ fn c18_markup(ctx: &Ctx<'_>) -> Measured {
         Some(home.url),
         None,
         format!(
-            "{} erreur(s) : analyse {}, id en double {}, éléments obsolètes {}, attributs obsolètes {}, imbrications {}",
+            "{} erreur(s) : analyse HTML {}, id en double {}, éléments obsolètes {}, attributs obsolètes {}, imbrications interdites {}",
             mk.total, mk.parse_errors, mk.duplicate_ids, mk.obsolete_elements, mk.obsolete_attributes, mk.invalid_nesting
         ),
     )];
+    evidence.push(ev(
+        None,
+        None,
+        "Comptage approché d'un validateur : erreurs de l'analyseur HTML5 (doctype absent compris), chaque identifiant répété, éléments et attributs de la liste « obsolète » du standard HTML, imbrications interdites (lien dans un lien, </p> orphelin après un bloc, formulaire, bouton ou titre imbriqués, élément interactif dans un lien ou un bouton, bloc dans un élément de texte, li hors liste) ; ni les attributs inconnus ni leurs valeurs ne sont vérifiés.",
+    ));
     evidence.extend(
         mk.examples
             .iter()
@@ -1418,19 +1453,171 @@ fn c30_satisfaction(ctx: &Ctx<'_>) -> Measured {
 }
 
 fn c32_indexing(ctx: &Ctx<'_>) -> Measured {
-    let Some(home) = ctx.home else {
-        return m(Status::Unknown, "Page d'accueil non analysée.", vec![]);
+    let noindex = ctx.home.map(|h| (h.url, h.evidence.misc.noindex));
+    let mut evidence = Vec::new();
+    if let Some((url, true)) = noindex {
+        evidence.push(ev(
+            Some(url),
+            Some("meta[name=robots]"),
+            "balise meta robots : noindex",
+        ));
+    }
+    let Some(idx) = ctx.indexability else {
+        // Reports without the robots.txt and sitemap facts: the page alone.
+        return match noindex {
+            Some((_, true)) => m(
+                Status::NotMet,
+                "La page de départ interdit l'indexation (noindex).",
+                evidence,
+            ),
+            Some((url, false)) => m(
+                Status::Unknown,
+                "Page de départ sans noindex ; robots.txt et plan de site non relevés.",
+                vec![ev(Some(url), None, "pas de noindex")],
+            ),
+            None => m(Status::Unknown, "Page de départ non analysée.", vec![]),
+        };
     };
-    if home.evidence.misc.noindex {
+    let r = &idx.robots;
+    let robots_url = Some(r.url.as_str());
+    let http = r
+        .http_status
+        .map(|s| format!("HTTP {s}"))
+        .unwrap_or_else(|| "pas de réponse".into());
+    evidence.push(ev(
+        robots_url,
+        None,
+        match r.status {
+            RobotsStatus::Fetched => format!("robots.txt lu ({http})"),
+            RobotsStatus::Absent => format!("robots.txt absent ({http}) : tout est autorisé"),
+            RobotsStatus::ServerError => {
+                format!(
+                    "robots.txt en erreur serveur ({http}) : les moteurs suspendent l'exploration"
+                )
+            }
+            RobotsStatus::Unreachable => format!(
+                "robots.txt inaccessible ({})",
+                r.error.as_deref().unwrap_or(&http)
+            ),
+        },
+    ));
+    let mut blocked = Vec::new();
+    for a in &r.agents {
+        if a.start_allowed {
+            continue;
+        }
+        let what = if a.site_blocked {
+            "tout le site exclu"
+        } else {
+            "page de départ exclue"
+        };
+        let rule = a
+            .rule
+            .as_ref()
+            .map(|x| format!(" par la règle « {} » (ligne {})", x.text, x.line))
+            .unwrap_or_default();
+        evidence.push(ev(
+            robots_url,
+            None,
+            format!("User-agent {} : {what}{rule}", a.agent),
+        ));
+        if a.agent != "*" {
+            blocked.push(a.agent.as_str());
+        }
+    }
+    if !r.agents.is_empty() && r.agents.iter().all(|a| a.start_allowed) {
+        evidence.push(ev(
+            robots_url,
+            None,
+            "page de départ autorisée pour *, Googlebot et Bingbot",
+        ));
+    }
+    let sm = &idx.sitemap;
+    for f in &sm.files {
+        let status = f
+            .status
+            .map(|s| format!("HTTP {s}"))
+            .unwrap_or_else(|| f.error.clone().unwrap_or_else(|| "pas de réponse".into()));
+        let text = if f.sitemap {
+            format!(
+                "plan de site {} : {} URL de page(s), {} plan(s) inclus",
+                f.url, f.pages, f.sitemaps
+            )
+        } else if f.status.is_some_and(|s| (200..300).contains(&s)) {
+            format!("{} n'est pas un plan de site XML ({status})", f.url)
+        } else {
+            format!("plan de site {} introuvable ({status})", f.url)
+        };
+        evidence.push(ev(Some(f.url.as_str()), None, text));
+    }
+    if sm.found {
+        evidence.push(ev(
+            None,
+            None,
+            format!(
+                "{} URL de pages dans le(s) plan(s) de site{} ; page de départ {}",
+                sm.page_urls,
+                if sm.truncated {
+                    " (lecture limitée)"
+                } else {
+                    ""
+                },
+                if sm.start_listed {
+                    "listée"
+                } else {
+                    "non listée"
+                }
+            ),
+        ));
+    }
+    if let Some((_, true)) = noindex {
         return m(
             Status::NotMet,
             "La page de départ interdit l'indexation (noindex).",
-            vec![ev(Some(home.url), Some("meta[name=robots]"), "noindex")],
+            evidence,
         );
     }
-    m(
-        Status::Unknown,
-        "Page de départ indexable (pas de noindex, autorisée par robots.txt) ; le référencement sur service-public.fr reste à déclarer.",
-        vec![ev(Some(home.url), None, "pas de noindex ; page visitée en respectant robots.txt")],
-    )
+    if !blocked.is_empty() {
+        return m(
+            Status::NotMet,
+            format!(
+                "robots.txt interdit la page de départ aux moteurs de recherche ({}).",
+                blocked.join(", ")
+            ),
+            evidence,
+        );
+    }
+    if matches!(
+        r.status,
+        RobotsStatus::ServerError | RobotsStatus::Unreachable
+    ) {
+        return m(
+            Status::Unknown,
+            "robots.txt inaccessible : impossible de dire si les moteurs peuvent explorer le site.",
+            evidence,
+        );
+    }
+    if noindex.is_none() {
+        return m(
+            Status::Unknown,
+            "Page de départ non analysée : la balise meta robots n'a pas pu être lue.",
+            evidence,
+        );
+    }
+    if sm.found && sm.page_urls > 0 {
+        m(
+            Status::Met,
+            format!(
+                "Page de départ indexable (ni noindex ni exclusion par robots.txt) et plan de site de {} URL ; le référencement sur service-public.fr n'est pas vérifié.",
+                sm.page_urls
+            ),
+            evidence,
+        )
+    } else {
+        m(
+            Status::Unknown,
+            "Page de départ indexable, mais aucun plan de site : l'indexation n'est pas confirmée (à déclarer, avec le référencement sur service-public.fr).",
+            evidence,
+        )
+    }
 }

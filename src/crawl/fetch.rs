@@ -13,7 +13,7 @@ use tokio::sync::{OnceCell, Semaphore};
 use url::Url;
 
 use super::charset::{self, CharsetSource};
-use super::robots::Robots;
+use super::robots::{Robots, RobotsFile};
 
 /// Fetcher settings; defaults are polite for public sites.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -183,6 +183,8 @@ pub struct Fetched {
 struct HostState {
     limiter: Mutex<Option<Arc<DefaultDirectRateLimiter>>>,
     robots: OnceCell<Arc<Robots>>,
+    /// The robots.txt as fetched, for the indexability facts (set with `robots`).
+    robots_file: std::sync::OnceLock<Arc<RobotsFile>>,
 }
 
 /// Shared by every crawl of a run.
@@ -249,6 +251,7 @@ impl Fetcher {
                 Arc::new(HostState {
                     limiter: Mutex::new(limiter_for(self.base_interval())),
                     robots: OnceCell::new(),
+                    robots_file: std::sync::OnceLock::new(),
                 })
             })
             .clone()
@@ -279,6 +282,9 @@ impl Fetcher {
                     .fetch_raw(&robots_url, 0, Want::Resource, &|_| true, &host, false)
                     .await;
                 let robots = Robots::from_fetch(&fetched, &self.config.user_agent);
+                let _ = host
+                    .robots_file
+                    .set(Arc::new(RobotsFile::from_fetch(&robots_url, &fetched)));
                 if let Some(delay) = robots.crawl_delay() {
                     let interval = delay.max(self.base_interval());
                     if interval > self.base_interval() {
@@ -293,6 +299,13 @@ impl Fetcher {
             })
             .await
             .clone()
+    }
+
+    /// The robots.txt of the URL's host as fetched (fetching it if not done yet); None when
+    /// no robots.txt URL can be built for it.
+    pub async fn robots_file(&self, url: &Url) -> Option<Arc<RobotsFile>> {
+        self.robots(url).await;
+        self.host(url).robots_file.get().cloned()
     }
 
     /// Fetch a URL politely: robots.txt, rate limit, retries, redirects within `in_scope`.

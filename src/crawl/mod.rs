@@ -4,6 +4,7 @@
 pub mod address;
 pub mod charset;
 pub mod fetch;
+pub mod indexability;
 pub mod robots;
 pub mod sitemap;
 
@@ -114,6 +115,10 @@ pub struct CrawlPlan {
     pub use_sitemaps: bool,
     /// Pages kept per path with different query strings (calendar and session-id traps).
     pub max_query_variants: usize,
+    /// Sitemap pages already read (by the indexability scan): used as seeds instead of
+    /// reading the sitemaps again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sitemap_pages: Option<Vec<Url>>,
 }
 
 impl CrawlPlan {
@@ -126,6 +131,7 @@ impl CrawlPlan {
             max_depth: 3,
             use_sitemaps: true,
             max_query_variants: 5,
+            sitemap_pages: None,
         }
     }
 }
@@ -313,9 +319,13 @@ pub async fn crawl(
         }
     }
     if plan.use_sitemaps && results.len() < plan.max_pages {
-        for u in sitemap_seeds(&fetcher, &plan.start, &scope, plan.max_pages).await {
+        let seeds = match &plan.sitemap_pages {
+            Some(pages) => pages.clone(),
+            None => sitemap_seeds(&fetcher, &plan.start, &scope, plan.max_pages).await,
+        };
+        for u in seeds {
             let u = normalize(&u);
-            if looks_like_page(&u) && seen.insert(u.to_string()) {
+            if scope.contains(&u) && looks_like_page(&u) && seen.insert(u.to_string()) {
                 frontier.push_back((u, 1));
             }
         }

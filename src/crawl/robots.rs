@@ -92,3 +92,58 @@ impl Robots {
         }
     }
 }
+
+/// How the fetch of a robots.txt ended, as reported (not as the crawler decides).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RobotsStatus {
+    /// 2xx with a body: the rules apply.
+    Fetched,
+    /// 4xx: no robots.txt, everything is allowed (RFC 9309 §2.3.1.3).
+    Absent,
+    /// 5xx: the site is to be treated as fully disallowed (RFC 9309 §2.3.1.4).
+    ServerError,
+    /// No usable answer (network error, redirect failure, unreadable body).
+    Unreachable,
+}
+
+/// The robots.txt of a host as fetched, kept so that other user agents (search engines) can
+/// be evaluated with the same crate; the text is capped like the parser's input.
+#[derive(Debug, Clone)]
+pub struct RobotsFile {
+    pub url: String,
+    pub status: RobotsStatus,
+    pub http_status: Option<u16>,
+    pub error: Option<String>,
+    pub text: Option<String>,
+}
+
+impl RobotsFile {
+    pub fn from_fetch(url: &Url, f: &Fetched) -> RobotsFile {
+        let error = f.record.error.as_ref().map(|e| e.message.clone());
+        let status = match (f.record.status, &f.text) {
+            (Some(200..=299), Some(_)) if f.record.error.is_none() => RobotsStatus::Fetched,
+            (Some(400..=499), _) => RobotsStatus::Absent,
+            (Some(500..=599), _) => RobotsStatus::ServerError,
+            _ => RobotsStatus::Unreachable,
+        };
+        let text = f
+            .text
+            .as_ref()
+            .filter(|_| status == RobotsStatus::Fetched)
+            .map(|t| {
+                let mut end = t.len().min(MAX_ROBOTS_BYTES);
+                while !t.is_char_boundary(end) {
+                    end -= 1;
+                }
+                t[..end].to_string()
+            });
+        RobotsFile {
+            url: url.to_string(),
+            status,
+            http_status: f.record.status,
+            error,
+            text,
+        }
+    }
+}

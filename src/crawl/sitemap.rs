@@ -9,16 +9,23 @@ pub struct SitemapEntries {
 
 /// Parse a sitemap or sitemap index; malformed XML gives no entries.
 pub fn parse(xml: &str) -> SitemapEntries {
+    read(xml).unwrap_or_default()
+}
+
+/// Parse a sitemap or sitemap index; None when the text is not XML with a `urlset` or
+/// `sitemapindex` root (an HTML error page served with status 200, for instance).
+pub fn read(xml: &str) -> Option<SitemapEntries> {
     let mut out = SitemapEntries::default();
     let opts = roxmltree::ParsingOptions {
         allow_dtd: false,
         nodes_limit: 200_000,
     };
-    let Ok(doc) = roxmltree::Document::parse_with_options(xml, opts) else {
-        return out;
-    };
+    let doc = roxmltree::Document::parse_with_options(xml, opts).ok()?;
     let root = doc.root_element();
     let is_index = root.tag_name().name() == "sitemapindex";
+    if !is_index && root.tag_name().name() != "urlset" {
+        return None;
+    }
     for node in root.children().filter(|n| n.is_element()) {
         let loc = node
             .children()
@@ -33,7 +40,7 @@ pub fn parse(xml: &str) -> SitemapEntries {
             }
         }
     }
-    out
+    Some(out)
 }
 
 #[cfg(test)]
@@ -51,5 +58,7 @@ mod tests {
         );
         assert_eq!(i.sitemaps, vec!["https://a.fr/s1.xml"]);
         assert_eq!(parse("<not xml"), SitemapEntries::default());
+        assert_eq!(read("<html><body>Erreur</body></html>"), None);
+        assert_eq!(read("<urlset/>"), Some(SitemapEntries::default()));
     }
 }

@@ -236,7 +236,8 @@ pub fn fr_number(v: f64, decimals: usize) -> String {
 }
 
 /// Compute every indicator of a démarche; `declaration` is its entry of the declarations file.
-pub fn compute(d: &DemarcheReport, declaration: Option<&Value>) -> Vec<Indicator> {
+pub fn compute(d: &DemarcheReport, declaration: Option<&DemarcheDeclarations>) -> Vec<Indicator> {
+    let decl = |name: &str| declaration.and_then(|x| x.indicator_json(name));
     let json = serde_json::to_value(d).unwrap_or(Value::Null);
     let cerfa = json.get("cerfa").filter(|v| !v.is_null());
     let rgaa = json.get("rgaa").filter(|v| !v.is_null());
@@ -253,9 +254,9 @@ pub fn compute(d: &DemarcheReport, declaration: Option<&Value>) -> Vec<Indicator
         simplicity(d),
         cerfa_scores(cerfa),
         rgaa_ind,
-        satisfaction(declaration),
-        dlnuf(declaration),
-        usage(declaration),
+        satisfaction(decl("satisfaction").as_ref()),
+        dlnuf(decl("dlnuf").as_ref()),
+        usage(decl("usage").as_ref()),
     ]
 }
 
@@ -900,6 +901,7 @@ fn decl_evidence(decl: Option<&Value>, i: &mut Indicator) {
         ("source", "Source"),
         ("commentaire", "Commentaire"),
         ("comment", "Commentaire"),
+        ("author", "Auteur"),
     ] {
         if let Some(v) = decl_value(decl, &[k]) {
             i.evidence.push(format!("{label} : {}", as_text(v)));
@@ -965,76 +967,8 @@ fn usage(decl: Option<&Value>) -> Indicator {
 
 // ---- declarations file ----
 
-#[derive(Debug, thiserror::Error)]
-pub enum DeclarationsError {
-    #[error("impossible de lire le fichier de déclarations {path} : {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("fichier de déclarations {path} invalide : {source}")]
-    Parse {
-        path: String,
-        source: Box<toml::de::Error>,
-    },
-}
-
-/// Declared values per démarche id, from a TOML file with `[[demarche]]` tables (each with an
-/// `id`) or `[demarche.ID]` tables; indicator values are read from the table itself or from an
-/// `indicateurs` sub-table.
-#[derive(Debug, Clone, Default)]
-pub struct Declarations {
-    by_id: BTreeMap<String, Value>,
-}
-
-impl Declarations {
-    pub fn parse(text: &str, path: &str) -> Result<Declarations, DeclarationsError> {
-        let v: Value = toml::from_str(text).map_err(|e| DeclarationsError::Parse {
-            path: path.to_string(),
-            source: Box::new(e),
-        })?;
-        let mut by_id = BTreeMap::new();
-        let mut add = |id: String, entry: &Value| {
-            let flat = match entry.get("indicateurs") {
-                Some(Value::Object(sub)) => {
-                    let mut m = entry.as_object().cloned().unwrap_or_default();
-                    m.extend(sub.clone());
-                    Value::Object(m)
-                }
-                _ => entry.clone(),
-            };
-            by_id.insert(id, flat);
-        };
-        match v.get("demarche") {
-            Some(Value::Array(items)) => {
-                for it in items {
-                    if let Some(id) = it.get("id").and_then(Value::as_str) {
-                        add(id.to_string(), it);
-                    }
-                }
-            }
-            Some(Value::Object(m)) => {
-                for (id, it) in m {
-                    add(id.clone(), it);
-                }
-            }
-            _ => {}
-        }
-        Ok(Declarations { by_id })
-    }
-
-    pub fn load(path: &std::path::Path) -> Result<Declarations, DeclarationsError> {
-        let text = std::fs::read_to_string(path).map_err(|e| DeclarationsError::Read {
-            path: path.display().to_string(),
-            source: e,
-        })?;
-        Self::parse(&text, &path.display().to_string())
-    }
-
-    pub fn get(&self, id: &str) -> Option<&Value> {
-        self.by_id.get(id)
-    }
-}
+/// The declarations file (shared with the Cerfa criteria): see [`crate::declarations`].
+pub use crate::declarations::{Declarations, DeclarationsError, DemarcheDeclarations};
 
 /// Compute (or recompute) the indicators of every démarche of a report.
 pub fn apply(report: &mut crate::report::Report, decls: Option<&Declarations>) {
@@ -1153,23 +1087,30 @@ mod tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let b = Declarations::parse(
-            "[demarche.b.indicateurs]\nusage = 62\nsatisfaction = 9\nsatisfaction_avis = 12\n",
+            "[demarches.b.indicateurs]\nusage = { value = 62 }\nsatisfaction = { value = 9, avis = 12, auteur = \"Équipe\" }\n",
             "b.toml",
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        assert!(Declarations::parse("[[demarche]\n", "c.toml").is_err());
-        let s = satisfaction(a.get("a"));
+        let j =
+            |d: &Declarations, id: &str, name: &str| d.get(id).and_then(|x| x.indicator_json(name));
+        let s = satisfaction(j(&a, "a", "satisfaction").as_ref());
         assert_eq!(s.level.map(|l| l.label).as_deref(), Some("Très bien"));
         assert_eq!(s.source, Source::Declare);
         assert_eq!(
-            dlnuf(a.get("a")).level.map(|l| l.label).as_deref(),
+            dlnuf(j(&a, "a", "dlnuf").as_ref())
+                .level
+                .map(|l| l.label)
+                .as_deref(),
             Some("Partiel")
         );
-        assert_eq!(usage(b.get("b")).value, Some(62.0));
-        assert_eq!(
-            satisfaction(b.get("b")).display,
-            "Nombre d'avis insuffisant"
+        assert_eq!(usage(j(&b, "b", "usage").as_ref()).value, Some(62.0));
+        let s = satisfaction(j(&b, "b", "satisfaction").as_ref());
+        assert_eq!(s.display, "Nombre d'avis insuffisant");
+        assert!(
+            s.evidence.contains(&"Auteur : Équipe".to_string()),
+            "{:?}",
+            s.evidence
         );
-        assert_eq!(usage(a.get("a")).source, Source::Inconnu);
+        assert_eq!(usage(j(&a, "a", "usage").as_ref()).source, Source::Inconnu);
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 pub mod depth;
+pub mod errors;
 mod target;
 pub use target::{snippet_of, unique_selector, Target};
 
@@ -70,10 +71,10 @@ impl Page {
     pub fn parse(url: Url, html: &str) -> Page {
         // Hostile nesting makes tree building quadratic: flatten beyond a browser-like bound.
         let (html, flattened) = depth::cap_depth(html);
-        let mut dom = Html::parse_document(&html);
+        let mut dom = errors::parse_document(&html);
         let mut parse_errors: Vec<String> = std::mem::take(&mut dom.errors)
             .into_iter()
-            .map(|e| e.into_owned())
+            .map(|e| errors::compact(&e))
             .collect();
         if flattened > 0 {
             parse_errors.push(format!(

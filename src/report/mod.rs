@@ -75,6 +75,9 @@ pub struct DemarcheReport {
     /// Observatory indicators (see criteria/indicateurs.toml; described in schemas/report.schema.json).
     #[serde(default)]
     pub indicators: Vec<crate::indicators::Indicator>,
+    /// robots.txt and sitemap facts for Cerfa criterion 32 (absent in older reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indexability: Option<crate::crawl::indexability::Indexability>,
 }
 
 /// report.json
