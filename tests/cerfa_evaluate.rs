@@ -460,3 +460,32 @@ fn bad_declarations_files_are_rejected_clearly() {
         .get("exemplaire-aide")
         .is_some_and(|d| d.indicateurs.contains_key("satisfaction")));
 }
+
+#[test]
+fn report_declarations_are_reapplied_to_a_written_evaluation() {
+    let s = site(&[("markup-errors.html", "/", 0)]);
+    let mut r = eval_with(&s, &[], None);
+    assert_eq!(r.criteria[1].source, Source::Inconnu);
+    let before = r.scores.all.met;
+    let id = Demarche::from_url(Url::parse(&format!("{BASE}/")).expect("url")).id;
+    let decl = Declarations::parse(
+        &format!(
+            "[demarches.{id}.cerfa]\n2 = {{ value = \"met\", author = \"Équipe\" }}\n18 = {{ value = \"met\" }}\n"
+        ),
+        "d.toml",
+    )
+    .expect("parse");
+    cerfa::score::redeclare(&mut r, decl.for_demarche(&id));
+    let c2 = &r.criteria[1];
+    assert_eq!((c2.status, c2.source), (Status::Met, Source::Declare));
+    let c18 = &r.criteria[17];
+    assert_eq!((c18.status, c18.source), (Status::NotMet, Source::Mesure));
+    assert!(c18.disagreement.is_some());
+    assert_eq!(r.scores.all.met, before + 1);
+    assert_eq!(r.scores.all.declared_met, 1);
+    // Without declarations, back to the measure alone.
+    cerfa::score::redeclare(&mut r, None);
+    assert_eq!(r.criteria[1].source, Source::Inconnu);
+    assert!(r.criteria[17].disagreement.is_none());
+    assert_eq!(r.scores.all.met, before);
+}
