@@ -1057,7 +1057,7 @@ fn c18_markup(ctx: &Ctx<'_>) -> Measured {
     evidence.push(ev(
         None,
         None,
-        "Comptage approché d'un validateur : erreurs de l'analyseur HTML5 (doctype absent compris), chaque identifiant répété, éléments et attributs de la liste « obsolète » du standard HTML, imbrications interdites (lien dans un lien, </p> orphelin après un bloc, formulaire, bouton ou titre imbriqués, élément interactif dans un lien ou un bouton, bloc dans un élément de texte, li hors liste) ; ni les attributs inconnus ni leurs valeurs ne sont vérifiés.",
+        "Comptage approché d'un validateur : erreurs de l'analyseur HTML5 (doctype absent compris ; un lien dans un lien y figure comme « Unexpected token »), chaque identifiant répété, éléments et attributs de la liste « obsolète » du standard HTML, imbrications interdites (</p> orphelin après un bloc, formulaire, bouton ou titre imbriqués, élément interactif dans un lien ou un bouton, bloc dans un élément de texte, li hors liste) ; ni les attributs inconnus ni leurs valeurs ne sont vérifiés.",
     ));
     evidence.extend(
         mk.examples

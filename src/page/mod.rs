@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 pub mod depth;
-pub mod errors;
 mod target;
 pub use target::{snippet_of, unique_selector, Target};
 
@@ -71,10 +70,10 @@ impl Page {
     pub fn parse(url: Url, html: &str) -> Page {
         // Hostile nesting makes tree building quadratic: flatten beyond a browser-like bound.
         let (html, flattened) = depth::cap_depth(html);
-        let mut dom = errors::parse_document(&html);
+        let mut dom = Html::parse_document(&html);
         let mut parse_errors: Vec<String> = std::mem::take(&mut dom.errors)
             .into_iter()
-            .map(|e| errors::compact(&e))
+            .map(|e| e.into_owned())
             .collect();
         if flattened > 0 {
             parse_errors.push(format!(
