@@ -393,8 +393,9 @@ async fn hostile_server_cannot_stall_crash_or_bloat_the_crawl() {
     );
     for p in &pages {
         eprintln!(
-            "{} {:?} {:?} {:?}",
+            "{} {} ms {:?} {:?} {:?}",
             p.record.requested_url,
+            p.record.total_ms,
             p.record.status,
             kind(p),
             p.record.error.as_ref().map(|e| &e.message)
