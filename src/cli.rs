@@ -76,6 +76,9 @@ enum Command {
         /// Fichier TOML de déclarations (satisfaction, DLNUF, taux d'utilisation) par démarche.
         #[arg(long)]
         declarations: Option<PathBuf>,
+        /// Base des exécutions : ajoute les courbes de tendance et les pages de progression.
+        #[arg(long)]
+        db: Option<PathBuf>,
     },
     /// Mesure les performances : pages par seconde et mémoire maximale.
     Bench {
@@ -185,9 +188,10 @@ impl DbArgs {
     }
 
     /// Record the run (one transaction); report.json is already written when this runs.
-    fn record(&self, store: Option<Store>, report: &Report, origin: &str) -> Result<()> {
+    /// Gives the store back, for the site's history.
+    fn record(&self, store: Option<Store>, report: &Report, origin: &str) -> Result<Option<Store>> {
         let Some(mut store) = store else {
-            return Ok(());
+            return Ok(None);
         };
         let recorded = store.record(report, origin).with_context(|| {
             format!(
@@ -200,7 +204,7 @@ impl DbArgs {
             recorded.run_id(),
             self.db.display()
         );
-        Ok(())
+        Ok(Some(store))
     }
 }
 
@@ -326,8 +330,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let store = db.open()?;
             let report = audit::audit(&demarches, &opts).await?;
-            write_outputs(&report, &out)?;
-            db.record(store, &report, "audit")?;
+            write_recorded_outputs(&report, &out, &db, store, "audit")?;
             print!("{}", text::summary_table(&report));
             Ok(ExitCode::SUCCESS)
         }
@@ -337,8 +340,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             out,
             csv_sep,
             declarations,
+            db,
         } => {
-            report_site(&report, out.as_deref(), csv_sep, declarations.as_deref())?;
+            let history = match db {
+                Some(db) => Some(crate::history::for_site(&open_existing(&db)?)?),
+                None => None,
+            };
+            report_site(
+                &report,
+                out.as_deref(),
+                csv_sep,
+                declarations.as_deref(),
+                history.as_ref(),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench {
@@ -597,12 +611,41 @@ pub fn write_outputs(report: &Report, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// report.json, then the run in the store, then the site with the history including this run.
+/// A store failure still leaves report.json and the site (without history) written.
+fn write_recorded_outputs(
+    report: &Report,
+    out: &Path,
+    db: &DbArgs,
+    store: Option<Store>,
+    origin: &str,
+) -> Result<()> {
+    let path = report.write_json(out)?;
+    eprintln!("rapport écrit : {}", path.display());
+    let recorded = db.record(store, report, origin);
+    let history = match &recorded {
+        Ok(Some(store)) => match crate::history::for_site(store) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                eprintln!("historique illisible, site écrit sans progression : {e}");
+                None
+            }
+        },
+        _ => None,
+    };
+    let opts = crate::report::html::SiteOptions::default();
+    crate::report::html::write_site_with_history(report, out, &opts, history.as_ref())?;
+    eprintln!("site écrit : {}", out.join("index.html").display());
+    recorded.map(|_| ())
+}
+
 /// `vigie report`: (re)compute the indicators of a report.json and write its site.
 fn report_site(
     path: &Path,
     out: Option<&Path>,
     csv_sep: char,
     declarations: Option<&Path>,
+    history: Option<&crate::history::SiteHistory>,
 ) -> Result<()> {
     if csv_sep == '"' || csv_sep == '\n' || csv_sep == '\r' {
         bail!("séparateur CSV impossible : {csv_sep:?}");
@@ -623,7 +666,7 @@ fn report_site(
             .to_path_buf(),
     };
     let opts = crate::report::html::SiteOptions { csv_sep };
-    crate::report::html::write_site(&report, &dir, &opts)?;
+    crate::report::html::write_site_with_history(&report, &dir, &opts, history)?;
     eprintln!("site écrit : {}", dir.join("index.html").display());
     Ok(())
 }
@@ -646,8 +689,7 @@ async fn demo(out: &Path, db: &DbArgs) -> Result<ExitCode> {
         ..AuditOptions::default()
     };
     let report = audit::audit(&sites.catalogue.demarches, &opts).await?;
-    write_outputs(&report, out)?;
-    db.record(store, &report, "demo")?;
+    write_recorded_outputs(&report, out, db, store, "demo")?;
     print!("{}", text::summary_table(&report));
     Ok(ExitCode::SUCCESS)
 }
