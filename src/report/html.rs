@@ -1496,7 +1496,7 @@ fn render_progress(
                 .map(|def| {
                     let find =
                         |p: &HistoryPoint| p.indicators.iter().find(|i| i.id == def.id).cloned();
-                    level_figure(find(r).as_ref(), prev.and_then(|p| find(p)).as_ref())
+                    level_figure(find(r).as_ref(), prev.and_then(find).as_ref())
                 })
                 .collect(),
         });
