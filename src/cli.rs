@@ -18,6 +18,7 @@ use crate::findings::Finding;
 use crate::monitor::{self, MonitorPlan};
 use crate::report::{text, Report};
 use crate::rules::{all_rules, Outcome};
+use crate::store::journal::Campaign;
 use crate::store::{Recorded, RunSnapshot, Store};
 
 #[derive(Parser)]
@@ -55,6 +56,10 @@ enum Command {
         crawl: CrawlArgs,
         #[command(flatten)]
         db: DbArgs,
+        /// Reprendre la dernière campagne interrompue de la base, avec ses démarches et ses
+        /// réglages, sans recharger les pages déjà auditées.
+        #[arg(long)]
+        resume: bool,
     },
     /// Analyse des pages isolées (fichiers ou URL), sans exploration.
     Check {
@@ -187,9 +192,16 @@ impl DbArgs {
             .with_context(|| format!("ouverture de la base {}", self.db.display()))
     }
 
-    /// Record the run (one transaction); report.json is already written when this runs.
-    /// Gives the store back, for the site's history.
-    fn record(&self, store: Option<Store>, report: &Report, origin: &str) -> Result<Option<Store>> {
+    /// Record the run (one transaction); report.json is already written when this runs. The
+    /// campaign whose journal fed the run is then marked done. Gives the store back, for the
+    /// site's history.
+    fn record(
+        &self,
+        store: Option<Store>,
+        report: &Report,
+        origin: &str,
+        campaign: Option<&Campaign>,
+    ) -> Result<Option<Store>> {
         let Some(mut store) = store else {
             return Ok(None);
         };
@@ -199,6 +211,10 @@ impl DbArgs {
                 self.db.display()
             )
         })?;
+        if let Some(c) = campaign {
+            c.complete(&store, Some(recorded.run_id()))
+                .with_context(|| format!("clôture de la campagne #{}", c.id))?;
+        }
         eprintln!(
             "exécution #{} enregistrée dans {}",
             recorded.run_id(),
@@ -315,22 +331,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             out,
             crawl,
             db,
+            resume,
         } => {
-            let mut demarches: Vec<Demarche> = Vec::new();
-            if let Some(path) = catalogue {
-                demarches.extend(Catalogue::load(&path)?.demarches);
-            }
-            demarches.extend(urls.into_iter().map(Demarche::from_url));
-            if demarches.is_empty() {
-                bail!("rien à auditer : donner au moins une URL ou --catalogue FICHIER");
-            }
-            let mut opts = crawl.options();
-            if let Some(path) = declarations {
-                opts.declarations = Some(crate::cerfa::Declarations::load(&path)?);
-            }
             let store = db.open()?;
-            let report = audit::audit(&demarches, &opts).await?;
-            write_recorded_outputs(&report, &out, &db, store, "audit")?;
+            let (demarches, opts, campaign) = prepare_audit(
+                urls,
+                catalogue,
+                declarations,
+                &crawl,
+                resume,
+                store.as_ref(),
+            )?;
+            let report = audit::audit_journaled(&demarches, &opts, campaign.as_ref()).await?;
+            write_recorded_outputs(&report, &out, &db, store, "audit", campaign.as_ref())?;
             print!("{}", text::summary_table(&report));
             Ok(ExitCode::SUCCESS)
         }
@@ -619,10 +632,11 @@ fn write_recorded_outputs(
     db: &DbArgs,
     store: Option<Store>,
     origin: &str,
+    campaign: Option<&Campaign>,
 ) -> Result<()> {
     let path = report.write_json(out)?;
     eprintln!("rapport écrit : {}", path.display());
-    let recorded = db.record(store, report, origin);
+    let recorded = db.record(store, report, origin, campaign);
     let history = match &recorded {
         Ok(Some(store)) => match crate::history::for_site(store) {
             Ok(h) => Some(h),
@@ -637,6 +651,82 @@ fn write_recorded_outputs(
     crate::report::html::write_site_with_history(report, out, &opts, history.as_ref())?;
     eprintln!("site écrit : {}", out.join("index.html").display());
     recorded.map(|_| ())
+}
+
+/// The démarches, options and journal of `vigie audit`: a new campaign, or the interrupted one
+/// being resumed (its démarches and budgets win, so the result equals an uninterrupted run).
+fn prepare_audit(
+    urls: Vec<Url>,
+    catalogue: Option<PathBuf>,
+    declarations: Option<PathBuf>,
+    crawl: &CrawlArgs,
+    resume: bool,
+    store: Option<&Store>,
+) -> Result<(Vec<Demarche>, AuditOptions, Option<Campaign>)> {
+    let mut demarches: Vec<Demarche> = Vec::new();
+    if let Some(path) = catalogue {
+        demarches.extend(Catalogue::load(&path)?.demarches);
+    }
+    demarches.extend(urls.into_iter().map(Demarche::from_url));
+    if resume {
+        let Some(store) = store else {
+            bail!("--resume reprend une campagne de la base : incompatible avec --no-db");
+        };
+        let Some(campaign) = Campaign::latest_unfinished(store)? else {
+            bail!(
+                "aucune campagne interrompue dans {} : rien à reprendre",
+                store.path().display()
+            );
+        };
+        if !demarches.is_empty() {
+            let given: Vec<&str> = demarches.iter().map(|d| d.id.as_str()).collect();
+            let stored: Vec<&str> = campaign.demarches.iter().map(|d| d.id.as_str()).collect();
+            if given != stored {
+                bail!(
+                    "la campagne interrompue #{} porte sur d'autres démarches ({}) ; lancer `vigie audit --resume` sans URL ni catalogue",
+                    campaign.id,
+                    stored.join(", ")
+                );
+            }
+        }
+        let mut opts = AuditOptions::from_campaign(&campaign.settings);
+        opts.progress = std::io::stderr().is_terminal();
+        if let Some(path) = &campaign.settings.declarations {
+            opts.declarations = Some(crate::cerfa::Declarations::load(path)?);
+        }
+        let done = campaign.page_count()?;
+        eprintln!(
+            "reprise de la campagne #{} du {} : {} démarche(s), {} page(s) déjà auditée(s), réglages de la campagne",
+            campaign.id,
+            campaign.started_at,
+            campaign.demarches.len(),
+            done
+        );
+        return Ok((campaign.demarches.clone(), opts, Some(campaign)));
+    }
+    if demarches.is_empty() {
+        bail!("rien à auditer : donner au moins une URL ou --catalogue FICHIER");
+    }
+    let mut opts = crawl.options();
+    if let Some(path) = &declarations {
+        opts.declarations = Some(crate::cerfa::Declarations::load(path)?);
+    }
+    let campaign = match store {
+        Some(store) => {
+            if let Some(old) = Campaign::latest_unfinished(store)? {
+                eprintln!(
+                    "note : la campagne #{} du {} a été interrompue ; `vigie audit --resume` la reprend",
+                    old.id, old.started_at
+                );
+            }
+            // Absolute, so a resume from another folder reads the same file.
+            let decl_path = declarations.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
+            let settings = opts.campaign_settings(decl_path);
+            Some(Campaign::create(store, &demarches, &settings)?)
+        }
+        None => None,
+    };
+    Ok((demarches, opts, campaign))
 }
 
 /// `vigie report`: (re)compute the indicators of a report.json and write its site.
@@ -689,7 +779,7 @@ async fn demo(out: &Path, db: &DbArgs) -> Result<ExitCode> {
         ..AuditOptions::default()
     };
     let report = audit::audit(&sites.catalogue.demarches, &opts).await?;
-    write_recorded_outputs(&report, out, db, store, "demo")?;
+    write_recorded_outputs(&report, out, db, store, "demo", None)?;
     print!("{}", text::summary_table(&report));
     Ok(ExitCode::SUCCESS)
 }
