@@ -413,3 +413,67 @@ async fn report_subcommand_reads_the_history_from_db() {
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("base introuvable"));
 }
+
+/// `vigie audit` records the run first, then writes the site with a history that includes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_command_writes_progress_including_the_run_just_recorded() {
+    let site = tempfile::tempdir().expect("tmp");
+    let page = |alt: &str| {
+        format!(
+            r#"<!doctype html><html lang="fr"><head><title>Accueil</title></head><body><main><h1>Accueil</h1><img id="logo" src="logo.png"{alt}></main></body></html>"#
+        )
+    };
+    std::fs::write(site.path().join("index.html"), page("")).expect("écriture");
+    let server = start(Source::Disk(site.path().to_path_buf()))
+        .await
+        .expect("serveur");
+    let work = tempfile::tempdir().expect("tmp");
+    let db = work.path().join("v.db");
+    let out = work.path().join("site");
+    let audit_once = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .arg("audit")
+            .arg(server.url())
+            .arg("--out")
+            .arg(&out)
+            .arg("--db")
+            .arg(&db)
+            .args(["--rate", "100", "--allow-private", "--no-sitemaps"])
+            .output()
+            .expect("vigie audit")
+    };
+    let first = audit_once();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let name = std::fs::read_dir(&out)
+        .expect("site")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .find(|n| n.starts_with("progres-"))
+        .expect("page de progression dès le premier audit");
+    let one = std::fs::read_to_string(out.join(&name)).expect("progression");
+    assert_eq!(
+        table(&parse(&name, &one), "section[aria-labelledby=scores] table").len(),
+        1
+    );
+    std::fs::write(site.path().join("index.html"), page(r#" alt="Logo""#)).expect("écriture");
+    let second = audit_once();
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let two = std::fs::read_to_string(out.join(&name)).expect("progression");
+    let rows = table(&parse(&name, &two), "section[aria-labelledby=scores] table");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0][0], "#1");
+    assert_eq!(rows[1][0], "#2");
+    assert!(
+        rows[1][8].starts_with("1 corrigé(s), 0 nouveau(x) depuis #1"),
+        "{:?}",
+        rows[1]
+    );
+}
