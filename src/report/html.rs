@@ -1414,8 +1414,16 @@ fn line_chart(runs: &[&HistoryPoint]) -> Option<LineChart> {
     }
     // At most about eight labels under the axis.
     let step = n.div_ceil(8).max(1);
-    let ticks = (0..n)
-        .filter(|i| i % step == 0 || *i == n - 1)
+    let mut at: Vec<usize> = (0..n).step_by(step).collect();
+    // The last run is always labelled; a label too close before it gives way.
+    if at.last() != Some(&(n - 1)) {
+        if at.len() > 1 && at.last().is_some_and(|l| n - 1 - l < step) {
+            at.pop();
+        }
+        at.push(n - 1);
+    }
+    let ticks = at
+        .into_iter()
         .map(|i| AxisMark {
             at: format!("{:.1}", x_of(i)),
             text: format!("#{}", runs[i].run_id),
@@ -1530,4 +1538,103 @@ fn render_progress(
         columns => Serde(&columns),
         rows => Serde(&rows),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(run_id: i64, indicators: Vec<IndicatorPoint>) -> HistoryPoint {
+        HistoryPoint {
+            run_id,
+            started_at: format!("2026-01-{run_id:02}T00:00:00Z"),
+            demarche_id: "d".into(),
+            name: "D".into(),
+            pages: Some(1),
+            failed: Some(0),
+            cant_tell: Some(0),
+            cerfa_score: Some(50.0),
+            rgaa_rate: None,
+            cerfa_accessibility: None,
+            indicators,
+        }
+    }
+
+    fn ind(id: &str, value: Option<f64>, level: Option<(&str, &str)>) -> IndicatorPoint {
+        IndicatorPoint {
+            id: id.into(),
+            value,
+            display: "x".into(),
+            level: level.map(|l| l.0.to_string()),
+            colour: level.map(|l| l.1.to_string()),
+            icon: None,
+        }
+    }
+
+    #[test]
+    fn flat_series_is_drawn_mid_height_and_rising_goes_up() {
+        let flat = polyline(&[3.0, 3.0], 64.0, 18.0, 2.5, None);
+        assert_eq!(flat, vec![(2.5, 9.0), (61.5, 9.0)]);
+        let up = polyline(&[0.0, 10.0], 64.0, 18.0, 2.5, None);
+        assert_eq!(up, vec![(2.5, 15.5), (61.5, 2.5)]);
+    }
+
+    #[test]
+    fn sparkline_uses_values_then_levels_and_needs_two_runs() {
+        let cfg = indicators::config();
+        let def = cfg.def("uptime").expect("uptime");
+        let a = point(1, vec![ind("uptime", Some(99.0), Some(("Moyen", "jaune")))]);
+        let b = point(
+            2,
+            vec![ind("uptime", Some(100.0), Some(("Optimal", "vert")))],
+        );
+        let s = sparkline("s".into(), def, &[&a, &b]).expect("deux valeurs");
+        assert_eq!(s.text, "Disponibilité : 99 % → 100 % sur 2 audits");
+        assert_eq!(s.count, 2);
+        assert!(sparkline("s".into(), def, &[&a]).is_none(), "un seul audit");
+        // Without numbers, the level ranks; without judgement (gris), nothing.
+        let c = point(1, vec![ind("uptime", None, Some(("Moyen", "jaune")))]);
+        let d = point(2, vec![ind("uptime", None, Some(("Optimal", "vert")))]);
+        let s = sparkline("s".into(), def, &[&c, &d]).expect("niveaux");
+        assert_eq!(s.text, "Disponibilité : Moyen → Optimal sur 2 audits");
+        let e = point(1, vec![ind("uptime", None, Some(("Sans objet", "gris")))]);
+        assert!(sparkline("s".into(), def, &[&e, &e]).is_none());
+    }
+
+    #[test]
+    fn chart_labels_the_last_run_without_crowding() {
+        let runs: Vec<HistoryPoint> = (1..=30).map(|i| point(i, Vec::new())).collect();
+        let refs: Vec<&HistoryPoint> = runs.iter().collect();
+        let chart = line_chart(&refs).expect("courbe");
+        let labels: Vec<&str> = chart.ticks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["#1", "#5", "#9", "#13", "#17", "#21", "#25", "#30"]
+        );
+        assert_eq!(chart.series.len(), 1, "seul le score Cerfa est connu");
+        assert!(chart
+            .summary
+            .contains("accessibilité cerfa (15–17) inconnu"));
+        assert!(line_chart(&refs[..1]).is_none());
+    }
+
+    #[test]
+    fn changes_are_said_in_words() {
+        let f = pct_figure(Some(71.0), Some(62.5));
+        assert_eq!(
+            (f.change.as_str(), f.class),
+            ("+8,5 points, en progrès", "mieux")
+        );
+        let f = count_figure(Some(5), Some(3));
+        assert_eq!((f.change.as_str(), f.class), ("+2, en recul", "moins-bien"));
+        let f = count_figure(Some(3), Some(3));
+        assert_eq!(f.change, "stable");
+        let before = ind("uptime", Some(100.0), Some(("Optimal", "vert")));
+        let now = ind("uptime", Some(90.0), Some(("Mauvais", "rouge")));
+        let l = level_figure(Some(&now), Some(&before));
+        assert_eq!(
+            (l.change.as_str(), l.class),
+            ("niveau en recul", "moins-bien")
+        );
+    }
 }
