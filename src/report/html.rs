@@ -1162,9 +1162,17 @@ fn sparkline(id: String, def: &indicators::IndicatorDef, runs: &[&HistoryPoint])
         .filter_map(|r| r.indicators.iter().find(|i| i.id == def.id))
         .collect();
     let numeric: Vec<f64> = found.iter().filter_map(|i| i.value).collect();
-    let (values, first, last) = if numeric.len() >= 2 {
+    // Percentages on their whole 0–100 scale and levels on theirs, so a small change does not
+    // look like a large one; other units span their own range.
+    let (values, first, last, range) = if numeric.len() >= 2 {
         let (f, l) = (numeric[0], numeric[numeric.len() - 1]);
-        (numeric, with_unit(f, &def.unite), with_unit(l, &def.unite))
+        let range = (def.unite == "%").then_some((0.0, 100.0));
+        (
+            numeric,
+            with_unit(f, &def.unite),
+            with_unit(l, &def.unite),
+            range,
+        )
     } else {
         let ranked: Vec<(f64, String)> = found
             .iter()
@@ -1175,9 +1183,14 @@ fn sparkline(id: String, def: &indicators::IndicatorDef, runs: &[&HistoryPoint])
         }
         let f = ranked[0].1.clone();
         let l = ranked[ranked.len() - 1].1.clone();
-        (ranked.into_iter().map(|r| r.0).collect(), f, l)
+        (
+            ranked.into_iter().map(|r| r.0).collect(),
+            f,
+            l,
+            Some((0.0, 3.0)),
+        )
     };
-    let pts = polyline(&values, SPARK_W, SPARK_H, SPARK_PAD, None);
+    let pts = polyline(&values, SPARK_W, SPARK_H, SPARK_PAD, range);
     let (lx, ly) = pts.last().copied().unwrap_or((0.0, 0.0));
     Some(Spark {
         text: format!(
@@ -1591,6 +1604,8 @@ mod tests {
         let s = sparkline("s".into(), def, &[&a, &b]).expect("deux valeurs");
         assert_eq!(s.text, "Disponibilité : 99 % → 100 % sur 2 audits");
         assert_eq!(s.count, 2);
+        // A percentage keeps its 0–100 scale: one point up is barely visible.
+        assert_eq!(s.points, "2.5,2.6 61.5,2.5");
         assert!(sparkline("s".into(), def, &[&a]).is_none(), "un seul audit");
         // Without numbers, the level ranks; without judgement (gris), nothing.
         let c = point(1, vec![ind("uptime", None, Some(("Moyen", "jaune")))]);
