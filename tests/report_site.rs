@@ -138,6 +138,14 @@ async fn hostile_payloads_appear_only_escaped() {
         "pas d'évaluation de gabarit"
     );
     assert!(page_of_piege.contains("javascript:document.title="));
+    // The CSS the cascade skipped is listed as a limit of the measure, escaped.
+    assert!(page_of_piege.contains("Limites de la mesure CSS"));
+    assert!(
+        page_of_piege.contains(
+            "@import non chargé : &quot;&lt;img src=x onerror=document.title=&#x27;XSS-CSS&#x27;&gt;.css&quot; — 1 page(s)"
+        ),
+        "limite CSS affichée et échappée"
+    );
     let index = &pages
         .iter()
         .find(|(n, _)| n == "index.html")

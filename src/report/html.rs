@@ -863,6 +863,7 @@ fn render_demarche(
         })
         .collect();
     let (rgaa_rows, rgaa_counts) = rgaa_rows(rgaa);
+    let css_limits = css_limits(d);
     let (declaration, contradictions) = declaration_view(cerfa, d);
     #[derive(Serialize)]
     struct Head<'a> {
@@ -890,6 +891,7 @@ fn render_demarche(
         cerfa_rows => Serde(&cerfa_rows(cerfa)),
         rgaa_rows => Serde(&rgaa_rows),
         rgaa_counts,
+        css_limits => Serde(&css_limits),
         rule_groups => Serde(&rule_groups(d)),
         pages => Serde(&pages),
         probes => Serde(&probes),
@@ -900,6 +902,36 @@ fn render_demarche(
         progress_href => progress.map(|p| p.0.to_string()),
         progress_runs => progress.map(|p| p.1).unwrap_or(0),
     })
+}
+
+/// One CSS limit of the measure and how many pages it concerns.
+#[derive(Serialize, Debug, PartialEq)]
+struct CssLimit {
+    note: String,
+    pages: usize,
+    example: String,
+}
+
+/// What the cascade could not evaluate, over the démarche's pages: each note once, with the number
+/// of pages and one page as example, most frequent first.
+fn css_limits(d: &DemarcheReport) -> Vec<CssLimit> {
+    let mut by_note: std::collections::BTreeMap<&str, (usize, &str)> = Default::default();
+    for p in &d.pages {
+        let Some(facts) = &p.facts else { continue };
+        for n in &facts.css_notes {
+            by_note.entry(n).or_insert((0, &p.record.final_url)).0 += 1;
+        }
+    }
+    let mut out: Vec<CssLimit> = by_note
+        .into_iter()
+        .map(|(note, (pages, example))| CssLimit {
+            note: note.to_string(),
+            pages,
+            example: example.to_string(),
+        })
+        .collect();
+    out.sort_by(|a, b| b.pages.cmp(&a.pages).then_with(|| a.note.cmp(&b.note)));
+    out
 }
 
 #[derive(Serialize)]
