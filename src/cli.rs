@@ -87,6 +87,9 @@ enum Command {
         /// déclarés et réponses aux critères Cerfa déclaratifs, par démarche.
         #[arg(long)]
         declarations: Option<PathBuf>,
+        /// Base des exécutions : ajoute les courbes de tendance et les pages de progression.
+        #[arg(long)]
+        db: Option<PathBuf>,
     },
     /// Mesure les performances : pages par seconde et mémoire maximale.
     Bench {
@@ -196,16 +199,17 @@ impl DbArgs {
     }
 
     /// Record the run (one transaction); report.json is already written when this runs. The
-    /// campaign whose journal fed the run is then marked done.
+    /// campaign whose journal fed the run is then marked done. Gives the store back, for the
+    /// site's history.
     fn record(
         &self,
         store: Option<Store>,
         report: &Report,
         origin: &str,
         campaign: Option<&Campaign>,
-    ) -> Result<()> {
+    ) -> Result<Option<Store>> {
         let Some(mut store) = store else {
-            return Ok(());
+            return Ok(None);
         };
         let recorded = store.record(report, origin).with_context(|| {
             format!(
@@ -222,7 +226,7 @@ impl DbArgs {
             recorded.run_id(),
             self.db.display()
         );
-        Ok(())
+        Ok(Some(store))
     }
 }
 
@@ -348,8 +352,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             opts.audit_date = audit_date;
             let report = audit::audit_journaled(&demarches, &opts, campaign.as_ref()).await?;
-            write_outputs(&report, &out)?;
-            db.record(store, &report, "audit", campaign.as_ref())?;
+            write_recorded_outputs(&report, &out, &db, store, "audit", campaign.as_ref())?;
             print!("{}", text::summary_table(&report));
             Ok(ExitCode::SUCCESS)
         }
@@ -359,8 +362,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             out,
             csv_sep,
             declarations,
+            db,
         } => {
-            report_site(&report, out.as_deref(), csv_sep, declarations.as_deref())?;
+            let history = match db {
+                Some(db) => Some(crate::history::for_site(&open_existing(&db)?)?),
+                None => None,
+            };
+            report_site(
+                &report,
+                out.as_deref(),
+                csv_sep,
+                declarations.as_deref(),
+                history.as_ref(),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench {
@@ -628,6 +642,35 @@ fn load_declarations(path: &Path) -> Result<crate::declarations::Declarations> {
     Ok(d)
 }
 
+/// report.json, then the run in the store, then the site with the history including this run.
+/// A store failure still leaves report.json and the site (without history) written.
+fn write_recorded_outputs(
+    report: &Report,
+    out: &Path,
+    db: &DbArgs,
+    store: Option<Store>,
+    origin: &str,
+    campaign: Option<&Campaign>,
+) -> Result<()> {
+    let path = report.write_json(out)?;
+    eprintln!("rapport écrit : {}", path.display());
+    let recorded = db.record(store, report, origin, campaign);
+    let history = match &recorded {
+        Ok(Some(store)) => match crate::history::for_site(store) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                eprintln!("historique illisible, site écrit sans progression : {e}");
+                None
+            }
+        },
+        _ => None,
+    };
+    let opts = crate::report::html::SiteOptions::default();
+    crate::report::html::write_site_with_history(report, out, &opts, history.as_ref())?;
+    eprintln!("site écrit : {}", out.join("index.html").display());
+    recorded.map(|_| ())
+}
+
 /// The démarches, options and journal of `vigie audit`: a new campaign, or the interrupted one
 /// being resumed (its démarches and budgets win, so the result equals an uninterrupted run).
 fn prepare_audit(
@@ -710,6 +753,7 @@ fn report_site(
     out: Option<&Path>,
     csv_sep: char,
     declarations: Option<&Path>,
+    history: Option<&crate::history::SiteHistory>,
 ) -> Result<()> {
     if csv_sep == '"' || csv_sep == '\n' || csv_sep == '\r' {
         bail!("séparateur CSV impossible : {csv_sep:?}");
@@ -731,7 +775,7 @@ fn report_site(
             .to_path_buf(),
     };
     let opts = crate::report::html::SiteOptions { csv_sep };
-    crate::report::html::write_site(&report, &dir, &opts)?;
+    crate::report::html::write_site_with_history(&report, &dir, &opts, history)?;
     eprintln!("site écrit : {}", dir.join("index.html").display());
     Ok(())
 }
@@ -754,8 +798,7 @@ async fn demo(out: &Path, db: &DbArgs) -> Result<ExitCode> {
         ..AuditOptions::default()
     };
     let report = audit::audit(&sites.catalogue.demarches, &opts).await?;
-    write_outputs(&report, out)?;
-    db.record(store, &report, "demo", None)?;
+    write_recorded_outputs(&report, out, db, store, "demo", None)?;
     print!("{}", text::summary_table(&report));
     Ok(ExitCode::SUCCESS)
 }
