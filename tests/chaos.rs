@@ -6,7 +6,7 @@
 //! still audit every normal page. No test touches the internet.
 
 use std::io::Write;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
@@ -350,8 +350,14 @@ fn peak_rss_mib() -> f64 {
     vigie::bench::peak_rss_mib().unwrap_or(0.0)
 }
 
+/// The two tests measure time and memory: run them one after the other, not against each other.
+static SERIAL: Mutex<()> = Mutex::new(());
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// The lock only orders this test against the synchronous one; nothing else takes it.
+#[allow(clippy::await_holding_lock)]
 async fn hostile_server_cannot_stall_crash_or_bloat_the_crawl() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let start = chaos_server().await;
     let t = Instant::now();
     bomb(false);
@@ -478,6 +484,7 @@ async fn hostile_server_cannot_stall_crash_or_bloat_the_crawl() {
 /// Parse and audit a 100 000-deep document on a thread with the default 2 MiB test stack.
 #[test]
 fn deep_documents_neither_overflow_the_stack_nor_take_quadratic_time() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     // (open, close, bound in seconds, debug build).
     let cases: Vec<(&str, &str, u64)> = vec![
         ("<div>", "</div>", 10),
