@@ -85,6 +85,7 @@ impl AuditOptions {
             probes: self.probes,
             allow_private_addresses: self.allow_private_addresses,
             declarations,
+            audit_date: self.audit_date,
         }
     }
 
@@ -97,6 +98,7 @@ impl AuditOptions {
             use_sitemaps: s.use_sitemaps,
             probes: s.probes,
             allow_private_addresses: s.allow_private_addresses,
+            audit_date: s.audit_date,
             ..AuditOptions::default()
         }
     }

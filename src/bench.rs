@@ -124,6 +124,7 @@ pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
         probes: 0,
         allow_private_addresses: true,
         declarations: None,
+        audit_date: None,
     };
     let campaign = Campaign::create(&store, std::slice::from_ref(&demarche), &settings)
         .map_err(|e| config_err(e.to_string()))?;

@@ -342,15 +342,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             resume,
         } => {
             let store = db.open()?;
-            let (demarches, mut opts, campaign) = prepare_audit(
+            let (demarches, opts, campaign) = prepare_audit(
                 urls,
                 catalogue,
                 declarations,
+                audit_date,
                 &crawl,
                 resume,
                 store.as_ref(),
             )?;
-            opts.audit_date = audit_date;
             let report = audit::audit_journaled(&demarches, &opts, campaign.as_ref()).await?;
             write_recorded_outputs(&report, &out, &db, store, "audit", campaign.as_ref())?;
             print!("{}", text::summary_table(&report));
@@ -677,6 +677,7 @@ fn prepare_audit(
     urls: Vec<Url>,
     catalogue: Option<PathBuf>,
     declarations: Option<PathBuf>,
+    audit_date: Option<chrono::NaiveDate>,
     crawl: &CrawlArgs,
     resume: bool,
     store: Option<&Store>,
@@ -709,6 +710,10 @@ fn prepare_audit(
         }
         let mut opts = AuditOptions::from_campaign(&campaign.settings);
         opts.progress = std::io::stderr().is_terminal();
+        // The campaign's audit date, so the resumed report equals an uninterrupted one.
+        if audit_date.is_some() {
+            opts.audit_date = audit_date;
+        }
         if let Some(path) = &campaign.settings.declarations {
             opts.declarations = Some(load_declarations(path)?);
         }
@@ -726,6 +731,7 @@ fn prepare_audit(
         bail!("rien à auditer : donner au moins une URL ou --catalogue FICHIER");
     }
     let mut opts = crawl.options();
+    opts.audit_date = Some(audit_date.unwrap_or_else(|| chrono::Utc::now().date_naive()));
     if let Some(path) = &declarations {
         opts.declarations = Some(load_declarations(path)?);
     }

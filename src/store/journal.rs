@@ -36,6 +36,9 @@ pub struct CampaignSettings {
     /// The declarations file given to the audit, read again on resume.
     #[serde(default)]
     pub declarations: Option<PathBuf>,
+    /// The date the Cerfa evaluation is made at (declaration age…), kept across a resume.
+    #[serde(default)]
+    pub audit_date: Option<chrono::NaiveDate>,
 }
 
 /// An audit campaign recorded in the journal.
