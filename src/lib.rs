@@ -18,6 +18,8 @@ pub mod css;
 pub mod demo;
 pub mod diff;
 pub mod findings;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod history;
 pub mod indicators;
 pub mod monitor;
