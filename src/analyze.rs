@@ -20,6 +20,11 @@ pub struct PageFacts {
     pub parse_errors: Vec<String>,
     pub stylesheet_count: usize,
     pub link_count: usize,
+    /// What the CSS cascade could not evaluate on this page (media queries it cannot decide,
+    /// `@import` not loaded, unsupported at-rules or selectors): the limits of the contrast and
+    /// visibility measures here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub css_notes: Vec<String>,
     /// Text, viewport and contact signals for the observatory indicators.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signals: Option<crate::indicators::PageSignals>,
@@ -65,6 +70,7 @@ pub fn analyze(page: &Page) -> PageAnalysis {
             .collect(),
         stylesheet_count: page.stylesheets.len(),
         link_count: links.len(),
+        css_notes: page.styles().notes.clone(),
         signals: Some(crate::indicators::signals_of(page)),
     };
     PageAnalysis {
@@ -79,4 +85,33 @@ pub fn analyze(page: &Page) -> PageAnalysis {
 /// and benchmarks).
 pub fn analyze_html(url: Url, html: &str) -> PageAnalysis {
     analyze(&parse(url, html))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn css_limits_are_kept_in_the_facts() {
+        let html = r#"<!doctype html><html lang="fr"><head><title>t</title><style>
+            @import url(autre.css);
+            @media (min-resolution: 2dppx) { p { color: #777 } }
+            p { color: #000 }
+        </style></head><body><p>Texte</p></body></html>"#;
+        let a = analyze_html(Url::parse("http://t.test/").expect("url"), html);
+        let notes = &a.facts.css_notes;
+        assert!(
+            notes.iter().any(|n| n.starts_with("@import non chargé")),
+            "{notes:?}"
+        );
+        let plain = analyze_html(
+            Url::parse("http://t.test/").expect("url"),
+            "<!doctype html><html lang=fr><title>t</title><style>p{color:#000}</style><p>x</p>",
+        );
+        assert!(
+            plain.facts.css_notes.is_empty(),
+            "{:?}",
+            plain.facts.css_notes
+        );
+    }
 }

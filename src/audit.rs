@@ -7,9 +7,10 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::catalogue::Demarche;
 use crate::crawl::address::host_is_non_public;
-use crate::crawl::{self, CrawlPlan, CrawledPage, CssCache, FetchConfig, Fetcher, Scope};
+use crate::crawl::{self, CrawlPlan, CrawledPage, CssCache, FetchConfig, Fetcher, PageSink, Scope};
 use crate::report::{DemarcheReport, PageReport, Report, RunConfig, ToolInfo, SCHEMA_VERSION};
 use crate::scores::DemarcheSummary;
+use crate::store::journal::{Campaign, JournalWriter};
 
 /// Settings of an audit run.
 #[derive(Debug, Clone)]
@@ -50,6 +51,51 @@ impl Default for AuditOptions {
 pub enum AuditError {
     #[error("client HTTP impossible à créer : {0}")]
     Client(#[from] reqwest::Error),
+    #[error("journal de la campagne : {0}")]
+    Journal(String),
+}
+
+impl From<crate::store::StoreError> for AuditError {
+    fn from(e: crate::store::StoreError) -> Self {
+        AuditError::Journal(e.to_string())
+    }
+}
+
+impl From<crate::store::journal::JournalError> for AuditError {
+    fn from(e: crate::store::journal::JournalError) -> Self {
+        AuditError::Journal(e.0)
+    }
+}
+
+impl AuditOptions {
+    /// What a journaled campaign must keep to be resumed with the same budgets.
+    pub fn campaign_settings(
+        &self,
+        declarations: Option<std::path::PathBuf>,
+    ) -> crate::store::journal::CampaignSettings {
+        crate::store::journal::CampaignSettings {
+            fetch: self.fetch.clone(),
+            max_pages: self.max_pages,
+            max_depth: self.max_depth,
+            use_sitemaps: self.use_sitemaps,
+            probes: self.probes,
+            allow_private_addresses: self.allow_private_addresses,
+            declarations,
+        }
+    }
+
+    /// The options of a campaign being resumed (display settings keep their defaults).
+    pub fn from_campaign(s: &crate::store::journal::CampaignSettings) -> AuditOptions {
+        AuditOptions {
+            fetch: s.fetch.clone(),
+            max_pages: s.max_pages,
+            max_depth: s.max_depth,
+            use_sitemaps: s.use_sitemaps,
+            probes: s.probes,
+            allow_private_addresses: s.allow_private_addresses,
+            ..AuditOptions::default()
+        }
+    }
 }
 
 /// The crawl plan of a démarche under the run's defaults.
@@ -137,6 +183,7 @@ pub fn demarche_report_with(
 
 /// Crawl a démarche while probing its start URL: once before the crawl, at even steps of the
 /// crawl's page budget, and once after it.
+#[allow(clippy::too_many_arguments)]
 async fn crawl_with_probes(
     fetcher: Arc<Fetcher>,
     css: Arc<CssCache>,
@@ -144,7 +191,9 @@ async fn crawl_with_probes(
     start: &url::Url,
     n: usize,
     bar: &ProgressBar,
-) -> (Vec<CrawledPage>, Vec<crate::probe::ProbeRecord>) {
+    resumed: &[CrawledPage],
+    sink: &mut dyn PageSink,
+) -> Vec<crate::probe::ProbeRecord> {
     use std::sync::atomic::{AtomicBool, Ordering};
     let mut probes = Vec::new();
     if n > 0 {
@@ -152,9 +201,8 @@ async fn crawl_with_probes(
     }
     let done = AtomicBool::new(false);
     let crawl_fut = async {
-        let pages = crawl::crawl(fetcher.clone(), css, plan, bar).await;
+        crawl::crawl_into(fetcher.clone(), css, plan, bar, resumed, sink).await;
         done.store(true, Ordering::SeqCst);
-        pages
     };
     let middle_fut = async {
         let mut out = Vec::new();
@@ -167,12 +215,12 @@ async fn crawl_with_probes(
         }
         out
     };
-    let (pages, middle) = tokio::join!(crawl_fut, middle_fut);
+    let ((), middle) = tokio::join!(crawl_fut, middle_fut);
     probes.extend(middle);
     if n > 1 {
         probes.push(crate::probe::probe(&fetcher, start).await);
     }
-    (pages, probes)
+    probes
 }
 
 fn now() -> String {
@@ -187,6 +235,67 @@ pub fn blocks_private_addresses(demarches: &[Demarche], opts: &AuditOptions) -> 
 
 /// Audit démarches; never fails because of a site: errors are recorded per page.
 pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report, AuditError> {
+    audit_journaled(demarches, opts, None).await
+}
+
+/// Crawl one démarche: in memory, or through the campaign's journal (resuming what it holds).
+async fn crawl_demarche(
+    d: &Demarche,
+    opts: &AuditOptions,
+    fetcher: Arc<Fetcher>,
+    css: Arc<CssCache>,
+    bar: &ProgressBar,
+    journal: Option<(&Campaign, &JournalWriter)>,
+) -> Result<(Vec<CrawledPage>, Vec<crate::probe::ProbeRecord>), AuditError> {
+    let plan = plan_for(d, opts);
+    let Some((campaign, writer)) = journal else {
+        let mut pages = Vec::new();
+        let probes = crawl_with_probes(
+            fetcher,
+            css,
+            &plan,
+            &d.start_url,
+            opts.probes,
+            bar,
+            &[],
+            &mut pages,
+        )
+        .await;
+        return Ok((pages, probes));
+    };
+    if let Some(probes) = campaign.finished_demarche(&d.id)? {
+        let pages = campaign.pages(&d.id, false)?;
+        bar.set_length(pages.len() as u64);
+        bar.set_position(pages.len() as u64);
+        return Ok((pages, probes));
+    }
+    let resumed = campaign.pages(&d.id, true)?;
+    let mut sink = writer.sink(&d.id, resumed.len() as i64);
+    let probes = crawl_with_probes(
+        fetcher,
+        css,
+        &plan,
+        &d.start_url,
+        opts.probes,
+        bar,
+        &resumed,
+        &mut sink,
+    )
+    .await;
+    drop(resumed);
+    writer.demarche_done(&d.id, &probes)?;
+    writer.flush()?;
+    Ok((campaign.pages(&d.id, false)?, probes))
+}
+
+/// Audit démarches, journaling each visited page in the campaign when one is given: a killed
+/// audit is then resumed from the journal by calling this again with the same campaign.
+pub async fn audit_journaled(
+    demarches: &[Demarche],
+    opts: &AuditOptions,
+    campaign: Option<&Campaign>,
+) -> Result<Report, AuditError> {
+    let writer = campaign.map(|c| c.writer()).transpose()?;
     let started_at = now();
     let mut fetch = opts.fetch.clone();
     fetch.block_private_addresses |= blocks_private_addresses(demarches, opts);
@@ -199,7 +308,8 @@ pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report
     });
     let style = ProgressStyle::with_template("{prefix:<24} {bar:30} {pos}/{len} pages {msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar());
-    let reports: Vec<DemarcheReport> = stream::iter(demarches.iter())
+    let journal = campaign.zip(writer.as_ref());
+    let reports: Vec<Result<DemarcheReport, AuditError>> = stream::iter(demarches.iter())
         .map(|d| {
             let fetcher = fetcher.clone();
             let css = css.clone();
@@ -207,9 +317,8 @@ pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report
             bar.set_style(style.clone());
             bar.set_prefix(d.id.clone());
             async move {
-                let plan = plan_for(d, opts);
                 let (crawled, probes) =
-                    crawl_with_probes(fetcher, css, &plan, &d.start_url, opts.probes, &bar).await;
+                    crawl_demarche(d, opts, fetcher, css, &bar, journal).await?;
                 bar.finish_with_message("terminé");
                 let mut report = demarche_report_with(
                     d,
@@ -219,12 +328,14 @@ pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report
                 );
                 report.probes = probes;
                 report.indicators = crate::indicators::compute(&report, None);
-                report
+                Ok(report)
             }
         })
         .buffered(opts.parallel_demarches.max(1))
         .collect()
         .await;
+    let reports = reports.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let started_at = campaign.map(|c| c.started_at.clone()).unwrap_or(started_at);
     Ok(Report {
         schema_version: SCHEMA_VERSION.to_string(),
         tool: ToolInfo::default(),

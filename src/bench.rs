@@ -8,8 +8,11 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 use url::Url;
 
+use crate::catalogue::Demarche;
 use crate::crawl::{self, CrawlPlan, CssCache, FetchConfig, Fetcher};
 use crate::serve::{self, ServeError, Source};
+use crate::store::journal::{Campaign, CampaignSettings};
+use crate::store::Store;
 
 #[derive(Debug, Serialize)]
 pub struct BenchResult {
@@ -27,6 +30,11 @@ pub fn peak_rss_mib() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// Reset the peak so each measure reports its own (Linux: `5` in /proc/self/clear_refs).
+pub fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// Every fixture page embedded in the binary (demo sites), as (url, html).
@@ -50,6 +58,7 @@ fn fixture_pages() -> Vec<(Url, String)> {
 
 /// (a) parse + all rules on the fixture pages, on every core, `rounds` times over.
 pub fn pipeline(rounds: usize) -> BenchResult {
+    reset_peak_rss();
     let pages = fixture_pages();
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -86,8 +95,11 @@ pub fn pipeline(rounds: usize) -> BenchResult {
     }
 }
 
-/// (b) crawl a generated site of `pages` pages on 127.0.0.1, rate limit lifted.
+/// (b) crawl a generated site of `pages` pages on 127.0.0.1, rate limit lifted, each page
+/// analysed and handed to a campaign journal in a temporary store, as `vigie audit` does: the
+/// crawl itself keeps no page in memory, so the peak should not grow with the site.
 pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
+    let config_err = |e: String| ServeError::Config(e);
     let server = serve::start(Source::Generated(pages)).await?;
     let config = FetchConfig {
         requests_per_second: 0.0,
@@ -95,27 +107,55 @@ pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
         retries: 0,
         ..FetchConfig::default()
     };
-    let fetcher = Arc::new(Fetcher::new(config).map_err(|e| ServeError::Config(e.to_string()))?);
-    let start = Url::parse(&server.url()).map_err(|e| ServeError::Config(e.to_string()))?;
-    let mut plan = CrawlPlan::new(start);
+    let fetcher = Arc::new(Fetcher::new(config.clone()).map_err(|e| config_err(e.to_string()))?);
+    let start = Url::parse(&server.url()).map_err(|e| config_err(e.to_string()))?;
+    let mut plan = CrawlPlan::new(start.clone());
     plan.max_pages = pages;
     plan.max_depth = 64;
     plan.use_sitemaps = false;
+    let dir = tempfile::tempdir().map_err(|e| config_err(e.to_string()))?;
+    let store = Store::open(&dir.path().join("bench.db")).map_err(|e| config_err(e.to_string()))?;
+    let demarche = Demarche::from_url(start);
+    let settings = CampaignSettings {
+        fetch: config,
+        max_pages: pages,
+        max_depth: 64,
+        use_sitemaps: false,
+        probes: 0,
+        allow_private_addresses: true,
+        declarations: None,
+    };
+    let campaign = Campaign::create(&store, std::slice::from_ref(&demarche), &settings)
+        .map_err(|e| config_err(e.to_string()))?;
+    let writer = campaign.writer().map_err(|e| config_err(e.to_string()))?;
+    let mut sink = writer.sink(&demarche.id, 0);
+    reset_peak_rss();
     let started = Instant::now();
-    let crawled = crawl::crawl(
+    let stats = crawl::crawl_into(
         fetcher,
         Arc::new(CssCache::default()),
         &plan,
         &ProgressBar::hidden(),
+        &[],
+        &mut sink,
     )
     .await;
+    writer.flush().map_err(|e| config_err(e.to_string()))?;
     let seconds = started.elapsed().as_secs_f64();
-    let n = crawled.iter().filter(|c| c.analysis.is_some()).count();
+    let journaled = campaign
+        .page_count()
+        .map_err(|e| config_err(e.to_string()))?;
+    if journaled != stats.visited {
+        return Err(config_err(format!(
+            "{} pages visitées mais {journaled} dans le journal",
+            stats.visited
+        )));
+    }
     Ok(BenchResult {
         name: format!("crawl (site généré de {pages} pages)"),
-        pages: n,
+        pages: stats.visited - stats.errors,
         seconds,
-        pages_per_second: n as f64 / seconds,
+        pages_per_second: (stats.visited - stats.errors) as f64 / seconds,
         peak_rss_mib: peak_rss_mib(),
     })
 }

@@ -18,6 +18,7 @@ use crate::findings::Finding;
 use crate::monitor::{self, MonitorPlan};
 use crate::report::{text, Report};
 use crate::rules::{all_rules, Outcome};
+use crate::store::journal::Campaign;
 use crate::store::{Recorded, RunSnapshot, Store};
 
 #[derive(Parser)]
@@ -55,6 +56,10 @@ enum Command {
         crawl: CrawlArgs,
         #[command(flatten)]
         db: DbArgs,
+        /// Reprendre la dernière campagne interrompue de la base, avec ses démarches et ses
+        /// réglages, sans recharger les pages déjà auditées.
+        #[arg(long)]
+        resume: bool,
     },
     /// Analyse des pages isolées (fichiers ou URL), sans exploration.
     Check {
@@ -76,6 +81,9 @@ enum Command {
         /// Fichier TOML de déclarations (satisfaction, DLNUF, taux d'utilisation) par démarche.
         #[arg(long)]
         declarations: Option<PathBuf>,
+        /// Base des exécutions : ajoute les courbes de tendance et les pages de progression.
+        #[arg(long)]
+        db: Option<PathBuf>,
     },
     /// Mesure les performances : pages par seconde et mémoire maximale.
     Bench {
@@ -184,10 +192,18 @@ impl DbArgs {
             .with_context(|| format!("ouverture de la base {}", self.db.display()))
     }
 
-    /// Record the run (one transaction); report.json is already written when this runs.
-    fn record(&self, store: Option<Store>, report: &Report, origin: &str) -> Result<()> {
+    /// Record the run (one transaction); report.json is already written when this runs. The
+    /// campaign whose journal fed the run is then marked done. Gives the store back, for the
+    /// site's history.
+    fn record(
+        &self,
+        store: Option<Store>,
+        report: &Report,
+        origin: &str,
+        campaign: Option<&Campaign>,
+    ) -> Result<Option<Store>> {
         let Some(mut store) = store else {
-            return Ok(());
+            return Ok(None);
         };
         let recorded = store.record(report, origin).with_context(|| {
             format!(
@@ -195,12 +211,16 @@ impl DbArgs {
                 self.db.display()
             )
         })?;
+        if let Some(c) = campaign {
+            c.complete(&store, Some(recorded.run_id()))
+                .with_context(|| format!("clôture de la campagne #{}", c.id))?;
+        }
         eprintln!(
             "exécution #{} enregistrée dans {}",
             recorded.run_id(),
             self.db.display()
         );
-        Ok(())
+        Ok(Some(store))
     }
 }
 
@@ -311,23 +331,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             out,
             crawl,
             db,
+            resume,
         } => {
-            let mut demarches: Vec<Demarche> = Vec::new();
-            if let Some(path) = catalogue {
-                demarches.extend(Catalogue::load(&path)?.demarches);
-            }
-            demarches.extend(urls.into_iter().map(Demarche::from_url));
-            if demarches.is_empty() {
-                bail!("rien à auditer : donner au moins une URL ou --catalogue FICHIER");
-            }
-            let mut opts = crawl.options();
-            if let Some(path) = declarations {
-                opts.declarations = Some(crate::cerfa::Declarations::load(&path)?);
-            }
             let store = db.open()?;
-            let report = audit::audit(&demarches, &opts).await?;
-            write_outputs(&report, &out)?;
-            db.record(store, &report, "audit")?;
+            let (demarches, opts, campaign) = prepare_audit(
+                urls,
+                catalogue,
+                declarations,
+                &crawl,
+                resume,
+                store.as_ref(),
+            )?;
+            let report = audit::audit_journaled(&demarches, &opts, campaign.as_ref()).await?;
+            write_recorded_outputs(&report, &out, &db, store, "audit", campaign.as_ref())?;
             print!("{}", text::summary_table(&report));
             Ok(ExitCode::SUCCESS)
         }
@@ -337,8 +353,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             out,
             csv_sep,
             declarations,
+            db,
         } => {
-            report_site(&report, out.as_deref(), csv_sep, declarations.as_deref())?;
+            let history = match db {
+                Some(db) => Some(crate::history::for_site(&open_existing(&db)?)?),
+                None => None,
+            };
+            report_site(
+                &report,
+                out.as_deref(),
+                csv_sep,
+                declarations.as_deref(),
+                history.as_ref(),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench {
@@ -597,12 +624,118 @@ pub fn write_outputs(report: &Report, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// report.json, then the run in the store, then the site with the history including this run.
+/// A store failure still leaves report.json and the site (without history) written.
+fn write_recorded_outputs(
+    report: &Report,
+    out: &Path,
+    db: &DbArgs,
+    store: Option<Store>,
+    origin: &str,
+    campaign: Option<&Campaign>,
+) -> Result<()> {
+    let path = report.write_json(out)?;
+    eprintln!("rapport écrit : {}", path.display());
+    let recorded = db.record(store, report, origin, campaign);
+    let history = match &recorded {
+        Ok(Some(store)) => match crate::history::for_site(store) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                eprintln!("historique illisible, site écrit sans progression : {e}");
+                None
+            }
+        },
+        _ => None,
+    };
+    let opts = crate::report::html::SiteOptions::default();
+    crate::report::html::write_site_with_history(report, out, &opts, history.as_ref())?;
+    eprintln!("site écrit : {}", out.join("index.html").display());
+    recorded.map(|_| ())
+}
+
+/// The démarches, options and journal of `vigie audit`: a new campaign, or the interrupted one
+/// being resumed (its démarches and budgets win, so the result equals an uninterrupted run).
+fn prepare_audit(
+    urls: Vec<Url>,
+    catalogue: Option<PathBuf>,
+    declarations: Option<PathBuf>,
+    crawl: &CrawlArgs,
+    resume: bool,
+    store: Option<&Store>,
+) -> Result<(Vec<Demarche>, AuditOptions, Option<Campaign>)> {
+    let mut demarches: Vec<Demarche> = Vec::new();
+    if let Some(path) = catalogue {
+        demarches.extend(Catalogue::load(&path)?.demarches);
+    }
+    demarches.extend(urls.into_iter().map(Demarche::from_url));
+    if resume {
+        let Some(store) = store else {
+            bail!("--resume reprend une campagne de la base : incompatible avec --no-db");
+        };
+        let Some(campaign) = Campaign::latest_unfinished(store)? else {
+            bail!(
+                "aucune campagne interrompue dans {} : rien à reprendre",
+                store.path().display()
+            );
+        };
+        if !demarches.is_empty() {
+            let given: Vec<&str> = demarches.iter().map(|d| d.id.as_str()).collect();
+            let stored: Vec<&str> = campaign.demarches.iter().map(|d| d.id.as_str()).collect();
+            if given != stored {
+                bail!(
+                    "la campagne interrompue #{} porte sur d'autres démarches ({}) ; lancer `vigie audit --resume` sans URL ni catalogue",
+                    campaign.id,
+                    stored.join(", ")
+                );
+            }
+        }
+        let mut opts = AuditOptions::from_campaign(&campaign.settings);
+        opts.progress = std::io::stderr().is_terminal();
+        if let Some(path) = &campaign.settings.declarations {
+            opts.declarations = Some(crate::cerfa::Declarations::load(path)?);
+        }
+        let done = campaign.page_count()?;
+        eprintln!(
+            "reprise de la campagne #{} du {} : {} démarche(s), {} page(s) déjà auditée(s), réglages de la campagne",
+            campaign.id,
+            campaign.started_at,
+            campaign.demarches.len(),
+            done
+        );
+        return Ok((campaign.demarches.clone(), opts, Some(campaign)));
+    }
+    if demarches.is_empty() {
+        bail!("rien à auditer : donner au moins une URL ou --catalogue FICHIER");
+    }
+    let mut opts = crawl.options();
+    if let Some(path) = &declarations {
+        opts.declarations = Some(crate::cerfa::Declarations::load(path)?);
+    }
+    let campaign = match store {
+        Some(store) => {
+            if let Some(old) = Campaign::latest_unfinished(store)? {
+                eprintln!(
+                    "note : la campagne #{} du {} a été interrompue ; `vigie audit --resume` la reprend",
+                    old.id, old.started_at
+                );
+            }
+            // Absolute, so a resume from another folder reads the same file.
+            let decl_path = declarations.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
+            let settings = opts.campaign_settings(decl_path);
+            Some(Campaign::create(store, &demarches, &settings)?)
+        }
+        None => None,
+    };
+    Ok((demarches, opts, campaign))
+}
+
 /// `vigie report`: (re)compute the indicators of a report.json and write its site.
 fn report_site(
     path: &Path,
     out: Option<&Path>,
     csv_sep: char,
     declarations: Option<&Path>,
+    history: Option<&crate::history::SiteHistory>,
 ) -> Result<()> {
     if csv_sep == '"' || csv_sep == '\n' || csv_sep == '\r' {
         bail!("séparateur CSV impossible : {csv_sep:?}");
@@ -623,7 +756,7 @@ fn report_site(
             .to_path_buf(),
     };
     let opts = crate::report::html::SiteOptions { csv_sep };
-    crate::report::html::write_site(&report, &dir, &opts)?;
+    crate::report::html::write_site_with_history(&report, &dir, &opts, history)?;
     eprintln!("site écrit : {}", dir.join("index.html").display());
     Ok(())
 }
@@ -646,8 +779,7 @@ async fn demo(out: &Path, db: &DbArgs) -> Result<ExitCode> {
         ..AuditOptions::default()
     };
     let report = audit::audit(&sites.catalogue.demarches, &opts).await?;
-    write_outputs(&report, out)?;
-    db.record(store, &report, "demo")?;
+    write_recorded_outputs(&report, out, db, store, "demo", None)?;
     print!("{}", text::summary_table(&report));
     Ok(ExitCode::SUCCESS)
 }

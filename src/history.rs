@@ -1,13 +1,14 @@
 //! The series of runs per démarche, with summary scores, for `vigie history` and the progress
 //! pages of the site.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use rusqlite::params;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::store::{Store, StoreError};
+use crate::store::{DemarcheSnapshot, RunSnapshot, Store, StoreError};
 
 /// One démarche in one run.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -24,6 +25,46 @@ pub struct HistoryPoint {
     /// RGAA automated rate in percent (`rgaa.automated_rate`, an upper bound of the real rate),
     /// when the run had one.
     pub rgaa_rate: Option<f64>,
+    /// Cerfa accessibility score (criteria 15–17) in percent, when the run had one.
+    pub cerfa_accessibility: Option<f64>,
+    /// The observatory indicators of the run, in the run's order (empty for older reports).
+    pub indicators: Vec<IndicatorPoint>,
+}
+
+/// One indicator of one démarche in one run, as stored in its `indicators` section.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IndicatorPoint {
+    pub id: String,
+    pub value: Option<f64>,
+    /// The value as shown in that run (« 99,9 % », « inconnu »).
+    pub display: String,
+    /// Level label, colour name and text icon; None when the value was unknown.
+    pub level: Option<String>,
+    pub colour: Option<String>,
+    pub icon: Option<String>,
+}
+
+/// The indicators of an `indicators` section (an array of indicator objects); entries without
+/// an id are skipped.
+fn indicators_of(v: &Value) -> Vec<IndicatorPoint> {
+    let Some(items) = v.as_array() else {
+        return Vec::new();
+    };
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    items
+        .iter()
+        .filter_map(|i| {
+            let level = i.get("level").filter(|l| l.is_object());
+            Some(IndicatorPoint {
+                id: text(i, "id")?,
+                value: i.get("value").and_then(Value::as_f64),
+                display: text(i, "display").unwrap_or_else(|| "inconnu".into()),
+                level: level.and_then(|l| text(l, "label")),
+                colour: level.and_then(|l| text(l, "colour")),
+                icon: level.and_then(|l| text(l, "icon")),
+            })
+        })
+        .collect()
 }
 
 /// The first number found at one of the paths (each a list of keys).
@@ -40,6 +81,10 @@ fn number_at(v: &Value, paths: &[&[&str]]) -> Option<f64> {
 /// Where the Cerfa and RGAA sections put their headline figure (the first present wins).
 const CERFA_SCORE_PATHS: &[&[&str]] = &[&["scores", "all", "percent"], &["score"]];
 const RGAA_RATE_PATHS: &[&[&str]] = &[&["automated_rate"], &["rate"], &["compliance_rate"]];
+const CERFA_A11Y_PATHS: &[&[&str]] = &[
+    &["scores", "accessibility", "percent"],
+    &["scores", "accessibility_pct"],
+];
 
 /// The series, oldest run first; for one démarche or all.
 pub fn series(store: &Store, demarche: Option<&str>) -> Result<Vec<HistoryPoint>, StoreError> {
@@ -47,7 +92,8 @@ pub fn series(store: &Store, demarche: Option<&str>) -> Result<Vec<HistoryPoint>
     let mut st = conn.prepare(
         "SELECT r.id, r.started_at, d.demarche_id, d.name, d.pages, d.failed, d.cant_tell,
                 (SELECT json FROM sections s WHERE s.run_id = d.run_id AND s.demarche_id = d.demarche_id AND s.name = 'cerfa'),
-                (SELECT json FROM sections s WHERE s.run_id = d.run_id AND s.demarche_id = d.demarche_id AND s.name = 'rgaa')
+                (SELECT json FROM sections s WHERE s.run_id = d.run_id AND s.demarche_id = d.demarche_id AND s.name = 'rgaa'),
+                (SELECT json FROM sections s WHERE s.run_id = d.run_id AND s.demarche_id = d.demarche_id AND s.name = 'indicators')
          FROM demarches d JOIN runs r ON r.id = d.run_id
          WHERE ?1 IS NULL OR d.demarche_id = ?1
          ORDER BY d.demarche_id, r.started_at, r.id",
@@ -64,20 +110,111 @@ pub fn series(store: &Store, demarche: Option<&str>) -> Result<Vec<HistoryPoint>
                 cant_tell: r.get(6)?,
                 cerfa_score: None,
                 rgaa_rate: None,
+                cerfa_accessibility: None,
+                indicators: Vec::new(),
             },
             r.get::<_, Option<String>>(7)?,
             r.get::<_, Option<String>>(8)?,
+            r.get::<_, Option<String>>(9)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (mut p, cerfa, rgaa) = row?;
+        let (mut p, cerfa, rgaa, indicators) = row?;
         let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str::<Value>(&s).ok());
-        p.cerfa_score = parse(cerfa).and_then(|v| number_at(&v, CERFA_SCORE_PATHS));
+        let cerfa = parse(cerfa);
+        p.cerfa_score = cerfa.as_ref().and_then(|v| number_at(v, CERFA_SCORE_PATHS));
+        p.cerfa_accessibility = cerfa.as_ref().and_then(|v| number_at(v, CERFA_A11Y_PATHS));
+        p.indicators = parse(indicators)
+            .map(|v| indicators_of(&v))
+            .unwrap_or_default();
         p.rgaa_rate = parse(rgaa).and_then(|v| number_at(&v, RGAA_RATE_PATHS));
         out.push(p);
     }
     Ok(out)
+}
+
+/// Findings fixed and new in a run of a démarche, against the démarche's previous recorded run,
+/// as `vigie diff` counts them.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct FindingChanges {
+    pub previous_run: i64,
+    pub fixed: usize,
+    pub new: usize,
+    /// Earlier failures on pages the later run did not analyse (neither fixed nor still there).
+    pub not_rechecked: usize,
+}
+
+/// Finding changes per (démarche id, run id), for every run that has an earlier run of the same
+/// démarche. Reads each run once and keeps only the last snapshot of each démarche.
+pub fn finding_changes(
+    store: &Store,
+    demarche: Option<&str>,
+) -> Result<BTreeMap<(String, i64), FindingChanges>, StoreError> {
+    let mut last: BTreeMap<String, (i64, DemarcheSnapshot)> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for run in store.runs()? {
+        let snap = store.snapshot(run.id)?;
+        for d in snap.demarches {
+            if demarche.is_some_and(|only| only != d.id) {
+                continue;
+            }
+            let one = |run_id: i64, d: DemarcheSnapshot| RunSnapshot {
+                label: format!("#{run_id}"),
+                run_id: Some(run_id),
+                started_at: String::new(),
+                demarches: vec![d],
+            };
+            let after = one(run.id, d);
+            let id = after.demarches[0].id.clone();
+            if let Some((prev_id, prev)) = last.remove(&id) {
+                let before = one(prev_id, prev);
+                if let Some(dd) = crate::diff::diff(&before, &after).demarches.first() {
+                    out.insert(
+                        (id.clone(), run.id),
+                        FindingChanges {
+                            previous_run: prev_id,
+                            fixed: dd.fixed.len(),
+                            new: dd.new.len(),
+                            not_rechecked: dd.not_rechecked.len(),
+                        },
+                    );
+                }
+            }
+            if let Some(d) = after.demarches.into_iter().next() {
+                last.insert(id, (run.id, d));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What the HTML site needs from the store: every démarche's series and its finding changes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SiteHistory {
+    /// Where the history comes from (the database path), shown on the pages.
+    pub source: String,
+    pub points: Vec<HistoryPoint>,
+    pub changes: BTreeMap<(String, i64), FindingChanges>,
+}
+
+impl SiteHistory {
+    /// The runs of one démarche, oldest first.
+    pub fn of(&self, demarche: &str) -> Vec<&HistoryPoint> {
+        self.points
+            .iter()
+            .filter(|p| p.demarche_id == demarche)
+            .collect()
+    }
+}
+
+/// Read the whole history for the site (no crawling: the store only).
+pub fn for_site(store: &Store) -> Result<SiteHistory, StoreError> {
+    Ok(SiteHistory {
+        source: store.path().display().to_string(),
+        points: series(store, None)?,
+        changes: finding_changes(store, None)?,
+    })
 }
 
 fn num(v: Option<f64>) -> String {

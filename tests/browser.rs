@@ -15,7 +15,7 @@ use vigie::audit::{audit, AuditOptions};
 use vigie::catalogue::Demarche;
 use vigie::crawl::FetchConfig;
 use vigie::page::{normalize_space, Page};
-use vigie::report::html::{write_site, SiteOptions};
+use vigie::report::html::{write_site_with_history, SiteOptions};
 use vigie::report::Report;
 
 const HOSTILE_NAME: &str = "<script>document.title='XSS-NOM'</script> {{ 7*7 }}";
@@ -87,7 +87,17 @@ fn site() -> &'static Site {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vigie-browser-site");
         let _ = std::fs::remove_dir_all(&dir);
         report.write_json(&dir).expect("report.json");
-        write_site(&report, &dir, &SiteOptions::default()).expect("site");
+        // Two runs in a store: sparklines in the index and progress pages load in the browser too.
+        let db = tempfile::tempdir().expect("tmp");
+        let mut store = vigie::store::Store::open(&db.path().join("v.db")).expect("base");
+        let mut earlier = report.clone();
+        earlier.started_at = "2026-01-01T00:00:00Z".into();
+        store.record(&earlier, "test").expect("enregistrement");
+        store.record(&report, "test").expect("enregistrement");
+        let history = vigie::history::for_site(&store).expect("historique");
+        write_site_with_history(&report, &dir, &SiteOptions::default(), Some(&history))
+            .expect("site");
+        assert!(dir.join("progres-piege.html").is_file());
         Site { dir, report }
     })
 }
@@ -182,7 +192,7 @@ fn rows(dom: &str) -> Vec<(String, bool)> {
     page.select("#observatoire tbody tr")
         .map(|tr| {
             let name = tr
-                .select(&vigie::page::sel("th"))
+                .select(&vigie::page::sel("th > a:first-child"))
                 .next()
                 .map(|th| normalize_space(&th.text().collect::<String>()))
                 .unwrap_or_default();
@@ -279,7 +289,7 @@ fn sorting_and_filtering_change_the_rows() {
 fn hostile_fixture_runs_nothing() {
     let Some(bin) = browser() else { return };
     let site = site();
-    for name in ["index.html", "demarche-piege.html"] {
+    for name in ["index.html", "demarche-piege.html", "progres-piege.html"] {
         let dom = dump(&bin, &site.dir.join(name), "");
         let page = Page::parse(Url::parse("file:///dump.html").expect("url"), &dom);
         let title = page.title().unwrap_or_default();
@@ -287,8 +297,15 @@ fn hostile_fixture_runs_nothing() {
             !title.starts_with("XSS-"),
             "{name} : titre modifié par un script : {title}"
         );
-        if name != "index.html" {
+        if name == "demarche-piege.html" {
             assert_eq!(title, format!("{HOSTILE_NAME} — vigie"), "{name}");
+        }
+        if name == "progres-piege.html" {
+            assert_eq!(
+                title,
+                format!("Progression — {HOSTILE_NAME} — vigie"),
+                "{name}"
+            );
         }
         assert_eq!(
             page.select("[data-xss]").count(),

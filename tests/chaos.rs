@@ -6,7 +6,7 @@
 //! still audit every normal page. No test touches the internet.
 
 use std::io::Write;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
@@ -350,8 +350,14 @@ fn peak_rss_mib() -> f64 {
     vigie::bench::peak_rss_mib().unwrap_or(0.0)
 }
 
+/// The two tests measure time and memory: run them one after the other, not against each other.
+static SERIAL: Mutex<()> = Mutex::new(());
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// The lock only orders this test against the synchronous one; nothing else takes it.
+#[allow(clippy::await_holding_lock)]
 async fn hostile_server_cannot_stall_crash_or_bloat_the_crawl() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let start = chaos_server().await;
     let t = Instant::now();
     bomb(false);
@@ -393,8 +399,9 @@ async fn hostile_server_cannot_stall_crash_or_bloat_the_crawl() {
     );
     for p in &pages {
         eprintln!(
-            "{} {:?} {:?} {:?}",
+            "{} {} ms {:?} {:?} {:?}",
             p.record.requested_url,
+            p.record.total_ms,
             p.record.status,
             kind(p),
             p.record.error.as_ref().map(|e| &e.message)
@@ -415,8 +422,8 @@ async fn hostile_server_cannot_stall_crash_or_bloat_the_crawl() {
         assert!(p.analysis.is_none(), "{path} analysed");
     };
     expect("/trickle", ErrorKind::Timeout);
-    // A reset before the response head is complete has no finer kind yet.
-    expect("/reset-headers", ErrorKind::Other);
+    // Reset before the response head is complete.
+    expect("/reset-headers", ErrorKind::ConnectionReset);
     expect("/reset-body", ErrorKind::BodyTruncated);
     expect("/truncated", ErrorKind::BodyTruncated);
     expect("/gzip-bomb", ErrorKind::BodyTooLarge);
@@ -425,8 +432,8 @@ async fn hostile_server_cannot_stall_crash_or_bloat_the_crawl() {
     expect("/cross-host", ErrorKind::RedirectOutOfScope);
     expect("/big", ErrorKind::BodyTooLarge);
     expect("/binary", ErrorKind::BinaryBody);
-    // hyper refuses more than 100 response headers.
-    expect("/many-headers", ErrorKind::Other);
+    // hyper refuses more than 100 response headers: not a usable HTTP response.
+    expect("/many-headers", ErrorKind::InvalidResponse);
 
     let analysed = |path: &str| -> &CrawledPage {
         let p = find(&pages, path);
@@ -477,15 +484,25 @@ async fn hostile_server_cannot_stall_crash_or_bloat_the_crawl() {
 /// Parse and audit a 100 000-deep document on a thread with the default 2 MiB test stack.
 #[test]
 fn deep_documents_neither_overflow_the_stack_nor_take_quadratic_time() {
-    let cases: Vec<(&str, &str)> = vec![
-        ("<div>", "</div>"),
-        ("<span><b>", "</b></span>"),
-        // Left out: since main's table rules, 100 000 nested tables take 87 s (was 2.9 s);
-        // a rule walks cells or ancestors per table. To be fixed, then restored here.
-        ("<a href=/x>", "</a>"),
-        ("<svg><g>", "</g></svg>"),
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    // (open, close, bound in seconds, debug build).
+    let cases: Vec<(&str, &str, u64)> = vec![
+        ("<div>", "</div>", 10),
+        ("<span><b>", "</b></span>", 10),
+        // Three elements per level and the parser's table-scope checks: linear but heavier
+        // (about 13 s on a loaded machine). Rules that walked every cell's ancestors or
+        // matched `body *` made it quadratic: 233 s.
+        ("<table><tr><td>", "</td></tr></table>", 40),
+        (
+            "<div role=grid><div role=row><div role=gridcell>",
+            "</div></div></div>",
+            20,
+        ),
+        // One finding per link: 100 000 findings.
+        ("<a href=/x>", "</a>", 20),
+        ("<svg><g>", "</g></svg>", 10),
     ];
-    for (open, close) in cases {
+    for (open, close, bound) in cases {
         let html = format!(
             "<!doctype html><html lang=fr><title>t</title><body>{}\
              <a href=/y><img src=a.png></a><label>Nom <input></label><input id=z>{}",
@@ -505,7 +522,7 @@ fn deep_documents_neither_overflow_the_stack_nor_take_quadratic_time() {
         let (took, n) = worker.join().expect("no overflow, no panic");
         eprintln!("{label} x {NESTING}: {took:?}, {n} findings");
         // Quadratic behaviour took minutes here (20 000 levels: 14 s); linear is ~1 s in debug.
-        assert!(took < Duration::from_secs(10), "{label}: {took:?}");
+        assert!(took < Duration::from_secs(bound), "{label}: {took:?}");
         assert!(n > 0);
     }
 }

@@ -8,7 +8,7 @@ use vigie::audit::{audit, AuditOptions};
 use vigie::catalogue::Demarche;
 use vigie::crawl::FetchConfig;
 use vigie::page::Page;
-use vigie::report::html::{render_site, SiteOptions};
+use vigie::report::html::{render_site, render_site_with_history, SiteOptions};
 use vigie::report::Report;
 use vigie::rules::Outcome;
 use vigie::serve::{start, Source};
@@ -138,6 +138,14 @@ async fn hostile_payloads_appear_only_escaped() {
         "pas d'évaluation de gabarit"
     );
     assert!(page_of_piege.contains("javascript:document.title="));
+    // The CSS the cascade skipped is listed as a limit of the measure, escaped.
+    assert!(page_of_piege.contains("Limites de la mesure CSS"));
+    assert!(
+        page_of_piege.contains(
+            "@import non chargé : &quot;&lt;img src=x onerror=document.title=&#x27;XSS-CSS&#x27;&gt;.css&quot; — 1 page(s)"
+        ),
+        "limite CSS affichée et échappée"
+    );
     let index = &pages
         .iter()
         .find(|(n, _)| n == "index.html")
@@ -153,7 +161,20 @@ async fn hostile_payloads_appear_only_escaped() {
 #[tokio::test]
 async fn generated_pages_pass_vigie_rules() {
     let report = audit_hostile().await;
-    let files = render_site(&report, &SiteOptions::default()).expect("site");
+    // With a history of two runs: sparklines in the index and a progress page per démarche.
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = vigie::store::Store::open(&dir.path().join("v.db")).expect("base");
+    let mut earlier = report.clone();
+    earlier.started_at = "2026-01-01T00:00:00Z".into();
+    store.record(&earlier, "test").expect("enregistrement");
+    store.record(&report, "test").expect("enregistrement");
+    let history = vigie::history::for_site(&store).expect("historique");
+    let files =
+        render_site_with_history(&report, &SiteOptions::default(), Some(&history)).expect("site");
+    assert!(files.iter().any(|(n, _)| n == "progres-ancien.html"));
+    assert!(files.iter().any(
+        |(n, b)| n == "index.html" && String::from_utf8_lossy(b).contains("class=\"tendance\"")
+    ));
     let css = files
         .iter()
         .find(|(n, _)| n == "vigie.css")

@@ -9,6 +9,6 @@ pub mod roles;
 pub use accname::accessible_name;
 pub use focus::is_tabbable;
 pub use roles::{
-    global_aria_attrs, implicit_role, is_focusable, is_hidden_from_at, presentational_role_applies,
-    resolved_role, role_of,
+    global_aria_attrs, implicit_role, is_focusable, is_hidden_below, is_hidden_from_at,
+    presentational_role_applies, resolved_role, role_of,
 };

@@ -107,7 +107,21 @@ fn inside_sectioning(el: ElementRef<'_>) -> bool {
 /// `display:none` / `visibility:hidden` on the element or an ancestor. Stylesheet-based hiding
 /// is the cascade's job (see `css`).
 pub fn is_hidden_from_at(el: ElementRef<'_>) -> bool {
-    std::iter::once(*el).chain(el.ancestors()).any(|n| {
+    std::iter::once(*el).chain(el.ancestors()).any(hides)
+}
+
+/// Hidden by `el` or an ancestor strictly below `root`: for parts of a container already known
+/// not to be hidden (cells of a visible table), without walking up to the document root again.
+pub fn is_hidden_below(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
+    std::iter::once(*el)
+        .chain(el.ancestors())
+        .take_while(|n| n.id() != root.id())
+        .any(hides)
+}
+
+/// Whether this node, by its own markup, hides itself and its subtree from assistive technologies.
+fn hides(n: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
+    {
         let Some(e) = n.value().as_element() else {
             return false;
         };
@@ -136,7 +150,7 @@ pub fn is_hidden_from_at(el: ElementRef<'_>) -> bool {
             }
         }
         false
-    })
+    }
 }
 
 /// Focusable by markup alone (natively focusable or any integer `tabindex`, even negative),

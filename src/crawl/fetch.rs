@@ -65,6 +65,10 @@ impl Default for FetchConfig {
 pub enum ErrorKind {
     Timeout,
     Connect,
+    /// The connection was reset or closed before a complete response.
+    ConnectionReset,
+    /// The server's answer is not valid HTTP (malformed or oversized head, too many headers).
+    InvalidResponse,
     TooManyRedirects,
     RedirectLoop,
     RedirectOutOfScope,
@@ -479,7 +483,9 @@ impl Fetcher {
                     );
                     let retryable_error = matches!(
                         d.error.as_ref().map(|e| e.kind),
-                        Some(ErrorKind::Timeout) | Some(ErrorKind::Connect)
+                        Some(ErrorKind::Timeout)
+                            | Some(ErrorKind::Connect)
+                            | Some(ErrorKind::ConnectionReset)
                     );
                     if retry >= self.config.retries || !(retryable_status || retryable_error) {
                         return result;
@@ -683,8 +689,34 @@ fn classify(e: &reqwest::Error) -> ErrorKind {
     } else if e.is_body() || e.is_decode() {
         ErrorKind::BodyTruncated
     } else {
-        ErrorKind::Other
+        classify_cause(e)
     }
+}
+
+/// A failure before the body, from its cause: a reset connection or a response that is not HTTP.
+fn classify_cause(e: &(dyn std::error::Error + 'static)) -> ErrorKind {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(inner) = src {
+        if let Some(h) = inner.downcast_ref::<hyper::Error>() {
+            if h.is_parse() || h.is_parse_too_large() || h.is_parse_status() {
+                return ErrorKind::InvalidResponse;
+            }
+            if h.is_incomplete_message() || h.is_closed() {
+                return ErrorKind::ConnectionReset;
+            }
+        }
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind as Io;
+            if matches!(
+                io.kind(),
+                Io::ConnectionReset | Io::ConnectionAborted | Io::BrokenPipe | Io::UnexpectedEof
+            ) {
+                return ErrorKind::ConnectionReset;
+            }
+        }
+        src = inner.source();
+    }
+    ErrorKind::Other
 }
 
 /// The error and its sources, so the message names the cause.

@@ -131,7 +131,7 @@ impl CrawlPlan {
 }
 
 /// One visited URL: its fetch record and, for HTML pages, the analysis.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CrawledPage {
     pub record: FetchRecord,
     pub analysis: Option<PageAnalysis>,
@@ -268,6 +268,52 @@ async fn sitemap_seeds(fetcher: &Fetcher, start: &Url, scope: &Scope, limit: usi
     pages
 }
 
+/// Where a crawl hands each visited page, as soon as it is done, so the crawl itself keeps no
+/// page in memory (a journal on disk, or a vector for small crawls).
+pub trait PageSink: Send {
+    fn accept(&mut self, page: CrawledPage);
+}
+
+impl PageSink for Vec<CrawledPage> {
+    fn accept(&mut self, page: CrawledPage) {
+        self.push(page);
+    }
+}
+
+/// What a crawl keeps of its progress: enough to avoid visiting a URL twice and to budget
+/// pages. URLs seen are kept as 64-bit hashes (a 100 000-page crawl stays a few MB).
+#[derive(Default)]
+struct Frontier {
+    seen: HashSet<u64>,
+    variants: HashMap<u64, usize>,
+    queue: VecDeque<(Url, u32)>,
+    analysed_finals: HashSet<u64>,
+}
+
+fn url_key(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // SipHash with fixed keys: stable within a run, which is all de-duplication needs.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+impl Frontier {
+    fn mark_seen(&mut self, u: &Url) -> bool {
+        self.seen.insert(url_key(u.as_str()))
+    }
+}
+
+/// How many pages a crawl handed to its sink.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CrawlStats {
+    /// Pages visited in this crawl (resumed pages not included).
+    pub visited: usize,
+    /// Pages taken from an interrupted crawl.
+    pub resumed: usize,
+    pub errors: usize,
+}
+
 /// Crawl a démarche; every visited URL is returned with its record, failures included.
 pub async fn crawl(
     fetcher: Arc<Fetcher>,
@@ -275,102 +321,146 @@ pub async fn crawl(
     plan: &CrawlPlan,
     progress: &ProgressBar,
 ) -> Vec<CrawledPage> {
+    let mut pages = Vec::new();
+    crawl_into(fetcher, css, plan, progress, &[], &mut pages).await;
+    pages
+}
+
+/// Crawl a démarche, handing each visited page to `sink` as soon as it is done.
+///
+/// `resumed` holds the pages an interrupted crawl of the same plan already visited (in the order
+/// they were visited): they are not fetched again, their links are followed as if they had just
+/// been visited, and they count against the page budget.
+pub async fn crawl_into(
+    fetcher: Arc<Fetcher>,
+    css: Arc<CssCache>,
+    plan: &CrawlPlan,
+    progress: &ProgressBar,
+    resumed: &[CrawledPage],
+    sink: &mut dyn PageSink,
+) -> CrawlStats {
     let mut scope = plan.scope.clone();
-    let mut results: Vec<CrawledPage> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut variants: HashMap<String, usize> = HashMap::new();
-    let mut frontier: VecDeque<(Url, u32)> = VecDeque::new();
-    let mut analysed_finals: HashSet<String> = HashSet::new();
-    let mut errors = 0usize;
+    let mut f = Frontier::default();
+    let mut stats = CrawlStats {
+        resumed: resumed.len(),
+        ..CrawlStats::default()
+    };
+    // Pages visited or being visited, against the budget.
+    let mut done = resumed.len();
 
     // The start URL first: its redirects may move the démarche to another origin.
     let start = normalize(&plan.start);
-    seen.insert(start.to_string());
-    // Redirects of the start URL may go anywhere http(s): the user named it.
-    let any_http: InScope = Arc::new(|u: &Url| matches!(u.scheme(), "http" | "https"));
-    let first = visit(fetcher.clone(), css.clone(), start.clone(), 0, any_http).await;
+    f.mark_seen(&start);
+    let first_resumed = resumed
+        .first()
+        .filter(|p| p.record.requested_url == start.as_str());
+    let (first, first_is_new) = match first_resumed {
+        Some(p) => (p.clone(), false),
+        None => {
+            // Redirects of the start URL may go anywhere http(s): the user named it.
+            let any_http: InScope = Arc::new(|u: &Url| matches!(u.scheme(), "http" | "https"));
+            let page = visit(fetcher.clone(), css.clone(), start.clone(), 0, any_http).await;
+            done += 1;
+            (page, true)
+        }
+    };
     if let Ok(final_url) = Url::parse(&first.record.final_url) {
         scope.add_origin(&final_url);
     }
     let scope = Arc::new(scope);
-    enqueue_links(
-        &first,
-        0,
-        plan,
-        &scope,
-        &mut seen,
-        &mut variants,
-        &mut frontier,
-    );
-    analysed_finals.insert(first.record.final_url.clone());
-    results.push(first);
+    let committed = if first_is_new { done } else { 0 };
+    enqueue_links(&first, 0, plan, &scope, &mut f, committed);
+    f.analysed_finals.insert(url_key(&first.record.final_url));
+    if first_is_new {
+        if first.record.error.is_some() {
+            stats.errors += 1;
+        }
+        sink.accept(first);
+        stats.visited += 1;
+    }
     progress.inc(1);
 
     for e in &plan.entries {
         let e = normalize(e);
-        if seen.insert(e.to_string()) {
-            frontier.push_front((e, 0));
+        if f.mark_seen(&e) {
+            f.queue.push_front((e, 0));
         }
     }
-    if plan.use_sitemaps && results.len() < plan.max_pages {
+    if plan.use_sitemaps && done < plan.max_pages {
         for u in sitemap_seeds(&fetcher, &plan.start, &scope, plan.max_pages).await {
             let u = normalize(&u);
-            if looks_like_page(&u) && seen.insert(u.to_string()) {
-                frontier.push_back((u, 1));
+            if looks_like_page(&u) && f.mark_seen(&u) {
+                f.queue.push_back((u, 1));
             }
         }
+    }
+
+    // Replay the interrupted crawl: its pages are seen, their links followed, in visit order.
+    if !resumed.is_empty() {
+        let mut visited_keys = HashSet::new();
+        for p in resumed {
+            visited_keys.insert(url_key(&p.record.requested_url));
+        }
+        for p in resumed.iter().skip(usize::from(first_resumed.is_some())) {
+            if let Ok(u) = Url::parse(&p.record.requested_url) {
+                f.mark_seen(&u);
+            }
+            if p.analysis.is_some() {
+                f.analysed_finals.insert(url_key(&p.record.final_url));
+            }
+            enqueue_links(p, p.record.depth, plan, &scope, &mut f, 0);
+            progress.inc(1);
+        }
+        f.queue
+            .retain(|(u, _)| !visited_keys.contains(&url_key(u.as_str())));
     }
 
     let parallel = fetcher.config.concurrency.clamp(1, 16);
     let mut running: JoinSet<(CrawledPage, u32)> = JoinSet::new();
     loop {
-        while running.len() < parallel && results.len() + running.len() < plan.max_pages {
-            let Some((url, depth)) = frontier.pop_front() else {
+        while running.len() < parallel && done + running.len() < plan.max_pages {
+            let Some((url, depth)) = f.queue.pop_front() else {
                 break;
             };
-            let (f, c, s) = (fetcher.clone(), css.clone(), scope.clone());
+            let (fe, c, s) = (fetcher.clone(), css.clone(), scope.clone());
             let in_scope: InScope = Arc::new(move |u: &Url| s.contains(u));
-            running.spawn(async move { (visit(f, c, url, depth, in_scope).await, depth) });
+            running.spawn(async move { (visit(fe, c, url, depth, in_scope).await, depth) });
         }
-        progress.set_length((results.len() + running.len() + frontier.len()) as u64);
+        progress.set_length((done + running.len() + f.queue.len()) as u64);
         let Some(joined) = running.join_next().await else {
             break;
         };
         let Ok((mut page, depth)) = joined else {
             continue;
         };
+        done += 1;
         // Two URLs ending on the same page (redirects): analyse it once.
-        if page.analysis.is_some() && !analysed_finals.insert(page.record.final_url.clone()) {
+        if page.analysis.is_some() && !f.analysed_finals.insert(url_key(&page.record.final_url)) {
             page.analysis = None;
             page.record.duplicate_of = Some(page.record.final_url.clone());
         }
         if page.record.error.is_some() {
-            errors += 1;
-            progress.set_message(format!("{errors} erreur(s)"));
+            stats.errors += 1;
+            progress.set_message(format!("{} erreur(s)", stats.errors));
         }
-        enqueue_links(
-            &page,
-            depth,
-            plan,
-            &scope,
-            &mut seen,
-            &mut variants,
-            &mut frontier,
-        );
-        results.push(page);
+        enqueue_links(&page, depth, plan, &scope, &mut f, done + running.len());
+        sink.accept(page);
+        stats.visited += 1;
         progress.inc(1);
     }
-    results
+    stats
 }
 
+/// Queue the in-scope links of a visited page. `committed` is the number of pages visited or
+/// being visited: a URL queued beyond the page budget would never be visited, so it is not
+/// queued at all (pass 0 while replaying a resumed crawl, whose budget is counted afterwards).
 fn enqueue_links(
     page: &CrawledPage,
     depth: u32,
     plan: &CrawlPlan,
     scope: &Scope,
-    seen: &mut HashSet<String>,
-    variants: &mut HashMap<String, usize>,
-    frontier: &mut VecDeque<(Url, u32)>,
+    f: &mut Frontier,
+    committed: usize,
 ) {
     if depth >= plan.max_depth {
         return;
@@ -379,22 +469,25 @@ fn enqueue_links(
         return;
     };
     for link in &analysis.links {
+        if committed > 0 && committed + f.queue.len() >= plan.max_pages {
+            return;
+        }
         let u = normalize(link);
         if u.as_str().len() > MAX_URL_LEN || !scope.contains(&u) || !looks_like_page(&u) {
             continue;
         }
-        if seen.contains(u.as_str()) {
+        if f.seen.contains(&url_key(u.as_str())) {
             continue;
         }
         if u.query().is_some() {
-            let key = format!("{}{}", origin_of(&u), u.path());
-            let n = variants.entry(key).or_default();
+            let key = url_key(&format!("{}{}", origin_of(&u), u.path()));
+            let n = f.variants.entry(key).or_default();
             if *n >= plan.max_query_variants {
                 continue;
             }
             *n += 1;
         }
-        seen.insert(u.to_string());
-        frontier.push_back((u, depth + 1));
+        f.mark_seen(&u);
+        f.queue.push_back((u, depth + 1));
     }
 }

@@ -214,16 +214,193 @@ impl<'i> QualifiedRuleParser<'i> for TopParser<'_> {
             }
             return Ok(());
         }
-        let declarations = parse_declaration_block(input);
-        if !declarations.is_empty() {
+        let mut notes = Vec::new();
+        let items = parse_style_block(input, self.depth, &mut notes);
+        for n in notes {
+            self.out.note(n);
+        }
+        self.push_nested(&prelude, items);
+        Ok(())
+    }
+}
+
+impl TopParser<'_> {
+    /// A style rule and its nested rules (CSS Nesting), flattened: a nested selector is its
+    /// parent's `:is(…)` with `&` replaced, or as a descendant when it has no `&` — the
+    /// desugaring the spec gives, specificity included.
+    fn push_nested(&mut self, selector: &str, items: Vec<BodyItem>) {
+        let mut declarations = Vec::new();
+        let mut nested = Vec::new();
+        for item in items {
+            match item {
+                BodyItem::Decl(d) => declarations.push(d),
+                BodyItem::Rule {
+                    selector: child,
+                    items,
+                } => nested.push((nest_selector(selector, &child), items)),
+                BodyItem::Conditional(items) => nested.push((selector.to_string(), items)),
+            }
+        }
+        if !declarations.is_empty() && self.out.rules.len() < MAX_RULES {
             self.out.rules.push(CssRule {
-                selector_text: prelude,
+                selector_text: selector.to_string(),
                 declarations,
                 sheet: self.sheet,
                 layer: self.layer,
             });
         }
-        Ok(())
+        for (child, items) in nested {
+            self.push_nested(&child, items);
+        }
+    }
+}
+
+/// The selector of a nested rule, from its parent's.
+fn nest_selector(parent: &str, child: &str) -> String {
+    let parent_is = format!(":is({parent})");
+    super::select::split_list(child)
+        .iter()
+        .map(|part| {
+            let part = part.trim();
+            if part.contains('&') {
+                part.replace('&', &parent_is)
+            } else {
+                // Relative: `.b` is a descendant, `> .b` a child…
+                format!("{parent_is} {part}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a style rule's block holds: declarations, nested style rules, and nested conditional
+/// rules (`@media`, `@supports`) whose content applies to the same selector.
+enum BodyItem {
+    Decl(Declaration),
+    Rule {
+        selector: String,
+        items: Vec<BodyItem>,
+    },
+    Conditional(Vec<BodyItem>),
+}
+
+fn parse_style_block(
+    input: &mut Parser<'_>,
+    depth: usize,
+    notes: &mut Vec<String>,
+) -> Vec<BodyItem> {
+    let mut p = NestParser { depth, notes };
+    let items: Vec<BodyItem> = RuleBodyParser::new(input, &mut p)
+        .flatten()
+        .flatten()
+        .collect();
+    items
+}
+
+/// Parses a style rule's block, nested rules included (bounded depth).
+struct NestParser<'n> {
+    depth: usize,
+    notes: &'n mut Vec<String>,
+}
+
+impl<'i> DeclarationParser<'i> for NestParser<'_> {
+    type Declaration = Option<BodyItem>;
+    type Error = ();
+
+    fn parse_value(
+        &mut self,
+        name: CowRcStr<'i>,
+        input: &mut Parser<'i>,
+        start: &ParserState,
+    ) -> Result<Option<BodyItem>, ParseError<()>> {
+        DeclParser
+            .parse_value(name, input, start)
+            .map(|d| d.map(BodyItem::Decl))
+    }
+}
+
+impl<'i> QualifiedRuleParser<'i> for NestParser<'_> {
+    type Prelude = String;
+    type QualifiedRule = Option<BodyItem>;
+    type Error = ();
+
+    fn parse_prelude(&mut self, input: &mut Parser<'i>) -> Result<String, ParseError<()>> {
+        let start = input.position();
+        while input.next().is_ok() {}
+        Ok(input.slice_from(start).trim().to_string())
+    }
+
+    fn parse_block(
+        &mut self,
+        prelude: String,
+        _start: &ParserState,
+        input: &mut Parser<'i>,
+    ) -> Result<Option<BodyItem>, ParseError<()>> {
+        if self.depth + 1 >= MAX_BLOCK_DEPTH {
+            self.notes
+                .push("blocs CSS trop imbriqués : ignorés".to_string());
+            return Ok(None);
+        }
+        let items = parse_style_block(input, self.depth + 1, self.notes);
+        Ok(Some(BodyItem::Rule {
+            selector: prelude,
+            items,
+        }))
+    }
+}
+
+impl<'i> AtRuleParser<'i> for NestParser<'_> {
+    type Prelude = Option<bool>;
+    type AtRule = Option<BodyItem>;
+    type Error = ();
+
+    fn parse_prelude(
+        &mut self,
+        name: CowRcStr<'i>,
+        input: &mut Parser<'i>,
+    ) -> Result<Option<bool>, ParseError<()>> {
+        let start = input.position();
+        while input.next().is_ok() {}
+        let prelude = input.slice_from(start).trim().to_string();
+        let name = name.to_ascii_lowercase();
+        Ok(match name.as_str() {
+            "media" => match media::evaluate(&prelude) {
+                MediaMatch::Yes => Some(true),
+                MediaMatch::No => Some(false),
+                MediaMatch::Unknown(why) => {
+                    self.notes.push(format!("@media ignoré : {why}"));
+                    Some(false)
+                }
+            },
+            "supports" => Some(!prelude.to_ascii_lowercase().starts_with("not")),
+            _ => {
+                self.notes
+                    .push(format!("@{name} imbriqué non évalué : règles ignorées"));
+                None
+            }
+        })
+    }
+
+    fn parse_block(
+        &mut self,
+        prelude: Option<bool>,
+        _start: &ParserState,
+        input: &mut Parser<'i>,
+    ) -> Result<Option<BodyItem>, ParseError<()>> {
+        if prelude != Some(true) || self.depth + 1 >= MAX_BLOCK_DEPTH {
+            return Ok(None);
+        }
+        let items = parse_style_block(input, self.depth + 1, self.notes);
+        Ok(Some(BodyItem::Conditional(items)))
+    }
+}
+
+impl<'i> RuleBodyItemParser<'i, Option<BodyItem>, ()> for NestParser<'_> {
+    fn parse_declarations(&self) -> bool {
+        true
+    }
+    fn parse_qualified(&self) -> bool {
+        true
     }
 }
 
@@ -320,6 +497,49 @@ mod tests {
         let mut p = ParsedCss::default();
         p.add_sheet(text, 0);
         p
+    }
+
+    #[test]
+    fn nested_rules_are_flattened_as_the_spec_desugars_them() {
+        let p = parse(
+            ".carte, .bloc { color: #000;
+                & .note { color: #aaa }
+                .autre, > .enfant { color: #bbb }
+                &:hover { color: red }
+                @media (min-width: 600px) { background: #eee; .large { color: #111 } }
+                @media print { color: blue }
+                .n1 { .n2 { color: #222 } }
+            }",
+        );
+        let got: Vec<(&str, &str)> = p
+            .rules
+            .iter()
+            .map(|r| (r.selector_text.as_str(), r.declarations[0].value.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (".carte, .bloc", "#000"),
+                (":is(.carte, .bloc) .note", "#aaa"),
+                (
+                    ":is(.carte, .bloc) .autre, :is(.carte, .bloc) > .enfant",
+                    "#bbb"
+                ),
+                (":is(.carte, .bloc):hover", "red"),
+                (".carte, .bloc", "#eee"),
+                (":is(.carte, .bloc) .large", "#111"),
+                (":is(:is(.carte, .bloc) .n1) .n2", "#222"),
+            ]
+        );
+        // Deep nesting is bounded and said.
+        let deep = format!("{}color: red{}", ".a {".repeat(40), "}".repeat(40));
+        let p = parse(&deep);
+        assert!(p.rules.len() < 40);
+        assert!(
+            p.notes.iter().any(|n| n.contains("trop imbriqués")),
+            "{:?}",
+            p.notes
+        );
     }
 
     #[test]

@@ -142,6 +142,20 @@ pub fn font_size_px(value: &str, parent: Option<f64>, root: Option<f64>) -> Opti
     }
     let mut p = Parser::new(&v);
     let tok = p.next().ok()?.clone();
+    if let Token::Function(name) = &tok {
+        let name = name.to_ascii_lowercase();
+        let ctx = MathContext { parent, root };
+        let value = p
+            .parse_nested_block(|p| -> Result<_, cssparser::ParseError<()>> {
+                Ok(math_function(&name, p, &ctx, 0))
+            })
+            .ok()
+            .flatten()?;
+        return match (p.is_exhausted(), value) {
+            (true, Quantity::Length(px)) if px.is_finite() => Some(px.max(0.0)),
+            _ => None,
+        };
+    }
     if !p.is_exhausted() {
         return None;
     }
@@ -152,6 +166,146 @@ pub fn font_size_px(value: &str, parent: Option<f64>, root: Option<f64>) -> Opti
         Token::Dimension {
             value, ref unit, ..
         } => unit_to_px(value as f64, unit, parent, root),
+        _ => None,
+    }
+}
+
+/// What `em` and `%` refer to inside a font-size math function.
+struct MathContext {
+    parent: Option<f64>,
+    root: Option<f64>,
+}
+
+/// A value inside `calc()`: a length in px or a plain number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Quantity {
+    Length(f64),
+    Number(f64),
+}
+
+/// Nesting of math functions and parentheses evaluated at most (hostile stylesheets).
+const MAX_MATH_DEPTH: usize = 16;
+
+/// `calc()`, `min()`, `max()`, `clamp()` for font sizes; `None` for anything else or anything
+/// that cannot be computed (the caller then answers "cannot tell").
+fn math_function(
+    name: &str,
+    p: &mut Parser<'_>,
+    ctx: &MathContext,
+    depth: usize,
+) -> Option<Quantity> {
+    if depth > MAX_MATH_DEPTH {
+        return None;
+    }
+    match name {
+        "calc" => {
+            let v = math_sum(p, ctx, depth)?;
+            p.is_exhausted().then_some(v)
+        }
+        "min" | "max" | "clamp" => {
+            let args = p
+                .parse_comma_separated(|p| -> Result<_, cssparser::ParseError<()>> {
+                    math_sum(p, ctx, depth).ok_or_else(cssparser::ParseError::unexpected_token)
+                })
+                .ok()?;
+            let lengths: Vec<f64> = args
+                .iter()
+                .map(|q| match q {
+                    Quantity::Length(v) => Some(*v),
+                    Quantity::Number(n) if *n == 0.0 => Some(0.0),
+                    Quantity::Number(_) => None,
+                })
+                .collect::<Option<_>>()?;
+            let v = match (name, lengths.as_slice()) {
+                ("min", [first, rest @ ..]) => rest.iter().fold(*first, |a, b| a.min(*b)),
+                ("max", [first, rest @ ..]) => rest.iter().fold(*first, |a, b| a.max(*b)),
+                // clamp(MIN, VAL, MAX) = max(MIN, min(VAL, MAX))
+                ("clamp", [lo, val, hi]) => lo.max(val.min(*hi)),
+                _ => return None,
+            };
+            Some(Quantity::Length(v))
+        }
+        _ => None,
+    }
+}
+
+/// sum := product (('+' | '-') product)*
+fn math_sum(p: &mut Parser<'_>, ctx: &MathContext, depth: usize) -> Option<Quantity> {
+    let mut acc = math_product(p, ctx, depth)?;
+    loop {
+        let state = p.state();
+        let op = match p.next() {
+            Ok(Token::Delim('+')) => 1.0,
+            Ok(Token::Delim('-')) => -1.0,
+            _ => {
+                p.reset(&state);
+                return Some(acc);
+            }
+        };
+        let rhs = math_product(p, ctx, depth)?;
+        acc = match (acc, rhs) {
+            (Quantity::Length(a), Quantity::Length(b)) => Quantity::Length(a + op * b),
+            (Quantity::Number(a), Quantity::Number(b)) => Quantity::Number(a + op * b),
+            _ => return None,
+        };
+    }
+}
+
+/// product := value (('*' | '/') value)*
+fn math_product(p: &mut Parser<'_>, ctx: &MathContext, depth: usize) -> Option<Quantity> {
+    let mut acc = math_value(p, ctx, depth)?;
+    loop {
+        let state = p.state();
+        let divide = match p.next() {
+            Ok(Token::Delim('*')) => false,
+            Ok(Token::Delim('/')) => true,
+            _ => {
+                p.reset(&state);
+                return Some(acc);
+            }
+        };
+        let rhs = math_value(p, ctx, depth)?;
+        acc = match (acc, rhs, divide) {
+            (Quantity::Length(a), Quantity::Number(b), false)
+            | (Quantity::Number(b), Quantity::Length(a), false) => Quantity::Length(a * b),
+            (Quantity::Number(a), Quantity::Number(b), false) => Quantity::Number(a * b),
+            (Quantity::Length(a), Quantity::Number(b), true) if b != 0.0 => Quantity::Length(a / b),
+            (Quantity::Number(a), Quantity::Number(b), true) if b != 0.0 => Quantity::Number(a / b),
+            _ => return None,
+        };
+    }
+}
+
+fn math_value(p: &mut Parser<'_>, ctx: &MathContext, depth: usize) -> Option<Quantity> {
+    let tok = p.next().ok()?.clone();
+    match tok {
+        Token::Number { value, .. } => Some(Quantity::Number(value as f64)),
+        Token::Percentage { unit_value, .. } => {
+            ctx.parent.map(|v| Quantity::Length(v * unit_value as f64))
+        }
+        Token::Dimension {
+            value, ref unit, ..
+        } => unit_to_px(
+            value as f64,
+            &unit.to_ascii_lowercase(),
+            ctx.parent,
+            ctx.root,
+        )
+        .map(Quantity::Length),
+        Token::ParenthesisBlock => p
+            .parse_nested_block(|p| -> Result<_, cssparser::ParseError<()>> {
+                Ok(math_sum(p, ctx, depth + 1).filter(|_| p.is_exhausted()))
+            })
+            .ok()
+            .flatten(),
+        Token::Function(name) => {
+            let name = name.to_ascii_lowercase();
+            p.parse_nested_block(|p| -> Result<_, cssparser::ParseError<()>> {
+                Ok(math_function(&name, p, ctx, depth + 1))
+            })
+            .ok()
+            .flatten()
+        }
         _ => None,
     }
 }
@@ -416,7 +570,32 @@ mod tests {
         assert_eq!(font_size_px("150%", Some(20.0), r), Some(30.0));
         assert_eq!(font_size_px("x-large", None, r), Some(24.0));
         assert_eq!(font_size_px("larger", Some(20.0), r), Some(24.0));
-        assert_eq!(font_size_px("calc(1rem + 2px)", r, r), None);
+        assert_eq!(font_size_px("calc(1rem + 2px)", r, r), Some(18.0));
+        assert_eq!(font_size_px("calc(100% - 2px)", Some(20.0), r), Some(18.0));
+        assert_eq!(
+            font_size_px("calc((1em + 2px) * 2)", Some(10.0), r),
+            Some(24.0)
+        );
+        assert_eq!(font_size_px("CALC(2rem / 4)", r, r), Some(8.0));
+        assert_eq!(
+            font_size_px("clamp(1rem, 1vw + 0.5rem, 2rem)", r, r),
+            Some(20.8)
+        );
+        assert_eq!(font_size_px("min(2rem, 20px)", r, r), Some(20.0));
+        assert_eq!(
+            font_size_px("max(2rem, 20px, calc(1px*3))", r, r),
+            Some(32.0)
+        );
+        // Not computable: mixed types, division by zero or by a length, unknown functions,
+        // an unknown parent for em, trailing garbage.
+        assert_eq!(font_size_px("calc(1rem + 2)", r, r), None);
+        assert_eq!(font_size_px("calc(1rem / 0)", r, r), None);
+        assert_eq!(font_size_px("calc(1rem / 2px)", r, r), None);
+        assert_eq!(font_size_px("calc(1em + 1px)", None, r), None);
+        assert_eq!(font_size_px("calc(1rem + 1px) 3px", r, r), None);
+        assert_eq!(font_size_px("attr(size px)", r, r), None);
+        let deep = format!("{}1px{}", "calc(".repeat(100), ")".repeat(100));
+        assert_eq!(font_size_px(&deep, r, r), None);
         assert_eq!(font_size_px("2vw", r, r), Some(25.6));
         assert_eq!(font_size_px("1em", None, r), None);
     }

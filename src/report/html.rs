@@ -12,6 +12,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{write_atomic, DemarcheReport, Report, ReportError};
+pub use crate::history::SiteHistory;
+use crate::history::{HistoryPoint, IndicatorPoint};
 use crate::indicators::{self, Indicator};
 use crate::rules::{all_rules, Outcome};
 
@@ -19,6 +21,7 @@ const BASE: &str = include_str!("../../templates/base.html");
 const INDEX: &str = include_str!("../../templates/index.html");
 const DEMARCHE: &str = include_str!("../../templates/demarche.html");
 const METHODOLOGY: &str = include_str!("../../templates/methodologie.html");
+const PROGRESS: &str = include_str!("../../templates/progres.html");
 const CSS: &str = include_str!("../../templates/vigie.css");
 const JS: &str = include_str!("../../templates/vigie.js");
 
@@ -89,6 +92,7 @@ fn env() -> Result<Environment<'static>, minijinja::Error> {
     env.add_template("index.html", INDEX)?;
     env.add_template("demarche.html", DEMARCHE)?;
     env.add_template("methodologie.html", METHODOLOGY)?;
+    env.add_template("progres.html", PROGRESS)?;
     Ok(env)
 }
 
@@ -126,6 +130,8 @@ struct Cell {
     sort: String,
     source_label: &'static str,
     source_short: &'static str,
+    /// Trend over the stored runs (index only, with a history of two runs or more).
+    spark: Option<Spark>,
 }
 
 fn cell(i: Option<&Indicator>) -> Cell {
@@ -139,6 +145,7 @@ fn cell(i: Option<&Indicator>) -> Cell {
             sort: String::new(),
             source_label: "inconnu",
             source_short: "?",
+            spark: None,
         };
     };
     let (level, colour, icon) = match &i.level {
@@ -161,12 +168,15 @@ fn cell(i: Option<&Indicator>) -> Cell {
             indicators::Source::Declare => "d",
             indicators::Source::Inconnu => "?",
         },
+        spark: None,
     }
 }
 
 #[derive(Serialize)]
 struct Row {
     href: String,
+    /// The progress page, when the history has this démarche.
+    progress: Option<String>,
     name: String,
     operator: String,
     ministry: String,
@@ -299,6 +309,7 @@ fn render_index(
     report: &Report,
     names: &[String],
     csv_sizes: (usize, usize),
+    history: Option<&SiteHistory>,
 ) -> Result<String, minijinja::Error> {
     let cfg = indicators::config();
     let columns: Vec<Column> = cfg
@@ -314,16 +325,26 @@ fn render_index(
         .demarches
         .iter()
         .zip(names)
-        .map(|(d, href)| Row {
-            href: href.clone(),
-            name: d.demarche.name.clone(),
-            operator: d.demarche.operator.clone(),
-            ministry: d.demarche.ministry.clone(),
-            cells: cfg
-                .indicators
-                .iter()
-                .map(|def| cell(d.indicators.iter().find(|i| i.id == def.id)))
-                .collect(),
+        .enumerate()
+        .map(|(k, (d, href))| {
+            let runs = history.map(|h| h.of(&d.demarche.id)).unwrap_or_default();
+            Row {
+                href: href.clone(),
+                progress: (!runs.is_empty()).then(|| progress_name(href)),
+                name: d.demarche.name.clone(),
+                operator: d.demarche.operator.clone(),
+                ministry: d.demarche.ministry.clone(),
+                cells: cfg
+                    .indicators
+                    .iter()
+                    .enumerate()
+                    .map(|(c, def)| {
+                        let mut cell = cell(d.indicators.iter().find(|i| i.id == def.id));
+                        cell.spark = sparkline(format!("t-{k}-{c}"), def, &runs);
+                        cell
+                    })
+                    .collect(),
+            }
         })
         .collect();
     let mut by_colour: BTreeMap<String, LevelCount> = BTreeMap::new();
@@ -375,6 +396,8 @@ fn render_index(
         ministries => Serde(&ministries),
         csv_indicators_size => size_label(csv_sizes.0),
         csv_findings_size => size_label(csv_sizes.1),
+        history => history.is_some(),
+        history_source => history.map(|h| h.source.clone()).unwrap_or_default(),
     })
 }
 
@@ -771,6 +794,8 @@ fn render_demarche(
     env: &Environment,
     report: &Report,
     d: &DemarcheReport,
+    progress: Option<(&str, usize)>,
+    history: Option<&SiteHistory>,
 ) -> Result<String, minijinja::Error> {
     let json = serde_json::to_value(d).unwrap_or(Value::Null);
     let cerfa = json.get("cerfa").filter(|v| !v.is_null());
@@ -838,6 +863,7 @@ fn render_demarche(
         })
         .collect();
     let (rgaa_rows, rgaa_counts) = rgaa_rows(rgaa);
+    let css_limits = css_limits(d);
     let (declaration, contradictions) = declaration_view(cerfa, d);
     #[derive(Serialize)]
     struct Head<'a> {
@@ -865,12 +891,47 @@ fn render_demarche(
         cerfa_rows => Serde(&cerfa_rows(cerfa)),
         rgaa_rows => Serde(&rgaa_rows),
         rgaa_counts,
+        css_limits => Serde(&css_limits),
         rule_groups => Serde(&rule_groups(d)),
         pages => Serde(&pages),
         probes => Serde(&probes),
         declaration => Serde(&declaration),
         contradictions => Serde(&contradictions),
+        history => history.is_some(),
+        history_source => history.map(|h| h.source.clone()).unwrap_or_default(),
+        progress_href => progress.map(|p| p.0.to_string()),
+        progress_runs => progress.map(|p| p.1).unwrap_or(0),
     })
+}
+
+/// One CSS limit of the measure and how many pages it concerns.
+#[derive(Serialize, Debug, PartialEq)]
+struct CssLimit {
+    note: String,
+    pages: usize,
+    example: String,
+}
+
+/// What the cascade could not evaluate, over the démarche's pages: each note once, with the number
+/// of pages and one page as example, most frequent first.
+fn css_limits(d: &DemarcheReport) -> Vec<CssLimit> {
+    let mut by_note: std::collections::BTreeMap<&str, (usize, &str)> = Default::default();
+    for p in &d.pages {
+        let Some(facts) = &p.facts else { continue };
+        for n in &facts.css_notes {
+            by_note.entry(n).or_insert((0, &p.record.final_url)).0 += 1;
+        }
+    }
+    let mut out: Vec<CssLimit> = by_note
+        .into_iter()
+        .map(|(note, (pages, example))| CssLimit {
+            note: note.to_string(),
+            pages,
+            example: example.to_string(),
+        })
+        .collect();
+    out.sort_by(|a, b| b.pages.cmp(&a.pages).then_with(|| a.note.cmp(&b.note)));
+    out
 }
 
 #[derive(Serialize)]
@@ -934,20 +995,48 @@ fn render_methodology(
     })
 }
 
-/// Every file of the site: (file name, contents).
+/// Every file of the site: (file name, contents), without history.
 pub fn render_site(
     report: &Report,
     opts: &SiteOptions,
+) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
+    render_site_with_history(report, opts, None)
+}
+
+/// Every file of the site; with a history, the index gains trend sparklines and each démarche
+/// of the history a progress page (`progres-<id>.html`).
+pub fn render_site_with_history(
+    report: &Report,
+    opts: &SiteOptions,
+    history: Option<&SiteHistory>,
 ) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
     let env = env()?;
     let names = page_names(report);
     let csv_ind = super::csv::indicators_csv(report, opts.csv_sep);
     let csv_find = super::csv::findings_csv(report, opts.csv_sep);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let index = render_index(&env, report, &names, (csv_ind.len(), csv_find.len()))?;
+    let index = render_index(
+        &env,
+        report,
+        &names,
+        (csv_ind.len(), csv_find.len()),
+        history,
+    )?;
     files.push(("index.html".into(), index.into_bytes()));
     for (d, name) in report.demarches.iter().zip(&names) {
-        files.push((name.clone(), render_demarche(&env, report, d)?.into_bytes()));
+        let runs = history.map(|h| h.of(&d.demarche.id).len()).unwrap_or(0);
+        let progress = progress_name(name);
+        let link = (runs > 0).then_some((progress.as_str(), runs));
+        files.push((
+            name.clone(),
+            render_demarche(&env, report, d, link, history)?.into_bytes(),
+        ));
+        if let (Some(h), true) = (history, runs > 0) {
+            files.push((
+                progress.clone(),
+                render_progress(&env, report, d, name, h)?.into_bytes(),
+            ));
+        }
     }
     let probes = report
         .demarches
@@ -972,11 +1061,627 @@ pub fn write_site(
     out: &Path,
     opts: &SiteOptions,
 ) -> Result<Vec<PathBuf>, SiteError> {
+    write_site_with_history(report, out, opts, None)
+}
+
+/// Write the site with the runs' history (see [`render_site_with_history`]).
+pub fn write_site_with_history(
+    report: &Report,
+    out: &Path,
+    opts: &SiteOptions,
+    history: Option<&SiteHistory>,
+) -> Result<Vec<PathBuf>, SiteError> {
     let mut written = Vec::new();
-    for (name, bytes) in render_site(report, opts)? {
+    for (name, bytes) in render_site_with_history(report, opts, history)? {
         let path = out.join(&name);
         write_atomic(&path, &bytes)?;
         written.push(path);
     }
     Ok(written)
+}
+
+// ---------------------------------------------------------------------------------------------
+// History: sparklines in the index and one progress page per démarche (when a store is given).
+
+/// Name of a démarche's progress page, beside its démarche page.
+fn progress_name(demarche_page: &str) -> String {
+    format!(
+        "progres-{}",
+        demarche_page
+            .strip_prefix("demarche-")
+            .unwrap_or(demarche_page)
+    )
+}
+
+/// A run date as shown: `2026-11-26 01:03 UTC`, or the stored text when it is not RFC 3339.
+fn run_date(started_at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(started_at)
+        .map(|d| {
+            d.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| started_at.to_string())
+}
+
+fn with_unit(v: f64, unit: &str) -> String {
+    let n = indicators::fr_number(v, 1);
+    if unit.is_empty() {
+        n
+    } else if unit.starts_with('/') {
+        format!("{n}{unit}")
+    } else {
+        format!("{n} {unit}")
+    }
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{} %", indicators::fr_number(x, 1)))
+        .unwrap_or_else(|| "inconnu".into())
+}
+
+/// Rank of an indicator level in a run (higher is better); bleu and gris are not judgements.
+fn level_rank(i: &IndicatorPoint) -> Option<u8> {
+    i.colour
+        .as_deref()
+        .and_then(crate::diff::rank)
+        .or_else(|| i.level.as_deref().and_then(crate::diff::rank))
+}
+
+#[derive(Serialize)]
+struct Spark {
+    id: String,
+    text: String,
+    width: u32,
+    height: u32,
+    points: String,
+    last_x: String,
+    last_y: String,
+    count: usize,
+}
+
+const SPARK_W: f64 = 64.0;
+const SPARK_H: f64 = 18.0;
+const SPARK_PAD: f64 = 2.5;
+
+/// Polyline points of a series in a box, oldest left; a flat series is drawn mid-height.
+fn polyline(
+    values: &[f64],
+    w: f64,
+    h: f64,
+    pad: f64,
+    range: Option<(f64, f64)>,
+) -> Vec<(f64, f64)> {
+    let (min, max) = range.unwrap_or_else(|| {
+        values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(*v), hi.max(*v))
+            })
+    });
+    let n = values.len();
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let x = if n > 1 {
+                pad + i as f64 * (w - 2.0 * pad) / (n - 1) as f64
+            } else {
+                w / 2.0
+            };
+            let y = if max > min {
+                pad + (max - v) / (max - min) * (h - 2.0 * pad)
+            } else {
+                h / 2.0
+            };
+            (x, y)
+        })
+        .collect()
+}
+
+fn points_attr(pts: &[(f64, f64)]) -> String {
+    pts.iter()
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The sparkline of one indicator over the runs: its numeric values when at least two runs have
+/// one, else its level ranks; None when fewer than two runs can be placed.
+fn sparkline(id: String, def: &indicators::IndicatorDef, runs: &[&HistoryPoint]) -> Option<Spark> {
+    let found: Vec<&IndicatorPoint> = runs
+        .iter()
+        .filter_map(|r| r.indicators.iter().find(|i| i.id == def.id))
+        .collect();
+    let numeric: Vec<f64> = found.iter().filter_map(|i| i.value).collect();
+    // Percentages on their whole 0–100 scale and levels on theirs, so a small change does not
+    // look like a large one; other units span their own range.
+    let (values, first, last, range) = if numeric.len() >= 2 {
+        let (f, l) = (numeric[0], numeric[numeric.len() - 1]);
+        let range = (def.unite == "%").then_some((0.0, 100.0));
+        (
+            numeric,
+            with_unit(f, &def.unite),
+            with_unit(l, &def.unite),
+            range,
+        )
+    } else {
+        let ranked: Vec<(f64, String)> = found
+            .iter()
+            .filter_map(|i| Some((f64::from(level_rank(i)?), i.level.clone()?)))
+            .collect();
+        if ranked.len() < 2 {
+            return None;
+        }
+        let f = ranked[0].1.clone();
+        let l = ranked[ranked.len() - 1].1.clone();
+        (
+            ranked.into_iter().map(|r| r.0).collect(),
+            f,
+            l,
+            Some((0.0, 3.0)),
+        )
+    };
+    let pts = polyline(&values, SPARK_W, SPARK_H, SPARK_PAD, range);
+    let (lx, ly) = pts.last().copied().unwrap_or((0.0, 0.0));
+    Some(Spark {
+        text: format!(
+            "{} : {first} → {last} sur {} audits",
+            def.libelle,
+            values.len()
+        ),
+        id,
+        width: SPARK_W as u32,
+        height: SPARK_H as u32,
+        points: points_attr(&pts),
+        last_x: format!("{lx:.1}"),
+        last_y: format!("{ly:.1}"),
+        count: values.len(),
+    })
+}
+
+/// A figure of a run with its change from the previous run, in words.
+#[derive(Serialize)]
+struct Figure {
+    shown: String,
+    change: String,
+    /// `mieux`, `moins-bien` or empty: a CSS class, the words say the same.
+    class: &'static str,
+}
+
+/// Percent figures: higher is better.
+fn pct_figure(now: Option<f64>, before: Option<f64>) -> Figure {
+    let (change, class) = match (now, before) {
+        (Some(a), Some(b)) if (a - b).abs() >= 0.05 => {
+            let d = indicators::fr_number((a - b).abs(), 1);
+            if a > b {
+                (format!("+{d} points, en progrès"), "mieux")
+            } else {
+                (format!("−{d} points, en recul"), "moins-bien")
+            }
+        }
+        (Some(_), Some(_)) => ("stable".to_string(), ""),
+        _ => (String::new(), ""),
+    };
+    Figure {
+        shown: pct(now),
+        change,
+        class,
+    }
+}
+
+/// Counts of problems: fewer is better.
+fn count_figure(now: Option<i64>, before: Option<i64>) -> Figure {
+    let (change, class) = match (now, before) {
+        (Some(a), Some(b)) if a < b => (format!("−{}, en progrès", b - a), "mieux"),
+        (Some(a), Some(b)) if a > b => (format!("+{}, en recul", a - b), "moins-bien"),
+        (Some(_), Some(_)) => ("stable".to_string(), ""),
+        _ => (String::new(), ""),
+    };
+    Figure {
+        shown: now
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "inconnu".into()),
+        change,
+        class,
+    }
+}
+
+#[derive(Serialize)]
+struct LevelFigure {
+    level: String,
+    colour: String,
+    icon: String,
+    display: String,
+    show_value: bool,
+    change: String,
+    class: &'static str,
+}
+
+fn level_figure(now: Option<&IndicatorPoint>, before: Option<&IndicatorPoint>) -> LevelFigure {
+    let level = now
+        .and_then(|i| i.level.clone())
+        .unwrap_or_else(|| "inconnu".into());
+    let (change, class) = match (now, before) {
+        (Some(a), Some(b)) if a.level != b.level => match (level_rank(a), level_rank(b)) {
+            (Some(x), Some(y)) if x > y => ("niveau en progrès".to_string(), "mieux"),
+            (Some(x), Some(y)) if x < y => ("niveau en recul".to_string(), "moins-bien"),
+            _ => (
+                format!(
+                    "niveau changé (avant : {})",
+                    b.level.as_deref().unwrap_or("inconnu")
+                ),
+                "",
+            ),
+        },
+        _ => (String::new(), ""),
+    };
+    let display = now
+        .map(|i| i.display.clone())
+        .unwrap_or_else(|| "inconnu".into());
+    LevelFigure {
+        show_value: display != level && display != "inconnu",
+        display,
+        colour: now
+            .and_then(|i| i.colour.clone())
+            .unwrap_or_else(|| "inconnu".into()),
+        icon: now
+            .and_then(|i| i.icon.clone())
+            .unwrap_or_else(|| "?".into()),
+        level,
+        change,
+        class,
+    }
+}
+
+#[derive(Serialize)]
+struct ProgressRow {
+    run: String,
+    date: String,
+    cerfa: Figure,
+    accessibility: Figure,
+    rgaa: Figure,
+    failed: Figure,
+    cant_tell: Figure,
+    pages: String,
+    findings: String,
+    indicators: Vec<LevelFigure>,
+}
+
+#[derive(Serialize)]
+struct Serie {
+    label: String,
+    class: &'static str,
+    marker: &'static str,
+    points: String,
+    markers: Vec<Marker>,
+}
+
+/// A point of a series: centre, and the corner of its square or diamond marker.
+#[derive(Serialize)]
+struct Marker {
+    x: String,
+    y: String,
+    sq_x: String,
+    sq_y: String,
+    dm_x: String,
+    dm_y: String,
+}
+
+#[derive(Serialize)]
+struct AxisMark {
+    at: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct LineChart {
+    summary: String,
+    width: u32,
+    height: u32,
+    left: u32,
+    right: u32,
+    top: u32,
+    bottom: u32,
+    label_x: u32,
+    tick_y: u32,
+    grid: Vec<AxisMark>,
+    ticks: Vec<AxisMark>,
+    series: Vec<Serie>,
+}
+
+/// The three percentages over the runs, on one 0–100 chart; series with fewer than one value
+/// are left out (the table still says « inconnu »).
+fn line_chart(runs: &[&HistoryPoint]) -> Option<LineChart> {
+    if runs.len() < 2 {
+        return None;
+    }
+    let (w, h) = (560.0, 240.0);
+    let (left, right, top, bottom) = (44.0, 12.0, 10.0, 36.0);
+    let (pw, ph) = (w - left - right, h - top - bottom);
+    let n = runs.len();
+    let x_of = |i: usize| left + i as f64 * pw / (n - 1) as f64;
+    let y_of = |v: f64| top + (100.0 - v.clamp(0.0, 100.0)) / 100.0 * ph;
+    type Get = fn(&HistoryPoint) -> Option<f64>;
+    let defs: [(&str, &'static str, &'static str, Get); 3] = [
+        ("Score Cerfa", "serie-cerfa", "rond", |p| p.cerfa_score),
+        (
+            "Accessibilité Cerfa (15–17)",
+            "serie-a11y",
+            "carre",
+            |p| p.cerfa_accessibility,
+        ),
+        ("Taux RGAA automatisé", "serie-rgaa", "losange", |p| {
+            p.rgaa_rate
+        }),
+    ];
+    let mut series = Vec::new();
+    let mut summary_parts = Vec::new();
+    for (label, class, marker, get) in defs {
+        let pts: Vec<(f64, f64)> = runs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| get(r).map(|v| (x_of(i), y_of(v))))
+            .collect();
+        let values: Vec<f64> = runs.iter().filter_map(|r| get(r)).collect();
+        match (values.first(), values.last()) {
+            (Some(f), Some(l)) => summary_parts.push(format!(
+                "{} {} → {}",
+                label.to_lowercase(),
+                pct(Some(*f)),
+                pct(Some(*l))
+            )),
+            _ => summary_parts.push(format!("{} inconnu", label.to_lowercase())),
+        }
+        if pts.is_empty() {
+            continue;
+        }
+        series.push(Serie {
+            label: label.to_string(),
+            class,
+            marker,
+            points: points_attr(&pts),
+            markers: pts
+                .iter()
+                .map(|(x, y)| Marker {
+                    x: format!("{x:.1}"),
+                    y: format!("{y:.1}"),
+                    sq_x: format!("{:.1}", x - 4.0),
+                    sq_y: format!("{:.1}", y - 4.0),
+                    dm_x: format!("{:.1}", x - 3.5),
+                    dm_y: format!("{:.1}", y - 3.5),
+                })
+                .collect(),
+        });
+    }
+    if series.is_empty() {
+        return None;
+    }
+    // At most about eight labels under the axis.
+    let step = n.div_ceil(8).max(1);
+    let mut at: Vec<usize> = (0..n).step_by(step).collect();
+    // The last run is always labelled; a label too close before it gives way.
+    if at.last() != Some(&(n - 1)) {
+        if at.len() > 1 && at.last().is_some_and(|l| n - 1 - l < step) {
+            at.pop();
+        }
+        at.push(n - 1);
+    }
+    let ticks = at
+        .into_iter()
+        .map(|i| AxisMark {
+            at: format!("{:.1}", x_of(i)),
+            text: format!("#{}", runs[i].run_id),
+        })
+        .collect();
+    let grid = [0.0, 25.0, 50.0, 75.0, 100.0]
+        .iter()
+        .map(|v| AxisMark {
+            at: format!("{:.1}", y_of(*v)),
+            text: format!("{v} %"),
+        })
+        .collect();
+    Some(LineChart {
+        summary: format!(
+            "Évolution sur {n} audits, du {} au {} : {}.",
+            run_date(&runs[0].started_at),
+            run_date(&runs[n - 1].started_at),
+            summary_parts.join(" ; ")
+        ),
+        width: w as u32,
+        height: h as u32,
+        left: left as u32,
+        label_x: (left - 4.0) as u32,
+        tick_y: (h - bottom + 16.0) as u32,
+        right: (w - right) as u32,
+        top: top as u32,
+        bottom: (h - bottom) as u32,
+        grid,
+        ticks,
+        series,
+    })
+}
+
+fn render_progress(
+    env: &Environment,
+    report: &Report,
+    d: &DemarcheReport,
+    demarche_page: &str,
+    history: &SiteHistory,
+) -> Result<String, minijinja::Error> {
+    let cfg = indicators::config();
+    let runs = history.of(&d.demarche.id);
+    let mut rows = Vec::with_capacity(runs.len());
+    let mut prev: Option<&HistoryPoint> = None;
+    for r in &runs {
+        let findings = match history.changes.get(&(r.demarche_id.clone(), r.run_id)) {
+            Some(c) => {
+                let mut s = format!(
+                    "{} corrigé(s), {} nouveau(x) depuis #{}",
+                    c.fixed, c.new, c.previous_run
+                );
+                if c.not_rechecked > 0 {
+                    s.push_str(&format!(", {} sur des pages non revues", c.not_rechecked));
+                }
+                s
+            }
+            None => "premier audit enregistré".to_string(),
+        };
+        rows.push(ProgressRow {
+            run: format!("#{}", r.run_id),
+            date: run_date(&r.started_at),
+            cerfa: pct_figure(r.cerfa_score, prev.and_then(|p| p.cerfa_score)),
+            accessibility: pct_figure(
+                r.cerfa_accessibility,
+                prev.and_then(|p| p.cerfa_accessibility),
+            ),
+            rgaa: pct_figure(r.rgaa_rate, prev.and_then(|p| p.rgaa_rate)),
+            failed: count_figure(r.failed, prev.and_then(|p| p.failed)),
+            cant_tell: count_figure(r.cant_tell, prev.and_then(|p| p.cant_tell)),
+            pages: r
+                .pages
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "inconnu".into()),
+            findings,
+            indicators: cfg
+                .indicators
+                .iter()
+                .map(|def| {
+                    let find =
+                        |p: &HistoryPoint| p.indicators.iter().find(|i| i.id == def.id).cloned();
+                    level_figure(find(r).as_ref(), prev.and_then(find).as_ref())
+                })
+                .collect(),
+        });
+        prev = Some(r);
+    }
+    let columns: Vec<Column> = cfg
+        .indicators
+        .iter()
+        .map(|d| Column {
+            id: d.id.clone(),
+            short: d.court.clone(),
+            description: d.description.clone(),
+        })
+        .collect();
+    let recorded = runs.iter().any(|r| r.started_at == report.started_at);
+    let diff_hint = match (runs.len().checked_sub(2).map(|i| runs[i]), runs.last()) {
+        (Some(a), Some(b)) => format!("vigie diff {} {}", a.run_id, b.run_id),
+        _ => String::new(),
+    };
+    let (tool, generated, started_at, finished_at) = base_context(report);
+    env.get_template("progres.html")?.render(context! {
+        nav => "progres",
+        tool, generated, started_at, finished_at,
+        name => d.demarche.name.clone(),
+        demarche_page,
+        source => history.source.clone(),
+        runs_count => runs.len(),
+        recorded,
+        diff_hint,
+        chart => Serde(&line_chart(&runs)),
+        columns => Serde(&columns),
+        rows => Serde(&rows),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(run_id: i64, indicators: Vec<IndicatorPoint>) -> HistoryPoint {
+        HistoryPoint {
+            run_id,
+            started_at: format!("2026-01-{run_id:02}T00:00:00Z"),
+            demarche_id: "d".into(),
+            name: "D".into(),
+            pages: Some(1),
+            failed: Some(0),
+            cant_tell: Some(0),
+            cerfa_score: Some(50.0),
+            rgaa_rate: None,
+            cerfa_accessibility: None,
+            indicators,
+        }
+    }
+
+    fn ind(id: &str, value: Option<f64>, level: Option<(&str, &str)>) -> IndicatorPoint {
+        IndicatorPoint {
+            id: id.into(),
+            value,
+            display: "x".into(),
+            level: level.map(|l| l.0.to_string()),
+            colour: level.map(|l| l.1.to_string()),
+            icon: None,
+        }
+    }
+
+    #[test]
+    fn flat_series_is_drawn_mid_height_and_rising_goes_up() {
+        let flat = polyline(&[3.0, 3.0], 64.0, 18.0, 2.5, None);
+        assert_eq!(flat, vec![(2.5, 9.0), (61.5, 9.0)]);
+        let up = polyline(&[0.0, 10.0], 64.0, 18.0, 2.5, None);
+        assert_eq!(up, vec![(2.5, 15.5), (61.5, 2.5)]);
+    }
+
+    #[test]
+    fn sparkline_uses_values_then_levels_and_needs_two_runs() {
+        let cfg = indicators::config();
+        let def = cfg.def("uptime").expect("uptime");
+        let a = point(1, vec![ind("uptime", Some(99.0), Some(("Moyen", "jaune")))]);
+        let b = point(
+            2,
+            vec![ind("uptime", Some(100.0), Some(("Optimal", "vert")))],
+        );
+        let s = sparkline("s".into(), def, &[&a, &b]).expect("deux valeurs");
+        assert_eq!(s.text, "Disponibilité : 99 % → 100 % sur 2 audits");
+        assert_eq!(s.count, 2);
+        // A percentage keeps its 0–100 scale: one point up is barely visible.
+        assert_eq!(s.points, "2.5,2.6 61.5,2.5");
+        assert!(sparkline("s".into(), def, &[&a]).is_none(), "un seul audit");
+        // Without numbers, the level ranks; without judgement (gris), nothing.
+        let c = point(1, vec![ind("uptime", None, Some(("Moyen", "jaune")))]);
+        let d = point(2, vec![ind("uptime", None, Some(("Optimal", "vert")))]);
+        let s = sparkline("s".into(), def, &[&c, &d]).expect("niveaux");
+        assert_eq!(s.text, "Disponibilité : Moyen → Optimal sur 2 audits");
+        let e = point(1, vec![ind("uptime", None, Some(("Sans objet", "gris")))]);
+        assert!(sparkline("s".into(), def, &[&e, &e]).is_none());
+    }
+
+    #[test]
+    fn chart_labels_the_last_run_without_crowding() {
+        let runs: Vec<HistoryPoint> = (1..=30).map(|i| point(i, Vec::new())).collect();
+        let refs: Vec<&HistoryPoint> = runs.iter().collect();
+        let chart = line_chart(&refs).expect("courbe");
+        let labels: Vec<&str> = chart.ticks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["#1", "#5", "#9", "#13", "#17", "#21", "#25", "#30"]
+        );
+        assert_eq!(chart.series.len(), 1, "seul le score Cerfa est connu");
+        assert!(chart
+            .summary
+            .contains("accessibilité cerfa (15–17) inconnu"));
+        assert!(line_chart(&refs[..1]).is_none());
+    }
+
+    #[test]
+    fn changes_are_said_in_words() {
+        let f = pct_figure(Some(71.0), Some(62.5));
+        assert_eq!(
+            (f.change.as_str(), f.class),
+            ("+8,5 points, en progrès", "mieux")
+        );
+        let f = count_figure(Some(5), Some(3));
+        assert_eq!((f.change.as_str(), f.class), ("+2, en recul", "moins-bien"));
+        let f = count_figure(Some(3), Some(3));
+        assert_eq!(f.change, "stable");
+        let before = ind("uptime", Some(100.0), Some(("Optimal", "vert")));
+        let now = ind("uptime", Some(90.0), Some(("Mauvais", "rouge")));
+        let l = level_figure(Some(&now), Some(&before));
+        assert_eq!(
+            (l.change.as_str(), l.class),
+            ("niveau en recul", "moins-bien")
+        );
+    }
 }

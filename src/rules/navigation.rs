@@ -95,8 +95,11 @@ impl Rule for SkipLink {
         if !has_nav {
             return r.finish("Pas de zone de navigation à éviter.");
         }
-        let tabbable: Vec<ElementRef<'_>> =
-            page.select("body *").filter(|e| is_tabbable(*e)).collect();
+        let tabbable: Vec<ElementRef<'_>> = body
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|e| *e != body && is_tabbable(*e))
+            .collect();
         let internal =
             |e: &ElementRef<'_>| e.value().name() == "a" && fragment_target(page, *e).is_some();
         let first = tabbable.iter().take(SKIP_LINK_WINDOW).find(|e| internal(e));

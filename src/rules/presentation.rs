@@ -1,7 +1,7 @@
 //! Presentation of information, markup part (RGAA 10.1; WCAG 1.3.1).
 
 use super::{Results, Rule, RuleMeta, RuleResult};
-use crate::page::{ElementRef, Page};
+use crate::page::Page;
 
 /// Elements RGAA lists as presentational.
 const ELEMENTS: &[&str] = &[
@@ -60,12 +60,17 @@ static PRESENTATIONAL_ELEMENTS: RuleMeta = RuleMeta {
     cerfa: &[],
 };
 
-fn in_foreign_content(el: ElementRef<'_>) -> bool {
-    std::iter::once(*el).chain(el.ancestors()).any(|n| {
-        n.value()
-            .as_element()
-            .is_some_and(|e| matches!(e.name(), "svg" | "math"))
-    })
+/// Nodes in SVG or MathML subtrees, found in one pass (an ancestor walk per element was
+/// quadratic on deep documents).
+fn foreign_content(page: &Page) -> std::collections::HashSet<ego_tree::NodeId> {
+    let mut foreign = std::collections::HashSet::new();
+    for root in page.select("svg, math") {
+        if foreign.contains(&root.id()) {
+            continue;
+        }
+        foreign.extend(root.descendants().map(|d| d.id()));
+    }
+    foreign
 }
 
 impl Rule for PresentationalElements {
@@ -75,9 +80,10 @@ impl Rule for PresentationalElements {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         let mut found = 0;
+        let foreign = foreign_content(page);
         for el in page.select("*") {
             // SVG/MathML have their own attributes; <link color> is the mask-icon colour.
-            if in_foreign_content(el) || matches!(el.value().name(), "link" | "meta") {
+            if foreign.contains(&el.id()) || matches!(el.value().name(), "link" | "meta") {
                 continue;
             }
             let e = el.value();

@@ -165,10 +165,23 @@ impl Rule for Landmarks {
         let Some(body) = page.select("body").next() else {
             return r.finish("Pas de corps de page.");
         };
+        // One pass, one role per element; the ancestor walk of the hidden test only for the
+        // few landmark candidates (per element it was quadratic on deep documents).
+        let mut landmarks: std::collections::HashMap<String, Vec<ElementRef<'_>>> =
+            std::collections::HashMap::new();
+        for el in body.descendants().filter_map(ElementRef::wrap) {
+            if let Some(role) = role_of(el) {
+                if matches!(
+                    role.as_str(),
+                    "main" | "banner" | "navigation" | "contentinfo"
+                ) && !is_hidden_from_at(el)
+                {
+                    landmarks.entry(role).or_default().push(el);
+                }
+            }
+        }
         let with_role = |role: &str| -> Vec<ElementRef<'_>> {
-            page.select("body *")
-                .filter(|el| role_of(*el).as_deref() == Some(role) && !is_hidden_from_at(*el))
-                .collect()
+            landmarks.get(role).cloned().unwrap_or_default()
         };
         let mains = with_role("main");
         match mains.len() {

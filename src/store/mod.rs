@@ -6,6 +6,7 @@
 //! migration. A run is written in one transaction: a killed audit leaves no partial run.
 
 pub mod fingerprint;
+pub mod journal;
 pub mod schema;
 
 use std::collections::BTreeMap;

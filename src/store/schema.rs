@@ -95,6 +95,31 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX probes_url_at ON probes(url, at_ms);
     "#,
+    // 2: the crawl journal of campaigns in progress (resume, pages kept out of memory).
+    r#"
+    CREATE TABLE campaigns (
+        id              INTEGER PRIMARY KEY,
+        started_at      TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('running', 'done')),
+        demarches_json  TEXT NOT NULL,
+        settings_json   TEXT NOT NULL,
+        run_id          INTEGER REFERENCES runs(id) ON DELETE SET NULL
+    );
+    CREATE TABLE campaign_pages (
+        campaign_id     INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        demarche_id     TEXT NOT NULL,
+        seq             INTEGER NOT NULL,
+        url             TEXT NOT NULL,
+        page_json       TEXT NOT NULL,
+        PRIMARY KEY (campaign_id, demarche_id, seq)
+    );
+    CREATE TABLE campaign_demarches (
+        campaign_id     INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        demarche_id     TEXT NOT NULL,
+        probes_json     TEXT NOT NULL,
+        PRIMARY KEY (campaign_id, demarche_id)
+    );
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -103,19 +128,23 @@ pub fn current_version() -> i64 {
 }
 
 /// Bring the database up to the current version; refuse a database from a newer vigie.
+/// The version is read inside each migration's write transaction, so two processes opening a
+/// new database at once do not both apply the same migration.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version > current_version() {
-        return Err(StoreError::TooNew {
-            found: version,
-            supported: current_version(),
-        });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+    loop {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > current_version() {
+            return Err(StoreError::TooNew {
+                found: version,
+                supported: current_version(),
+            });
+        }
+        let Some(sql) = MIGRATIONS.get(version.max(0) as usize) else {
+            return Ok(());
+        };
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.pragma_update(None, "user_version", version.max(0) + 1)?;
         tx.commit()?;
     }
-    Ok(())
 }
