@@ -19,6 +19,8 @@ pub mod declarations;
 pub mod demo;
 pub mod diff;
 pub mod findings;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod history;
 pub mod indicators;
 pub mod monitor;

@@ -10,6 +10,14 @@ use super::roles::{is_hidden_from_at, role_of};
 /// Nesting bound for name-from-content recursion.
 const MAX_DEPTH: usize = 32;
 
+/// Elements visited for one accessible name at most: a backstop against any other path where
+/// the depth bound alone still lets the work branch (each level of 32 may fan out).
+const MAX_VISITS: usize = 20_000;
+
+thread_local! {
+    static VISITS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Roles whose name can come from their content.
 fn name_from_content(role: &str) -> bool {
     matches!(
@@ -41,6 +49,7 @@ fn name_from_content(role: &str) -> bool {
 
 /// The accessible name of `el`, whitespace-normalised ("" when none).
 pub fn accessible_name(page: &Page, el: ElementRef<'_>) -> String {
+    VISITS.with(|v| v.set(0));
     normalize_space(&name(page, el, 0, false, false))
 }
 
@@ -53,7 +62,7 @@ fn name(
     in_traversal: bool,
     recursing: bool,
 ) -> String {
-    if depth > MAX_DEPTH {
+    if depth > MAX_DEPTH || VISITS.with(|v| v.replace(v.get() + 1)) >= MAX_VISITS {
         return String::new();
     }
     let e = el.value();
@@ -91,7 +100,16 @@ fn name(
             String::new()
         };
     }
-    if let Some(native) = native_name(page, el, depth) {
+    // 2E: a control embedded in another element's name contributes its value, not its own
+    // label: following its labels again looped back into the label being computed, and with
+    // both a `for` and a wrapping label the loop branched at every level (exponential time;
+    // found by the page_pipeline fuzz target, fixtures/fuzz-regressions/label-wraps-own-control).
+    if recursing {
+        if let Some(value) = embedded_control_value(el) {
+            return value;
+        }
+    }
+    if let Some(native) = native_name(page, el, depth, in_traversal) {
         if !native.trim().is_empty() {
             return native;
         }
@@ -116,7 +134,16 @@ fn name(
     String::new()
 }
 
-fn native_name(page: &Page, el: ElementRef<'_>, depth: usize) -> Option<String> {
+/// `in_traversal` is passed on so that labels, legends and captions inside an aria-labelledby
+/// traversal do not follow aria-labelledby again: resetting it let `a → legend → b → a` cycles
+/// branch at every level (exponential time; found by the accname fuzz target,
+/// fixtures/fuzz-regressions/accname-labelledby-cycle-through-legend).
+fn native_name(
+    page: &Page,
+    el: ElementRef<'_>,
+    depth: usize,
+    in_traversal: bool,
+) -> Option<String> {
     let e = el.value();
     match e.name() {
         "img" | "area" => e.attr("alt").map(str::to_string),
@@ -133,14 +160,16 @@ fn native_name(page: &Page, el: ElementRef<'_>, depth: usize) -> Option<String> 
                         }),
                 ),
                 "image" => e.attr("alt").map(str::to_string),
-                _ => labels_of(page, el, depth),
+                _ => labels_of(page, el, depth, in_traversal),
             }
         }
-        "select" | "textarea" | "meter" | "progress" | "output" => labels_of(page, el, depth),
-        "button" => labels_of(page, el, depth),
-        "fieldset" => child_named(page, el, "legend", depth),
-        "figure" => child_named(page, el, "figcaption", depth),
-        "table" => child_named(page, el, "caption", depth),
+        "select" | "textarea" | "meter" | "progress" | "output" => {
+            labels_of(page, el, depth, in_traversal)
+        }
+        "button" => labels_of(page, el, depth, in_traversal),
+        "fieldset" => child_named(page, el, "legend", depth, in_traversal),
+        "figure" => child_named(page, el, "figcaption", depth, in_traversal),
+        "table" => child_named(page, el, "caption", depth, in_traversal),
         "iframe" | "frame" => e.attr("title").map(str::to_string),
         "svg" => el
             .children()
@@ -151,21 +180,63 @@ fn native_name(page: &Page, el: ElementRef<'_>, depth: usize) -> Option<String> 
     }
 }
 
-fn child_named(page: &Page, el: ElementRef<'_>, tag: &str, depth: usize) -> Option<String> {
+/// The value an embedded control contributes to a name (accname 2E): a text field's value, a
+/// select's selected option (the first one when none is selected). `None` for other elements.
+fn embedded_control_value(el: ElementRef<'_>) -> Option<String> {
+    let e = el.value();
+    match e.name() {
+        "input" => {
+            let ty = e.attr("type").unwrap_or("text").to_ascii_lowercase();
+            match ty.as_str() {
+                "button" | "submit" | "reset" | "image" | "hidden" => None,
+                "checkbox" | "radio" | "file" | "color" => Some(String::new()),
+                _ => Some(e.attr("value").unwrap_or_default().to_string()),
+            }
+        }
+        "textarea" => Some(el.text().collect()),
+        "select" => {
+            let options: Vec<ElementRef<'_>> = el
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .filter(|o| o.value().name() == "option")
+                .collect();
+            let chosen = options
+                .iter()
+                .find(|o| o.value().attr("selected").is_some())
+                .or(options.first());
+            Some(chosen.map(|o| o.text().collect()).unwrap_or_default())
+        }
+        _ => None,
+    }
+}
+
+fn child_named(
+    page: &Page,
+    el: ElementRef<'_>,
+    tag: &str,
+    depth: usize,
+    in_traversal: bool,
+) -> Option<String> {
     el.children()
         .filter_map(ElementRef::wrap)
         .find(|c| c.value().name() == tag)
-        .map(|c| name_from_subtree(page, c, depth + 1, false, false))
+        .map(|c| name_from_subtree(page, c, depth + 1, in_traversal, false))
 }
 
 /// Text of `<label for=id>` elements and of a wrapping `<label>`.
-fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize) -> Option<String> {
+fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize, in_traversal: bool) -> Option<String> {
     let mut parts = Vec::new();
     if let Some(id) = el.value().attr("id") {
         if !id.is_empty() {
             for label in page.select("label[for]") {
                 if label.value().attr("for") == Some(id) {
-                    parts.push(name_from_subtree(page, label, depth + 1, false, false));
+                    parts.push(name_from_subtree(
+                        page,
+                        label,
+                        depth + 1,
+                        in_traversal,
+                        false,
+                    ));
                 }
             }
         }
@@ -175,10 +246,19 @@ fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize) -> Option<String> {
         .filter_map(ElementRef::wrap)
         .find(|a| a.value().name() == "label")
     {
-        if wrapping.value().attr("for").is_none()
-            || wrapping.value().attr("for") == el.value().attr("id")
-        {
-            parts.push(name_from_subtree(page, wrapping, depth + 1, false, false));
+        // A wrapping label whose `for` names this control was already taken above (it used
+        // to be counted twice: "Courriel Courriel").
+        let for_attr = wrapping.value().attr("for");
+        let id = el.value().attr("id");
+        let taken_above = id.is_some_and(|i| !i.is_empty()) && for_attr == id;
+        if for_attr.is_none() || (for_attr == id && !taken_above) {
+            parts.push(name_from_subtree(
+                page,
+                wrapping,
+                depth + 1,
+                in_traversal,
+                false,
+            ));
         }
     }
     if parts.is_empty() {
@@ -245,6 +325,22 @@ mod tests {
         );
         let a = p.element_by_id("l").expect("link");
         assert_eq!(accessible_name(&p, a), "Accueil WAI");
+    }
+
+    #[test]
+    fn label_wrapping_its_own_control_names_it_once() {
+        let p = Page::parse(
+            url::Url::parse("http://t.test/").expect("url"),
+            r#"<label for=m>Courriel <input id=m></label>
+               <input id=c><label for=c>Pays <select><option>France</option><option selected>Italie</option></select></label>
+               <input id=q><label for=q>Quantité <input value=3> unités</label>"#,
+        );
+        let m = p.element_by_id("m").expect("input");
+        assert_eq!(accessible_name(&p, m), "Courriel");
+        let c = p.element_by_id("c").expect("select");
+        assert_eq!(accessible_name(&p, c), "Pays Italie");
+        let q = p.element_by_id("q").expect("input");
+        assert_eq!(accessible_name(&p, q), "Quantité 3 unités");
     }
 
     #[test]
