@@ -15,6 +15,19 @@ fn page_url() -> Option<Url> {
 
 /// Bytes → charset decoding → page model → cascade → every rule. The first byte picks the
 /// declared Content-Type, as a server would send it.
+/// Every rule on the page. `run_rules` turns a panicking rule into a cantTell "internal error"
+/// finding so an audit goes on; here that is a bug, so it panics again for the fuzzer and the
+/// regression replay to see.
+fn all_rules_without_internal_error(page: &Page) {
+    let findings = crate::findings::run_all(page);
+    if let Some(f) = findings
+        .iter()
+        .find(|f| f.message.starts_with("Erreur interne de la règle"))
+    {
+        panic!("la règle {} a paniqué", f.rule);
+    }
+}
+
 pub fn page_pipeline(data: &[u8]) {
     let (ct, body) = match data.split_first() {
         Some((b, rest)) => (
@@ -33,7 +46,7 @@ pub fn page_pipeline(data: &[u8]) {
         return;
     };
     let page = Page::parse(url, &decoded.text);
-    let _ = crate::findings::run_all(&page);
+    all_rules_without_internal_error(&page);
     let _ = page.links();
     let _ = page.stylesheet_links();
 }
@@ -126,7 +139,7 @@ pub fn stylesheet_pipeline(data: &[u8]) {
             }
         }
     }
-    let _ = crate::findings::run_all(&page);
+    all_rules_without_internal_error(&page);
 }
 
 /// Bytes → HTML (lossy UTF-8) → page model → accessible name, role, hidden and focusable

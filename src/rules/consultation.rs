@@ -40,7 +40,9 @@ fn parse_refresh(content: &str) -> Option<Refresh> {
     let mut u = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
     u = u.strip_prefix([';', ',']).unwrap_or(u);
     u = u.trim_start_matches(|c: char| c.is_ascii_whitespace());
-    if u.len() >= 3 && u[..3].eq_ignore_ascii_case("url") {
+    // `get` and not `[..3]`: the 3rd byte may fall inside a multi-byte character (found by
+    // fuzzing: "0; U" followed by non-ASCII text).
+    if u.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("url")) {
         let after = u[3..].trim_start_matches(|c: char| c.is_ascii_whitespace());
         if let Some(a) = after.strip_prefix('=') {
             u = a.trim_start_matches(|c: char| c.is_ascii_whitespace());
@@ -427,6 +429,14 @@ mod tests {
 
     #[test]
     fn refresh_parsing_follows_html() {
+        // A multi-byte character where "url" would be: no panic, the text is the URL.
+        assert_eq!(
+            parse_refresh("0; Uæ=x"),
+            Some(Refresh {
+                delay_s: 0,
+                url: Some("Uæ=x".into())
+            })
+        );
         assert_eq!(
             parse_refresh("30"),
             Some(Refresh {
