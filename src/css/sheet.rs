@@ -69,6 +69,31 @@ impl ParsedCss {
     }
 }
 
+/// The rest of a prelude (or value) as written, trimmed.
+fn rest_of(input: &mut Parser<'_>) -> String {
+    let start = input.position();
+    while input.next().is_ok() {}
+    input.slice_from(start).trim().to_string()
+}
+
+/// Whether an `@media` block applies on the audited viewport; an undecidable query is skipped
+/// with a note.
+fn media_applies(prelude: &str, mut note: impl FnMut(String)) -> bool {
+    match media::evaluate(prelude) {
+        MediaMatch::Yes => true,
+        MediaMatch::No => false,
+        MediaMatch::Unknown(why) => {
+            note(format!("@media ignoré : {why}"));
+            false
+        }
+    }
+}
+
+/// Feature queries: a modern browser is assumed to support what is asked, except under `not`.
+fn supports_applies(prelude: &str) -> bool {
+    !prelude.to_ascii_lowercase().starts_with("not")
+}
+
 fn parse_rule_list<'i>(input: &mut Parser<'i>, p: &mut TopParser<'_>) {
     let iter = StyleSheetParser::new(input, p);
     for item in iter {
@@ -101,24 +126,11 @@ impl<'i> AtRuleParser<'i> for TopParser<'_> {
         name: CowRcStr<'i>,
         input: &mut Parser<'i>,
     ) -> Result<AtPrelude, ParseError<()>> {
-        let start = input.position();
-        while input.next().is_ok() {}
-        let prelude = input.slice_from(start).trim().to_string();
+        let prelude = rest_of(input);
         let name = name.to_ascii_lowercase();
         Ok(match name.as_str() {
-            "media" => match media::evaluate(&prelude) {
-                MediaMatch::Yes => AtPrelude::Block(true),
-                MediaMatch::No => AtPrelude::Block(false),
-                MediaMatch::Unknown(why) => {
-                    self.out.note(format!("@media ignoré : {why}"));
-                    AtPrelude::Block(false)
-                }
-            },
-            "supports" => {
-                // Feature queries: assume a modern browser supports what is asked, except `not`.
-                let negated = prelude.to_ascii_lowercase().starts_with("not");
-                AtPrelude::Block(!negated)
-            }
+            "media" => AtPrelude::Block(media_applies(&prelude, |n| self.out.note(n))),
+            "supports" => AtPrelude::Block(supports_applies(&prelude)),
             "layer" => {
                 if prelude.contains(',') || input.is_exhausted() {
                     for l in prelude.split(',') {
@@ -194,9 +206,7 @@ impl<'i> QualifiedRuleParser<'i> for TopParser<'_> {
     type Error = ();
 
     fn parse_prelude(&mut self, input: &mut Parser<'i>) -> Result<String, ParseError<()>> {
-        let start = input.position();
-        while input.next().is_ok() {}
-        Ok(input.slice_from(start).trim().to_string())
+        Ok(rest_of(input))
     }
 
     fn parse_block(
@@ -325,9 +335,7 @@ impl<'i> QualifiedRuleParser<'i> for NestParser<'_> {
     type Error = ();
 
     fn parse_prelude(&mut self, input: &mut Parser<'i>) -> Result<String, ParseError<()>> {
-        let start = input.position();
-        while input.next().is_ok() {}
-        Ok(input.slice_from(start).trim().to_string())
+        Ok(rest_of(input))
     }
 
     fn parse_block(
@@ -359,20 +367,11 @@ impl<'i> AtRuleParser<'i> for NestParser<'_> {
         name: CowRcStr<'i>,
         input: &mut Parser<'i>,
     ) -> Result<Option<bool>, ParseError<()>> {
-        let start = input.position();
-        while input.next().is_ok() {}
-        let prelude = input.slice_from(start).trim().to_string();
+        let prelude = rest_of(input);
         let name = name.to_ascii_lowercase();
         Ok(match name.as_str() {
-            "media" => match media::evaluate(&prelude) {
-                MediaMatch::Yes => Some(true),
-                MediaMatch::No => Some(false),
-                MediaMatch::Unknown(why) => {
-                    self.notes.push(format!("@media ignoré : {why}"));
-                    Some(false)
-                }
-            },
-            "supports" => Some(!prelude.to_ascii_lowercase().starts_with("not")),
+            "media" => Some(media_applies(&prelude, |n| self.notes.push(n))),
+            "supports" => Some(supports_applies(&prelude)),
             _ => {
                 self.notes
                     .push(format!("@{name} imbriqué non évalué : règles ignorées"));
