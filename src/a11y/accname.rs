@@ -5,7 +5,7 @@ use scraper::{ElementRef, Node};
 
 use crate::page::{normalize_space, Page};
 
-use super::roles::{is_hidden_from_at, role_of};
+use super::roles::{hides, is_hidden_from_at, role_of};
 
 /// Nesting bound for name-from-content recursion.
 const MAX_DEPTH: usize = 32;
@@ -50,17 +50,21 @@ fn name_from_content(role: &str) -> bool {
 /// The accessible name of `el`, whitespace-normalised ("" when none).
 pub fn accessible_name(page: &Page, el: ElementRef<'_>) -> String {
     VISITS.with(|v| v.set(0));
-    normalize_space(&name(page, el, 0, false, false))
+    normalize_space(&name(page, el, 0, false, false, None))
 }
 
 /// `in_traversal`: inside an aria-labelledby traversal (labelledby is not followed again);
-/// `recursing`: computing a descendant's part of a name from content (any role contributes).
+/// `recursing`: computing a descendant's part of a name from content (any role contributes);
+/// `hidden`: whether `el` is hidden from assistive technologies, when the caller already knows
+/// it (`None`: look at `el` and its ancestors). Passing it down keeps a walk through a subtree
+/// linear: checking each descendant's whole ancestor chain again cost subtree size × depth.
 fn name(
     page: &Page,
     el: ElementRef<'_>,
     depth: usize,
     in_traversal: bool,
     recursing: bool,
+    hidden: Option<bool>,
 ) -> String {
     if depth > MAX_DEPTH || VISITS.with(|v| v.replace(v.get() + 1)) >= MAX_VISITS {
         return String::new();
@@ -72,7 +76,7 @@ fn name(
             let mut parts = Vec::new();
             for id in ids.split_ascii_whitespace() {
                 if let Some(target) = page.element_by_id(id) {
-                    parts.push(name_from_subtree(page, target, depth + 1, true, true));
+                    parts.push(name_from_subtree(page, target, depth + 1, true, true, None));
                 }
             }
             let joined = normalize_space(&parts.join(" "));
@@ -95,7 +99,7 @@ fn name(
         && !super::roles::presentational_conflict(el);
     if presentational {
         return if in_traversal {
-            name_from_subtree(page, el, depth + 1, in_traversal, false)
+            name_from_subtree(page, el, depth + 1, in_traversal, false, hidden)
         } else {
             String::new()
         };
@@ -109,7 +113,7 @@ fn name(
             return value;
         }
     }
-    if let Some(native) = native_name(page, el, depth, in_traversal) {
+    if let Some(native) = native_name(page, el, depth, in_traversal, recursing, hidden) {
         if !native.trim().is_empty() {
             return native;
         }
@@ -117,7 +121,7 @@ fn name(
     // 2F: name from content.
     let role = role_of(el).unwrap_or_default();
     if name_from_content(&role) || in_traversal || recursing {
-        let n = name_from_subtree(page, el, depth + 1, in_traversal, false);
+        let n = name_from_subtree(page, el, depth + 1, in_traversal, false, hidden);
         if !n.trim().is_empty() {
             return n;
         }
@@ -138,13 +142,31 @@ fn name(
 /// traversal do not follow aria-labelledby again: resetting it let `a → legend → b → a` cycles
 /// branch at every level (exponential time; found by the accname fuzz target,
 /// fixtures/fuzz-regressions/accname-labelledby-cycle-through-legend).
+///
+/// `<label>`s name the element whose name is computed, not a button, meter, output or
+/// progress met inside another name (`recursing`): those contribute their content. Following
+/// them jumped from a button back to the label around it, whose content holds the button
+/// again, and with several buttons in nested unclosed labels the walk branched at each of the
+/// 32 levels until the visit budget stopped it, for every element (over 10 s under the
+/// sanitizer for a 1.4 kB page; found by the accname fuzz target,
+/// fixtures/fuzz-regressions/accname-buttons-in-nested-unclosed-labels). It also repeated the
+/// label's text once per level in the result.
 fn native_name(
     page: &Page,
     el: ElementRef<'_>,
     depth: usize,
     in_traversal: bool,
+    recursing: bool,
+    hidden: Option<bool>,
 ) -> Option<String> {
     let e = el.value();
+    let labels = |page: &Page| {
+        if recursing {
+            None
+        } else {
+            labels_of(page, el, depth, in_traversal)
+        }
+    };
     match e.name() {
         "img" | "area" => e.attr("alt").map(str::to_string),
         "input" => {
@@ -160,16 +182,13 @@ fn native_name(
                         }),
                 ),
                 "image" => e.attr("alt").map(str::to_string),
-                _ => labels_of(page, el, depth, in_traversal),
+                _ => labels(page),
             }
         }
-        "select" | "textarea" | "meter" | "progress" | "output" => {
-            labels_of(page, el, depth, in_traversal)
-        }
-        "button" => labels_of(page, el, depth, in_traversal),
-        "fieldset" => child_named(page, el, "legend", depth, in_traversal),
-        "figure" => child_named(page, el, "figcaption", depth, in_traversal),
-        "table" => child_named(page, el, "caption", depth, in_traversal),
+        "select" | "textarea" | "meter" | "progress" | "output" | "button" => labels(page),
+        "fieldset" => child_named(page, el, "legend", depth, in_traversal, hidden),
+        "figure" => child_named(page, el, "figcaption", depth, in_traversal, hidden),
+        "table" => child_named(page, el, "caption", depth, in_traversal, hidden),
         "iframe" | "frame" => e.attr("title").map(str::to_string),
         "svg" => el
             .children()
@@ -210,34 +229,72 @@ fn embedded_control_value(el: ElementRef<'_>) -> Option<String> {
     }
 }
 
+/// The name from content of the first `tag` child (legend, figcaption, caption); `hidden` is
+/// the parent's hidden state when known.
 fn child_named(
     page: &Page,
     el: ElementRef<'_>,
     tag: &str,
     depth: usize,
     in_traversal: bool,
+    hidden: Option<bool>,
 ) -> Option<String> {
     el.children()
         .filter_map(ElementRef::wrap)
         .find(|c| c.value().name() == tag)
-        .map(|c| name_from_subtree(page, c, depth + 1, in_traversal, false))
+        .map(|c| {
+            let child_hidden = hidden.map(|h| h || hides(*c));
+            name_from_subtree(page, c, depth + 1, in_traversal, false, child_hidden)
+        })
 }
 
-/// Text of `<label for=id>` elements and of a wrapping `<label>`.
+/// Elements a `<label>` can label (HTML "labelable elements").
+fn is_labelable(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    match e.name() {
+        "button" | "meter" | "output" | "progress" | "select" | "textarea" => true,
+        "input" => !e
+            .attr("type")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
+        _ => false,
+    }
+}
+
+/// Text of the `<label>`s whose labeled control is `el`, as HTML defines it: a `<label for=id>`
+/// labels the first element with that id; a `<label>` without `for` labels its first labelable
+/// descendant (the nearest such label is taken). Giving every control inside a wrapping label
+/// that label's text made each of n controls in one label walk all of it (quadratic: 2 000
+/// unclosed labels, flattened at the depth bound, took seconds), and `for` labels named every
+/// element sharing the id.
 fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize, in_traversal: bool) -> Option<String> {
     let mut parts = Vec::new();
-    if let Some(id) = el.value().attr("id") {
-        if !id.is_empty() {
-            for label in page.select("label[for]") {
-                if label.value().attr("for") == Some(id) {
-                    parts.push(name_from_subtree(
-                        page,
-                        label,
-                        depth + 1,
-                        in_traversal,
-                        false,
-                    ));
-                }
+    let id = el.value().attr("id").filter(|i| !i.is_empty());
+    if let Some(id) = id {
+        // One pass in tree order: is `el` the first element with this id, and which labels
+        // name it (scanned directly: the selector engine cost more per element).
+        let mut first_with_id = None;
+        let mut labels = Vec::new();
+        for node in page.dom.tree.nodes() {
+            let Some(e) = node.value().as_element() else {
+                continue;
+            };
+            if first_with_id.is_none() && e.attr("id") == Some(id) {
+                first_with_id = Some(node.id());
+            }
+            if e.name() == "label" && e.attr("for") == Some(id) {
+                labels.extend(ElementRef::wrap(node));
+            }
+        }
+        if first_with_id == Some(el.id()) {
+            for label in labels {
+                parts.push(name_from_subtree(
+                    page,
+                    label,
+                    depth + 1,
+                    in_traversal,
+                    false,
+                    None,
+                ));
             }
         }
     }
@@ -246,18 +303,23 @@ fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize, in_traversal: bool) 
         .filter_map(ElementRef::wrap)
         .find(|a| a.value().name() == "label")
     {
-        // A wrapping label whose `for` names this control was already taken above (it used
-        // to be counted twice: "Courriel Courriel").
-        let for_attr = wrapping.value().attr("for");
-        let id = el.value().attr("id");
-        let taken_above = id.is_some_and(|i| !i.is_empty()) && for_attr == id;
-        if for_attr.is_none() || (for_attr == id && !taken_above) {
+        // A wrapping label with a `for` labels the element it names (taken above when that
+        // is this one: it used to be counted twice, "Courriel Courriel").
+        let labels_el = wrapping.value().attr("for").is_none()
+            && wrapping
+                .descendants()
+                .take(MAX_VISITS)
+                .filter_map(ElementRef::wrap)
+                .find(|d| is_labelable(*d))
+                .is_some_and(|first| first.id() == el.id());
+        if labels_el {
             parts.push(name_from_subtree(
                 page,
                 wrapping,
                 depth + 1,
                 in_traversal,
                 false,
+                None,
             ));
         }
     }
@@ -269,18 +331,22 @@ fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize, in_traversal: bool) 
 }
 
 /// Name from content: text nodes and the names of child elements, skipping hidden ones
-/// (unless the traversal started from a hidden aria-labelledby target).
+/// (unless the traversal started from a hidden aria-labelledby target). `root_hidden`: whether
+/// `root` is hidden, when the caller knows (`None`: its ancestors are looked at, once; each
+/// child then only adds its own markup).
 fn name_from_subtree(
     page: &Page,
     root: ElementRef<'_>,
     depth: usize,
     in_traversal: bool,
     allow_hidden_root: bool,
+    root_hidden: Option<bool>,
 ) -> String {
     if depth > MAX_DEPTH {
         return String::new();
     }
-    if !allow_hidden_root && is_hidden_from_at(root) {
+    let root_hidden = root_hidden.unwrap_or_else(|| is_hidden_from_at(root));
+    if !allow_hidden_root && root_hidden {
         return String::new();
     }
     let mut out = String::new();
@@ -294,13 +360,14 @@ fn name_from_subtree(
                 if matches!(ce.name(), "script" | "style" | "template" | "noscript") {
                     continue;
                 }
-                if !allow_hidden_root && is_hidden_from_at(c) {
+                let hidden = root_hidden || hides(*c);
+                if !allow_hidden_root && hidden {
                     continue;
                 }
                 let part = if ce.name() == "br" {
                     " ".to_string()
                 } else {
-                    name(page, c, depth + 1, in_traversal, true)
+                    name(page, c, depth + 1, in_traversal, true, Some(hidden))
                 };
                 // Block-level children are separated by spaces.
                 out.push(' ');

@@ -120,7 +120,7 @@ pub fn is_hidden_below(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
 }
 
 /// Whether this node, by its own markup, hides itself and its subtree from assistive technologies.
-fn hides(n: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
+pub(crate) fn hides(n: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
     {
         let Some(e) = n.value().as_element() else {
             return false;
