@@ -411,6 +411,30 @@ mod tests {
     }
 
     #[test]
+    fn a_label_names_only_its_labeled_control() {
+        let p = Page::parse(
+            url::Url::parse("http://t.test/").expect("url"),
+            r#"<label>Nom <input id=a> <input id=b title="Second champ"></label>
+               <label for=d>Date</label><input id=d><p><input id=d class=bis></p>
+               <label>Aide <button id=h>Envoyer</button></label>
+               <label>Ville <input id=v><label>Pays <button id=p>Choisir</button></label></label>"#,
+        );
+        let name = |el| accessible_name(&p, el);
+        // First labelable descendant only; the second field falls back to its title.
+        assert_eq!(name(p.element_by_id("a").expect("a")), "Nom");
+        assert_eq!(name(p.element_by_id("b").expect("b")), "Second champ");
+        // `for` labels the first element with the id, not a duplicate.
+        assert_eq!(name(p.element_by_id("d").expect("d")), "Date");
+        let bis = p.select("input.bis").next().expect("bis");
+        assert_eq!(name(bis), "");
+        // A button inside its label: once, with its content (was the label text repeated).
+        assert_eq!(name(p.element_by_id("h").expect("h")), "Aide Envoyer");
+        // Nested labels: the inner button's content, not the inner label followed again.
+        assert_eq!(name(p.element_by_id("v").expect("v")), "Ville Pays Choisir");
+        assert_eq!(name(p.element_by_id("p").expect("p")), "Pays Choisir");
+    }
+
+    #[test]
     fn labelledby_is_not_followed_twice() {
         let p = Page::parse(
             url::Url::parse("http://t.test/").expect("url"),
