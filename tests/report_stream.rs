@@ -34,6 +34,17 @@ fn files_in(dir: &Path) -> Vec<String> {
     names
 }
 
+/// Every file of a folder with its bytes, by name.
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files_in(dir)
+        .into_iter()
+        .map(|n| {
+            let bytes = std::fs::read(dir.join(&n)).expect("read");
+            (n, bytes)
+        })
+        .collect()
+}
+
 /// The site's pages say when they were generated (to the minute): masked before comparing.
 fn without_generation_time(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
@@ -252,13 +263,7 @@ async fn vigie_report_on_a_file_broken_halfway_leaves_the_site_as_it_was() {
     };
     let first = run(&path);
     assert!(first.status.success(), "{first:?}");
-    let before: Vec<(String, Vec<u8>)> = files_in(&out)
-        .into_iter()
-        .map(|n| {
-            let bytes = std::fs::read(out.join(&n)).expect("read");
-            (n, bytes)
-        })
-        .collect();
+    let before = contents(&out);
     assert!(before.iter().any(|(n, _)| n == "index.html"));
 
     // Same run, second démarche broken: nothing of the site may change.
@@ -273,12 +278,6 @@ async fn vigie_report_on_a_file_broken_halfway_leaves_the_site_as_it_was() {
         String::from_utf8_lossy(&second.stderr).contains("casse.json"),
         "{second:?}"
     );
-    let after: Vec<(String, Vec<u8>)> = files_in(&out)
-        .into_iter()
-        .map(|n| {
-            let bytes = std::fs::read(out.join(&n)).expect("read");
-            (n, bytes)
-        })
-        .collect();
+    let after = contents(&out);
     assert_eq!(after, before);
 }
