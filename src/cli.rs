@@ -106,6 +106,9 @@ enum Command {
         /// Pages de chaque démarche de la campagne générée.
         #[arg(long, default_value_t = 500)]
         campaign_pages: usize,
+        /// Code 1 si une mesure dépasse cette mémoire maximale (Mio) : garde-fou de la CI.
+        #[arg(long)]
+        max_peak_mib: Option<f64>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -390,6 +393,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             pages,
             campaign_demarches,
             campaign_pages,
+            max_peak_mib,
             format,
         } => {
             let results = vec![
@@ -410,6 +414,20 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                             r.peak_rss_mib.unwrap_or(f64::NAN)
                         );
                     }
+                }
+            }
+            if let Some(limit) = max_peak_mib {
+                let over: Vec<String> = results
+                    .iter()
+                    .filter(|r| r.peak_rss_mib.is_some_and(|p| p > limit))
+                    .map(|r| format!("{} ({:.1} Mio)", r.name, r.peak_rss_mib.unwrap_or(0.0)))
+                    .collect();
+                if !over.is_empty() {
+                    eprintln!(
+                        "mémoire maximale dépassée ({limit} Mio) : {}",
+                        over.join(", ")
+                    );
+                    return Ok(ExitCode::from(1));
                 }
             }
             Ok(ExitCode::SUCCESS)
