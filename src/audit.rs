@@ -179,6 +179,7 @@ pub fn demarche_report_full(
                 status: r.status,
                 depth: r.depth,
                 charset: r.charset.as_deref(),
+                x_robots_tag: &r.x_robots_tag,
                 evidence: e,
             }
         })
