@@ -8,6 +8,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::catalogue::Demarche;
 use crate::crawl::address::host_is_non_public;
 use crate::crawl::{self, CrawlPlan, CrawledPage, CssCache, FetchConfig, Fetcher, PageSink, Scope};
+use crate::report::stream::{RunHeader, SpoolWriter, SpooledReport};
 use crate::report::{DemarcheReport, PageReport, Report, RunConfig, ToolInfo, SCHEMA_VERSION};
 use crate::scores::DemarcheSummary;
 use crate::store::journal::{Campaign, JournalWriter};
@@ -57,6 +58,8 @@ pub enum AuditError {
     Client(#[from] reqwest::Error),
     #[error("journal de la campagne : {0}")]
     Journal(String),
+    #[error("rapports des démarches : {0}")]
+    Spool(#[from] crate::report::ReportError),
 }
 
 impl From<crate::store::StoreError> for AuditError {
@@ -143,7 +146,14 @@ pub fn demarche_report_full(
     indexability: Option<crawl::indexability::Indexability>,
 ) -> DemarcheReport {
     let mut pages = Vec::with_capacity(crawled.len());
-    let mut findings = Vec::new();
+    // Sized once: doubling a vector of tens of thousands of findings would copy it at its peak.
+    let mut findings = Vec::with_capacity(
+        crawled
+            .iter()
+            .filter_map(|c| c.analysis.as_ref())
+            .map(|a| a.findings.len())
+            .sum(),
+    );
     let mut evidence = Vec::new();
     // Findings of each analysed page, as index ranges into `findings` (for RGAA statuses).
     let mut page_ranges = Vec::new();
@@ -169,6 +179,7 @@ pub fn demarche_report_full(
                 status: r.status,
                 depth: r.depth,
                 charset: r.charset.as_deref(),
+                x_robots_tag: &r.x_robots_tag,
                 evidence: e,
             }
         })
@@ -258,6 +269,13 @@ pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report
     audit_journaled(demarches, opts, None).await
 }
 
+/// Where a crawled démarche's pages are: in memory, or in the campaign's journal (read back
+/// only when its report is assembled, one démarche at a time).
+enum Crawled {
+    InMemory(Vec<CrawledPage>),
+    Journaled,
+}
+
 /// Crawl one démarche: in memory, or through the campaign's journal (resuming what it holds).
 async fn crawl_demarche(
     d: &Demarche,
@@ -267,7 +285,7 @@ async fn crawl_demarche(
     bar: &ProgressBar,
     journal: Option<(&Campaign, &JournalWriter)>,
     sitemap_pages: Vec<url::Url>,
-) -> Result<(Vec<CrawledPage>, Vec<crate::probe::ProbeRecord>), AuditError> {
+) -> Result<(Crawled, Vec<crate::probe::ProbeRecord>), AuditError> {
     let mut plan = plan_for(d, opts);
     // Read by the indexability scan: the crawl does not fetch the sitemaps again.
     plan.sitemap_pages = Some(sitemap_pages);
@@ -284,13 +302,13 @@ async fn crawl_demarche(
             &mut pages,
         )
         .await;
-        return Ok((pages, probes));
+        return Ok((Crawled::InMemory(pages), probes));
     };
     if let Some(probes) = campaign.finished_demarche(&d.id)? {
-        let pages = campaign.pages(&d.id, false)?;
-        bar.set_length(pages.len() as u64);
-        bar.set_position(pages.len() as u64);
-        return Ok((pages, probes));
+        let n = campaign.page_count_of(&d.id)? as u64;
+        bar.set_length(n);
+        bar.set_position(n);
+        return Ok((Crawled::Journaled, probes));
     }
     let resumed = campaign.pages(&d.id, true)?;
     let mut sink = writer.sink(&d.id, resumed.len() as i64);
@@ -308,16 +326,31 @@ async fn crawl_demarche(
     drop(resumed);
     writer.demarche_done(&d.id, &probes)?;
     writer.flush()?;
-    Ok((campaign.pages(&d.id, false)?, probes))
+    Ok((Crawled::Journaled, probes))
 }
 
 /// Audit démarches, journaling each visited page in the campaign when one is given: a killed
-/// audit is then resumed from the journal by calling this again with the same campaign.
+/// audit is then resumed from the journal by calling this again with the same campaign. The
+/// whole report is returned in memory (see [`audit_spooled`] for large campaigns).
 pub async fn audit_journaled(
     demarches: &[Demarche],
     opts: &AuditOptions,
     campaign: Option<&Campaign>,
 ) -> Result<Report, AuditError> {
+    let spooled = audit_spooled(demarches, opts, campaign, &std::env::temp_dir()).await?;
+    Ok(Report::collect(&spooled)?)
+}
+
+/// Audit démarches as [`audit_journaled`] does, but keep no démarche's report in memory once it
+/// is assembled: each goes to a spool file in `spool_dir`, read back one at a time by the
+/// outputs. Memory then depends on the largest démarche, not on the campaign.
+pub async fn audit_spooled(
+    demarches: &[Demarche],
+    opts: &AuditOptions,
+    campaign: Option<&Campaign>,
+    spool_dir: &std::path::Path,
+) -> Result<SpooledReport, AuditError> {
+    let mut spool = SpoolWriter::new_in(spool_dir)?;
     let writer = campaign.map(|c| c.writer()).transpose()?;
     let started_at = now();
     let mut fetch = opts.fetch.clone();
@@ -332,7 +365,7 @@ pub async fn audit_journaled(
     let style = ProgressStyle::with_template("{prefix:<24} {bar:30} {pos}/{len} pages {msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar());
     let journal = campaign.zip(writer.as_ref());
-    let reports: Vec<Result<DemarcheReport, AuditError>> = stream::iter(demarches.iter())
+    let mut reports = stream::iter(demarches.iter())
         .map(|d| {
             let fetcher = fetcher.clone();
             let css = css.clone();
@@ -347,28 +380,37 @@ pub async fn audit_journaled(
                 let (crawled, probes) =
                     crawl_demarche(d, opts, fetcher, css, &bar, journal, seeds).await?;
                 bar.finish_with_message("terminé");
-                let mut report = demarche_report_full(
-                    d,
-                    crawled,
-                    opts.declarations.as_ref(),
-                    opts.audit_date
-                        .unwrap_or_else(|| chrono::Utc::now().date_naive()),
-                    Some(indexability),
-                );
-                report.probes = probes;
-                report.indicators = crate::indicators::compute(
-                    &report,
-                    opts.declarations.as_ref().and_then(|x| x.get(&d.id)),
-                );
-                Ok(report)
+                Ok::<_, AuditError>((d, crawled, probes, indexability))
             }
         })
-        .buffered(opts.parallel_demarches.max(1))
-        .collect()
-        .await;
-    let reports = reports.into_iter().collect::<Result<Vec<_>, _>>()?;
+        .buffered(opts.parallel_demarches.max(1));
+    // Crawls run side by side, but reports are assembled one at a time, in order, each spooled
+    // then dropped: at most one démarche's pages and findings are in memory.
+    while let Some(crawled) = reports.next().await {
+        let (d, crawled, probes, indexability) = crawled?;
+        let pages = match (crawled, campaign) {
+            (Crawled::InMemory(pages), _) => pages,
+            (Crawled::Journaled, Some(c)) => c.pages(&d.id, false)?,
+            (Crawled::Journaled, None) => Vec::new(),
+        };
+        let mut report = demarche_report_full(
+            d,
+            pages,
+            opts.declarations.as_ref(),
+            opts.audit_date
+                .unwrap_or_else(|| chrono::Utc::now().date_naive()),
+            Some(indexability),
+        );
+        report.probes = probes;
+        report.indicators = crate::indicators::compute(
+            &report,
+            opts.declarations.as_ref().and_then(|x| x.get(&d.id)),
+        );
+        spool.push(&report)?;
+    }
+    drop(reports);
     let started_at = campaign.map(|c| c.started_at.clone()).unwrap_or(started_at);
-    Ok(Report {
+    Ok(spool.finish(RunHeader {
         schema_version: SCHEMA_VERSION.to_string(),
         tool: ToolInfo::default(),
         started_at,
@@ -379,6 +421,5 @@ pub async fn audit_journaled(
             max_depth: opts.max_depth,
             use_sitemaps: opts.use_sitemaps,
         },
-        demarches: reports,
-    })
+    })?)
 }

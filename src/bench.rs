@@ -160,3 +160,83 @@ pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
         peak_rss_mib: peak_rss_mib(),
     })
 }
+
+/// (c) a whole campaign as `vigie audit` runs it: `demarches` generated sites of `pages` pages
+/// each on 127.0.0.1, crawled through a campaign journal, each démarche's report spooled, then
+/// report.json, the store record and the site written from the spool. The peak should depend
+/// on the largest démarche, not on the campaign.
+pub async fn campaign(demarches: usize, pages: usize) -> Result<BenchResult, ServeError> {
+    let err = |e: String| ServeError::Config(e);
+    let mut servers = Vec::with_capacity(demarches);
+    let mut list = Vec::with_capacity(demarches);
+    for k in 0..demarches {
+        let server = serve::start(Source::Generated(pages)).await?;
+        let start = Url::parse(&server.url()).map_err(|e| err(e.to_string()))?;
+        let mut d = Demarche::from_url(start);
+        d.id = format!("demarche-{k}");
+        d.name = format!("Démarche générée {k}");
+        list.push(d);
+        servers.push(server);
+    }
+    let opts = crate::audit::AuditOptions {
+        fetch: FetchConfig {
+            requests_per_second: 0.0,
+            concurrency: 16,
+            retries: 0,
+            ..FetchConfig::default()
+        },
+        max_pages: pages,
+        max_depth: 64,
+        use_sitemaps: false,
+        progress: false,
+        probes: 0,
+        allow_private_addresses: true,
+        ..crate::audit::AuditOptions::default()
+    };
+    let dir = tempfile::tempdir().map_err(|e| err(e.to_string()))?;
+    let out = dir.path().join("rapport");
+    let mut store = Store::open(&dir.path().join("bench.db")).map_err(|e| err(e.to_string()))?;
+    let campaign = Campaign::create(&store, &list, &opts.campaign_settings(None))
+        .map_err(|e| err(e.to_string()))?;
+    reset_peak_rss();
+    let started = Instant::now();
+    let spooled = crate::audit::audit_spooled(&list, &opts, Some(&campaign), &out)
+        .await
+        .map_err(|e| err(e.to_string()))?;
+    // The outputs in the order `vigie audit` writes them (cli::write_recorded_outputs).
+    crate::report::stream::write_json(&spooled, &out).map_err(|e| err(e.to_string()))?;
+    let recorded = store
+        .record_source(&spooled, "bench")
+        .map_err(|e| err(e.to_string()))?;
+    campaign
+        .complete(&store, Some(recorded.run_id()))
+        .map_err(|e| err(e.to_string()))?;
+    let history = crate::history::for_site(&store).map_err(|e| err(e.to_string()))?;
+    crate::report::html::write_site_from(
+        &spooled,
+        &out,
+        &crate::report::html::SiteOptions::default(),
+        Some(&history),
+    )
+    .map_err(|e| err(e.to_string()))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let audited: usize = spooled.overviews().iter().map(|o| o.summary.pages).sum();
+    let errors: usize = spooled
+        .overviews()
+        .iter()
+        .map(|o| o.summary.fetch_errors)
+        .sum();
+    if audited - errors.min(audited) < demarches * pages {
+        return Err(err(format!(
+            "{audited} pages auditées ({errors} en erreur) sur {} attendues",
+            demarches * pages
+        )));
+    }
+    Ok(BenchResult {
+        name: format!("campagne ({demarches} démarches × {pages} pages, sorties comprises)"),
+        pages: audited,
+        seconds,
+        pages_per_second: audited as f64 / seconds,
+        peak_rss_mib: peak_rss_mib(),
+    })
+}

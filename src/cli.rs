@@ -16,7 +16,8 @@ use crate::catalogue::{Catalogue, Demarche};
 use crate::crawl::{self, CssCache, FetchConfig, FetchRecord, Fetcher, InScope};
 use crate::findings::Finding;
 use crate::monitor::{self, MonitorPlan};
-use crate::report::{text, Report};
+use crate::report::stream::{MapDemarches, ReportFile, ReportSource};
+use crate::report::{text, DemarcheReport};
 use crate::rules::{all_rules, Outcome};
 use crate::store::journal::Campaign;
 use crate::store::{Recorded, RunSnapshot, Store};
@@ -99,6 +100,15 @@ enum Command {
         /// Taille du site généré pour la mesure d'exploration.
         #[arg(long, default_value_t = 10_000)]
         pages: usize,
+        /// Démarches de la campagne générée (audit complet : exploration, rapport, base, site).
+        #[arg(long, default_value_t = 20)]
+        campaign_demarches: usize,
+        /// Pages de chaque démarche de la campagne générée.
+        #[arg(long, default_value_t = 500)]
+        campaign_pages: usize,
+        /// Code 1 si une mesure dépasse cette mémoire maximale (Mio) : garde-fou de la CI.
+        #[arg(long)]
+        max_peak_mib: Option<f64>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -201,17 +211,17 @@ impl DbArgs {
     /// Record the run (one transaction); report.json is already written when this runs. The
     /// campaign whose journal fed the run is then marked done. Gives the store back, for the
     /// site's history.
-    fn record(
+    fn record<S: ReportSource>(
         &self,
         store: Option<Store>,
-        report: &Report,
+        report: &S,
         origin: &str,
         campaign: Option<&Campaign>,
     ) -> Result<Option<Store>> {
         let Some(mut store) = store else {
             return Ok(None);
         };
-        let recorded = store.record(report, origin).with_context(|| {
+        let recorded = store.record_source(report, origin).with_context(|| {
             format!(
                 "rapport écrit, mais enregistrement impossible dans {}",
                 self.db.display()
@@ -351,9 +361,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 resume,
                 store.as_ref(),
             )?;
-            let report = audit::audit_journaled(&demarches, &opts, campaign.as_ref()).await?;
+            // The démarches' reports wait in a spool beside the outputs, not in memory.
+            let report = audit::audit_spooled(&demarches, &opts, campaign.as_ref(), &out).await?;
             write_recorded_outputs(&report, &out, &db, store, "audit", campaign.as_ref())?;
-            print!("{}", text::summary_table(&report));
+            print!("{}", text::summary_table_of(report.overviews()));
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { inputs, format } => check(&inputs, format).await,
@@ -380,11 +391,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench {
             rounds,
             pages,
+            campaign_demarches,
+            campaign_pages,
+            max_peak_mib,
             format,
         } => {
             let results = vec![
                 crate::bench::pipeline(rounds),
                 crate::bench::crawl_generated(pages).await?,
+                crate::bench::campaign(campaign_demarches, campaign_pages).await?,
             ];
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&results)?),
@@ -399,6 +414,20 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                             r.peak_rss_mib.unwrap_or(f64::NAN)
                         );
                     }
+                }
+            }
+            if let Some(limit) = max_peak_mib {
+                let over: Vec<String> = results
+                    .iter()
+                    .filter(|r| r.peak_rss_mib.is_some_and(|p| p > limit))
+                    .map(|r| format!("{} ({:.1} Mio)", r.name, r.peak_rss_mib.unwrap_or(0.0)))
+                    .collect();
+                if !over.is_empty() {
+                    eprintln!(
+                        "mémoire maximale dépassée ({limit} Mio) : {}",
+                        over.join(", ")
+                    );
+                    return Ok(ExitCode::from(1));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -625,10 +654,11 @@ async fn monitor_cmd(
 }
 
 /// Write every output of a run into `out`.
-pub fn write_outputs(report: &Report, out: &Path) -> Result<()> {
-    let path = report.write_json(out)?;
+pub fn write_outputs<S: ReportSource>(report: &S, out: &Path) -> Result<()> {
+    let path = crate::report::stream::write_json(report, out)?;
     eprintln!("rapport écrit : {}", path.display());
-    crate::report::html::write_site(report, out, &crate::report::html::SiteOptions::default())?;
+    let opts = crate::report::html::SiteOptions::default();
+    crate::report::html::write_site_from(report, out, &opts, None)?;
     eprintln!("site écrit : {}", out.join("index.html").display());
     Ok(())
 }
@@ -644,15 +674,15 @@ fn load_declarations(path: &Path) -> Result<crate::declarations::Declarations> {
 
 /// report.json, then the run in the store, then the site with the history including this run.
 /// A store failure still leaves report.json and the site (without history) written.
-fn write_recorded_outputs(
-    report: &Report,
+fn write_recorded_outputs<S: ReportSource>(
+    report: &S,
     out: &Path,
     db: &DbArgs,
     store: Option<Store>,
     origin: &str,
     campaign: Option<&Campaign>,
 ) -> Result<()> {
-    let path = report.write_json(out)?;
+    let path = crate::report::stream::write_json(report, out)?;
     eprintln!("rapport écrit : {}", path.display());
     let recorded = db.record(store, report, origin, campaign);
     let history = match &recorded {
@@ -666,7 +696,7 @@ fn write_recorded_outputs(
         _ => None,
     };
     let opts = crate::report::html::SiteOptions::default();
-    crate::report::html::write_site_with_history(report, out, &opts, history.as_ref())?;
+    crate::report::html::write_site_from(report, out, &opts, history.as_ref())?;
     eprintln!("site écrit : {}", out.join("index.html").display());
     recorded.map(|_| ())
 }
@@ -764,14 +794,21 @@ fn report_site(
     if csv_sep == '"' || csv_sep == '\n' || csv_sep == '\r' {
         bail!("séparateur CSV impossible : {csv_sep:?}");
     }
-    let mut report = Report::read(path)?;
+    let file = ReportFile::open(path)?;
+    // Read through once before writing anything: a report broken halfway must not leave a site
+    // half new, half old.
+    file.each_demarche(|_| Ok::<(), crate::report::ReportError>(()))?;
     let decls = declarations.map(load_declarations).transpose()?;
-    if let Some(d) = &decls {
-        d.apply_cerfa(&mut report);
-    }
-    if decls.is_some() || report.demarches.iter().any(|d| d.indicators.is_empty()) {
-        crate::indicators::apply(&mut report, decls.as_ref());
-    }
+    // Each démarche is re-scored with the declarations as it is read, then written.
+    let report = MapDemarches::new(&file, |d: &mut DemarcheReport| {
+        if let Some(decls) = &decls {
+            decls.apply_cerfa_to(d);
+        }
+        if decls.is_some() || d.indicators.is_empty() {
+            let decl = decls.as_ref().and_then(|x| x.get(&d.demarche.id));
+            d.indicators = crate::indicators::compute(d, decl);
+        }
+    });
     let dir = match out {
         Some(o) => o.to_path_buf(),
         None => path
@@ -781,7 +818,7 @@ fn report_site(
             .to_path_buf(),
     };
     let opts = crate::report::html::SiteOptions { csv_sep };
-    crate::report::html::write_site_with_history(&report, &dir, &opts, history)?;
+    crate::report::html::write_site_from(&report, &dir, &opts, history)?;
     eprintln!("site écrit : {}", dir.join("index.html").display());
     Ok(())
 }
@@ -803,9 +840,9 @@ async fn demo(out: &Path, db: &DbArgs) -> Result<ExitCode> {
         )?),
         ..AuditOptions::default()
     };
-    let report = audit::audit(&sites.catalogue.demarches, &opts).await?;
+    let report = audit::audit_spooled(&sites.catalogue.demarches, &opts, None, out).await?;
     write_recorded_outputs(&report, out, db, store, "demo", None)?;
-    print!("{}", text::summary_table(&report));
+    print!("{}", text::summary_table_of(report.overviews()));
     Ok(ExitCode::SUCCESS)
 }
 

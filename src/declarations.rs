@@ -368,13 +368,18 @@ impl Declarations {
     /// recomputed; measures still win. Files in the old indicators-only format leave the Cerfa
     /// part alone.
     pub fn apply_cerfa(&self, report: &mut crate::report::Report) {
+        for d in &mut report.demarches {
+            self.apply_cerfa_to(d);
+        }
+    }
+
+    /// [`Declarations::apply_cerfa`] for one démarche.
+    pub fn apply_cerfa_to(&self, d: &mut crate::report::DemarcheReport) {
         if self.format == FileFormat::LegacyIndicators {
             return;
         }
-        for d in &mut report.demarches {
-            if let (Some(decl), Some(cerfa)) = (self.get(&d.demarche.id), d.cerfa.as_mut()) {
-                crate::cerfa::score::redeclare(cerfa, Some(&decl.cerfa));
-            }
+        if let (Some(decl), Some(cerfa)) = (self.get(&d.demarche.id), d.cerfa.as_mut()) {
+            crate::cerfa::score::redeclare(cerfa, Some(&decl.cerfa));
         }
     }
 }

@@ -151,27 +151,36 @@ pub fn finding_changes(
     store: &Store,
     demarche: Option<&str>,
 ) -> Result<BTreeMap<(String, i64), FindingChanges>, StoreError> {
-    let mut last: BTreeMap<String, (i64, DemarcheSnapshot)> = BTreeMap::new();
+    // One démarche at a time, run after run: only two of its snapshots are held, whatever
+    // the size of the runs and of the history.
+    let pairs: Vec<(String, i64)> = {
+        let mut st = store.conn().prepare(
+            "SELECT d.demarche_id, r.id FROM demarches d JOIN runs r ON r.id = d.run_id
+             WHERE ?1 IS NULL OR d.demarche_id = ?1
+             ORDER BY d.demarche_id, r.started_at, r.id",
+        )?;
+        let rows = st.query_map(params![demarche], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<Vec<_>, _>>()?
+    };
+    let one = |run_id: i64, d: DemarcheSnapshot| RunSnapshot {
+        label: format!("#{run_id}"),
+        run_id: Some(run_id),
+        started_at: String::new(),
+        demarches: vec![d],
+    };
     let mut out = BTreeMap::new();
-    for run in store.runs()? {
-        let snap = store.snapshot(run.id)?;
-        for d in snap.demarches {
-            if demarche.is_some_and(|only| only != d.id) {
-                continue;
-            }
-            let one = |run_id: i64, d: DemarcheSnapshot| RunSnapshot {
-                label: format!("#{run_id}"),
-                run_id: Some(run_id),
-                started_at: String::new(),
-                demarches: vec![d],
-            };
-            let after = one(run.id, d);
-            let id = after.demarches[0].id.clone();
-            if let Some((prev_id, prev)) = last.remove(&id) {
+    let mut last: Option<(String, i64, DemarcheSnapshot)> = None;
+    for (id, run_id) in pairs {
+        let Some(d) = store.demarche_snapshot(run_id, &id)? else {
+            continue;
+        };
+        let after = one(run_id, d);
+        if let Some((prev_demarche, prev_id, prev)) = last.take() {
+            if prev_demarche == id {
                 let before = one(prev_id, prev);
                 if let Some(dd) = crate::diff::diff(&before, &after).demarches.first() {
                     out.insert(
-                        (id.clone(), run.id),
+                        (id.clone(), run_id),
                         FindingChanges {
                             previous_run: prev_id,
                             fixed: dd.fixed.len(),
@@ -181,9 +190,9 @@ pub fn finding_changes(
                     );
                 }
             }
-            if let Some(d) = after.demarches.into_iter().next() {
-                last.insert(id, (run.id, d));
-            }
+        }
+        if let Some(d) = after.demarches.into_iter().next() {
+            last = Some((id, run_id, d));
         }
     }
     Ok(out)

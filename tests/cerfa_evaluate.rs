@@ -48,6 +48,7 @@ fn eval_with(s: &Site, findings: &[Finding], decl: Option<&Declarations>) -> Cer
             status: Some(200),
             depth: *depth,
             charset: Some("utf-8"),
+            x_robots_tag: &[],
             evidence: &a.cerfa,
         })
         .collect();

@@ -1,6 +1,7 @@
 //! Cerfa criterion 32 (indexability) end to end: fixture sites served on 127.0.0.1 with a
 //! robots.txt closing the site, one closing it to the search engines only, a sitemap index
-//! listing the start page, neither, and a robots.txt answering 503.
+//! listing the start page, neither, a robots.txt answering 503, and a start page forbidding
+//! indexing in an `X-Robots-Tag` header only.
 
 use chrono::NaiveDate;
 use url::Url;
@@ -168,6 +169,44 @@ async fn robots_server_error_cannot_tell() {
     let idx = d.indexability.as_ref().expect("indexability");
     assert_eq!(idx.robots.status, RobotsStatus::ServerError);
     assert!(idx.robots.agents.is_empty());
+}
+
+#[tokio::test]
+async fn an_x_robots_tag_noindex_on_the_start_page_is_not_met() {
+    let (s, d) = audit_site("entete-noindex").await;
+    let base = s.url();
+    let c = c32(&d);
+    assert_eq!((c.status, c.source), (Status::NotMet, Source::Mesure));
+    assert_eq!(
+        c.summary,
+        "La page de départ interdit l'indexation (noindex)."
+    );
+    assert_eq!(
+        texts(c),
+        vec![
+            "en-tête HTTP X-Robots-Tag : googlebot: noindex, nofollow".to_string(),
+            "robots.txt lu (HTTP 200)".into(),
+            "page de départ autorisée pour *, Googlebot et Bingbot".into(),
+            format!("plan de site {base}plan.xml : 2 URL de page(s), 0 plan(s) inclus"),
+            "2 URL de pages dans le(s) plan(s) de site ; page de départ listée".into(),
+        ]
+    );
+    // The header is kept in the page record; another engine's directive is recorded, not counted.
+    let record = |path: &str| {
+        &d.pages
+            .iter()
+            .find(|p| p.record.final_url == format!("{base}{path}"))
+            .expect("page")
+            .record
+    };
+    assert_eq!(
+        record("").x_robots_tag,
+        vec!["googlebot: noindex, nofollow".to_string()]
+    );
+    assert_eq!(
+        record("infos.html").x_robots_tag,
+        vec!["otherbot: noindex".to_string()]
+    );
 }
 
 #[tokio::test]

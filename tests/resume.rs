@@ -10,28 +10,22 @@ use serde_json::Value;
 use vigie::serve::{start, FixtureServer, Source};
 use vigie::store::Store;
 
+mod common;
+
 const SLOW_PAGES: usize = 10;
 const DELAY_MS: u64 = 300;
 
 /// index → p1…p10 (slow) → q1…q10 (fast, only linked from their p page), so pages discovered
 /// through journaled pages must still be visited after the resume.
 fn write_site(dir: &Path) {
-    let mut links = String::new();
-    let mut routes = String::new();
-    for i in 1..=SLOW_PAGES {
-        links.push_str(&format!("<li><a href=\"p{i}.html\">Page {i}</a></li>"));
-        routes.push_str(&format!(
-            "[[route]]\npath = \"/p{i}.html\"\nfile = \"p{i}.html\"\ndelay_ms = {DELAY_MS}\n\n"
-        ));
+    common::write_slow_site(dir, SLOW_PAGES, DELAY_MS, |i| {
         let alt = if i % 2 == 0 { " alt=\"\"" } else { "" };
-        std::fs::write(
-            dir.join(format!("p{i}.html")),
-            format!(
-                "<!doctype html><html lang=\"fr\"><title>Page {i}</title><main><h1>Page {i}</h1>\
-                 <img src=\"i{i}.png\"{alt}><a href=\"q{i}.html\">Suite {i}</a></main></html>"
-            ),
+        format!(
+            "<!doctype html><html lang=\"fr\"><title>Page {i}</title><main><h1>Page {i}</h1>\
+             <img src=\"i{i}.png\"{alt}><a href=\"q{i}.html\">Suite {i}</a></main></html>"
         )
-        .expect("write page");
+    });
+    for i in 1..=SLOW_PAGES {
         std::fs::write(
             dir.join(format!("q{i}.html")),
             format!(
@@ -41,12 +35,6 @@ fn write_site(dir: &Path) {
         )
         .expect("write page");
     }
-    std::fs::write(
-        dir.join("index.html"),
-        format!("<!doctype html><html lang=\"fr\"><title>Accueil</title><main><h1>Accueil</h1><ul>{links}</ul></main></html>"),
-    )
-    .expect("write index");
-    std::fs::write(dir.join("_server.toml"), routes).expect("write routes");
 }
 
 fn audit_cmd(db: &Path, out: &Path) -> Command {

@@ -10,29 +10,15 @@ use std::time::{Duration, Instant};
 use vigie::serve::{start, FixtureServer, Source};
 use vigie::store::Store;
 
+mod common;
+
 const SLOW_PAGES: usize = 5;
 const DELAY_MS: u64 = 500;
 
 fn write_slow_site(dir: &Path) {
-    let mut links = String::new();
-    let mut routes = String::new();
-    for i in 1..=SLOW_PAGES {
-        links.push_str(&format!("<li><a href=\"p{i}.html\">Page {i}</a></li>"));
-        routes.push_str(&format!(
-            "[[route]]\npath = \"/p{i}.html\"\nfile = \"p{i}.html\"\ndelay_ms = {DELAY_MS}\n\n"
-        ));
-        std::fs::write(
-            dir.join(format!("p{i}.html")),
-            format!("<!doctype html><html lang=\"fr\"><title>Page {i}</title><main><img src=\"i{i}.png\"></main></html>"),
-        )
-        .expect("write page");
-    }
-    std::fs::write(
-        dir.join("index.html"),
-        format!("<!doctype html><html lang=\"fr\"><title>Lent</title><main><ul>{links}</ul></main></html>"),
-    )
-    .expect("write index");
-    std::fs::write(dir.join("_server.toml"), routes).expect("write routes");
+    common::write_slow_site(dir, SLOW_PAGES, DELAY_MS, |i| {
+        format!("<!doctype html><html lang=\"fr\"><title>Page {i}</title><main><img src=\"i{i}.png\"></main></html>")
+    });
 }
 
 fn spawn_audit(url: &str, db: &Path, out: &Path, pause_ms: Option<u64>) -> Child {

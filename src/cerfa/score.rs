@@ -25,6 +25,8 @@ pub struct EvidencePage<'a> {
     pub depth: u32,
     /// Charset from the HTTP response, if known.
     pub charset: Option<&'a str>,
+    /// `X-Robots-Tag` header values of the response.
+    pub x_robots_tag: &'a [String],
     pub evidence: &'a PageEvidence,
 }
 
@@ -1453,13 +1455,27 @@ fn c30_satisfaction(ctx: &Ctx<'_>) -> Measured {
 }
 
 fn c32_indexing(ctx: &Ctx<'_>) -> Measured {
-    let noindex = ctx.home.map(|h| (h.url, h.evidence.misc.noindex));
+    let header = ctx
+        .home
+        .as_ref()
+        .and_then(|h| crate::crawl::indexability::x_robots_noindex(h.x_robots_tag));
+    let noindex = ctx
+        .home
+        .as_ref()
+        .map(|h| (h.url, h.evidence.misc.noindex || header.is_some()));
     let mut evidence = Vec::new();
-    if let Some((url, true)) = noindex {
+    if let Some(h) = ctx.home.as_ref().filter(|h| h.evidence.misc.noindex) {
         evidence.push(ev(
-            Some(url),
+            Some(h.url),
             Some("meta[name=robots]"),
             "balise meta robots : noindex",
+        ));
+    }
+    if let (Some(h), Some(value)) = (ctx.home.as_ref(), header) {
+        evidence.push(ev(
+            Some(h.url),
+            None,
+            format!("en-tête HTTP X-Robots-Tag : {value}"),
         ));
     }
     let Some(idx) = ctx.indexability else {

@@ -116,6 +116,9 @@ pub struct FetchRecord {
     /// Set when this URL ended on a page already analysed under another URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
+    /// The `X-Robots-Tag` header values (indexing directives sent outside the page; Cerfa 32).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub x_robots_tag: Vec<String>,
 }
 
 impl FetchRecord {
@@ -136,6 +139,7 @@ impl FetchRecord {
             fetched_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             error: None,
             duplicate_of: None,
+            x_robots_tag: Vec::new(),
         }
     }
     /// The record of a local file read by `vigie check`.
@@ -458,6 +462,7 @@ impl Fetcher {
                     record.size = done.size;
                     record.ttfb_ms = done.ttfb_ms;
                     record.error = done.error;
+                    record.x_robots_tag = done.x_robots_tag;
                     let text = done.body.map(|bytes| {
                         let d = charset::decode(&bytes, record.content_type.as_deref());
                         record.charset = Some(d.encoding.to_string());
@@ -565,6 +570,7 @@ impl Fetcher {
             error: None,
             body: None,
             retry_after,
+            x_robots_tag: x_robots_tag(headers),
         };
         if status >= 400 {
             done.error = Some(FetchError {
@@ -658,6 +664,7 @@ struct Done {
     error: Option<FetchError>,
     body: Option<Vec<u8>>,
     retry_after: Option<Duration>,
+    x_robots_tag: Vec<String>,
 }
 
 impl Done {
@@ -673,6 +680,7 @@ impl Done {
             }),
             body: None,
             retry_after: None,
+            x_robots_tag: Vec::new(),
         }
     }
 
@@ -688,8 +696,21 @@ impl Done {
             }),
             body: None,
             retry_after: None,
+            x_robots_tag: Vec::new(),
         }
     }
+}
+
+/// The `X-Robots-Tag` values of a response, bounded (a hostile server may send thousands).
+fn x_robots_tag(headers: &reqwest::header::HeaderMap) -> Vec<String> {
+    headers
+        .get_all("x-robots-tag")
+        .iter()
+        .take(8)
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.trim().chars().take(300).collect::<String>())
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 fn classify(e: &reqwest::Error) -> ErrorKind {

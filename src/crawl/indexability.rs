@@ -168,6 +168,44 @@ const GROUP_PROBE: &str = "/vigie-sonde-groupe-7f3a9c";
 /// of the agent's group (a line is in the group when a rule written in its place applies to
 /// the agent), the one whose removal lets the URL through; with redundant rules, the longest
 /// line of the group that blocks it on its own. None when the URL is allowed.
+/// The first `X-Robots-Tag` value that forbids indexing to every search engine, Googlebot or
+/// Bingbot (`noindex` or `none`), if any. A value may start with the engine it addresses
+/// (`googlebot: noindex`); one addressed to another engine does not count.
+pub fn x_robots_noindex(values: &[String]) -> Option<&str> {
+    const DIRECTIVES: &[&str] = &[
+        "all",
+        "index",
+        "follow",
+        "noindex",
+        "nofollow",
+        "none",
+        "noarchive",
+        "nosnippet",
+        "notranslate",
+        "noimageindex",
+        "indexifembedded",
+        "unavailable_after",
+        "max-snippet",
+        "max-image-preview",
+        "max-video-preview",
+    ];
+    values.iter().map(String::as_str).find(|value| {
+        let lower = value.to_ascii_lowercase();
+        let directives = match lower.split_once(':') {
+            Some((agent, rest)) if !DIRECTIVES.contains(&agent.trim()) => {
+                if !matches!(agent.trim(), "googlebot" | "bingbot" | "*") {
+                    return false;
+                }
+                rest.to_string()
+            }
+            _ => lower,
+        };
+        directives
+            .split(',')
+            .any(|d| matches!(d.trim(), "noindex" | "none"))
+    })
+}
+
 pub fn blocking_rule(text: &str, token: &str, url: &str) -> Option<RobotsRule> {
     if allowed(text, token, url) {
         return None;
@@ -347,6 +385,31 @@ pub async fn scan(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn x_robots_tag_noindex_for_all_or_the_major_engines_only() {
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(x_robots_noindex(&v(&["noindex"])), Some("noindex"));
+        assert_eq!(
+            x_robots_noindex(&v(&["nofollow", "NoArchive, None"])),
+            Some("NoArchive, None")
+        );
+        assert_eq!(
+            x_robots_noindex(&v(&["googlebot: noindex, nofollow"])),
+            Some("googlebot: noindex, nofollow")
+        );
+        assert_eq!(
+            x_robots_noindex(&v(&["unavailable_after: 25 Jun 2010 15:00:00 PST"])),
+            None
+        );
+        assert_eq!(x_robots_noindex(&v(&["otherbot: noindex"])), None);
+        assert_eq!(
+            x_robots_noindex(&v(&["nosnippet", "max-snippet: 20"])),
+            None
+        );
+        assert_eq!(x_robots_noindex(&v(&["noindexfoo"])), None);
+        assert_eq!(x_robots_noindex(&[]), None);
+    }
 
     fn file(text: &str) -> RobotsFile {
         RobotsFile {

@@ -238,9 +238,10 @@ pub fn fr_number(v: f64, decimals: usize) -> String {
 /// Compute every indicator of a démarche; `declaration` is its entry of the declarations file.
 pub fn compute(d: &DemarcheReport, declaration: Option<&DemarcheDeclarations>) -> Vec<Indicator> {
     let decl = |name: &str| declaration.and_then(|x| x.indicator_json(name));
-    let json = serde_json::to_value(d).unwrap_or(Value::Null);
-    let cerfa = json.get("cerfa").filter(|v| !v.is_null());
-    let rgaa = json.get("rgaa").filter(|v| !v.is_null());
+    // Only these two sections as JSON: the whole démarche would double its memory.
+    let cerfa = d.cerfa.as_ref().and_then(|c| serde_json::to_value(c).ok());
+    let rgaa = d.rgaa.as_ref().and_then(|r| serde_json::to_value(r).ok());
+    let (cerfa, rgaa) = (cerfa.as_ref(), rgaa.as_ref());
     let rgaa_ind = rgaa_auto(d, rgaa);
     let mut handicap = handicap(cerfa);
     handicap.measured = Some(format!("RGAA automatisé : {}", rgaa_ind.display));

@@ -1,7 +1,7 @@
 //! CSV exports for spreadsheets: démarches × indicators, and every finding. UTF-8 with a BOM
 //! (Excel reads the accents), CRLF line ends, a chosen separator (`;` for French Excel).
 
-use super::Report;
+use super::{DemarcheReport, Report};
 use crate::rules::Outcome;
 
 const BOM: &str = "\u{feff}";
@@ -39,6 +39,15 @@ fn number(v: f64, sep: char) -> String {
 
 /// One row per démarche; for each indicator its value, level and source.
 pub fn indicators_csv(report: &Report, sep: char) -> String {
+    let mut out = indicators_csv_head(sep);
+    for d in &report.demarches {
+        out.push_str(&indicators_csv_rows(d, sep));
+    }
+    out
+}
+
+/// The byte-order mark and the header line of indicateurs.csv.
+pub fn indicators_csv_head(sep: char) -> String {
     let cfg = crate::indicators::config();
     let mut head: Vec<String> = ["id", "démarche", "opérateur", "ministère", "url de départ"]
         .iter()
@@ -51,46 +60,58 @@ pub fn indicators_csv(report: &Report, sep: char) -> String {
     }
     let mut out = String::from(BOM);
     out.push_str(&line(&head, sep));
-    for d in &report.demarches {
-        let mut row: Vec<String> = vec![
-            field(&d.demarche.id, sep, true),
-            field(&d.demarche.name, sep, true),
-            field(&d.demarche.operator, sep, true),
-            field(&d.demarche.ministry, sep, true),
-            field(d.demarche.start_url.as_str(), sep, true),
-        ];
-        for def in &cfg.indicators {
-            match d.indicators.iter().find(|i| i.id == def.id) {
-                Some(i) => {
-                    row.push(i.value.map(|v| number(v, sep)).unwrap_or_default());
-                    row.push(field(&i.display, sep, true));
-                    row.push(field(
-                        i.level
-                            .as_ref()
-                            .map(|l| l.label.as_str())
-                            .unwrap_or("inconnu"),
-                        sep,
-                        false,
-                    ));
-                    row.push(field(i.source.label(), sep, false));
-                }
-                None => {
-                    row.extend([
-                        String::new(),
-                        "inconnu".into(),
-                        "inconnu".into(),
-                        "inconnu".into(),
-                    ]);
-                }
+    out
+}
+
+/// The row of one démarche in indicateurs.csv.
+pub fn indicators_csv_rows(d: &DemarcheReport, sep: char) -> String {
+    let cfg = crate::indicators::config();
+    let mut row: Vec<String> = vec![
+        field(&d.demarche.id, sep, true),
+        field(&d.demarche.name, sep, true),
+        field(&d.demarche.operator, sep, true),
+        field(&d.demarche.ministry, sep, true),
+        field(d.demarche.start_url.as_str(), sep, true),
+    ];
+    for def in &cfg.indicators {
+        match d.indicators.iter().find(|i| i.id == def.id) {
+            Some(i) => {
+                row.push(i.value.map(|v| number(v, sep)).unwrap_or_default());
+                row.push(field(&i.display, sep, true));
+                row.push(field(
+                    i.level
+                        .as_ref()
+                        .map(|l| l.label.as_str())
+                        .unwrap_or("inconnu"),
+                    sep,
+                    false,
+                ));
+                row.push(field(i.source.label(), sep, false));
+            }
+            None => {
+                row.extend([
+                    String::new(),
+                    "inconnu".into(),
+                    "inconnu".into(),
+                    "inconnu".into(),
+                ]);
             }
         }
-        out.push_str(&line(&row, sep));
     }
-    out
+    line(&row, sep)
 }
 
 /// One row per failed or cantTell target, and one per passed/inapplicable finding.
 pub fn findings_csv(report: &Report, sep: char) -> String {
+    let mut out = findings_csv_head(sep);
+    for d in &report.demarches {
+        out.push_str(&findings_csv_rows(d, sep));
+    }
+    out
+}
+
+/// The byte-order mark and the header line of constats.csv.
+pub fn findings_csv_head(sep: char) -> String {
     let head: Vec<String> = [
         "démarche",
         "page",
@@ -109,43 +130,47 @@ pub fn findings_csv(report: &Report, sep: char) -> String {
     .collect();
     let mut out = String::from(BOM);
     out.push_str(&line(&head, sep));
-    for d in &report.demarches {
-        for f in &d.findings {
-            let outcome = match f.outcome {
-                Outcome::Failed => "échec",
-                Outcome::CantTell => "à vérifier",
-                Outcome::Passed => "conforme",
-                Outcome::Inapplicable => "non applicable",
-            };
-            let base = |sel: &str, snip: &str| -> Vec<String> {
-                vec![
-                    field(&d.demarche.id, sep, true),
-                    field(&f.url, sep, true),
-                    field(&f.rule, sep, false),
-                    field(outcome, sep, false),
-                    field(&f.rgaa.join(" "), sep, false),
-                    field(&f.wcag.join(" "), sep, false),
-                    field(&f.act.join(" "), sep, false),
-                    field(
-                        &f.cerfa
-                            .iter()
-                            .map(|c| c.to_string())
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                        sep,
-                        false,
-                    ),
-                    field(sel, sep, true),
-                    field(snip, sep, true),
-                    field(&f.message, sep, true),
-                ]
-            };
-            if f.targets.is_empty() || matches!(f.outcome, Outcome::Passed) {
-                out.push_str(&line(&base("", ""), sep));
-            } else {
-                for t in &f.targets {
-                    out.push_str(&line(&base(&t.selector, &t.snippet), sep));
-                }
+    out
+}
+
+/// The rows of one démarche's findings in constats.csv.
+pub fn findings_csv_rows(d: &DemarcheReport, sep: char) -> String {
+    let mut out = String::new();
+    for f in &d.findings {
+        let outcome = match f.outcome {
+            Outcome::Failed => "échec",
+            Outcome::CantTell => "à vérifier",
+            Outcome::Passed => "conforme",
+            Outcome::Inapplicable => "non applicable",
+        };
+        let base = |sel: &str, snip: &str| -> Vec<String> {
+            vec![
+                field(&d.demarche.id, sep, true),
+                field(&f.url, sep, true),
+                field(&f.rule, sep, false),
+                field(outcome, sep, false),
+                field(&f.rgaa.join(" "), sep, false),
+                field(&f.wcag.join(" "), sep, false),
+                field(&f.act.join(" "), sep, false),
+                field(
+                    &f.cerfa
+                        .iter()
+                        .map(|c| c.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    sep,
+                    false,
+                ),
+                field(sel, sep, true),
+                field(snip, sep, true),
+                field(&f.message, sep, true),
+            ]
+        };
+        if f.targets.is_empty() || matches!(f.outcome, Outcome::Passed) {
+            out.push_str(&line(&base("", ""), sep));
+        } else {
+            for t in &f.targets {
+                out.push_str(&line(&base(&t.selector, &t.snippet), sep));
             }
         }
     }

@@ -11,7 +11,8 @@ use minijinja::{context, Environment};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{write_atomic, DemarcheReport, Report, ReportError};
+use super::stream::{ReportSource, RunHeader};
+use super::{write_atomic, DemarcheOverview, DemarcheReport, Report, ReportError};
 pub use crate::history::SiteHistory;
 use crate::history::{HistoryPoint, IndicatorPoint};
 use crate::indicators::{self, Indicator};
@@ -49,39 +50,40 @@ pub enum SiteError {
     Write(#[from] ReportError),
 }
 
-/// Name of a démarche's page: its id reduced to safe characters, unique in the run.
-fn page_names(report: &Report) -> Vec<String> {
-    let mut used = HashSet::new();
-    report
-        .demarches
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let slug: String = d
-                .demarche
-                .id
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() {
-                        c.to_ascii_lowercase()
-                    } else {
-                        '-'
-                    }
-                })
-                .take(60)
-                .collect();
-            let slug = slug.trim_matches('-').to_string();
-            let mut name = format!(
-                "demarche-{}.html",
-                if slug.is_empty() { "sans-id" } else { &slug }
-            );
-            if !used.insert(name.clone()) {
-                name = format!("demarche-{slug}-{i}.html");
-                used.insert(name.clone());
-            }
-            name
-        })
-        .collect()
+/// Names of the démarche pages: each id reduced to safe characters, unique in the run (given
+/// one démarche at a time, in report order).
+#[derive(Default)]
+struct PageNamer {
+    used: HashSet<String>,
+    seen: usize,
+}
+
+impl PageNamer {
+    fn next(&mut self, id: &str) -> String {
+        let i = self.seen;
+        self.seen += 1;
+        let slug: String = id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .take(60)
+            .collect();
+        let slug = slug.trim_matches('-').to_string();
+        let mut name = format!(
+            "demarche-{}.html",
+            if slug.is_empty() { "sans-id" } else { &slug }
+        );
+        if !self.used.insert(name.clone()) {
+            name = format!("demarche-{slug}-{i}.html");
+            self.used.insert(name.clone());
+        }
+        name
+    }
 }
 
 fn env() -> Result<Environment<'static>, minijinja::Error> {
@@ -222,7 +224,7 @@ struct Chart {
 }
 
 /// Distribution of levels for one indicator, as horizontal bars with their labels inside.
-fn chart(def: &indicators::IndicatorDef, report: &Report) -> Chart {
+fn chart(def: &indicators::IndicatorDef, demarches: &[DemarcheOverview]) -> Chart {
     let cfg = indicators::config();
     let mut counts: Vec<(String, String, String, usize)> = def
         .niveaux
@@ -237,7 +239,7 @@ fn chart(def: &indicators::IndicatorDef, report: &Report) -> Chart {
         })
         .collect();
     counts.push(("inconnu".into(), "inconnu".into(), "?".into(), 0));
-    for d in &report.demarches {
+    for d in demarches {
         let label = d
             .indicators
             .iter()
@@ -249,7 +251,7 @@ fn chart(def: &indicators::IndicatorDef, report: &Report) -> Chart {
             c.3 += 1;
         }
     }
-    let total = report.demarches.len().max(1) as u32;
+    let total = demarches.len().max(1) as u32;
     // Label column, then the bar, then the count.
     let (label_w, bar_w) = (190u32, 130u32);
     let width = label_w + bar_w + 40;
@@ -295,18 +297,19 @@ fn size_label(bytes: usize) -> String {
     }
 }
 
-fn base_context(report: &Report) -> (String, String, String, String) {
+fn base_context(run: &RunHeader) -> (String, String, String, String) {
     (
-        format!("{} {}", report.tool.name, report.tool.version),
+        format!("{} {}", run.tool.name, run.tool.version),
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
-        report.started_at.clone(),
-        report.finished_at.clone(),
+        run.started_at.clone(),
+        run.finished_at.clone(),
     )
 }
 
 fn render_index(
     env: &Environment,
-    report: &Report,
+    run: &RunHeader,
+    demarches: &[DemarcheOverview],
     names: &[String],
     csv_sizes: (usize, usize),
     history: Option<&SiteHistory>,
@@ -321,8 +324,7 @@ fn render_index(
             description: d.description.clone(),
         })
         .collect();
-    let rows: Vec<Row> = report
-        .demarches
+    let rows: Vec<Row> = demarches
         .iter()
         .zip(names)
         .enumerate()
@@ -348,7 +350,7 @@ fn render_index(
         })
         .collect();
     let mut by_colour: BTreeMap<String, LevelCount> = BTreeMap::new();
-    for d in &report.demarches {
+    for d in demarches {
         for i in &d.indicators {
             let (label, colour, icon) = match &i.level {
                 Some(l) => (l.colour.clone(), l.colour.clone(), l.icon.clone()),
@@ -368,26 +370,24 @@ fn render_index(
     let order = ["vert", "bleu", "jaune", "rouge", "gris", "inconnu"];
     let mut level_counts: Vec<LevelCount> = by_colour.into_values().collect();
     level_counts.sort_by_key(|c| order.iter().position(|o| *o == c.colour).unwrap_or(99));
-    let operators: BTreeSet<String> = report
-        .demarches
+    let operators: BTreeSet<String> = demarches
         .iter()
         .map(|d| d.demarche.operator.clone())
         .filter(|s| !s.is_empty())
         .collect();
-    let ministries: BTreeSet<String> = report
-        .demarches
+    let ministries: BTreeSet<String> = demarches
         .iter()
         .map(|d| d.demarche.ministry.clone())
         .filter(|s| !s.is_empty())
         .collect();
-    let charts: Vec<Chart> = cfg.indicators.iter().map(|d| chart(d, report)).collect();
-    let (tool, generated, started_at, finished_at) = base_context(report);
+    let charts: Vec<Chart> = cfg.indicators.iter().map(|d| chart(d, demarches)).collect();
+    let (tool, generated, started_at, finished_at) = base_context(run);
     env.get_template("index.html")?.render(context! {
         nav => "index",
         tool, generated, started_at, finished_at,
-        demarches_count => report.demarches.len(),
-        pages_count => report.demarches.iter().map(|d| d.summary.pages).sum::<usize>(),
-        errors_count => report.demarches.iter().map(|d| d.summary.fetch_errors).sum::<usize>(),
+        demarches_count => demarches.len(),
+        pages_count => demarches.iter().map(|d| d.summary.pages).sum::<usize>(),
+        errors_count => demarches.iter().map(|d| d.summary.fetch_errors).sum::<usize>(),
         level_counts => Serde(&level_counts),
         columns => Serde(&columns),
         rows => Serde(&rows),
@@ -792,14 +792,15 @@ fn declaration_view(cerfa: Option<&Value>, d: &DemarcheReport) -> (Vec<KeyValue>
 
 fn render_demarche(
     env: &Environment,
-    report: &Report,
+    run: &RunHeader,
     d: &DemarcheReport,
     progress: Option<(&str, usize)>,
     history: Option<&SiteHistory>,
 ) -> Result<String, minijinja::Error> {
-    let json = serde_json::to_value(d).unwrap_or(Value::Null);
-    let cerfa = json.get("cerfa").filter(|v| !v.is_null());
-    let rgaa = json.get("rgaa").filter(|v| !v.is_null());
+    // Only these two sections as JSON: the whole démarche would double its memory.
+    let cerfa = d.cerfa.as_ref().and_then(|c| serde_json::to_value(c).ok());
+    let rgaa = d.rgaa.as_ref().and_then(|r| serde_json::to_value(r).ok());
+    let (cerfa, rgaa) = (cerfa.as_ref(), rgaa.as_ref());
     let cfg = indicators::config();
     let indicators: Vec<IndicatorView> = cfg
         .indicators
@@ -882,7 +883,7 @@ fn render_demarche(
         pages_count: d.summary.pages,
         errors_count: d.summary.fetch_errors,
     };
-    let (tool, generated, started_at, finished_at) = base_context(report);
+    let (tool, generated, started_at, finished_at) = base_context(run);
     env.get_template("demarche.html")?.render(context! {
         nav => "demarche",
         tool, generated, started_at, finished_at,
@@ -952,7 +953,7 @@ struct Definition {
 
 fn render_methodology(
     env: &Environment,
-    report: &Report,
+    run: &RunHeader,
     probes: usize,
 ) -> Result<String, minijinja::Error> {
     let cfg = indicators::config();
@@ -985,7 +986,7 @@ fn render_methodology(
                 .collect(),
         })
         .collect();
-    let (tool, generated, started_at, finished_at) = base_context(report);
+    let (tool, generated, started_at, finished_at) = base_context(run);
     env.get_template("methodologie.html")?.render(context! {
         nav => "methodologie",
         tool, generated, started_at, finished_at,
@@ -1003,55 +1004,29 @@ pub fn render_site(
     render_site_with_history(report, opts, None)
 }
 
-/// Every file of the site; with a history, the index gains trend sparklines and each démarche
-/// of the history a progress page (`progres-<id>.html`).
+/// Every file of the site in memory (for tests and previews: the site is written to a
+/// temporary folder by [`write_site_from`], then read back, index first).
 pub fn render_site_with_history(
     report: &Report,
     opts: &SiteOptions,
     history: Option<&SiteHistory>,
 ) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
-    let env = env()?;
-    let names = page_names(report);
-    let csv_ind = super::csv::indicators_csv(report, opts.csv_sep);
-    let csv_find = super::csv::findings_csv(report, opts.csv_sep);
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let index = render_index(
-        &env,
-        report,
-        &names,
-        (csv_ind.len(), csv_find.len()),
-        history,
-    )?;
-    files.push(("index.html".into(), index.into_bytes()));
-    for (d, name) in report.demarches.iter().zip(&names) {
-        let runs = history.map(|h| h.of(&d.demarche.id).len()).unwrap_or(0);
-        let progress = progress_name(name);
-        let link = (runs > 0).then_some((progress.as_str(), runs));
-        files.push((
-            name.clone(),
-            render_demarche(&env, report, d, link, history)?.into_bytes(),
-        ));
-        if let (Some(h), true) = (history, runs > 0) {
-            files.push((
-                progress.clone(),
-                render_progress(&env, report, d, name, h)?.into_bytes(),
-            ));
-        }
+    let dir = tempfile::tempdir().map_err(|e| ReportError::Io {
+        path: std::env::temp_dir(),
+        source: e,
+    })?;
+    let mut files = Vec::new();
+    for path in write_site_from(report, dir.path(), opts, history)? {
+        let bytes = std::fs::read(&path).map_err(|e| ReportError::Io {
+            path: path.clone(),
+            source: e,
+        })?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.push((name, bytes));
     }
-    let probes = report
-        .demarches
-        .iter()
-        .map(|d| d.probes.len())
-        .max()
-        .unwrap_or(crate::probe::DEFAULT_PROBES);
-    files.push((
-        "methodologie.html".into(),
-        render_methodology(&env, report, probes)?.into_bytes(),
-    ));
-    files.push(("vigie.css".into(), stylesheet().into_bytes()));
-    files.push(("vigie.js".into(), JS.as_bytes().to_vec()));
-    files.push(("indicateurs.csv".into(), csv_ind.into_bytes()));
-    files.push(("constats.csv".into(), csv_find.into_bytes()));
     Ok(files)
 }
 
@@ -1061,22 +1036,151 @@ pub fn write_site(
     out: &Path,
     opts: &SiteOptions,
 ) -> Result<Vec<PathBuf>, SiteError> {
-    write_site_with_history(report, out, opts, None)
+    write_site_from(report, out, opts, None)
 }
 
-/// Write the site with the runs' history (see [`render_site_with_history`]).
+/// Write the site with the runs' history (see [`write_site_from`]).
 pub fn write_site_with_history(
     report: &Report,
     out: &Path,
     opts: &SiteOptions,
     history: Option<&SiteHistory>,
 ) -> Result<Vec<PathBuf>, SiteError> {
-    let mut written = Vec::new();
-    for (name, bytes) in render_site_with_history(report, opts, history)? {
+    write_site_from(report, out, opts, history)
+}
+
+/// A CSV export being written: a temporary file in the site's folder, renamed at the end.
+struct CsvOut {
+    path: PathBuf,
+    file: std::io::BufWriter<tempfile::NamedTempFile>,
+    bytes: usize,
+}
+
+impl CsvOut {
+    fn create(path: PathBuf, head: &str) -> Result<CsvOut, ReportError> {
+        let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let tmp = tempfile::Builder::new()
+            .prefix(".vigie-csv-")
+            .tempfile_in(&dir)
+            .map_err(|source| ReportError::Io {
+                path: path.clone(),
+                source,
+            })?;
+        let mut out = CsvOut {
+            path,
+            file: std::io::BufWriter::new(tmp),
+            bytes: 0,
+        };
+        out.push(head)?;
+        Ok(out)
+    }
+
+    fn push(&mut self, text: &str) -> Result<(), ReportError> {
+        use std::io::Write;
+        self.bytes += text.len();
+        self.file
+            .write_all(text.as_bytes())
+            .map_err(|source| ReportError::Io {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    fn persist(self) -> Result<PathBuf, ReportError> {
+        let path = self.path;
+        let io = |source| ReportError::Io {
+            path: path.clone(),
+            source,
+        };
+        let tmp = self.file.into_inner().map_err(|e| io(e.into_error()))?;
+        tmp.as_file().sync_all().map_err(io)?;
+        tmp.persist(&path).map_err(|e| io(e.error))?;
+        Ok(path)
+    }
+}
+
+/// Write every file of the site into `out`, reading the report one démarche at a time: each
+/// démarche's page (and progress page, with a history) is written as soon as it is rendered and
+/// its CSV rows appended; only a short overview of each démarche is kept for the index. With a
+/// history, the index gains trend sparklines and each démarche of the history a progress page
+/// (`progres-<id>.html`). Every file is written atomically. Returns the paths, index first.
+pub fn write_site_from<S: ReportSource>(
+    src: &S,
+    out: &Path,
+    opts: &SiteOptions,
+    history: Option<&SiteHistory>,
+) -> Result<Vec<PathBuf>, SiteError> {
+    let env = env()?;
+    let run = src.header();
+    std::fs::create_dir_all(out).map_err(|source| ReportError::Io {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let sep = opts.csv_sep;
+    let mut csv_ind = CsvOut::create(
+        out.join("indicateurs.csv"),
+        &super::csv::indicators_csv_head(sep),
+    )?;
+    let mut csv_find = CsvOut::create(
+        out.join("constats.csv"),
+        &super::csv::findings_csv_head(sep),
+    )?;
+    let mut namer = PageNamer::default();
+    let mut names = Vec::new();
+    let mut overviews = Vec::new();
+    let mut pages = Vec::new();
+    src.each_demarche(|d| {
+        let name = namer.next(&d.demarche.id);
+        let runs = history.map(|h| h.of(&d.demarche.id).len()).unwrap_or(0);
+        let progress = progress_name(&name);
+        let link = (runs > 0).then_some((progress.as_str(), runs));
         let path = out.join(&name);
+        write_atomic(
+            &path,
+            render_demarche(&env, &run, &d, link, history)?.as_bytes(),
+        )?;
+        pages.push(path);
+        if let (Some(h), true) = (history, runs > 0) {
+            let path = out.join(&progress);
+            write_atomic(&path, render_progress(&env, &run, &d, &name, h)?.as_bytes())?;
+            pages.push(path);
+        }
+        csv_ind.push(&super::csv::indicators_csv_rows(&d, sep))?;
+        csv_find.push(&super::csv::findings_csv_rows(&d, sep))?;
+        overviews.push(d.overview());
+        names.push(name);
+        Ok::<(), SiteError>(())
+    })?;
+    let index = render_index(
+        &env,
+        &run,
+        &overviews,
+        &names,
+        (csv_ind.bytes, csv_find.bytes),
+        history,
+    )?;
+    let mut written = vec![out.join("index.html")];
+    write_atomic(&written[0], index.as_bytes())?;
+    written.extend(pages);
+    let probes = overviews
+        .iter()
+        .map(|d| d.probes)
+        .max()
+        .unwrap_or(crate::probe::DEFAULT_PROBES);
+    for (name, bytes) in [
+        (
+            "methodologie.html",
+            render_methodology(&env, &run, probes)?.into_bytes(),
+        ),
+        ("vigie.css", stylesheet().into_bytes()),
+        ("vigie.js", JS.as_bytes().to_vec()),
+    ] {
+        let path = out.join(name);
         write_atomic(&path, &bytes)?;
         written.push(path);
     }
+    written.push(csv_ind.persist()?);
+    written.push(csv_find.persist()?);
     Ok(written)
 }
 
@@ -1504,7 +1608,7 @@ fn line_chart(runs: &[&HistoryPoint]) -> Option<LineChart> {
 
 fn render_progress(
     env: &Environment,
-    report: &Report,
+    run: &RunHeader,
     d: &DemarcheReport,
     demarche_page: &str,
     history: &SiteHistory,
@@ -1564,12 +1668,12 @@ fn render_progress(
             description: d.description.clone(),
         })
         .collect();
-    let recorded = runs.iter().any(|r| r.started_at == report.started_at);
+    let recorded = runs.iter().any(|r| r.started_at == run.started_at);
     let diff_hint = match (runs.len().checked_sub(2).map(|i| runs[i]), runs.last()) {
         (Some(a), Some(b)) => format!("vigie diff {} {}", a.run_id, b.run_id),
         _ => String::new(),
     };
-    let (tool, generated, started_at, finished_at) = base_context(report);
+    let (tool, generated, started_at, finished_at) = base_context(run);
     env.get_template("progres.html")?.render(context! {
         nav => "progres",
         tool, generated, started_at, finished_at,

@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod html;
+pub mod stream;
 pub mod text;
 
 use std::io::Write;
@@ -80,6 +81,28 @@ pub struct DemarcheReport {
     pub indexability: Option<crate::crawl::indexability::Indexability>,
 }
 
+/// What the index and the terminal summary need of a démarche, without its pages and findings:
+/// the site keeps one per démarche while the rest streams.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemarcheOverview {
+    pub demarche: Demarche,
+    pub summary: DemarcheSummary,
+    pub indicators: Vec<crate::indicators::Indicator>,
+    /// Number of probes of the start URL.
+    pub probes: usize,
+}
+
+impl DemarcheReport {
+    pub fn overview(&self) -> DemarcheOverview {
+        DemarcheOverview {
+            demarche: self.demarche.clone(),
+            summary: self.summary.clone(),
+            indicators: self.indicators.clone(),
+            probes: self.probes.len(),
+        }
+    }
+}
+
 /// report.json
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Report {
@@ -100,6 +123,9 @@ pub enum ReportError {
     },
     #[error("impossible de sérialiser le rapport : {0}")]
     Json(#[from] serde_json::Error),
+    /// An I/O error inside [`write_atomic_with`], which adds the path.
+    #[error("écriture : {0}")]
+    Write(#[from] std::io::Error),
     #[error("rapport {path} illisible : {source}")]
     Read {
         path: PathBuf,
@@ -109,6 +135,16 @@ pub enum ReportError {
 
 /// Write bytes atomically: a temporary file in the same folder, synced, then renamed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    write_atomic_with(path, |w| Ok(w.write_all(bytes)?))
+}
+
+/// Write a file atomically from a writer callback (buffered): a temporary file in the same
+/// folder, synced, then renamed; on any error the temporary file is removed and `path` is left
+/// as it was.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
     let io = |source| ReportError::Io {
         path: path.to_path_buf(),
         source,
@@ -124,15 +160,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
         .unwrap_or("report");
     let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        write(&mut f)?;
+        let f = f.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path)?;
+        Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map_err(io)
+    result.map_err(|e| match e {
+        ReportError::Write(source) => io(source),
+        other => other,
+    })
 }
 
 impl Report {
@@ -142,9 +183,7 @@ impl Report {
 
     /// Write report.json into `out_dir`.
     pub fn write_json(&self, out_dir: &Path) -> Result<PathBuf, ReportError> {
-        let path = out_dir.join("report.json");
-        write_atomic(&path, self.to_json()?.as_bytes())?;
-        Ok(path)
+        stream::write_json(self, out_dir)
     }
 
     pub fn read(path: &Path) -> Result<Report, ReportError> {

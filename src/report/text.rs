@@ -2,18 +2,24 @@
 
 use std::fmt::Write;
 
-use super::Report;
+use super::{DemarcheOverview, Report};
 use crate::rules::Outcome;
 
 /// One line per démarche: pages, errors, failures, to check.
 pub fn summary_table(report: &Report) -> String {
+    let rows: Vec<DemarcheOverview> = report.demarches.iter().map(|d| d.overview()).collect();
+    summary_table_of(&rows)
+}
+
+/// [`summary_table`] from the démarches' overviews.
+pub fn summary_table_of(demarches: &[DemarcheOverview]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
         "{:<28} {:>6} {:>8} {:>8} {:>10}",
         "démarche", "pages", "erreurs", "échecs", "à vérifier"
     );
-    for d in &report.demarches {
+    for d in demarches {
         let _ = writeln!(
             s,
             "{:<28} {:>6} {:>8} {:>8} {:>10}",

@@ -155,6 +155,17 @@ impl Campaign {
         Ok(n.max(0) as usize)
     }
 
+    /// Pages of one démarche in the journal.
+    pub fn page_count_of(&self, demarche_id: &str) -> Result<usize, StoreError> {
+        let conn = open_conn(&self.db)?;
+        let n: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM campaign_pages WHERE campaign_id = ?1 AND demarche_id = ?2",
+            params![self.id, demarche_id],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as usize)
+    }
+
     /// The probes of a démarche whose crawl finished, or None when it did not.
     pub fn finished_demarche(
         &self,

@@ -17,7 +17,8 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::report::Report;
+use crate::report::stream::ReportSource;
+use crate::report::{Report, ReportError};
 
 pub use fingerprint::{fingerprint, page_key};
 
@@ -56,6 +57,8 @@ pub enum StoreError {
     TooNew { found: i64, supported: i64 },
     #[error("exécution introuvable : {0}")]
     NotFound(String),
+    #[error(transparent)]
+    Report(#[from] ReportError),
 }
 
 /// One run as listed by the store.
@@ -128,10 +131,6 @@ struct ParsedFinding {
 struct ParsedDemarche {
     id: String,
     name: String,
-    operator: String,
-    ministry: String,
-    start_url: String,
-    definition: Value,
     summary: Value,
     pages: Vec<ParsedPage>,
     findings: Vec<ParsedFinding>,
@@ -141,11 +140,6 @@ struct ParsedDemarche {
 /// A report.json read leniently: older and newer reports load as long as the core is there.
 struct ParsedReport {
     started_at: String,
-    finished_at: String,
-    tool_name: String,
-    tool_version: String,
-    schema_version: String,
-    config: Value,
     demarches: Vec<ParsedDemarche>,
 }
 
@@ -208,81 +202,211 @@ fn parse_page(v: Value) -> ParsedPage {
 }
 
 fn parse_demarche(v: Value) -> Result<ParsedDemarche, StoreError> {
-    let Value::Object(mut obj) = v else {
-        return Err(StoreError::Invalid(
-            "démarche qui n'est pas un objet".into(),
-        ));
+    let mut d = DemarcheIn::from_value(v)?;
+    let head = parse_demarche_head(&d.rest)?;
+    let pages = match d.pages.take() {
+        Some(items) => items.map(|p| p.map(parse_page)).collect::<Result<_, _>>()?,
+        None => Vec::new(),
     };
-    let id = obj
+    let findings = match d.findings.take() {
+        Some(items) => items
+            .map(|f| f.and_then(|f| parse_finding(&head.id, f)))
+            .collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
+    Ok(ParsedDemarche {
+        id: head.id,
+        name: head.name,
+        summary: head.summary,
+        pages,
+        findings,
+        sections: head.sections,
+    })
+}
+
+/// A démarche's members but its pages and findings, read leniently.
+struct DemarcheHead {
+    id: String,
+    name: String,
+    operator: String,
+    ministry: String,
+    start_url: String,
+    definition: Value,
+    summary: Value,
+    sections: BTreeMap<String, Value>,
+}
+
+fn parse_demarche_head(rest: &Map<String, Value>) -> Result<DemarcheHead, StoreError> {
+    let id = rest
         .get("id")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| StoreError::Invalid("démarche sans identifiant".into()))?
         .to_string();
-    let mut definition = Map::new();
-    for k in DEFINITION_KEYS {
-        if let Some(x) = obj.remove(*k) {
-            definition.insert((*k).to_string(), x);
-        }
-    }
+    let definition: Map<String, Value> = DEFINITION_KEYS
+        .iter()
+        .filter_map(|k| rest.get(*k).map(|v| ((*k).to_string(), v.clone())))
+        .collect();
     let definition = Value::Object(definition);
-    let pages = match obj.remove("pages") {
-        Some(Value::Array(a)) => a.into_iter().map(parse_page).collect(),
-        _ => Vec::new(),
-    };
-    let findings = match obj.remove("findings") {
-        Some(Value::Array(a)) => a
-            .into_iter()
-            .map(|f| parse_finding(&id, f))
-            .collect::<Result<Vec<_>, _>>()?,
-        _ => Vec::new(),
-    };
-    let summary = obj.remove("summary").unwrap_or(Value::Null);
-    debug_assert!(CORE_KEYS.iter().all(|k| !obj.contains_key(*k)));
-    let sections: BTreeMap<String, Value> = obj.into_iter().collect();
-    Ok(ParsedDemarche {
+    let sections = rest
+        .iter()
+        .filter(|(k, _)| !DEFINITION_KEYS.contains(&k.as_str()) && !CORE_KEYS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    Ok(DemarcheHead {
         name: str_at(&definition, "name").unwrap_or_else(|| id.clone()),
         operator: str_at(&definition, "operator").unwrap_or_default(),
         ministry: str_at(&definition, "ministry").unwrap_or_default(),
         start_url: str_at(&definition, "start_url").unwrap_or_default(),
+        summary: rest.get("summary").cloned().unwrap_or(Value::Null),
         id,
         definition,
-        summary,
-        pages,
-        findings,
         sections,
     })
 }
 
-fn parse_report(v: Value) -> Result<ParsedReport, StoreError> {
-    let Value::Object(mut obj) = v else {
-        return Err(StoreError::Invalid(
-            "le rapport n'est pas un objet JSON".into(),
-        ));
-    };
+type Items = Box<dyn Iterator<Item = Result<Value, StoreError>>>;
+
+/// A démarche to record: its small members at once, its pages and findings (the bulk) one at
+/// a time, each turned into JSON only when its turn comes.
+pub(crate) struct DemarcheIn {
+    rest: Map<String, Value>,
+    /// None when the report has no such member (older reports), so the hash stays the same.
+    pages: Option<Items>,
+    findings: Option<Items>,
+}
+
+enum Item {
+    Page(Value),
+    Finding(Value),
+}
+
+impl DemarcheIn {
+    fn from_value(v: Value) -> Result<DemarcheIn, StoreError> {
+        let Value::Object(mut rest) = v else {
+            return Err(StoreError::Invalid(
+                "démarche qui n'est pas un objet".into(),
+            ));
+        };
+        let mut items = |key: &str| -> Option<Items> {
+            match rest.remove(key)? {
+                Value::Array(a) => Some(Box::new(a.into_iter().map(Ok))),
+                // Not a list: kept as a member, hashed and ignored like before.
+                other => {
+                    rest.insert(key.to_string(), other);
+                    None
+                }
+            }
+        };
+        let pages = items("pages");
+        let findings = items("findings");
+        Ok(DemarcheIn {
+            rest,
+            pages,
+            findings,
+        })
+    }
+
+    fn from_report(mut d: crate::report::DemarcheReport) -> Result<DemarcheIn, StoreError> {
+        let pages = std::mem::take(&mut d.pages);
+        let findings = std::mem::take(&mut d.findings);
+        let Value::Object(mut rest) = serde_json::to_value(&d)? else {
+            return Err(StoreError::Invalid(
+                "démarche qui n'est pas un objet".into(),
+            ));
+        };
+        rest.remove("pages");
+        rest.remove("findings");
+        Ok(DemarcheIn {
+            rest,
+            pages: Some(Box::new(
+                pages
+                    .into_iter()
+                    .map(|p| serde_json::to_value(p).map_err(StoreError::from)),
+            )),
+            findings: Some(Box::new(
+                findings
+                    .into_iter()
+                    .map(|f| serde_json::to_value(f).map_err(StoreError::from)),
+            )),
+        })
+    }
+
+    /// Hand each page and finding to `each`, writing into `hash` the démarche's compact JSON
+    /// with sorted keys (as a `Value` prints), pages and findings in their place.
+    fn stream(
+        mut self,
+        hash: &mut fingerprint::Fnv1a64,
+        mut each: impl FnMut(Item) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut keys: Vec<String> = self.rest.keys().cloned().collect();
+        if self.pages.is_some() {
+            keys.push("pages".into());
+        }
+        if self.findings.is_some() {
+            keys.push("findings".into());
+        }
+        keys.sort();
+        hash.write(b"{");
+        for (i, key) in keys.iter().enumerate() {
+            if i > 0 {
+                hash.write(b",");
+            }
+            serde_json::to_writer(&mut *hash, key)?;
+            hash.write(b":");
+            let items = match key.as_str() {
+                "pages" => self.pages.take(),
+                "findings" => self.findings.take(),
+                _ => None,
+            };
+            let Some(items) = items else {
+                if let Some(v) = self.rest.get(key) {
+                    serde_json::to_writer(&mut *hash, v)?;
+                }
+                continue;
+            };
+            hash.write(b"[");
+            for (k, v) in items.enumerate() {
+                let v = v?;
+                if k > 0 {
+                    hash.write(b",");
+                }
+                serde_json::to_writer(&mut *hash, &v)?;
+                each(if key == "pages" {
+                    Item::Page(v)
+                } else {
+                    Item::Finding(v)
+                })?;
+            }
+            hash.write(b"]");
+        }
+        hash.write(b"}");
+        Ok(())
+    }
+}
+
+/// The run fields of a report.json (everything but its démarches), read leniently.
+struct ParsedHeader {
+    started_at: String,
+    finished_at: String,
+    tool_name: String,
+    tool_version: String,
+    schema_version: String,
+    config: Value,
+}
+
+fn parse_header(obj: &Map<String, Value>) -> Result<ParsedHeader, StoreError> {
     let started_at = obj
         .get("started_at")
         .and_then(Value::as_str)
         .ok_or_else(|| StoreError::Invalid("champ started_at absent".into()))?
         .to_string();
-    let tool = obj.remove("tool").unwrap_or(Value::Null);
-    let demarches = match obj.remove("demarches") {
-        Some(Value::Array(a)) => a
-            .into_iter()
-            .map(parse_demarche)
-            .collect::<Result<Vec<_>, _>>()?,
-        _ => return Err(StoreError::Invalid("champ demarches absent".into())),
-    };
-    let mut ids: Vec<&str> = demarches.iter().map(|d| d.id.as_str()).collect();
-    ids.sort_unstable();
-    if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
-        return Err(StoreError::Invalid(format!(
-            "démarche en double dans le rapport : {}",
-            w[0]
-        )));
-    }
-    Ok(ParsedReport {
-        finished_at: str_at(&Value::Object(obj.clone()), "finished_at")
+    let tool = obj.get("tool").cloned().unwrap_or(Value::Null);
+    Ok(ParsedHeader {
+        finished_at: obj
+            .get("finished_at")
+            .and_then(Value::as_str)
+            .map(str::to_string)
             .unwrap_or_else(|| started_at.clone()),
         started_at,
         tool_name: str_at(&tool, "name").unwrap_or_else(|| crate::TOOL_NAME.into()),
@@ -292,9 +416,91 @@ fn parse_report(v: Value) -> Result<ParsedReport, StoreError> {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string(),
-        config: obj.remove("config").unwrap_or(Value::Null),
+        config: obj.get("config").cloned().unwrap_or(Value::Null),
+    })
+}
+
+fn parse_report(v: Value) -> Result<ParsedReport, StoreError> {
+    let Value::Object(mut obj) = v else {
+        return Err(StoreError::Invalid(
+            "le rapport n'est pas un objet JSON".into(),
+        ));
+    };
+    let demarches = match obj.remove("demarches") {
+        Some(Value::Array(a)) => a
+            .into_iter()
+            .map(parse_demarche)
+            .collect::<Result<Vec<_>, _>>()?,
+        _ => return Err(StoreError::Invalid("champ demarches absent".into())),
+    };
+    let h = parse_header(&obj)?;
+    Ok(ParsedReport {
+        started_at: h.started_at,
         demarches,
     })
+}
+
+/// The hash of a report as recorded (FNV-1a of its compact JSON, keys sorted as serde_json
+/// prints a `Value`), computed from its header and then each démarche in turn: equal to hashing
+/// the whole report printed at once, so an import of the report.json of a recorded run is
+/// recognised.
+struct ReportHash {
+    h: fingerprint::Fnv1a64,
+    first: bool,
+    suffix: String,
+}
+
+impl ReportHash {
+    fn new(header: &Map<String, Value>) -> ReportHash {
+        let member = |k: &String, v: &Value| {
+            format!(
+                "{}:{v}",
+                serde_json::to_string(k).unwrap_or_else(|_| format!("{k:?}"))
+            )
+        };
+        let before: Vec<String> = header
+            .iter()
+            .filter(|(k, _)| k.as_str() < "demarches")
+            .map(|(k, v)| member(k, v))
+            .collect();
+        let after: Vec<String> = header
+            .iter()
+            .filter(|(k, _)| k.as_str() > "demarches")
+            .map(|(k, v)| member(k, v))
+            .collect();
+        let mut h = fingerprint::Fnv1a64::default();
+        h.write(b"{");
+        for m in &before {
+            h.write(m.as_bytes());
+            h.write(b",");
+        }
+        h.write(b"\"demarches\":[");
+        let mut suffix = String::from("]");
+        for m in &after {
+            suffix.push(',');
+            suffix.push_str(m);
+        }
+        suffix.push('}');
+        ReportHash {
+            h,
+            first: true,
+            suffix,
+        }
+    }
+
+    /// The hasher, positioned for the next démarche's JSON.
+    fn next_demarche(&mut self) -> &mut fingerprint::Fnv1a64 {
+        if !self.first {
+            self.h.write(b",");
+        }
+        self.first = false;
+        &mut self.h
+    }
+
+    fn finish(mut self) -> String {
+        self.h.write(self.suffix.as_bytes());
+        format!("{:016x}", self.h.finish())
+    }
 }
 
 fn snapshot_of(label: String, run_id: Option<i64>, r: ParsedReport) -> RunSnapshot {
@@ -420,37 +626,56 @@ impl Store {
         &self.conn
     }
 
-    /// Record a finished audit.
+    /// Record a run (one transaction; a run already there, same report and start, is kept).
     pub fn record(&mut self, report: &Report, origin: &str) -> Result<Recorded, StoreError> {
-        self.record_value(serde_json::to_value(report)?, origin)
+        self.record_source(report, origin)
     }
 
-    /// Load an older report.json into the store (idempotent: a run already there is kept).
+    /// Record a run from any report source, one démarche at a time: memory does not grow with
+    /// the run's size.
+    pub fn record_source<S: ReportSource>(
+        &mut self,
+        src: &S,
+        origin: &str,
+    ) -> Result<Recorded, StoreError> {
+        let Value::Object(header) = serde_json::to_value(src.header())? else {
+            return Err(StoreError::Invalid("en-tête de rapport illisible".into()));
+        };
+        self.record_stream(header, origin, |f| {
+            src.each_demarche(|d| f(DemarcheIn::from_report(d)?))
+        })
+    }
+
+    /// Load an older report.json into the store (idempotent: a run already there is kept). The
+    /// file is read twice (its header, then its démarches one at a time), never whole.
     pub fn import(&mut self, path: &Path) -> Result<Recorded, StoreError> {
-        let v = read_json(path)?;
-        self.record_value(v, &format!("import:{}", path.display()))
+        let header = crate::report::stream::read_header(path)?;
+        self.record_stream(header, &format!("import:{}", path.display()), |f| {
+            crate::report::stream::for_each_demarche_in::<Value, StoreError>(path, |v| {
+                f(DemarcheIn::from_value(v)?)
+            })
+        })
     }
 
-    fn record_value(&mut self, v: Value, origin: &str) -> Result<Recorded, StoreError> {
-        // serde_json maps are sorted, so equal reports print equal.
-        let hash = format!("{:016x}", fingerprint::fnv1a64(v.to_string().as_bytes()));
-        let r = parse_report(v)?;
+    /// Record a run from its header and a feeder handing each démarche (as JSON) to the given
+    /// callback. The report hash is computed on the way; if an equal run is already there, the
+    /// transaction is rolled back and that run is named.
+    fn record_stream(
+        &mut self,
+        header: Map<String, Value>,
+        origin: &str,
+        feed: impl FnOnce(
+            &mut dyn FnMut(DemarcheIn) -> Result<(), StoreError>,
+        ) -> Result<(), StoreError>,
+    ) -> Result<Recorded, StoreError> {
+        let r = parse_header(&header)?;
+        let mut hash = ReportHash::new(&header);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM runs WHERE report_hash = ?1 AND started_at = ?2",
-                params![hash, r.started_at],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if let Some(id) = existing {
-            return Ok(Recorded::AlreadyThere(id));
-        }
         tx.execute(
             "INSERT INTO runs (started_at, finished_at, recorded_at, tool_name, tool_version, schema_version, origin, config_json, report_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '')",
             params![
                 r.started_at,
                 r.finished_at,
@@ -460,7 +685,6 @@ impl Store {
                 r.schema_version,
                 origin,
                 r.config.to_string(),
-                hash
             ],
         )?;
         let run_id = tx.last_insert_rowid();
@@ -480,65 +704,98 @@ impl Store {
             let mut ins_s = tx.prepare(
                 "INSERT INTO sections (run_id, demarche_id, name, json) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            for d in &r.demarches {
+            let mut ids = std::collections::HashSet::new();
+            feed(&mut |d: DemarcheIn| {
+                let head = parse_demarche_head(&d.rest)?;
+                if !ids.insert(head.id.clone()) {
+                    return Err(StoreError::Invalid(format!(
+                        "démarche en double dans le rapport : {}",
+                        head.id
+                    )));
+                }
+                let id = head.id.as_str();
                 ins_d.execute(params![
                     run_id,
-                    d.id,
-                    d.name,
-                    d.operator,
-                    d.ministry,
-                    d.start_url,
-                    d.definition.to_string(),
-                    d.summary.to_string(),
-                    int_at(&d.summary, "pages"),
-                    int_at(&d.summary, "failed"),
-                    int_at(&d.summary, "cant_tell"),
+                    id,
+                    head.name,
+                    head.operator,
+                    head.ministry,
+                    head.start_url,
+                    head.definition.to_string(),
+                    head.summary.to_string(),
+                    int_at(&head.summary, "pages"),
+                    int_at(&head.summary, "failed"),
+                    int_at(&head.summary, "cant_tell"),
                 ])?;
-                for p in &d.pages {
-                    ins_p.execute(params![
-                        run_id,
-                        d.id,
-                        p.requested_url,
-                        p.final_url,
-                        page_key(&p.final_url),
-                        p.status,
-                        p.content_type,
-                        p.size,
-                        p.total_ms,
-                        p.depth,
-                        p.fetched_at,
-                        p.error_kind,
-                        p.analysed,
-                        p.json.to_string(),
-                    ])?;
-                }
-                for f in &d.findings {
-                    ins_f.execute(params![
-                        run_id,
-                        d.id,
-                        f.f.fingerprint,
-                        f.f.rule,
-                        f.f.outcome,
-                        f.f.url,
-                        page_key(&f.f.url),
-                        f.f.selector,
-                        f.f.snippet,
-                        f.f.message,
-                        f.count,
-                        f.json.to_string(),
-                    ])?;
-                }
-                for (name, json) in &d.sections {
-                    ins_s.execute(params![run_id, d.id, name, json.to_string()])?;
+                for (name, json) in &head.sections {
+                    ins_s.execute(params![run_id, id, name, json.to_string()])?;
                 }
                 // Probes made during the audit count for availability like monitor's.
-                if let Some(probes) = d.sections.get("probes") {
+                if let Some(probes) = head.sections.get("probes") {
                     for p in probes_of_section(probes) {
                         insert_probe(&tx, &p, Some(run_id))?;
                     }
                 }
-            }
+                // Pages and findings one at a time, hashed in place.
+                d.stream(hash.next_demarche(), |item| {
+                    match item {
+                        Item::Page(v) => {
+                            let p = parse_page(v);
+                            ins_p.execute(params![
+                                run_id,
+                                id,
+                                p.requested_url,
+                                p.final_url,
+                                page_key(&p.final_url),
+                                p.status,
+                                p.content_type,
+                                p.size,
+                                p.total_ms,
+                                p.depth,
+                                p.fetched_at,
+                                p.error_kind,
+                                p.analysed,
+                                p.json.to_string(),
+                            ])?;
+                        }
+                        Item::Finding(v) => {
+                            let f = parse_finding(id, v)?;
+                            ins_f.execute(params![
+                                run_id,
+                                id,
+                                f.f.fingerprint,
+                                f.f.rule,
+                                f.f.outcome,
+                                f.f.url,
+                                page_key(&f.f.url),
+                                f.f.selector,
+                                f.f.snippet,
+                                f.f.message,
+                                f.count,
+                                f.json.to_string(),
+                            ])?;
+                        }
+                    }
+                    Ok(())
+                })
+            })?;
         }
+        let hash = hash.finish();
+        let existing: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM runs WHERE report_hash = ?1 AND started_at = ?2 AND id <> ?3",
+                params![hash, r.started_at, run_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            tx.rollback()?;
+            return Ok(Recorded::AlreadyThere(id));
+        }
+        tx.execute(
+            "UPDATE runs SET report_hash = ?1 WHERE id = ?2",
+            params![hash, run_id],
+        )?;
         pause_before_commit();
         tx.commit()?;
         Ok(Recorded::New(run_id))
@@ -582,6 +839,28 @@ impl Store {
 
     /// A stored run as a snapshot.
     pub fn snapshot(&self, run_id: i64) -> Result<RunSnapshot, StoreError> {
+        self.snapshot_filtered(run_id, None)
+    }
+
+    /// One démarche of a run (None when the run did not audit it): what a history needs, without
+    /// loading the other démarches' findings.
+    pub fn demarche_snapshot(
+        &self,
+        run_id: i64,
+        demarche_id: &str,
+    ) -> Result<Option<DemarcheSnapshot>, StoreError> {
+        Ok(self
+            .snapshot_filtered(run_id, Some(demarche_id))?
+            .demarches
+            .into_iter()
+            .next())
+    }
+
+    fn snapshot_filtered(
+        &self,
+        run_id: i64,
+        only: Option<&str>,
+    ) -> Result<RunSnapshot, StoreError> {
         let started_at: String = self
             .conn
             .query_row("SELECT started_at FROM runs WHERE id = ?1", [run_id], |r| {
@@ -590,10 +869,11 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("#{run_id}")))?;
         let mut st = self.conn.prepare(
-            "SELECT demarche_id, name, summary_json FROM demarches WHERE run_id = ?1 ORDER BY rowid",
+            "SELECT demarche_id, name, summary_json FROM demarches
+             WHERE run_id = ?1 AND (?2 IS NULL OR demarche_id = ?2) ORDER BY rowid",
         )?;
         let heads = st
-            .query_map([run_id], |r| {
+            .query_map(params![run_id, only], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
@@ -712,4 +992,70 @@ pub struct Probe {
     /// Time to the response headers, in milliseconds.
     pub response_ms: Option<i64>,
     pub error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The streamed hash equals FNV-1a of the whole report printed at once, whatever members
+    /// sort before or after `demarches` (so earlier recorded runs are still recognised).
+    #[test]
+    fn streamed_report_hash_equals_the_whole_one() {
+        let whole = serde_json::json!({
+            "config": {"max_pages": 3},
+            "a_member_before": [1, "é"],
+            "demarches": [
+                {"id": "a", "pages": [], "findings": [{"rule": "r"}], "summary": {"x": 1}},
+                {"id": "b\"c", "pages": [1, {"u": 2}], "zeta": true},
+                {"id": "d", "pages": "pas une liste"},
+                {"id": "e"}
+            ],
+            "finished_at": "2026-11-26T00:00:00Z",
+            "started_at": "2026-11-26T00:00:00Z",
+            "tool": {"name": "vigie"},
+            "zz": null,
+        });
+        let expected = format!(
+            "{:016x}",
+            fingerprint::fnv1a64(whole.to_string().as_bytes())
+        );
+        let Value::Object(mut header) = whole.clone() else {
+            panic!("object")
+        };
+        let Some(Value::Array(demarches)) = header.remove("demarches") else {
+            panic!("demarches")
+        };
+        let mut hash = ReportHash::new(&header);
+        let mut seen = Vec::new();
+        for d in demarches {
+            let d = DemarcheIn::from_value(d).expect("object");
+            d.stream(hash.next_demarche(), |item| {
+                seen.push(match item {
+                    Item::Page(v) => format!("page {v}"),
+                    Item::Finding(v) => format!("finding {v}"),
+                });
+                Ok(())
+            })
+            .expect("stream");
+        }
+        assert_eq!(hash.finish(), expected);
+        // Findings sort before pages; "pages" that is not a list is no page.
+        assert_eq!(
+            seen,
+            vec!["finding {\"rule\":\"r\"}", "page 1", "page {\"u\":2}"]
+        );
+
+        // And for a run without démarches.
+        let empty = serde_json::json!({"demarches": [], "started_at": "x"});
+        let mut header = empty.as_object().cloned().unwrap_or_default();
+        header.remove("demarches");
+        assert_eq!(
+            ReportHash::new(&header).finish(),
+            format!(
+                "{:016x}",
+                fingerprint::fnv1a64(empty.to_string().as_bytes())
+            )
+        );
+    }
 }
