@@ -134,16 +134,18 @@ pub fn demarche_report_with(
     declarations: Option<&crate::cerfa::Declarations>,
     audit_date: chrono::NaiveDate,
 ) -> DemarcheReport {
-    demarche_report_full(d, crawled, declarations, audit_date, None)
+    demarche_report_full(d, crawled, declarations, audit_date, None, Vec::new())
 }
 
-/// Assemble a démarche's report, with the indexability facts gathered before its crawl.
+/// Assemble a démarche's report, with the indexability facts gathered before its crawl and the
+/// probes made during it (they count for the availability and response-time indicators).
 pub fn demarche_report_full(
     d: &Demarche,
     crawled: Vec<CrawledPage>,
     declarations: Option<&crate::cerfa::Declarations>,
     audit_date: chrono::NaiveDate,
     indexability: Option<crawl::indexability::Indexability>,
+    probes: Vec<crate::probe::ProbeRecord>,
 ) -> DemarcheReport {
     let mut pages = Vec::with_capacity(crawled.len());
     // Sized once: doubling a vector of tens of thousands of findings would copy it at its peak.
@@ -203,7 +205,7 @@ pub fn demarche_report_full(
         summary,
         cerfa: Some(cerfa),
         rgaa,
-        probes: Vec::new(),
+        probes,
         indicators: Vec::new(),
         indexability,
     };
@@ -393,18 +395,14 @@ pub async fn audit_spooled(
             (Crawled::Journaled, Some(c)) => c.pages(&d.id, false)?,
             (Crawled::Journaled, None) => Vec::new(),
         };
-        let mut report = demarche_report_full(
+        let report = demarche_report_full(
             d,
             pages,
             opts.declarations.as_ref(),
             opts.audit_date
                 .unwrap_or_else(|| chrono::Utc::now().date_naive()),
             Some(indexability),
-        );
-        report.probes = probes;
-        report.indicators = crate::indicators::compute(
-            &report,
-            opts.declarations.as_ref().and_then(|x| x.get(&d.id)),
+            probes,
         );
         spool.push(&report)?;
     }

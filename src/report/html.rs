@@ -306,6 +306,19 @@ fn base_context(run: &RunHeader) -> (String, String, String, String) {
     )
 }
 
+/// The table's indicator columns, in criteria/indicateurs.toml order (index and progress pages).
+fn indicator_columns() -> Vec<Column> {
+    indicators::config()
+        .indicators
+        .iter()
+        .map(|d| Column {
+            id: d.id.clone(),
+            short: d.court.clone(),
+            description: d.description.clone(),
+        })
+        .collect()
+}
+
 fn render_index(
     env: &Environment,
     run: &RunHeader,
@@ -315,15 +328,7 @@ fn render_index(
     history: Option<&SiteHistory>,
 ) -> Result<String, minijinja::Error> {
     let cfg = indicators::config();
-    let columns: Vec<Column> = cfg
-        .indicators
-        .iter()
-        .map(|d| Column {
-            id: d.id.clone(),
-            short: d.court.clone(),
-            description: d.description.clone(),
-        })
-        .collect();
+    let columns = indicator_columns();
     let rows: Vec<Row> = demarches
         .iter()
         .zip(names)
@@ -1659,15 +1664,7 @@ fn render_progress(
         });
         prev = Some(r);
     }
-    let columns: Vec<Column> = cfg
-        .indicators
-        .iter()
-        .map(|d| Column {
-            id: d.id.clone(),
-            short: d.court.clone(),
-            description: d.description.clone(),
-        })
-        .collect();
+    let columns = indicator_columns();
     let recorded = runs.iter().any(|r| r.started_at == run.started_at);
     let diff_hint = match (runs.len().checked_sub(2).map(|i| runs[i]), runs.last()) {
         (Some(a), Some(b)) => format!("vigie diff {} {}", a.run_id, b.run_id),
