@@ -10,8 +10,9 @@ use vigie::crawl::FetchConfig;
 use vigie::page::Page;
 use vigie::report::html::{render_site, render_site_with_history, SiteOptions};
 use vigie::report::Report;
-use vigie::rules::Outcome;
 use vigie::serve::{start, Source};
+
+mod common;
 
 const CSP: &str = r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:">"#;
 
@@ -183,25 +184,9 @@ async fn generated_pages_pass_vigie_rules() {
     let mut problems = Vec::new();
     let mut checked = 0;
     for (name, html) in html_files(&files) {
-        let url = Url::parse(&format!("file:///site/{name}")).expect("url");
-        let mut page = Page::parse(url.clone(), &html);
-        let links = page.stylesheet_links();
-        let sheets = links
-            .into_iter()
-            .map(|l| (l, css.clone()))
-            .collect::<Vec<_>>();
-        page.add_linked_stylesheets(sheets);
-        for f in vigie::findings::run_all(&page) {
-            checked += 1;
-            if f.outcome == Outcome::Failed {
-                problems.push(format!(
-                    "{name} : {} — {} {:?}",
-                    f.rule,
-                    f.message,
-                    f.targets.first().map(|t| &t.selector)
-                ));
-            }
-        }
+        let (n, failures) = common::own_rule_failures(&name, &html, &css);
+        checked += n;
+        problems.extend(failures);
     }
     assert!(checked > 0);
     assert!(

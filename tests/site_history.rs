@@ -17,6 +17,8 @@ use vigie::rules::Outcome;
 use vigie::serve::{start, Source};
 use vigie::store::Store;
 
+mod common;
+
 const HOSTILE: &str = "<script>document.title='XSS-PROG'</script> Suivi & co";
 
 fn fixture(name: &str) -> PathBuf {
@@ -340,23 +342,7 @@ async fn hostile_names_stay_escaped_and_pages_pass_vigie_rules() {
                 "{name} : nom échappé affiché"
             );
         }
-        let mut page = parse(name, html);
-        let sheets = page
-            .stylesheet_links()
-            .into_iter()
-            .map(|l| (l, css.clone()))
-            .collect::<Vec<_>>();
-        page.add_linked_stylesheets(sheets);
-        for f in vigie::findings::run_all(&page) {
-            if f.outcome == Outcome::Failed {
-                problems.push(format!(
-                    "{name} : {} — {} {:?}",
-                    f.rule,
-                    f.message,
-                    f.targets.first().map(|t| &t.selector)
-                ));
-            }
-        }
+        problems.extend(common::own_rule_failures(name, html, &css).1);
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -1,4 +1,5 @@
-//! Helpers shared by the tests that kill a real `vigie audit` mid-crawl.
+//! Helpers shared by test binaries (each uses part of them).
+#![allow(dead_code)]
 
 use std::path::Path;
 
@@ -20,4 +21,31 @@ pub fn write_slow_site(dir: &Path, pages: usize, delay_ms: u64, page: impl Fn(us
     )
     .expect("write index");
     std::fs::write(dir.join("_server.toml"), routes).expect("write routes");
+}
+
+/// vigie's own rules on one page of its HTML site, styled with the site's stylesheet: the number
+/// of findings checked and each failure as a line of text.
+pub fn own_rule_failures(name: &str, html: &str, css: &str) -> (usize, Vec<String>) {
+    let url = url::Url::parse(&format!("file:///site/{name}")).expect("url");
+    let mut page = vigie::page::Page::parse(url, html);
+    let sheets = page
+        .stylesheet_links()
+        .into_iter()
+        .map(|l| (l, css.to_string()))
+        .collect::<Vec<_>>();
+    page.add_linked_stylesheets(sheets);
+    let findings = vigie::findings::run_all(&page);
+    let failures = findings
+        .iter()
+        .filter(|f| f.outcome == vigie::rules::Outcome::Failed)
+        .map(|f| {
+            format!(
+                "{name} : {} — {} {:?}",
+                f.rule,
+                f.message,
+                f.targets.first().map(|t| &t.selector)
+            )
+        })
+        .collect();
+    (findings.len(), failures)
 }
