@@ -60,6 +60,8 @@ pub enum AuditError {
     Journal(String),
     #[error("rapports des démarches : {0}")]
     Spool(#[from] crate::report::ReportError),
+    #[error("deux démarches portent l'identifiant « {0} » : chaque démarche doit avoir le sien")]
+    DuplicateDemarche(String),
 }
 
 impl From<crate::store::StoreError> for AuditError {
@@ -352,6 +354,10 @@ pub async fn audit_spooled(
     campaign: Option<&Campaign>,
     spool_dir: &std::path::Path,
 ) -> Result<SpooledReport, AuditError> {
+    // The journal, the spool, the store and the site key a démarche's data by its id.
+    if let Some(id) = crate::catalogue::duplicate_id(demarches) {
+        return Err(AuditError::DuplicateDemarche(id.to_string()));
+    }
     let mut spool = SpoolWriter::new_in(spool_dir)?;
     let writer = campaign.map(|c| c.writer()).transpose()?;
     let started_at = now();

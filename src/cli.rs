@@ -208,9 +208,8 @@ impl DbArgs {
             .with_context(|| format!("ouverture de la base {}", self.db.display()))
     }
 
-    /// Record the run (one transaction); report.json is already written when this runs. The
-    /// campaign whose journal fed the run is then marked done. Gives the store back, for the
-    /// site's history.
+    /// Record the run (one transaction), before any output is written. The campaign whose
+    /// journal fed the run is then marked done. Gives the store back, for the site's history.
     fn record<S: ReportSource>(
         &self,
         store: Option<Store>,
@@ -221,12 +220,9 @@ impl DbArgs {
         let Some(mut store) = store else {
             return Ok(None);
         };
-        let recorded = store.record_source(report, origin).with_context(|| {
-            format!(
-                "rapport écrit, mais enregistrement impossible dans {}",
-                self.db.display()
-            )
-        })?;
+        let recorded = store
+            .record_source(report, origin)
+            .with_context(|| format!("enregistrement impossible dans {}", self.db.display()))?;
         if let Some(c) = campaign {
             c.complete(&store, Some(recorded.run_id()))
                 .with_context(|| format!("clôture de la campagne #{}", c.id))?;
@@ -672,8 +668,9 @@ fn load_declarations(path: &Path) -> Result<crate::declarations::Declarations> {
     Ok(d)
 }
 
-/// report.json, then the run in the store, then the site with the history including this run.
-/// A store failure still leaves report.json and the site (without history) written.
+/// The run in the store first (its invariants are the checks that can refuse a run), then
+/// report.json, then the site with the history including this run: a refused run publishes
+/// nothing, and its campaign stays in the journal for `--resume`.
 fn write_recorded_outputs<S: ReportSource>(
     report: &S,
     out: &Path,
@@ -682,23 +679,35 @@ fn write_recorded_outputs<S: ReportSource>(
     origin: &str,
     campaign: Option<&Campaign>,
 ) -> Result<()> {
+    let store = db
+        .record(store, report, origin, campaign)
+        .with_context(|| {
+            format!(
+                "exécution refusée : rien n'a été écrit dans {}{}",
+                out.display(),
+                if campaign.is_some() {
+                    " (les pages restent dans le journal de la campagne)"
+                } else {
+                    ""
+                }
+            )
+        })?;
     let path = crate::report::stream::write_json(report, out)?;
     eprintln!("rapport écrit : {}", path.display());
-    let recorded = db.record(store, report, origin, campaign);
-    let history = match &recorded {
-        Ok(Some(store)) => match crate::history::for_site(store) {
+    let history = match &store {
+        Some(store) => match crate::history::for_site(store) {
             Ok(h) => Some(h),
             Err(e) => {
                 eprintln!("historique illisible, site écrit sans progression : {e}");
                 None
             }
         },
-        _ => None,
+        None => None,
     };
     let opts = crate::report::html::SiteOptions::default();
     crate::report::html::write_site_from(report, out, &opts, history.as_ref())?;
     eprintln!("site écrit : {}", out.join("index.html").display());
-    recorded.map(|_| ())
+    Ok(())
 }
 
 /// The démarches, options and journal of `vigie audit`: a new campaign, or the interrupted one
@@ -716,7 +725,15 @@ fn prepare_audit(
     if let Some(path) = catalogue {
         demarches.extend(Catalogue::load(&path)?.demarches);
     }
-    demarches.extend(urls.into_iter().map(Demarche::from_url));
+    let taken = demarches.iter().map(|d| d.id.clone()).collect();
+    let (from_urls, repeated) = crate::catalogue::make_url_ids_unique(
+        &taken,
+        urls.into_iter().map(Demarche::from_url).collect(),
+    );
+    for url in repeated {
+        eprintln!("note : {url} donnée plusieurs fois, auditée une fois");
+    }
+    demarches.extend(from_urls);
     if resume {
         let Some(store) = store else {
             bail!("--resume reprend une campagne de la base : incompatible avec --no-db");

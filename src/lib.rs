@@ -21,6 +21,7 @@ pub mod diff;
 pub mod findings;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod hash;
 pub mod history;
 pub mod indicators;
 pub mod monitor;

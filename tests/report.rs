@@ -123,6 +123,19 @@ fn catalogue_errors_name_the_problem() {
     let dup = "[[demarche]]\nid='a'\nname='A'\nstart_url='https://a.fr/'\n[[demarche]]\nid='a'\nname='B'\nstart_url='https://b.fr/'\n";
     let e = vigie::catalogue::Catalogue::parse(dup, "x.toml").expect_err("duplicate");
     assert!(e.to_string().contains("« a »"), "{e}");
+    // Both entries are named, so the user finds them in a long file.
+    assert!(
+        e.to_string()
+            .contains("démarche n° 1 (A, https://a.fr/) et démarche n° 2 (B, https://b.fr/)"),
+        "{e}"
+    );
+    let empty = "[[demarche]]\nid=' '\nname='A'\nstart_url='https://a.fr/'\n";
+    let e = vigie::catalogue::Catalogue::parse(empty, "x.toml").expect_err("empty id");
+    assert!(
+        e.to_string()
+            .contains("démarche n° 1 (A, https://a.fr/) sans identifiant"),
+        "{e}"
+    );
     let bad = "[[demarche]]\nid='a'\nname='A'\nstart_url='pas une url'\n";
     let e = vigie::catalogue::Catalogue::parse(bad, "x.toml").expect_err("bad url");
     assert!(e.to_string().contains("x.toml"), "{e}");

@@ -95,27 +95,9 @@ fn path_of(url: &str) -> String {
     url::Url::parse(url).expect("url").path().to_string()
 }
 
-/// A démarche of report.json without what depends on timing or run order.
+/// The démarche of report.json without what depends on timing or run order.
 fn comparable(report: &Path) -> Value {
-    let text = std::fs::read_to_string(report).expect("read report");
-    let v: Value = serde_json::from_str(&text).expect("json");
-    let mut d = v["demarches"][0].clone();
-    let obj = d.as_object_mut().expect("démarche");
-    obj.remove("probes");
-    obj.remove("indicators");
-    let mut pages: Vec<Value> = obj["pages"].as_array().expect("pages").clone();
-    for p in &mut pages {
-        let p = p.as_object_mut().expect("page");
-        for k in ["ttfb_ms", "total_ms", "fetched_at"] {
-            p.remove(k);
-        }
-    }
-    pages.sort_by_key(|p| p["requested_url"].to_string());
-    obj.insert("pages".into(), Value::Array(pages));
-    let mut findings: Vec<Value> = obj["findings"].as_array().expect("findings").clone();
-    findings.sort_by_key(|f| f.to_string());
-    obj.insert("findings".into(), Value::Array(findings));
-    d
+    common::comparable_demarches(report).remove(0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

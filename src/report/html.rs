@@ -50,37 +50,30 @@ pub enum SiteError {
     Write(#[from] ReportError),
 }
 
-/// Names of the démarche pages: each id reduced to safe characters, unique in the run (given
-/// one démarche at a time, in report order).
+/// Names of the démarche pages: `demarche-<id>.html` when the id is already a clean slug, else
+/// its slug plus a hash of the id, so a name depends on the id alone (stable across runs, and
+/// ids that differ only in case or punctuation do not share a page).
 #[derive(Default)]
 struct PageNamer {
     used: HashSet<String>,
-    seen: usize,
 }
 
 impl PageNamer {
     fn next(&mut self, id: &str) -> String {
-        let i = self.seen;
-        self.seen += 1;
-        let slug: String = id
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .take(60)
-            .collect();
-        let slug = slug.trim_matches('-').to_string();
-        let mut name = format!(
-            "demarche-{}.html",
-            if slug.is_empty() { "sans-id" } else { &slug }
-        );
-        if !self.used.insert(name.clone()) {
-            name = format!("demarche-{slug}-{i}.html");
-            self.used.insert(name.clone());
+        let slug = crate::catalogue::slug(id, 100);
+        let base = if slug == id {
+            slug
+        } else if slug.is_empty() {
+            format!("sans-id-{}", crate::catalogue::short_hash(id))
+        } else {
+            format!("{slug}-{}", crate::catalogue::short_hash(id))
+        };
+        let mut name = format!("demarche-{base}.html");
+        // Ids are unique in a run; only a clean id equal to another's slug-and-hash lands here.
+        let mut n = 2;
+        while !self.used.insert(name.clone()) {
+            name = format!("demarche-{base}-{n}.html");
+            n += 1;
         }
         name
     }

@@ -66,6 +66,12 @@ impl Campaign {
         demarches: &[Demarche],
         settings: &CampaignSettings,
     ) -> Result<Campaign, StoreError> {
+        // The journal keys pages by démarche id: two démarches with one id would share pages.
+        if let Some(id) = crate::catalogue::duplicate_id(demarches) {
+            return Err(StoreError::Invalid(format!(
+                "démarche en double dans la campagne : {id}"
+            )));
+        }
         let started_at = super::now_rfc3339();
         store.conn().execute(
             "INSERT INTO campaigns (started_at, state, demarches_json, settings_json)

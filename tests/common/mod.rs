@@ -49,3 +49,33 @@ pub fn own_rule_failures(name: &str, html: &str, css: &str) -> (usize, Vec<Strin
         .collect();
     (findings.len(), failures)
 }
+
+/// The démarches of a report.json without what depends on timing or crawl order: probes and
+/// indicators (availability, response time), page timings and fetch dates; pages and findings
+/// sorted.
+pub fn comparable_demarches(report: &Path) -> Vec<serde_json::Value> {
+    use serde_json::Value;
+    let text = std::fs::read_to_string(report).expect("read report");
+    let v: Value = serde_json::from_str(&text).expect("json");
+    let mut out = Vec::new();
+    for d in v["demarches"].as_array().expect("demarches") {
+        let mut d = d.clone();
+        let obj = d.as_object_mut().expect("démarche");
+        obj.remove("probes");
+        obj.remove("indicators");
+        let mut pages: Vec<Value> = obj["pages"].as_array().expect("pages").clone();
+        for p in &mut pages {
+            let p = p.as_object_mut().expect("page");
+            for k in ["ttfb_ms", "total_ms", "fetched_at"] {
+                p.remove(k);
+            }
+        }
+        pages.sort_by_key(|p| p["requested_url"].to_string());
+        obj.insert("pages".into(), Value::Array(pages));
+        let mut findings: Vec<Value> = obj["findings"].as_array().expect("findings").clone();
+        findings.sort_by_key(|f| f.to_string());
+        obj.insert("findings".into(), Value::Array(findings));
+        out.push(d);
+    }
+    out
+}
