@@ -246,10 +246,12 @@ fn port(server: &FixtureServer) -> u16 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn three_sites_on_one_host_keep_their_own_pages_with_and_without_the_journal() {
+async fn four_demarches_on_one_host_keep_their_own_pages_with_and_without_the_journal() {
     let s = sites().await;
     let work = tempfile::tempdir().expect("tmp");
-    let urls = [s.shared.url(), s.slow.url(), s.clean.url()];
+    // The first origin twice: its root, and a second démarche starting at `/alpha/`.
+    let alpha = format!("{}alpha/index.html", s.shared.url());
+    let urls = [s.shared.url(), s.slow.url(), s.clean.url(), alpha];
     let url_args: Vec<&str> = urls.iter().map(String::as_str).collect();
     let db = work.path().join("vigie.db");
     let with_db = work.path().join("db");
@@ -280,6 +282,15 @@ async fn three_sites_on_one_host_keep_their_own_pages_with_and_without_the_journ
             image_alt: 0,
             field_label: 0,
         },
+        // Bare URLs are crawled on their whole origin: the same pages as the first démarche,
+        // under an id of its own.
+        Expected {
+            id: format!("127-0-0-1-{}-alpha-index-html", port(&s.shared)),
+            origin: origin(&s.shared),
+            prefix: None,
+            image_alt: 3,
+            field_label: 2,
+        },
     ];
     assert_each_keeps_its_own(&with_db.join("report.json"), &expected);
     assert_each_keeps_its_own(&no_db.join("report.json"), &expected);
@@ -287,8 +298,8 @@ async fn three_sites_on_one_host_keep_their_own_pages_with_and_without_the_journ
         common::comparable_demarches(&with_db.join("report.json")),
         common::comparable_demarches(&no_db.join("report.json"))
     );
-    // The run is recorded, with its three démarches; the site has a page for each.
-    assert_eq!(store_counts(&db), (1, 3));
+    // The run is recorded, with its four démarches; the site has a page for each.
+    assert_eq!(store_counts(&db), (1, 4));
     for e in &expected {
         let page = with_db.join(format!("demarche-{}.html", e.id));
         assert!(page.is_file(), "{} missing", page.display());
