@@ -172,6 +172,36 @@ struct Expected {
     field_label: usize,
 }
 
+impl Expected {
+    /// A démarche given by a bare URL: its origin is its scope, its id says host, port and path.
+    fn bare(server: &FixtureServer, path_id: &str, image_alt: usize, field_label: usize) -> Self {
+        Expected {
+            id: format!("127-0-0-1-{}{path_id}", port(server)),
+            origin: origin(server),
+            prefix: None,
+            image_alt,
+            field_label,
+        }
+    }
+
+    /// A catalogue démarche on the shared origin, under `prefix`.
+    fn scoped(
+        id: &str,
+        s: &Sites,
+        prefix: &'static str,
+        image_alt: usize,
+        field_label: usize,
+    ) -> Self {
+        Expected {
+            id: id.into(),
+            origin: origin(&s.shared),
+            prefix: Some(prefix),
+            image_alt,
+            field_label,
+        }
+    }
+}
+
 fn failed_targets(d: &Value, rule: &str) -> usize {
     d["findings"]
         .as_array()
@@ -261,36 +291,12 @@ async fn four_demarches_on_one_host_keep_their_own_pages_with_and_without_the_jo
 
     let expected = [
         // The whole first origin: alpha's three pages and beta's two.
-        Expected {
-            id: format!("127-0-0-1-{}", port(&s.shared)),
-            origin: origin(&s.shared),
-            prefix: None,
-            image_alt: 3,
-            field_label: 2,
-        },
-        Expected {
-            id: format!("127-0-0-1-{}", port(&s.slow)),
-            origin: origin(&s.slow),
-            prefix: None,
-            image_alt: 2 * SLOW_PAGES,
-            field_label: 0,
-        },
-        Expected {
-            id: format!("127-0-0-1-{}", port(&s.clean)),
-            origin: origin(&s.clean),
-            prefix: None,
-            image_alt: 0,
-            field_label: 0,
-        },
+        Expected::bare(&s.shared, "", 3, 2),
+        Expected::bare(&s.slow, "", 2 * SLOW_PAGES, 0),
+        Expected::bare(&s.clean, "", 0, 0),
         // Bare URLs are crawled on their whole origin: the same pages as the first démarche,
         // under an id of its own.
-        Expected {
-            id: format!("127-0-0-1-{}-alpha-index-html", port(&s.shared)),
-            origin: origin(&s.shared),
-            prefix: None,
-            image_alt: 3,
-            field_label: 2,
-        },
+        Expected::bare(&s.shared, "-alpha-index-html", 3, 2),
     ];
     assert_each_keeps_its_own(&with_db.join("report.json"), &expected);
     assert_each_keeps_its_own(&no_db.join("report.json"), &expected);
@@ -325,34 +331,10 @@ fn catalogue(dir: &Path, s: &Sites) -> PathBuf {
 
 fn catalogue_expected(s: &Sites) -> Vec<Expected> {
     vec![
-        Expected {
-            id: "alpha".into(),
-            origin: origin(&s.shared),
-            prefix: Some("/alpha/"),
-            image_alt: 3,
-            field_label: 0,
-        },
-        Expected {
-            id: "beta".into(),
-            origin: origin(&s.shared),
-            prefix: Some("/beta/"),
-            image_alt: 0,
-            field_label: 2,
-        },
-        Expected {
-            id: format!("127-0-0-1-{}", port(&s.slow)),
-            origin: origin(&s.slow),
-            prefix: None,
-            image_alt: 2 * SLOW_PAGES,
-            field_label: 0,
-        },
-        Expected {
-            id: format!("127-0-0-1-{}", port(&s.clean)),
-            origin: origin(&s.clean),
-            prefix: None,
-            image_alt: 0,
-            field_label: 0,
-        },
+        Expected::scoped("alpha", s, "/alpha/", 3, 0),
+        Expected::scoped("beta", s, "/beta/", 0, 2),
+        Expected::bare(&s.slow, "", 2 * SLOW_PAGES, 0),
+        Expected::bare(&s.clean, "", 0, 0),
     ]
 }
 
