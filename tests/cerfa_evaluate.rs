@@ -181,6 +181,25 @@ fn declaration_met_when_linked_from_every_page() {
 }
 
 #[test]
+fn expired_schema_and_old_action_plan_are_not_recevable() {
+    let s = site(&[
+        ("home-dsfr.html", "/", 0),
+        ("declaration-real-wording.html", "/accessibilite.html", 1),
+    ]);
+    let r = eval(&s);
+    let v = r.accessibility_declaration.as_ref().expect("v");
+    assert!(!v.recevable);
+    assert_eq!(
+        v.reasons,
+        [
+            "schéma pluriannuel expiré (2020–2022)",
+            "pas de plan d'action pour 2026 (le plus récent trouvé : 2023)"
+        ]
+    );
+    assert_eq!(status(&r, 15), Status::NotMet);
+}
+
+#[test]
 fn declaration_older_than_three_years_is_not_recevable() {
     let s = site(&[
         ("home-dsfr.html", "/", 0),

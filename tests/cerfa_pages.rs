@@ -169,7 +169,28 @@ fn complete_declaration_is_parsed() {
         Some("https://demarche.example.gouv.fr/plan-2026.pdf")
     );
     assert_eq!(d.rgaa_version.as_deref(), Some("4.1.2"));
+    assert_eq!((d.schema_start, d.schema_end), (Some(2025), Some(2027)));
+    assert_eq!(d.action_plan_year, Some(2026));
+    assert_eq!((d.audit_date, d.auditor.as_deref()), (None, None));
     assert!(e.acronyms.is_empty(), "{:?}", e.acronyms);
+}
+
+#[test]
+fn declaration_in_real_wording_is_parsed_by_section() {
+    let d = evidence("declaration-real-wording.html")
+        .declaration
+        .expect("declaration");
+    assert_eq!(d.status, Some(ConformityStatus::Partiellement));
+    // The updated global rate, not the first one nor the mean.
+    assert_eq!(d.rate, Some(71.21));
+    // Neither the law's nor the decree's date.
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    assert_eq!(d.established, day(2025, 3, 1));
+    assert_eq!(d.updated, day(2026, 6, 2));
+    assert_eq!(d.audit_date, day(2025, 4, 14));
+    assert_eq!(d.auditor.as_deref(), Some("Audits Exemple"));
+    assert_eq!((d.schema_start, d.schema_end), (Some(2020), Some(2022)));
+    assert_eq!(d.action_plan_year, Some(2023));
 }
 
 #[test]

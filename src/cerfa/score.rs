@@ -774,6 +774,23 @@ fn declaration_verdict(ctx: &Ctx<'_>) -> Option<DeclarationVerdict> {
             }
         }
     }
+    // The regulator objects to an expired schéma and to a missing plan for the current year.
+    let year = chrono::Datelike::year(&ctx.date);
+    if let Some(end) = d.schema_end.filter(|end| *end < year) {
+        reasons.push(format!(
+            "schéma pluriannuel expiré ({}–{end})",
+            d.schema_start.unwrap_or(end)
+        ));
+    }
+    match d.action_plan_year {
+        Some(y) if y < year => reasons.push(format!(
+            "pas de plan d'action pour {year} (le plus récent trouvé : {y})"
+        )),
+        None if d.action_plan_link.is_none() => {
+            reasons.push(format!("plan d'action {year} absent"))
+        }
+        _ => {}
+    }
     let html: Vec<_> = ctx.pages.iter().collect();
     let linking = html
         .iter()
