@@ -29,6 +29,14 @@ impl ConformityStatus {
             _ => None,
         }
     }
+    /// The word report.json uses.
+    pub fn code(self) -> &'static str {
+        match self {
+            ConformityStatus::Totalement => "totalement",
+            ConformityStatus::Partiellement => "partiellement",
+            ConformityStatus::Non => "non",
+        }
+    }
     pub fn label_fr(self) -> &'static str {
         match self {
             ConformityStatus::Totalement => "totalement conforme",

@@ -39,6 +39,18 @@ pub enum Status {
     NotApplicable,
 }
 
+impl Status {
+    /// The word report.json uses.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::NotMet => "not_met",
+            Status::Unknown => "unknown",
+            Status::NotApplicable => "not_applicable",
+        }
+    }
+}
+
 impl From<DeclaredValue> for Status {
     fn from(v: DeclaredValue) -> Status {
         match v {

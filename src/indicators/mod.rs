@@ -2,8 +2,10 @@
 //! (label, colour, icon), its evidence and its source (mesuré / déclaré / inconnu). Labels,
 //! thresholds and colours are data in `criteria/indicateurs.toml`.
 //!
-//! The Cerfa and RGAA sections of a démarche are read from its JSON form, as optional data:
-//! when a section is missing or not understood, the indicator is « inconnu », never guessed.
+//! The Cerfa and RGAA sections are read as the typed values the audit made (a renamed field is a
+//! compile error, not an indicator silently « inconnu »); a démarche without one of them (a
+//! report written before it existed) gets « inconnu », never a guess. Only the declarations file,
+//! written by people, is read tolerantly.
 
 pub mod signals;
 
@@ -15,8 +17,10 @@ use serde_json::Value;
 
 pub use signals::{signals_of, PageSignals, TextStats};
 
+use crate::cerfa::score::{CerfaReport, CriterionResult, Evidence};
 use crate::report::DemarcheReport;
 use crate::rules::Outcome;
+use crate::scores::rgaa::RgaaSummary;
 
 /// The indicator definitions, embedded.
 pub const INDICATORS_TOML: &str = include_str!("../../criteria/indicateurs.toml");
@@ -238,10 +242,7 @@ pub fn fr_number(v: f64, decimals: usize) -> String {
 /// Compute every indicator of a démarche; `declaration` is its entry of the declarations file.
 pub fn compute(d: &DemarcheReport, declaration: Option<&DemarcheDeclarations>) -> Vec<Indicator> {
     let decl = |name: &str| declaration.and_then(|x| x.indicator_json(name));
-    // Only these two sections as JSON: the whole démarche would double its memory.
-    let cerfa = d.cerfa.as_ref().and_then(|c| serde_json::to_value(c).ok());
-    let rgaa = d.rgaa.as_ref().and_then(|r| serde_json::to_value(r).ok());
-    let (cerfa, rgaa) = (cerfa.as_ref(), rgaa.as_ref());
+    let (cerfa, rgaa) = (d.cerfa.as_ref(), d.rgaa.as_ref());
     let rgaa_ind = rgaa_auto(d, rgaa);
     let mut handicap = handicap(cerfa);
     handicap.measured = Some(format!("RGAA automatisé : {}", rgaa_ind.display));
@@ -261,29 +262,7 @@ pub fn compute(d: &DemarcheReport, declaration: Option<&DemarcheDeclarations>) -
     ]
 }
 
-// ---- tolerant reading of optional JSON sections ----
-
-/// First value under one of `keys`, searched breadth-first to a small depth.
-fn find<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a Value> {
-    let mut level: Vec<&Value> = vec![v];
-    for _ in 0..4 {
-        for key in keys {
-            for node in &level {
-                if let Some(found) = node.get(*key).filter(|x| !x.is_null()) {
-                    return Some(found);
-                }
-            }
-        }
-        level = level
-            .iter()
-            .flat_map(|n| match n {
-                Value::Object(m) => m.values().collect::<Vec<_>>(),
-                _ => Vec::new(),
-            })
-            .collect();
-    }
-    None
-}
+// ---- tolerant reading of the declarations file ----
 
 fn as_num(v: &Value) -> Option<f64> {
     match v {
@@ -319,68 +298,40 @@ fn as_text(v: &Value) -> String {
     }
 }
 
-fn evidence_lines(v: Option<&Value>, max: usize) -> Vec<String> {
-    match v {
-        Some(Value::Array(items)) => items.iter().take(max).map(evidence_line).collect(),
-        Some(Value::Null) | None => Vec::new(),
-        Some(other) => vec![evidence_line(other)],
-    }
+/// One Cerfa evidence item as a line: its text, then where (URL, selector).
+fn evidence_line(e: &Evidence) -> String {
+    let parts: Vec<&str> = [
+        Some(e.text.as_str()),
+        e.url.as_deref(),
+        e.selector.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.is_empty())
+    .collect();
+    parts.join(" — ")
 }
 
-fn evidence_line(v: &Value) -> String {
-    match v {
-        Value::Object(m) => {
-            let parts: Vec<String> = ["message", "text", "detail", "url", "selector"]
-                .iter()
-                .filter_map(|k| m.get(*k).map(as_text))
-                .filter(|s| !s.is_empty())
-                .collect();
-            if parts.is_empty() {
-                v.to_string()
-            } else {
-                parts.join(" — ")
-            }
-        }
-        other => as_text(other),
-    }
+fn evidence_lines(items: &[Evidence], max: usize) -> Vec<String> {
+    items.iter().take(max).map(evidence_line).collect()
 }
 
-/// The entry of Cerfa criterion `n`, whether criteria are a list or a map by number.
-pub fn cerfa_criterion(cerfa: &Value, n: u32) -> Option<&Value> {
-    let list = find(cerfa, &["criteria", "criteres", "critères"])?;
-    match list {
-        Value::Array(items) => items.iter().find(|it| {
-            ["number", "numero", "id", "criterion", "n"]
-                .iter()
-                .filter_map(|k| it.get(*k))
-                .any(|x| as_num(x) == Some(n as f64))
-        }),
-        Value::Object(m) => m.get(&n.to_string()),
-        _ => None,
-    }
+fn cerfa_criterion(cerfa: &CerfaReport, n: u8) -> Option<&CriterionResult> {
+    cerfa.criteria.iter().find(|c| c.number == n)
 }
 
-fn source_of(item: &Value, default: Source) -> Source {
-    match item.get("source").map(as_text).as_deref() {
-        Some(s) if s.starts_with("decl") || s.starts_with("décl") => Source::Declare,
-        Some(s) if s.starts_with("unknown") || s.starts_with("inconnu") => Source::Inconnu,
-        Some(_) => Source::Mesure,
-        None => default,
+/// The Cerfa verdict's source as an indicator source (the same three words).
+fn source_of(s: crate::cerfa::Source) -> Source {
+    match s {
+        crate::cerfa::Source::Mesure => Source::Mesure,
+        crate::cerfa::Source::Declare => Source::Declare,
+        crate::cerfa::Source::Inconnu => Source::Inconnu,
     }
-}
-
-fn status_of(item: &Value) -> String {
-    ["status", "statut", "outcome", "result"]
-        .iter()
-        .find_map(|k| item.get(*k))
-        .map(as_text)
-        .unwrap_or_default()
-        .to_lowercase()
 }
 
 // ---- indicators ----
 
-fn handicap(cerfa: Option<&Value>) -> Indicator {
+fn handicap(cerfa: Option<&CerfaReport>) -> Indicator {
     let id = "handicap";
     let Some(cerfa) = cerfa else {
         return Indicator::unknown(
@@ -388,61 +339,28 @@ fn handicap(cerfa: Option<&Value>) -> Indicator {
             "La déclaration d'accessibilité n'a pas été analysée (section Cerfa absente du rapport).",
         );
     };
-    let Some(decl) = find(
-        cerfa,
-        &[
-            "declaration",
-            "accessibility_declaration",
-            "declaration_accessibilite",
-        ],
-    ) else {
-        if cerfa.get("criteria").is_some_and(Value::is_array) {
-            let mut i = Indicator::new(id).labelled("Non", Source::Mesure);
-            i.evidence.push(
-                "Aucune déclaration d'accessibilité trouvée : niveau « Non » (règle de l'observatoire)."
-                    .into(),
-            );
-            if let Some(summary) = cerfa_criterion(cerfa, 15).and_then(|c| c.get("summary")) {
-                i.evidence
-                    .push(format!("Critère Cerfa 15 : {}", as_text(summary)));
-            }
-            return i;
-        }
-        return Indicator::unknown(
-            id,
-            "Aucune information sur la déclaration d'accessibilité dans la section Cerfa.",
+    let Some(decl) = &cerfa.accessibility_declaration else {
+        let mut i = Indicator::new(id).labelled("Non", Source::Mesure);
+        i.evidence.push(
+            "Aucune déclaration d'accessibilité trouvée : niveau « Non » (règle de l'observatoire)."
+                .into(),
         );
-    };
-    let found = ["found", "present", "trouvee"]
-        .iter()
-        .find_map(|k| decl.get(*k))
-        .and_then(Value::as_bool);
-    if found == Some(false) {
-        let mut i = Indicator::new(id).labelled("Non", source_of(decl, Source::Mesure));
-        i.evidence
-            .push("Aucune déclaration d'accessibilité trouvée : niveau « Non » (règle de l'observatoire).".into());
+        if let Some(c) = cerfa_criterion(cerfa, 15) {
+            i.evidence.push(format!("Critère Cerfa 15 : {}", c.summary));
+        }
         return i;
-    }
-    let rate = decl.get("rate").and_then(as_num).or_else(|| {
-        find(decl, &["taux", "published_rate", "rate_pct", "percent"]).and_then(as_pct)
-    });
-    let recevable = ["recevable", "receivable", "admissible"]
-        .iter()
-        .find_map(|k| decl.get(*k))
-        .and_then(Value::as_bool);
+    };
+    let rate = decl.declaration.rate;
     let mut i = Indicator::new(id);
-    if let Some(url) = find(decl, &["url", "page"]).map(as_text) {
-        i.evidence.push(format!("Déclaration : {url}"));
-    }
-    if let Some(status) = find(decl, &["status", "etat", "conformity"]).map(as_text) {
+    i.evidence.push(format!("Déclaration : {}", decl.url));
+    if let Some(status) = decl.declaration.status {
         i.evidence
-            .push(format!("État de conformité déclaré : {status}"));
+            .push(format!("État de conformité déclaré : {}", status.code()));
     }
-    if let Some(date) = find(decl, &["date", "established", "etablie_le", "updated"]).map(as_text) {
+    if let Some(date) = decl.declaration.established.or(decl.declaration.updated) {
         i.evidence.push(format!("Date : {date}"));
     }
-    if recevable == Some(false) {
-        let reasons = evidence_lines(find(decl, &["reasons", "motifs", "problems"]), 5);
+    if !decl.recevable {
         let mut out = i.labelled("Non", Source::Declare);
         if let Some(r) = rate {
             out.value = Some(r);
@@ -450,7 +368,7 @@ fn handicap(cerfa: Option<&Value>) -> Indicator {
         }
         out.evidence
             .push("Déclaration non recevable : niveau « Non » (règle de l'observatoire).".into());
-        out.evidence.extend(reasons);
+        out.evidence.extend(decl.reasons.iter().take(5).cloned());
         return out;
     }
     match rate {
@@ -466,7 +384,29 @@ fn handicap(cerfa: Option<&Value>) -> Indicator {
     }
 }
 
-fn auth(cerfa: Option<&Value>) -> Indicator {
+/// Whether criterion 26's verdict rests on a FranceConnect+ button.
+fn franceconnect_plus(item: &CriterionResult) -> bool {
+    let marks = |t: &str| {
+        let t = t.to_lowercase();
+        t.contains("franceconnect+")
+            || t.contains("franceconnect_plus")
+            || t.contains("fr-connect--plus")
+    };
+    marks(&item.summary)
+        || item.evidence.iter().any(|e| {
+            marks(&e.text)
+                || e.selector.as_deref().is_some_and(marks)
+                || e.url.as_deref().is_some_and(marks)
+        })
+        || item
+            .declaration
+            .as_ref()
+            .and_then(|a| a.comment.as_deref())
+            .is_some_and(marks)
+}
+
+fn auth(cerfa: Option<&CerfaReport>) -> Indicator {
+    use crate::cerfa::Status;
     let id = "auth";
     let Some(cerfa) = cerfa else {
         return Indicator::unknown(
@@ -477,31 +417,21 @@ fn auth(cerfa: Option<&Value>) -> Indicator {
     let Some(item) = cerfa_criterion(cerfa, 26) else {
         return Indicator::unknown(id, "Critère Cerfa 26 absent de la section Cerfa.");
     };
-    let text = item.to_string().to_lowercase();
-    let status = status_of(item);
-    let source = source_of(item, Source::Mesure);
-    let evidence = evidence_lines(item.get("evidence").or_else(|| item.get("preuves")), 5);
-    let plus = text.contains("franceconnect+")
-        || text.contains("franceconnect_plus")
-        || text.contains("fr-connect--plus")
-        || text.contains("\"plus\":true");
-    let label = match status.as_str() {
-        "not_applicable" | "inapplicable" | "na" | "non_applicable" | "non applicable" => {
-            Some("Non applicable")
-        }
-        "met" | "passed" | "oui" | "present" | "conforme" | "ok" | "true" | "yes" => {
-            Some(if plus {
-                "FranceConnect+"
-            } else {
-                "FranceConnect"
-            })
-        }
-        "not_met" | "failed" | "non" | "absent" | "nc" | "false" | "no" => Some("Non"),
-        _ => None,
+    let status = item.status.code();
+    let evidence = evidence_lines(&item.evidence, 5);
+    let label = match item.status {
+        Status::NotApplicable => Some("Non applicable"),
+        Status::Met => Some(if franceconnect_plus(item) {
+            "FranceConnect+"
+        } else {
+            "FranceConnect"
+        }),
+        Status::NotMet => Some("Non"),
+        Status::Unknown => None,
     };
     match label {
         Some(l) => {
-            let mut i = Indicator::new(id).labelled(l, source);
+            let mut i = Indicator::new(id).labelled(l, source_of(item.source));
             i.evidence.push(format!("Critère Cerfa 26 : {status}"));
             i.evidence.extend(evidence);
             i
@@ -756,7 +686,7 @@ fn simplicity(d: &DemarcheReport) -> Indicator {
     i
 }
 
-fn cerfa_scores(cerfa: Option<&Value>) -> Indicator {
+fn cerfa_scores(cerfa: Option<&CerfaReport>) -> Indicator {
     let id = "cerfa";
     let Some(cerfa) = cerfa else {
         return Indicator::unknown(
@@ -764,38 +694,8 @@ fn cerfa_scores(cerfa: Option<&Value>) -> Indicator {
             "Critères Cerfa numérique non évalués (section absente du rapport).",
         );
     };
-    let scores = find(cerfa, &["scores", "score"]).unwrap_or(cerfa);
-    let nested = |k: &str| {
-        scores
-            .get(k)
-            .and_then(|f| f.get("percent"))
-            .and_then(as_num)
-    };
-    let overall = nested("all").or_else(|| {
-        find(
-            scores,
-            &[
-                "overall_pct",
-                "all_pct",
-                "met_pct",
-                "criteria_met_pct",
-                "overall",
-                "total",
-                "global",
-            ],
-        )
-        .and_then(as_pct)
-    });
-    let a11y = nested("accessibility").or_else(|| {
-        find(
-            scores,
-            &["accessibility_pct", "a11y_pct", "a11y", "accessibilite"],
-        )
-        .and_then(as_pct)
-    });
-    let Some(o) = overall else {
-        return Indicator::unknown(id, "Scores Cerfa illisibles dans la section Cerfa.");
-    };
+    let o = cerfa.scores.all.percent;
+    let a11y = Some(cerfa.scores.accessibility.percent);
     let display = match a11y {
         Some(a) => format!(
             "{} % · accessibilité {} %",
@@ -821,24 +721,18 @@ fn cerfa_scores(cerfa: Option<&Value>) -> Indicator {
     i
 }
 
-fn rgaa_auto(d: &DemarcheReport, rgaa: Option<&Value>) -> Indicator {
+fn rgaa_auto(d: &DemarcheReport, rgaa: Option<&RgaaSummary>) -> Indicator {
     let id = "rgaa_auto";
-    // The RGAA section (scores::rgaa::RgaaSummary): démarche-level statuses and the rate.
-    let nc_criteria: Option<Vec<String>> = rgaa
-        .and_then(|r| r.get("criteria"))
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter(|c| c.get("status").and_then(Value::as_str) == Some("NC"))
-                .filter_map(|c| c.get("id").and_then(Value::as_str).map(str::to_string))
-                .collect()
-        });
-    let from_section = rgaa
-        .and_then(|r| r.get("counts"))
-        .and_then(|c| c.get("nc"))
-        .and_then(as_num)
-        .or_else(|| nc_criteria.as_ref().map(|v| v.len() as f64));
-    let rate = rgaa.and_then(|r| r.get("automated_rate")).and_then(as_num);
+    // Démarche-level statuses and the rate, from the RGAA section.
+    let nc_criteria: Option<Vec<String>> = rgaa.map(|r| {
+        r.criteria
+            .iter()
+            .filter(|c| c.status == crate::scores::rgaa::Status::NC)
+            .map(|c| c.id.clone())
+            .collect()
+    });
+    let from_section = rgaa.map(|r| r.counts.nc as f64);
+    let rate = rgaa.and_then(|r| r.automated_rate);
     let mut failed_criteria: BTreeSet<String> = BTreeSet::new();
     match &nc_criteria {
         Some(list) => failed_criteria.extend(list.iter().cloned()),
@@ -868,12 +762,10 @@ fn rgaa_auto(d: &DemarcheReport, rgaa: Option<&Value>) -> Indicator {
         ));
     }
     if let Some(r) = rgaa {
-        let n = |k: &str| r.get(k).and_then(as_num).map(|x| fr_number(x, 0));
-        if let (Some(ok), Some(all)) = (n("automated_without_failure"), n("applicable_automated")) {
-            i.evidence.push(format!(
-                "{ok} critère(s) automatisable(s) sans échec sur {all} applicable(s)."
-            ));
-        }
+        i.evidence.push(format!(
+            "{} critère(s) automatisable(s) sans échec sur {} applicable(s).",
+            r.automated_without_failure, r.applicable_automated
+        ));
     }
     match rate {
         Some(r) => i.evidence.push(format!(
@@ -1029,54 +921,120 @@ mod tests {
         assert!(!viewport_blocks_zoom("width=device-width, initial-scale=1"));
     }
 
-    #[test]
-    fn optional_sections_are_read_tolerantly() {
-        let cerfa = json!({
-            "criteria": [{"number": 26, "status": "met", "source": "measured",
-                          "evidence": [{"url": "http://x/connexion", "selector": ".fr-connect--plus"}]}],
-            "declaration": {"found": true, "rate": 75.0, "recevable": true},
-            "scores": {"overall_pct": 60.0, "accessibility_pct": 33.3}
+    /// A Cerfa section as the audit writes it, from the JSON of report.json (schema 1.0).
+    fn cerfa(v: serde_json::Value) -> CerfaReport {
+        let mut base = json!({
+            "audit_date": "2026-11-25",
+            "criteria": [],
+            "scores": {
+                "all": {"met": 15, "out_of": 35, "percent": 42.86, "measured_met": 15, "declared_met": 0,
+                        "not_met": 20, "unknown": 0, "not_applicable": 0},
+                "accessibility": {"met": 0, "out_of": 3, "percent": 0.0, "measured_met": 0, "declared_met": 0,
+                                  "not_met": 3, "unknown": 0, "not_applicable": 0},
+                "all_pct": 42.86, "accessibility_pct": 0.0
+            }
         });
-        let a = auth(Some(&cerfa));
+        if let (Some(b), Some(extra)) = (base.as_object_mut(), v.as_object()) {
+            for (k, x) in extra {
+                b.insert(k.clone(), x.clone());
+            }
+        }
+        serde_json::from_value(base).unwrap_or_else(|e| panic!("cerfa section: {e}"))
+    }
+
+    fn criterion(number: u8, status: &str, evidence: serde_json::Value) -> serde_json::Value {
+        json!({"number": number, "principle": 6, "label": "Critère", "mode": "auto", "status": status,
+               "source": "mesure", "measured": status, "summary": "Résumé.", "evidence": evidence})
+    }
+
+    #[test]
+    fn codes_are_the_words_of_report_json() {
+        use crate::cerfa::{ConformityStatus, Status};
+        for s in [
+            Status::Met,
+            Status::NotMet,
+            Status::Unknown,
+            Status::NotApplicable,
+        ] {
+            assert_eq!(serde_json::to_value(s).ok(), Some(json!(s.code())));
+        }
+        for s in [
+            ConformityStatus::Totalement,
+            ConformityStatus::Partiellement,
+            ConformityStatus::Non,
+        ] {
+            assert_eq!(serde_json::to_value(s).ok(), Some(json!(s.code())));
+        }
+    }
+
+    #[test]
+    fn franceconnect_and_declaration_from_the_cerfa_section() {
+        let c = cerfa(json!({
+            "criteria": [criterion(26, "met", json!([
+                {"url": "http://x/connexion", "selector": ".fr-connect--plus", "text": "bouton FranceConnect+ (détecté par classe)"}
+            ]))],
+            "accessibility_declaration": {"url": "http://x/accessibilite", "rate": 75.0, "status": "partiellement",
+                "established": "2026-01-02", "contact": true, "defenseur_des_droits": true, "recevable": true,
+                "reasons": [], "pages_linking": 3, "pages_total": 3}
+        }));
+        let a = auth(Some(&c));
         assert_eq!(a.display, "FranceConnect+");
         assert_eq!(a.source, Source::Mesure);
-        let h = handicap(Some(&cerfa));
+        assert_eq!(
+            a.evidence,
+            [
+                "Critère Cerfa 26 : met",
+                "bouton FranceConnect+ (détecté par classe) — http://x/connexion — .fr-connect--plus"
+            ]
+        );
+        let h = handicap(Some(&c));
         assert_eq!(h.value, Some(75.0));
         assert_eq!(h.level.map(|l| l.label).as_deref(), Some("Partiel"));
-        let s = cerfa_scores(Some(&cerfa));
-        assert_eq!(s.value, Some(60.0));
+        assert_eq!(
+            h.evidence,
+            [
+                "Déclaration : http://x/accessibilite",
+                "État de conformité déclaré : partiellement",
+                "Date : 2026-01-02"
+            ]
+        );
         assert_eq!(handicap(None).source, Source::Inconnu);
         assert_eq!(auth(None).display, "inconnu");
-        let not_rec = json!({"declaration": {"rate": 100, "recevable": false}});
+        let not_rec = cerfa(
+            json!({"accessibility_declaration": {"url": "u", "rate": 100.0,
+            "contact": false, "defenseur_des_droits": false, "recevable": false,
+            "reasons": ["moyen de contact absent"], "pages_linking": 0, "pages_total": 1}}),
+        );
+        let h = handicap(Some(&not_rec));
+        assert_eq!(h.level.map(|l| l.label).as_deref(), Some("Non"));
+        assert_eq!(h.display, "Non (100 % publiés)");
         assert_eq!(
-            handicap(Some(&not_rec)).level.map(|l| l.label).as_deref(),
-            Some("Non")
+            h.evidence.last().map(String::as_str),
+            Some("moyen de contact absent")
         );
     }
 
     #[test]
     fn cerfa_section_as_written_by_the_cerfa_module() {
-        let cerfa = json!({
-            "audit_date": "2026-11-25",
-            "criteria": [
-                {"number": 15, "status": "not_met", "source": "mesure", "summary": "Pas de déclaration.", "evidence": []},
-                {"number": 26, "status": "not_applicable", "source": "mesure", "evidence": []}
-            ],
-            "scores": {"all": {"percent": 42.86, "met": 15, "out_of": 35},
-                       "accessibility": {"percent": 0.0, "met": 0, "out_of": 3}}
-        });
-        let h = handicap(Some(&cerfa));
+        let c = cerfa(json!({"criteria": [
+            criterion(15, "not_met", json!([])),
+            criterion(26, "not_applicable", json!([]))
+        ]}));
+        let h = handicap(Some(&c));
         assert_eq!(h.display, "Non");
         assert_eq!(h.level.map(|l| l.colour).as_deref(), Some("rouge"));
-        assert_eq!(auth(Some(&cerfa)).display, "Non applicable");
-        let s = cerfa_scores(Some(&cerfa));
+        assert_eq!(
+            h.evidence.last().map(String::as_str),
+            Some("Critère Cerfa 15 : Résumé.")
+        );
+        assert_eq!(auth(Some(&c)).display, "Non applicable");
+        let s = cerfa_scores(Some(&c));
         assert_eq!(s.value, Some(42.86));
         assert_eq!(s.display, "43 % · accessibilité 0 %");
-        let with_decl = json!({"criteria": [], "accessibility_declaration":
-            {"url": "http://x/accessibilite", "rate": 100.0, "recevable": true, "reasons": []}});
+        let unknown = cerfa(json!({"criteria": [criterion(26, "unknown", json!([]))]}));
         assert_eq!(
-            handicap(Some(&with_decl)).level.map(|l| l.label).as_deref(),
-            Some("Oui")
+            auth(Some(&unknown)).evidence,
+            ["Critère Cerfa 26 non conclusif (statut « unknown »)."]
         );
     }
 
