@@ -344,3 +344,45 @@ async fn report_subcommand_writes_the_site_with_declarations() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("illisible"));
 }
+
+#[tokio::test]
+async fn the_declaration_reads_in_the_order_of_its_template() {
+    let report = audit_hostile().await;
+    let files = render_site(&report, &SiteOptions::default()).expect("site");
+    let (_, page) = html_files(&files)
+        .into_iter()
+        .find(|(n, _)| n == "demarche-ancien.html")
+        .expect("page of the ancien démarche");
+    let section = page
+        .split("<h2 id=\"declaration\">")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("declaration section");
+    let rows: Vec<(&str, &str)> = section
+        .split("<dt>")
+        .skip(1)
+        .filter_map(|s| {
+            let (k, rest) = s.split_once("</dt><dd>")?;
+            Some((k, rest.split("</dd>").next()?))
+        })
+        .collect();
+    let keys: Vec<&str> = rows.iter().map(|(k, _)| *k).collect();
+    assert_eq!(
+        keys,
+        [
+            "Page",
+            "État de conformité",
+            "Version du RGAA",
+            "Établie le",
+            "Moyen de contact",
+            "Recours au Défenseur des droits",
+            "Âge (jours)",
+            "Recevable",
+            "Motifs de non-recevabilité",
+            "Pages qui y mènent"
+        ]
+    );
+    assert_eq!(rows[1].1, "totalement");
+    assert_eq!(rows[3].1, "2020-01-15");
+    assert_eq!(rows[7].1, "non");
+}

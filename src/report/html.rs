@@ -3,13 +3,14 @@
 //! templates (auto-escaping on for .html) from view structs built here, so every string from
 //! an audited page is escaped; a Content-Security-Policy meta forbids inline script.
 
+use crate::cerfa::CerfaReport;
+use crate::scores::rgaa::RgaaSummary;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use minijinja::value::Serde;
 use minijinja::{context, Environment};
 use serde::Serialize;
-use serde_json::Value;
 
 use super::stream::{ReportSource, RunHeader};
 use super::{write_atomic, DemarcheOverview, DemarcheReport, Report, ReportError};
@@ -488,148 +489,90 @@ struct KeyValue {
     value: String,
 }
 
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        Value::Array(a) => a.iter().map(text).collect::<Vec<_>>().join(" ; "),
-        Value::Object(m) => m
-            .iter()
-            .map(|(k, v)| format!("{k} : {}", text(v)))
-            .collect::<Vec<_>>()
-            .join(" ; "),
-        other => other.to_string(),
-    }
-}
-
-fn get_text(v: &Value, keys: &[&str]) -> String {
-    keys.iter()
-        .find_map(|k| v.get(*k).filter(|x| !x.is_null()))
-        .map(text)
-        .unwrap_or_default()
-}
-
-fn cerfa_rows(cerfa: Option<&Value>) -> Vec<CerfaRow> {
-    let Some(list) = cerfa.and_then(|c| c.get("criteria").or_else(|| c.get("criteres"))) else {
+fn cerfa_rows(cerfa: Option<&CerfaReport>) -> Vec<CerfaRow> {
+    let Some(cerfa) = cerfa else {
         return Vec::new();
     };
-    let items: Vec<(String, &Value)> = match list {
-        Value::Array(a) => a
-            .iter()
-            .map(|it| (get_text(it, &["number", "numero", "id", "criterion"]), it))
-            .collect(),
-        Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
-        _ => Vec::new(),
-    };
-    items
-        .into_iter()
-        .map(|(number, it)| {
+    cerfa
+        .criteria
+        .iter()
+        .map(|c| {
             let mut evidence: Vec<String> = Vec::new();
-            let summary = get_text(it, &["summary"]);
-            if !summary.is_empty() {
-                evidence.push(summary);
+            if !c.summary.is_empty() {
+                evidence.push(c.summary.clone());
             }
-            match it.get("evidence").or_else(|| it.get("preuves")) {
-                Some(Value::Array(a)) => evidence.extend(a.iter().take(20).map(evidence_text)),
-                Some(Value::Null) | None => {}
-                Some(other) => evidence.push(evidence_text(other)),
-            }
-            let disagreement = get_text(it, &["disagreement"]);
-            if !disagreement.is_empty() {
-                evidence.push(format!("Désaccord avec la déclaration : {disagreement}"));
+            evidence.extend(c.evidence.iter().take(20).map(evidence_text));
+            if let Some(dis) = c.disagreement.as_deref().filter(|d| !d.is_empty()) {
+                evidence.push(format!("Désaccord avec la déclaration : {dis}"));
             }
             CerfaRow {
-                number,
-                label: get_text(it, &["label", "libelle", "title", "name"]),
-                status: status_fr(&get_text(it, &["status", "statut", "outcome"])),
-                mode: status_fr(&get_text(it, &["mode", "judgement", "judgment"])),
-                source: status_fr(&get_text(it, &["source"])),
+                number: c.number.to_string(),
+                label: c.label.clone(),
+                status: cerfa_status_fr(c.status).to_string(),
+                mode: match c.mode {
+                    crate::cerfa::Mode::Auto => "automatique",
+                    crate::cerfa::Mode::Heuristic => "heuristique",
+                    crate::cerfa::Mode::Declared => "déclaratif",
+                }
+                .to_string(),
+                source: match c.source {
+                    crate::cerfa::Source::Mesure => "mesuré",
+                    crate::cerfa::Source::Declare => "déclaré",
+                    crate::cerfa::Source::Inconnu => "inconnu",
+                }
+                .to_string(),
                 evidence,
             }
         })
         .collect()
 }
 
-/// French words for the Cerfa section's status and source codes.
-fn status_fr(code: &str) -> String {
-    match code {
-        "met" => "rempli",
-        "not_met" => "non rempli",
-        "unknown" => "inconnu",
-        "not_applicable" => "non applicable",
-        "mesure" => "mesuré",
-        "declare" => "déclaré",
-        "inconnu" => "inconnu",
-        "auto" => "automatique",
-        "heuristic" => "heuristique",
-        "declared" => "déclaratif",
-        other => return other.to_string(),
+/// French words for a Cerfa status.
+fn cerfa_status_fr(s: crate::cerfa::Status) -> &'static str {
+    match s {
+        crate::cerfa::Status::Met => "rempli",
+        crate::cerfa::Status::NotMet => "non rempli",
+        crate::cerfa::Status::Unknown => "inconnu",
+        crate::cerfa::Status::NotApplicable => "non applicable",
     }
-    .to_string()
 }
 
 /// One evidence item: its text, then where (URL, selector).
-fn evidence_text(v: &Value) -> String {
-    match v {
-        Value::Object(m) => {
-            let parts: Vec<String> = ["text", "message", "url", "selector"]
-                .iter()
-                .filter_map(|k| m.get(*k).map(text))
-                .filter(|s| !s.is_empty())
-                .collect();
-            parts.join(" — ")
-        }
-        other => text(other),
-    }
+fn evidence_text(e: &crate::cerfa::score::Evidence) -> String {
+    [
+        Some(e.text.as_str()),
+        e.url.as_deref(),
+        e.selector.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" — ")
 }
 
-fn rgaa_rows(rgaa: Option<&Value>) -> (Vec<RgaaRow>, String) {
-    let Some(list) = rgaa.and_then(|r| r.get("criteria").or_else(|| r.get("criteres"))) else {
+fn rgaa_rows(rgaa: Option<&RgaaSummary>) -> (Vec<RgaaRow>, String) {
+    let Some(rgaa) = rgaa else {
         return (Vec::new(), String::new());
     };
-    let rows: Vec<RgaaRow> = match list {
-        Value::Array(a) => a
-            .iter()
-            .map(|it| {
-                let mut detail = get_text(it, &["label", "reason", "detail", "message", "title"]);
-                if let Some(p) = it.get("pages").filter(|p| p.is_object()) {
-                    let n = |k: &str| p.get(k).and_then(Value::as_u64).unwrap_or(0);
-                    detail.push_str(&format!(
-                        " — pages : {} C, {} NC, {} NA, {} NT",
-                        n("c"),
-                        n("nc"),
-                        n("na"),
-                        n("nt")
-                    ));
-                }
-                RgaaRow {
-                    id: get_text(it, &["id", "criterion", "number"]),
-                    status: get_text(it, &["status", "statut"]),
-                    detail,
-                }
-            })
-            .collect(),
-        Value::Object(m) => m
-            .iter()
-            .map(|(k, v)| RgaaRow {
-                id: k.clone(),
-                status: if v.is_string() {
-                    text(v)
-                } else {
-                    get_text(v, &["status", "statut"])
-                },
-                detail: if v.is_string() {
-                    String::new()
-                } else {
-                    get_text(v, &["reason", "detail", "message", "title"])
-                },
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let rows: Vec<RgaaRow> = rgaa
+        .criteria
+        .iter()
+        .map(|c| {
+            let p = &c.pages;
+            RgaaRow {
+                id: c.id.clone(),
+                status: c.status.code().to_string(),
+                detail: format!(
+                    "{} — pages : {} C, {} NC, {} NA, {} NT",
+                    c.label, p.c, p.nc, p.na, p.nt
+                ),
+            }
+        })
+        .collect();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &rows {
-        *counts.entry(r.status.clone()).or_default() += 1;
+        *counts.entry(r.status.as_str()).or_default() += 1;
     }
     let summary = counts
         .iter()
@@ -705,72 +648,78 @@ fn rule_groups(d: &DemarcheReport) -> Vec<RuleGroup> {
     groups
 }
 
-fn declaration_view(cerfa: Option<&Value>, d: &DemarcheReport) -> (Vec<KeyValue>, Vec<String>) {
-    let decl = cerfa.and_then(|c| {
-        [
-            "declaration",
-            "accessibility_declaration",
-            "declaration_accessibilite",
-        ]
-        .iter()
-        .find_map(|k| c.get(*k))
-    });
+fn declaration_view(
+    cerfa: Option<&CerfaReport>,
+    d: &DemarcheReport,
+) -> (Vec<KeyValue>, Vec<String>) {
+    let decl = cerfa.and_then(|c| c.accessibility_declaration.as_ref());
     let mut kv = Vec::new();
-    if let Some(Value::Object(m)) = decl {
-        for (k, v) in m {
-            if k == "contradictions" || k == "contradiction" {
-                continue;
+    let mut contradictions: Vec<String> = Vec::new();
+    if let Some(v) = decl {
+        let yes_no = |b: bool| if b { "oui" } else { "non" }.to_string();
+        let link = |l: &crate::cerfa::LinkRef| {
+            let mut parts = vec![format!("href : {}", l.href)];
+            if !l.selector.is_empty() {
+                parts.push(format!("selector : {}", l.selector));
             }
-            let key = match k.as_str() {
-                "url" => "Page",
-                "status" => "État de conformité",
-                "rate" => "Taux publié (%)",
-                "established" => "Établie le",
-                "updated" => "Mise à jour le",
-                "contact" => "Moyen de contact",
-                "defenseur_des_droits" => "Recours au Défenseur des droits",
-                "schema_link" => "Schéma pluriannuel",
-                "action_plan_link" => "Plan d'action",
-                "rgaa_version" => "Version du RGAA",
-                "audit_date" => "Audit du",
-                "auditor" => "Auditeur",
-                "schema_start" => "Schéma pluriannuel : début",
-                "schema_end" => "Schéma pluriannuel : fin",
-                "action_plan_year" => "Année du plan d'action",
-                "recevable" => "Recevable",
-                "reasons" => "Motifs de non-recevabilité",
-                "age_days" => "Âge (jours)",
-                "pages_linking" => "Pages qui y mènent",
-                "pages_total" => "Pages HTML",
-                other => other,
-            };
-            let value = match v {
-                Value::Bool(true) => "oui".to_string(),
-                Value::Bool(false) => "non".to_string(),
-                other => text(other),
-            };
-            kv.push(KeyValue {
+            parts.push(format!("text : {}", l.text));
+            parts.join(" ; ")
+        };
+        let x = &v.declaration;
+        // In the order of the declaration's template, then our own judgement.
+        let rows: [(&str, Option<String>); 18] = [
+            ("Page", Some(v.url.clone())),
+            ("État de conformité", x.status.map(|s| s.code().to_string())),
+            (
+                "Taux publié (%)",
+                x.rate.map(|r| indicators::fr_number(r, 2)),
+            ),
+            ("Audit du", x.audit_date.map(|d| d.to_string())),
+            ("Auditeur", x.auditor.clone()),
+            ("Version du RGAA", x.rgaa_version.clone()),
+            ("Établie le", x.established.map(|d| d.to_string())),
+            ("Mise à jour le", x.updated.map(|d| d.to_string())),
+            ("Moyen de contact", Some(yes_no(x.contact))),
+            (
+                "Recours au Défenseur des droits",
+                Some(yes_no(x.defenseur_des_droits)),
+            ),
+            ("Schéma pluriannuel", x.schema_link.as_ref().map(link)),
+            (
+                "Période du schéma pluriannuel",
+                x.schema_end
+                    .map(|e| format!("{}–{e}", x.schema_start.unwrap_or(e))),
+            ),
+            ("Plan d'action", x.action_plan_link.as_ref().map(link)),
+            (
+                "Année du plan d'action",
+                x.action_plan_year.map(|y| y.to_string()),
+            ),
+            ("Âge (jours)", v.age_days.map(|a| a.to_string())),
+            ("Recevable", Some(yes_no(v.recevable))),
+            (
+                "Motifs de non-recevabilité",
+                (!v.reasons.is_empty()).then(|| v.reasons.join(" ; ")),
+            ),
+            (
+                "Pages qui y mènent",
+                Some(format!(
+                    "{} sur {} pages HTML",
+                    v.pages_linking, v.pages_total
+                )),
+            ),
+        ];
+        kv.extend(rows.into_iter().filter_map(|(key, value)| {
+            value.map(|value| KeyValue {
                 key: key.to_string(),
                 value,
-            });
-        }
+            })
+        }));
+        contradictions.extend(v.contradiction.clone());
     }
-    let mut contradictions: Vec<String> = Vec::new();
-    for src in [decl, cerfa] {
-        match src.and_then(|s| s.get("contradictions").or_else(|| s.get("contradiction"))) {
-            Some(Value::Array(a)) => contradictions.extend(a.iter().map(text)),
-            Some(Value::String(c)) => contradictions.push(c.clone()),
-            _ => {}
-        }
-    }
-    if let Some(Value::Array(criteria)) = cerfa.and_then(|c| c.get("criteria")) {
-        for c in criteria {
-            if let Some(Value::String(dis)) = c.get("disagreement") {
-                contradictions.push(format!(
-                    "Critère Cerfa {} : {dis}",
-                    get_text(c, &["number"])
-                ));
-            }
+    for c in cerfa.map(|c| c.criteria.as_slice()).unwrap_or_default() {
+        if let Some(dis) = &c.disagreement {
+            contradictions.push(format!("Critère Cerfa {} : {dis}", c.number));
         }
     }
     // Our own cross-check: a 100 % declared rate against measured failures.
@@ -800,10 +749,7 @@ fn render_demarche(
     progress: Option<(&str, usize)>,
     history: Option<&SiteHistory>,
 ) -> Result<String, minijinja::Error> {
-    // Only these two sections as JSON: the whole démarche would double its memory.
-    let cerfa = d.cerfa.as_ref().and_then(|c| serde_json::to_value(c).ok());
-    let rgaa = d.rgaa.as_ref().and_then(|r| serde_json::to_value(r).ok());
-    let (cerfa, rgaa) = (cerfa.as_ref(), rgaa.as_ref());
+    let (cerfa, rgaa) = (d.cerfa.as_ref(), d.rgaa.as_ref());
     let cfg = indicators::config();
     let indicators: Vec<IndicatorView> = cfg
         .indicators

@@ -36,6 +36,15 @@ pub enum Status {
 }
 
 impl Status {
+    /// The word report.json uses.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::C => "C",
+            Status::NC => "NC",
+            Status::NA => "NA",
+            Status::NT => "NT",
+        }
+    }
     pub fn label_fr(self) -> &'static str {
         match self {
             Status::C => "conforme",
