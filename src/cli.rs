@@ -73,6 +73,10 @@ enum Command {
         inputs: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Dossier dont les feuilles de style liées d'un fichier peuvent être lues (par défaut,
+        /// le dossier du fichier) : rien n'est lu hors de ce dossier.
+        #[arg(long, value_name = "DOSSIER")]
+        root: Option<PathBuf>,
     },
     /// Écrit le site HTML (index.html, une page par démarche, méthodologie, CSV) d'un report.json.
     Report {
@@ -363,7 +367,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", text::summary_table_of(report.overviews()));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { inputs, format } => check(&inputs, format).await,
+        Command::Check {
+            inputs,
+            format,
+            root,
+        } => check(&inputs, format, root.as_deref()).await,
         Command::Report {
             report,
             out,
@@ -873,7 +881,7 @@ struct CheckedPage {
     findings: Vec<Finding>,
 }
 
-async fn check(inputs: &[String], format: Format) -> Result<ExitCode> {
+async fn check(inputs: &[String], format: Format, root: Option<&Path>) -> Result<ExitCode> {
     // Same guard as audit: public pages must not lead to internal addresses.
     let any_public = inputs.iter().filter_map(|i| Url::parse(i).ok()).any(|u| {
         matches!(u.scheme(), "http" | "https") && !crate::crawl::address::host_is_non_public(&u)
@@ -905,7 +913,7 @@ async fn check(inputs: &[String], format: Format) -> Result<ExitCode> {
                 findings,
             }
         } else {
-            check_file(Path::new(input))?
+            check_file(Path::new(input), root)?
         };
         pages.push(page);
     }
@@ -935,13 +943,21 @@ async fn check(inputs: &[String], format: Format) -> Result<ExitCode> {
     })
 }
 
-fn check_file(path: &Path) -> Result<CheckedPage> {
+/// A page saved on disk, with the stylesheets it links to read from under `root` (the page's
+/// folder by default), as a browser opening the file would apply them.
+fn check_file(path: &Path, root: Option<&Path>) -> Result<CheckedPage> {
     let bytes = std::fs::read(path).with_context(|| format!("lecture de {}", path.display()))?;
     let abs = std::fs::canonicalize(path).with_context(|| format!("chemin {}", path.display()))?;
     let url = Url::from_file_path(&abs)
         .map_err(|_| anyhow::anyhow!("chemin non convertible en URL : {}", abs.display()))?;
     let decoded = crawl::charset::decode(&bytes, None);
-    let analysis = analyze::analyze_html(url.clone(), &decoded.text);
+    let mut page = analyze::parse(url.clone(), &decoded.text);
+    let folder = abs.parent().unwrap_or(Path::new("/"));
+    let (sheets, notes) =
+        crawl::local::stylesheets_from_disk(page.stylesheet_links(), root.unwrap_or(folder));
+    page.add_linked_stylesheets(sheets);
+    let mut analysis = analyze::analyze(&page);
+    analysis.facts.css_notes.extend(notes);
     let record = FetchRecord::local(&url, bytes.len() as u64, decoded.encoding, decoded.source);
     Ok(CheckedPage {
         record,

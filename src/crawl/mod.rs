@@ -5,6 +5,7 @@ pub mod address;
 pub mod charset;
 pub mod fetch;
 pub mod indexability;
+pub mod local;
 pub mod robots;
 pub mod sitemap;
 
