@@ -45,6 +45,7 @@ pub fn run_rules(page: &Page, rules: &[&dyn Rule]) -> Vec<Finding> {
                     target: None,
                     message: "Erreur interne de la règle : résultat indéterminé.".to_string(),
                     details: None,
+                    tests: None,
                 }],
             };
         out.extend(findings_of(*rule, page.url.as_str(), results));
@@ -55,20 +56,25 @@ pub fn run_rules(page: &Page, rules: &[&dyn Rule]) -> Vec<Finding> {
 /// Turn one rule's results on one page into findings.
 pub fn findings_of(rule: &dyn Rule, url: &str, results: Vec<RuleResult>) -> Vec<Finding> {
     let meta = rule.meta();
-    let make =
-        |outcome: Outcome, targets: Vec<Target>, count: usize, message: String, details| Finding {
-            rule: meta.id.to_string(),
-            outcome,
-            url: url.to_string(),
-            targets,
-            count,
-            message,
-            rgaa: meta.rgaa.iter().map(|s| s.to_string()).collect(),
-            wcag: meta.wcag.iter().map(|s| s.to_string()).collect(),
-            act: meta.act.iter().map(|s| s.to_string()).collect(),
-            cerfa: meta.cerfa.to_vec(),
-            details,
-        };
+    let all_tests = || meta.rgaa.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let make = |outcome: Outcome,
+                targets: Vec<Target>,
+                count: usize,
+                message: String,
+                details,
+                rgaa: Vec<String>| Finding {
+        rule: meta.id.to_string(),
+        outcome,
+        url: url.to_string(),
+        targets,
+        count,
+        message,
+        rgaa,
+        wcag: meta.wcag.iter().map(|s| s.to_string()).collect(),
+        act: meta.act.iter().map(|s| s.to_string()).collect(),
+        cerfa: meta.cerfa.to_vec(),
+        details,
+    };
     let mut out = Vec::new();
     let overall = page_outcome(&results);
     if overall == Outcome::Inapplicable {
@@ -77,16 +83,30 @@ pub fn findings_of(rule: &dyn Rule, url: &str, results: Vec<RuleResult>) -> Vec<
             .map(|r| r.message)
             .find(|m| !m.is_empty())
             .unwrap_or_else(|| "Aucun élément concerné sur la page.".to_string());
-        out.push(make(Outcome::Inapplicable, vec![], 0, msg, None));
+        out.push(make(
+            Outcome::Inapplicable,
+            vec![],
+            0,
+            msg,
+            None,
+            all_tests(),
+        ));
         return out;
     }
     let mut passed: Vec<Target> = Vec::new();
     let mut passed_count = 0usize;
     let mut passed_msg = String::new();
+    // The RGAA tests the passed targets speak to, in the rule's order.
+    let mut passed_tests: Vec<String> = Vec::new();
     for r in results {
         match r.outcome {
             Outcome::Passed => {
                 passed_count += 1;
+                for t in r.rgaa_tests(meta) {
+                    if !passed_tests.contains(&t) {
+                        passed_tests.push(t);
+                    }
+                }
                 if passed.len() < PASSED_TARGETS_KEPT {
                     passed.extend(r.target);
                 }
@@ -95,13 +115,17 @@ pub fn findings_of(rule: &dyn Rule, url: &str, results: Vec<RuleResult>) -> Vec<
                 }
             }
             Outcome::Inapplicable => {}
-            o => out.push(make(
-                o,
-                r.target.into_iter().collect(),
-                1,
-                r.message,
-                r.details,
-            )),
+            o => {
+                let tests = r.rgaa_tests(meta);
+                out.push(make(
+                    o,
+                    r.target.into_iter().collect(),
+                    1,
+                    r.message,
+                    r.details,
+                    tests,
+                ))
+            }
         }
     }
     if passed_count > 0 {
@@ -110,7 +134,16 @@ pub fn findings_of(rule: &dyn Rule, url: &str, results: Vec<RuleResult>) -> Vec<
         } else {
             format!("{passed_count} éléments conformes.")
         };
-        out.push(make(Outcome::Passed, passed, passed_count, msg, None));
+        let order = |t: &String| meta.rgaa.iter().position(|m| m == t).unwrap_or(usize::MAX);
+        passed_tests.sort_by_key(order);
+        out.push(make(
+            Outcome::Passed,
+            passed,
+            passed_count,
+            msg,
+            None,
+            passed_tests,
+        ));
     }
     out
 }

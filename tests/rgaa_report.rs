@@ -63,3 +63,37 @@ fn demarche_report_has_rgaa_statuses() {
     let back: vigie::report::DemarcheReport = serde_json::from_str(&json).expect("parse");
     assert_eq!(back.rgaa, report.rgaa);
 }
+
+/// A finding names the RGAA tests it decides, and only their criteria follow it.
+#[test]
+fn findings_count_only_for_the_criteria_of_their_tests() {
+    // HTML 4.01 page without main: 9.2 does not apply, 12.6 is at most to be checked; an empty
+    // title fails 8.6 (relevance), not 8.5 (presence); the language given on body and title
+    // meets 8.3.1.
+    const HTML4: &str = r#"<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" "http://www.w3.org/TR/html4/strict.dtd">
+<html><head><title lang="fr"> </title></head>
+<body lang="fr"><div id="contenu"><h1>Contact</h1><h3>Adresse</h3></div></body></html>"#;
+    const HTML5_NO_MAIN: &str = r#"<!DOCTYPE html><html lang="fr"><head><title>Aide - Caisse</title></head>
+<body><header>En-tête</header><nav>Menu</nav><div><h1>Aide</h1></div><footer>Pied</footer></body></html>"#;
+    let d = Demarche::from_url(Url::parse("http://site.test/").expect("url"));
+    let status = |html: &str, id: &str| {
+        let report = demarche_report(&d, vec![page("http://site.test/p", html)]);
+        let rgaa = report.rgaa.expect("rgaa section");
+        rgaa.criteria
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.status)
+            .expect(id)
+    };
+    assert_ne!(status(HTML4, "9.2"), Status::NC);
+    assert_ne!(status(HTML4, "12.6"), Status::NC);
+    assert_eq!(status(HTML4, "8.1"), Status::C);
+    assert_eq!(status(HTML4, "8.3"), Status::C);
+    assert_eq!(status(HTML4, "8.5"), Status::C);
+    assert_eq!(status(HTML4, "8.6"), Status::NC);
+    // Skipped level (h1 then h3) is admitted by the RGAA glossary.
+    assert_ne!(status(HTML4, "9.1"), Status::NC);
+    // On HTML5 the missing main fails 9.2 only: 12.6 can be met by other means.
+    assert_eq!(status(HTML5_NO_MAIN, "9.2"), Status::NC);
+    assert_eq!(status(HTML5_NO_MAIN, "12.6"), Status::NT);
+}

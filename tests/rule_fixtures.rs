@@ -2,7 +2,9 @@
 //!
 //! The file name says the expected page outcome: `passed-*.html`, `failed-*.html`,
 //! `cant-tell-*.html`, `inapplicable-*.html`. A comment `<!-- expect: SELECTOR | SELECTOR -->`
-//! lists, exactly and in order, the targets of the failed and cantTell results.
+//! lists, exactly and in order, the targets of the failed and cantTell results; an optional
+//! `<!-- rgaa: 8.1.1 | 8.1.2 -->` lists the RGAA tests those results cite (each result may
+//! decide fewer tests than its rule has), de-duplicated, in order of appearance.
 
 use std::path::Path;
 
@@ -23,8 +25,12 @@ fn expected_outcome(file_name: &str) -> Option<Outcome> {
 }
 
 fn expected_targets(html: &str) -> Option<Vec<String>> {
-    let start = html.find("<!-- expect:")?;
-    let rest = &html[start + "<!-- expect:".len()..];
+    expected_list(html, "<!-- expect:")
+}
+
+fn expected_list(html: &str, marker: &str) -> Option<Vec<String>> {
+    let start = html.find(marker)?;
+    let rest = &html[start + marker.len()..];
     let end = rest.find("-->")?;
     Some(
         rest[..end]
@@ -82,6 +88,24 @@ fn every_rule_fixture_gives_its_expected_outcome() {
                     ));
                 }
             }
+            if let Some(tests) = expected_list(&html, "<!-- rgaa:") {
+                let mut got_tests: Vec<String> = Vec::new();
+                for r in results
+                    .iter()
+                    .filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::CantTell))
+                {
+                    for t in r.rgaa_tests(rule.meta()) {
+                        if !got_tests.contains(&t) {
+                            got_tests.push(t);
+                        }
+                    }
+                }
+                if got_tests != tests {
+                    failures.push(format!(
+                        "{rule_id}/{name}: expected RGAA tests {tests:?}, got {got_tests:?}"
+                    ));
+                }
+            }
             checked += 1;
         }
     }
@@ -129,9 +153,11 @@ fn rule_ids_are_unique_and_metadata_complete() {
             "{}: title and description",
             m.id
         );
+        // A rule that implements an ACT rule where RGAA judges otherwise carries the ACT id
+        // alone (e.g. html-has-lang), the RGAA verdict being another rule's.
         assert!(
-            !m.rgaa.is_empty() || !m.cerfa.is_empty(),
-            "{}: no RGAA test nor Cerfa criterion",
+            !m.rgaa.is_empty() || !m.cerfa.is_empty() || !m.act.is_empty(),
+            "{}: no RGAA test, Cerfa criterion nor ACT rule",
             m.id
         );
     }

@@ -91,7 +91,10 @@ fn is_redirect(page: &Page, r: &Refresh) -> bool {
 /// ## Ce que la règle vérifie
 /// La première balise `<meta http-equiv="refresh">` valide de la page ne recharge ni ne
 /// redirige la page après un délai : un délai de 0 (redirection immédiate) ou de 20 heures au
-/// moins est accepté ; tout délai entre les deux est un échec.
+/// moins est accepté ; tout délai entre les deux est un échec. Chaque résultat cite le test
+/// qu'il décide : une redirection vers une autre page relève du test 13.1.2, un rechargement
+/// de la page (sans URL, ou vers elle-même) du test 13.1.1. Les redirections par script (13.1.3)
+/// et les limites de session (13.1.4) sont laissées à un humain.
 /// ## Pourquoi
 /// Un rechargement ou une redirection différés interrompent la lecture et la saisie, sans que
 /// l'utilisateur puisse les arrêter.
@@ -120,10 +123,11 @@ impl Rule for MetaRefresh {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         if let Some((el, refresh)) = first_refresh(page) {
-            let what = if is_redirect(page, &refresh) {
-                "Redirection"
+            // A redirect to another page is test 13.1.2; a reload of the page, 13.1.1.
+            let (what, test) = if is_redirect(page, &refresh) {
+                ("Redirection", "13.1.2")
             } else {
-                "Rafraîchissement"
+                ("Rafraîchissement", "13.1.1")
             };
             if refresh.delay_s == 0 {
                 r.pass(el, format!("{what} immédiat(e), sans délai."));
@@ -138,6 +142,7 @@ impl Rule for MetaRefresh {
             } else {
                 r.pass(el, format!("{what} après plus de 20 heures."));
             }
+            r.with_tests(&[test]);
             r.with_details(serde_json::json!({ "delay_s": refresh.delay_s, "url": refresh.url }));
         }
         r.finish("Aucune balise meta refresh valide.")

@@ -10,6 +10,11 @@ use crate::page::Page;
 /// de la tabulation (`tabindex="-1"`) ou de rôle `presentation`/`none` est « à vérifier » : le
 /// RGAA demande un titre à tout cadre, mais un cadre vide de contenu peut être ignoré des
 /// lecteurs d'écran.
+///
+/// Chaque échec cite le test qu'il décide : un cadre sans attribut `title` (ni autre nom)
+/// échoue au test 2.1.1 (présence) ; un cadre dont l'attribut `title` est présent mais vide
+/// échoue au test 2.2.1 (le titre existe, son contenu n'est pas pertinent). La pertinence d'un
+/// titre non vide est laissée à `frame-title-relevant` et à un humain.
 /// ## Pourquoi
 /// Le titre du cadre est annoncé quand on y entre ; sans lui, l'utilisateur ignore ce qu'il contient.
 /// ## Exemple en échec
@@ -17,14 +22,14 @@ use crate::page::Page;
 /// ## Exemple conforme
 /// `<iframe src="/carte" title="Carte des points d'accueil"></iframe>`
 /// ## Références
-/// RGAA 2.1.1 · WCAG 4.1.2 · ACT cae760
+/// RGAA 2.1.1, 2.2.1 · WCAG 4.1.2 · ACT cae760
 pub struct FrameTitle;
 
 static FRAME_TITLE: RuleMeta = RuleMeta {
     id: "frame-title",
     title: "Cadre avec titre",
     description: "Chaque cadre (iframe, frame) a un titre non vide.",
-    rgaa: &["2.1.1"],
+    rgaa: &["2.1.1", "2.2.1"],
     wcag: &["4.1.2"],
     act: &["cae760"],
     cerfa: &[16],
@@ -44,8 +49,12 @@ impl Rule for FrameTitle {
             let name = accessible_name(page, el);
             if !name.is_empty() {
                 r.pass(el, format!("Titre du cadre : « {name} »."));
+                r.with_tests(&["2.1.1"]);
                 continue;
             }
+            // A title attribute that is there but blank: present (2.1.1), not relevant (2.2.1).
+            let blank_title = e.attr("title").is_some();
+            let test = if blank_title { "2.2.1" } else { "2.1.1" };
             let out_of_tab_order = e.attr("tabindex").map(str::trim) == Some("-1");
             let presentational = matches!(
                 e.attr("role")
@@ -53,11 +62,22 @@ impl Rule for FrameTitle {
                     .as_deref(),
                 Some("presentation" | "none")
             );
+            if blank_title {
+                r.pass(el, "Attribut title présent sur le cadre.");
+                r.with_tests(&["2.1.1"]);
+            }
             if out_of_tab_order || presentational {
-                r.cant_tell(el, "Cadre sans titre, retiré de la tabulation ou présentationnel : le RGAA demande un titre ; vérifier s'il a du contenu restitué.");
-            } else {
-                r.fail(
+                r.cant_tell_tests(el, &[test], "Cadre sans titre, retiré de la tabulation ou présentationnel : le RGAA demande un titre ; vérifier s'il a du contenu restitué.");
+            } else if blank_title {
+                r.fail_tests(
                     el,
+                    &[test],
+                    "Attribut title du cadre vide : il doit décrire le contenu du cadre.",
+                );
+            } else {
+                r.fail_tests(
+                    el,
+                    &[test],
                     "Cadre sans titre : ajouter un attribut title décrivant son contenu.",
                 );
             }

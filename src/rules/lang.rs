@@ -1,29 +1,143 @@
 //! Default language of the page (RGAA 8.3, 8.4; WCAG 3.1.1). Presence (8.3) and validity (8.4)
 //! are two rules, as in ACT, so that an invalid code does not fail 8.3.
+//!
+//! RGAA and ACT disagree on two points, so each has its own rules: RGAA 8.3.1 accepts the
+//! language given on every text element or a parent (ACT b5c3f8 checks only `<html lang>`),
+//! and the RGAA glossary « Code de langue » accepts ISO 639-2 codes such as `fra` or `eng`
+//! (ACT bf051a and de46e4 follow BCP 47, where `eng` is not a valid primary subtag). The RGAA
+//! rules (`html-lang`, `html-lang-valid`, `lang-change-valid`) carry the RGAA tests and no
+//! ACT id; the ACT rules (`html-has-lang`, `html-lang-bcp47`, `lang-change-bcp47`) carry the
+//! ACT id and WCAG 3.1.1 / 3.1.2, and no RGAA test.
 
+use scraper::Node;
+
+use super::lists::lists;
 use super::{Results, Rule, RuleMeta, RuleResult};
-use crate::page::Page;
+use crate::page::{normalize_space, ElementRef, Page};
+
+/// The value of `lang`, else `xml:lang`, trimmed.
+fn lang_of(el: ElementRef<'_>) -> Option<&str> {
+    let e = el.value();
+    e.attr("lang").or_else(|| e.attr("xml:lang")).map(str::trim)
+}
+
+/// Whether a language is given for text whose closest element is `el`: the closest element
+/// (itself included) carrying `lang` or `xml:lang` has a non-blank value.
+fn language_given(el: ElementRef<'_>) -> bool {
+    std::iter::once(el)
+        .chain(el.ancestors().filter_map(ElementRef::wrap))
+        .find_map(lang_of)
+        .is_some_and(|v| !v.is_empty())
+}
+
+/// Not rendered nor read: inside script, style, template, noscript, or a `hidden` subtree.
+fn never_read(el: ElementRef<'_>) -> bool {
+    std::iter::once(el)
+        .chain(el.ancestors().filter_map(ElementRef::wrap))
+        .any(|a| {
+            matches!(
+                a.value().name(),
+                "script" | "style" | "template" | "noscript"
+            ) || a.value().attr("hidden").is_some()
+        })
+}
+
+/// Where the page's texts stand as to their language.
+struct LanguageCoverage<'a> {
+    /// Texts of the content (text nodes and `alt`, `aria-label`, `placeholder` values).
+    texts: usize,
+    /// Closest elements of content texts without language, in document order, with the text.
+    uncovered: Vec<(ElementRef<'a>, String)>,
+    /// The page title's text without language, if any.
+    title_uncovered: Option<String>,
+}
+
+fn language_coverage(page: &Page) -> LanguageCoverage<'_> {
+    let mut cov = LanguageCoverage {
+        texts: 0,
+        uncovered: Vec::new(),
+        title_uncovered: None,
+    };
+    for node in page.root().descendants() {
+        let (el, text) = match node.value() {
+            Node::Text(t) => {
+                let Some(p) = node.parent().and_then(ElementRef::wrap) else {
+                    continue;
+                };
+                let text = normalize_space(t);
+                if text.is_empty() {
+                    continue;
+                }
+                (p, text)
+            }
+            Node::Element(e) => {
+                let Some(el) = ElementRef::wrap(node) else {
+                    continue;
+                };
+                let attr_text = ["alt", "aria-label", "placeholder"]
+                    .iter()
+                    .filter_map(|a| e.attr(a))
+                    .map(normalize_space)
+                    .find(|v| !v.is_empty());
+                match attr_text {
+                    Some(t) => (el, t),
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        if never_read(el) {
+            continue;
+        }
+        let in_title = el.value().name() == "title"
+            && !el
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .any(|a| matches!(a.value().name(), "svg" | "math" | "body"));
+        if in_title {
+            if !language_given(el) && cov.title_uncovered.is_none() {
+                cov.title_uncovered = Some(text);
+            }
+            continue;
+        }
+        cov.texts += 1;
+        if !language_given(el) {
+            cov.uncovered.push((el, text));
+        }
+    }
+    cov
+}
 
 /// ## Ce que la règle vérifie
-/// L'élément `<html>` porte un attribut `lang` (ou `xml:lang`) non vide.
+/// La page indique sa langue par défaut (test 8.3.1), par l'une des deux conditions du test :
+/// l'attribut `lang` (ou `xml:lang`) non vide sur l'élément `<html>`, ou sur chaque élément de
+/// texte ou l'un de ses parents (par exemple sur `<body>`). Sans langue sur `<html>`, la règle
+/// parcourt les textes lus (nœuds de texte, `alt`, `aria-label`, `placeholder`, hors script,
+/// style et contenu `hidden`) : si l'un n'a de langue ni sur lui ni sur un parent, c'est un
+/// échec ; si tous en ont une, sauf le titre de page (`<title>`, dans `<head>`), c'est « à
+/// vérifier » (le test ne dit pas si le titre compte parmi les éléments de texte) ; si tous, titre
+/// compris, en ont une, c'est conforme. Une page sans aucun texte est « à vérifier ».
+///
+/// Décide : 8.3.1. Le code lui-même (validité, pertinence) relève du 8.4 (`html-lang-valid`).
+/// Le doctype n'est pas considéré (le glossaire « Langue par défaut » attend `xml:lang` en XHTML :
+/// laissé à un humain).
 /// ## Pourquoi
 /// Les synthèses vocales choisissent la prononciation d'après la langue du document.
 /// ## Exemple en échec
-/// `<html>` ou `<html lang=" ">`
+/// `<html><body><p>Bonjour</p></body></html>`
 /// ## Exemple conforme
-/// `<html lang="fr">`
+/// `<html lang="fr">`, ou `<html><head><title lang="fr">…</title></head><body lang="fr">…`
 /// ## Références
-/// RGAA 8.3.1 · WCAG 3.1.1 · ACT b5c3f8
+/// RGAA 8.3.1 · WCAG 3.1.1
 pub struct HtmlLangPresent;
 
 static HTML_LANG_PRESENT: RuleMeta = RuleMeta {
     id: "html-lang",
     title: "Langue par défaut présente",
-    description:
-        "L'élément html indique la langue par défaut du document (attribut lang non vide).",
+    description: "La langue par défaut est indiquée sur l'élément html, ou sur chaque élément de texte ou l'un de ses parents (RGAA 8.3.1).",
     rgaa: &["8.3.1"],
     wcag: &["3.1.1"],
-    act: &["b5c3f8"],
+    act: &[],
     cerfa: &[],
 };
 
@@ -34,37 +148,139 @@ impl Rule for HtmlLangPresent {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         let root = page.root();
-        let e = root.value();
-        match e.attr("lang").or_else(|| e.attr("xml:lang")).map(str::trim) {
-            None => r.fail(root, "L'élément html n'a pas d'attribut lang."),
-            Some("") => r.fail(root, "L'attribut lang de l'élément html est vide."),
-            Some(v) => r.pass(root, format!("Langue par défaut indiquée : « {v} ».")),
+        let on_html = match lang_of(root) {
+            Some("") => "L'attribut lang de l'élément html est vide",
+            None => "L'élément html n'a pas d'attribut lang",
+            Some(v) => {
+                r.pass(root, format!("Langue par défaut indiquée : « {v} »."));
+                return r.finish("");
+            }
+        };
+        let cov = language_coverage(page);
+        if let Some((_, text)) = cov.uncovered.first() {
+            let excerpt: String = text.chars().take(60).collect();
+            r.fail(
+                root,
+                format!(
+                    "{on_html}, et {} texte(s) n'ont d'indication de langue ni sur leur élément ni sur un parent (par exemple « {excerpt} »).",
+                    cov.uncovered.len()
+                ),
+            );
+        } else if cov.texts == 0 {
+            r.cant_tell(
+                root,
+                format!(
+                    "{on_html} et la page n'a aucun texte lu : vérifier l'indication de langue."
+                ),
+            );
+        } else if let Some(title) = cov.title_uncovered {
+            r.cant_tell(
+                root,
+                format!(
+                    "{on_html} ; la langue est indiquée pour chaque texte du contenu, mais pas pour le titre de page « {title} » : vérifier (ou la déclarer sur html)."
+                ),
+            );
+        } else {
+            r.pass(
+                root,
+                format!(
+                    "{on_html}, mais la langue est indiquée pour chaque texte ({}) sur son élément ou un parent.",
+                    cov.texts
+                ),
+            );
         }
         r.finish("")
     }
 }
 
 /// ## Ce que la règle vérifie
-/// Quand l'élément `<html>` porte un attribut `lang` (ou `xml:lang`) non vide, sa valeur est une
-/// étiquette de langue BCP 47 bien formée, de langue connue. Sans attribut, la règle ne
-/// s'applique pas (voir `html-lang`).
+/// L'élément `<html>` porte un attribut `lang` dont la valeur n'est ni vide ni faite
+/// d'espaces (`xml:lang` ne compte pas). C'est la règle ACT b5c3f8, qui ne regarde que
+/// `<html>` ; le RGAA, qui admet aussi la langue donnée sur les éléments de texte, est jugé par
+/// `html-lang`.
 /// ## Pourquoi
-/// Un code invalide est ignoré : la synthèse vocale lit le texte avec une mauvaise prononciation.
+/// Les synthèses vocales choisissent la prononciation d'après la langue du document ; la
+/// déclarer sur `<html>` est la seule façon sûre qu'elle s'applique à tout le document.
 /// ## Exemple en échec
-/// `<html lang="français">`
+/// `<html>` ou `<html lang=" ">` ou `<html xml:lang="fr">`
 /// ## Exemple conforme
 /// `<html lang="fr">`
 /// ## Références
-/// RGAA 8.4.1 · WCAG 3.1.1 · ACT bf051a
+/// WCAG 3.1.1 · ACT b5c3f8
+pub struct HtmlHasLang;
+
+static HTML_HAS_LANG: RuleMeta = RuleMeta {
+    id: "html-has-lang",
+    title: "Attribut lang sur l'élément html (ACT)",
+    description: "L'élément html porte un attribut lang non vide (règle ACT b5c3f8, WCAG 3.1.1).",
+    rgaa: &[],
+    wcag: &["3.1.1"],
+    act: &["b5c3f8"],
+    cerfa: &[],
+};
+
+impl Rule for HtmlHasLang {
+    fn meta(&self) -> &'static RuleMeta {
+        &HTML_HAS_LANG
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        let root = page.root();
+        match root.value().attr("lang").map(str::trim) {
+            None => r.fail(root, "L'élément html n'a pas d'attribut lang."),
+            Some("") => r.fail(root, "L'attribut lang de l'élément html est vide."),
+            Some(v) => r.pass(root, format!("Attribut lang : « {v} ».")),
+        }
+        r.finish("")
+    }
+}
+
+/// The default language indication: the `lang` and `xml:lang` values of `<html>`, else of
+/// `<body>` (RGAA 8.3.1 accepts it on a parent of every text), non-blank, with their element.
+fn default_language_codes(page: &Page) -> Vec<(ElementRef<'_>, String)> {
+    fn of(el: ElementRef<'_>) -> Vec<(ElementRef<'_>, String)> {
+        ["lang", "xml:lang"]
+            .iter()
+            .filter_map(|a| el.value().attr(a))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| (el, v.to_string()))
+            .collect()
+    }
+    let on_html = of(page.root());
+    if !on_html.is_empty() {
+        return on_html;
+    }
+    page.select("body").next().map(of).unwrap_or_default()
+}
+
+/// ## Ce que la règle vérifie
+/// Le code de la langue par défaut (attributs `lang` et `xml:lang` de `<html>`, ou à défaut de
+/// `<body>`) est valide au sens du glossaire RGAA « Code de langue » : la partie avant le
+/// premier tiret est un code ISO 639-1 (2 lettres, `fr`) ou ISO 639-2 et suivantes (3 lettres,
+/// `fra`, `eng`) connu ; l'option après le tiret (`fr-FR`, `en-US-GB`) est laissée à l'auteur
+/// et n'est pas jugée. Sans langue par défaut, la règle ne s'applique pas (voir `html-lang`).
+///
+/// Décide : la validité du code (8.4.1, premier point). Laisse à un humain : sa pertinence
+/// (8.4.1, second point : le code désigne-t-il bien la langue principale ?) ; un succès ne
+/// valide donc jamais le critère.
+/// ## Pourquoi
+/// Un code invalide est ignoré : la synthèse vocale lit le texte avec une mauvaise prononciation.
+/// ## Exemple en échec
+/// `<html lang="français">` ou `<html lang="fr_FR">`
+/// ## Exemple conforme
+/// `<html lang="fr">`, `<html lang="fra">`, `<html lang="fr-FR">`
+/// ## Références
+/// RGAA 8.4.1 (glossaire « Code de langue ») · WCAG 3.1.1
 pub struct HtmlLang;
 
 static HTML_LANG: RuleMeta = RuleMeta {
     id: "html-lang-valid",
     title: "Langue par défaut valide",
-    description: "Le code de langue de l'élément html est un code BCP 47 valide.",
+    description: "Le code de la langue par défaut commence par un code ISO 639 connu (2 ou 3 lettres) ; l'option après le tiret est libre.",
     rgaa: &["8.4.1"],
     wcag: &["3.1.1"],
-    act: &["bf051a"],
+    act: &[],
     cerfa: &[],
 };
 
@@ -74,18 +290,65 @@ impl Rule for HtmlLang {
     }
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
+        for (el, v) in default_language_codes(page) {
+            if lists().is_rgaa_language_code(&v) {
+                r.pass(
+                    el,
+                    format!("Code de langue par défaut « {v} » valide (pertinence à vérifier)."),
+                );
+            } else {
+                r.fail(
+                    el,
+                    format!("Le code de langue « {v} » n'est pas valide : la partie avant le tiret doit être un code ISO 639 de 2 ou 3 lettres (par ex. « fr »)."),
+                );
+            }
+        }
+        r.finish("La page n'a pas de langue par défaut sur html ni sur body (voir html-lang).")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Quand l'élément `<html>` porte un attribut `lang` non vide, sa valeur est une étiquette de
+/// langue BCP 47 bien formée dont la sous-étiquette principale est enregistrée (règle ACT
+/// bf051a : `eng` y est invalide, `en` existant). Le RGAA, qui admet les codes ISO 639-2, est
+/// jugé par `html-lang-valid`.
+/// ## Pourquoi
+/// Un code invalide est ignoré : la synthèse vocale lit le texte avec une mauvaise prononciation.
+/// ## Exemple en échec
+/// `<html lang="français">` ou `<html lang="eng">`
+/// ## Exemple conforme
+/// `<html lang="fr">`
+/// ## Références
+/// WCAG 3.1.1 · ACT bf051a
+pub struct HtmlLangBcp47;
+
+static HTML_LANG_BCP47: RuleMeta = RuleMeta {
+    id: "html-lang-bcp47",
+    title: "Langue de l'élément html valide en BCP 47 (ACT)",
+    description:
+        "La valeur de lang sur html est une étiquette BCP 47 valide (règle ACT bf051a, WCAG 3.1.1).",
+    rgaa: &[],
+    wcag: &["3.1.1"],
+    act: &["bf051a"],
+    cerfa: &[],
+};
+
+impl Rule for HtmlLangBcp47 {
+    fn meta(&self) -> &'static RuleMeta {
+        &HTML_LANG_BCP47
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
         let root = page.root();
-        let e = root.value();
-        let lang = e.attr("lang").or_else(|| e.attr("xml:lang"));
-        match lang.map(str::trim) {
+        match root.value().attr("lang").map(str::trim) {
             None | Some("") => {}
             Some(v) if !is_valid_bcp47(v) => r.fail(
                 root,
-                format!("Le code de langue « {v} » n'est pas un code BCP 47 valide."),
+                format!("Le code de langue « {v} » n'est pas une étiquette BCP 47 valide."),
             ),
-            Some(v) => r.pass(root, format!("Langue par défaut : « {v} ».")),
+            Some(v) => r.pass(root, format!("Étiquette BCP 47 valide : « {v} ».")),
         }
-        r.finish("L'élément html n'a pas de code de langue (voir html-lang).")
+        r.finish("L'élément html n'a pas d'attribut lang (voir html-has-lang).")
     }
 }
 

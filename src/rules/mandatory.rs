@@ -5,19 +5,29 @@ use std::collections::HashMap;
 use scraper::Node;
 
 use super::lang::is_valid_bcp47;
+use super::lists::{classify_doctype, doctype_of, lists, DoctypeKind};
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::is_hidden_from_at;
 use crate::page::{normalize_space, text_of, ElementRef, Page};
 
 /// ## Ce que la règle vérifie
-/// Le document commence par une déclaration de type de document (`<!DOCTYPE html>`), de nom
-/// `html`, placée avant la balise `<html>` (une déclaration placée après est ignorée par
-/// l'analyseur, donc absente).
+/// Le document déclare un type de document avant la balise `<html>`, et cette déclaration est
+/// valide : nom `html`, et soit le doctype HTML5 (`<!DOCTYPE html>`, identifiant système absent
+/// ou `about:legacy-compat`), soit un doctype publié par le W3C (HTML 4.01 strict, transitionnel
+/// ou frameset, XHTML 1.0, XHTML 1.1…, liste dans `criteria/listes-rgaa.toml`) avec son
+/// identifiant public et son identifiant système exacts (l'identifiant système peut manquer en
+/// HTML 4.01, pas en XHTML).
+///
+/// Chaque échec cite le seul test qu'il décide : absence → 8.1.1 ; nom, identifiant public ou
+/// système erroné → 8.1.2 ; déclaration placée après `<html>` (l'analyseur l'ignore et le
+/// signale) → 8.1.3. Un identifiant public étranger au W3C, inconnu de vigie, est « à
+/// vérifier » (8.1.2). Rien n'est laissé à un humain quand la règle conclut.
 /// ## Pourquoi
-/// Sans type de document, le navigateur passe en mode de compatibilité et le rendu comme
-/// l'interprétation du code deviennent imprévisibles.
+/// Sans type de document, ou avec un type erroné, le navigateur passe en mode de
+/// compatibilité et le rendu comme l'interprétation du code deviennent imprévisibles.
 /// ## Exemple en échec
-/// `<html lang="fr">…` sans déclaration
+/// `<html lang="fr">…` sans déclaration (8.1.1), ou
+/// `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strct.dtd">` (8.1.2)
 /// ## Exemple conforme
 /// `<!DOCTYPE html><html lang="fr">…`
 /// ## Références
@@ -27,12 +37,19 @@ pub struct Doctype;
 static DOCTYPE: RuleMeta = RuleMeta {
     id: "doctype",
     title: "Type de document présent et valide",
-    description: "La page déclare un type de document valide avant la balise html.",
+    description: "La page déclare, avant la balise html, un type de document valide (HTML5 ou doctype du W3C avec ses identifiants exacts).",
     rgaa: &["8.1.1", "8.1.2", "8.1.3"],
     wcag: &["4.1.1"],
     act: &[],
     cerfa: &[18],
 };
+
+/// Whether the parser met a doctype declaration after the document had started (it ignores it).
+fn misplaced_doctype(page: &Page) -> bool {
+    page.parse_errors
+        .iter()
+        .any(|e| e.starts_with("DOCTYPE in "))
+}
 
 impl Rule for Doctype {
     fn meta(&self) -> &'static RuleMeta {
@@ -41,25 +58,33 @@ impl Rule for Doctype {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         let root = page.root();
-        let doctype = page
-            .dom
-            .tree
-            .root()
-            .children()
-            .find_map(|n| match n.value() {
-                Node::Doctype(d) => Some(d.name().to_string()),
-                _ => None,
-            });
-        match doctype {
-            None => r.fail(
+        match doctype_of(page) {
+            None if misplaced_doctype(page) => r.fail_tests(
                 root,
+                &["8.1.3"],
+                "Déclaration de type de document placée après le début du document (après la balise html) : elle est ignorée.",
+            ),
+            None => r.fail_tests(
+                root,
+                &["8.1.1"],
                 "Aucune déclaration de type de document avant la balise html.",
             ),
-            Some(name) if !name.eq_ignore_ascii_case("html") => r.fail(
-                root,
-                format!("Type de document « {name} » invalide : utiliser <!DOCTYPE html>."),
-            ),
-            Some(_) => r.pass(root, "Type de document HTML déclaré."),
+            Some(d) => match classify_doctype(&d) {
+                DoctypeKind::Html5 => r.pass(root, "Type de document HTML5 déclaré."),
+                DoctypeKind::Known(name) => {
+                    r.pass(root, format!("Type de document {name} déclaré."))
+                }
+                DoctypeKind::Invalid(why) => r.fail_tests(
+                    root,
+                    &["8.1.2"],
+                    format!("Type de document invalide : {why}."),
+                ),
+                DoctypeKind::Unknown(why) => r.cant_tell_tests(
+                    root,
+                    &["8.1.2"],
+                    format!("Type de document à vérifier : {why}."),
+                ),
+            },
         }
         r.finish("")
     }
@@ -203,27 +228,44 @@ impl Rule for ParseErrors {
     }
 }
 
+/// The elements of the body that carry a non-empty `lang` (or `xml:lang`) and own exposed text,
+/// with the trimmed value.
+fn lang_changes(page: &Page) -> Vec<(ElementRef<'_>, String)> {
+    page.select("body [lang], body [xml\\:lang]")
+        .filter_map(|el| {
+            let e = el.value();
+            let lang = e.attr("lang").or_else(|| e.attr("xml:lang"))?;
+            (!lang.is_empty() && owns_exposed_text(el)).then(|| (el, lang.trim().to_string()))
+        })
+        .collect()
+}
+
 /// ## Ce que la règle vérifie
 /// Chaque élément du corps de page qui porte un attribut `lang` (ou `xml:lang`) non vide et
-/// contient du texte a un code de langue BCP 47 valide.
+/// contient du texte a un code de langue valide au sens du glossaire RGAA « Code de langue » :
+/// la partie avant le premier tiret est un code ISO 639-1 (2 lettres) ou ISO 639-2 et suivantes
+/// (3 lettres) connu ; l'option après le tiret est laissée à l'auteur et n'est pas jugée. Une
+/// valeur faite d'espaces est invalide.
+///
+/// Décide : la validité des codes (8.8.1, premier point). Laisse à un humain : leur pertinence
+/// (8.8.1, second point) et les changements de langue non indiqués (8.7).
 /// ## Pourquoi
 /// La synthèse vocale change de prononciation d'après ce code ; un code invalide est ignoré.
 /// ## Exemple en échec
-/// `<span lang="anglais">Welcome</span>`
+/// `<span lang="anglais">Welcome</span>` ou `<span lang="en_GB">Hi</span>`
 /// ## Exemple conforme
-/// `<span lang="en">Welcome</span>`
+/// `<span lang="en">Welcome</span>`, `<span lang="eng">Welcome</span>`
 /// ## Références
-/// RGAA 8.8.1 · WCAG 3.1.2 · ACT de46e4
+/// RGAA 8.8.1 (glossaire « Code de langue ») · WCAG 3.1.2
 pub struct LangChangeValid;
 
 static LANG_CHANGE_VALID: RuleMeta = RuleMeta {
     id: "lang-change-valid",
     title: "Code de langue des changements de langue valide",
-    description:
-        "Chaque attribut lang d'un passage de texte porte un code de langue BCP 47 valide.",
+    description: "Chaque attribut lang d'un passage de texte commence par un code ISO 639 connu (2 ou 3 lettres) ; l'option après le tiret est libre.",
     rgaa: &["8.8.1"],
     wcag: &["3.1.2"],
-    act: &["de46e4"],
+    act: &[],
     cerfa: &[],
 };
 
@@ -233,21 +275,62 @@ impl Rule for LangChangeValid {
     }
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
-        for el in page.select("body [lang], body [xml\\:lang]") {
-            let e = el.value();
-            let Some(lang) = e.attr("lang").or_else(|| e.attr("xml:lang")) else {
-                continue;
-            };
-            if lang.is_empty() || !owns_exposed_text(el) {
-                continue;
-            }
-            let lang = lang.trim();
-            if is_valid_bcp47(lang) {
-                r.pass(el, format!("Code de langue « {lang} » valide."));
+        for (el, lang) in lang_changes(page) {
+            if lists().is_rgaa_language_code(&lang) {
+                r.pass(
+                    el,
+                    format!("Code de langue « {lang} » valide (pertinence à vérifier)."),
+                );
             } else {
                 r.fail(
                     el,
-                    format!("Code de langue « {lang} » invalide (BCP 47 attendu, par ex. « en »)."),
+                    format!("Code de langue « {lang} » invalide : la partie avant le tiret doit être un code ISO 639 de 2 ou 3 lettres (par ex. « en »)."),
+                );
+            }
+        }
+        r.finish("Aucun changement de langue indiqué dans le corps de page.")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Chaque élément du corps de page qui porte un attribut `lang` (ou `xml:lang`) non vide et
+/// contient du texte a une étiquette BCP 47 valide (règle ACT de46e4 : `eng` y est invalide,
+/// `en` existant). Le RGAA, qui admet les codes ISO 639-2, est jugé par `lang-change-valid`.
+/// ## Pourquoi
+/// La synthèse vocale change de prononciation d'après ce code ; un code invalide est ignoré.
+/// ## Exemple en échec
+/// `<span lang="anglais">Welcome</span>` ou `<span lang="eng">Welcome</span>`
+/// ## Exemple conforme
+/// `<span lang="en">Welcome</span>`
+/// ## Références
+/// WCAG 3.1.2 · ACT de46e4
+pub struct LangChangeBcp47;
+
+static LANG_CHANGE_BCP47: RuleMeta = RuleMeta {
+    id: "lang-change-bcp47",
+    title: "Changements de langue valides en BCP 47 (ACT)",
+    description: "Chaque attribut lang d'un passage de texte est une étiquette BCP 47 valide (règle ACT de46e4, WCAG 3.1.2).",
+    rgaa: &[],
+    wcag: &["3.1.2"],
+    act: &["de46e4"],
+    cerfa: &[],
+};
+
+impl Rule for LangChangeBcp47 {
+    fn meta(&self) -> &'static RuleMeta {
+        &LANG_CHANGE_BCP47
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for (el, lang) in lang_changes(page) {
+            if is_valid_bcp47(&lang) {
+                r.pass(el, format!("Étiquette BCP 47 « {lang} » valide."));
+            } else {
+                r.fail(
+                    el,
+                    format!(
+                        "Étiquette de langue « {lang} » invalide (BCP 47 attendu, par ex. « en »)."
+                    ),
                 );
             }
         }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::page::{ElementRef, Page, Target};
 
+pub mod lists;
 mod registry;
 pub use registry::{all_rules, rule_by_id};
 
@@ -113,6 +114,20 @@ pub struct RuleResult {
     /// Rule-specific measured values (e.g. contrast ratio and colours).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Value>,
+    /// The RGAA tests this result decides, when it decides fewer than the rule's list
+    /// (`RuleMeta::rgaa`), e.g. a missing doctype is 8.1.1 only; `None` means all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tests: Option<Vec<String>>,
+}
+
+impl RuleResult {
+    /// The RGAA tests this result speaks to: its own list, else the rule's.
+    pub fn rgaa_tests(&self, meta: &RuleMeta) -> Vec<String> {
+        match &self.tests {
+            Some(t) => t.clone(),
+            None => meta.rgaa.iter().map(|s| s.to_string()).collect(),
+        }
+    }
 }
 
 /// A rule: metadata plus one check. The check must not panic on any input and must
@@ -146,6 +161,7 @@ impl<'p> Results<'p> {
             target: el.map(|e| Target::of(self.page, e)),
             message: message.into(),
             details: None,
+            tests: None,
         });
     }
     pub fn pass(&mut self, el: ElementRef<'_>, message: impl Into<String>) {
@@ -156,6 +172,27 @@ impl<'p> Results<'p> {
     }
     pub fn cant_tell(&mut self, el: ElementRef<'_>, message: impl Into<String>) {
         self.push(Outcome::CantTell, Some(el), message);
+    }
+    /// A failed result that decides only the given RGAA tests (a subset of the rule's).
+    pub fn fail_tests(&mut self, el: ElementRef<'_>, tests: &[&str], message: impl Into<String>) {
+        self.push(Outcome::Failed, Some(el), message);
+        self.with_tests(tests);
+    }
+    /// A cantTell result that questions only the given RGAA tests (a subset of the rule's).
+    pub fn cant_tell_tests(
+        &mut self,
+        el: ElementRef<'_>,
+        tests: &[&str],
+        message: impl Into<String>,
+    ) {
+        self.push(Outcome::CantTell, Some(el), message);
+        self.with_tests(tests);
+    }
+    /// Restrict the last pushed result to the given RGAA tests.
+    pub fn with_tests(&mut self, tests: &[&str]) {
+        if let Some(last) = self.items.last_mut() {
+            last.tests = Some(tests.iter().map(|t| t.to_string()).collect());
+        }
     }
     /// Attach details to the last pushed result.
     pub fn with_details(&mut self, details: serde_json::Value) {
@@ -177,6 +214,7 @@ impl<'p> Results<'p> {
                 target: None,
                 message: inapplicable_reason.to_string(),
                 details: None,
+                tests: None,
             }]
         } else {
             self.items

@@ -7,7 +7,9 @@ use super::{
 
 static RULES: &[&dyn Rule] = &[
     &lang::HtmlLangPresent,
+    &lang::HtmlHasLang,
     &lang::HtmlLang,
+    &lang::HtmlLangBcp47,
     &title::PageTitle,
     &title::PageTitleRelevant,
     &images::ImageAlt,
@@ -46,6 +48,7 @@ static RULES: &[&dyn Rule] = &[
     &mandatory::DuplicateId,
     &mandatory::ParseErrors,
     &mandatory::LangChangeValid,
+    &mandatory::LangChangeBcp47,
     &mandatory::PresentationalMarkup,
     &mandatory::DirValid,
     &structure::HeadingHierarchy,

@@ -1,5 +1,6 @@
 //! Structure of information (RGAA 9.1, 9.2, 9.3, 12.6; WCAG 1.3.1, 2.4.1, 2.4.6).
 
+use super::lists::{classify_doctype, doctype_of, DoctypeKind};
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::{accessible_name, is_hidden_from_at, resolved_role, role_of};
 use crate::page::{ElementRef, Page};
@@ -29,24 +30,35 @@ fn headings(page: &Page) -> Vec<(ElementRef<'_>, u8)> {
 }
 
 /// ## Ce que la règle vérifie
-/// Les titres (`h1`…`h6`, `role="heading"` avec `aria-level`) forment une hiérarchie sans saut :
-/// la page a un titre de niveau 1, et aucun titre ne descend de plus d'un niveau par rapport au
-/// précédent (un `h4` après un `h2` est en échec). Une page sans aucun titre est « à vérifier ».
+/// La hiérarchie des titres (`h1`…`h6`, `role="heading"` avec `aria-level`) ne présente pas
+/// d'incohérence visible dans le code. Le glossaire RGAA (« Titre ») admet les sauts de niveau
+/// (un `h3` directement après un `h1`) et l'absence de `h1` tant que la hiérarchie reste
+/// cohérente : ni l'un ni l'autre n'est un échec. Est « à vérifier » un titre placé avant tout
+/// titre de rang supérieur alors qu'un titre de rang supérieur vient plus loin (un `h3` en tête
+/// de page suivi du `h1`) : il ne dépend d'aucun titre parent, et l'ordre semble inversé. Une
+/// page sans aucun titre est « à vérifier ». La règle ne conclut jamais à l'échec.
+///
+/// Décide : rien seule (test 9.1.1, hiérarchie « pertinente », est un jugement). Laisse à un
+/// humain : la pertinence de la hiérarchie (9.1.1) au regard du contenu, celle du texte des
+/// titres (9.1.2, voir aussi `heading-not-empty`) et les passages de texte qui devraient être
+/// des titres (9.1.3).
 /// ## Pourquoi
-/// Les utilisateurs de lecteurs d'écran naviguent de titre en titre ; un niveau manquant leur
-/// fait croire qu'une partie du contenu leur échappe.
+/// Les utilisateurs de lecteurs d'écran naviguent de titre en titre et comprennent
+/// l'organisation de la page par les niveaux ; un ordre de niveaux inversé la brouille.
 /// ## Exemple en échec
-/// `<h1>Démarche</h1><h3>Pièces à fournir</h3>`
+/// `<h3>Pièces à fournir</h3><h1>Démarche</h1>` (à vérifier : le sous-titre précède le titre
+/// principal)
 /// ## Exemple conforme
-/// `<h1>Démarche</h1><h2>Pièces à fournir</h2>`
+/// `<h1>Démarche</h1><h3>Pièces à fournir</h3>` (saut de niveau admis) ou
+/// `<h2>Démarche</h2><h3>Pièces à fournir</h3>` (sans `h1`)
 /// ## Références
-/// RGAA 9.1.1 · WCAG 1.3.1, 2.4.6
+/// RGAA 9.1.1 (glossaire « Titre ») · WCAG 1.3.1, 2.4.6
 pub struct HeadingHierarchy;
 
 static HEADING_HIERARCHY: RuleMeta = RuleMeta {
     id: "heading-hierarchy",
     title: "Hiérarchie des titres",
-    description: "La page a un titre de niveau 1 et ses niveaux de titres se suivent sans saut.",
+    description: "Les niveaux de titres forment une hiérarchie cohérente (sauts de niveau et absence de h1 admis par le RGAA) ; un ordre inversé est à vérifier.",
     rgaa: &["9.1.1"],
     wcag: &["1.3.1", "2.4.6"],
     act: &[],
@@ -66,24 +78,38 @@ impl Rule for HeadingHierarchy {
             }
             return r.finish("");
         }
-        let has_h1 = hs.iter().any(|(_, l)| *l == 1);
+        // Highest rank (smallest level) seen before each heading, and after it.
+        let mut best_after = vec![u8::MAX; hs.len()];
+        let mut best = u8::MAX;
+        for (i, (_, level)) in hs.iter().enumerate().rev() {
+            best_after[i] = best;
+            best = best.min(*level);
+        }
+        let mut best_before = u8::MAX;
         let mut prev: Option<u8> = None;
-        for (i, (el, level)) in hs.iter().enumerate() {
-            if i == 0 && !has_h1 {
-                r.fail(
-                    *el,
-                    format!("La page n'a pas de titre de niveau 1 ; le premier titre est de niveau {level}."),
-                );
-            } else if let Some(p) = prev.filter(|p| *level > p + 1) {
-                r.fail(
+        for (i, ((el, level), after)) in hs.iter().zip(best_after).enumerate() {
+            if best_before >= *level && after < *level {
+                // No heading of higher rank precedes it, yet one follows: inverted order.
+                r.cant_tell(
                     *el,
                     format!(
-                        "Saut de niveau : titre de niveau {level} après un titre de niveau {p}."
+                        "Titre de niveau {level} placé avant tout titre de rang supérieur, alors qu'un titre de niveau {after} vient plus loin : vérifier que la hiérarchie reste cohérente (ordre des titres inversé ?)."
                     ),
+                );
+            } else if let Some(p) = prev.filter(|p| *level > p + 1) {
+                r.pass(
+                    *el,
+                    format!("Titre de niveau {level} après un titre de niveau {p} : saut de niveau admis par le RGAA (glossaire « Titre »)."),
+                );
+            } else if i == 0 && *level > 1 {
+                r.pass(
+                    *el,
+                    format!("Premier titre de niveau {level} : l'absence de h1 est admise par le RGAA (glossaire « Titre »)."),
                 );
             } else {
                 r.pass(*el, format!("Titre de niveau {level}."));
             }
+            best_before = best_before.min(*level);
             prev = Some(*level);
         }
         r.finish("")
@@ -132,14 +158,27 @@ impl Rule for HeadingNotEmpty {
 }
 
 /// ## Ce que la règle vérifie
-/// La page a une et une seule zone de contenu principal (`<main>` ou `role="main"` visible) ;
-/// l'absence ou la multiplicité est en échec. L'absence d'en-tête (`header`/`banner`), de
-/// navigation (`nav`/`navigation`) ou de pied de page (`footer`/`contentinfo`) est « à
-/// vérifier » : la page n'a peut-être pas ces zones.
+/// Les zones de la page : contenu principal (`<main>` ou `role="main"` visible), en-tête
+/// (`header`/`banner`), navigation (`nav`/`navigation`), pied de page (`footer`/`contentinfo`).
+///
+/// Critère 9.2 (test 9.2.1, structure du document) : il ne s'applique qu'aux pages de doctype
+/// HTML5 (cas particulier du critère). Sur une page HTML5, l'absence de zone de contenu
+/// principal ou plusieurs zones visibles sont en échec (9.2.1). Sur une page HTML 4.01 ou
+/// XHTML 1.x (doctype reconnu), la règle ne dit rien du 9.2 (non applicable). Sans doctype, ou
+/// avec un doctype non reconnu, ce qui serait un échec du 9.2 est « à vérifier ».
+///
+/// Critère 12.6 (test 12.6.1) : une zone est conforme dès qu'elle remplit une des conditions
+/// (landmark, titre, bouton ou lien d'évitement, lien d'accès rapide). Un landmark présent
+/// valide la zone ; son absence n'est jamais un échec du 12.6, seulement « à vérifier » (la
+/// zone peut être atteinte autrement).
+///
+/// L'absence d'en-tête, de navigation ou de pied de page balisés est « à vérifier » (la page
+/// n'a peut-être pas ces zones). Laissé à un humain : l'existence et la nature des zones,
+/// l'usage de `nav` pour les seules navigations (9.2.1), les autres moyens du 12.6.1.
 /// ## Pourquoi
 /// Les régions permettent d'atteindre ou d'éviter directement les zones communes aux pages.
 /// ## Exemple en échec
-/// `<body><div id="contenu">…</div></body>`
+/// `<!DOCTYPE html>…<body><div id="contenu">…</div></body>` (9.2.1)
 /// ## Exemple conforme
 /// `<header>…</header><nav>…</nav><main>…</main><footer>…</footer>`
 /// ## Références
@@ -149,12 +188,29 @@ pub struct Landmarks;
 static LANDMARKS: RuleMeta = RuleMeta {
     id: "landmarks",
     title: "Zones de la page (en-tête, navigation, contenu principal, pied de page)",
-    description: "Un seul contenu principal (main) ; en-tête, navigation et pied de page balisés s'ils existent.",
+    description: "Un seul contenu principal (main) sur une page HTML5 ; en-tête, navigation et pied de page balisés s'ils existent ; une zone sans landmark est à vérifier pour le 12.6.",
     rgaa: &["9.2.1", "12.6.1"],
     wcag: &["1.3.1", "2.4.1"],
     act: &[],
     cerfa: &[],
 };
+
+/// Whether criterion 9.2 applies, from the doctype (RGAA: only the HTML5 doctype).
+enum Scope92 {
+    Applies,
+    /// A known non-HTML5 doctype, by name.
+    NotApplicable(String),
+    /// No doctype, or one vigie does not recognise.
+    Unsure,
+}
+
+fn scope_92(page: &Page) -> Scope92 {
+    match doctype_of(page).map(|d| classify_doctype(&d)) {
+        Some(DoctypeKind::Html5) => Scope92::Applies,
+        Some(DoctypeKind::Known(name)) => Scope92::NotApplicable(name),
+        _ => Scope92::Unsure,
+    }
+}
 
 impl Rule for Landmarks {
     fn meta(&self) -> &'static RuleMeta {
@@ -164,6 +220,12 @@ impl Rule for Landmarks {
         let mut r = Results::new(page);
         let Some(body) = page.select("body").next() else {
             return r.finish("Pas de corps de page.");
+        };
+        let scope = scope_92(page);
+        // The tests a landmark finding speaks to: 9.2.1 only where the criterion applies.
+        let tests: &[&str] = match scope {
+            Scope92::NotApplicable(_) => &["12.6.1"],
+            _ => &["9.2.1", "12.6.1"],
         };
         // One pass, one role per element; the ancestor walk of the hidden test only for the
         // few landmark candidates (per element it was quadratic on deep documents).
@@ -183,18 +245,54 @@ impl Rule for Landmarks {
         let with_role = |role: &str| -> Vec<ElementRef<'_>> {
             landmarks.get(role).cloned().unwrap_or_default()
         };
+        // A finding of the 9.2 criterion: failed on HTML5, cantTell without a known doctype,
+        // nothing where the criterion does not apply.
+        let fail_92 = |r: &mut Results<'_>, el: ElementRef<'_>, msg: String| {
+            match &scope {
+            Scope92::Applies => r.fail_tests(el, &["9.2.1"], msg),
+            Scope92::Unsure => r.cant_tell_tests(
+                el,
+                &["9.2.1"],
+                format!("{msg} Doctype absent ou non reconnu : le critère 9.2 ne s'applique qu'aux pages HTML5, à vérifier."),
+            ),
+            Scope92::NotApplicable(_) => {}
+        }
+        };
         let mains = with_role("main");
         match mains.len() {
-            0 => r.fail(
-                body,
-                "Aucune zone de contenu principal (élément main ou role=\"main\").",
-            ),
-            1 => r.pass(mains[0], "Zone de contenu principal unique."),
+            0 => {
+                fail_92(
+                    &mut r,
+                    body,
+                    "Aucune zone de contenu principal (élément main ou role=\"main\").".to_string(),
+                );
+                let na = match &scope {
+                    Scope92::NotApplicable(name) => {
+                        format!(" (doctype {name} : critère 9.2 non applicable)")
+                    }
+                    _ => String::new(),
+                };
+                r.cant_tell_tests(
+                    body,
+                    &["12.6.1"],
+                    format!("Pas de landmark main{na} : vérifier que la zone de contenu principal peut être atteinte ou évitée autrement (titre, lien d'évitement ou d'accès rapide)."),
+                );
+            }
+            1 => {
+                r.pass(mains[0], "Zone de contenu principal unique.");
+                r.with_tests(tests);
+            }
             n => {
+                r.pass(
+                    mains[0],
+                    "Zone de contenu principal balisée (landmark main).",
+                );
+                r.with_tests(&["12.6.1"]);
                 for m in &mains[1..] {
-                    r.fail(
+                    fail_92(
+                        &mut r,
                         *m,
-                        format!("{n} zones de contenu principal : une seule est permise."),
+                        format!("{n} zones de contenu principal visibles : une seule est permise."),
                     );
                 }
             }
@@ -209,15 +307,19 @@ impl Rule for Landmarks {
             ),
         ] {
             match with_role(role).first() {
-                Some(el) => r.pass(*el, format!("Zone {what} présente.")),
+                Some(el) => {
+                    r.pass(*el, format!("Zone {what} présente."));
+                    r.with_tests(tests);
+                }
                 None => missing.push(what),
             }
         }
         if !missing.is_empty() {
-            r.cant_tell(
+            r.cant_tell_tests(
                 body,
+                tests,
                 format!(
-                    "Zone(s) non balisée(s) : {} ; vérifier si la page en a, sans le balisage attendu.",
+                    "Zone(s) non balisée(s) : {} ; vérifier si la page en a, sans le balisage attendu ni autre moyen de les atteindre ou de les éviter.",
                     missing.join(", ")
                 ),
             );

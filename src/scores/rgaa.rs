@@ -12,7 +12,9 @@
 //! any page; otherwise C if C on at least one page (so C on every page where it applies);
 //! otherwise NA (applicable nowhere).
 //!
-//! Rules are mapped to criteria as a whole: a rule that tests two criteria fails both.
+//! Rules are mapped to criteria through the RGAA tests of each finding: a finding names the
+//! tests it decides (by default all of its rule's), so a rule that tests two criteria fails
+//! only the criterion whose test failed.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -20,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::criteria::{rgaa, Automation, Rgaa};
 use crate::findings::Finding;
-use crate::rules::{rule_by_id, Outcome};
+use crate::rules::{criterion_of_test, rule_by_id, Outcome};
 
 /// Status of one RGAA criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -65,34 +67,59 @@ pub struct PageCriterion {
     pub cant_tell: usize,
 }
 
+/// Key of findings that name no RGAA test: they count for every criterion of their rule.
+const ANY: &str = "*";
+
 /// Statuses of every criterion on one page, from that page's findings.
 pub fn page_statuses(data: &Rgaa, findings: &[&Finding]) -> BTreeMap<String, PageCriterion> {
-    // Page-level outcome and finding counts per rule.
-    let mut by_rule: HashMap<&str, (Outcome, usize, usize)> = HashMap::new();
+    // Page-level outcome and finding counts per rule and criterion: a finding counts for the
+    // criteria of the RGAA tests it names (a result may decide fewer tests than its rule has).
+    let mut ran: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut by_rule: HashMap<(&str, String), (Outcome, usize, usize)> = HashMap::new();
     for f in findings {
-        let e = by_rule
-            .entry(f.rule.as_str())
-            .or_insert((Outcome::Inapplicable, 0, 0));
-        if f.outcome < e.0 {
-            e.0 = f.outcome;
+        ran.insert(f.rule.as_str());
+        let mut criteria: Vec<String> = f.rgaa.iter().map(|t| criterion_of_test(t)).collect();
+        criteria.sort();
+        criteria.dedup();
+        if criteria.is_empty() {
+            // A finding without test list (older data) speaks to every criterion of its rule.
+            criteria.push(ANY.to_string());
         }
-        match f.outcome {
-            Outcome::Failed => e.1 += 1,
-            Outcome::CantTell => e.2 += 1,
-            _ => {}
+        for c in criteria {
+            let e = by_rule
+                .entry((f.rule.as_str(), c))
+                .or_insert((Outcome::Inapplicable, 0, 0));
+            if f.outcome < e.0 {
+                e.0 = f.outcome;
+            }
+            match f.outcome {
+                Outcome::Failed => e.1 += 1,
+                Outcome::CantTell => e.2 += 1,
+                _ => {}
+            }
         }
     }
+    // A rule that ran but said nothing about this criterion did not apply to it.
+    let of = |rule: &str, c: &str| -> Option<(Outcome, usize, usize)> {
+        if !ran.contains(rule) {
+            return None;
+        }
+        let mut e = (Outcome::Inapplicable, 0, 0);
+        for key in [c, ANY] {
+            if let Some(x) = by_rule.get(&(rule, key.to_string())) {
+                e = (e.0.min(x.0), e.1 + x.1, e.2 + x.2);
+            }
+        }
+        Some(e)
+    };
     let mut out = BTreeMap::new();
     for c in &data.criteria {
-        let outcomes: Vec<Option<Outcome>> = c
-            .rules
-            .iter()
-            .map(|r| by_rule.get(r.as_str()).map(|e| e.0))
-            .collect();
+        let outcomes: Vec<Option<Outcome>> =
+            c.rules.iter().map(|r| of(r, &c.id).map(|e| e.0)).collect();
         let (failed, cant_tell) = c
             .rules
             .iter()
-            .filter_map(|r| by_rule.get(r.as_str()))
+            .filter_map(|r| of(r, &c.id))
             .fold((0, 0), |(f, t), e| (f + e.1, t + e.2));
         let all_ran = !outcomes.is_empty() && outcomes.iter().all(Option::is_some);
         let applicable = outcomes
@@ -375,6 +402,32 @@ rules = []
         // A rule that did not run: not tested.
         assert_eq!(statuses(&[f("u", "ra", Passed)]), [NT, NT, NT]);
         assert_eq!(statuses(&[]), [NT, NT, NT]);
+    }
+
+    #[test]
+    fn a_finding_counts_only_for_the_criteria_of_its_tests() {
+        // Rule "ra" tests 1.1 and 1.2; a failure naming only 1.2.1 leaves 1.1 to the others.
+        let mut only_12 = f("u", "ra", Failed);
+        only_12.rgaa = vec!["1.2.1".into()];
+        let mut pass_11 = f("u", "ra", Passed);
+        pass_11.rgaa = vec!["1.1.1".into()];
+        assert_eq!(
+            statuses(&[only_12.clone(), pass_11, f("u", "rb", Passed)]),
+            [C, NC, NT]
+        );
+        // Said nothing about 1.1: inapplicable there.
+        assert_eq!(
+            statuses(&[only_12, f("u", "rb", Inapplicable)]),
+            [NA, NC, NT]
+        );
+        let mut doubt_12 = f("u", "ra", CantTell);
+        doubt_12.rgaa = vec!["1.2.1".into()];
+        let mut fail_11 = f("u", "ra", Failed);
+        fail_11.rgaa = vec!["1.1.1".into()];
+        assert_eq!(
+            statuses(&[doubt_12, fail_11, f("u", "rb", Passed)]),
+            [NC, NT, NT]
+        );
     }
 
     #[test]
