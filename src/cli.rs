@@ -125,8 +125,9 @@ enum Command {
     Conformance {
         /// Dossier du corpus ACT (manifest.json, exemples, WAI/).
         dir: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// text, json, ou earl (rapport d'implémentation W3C ACT, EARL en JSON-LD).
+        #[arg(long, value_enum, default_value_t = ConformanceFormat::Text)]
+        format: ConformanceFormat,
         /// Écrire le rapport dans ce fichier au lieu de la sortie standard.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -238,6 +239,13 @@ impl DbArgs {
         );
         Ok(Some(store))
     }
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ConformanceFormat {
+    Text,
+    Json,
+    Earl,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -500,12 +508,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-async fn conformance(dir: &Path, format: Format, out: Option<&Path>) -> Result<ExitCode> {
+async fn conformance(
+    dir: &Path,
+    format: ConformanceFormat,
+    out: Option<&Path>,
+) -> Result<ExitCode> {
     let report =
         crate::conformance::run(dir, &crate::conformance::ConformanceOptions::default()).await?;
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
-        Format::Text => crate::conformance::text_report(&report),
+        ConformanceFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+        ConformanceFormat::Earl => {
+            serde_json::to_string_pretty(&crate::conformance::earl(&report))? + "\n"
+        }
+        ConformanceFormat::Text => crate::conformance::text_report(&report),
     };
     match out {
         Some(path) => {

@@ -76,6 +76,9 @@ struct ManifestCase {
     rule_name: String,
     file: String,
     expected: Expected,
+    /// The example's address on the W3C site (what implementation reports name).
+    #[serde(default)]
+    url: Option<String>,
 }
 
 /// How one example compares with its expected outcome.
@@ -124,6 +127,9 @@ impl Consistency {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CaseResult {
     pub file: String,
+    /// The example's address on the W3C site, when the manifest gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     pub expected: Expected,
     /// Combined page outcome of the vigie rules implementing the ACT rule (None if untested).
     pub outcome: Option<Outcome>,
@@ -419,6 +425,7 @@ pub async fn run(
             };
             cases.push(CaseResult {
                 file: c.file.clone(),
+                url: c.url.clone(),
                 expected: c.expected,
                 outcome,
                 verdict: verdict(c.expected, outcome),
@@ -469,6 +476,58 @@ pub async fn run(
 
 /// The text report: one line per implemented ACT rule, then the errors, then what is not
 /// implemented.
+/// The run as a W3C ACT implementation report: EARL in JSON-LD, one test subject per example
+/// (named by its W3C address), one assertion per vigie rule that implements the example's ACT
+/// rule, with vigie's outcome (`earl:untested` when the page could not be audited).
+pub fn earl(report: &ConformanceReport) -> serde_json::Value {
+    use serde_json::json;
+    let assertor = json!({
+        "@type": "Software",
+        "title": report.tool,
+        "hasVersion": report.version,
+        "description": "Auditeur statique RGAA 4.1.2 / WCAG 2.1 des démarches en ligne",
+    });
+    let mut graph = Vec::new();
+    for rule in &report.implemented {
+        for case in &rule.cases {
+            let outcome = |o: Option<Outcome>| match o {
+                Some(Outcome::Passed) => "earl:passed",
+                Some(Outcome::Failed) => "earl:failed",
+                Some(Outcome::CantTell) => "earl:cantTell",
+                Some(Outcome::Inapplicable) => "earl:inapplicable",
+                None => "earl:untested",
+            };
+            let assertions: Vec<serde_json::Value> = rule
+                .vigie_rules
+                .iter()
+                .map(|id| {
+                    let o = if case.verdict == Verdict::Untested {
+                        None
+                    } else {
+                        case.rules.get(id).copied()
+                    };
+                    json!({
+                        "@type": "Assertion",
+                        "mode": "earl:automatic",
+                        "assertedBy": assertor,
+                        "test": { "@type": "TestCase", "title": id },
+                        "result": { "@type": "TestResult", "outcome": outcome(o) },
+                    })
+                })
+                .collect();
+            graph.push(json!({
+                "@type": "TestSubject",
+                "source": case.url.clone().unwrap_or_else(|| case.file.clone()),
+                "assertions": assertions,
+            }));
+        }
+    }
+    json!({
+        "@context": "https://www.w3.org/WAI/content-assets/wcag-act-rules/earl-context.json",
+        "@graph": graph,
+    })
+}
+
 pub fn text_report(report: &ConformanceReport) -> String {
     use std::fmt::Write;
     let mut s = String::new();

@@ -133,3 +133,34 @@ async fn a_missing_manifest_is_a_clear_error() {
         .expect_err("no manifest");
     assert!(err.to_string().contains("manifest.json"), "{err}");
 }
+
+#[tokio::test]
+async fn earl_report_names_each_example_and_vigie_outcome() {
+    let report = conformance::run(&mini(), &ConformanceOptions::default())
+        .await
+        .expect("run");
+    let earl = conformance::earl(&report);
+    assert_eq!(
+        earl["@context"],
+        "https://www.w3.org/WAI/content-assets/wcag-act-rules/earl-context.json"
+    );
+    let graph = earl["@graph"].as_array().expect("graph");
+    let cases: usize = report.implemented.iter().map(|r| r.cases.len()).sum();
+    assert_eq!(graph.len(), cases);
+    // The example with a W3C address is named by it; the others by their file.
+    let subject = graph
+        .iter()
+        .find(|s| s["source"] == "https://example.test/testcases/2779a5/failed-01.html")
+        .expect("subject named by its url");
+    assert_eq!(subject["@type"], "TestSubject");
+    let a = &subject["assertions"][0];
+    assert_eq!(a["@type"], "Assertion");
+    assert_eq!(a["mode"], "earl:automatic");
+    assert_eq!(a["test"]["title"], "page-title");
+    assert_eq!(a["result"]["outcome"], "earl:failed");
+    let passed = graph
+        .iter()
+        .find(|s| s["source"] == "2779a5/passed_01.html")
+        .expect("subject named by its file");
+    assert_eq!(passed["assertions"][0]["result"]["outcome"], "earl:passed");
+}
