@@ -48,6 +48,12 @@ const PROPS: &[&str] = &[
     "background-image",
     "background-size",
     "background-repeat",
+    "background-position",
+    "padding",
+    "padding-top",
+    "padding-right",
+    "padding-bottom",
+    "padding-left",
     "font",
     "font-size",
     "font-weight",
@@ -956,7 +962,14 @@ fn compute_one(
         let size = get(winners, "background-size").and_then(resolve);
         if let (Some(repeat), Some(size)) = (repeat, size) {
             if repeat.to_ascii_lowercase().contains("no-repeat")
-                && thin_layers(&size, font_size, root_font)
+                && (thin_layers(&size, font_size, root_font) || {
+                    let position = get(winners, "background-position")
+                        .and_then(resolve)
+                        .unwrap_or_else(|| "0% 0%".into());
+                    let padding = ["top", "right", "bottom", "left"]
+                        .map(|side| padding_px(winners, side, &resolve, font_size, root_font));
+                    edge_strips_in_padding(&size, &position, padding, font_size, root_font)
+                })
             {
                 image = None;
             }
@@ -1048,6 +1061,96 @@ fn thin_layers(size: &str, fs: Option<f64>, rfs: Option<f64>) -> bool {
         layer
             .split_whitespace()
             .any(|w| w == "0" || w == "0%" || length_px(w, fs, rfs).is_some_and(|px| px <= 2.0))
+    })
+}
+
+/// Where a background layer sits along one axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    Start,
+    End,
+    Elsewhere,
+}
+
+/// The horizontal and vertical edges of one `background-position` layer (one or two values;
+/// anything else, such as offsets from an edge, is `Elsewhere`).
+fn position_edges(layer: &str) -> (Edge, Edge) {
+    let edge = |w: &str| match w.to_ascii_lowercase().as_str() {
+        "0" | "0%" | "0px" | "left" | "top" => Edge::Start,
+        "100%" | "right" | "bottom" => Edge::End,
+        _ => Edge::Elsewhere,
+    };
+    let words: Vec<&str> = layer.split_whitespace().collect();
+    let vertical = |w: &str| matches!(w.to_ascii_lowercase().as_str(), "top" | "bottom");
+    let horizontal = |w: &str| matches!(w.to_ascii_lowercase().as_str(), "left" | "right");
+    match words.as_slice() {
+        [one] if vertical(one) => (Edge::Elsewhere, edge(one)),
+        [one] => (edge(one), Edge::Elsewhere),
+        [a, b] if vertical(a) || horizontal(b) => (edge(b), edge(a)),
+        [a, b] => (edge(a), edge(b)),
+        _ => (Edge::Elsewhere, Edge::Elsewhere),
+    }
+}
+
+/// Padding of one side in px, from its longhand or the `padding` shorthand, whichever wins.
+fn padding_px(
+    winners: &[Option<Winner<'_>>],
+    side: &str,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    fs: Option<f64>,
+    rfs: Option<f64>,
+) -> Option<f64> {
+    let (value, short) = pick(winners, &format!("padding-{side}"), "padding")?;
+    let value = resolve(value)?;
+    let word = if short {
+        let words: Vec<&str> = value.split_whitespace().collect();
+        // top right bottom left, with the shorthand's repetitions.
+        let i = match (words.len(), side) {
+            (1, _) => 0,
+            (2, "top" | "bottom") | (3, "top") | (4, "top") => 0,
+            (2, _) | (3, "right" | "left") | (4, "right") => 1,
+            (3, _) | (4, "bottom") => 2,
+            (4, _) => 3,
+            _ => return None,
+        };
+        words.get(i)?.to_string()
+    } else {
+        value
+    };
+    length_px(&word, fs, rfs)
+}
+
+/// Every layer is a `no-repeat` strip along an edge no wider than the padding on that side (the
+/// DSFR's callout and highlight borders: `background-size: .25rem 100%` at `0 0` with a
+/// 1.5rem padding): it paints beside the content box, never behind the text. `padding` is
+/// top, right, bottom, left.
+fn edge_strips_in_padding(
+    size: &str,
+    position: &str,
+    padding: [Option<f64>; 4],
+    fs: Option<f64>,
+    rfs: Option<f64>,
+) -> bool {
+    let positions: Vec<&str> = position.split(',').collect();
+    size.split(',').enumerate().all(|(i, layer)| {
+        let pos = positions
+            .get(i % positions.len().max(1))
+            .copied()
+            .unwrap_or("0% 0%");
+        let (x, y) = position_edges(pos);
+        let mut words = layer.split_whitespace();
+        let (w, h) = (words.next(), words.next());
+        let fits = |len: Option<&str>, edge: Edge, start: Option<f64>, end: Option<f64>| {
+            let Some(px) = len.and_then(|l| length_px(l, fs, rfs)) else {
+                return false;
+            };
+            match edge {
+                Edge::Start => start.is_some_and(|p| px <= p),
+                Edge::End => end.is_some_and(|p| px <= p),
+                Edge::Elsewhere => false,
+            }
+        };
+        fits(w, x, padding[3], padding[1]) || fits(h, y, padding[0], padding[2])
     })
 }
 
