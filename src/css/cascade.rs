@@ -19,8 +19,8 @@ use super::media::{self, MediaMatch};
 use super::select::{bucket_of, compile_list, Bucket, Skip};
 use super::sheet::{parse_declarations, CssRule, Declaration, ParsedCss};
 use super::values::{
-    clip_hides, font_size_px, font_weight, gradient_stops, image_kind, length_px, parse_background,
-    split_font_shorthand, substitute,
+    clip_hides, filter_is_neutral_shadow, font_size_px, font_weight, gradient_stops, image_kind,
+    length_px, parse_background, shadow_is_neutral, split_font_shorthand, substitute,
 };
 use crate::page::Page;
 
@@ -866,25 +866,24 @@ fn compute_one(
 
     // Effects we cannot compute.
     let mut effects = parent.effects.clone();
-    let text_shadow = get(winners, "text-shadow").and_then(resolve);
-    match text_shadow
-        .as_deref()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("none") | Some("initial")
+    // Transparent, or no offset and no blur: drawn under the glyphs, a shadow changes nothing.
+    let shadow_neutral = get(winners, "text-shadow").and_then(resolve).map(|v| {
+        let v = v.to_ascii_lowercase();
+        v == "none" || v == "initial" || shadow_is_neutral(&v)
+    });
+    match shadow_neutral {
+        Some(true)
             if effects
                 .as_deref()
                 .is_some_and(|e| e.contains("text-shadow")) =>
         {
             effects = None;
         }
-        Some("none") | Some("initial") => {}
-        Some(_) => {
+        Some(false) => {
             effects =
                 Some("ombre portée (text-shadow) : le contraste dépend de l'ombre".to_string())
         }
-        None => {}
+        Some(true) | None => {}
     }
     if effects.is_none() {
         for (prop, neutral) in [
@@ -893,7 +892,11 @@ fn compute_one(
             ("mix-blend-mode", "normal"),
         ] {
             if let Some(v) = get(winners, prop).and_then(resolve) {
-                if !v.eq_ignore_ascii_case(neutral) && !v.eq_ignore_ascii_case("initial") {
+                let neutral_shadow = prop == "filter" && filter_is_neutral_shadow(&v);
+                if !(v.eq_ignore_ascii_case(neutral)
+                    || v.eq_ignore_ascii_case("initial")
+                    || neutral_shadow)
+                {
                     effects = Some(format!("{prop}: {v} modifie les couleurs rendues"));
                     break;
                 }

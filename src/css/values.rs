@@ -554,6 +554,67 @@ fn stops_in(p: &mut Parser<'_>) -> Option<Vec<ColorValue>> {
     }
 }
 
+/// Split at the commas (or whitespace, with `comma = false`) that are not inside parentheses.
+fn split_top_level(value: &str, comma: bool) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0usize);
+    for (i, c) in value.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if comma && depth == 0 => {
+                out.push(&value[start..i]);
+                start = i + 1;
+            }
+            c if !comma && depth == 0 && c.is_whitespace() => {
+                out.push(&value[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    out.push(&value[start..]);
+    out.into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// A `text-shadow` (or `drop-shadow()` arguments) that cannot change what text looks like:
+/// every layer transparent, or with no offset and no blur (hidden under the glyphs).
+pub fn shadow_is_neutral(value: &str) -> bool {
+    let zero = |t: &str| {
+        let number = t.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
+        number.parse::<f64>().is_ok_and(|n| n == 0.0)
+    };
+    split_top_level(value, true).iter().all(|layer| {
+        let words = split_top_level(layer, false);
+        let transparent = words.iter().any(
+            |w| matches!(super::color::parse_color(w), Some(ColorValue::Rgba(c)) if c.a <= 0.0),
+        );
+        let lengths: Vec<&&str> = words
+            .iter()
+            .filter(|w| {
+                w.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
+            })
+            .collect();
+        transparent || (!lengths.is_empty() && lengths.iter().all(|w| zero(w)))
+    })
+}
+
+/// A `filter` made only of `drop-shadow()` functions that are all neutral (see
+/// [`shadow_is_neutral`]).
+pub fn filter_is_neutral_shadow(value: &str) -> bool {
+    let functions = split_top_level(value, false);
+    !functions.is_empty()
+        && functions.iter().all(|f| {
+            let lower = f.to_ascii_lowercase();
+            lower.starts_with("drop-shadow(")
+                && lower.ends_with(')')
+                && shadow_is_neutral(&f["drop-shadow(".len()..f.len() - 1])
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -673,5 +734,19 @@ mod tests {
             gradient_stops("linear-gradient(90deg, color-mix(in srgb, red, blue), red)").is_none()
         );
         assert!(gradient_stops("linear-gradient(red)").is_none());
+    }
+
+    #[test]
+    fn neutral_shadows() {
+        assert!(shadow_is_neutral("0 0 0 #000"));
+        assert!(shadow_is_neutral("0px 0px black"));
+        assert!(shadow_is_neutral("2px 2px 4px transparent"));
+        assert!(shadow_is_neutral("1px 1px rgba(0, 0, 0, 0), 0 0 0 red"));
+        assert!(!shadow_is_neutral("1px 1px 2px #000"));
+        assert!(!shadow_is_neutral("0 0 3px rgb(0 0 0 / 50%)"));
+        assert!(!shadow_is_neutral("0 0 0 red, 1px 0 white"));
+        assert!(filter_is_neutral_shadow("drop-shadow(0 0 0 #000)"));
+        assert!(!filter_is_neutral_shadow("drop-shadow(2px 2px 2px #000)"));
+        assert!(!filter_is_neutral_shadow("grayscale(1)"));
     }
 }
