@@ -12,7 +12,9 @@ use url::Url;
 
 pub mod depth;
 mod target;
+pub mod text;
 pub use target::{snippet_of, unique_selector, Target};
+pub use text::{breaks_words, text_with_breaks};
 
 /// Where a stylesheet came from; the cascade orders author sheets by document order.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -336,26 +338,10 @@ fn is_stylesheet_link(el: ElementRef<'_>) -> bool {
         .unwrap_or(false)
 }
 
-/// Text content of an element, skipping `<script>`, `<style>` and `<template>` (iterative).
+/// Text content of an element, skipping `<script>`, `<style>` and `<template>` (iterative),
+/// with a space for each `<br>` and block boundary (HTML default display; see [`text`]).
 pub fn text_of(el: ElementRef<'_>) -> String {
-    let mut out = String::new();
-    let mut stack = vec![*el];
-    while let Some(node) = stack.pop() {
-        match node.value() {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(e) => {
-                if matches!(e.name(), "script" | "style" | "template" | "noscript")
-                    && node.id() != el.id()
-                {
-                    continue;
-                }
-                let children: Vec<_> = node.children().collect();
-                stack.extend(children.into_iter().rev());
-            }
-            _ => {}
-        }
-    }
-    out
+    text::text_with_breaks(None, el)
 }
 
 /// Collapse runs of white space to one space and trim.
