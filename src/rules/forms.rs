@@ -1,6 +1,7 @@
 //! Form fields have a label (RGAA 11.1; WCAG 1.3.1, 4.1.2).
 
 use super::{Results, Rule, RuleMeta, RuleResult};
+use crate::a11y::accname::named_only_by_label;
 use crate::a11y::{accessible_name, is_hidden_from_at};
 use crate::page::Page;
 
@@ -82,7 +83,12 @@ impl Rule for FormFieldLabel {
 /// Chaque bouton (`button`, `input` de type `submit`, `reset`, `button`, `image`,
 /// `role="button"`) exposé aux technologies d'assistance a un nom accessible non vide. Un
 /// `input type="submit"` ou `reset` sans `value` reçoit l'intitulé par défaut du navigateur et
-/// passe.
+/// passe. Le nom suit HTML-AAM et les navigateurs : pour un `input` de type bouton, les
+/// `<label>` associés passent avant `value` (et `alt` pour `type="image"`). Un
+/// `input type="button"` nommé seulement par un `<label>` est « à vérifier » : le glossaire RGAA
+/// « Bouton » ne cite pas le `<label>` parmi les six sources d'intitulé, mais demande de retenir
+/// ce que les technologies d'assistance restituent réellement. Décide la présence d'un intitulé
+/// (tests 11.9.1, 7.1.1) ; sa pertinence reste à juger par un humain.
 /// ## Pourquoi
 /// Un bouton sans intitulé est annoncé « bouton » sans que l'on sache ce qu'il fait.
 /// ## Exemple en échec
@@ -124,6 +130,8 @@ impl Rule for ButtonName {
             let name = accessible_name(page, el);
             if name.is_empty() {
                 r.fail(el, "Bouton sans intitulé : ajouter un texte, une valeur ou un aria-label.");
+            } else if named_only_by_label(page, el) {
+                r.cant_tell(el, format!("Bouton nommé seulement par un <label> (« {name} ») : les navigateurs le restituent, mais le glossaire RGAA « Bouton » ne compte pas le <label> ; vérifier la restitution avec les technologies d'assistance, ou donner une value."));
             } else {
                 r.pass(el, format!("Intitulé du bouton : « {name} »."));
             }
