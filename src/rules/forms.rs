@@ -10,7 +10,10 @@ use crate::page::Page;
 /// textbox, combobox, listbox, checkbox, radio, searchbox, slider, spinbutton, switch) a un nom
 /// accessible : `<label for>`, `<label>` englobant, `aria-label`, `aria-labelledby` ou `title`.
 /// Un champ nommé seulement par son `placeholder` est « à vérifier » (l'indication disparaît à la
-/// saisie).
+/// saisie). Un `<label>` qui ne contient que son champ ne le nomme pas (`<label><input
+/// value="Jean"></label>` : la valeur saisie n'est pas une étiquette ; ACT e086e5, navigateurs) :
+/// échec. Décide la présence d'une étiquette (test 11.1.1) ; sa pertinence (11.2) et sa
+/// visibilité restent à juger par un humain.
 /// ## Pourquoi
 /// Sans étiquette, l'utilisateur d'un lecteur d'écran ne sait pas quoi saisir.
 /// ## Exemple en échec
@@ -70,6 +73,7 @@ impl Rule for FormFieldLabel {
                 (n, only_placeholder)
             };
             match labelled_without_placeholder {
+                (n, _) if n.is_empty() && in_label(el) => r.fail(el, "Champ sans étiquette : le label qui le contient n'a pas d'autre texte que le champ (sa valeur n'est pas une étiquette) ; y écrire l'étiquette."),
                 (n, _) if n.is_empty() => r.fail(el, "Champ sans étiquette : associer un label (for/id), un aria-label ou un aria-labelledby."),
                 (n, true) => r.cant_tell(el, format!("Champ nommé seulement par son placeholder « {n} » : vérifier qu'une étiquette visible existe.")),
                 (n, false) => r.pass(el, format!("Étiquette : « {n} »."))
@@ -77,6 +81,14 @@ impl Rule for FormFieldLabel {
         }
         r.finish("")
     }
+}
+
+/// Whether the field sits inside a `<label>` (then an empty name means a label holding only
+/// the field itself).
+fn in_label(el: crate::page::ElementRef<'_>) -> bool {
+    el.ancestors()
+        .filter_map(crate::page::ElementRef::wrap)
+        .any(|a| a.value().name() == "label")
 }
 
 /// ## Ce que la règle vérifie
