@@ -56,6 +56,9 @@ pub struct Page {
     /// Element node → (position among same-name siblings, count of them), built on first use.
     nth_of_type: OnceLock<HashMap<ego_tree::NodeId, (usize, usize)>>,
     base: OnceLock<Url>,
+    /// The body's text, computed once: several rules and Cerfa probes read it, and on a 10 MB
+    /// page each walk of the DOM costs seconds in debug builds.
+    body_text: OnceLock<String>,
 }
 
 /// Parse a selector known at compile time.
@@ -92,6 +95,7 @@ impl Page {
             styles: OnceLock::new(),
             nth_of_type: OnceLock::new(),
             base: OnceLock::new(),
+            body_text: OnceLock::new(),
         };
         page.stylesheets = page.style_elements();
         page
@@ -320,10 +324,12 @@ impl Page {
 
     /// Visible text of the whole body, space-normalised (for text heuristics).
     pub fn body_text(&self) -> String {
-        match self.select("body").next() {
-            Some(b) => normalize_space(&text_of(b)),
-            None => String::new(),
-        }
+        self.body_text
+            .get_or_init(|| match self.select("body").next() {
+                Some(b) => normalize_space(&text_of(b)),
+                None => String::new(),
+            })
+            .clone()
     }
 }
 

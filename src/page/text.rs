@@ -132,7 +132,10 @@ pub fn text_with_breaks(page: Option<&Page>, el: ElementRef<'_>) -> String {
                     continue;
                 }
                 let breaks = node.id() != el.id()
-                    && ElementRef::wrap(node).is_some_and(|c| breaks_words(page, c));
+                    && match page {
+                        None => e.name() == "br" || block_by_default(e.name()),
+                        Some(_) => ElementRef::wrap(node).is_some_and(|c| breaks_words(page, c)),
+                    };
                 if breaks {
                     out.push(' ');
                     stack.push((node, false));
