@@ -16,6 +16,9 @@ const MAX_VISITS: usize = 20_000;
 
 thread_local! {
     static VISITS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// The element whose name is being computed: met again inside its own label (`<label>
+    /// <input value=Jean></label>`), it contributes nothing to itself.
+    static NAMING: std::cell::Cell<Option<ego_tree::NodeId>> = const { std::cell::Cell::new(None) };
 }
 
 /// Roles whose name can come from their content.
@@ -48,9 +51,18 @@ fn name_from_content(role: &str) -> bool {
 }
 
 /// The accessible name of `el`, whitespace-normalised ("" when none).
+///
+/// A field does not name itself: inside its own `<label>` (or a label it is embedded in) its
+/// value contributes nothing, so `<label><input value="Jean"></label>` leaves the field unnamed, as in
+/// browsers (their traversal skips the node being named) and as ACT e086e5 and RGAA 11.1 expect:
+/// a field's value is what was typed, not a label. accname 1.2 step 2E gives an embedded
+/// control's value only to the name of *another* widget.
 pub fn accessible_name(page: &Page, el: ElementRef<'_>) -> String {
     VISITS.with(|v| v.set(0));
-    normalize_space(&name(page, el, 0, false, false, None))
+    let previous = NAMING.with(|n| n.replace(Some(el.id())));
+    let out = normalize_space(&name(page, el, 0, false, false, None));
+    NAMING.with(|n| n.set(previous));
+    out
 }
 
 /// `in_traversal`: inside an aria-labelledby traversal (labelledby is not followed again);
@@ -120,7 +132,7 @@ fn name(
     }
     // 2F: name from content.
     let role = role_of(el).unwrap_or_default();
-    if name_from_content(&role) || in_traversal || recursing {
+    if name_from_content(&role) || in_traversal || recursing || is_details_summary(el) {
         let n = name_from_subtree(page, el, depth + 1, in_traversal, false, hidden);
         if !n.trim().is_empty() {
             return n;
@@ -172,6 +184,11 @@ fn native_name(
         "input" => {
             let ty = e.attr("type").unwrap_or("text").to_ascii_lowercase();
             match ty.as_str() {
+                // HTML-AAM (and browsers, WPT html-aam/accname-computation-by-element):
+                // labels come before `value` / `alt` for button-type inputs.
+                _ if labelled_button_input(page, el, &ty, depth, in_traversal, recursing) => {
+                    labels(page)
+                }
                 "button" | "submit" | "reset" => Some(
                     e.attr("value")
                         .map(str::to_string)
@@ -197,6 +214,63 @@ fn native_name(
             .map(|t| t.text().collect()),
         _ => None,
     }
+}
+
+/// Whether `el` is the summary of its `<details>` (its first `summary` child): HTML-AAM names
+/// it from its content, like a button.
+pub fn is_details_summary(el: ElementRef<'_>) -> bool {
+    el.value().name() == "summary"
+        && el.parent().and_then(ElementRef::wrap).is_some_and(|p| {
+            p.value().name() == "details"
+                && p.children()
+                    .filter_map(ElementRef::wrap)
+                    .find(|c| c.value().name() == "summary")
+                    .is_some_and(|first| first.id() == el.id())
+        })
+}
+
+/// Whether a button-type input (`button`, `submit`, `reset`, `image`) gets its name from its
+/// `<label>`s: they are not empty.
+fn labelled_button_input(
+    page: &Page,
+    el: ElementRef<'_>,
+    ty: &str,
+    depth: usize,
+    in_traversal: bool,
+    recursing: bool,
+) -> bool {
+    !recursing
+        && matches!(ty, "button" | "submit" | "reset" | "image")
+        && labels_of(page, el, depth, in_traversal).is_some_and(|l| !l.trim().is_empty())
+}
+
+/// Whether the name of an `<input type=button|image>` comes only from a `<label>`: browsers
+/// expose it (HTML-AAM puts labels before `value` and `alt`), but RGAA's glossary (« Bouton »,
+/// « Alternative textuelle ») lists aria-labelledby, aria-label, `alt`/`value` and `title`
+/// only, and asks what assistive technologies really say: rules answer « à vérifier ».
+/// `submit`/`reset` always have a name (their default label) and are never label-only.
+pub fn named_only_by_label(page: &Page, el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    if e.name() != "input" {
+        return false;
+    }
+    let ty = e.attr("type").unwrap_or("text").trim().to_ascii_lowercase();
+    let own = match ty.as_str() {
+        "button" => "value",
+        "image" => "alt",
+        _ => return false,
+    };
+    let filled = |a: &str| e.attr(a).is_some_and(|v| !v.trim().is_empty());
+    let labelledby = e.attr("aria-labelledby").is_some_and(|ids| {
+        ids.split_ascii_whitespace()
+            .filter_map(|id| page.element_by_id(id))
+            .any(|t| !normalize_space(&crate::page::text_of(t)).is_empty())
+    });
+    !labelledby
+        && !filled("aria-label")
+        && !filled(own)
+        && !filled("title")
+        && !accessible_name(page, el).is_empty()
 }
 
 /// The value an embedded control contributes to a name (accname 2E): a text field's value, a
@@ -330,6 +404,35 @@ fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize, in_traversal: bool) 
     }
 }
 
+/// Whether a child's part of a name from content is a separate word: `<br>` and boxes that
+/// are not inline (cascade, else HTML defaults: [`crate::page::breaks_words`]), and children
+/// whose part is not their text (replaced elements, controls, `aria-label`/`aria-labelledby`).
+fn separated(page: &Page, c: ElementRef<'_>) -> bool {
+    let e = c.value();
+    matches!(
+        e.name(),
+        "img"
+            | "area"
+            | "input"
+            | "select"
+            | "textarea"
+            | "button"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "video"
+            | "audio"
+            | "meter"
+            | "progress"
+            | "output"
+    ) || e.attr("aria-label").is_some()
+        || e.attr("aria-labelledby").is_some()
+        || crate::page::breaks_words(Some(page), c)
+}
+
 /// Name from content: text nodes and the names of child elements, skipping hidden ones
 /// (unless the traversal started from a hidden aria-labelledby target). `root_hidden`: whether
 /// `root` is hidden, when the caller knows (`None`: its ancestors are looked at, once; each
@@ -357,7 +460,11 @@ fn name_from_subtree(
                 let Some(c) = ElementRef::wrap(child) else {
                     continue;
                 };
-                if matches!(ce.name(), "script" | "style" | "template" | "noscript") {
+                // The field being named, met in its own label: its value is not its label.
+                // (A button keeps its content there: it names it, value or not.)
+                let own_value =
+                    NAMING.with(|n| n.get()) == Some(c.id()) && embedded_control_value(c).is_some();
+                if matches!(ce.name(), "script" | "style" | "template" | "noscript") || own_value {
                     continue;
                 }
                 let hidden = root_hidden || hides(*c);
@@ -365,14 +472,20 @@ fn name_from_subtree(
                     continue;
                 }
                 let part = if ce.name() == "br" {
-                    " ".to_string()
+                    String::new()
                 } else {
                     name(page, c, depth + 1, in_traversal, true, Some(hidden))
                 };
-                // Block-level children are separated by spaces.
-                out.push(' ');
-                out.push_str(&part);
-                out.push(' ');
+                // Words break at `<br>`, block boundaries and around what names itself
+                // (images, controls, aria-label); not around inline text elements:
+                // `<b>Ré</b>publique` is one word (WPT accname comp_text_node).
+                if separated(page, c) {
+                    out.push(' ');
+                    out.push_str(&part);
+                    out.push(' ');
+                } else {
+                    out.push_str(&part);
+                }
             }
             _ => {}
         }
@@ -432,6 +545,64 @@ mod tests {
         // Nested labels: the inner button's content, not the inner label followed again.
         assert_eq!(name(p.element_by_id("v").expect("v")), "Ville Pays Choisir");
         assert_eq!(name(p.element_by_id("p").expect("p")), "Pays Choisir");
+    }
+
+    #[test]
+    fn words_break_at_br_and_blocks_not_inline_elements() {
+        let p = Page::parse(
+            url::Url::parse("http://t.test/").expect("url"),
+            r#"<a id=a href=/><p class="fr-logo">République<br>Française</p></a>
+               <a id=b href=/><span>Ré</span>publique <b>Fran</b>çaise</a>
+               <button id=c><div>Envoyer</div><div>le dossier</div></button>
+               <a id=d href=/>Aller<img src=x alt="à l'accueil"></a>
+               <style>.l { display: block }</style>
+               <a id=e href=/><span class=l>République</span><span class=l>Française</span></a>"#,
+        );
+        let name = |id: &str| accessible_name(&p, p.element_by_id(id).expect(id));
+        assert_eq!(name("a"), "République Française");
+        assert_eq!(name("b"), "République Française");
+        assert_eq!(name("c"), "Envoyer le dossier");
+        assert_eq!(name("d"), "Aller à l'accueil");
+        assert_eq!(name("e"), "République Française");
+    }
+
+    #[test]
+    fn a_control_does_not_name_itself() {
+        let p = Page::parse(
+            url::Url::parse("http://t.test/").expect("url"),
+            r#"<label><input id=a value=Jean></label>
+               <label for=b><select id=b><option>France</option></select></label>
+               <label>Nom <input id=c value=Dupont></label>
+               <input id=d><label for=d>Quantité <input value=3> unités</label>"#,
+        );
+        let name = |id: &str| accessible_name(&p, p.element_by_id(id).expect(id));
+        assert_eq!(name("a"), "");
+        assert_eq!(name("b"), "");
+        assert_eq!(name("c"), "Nom");
+        // Another control embedded in the label still gives its value (accname 2E).
+        assert_eq!(name("d"), "Quantité 3 unités");
+    }
+
+    #[test]
+    fn button_inputs_take_their_label_first() {
+        let p = Page::parse(
+            url::Url::parse("http://t.test/").expect("url"),
+            r#"<label for=a>Ajouter</label><input id=a type=button value=Valeur>
+               <label for=b>Chercher</label><input id=b type=image alt=Loupe src=l.png>
+               <input id=c type=button value=Envoyer>
+               <label><input id=d type=submit></label>
+               <label for=e>Joindre</label><input id=e type=button>"#,
+        );
+        let get = |id: &str| p.element_by_id(id).expect(id);
+        let name = |id: &str| accessible_name(&p, get(id));
+        assert_eq!(name("a"), "Ajouter");
+        assert_eq!(name("b"), "Chercher");
+        assert_eq!(name("c"), "Envoyer");
+        assert_eq!(name("d"), "Envoyer");
+        assert_eq!(name("e"), "Joindre");
+        assert!(named_only_by_label(&p, get("e")));
+        assert!(!named_only_by_label(&p, get("a")));
+        assert!(!named_only_by_label(&p, get("d")));
     }
 
     #[test]

@@ -498,6 +498,45 @@ pub fn is_allowed(attr: &str, role: &str) -> bool {
             .any(|(a, _, roles)| *a == attr && roles.contains(&role))
 }
 
+/// Roles which cannot be named (ARIA 1.2 § 5.2.8.6 and ARIA 1.3 "Name prohibited"):
+/// `aria-label`, `aria-labelledby` and `aria-braillelabel` are prohibited on them.
+const NAME_PROHIBITED: &[&str] = &[
+    "caption",
+    "code",
+    "deletion",
+    "emphasis",
+    "generic",
+    "insertion",
+    "mark",
+    "none",
+    "paragraph",
+    "presentation",
+    "strong",
+    "subscript",
+    "suggestion",
+    "superscript",
+    "term",
+    "time",
+];
+
+/// Whether `role` prohibits an accessible name.
+pub fn naming_prohibited(role: &str) -> bool {
+    NAME_PROHIBITED.contains(&role)
+}
+
+/// Global attributes that `role` nevertheless prohibits (ARIA 1.2/1.3 "Prohibited States and
+/// Properties"): naming attributes on roles that cannot be named, role descriptions on
+/// `generic` and on presentational roles.
+pub fn prohibited_on(attr: &str, role: &str) -> bool {
+    match attr {
+        "aria-label" | "aria-labelledby" | "aria-braillelabel" => naming_prohibited(role),
+        "aria-roledescription" | "aria-brailleroledescription" => {
+            matches!(role, "generic" | "none" | "presentation")
+        }
+        _ => false,
+    }
+}
+
 /// States and properties a role requires when set explicitly (ARIA 1.2).
 pub fn required_attributes(role: &str) -> &'static [&'static str] {
     match role {
@@ -519,10 +558,7 @@ pub fn is_valid_value(t: ValueType, value: &str) -> bool {
         ValueType::TrueFalse => one_of(&["true", "false"], &lower),
         ValueType::TrueFalseUndefined => one_of(&["true", "false", "undefined"], &lower),
         ValueType::Tristate => one_of(&["true", "false", "mixed", "undefined"], &lower),
-        ValueType::Integer => {
-            let digits = v.strip_prefix('-').unwrap_or(v);
-            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
-        }
+        ValueType::Integer => is_integer(v),
         ValueType::Number => is_number(v),
         ValueType::Token(list) => one_of(list, &lower),
         ValueType::TokenList(list) => {
@@ -535,22 +571,50 @@ pub fn is_valid_value(t: ValueType, value: &str) -> bool {
     }
 }
 
-/// HTML floating-point number syntax.
+/// Whether a value already valid for its type is within the bounds ARIA 1.2 sets for the
+/// attribute: `aria-level`, `aria-posinset`, `aria-colindex`, `aria-rowindex` are integers
+/// "greater than or equal to 1" (a level 0 or -1 is not a level); `aria-setsize` is at least 1,
+/// or -1 for an unknown size.
+pub fn within_bounds(attr: &str, value: &str) -> bool {
+    let Ok(x) = value.trim().parse::<f64>() else {
+        return true; // not a number: the type check says so
+    };
+    match attr {
+        "aria-level" | "aria-posinset" | "aria-colindex" | "aria-rowindex" => x >= 1.0,
+        "aria-setsize" => x >= 1.0 || x == -1.0,
+        _ => true,
+    }
+}
+
+/// ARIA `number`: "any real numerical value", written as browsers read numbers (JavaScript
+/// `Number`, `strtod`): an optional sign, digits with an optional decimal point (`1.`, `.5`),
+/// at least one digit, an optional exponent with digits. `+1`, `1.`, `+.1`, `-1.` are numbers;
+/// `abc`, `1e`, `.`, `Infinity`, `0x10` are not. Stricter than this (the HTML "valid
+/// floating-point number" grammar refuses `+1` and `1.`) would fail values every browser and
+/// the ARIA definition accept.
 fn is_number(v: &str) -> bool {
-    let s = v.strip_prefix('-').unwrap_or(v);
+    let s = v.strip_prefix(['+', '-']).unwrap_or(v);
     let (mantissa, exp) = match s.find(['e', 'E']) {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
     };
     let (int, frac) = match mantissa.split_once('.') {
-        Some((a, b)) => (a, Some(b)),
-        None => (mantissa, None),
+        Some((a, b)) => (a, b),
+        None => (mantissa, ""),
     };
-    let digits = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit());
-    let int_ok = digits(int) || (int.is_empty() && frac.is_some_and(digits));
-    let frac_ok = frac.is_none_or(digits);
+    let all_digits = |x: &str| x.chars().all(|c| c.is_ascii_digit());
+    let digits = |x: &str| !x.is_empty() && all_digits(x);
+    let mantissa_ok = all_digits(int) && all_digits(frac) && !(int.is_empty() && frac.is_empty());
     let exp_ok = exp.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
-    int_ok && frac_ok && exp_ok
+    mantissa_ok && exp_ok
+}
+
+/// ARIA `integer`: "a numerical value without a fractional component": a number (as
+/// [`is_number`] reads it) whose value is whole (`+2`, `2.`, `2.0`, `1e2`; not `2.5`).
+fn is_integer(v: &str) -> bool {
+    is_number(v)
+        && v.parse::<f64>()
+            .is_ok_and(|x| x.is_finite() && x.fract() == 0.0)
 }
 
 #[cfg(test)]
@@ -584,6 +648,27 @@ mod tests {
         assert!(v("aria-relevant", "text removals"));
         assert!(!v("aria-relevant", "text always"));
         assert!(v("aria-errormessage", "my-error"));
+        // Numbers as browsers and ARIA read them (were refused: a false failure).
+        for ok in ["+1", "1.", "+.1", "-1.", "1.5e3", "-.5E-2", " 7 "] {
+            assert!(v("aria-valuenow", ok), "{ok}");
+        }
+        for bad in [
+            "abc", "1e", ".", "+", "1.2.3", "Infinity", "0x10", "1 2", "e5", "--1",
+        ] {
+            assert!(!v("aria-valuenow", bad), "{bad}");
+        }
+        for ok in ["+2", "2.", "-3", "2.0", "1e2"] {
+            assert!(v("aria-level", ok), "{ok}");
+        }
+        for bad in ["2.5", "abc", "1e", "+", ".5"] {
+            assert!(!v("aria-level", bad), "{bad}");
+        }
+        assert!(within_bounds("aria-level", "1"));
+        assert!(!within_bounds("aria-level", "0"));
+        assert!(!within_bounds("aria-posinset", "-1"));
+        assert!(within_bounds("aria-setsize", "-1"));
+        assert!(!within_bounds("aria-setsize", "0"));
+        assert!(within_bounds("aria-valuenow", "-5"));
         assert!(v("aria-current", "PAGE"));
     }
 
@@ -593,6 +678,11 @@ mod tests {
         assert!(is_allowed("aria-pressed", "button"));
         assert!(!is_allowed("aria-pressed", "link"));
         assert!(!is_allowed("aria-foo", "button"));
+        assert!(prohibited_on("aria-label", "generic"));
+        assert!(prohibited_on("aria-labelledby", "paragraph"));
+        assert!(prohibited_on("aria-roledescription", "generic"));
+        assert!(!prohibited_on("aria-label", "region"));
+        assert!(!prohibited_on("aria-describedby", "generic"));
         assert_eq!(required_attributes("heading"), &["aria-level"]);
         assert!(required_attributes("button").is_empty());
     }

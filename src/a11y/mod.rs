@@ -4,6 +4,7 @@
 pub mod accname;
 pub mod aria;
 pub mod focus;
+pub mod relevance;
 pub mod roles;
 
 pub use accname::accessible_name;

@@ -102,6 +102,9 @@ pub struct Computed {
     pub font_weight: Option<u16>,
     /// Why this element is not visible (display, visibility, clipping, off-screen…).
     pub hidden: Option<String>,
+    /// The `display` value set by a style rule or attribute (lower case), `None` when no rule
+    /// sets it: the element then has its HTML default display (see `page::text`).
+    pub display: Option<String>,
     /// Disabled control, inside a disabled group, or label of a disabled control.
     pub inactive: bool,
     /// Hidden from assistive technologies (`aria-hidden`).
@@ -127,6 +130,7 @@ impl Computed {
             font_size: Some(16.0),
             font_weight: Some(400),
             hidden: None,
+            display: None,
             inactive: false,
             aria_hidden: false,
             foreign: false,
@@ -1047,6 +1051,7 @@ fn compute_one(
         font_size,
         font_weight,
         hidden,
+        display: display.map(|d| d.trim().to_ascii_lowercase()),
         inactive: parent.inactive || inactive_roots.contains(&el.id()),
         aria_hidden,
         foreign,

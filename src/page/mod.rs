@@ -12,7 +12,9 @@ use url::Url;
 
 pub mod depth;
 mod target;
+pub mod text;
 pub use target::{snippet_of, unique_selector, Target};
+pub use text::{breaks_words, text_with_breaks};
 
 /// Where a stylesheet came from; the cascade orders author sheets by document order.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -54,6 +56,9 @@ pub struct Page {
     /// Element node → (position among same-name siblings, count of them), built on first use.
     nth_of_type: OnceLock<HashMap<ego_tree::NodeId, (usize, usize)>>,
     base: OnceLock<Url>,
+    /// The body's text, computed once: several rules and Cerfa probes read it, and on a 10 MB
+    /// page each walk of the DOM costs seconds in debug builds.
+    body_text: OnceLock<String>,
 }
 
 /// Parse a selector known at compile time.
@@ -90,6 +95,7 @@ impl Page {
             styles: OnceLock::new(),
             nth_of_type: OnceLock::new(),
             base: OnceLock::new(),
+            body_text: OnceLock::new(),
         };
         page.stylesheets = page.style_elements();
         page
@@ -318,10 +324,12 @@ impl Page {
 
     /// Visible text of the whole body, space-normalised (for text heuristics).
     pub fn body_text(&self) -> String {
-        match self.select("body").next() {
-            Some(b) => normalize_space(&text_of(b)),
-            None => String::new(),
-        }
+        self.body_text
+            .get_or_init(|| match self.select("body").next() {
+                Some(b) => normalize_space(&text_of(b)),
+                None => String::new(),
+            })
+            .clone()
     }
 }
 
@@ -336,26 +344,10 @@ fn is_stylesheet_link(el: ElementRef<'_>) -> bool {
         .unwrap_or(false)
 }
 
-/// Text content of an element, skipping `<script>`, `<style>` and `<template>` (iterative).
+/// Text content of an element, skipping `<script>`, `<style>` and `<template>` (iterative),
+/// with a space for each `<br>` and block boundary (HTML default display; see [`text`]).
 pub fn text_of(el: ElementRef<'_>) -> String {
-    let mut out = String::new();
-    let mut stack = vec![*el];
-    while let Some(node) = stack.pop() {
-        match node.value() {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(e) => {
-                if matches!(e.name(), "script" | "style" | "template" | "noscript")
-                    && node.id() != el.id()
-                {
-                    continue;
-                }
-                let children: Vec<_> = node.children().collect();
-                stack.extend(children.into_iter().rev());
-            }
-            _ => {}
-        }
-    }
-    out
+    text::text_with_breaks(None, el)
 }
 
 /// Collapse runs of white space to one space and trim.

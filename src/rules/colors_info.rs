@@ -70,7 +70,7 @@ impl Rule for ColourOnlyInfo {
             if is_hidden_from_at(el) || has_ancestor_in(el, &["script", "style", "template"]) {
                 continue;
             }
-            let full = normalize_space(&el.text().collect::<String>());
+            let full = normalize_space(&crate::page::text_of(el));
             if other_cue().is_match(&full) {
                 r.pass(el, "Couleur mentionnée avec un autre moyen de repérage.");
             } else {

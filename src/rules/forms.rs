@@ -1,6 +1,7 @@
 //! Form fields have a label (RGAA 11.1; WCAG 1.3.1, 4.1.2).
 
 use super::{Results, Rule, RuleMeta, RuleResult};
+use crate::a11y::accname::named_only_by_label;
 use crate::a11y::{accessible_name, is_hidden_from_at};
 use crate::page::Page;
 
@@ -9,7 +10,10 @@ use crate::page::Page;
 /// textbox, combobox, listbox, checkbox, radio, searchbox, slider, spinbutton, switch) a un nom
 /// accessible : `<label for>`, `<label>` englobant, `aria-label`, `aria-labelledby` ou `title`.
 /// Un champ nommé seulement par son `placeholder` est « à vérifier » (l'indication disparaît à la
-/// saisie).
+/// saisie). Un `<label>` qui ne contient que son champ ne le nomme pas (`<label><input
+/// value="Jean"></label>` : la valeur saisie n'est pas une étiquette ; ACT e086e5, navigateurs) :
+/// échec. Décide la présence d'une étiquette (test 11.1.1) ; sa pertinence (11.2) et sa
+/// visibilité restent à juger par un humain.
 /// ## Pourquoi
 /// Sans étiquette, l'utilisateur d'un lecteur d'écran ne sait pas quoi saisir.
 /// ## Exemple en échec
@@ -69,6 +73,7 @@ impl Rule for FormFieldLabel {
                 (n, only_placeholder)
             };
             match labelled_without_placeholder {
+                (n, _) if n.is_empty() && in_label(el) => r.fail(el, "Champ sans étiquette : le label qui le contient n'a pas d'autre texte que le champ (sa valeur n'est pas une étiquette) ; y écrire l'étiquette."),
                 (n, _) if n.is_empty() => r.fail(el, "Champ sans étiquette : associer un label (for/id), un aria-label ou un aria-labelledby."),
                 (n, true) => r.cant_tell(el, format!("Champ nommé seulement par son placeholder « {n} » : vérifier qu'une étiquette visible existe.")),
                 (n, false) => r.pass(el, format!("Étiquette : « {n} »."))
@@ -78,11 +83,24 @@ impl Rule for FormFieldLabel {
     }
 }
 
+/// Whether the field sits inside a `<label>` (then an empty name means a label holding only
+/// the field itself).
+fn in_label(el: crate::page::ElementRef<'_>) -> bool {
+    el.ancestors()
+        .filter_map(crate::page::ElementRef::wrap)
+        .any(|a| a.value().name() == "label")
+}
+
 /// ## Ce que la règle vérifie
 /// Chaque bouton (`button`, `input` de type `submit`, `reset`, `button`, `image`,
 /// `role="button"`) exposé aux technologies d'assistance a un nom accessible non vide. Un
 /// `input type="submit"` ou `reset` sans `value` reçoit l'intitulé par défaut du navigateur et
-/// passe.
+/// passe. Le nom suit HTML-AAM et les navigateurs : pour un `input` de type bouton, les
+/// `<label>` associés passent avant `value` (et `alt` pour `type="image"`). Un
+/// `input type="button"` nommé seulement par un `<label>` est « à vérifier » : le glossaire RGAA
+/// « Bouton » ne cite pas le `<label>` parmi les six sources d'intitulé, mais demande de retenir
+/// ce que les technologies d'assistance restituent réellement. Décide la présence d'un intitulé
+/// (tests 11.9.1, 7.1.1) ; sa pertinence reste à juger par un humain.
 /// ## Pourquoi
 /// Un bouton sans intitulé est annoncé « bouton » sans que l'on sache ce qu'il fait.
 /// ## Exemple en échec
@@ -124,6 +142,8 @@ impl Rule for ButtonName {
             let name = accessible_name(page, el);
             if name.is_empty() {
                 r.fail(el, "Bouton sans intitulé : ajouter un texte, une valeur ou un aria-label.");
+            } else if named_only_by_label(page, el) {
+                r.cant_tell(el, format!("Bouton nommé seulement par un <label> (« {name} ») : les navigateurs le restituent, mais le glossaire RGAA « Bouton » ne compte pas le <label> ; vérifier la restitution avec les technologies d'assistance, ou donner une value."));
             } else {
                 r.pass(el, format!("Intitulé du bouton : « {name} »."));
             }

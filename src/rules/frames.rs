@@ -108,8 +108,10 @@ const IRRELEVANT_TITLES: &[&str] = &[
 
 /// ## Ce que la règle vérifie
 /// Le titre de chaque cadre n'est pas un titre manifestement vide de sens (« iframe »,
-/// « frame », « sans titre », nom du fichier chargé…) : ces titres sont « à vérifier ». Un succès
-/// veut seulement dire « aucun défaut évident » ; la pertinence reste à juger par un humain.
+/// « frame », « sans titre », nom du fichier chargé…) : ces titres sont « à vérifier ». Un titre
+/// sans lettre ni chiffre (`--`, `***`) est en échec : il ne peut décrire aucun contenu (test
+/// 2.2.1). Un succès veut seulement dire « aucun défaut évident » ; la pertinence reste à juger
+/// par un humain.
 /// ## Pourquoi
 /// Un titre « iframe » n'aide pas plus que pas de titre du tout.
 /// ## Exemple en échec
@@ -152,7 +154,9 @@ impl Rule for FrameTitleRelevant {
                 .and_then(|s| s.trim_end_matches('/').rsplit('/').next())
                 .unwrap_or("")
                 .to_lowercase();
-            if IRRELEVANT_TITLES.contains(&lower.as_str()) {
+            if crate::a11y::relevance::has_no_word(&name) {
+                r.fail(el, format!("Titre de cadre « {name} » sans lettre ni chiffre : il ne peut pas décrire le contenu du cadre."));
+            } else if IRRELEVANT_TITLES.contains(&lower.as_str()) {
                 r.cant_tell(el, format!("Titre de cadre « {name} » sans rapport apparent avec le contenu : vérifier sa pertinence."));
             } else if !file.is_empty()
                 && (lower == file || lower == file.split('.').next().unwrap_or(""))

@@ -73,7 +73,11 @@ impl Rule for ImageAlt {
 
 /// ## Ce que la règle vérifie
 /// Chaque bouton image `<input type="image">` exposé aux technologies d'assistance a un nom
-/// accessible non vide : `alt`, `aria-label`, `aria-labelledby` ou `title`.
+/// accessible non vide : `alt`, `aria-label`, `aria-labelledby` ou `title`. Un bouton image
+/// nommé seulement par un `<label>` (que les navigateurs restituent, HTML-AAM) est « à
+/// vérifier » : le glossaire RGAA « Alternative textuelle (image) » ne le cite pas mais retient
+/// ce que les technologies d'assistance restituent réellement. Décide la présence de
+/// l'alternative (test 1.1.3) ; sa pertinence (1.3.3) reste à juger par un humain.
 /// ## Pourquoi
 /// Sans alternative, le bouton est annoncé « bouton » sans dire ce qu'il fait.
 /// ## Exemple en échec
@@ -110,6 +114,8 @@ impl Rule for ImageButtonAlt {
                     el,
                     "Bouton image sans alternative : ajouter un attribut alt décrivant l'action.",
                 );
+            } else if crate::a11y::accname::named_only_by_label(page, el) {
+                r.cant_tell(el, format!("Bouton image nommé seulement par un <label> (« {name} ») : les navigateurs le restituent, mais l'alternative textuelle RGAA est aria-labelledby, aria-label, alt ou title ; vérifier la restitution, ou ajouter un alt."));
             } else {
                 r.pass(el, format!("Alternative : « {name} »."));
             }
@@ -304,7 +310,7 @@ fn aria_or_title_name(page: &Page, el: ElementRef<'_>) -> String {
         let mut parts = Vec::new();
         for id in ids.split_ascii_whitespace() {
             if let Some(t) = page.element_by_id(id) {
-                parts.push(t.text().collect::<String>());
+                parts.push(crate::page::text_of(t));
             }
         }
         let n = normalize_space(&parts.join(" "));
@@ -425,7 +431,7 @@ impl Rule for EmbedCanvasAlt {
             let mut name = aria_or_title_name(page, el);
             if e.name() == "canvas" {
                 if name.is_empty() {
-                    name = normalize_space(&el.text().collect::<String>());
+                    name = normalize_space(&crate::page::text_of(el));
                 }
                 if name.is_empty() {
                     r.cant_tell(el, "Canvas sans alternative : s'il est informatif, ajouter un aria-label ou un texte de repli ; s'il est décoratif, aria-hidden=\"true\".");
@@ -543,6 +549,12 @@ const MAX_ALT_CHARS: usize = 150;
 fn suspicious_alt(alt: &str, src: Option<&str>) -> Option<String> {
     let a = normalize_space(alt);
     let lower = a.to_lowercase();
+    if crate::a11y::relevance::has_no_word(&a) {
+        // Not failed: an image of a symbol may carry just that symbol (an asterisk).
+        return Some(format!(
+            "alternative « {a} » sans lettre ni chiffre : un symbole pris littéralement n'exprime pas forcément l'information de l'image"
+        ));
+    }
     if a.chars().count() > MAX_ALT_CHARS {
         return Some(format!(
             "alternative de {} caractères (plus de {MAX_ALT_CHARS}) : une description longue devrait être ailleurs",
@@ -600,7 +612,8 @@ fn regex_lite_file_name(lower: &str) -> bool {
 /// ## Ce que la règle vérifie
 /// Les alternatives des images (`alt`, `aria-label`) ne présentent pas de défaut évident : nom
 /// de fichier (« IMG_123.jpg »), mot générique seul (« image », « photo », « logo »), texte de plus
-/// de 150 caractères. Ces cas sont « à vérifier ». Un succès veut seulement dire « aucun de ces
+/// de 150 caractères, texte sans lettre ni chiffre (`--//--`, `*` : l'image d'un symbole peut
+/// n'avoir que ce symbole pour information, d'où « à vérifier » plutôt qu'un échec). Ces cas sont « à vérifier ». Un succès veut seulement dire « aucun de ces
 /// défauts » : la pertinence de l'alternative reste à juger par un humain.
 /// ## Pourquoi
 /// Une alternative présente mais vide de sens ne remplace pas l'image.
@@ -670,6 +683,7 @@ mod tests {
         assert!(suspicious_alt("banniere-accueil", Some("/img/banniere-accueil.png")).is_some());
         assert!(suspicious_alt(&"a".repeat(151), None).is_some());
         assert!(suspicious_alt("Carte des agences de Lyon", Some("carte.png")).is_none());
+        assert!(suspicious_alt("--//--", None).is_some());
     }
 
     #[test]

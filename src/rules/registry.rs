@@ -44,6 +44,7 @@ static RULES: &[&dyn Rule] = &[
     &scripts::AriaAttrValidValue,
     &scripts::AriaAttrAllowed,
     &scripts::AriaHiddenFocusable,
+    &scripts::AriaWidgetName,
     &mandatory::Doctype,
     &mandatory::DuplicateId,
     &mandatory::ParseErrors,

@@ -2,7 +2,8 @@
 
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::aria::{
-    is_abstract_role, is_allowed, is_valid_role, is_valid_value, required_attributes, value_type,
+    is_abstract_role, is_allowed, is_valid_role, is_valid_value, prohibited_on,
+    required_attributes, value_type, within_bounds,
 };
 use crate::a11y::focus::is_natively_focusable;
 use crate::a11y::{implicit_role, is_hidden_from_at, is_tabbable, resolved_role};
@@ -213,6 +214,12 @@ impl Rule for AriaRequiredAttr {
 /// ## Ce que la règle vérifie
 /// Chaque état ou propriété ARIA non vide a une valeur permise par son type : `true`/`false`,
 /// valeur à trois états, entier, nombre, jeton d'une liste fermée (`aria-live`, `aria-current`…).
+/// Les nombres sont lus comme par les navigateurs et ARIA (« toute valeur numérique réelle ») :
+/// `+1`, `1.`, `+.1`, `-1.` sont valides ; `abc`, `1e` ne le sont pas. Un entier a une valeur
+/// entière (`2.0` oui, `2.5` non). Les bornes d'ARIA sont vérifiées : `aria-level`,
+/// `aria-posinset`, `aria-colindex`, `aria-rowindex` valent au moins 1, `aria-setsize` au moins
+/// 1 ou -1. Une valeur vide n'est pas jugée (ACT 6a7281 : non applicable). Décide la validité
+/// des valeurs (test 7.1.1) ; leur justesse (l'état annoncé est-il le vrai ?) reste à un humain.
 /// ## Pourquoi
 /// Une valeur invalide est ignorée ou mal interprétée par les technologies d'assistance.
 /// ## Exemple en échec
@@ -248,7 +255,7 @@ impl Rule for AriaAttrValidValue {
                     continue;
                 }
                 checked += 1;
-                if !is_valid_value(t, value) {
+                if !is_valid_value(t, value) || !within_bounds(name, value) {
                     bad.push(format!("{name}=\"{value}\""));
                 }
             }
@@ -265,16 +272,27 @@ impl Rule for AriaAttrValidValue {
 /// ## Ce que la règle vérifie
 /// Chaque attribut `aria-*` est défini par WAI-ARIA et, pour un élément dont le rôle est connu,
 /// est global ou pris en charge par ce rôle (par exemple `aria-pressed` seulement sur un bouton).
+/// Les attributs globaux interdits par le rôle sont aussi en échec : `aria-label`,
+/// `aria-labelledby`, `aria-braillelabel` sur un rôle qui ne peut pas être nommé (`div` et
+/// `span` sans rôle, `p`, `code`, `em`, `strong`, `del`, `ins`, `sub`, `sup`, `mark`, `time`,
+/// `dfn`, `caption`, `role="none"`…), `aria-roledescription` sur `generic` : le nom n'est pas
+/// restitué et le validateur HTML le refuse (ARIA 1.2 « Roles which cannot be named »). Et les
+/// attributs qui ne valent que dans un contexte : `aria-checked` sur une case à cocher ou un
+/// bouton radio natif (ARIA in HTML), `aria-expanded`, `aria-level`, `aria-posinset`,
+/// `aria-setsize` sur une ligne (`row`) hors d'un `treegrid` ; une ligne dont le tableau
+/// n'est pas un ancêtre dans le code (`aria-owns`) est « à vérifier ».
 /// Les éléments sans rôle déterminable ne sont jugés que sur l'existence de l'attribut.
+/// Décide la part « rôle, nom, états restitués via l'API » du test 7.1.1 pour ces attributs ;
+/// la pertinence des valeurs reste à juger par un humain.
 /// ## Pourquoi
-/// Un attribut inconnu ou non pris en charge par le rôle n'est pas restitué : l'information qu'il
-/// devait porter est perdue.
+/// Un attribut inconnu, non pris en charge ou interdit par le rôle n'est pas restitué :
+/// l'information qu'il devait porter est perdue.
 /// ## Exemple en échec
-/// `<a href="/" aria-pressed="true">Accueil</a>`
+/// `<a href="/" aria-pressed="true">Accueil</a>` ; `<div aria-label="Prix : 1 €">1 €</div>`
 /// ## Exemple conforme
-/// `<button aria-pressed="true">Gras</button>`
+/// `<button aria-pressed="true">Gras</button>` ; `<div role="region" aria-label="Prix">1 €</div>`
 /// ## Références
-/// RGAA 7.1.1 · WCAG 1.3.1, 4.1.2 · ACT 5c01ea, 5f99a7
+/// RGAA 7.1.1 · WCAG 1.3.1, 4.1.2 · ACT 5c01ea, 5f99a7, kb1m8s
 pub struct AriaAttrAllowed;
 
 static ARIA_ATTR_ALLOWED: RuleMeta = RuleMeta {
@@ -284,7 +302,7 @@ static ARIA_ATTR_ALLOWED: RuleMeta = RuleMeta {
         "Chaque attribut aria-* existe dans WAI-ARIA et est autorisé pour le rôle de l'élément.",
     rgaa: &["7.1.1"],
     wcag: &["1.3.1", "4.1.2"],
-    act: &["5c01ea", "5f99a7"],
+    act: &["5c01ea", "5f99a7", "kb1m8s"],
     cerfa: &[],
 };
 
@@ -310,36 +328,192 @@ impl Rule for AriaAttrAllowed {
                 );
                 continue;
             }
+            // Prohibited global attributes (naming a role that cannot be named): judged on
+            // the role as exposed, from the explicit role or the element (p, code, em…).
+            let prohibited: Vec<&str> = match prohibition_role(el, &attrs) {
+                Some(role) => attrs
+                    .iter()
+                    .filter(|(n, _)| prohibited_on(n, &role))
+                    .map(|(n, _)| n.as_str())
+                    .collect(),
+                None => Vec::new(),
+            };
             // Role as exposed (explicit, conflict-resolved, or implicit); elements whose
             // implicit role we do not model are judged only on attribute existence.
             let Some(role) =
                 resolved_role(el).or_else(|| generic_element(el).then(|| "generic".to_string()))
             else {
-                r.pass(el, "Attributs ARIA définis (rôle non déterminé).");
+                if !prohibited.is_empty() {
+                    r.fail(el, prohibited_message(el, &prohibited));
+                } else {
+                    r.pass(el, "Attributs ARIA définis (rôle non déterminé).");
+                }
                 continue;
             };
             let refused: Vec<&str> = attrs
                 .iter()
-                .filter(|(n, _)| !is_allowed(n, &role))
+                .filter(|(n, _)| !is_allowed(n, &role) && !prohibited.contains(&n.as_str()))
                 .map(|(n, _)| n.as_str())
                 .collect();
-            if refused.is_empty() {
+            let conditional = conditional_problems(el, &attrs, &role);
+            let mut problems = Vec::new();
+            if !refused.is_empty() {
+                problems.push(format!(
+                    "Attribut non pris en charge par le rôle « {role} » : {}.",
+                    refused.join(", ")
+                ));
+            }
+            if !prohibited.is_empty() {
+                problems.push(prohibited_message(el, &prohibited));
+            }
+            let mut unsure = Vec::new();
+            for (verdict, why) in conditional {
+                match verdict {
+                    Conditional::Refused => problems.push(why),
+                    Conditional::Unsure => unsure.push(why),
+                }
+            }
+            if !problems.is_empty() {
+                r.fail(el, problems.join(" "));
+            } else if !unsure.is_empty() {
+                r.cant_tell(el, unsure.join(" "));
+            } else {
                 r.pass(
                     el,
                     format!("Attributs ARIA autorisés pour le rôle « {role} »."),
-                );
-            } else {
-                r.fail(
-                    el,
-                    format!(
-                        "Attribut non pris en charge par le rôle « {role} » : {}.",
-                        refused.join(", ")
-                    ),
                 );
             }
         }
         r.finish("Aucun attribut ARIA.")
     }
+}
+
+fn prohibited_message(el: ElementRef<'_>, prohibited: &[&str]) -> String {
+    format!(
+        "Attribut interdit sur cet élément (<{}> : rôle qui ne peut pas être nommé ni redécrit) : {} ; il n'est pas restitué. Donner un rôle adapté ou placer le texte dans le contenu.",
+        el.value().name(),
+        prohibited.join(", ")
+    )
+}
+
+/// The role an element exposes, for prohibited attributes: an explicit valid role (a
+/// presentational one ignored when the element is focusable or carries an ARIA 1.2 global
+/// attribute; the ARIA 1.3 braille attributes do not cancel it), else the implicit role of
+/// elements whose HTML-AAM role prohibits naming (`div`, `span` → generic, `p` → paragraph,
+/// `code`, `em`, `strong`, `del`, `ins`, `sub`, `sup`, `mark`, `time`, `dfn` → term, `caption`),
+/// else the implicit role. `None` when nothing is known (the element is not judged).
+fn prohibition_role(el: ElementRef<'_>, attrs: &[(String, String)]) -> Option<String> {
+    let explicit = el.value().attr("role").and_then(|r| {
+        r.split_ascii_whitespace()
+            .find(|t| is_valid_role(t))
+            .map(str::to_ascii_lowercase)
+    });
+    let structural = || {
+        implicit_role(el)
+            .filter(|r| !matches!(*r, "presentation" | "none"))
+            .or_else(|| structural_role(el))
+            .map(str::to_string)
+    };
+    match explicit.as_deref() {
+        Some("none" | "presentation") => {
+            let conflict = crate::a11y::is_focusable(el)
+                || attrs.iter().any(|(n, _)| {
+                    crate::a11y::aria::is_global_attribute(n) && !n.starts_with("aria-braille")
+                });
+            if conflict {
+                structural()
+            } else {
+                explicit
+            }
+        }
+        Some(_) => explicit,
+        None => structural(),
+    }
+}
+
+/// Implicit roles (HTML-AAM) of elements that cannot be named, not in [`implicit_role`].
+fn structural_role(el: ElementRef<'_>) -> Option<&'static str> {
+    Some(match el.value().name() {
+        "div" | "span" | "b" | "i" | "u" | "small" | "samp" | "q" | "bdi" | "bdo" | "pre"
+        | "data" => "generic",
+        "p" => "paragraph",
+        "code" => "code",
+        "em" => "emphasis",
+        "strong" => "strong",
+        "del" => "deletion",
+        "ins" => "insertion",
+        "sub" => "subscript",
+        "sup" => "superscript",
+        "mark" => "mark",
+        "time" => "time",
+        "dfn" => "term",
+        "caption" => "caption",
+        _ => return None,
+    })
+}
+
+enum Conditional {
+    Refused,
+    Unsure,
+}
+
+/// Attributes allowed only in some contexts: `aria-checked` where HTML's `checked` applies
+/// (ARIA in HTML: authors must not use it on `input type=checkbox|radio`), and the treegrid
+/// attributes of `row` (`aria-expanded`, `aria-level`, `aria-posinset`, `aria-setsize`: ARIA 1.2
+/// gives them to rows of a `treegrid` only).
+fn conditional_problems(
+    el: ElementRef<'_>,
+    attrs: &[(String, String)],
+    role: &str,
+) -> Vec<(Conditional, String)> {
+    let mut out = Vec::new();
+    let e = el.value();
+    let has = |a: &str| attrs.iter().any(|(n, _)| n == a);
+    let native_checkable = e.name() == "input"
+        && e.attr("type").is_some_and(|t| {
+            let t = t.trim();
+            t.eq_ignore_ascii_case("checkbox") || t.eq_ignore_ascii_case("radio")
+        });
+    if native_checkable && has("aria-checked") && matches!(role, "checkbox" | "radio") {
+        out.push((
+            Conditional::Refused,
+            "aria-checked sur une case native : l'état vient de l'attribut checked (ARIA in HTML l'interdit), aria-checked peut le contredire.".to_string(),
+        ));
+    }
+    if role == "row" {
+        let treegrid_only: Vec<&str> = [
+            "aria-expanded",
+            "aria-level",
+            "aria-posinset",
+            "aria-setsize",
+        ]
+        .into_iter()
+        .filter(|a| has(a))
+        .collect();
+        if !treegrid_only.is_empty() {
+            let container = el.ancestors().filter_map(ElementRef::wrap).find_map(|a| {
+                resolved_role(a).filter(|r| matches!(r.as_str(), "table" | "grid" | "treegrid"))
+            });
+            match container.as_deref() {
+                Some("treegrid") => {}
+                Some(other) => out.push((
+                    Conditional::Refused,
+                    format!(
+                        "{} : réservés aux lignes d'un treegrid, pas d'un « {other} ».",
+                        treegrid_only.join(", ")
+                    ),
+                )),
+                None => out.push((
+                    Conditional::Unsure,
+                    format!(
+                        "{} sur une ligne hors de tout tableau dans le code (aria-owns ?) : vérifier qu'elle appartient à un treegrid.",
+                        treegrid_only.join(", ")
+                    ),
+                )),
+            }
+        }
+    }
+    out
 }
 
 /// HTML elements without an implicit ARIA role other than `generic` (or none at all), for which
@@ -482,4 +656,83 @@ fn hidden_below(d: ElementRef<'_>, top: ElementRef<'_>) -> bool {
 fn positioned(el: ElementRef<'_>) -> bool {
     let s = inline_style(el);
     s.contains("position:absolute") || s.contains("position:fixed")
+}
+
+/// Roles of interactive components that need a name (RGAA « composant d'interface » : the user
+/// interacts with them).
+const NAMED_WIDGET_ROLES: &[&str] = &[
+    "menuitem",
+    "menuitemcheckbox",
+    "menuitemradio",
+    "option",
+    "tab",
+    "treeitem",
+];
+
+/// Roles that need a name in ARIA but are not components the user interacts with.
+const NAMED_STATUS_ROLES: &[&str] = &["meter", "progressbar", "tooltip"];
+
+/// ## Ce que la règle vérifie
+/// Les composants ARIA que l'utilisateur manipule ont un nom accessible non vide : éléments de
+/// menu (`menuitem`, `menuitemcheckbox`, `menuitemradio`), options (`role="option"`), onglets
+/// (`tab`), éléments d'arbre (`treeitem`), et le résumé (`<summary>`) d'un `<details>`, nommé par
+/// son contenu. Sans nom : échec (test 7.1.3, « le composant possède un nom »). Les rôles
+/// `meter`, `progressbar`, `tooltip` exigent aussi un nom en ARIA, mais ne sont pas des
+/// composants d'interface au sens du glossaire RGAA (l'utilisateur n'interagit pas avec eux) :
+/// sans nom, « à vérifier ». Les `<option>` natives (souvent vides en tête de liste) ne sont
+/// pas jugées ici. Décide la présence du nom (7.1.1, 7.1.3) ; sa pertinence reste à juger par
+/// un humain.
+/// ## Pourquoi
+/// Un élément de menu ou un onglet sans nom est annoncé « élément de menu » ou « onglet » sans
+/// que l'on sache ce qu'il fait.
+/// ## Exemple en échec
+/// `<div role="menu"><button role="menuitem"><img src="fichier.svg" alt=""></button></div>`
+/// ## Exemple conforme
+/// `<div role="menu"><button role="menuitem">Nouveau fichier</button></div>`
+/// ## Références
+/// RGAA 7.1.1, 7.1.3 · WCAG 4.1.2 · ACT m6b1q3, 2t702h
+pub struct AriaWidgetName;
+
+static ARIA_WIDGET_NAME: RuleMeta = RuleMeta {
+    id: "aria-widget-name",
+    title: "Composant ARIA avec nom accessible",
+    description: "Éléments de menu, onglets, options, éléments d'arbre et résumés de details ont un nom accessible.",
+    rgaa: &["7.1.1", "7.1.3"],
+    wcag: &["4.1.2"],
+    act: &["m6b1q3", "2t702h"],
+    cerfa: &[],
+};
+
+impl Rule for AriaWidgetName {
+    fn meta(&self) -> &'static RuleMeta {
+        &ARIA_WIDGET_NAME
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select("[role], summary, progress, meter") {
+            let e = el.value();
+            let role = resolved_role(el).unwrap_or_default();
+            // A summary with no role of its own (a presentational one is ignored: it is
+            // focusable) is named like a button; with another role, that role's rule judges it.
+            let summary = crate::a11y::accname::is_details_summary(el)
+                && (e.attr("role").is_none()
+                    || matches!(role.as_str(), "" | "none" | "presentation"));
+            let widget = NAMED_WIDGET_ROLES.contains(&role.as_str())
+                && !(e.name() == "option" && e.attr("role").is_none());
+            let status = NAMED_STATUS_ROLES.contains(&role.as_str());
+            if !(summary || widget || status) || is_hidden_from_at(el) {
+                continue;
+            }
+            let what = if summary { "summary" } else { role.as_str() };
+            let name = crate::a11y::accessible_name(page, el);
+            if !name.is_empty() {
+                r.pass(el, format!("Nom du composant « {what} » : « {name} »."));
+            } else if status {
+                r.cant_tell(el, format!("Rôle « {what} » sans nom accessible : ARIA en exige un (aria-label, aria-labelledby) ; vérifier que sa fonction est donnée autrement."));
+            } else {
+                r.fail(el, format!("Composant « {what} » sans nom accessible : lui donner un texte, un aria-label ou un aria-labelledby."));
+            }
+        }
+        r.finish("Aucun élément de menu, onglet, option, élément d'arbre ni résumé de details.")
+    }
 }
