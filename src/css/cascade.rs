@@ -19,8 +19,9 @@ use super::media::{self, MediaMatch};
 use super::select::{bucket_of, compile_list, Bucket, Skip};
 use super::sheet::{parse_declarations, CssRule, Declaration, ParsedCss};
 use super::values::{
-    clip_hides, filter_is_neutral_shadow, font_size_px, font_weight, gradient_stops, image_kind,
-    length_px, parse_background, shadow_is_neutral, split_font_shorthand, substitute,
+    clip_hides, filter_is_drop_shadow, filter_is_neutral_shadow, font_size_px, font_weight,
+    gradient_stops, image_kind, length_px, parse_background, shadow_is_neutral,
+    split_font_shorthand, substitute,
 };
 use crate::page::Page;
 
@@ -889,6 +890,9 @@ fn compute_one(
         }
         Some(true) | None => {}
     }
+    // A drop-shadow() filter paints outside the shapes it follows: on an element with an
+    // opaque background, outside its box, never over its text (decided once the background is).
+    let mut drop_shadow: Option<String> = None;
     if effects.is_none() {
         for (prop, neutral) in [
             ("filter", "none"),
@@ -897,6 +901,10 @@ fn compute_one(
         ] {
             if let Some(v) = get(winners, prop).and_then(resolve) {
                 let neutral_shadow = prop == "filter" && filter_is_neutral_shadow(&v);
+                if prop == "filter" && !neutral_shadow && filter_is_drop_shadow(&v) {
+                    drop_shadow = Some(v);
+                    continue;
+                }
                 if !(v.eq_ignore_ascii_case(neutral)
                     || v.eq_ignore_ascii_case("initial")
                     || neutral_shadow)
@@ -962,6 +970,12 @@ fn compute_one(
         Ok(None) => Ok(None),
         Err(e) => Err(e),
     };
+    if let Some(v) = drop_shadow {
+        let boxed = image.is_none() && matches!(&bg_color, Ok(Some(c)) if c.is_opaque());
+        if !boxed && effects.is_none() {
+            effects = Some(format!("filter: {v} modifie les couleurs rendues"));
+        }
+    }
     // Underline effects (DSFR links): a gradient sized to a 1–2 px strip, not repeated, is
     // decoration beside the glyphs, not the background behind them.
     if image == Some("dégradé") {

@@ -602,6 +602,16 @@ pub fn shadow_is_neutral(value: &str) -> bool {
     })
 }
 
+/// A `filter` made only of `drop-shadow()` functions.
+pub fn filter_is_drop_shadow(value: &str) -> bool {
+    let functions = split_top_level(value, false);
+    !functions.is_empty()
+        && functions.iter().all(|f| {
+            let lower = f.to_ascii_lowercase();
+            lower.starts_with("drop-shadow(") && lower.ends_with(')')
+        })
+}
+
 /// A `filter` made only of `drop-shadow()` functions that are all neutral (see
 /// [`shadow_is_neutral`]).
 pub fn filter_is_neutral_shadow(value: &str) -> bool {
@@ -748,5 +758,11 @@ mod tests {
         assert!(filter_is_neutral_shadow("drop-shadow(0 0 0 #000)"));
         assert!(!filter_is_neutral_shadow("drop-shadow(2px 2px 2px #000)"));
         assert!(!filter_is_neutral_shadow("grayscale(1)"));
+        assert!(filter_is_drop_shadow(
+            "drop-shadow(0 1px 3px rgba(0, 0, 18, .16))"
+        ));
+        assert!(!filter_is_drop_shadow(
+            "drop-shadow(0 1px 3px #000) blur(2px)"
+        ));
     }
 }
