@@ -81,6 +81,22 @@ pub struct Evidence {
     pub text: String,
 }
 
+impl Evidence {
+    /// One line: the text, then where (URL, selector), the empty parts left out.
+    pub fn line(&self) -> String {
+        [
+            Some(self.text.as_str()),
+            self.url.as_deref(),
+            self.selector.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" — ")
+    }
+}
+
 fn ev(url: Option<&str>, selector: Option<&str>, text: impl Into<String>) -> Evidence {
     Evidence {
         url: url.map(str::to_string),

@@ -298,22 +298,8 @@ fn as_text(v: &Value) -> String {
     }
 }
 
-/// One Cerfa evidence item as a line: its text, then where (URL, selector).
-fn evidence_line(e: &Evidence) -> String {
-    let parts: Vec<&str> = [
-        Some(e.text.as_str()),
-        e.url.as_deref(),
-        e.selector.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|s| !s.is_empty())
-    .collect();
-    parts.join(" — ")
-}
-
 fn evidence_lines(items: &[Evidence], max: usize) -> Vec<String> {
-    items.iter().take(max).map(evidence_line).collect()
+    items.iter().take(max).map(Evidence::line).collect()
 }
 
 fn cerfa_criterion(cerfa: &CerfaReport, n: u8) -> Option<&CriterionResult> {

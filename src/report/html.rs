@@ -501,7 +501,12 @@ fn cerfa_rows(cerfa: Option<&CerfaReport>) -> Vec<CerfaRow> {
             if !c.summary.is_empty() {
                 evidence.push(c.summary.clone());
             }
-            evidence.extend(c.evidence.iter().take(20).map(evidence_text));
+            evidence.extend(
+                c.evidence
+                    .iter()
+                    .take(20)
+                    .map(crate::cerfa::score::Evidence::line),
+            );
             if let Some(dis) = c.disagreement.as_deref().filter(|d| !d.is_empty()) {
                 evidence.push(format!("Désaccord avec la déclaration : {dis}"));
             }
@@ -535,20 +540,6 @@ fn cerfa_status_fr(s: crate::cerfa::Status) -> &'static str {
         crate::cerfa::Status::Unknown => "inconnu",
         crate::cerfa::Status::NotApplicable => "non applicable",
     }
-}
-
-/// One evidence item: its text, then where (URL, selector).
-fn evidence_text(e: &crate::cerfa::score::Evidence) -> String {
-    [
-        Some(e.text.as_str()),
-        e.url.as_deref(),
-        e.selector.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|s| !s.is_empty())
-    .collect::<Vec<_>>()
-    .join(" — ")
 }
 
 fn rgaa_rows(rgaa: Option<&RgaaSummary>) -> (Vec<RgaaRow>, String) {
