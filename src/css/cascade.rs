@@ -77,6 +77,8 @@ const PROPS: &[&str] = &[
     "height",
     "overflow",
     "-webkit-text-fill-color",
+    "-webkit-text-stroke",
+    "-webkit-text-stroke-width",
     "background-clip",
     "-webkit-background-clip",
 ];
@@ -920,6 +922,19 @@ fn compute_one(
             if get(winners, prop).is_some_and(|v| v.to_ascii_lowercase().contains("text")) {
                 effects = Some("texte rempli par le fond (background-clip: text)".to_string());
             }
+        }
+        // A stroke redraws the glyphs' outline in another colour: the contrast is that of
+        // the outline as much as the fill.
+        let stroke = pick(winners, "-webkit-text-stroke-width", "-webkit-text-stroke")
+            .and_then(|(v, _)| resolve(v))
+            .filter(|v| {
+                let first = v.split_whitespace().next().unwrap_or("");
+                !(first.is_empty()
+                    || first.eq_ignore_ascii_case("initial")
+                    || length_px(first, font_size, root_font).is_some_and(|px| px <= 0.0))
+            });
+        if let Some(v) = stroke {
+            effects = Some(format!("contour des lettres (-webkit-text-stroke: {v})"));
         }
         if let Some(v) = get(winners, "-webkit-text-fill-color").and_then(resolve) {
             if !v.eq_ignore_ascii_case("currentcolor") && !v.eq_ignore_ascii_case("initial") {
