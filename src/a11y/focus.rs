@@ -26,13 +26,7 @@ pub fn tabindex(el: ElementRef<'_>) -> Option<i64> {
 /// Whether the element is reached with the Tab key: natively focusable or `tabindex >= 0`,
 /// not disabled, and no negative `tabindex`.
 pub fn is_tabbable(el: ElementRef<'_>) -> bool {
-    let e = el.value();
-    let disabled = e.attr("disabled").is_some()
-        && matches!(
-            e.name(),
-            "button" | "input" | "select" | "textarea" | "fieldset"
-        );
-    if disabled || inert(el) {
+    if disabled(el) || inert(el) {
         return false;
     }
     match tabindex(el) {
@@ -40,6 +34,21 @@ pub fn is_tabbable(el: ElementRef<'_>) -> bool {
         Some(_) => true,
         None => is_natively_focusable(el),
     }
+}
+
+/// Whether the element can receive focus at all, by Tab or by script: natively focusable or
+/// with any `tabindex` (even negative), not disabled, not inert.
+pub fn is_focusable(el: ElementRef<'_>) -> bool {
+    !disabled(el) && !inert(el) && (tabindex(el).is_some() || is_natively_focusable(el))
+}
+
+fn disabled(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    e.attr("disabled").is_some()
+        && matches!(
+            e.name(),
+            "button" | "input" | "select" | "textarea" | "fieldset"
+        )
 }
 
 fn inert(el: ElementRef<'_>) -> bool {
@@ -64,5 +73,9 @@ mod tests {
         let t = |id: &str| is_tabbable(page.element_by_id(id).expect(id));
         assert!(t("a") && t("c") && t("h"));
         assert!(!t("b") && !t("d") && !t("e") && !t("f") && !t("g"));
+        let f = |id: &str| is_focusable(page.element_by_id(id).expect(id));
+        // Focusable by script too: a negative tabindex counts, disabled and inert do not.
+        assert!(f("a") && f("c") && f("e") && f("h"));
+        assert!(!f("b") && !f("d") && !f("g"));
     }
 }

@@ -43,6 +43,7 @@ static RULES: &[&dyn Rule] = &[
     &scripts::AriaRequiredAttr,
     &scripts::AriaAttrValidValue,
     &scripts::AriaAttrAllowed,
+    &scripts::PresentationalChildrenFocusable,
     &scripts::AriaHiddenFocusable,
     &scripts::AriaWidgetName,
     &mandatory::Doctype,

@@ -5,7 +5,7 @@ use crate::a11y::aria::{
     is_abstract_role, is_allowed, is_valid_role, is_valid_value, prohibited_on,
     required_attributes, value_type, within_bounds,
 };
-use crate::a11y::focus::is_natively_focusable;
+use crate::a11y::focus::{is_focusable, is_natively_focusable};
 use crate::a11y::{implicit_role, is_hidden_from_at, is_tabbable, resolved_role};
 use crate::page::{ElementRef, Page};
 
@@ -734,5 +734,89 @@ impl Rule for AriaWidgetName {
             }
         }
         r.finish("Aucun élément de menu, onglet, option, élément d'arbre ni résumé de details.")
+    }
+}
+
+/// Roles whose children are presentational (ARIA 1.2 « Children Presentational: True »).
+const PRESENTATIONAL_CHILDREN: &[&str] = &[
+    "button",
+    "checkbox",
+    "img",
+    "math",
+    "menuitemcheckbox",
+    "menuitemradio",
+    "meter",
+    "option",
+    "progressbar",
+    "radio",
+    "scrollbar",
+    "separator",
+    "slider",
+    "switch",
+    "tab",
+];
+
+/// ## Ce que la règle vérifie
+/// Un élément dont le rôle rend les enfants présentationnels (bouton, case à cocher, image,
+/// onglet, option, curseur, élément de menu coché…) ne contient aucun élément focalisable
+/// (lien, champ, bouton, `tabindex`, même négatif), sauf désactivé ou masqué. Décide le test
+/// RGAA 7.1.1 pour ce cas : le reste du critère (nom, rôle, états restitués par les scripts)
+/// demande un humain.
+/// ## Pourquoi
+/// Les technologies d'assistance ne restituent pas les enfants de ces éléments : un lien placé
+/// dans un onglet ou dans un bouton reçoit le focus sans être annoncé.
+/// ## Exemple en échec
+/// `<p role="checkbox" tabindex="0">J'accepte les <a href="/cgu">conditions</a></p>`
+/// ## Exemple conforme
+/// `<span role="checkbox" tabindex="0">J'accepte</span> les <a href="/cgu">conditions</a>`
+/// ## Références
+/// RGAA 7.1.1 · WCAG 4.1.2 · ACT 307n5z
+pub struct PresentationalChildrenFocusable;
+
+static PRESENTATIONAL_CHILDREN_FOCUSABLE: RuleMeta = RuleMeta {
+    id: "presentational-children-focusable",
+    title: "Pas d'élément focalisable dans un composant aux enfants présentationnels",
+    description: "Un bouton, une case à cocher, un onglet, une option ou tout rôle aux enfants présentationnels ne contient aucun élément focalisable.",
+    rgaa: &["7.1.1"],
+    wcag: &["4.1.2"],
+    act: &["307n5z"],
+    cerfa: &[],
+};
+
+impl Rule for PresentationalChildrenFocusable {
+    fn meta(&self) -> &'static RuleMeta {
+        &PRESENTATIONAL_CHILDREN_FOCUSABLE
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let styles = page.styles();
+        let css_hidden = |e: ElementRef<'_>| styles.get(e).is_some_and(|c| c.hidden.is_some());
+        let mut r = Results::new(page);
+        for el in page.select("[role], button, meter, progress") {
+            let Some(role) = resolved_role(el) else {
+                continue;
+            };
+            if !PRESENTATIONAL_CHILDREN.contains(&role.as_str())
+                || is_hidden_from_at(el)
+                || css_hidden(el)
+            {
+                continue;
+            }
+            let focusable = el
+                .descendants()
+                .skip(1)
+                .filter_map(ElementRef::wrap)
+                .find(|d| is_focusable(*d) && !css_hidden(*d));
+            match focusable {
+                Some(f) => r.fail(
+                    el,
+                    format!(
+                        "Élément au rôle {role}, dont les enfants ne sont pas restitués, contenant un élément focalisable ({}) : le focus y arrive sans annonce. Le sortir du composant.",
+                        crate::page::Target::of(page, f).selector
+                    ),
+                ),
+                None => r.pass(el, format!("Aucun élément focalisable dans cet élément au rôle {role}.")),
+            }
+        }
+        r.finish("Aucun élément dont le rôle rend les enfants présentationnels.")
     }
 }
