@@ -229,3 +229,90 @@ impl Rule for AccesskeyUnique {
         r.finish("Aucun raccourci accesskey sur la page.")
     }
 }
+
+/// ## Ce que la règle vérifie
+/// Un cadre (`iframe`) retiré de l'ordre de tabulation par un `tabindex` négatif ne contient
+/// aucun élément atteignable avec la touche Tab : son contenu deviendrait inaccessible au
+/// clavier. Le contenu est lu dans `srcdoc` ; un cadre au `tabindex` négatif chargé par `src`
+/// est « à vérifier » (son document n'est pas chargé). Les cadres masqués, inertes ou d'au plus
+/// 1 px ne sont pas concernés. Aucun test RGAA ne porte exactement sur ce cas (l'ordre de
+/// tabulation, 12.8, reste à juger par un humain) : la règle renseigne WCAG 2.1.1 et ACT.
+/// ## Pourquoi
+/// Les liens et champs du cadre ne peuvent plus être atteints au clavier.
+/// ## Exemple en échec
+/// `<iframe tabindex="-1" srcdoc="<a href='/'>Accueil</a>"></iframe>`
+/// ## Exemple conforme
+/// `<iframe title="Carte" srcdoc="<a href='/'>Accueil</a>"></iframe>`
+/// ## Références
+/// WCAG 2.1.1 · ACT akn7bn
+pub struct FrameTabOrder;
+
+static FRAME_TAB_ORDER: RuleMeta = RuleMeta {
+    id: "frame-tab-order",
+    title: "Cadre au contenu interactif laissé dans l'ordre de tabulation",
+    description: "Un cadre dont le contenu a des éléments atteignables au clavier n'a pas de tabindex négatif.",
+    rgaa: &[],
+    wcag: &["2.1.1"],
+    act: &["akn7bn"],
+    cerfa: &[],
+};
+
+/// A `width` or `height` attribute of at most 1 px: nothing of the frame can be seen or used.
+fn tiny_frame(el: ElementRef<'_>) -> bool {
+    ["width", "height"].iter().any(|a| {
+        el.value()
+            .attr(a)
+            .and_then(|v| v.trim().trim_end_matches("px").parse::<f64>().ok())
+            .is_some_and(|v| v <= 1.0)
+    })
+}
+
+impl Rule for FrameTabOrder {
+    fn meta(&self) -> &'static RuleMeta {
+        &FRAME_TAB_ORDER
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let styles = page.styles();
+        let mut r = Results::new(page);
+        for el in page.select("iframe") {
+            let inert = std::iter::once(*el).chain(el.ancestors()).any(|n| {
+                n.value()
+                    .as_element()
+                    .is_some_and(|e| e.attr("inert").is_some())
+            });
+            if inert
+                || is_hidden_from_at(el)
+                || tiny_frame(el)
+                || styles.get(el).is_some_and(|c| c.hidden.is_some())
+            {
+                continue;
+            }
+            let removed = tabindex(el).is_some_and(|t| t < 0);
+            let Some(doc) = el.value().attr("srcdoc") else {
+                if removed && el.value().attr("src").is_some() {
+                    r.cant_tell(
+                        el,
+                        "Cadre retiré de l'ordre de tabulation (tabindex négatif) : vérifier que son document ne contient ni lien ni champ.",
+                    );
+                }
+                continue;
+            };
+            let inner = Page::parse(page.url.clone(), doc);
+            let reachable = inner
+                .select("*")
+                .find(|d| is_tabbable(*d) && !is_hidden_from_at(*d));
+            match (reachable, removed) {
+                (None, _) => {}
+                (Some(d), true) => r.fail(
+                    el,
+                    format!(
+                        "Cadre retiré de l'ordre de tabulation (tabindex négatif) alors qu'il contient un élément atteignable au clavier ({}) : son contenu devient inaccessible au clavier.",
+                        crate::page::Target::of(&inner, d).selector
+                    ),
+                ),
+                (Some(_), false) => r.pass(el, "Le cadre et son contenu interactif restent dans l'ordre de tabulation."),
+            }
+        }
+        r.finish("Aucun cadre au contenu interactif connu.")
+    }
+}

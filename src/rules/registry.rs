@@ -64,6 +64,7 @@ static RULES: &[&dyn Rule] = &[
     &forms::RequiredFieldIndicated,
     &navigation::SkipLink,
     &navigation::TabindexPositive,
+    &navigation::FrameTabOrder,
     &navigation::AccesskeyUnique,
     &colors::ColorContrast,
     &css_presentation::FocusVisibleOutline,
