@@ -18,6 +18,7 @@ use super::color::{parse_color, ColorValue, Rgba};
 use super::media::{self, MediaMatch};
 use super::select::{bucket_of, compile_list, Bucket, Skip};
 use super::sheet::{parse_declarations, CssRule, Declaration, ParsedCss};
+use super::spacing::{self, Declared, LineBox, Property, TextSpacing};
 use super::values::{
     clip_hides, filter_is_drop_shadow, filter_is_neutral_shadow, font_size_px, font_weight,
     gradient_stops, image_kind, length_px, parse_background, shadow_is_neutral,
@@ -81,6 +82,28 @@ const PROPS: &[&str] = &[
     "-webkit-text-stroke-width",
     "background-clip",
     "-webkit-background-clip",
+    "letter-spacing",
+    "word-spacing",
+    "line-height",
+    "max-width",
+    "min-width",
+    "box-sizing",
+    "white-space",
+    "text-wrap",
+    "text-wrap-mode",
+];
+
+/// Properties read only for text spacing and line boxes (WCAG 1.4.12), not for contrast.
+const TEXT_LAYOUT_PROPS: &[&str] = &[
+    "letter-spacing",
+    "word-spacing",
+    "line-height",
+    "max-width",
+    "min-width",
+    "box-sizing",
+    "white-space",
+    "text-wrap",
+    "text-wrap-mode",
 ];
 
 fn slot(name: &str) -> Option<usize> {
@@ -123,6 +146,10 @@ pub struct Computed {
     /// A rule we could not evaluate may change this element's relevant styles.
     pub uncertain: Option<String>,
     text_indent_hidden: bool,
+    /// Text spacing (WCAG 1.4.12) and where it comes from; shared with the parent when equal.
+    pub spacing: Arc<TextSpacing>,
+    /// Bounds on the width of this element's lines.
+    pub line_box: LineBox,
 }
 
 impl Computed {
@@ -142,6 +169,8 @@ impl Computed {
             groups: None,
             uncertain: None,
             text_indent_hidden: false,
+            spacing: TextSpacing::initial(),
+            line_box: LineBox::initial(),
         }
     }
 
@@ -556,6 +585,10 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
         // 3. Compute.
         let mut uncertain = parent.uncertain.clone();
         for (i, u) in uncertain_best.iter().enumerate() {
+            // Text spacing and line boxes keep their own doubt (`Spacing::uncertain`).
+            if TEXT_LAYOUT_PROPS.contains(&PROPS[i]) {
+                continue;
+            }
             if let Some((p, name)) = u {
                 let beaten = winners[i].as_ref().is_some_and(|w| w.prio > *p);
                 if !beaten && uncertain.is_none() {
@@ -566,6 +599,14 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
                 }
             }
         }
+        let uncertain_props: Vec<bool> = uncertain_best
+            .iter()
+            .zip(&winners)
+            .map(|(u, w)| {
+                u.as_ref()
+                    .is_some_and(|(p, _)| w.as_ref().is_none_or(|w| w.prio < *p))
+            })
+            .collect();
         let c = compute_one(
             el,
             parent,
@@ -574,6 +615,7 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
             root_font,
             inactive_roots,
             uncertain,
+            &uncertain_props,
         );
         if root_font.is_none() {
             root_font = c.font_size;
@@ -740,6 +782,7 @@ fn compute_one(
     root_font: Option<f64>,
     inactive_roots: &HashSet<ego_tree::NodeId>,
     uncertain: Option<String>,
+    uncertain_props: &[bool],
 ) -> Computed {
     // Resolve var() and the CSS-wide keywords; `None` = behave as unset.
     let resolve = |v: &str| -> Option<String> {
@@ -1070,6 +1113,18 @@ fn compute_one(
         parent.groups.clone()
     };
 
+    let (spacing, line_box) = text_layout(
+        el,
+        parent,
+        winners,
+        &resolve,
+        uncertain_props,
+        font_size,
+        root_font,
+        display.as_deref(),
+        out_of_flow,
+    );
+
     let foreign = parent.foreign || matches!(name, "svg" | "math");
     let aria_hidden = parent.aria_hidden
         || e.attr("aria-hidden")
@@ -1089,7 +1144,114 @@ fn compute_one(
         groups,
         uncertain,
         text_indent_hidden,
+        spacing,
+        line_box,
     }
+}
+
+/// The winning declaration of a longhand or its shorthand: `(winner, from_shorthand)`.
+fn pick_winner<'a>(
+    winners: &'a [Option<Winner<'a>>],
+    long: &str,
+    short: Option<&str>,
+) -> Option<(&'a Winner<'a>, bool)> {
+    let l = slot(long).and_then(|i| winners[i].as_ref());
+    let s = short.and_then(slot).and_then(|i| winners[i].as_ref());
+    match (l, s) {
+        (Some(l), Some(s)) => Some(if s.prio > l.prio {
+            (s, true)
+        } else {
+            (l, false)
+        }),
+        (Some(l), None) => Some((l, false)),
+        (None, Some(s)) => Some((s, true)),
+        (None, None) => None,
+    }
+}
+
+/// Text spacing and line box of one element (WCAG 1.4.12 rules).
+#[allow(clippy::too_many_arguments)]
+fn text_layout(
+    el: ElementRef<'_>,
+    parent: &Computed,
+    winners: &[Option<Winner<'_>>],
+    resolve: &dyn Fn(&str) -> Option<String>,
+    uncertain_props: &[bool],
+    font_size: Option<f64>,
+    root_font: Option<f64>,
+    display: Option<&str>,
+    out_of_flow: bool,
+) -> (Arc<TextSpacing>, LineBox) {
+    let uncertain = |name: &str| slot(name).is_some_and(|i| uncertain_props[i]);
+    let one = |prop: Property, long: &str, short: Option<&str>, parent: &spacing::Spacing| {
+        let won = pick_winner(winners, long, short);
+        // Inline `!important` declarations win over every author rule (tier 4).
+        let inline_important = won.is_some_and(|(w, _)| w.prio.0 == 4);
+        let declared = won.map(|(w, from_short)| {
+            let mut value = resolve(w.value);
+            let mut raw = w.value.to_string();
+            if from_short {
+                value = value.map(|v| {
+                    spacing::font_shorthand_line_height(&v).unwrap_or_else(|| format!("font: {v}"))
+                });
+                raw = format!(
+                    "{} (raccourci font: {})",
+                    value.as_deref().unwrap_or("?"),
+                    w.value
+                );
+            }
+            Declared {
+                value,
+                raw,
+                inline_important,
+            }
+        });
+        spacing::compute_one(
+            prop,
+            parent,
+            declared,
+            uncertain(long) && !inline_important,
+            el.id(),
+            font_size,
+            root_font,
+        )
+    };
+    let p = &parent.spacing;
+    let any_set = ["letter-spacing", "word-spacing", "line-height", "font"]
+        .iter()
+        .any(|n| get(winners, n).is_some() || uncertain(n));
+    // Font-relative lengths are computed once, where declared: children share the value.
+    let spacing = if any_set {
+        let s = TextSpacing {
+            letter: one(Property::Letter, "letter-spacing", None, &p.letter),
+            word: one(Property::Word, "word-spacing", None, &p.word),
+            line: one(Property::Line, "line-height", Some("font"), &p.line),
+        };
+        if s == **p {
+            p.clone()
+        } else {
+            Arc::new(s)
+        }
+    } else {
+        p.clone()
+    };
+    let val = |n: &str| get(winners, n).and_then(resolve);
+    let name = el.value().name();
+    let input = spacing::BoxInput {
+        tag: name,
+        display,
+        block_by_default: crate::page::text::block_by_default(name),
+        out_of_flow,
+        width: val("width"),
+        max_width: val("max-width"),
+        min_width: val("min-width"),
+        box_sizing: val("box-sizing"),
+        white_space: val("white-space"),
+        text_wrap: val("text-wrap").or_else(|| val("text-wrap-mode")),
+        font_size,
+        root_font,
+    };
+    (spacing, spacing::line_box(&parent.line_box, &input))
 }
 
 /// Every layer of a `background-size` is at most 2 px high or wide.

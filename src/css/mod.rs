@@ -11,6 +11,7 @@ pub mod color;
 pub mod media;
 pub mod select;
 pub mod sheet;
+pub mod spacing;
 pub mod values;
 
 pub use cascade::{Computed, PageStyles};

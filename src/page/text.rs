@@ -14,7 +14,7 @@ use super::Page;
 
 /// Elements whose HTML default display is not inline (HTML § 15.3 "Rendering": flow content,
 /// lists, tables, forms, sections; `display: block`, `list-item`, `table*`).
-fn block_by_default(name: &str) -> bool {
+pub(crate) fn block_by_default(name: &str) -> bool {
     matches!(
         name,
         "address"

@@ -1,11 +1,14 @@
-//! Presentation rules that need CSS or the viewport: focus indicator (RGAA 10.7; WCAG 2.4.7)
-//! and zoom (RGAA 10.4; WCAG 1.4.4).
+//! Presentation rules that need CSS or the viewport: focus indicator (RGAA 10.7; WCAG 2.4.7),
+//! zoom (RGAA 10.4; WCAG 1.4.4) and text spacing the user cannot change (RGAA 10.12;
+//! WCAG 1.4.12).
 
 use serde_json::json;
 
+use super::Outcome;
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::css::select::{compile_list, split_list};
-use crate::css::Declaration;
+use crate::css::spacing::{Property, Spacing, SpacingValue, Wrap};
+use crate::css::{Computed, Declaration};
 use crate::page::{ElementRef, Page};
 
 /// ## Ce que la règle vérifie
@@ -301,6 +304,450 @@ impl Rule for MetaViewportZoom {
         }
         r.finish("Pas de balise viewport qui règle le zoom.")
     }
+}
+
+/// ## Ce que la règle vérifie
+/// Un espacement des lettres (`letter-spacing`) déclaré `!important` dans un attribut `style`
+/// vaut au moins 0,12 fois la taille de police du texte qu'il espace. La règle regarde chaque
+/// élément qui a du texte visible et dont l'espacement calculé vient d'une telle déclaration
+/// (la sienne ou, par héritage, celle d'un ancêtre) ; le résultat est rattaché à l'élément qui
+/// porte la déclaration. `normal` et `initial` valent 0. Une valeur que vigie ne sait pas
+/// calculer (`calc()`, pourcentage) est « à vérifier ».
+/// ## Pourquoi
+/// Les personnes dyslexiques ou malvoyantes élargissent l'espacement du texte avec une feuille
+/// de style ou une extension du navigateur ; une déclaration `!important` dans un attribut
+/// `style` l'emporte sur ces styles et bloque l'ajustement. Une valeur conforme ne prouve pas
+/// le critère RGAA 10.12 : il reste à vérifier, à la main, qu'aucun contenu n'est perdu quand
+/// l'espacement augmente ; la règle ne peut que trouver des non-conformités au test 10.12.1.
+/// ## Exemple en échec
+/// `<p style="letter-spacing: 0.05em !important">Texte</p>`
+/// ## Exemple conforme
+/// `<p style="letter-spacing: 0.12em !important">Texte</p>` ou `<p style="letter-spacing: 0.05em">`
+/// ## Références
+/// RGAA 10.12.1 · WCAG 1.4.12 · ACT 24afc2
+pub struct LetterSpacingAdjustable;
+
+static LETTER_SPACING_ADJUSTABLE: RuleMeta = RuleMeta {
+    id: "letter-spacing-adjustable",
+    title: "Espacement des lettres modifiable",
+    description: "Un espacement des lettres imposé par un attribut style avec !important vaut au moins 0,12 fois la taille de police.",
+    rgaa: &["10.12.1"],
+    wcag: &["1.4.12"],
+    act: &["24afc2"],
+    cerfa: &[],
+};
+
+impl Rule for LetterSpacingAdjustable {
+    fn meta(&self) -> &'static RuleMeta {
+        &LETTER_SPACING_ADJUSTABLE
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        check_spacing(page, Property::Letter)
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Un espacement des mots (`word-spacing`) déclaré `!important` dans un attribut `style` vaut
+/// au moins 0,16 fois la taille de police du texte qu'il espace. La règle regarde chaque
+/// élément qui a du texte visible et dont l'espacement calculé vient d'une telle déclaration
+/// (la sienne ou, par héritage, celle d'un ancêtre) ; le résultat est rattaché à l'élément qui
+/// porte la déclaration. `normal` et `initial` valent 0. Une valeur que vigie ne sait pas
+/// calculer (`calc()`, pourcentage) est « à vérifier ».
+/// ## Pourquoi
+/// L'utilisateur qui élargit l'espacement des mots avec sa propre feuille de style ne peut pas
+/// l'emporter sur une déclaration `!important` d'un attribut `style`. Une valeur conforme ne
+/// prouve pas le critère RGAA 10.12 : la perte de contenu quand l'espacement augmente se
+/// vérifie à la main ; la règle ne peut que trouver des non-conformités au test 10.12.1.
+/// ## Exemple en échec
+/// `<p style="word-spacing: 2px !important">Texte</p>` (police de 16 px : 2,56 px requis)
+/// ## Exemple conforme
+/// `<p style="word-spacing: 0.2em !important">Texte</p>`
+/// ## Références
+/// RGAA 10.12.1 · WCAG 1.4.12 · ACT 9e45ec
+pub struct WordSpacingAdjustable;
+
+static WORD_SPACING_ADJUSTABLE: RuleMeta = RuleMeta {
+    id: "word-spacing-adjustable",
+    title: "Espacement des mots modifiable",
+    description: "Un espacement des mots imposé par un attribut style avec !important vaut au moins 0,16 fois la taille de police.",
+    rgaa: &["10.12.1"],
+    wcag: &["1.4.12"],
+    act: &["9e45ec"],
+    cerfa: &[],
+};
+
+impl Rule for WordSpacingAdjustable {
+    fn meta(&self) -> &'static RuleMeta {
+        &WORD_SPACING_ADJUSTABLE
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        check_spacing(page, Property::Word)
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Un interlignage (`line-height`) déclaré `!important` dans un attribut `style` vaut au moins
+/// 1,5 fois la taille de police du texte, quand ce texte tient sur plusieurs lignes. La règle
+/// regarde chaque élément qui a du texte visible et dont l'interlignage calculé vient d'une
+/// telle déclaration (la sienne ou celle d'un ancêtre, y compris par le raccourci `font`) ;
+/// le résultat est rattaché à l'élément qui porte la déclaration. `normal` (environ 1,2) est
+/// insuffisant. Sans moteur de rendu, le passage à la ligne est estimé avec prudence : le texte
+/// passe à la ligne quand il contient un `<br>` ou quand, même avec des caractères étroits
+/// (0,3 fois la taille de police), il dépasse la plus grande largeur possible de sa boîte (sa
+/// largeur ou celle de ses ancêtres, 1280 px au plus) ; il tient sur une ligne quand, même avec
+/// des caractères larges (0,8 fois), il tient dans la largeur fixée de sa boîte. Entre les
+/// deux, un interlignage insuffisant est « à vérifier ».
+/// ## Pourquoi
+/// L'utilisateur qui augmente l'interlignage avec sa propre feuille de style ne peut pas
+/// l'emporter sur une déclaration `!important` d'un attribut `style`. Une valeur conforme ne
+/// prouve pas le critère RGAA 10.12 : la perte de contenu quand l'interlignage augmente se
+/// vérifie à la main ; la règle ne peut que trouver des non-conformités au test 10.12.1.
+/// ## Exemple en échec
+/// `<p style="line-height: 1.2 !important; max-width: 20em">Un paragraphe de plusieurs lignes…</p>`
+/// ## Exemple conforme
+/// `<p style="line-height: 1.5 !important">Un paragraphe de plusieurs lignes…</p>`
+/// ## Références
+/// RGAA 10.12.1 · WCAG 1.4.12 · ACT 78fd32
+pub struct LineHeightAdjustable;
+
+static LINE_HEIGHT_ADJUSTABLE: RuleMeta = RuleMeta {
+    id: "line-height-adjustable",
+    title: "Interlignage modifiable",
+    description: "Un interlignage imposé par un attribut style avec !important vaut au moins 1,5 fois la taille de police du texte sur plusieurs lignes.",
+    rgaa: &["10.12.1"],
+    wcag: &["1.4.12"],
+    act: &["78fd32"],
+    cerfa: &[],
+};
+
+impl Rule for LineHeightAdjustable {
+    fn meta(&self) -> &'static RuleMeta {
+        &LINE_HEIGHT_ADJUSTABLE
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        check_spacing(page, Property::Line)
+    }
+}
+
+/// Narrowest and widest average glyph advance of real text, in em (prudent bounds).
+const GLYPH_MIN_EM: f64 = 0.3;
+const GLYPH_MAX_EM: f64 = 0.8;
+
+fn prop_name(p: Property) -> &'static str {
+    match p {
+        Property::Letter => "letter-spacing",
+        Property::Word => "word-spacing",
+        Property::Line => "line-height",
+    }
+}
+
+fn threshold(p: Property) -> f64 {
+    match p {
+        Property::Letter => 0.12,
+        Property::Word => 0.16,
+        Property::Line => 1.5,
+    }
+}
+
+fn spacing_of(c: &Computed, p: Property) -> &Spacing {
+    match p {
+        Property::Letter => &c.spacing.letter,
+        Property::Word => &c.spacing.word,
+        Property::Line => &c.spacing.line,
+    }
+}
+
+fn fr(x: f64) -> String {
+    let s = format!("{x:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    s.replace('.', ",")
+}
+
+/// Whether the text of an element spans several lines, as far as it can be told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    Several,
+    One,
+    Unknown,
+}
+
+/// Estimate whether the text of `el` wraps (see `LineHeightAdjustable`).
+fn lines_of(page: &Page, el: ElementRef<'_>, c: &Computed) -> Lines {
+    let styles = page.styles();
+    let lb = &c.line_box;
+    // Lower bound of the widest unbreakable-by-markup run, and whether it has a space inside.
+    let mut runs: Vec<(f64, bool, String)> = vec![(0.0, false, String::new())];
+    let mut upper = 0.0f64;
+    let mut upper_known = true;
+    let mut broken = false;
+    let mut has_newline = false;
+    let mut stack: Vec<ego_tree::NodeRef<'_, scraper::Node>> = el
+        .children()
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let text_metrics = |cc: &Computed| -> Option<(f64, f64, f64, f64)> {
+        let fs = cc.font_size?;
+        let ls = match cc.spacing.letter.value {
+            SpacingValue::Normal => 0.0,
+            SpacingValue::Px(v) => v,
+            _ => return None,
+        };
+        let ws = match cc.spacing.word.value {
+            SpacingValue::Normal => 0.0,
+            SpacingValue::Px(v) => v,
+            _ => return None,
+        };
+        Some((
+            (GLYPH_MIN_EM * fs + ls.min(0.0)).max(0.0),
+            GLYPH_MAX_EM * fs + ls.max(0.0),
+            ws.min(0.0),
+            ws.max(0.0),
+        ))
+    };
+    // Text nodes are measured with their parent element's style.
+    let mut visited = 0usize;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > 10_000 {
+            return Lines::Unknown;
+        }
+        match node.value() {
+            scraper::Node::Text(t) => {
+                let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
+                    continue;
+                };
+                let Some(pc) = styles.get(parent) else {
+                    upper_known = false;
+                    continue;
+                };
+                let text: &str = t;
+                if matches!(
+                    pc.line_box.wrap,
+                    Wrap::KeepsNewlines
+                        | Wrap::NoWrap {
+                            keeps_newlines: true
+                        }
+                ) && text.trim().contains('\n')
+                {
+                    has_newline = true;
+                }
+                let collapsed = crate::page::normalize_space(text);
+                let chars = collapsed.chars().count() as f64;
+                let spaces = collapsed.matches(' ').count() as f64;
+                match text_metrics(pc) {
+                    Some((lo, hi, ws_lo, ws_hi)) => {
+                        upper += chars * hi + spaces * ws_hi;
+                        if pc.line_box.wrap == Wrap::Normal {
+                            if let Some(run) = runs.last_mut() {
+                                run.0 += (chars * lo + spaces * ws_lo).max(0.0);
+                                run.2.push_str(text);
+                            }
+                        }
+                    }
+                    None => upper_known = false,
+                }
+            }
+            scraper::Node::Element(e) => {
+                let Some(child) = ElementRef::wrap(node) else {
+                    continue;
+                };
+                let cc = styles.get(child);
+                if cc.is_none_or(|cc| cc.hidden.is_some()) {
+                    continue;
+                }
+                if e.name() == "br" {
+                    broken = true;
+                    runs.push((0.0, false, String::new()));
+                    continue;
+                }
+                let inline = cc.is_some_and(|cc| cc.line_box.inline);
+                if !inline {
+                    // A block or replaced child: its own lines, or a box we do not measure.
+                    upper_known = false;
+                    runs.push((0.0, false, String::new()));
+                    continue;
+                }
+                let children: Vec<_> = node.children().collect();
+                stack.extend(children.into_iter().rev());
+            }
+            _ => {}
+        }
+    }
+    let runs: Vec<(f64, bool, String)> = runs
+        .into_iter()
+        .map(|(w, _, t)| {
+            let inner = crate::page::normalize_space(&t);
+            (w, inner.contains(' '), inner)
+        })
+        .collect();
+    let non_empty = runs.iter().filter(|r| !r.2.is_empty()).count();
+    if (broken && non_empty >= 2) || has_newline {
+        return Lines::Several;
+    }
+    // Text wider than the widest the box can be wraps at one of its spaces.
+    if lb.wrap == Wrap::Normal && runs.iter().any(|(w, space, _)| *space && *w > lb.max_width) {
+        return Lines::Several;
+    }
+    if non_empty <= 1 && !broken && upper_known {
+        if matches!(lb.wrap, Wrap::NoWrap { .. }) {
+            return Lines::One;
+        }
+        if let Some(min) = lb.min_width {
+            if upper <= min {
+                return Lines::One;
+            }
+        }
+    }
+    Lines::Unknown
+}
+
+/// One text element's verdict: outcome, ratio (when known) and why.
+struct Verdict {
+    outcome: Outcome,
+    ratio: Option<f64>,
+    font_size: Option<f64>,
+    why: String,
+}
+
+fn judge(page: &Page, el: ElementRef<'_>, c: &Computed, prop: Property) -> Option<Verdict> {
+    let s = spacing_of(c, prop);
+    let need = threshold(prop);
+    let fs = c.font_size;
+    let ratio = match &s.value {
+        SpacingValue::Normal => Some(0.0),
+        SpacingValue::Factor(n) => Some(*n),
+        SpacingValue::Px(px) => fs.filter(|f| *f > 0.0).map(|f| px / f),
+        SpacingValue::Unknown(_) => None,
+    };
+    let normal_line = prop == Property::Line && s.value == SpacingValue::Normal;
+    // Lengths are parsed as f32: 0.16em reads 0.1599999964 px per px of font size.
+    let fails = ratio.map(|r| normal_line || r < need - 1e-6);
+    if prop == Property::Line && fails != Some(false) {
+        match lines_of(page, el, c) {
+            Lines::One => return None,
+            Lines::Several => {}
+            Lines::Unknown => {
+                return Some(Verdict {
+                    outcome: Outcome::CantTell,
+                    ratio,
+                    font_size: fs,
+                    why: "sans rendu, vigie ne sait pas si ce texte tient sur une ligne (l'interlignage ne compte que sur plusieurs lignes)".to_string(),
+                })
+            }
+        }
+    }
+    Some(match fails {
+        None => Verdict {
+            outcome: Outcome::CantTell,
+            ratio,
+            font_size: fs,
+            why: match &s.value {
+                SpacingValue::Unknown(v) => format!("valeur « {v} » non calculable sans rendu"),
+                _ => "taille de police inconnue".to_string(),
+            },
+        },
+        Some(true) if s.uncertain => Verdict {
+            outcome: Outcome::CantTell,
+            ratio,
+            font_size: fs,
+            why: "une règle CSS au sélecteur non évaluable peut remplacer cette valeur".to_string(),
+        },
+        Some(true) => Verdict {
+            outcome: Outcome::Failed,
+            ratio,
+            font_size: fs,
+            why: if normal_line {
+                "`normal` vaut environ 1,2".to_string()
+            } else {
+                String::new()
+            },
+        },
+        Some(false) => Verdict {
+            outcome: Outcome::Passed,
+            ratio,
+            font_size: fs,
+            why: String::new(),
+        },
+    })
+}
+
+/// The shared check: text elements whose spacing comes from an `!important` declaration of a
+/// `style` attribute, grouped by the element that declares it.
+fn check_spacing(page: &Page, prop: Property) -> Vec<RuleResult> {
+    let mut r = Results::new(page);
+    let styles = page.styles();
+    let name = prop_name(prop);
+    let need = threshold(prop);
+    // Declaring element → (verdicts, first failing or doubtful text element).
+    let mut groups: Vec<(ego_tree::NodeId, Vec<Verdict>)> = Vec::new();
+    for id in &styles.text_elements {
+        let Some(el) = page.dom.tree.get(*id).and_then(ElementRef::wrap) else {
+            continue;
+        };
+        let Some(c) = styles.get(el) else {
+            continue;
+        };
+        if c.hidden.is_some() || c.foreign {
+            continue;
+        }
+        let Some(owner) = spacing_of(c, prop).inline_important else {
+            continue;
+        };
+        let Some(v) = judge(page, el, c, prop) else {
+            continue;
+        };
+        match groups.iter_mut().find(|(o, _)| *o == owner) {
+            Some((_, vs)) => vs.push(v),
+            None => groups.push((owner, vec![v])),
+        }
+    }
+    for (owner, verdicts) in groups {
+        let Some(el) = page.dom.tree.get(owner).and_then(ElementRef::wrap) else {
+            continue;
+        };
+        let Some(worst) = verdicts.iter().min_by(|a, b| {
+            a.outcome.cmp(&b.outcome).then(
+                a.ratio
+                    .unwrap_or(f64::MAX)
+                    .total_cmp(&b.ratio.unwrap_or(f64::MAX)),
+            )
+        }) else {
+            continue;
+        };
+        let declared = styles
+            .get(el)
+            .and_then(|c| spacing_of(c, prop).declared.clone())
+            .unwrap_or_default();
+        let n = verdicts.len();
+        let ratio_text = worst
+            .ratio
+            .map(|x| format!("{} fois la taille de police", fr(x)))
+            .unwrap_or_else(|| "rapport inconnu".to_string());
+        let need_text = fr(need);
+        let what = format!("« {name}: {declared} !important » dans l'attribut style");
+        let message = match worst.outcome {
+            Outcome::Failed => format!(
+                "{what} vaut {ratio_text}{} (minimum {need_text}) : l'utilisateur ne peut pas l'augmenter ({n} élément(s) de texte concerné(s)).",
+                if worst.why.is_empty() { String::new() } else { format!(" ({})", worst.why) }
+            ),
+            Outcome::CantTell => format!("{what} : {} ; à vérifier ({n} élément(s) de texte).", worst.why),
+            _ => format!("{what} vaut {ratio_text}, au moins {need_text} : l'espacement reste suffisant ({n} élément(s) de texte)."),
+        };
+        r.push(worst.outcome, Some(el), message);
+        r.with_details(json!({
+            "property": name,
+            "declared": declared,
+            "ratio": worst.ratio,
+            "fontSizePx": worst.font_size,
+            "minimum": need,
+            "textElements": n,
+        }));
+    }
+    r.finish(&format!(
+        "Aucun texte visible dont « {name} » est imposé par un attribut style avec !important."
+    ))
 }
 
 #[cfg(test)]

@@ -69,6 +69,9 @@ static RULES: &[&dyn Rule] = &[
     &colors::ColorContrast,
     &css_presentation::FocusVisibleOutline,
     &css_presentation::MetaViewportZoom,
+    &css_presentation::LetterSpacingAdjustable,
+    &css_presentation::WordSpacingAdjustable,
+    &css_presentation::LineHeightAdjustable,
 ];
 
 /// Every rule, in a stable order.
