@@ -409,8 +409,10 @@ async fn hostile_server_cannot_stall_crash_or_bloat_the_crawl() {
     }
 
     // Budget: every hostile fetch is bounded by the 2 s total timeout, and the pages that are
-    // analysed (100 000 links, 100 000 levels, a 10 MB line) stay linear.
-    assert!(took < Duration::from_secs(45), "crawl took {took:?}");
+    // analysed (100 000 links, 100 000 levels, a 10 MB line) stay linear. A stall or a quadratic
+    // page takes minutes; the bound is loose (about 30 s idle, 66 s seen on a loaded 2-core
+    // machine) because speed is measured by `vigie bench`, not here.
+    assert!(took < Duration::from_secs(150), "crawl took {took:?}");
     // Memory: the body cap (10 MiB) bounds what is read; a decoded page lives as bytes, text
     // and DOM (~4x) on at most 4 fetches at once, plus the bombs kept by the server (~2 MiB).
     // Measured 169–406 MiB (the process also holds the other test of this file); 600 MiB is the bound.
