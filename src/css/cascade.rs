@@ -82,6 +82,8 @@ const PROPS: &[&str] = &[
     "-webkit-text-stroke-width",
     "background-clip",
     "-webkit-background-clip",
+    // From here on (`TEXT_LAYOUT_FIRST`): read only for text spacing and line boxes (WCAG
+    // 1.4.12), not for contrast.
     "letter-spacing",
     "word-spacing",
     "line-height",
@@ -93,18 +95,8 @@ const PROPS: &[&str] = &[
     "text-wrap-mode",
 ];
 
-/// Properties read only for text spacing and line boxes (WCAG 1.4.12), not for contrast.
-const TEXT_LAYOUT_PROPS: &[&str] = &[
-    "letter-spacing",
-    "word-spacing",
-    "line-height",
-    "max-width",
-    "min-width",
-    "box-sizing",
-    "white-space",
-    "text-wrap",
-    "text-wrap-mode",
-];
+/// The first property of `PROPS` read only for text spacing and line boxes.
+const TEXT_LAYOUT_FIRST: &str = "letter-spacing";
 
 fn slot(name: &str) -> Option<usize> {
     PROPS.iter().position(|p| *p == name)
@@ -584,11 +576,9 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
 
         // 3. Compute.
         let mut uncertain = parent.uncertain.clone();
-        for (i, u) in uncertain_best.iter().enumerate() {
-            // Text spacing and line boxes keep their own doubt (`Spacing::uncertain`).
-            if TEXT_LAYOUT_PROPS.contains(&PROPS[i]) {
-                continue;
-            }
+        // Text spacing and line boxes keep their own doubt (`Spacing::uncertain`).
+        let text_layout = slot(TEXT_LAYOUT_FIRST).unwrap_or(PROPS.len());
+        for (i, u) in uncertain_best.iter().enumerate().take(text_layout) {
             if let Some((p, name)) = u {
                 let beaten = winners[i].as_ref().is_some_and(|w| w.prio > *p);
                 if !beaten && uncertain.is_none() {
