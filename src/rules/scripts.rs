@@ -759,9 +759,11 @@ const PRESENTATIONAL_CHILDREN: &[&str] = &[
 /// ## Ce que la règle vérifie
 /// Un élément dont le rôle rend les enfants présentationnels (bouton, case à cocher, image,
 /// onglet, option, curseur, élément de menu coché…) ne contient aucun élément focalisable
-/// (lien, champ, bouton, `tabindex`, même négatif), sauf désactivé ou masqué. Décide le test
-/// RGAA 7.1.1 pour ce cas : le reste du critère (nom, rôle, états restitués par les scripts)
-/// demande un humain.
+/// (lien, champ, bouton, `tabindex`, même négatif), sauf désactivé ou masqué. Pour un composant
+/// fait de script (rôle ARIA explicite), décide le test RGAA 7.1.1 pour ce cas ; le reste du
+/// critère (nom, rôle, états restitués) demande un humain. Un élément natif (`<button>`,
+/// `<meter>`, `<progress>` sans `role`) n'est pas un script : son résultat ne cite que WCAG et
+/// ACT, aucun test RGAA.
 /// ## Pourquoi
 /// Les technologies d'assistance ne restituent pas les enfants de ces éléments : un lien placé
 /// dans un onglet ou dans un bouton reçoit le focus sans être annoncé.
@@ -815,6 +817,10 @@ impl Rule for PresentationalChildrenFocusable {
                     ),
                 ),
                 None => r.pass(el, format!("Aucun élément focalisable dans cet élément au rôle {role}.")),
+            }
+            // RGAA 7.1 is about scripts: a native element is judged on WCAG and ACT only.
+            if el.value().attr("role").is_none() {
+                r.with_tests(&[]);
             }
         }
         r.finish("Aucun élément dont le rôle rend les enfants présentationnels.")
