@@ -149,6 +149,12 @@ pub fn demarche_report_full(
     indexability: Option<crawl::indexability::Indexability>,
     probes: Vec<crate::probe::ProbeRecord>,
 ) -> DemarcheReport {
+    let mut crawled = crawled;
+    // Pages arrive in completion order, which varies between runs; the report (and the Cerfa
+    // evidence, which cites the first page that shows a fact) must not.
+    crawled.sort_by(|a, b| {
+        (a.record.depth, &a.record.requested_url).cmp(&(b.record.depth, &b.record.requested_url))
+    });
     let mut pages = Vec::with_capacity(crawled.len());
     // Sized once: doubling a vector of tens of thousands of findings would copy it at its peak.
     let mut findings = Vec::with_capacity(
