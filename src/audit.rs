@@ -5,12 +5,13 @@ use std::sync::Arc;
 use futures_util::stream::{self, StreamExt};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::analyze::{CrawledPage, PageAnalysis, StaticAnalyser};
 use crate::catalogue::Demarche;
 use crate::crawl::address::host_is_non_public;
-use crate::crawl::{self, CrawlPlan, CrawledPage, CssCache, FetchConfig, Fetcher, PageSink, Scope};
-use crate::report::stream::{RunHeader, SpoolWriter, SpooledReport};
-use crate::report::{DemarcheReport, PageReport, Report, RunConfig, ToolInfo, SCHEMA_VERSION};
-use crate::scores::DemarcheSummary;
+use crate::crawl::{self, CrawlPlan, CssCache, FetchConfig, Fetcher, PageSink, Scope};
+use crate::model::stream::{RunHeader, SpoolWriter, SpooledReport};
+use crate::model::DemarcheSummary;
+use crate::model::{DemarcheReport, PageReport, Report, RunConfig, ToolInfo, SCHEMA_VERSION};
 use crate::store::journal::{Campaign, JournalWriter};
 
 /// Settings of an audit run.
@@ -59,7 +60,7 @@ pub enum AuditError {
     #[error("journal de la campagne : {0}")]
     Journal(String),
     #[error("rapports des démarches : {0}")]
-    Spool(#[from] crate::report::ReportError),
+    Spool(#[from] crate::model::ReportError),
     #[error("deux démarches portent l'identifiant « {0} » : chaque démarche doit avoir le sien")]
     DuplicateDemarche(String),
 }
@@ -222,6 +223,24 @@ pub fn demarche_report_full(
     report
 }
 
+/// Re-apply the operators' declarations to a written démarche report (`vigie report
+/// --declarations`): the Cerfa answers the file gives replace those of the audit and the scores
+/// are recomputed (measures still win), then the indicators are recomputed. Files in the old
+/// indicators-only format leave the Cerfa part alone. Without a file, only a report written
+/// before indicators existed gets them.
+pub fn redeclare(d: &mut DemarcheReport, decls: Option<&crate::declarations::Declarations>) {
+    if let Some(decls) = decls {
+        if decls.format != crate::declarations::FileFormat::LegacyIndicators {
+            if let (Some(decl), Some(cerfa)) = (decls.get(&d.demarche.id), d.cerfa.as_mut()) {
+                crate::cerfa::score::redeclare(cerfa, Some(&decl.cerfa));
+            }
+        }
+    }
+    if decls.is_some() || d.indicators.is_empty() {
+        d.indicators = crate::indicators::compute(d, decls.and_then(|x| x.get(&d.demarche.id)));
+    }
+}
+
 /// Crawl a démarche while probing its start URL: once before the crawl, at even steps of the
 /// crawl's page budget, and once after it.
 #[allow(clippy::too_many_arguments)]
@@ -233,7 +252,7 @@ async fn crawl_with_probes(
     n: usize,
     bar: &ProgressBar,
     resumed: &[CrawledPage],
-    sink: &mut dyn PageSink,
+    sink: &mut dyn PageSink<PageAnalysis>,
 ) -> Vec<crate::probe::ProbeRecord> {
     use std::sync::atomic::{AtomicBool, Ordering};
     let mut probes = Vec::new();
@@ -242,7 +261,16 @@ async fn crawl_with_probes(
     }
     let done = AtomicBool::new(false);
     let crawl_fut = async {
-        crawl::crawl_into(fetcher.clone(), css, plan, bar, resumed, sink).await;
+        crawl::crawl_into(
+            Arc::new(StaticAnalyser),
+            fetcher.clone(),
+            css,
+            plan,
+            bar,
+            resumed,
+            sink,
+        )
+        .await;
         done.store(true, Ordering::SeqCst);
     };
     let middle_fut = async {

@@ -133,6 +133,7 @@ pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
     reset_peak_rss();
     let started = Instant::now();
     let stats = crawl::crawl_into(
+        Arc::new(crate::analyze::StaticAnalyser),
         fetcher,
         Arc::new(CssCache::default()),
         &plan,
@@ -204,7 +205,7 @@ pub async fn campaign(demarches: usize, pages: usize) -> Result<BenchResult, Ser
         .await
         .map_err(|e| err(e.to_string()))?;
     // The outputs in the order `vigie audit` writes them (cli::write_recorded_outputs).
-    crate::report::stream::write_json(&spooled, &out).map_err(|e| err(e.to_string()))?;
+    crate::model::stream::write_json(&spooled, &out).map_err(|e| err(e.to_string()))?;
     let recorded = store
         .record_source(&spooled, "bench")
         .map_err(|e| err(e.to_string()))?;

@@ -15,9 +15,10 @@ use crate::audit::{self, AuditOptions};
 use crate::catalogue::{Catalogue, Demarche};
 use crate::crawl::{self, CssCache, FetchConfig, FetchRecord, Fetcher, InScope};
 use crate::findings::Finding;
+use crate::model::stream::{MapDemarches, ReportFile, ReportSource};
+use crate::model::DemarcheReport;
 use crate::monitor::{self, MonitorPlan};
-use crate::report::stream::{MapDemarches, ReportFile, ReportSource};
-use crate::report::{text, DemarcheReport};
+use crate::report::text;
 use crate::rules::{all_rules, Outcome};
 use crate::store::journal::Campaign;
 use crate::store::{Recorded, RunSnapshot, Store};
@@ -674,7 +675,7 @@ async fn monitor_cmd(
 
 /// Write every output of a run into `out`.
 pub fn write_outputs<S: ReportSource>(report: &S, out: &Path) -> Result<()> {
-    let path = crate::report::stream::write_json(report, out)?;
+    let path = crate::model::stream::write_json(report, out)?;
     eprintln!("rapport écrit : {}", path.display());
     let opts = crate::report::html::SiteOptions::default();
     crate::report::html::write_site_from(report, out, &opts, None)?;
@@ -715,7 +716,7 @@ fn write_recorded_outputs<S: ReportSource>(
                 }
             )
         })?;
-    let path = crate::report::stream::write_json(report, out)?;
+    let path = crate::model::stream::write_json(report, out)?;
     eprintln!("rapport écrit : {}", path.display());
     let history = match &store {
         Some(store) => match crate::history::for_site(store) {
@@ -837,17 +838,11 @@ fn report_site(
     let file = ReportFile::open(path)?;
     // Read through once before writing anything: a report broken halfway must not leave a site
     // half new, half old.
-    file.each_demarche(|_| Ok::<(), crate::report::ReportError>(()))?;
+    file.each_demarche(|_| Ok::<(), crate::model::ReportError>(()))?;
     let decls = declarations.map(load_declarations).transpose()?;
     // Each démarche is re-scored with the declarations as it is read, then written.
     let report = MapDemarches::new(&file, |d: &mut DemarcheReport| {
-        if let Some(decls) = &decls {
-            decls.apply_cerfa_to(d);
-        }
-        if decls.is_some() || d.indicators.is_empty() {
-            let decl = decls.as_ref().and_then(|x| x.get(&d.demarche.id));
-            d.indicators = crate::indicators::compute(d, decl);
-        }
+        audit::redeclare(d, decls.as_ref());
     });
     let dir = match out {
         Some(o) => o.to_path_buf(),
@@ -917,7 +912,15 @@ async fn check(inputs: &[String], format: Format, root: Option<&Path>) -> Result
             }
         }) {
             let any: InScope = Arc::new(|u: &Url| matches!(u.scheme(), "http" | "https"));
-            let c = crawl::visit(fetcher.clone(), css.clone(), url, 0, any).await;
+            let c = crawl::visit(
+                Arc::new(analyze::StaticAnalyser),
+                fetcher.clone(),
+                css.clone(),
+                url,
+                0,
+                any,
+            )
+            .await;
             let (facts, findings) = c
                 .analysis
                 .map(|a| (Some(a.facts), a.findings))

@@ -347,7 +347,15 @@ pub async fn run(
                         },
                     );
                 };
-                let c = crawl::visit(fetcher, css, url, 0, in_scope).await;
+                let c = crawl::visit(
+                    Arc::new(crate::analyze::StaticAnalyser),
+                    fetcher,
+                    css,
+                    url,
+                    0,
+                    in_scope,
+                )
+                .await;
                 let error = c
                     .record
                     .error

@@ -26,7 +26,33 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-pub use crate::cerfa::{DeclaredAnswer, DeclaredValue};
+/// A declared value of a Cerfa criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeclaredValue {
+    #[serde(alias = "oui", alias = "rempli")]
+    Met,
+    #[serde(alias = "non", alias = "non_rempli")]
+    NotMet,
+}
+
+/// One declared answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredAnswer {
+    #[serde(alias = "valeur")]
+    pub value: DeclaredValue,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "commentaire"
+    )]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "auteur")]
+    pub author: Option<String>,
+}
 
 /// Which format the file was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -131,7 +157,7 @@ pub enum DeclarationsError {
 
 /// Indicators an operator may declare (`declaratif = true` in criteria/indicateurs.toml).
 pub fn declarable_indicators() -> Vec<String> {
-    crate::indicators::config()
+    crate::criteria::indicators::config()
         .indicators
         .iter()
         .filter(|d| d.declaratif)
@@ -361,26 +387,6 @@ impl Declarations {
     /// The Cerfa answers of one démarche.
     pub fn for_demarche(&self, id: &str) -> Option<&BTreeMap<u8, DeclaredAnswer>> {
         self.demarches.get(id).map(|d| &d.cerfa)
-    }
-
-    /// Re-apply the Cerfa answers to a written report (`vigie report --declarations`): for every
-    /// démarche the file names, its answers replace those of the audit and the scores are
-    /// recomputed; measures still win. Files in the old indicators-only format leave the Cerfa
-    /// part alone.
-    pub fn apply_cerfa(&self, report: &mut crate::report::Report) {
-        for d in &mut report.demarches {
-            self.apply_cerfa_to(d);
-        }
-    }
-
-    /// [`Declarations::apply_cerfa`] for one démarche.
-    pub fn apply_cerfa_to(&self, d: &mut crate::report::DemarcheReport) {
-        if self.format == FileFormat::LegacyIndicators {
-            return;
-        }
-        if let (Some(decl), Some(cerfa)) = (self.get(&d.demarche.id), d.cerfa.as_mut()) {
-            crate::cerfa::score::redeclare(cerfa, Some(&decl.cerfa));
-        }
     }
 }
 

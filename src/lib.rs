@@ -24,6 +24,7 @@ pub mod fuzzing;
 pub mod hash;
 pub mod history;
 pub mod indicators;
+pub mod model;
 pub mod monitor;
 pub mod page;
 pub mod probe;

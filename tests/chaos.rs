@@ -13,7 +13,8 @@ use indicatif::ProgressBar;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use url::Url;
-use vigie::crawl::{self, CrawlPlan, CrawledPage, CssCache, ErrorKind, FetchConfig, Fetcher};
+use vigie::analyze::{CrawledPage, StaticAnalyser};
+use vigie::crawl::{self, CrawlPlan, CssCache, ErrorKind, FetchConfig, Fetcher};
 use vigie::page::Page;
 
 const NESTING: usize = 100_000;
@@ -385,6 +386,7 @@ async fn hostile_server_cannot_stall_crash_or_bloat_the_crawl() {
     plan.use_sitemaps = false;
     let t = Instant::now();
     let pages = crawl::crawl(
+        std::sync::Arc::new(StaticAnalyser),
         fetcher,
         Arc::new(CssCache::default()),
         &plan,

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use indicatif::ProgressBar;
 use url::Url;
-use vigie::crawl::{self, CrawlPlan, CrawledPage, CssCache, ErrorKind, FetchConfig, Fetcher};
+use vigie::analyze::{CrawledPage, StaticAnalyser};
+use vigie::crawl::{self, CrawlPlan, CssCache, ErrorKind, FetchConfig, Fetcher};
 use vigie::serve::{self, FixtureServer, Source};
 
 fn fixture(name: &str) -> PathBuf {
@@ -44,6 +45,7 @@ async fn crawl_with(
     plan.max_depth = 10;
     tweak(&mut plan);
     crawl::crawl(
+        std::sync::Arc::new(StaticAnalyser),
         fetcher,
         Arc::new(CssCache::default()),
         &plan,

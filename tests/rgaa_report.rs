@@ -2,10 +2,11 @@
 
 use url::Url;
 use vigie::analyze::analyze_html;
+use vigie::analyze::CrawledPage;
 use vigie::audit::demarche_report;
 use vigie::catalogue::Demarche;
 use vigie::crawl::charset::CharsetSource;
-use vigie::crawl::{CrawledPage, FetchRecord};
+use vigie::crawl::FetchRecord;
 use vigie::scores::rgaa::Status;
 
 fn page(url: &str, html: &str) -> CrawledPage {

@@ -20,8 +20,7 @@ use url::Url;
 
 pub use fetch::{ErrorKind, FetchConfig, FetchError, FetchRecord, Fetcher, Want};
 
-use crate::analyze::{self, PageAnalysis};
-use crate::page::StylesheetLink;
+use crate::page::{Page, StylesheetLink};
 
 /// URLs longer than this are not followed (session ids and crawler traps).
 const MAX_URL_LEN: usize = 2048;
@@ -137,11 +136,21 @@ impl CrawlPlan {
     }
 }
 
+/// What the crawl does with each HTML page it fetched, once the page's linked stylesheets were
+/// added: the crawl does not know the analysis, only the links it hands back to follow.
+pub trait Analyser: Send + Sync + 'static {
+    type Analysis: Send + 'static;
+    /// Analyse a parsed page (CPU-bound: called on a blocking thread).
+    fn analyse(&self, page: &Page) -> Self::Analysis;
+    /// The outgoing links of an analysed page, resolved and without fragment.
+    fn links(analysis: &Self::Analysis) -> &[Url];
+}
+
 /// One visited URL: its fetch record and, for HTML pages, the analysis.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CrawledPage {
+pub struct Crawled<A> {
     pub record: FetchRecord,
-    pub analysis: Option<PageAnalysis>,
+    pub analysis: Option<A>,
 }
 
 /// One stylesheet, fetched once (None when it could not be fetched).
@@ -177,33 +186,34 @@ impl CssCache {
 pub type InScope = Arc<dyn Fn(&Url) -> bool + Send + Sync>;
 
 /// Fetch one page and analyse it if it is HTML.
-pub async fn visit(
+pub async fn visit<An: Analyser>(
+    analyser: Arc<An>,
     fetcher: Arc<Fetcher>,
     css: Arc<CssCache>,
     url: Url,
     depth: u32,
     in_scope: InScope,
-) -> CrawledPage {
+) -> Crawled<An::Analysis> {
     let fetched = fetcher.fetch(&url, depth, Want::Page, &*in_scope).await;
     let record = fetched.record;
     let Some(text) = fetched
         .text
         .filter(|_| record.error.is_none() && record.is_html())
     else {
-        return CrawledPage {
+        return Crawled {
             record,
             analysis: None,
         };
     };
     let page_url = Url::parse(&record.final_url).unwrap_or(url);
     let parsed = tokio::task::spawn_blocking(move || {
-        let page = analyze::parse(page_url, &text);
-        let links = analyze::stylesheet_links(&page);
+        let page = Page::parse(page_url, &text);
+        let links = page.stylesheet_links();
         (page, links)
     })
     .await;
     let Ok((mut page, links)) = parsed else {
-        return CrawledPage {
+        return Crawled {
             record,
             analysis: None,
         };
@@ -221,11 +231,11 @@ pub async fn visit(
     }
     let analysis = tokio::task::spawn_blocking(move || {
         page.add_linked_stylesheets(sheets);
-        analyze::analyze(&page)
+        analyser.analyse(&page)
     })
     .await
     .ok();
-    CrawledPage { record, analysis }
+    Crawled { record, analysis }
 }
 
 /// Read sitemaps (robots.txt `Sitemap:` lines, else /sitemap.xml), following indexes.
@@ -277,12 +287,12 @@ async fn sitemap_seeds(fetcher: &Fetcher, start: &Url, scope: &Scope, limit: usi
 
 /// Where a crawl hands each visited page, as soon as it is done, so the crawl itself keeps no
 /// page in memory (a journal on disk, or a vector for small crawls).
-pub trait PageSink: Send {
-    fn accept(&mut self, page: CrawledPage);
+pub trait PageSink<A>: Send {
+    fn accept(&mut self, page: Crawled<A>);
 }
 
-impl PageSink for Vec<CrawledPage> {
-    fn accept(&mut self, page: CrawledPage) {
+impl<A: Send> PageSink<A> for Vec<Crawled<A>> {
+    fn accept(&mut self, page: Crawled<A>) {
         self.push(page);
     }
 }
@@ -322,14 +332,18 @@ pub struct CrawlStats {
 }
 
 /// Crawl a démarche; every visited URL is returned with its record, failures included.
-pub async fn crawl(
+pub async fn crawl<An: Analyser>(
+    analyser: Arc<An>,
     fetcher: Arc<Fetcher>,
     css: Arc<CssCache>,
     plan: &CrawlPlan,
     progress: &ProgressBar,
-) -> Vec<CrawledPage> {
+) -> Vec<Crawled<An::Analysis>>
+where
+    An::Analysis: Clone,
+{
     let mut pages = Vec::new();
-    crawl_into(fetcher, css, plan, progress, &[], &mut pages).await;
+    crawl_into(analyser, fetcher, css, plan, progress, &[], &mut pages).await;
     pages
 }
 
@@ -338,14 +352,18 @@ pub async fn crawl(
 /// `resumed` holds the pages an interrupted crawl of the same plan already visited (in the order
 /// they were visited): they are not fetched again, their links are followed as if they had just
 /// been visited, and they count against the page budget.
-pub async fn crawl_into(
+pub async fn crawl_into<An: Analyser>(
+    analyser: Arc<An>,
     fetcher: Arc<Fetcher>,
     css: Arc<CssCache>,
     plan: &CrawlPlan,
     progress: &ProgressBar,
-    resumed: &[CrawledPage],
-    sink: &mut dyn PageSink,
-) -> CrawlStats {
+    resumed: &[Crawled<An::Analysis>],
+    sink: &mut dyn PageSink<An::Analysis>,
+) -> CrawlStats
+where
+    An::Analysis: Clone,
+{
     let mut scope = plan.scope.clone();
     let mut f = Frontier::default();
     let mut stats = CrawlStats {
@@ -366,7 +384,15 @@ pub async fn crawl_into(
         None => {
             // Redirects of the start URL may go anywhere http(s): the user named it.
             let any_http: InScope = Arc::new(|u: &Url| matches!(u.scheme(), "http" | "https"));
-            let page = visit(fetcher.clone(), css.clone(), start.clone(), 0, any_http).await;
+            let page = visit(
+                analyser.clone(),
+                fetcher.clone(),
+                css.clone(),
+                start.clone(),
+                0,
+                any_http,
+            )
+            .await;
             done += 1;
             (page, true)
         }
@@ -376,7 +402,7 @@ pub async fn crawl_into(
     }
     let scope = Arc::new(scope);
     let committed = if first_is_new { done } else { 0 };
-    enqueue_links(&first, 0, plan, &scope, &mut f, committed);
+    enqueue_links::<An>(&first, 0, plan, &scope, &mut f, committed);
     f.analysed_finals.insert(url_key(&first.record.final_url));
     if first_is_new {
         if first.record.error.is_some() {
@@ -419,7 +445,7 @@ pub async fn crawl_into(
             if p.analysis.is_some() {
                 f.analysed_finals.insert(url_key(&p.record.final_url));
             }
-            enqueue_links(p, p.record.depth, plan, &scope, &mut f, 0);
+            enqueue_links::<An>(p, p.record.depth, plan, &scope, &mut f, 0);
             progress.inc(1);
         }
         f.queue
@@ -427,15 +453,20 @@ pub async fn crawl_into(
     }
 
     let parallel = fetcher.config.concurrency.clamp(1, 16);
-    let mut running: JoinSet<(CrawledPage, u32)> = JoinSet::new();
+    let mut running: JoinSet<(Crawled<An::Analysis>, u32)> = JoinSet::new();
     loop {
         while running.len() < parallel && done + running.len() < plan.max_pages {
             let Some((url, depth)) = f.queue.pop_front() else {
                 break;
             };
-            let (fe, c, s) = (fetcher.clone(), css.clone(), scope.clone());
+            let (an, fe, c, s) = (
+                analyser.clone(),
+                fetcher.clone(),
+                css.clone(),
+                scope.clone(),
+            );
             let in_scope: InScope = Arc::new(move |u: &Url| s.contains(u));
-            running.spawn(async move { (visit(fe, c, url, depth, in_scope).await, depth) });
+            running.spawn(async move { (visit(an, fe, c, url, depth, in_scope).await, depth) });
         }
         progress.set_length((done + running.len() + f.queue.len()) as u64);
         let Some(joined) = running.join_next().await else {
@@ -454,7 +485,7 @@ pub async fn crawl_into(
             stats.errors += 1;
             progress.set_message(format!("{} erreur(s)", stats.errors));
         }
-        enqueue_links(&page, depth, plan, &scope, &mut f, done + running.len());
+        enqueue_links::<An>(&page, depth, plan, &scope, &mut f, done + running.len());
         sink.accept(page);
         stats.visited += 1;
         progress.inc(1);
@@ -465,8 +496,8 @@ pub async fn crawl_into(
 /// Queue the in-scope links of a visited page. `committed` is the number of pages visited or
 /// being visited: a URL queued beyond the page budget would never be visited, so it is not
 /// queued at all (pass 0 while replaying a resumed crawl, whose budget is counted afterwards).
-fn enqueue_links(
-    page: &CrawledPage,
+fn enqueue_links<An: Analyser>(
+    page: &Crawled<An::Analysis>,
     depth: u32,
     plan: &CrawlPlan,
     scope: &Scope,
@@ -479,7 +510,7 @@ fn enqueue_links(
     let Some(analysis) = &page.analysis else {
         return;
     };
-    for link in &analysis.links {
+    for link in An::links(analysis) {
         if committed > 0 && committed + f.queue.len() >= plan.max_pages {
             return;
         }

@@ -7,226 +7,22 @@
 //! report written before it existed) gets « inconnu », never a guess. Only the declarations file,
 //! written by people, is read tolerantly.
 
-pub mod signals;
+use std::collections::BTreeSet;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
-
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use signals::{signals_of, PageSignals, TextStats};
+pub use crate::analyze::signals::{signals_of, PageSignals, TextStats};
 
 use crate::cerfa::score::{CerfaReport, CriterionResult, Evidence};
-use crate::report::DemarcheReport;
+use crate::model::DemarcheReport;
 use crate::rules::Outcome;
 use crate::scores::rgaa::RgaaSummary;
 
-/// The indicator definitions, embedded.
-pub const INDICATORS_TOML: &str = include_str!("../../criteria/indicateurs.toml");
-
-/// Minimum words of main text before the readability estimate is given.
-pub const MIN_WORDS_FOR_READABILITY: usize = 100;
-
-/// Colour of a level, with its text icon (a level is never shown by colour alone).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Colour {
-    pub fond: String,
-    pub texte: String,
-    pub bord: String,
-    pub icone: String,
-    pub nom: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct LevelDef {
-    pub libelle: String,
-    #[serde(default)]
-    pub seuil: Option<f64>,
-    pub couleur: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct IndicatorDef {
-    pub id: String,
-    pub libelle: String,
-    pub court: String,
-    #[serde(default)]
-    pub unite: String,
-    /// Levels of vigie's own, where the observatory has none.
-    #[serde(default)]
-    pub propre: bool,
-    /// Only a declaration can give this indicator.
-    #[serde(default)]
-    pub declaratif: bool,
-    pub description: String,
-    pub niveaux: Vec<LevelDef>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct IndicatorsConfig {
-    pub couleurs: BTreeMap<String, Colour>,
-    #[serde(rename = "indicateur")]
-    pub indicators: Vec<IndicatorDef>,
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("criteria/indicateurs.toml invalide : {0}")]
-pub struct ConfigError(String);
-
-impl IndicatorsConfig {
-    pub fn parse(text: &str) -> Result<IndicatorsConfig, ConfigError> {
-        let cfg: IndicatorsConfig = toml::from_str(text).map_err(|e| ConfigError(e.to_string()))?;
-        for def in &cfg.indicators {
-            for l in &def.niveaux {
-                if !cfg.couleurs.contains_key(&l.couleur) {
-                    return Err(ConfigError(format!(
-                        "indicateur {} : couleur inconnue « {} »",
-                        def.id, l.couleur
-                    )));
-                }
-            }
-        }
-        Ok(cfg)
-    }
-
-    pub fn def(&self, id: &str) -> Option<&IndicatorDef> {
-        self.indicators.iter().find(|d| d.id == id)
-    }
-
-    fn level(&self, l: &LevelDef) -> Level {
-        let icon = self
-            .couleurs
-            .get(&l.couleur)
-            .map(|c| c.icone.clone())
-            .unwrap_or_default();
-        Level {
-            label: l.libelle.clone(),
-            colour: l.couleur.clone(),
-            icon,
-        }
-    }
-
-    /// The observatory's rule: the level with the highest threshold ≤ value.
-    pub fn level_for_value(&self, id: &str, value: f64) -> Option<Level> {
-        let def = self.def(id)?;
-        def.niveaux
-            .iter()
-            .filter_map(|l| l.seuil.map(|s| (s, l)))
-            .filter(|(s, _)| *s <= value)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, l)| self.level(l))
-    }
-
-    /// A text value matches a level by its label (case-insensitive).
-    pub fn level_for_label(&self, id: &str, label: &str) -> Option<Level> {
-        let def = self.def(id)?;
-        def.niveaux
-            .iter()
-            .find(|l| l.libelle.eq_ignore_ascii_case(label.trim()))
-            .map(|l| self.level(l))
-    }
-}
-
-/// The embedded configuration (checked by a unit test; an invalid file is a build defect).
-pub fn config() -> &'static IndicatorsConfig {
-    static CFG: OnceLock<IndicatorsConfig> = OnceLock::new();
-    CFG.get_or_init(|| match IndicatorsConfig::parse(INDICATORS_TOML) {
-        Ok(c) => c,
-        Err(e) => panic!("{e}"),
-    })
-}
-
-/// A level as shown: label, colour name (a CSS class), text icon.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Level {
-    pub label: String,
-    pub colour: String,
-    pub icon: String,
-}
-
-/// Where a value comes from.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    Mesure,
-    Declare,
-    Inconnu,
-}
-
-impl Source {
-    pub fn label(self) -> &'static str {
-        match self {
-            Source::Mesure => "mesuré",
-            Source::Declare => "déclaré",
-            Source::Inconnu => "inconnu",
-        }
-    }
-}
-
-/// One indicator of one démarche.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Indicator {
-    pub id: String,
-    pub label: String,
-    /// Numeric value when there is one (%, ms, count, index).
-    #[serde(default)]
-    pub value: Option<f64>,
-    /// The value as shown (« 99,9 % », « FranceConnect », « inconnu »).
-    pub display: String,
-    /// None when the value is unknown.
-    #[serde(default)]
-    pub level: Option<Level>,
-    pub source: Source,
-    /// An estimate (not the observatory's own measure).
-    #[serde(default)]
-    pub estimate: bool,
-    pub evidence: Vec<String>,
-    /// The measured counterpart shown beside a declared value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub measured: Option<String>,
-}
-
-impl Indicator {
-    fn new(id: &str) -> Indicator {
-        let label = config()
-            .def(id)
-            .map(|d| d.libelle.clone())
-            .unwrap_or_else(|| id.to_string());
-        Indicator {
-            id: id.to_string(),
-            label,
-            value: None,
-            display: "inconnu".into(),
-            level: None,
-            source: Source::Inconnu,
-            estimate: false,
-            evidence: Vec::new(),
-            measured: None,
-        }
-    }
-
-    fn unknown(id: &str, why: impl Into<String>) -> Indicator {
-        let mut i = Indicator::new(id);
-        i.evidence.push(why.into());
-        i
-    }
-
-    fn numeric(mut self, value: f64, display: String, source: Source) -> Indicator {
-        self.level = config().level_for_value(&self.id, value);
-        self.value = Some(value);
-        self.display = display;
-        self.source = source;
-        self
-    }
-
-    fn labelled(mut self, label: &str, source: Source) -> Indicator {
-        self.level = config().level_for_label(&self.id, label);
-        self.display = label.to_string();
-        self.source = source;
-        self
-    }
-}
+pub use crate::criteria::indicators::{
+    config, Colour, ConfigError, IndicatorDef, IndicatorsConfig, LevelDef, INDICATORS_TOML,
+    MIN_WORDS_FOR_READABILITY,
+};
+pub use crate::model::indicator::{Indicator, Level, Source};
 
 /// French number formatting: decimal comma, at most `decimals` digits, no trailing zeros.
 pub fn fr_number(v: f64, decimals: usize) -> String {
@@ -848,14 +644,6 @@ fn usage(decl: Option<&Value>) -> Indicator {
 
 /// The declarations file (shared with the Cerfa criteria): see [`crate::declarations`].
 pub use crate::declarations::{Declarations, DeclarationsError, DemarcheDeclarations};
-
-/// Compute (or recompute) the indicators of every démarche of a report.
-pub fn apply(report: &mut crate::report::Report, decls: Option<&Declarations>) {
-    for d in &mut report.demarches {
-        let decl = decls.and_then(|x| x.get(&d.demarche.id));
-        d.indicators = compute(d, decl);
-    }
-}
 
 #[cfg(test)]
 mod tests {

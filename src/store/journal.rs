@@ -15,8 +15,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError};
+use crate::analyze::{CrawledPage, PageAnalysis};
 use crate::catalogue::Demarche;
-use crate::crawl::{CrawledPage, FetchConfig, PageSink};
+use crate::crawl::{FetchConfig, PageSink};
 use crate::probe::ProbeRecord;
 
 /// Pages (or other messages) written per transaction at most.
@@ -374,7 +375,7 @@ pub struct JournalSink {
     next_seq: i64,
 }
 
-impl PageSink for JournalSink {
+impl PageSink<PageAnalysis> for JournalSink {
     fn accept(&mut self, page: CrawledPage) {
         let Some(tx) = &self.tx else {
             return;

@@ -17,8 +17,8 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::report::stream::ReportSource;
-use crate::report::{Report, ReportError};
+use crate::model::stream::ReportSource;
+use crate::model::{Report, ReportError};
 
 pub use fingerprint::{fingerprint, page_key};
 
@@ -307,7 +307,7 @@ impl DemarcheIn {
         })
     }
 
-    fn from_report(mut d: crate::report::DemarcheReport) -> Result<DemarcheIn, StoreError> {
+    fn from_report(mut d: crate::model::DemarcheReport) -> Result<DemarcheIn, StoreError> {
         let pages = std::mem::take(&mut d.pages);
         let findings = std::mem::take(&mut d.findings);
         let Value::Object(mut rest) = serde_json::to_value(&d)? else {
@@ -649,9 +649,9 @@ impl Store {
     /// Load an older report.json into the store (idempotent: a run already there is kept). The
     /// file is read twice (its header, then its démarches one at a time), never whole.
     pub fn import(&mut self, path: &Path) -> Result<Recorded, StoreError> {
-        let header = crate::report::stream::read_header(path)?;
+        let header = crate::model::stream::read_header(path)?;
         self.record_stream(header, &format!("import:{}", path.display()), |f| {
-            crate::report::stream::for_each_demarche_in::<Value, StoreError>(path, |v| {
+            crate::model::stream::for_each_demarche_in::<Value, StoreError>(path, |v| {
                 f(DemarcheIn::from_value(v)?)
             })
         })

@@ -1,13 +1,15 @@
 //! The RGAA 4.1.2 criteria as data (`criteria/rgaa-4.1.2.toml`), embedded in the binary and
 //! parsed once. `vigie rules` and the RGAA aggregation read it.
 
+pub mod indicators;
+
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 /// The embedded data file.
-const RGAA_TOML: &str = include_str!("../criteria/rgaa-4.1.2.toml");
+const RGAA_TOML: &str = include_str!("../../criteria/rgaa-4.1.2.toml");
 
 /// How far the machine can go on a criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

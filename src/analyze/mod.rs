@@ -1,6 +1,8 @@
 //! The page pipeline: HTML text → page model → all rules → findings and page facts.
 //! Synchronous and CPU-bound: the crawler runs it on blocking threads.
 
+pub mod signals;
+
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -27,7 +29,7 @@ pub struct PageFacts {
     pub css_notes: Vec<String>,
     /// Text, viewport and contact signals for the observatory indicators.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signals: Option<crate::indicators::PageSignals>,
+    pub signals: Option<signals::PageSignals>,
 }
 
 /// Everything learnt from one page.
@@ -41,6 +43,24 @@ pub struct PageAnalysis {
     /// Outgoing links, resolved and without fragment (not serialised in reports).
     #[serde(skip)]
     pub links: Vec<Url>,
+}
+
+/// A visited URL with, for HTML pages, vigie's analysis.
+pub type CrawledPage = crate::crawl::Crawled<PageAnalysis>;
+
+/// vigie's static analysis, handed to the crawler: every rule, the Cerfa page evidence and the
+/// indicator signals, on the page as served.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StaticAnalyser;
+
+impl crate::crawl::Analyser for StaticAnalyser {
+    type Analysis = PageAnalysis;
+    fn analyse(&self, page: &Page) -> PageAnalysis {
+        analyze(page)
+    }
+    fn links(analysis: &PageAnalysis) -> &[Url] {
+        &analysis.links
+    }
 }
 
 /// Parse a page (first step, to learn its stylesheet links before fetching them).
@@ -71,7 +91,7 @@ pub fn analyze(page: &Page) -> PageAnalysis {
         stylesheet_count: page.stylesheets.len(),
         link_count: links.len(),
         css_notes: page.styles().notes.clone(),
-        signals: Some(crate::indicators::signals_of(page)),
+        signals: Some(signals::signals_of(page)),
     };
     PageAnalysis {
         facts,
