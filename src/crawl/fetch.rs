@@ -13,7 +13,7 @@ use tokio::sync::{OnceCell, Semaphore};
 use url::Url;
 
 use super::charset::{self, CharsetSource};
-use super::robots::{Robots, RobotsFile};
+use super::robots::{Robots, RobotsFile, RobotsResponse};
 
 /// Fetcher settings; defaults are polite for public sites.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -289,10 +289,20 @@ impl Fetcher {
                 let fetched = self
                     .fetch_raw(&robots_url, 0, Want::Resource, &|_| true, &host, false)
                     .await;
-                let robots = Robots::from_fetch(&fetched, &self.config.user_agent);
+                let response = RobotsResponse {
+                    status: fetched.record.status,
+                    error: fetched.record.error.as_ref().map(|e| e.message.as_str()),
+                    too_large: fetched
+                        .record
+                        .error
+                        .as_ref()
+                        .is_some_and(|e| e.kind == ErrorKind::BodyTooLarge),
+                    text: fetched.text.as_deref(),
+                };
+                let robots = Robots::from_response(response, &self.config.user_agent);
                 let _ = host
                     .robots_file
-                    .set(Arc::new(RobotsFile::from_fetch(&robots_url, &fetched)));
+                    .set(Arc::new(RobotsFile::from_response(&robots_url, response)));
                 if let Some(delay) = robots.crawl_delay() {
                     let interval = delay.max(self.base_interval());
                     if interval > self.base_interval() {

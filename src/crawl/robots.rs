@@ -4,7 +4,17 @@ use std::time::Duration;
 
 use url::Url;
 
-use super::fetch::{ErrorKind, Fetched};
+/// What the fetch of a robots.txt returned, as the fetcher hands it over (this module does not
+/// fetch).
+#[derive(Debug, Clone, Copy)]
+pub struct RobotsResponse<'a> {
+    pub status: Option<u16>,
+    /// The fetch error's message, if the fetch failed.
+    pub error: Option<&'a str>,
+    /// The fetch failed because the body exceeded the size limit.
+    pub too_large: bool,
+    pub text: Option<&'a str>,
+}
 
 /// Largest robots.txt read (RFC 9309 asks parsers to read at least 500 KiB).
 const MAX_ROBOTS_BYTES: usize = 512 * 1024;
@@ -31,10 +41,10 @@ impl Robots {
 
     /// Decide from the fetch of /robots.txt: 2xx parsed; 4xx allow all; 5xx or unreachable
     /// disallow all (RFC 9309 §2.3.1).
-    pub fn from_fetch(f: &Fetched, user_agent: &str) -> Robots {
-        match f.record.status {
+    pub fn from_response(f: RobotsResponse<'_>, user_agent: &str) -> Robots {
+        match f.status {
             Some(200..=299) => {
-                let Some(text) = &f.text else {
+                let Some(text) = f.text else {
                     return Robots::AllowAll;
                 };
                 let bytes = &text.as_bytes()[..text.len().min(MAX_ROBOTS_BYTES)];
@@ -47,23 +57,11 @@ impl Robots {
             Some(s) => Robots::DisallowAll {
                 reason: format!("robots.txt a répondu {s}"),
             },
-            None => {
-                let kind = f.record.error.as_ref().map(|e| e.kind);
-                match kind {
-                    // A redirect loop or an oversized file is unreachable in RFC 9309 terms.
-                    Some(ErrorKind::BodyTooLarge) => Robots::AllowAll,
-                    _ => Robots::DisallowAll {
-                        reason: format!(
-                            "robots.txt inaccessible ({})",
-                            f.record
-                                .error
-                                .as_ref()
-                                .map(|e| e.message.as_str())
-                                .unwrap_or("erreur")
-                        ),
-                    },
-                }
-            }
+            // A redirect loop or an oversized file is unreachable in RFC 9309 terms.
+            None if f.too_large => Robots::AllowAll,
+            None => Robots::DisallowAll {
+                reason: format!("robots.txt inaccessible ({})", f.error.unwrap_or("erreur")),
+            },
         }
     }
 
@@ -119,17 +117,16 @@ pub struct RobotsFile {
 }
 
 impl RobotsFile {
-    pub fn from_fetch(url: &Url, f: &Fetched) -> RobotsFile {
-        let error = f.record.error.as_ref().map(|e| e.message.clone());
-        let status = match (f.record.status, &f.text) {
-            (Some(200..=299), Some(_)) if f.record.error.is_none() => RobotsStatus::Fetched,
+    pub fn from_response(url: &Url, f: RobotsResponse<'_>) -> RobotsFile {
+        let error = f.error.map(str::to_string);
+        let status = match (f.status, f.text) {
+            (Some(200..=299), Some(_)) if f.error.is_none() => RobotsStatus::Fetched,
             (Some(400..=499), _) => RobotsStatus::Absent,
             (Some(500..=599), _) => RobotsStatus::ServerError,
             _ => RobotsStatus::Unreachable,
         };
         let text = f
             .text
-            .as_ref()
             .filter(|_| status == RobotsStatus::Fetched)
             .map(|t| {
                 let mut end = t.len().min(MAX_ROBOTS_BYTES);
@@ -141,7 +138,7 @@ impl RobotsFile {
         RobotsFile {
             url: url.to_string(),
             status,
-            http_status: f.record.status,
+            http_status: f.status,
             error,
             text,
         }
