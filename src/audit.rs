@@ -8,47 +8,32 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::analyze::{CrawledPage, PageAnalysis, StaticAnalyser};
 use crate::catalogue::Demarche;
 use crate::crawl::address::host_is_non_public;
-use crate::crawl::{self, CrawlPlan, CssCache, FetchConfig, Fetcher, PageSink, Scope};
+use crate::crawl::{self, CrawlPlan, CssCache, Fetcher, PageSink, Scope};
 use crate::model::stream::{RunHeader, SpoolWriter, SpooledReport};
 use crate::model::DemarcheSummary;
-use crate::model::{DemarcheReport, PageReport, Report, RunConfig, ToolInfo, SCHEMA_VERSION};
+use crate::model::{AuditSettings, DemarcheReport, PageReport, Report, ToolInfo, SCHEMA_VERSION};
 use crate::store::journal::{Campaign, JournalWriter};
 
-/// Settings of an audit run.
+/// An audit run: its settings, the declarations file as read, and how to run it (neither of
+/// which changes the results).
 #[derive(Debug, Clone)]
 pub struct AuditOptions {
-    pub fetch: FetchConfig,
-    pub max_pages: usize,
-    pub max_depth: u32,
-    pub use_sitemaps: bool,
+    pub settings: AuditSettings,
+    /// The operators' declarations (read from `settings.declarations_file`, or given directly).
+    pub declarations: Option<crate::declarations::Declarations>,
     /// Démarches crawled at the same time (each on its own hosts).
     pub parallel_demarches: usize,
     /// Show progress bars (only when stderr is a terminal).
     pub progress: bool,
-    /// Operator declarations for the declared Cerfa criteria.
-    pub declarations: Option<crate::cerfa::Declarations>,
-    /// Probes of each start URL spread over its crawl (availability and response time).
-    pub probes: usize,
-    /// Allow non-public addresses even when a démarche starts on a public host.
-    pub allow_private_addresses: bool,
-    /// Reference date of the Cerfa evaluation (age of the accessibility declaration); today
-    /// when None. Set it to re-score reproducibly.
-    pub audit_date: Option<chrono::NaiveDate>,
 }
 
 impl Default for AuditOptions {
     fn default() -> Self {
         AuditOptions {
-            fetch: FetchConfig::default(),
-            max_pages: 50,
-            max_depth: 3,
-            use_sitemaps: true,
+            settings: AuditSettings::default(),
+            declarations: None,
             parallel_demarches: 4,
             progress: true,
-            declarations: None,
-            probes: crate::probe::DEFAULT_PROBES,
-            allow_private_addresses: false,
-            audit_date: None,
         }
     }
 }
@@ -77,39 +62,6 @@ impl From<crate::store::journal::JournalError> for AuditError {
     }
 }
 
-impl AuditOptions {
-    /// What a journaled campaign must keep to be resumed with the same budgets.
-    pub fn campaign_settings(
-        &self,
-        declarations: Option<std::path::PathBuf>,
-    ) -> crate::store::journal::CampaignSettings {
-        crate::store::journal::CampaignSettings {
-            fetch: self.fetch.clone(),
-            max_pages: self.max_pages,
-            max_depth: self.max_depth,
-            use_sitemaps: self.use_sitemaps,
-            probes: self.probes,
-            allow_private_addresses: self.allow_private_addresses,
-            declarations,
-            audit_date: self.audit_date,
-        }
-    }
-
-    /// The options of a campaign being resumed (display settings keep their defaults).
-    pub fn from_campaign(s: &crate::store::journal::CampaignSettings) -> AuditOptions {
-        AuditOptions {
-            fetch: s.fetch.clone(),
-            max_pages: s.max_pages,
-            max_depth: s.max_depth,
-            use_sitemaps: s.use_sitemaps,
-            probes: s.probes,
-            allow_private_addresses: s.allow_private_addresses,
-            audit_date: s.audit_date,
-            ..AuditOptions::default()
-        }
-    }
-}
-
 /// The crawl plan of a démarche under the run's defaults.
 pub fn plan_for(d: &Demarche, opts: &AuditOptions) -> CrawlPlan {
     let mut plan = CrawlPlan::new(d.start_url.clone());
@@ -118,9 +70,9 @@ pub fn plan_for(d: &Demarche, opts: &AuditOptions) -> CrawlPlan {
     for e in &plan.entries {
         plan.scope.add_origin(e);
     }
-    plan.max_pages = d.max_pages.unwrap_or(opts.max_pages).max(1);
-    plan.max_depth = d.max_depth.unwrap_or(opts.max_depth);
-    plan.use_sitemaps = opts.use_sitemaps;
+    plan.max_pages = d.max_pages.unwrap_or(opts.settings.max_pages).max(1);
+    plan.max_depth = d.max_depth.unwrap_or(opts.settings.max_depth);
+    plan.use_sitemaps = opts.settings.use_sitemaps;
     plan
 }
 
@@ -299,7 +251,8 @@ fn now() -> String {
 /// A crawl that starts on a public host must not be led to internal addresses: the guard is on
 /// when any démarche starts on a public host, unless the user allowed private addresses.
 pub fn blocks_private_addresses(demarches: &[Demarche], opts: &AuditOptions) -> bool {
-    !opts.allow_private_addresses && demarches.iter().any(|d| !host_is_non_public(&d.start_url))
+    !opts.settings.allow_private_addresses
+        && demarches.iter().any(|d| !host_is_non_public(&d.start_url))
 }
 
 /// Audit démarches; never fails because of a site: errors are recorded per page.
@@ -334,7 +287,7 @@ async fn crawl_demarche(
             css,
             &plan,
             &d.start_url,
-            opts.probes,
+            opts.settings.probes,
             bar,
             &[],
             &mut pages,
@@ -355,7 +308,7 @@ async fn crawl_demarche(
         css,
         &plan,
         &d.start_url,
-        opts.probes,
+        opts.settings.probes,
         bar,
         &resumed,
         &mut sink,
@@ -395,7 +348,7 @@ pub async fn audit_spooled(
     let mut spool = SpoolWriter::new_in(spool_dir)?;
     let writer = campaign.map(|c| c.writer()).transpose()?;
     let started_at = now();
-    let mut fetch = opts.fetch.clone();
+    let mut fetch = opts.settings.fetch.clone();
     fetch.block_private_addresses |= blocks_private_addresses(demarches, opts);
     let fetcher = Arc::new(Fetcher::new(fetch.clone())?);
     let css = Arc::new(CssCache::default());
@@ -439,7 +392,8 @@ pub async fn audit_spooled(
             d,
             pages,
             opts.declarations.as_ref(),
-            opts.audit_date
+            opts.settings
+                .audit_date
                 .unwrap_or_else(|| chrono::Utc::now().date_naive()),
             Some(indexability),
             probes,
@@ -453,11 +407,6 @@ pub async fn audit_spooled(
         tool: ToolInfo::default(),
         started_at,
         finished_at: now(),
-        config: RunConfig {
-            fetch: opts.fetch.clone(),
-            max_pages: opts.max_pages,
-            max_depth: opts.max_depth,
-            use_sitemaps: opts.use_sitemaps,
-        },
+        config: opts.settings.run_config(),
     })?)
 }

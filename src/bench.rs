@@ -10,8 +10,9 @@ use url::Url;
 
 use crate::catalogue::Demarche;
 use crate::crawl::{self, CrawlPlan, CssCache, FetchConfig, Fetcher};
+use crate::model::AuditSettings;
 use crate::serve::{self, ServeError, Source};
-use crate::store::journal::{Campaign, CampaignSettings};
+use crate::store::journal::Campaign;
 use crate::store::Store;
 
 #[derive(Debug, Serialize)]
@@ -116,14 +117,14 @@ pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
     let dir = tempfile::tempdir().map_err(|e| config_err(e.to_string()))?;
     let store = Store::open(&dir.path().join("bench.db")).map_err(|e| config_err(e.to_string()))?;
     let demarche = Demarche::from_url(start);
-    let settings = CampaignSettings {
+    let settings = AuditSettings {
         fetch: config,
         max_pages: pages,
         max_depth: 64,
         use_sitemaps: false,
         probes: 0,
         allow_private_addresses: true,
-        declarations: None,
+        declarations_file: None,
         audit_date: None,
     };
     let campaign = Campaign::create(&store, std::slice::from_ref(&demarche), &settings)
@@ -180,25 +181,28 @@ pub async fn campaign(demarches: usize, pages: usize) -> Result<BenchResult, Ser
         servers.push(server);
     }
     let opts = crate::audit::AuditOptions {
-        fetch: FetchConfig {
-            requests_per_second: 0.0,
-            concurrency: 16,
-            retries: 0,
-            ..FetchConfig::default()
+        settings: crate::model::AuditSettings {
+            fetch: FetchConfig {
+                requests_per_second: 0.0,
+                concurrency: 16,
+                retries: 0,
+                ..FetchConfig::default()
+            },
+            max_pages: pages,
+            max_depth: 64,
+            use_sitemaps: false,
+            probes: 0,
+            allow_private_addresses: true,
+            ..crate::model::AuditSettings::default()
         },
-        max_pages: pages,
-        max_depth: 64,
-        use_sitemaps: false,
         progress: false,
-        probes: 0,
-        allow_private_addresses: true,
         ..crate::audit::AuditOptions::default()
     };
     let dir = tempfile::tempdir().map_err(|e| err(e.to_string()))?;
     let out = dir.path().join("rapport");
     let mut store = Store::open(&dir.path().join("bench.db")).map_err(|e| err(e.to_string()))?;
-    let campaign = Campaign::create(&store, &list, &opts.campaign_settings(None))
-        .map_err(|e| err(e.to_string()))?;
+    let campaign =
+        Campaign::create(&store, &list, &opts.settings).map_err(|e| err(e.to_string()))?;
     reset_peak_rss();
     let started = Instant::now();
     let spooled = crate::audit::audit_spooled(&list, &opts, Some(&campaign), &out)

@@ -16,7 +16,7 @@ use crate::catalogue::{Catalogue, Demarche};
 use crate::crawl::{self, CssCache, FetchConfig, FetchRecord, Fetcher, InScope};
 use crate::findings::Finding;
 use crate::model::stream::{MapDemarches, ReportFile, ReportSource};
-use crate::model::DemarcheReport;
+use crate::model::{AuditSettings, DemarcheReport};
 use crate::monitor::{self, MonitorPlan};
 use crate::report::text;
 use crate::rules::{all_rules, Outcome};
@@ -289,24 +289,21 @@ struct CrawlArgs {
 }
 
 impl CrawlArgs {
-    fn options(&self) -> AuditOptions {
-        let fetch = FetchConfig {
-            requests_per_second: self.rate,
-            concurrency: self.concurrency.max(1),
-            max_body_bytes: self.max_body,
-            total_timeout_ms: self.timeout_ms,
-            ..FetchConfig::default()
-        };
-        AuditOptions {
-            fetch,
+    fn settings(&self) -> AuditSettings {
+        AuditSettings {
+            fetch: FetchConfig {
+                requests_per_second: self.rate,
+                concurrency: self.concurrency.max(1),
+                max_body_bytes: self.max_body,
+                total_timeout_ms: self.timeout_ms,
+                ..FetchConfig::default()
+            },
             max_pages: self.max_pages,
             max_depth: self.max_depth,
             use_sitemaps: !self.no_sitemaps,
-            parallel_demarches: 4,
-            progress: std::io::stderr().is_terminal(),
-            declarations: None,
             probes: self.probes,
             allow_private_addresses: self.allow_private,
+            declarations_file: None,
             audit_date: None,
         }
     }
@@ -779,13 +776,16 @@ fn prepare_audit(
                 );
             }
         }
-        let mut opts = AuditOptions::from_campaign(&campaign.settings);
-        opts.progress = std::io::stderr().is_terminal();
+        let mut opts = AuditOptions {
+            settings: campaign.settings.clone(),
+            progress: std::io::stderr().is_terminal(),
+            ..AuditOptions::default()
+        };
         // The campaign's audit date, so the resumed report equals an uninterrupted one.
         if audit_date.is_some() {
-            opts.audit_date = audit_date;
+            opts.settings.audit_date = audit_date;
         }
-        if let Some(path) = &campaign.settings.declarations {
+        if let Some(path) = &campaign.settings.declarations_file {
             opts.declarations = Some(load_declarations(path)?);
         }
         let done = campaign.page_count()?;
@@ -801,8 +801,12 @@ fn prepare_audit(
     if demarches.is_empty() {
         bail!("rien à auditer : donner au moins une URL ou --catalogue FICHIER");
     }
-    let mut opts = crawl.options();
-    opts.audit_date = Some(audit_date.unwrap_or_else(|| chrono::Utc::now().date_naive()));
+    let mut opts = AuditOptions {
+        settings: crawl.settings(),
+        progress: std::io::stderr().is_terminal(),
+        ..AuditOptions::default()
+    };
+    opts.settings.audit_date = Some(audit_date.unwrap_or_else(|| chrono::Utc::now().date_naive()));
     if let Some(path) = &declarations {
         opts.declarations = Some(load_declarations(path)?);
     }
@@ -815,9 +819,9 @@ fn prepare_audit(
                 );
             }
             // Absolute, so a resume from another folder reads the same file.
-            let decl_path = declarations.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
-            let settings = opts.campaign_settings(decl_path);
-            Some(Campaign::create(store, &demarches, &settings)?)
+            opts.settings.declarations_file =
+                declarations.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
+            Some(Campaign::create(store, &demarches, &opts.settings)?)
         }
         None => None,
     };
@@ -862,12 +866,15 @@ async fn demo(out: &Path, db: &DbArgs) -> Result<ExitCode> {
     let store = db.open()?;
     let sites = crate::demo::start().await?;
     let opts = AuditOptions {
-        // Local fixture servers: no need to wait between requests.
-        fetch: FetchConfig {
-            requests_per_second: 50.0,
-            ..FetchConfig::default()
+        settings: AuditSettings {
+            // Local fixture servers: no need to wait between requests.
+            fetch: FetchConfig {
+                requests_per_second: 50.0,
+                ..FetchConfig::default()
+            },
+            max_pages: 40,
+            ..AuditSettings::default()
         },
-        max_pages: 40,
         progress: std::io::stderr().is_terminal(),
         declarations: Some(crate::cerfa::Declarations::parse(
             crate::demo::DEMO_DECLARATIONS,

@@ -14,6 +14,7 @@ use url::Url;
 use vigie::audit::{audit, AuditOptions};
 use vigie::catalogue::Demarche;
 use vigie::crawl::FetchConfig;
+use vigie::model::AuditSettings;
 use vigie::page::{normalize_space, Page};
 use vigie::report::html::{write_site_with_history, SiteOptions};
 use vigie::report::Report;
@@ -75,9 +76,12 @@ fn site() -> &'static Site {
             d.ministry = "</textarea><script>document.title='XSS-MIN'</script>".into();
             demarches.push(d);
             let opts = AuditOptions {
-                fetch: FetchConfig {
-                    requests_per_second: 100.0,
-                    ..FetchConfig::default()
+                settings: AuditSettings {
+                    fetch: FetchConfig {
+                        requests_per_second: 100.0,
+                        ..FetchConfig::default()
+                    },
+                    ..AuditSettings::default()
                 },
                 progress: false,
                 ..AuditOptions::default()

@@ -5,24 +5,28 @@ use chrono::NaiveDate;
 use vigie::audit::{self, AuditOptions};
 use vigie::cerfa::{Declarations, Source, Status};
 use vigie::crawl::FetchConfig;
+use vigie::model::AuditSettings;
 use vigie::report::DemarcheReport;
 
 async fn demo() -> Vec<DemarcheReport> {
     let sites = vigie::demo::start().await.expect("demo sites");
     let opts = AuditOptions {
-        fetch: FetchConfig {
-            requests_per_second: 0.0,
-            retries: 0,
-            ..FetchConfig::default()
+        settings: AuditSettings {
+            fetch: FetchConfig {
+                requests_per_second: 0.0,
+                retries: 0,
+                ..FetchConfig::default()
+            },
+            max_pages: 40,
+            // A fixed reference date: the verdicts must not change with the calendar (the demo
+            // declaration, dated 15/09/2026, would be over 3 years old after September 2029).
+            audit_date: Some(NaiveDate::from_ymd_opt(2026, 11, 25).expect("date")),
+            ..AuditSettings::default()
         },
         progress: false,
-        max_pages: 40,
         declarations: Some(
             Declarations::parse(vigie::demo::DEMO_DECLARATIONS, "demo").expect("declarations"),
         ),
-        // A fixed reference date: the verdicts must not change with the calendar (the demo
-        // declaration, dated 15/09/2026, would be over 3 years old after September 2029).
-        audit_date: Some(NaiveDate::from_ymd_opt(2026, 11, 25).expect("date")),
         ..AuditOptions::default()
     };
     audit::audit(&sites.catalogue.demarches, &opts)

@@ -10,6 +10,7 @@ use vigie::catalogue::Demarche;
 use vigie::cerfa::{CriterionResult, Source, Status};
 use vigie::crawl::robots::RobotsStatus;
 use vigie::crawl::FetchConfig;
+use vigie::model::AuditSettings;
 use vigie::report::DemarcheReport;
 use vigie::serve::{self, FixtureServer, Source as Served};
 
@@ -23,14 +24,17 @@ async fn audit_site(name: &str) -> (FixtureServer, DemarcheReport) {
         .expect("server");
     let d = Demarche::from_url(Url::parse(&server.url()).expect("url"));
     let opts = AuditOptions {
-        fetch: FetchConfig {
-            requests_per_second: 0.0,
-            retries: 0,
-            ..FetchConfig::default()
+        settings: AuditSettings {
+            fetch: FetchConfig {
+                requests_per_second: 0.0,
+                retries: 0,
+                ..FetchConfig::default()
+            },
+            probes: 0,
+            audit_date: Some(NaiveDate::from_ymd_opt(2026, 11, 25).expect("date")),
+            ..AuditSettings::default()
         },
         progress: false,
-        probes: 0,
-        audit_date: Some(NaiveDate::from_ymd_opt(2026, 11, 25).expect("date")),
         ..AuditOptions::default()
     };
     let mut report = audit::audit(&[d], &opts).await.expect("audit");

@@ -9,6 +9,7 @@ use indicatif::ProgressBar;
 use url::Url;
 use vigie::analyze::{CrawledPage, StaticAnalyser};
 use vigie::crawl::{self, CrawlPlan, CssCache, ErrorKind, FetchConfig, Fetcher};
+use vigie::model::AuditSettings;
 use vigie::serve::{self, FixtureServer, Source};
 
 fn fixture(name: &str) -> PathBuf {
@@ -439,8 +440,11 @@ async fn audit_blocks_private_addresses_only_for_public_starts() {
     let s = server("site").await;
     let local = Demarche::from_url(Url::parse(&s.url()).expect("url"));
     let opts = AuditOptions {
-        fetch: fast_config(),
-        max_pages: 3,
+        settings: AuditSettings {
+            fetch: fast_config(),
+            max_pages: 3,
+            ..AuditSettings::default()
+        },
         progress: false,
         ..AuditOptions::default()
     };
@@ -457,7 +461,10 @@ async fn audit_blocks_private_addresses_only_for_public_starts() {
     assert!(!vigie::audit::blocks_private_addresses(
         &both,
         &AuditOptions {
-            allow_private_addresses: true,
+            settings: AuditSettings {
+                allow_private_addresses: true,
+                ..opts.settings.clone()
+            },
             ..opts.clone()
         }
     ));
@@ -468,7 +475,10 @@ async fn audit_blocks_private_addresses_only_for_public_starts() {
     let r = audit(
         &[local],
         &AuditOptions {
-            allow_private_addresses: true,
+            settings: AuditSettings {
+                allow_private_addresses: true,
+                ..opts.settings
+            },
             ..opts
         },
     )

@@ -9,6 +9,7 @@ use vigie::audit::{audit, AuditOptions};
 use vigie::catalogue::Demarche;
 use vigie::crawl::FetchConfig;
 use vigie::diff::{diff, FindingRef, Presence};
+use vigie::model::AuditSettings;
 use vigie::report::Report;
 use vigie::serve::{start, Source};
 use vigie::store::Store;
@@ -52,11 +53,14 @@ async fn audit_site(dir: &Path) -> (Report, String) {
     d.id = "service-test".into();
     d.name = "Service de test".into();
     let opts = AuditOptions {
-        fetch: FetchConfig {
-            requests_per_second: 100.0,
-            ..FetchConfig::default()
+        settings: AuditSettings {
+            fetch: FetchConfig {
+                requests_per_second: 100.0,
+                ..FetchConfig::default()
+            },
+            use_sitemaps: false,
+            ..AuditSettings::default()
         },
-        use_sitemaps: false,
         progress: false,
         ..AuditOptions::default()
     };

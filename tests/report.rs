@@ -2,15 +2,19 @@
 
 use vigie::audit::{self, AuditOptions};
 use vigie::crawl::FetchConfig;
+use vigie::model::AuditSettings;
 use vigie::report::{Report, REPORT_SCHEMA};
 
 async fn demo_report() -> Report {
     let sites = vigie::demo::start().await.expect("demo sites");
     let opts = AuditOptions {
-        fetch: FetchConfig {
-            requests_per_second: 0.0,
-            retries: 0,
-            ..FetchConfig::default()
+        settings: AuditSettings {
+            fetch: FetchConfig {
+                requests_per_second: 0.0,
+                retries: 0,
+                ..FetchConfig::default()
+            },
+            ..AuditSettings::default()
         },
         progress: false,
         ..AuditOptions::default()

@@ -7,6 +7,7 @@ use url::Url;
 use vigie::audit::{audit, AuditOptions};
 use vigie::catalogue::Demarche;
 use vigie::crawl::FetchConfig;
+use vigie::model::AuditSettings;
 use vigie::page::Page;
 use vigie::report::html::{render_site, render_site_with_history, SiteOptions};
 use vigie::report::Report;
@@ -24,9 +25,12 @@ fn fixture(name: &str) -> PathBuf {
 
 fn options() -> AuditOptions {
     AuditOptions {
-        fetch: FetchConfig {
-            requests_per_second: 100.0,
-            ..FetchConfig::default()
+        settings: AuditSettings {
+            fetch: FetchConfig {
+                requests_per_second: 100.0,
+                ..FetchConfig::default()
+            },
+            ..AuditSettings::default()
         },
         progress: false,
         ..AuditOptions::default()

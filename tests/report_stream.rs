@@ -6,6 +6,7 @@ use std::path::Path;
 
 use vigie::audit::{self, AuditOptions};
 use vigie::crawl::FetchConfig;
+use vigie::model::AuditSettings;
 use vigie::report::html::{write_site_from, SiteOptions};
 use vigie::report::stream::{self, ReportFile, ReportSource};
 use vigie::report::{Report, ReportError};
@@ -13,13 +14,16 @@ use vigie::store::{Recorded, Store};
 
 fn demo_options() -> AuditOptions {
     AuditOptions {
-        fetch: FetchConfig {
-            requests_per_second: 0.0,
-            retries: 0,
-            ..FetchConfig::default()
+        settings: AuditSettings {
+            fetch: FetchConfig {
+                requests_per_second: 0.0,
+                retries: 0,
+                ..FetchConfig::default()
+            },
+            audit_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 26),
+            ..AuditSettings::default()
         },
         progress: false,
-        audit_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 26),
         ..AuditOptions::default()
     }
 }
@@ -152,8 +156,8 @@ async fn spooled_outputs_equal_the_in_memory_ones() {
 async fn small_report_file(dir: &Path) -> (Report, std::path::PathBuf) {
     let sites = vigie::demo::start().await.expect("demo sites");
     let mut opts = demo_options();
-    opts.max_pages = 2;
-    opts.probes = 0;
+    opts.settings.max_pages = 2;
+    opts.settings.probes = 0;
     let report = audit::audit(&sites.catalogue.demarches[..2], &opts)
         .await
         .expect("audit");

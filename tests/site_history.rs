@@ -10,6 +10,7 @@ use vigie::audit::{audit, AuditOptions};
 use vigie::catalogue::Demarche;
 use vigie::crawl::FetchConfig;
 use vigie::history;
+use vigie::model::AuditSettings;
 use vigie::page::{ElementRef, Page};
 use vigie::report::html::{render_site_with_history, SiteOptions};
 use vigie::report::Report;
@@ -36,9 +37,12 @@ async fn audited() -> Report {
     d.id = "suivi".into();
     d.name = HOSTILE.into();
     let opts = AuditOptions {
-        fetch: FetchConfig {
-            requests_per_second: 100.0,
-            ..FetchConfig::default()
+        settings: AuditSettings {
+            fetch: FetchConfig {
+                requests_per_second: 100.0,
+                ..FetchConfig::default()
+            },
+            ..AuditSettings::default()
         },
         progress: false,
         ..AuditOptions::default()

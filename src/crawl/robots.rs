@@ -125,16 +125,13 @@ impl RobotsFile {
             (Some(500..=599), _) => RobotsStatus::ServerError,
             _ => RobotsStatus::Unreachable,
         };
-        let text = f
-            .text
-            .filter(|_| status == RobotsStatus::Fetched)
-            .map(|t| {
-                let mut end = t.len().min(MAX_ROBOTS_BYTES);
-                while !t.is_char_boundary(end) {
-                    end -= 1;
-                }
-                t[..end].to_string()
-            });
+        let text = f.text.filter(|_| status == RobotsStatus::Fetched).map(|t| {
+            let mut end = t.len().min(MAX_ROBOTS_BYTES);
+            while !t.is_char_boundary(end) {
+                end -= 1;
+            }
+            t[..end].to_string()
+        });
         RobotsFile {
             url: url.to_string(),
             status,

@@ -2,7 +2,10 @@
 //! Types only, with their JSON form; the stages that compute them live elsewhere.
 
 pub mod indicator;
+pub mod settings;
 pub mod stream;
+
+pub use settings::AuditSettings;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

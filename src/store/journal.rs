@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use super::{Store, StoreError};
 use crate::analyze::{CrawledPage, PageAnalysis};
 use crate::catalogue::Demarche;
-use crate::crawl::{FetchConfig, PageSink};
+use crate::crawl::PageSink;
+use crate::model::AuditSettings;
 use crate::probe::ProbeRecord;
 
 /// Pages (or other messages) written per transaction at most.
@@ -25,30 +26,14 @@ const BATCH: usize = 256;
 /// Messages waiting for the writer; a full queue makes the crawl wait (back-pressure).
 const QUEUE: usize = 128;
 
-/// What a campaign needs to be resumed with the same budgets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CampaignSettings {
-    pub fetch: FetchConfig,
-    pub max_pages: usize,
-    pub max_depth: u32,
-    pub use_sitemaps: bool,
-    pub probes: usize,
-    pub allow_private_addresses: bool,
-    /// The declarations file given to the audit, read again on resume.
-    #[serde(default)]
-    pub declarations: Option<PathBuf>,
-    /// The date the Cerfa evaluation is made at (declaration age…), kept across a resume.
-    #[serde(default)]
-    pub audit_date: Option<chrono::NaiveDate>,
-}
-
 /// An audit campaign recorded in the journal.
 #[derive(Debug, Clone)]
 pub struct Campaign {
     pub id: i64,
     pub started_at: String,
     pub demarches: Vec<Demarche>,
-    pub settings: CampaignSettings,
+    /// The audit's settings, stored whole so `--resume` continues with them.
+    pub settings: AuditSettings,
     db: PathBuf,
 }
 
@@ -65,7 +50,7 @@ impl Campaign {
     pub fn create(
         store: &Store,
         demarches: &[Demarche],
-        settings: &CampaignSettings,
+        settings: &AuditSettings,
     ) -> Result<Campaign, StoreError> {
         // The journal keys pages by démarche id: two démarches with one id would share pages.
         if let Some(id) = crate::catalogue::duplicate_id(demarches) {
