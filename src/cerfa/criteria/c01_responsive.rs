@@ -1,4 +1,4 @@
-//! Cerfa criterion 1.
+//! Cerfa criterion 1: the interface adapts to every screen size. Verdict, messages and tests.
 
 use super::shared::{ev, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -71,5 +71,95 @@ impl CerfaCriterion for Responsive {
                 evidence,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{has, verdict, Site, START};
+    use crate::cerfa::misc::Responsive;
+    use crate::cerfa::PageEvidence;
+
+    fn home(r: Responsive) -> Site {
+        let mut e = PageEvidence::default();
+        e.misc.responsive = r;
+        Site::new().with(START, e)
+    }
+
+    fn adapted() -> Responsive {
+        Responsive {
+            viewport: Some("width=device-width, initial-scale=1".into()),
+            device_width: true,
+            media_queries: true,
+            ..Responsive::default()
+        }
+    }
+
+    #[test]
+    fn met_with_device_width_viewport_and_media_queries() {
+        let m = home(adapted()).measure(&Responsive);
+        let e = verdict(
+            &m,
+            Status::Met,
+            "Viewport adaptée et requêtes média présentes (à confirmer sur mobile).",
+        );
+        assert_eq!(
+            e,
+            ["viewport : width=device-width, initial-scale=1 ; requêtes média : oui — https://demarche.gouv.fr/"]
+        );
+    }
+
+    #[test]
+    fn not_met_when_zoom_is_locked_in_the_page() {
+        let site = Site::new().home(
+            r#"<!doctype html><html lang="fr"><head><meta name="viewport" content="width=device-width, user-scalable=no"><title>x</title></head><body><p>Démarche</p></body></html>"#,
+        );
+        let e = verdict(
+            &site.measure(&Responsive),
+            Status::NotMet,
+            "La balise viewport bloque le zoom.",
+        );
+        has(
+            &e,
+            "viewport : width=device-width, user-scalable=no ; requêtes média : non",
+        );
+    }
+
+    #[test]
+    fn not_met_with_a_fixed_width() {
+        let r = Responsive {
+            fixed_width: Some("table width=780".into()),
+            ..adapted()
+        };
+        let e = verdict(
+            &home(r).measure(&Responsive),
+            Status::NotMet,
+            "La page a une largeur fixe.",
+        );
+        has(&e, "largeur fixe : table width=780");
+    }
+
+    #[test]
+    fn not_met_without_viewport_and_unknown_without_media_queries() {
+        verdict(
+            &home(Responsive::default()).measure(&Responsive),
+            Status::NotMet,
+            "Pas de balise viewport adaptée à la largeur de l'appareil.",
+        );
+        let r = Responsive {
+            media_queries: false,
+            ..adapted()
+        };
+        verdict(
+            &home(r).measure(&Responsive),
+            Status::Unknown,
+            "Viewport adaptée mais aucune requête média : à vérifier sur petit écran.",
+        );
+        verdict(
+            &Site::new().measure(&Responsive),
+            Status::Unknown,
+            "Page d'accueil non analysée.",
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! Cerfa criterion 4.
+//! Cerfa criterion 4: steps visible on form pages. Verdict, messages and tests.
 
 use super::shared::{ev, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -70,5 +70,66 @@ impl CerfaCriterion for Steps {
                 with,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{verdict, Site, START};
+    use crate::cerfa::PageEvidence;
+
+    fn form(step: Option<&str>, back: bool) -> PageEvidence {
+        let mut e = PageEvidence::default();
+        e.misc.form.fields = 3;
+        e.misc.form.step_indicator = step.map(str::to_string);
+        e.misc.form.back_link = back;
+        e
+    }
+
+    #[test]
+    fn met_with_a_step_indicator_on_a_form_page() {
+        let site = Site::new()
+            .with(START, PageEvidence::default())
+            .with("https://demarche.gouv.fr/etape-1", form(None, false))
+            .with(
+                "https://demarche.gouv.fr/etape-2",
+                form(Some("Étape 2 sur 4"), true),
+            );
+        let e = verdict(
+            &site.measure(&Steps),
+            Status::Met,
+            "Indicateur d'étapes présent sur les formulaires (à confirmer).",
+        );
+        assert_eq!(
+            e,
+            ["indicateur d'étapes : Étape 2 sur 4 ; lien de retour — https://demarche.gouv.fr/etape-2"]
+        );
+    }
+
+    #[test]
+    fn not_met_when_no_form_page_shows_steps() {
+        let site = Site::new().with(START, form(None, true));
+        let e = verdict(
+            &site.measure(&Steps),
+            Status::NotMet,
+            "Aucun indicateur d'étapes sur les pages de formulaire.",
+        );
+        assert_eq!(
+            e,
+            ["formulaire sans indicateur d'étapes — https://demarche.gouv.fr/"]
+        );
+    }
+
+    #[test]
+    fn unknown_without_a_form_page() {
+        let site = Site::new().with(START, PageEvidence::default());
+        let m = site.measure(&Steps);
+        verdict(
+            &m,
+            Status::Unknown,
+            "Aucune page de formulaire visitée (formulaire derrière une connexion ?).",
+        );
+        assert!(m.evidence.is_empty());
     }
 }

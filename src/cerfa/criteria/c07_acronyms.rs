@@ -1,4 +1,4 @@
-//! Cerfa criterion 7.
+//! Cerfa criterion 7: acronyms expanded at first use. Verdict, messages and tests.
 
 use super::shared::{ev, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -46,5 +46,45 @@ impl CerfaCriterion for Acronyms {
                 evidence,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{verdict, Site};
+
+    #[test]
+    fn met_when_every_acronym_is_expanded() {
+        let site = Site::new().home(
+            "<html lang=fr><body><p>La Caisse d'allocations familiales (CAF) verse l'aide. Téléchargez le PDF.</p></body></html>",
+        );
+        let m = site.measure(&Acronyms);
+        verdict(&m, Status::Met, "Aucun sigle non développé trouvé.");
+        assert!(m.evidence.is_empty());
+    }
+
+    #[test]
+    fn not_met_with_an_unexpanded_acronym() {
+        let site = Site::new().home(
+            "<html lang=fr><body><p>Contactez la CNAV pour votre retraite.</p></body></html>",
+        );
+        let m = site.measure(&Acronyms);
+        verdict(
+            &m,
+            Status::NotMet,
+            "1 sigle(s) utilisé(s) sans développement à leur première apparition.",
+        );
+        assert_eq!(m.evidence.len(), 1);
+        assert!(
+            m.evidence[0].text.starts_with("CNAV : « "),
+            "{:?}",
+            m.evidence
+        );
+        assert_eq!(
+            m.evidence[0].url.as_deref(),
+            Some("https://demarche.gouv.fr/")
+        );
+        assert!(m.evidence[0].selector.is_some());
     }
 }

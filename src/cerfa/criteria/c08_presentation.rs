@@ -1,4 +1,4 @@
-//! Cerfa criterion 8.
+//! Cerfa criterion 8: a start page presenting the démarche without login. Verdict, messages and tests.
 
 use super::shared::{ev, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -59,5 +59,55 @@ impl CerfaCriterion for Presentation {
             ),
             None => m(Status::Unknown, "Statut de la page de départ inconnu.", e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{verdict, Site, START};
+    use crate::cerfa::PageEvidence;
+
+    #[test]
+    fn met_when_the_start_page_answers_and_presents_the_demarche() {
+        let site = Site::new().with(START, PageEvidence::default());
+        let e = verdict(
+            &site.measure(&Presentation),
+            Status::Met,
+            "La page de départ présente la démarche sans connexion.",
+        );
+        assert_eq!(e, ["statut HTTP 200 — https://demarche.gouv.fr/"]);
+    }
+
+    #[test]
+    fn not_met_for_a_login_form_only_or_an_error() {
+        let login = Site::new().home(
+            r#"<html lang=fr><head><title>Connexion</title></head><body><h1>Se connecter</h1><form><label for=i>Identifiant</label><input id=i><label for=p>Mot de passe</label><input id=p type=password><button>Se connecter</button></form></body></html>"#,
+        );
+        verdict(
+            &login.measure(&Presentation),
+            Status::NotMet,
+            "La page de départ n'est qu'un formulaire de connexion.",
+        );
+        let mut missing = Site::new().with(START, PageEvidence::default());
+        missing.pages[0].status = Some(404);
+        let e = verdict(
+            &missing.measure(&Presentation),
+            Status::NotMet,
+            "La page de départ ne répond pas correctement.",
+        );
+        assert_eq!(e, ["statut HTTP 404 — https://demarche.gouv.fr/"]);
+    }
+
+    #[test]
+    fn unknown_without_a_status() {
+        let mut site = Site::new().with(START, PageEvidence::default());
+        site.pages[0].status = None;
+        let e = verdict(
+            &site.measure(&Presentation),
+            Status::Unknown,
+            "Statut de la page de départ inconnu.",
+        );
+        assert_eq!(e, ["statut HTTP inconnu — https://demarche.gouv.fr/"]);
     }
 }

@@ -1,4 +1,4 @@
-//! Cerfa criterion 9.
+//! Cerfa criterion 9: address fields labelled with autocomplete. Verdict, messages and tests.
 
 use super::shared::{ev, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -59,5 +59,67 @@ impl CerfaCriterion for AddressFields {
                 bad,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{verdict, Site, START};
+    use crate::cerfa::misc::AddressField;
+    use crate::cerfa::PageEvidence;
+
+    fn field(label: &str, autocomplete: Option<&str>, ok: bool) -> AddressField {
+        AddressField {
+            selector: "#cp".into(),
+            label: label.into(),
+            autocomplete: autocomplete.map(str::to_string),
+            ok,
+        }
+    }
+
+    fn site(fields: Vec<AddressField>) -> Site {
+        let mut e = PageEvidence::default();
+        e.misc.form.address_fields = fields;
+        Site::new().with(START, e)
+    }
+
+    #[test]
+    fn met_when_address_fields_are_labelled_with_autocomplete() {
+        let e = verdict(
+            &site(vec![field("Code postal", Some("postal-code"), true)]).measure(&AddressFields),
+            Status::Met,
+            "Champs d'adresse étiquetés avec l'attribut autocomplete adapté.",
+        );
+        assert_eq!(
+            e,
+            ["champ « Code postal », autocomplete : postal-code — https://demarche.gouv.fr/ — #cp"]
+        );
+    }
+
+    #[test]
+    fn not_met_lists_only_the_bad_fields() {
+        let e = verdict(
+            &site(vec![
+                field("Code postal", Some("postal-code"), true),
+                field("Ville", None, false),
+            ])
+            .measure(&AddressFields),
+            Status::NotMet,
+            "Des champs d'adresse n'ont pas d'étiquette ou d'autocomplete d'adresse.",
+        );
+        assert_eq!(
+            e,
+            ["champ « Ville », autocomplete : absent — https://demarche.gouv.fr/ — #cp"]
+        );
+    }
+
+    #[test]
+    fn unknown_without_address_fields() {
+        verdict(
+            &site(vec![]).measure(&AddressFields),
+            Status::Unknown,
+            "Aucun champ d'adresse sur les pages visitées.",
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! Cerfa criterion 11.
+//! Cerfa criterion 11: an official public domain. Verdict, messages and tests.
 
 use super::shared::{ev, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -37,5 +37,35 @@ impl CerfaCriterion for OfficialDomain {
                 e,
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{verdict, Site};
+
+    #[test]
+    fn met_on_a_gouv_fr_host() {
+        let m = Site::at("https://www.demarche.gouv.fr/accueil").measure(&OfficialDomain);
+        assert_eq!(m.status, Status::Met, "{m:?}");
+        assert!(m.summary.starts_with("Domaine officiel ("), "{}", m.summary);
+        assert_eq!(
+            m.evidence[0].line(),
+            "domaine : www.demarche.gouv.fr — https://www.demarche.gouv.fr/accueil"
+        );
+    }
+
+    #[test]
+    fn not_met_on_a_private_host() {
+        let e = verdict(
+            &Site::at("https://demarche-exemple.com/").measure(&OfficialDomain),
+            Status::NotMet,
+            "Domaine absent de la liste des domaines publics (à confirmer).",
+        );
+        assert_eq!(
+            e,
+            ["domaine : demarche-exemple.com — https://demarche-exemple.com/"]
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! Cerfa criterion 12.
+//! Cerfa criterion 12: FAQ or help, and field hints. Verdict, messages and tests.
 
 use super::shared::{ev, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -73,5 +73,54 @@ impl CerfaCriterion for Help {
             "FAQ ou aide présente, aide contextuelle sur les champs.",
             evidence,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{has, link, verdict, Site, START};
+    use crate::cerfa::PageEvidence;
+
+    fn page(help: bool, fields: usize, hints: usize) -> PageEvidence {
+        let mut e = PageEvidence::default();
+        if help {
+            e.contact.help_links = vec![link("Aide", "https://demarche.gouv.fr/aide")];
+        }
+        e.misc.form.fields = fields;
+        e.misc.form.fields_with_hint = hints;
+        e
+    }
+
+    #[test]
+    fn met_with_help_and_field_hints() {
+        let site = Site::new().with(START, page(true, 4, 1));
+        let e = verdict(
+            &site.measure(&Help),
+            Status::Met,
+            "FAQ ou aide présente, aide contextuelle sur les champs.",
+        );
+        assert_eq!(
+            e,
+            [
+                "lien d'aide « Aide » → https://demarche.gouv.fr/aide — https://demarche.gouv.fr/ — a",
+                "4 champ(s) dont 1 avec une aide contextuelle — https://demarche.gouv.fr/"
+            ]
+        );
+    }
+
+    #[test]
+    fn not_met_without_help_or_without_any_hint() {
+        verdict(
+            &Site::new().with(START, page(false, 0, 0)).measure(&Help),
+            Status::NotMet,
+            "Aucun lien vers une FAQ ou une aide.",
+        );
+        let e = verdict(
+            &Site::new().with(START, page(true, 4, 0)).measure(&Help),
+            Status::NotMet,
+            "FAQ ou aide présente, mais aucun des 4 champ(s) de formulaire n'a d'aide contextuelle.",
+        );
+        has(&e, "4 champ(s) dont 0 avec une aide contextuelle");
     }
 }

@@ -1,4 +1,4 @@
-//! Cerfa criterion 13.
+//! Cerfa criterion 13: at least two contact channels, one a form. Verdict, messages and tests.
 
 use super::shared::{contact_union, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -55,5 +55,70 @@ impl CerfaCriterion for ContactChannels {
                 evidence,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{verdict, Site, START};
+    use crate::cerfa::PageEvidence;
+
+    fn page(phone: bool, email: bool, form: bool) -> PageEvidence {
+        let mut e = PageEvidence::default();
+        if phone {
+            e.contact.phones = vec!["0123456789".into()];
+        }
+        if email {
+            e.contact.emails = vec!["contact@demarche.gouv.fr".into()];
+        }
+        if form {
+            e.contact.form = Some("#contact".into());
+        }
+        e
+    }
+
+    #[test]
+    fn met_with_two_channels_across_pages_including_a_form() {
+        let site = Site::new()
+            .with(START, page(true, false, false))
+            .with("https://demarche.gouv.fr/contact", page(true, false, true));
+        let e = verdict(
+            &site.measure(&ContactChannels),
+            Status::Met,
+            "2 canaux de contact dont un formulaire (telephone, formulaire).",
+        );
+        assert_eq!(
+            e,
+            [
+                "téléphone : 0123456789 — https://demarche.gouv.fr/",
+                "formulaire de contact — https://demarche.gouv.fr/contact — #contact"
+            ]
+        );
+    }
+
+    #[test]
+    fn not_met_without_a_form_or_with_a_form_only() {
+        verdict(
+            &Site::new()
+                .with(START, page(true, true, false))
+                .measure(&ContactChannels),
+            Status::NotMet,
+            "Pas de formulaire de contact (canaux trouvés : telephone, courriel).",
+        );
+        verdict(
+            &Site::new()
+                .with(START, page(false, false, true))
+                .measure(&ContactChannels),
+            Status::NotMet,
+            "Moins de 2 canaux de contact (formulaire).",
+        );
+        verdict(
+            &Site::new()
+                .with(START, page(false, false, false))
+                .measure(&ContactChannels),
+            Status::NotMet,
+            "Pas de formulaire de contact (canaux trouvés : aucun).",
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! Cerfa criterion 14.
+//! Cerfa criterion 14: human support offered. Verdict, messages and tests.
 
 use super::shared::{contact_union, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -43,5 +43,42 @@ impl CerfaCriterion for HumanSupport {
                 human,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{verdict, Site, START};
+    use crate::cerfa::PageEvidence;
+
+    #[test]
+    fn met_with_a_phone_or_an_appointment() {
+        let mut e = PageEvidence::default();
+        e.contact.emails = vec!["contact@demarche.gouv.fr".into()];
+        e.contact.appointment = Some("prendre rendez-vous".into());
+        let lines = verdict(
+            &Site::new().with(START, e).measure(&HumanSupport),
+            Status::Met,
+            "Accompagnement humain proposé (à confirmer).",
+        );
+        assert_eq!(
+            lines,
+            ["rendez-vous : « prendre rendez-vous » — https://demarche.gouv.fr/"]
+        );
+    }
+
+    #[test]
+    fn not_met_with_written_channels_only() {
+        let mut e = PageEvidence::default();
+        e.contact.emails = vec!["contact@demarche.gouv.fr".into()];
+        e.contact.form = Some("#contact".into());
+        let m = Site::new().with(START, e).measure(&HumanSupport);
+        verdict(
+            &m,
+            Status::NotMet,
+            "Aucun accompagnement humain trouvé (téléphone, rendez-vous, accueil).",
+        );
+        assert!(m.evidence.is_empty());
     }
 }

@@ -1,4 +1,4 @@
-//! Cerfa criterion 15.
+//! Cerfa criterion 15: the accessibility declaration, linked from the footer and recevable. Verdict, messages and tests.
 
 use super::shared::{ev, m, yes, Ctx, Measured};
 use super::CerfaCriterion;
@@ -275,4 +275,137 @@ pub(crate) fn verdict(ctx: &Ctx<'_>) -> Option<DeclarationVerdict> {
         pages_total: html.len(),
         contradiction,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{has, link, verdict, Site, START};
+    use crate::cerfa::declaration::Declaration;
+    use crate::cerfa::footer::{Footer, FooterLink};
+    use crate::cerfa::PageEvidence;
+    use chrono::NaiveDate;
+
+    const DECL: &str = "https://demarche.gouv.fr/accessibilite";
+
+    fn footer_with_accessibility() -> Footer {
+        Footer {
+            found_by: "footer".into(),
+            selector: "footer".into(),
+            links: vec![FooterLink {
+                kind: "accessibilite".into(),
+                link: link("Accessibilité", DECL),
+            }],
+            link_count: 1,
+        }
+    }
+
+    fn home(mention: bool, footer: bool) -> PageEvidence {
+        let mut e = PageEvidence::default();
+        if mention {
+            e.accessibility_mention = Some(ConformityStatus::Partiellement);
+        }
+        if footer {
+            e.footer = Some(footer_with_accessibility());
+        }
+        e
+    }
+
+    fn declaration(established: (i32, u32, u32)) -> PageEvidence {
+        PageEvidence {
+            declaration: Some(Declaration {
+                status: Some(ConformityStatus::Partiellement),
+                rate: Some(75.0),
+                established: NaiveDate::from_ymd_opt(established.0, established.1, established.2),
+                contact: true,
+                defenseur_des_droits: true,
+                schema_link: Some(link("Schéma", "/schema")),
+                action_plan_link: Some(link("Plan 2026", "/plan")),
+                rgaa_version: Some("4.1.2".into()),
+                schema_start: Some(2025),
+                schema_end: Some(2027),
+                action_plan_year: Some(2026),
+                ..Declaration::default()
+            }),
+            ..PageEvidence::default()
+        }
+    }
+
+    #[test]
+    fn met_with_mention_footer_link_and_a_recevable_declaration() {
+        let site = Site::new()
+            .with(START, home(true, true))
+            .with(DECL, declaration((2026, 1, 10)));
+        let e = verdict(
+            &site.measure(&AccessibilityDeclaration),
+            Status::Met,
+            "Déclaration d'accessibilité recevable, liée depuis le pied de page.",
+        );
+        assert_eq!(
+            e,
+            [
+                "mention « Accessibilité : partiellement conforme » — https://demarche.gouv.fr/",
+                "lien du pied de page « Accessibilité » → https://demarche.gouv.fr/accessibilite — https://demarche.gouv.fr/ — a",
+                "déclaration : partiellement conforme ; taux 75 % ; datée du 10/01/2026 ; contact oui ; Défenseur des droits oui ; schéma pluriannuel oui ; plan d'action oui ; RGAA 4.1.2 — https://demarche.gouv.fr/accessibilite",
+            ]
+        );
+    }
+
+    #[test]
+    fn not_met_when_the_declaration_is_too_old_or_the_mention_missing() {
+        let site = Site::new()
+            .with(START, home(false, true))
+            .with(DECL, declaration((2022, 1, 1)));
+        verdict(
+            &site.measure(&AccessibilityDeclaration),
+            Status::NotMet,
+            "Déclaration non recevable : déclaration de plus de 3 ans (datée du 01/01/2022), mention d'accessibilité absente de l'accueil.",
+        );
+    }
+
+    #[test]
+    fn not_met_without_footer_link_unknown_when_the_page_was_not_visited() {
+        let e = verdict(
+            &Site::new()
+                .with(START, home(true, false))
+                .measure(&AccessibilityDeclaration),
+            Status::NotMet,
+            "Aucun lien vers la déclaration d'accessibilité dans le pied de page.",
+        );
+        has(&e, "aucun lien « Accessibilité » dans le pied de page");
+        verdict(
+            &Site::new()
+                .with(START, home(true, true))
+                .measure(&AccessibilityDeclaration),
+            Status::Unknown,
+            "La page « Accessibilité » n'a pas été visitée.",
+        );
+        verdict(
+            &Site::new()
+                .with(START, home(true, true))
+                .with(DECL, PageEvidence::default())
+                .measure(&AccessibilityDeclaration),
+            Status::NotMet,
+            "La page « Accessibilité » ne contient pas de déclaration reconnaissable.",
+        );
+    }
+
+    #[test]
+    fn a_totally_conforming_claim_is_contradicted_by_measured_failures() {
+        let mut decl = declaration((2026, 1, 10));
+        if let Some(d) = decl.declaration.as_mut() {
+            d.status = Some(ConformityStatus::Totalement);
+            d.rate = Some(100.0);
+        }
+        let site = Site::new()
+            .with(START, home(true, true))
+            .with(DECL, decl)
+            .finding("color-contrast", Outcome::Failed, 17, "Contraste 2,3:1");
+        let e = verdict(
+            &site.measure(&AccessibilityDeclaration),
+            Status::NotMet,
+            "Déclaration non recevable : déclaration contredite.",
+        );
+        has(&e, "contradiction : Déclarée « totalement conforme » alors que 1 non-conformité(s) RGAA ont été mesurées : color-contrast sur https://demarche.gouv.fr/ (p:nth-child(2)).");
+    }
 }

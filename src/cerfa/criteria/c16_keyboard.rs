@@ -1,4 +1,4 @@
-//! Cerfa criterion 16.
+//! Cerfa criterion 16: keyboard use (from the rules marked for 16). Verdict, messages and tests.
 
 use super::shared::{evidence_of, m, rule_findings, Ctx, Measured};
 use super::CerfaCriterion;
@@ -54,5 +54,51 @@ impl CerfaCriterion for Keyboard {
                 vec![],
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{verdict, Site, START};
+    use crate::cerfa::PageEvidence;
+    use crate::rules::Outcome;
+
+    fn site() -> Site {
+        Site::new().with(START, PageEvidence::default())
+    }
+
+    #[test]
+    fn not_met_on_a_failure_of_a_rule_for_criterion_16() {
+        let s = site()
+            .finding("link-name", Outcome::Failed, 16, "Lien sans nom")
+            .finding("color-contrast", Outcome::Failed, 17, "Contraste 2,3:1");
+        let e = verdict(
+            &s.measure(&Keyboard),
+            Status::NotMet,
+            "Des obstacles à la navigation au clavier ont été mesurés.",
+        );
+        assert_eq!(
+            e,
+            ["link-name : Lien sans nom — https://demarche.gouv.fr/ — p:nth-child(2)"]
+        );
+    }
+
+    #[test]
+    fn unknown_without_failure_never_met() {
+        verdict(
+            &site()
+                .finding("link-name", Outcome::Passed, 16, "ok")
+                .measure(&Keyboard),
+            Status::Unknown,
+            "Aucun problème détecté par les règles clavier : à confirmer par un test manuel.",
+        );
+        verdict(
+            &site()
+                .finding("color-contrast", Outcome::Failed, 17, "Contraste 2,3:1")
+                .measure(&Keyboard),
+            Status::Unknown,
+            "Aucune règle clavier applicable sur les pages visitées.",
+        );
     }
 }

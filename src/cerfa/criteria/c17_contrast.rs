@@ -1,4 +1,4 @@
-//! Cerfa criterion 17.
+//! Cerfa criterion 17: text contrast (from the contrast rule). Verdict, messages and tests.
 
 use super::shared::{evidence_of, m, rule_findings, Ctx, Measured};
 use super::CerfaCriterion;
@@ -58,5 +58,64 @@ impl CerfaCriterion for Contrast {
                 vec![],
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{verdict, Site, START};
+    use crate::cerfa::PageEvidence;
+    use crate::rules::Outcome;
+
+    fn site() -> Site {
+        Site::new().with(START, PageEvidence::default())
+    }
+
+    #[test]
+    fn met_when_every_measured_text_passes() {
+        let m = site()
+            .finding("color-contrast", Outcome::Passed, 17, "Contraste 12,6:1")
+            .measure(&Contrast);
+        verdict(
+            &m,
+            Status::Met,
+            "Tous les textes mesurés ont un contraste suffisant.",
+        );
+        assert!(m.evidence.is_empty());
+    }
+
+    #[test]
+    fn not_met_on_a_failure_unknown_on_cant_tell() {
+        let e = verdict(
+            &site()
+                .finding("color-contrast", Outcome::Passed, 17, "Contraste 12,6:1")
+                .finding("color-contrast", Outcome::Failed, 17, "Contraste 2,3:1")
+                .measure(&Contrast),
+            Status::NotMet,
+            "Des textes ont un contraste insuffisant.",
+        );
+        assert_eq!(
+            e,
+            ["color-contrast : Contraste 2,3:1 — https://demarche.gouv.fr/ — p:nth-child(2)"]
+        );
+        let e = verdict(
+            &site()
+                .finding("color-contrast", Outcome::CantTell, 17, "Fond en image")
+                .measure(&Contrast),
+            Status::Unknown,
+            "Contraste indéterminé pour certains textes (fond non résolu).",
+        );
+        assert_eq!(
+            e,
+            ["color-contrast : Fond en image — https://demarche.gouv.fr/ — p:nth-child(2)"]
+        );
+        verdict(
+            &site()
+                .finding("link-name", Outcome::Failed, 16, "Lien sans nom")
+                .measure(&Contrast),
+            Status::Unknown,
+            "Aucun résultat de contraste applicable.",
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! Cerfa criterion 18.
+//! Cerfa criterion 18: fewer markup errors than the threshold on the home page. Verdict, messages and tests.
 
 use super::shared::{ev, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -68,5 +68,51 @@ impl CerfaCriterion for Markup {
                 evidence,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{has, verdict, Site, START};
+    use crate::cerfa::markup::Markup as MarkupCount;
+    use crate::cerfa::PageEvidence;
+
+    #[test]
+    fn met_below_the_threshold() {
+        let e = PageEvidence {
+            markup: MarkupCount {
+                parse_errors: 1,
+                duplicate_ids: 1,
+                total: 2,
+                examples: vec!["id en double : x".into()],
+                ..MarkupCount::default()
+            },
+            ..PageEvidence::default()
+        };
+        let lines = verdict(
+            &Site::new().with(START, e).measure(&Markup),
+            Status::Met,
+            "2 erreur(s) de balisage sur l'accueil (seuil : moins de 5).",
+        );
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0], "2 erreur(s) : analyse HTML 1, id en double 1, éléments obsolètes 0, attributs obsolètes 0, imbrications interdites 0 — https://demarche.gouv.fr/");
+        assert!(lines[1].starts_with("Comptage approché d'un validateur"));
+        assert_eq!(lines[2], "id en double : x — https://demarche.gouv.fr/");
+    }
+
+    #[test]
+    fn not_met_from_a_page_with_obsolete_elements() {
+        let site = Site::new().home(
+            "<!doctype html><html lang=fr><head><title>x</title></head><body><center><font>a</font><font>b</font><font>c</font><font>d</font></center></body></html>",
+        );
+        let m = site.measure(&Markup);
+        assert_eq!(m.status, Status::NotMet, "{m:#?}");
+        assert_eq!(
+            m.summary,
+            "5 erreurs de balisage sur l'accueil (seuil : moins de 5)."
+        );
+        let lines: Vec<String> = m.evidence.iter().map(|e| e.line()).collect();
+        has(&lines, "éléments obsolètes 5");
     }
 }

@@ -1,4 +1,4 @@
-//! Cerfa criterion 19.
+//! Cerfa criterion 19: the footer links. Verdict, messages and tests.
 
 use super::shared::{ev, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -76,5 +76,75 @@ impl CerfaCriterion for Footer {
                 evidence,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{has, link, verdict, Site, START};
+    use crate::cerfa::footer::{Footer as FooterFacts, FooterLink};
+    use crate::cerfa::PageEvidence;
+
+    fn home(kinds: &[&str]) -> Site {
+        let e = PageEvidence {
+            footer: Some(FooterFacts {
+                found_by: "footer".into(),
+                selector: "footer".into(),
+                links: kinds
+                    .iter()
+                    .map(|k| FooterLink {
+                        kind: k.to_string(),
+                        link: link(k, &format!("/{k}")),
+                    })
+                    .collect(),
+                link_count: kinds.len(),
+            }),
+            ..PageEvidence::default()
+        };
+        Site::new().with(START, e)
+    }
+
+    #[test]
+    fn met_with_the_four_links_dsfr_gaps_noted() {
+        let e = verdict(
+            &home(&["contact", "plan_du_site", "mentions_legales", "accessibilite"]).measure(&Footer),
+            Status::Met,
+            "Le pied de page mène au contact, au plan du site, aux mentions légales et à l'accessibilité.",
+        );
+        assert_eq!(
+            e[0],
+            "pied de page trouvé par : footer — https://demarche.gouv.fr/ — footer"
+        );
+        has(&e, "contact : « contact » → /contact");
+        has(
+            &e,
+            "liens obligatoires du DSFR absents : donnees_personnelles, cookies",
+        );
+    }
+
+    #[test]
+    fn met_from_a_real_footer() {
+        let site = Site::new().home(
+            r#"<html lang=fr><body><main><p>Démarche</p></main><footer><ul><li><a href="/contact">Contact</a></li><li><a href="/plan-du-site">Plan du site</a></li><li><a href="/mentions-legales">Mentions légales</a></li><li><a href="/accessibilite">Accessibilité : non conforme</a></li></ul></footer></body></html>"#,
+        );
+        let m = site.measure(&Footer);
+        assert_eq!(m.status, Status::Met, "{m:#?}");
+    }
+
+    #[test]
+    fn not_met_with_a_missing_link_or_no_footer() {
+        verdict(
+            &home(&["contact", "mentions_legales", "accessibilite"]).measure(&Footer),
+            Status::NotMet,
+            "Liens absents du pied de page : plan_du_site.",
+        );
+        verdict(
+            &Site::new()
+                .with(START, PageEvidence::default())
+                .measure(&Footer),
+            Status::NotMet,
+            "Pied de page introuvable sur l'accueil.",
+        );
     }
 }

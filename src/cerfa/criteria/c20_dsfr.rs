@@ -1,4 +1,4 @@
-//! Cerfa criterion 20.
+//! Cerfa criterion 20: the State design system (DSFR). Verdict, messages and tests.
 
 use super::shared::{ev, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -56,5 +56,52 @@ impl CerfaCriterion for Dsfr {
                 e,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{verdict, Site, START};
+    use crate::cerfa::PageEvidence;
+
+    fn home(markers: &[&str]) -> Site {
+        let mut e = PageEvidence::default();
+        e.misc.dsfr_markers = markers.iter().map(|s| s.to_string()).collect();
+        Site::new().with(START, e)
+    }
+
+    #[test]
+    fn met_with_the_dsfr_brand_block() {
+        let e = verdict(
+            &home(&["fr-header__brand", "fr-footer"]).measure(&Dsfr),
+            Status::Met,
+            "Le site utilise le système de design de l'État (à confirmer).",
+        );
+        assert_eq!(
+            e,
+            ["marqueurs DSFR : fr-header__brand, fr-footer — https://demarche.gouv.fr/"]
+        );
+        verdict(
+            &home(&["fr-logo", "fr-footer"]).measure(&Dsfr),
+            Status::Met,
+            "Le site utilise le système de design de l'État (à confirmer).",
+        );
+    }
+
+    #[test]
+    fn not_met_without_brand_block() {
+        let e = verdict(
+            &home(&["fr-logo"]).measure(&Dsfr),
+            Status::NotMet,
+            "Pas de bloc-marque ni d'en-tête du DSFR.",
+        );
+        assert_eq!(e, ["marqueurs DSFR : fr-logo — https://demarche.gouv.fr/"]);
+        let e = verdict(
+            &home(&[]).measure(&Dsfr),
+            Status::NotMet,
+            "Pas de bloc-marque ni d'en-tête du DSFR.",
+        );
+        assert_eq!(e, ["marqueurs DSFR : aucun — https://demarche.gouv.fr/"]);
     }
 }

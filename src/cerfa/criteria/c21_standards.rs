@@ -1,4 +1,4 @@
-//! Cerfa criterion 21.
+//! Cerfa criterion 21: open standards (HTTPS, UTF-8, HTML5, open formats). Verdict, messages and tests.
 
 use super::shared::{ev, m, yes, Ctx, Measured};
 use super::CerfaCriterion;
@@ -87,5 +87,51 @@ impl CerfaCriterion for OpenStandards {
                 evidence,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{verdict, Site, START};
+    use crate::cerfa::PageEvidence;
+
+    #[test]
+    fn met_with_https_utf8_html5_and_open_formats() {
+        let mut e = PageEvidence::default();
+        e.misc.doctype_html5 = true;
+        e.misc.open_documents = 1;
+        e.misc.closed_documents = vec!["notice.doc".into()];
+        let lines = verdict(
+            &Site::new().with(START, e).measure(&OpenStandards),
+            Status::Met,
+            "HTTPS, UTF-8, HTML5 et formats ouverts.",
+        );
+        assert_eq!(
+            lines,
+            [
+                "HTTPS oui ; encodage utf-8 ; doctype HTML5 oui — https://demarche.gouv.fr/",
+                "document en format fermé : notice.doc — https://demarche.gouv.fr/"
+            ]
+        );
+    }
+
+    #[test]
+    fn not_met_lists_every_problem() {
+        let start = "http://demarche.gouv.fr/";
+        let mut e = PageEvidence::default();
+        e.misc.meta_charset = Some("iso-8859-1".into());
+        e.misc.closed_documents = vec!["formulaire.doc".into()];
+        let mut site = Site::at(start).with(start, e);
+        site.pages[0].charset = None;
+        let lines = verdict(
+            &site.measure(&OpenStandards),
+            Status::NotMet,
+            "Standards ouverts non respectés : pas de HTTPS, encodage iso-8859-1 au lieu d'UTF-8, pas de doctype HTML5, documents proposés seulement en formats fermés.",
+        );
+        assert_eq!(
+            lines[0],
+            "HTTPS non ; encodage iso-8859-1 ; doctype HTML5 non — http://demarche.gouv.fr/"
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! Cerfa criterion 23.
+//! Cerfa criterion 23: personal data page and no tracker before consent. Verdict, messages and tests.
 
 use super::shared::{ev, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -81,5 +81,60 @@ impl CerfaCriterion for PersonalData {
         } else {
             m(Status::Met, "Page « Données personnelles » présente, aucun traceur tiers connu chargé (à confirmer).", evidence)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{link, verdict, Site, START};
+    use crate::cerfa::misc::KeywordLink;
+    use crate::cerfa::PageEvidence;
+
+    fn page(privacy: bool, trackers: &[&str]) -> PageEvidence {
+        let mut e = PageEvidence::default();
+        if privacy {
+            e.misc.keyword_links = vec![KeywordLink {
+                kind: "donnees_personnelles".into(),
+                link: link("Données personnelles", "https://demarche.gouv.fr/donnees"),
+            }];
+        }
+        e.misc.trackers = trackers.iter().map(|s| s.to_string()).collect();
+        e
+    }
+
+    #[test]
+    fn met_with_a_privacy_page_and_no_tracker() {
+        let e = verdict(
+            &Site::new().with(START, page(true, &[])).measure(&PersonalData),
+            Status::Met,
+            "Page « Données personnelles » présente, aucun traceur tiers connu chargé (à confirmer).",
+        );
+        assert_eq!(
+            e,
+            ["page données personnelles « Données personnelles » → https://demarche.gouv.fr/donnees — https://demarche.gouv.fr/ — a"]
+        );
+    }
+
+    #[test]
+    fn not_met_with_a_tracker_or_without_privacy_page() {
+        let e = verdict(
+            &Site::new()
+                .with(START, page(true, &["www.googletagmanager.com"]))
+                .measure(&PersonalData),
+            Status::NotMet,
+            "Traceurs tiers chargés dès l'arrivée : www.googletagmanager.com.",
+        );
+        assert_eq!(
+            e[1],
+            "traceur tiers chargé sans consentement : www.googletagmanager.com — https://demarche.gouv.fr/"
+        );
+        verdict(
+            &Site::new()
+                .with(START, page(false, &[]))
+                .measure(&PersonalData),
+            Status::NotMet,
+            "Aucune page « Données personnelles » trouvée.",
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! Cerfa criterion 26.
+//! Cerfa criterion 26: FranceConnect offered where identification is asked. Verdict, messages and tests.
 
 use super::shared::{ev, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -112,5 +112,105 @@ impl CerfaCriterion for FranceConnect {
                 evidence,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{link, verdict, Site, START};
+    use crate::cerfa::franceconnect::{FcButton, FcVariant};
+    use crate::cerfa::PageEvidence;
+    use crate::page::Target;
+
+    const LOGIN: &str = "https://demarche.gouv.fr/connexion";
+
+    fn login_page(button: Option<FcButton>) -> PageEvidence {
+        PageEvidence {
+            identification: true,
+            franceconnect: button,
+            ..PageEvidence::default()
+        }
+    }
+
+    fn button(variant: FcVariant, conforming: bool) -> FcButton {
+        FcButton {
+            variant,
+            detected_by: "dsfr".into(),
+            target: Target {
+                selector: ".fr-connect".into(),
+                snippet: "<button class=\"fr-connect\">".into(),
+            },
+            info_link: conforming,
+            offered_first: conforming,
+            restyled: !conforming,
+        }
+    }
+
+    #[test]
+    fn met_when_login_pages_offer_franceconnect() {
+        let site = Site::new().with(START, PageEvidence::default()).with(
+            LOGIN,
+            login_page(Some(button(FcVariant::FranceConnect, true))),
+        );
+        let e = verdict(
+            &site.measure(&FranceConnect),
+            Status::Met,
+            "FranceConnect est proposé sur les pages d'identification.",
+        );
+        assert_eq!(
+            e,
+            ["bouton FranceConnect (détecté par dsfr) ; intégration conforme — https://demarche.gouv.fr/connexion — .fr-connect"]
+        );
+        let site = Site::new().with(
+            LOGIN,
+            login_page(Some(button(FcVariant::FranceConnectPlus, false))),
+        );
+        let e = verdict(
+            &site.measure(&FranceConnect),
+            Status::Met,
+            "FranceConnect est proposé sur les pages d'identification.",
+        );
+        assert!(e[0].starts_with("bouton FranceConnect+ (détecté par dsfr) ; intégration non conforme : lien « Qu'est-ce que FranceConnect ? » absent, bouton placé après la connexion par mot de passe, bouton restylé"), "{e:?}");
+    }
+
+    #[test]
+    fn not_met_when_a_login_page_has_no_button() {
+        let site = Site::new().home(
+            r#"<html lang=fr><head><title>Connexion</title></head><body><h1>Se connecter</h1><form><label for=i>Identifiant</label><input id=i><label for=p>Mot de passe</label><input id=p type=password></form></body></html>"#,
+        );
+        let e = verdict(
+            &site.measure(&FranceConnect),
+            Status::NotMet,
+            "Identification demandée sans FranceConnect.",
+        );
+        assert_eq!(
+            e,
+            ["page d'identification sans bouton FranceConnect — https://demarche.gouv.fr/"]
+        );
+    }
+
+    #[test]
+    fn not_applicable_without_identification_unknown_with_a_login_link() {
+        verdict(
+            &Site::new()
+                .with(START, PageEvidence::default())
+                .measure(&FranceConnect),
+            Status::NotApplicable,
+            "Aucune identification demandée sur les pages visitées.",
+        );
+        let home = PageEvidence {
+            login_links: vec![link("Se connecter", LOGIN)],
+            ..PageEvidence::default()
+        };
+        let e = verdict(
+            &Site::new().with(START, home).measure(&FranceConnect),
+            Status::Unknown,
+            "Un lien de connexion existe mais aucune page d'identification n'a été analysée.",
+        );
+        assert_eq!(
+            e,
+            ["lien « Se connecter » → https://demarche.gouv.fr/connexion — https://demarche.gouv.fr/ — a"]
+        );
     }
 }

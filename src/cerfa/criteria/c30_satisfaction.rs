@@ -1,4 +1,4 @@
-//! Cerfa criterion 30.
+//! Cerfa criterion 30: satisfaction measured and results published. Verdict, messages and tests.
 
 use super::shared::{ev, find_keyword, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -57,5 +57,66 @@ impl CerfaCriterion for Satisfaction {
                 evidence,
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{link, verdict, Site, START};
+    use crate::cerfa::misc::KeywordLink;
+    use crate::cerfa::PageEvidence;
+
+    fn page(kinds: &[&str]) -> PageEvidence {
+        let mut e = PageEvidence::default();
+        e.misc.keyword_links = kinds
+            .iter()
+            .map(|k| KeywordLink {
+                kind: k.to_string(),
+                link: link(k, &format!("/{k}")),
+            })
+            .collect();
+        e
+    }
+
+    #[test]
+    fn met_with_the_button_and_published_results() {
+        let lines = verdict(
+            &Site::new()
+                .with(START, page(&["avis", "resultats_satisfaction"]))
+                .measure(&Satisfaction),
+            Status::Met,
+            "Avis des usagers recueillis et résultats publiés.",
+        );
+        assert_eq!(
+            lines,
+            [
+                "« avis » → /avis — https://demarche.gouv.fr/ — a",
+                "« resultats_satisfaction » → /resultats_satisfaction — https://demarche.gouv.fr/ — a"
+            ]
+        );
+    }
+
+    #[test]
+    fn not_met_with_one_half_or_none() {
+        verdict(
+            &Site::new()
+                .with(START, page(&["avis"]))
+                .measure(&Satisfaction),
+            Status::NotMet,
+            "Bouton « Je donne mon avis » présent mais résultats non publiés.",
+        );
+        verdict(
+            &Site::new()
+                .with(START, page(&["resultats_satisfaction"]))
+                .measure(&Satisfaction),
+            Status::NotMet,
+            "Résultats publiés mais pas de bouton « Je donne mon avis ».",
+        );
+        verdict(
+            &Site::new().with(START, page(&[])).measure(&Satisfaction),
+            Status::NotMet,
+            "Ni recueil d'avis ni résultats de satisfaction trouvés.",
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! Cerfa criterion 32.
+//! Cerfa criterion 32: indexable by search engines. Verdict, messages and tests.
 
 use super::shared::{ev, m, Ctx, Measured};
 use super::CerfaCriterion;
@@ -211,5 +211,153 @@ impl CerfaCriterion for Indexing {
                 evidence,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::criteria::testing::{has, verdict, Site, START};
+    use crate::cerfa::PageEvidence;
+    use crate::crawl::indexability::{
+        AgentAccess, Indexability, RobotsFacts, RobotsRule, SitemapFacts, SitemapFile,
+    };
+
+    fn agent(name: &str, allowed: bool) -> AgentAccess {
+        AgentAccess {
+            agent: name.into(),
+            start_allowed: allowed,
+            site_blocked: !allowed,
+            rule: (!allowed).then(|| RobotsRule {
+                line: 3,
+                text: "Disallow: /".into(),
+            }),
+        }
+    }
+
+    fn facts(status: RobotsStatus, googlebot_allowed: bool, sitemap_pages: usize) -> Indexability {
+        let files = vec![SitemapFile {
+            url: "https://demarche.gouv.fr/sitemap.xml".into(),
+            status: Some(200),
+            sitemap: true,
+            pages: sitemap_pages,
+            sitemaps: 0,
+            error: None,
+        }];
+        Indexability {
+            start_url: START.into(),
+            robots: RobotsFacts {
+                url: "https://demarche.gouv.fr/robots.txt".into(),
+                status,
+                http_status: Some(if status == RobotsStatus::ServerError {
+                    503
+                } else {
+                    200
+                }),
+                error: None,
+                sitemaps: Vec::new(),
+                agents: if status == RobotsStatus::Fetched {
+                    vec![
+                        agent("*", true),
+                        agent("Googlebot", googlebot_allowed),
+                        agent("Bingbot", true),
+                    ]
+                } else {
+                    Vec::new()
+                },
+            },
+            sitemap: SitemapFacts {
+                declared: false,
+                found: sitemap_pages > 0,
+                page_urls: sitemap_pages,
+                start_listed: true,
+                truncated: false,
+                files,
+            },
+        }
+    }
+
+    fn site(noindex: bool, idx: Option<Indexability>) -> Site {
+        let mut e = PageEvidence::default();
+        e.misc.noindex = noindex;
+        let mut s = Site::new().with(START, e);
+        s.indexability = idx;
+        s
+    }
+
+    #[test]
+    fn met_when_indexable_with_a_sitemap() {
+        let e = verdict(
+            &site(false, Some(facts(RobotsStatus::Fetched, true, 12))).measure(&Indexing),
+            Status::Met,
+            "Page de départ indexable (ni noindex ni exclusion par robots.txt) et plan de site de 12 URL ; le référencement sur service-public.fr n'est pas vérifié.",
+        );
+        assert_eq!(
+            e,
+            [
+                "robots.txt lu (HTTP 200) — https://demarche.gouv.fr/robots.txt",
+                "page de départ autorisée pour *, Googlebot et Bingbot — https://demarche.gouv.fr/robots.txt",
+                "plan de site https://demarche.gouv.fr/sitemap.xml : 12 URL de page(s), 0 plan(s) inclus — https://demarche.gouv.fr/sitemap.xml",
+                "12 URL de pages dans le(s) plan(s) de site ; page de départ listée",
+            ]
+        );
+    }
+
+    #[test]
+    fn not_met_on_noindex_or_a_robots_exclusion() {
+        let e = verdict(
+            &site(true, None).measure(&Indexing),
+            Status::NotMet,
+            "La page de départ interdit l'indexation (noindex).",
+        );
+        assert_eq!(
+            e,
+            ["balise meta robots : noindex — https://demarche.gouv.fr/ — meta[name=robots]"]
+        );
+        let mut header = site(false, Some(facts(RobotsStatus::Fetched, true, 12)));
+        header.pages[0].x_robots_tag = vec!["noindex".into()];
+        let e = verdict(
+            &header.measure(&Indexing),
+            Status::NotMet,
+            "La page de départ interdit l'indexation (noindex).",
+        );
+        has(&e, "en-tête HTTP X-Robots-Tag : noindex");
+        let e = verdict(
+            &site(false, Some(facts(RobotsStatus::Fetched, false, 12))).measure(&Indexing),
+            Status::NotMet,
+            "robots.txt interdit la page de départ aux moteurs de recherche (Googlebot).",
+        );
+        has(
+            &e,
+            "User-agent Googlebot : tout le site exclu par la règle « Disallow: / » (ligne 3)",
+        );
+    }
+
+    #[test]
+    fn unknown_without_sitemap_robots_facts_or_a_readable_robots() {
+        verdict(
+            &site(false, Some(facts(RobotsStatus::Fetched, true, 0))).measure(&Indexing),
+            Status::Unknown,
+            "Page de départ indexable, mais aucun plan de site : l'indexation n'est pas confirmée (à déclarer, avec le référencement sur service-public.fr).",
+        );
+        let e = verdict(
+            &site(false, None).measure(&Indexing),
+            Status::Unknown,
+            "Page de départ sans noindex ; robots.txt et plan de site non relevés.",
+        );
+        assert_eq!(e, ["pas de noindex — https://demarche.gouv.fr/"]);
+        // Decided without any page: robots.txt alone (the criterion does not need pages).
+        let mut no_page = Site::new();
+        no_page.indexability = Some(facts(RobotsStatus::ServerError, true, 0));
+        let e = verdict(
+            &no_page.measure(&Indexing),
+            Status::Unknown,
+            "robots.txt inaccessible : impossible de dire si les moteurs peuvent explorer le site.",
+        );
+        has(
+            &e,
+            "robots.txt en erreur serveur (HTTP 503) : les moteurs suspendent l'exploration",
+        );
+        assert!(!Indexing.needs_pages());
     }
 }

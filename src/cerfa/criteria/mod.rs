@@ -94,3 +94,117 @@ pub(crate) fn measured() -> &'static [&'static dyn CerfaCriterion] {
 pub(crate) fn measured_criterion(number: u8) -> Option<&'static dyn CerfaCriterion> {
     MEASURED.iter().copied().find(|c| c.number() == number)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::cerfa::data::{criteria, Mode};
+    use crate::rules::all_rules;
+
+    #[test]
+    fn registry_measures_exactly_the_criteria_not_declared() {
+        let numbers: Vec<u8> = measured().iter().map(|c| c.number()).collect();
+        let mut sorted = numbers.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(numbers, sorted, "registry in number order, no duplicate");
+        let data = criteria();
+        assert_eq!(data.criteria.len(), 35);
+        for def in &data.criteria {
+            let in_registry = measured_criterion(def.number).is_some();
+            assert_eq!(
+                in_registry,
+                def.mode != Mode::Declared,
+                "criterion {} is {:?} but registry says measured={in_registry}",
+                def.number,
+                def.mode
+            );
+        }
+        assert_eq!(numbers.len(), 23);
+        let only_pages_free: Vec<u8> = measured()
+            .iter()
+            .filter(|c| !c.needs_pages())
+            .map(|c| c.number())
+            .collect();
+        assert_eq!(only_pages_free, [32]);
+    }
+
+    /// The rule↔criterion mapping is held once, in `RuleMeta::cerfa`: every criterion a rule names
+    /// exists and is measured, and every criterion whose verdict reads rule findings is named by
+    /// at least one rule (else its verdict could never see a failure).
+    #[test]
+    fn rules_and_cerfa_criteria_agree() {
+        let data = criteria();
+        let mut named: BTreeSet<u8> = BTreeSet::new();
+        for rule in all_rules() {
+            let m = rule.meta();
+            for n in m.cerfa {
+                let def = data.criteria.iter().find(|c| c.number == *n);
+                assert!(def.is_some(), "{}: unknown Cerfa criterion {n}", m.id);
+                assert!(
+                    measured_criterion(*n).is_some(),
+                    "{}: Cerfa criterion {n} is declared, no rule can feed it",
+                    m.id
+                );
+                named.insert(*n);
+            }
+        }
+        for c in measured().iter().filter(|c| c.reads_rule_findings()) {
+            assert!(
+                named.contains(&c.number()),
+                "criterion {} reads rule findings but no rule names it",
+                c.number()
+            );
+        }
+        let readers: Vec<u8> = measured()
+            .iter()
+            .filter(|c| c.reads_rule_findings())
+            .map(|c| c.number())
+            .collect();
+        assert_eq!(readers, [16, 17]);
+        assert!(all_rules()
+            .iter()
+            .any(|r| r.meta().id == "color-contrast" && r.meta().cerfa == [17]));
+    }
+
+    /// Each criterion file carries the five doc sections, in order.
+    #[test]
+    fn each_criterion_file_has_the_doc_sections() {
+        const SECTIONS: [&str; 5] = [
+            "/// ## Ce que le critère vérifie",
+            "/// ## Pourquoi",
+            "/// ## Exemple rempli",
+            "/// ## Exemple non rempli",
+            "/// ## Références",
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cerfa/criteria");
+        let mut files = 0;
+        for entry in std::fs::read_dir(&dir).expect("criteria dir") {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if !name.starts_with('c') || !name.ends_with(".rs") {
+                continue;
+            }
+            files += 1;
+            let number: u8 = name[1..3].parse().expect("cNN_ file name");
+            assert!(
+                measured_criterion(number).is_some(),
+                "{name} not in registry"
+            );
+            let text = std::fs::read_to_string(&path).expect("read");
+            let mut at = 0;
+            for s in SECTIONS {
+                let found = text[at..].find(s);
+                assert!(
+                    found.is_some(),
+                    "{name}: section {s} missing or out of order"
+                );
+                at += found.unwrap_or(0) + s.len();
+            }
+            assert!(text.contains("#[cfg(test)]"), "{name}: no tests");
+        }
+        assert_eq!(files, measured().len());
+    }
+}

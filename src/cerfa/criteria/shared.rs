@@ -61,6 +61,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// One piece of evidence; an empty selector is left out.
 pub(crate) fn ev(url: Option<&str>, selector: Option<&str>, text: impl Into<String>) -> Evidence {
     Evidence {
         url: url.map(str::to_string),
@@ -69,6 +70,7 @@ pub(crate) fn ev(url: Option<&str>, selector: Option<&str>, text: impl Into<Stri
     }
 }
 
+/// A measured verdict.
 pub(crate) fn m(status: Status, summary: impl Into<String>, evidence: Vec<Evidence>) -> Measured {
     Measured {
         status,
@@ -77,6 +79,7 @@ pub(crate) fn m(status: Status, summary: impl Into<String>, evidence: Vec<Eviden
     }
 }
 
+/// « oui » / « non » in evidence text.
 pub(crate) fn yes(b: bool) -> &'static str {
     if b {
         "oui"
@@ -115,6 +118,7 @@ pub(crate) fn evidence_of(fs: &[&Finding], outcome: Outcome, n: usize) -> Vec<Ev
         .collect()
 }
 
+/// The first page (in report order) with a keyword link of this kind, and the link.
 pub(crate) fn find_keyword<'a>(ctx: &'a Ctx<'_>, kind: &str) -> Option<(&'a str, &'a LinkRef)> {
     ctx.pages.iter().find_map(|p| {
         p.evidence
@@ -126,6 +130,8 @@ pub(crate) fn find_keyword<'a>(ctx: &'a Ctx<'_>, kind: &str) -> Option<(&'a str,
     })
 }
 
+/// The verdict of a criterion met by one keyword link (29, 31, 35): met with the link as
+/// evidence, else not met.
 pub(crate) fn keyword(ctx: &Ctx<'_>, kind: &str, yes_msg: &str, no_msg: &str) -> Measured {
     match find_keyword(ctx, kind) {
         Some((u, l)) => m(
@@ -141,6 +147,8 @@ pub(crate) fn keyword(ctx: &Ctx<'_>, kind: &str, yes_msg: &str, no_msg: &str) ->
     }
 }
 
+/// The distinct contact channels over all pages, in order of discovery, each with the evidence
+/// of the first page showing it (criteria 13 and 14).
 pub(crate) fn contact_union(ctx: &Ctx<'_>) -> (Vec<&'static str>, Vec<Evidence>) {
     let mut channels: Vec<&'static str> = Vec::new();
     let mut evidence = Vec::new();
