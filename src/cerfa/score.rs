@@ -165,3 +165,98 @@ fn measure(def: &CriterionDef, ctx: &Ctx<'_>) -> Measured {
     }
     criterion.measure(ctx)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cerfa::declarations_file::DeclaredValue;
+
+    fn answer(value: DeclaredValue) -> DeclaredAnswer {
+        DeclaredAnswer {
+            value,
+            comment: None,
+            date: None,
+            author: None,
+        }
+    }
+
+    #[test]
+    fn the_measure_wins_and_a_declaration_fills_an_unknown() {
+        let met = answer(DeclaredValue::Met);
+        assert_eq!(
+            decide(Status::Unknown, Some(&met)),
+            (Status::Met, Source::Declare, None)
+        );
+        assert_eq!(
+            decide(Status::Unknown, None),
+            (Status::Unknown, Source::Inconnu, None)
+        );
+        assert_eq!(
+            decide(Status::Met, Some(&met)),
+            (Status::Met, Source::Mesure, None)
+        );
+        assert_eq!(
+            decide(Status::NotMet, Some(&met)),
+            (
+                Status::NotMet,
+                Source::Mesure,
+                Some(
+                    "La déclaration (rempli) contredit la mesure (non rempli) : la mesure l'emporte."
+                        .into()
+                )
+            )
+        );
+    }
+
+    #[test]
+    fn declared_criteria_and_empty_crawls_are_unknown_except_32() {
+        let demarche = Demarche::from_url(url::Url::parse("https://a.gouv.fr/").expect("url"));
+        let date = NaiveDate::from_ymd_opt(2026, 6, 15).expect("date");
+        let report = evaluate(&demarche, &[], &[], None, date, None);
+        assert_eq!(report.criteria.len(), 35);
+        let summary = |n: u8| report.criteria[usize::from(n) - 1].summary.as_str();
+        assert_eq!(
+            summary(2),
+            "Critère déclaratif : seul l'opérateur peut y répondre."
+        );
+        assert_eq!(summary(1), "Aucune page HTML analysée.");
+        assert_eq!(summary(32), "Page de départ non analysée.");
+        assert!(report.criteria.iter().all(|c| c.status == Status::Unknown));
+        assert_eq!(report.scores.all.unknown, 35);
+        assert_eq!(report.scores.all.out_of, 35);
+        assert_eq!(report.scores.all_pct, 0.0);
+    }
+
+    #[test]
+    fn scores_count_unknown_as_not_met_and_leave_out_not_applicable() {
+        let c = |number: u8, status: Status, source: Source| CriterionResult {
+            number,
+            principle: 1,
+            label: String::new(),
+            mode: Mode::Auto,
+            status,
+            source,
+            measured: status,
+            summary: String::new(),
+            evidence: Vec::new(),
+            declaration: None,
+            disagreement: None,
+        };
+        let criteria = [
+            c(15, Status::Met, Source::Mesure),
+            c(16, Status::Unknown, Source::Inconnu),
+            c(17, Status::Met, Source::Declare),
+            c(26, Status::NotApplicable, Source::Mesure),
+            c(1, Status::NotMet, Source::Mesure),
+        ];
+        let s = scores_of(&criteria);
+        assert_eq!((s.all.met, s.all.out_of, s.all_pct), (2, 4, 50.0));
+        assert_eq!((s.all.measured_met, s.all.declared_met), (1, 1));
+        assert_eq!(
+            (s.all.not_met, s.all.unknown, s.all.not_applicable),
+            (1, 1, 1)
+        );
+        assert_eq!((s.accessibility.met, s.accessibility.out_of), (2, 3));
+        assert_eq!(s.accessibility_pct, 66.7);
+    }
+}
