@@ -12,11 +12,13 @@ use crate::rules::Outcome;
 /// ## Pourquoi
 /// Les personnes qui ne peuvent pas utiliser une souris doivent pouvoir faire toute la démarche.
 /// ## Exemple rempli
-/// Aucun échec des règles clavier (verdict inconnu, à confirmer à la main).
+/// Jamais rempli par la machine : sans échec des règles clavier, le verdict reste inconnu, à
+/// confirmer par un parcours complet au clavier.
 /// ## Exemple non rempli
 /// Un lien `<a href="#" onclick="…">` sans nom, ou un cadre sans titre : échecs de règles du critère 16.
 /// ## Références
-/// Cerfa numérique, critère 16 (principe 5) · RGAA thèmes 7, 10, 12 · WCAG 2.1.1, 2.4.3
+/// Cerfa numérique, critère 16 (principe 5) · les règles dont `RuleMeta::cerfa` contient 16
+/// (`vigie rules`) · WCAG 2.1.1, 2.4.3
 pub(crate) struct Keyboard;
 
 impl CerfaCriterion for Keyboard {
