@@ -17,14 +17,15 @@ pub enum Mode {
     Declared,
 }
 
+/// One criterion of `criteria/cerfa-numerique.toml`. Unknown keys are refused: the rule↔criterion
+/// mapping lives in `RuleMeta::cerfa`, not in a `rules` key here.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CriterionDef {
     pub number: u8,
     pub principle: u8,
     pub label: String,
     pub mode: Mode,
-    #[serde(default)]
-    pub rules: Vec<String>,
     pub evidence: String,
 }
 

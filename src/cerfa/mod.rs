@@ -1,13 +1,16 @@
 //! The 35 Cerfa numérique criteria.
 //!
 //! Two steps, data flowing one way: per page, [`extract`] reads the facts the criteria need into a
-//! compact [`PageEvidence`] (kept in the page analysis); per démarche, [`evaluate`] turns the
-//! evidence of all pages, the RGAA findings and the operator's declarations into a
-//! [`CerfaReport`] (per criterion: status, mode, source, evidence; the two scores of the 2019
-//! study). Measured results always win over declarations; unknown is reported as such.
+//! compact [`PageEvidence`] (kept in the page analysis; the extractors are grouped by topic:
+//! `footer`, `contact`, `franceconnect`, `declaration`, `markup`, `acronyms`, `misc`); per
+//! démarche, [`evaluate`] turns the evidence of all pages, the RGAA findings and the operator's
+//! declarations into a [`CerfaReport`] (`model`: per criterion status, mode, source, evidence;
+//! the two scores of the 2019 study). Each measured criterion's verdict is one file of
+//! `criteria/`. Measured results always win over declarations; unknown is reported as such.
 
 pub mod acronyms;
 pub mod contact;
+pub(crate) mod criteria;
 pub mod data;
 pub mod declaration;
 pub mod declarations_file;
@@ -15,6 +18,7 @@ pub mod footer;
 pub mod franceconnect;
 pub mod markup;
 pub mod misc;
+pub mod model;
 pub mod score;
 
 use serde::{Deserialize, Serialize};
@@ -25,7 +29,10 @@ use crate::page::{normalize_space, text_of, ElementRef, Page, Target};
 pub use data::Mode;
 pub use declaration::{ConformityStatus, Declaration};
 pub use declarations_file::{Declarations, DeclarationsError, DeclaredAnswer, DeclaredValue};
-pub use score::{evaluate, CerfaReport, CriterionResult, EvidencePage, Scores, Source, Status};
+pub use model::{
+    CerfaReport, CriterionResult, Evidence, EvidencePage, ScoreFigure, Scores, Source, Status,
+};
+pub use score::evaluate;
 
 /// A link found on a page, as evidence.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]

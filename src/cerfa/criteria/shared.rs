@@ -1,0 +1,186 @@
+//! What every criterion reads and the small helpers they share: the démarche context ([`Ctx`]),
+//! the measured verdict ([`Measured`]) and evidence builders.
+
+use chrono::NaiveDate;
+
+use super::{c15_declaration, CerfaCriterion};
+use crate::catalogue::Demarche;
+use crate::cerfa::model::{DeclarationVerdict, Evidence, EvidencePage, Status};
+use crate::cerfa::LinkRef;
+use crate::crawl::indexability::Indexability;
+use crate::findings::Finding;
+use crate::rules::Outcome;
+
+/// A criterion's measured verdict, before the declarations are combined with it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Measured {
+    pub(crate) status: Status,
+    /// One French sentence explaining the verdict.
+    pub(crate) summary: String,
+    pub(crate) evidence: Vec<Evidence>,
+}
+
+/// Everything known about one démarche when its criteria are measured.
+pub(crate) struct Ctx<'a> {
+    pub(crate) demarche: &'a Demarche,
+    pub(crate) pages: &'a [EvidencePage<'a>],
+    /// The start page: depth 0 at the start URL, else any depth-0 page, else the first page.
+    pub(crate) home: Option<EvidencePage<'a>>,
+    pub(crate) findings: &'a [Finding],
+    pub(crate) date: NaiveDate,
+    /// The accessibility declaration as judged (criterion 15, and the report's own section).
+    pub(crate) declaration: Option<DeclarationVerdict>,
+    pub(crate) indexability: Option<&'a Indexability>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(
+        demarche: &'a Demarche,
+        pages: &'a [EvidencePage<'a>],
+        findings: &'a [Finding],
+        date: NaiveDate,
+        indexability: Option<&'a Indexability>,
+    ) -> Ctx<'a> {
+        let home = pages
+            .iter()
+            .find(|p| p.depth == 0 && p.url == demarche.start_url.as_str())
+            .or_else(|| pages.iter().find(|p| p.depth == 0))
+            .or_else(|| pages.first())
+            .copied();
+        let mut ctx = Ctx {
+            demarche,
+            pages,
+            home,
+            findings,
+            date,
+            declaration: None,
+            indexability,
+        };
+        ctx.declaration = c15_declaration::verdict(&ctx);
+        ctx
+    }
+}
+
+/// One piece of evidence; an empty selector is left out.
+pub(crate) fn ev(url: Option<&str>, selector: Option<&str>, text: impl Into<String>) -> Evidence {
+    Evidence {
+        url: url.map(str::to_string),
+        selector: selector.filter(|s| !s.is_empty()).map(str::to_string),
+        text: text.into(),
+    }
+}
+
+/// A measured verdict.
+pub(crate) fn m(status: Status, summary: impl Into<String>, evidence: Vec<Evidence>) -> Measured {
+    Measured {
+        status,
+        summary: summary.into(),
+        evidence,
+    }
+}
+
+/// « oui » / « non » in evidence text.
+pub(crate) fn yes(b: bool) -> &'static str {
+    if b {
+        "oui"
+    } else {
+        "non"
+    }
+}
+
+/// The findings of the rules that name this criterion in `RuleMeta::cerfa`; none for a criterion
+/// that does not declare it reads them, so the registry says which verdicts depend on rules.
+pub(crate) fn rule_findings<'a>(ctx: &Ctx<'a>, criterion: &dyn CerfaCriterion) -> Vec<&'a Finding> {
+    if !criterion.reads_rule_findings() {
+        return Vec::new();
+    }
+    let number = criterion.number();
+    ctx.findings
+        .iter()
+        .filter(|f| f.cerfa.contains(&number))
+        .collect()
+}
+
+fn finding_evidence(f: &Finding) -> Evidence {
+    ev(
+        Some(&f.url),
+        f.targets.first().map(|t| t.selector.as_str()),
+        format!("{} : {}", f.rule, f.message),
+    )
+}
+
+/// Evidence of the first `n` findings with this outcome.
+pub(crate) fn evidence_of(fs: &[&Finding], outcome: Outcome, n: usize) -> Vec<Evidence> {
+    fs.iter()
+        .filter(|f| f.outcome == outcome)
+        .take(n)
+        .map(|f| finding_evidence(f))
+        .collect()
+}
+
+/// The first page (in report order) with a keyword link of this kind, and the link.
+pub(crate) fn find_keyword<'a>(ctx: &'a Ctx<'_>, kind: &str) -> Option<(&'a str, &'a LinkRef)> {
+    ctx.pages.iter().find_map(|p| {
+        p.evidence
+            .misc
+            .keyword_links
+            .iter()
+            .find(|k| k.kind == kind)
+            .map(|k| (p.url, &k.link))
+    })
+}
+
+/// The verdict of a criterion met by one keyword link (29, 31, 35): met with the link as
+/// evidence, else not met.
+pub(crate) fn keyword(ctx: &Ctx<'_>, kind: &str, yes_msg: &str, no_msg: &str) -> Measured {
+    match find_keyword(ctx, kind) {
+        Some((u, l)) => m(
+            Status::Met,
+            yes_msg,
+            vec![ev(
+                Some(u),
+                Some(&l.selector),
+                format!("« {} » → {}", l.text, l.href),
+            )],
+        ),
+        None => m(Status::NotMet, no_msg, vec![]),
+    }
+}
+
+/// The distinct contact channels over all pages, in order of discovery, each with the evidence
+/// of the first page showing it (criteria 13 and 14).
+pub(crate) fn contact_union(ctx: &Ctx<'_>) -> (Vec<&'static str>, Vec<Evidence>) {
+    let mut channels: Vec<&'static str> = Vec::new();
+    let mut evidence = Vec::new();
+    for p in ctx.pages {
+        let c = &p.evidence.contact;
+        for ch in c.channels() {
+            if channels.contains(&ch) {
+                continue;
+            }
+            channels.push(ch);
+            let (sel, text) = match ch {
+                "telephone" => (None, format!("téléphone : {}", c.phones.join(", "))),
+                "courriel" => (None, format!("courriel : {}", c.emails.join(", "))),
+                "formulaire" => (c.form.as_deref(), "formulaire de contact".to_string()),
+                "tchat" => (
+                    None,
+                    format!("messagerie : « {} »", c.chat.as_deref().unwrap_or("")),
+                ),
+                "accueil" => (
+                    None,
+                    format!("accueil physique : « {} »", c.desk.as_deref().unwrap_or("")),
+                ),
+                _ => (
+                    None,
+                    format!(
+                        "rendez-vous : « {} »",
+                        c.appointment.as_deref().unwrap_or("")
+                    ),
+                ),
+            };
+            evidence.push(ev(Some(p.url), sel, text));
+        }
+    }
+    (channels, evidence)
+}
