@@ -6,7 +6,7 @@ use std::path::Path;
 
 use vigie::audit::{self, AuditOptions};
 use vigie::crawl::FetchConfig;
-use vigie::report::html::{write_site_from, SiteOptions};
+use vigie::report::site::{write_site, SiteOptions};
 use vigie::report::stream::{self, ReportFile, ReportSource};
 use vigie::report::{Report, ReportError};
 use vigie::store::{Recorded, Store};
@@ -106,8 +106,8 @@ async fn spooled_outputs_equal_the_in_memory_ones() {
     let from_spool = tempfile::tempdir().expect("tempdir");
     let from_memory = tempfile::tempdir().expect("tempdir");
     let opts = SiteOptions::default();
-    let a = write_site_from(&spooled, from_spool.path(), &opts, None).expect("site");
-    let b = write_site_from(&report, from_memory.path(), &opts, None).expect("site");
+    let a = write_site(&spooled, from_spool.path(), &opts).expect("site");
+    let b = write_site(&report, from_memory.path(), &opts).expect("site");
     assert_eq!(a.len(), b.len());
     assert!(a[0].ends_with("index.html"));
     let names = files_in(from_spool.path());

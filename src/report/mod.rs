@@ -2,7 +2,7 @@
 //! terminal summary.
 
 pub mod csv;
-pub mod html;
+pub mod site;
 pub mod stream;
 pub mod text;
 
