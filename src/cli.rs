@@ -591,7 +591,7 @@ fn diff_cmd(
     match format {
         DiffFormat::Text => print!("{}", crate::diff::to_text(&d)),
         DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&d)?),
-        DiffFormat::Html => print!("{}", crate::diff::to_html(&d)),
+        DiffFormat::Html => print!("{}", crate::report::site::render_diff(&d)?),
     }
     Ok(if fail_on_regression && d.is_regression() {
         ExitCode::from(1)

@@ -1,17 +1,21 @@
 //! The static HTML report site: index.html (the observatory table), one page per démarche, a
 //! progress page per démarche with a history, a methodology page, CSS/JS beside them, and the
-//! CSV exports. Rendered with minijinja templates (auto-escaping on for .html) from view
-//! structs built in one module per page, so every string from an audited page is escaped by
-//! the templates' one escaper; a Content-Security-Policy meta forbids inline script.
+//! CSV exports; also the page comparing two runs (`vigie diff --format html`). Rendered with
+//! minijinja templates (auto-escaping on for .html) from view structs built in one module per
+//! page, so every string from an audited page is escaped by the templates' one escaper; a
+//! Content-Security-Policy meta forbids inline script.
 //!
 //! [`write_site`] is the one way to write a site; this module also holds the view helpers the
 //! pages share (indicator cells, columns, run dates, percentages).
 
 mod charts;
 mod demarche;
+mod diff;
 mod index;
 mod methodology;
 mod progress;
+
+pub use diff::render_diff;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -30,6 +34,7 @@ const INDEX: &str = include_str!("../../../templates/index.html");
 const DEMARCHE: &str = include_str!("../../../templates/demarche.html");
 const METHODOLOGY: &str = include_str!("../../../templates/methodologie.html");
 const PROGRESS: &str = include_str!("../../../templates/progres.html");
+const DIFF: &str = include_str!("../../../templates/diff.html");
 const CSS: &str = include_str!("../../../templates/vigie.css");
 const JS: &str = include_str!("../../../templates/vigie.js");
 
@@ -98,6 +103,7 @@ fn env() -> Result<Environment<'static>, minijinja::Error> {
     env.add_template("demarche.html", DEMARCHE)?;
     env.add_template("methodologie.html", METHODOLOGY)?;
     env.add_template("progres.html", PROGRESS)?;
+    env.add_template("diff.html", DIFF)?;
     Ok(env)
 }
 
