@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::{base_context, cell, SiteHistory};
 use crate::cerfa::CerfaReport;
+use crate::format::fr_number;
 use crate::indicators;
 use crate::report::stream::RunHeader;
 use crate::report::DemarcheReport;
@@ -182,11 +183,10 @@ fn rgaa_rows(rgaa: Option<&RgaaSummary>) -> (Vec<RgaaRow>, String) {
 fn rule_groups(d: &DemarcheReport) -> Vec<RuleGroup> {
     let mut groups: Vec<RuleGroup> = Vec::new();
     for f in &d.findings {
-        let outcome = match f.outcome {
-            Outcome::Failed => "échec",
-            Outcome::CantTell => "à vérifier",
-            _ => continue,
-        };
+        if !matches!(f.outcome, Outcome::Failed | Outcome::CantTell) {
+            continue;
+        }
+        let outcome = f.outcome.label_fr();
         let idx = match groups.iter().position(|g| g.rule == f.rule) {
             Some(i) => i,
             None => {
@@ -267,10 +267,7 @@ fn declaration_view(
         let rows: [(&str, Option<String>); 18] = [
             ("Page", Some(v.url.clone())),
             ("État de conformité", x.status.map(|s| s.code().to_string())),
-            (
-                "Taux publié (%)",
-                x.rate.map(|r| indicators::fr_number(r, 2)),
-            ),
+            ("Taux publié (%)", x.rate.map(|r| fr_number(r, 2))),
             ("Audit du", x.audit_date.map(|d| d.to_string())),
             ("Auditeur", x.auditor.clone()),
             ("Version du RGAA", x.rgaa_version.clone()),

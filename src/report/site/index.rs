@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::charts::{self, Chart, LevelCount};
 use super::{base_context, cell, indicator_columns, progress_name, Cell, SiteHistory};
+use crate::format::fr_number;
 use crate::indicators;
 use crate::report::stream::RunHeader;
 use crate::report::DemarcheOverview;
@@ -28,7 +29,7 @@ fn size_label(bytes: usize) -> String {
     if bytes < 1024 {
         format!("{bytes} octets")
     } else {
-        format!("{} ko", indicators::fr_number(bytes as f64 / 1024.0, 1))
+        format!("{} ko", fr_number(bytes as f64 / 1024.0, 1))
     }
 }
 

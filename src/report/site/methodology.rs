@@ -5,6 +5,7 @@ use minijinja::{context, Environment};
 use serde::Serialize;
 
 use super::base_context;
+use crate::format::fr_number;
 use crate::indicators;
 use crate::report::stream::RunHeader;
 
@@ -50,7 +51,7 @@ pub(super) fn render(
                         .unwrap_or_default(),
                     rule: match l.seuil {
                         Some(s) if s > -1000.0 => {
-                            format!("à partir de {} {}", indicators::fr_number(s, 1), def.unite)
+                            format!("à partir de {} {}", fr_number(s, 1), def.unite)
                         }
                         Some(_) => "en dessous".to_string(),
                         None => "valeur textuelle".to_string(),

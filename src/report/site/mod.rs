@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use minijinja::Environment;
 use serde::Serialize;
 
+use crate::format::fr_number;
 use crate::history::IndicatorPoint;
 pub use crate::history::SiteHistory;
 use crate::indicators::{self, Indicator};
@@ -375,7 +376,7 @@ fn run_date(started_at: &str) -> String {
 }
 
 fn with_unit(v: f64, unit: &str) -> String {
-    let n = indicators::fr_number(v, 1);
+    let n = fr_number(v, 1);
     if unit.is_empty() {
         n
     } else if unit.starts_with('/') {
@@ -386,7 +387,7 @@ fn with_unit(v: f64, unit: &str) -> String {
 }
 
 fn pct(v: Option<f64>) -> String {
-    v.map(|x| format!("{} %", indicators::fr_number(x, 1)))
+    v.map(|x| format!("{} %", fr_number(x, 1)))
         .unwrap_or_else(|| "inconnu".into())
 }
 

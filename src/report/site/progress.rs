@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::charts::line_chart;
 use super::{base_context, indicator_columns, level_rank, pct, run_date, SiteHistory};
+use crate::format::fr_number;
 use crate::history::{HistoryPoint, IndicatorPoint};
 use crate::indicators;
 use crate::report::stream::RunHeader;
@@ -24,7 +25,7 @@ struct Figure {
 fn pct_figure(now: Option<f64>, before: Option<f64>) -> Figure {
     let (change, class) = match (now, before) {
         (Some(a), Some(b)) if (a - b).abs() >= 0.05 => {
-            let d = indicators::fr_number((a - b).abs(), 1);
+            let d = fr_number((a - b).abs(), 1);
             if a > b {
                 (format!("+{d} points, en progrès"), "mieux")
             } else {
