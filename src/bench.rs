@@ -217,11 +217,13 @@ pub async fn campaign(demarches: usize, pages: usize) -> Result<BenchResult, Ser
         .complete(&store, Some(recorded.run_id()))
         .map_err(|e| err(e.to_string()))?;
     let history = crate::history::for_site(&store).map_err(|e| err(e.to_string()))?;
-    crate::report::html::write_site_from(
+    crate::report::site::write_site(
         &spooled,
         &out,
-        &crate::report::html::SiteOptions::default(),
-        Some(&history),
+        &crate::report::site::SiteOptions {
+            history: Some(&history),
+            ..Default::default()
+        },
     )
     .map_err(|e| err(e.to_string()))?;
     let seconds = started.elapsed().as_secs_f64();

@@ -589,7 +589,7 @@ fn diff_cmd(
     match format {
         DiffFormat::Text => print!("{}", crate::diff::to_text(&d)),
         DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&d)?),
-        DiffFormat::Html => print!("{}", crate::diff::to_html(&d)),
+        DiffFormat::Html => print!("{}", crate::report::site::render_diff(&d)?),
     }
     Ok(if fail_on_regression && d.is_regression() {
         ExitCode::from(1)
@@ -674,8 +674,7 @@ async fn monitor_cmd(
 pub fn write_outputs<S: ReportSource>(report: &S, out: &Path) -> Result<()> {
     let path = crate::model::stream::write_json(report, out)?;
     eprintln!("rapport écrit : {}", path.display());
-    let opts = crate::report::html::SiteOptions::default();
-    crate::report::html::write_site_from(report, out, &opts, None)?;
+    crate::report::site::write_site(report, out, &Default::default())?;
     eprintln!("site écrit : {}", out.join("index.html").display());
     Ok(())
 }
@@ -725,8 +724,11 @@ fn write_recorded_outputs<S: ReportSource>(
         },
         None => None,
     };
-    let opts = crate::report::html::SiteOptions::default();
-    crate::report::html::write_site_from(report, out, &opts, history.as_ref())?;
+    let opts = crate::report::site::SiteOptions {
+        history: history.as_ref(),
+        ..Default::default()
+    };
+    crate::report::site::write_site(report, out, &opts)?;
     eprintln!("site écrit : {}", out.join("index.html").display());
     Ok(())
 }
@@ -856,8 +858,8 @@ fn report_site(
             .unwrap_or(Path::new("."))
             .to_path_buf(),
     };
-    let opts = crate::report::html::SiteOptions { csv_sep };
-    crate::report::html::write_site_from(&report, &dir, &opts, history)?;
+    let opts = crate::report::site::SiteOptions { csv_sep, history };
+    crate::report::site::write_site(&report, &dir, &opts)?;
     eprintln!("site écrit : {}", dir.join("index.html").display());
     Ok(())
 }

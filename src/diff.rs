@@ -1,6 +1,9 @@
 //! What changed between two runs, per démarche: indicator levels, Cerfa and RGAA criteria
 //! statuses, and failed findings fixed, new or still present (matched by fingerprint).
 //!
+//! The text form is here; the HTML page is rendered by the site's templates
+//! ([`crate::report::site::render_diff`]).
+//!
 //! Sections written by other parts of the report are read as JSON and are optional: a run
 //! without an `indicators` section simply has no indicator changes.
 
@@ -32,6 +35,16 @@ pub struct FindingRef {
     pub selector: Option<String>,
     pub snippet: Option<String>,
     pub message: String,
+}
+
+impl FindingRef {
+    /// The element as shown: its selector, else its snippet, else the page itself.
+    pub fn target(&self) -> &str {
+        self.selector
+            .as_deref()
+            .or(self.snippet.as_deref())
+            .unwrap_or("(page)")
+    }
 }
 
 impl From<&StoredFinding> for FindingRef {
@@ -391,13 +404,6 @@ fn opt(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("—")
 }
 
-fn target_of(f: &FindingRef) -> &str {
-    f.selector
-        .as_deref()
-        .or(f.snippet.as_deref())
-        .unwrap_or("(page)")
-}
-
 /// The diff as French text for the terminal.
 pub fn to_text(d: &RunDiff) -> String {
     let mut s = String::new();
@@ -457,7 +463,7 @@ pub fn to_text(d: &RunDiff) -> String {
             ("non revérifiée", &m.not_rechecked),
         ] {
             for f in list {
-                let _ = writeln!(s, "     [{title}] {} {} {}", f.rule, f.url, target_of(f));
+                let _ = writeln!(s, "     [{title}] {} {} {}", f.rule, f.url, f.target());
             }
         }
     }
@@ -470,109 +476,6 @@ pub fn to_text(d: &RunDiff) -> String {
             "Aucune régression."
         }
     );
-    s
-}
-
-/// Escape text for HTML element content and quoted attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The diff as a small self-contained HTML page (no script, every text escaped).
-pub fn to_html(d: &RunDiff) -> String {
-    let e = escape_html;
-    let mut s = String::new();
-    let title = format!("Comparaison {} → {}", d.before.label, d.after.label);
-    let _ = write!(
-        s,
-        "<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><style>\
-         body{{font-family:system-ui,sans-serif;max-width:70rem;margin:auto;padding:1rem;color:#1e1e1e}}\
-         table{{border-collapse:collapse;margin:.5rem 0}}th,td{{border:1px solid #888;padding:.2rem .5rem;text-align:left}}\
-         code{{word-break:break-all}}.worse{{color:#a00}}.better{{color:#060}}\
-         </style></head><body><main>\n<h1>{}</h1>\n<p>{} ({}) → {} ({})</p>\n<p><strong>{}</strong></p>\n",
-        e(&title),
-        e(&title),
-        e(&d.before.label),
-        e(&d.before.started_at),
-        e(&d.after.label),
-        e(&d.after.started_at),
-        if d.is_regression() {
-            "Régression détectée."
-        } else {
-            "Aucune régression."
-        }
-    );
-    for m in &d.demarches {
-        let _ = writeln!(s, "<section><h2>{} ({})</h2>", e(&m.name), e(&m.id));
-        for (title, list) in [
-            ("Indicateurs", &m.indicators),
-            ("Critères Cerfa", &m.cerfa),
-            ("Critères RGAA", &m.rgaa),
-        ] {
-            if list.is_empty() {
-                continue;
-            }
-            let _ = writeln!(
-                s,
-                "<h3>{title}</h3><table><thead><tr><th scope=\"col\">Clé</th><th scope=\"col\">Avant</th><th scope=\"col\">Après</th><th scope=\"col\">Évolution</th></tr></thead><tbody>"
-            );
-            for c in list {
-                let (class, label) = if c.worse {
-                    ("worse", "régression")
-                } else if c.better {
-                    ("better", "progrès")
-                } else {
-                    ("", "changement")
-                };
-                let _ = writeln!(
-                    s,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{label}</td></tr>",
-                    e(&c.key),
-                    e(opt(&c.before)),
-                    e(opt(&c.after))
-                );
-            }
-            s.push_str("</tbody></table>\n");
-        }
-        for (title, list) in [
-            ("Non-conformités corrigées", &m.fixed),
-            ("Nouvelles non-conformités", &m.new),
-            ("Toujours présentes", &m.still),
-            ("Non revérifiées (page non analysée)", &m.not_rechecked),
-        ] {
-            let _ = writeln!(s, "<h3>{title} ({})</h3>", list.len());
-            if list.is_empty() {
-                continue;
-            }
-            s.push_str("<table><thead><tr><th scope=\"col\">Règle</th><th scope=\"col\">Page</th><th scope=\"col\">Cible</th><th scope=\"col\">Message</th></tr></thead><tbody>\n");
-            for f in list {
-                let _ = writeln!(
-                    s,
-                    "<tr><td>{}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
-                    e(&f.rule),
-                    e(&f.url),
-                    e(target_of(f)),
-                    e(&f.message)
-                );
-            }
-            s.push_str("</tbody></table>\n");
-        }
-        s.push_str("</section>\n");
-    }
-    s.push_str("</main></body></html>\n");
     s
 }
 
@@ -656,13 +559,5 @@ mod tests {
         assert!(c[0].worse && !c[0].better);
         assert!(c[1].better && !c[1].worse);
         assert!(!c[2].worse && !c[2].better);
-    }
-
-    #[test]
-    fn html_escapes_hostile_text() {
-        assert_eq!(
-            escape_html("<script>\"&'"),
-            "&lt;script&gt;&quot;&amp;&#39;"
-        );
     }
 }

@@ -19,6 +19,7 @@ pub mod declarations;
 pub mod demo;
 pub mod diff;
 pub mod findings;
+pub mod format;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hash;

@@ -16,7 +16,7 @@ use vigie::catalogue::Demarche;
 use vigie::crawl::FetchConfig;
 use vigie::model::AuditSettings;
 use vigie::page::{normalize_space, Page};
-use vigie::report::html::{write_site_with_history, SiteOptions};
+use vigie::report::site::{write_site, SiteOptions};
 use vigie::report::Report;
 
 const HOSTILE_NAME: &str = "<script>document.title='XSS-NOM'</script> {{ 7*7 }}";
@@ -99,8 +99,15 @@ fn site() -> &'static Site {
         store.record(&earlier, "test").expect("enregistrement");
         store.record(&report, "test").expect("enregistrement");
         let history = vigie::history::for_site(&store).expect("historique");
-        write_site_with_history(&report, &dir, &SiteOptions::default(), Some(&history))
-            .expect("site");
+        write_site(
+            &report,
+            &dir,
+            &SiteOptions {
+                history: Some(&history),
+                ..Default::default()
+            },
+        )
+        .expect("site");
         assert!(dir.join("progres-piege.html").is_file());
         Site { dir, report }
     })

@@ -176,8 +176,8 @@ async fn a_fix_and_a_regression_give_the_exact_diff() {
     let text = vigie::diff::to_text(&d);
     assert!(text.contains("1 corrigées, 1 nouvelles, 1 toujours présentes, 1 non revérifiées"));
     assert!(text.contains("Régression détectée."));
-    let html = vigie::diff::to_html(&d);
-    assert!(html.starts_with("<!doctype html>"));
+    let html = vigie::report::site::render_diff(&d).expect("page");
+    assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("#nom"));
     assert!(!html.contains("<script"));
 }

@@ -3,13 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+use common::render_site;
 use url::Url;
 use vigie::audit::{audit, AuditOptions};
 use vigie::catalogue::Demarche;
 use vigie::crawl::FetchConfig;
 use vigie::model::AuditSettings;
 use vigie::page::Page;
-use vigie::report::html::{render_site, render_site_with_history, SiteOptions};
+use vigie::report::site::SiteOptions;
 use vigie::report::Report;
 use vigie::serve::{start, Source};
 
@@ -82,7 +83,7 @@ async fn hostile_payloads_appear_only_escaped() {
     );
     assert!(json.contains("XSS-TITRE"), "le titre piégé est relevé");
 
-    let files = render_site(&report, &SiteOptions::default()).expect("site");
+    let files = render_site(&report, &SiteOptions::default());
     let pages = html_files(&files);
     assert!(pages.len() >= 4, "index, méthodologie et deux démarches");
     let page_of_piege = pages
@@ -174,8 +175,13 @@ async fn generated_pages_pass_vigie_rules() {
     store.record(&earlier, "test").expect("enregistrement");
     store.record(&report, "test").expect("enregistrement");
     let history = vigie::history::for_site(&store).expect("historique");
-    let files =
-        render_site_with_history(&report, &SiteOptions::default(), Some(&history)).expect("site");
+    let files = render_site(
+        &report,
+        &SiteOptions {
+            history: Some(&history),
+            ..Default::default()
+        },
+    );
     assert!(files.iter().any(|(n, _)| n == "progres-ancien.html"));
     assert!(files.iter().any(
         |(n, b)| n == "index.html" && String::from_utf8_lossy(b).contains("class=\"tendance\"")
@@ -204,7 +210,13 @@ async fn generated_pages_pass_vigie_rules() {
 async fn csv_exports_are_excel_friendly() {
     let report = audit_hostile().await;
     for sep in [';', ','] {
-        let files = render_site(&report, &SiteOptions { csv_sep: sep }).expect("site");
+        let files = render_site(
+            &report,
+            &SiteOptions {
+                csv_sep: sep,
+                ..Default::default()
+            },
+        );
         for name in ["indicateurs.csv", "constats.csv"] {
             let text = files
                 .iter()
@@ -227,7 +239,7 @@ async fn csv_exports_are_excel_friendly() {
             assert!(text.contains("\r\n"));
         }
     }
-    let files = render_site(&report, &SiteOptions::default()).expect("site");
+    let files = render_site(&report, &SiteOptions::default());
     let ind = files
         .iter()
         .find(|(n, _)| n == "indicateurs.csv")
@@ -352,7 +364,7 @@ async fn report_subcommand_writes_the_site_with_declarations() {
 #[tokio::test]
 async fn the_declaration_reads_in_the_order_of_its_template() {
     let report = audit_hostile().await;
-    let files = render_site(&report, &SiteOptions::default()).expect("site");
+    let files = render_site(&report, &SiteOptions::default());
     let (_, page) = html_files(&files)
         .into_iter()
         .find(|(n, _)| n == "demarche-ancien.html")

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use common::render_site;
 use url::Url;
 use vigie::audit::{audit, AuditOptions};
 use vigie::catalogue::Demarche;
@@ -12,7 +13,7 @@ use vigie::crawl::FetchConfig;
 use vigie::history;
 use vigie::model::AuditSettings;
 use vigie::page::{ElementRef, Page};
-use vigie::report::html::{render_site_with_history, SiteOptions};
+use vigie::report::site::SiteOptions;
 use vigie::report::Report;
 use vigie::rules::Outcome;
 use vigie::serve::{start, Source};
@@ -129,12 +130,17 @@ async fn site() -> Site {
     }
     let h = history::for_site(&store).expect("historique");
     let last = runs[2].clone();
-    let files = render_site_with_history(&last, &SiteOptions::default(), Some(&h))
-        .expect("site")
-        .into_iter()
-        .filter(|(n, _)| n.ends_with(".html"))
-        .map(|(n, b)| (n, String::from_utf8(b).expect("utf-8")))
-        .collect();
+    let files = render_site(
+        &last,
+        &SiteOptions {
+            history: Some(&h),
+            ..Default::default()
+        },
+    )
+    .into_iter()
+    .filter(|(n, _)| n.ends_with(".html"))
+    .map(|(n, b)| (n, String::from_utf8(b).expect("utf-8")))
+    .collect();
     Site {
         _dir: dir,
         db,
@@ -335,7 +341,7 @@ async fn index_sparklines_have_the_right_points_and_text() {
 #[tokio::test]
 async fn hostile_names_stay_escaped_and_pages_pass_vigie_rules() {
     let s = site().await;
-    let css = vigie::report::html::stylesheet();
+    let css = vigie::report::site::stylesheet();
     let mut problems = Vec::new();
     for name in ["index.html", "progres-suivi.html", "progres-nouvelle.html"] {
         let html = file(&s.files, name);

@@ -10,7 +10,8 @@ use regex::Regex;
 use scraper::Node;
 use serde::{Deserialize, Serialize};
 
-use super::{data, short};
+use super::data;
+use crate::format::truncate_chars;
 use crate::page::{normalize_space, ElementRef, Page, Target};
 
 /// How many unexpanded acronyms a page reports at most.
@@ -119,7 +120,7 @@ pub fn unexpanded(page: &Page) -> Vec<Acronym> {
             if out.len() < KEPT {
                 out.push(Acronym {
                     acronym: tok.to_string(),
-                    context: short(&normalize_space(text), 80),
+                    context: truncate_chars(&normalize_space(text), 81),
                     selector: Target::of(page, parent).selector,
                 });
             }

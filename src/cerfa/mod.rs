@@ -154,14 +154,3 @@ pub(crate) fn doc_index(page: &Page, el: ElementRef<'_>) -> usize {
 pub(crate) fn has_ancestor(el: ElementRef<'_>, pred: impl Fn(ElementRef<'_>) -> bool) -> bool {
     el.ancestors().filter_map(ElementRef::wrap).any(pred)
 }
-
-/// Truncate evidence text.
-pub(crate) fn short(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max).collect();
-        t.push('…');
-        t
-    }
-}

@@ -7,6 +7,7 @@ use cssparser::{
 };
 
 use super::media::{self, MediaMatch};
+use crate::format::truncate_chars;
 
 /// Work bounds so a hostile stylesheet cannot stall an audit.
 pub const MAX_RULES: usize = 50_000;
@@ -147,8 +148,10 @@ impl<'i> AtRuleParser<'i> for TopParser<'_> {
                 })
             }
             "import" => {
-                self.out
-                    .note(format!("@import non chargé : {}", truncate(&prelude, 120)));
+                self.out.note(format!(
+                    "@import non chargé : {}",
+                    truncate_chars(&prelude, 121)
+                ));
                 AtPrelude::Skip
             }
             "container" | "scope" => {
@@ -476,16 +479,6 @@ fn strip_important(raw: &str) -> (&str, bool) {
         }
     }
     (raw, false)
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n).collect();
-        t.push('…');
-        t
-    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use serde_json::Value;
 pub use crate::analyze::signals::{signals_of, PageSignals, TextStats};
 
 use crate::cerfa::score::{CerfaReport, CriterionResult, Evidence};
+use crate::format::fr_number;
 use crate::model::DemarcheReport;
 use crate::rules::Outcome;
 use crate::scores::rgaa::RgaaSummary;
@@ -23,17 +24,6 @@ pub use crate::criteria::indicators::{
     MIN_WORDS_FOR_READABILITY,
 };
 pub use crate::model::indicator::{Indicator, Level, Source};
-
-/// French number formatting: decimal comma, at most `decimals` digits, no trailing zeros.
-pub fn fr_number(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    s.replace('.', ",")
-}
 
 /// Compute every indicator of a démarche; `declaration` is its entry of the declarations file.
 pub fn compute(d: &DemarcheReport, declaration: Option<&DemarcheDeclarations>) -> Vec<Indicator> {
@@ -677,13 +667,6 @@ mod tests {
                 .map(|l| l.colour),
             Some("bleu".to_string())
         );
-    }
-
-    #[test]
-    fn french_numbers() {
-        assert_eq!(fr_number(99.95, 1), "100");
-        assert_eq!(fr_number(98.25, 2), "98,25");
-        assert_eq!(fr_number(12.0, 1), "12");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 use scraper::{ElementRef, Node};
 use serde::{Deserialize, Serialize};
 
+use crate::format::truncate_chars;
+
 /// Maximum snippet length in characters.
 pub const SNIPPET_MAX: usize = 200;
 
@@ -132,14 +134,4 @@ fn is_void(name: &str) -> bool {
             | "track"
             | "wbr"
     )
-}
-
-/// Truncate to at most `max` characters, marking the cut with an ellipsis.
-pub fn truncate_chars(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }

@@ -28,12 +28,12 @@ fn line(fields: &[String], sep: char) -> String {
 
 /// Décimales with a comma when the separator is `;` (French spreadsheets), else a point.
 fn number(v: f64, sep: char) -> String {
-    let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    let s = crate::format::fr_number(v, 2);
+    // A comma separator takes the decimal point (the French form has no other comma).
     if sep == ';' {
-        s.replace('.', ",")
-    } else {
         s
+    } else {
+        s.replace(',', ".")
     }
 }
 
@@ -137,12 +137,7 @@ pub fn findings_csv_head(sep: char) -> String {
 pub fn findings_csv_rows(d: &DemarcheReport, sep: char) -> String {
     let mut out = String::new();
     for f in &d.findings {
-        let outcome = match f.outcome {
-            Outcome::Failed => "échec",
-            Outcome::CantTell => "à vérifier",
-            Outcome::Passed => "conforme",
-            Outcome::Inapplicable => "non applicable",
-        };
+        let outcome = f.outcome.label_fr();
         let base = |sel: &str, snip: &str| -> Vec<String> {
             vec![
                 field(&d.demarche.id, sep, true),

@@ -2,7 +2,7 @@
 //! The report model itself (report.json) is [`crate::model`].
 
 pub mod csv;
-pub mod html;
+pub mod site;
 pub mod text;
 
 pub use crate::model::{

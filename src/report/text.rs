@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{DemarcheOverview, Report};
+use crate::format::truncate_chars;
 use crate::rules::Outcome;
 
 /// One line per démarche: pages, errors, failures, to check.
@@ -23,7 +24,7 @@ pub fn summary_table_of(demarches: &[DemarcheOverview]) -> String {
         let _ = writeln!(
             s,
             "{:<28} {:>6} {:>8} {:>8} {:>10}",
-            truncate(&d.demarche.id, 28),
+            truncate_chars(&d.demarche.id, 28),
             d.summary.pages,
             d.summary.fetch_errors,
             d.summary.failed,
@@ -31,14 +32,6 @@ pub fn summary_table_of(demarches: &[DemarcheOverview]) -> String {
         );
     }
     s
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).chain(std::iter::once('…')).collect()
-    }
 }
 
 /// Findings of one page for `vigie check --format text`.

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::css::{contrast_ratio, is_large_text, Rgba};
+use crate::format::fr_number;
 use crate::page::{ElementRef, Page};
 
 /// ## Ce que la règle vérifie
@@ -89,12 +90,6 @@ fn show_ratio(ratio: f64, required: f64) -> f64 {
     }
 }
 
-fn fr(x: f64) -> String {
-    let s = format!("{x:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-    s.replace('.', ",")
-}
-
 impl Rule for ColorContrast {
     fn meta(&self) -> &'static RuleMeta {
         &COLOR_CONTRAST
@@ -140,9 +135,9 @@ impl Rule for ColorContrast {
                                 format!(
                                     "Contraste insuffisant sur tout le dégradé ({}) : au mieux {}:1 pour le texte {} ; {}:1 requis.",
                                     grad.join(" → "),
-                                    fr(show_ratio(best, required)),
+                                    fr_number(show_ratio(best, required), 2),
                                     fg.to_hex(),
-                                    fr(required)
+                                    fr_number(required, 2)
                                 ),
                             );
                             r.with_details(json!({
@@ -180,7 +175,7 @@ impl Rule for ColorContrast {
                         el,
                         format!(
                             "Contraste de {}:1 : suffisant seulement si le texte est grand, et sa taille n'a pas pu être calculée.",
-                            fr(show_ratio(ratio, 4.5))
+                            fr_number(show_ratio(ratio, 4.5), 2)
                         ),
                     );
                     r.with_details(details(fg, bg, ratio, 4.5, c.font_size, c.font_weight));
@@ -189,13 +184,13 @@ impl Rule for ColorContrast {
             };
             let size = c
                 .font_size
-                .map(|s| format!("{} px", fr((s * 100.0).round() / 100.0)))
+                .map(|s| format!("{} px", fr_number((s * 100.0).round() / 100.0, 2)))
                 .unwrap_or_else(|| "taille inconnue".to_string());
             let weight = c
                 .font_weight
                 .map(|w| w.to_string())
                 .unwrap_or_else(|| "inconnue".to_string());
-            let shown = fr(show_ratio(ratio, required));
+            let shown = fr_number(show_ratio(ratio, required), 2);
             if ratio < required && name_overridden(el) {
                 // Text replaced by aria-label(ledby) is not in the accessibility tree (ACT
                 // afw4f7): whether it must contrast depends on whether it conveys meaning.
@@ -203,7 +198,7 @@ impl Rule for ColorContrast {
                     el,
                     format!(
                         "Contraste de {shown}:1 ({}:1 requis) sur un texte remplacé par un aria-label : vérifier s'il porte une information.",
-                        fr(required)
+                        fr_number(required, 2)
                     ),
                 );
                 r.with_details(details(fg, bg, ratio, required, c.font_size, c.font_weight));
@@ -214,7 +209,7 @@ impl Rule for ColorContrast {
                         "Contraste insuffisant : {shown}:1 pour le texte {} sur le fond {} ; {}:1 requis (texte de {size}, graisse {weight}).",
                         fg.to_hex(),
                         bg.to_hex(),
-                        fr(required)
+                        fr_number(required, 2)
                     ),
                 );
             } else {
@@ -222,7 +217,7 @@ impl Rule for ColorContrast {
                     el,
                     format!(
                         "Contraste de {shown}:1 (au moins {}:1 requis).",
-                        fr(required)
+                        fr_number(required, 2)
                     ),
                 );
             }
@@ -299,8 +294,5 @@ mod tests {
         assert_eq!(show_ratio(4.478, 4.5), 4.48);
         assert_eq!(show_ratio(4.4999, 4.5), 4.49);
         assert_eq!(show_ratio(4.5, 4.5), 4.5);
-        assert_eq!(fr(4.5), "4,5");
-        assert_eq!(fr(12.63), "12,63");
-        assert_eq!(fr(3.0), "3");
     }
 }

@@ -6,6 +6,7 @@ use regex::Regex;
 
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::is_hidden_from_at;
+use crate::format::truncate_chars;
 use crate::page::{normalize_space, ElementRef, Page};
 
 /// Sentences that point at content by its colour ("les champs en rouge", "in green").
@@ -74,7 +75,7 @@ impl Rule for ColourOnlyInfo {
             if other_cue().is_match(&full) {
                 r.pass(el, "Couleur mentionnée avec un autre moyen de repérage.");
             } else {
-                r.cant_tell(el, format!("« {} » : information donnée par la couleur ; vérifier qu'un autre moyen la transmet.", truncate(&full, 120)));
+                r.cant_tell(el, format!("« {} » : information donnée par la couleur ; vérifier qu'un autre moyen la transmet.", truncate_chars(&full, 121)));
             }
         }
         r.finish("Aucune mention d'information par la couleur.")
@@ -85,14 +86,6 @@ fn has_ancestor_in(el: ElementRef<'_>, tags: &[&str]) -> bool {
     el.ancestors()
         .filter_map(ElementRef::wrap)
         .any(|a| tags.contains(&a.value().name()))
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n).collect::<String>())
-    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::css::select::{compile_list, split_list};
 use crate::css::spacing::{Property, Spacing, SpacingValue, Wrap};
 use crate::css::{Computed, Declaration};
+use crate::format::fr_number;
 use crate::page::{ElementRef, Page};
 
 /// ## Ce que la règle vérifie
@@ -457,12 +458,6 @@ fn spacing_of(c: &Computed, p: Property) -> &Spacing {
     }
 }
 
-fn fr(x: f64) -> String {
-    let s = format!("{x:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-    s.replace('.', ",")
-}
-
 /// Whether the text of an element spans several lines, as far as it can be told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lines {
@@ -723,9 +718,9 @@ fn check_spacing(page: &Page, prop: Property) -> Vec<RuleResult> {
         let n = verdicts.len();
         let ratio_text = worst
             .ratio
-            .map(|x| format!("{} fois la taille de police", fr(x)))
+            .map(|x| format!("{} fois la taille de police", fr_number(x, 2)))
             .unwrap_or_else(|| "rapport inconnu".to_string());
-        let need_text = fr(need);
+        let need_text = fr_number(need, 2);
         let what = format!("« {name}: {declared} !important » dans l'attribut style");
         let message = match worst.outcome {
             Outcome::Failed => format!(

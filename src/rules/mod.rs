@@ -50,11 +50,12 @@ impl Outcome {
             Outcome::Inapplicable => "inapplicable",
         }
     }
-    /// French label for the report.
+    /// French label of a finding's outcome, in every output (site, CSV, terminal). « échec »,
+    /// not « non conforme », which is said of an RGAA criterion.
     pub fn label_fr(self) -> &'static str {
         match self {
             Outcome::Passed => "conforme",
-            Outcome::Failed => "non conforme",
+            Outcome::Failed => "échec",
             Outcome::CantTell => "à vérifier",
             Outcome::Inapplicable => "non applicable",
         }

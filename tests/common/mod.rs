@@ -79,3 +79,23 @@ pub fn comparable_demarches(report: &Path) -> Vec<serde_json::Value> {
     }
     out
 }
+
+/// Every file of a site in memory, index first: written to a temporary folder by
+/// `vigie::report::site::write_site`, then read back as (file name, contents).
+pub fn render_site(
+    report: &vigie::report::Report,
+    opts: &vigie::report::site::SiteOptions,
+) -> Vec<(String, Vec<u8>)> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    vigie::report::site::write_site(report, dir.path(), opts)
+        .expect("site")
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (name, std::fs::read(&path).expect("read site file"))
+        })
+        .collect()
+}

@@ -1,0 +1,47 @@
+//! Text formatting shared by every output (rule messages, Cerfa evidence, the site, CSV, the
+//! terminal): French numbers and truncation, each written once.
+
+/// French number formatting: decimal comma, at most `decimals` digits, no trailing zeros.
+pub fn fr_number(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    s.replace('.', ",")
+}
+
+/// Truncate to at most `max` characters, the ellipsis included, marking the cut with it.
+pub fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_numbers() {
+        assert_eq!(fr_number(99.95, 1), "100");
+        assert_eq!(fr_number(98.25, 2), "98,25");
+        assert_eq!(fr_number(12.0, 1), "12");
+        assert_eq!(fr_number(4.5, 2), "4,5");
+        assert_eq!(fr_number(12.63, 2), "12,63");
+        assert_eq!(fr_number(3.0, 2), "3");
+        assert_eq!(fr_number(100.0, 0), "100");
+    }
+
+    #[test]
+    fn truncation_counts_characters_and_the_ellipsis() {
+        assert_eq!(truncate_chars("abc", 3), "abc");
+        assert_eq!(truncate_chars("abcd", 3), "ab…");
+        assert_eq!(truncate_chars("éèàù", 2), "é…");
+        assert_eq!(truncate_chars("abc", 0), "…");
+    }
+}
