@@ -2,11 +2,7 @@
 
 use super::shared::{ev, m, yes, Ctx, Measured};
 use super::CerfaCriterion;
-use crate::catalogue::EntryKind;
-use crate::cerfa::declaration::ConformityStatus;
-use crate::cerfa::model::{DeclarationVerdict, EvidencePage, Status};
-use crate::findings::Finding;
-use crate::rules::Outcome;
+use crate::cerfa::model::Status;
 
 /// ## Ce que le critère vérifie
 /// La mention « Accessibilité : … conforme » sur l'accueil, le lien « Accessibilité » du pied de page,
@@ -133,157 +129,14 @@ impl CerfaCriterion for AccessibilityDeclaration {
     }
 }
 
-/// The accessibility declaration as judged: the page holding it (the one the home footer or the
-/// catalogue entry points to, else the first found), its recevability and contradictions.
-pub(crate) fn verdict(ctx: &Ctx<'_>) -> Option<DeclarationVerdict> {
-    let footer_target = ctx
-        .home
-        .and_then(|h| h.evidence.footer.as_ref())
-        .and_then(|f| f.link("accessibilite"))
-        .map(|l| l.href.clone());
-    let entry_target: Option<String> = ctx
-        .demarche
-        .entries
-        .iter()
-        .find(|e| e.kind == EntryKind::Accessibility)
-        .map(|e| e.url.to_string());
-    let with_decl: Vec<&EvidencePage<'_>> = ctx
-        .pages
-        .iter()
-        .filter(|p| p.evidence.declaration.is_some())
-        .collect();
-    let page = with_decl
-        .iter()
-        .find(|p| {
-            Some(p.url.to_string()) == footer_target || Some(p.url.to_string()) == entry_target
-        })
-        .or_else(|| with_decl.first())?;
-    let d = page.evidence.declaration.clone()?;
-    let t = &crate::cerfa::data::criteria().thresholds;
-    let mut reasons = Vec::new();
-    if d.status.is_none() {
-        reasons.push("état de conformité absent".to_string());
-    }
-    if d.rate.is_none() {
-        reasons.push("taux de conformité absent".to_string());
-    }
-    if !d.contact {
-        reasons.push("moyen de contact absent".to_string());
-    }
-    let age_days = d.reference_date().map(|r| (ctx.date - r).num_days());
-    match d.reference_date() {
-        None => reasons.push("date d'établissement absente".to_string()),
-        Some(r) => {
-            let limit = r
-                .checked_add_months(chrono::Months::new(12 * t.declaration_max_age_years))
-                .unwrap_or(r);
-            if ctx.date >= limit {
-                reasons.push(format!(
-                    "déclaration de plus de {} ans (datée du {})",
-                    t.declaration_max_age_years,
-                    r.format("%d/%m/%Y")
-                ));
-            }
-        }
-    }
-    // The regulator objects to an expired schéma and to a missing plan for the current year.
-    let year = chrono::Datelike::year(&ctx.date);
-    if let Some(end) = d.schema_end.filter(|end| *end < year) {
-        reasons.push(format!(
-            "schéma pluriannuel expiré ({}–{end})",
-            d.schema_start.unwrap_or(end)
-        ));
-    }
-    match d.action_plan_year {
-        Some(y) if y < year => reasons.push(format!(
-            "pas de plan d'action pour {year} (le plus récent trouvé : {y})"
-        )),
-        None if d.action_plan_link.is_none() => {
-            reasons.push(format!("plan d'action {year} absent"))
-        }
-        _ => {}
-    }
-    let html: Vec<_> = ctx.pages.iter().collect();
-    let linking = html
-        .iter()
-        .filter(|p| {
-            p.evidence
-                .footer
-                .as_ref()
-                .and_then(|f| f.link("accessibilite"))
-                .is_some()
-        })
-        .count();
-    let non_decl = html.len();
-    if linking + 1 < non_decl {
-        // The declaration page itself need not link to itself.
-        reasons.push(format!(
-            "lien « Accessibilité » absent du pied de page de {} page(s) sur {}",
-            non_decl - linking,
-            non_decl
-        ));
-    }
-    let mut contradiction = None;
-    if let (Some(s), Some(r)) = (d.status, d.rate) {
-        if !s.agrees_with_rate(r) {
-            contradiction = Some(format!(
-                "La déclaration se dit « {} » mais publie un taux de {r} %.",
-                s.label_fr()
-            ));
-        }
-    }
-    if d.status == Some(ConformityStatus::Totalement) {
-        let failures: Vec<&Finding> = ctx
-            .findings
-            .iter()
-            .filter(|f| f.outcome == Outcome::Failed && !f.rgaa.is_empty())
-            .collect();
-        if !failures.is_empty() {
-            let ex: Vec<String> = failures
-                .iter()
-                .take(5)
-                .map(|f| {
-                    format!(
-                        "{} sur {}{}",
-                        f.rule,
-                        f.url,
-                        f.targets
-                            .first()
-                            .map(|t| format!(" ({})", t.selector))
-                            .unwrap_or_default()
-                    )
-                })
-                .collect();
-            let text = format!(
-                "Déclarée « totalement conforme » alors que {} non-conformité(s) RGAA ont été mesurées : {}.",
-                failures.len(),
-                ex.join(" ; ")
-            );
-            contradiction = Some(match contradiction {
-                Some(c) => format!("{c} {text}"),
-                None => text,
-            });
-        }
-    }
-    Some(DeclarationVerdict {
-        url: page.url.to_string(),
-        recevable: reasons.is_empty(),
-        declaration: d,
-        reasons,
-        age_days,
-        pages_linking: linking,
-        pages_total: html.len(),
-        contradiction,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::cerfa::criteria::testing::{has, link, verdict, Site, START};
-    use crate::cerfa::declaration::Declaration;
+    use crate::cerfa::declaration::{ConformityStatus, Declaration};
     use crate::cerfa::footer::{Footer, FooterLink};
     use crate::cerfa::PageEvidence;
+    use crate::rules::Outcome;
     use chrono::NaiveDate;
 
     const DECL: &str = "https://demarche.gouv.fr/accessibilite";
