@@ -160,7 +160,7 @@ pub fn declarable_indicators() -> Vec<String> {
     crate::criteria::indicators::config()
         .indicators
         .iter()
-        .filter(|d| d.declaratif)
+        .filter(|d| d.declarable)
         .map(|d| d.id.clone())
         .collect()
 }

@@ -13,6 +13,8 @@ use std::fmt::Write;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::model::sections::{view, CerfaView, IndicatorView, RgaaView};
+
 use crate::store::{DemarcheSnapshot, RunSnapshot, StoredFinding};
 
 /// A value that changed between the runs (an indicator level or a criterion status).
@@ -120,124 +122,66 @@ impl RunDiff {
     }
 }
 
-/// Rank of a level or status word: higher is better; None for words that are not a judgement
-/// (not applicable, not measured, unknown).
-pub fn rank(word: &str) -> Option<u8> {
-    let w = word.trim().to_lowercase().replace(['_', '-'], " ");
-    match w.as_str() {
-        // RGAA statuses: C conforme, NC non conforme (NA and NT are not judgements).
-        "c"
-        | "passed"
-        | "conforme"
-        | "compliant"
-        | "met"
-        | "ok"
-        | "good"
-        | "bon"
-        | "vert"
-        | "optimal"
-        | "green"
-        | "satisfait"
-        | "oui"
-        | "yes"
-        | "full"
-        | "total"
-        | "totalement conforme" => Some(3),
-        "partial"
-        | "partiel"
-        | "partially compliant"
-        | "partiellement conforme"
-        | "orange"
-        | "jaune"
-        | "medium"
-        | "moyen"
-        | "amber" => Some(2),
-        "cantell" | "canttell" | "cant tell" | "à vérifier" | "a verifier" => Some(1),
-        "nc" | "failed" | "non conforme" | "not compliant" | "not met" | "non satisfait"
-        | "bad" | "mauvais" | "rouge" | "red" | "non" | "no" | "none" => Some(0),
-        _ => None,
-    }
-}
-
-/// A value as a word; a level object (`{label, colour, …}`) gives its label.
-fn as_word(v: &Value) -> Option<String> {
-    match v {
-        Value::Object(o) => o.get("label").and_then(as_word),
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// Entries of a collection that is either an object keyed by id, or an array of objects
-/// carrying their id (`id`, `key`, `criterion`, `number` or `code`).
-fn keyed_entries(v: &Value) -> Vec<(String, &Value)> {
-    match v {
-        Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
-        Value::Array(a) => a
-            .iter()
-            .filter_map(|item| {
-                ["id", "key", "criterion", "number", "code"]
-                    .iter()
-                    .find_map(|k| item.get(*k).and_then(as_word))
-                    .map(|k| (k, item))
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// How a level object is judged: by its colour (vert, jaune, rouge; bleu and gris are not
-/// judgements), else by its label.
-fn rank_of(v: &Value) -> Option<u8> {
-    match v {
-        Value::Object(o) => o
-            .get("colour")
-            .or_else(|| o.get("couleur"))
-            .and_then(Value::as_str)
-            .and_then(rank)
-            .or_else(|| o.get("label").and_then(Value::as_str).and_then(rank)),
-        other => as_word(other).and_then(|w| rank(&w)),
-    }
-}
-
-/// A value as shown, and its rank.
+/// A value as shown, and its rank (higher is better; None when it is not a judgement).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Word {
     pub shown: String,
     pub rank: Option<u8>,
 }
 
-/// `section.<collection>.*.<field>` as a map key → value word, tolerant of absence.
-/// `collection` None means the section itself is the collection.
-pub fn field_map(
-    sections: &BTreeMap<String, Value>,
-    section: &str,
-    collection: Option<&str>,
-    field: &str,
-) -> BTreeMap<String, Word> {
-    let Some(mut v) = sections.get(section) else {
-        return BTreeMap::new();
-    };
-    if let Some(c) = collection {
-        match v.get(c) {
-            Some(inner) => v = inner,
-            None => return BTreeMap::new(),
-        }
-    }
-    keyed_entries(v)
+/// Indicator id → level label, judged by the level's colour (criteria/indicateurs.toml).
+fn indicator_levels(sections: &BTreeMap<String, Value>) -> BTreeMap<String, Word> {
+    let cfg = crate::criteria::indicators::config();
+    view::<Vec<IndicatorView>>(sections.get("indicators"))
+        .unwrap_or_default()
         .into_iter()
-        .filter_map(|(k, item)| {
-            let v = item.get(field)?;
-            let shown = as_word(v)?;
+        .filter_map(|i| {
+            let level = i.level?;
             Some((
-                k,
+                i.id,
                 Word {
-                    shown,
-                    rank: rank_of(v),
+                    rank: cfg.colour_rank(&level.colour),
+                    shown: level.label,
                 },
             ))
+        })
+        .collect()
+}
+
+/// Cerfa criterion number → status; met and not met are the judgements.
+fn cerfa_statuses(sections: &BTreeMap<String, Value>) -> BTreeMap<String, Word> {
+    use crate::cerfa::Status;
+    view::<CerfaView>(sections.get("cerfa"))
+        .unwrap_or_default()
+        .criteria
+        .into_iter()
+        .map(|c| {
+            let rank = match c.status {
+                Status::Met => Some(3),
+                Status::NotMet => Some(0),
+                Status::Unknown | Status::NotApplicable => None,
+            };
+            let shown = c.status.code().to_string();
+            (c.number.to_string(), Word { shown, rank })
+        })
+        .collect()
+}
+
+/// RGAA criterion id → status; C and NC are the judgements (NA and NT are not).
+fn rgaa_statuses(sections: &BTreeMap<String, Value>) -> BTreeMap<String, Word> {
+    use crate::scores::rgaa::Status;
+    view::<RgaaView>(sections.get("rgaa"))
+        .unwrap_or_default()
+        .criteria
+        .into_iter()
+        .map(|c| {
+            let rank = match c.status {
+                Status::C => Some(3),
+                Status::NC => Some(0),
+                Status::NA | Status::NT => None,
+            };
+            let shown = c.status.code().to_string();
+            (c.id, Word { shown, rank })
         })
         .collect()
 }
@@ -307,21 +251,9 @@ fn diff_demarche(b: Option<&DemarcheSnapshot>, a: Option<&DemarcheSnapshot>) -> 
         .or(b)
         .map(|d| (d.id.clone(), d.name.clone()))
         .unwrap_or_default();
-    let indicators = changes(
-        &field_map(sb, "indicators", None, "level"),
-        &field_map(sa, "indicators", None, "level"),
-        false,
-    );
-    let cerfa = changes(
-        &field_map(sb, "cerfa", Some("criteria"), "status"),
-        &field_map(sa, "cerfa", Some("criteria"), "status"),
-        true,
-    );
-    let rgaa = changes(
-        &field_map(sb, "rgaa", Some("criteria"), "status"),
-        &field_map(sa, "rgaa", Some("criteria"), "status"),
-        true,
-    );
+    let indicators = changes(&indicator_levels(sb), &indicator_levels(sa), false);
+    let cerfa = changes(&cerfa_statuses(sb), &cerfa_statuses(sa), true);
+    let rgaa = changes(&rgaa_statuses(sb), &rgaa_statuses(sa), true);
     let before_failed = b.map(failed_by_fp).unwrap_or_default();
     let after_failed = a.map(failed_by_fp).unwrap_or_default();
     let after_idx: HashMap<&str, &StoredFinding> = after_failed
@@ -485,74 +417,81 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn levels_are_ranked_and_unknown_words_are_not_judged() {
-        assert!(rank("vert") > rank("orange"));
-        assert!(rank("orange") > rank("rouge"));
-        assert_eq!(rank("non mesuré"), None);
-        assert_eq!(rank("inapplicable"), None);
-        assert_eq!(rank("Non conforme"), Some(0));
-        assert_eq!(rank("non_conforme"), Some(0));
-        assert_eq!(rank("C"), Some(3));
-        assert_eq!(rank("NC"), Some(0));
-        assert_eq!(rank("NT"), None);
-        assert_eq!(rank("NA"), None);
-    }
-
-    #[test]
-    fn field_map_reads_objects_and_arrays_and_tolerates_absence() {
+    fn sections_are_read_as_the_audit_writes_them_and_other_shapes_are_absent() {
         let mut s = BTreeMap::new();
-        assert!(field_map(&s, "cerfa", Some("criteria"), "status").is_empty());
+        assert!(cerfa_statuses(&s).is_empty());
         s.insert(
             "cerfa".to_string(),
-            json!({"criteria": [{"id": 3, "status": "passed"}, {"number": "4", "status": "failed"}, {"status": "x"}]}),
+            json!({"criteria": [{"number": 3, "status": "met", "label": "x"},
+                                {"number": 4, "status": "not_met"},
+                                {"number": 5, "status": "unknown"}]}),
+        );
+        s.insert(
+            "rgaa".to_string(),
+            json!({"criteria": [{"id": "1.1", "status": "C"}, {"id": "11.1", "status": "NC"},
+                                {"id": "8.1", "status": "NT"}]}),
         );
         s.insert(
             "indicators".to_string(),
-            json!({"rgaa": {"level": "rouge", "value": 12}, "dispo": {"value": 1}}),
-        );
-        let c = field_map(&s, "cerfa", Some("criteria"), "status");
-        assert_eq!(c.len(), 2);
-        assert_eq!(c["3"].shown, "passed");
-        assert_eq!(c["4"].shown, "failed");
-        assert_eq!(c["4"].rank, Some(0));
-        let i = field_map(&s, "indicators", None, "level");
-        assert_eq!(i.len(), 1);
-        assert_eq!(i["rgaa"].shown, "rouge");
-        // Level objects: shown by label, judged by colour.
-        s.insert(
-            "indicators".to_string(),
-            json!([{"id": "dispo", "level": {"label": "Partiel", "colour": "jaune"}},
-                   {"id": "auth", "level": {"label": "FranceConnect", "colour": "bleu"}},
+            json!([{"id": "dispo", "level": {"label": "Partiel", "colour": "jaune", "icon": "◐"}},
+                   {"id": "auth", "level": {"label": "FranceConnect", "colour": "bleu", "icon": "★"}},
                    {"id": "rien", "level": null}]),
         );
-        let i = field_map(&s, "indicators", None, "level");
+        let c = cerfa_statuses(&s);
+        assert_eq!(c.len(), 3);
+        assert_eq!(
+            c["3"],
+            Word {
+                shown: "met".into(),
+                rank: Some(3)
+            }
+        );
+        assert_eq!(c["4"].rank, Some(0));
+        assert_eq!(c["5"].rank, None);
+        let r = rgaa_statuses(&s);
+        assert_eq!(
+            (r["1.1"].rank, r["11.1"].rank, r["8.1"].rank),
+            (Some(3), Some(0), None)
+        );
+        assert_eq!(r["11.1"].shown, "NC");
+        // Levels: shown by label, judged by the colour's rank in criteria/indicateurs.toml.
+        let i = indicator_levels(&s);
         assert_eq!(i.len(), 2);
         assert_eq!(i["dispo"].shown, "Partiel");
         assert_eq!(i["dispo"].rank, Some(2));
         assert_eq!(i["auth"].rank, None);
+        // A section not in the audit's shape is not guessed at.
+        s.insert(
+            "cerfa".to_string(),
+            json!({"criteria": {"3": {"status": "passed"}}}),
+        );
+        s.insert(
+            "indicators".to_string(),
+            json!({"rgaa": {"level": "rouge"}}),
+        );
+        assert!(cerfa_statuses(&s).is_empty());
+        assert!(indicator_levels(&s).is_empty());
     }
 
     #[test]
     fn criteria_changes_flag_only_new_failures_as_worse() {
         let word = |(k, v): (&str, &str)| {
-            (
-                k.to_string(),
-                Word {
-                    shown: v.to_string(),
-                    rank: rank(v),
-                },
-            )
+            let rank = match v {
+                "C" => Some(3),
+                "NC" => Some(0),
+                _ => None,
+            };
+            let shown = v.to_string();
+            (k.to_string(), Word { shown, rank })
         };
-        let before: BTreeMap<String, Word> =
-            [("1.1", "passed"), ("1.2", "failed"), ("1.10", "cantTell")]
-                .into_iter()
-                .map(word)
-                .collect();
-        let after: BTreeMap<String, Word> =
-            [("1.1", "failed"), ("1.2", "passed"), ("1.10", "passed")]
-                .into_iter()
-                .map(word)
-                .collect();
+        let before: BTreeMap<String, Word> = [("1.1", "C"), ("1.2", "NC"), ("1.10", "NT")]
+            .into_iter()
+            .map(word)
+            .collect();
+        let after: BTreeMap<String, Word> = [("1.1", "NC"), ("1.2", "C"), ("1.10", "C")]
+            .into_iter()
+            .map(word)
+            .collect();
         let c = changes(&before, &after, true);
         let keys: Vec<&str> = c.iter().map(|c| c.key.as_str()).collect();
         assert_eq!(keys, ["1.1", "1.2", "1.10"]);

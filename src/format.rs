@@ -14,12 +14,16 @@ pub fn fr_number(v: f64, decimals: usize) -> String {
 
 /// Truncate to at most `max` characters, the ellipsis included, marking the cut with it.
 pub fn truncate_chars(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+    // Only the first `max` characters are looked at: a page's text can be megabytes long and
+    // this runs once per target.
+    if s.char_indices().nth(max).is_none() {
         return s.to_string();
     }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
+    let end = s
+        .char_indices()
+        .nth(max.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    format!("{}…", &s[..end])
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use crate::model::sections::{view_str, CerfaView, IndicatorView, RgaaView};
 use rusqlite::params;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::store::{DemarcheSnapshot, RunSnapshot, Store, StoreError};
 
@@ -44,47 +44,20 @@ pub struct IndicatorPoint {
     pub icon: Option<String>,
 }
 
-/// The indicators of an `indicators` section (an array of indicator objects); entries without
-/// an id are skipped.
-fn indicators_of(v: &Value) -> Vec<IndicatorPoint> {
-    let Some(items) = v.as_array() else {
-        return Vec::new();
-    };
-    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+/// The indicators of an `indicators` section, in the run's order.
+fn indicators_of(items: Vec<IndicatorView>) -> Vec<IndicatorPoint> {
     items
-        .iter()
-        .filter_map(|i| {
-            let level = i.get("level").filter(|l| l.is_object());
-            Some(IndicatorPoint {
-                id: text(i, "id")?,
-                value: i.get("value").and_then(Value::as_f64),
-                display: text(i, "display").unwrap_or_else(|| "inconnu".into()),
-                level: level.and_then(|l| text(l, "label")),
-                colour: level.and_then(|l| text(l, "colour")),
-                icon: level.and_then(|l| text(l, "icon")),
-            })
+        .into_iter()
+        .map(|i| IndicatorPoint {
+            id: i.id,
+            value: i.value,
+            display: i.display.unwrap_or_else(|| "inconnu".into()),
+            level: i.level.as_ref().map(|l| l.label.clone()),
+            colour: i.level.as_ref().map(|l| l.colour.clone()),
+            icon: i.level.map(|l| l.icon),
         })
         .collect()
 }
-
-/// The first number found at one of the paths (each a list of keys).
-fn number_at(v: &Value, paths: &[&[&str]]) -> Option<f64> {
-    paths.iter().find_map(|path| {
-        let mut cur = v;
-        for k in *path {
-            cur = cur.get(*k)?;
-        }
-        cur.as_f64()
-    })
-}
-
-/// Where the Cerfa and RGAA sections put their headline figure (the first present wins).
-const CERFA_SCORE_PATHS: &[&[&str]] = &[&["scores", "all", "percent"], &["score"]];
-const RGAA_RATE_PATHS: &[&[&str]] = &[&["automated_rate"], &["rate"], &["compliance_rate"]];
-const CERFA_A11Y_PATHS: &[&[&str]] = &[
-    &["scores", "accessibility", "percent"],
-    &["scores", "accessibility_pct"],
-];
 
 /// The series, oldest run first; for one démarche or all.
 pub fn series(store: &Store, demarche: Option<&str>) -> Result<Vec<HistoryPoint>, StoreError> {
@@ -121,14 +94,13 @@ pub fn series(store: &Store, demarche: Option<&str>) -> Result<Vec<HistoryPoint>
     let mut out = Vec::new();
     for row in rows {
         let (mut p, cerfa, rgaa, indicators) = row?;
-        let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str::<Value>(&s).ok());
-        let cerfa = parse(cerfa);
-        p.cerfa_score = cerfa.as_ref().and_then(|v| number_at(v, CERFA_SCORE_PATHS));
-        p.cerfa_accessibility = cerfa.as_ref().and_then(|v| number_at(v, CERFA_A11Y_PATHS));
-        p.indicators = parse(indicators)
-            .map(|v| indicators_of(&v))
+        let scores = view_str::<CerfaView>(cerfa.as_deref()).and_then(|c| c.scores);
+        p.cerfa_score = scores.as_ref().map(|s| s.all_pct);
+        p.cerfa_accessibility = scores.as_ref().map(|s| s.accessibility_pct);
+        p.indicators = view_str::<Vec<IndicatorView>>(indicators.as_deref())
+            .map(indicators_of)
             .unwrap_or_default();
-        p.rgaa_rate = parse(rgaa).and_then(|v| number_at(&v, RGAA_RATE_PATHS));
+        p.rgaa_rate = view_str::<RgaaView>(rgaa.as_deref()).and_then(|r| r.automated_rate);
         out.push(p);
     }
     Ok(out)

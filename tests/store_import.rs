@@ -25,7 +25,7 @@ fn page(url: &str) -> Value {
 /// A report with the sections other modules add (indicators, cerfa, rgaa) and one unknown.
 fn report(
     started: &str,
-    level: &str,
+    level: (&str, &str),
     cerfa3: &str,
     rgaa: &str,
     score: f64,
@@ -47,10 +47,18 @@ fn report(
             "pages": [page(url)],
             "findings": findings,
             "summary": {"pages": 1, "failed": if failing {1} else {0}, "cant_tell": 0},
-            "indicators": {"rgaa": {"value": 42, "level": level, "source": "mesuré"},
-                           "disponibilite": {"value": null, "level": "non mesuré"}},
-            "cerfa": {"score": score, "criteria": [{"id": 3, "status": cerfa3}, {"id": 4, "status": "passed"}]},
-            "rgaa": {"rate": 0.5, "criteria": {"1.1": {"status": rgaa}, "11.1": {"status": "passed"}}},
+            // The sections as the audit writes them (only the fields diff and history read,
+            // plus extra ones they must ignore).
+            "indicators": [
+                {"id": "rgaa", "value": 42, "display": "42 %", "source": "mesure",
+                 "level": {"label": level.0, "colour": level.1, "icon": "x"}},
+                {"id": "disponibilite", "value": null, "display": "inconnu", "level": null}
+            ],
+            "cerfa": {"scores": {"all_pct": score, "accessibility_pct": 33.3},
+                      "criteria": [{"number": 3, "status": cerfa3, "label": "x"},
+                                   {"number": 4, "status": "met"}]},
+            "rgaa": {"automated_rate": 50.0,
+                     "criteria": [{"id": "1.1", "status": rgaa}, {"id": "11.1", "status": "C"}]},
             "futur": {"anything": [1, 2, 3]},
             "probes": [
                 {"at": started, "url": "https://demarche.example.gouv.fr/", "status": 200, "ok": true,
@@ -78,9 +86,9 @@ fn import_is_idempotent_and_keeps_sections() {
         "a.json",
         &report(
             "2026-01-01T00:00:00Z",
-            "orange",
-            "passed",
-            "failed",
+            ("Moyen", "jaune"),
+            "met",
+            "NC",
             60.0,
             false,
         ),
@@ -90,9 +98,9 @@ fn import_is_idempotent_and_keeps_sections() {
         "b.json",
         &report(
             "2026-02-01T00:00:00Z",
-            "rouge",
-            "failed",
-            "passed",
+            ("Faible", "rouge"),
+            "not_met",
+            "C",
             55.5,
             true,
         ),
@@ -151,8 +159,8 @@ fn import_is_idempotent_and_keeps_sections() {
     let m = &diff(&before, &after).demarches[0];
     assert_eq!(m.indicators.len(), 1);
     assert_eq!(m.indicators[0].key, "rgaa");
-    assert_eq!(m.indicators[0].before.as_deref(), Some("orange"));
-    assert_eq!(m.indicators[0].after.as_deref(), Some("rouge"));
+    assert_eq!(m.indicators[0].before.as_deref(), Some("Moyen"));
+    assert_eq!(m.indicators[0].after.as_deref(), Some("Faible"));
     assert!(m.indicators[0].worse);
     assert_eq!(m.cerfa.len(), 1);
     assert_eq!(m.cerfa[0].key, "3");
@@ -177,7 +185,8 @@ fn import_is_idempotent_and_keeps_sections() {
     assert_eq!(series[1].failed, Some(1));
     assert_eq!(series[0].cerfa_score, Some(60.0));
     assert_eq!(series[1].cerfa_score, Some(55.5));
-    assert_eq!(series[1].rgaa_rate, Some(0.5));
+    assert_eq!(series[1].rgaa_rate, Some(50.0));
+    assert_eq!(series[1].cerfa_accessibility, Some(33.3));
     assert!(vigie::history::series(&store, Some("autre"))
         .expect("series")
         .is_empty());

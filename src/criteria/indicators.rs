@@ -15,41 +15,56 @@ pub const MIN_WORDS_FOR_READABILITY: usize = 100;
 /// Colour of a level, with its text icon (a level is never shown by colour alone).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Colour {
-    pub fond: String,
-    pub texte: String,
-    pub bord: String,
-    pub icone: String,
-    pub nom: String,
+    #[serde(rename = "fond")]
+    pub background: String,
+    #[serde(rename = "texte")]
+    pub text: String,
+    #[serde(rename = "bord")]
+    pub border: String,
+    #[serde(rename = "icone")]
+    pub icon: String,
+    #[serde(rename = "nom")]
+    pub name: String,
+    /// How good a level of this colour is, for comparisons between runs (higher is better);
+    /// None for colours that are not a judgement (bleu, gris).
+    #[serde(default, rename = "rang", skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u8>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LevelDef {
-    pub libelle: String,
-    #[serde(default)]
-    pub seuil: Option<f64>,
-    pub couleur: String,
+    #[serde(rename = "libelle")]
+    pub label: String,
+    #[serde(default, rename = "seuil")]
+    pub threshold: Option<f64>,
+    #[serde(rename = "couleur")]
+    pub colour: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct IndicatorDef {
     pub id: String,
-    pub libelle: String,
-    pub court: String,
-    #[serde(default)]
-    pub unite: String,
+    #[serde(rename = "libelle")]
+    pub label: String,
+    #[serde(rename = "court")]
+    pub short: String,
+    #[serde(default, rename = "unite")]
+    pub unit: String,
     /// Levels of vigie's own, where the observatory has none.
-    #[serde(default)]
-    pub propre: bool,
+    #[serde(default, rename = "propre")]
+    pub own: bool,
     /// Only a declaration can give this indicator.
-    #[serde(default)]
-    pub declaratif: bool,
+    #[serde(default, rename = "declaratif")]
+    pub declarable: bool,
     pub description: String,
-    pub niveaux: Vec<LevelDef>,
+    #[serde(rename = "niveaux")]
+    pub levels: Vec<LevelDef>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct IndicatorsConfig {
-    pub couleurs: BTreeMap<String, Colour>,
+    #[serde(rename = "couleurs")]
+    pub colours: BTreeMap<String, Colour>,
     #[serde(rename = "indicateur")]
     pub indicators: Vec<IndicatorDef>,
 }
@@ -62,16 +77,21 @@ impl IndicatorsConfig {
     pub fn parse(text: &str) -> Result<IndicatorsConfig, ConfigError> {
         let cfg: IndicatorsConfig = toml::from_str(text).map_err(|e| ConfigError(e.to_string()))?;
         for def in &cfg.indicators {
-            for l in &def.niveaux {
-                if !cfg.couleurs.contains_key(&l.couleur) {
+            for l in &def.levels {
+                if !cfg.colours.contains_key(&l.colour) {
                     return Err(ConfigError(format!(
                         "indicateur {} : couleur inconnue « {} »",
-                        def.id, l.couleur
+                        def.id, l.colour
                     )));
                 }
             }
         }
         Ok(cfg)
+    }
+
+    /// Rank of a level colour (higher is better); None for colours that are not a judgement.
+    pub fn colour_rank(&self, colour: &str) -> Option<u8> {
+        self.colours.get(colour).and_then(|c| c.rank)
     }
 
     pub fn def(&self, id: &str) -> Option<&IndicatorDef> {
@@ -80,13 +100,13 @@ impl IndicatorsConfig {
 
     fn level(&self, l: &LevelDef) -> Level {
         let icon = self
-            .couleurs
-            .get(&l.couleur)
-            .map(|c| c.icone.clone())
+            .colours
+            .get(&l.colour)
+            .map(|c| c.icon.clone())
             .unwrap_or_default();
         Level {
-            label: l.libelle.clone(),
-            colour: l.couleur.clone(),
+            label: l.label.clone(),
+            colour: l.colour.clone(),
             icon,
         }
     }
@@ -94,9 +114,9 @@ impl IndicatorsConfig {
     /// The observatory's rule: the level with the highest threshold ≤ value.
     pub fn level_for_value(&self, id: &str, value: f64) -> Option<Level> {
         let def = self.def(id)?;
-        def.niveaux
+        def.levels
             .iter()
-            .filter_map(|l| l.seuil.map(|s| (s, l)))
+            .filter_map(|l| l.threshold.map(|s| (s, l)))
             .filter(|(s, _)| *s <= value)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, l)| self.level(l))
@@ -105,9 +125,9 @@ impl IndicatorsConfig {
     /// A text value matches a level by its label (case-insensitive).
     pub fn level_for_label(&self, id: &str, label: &str) -> Option<Level> {
         let def = self.def(id)?;
-        def.niveaux
+        def.levels
             .iter()
-            .find(|l| l.libelle.eq_ignore_ascii_case(label.trim()))
+            .find(|l| l.label.eq_ignore_ascii_case(label.trim()))
             .map(|l| self.level(l))
     }
 }

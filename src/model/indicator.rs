@@ -51,7 +51,7 @@ impl Indicator {
     pub(crate) fn new(id: &str) -> Indicator {
         let label = config()
             .def(id)
-            .map(|d| d.libelle.clone())
+            .map(|d| d.label.clone())
             .unwrap_or_else(|| id.to_string());
         Indicator {
             id: id.to_string(),

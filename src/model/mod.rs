@@ -2,6 +2,7 @@
 //! Types only, with their JSON form; the stages that compute them live elsewhere.
 
 pub mod indicator;
+pub mod sections;
 pub mod settings;
 pub mod stream;
 

@@ -55,7 +55,7 @@ pub fn indicators_csv_head(sep: char) -> String {
         .collect();
     for def in &cfg.indicators {
         for part in ["valeur", "affichage", "niveau", "source"] {
-            head.push(field(&format!("{} ({part})", def.libelle), sep, false));
+            head.push(field(&format!("{} ({part})", def.label), sep, false));
         }
     }
     let mut out = String::from(BOM);

@@ -36,15 +36,15 @@ pub(super) struct Chart {
 pub(super) fn level_chart(def: &indicators::IndicatorDef, demarches: &[DemarcheOverview]) -> Chart {
     let cfg = indicators::config();
     let mut counts: Vec<LevelCount> = def
-        .niveaux
+        .levels
         .iter()
         .map(|l| LevelCount {
-            label: l.libelle.clone(),
-            colour: l.couleur.clone(),
+            label: l.label.clone(),
+            colour: l.colour.clone(),
             icon: cfg
-                .couleurs
-                .get(&l.couleur)
-                .map(|c| c.icone.clone())
+                .colours
+                .get(&l.colour)
+                .map(|c| c.icon.clone())
                 .unwrap_or_default(),
             count: 0,
         })
@@ -67,7 +67,7 @@ pub(super) fn level_chart(def: &indicators::IndicatorDef, demarches: &[DemarcheO
             c.count += 1;
         }
     }
-    bar_chart(&def.id, &def.libelle, counts, demarches.len())
+    bar_chart(&def.id, &def.label, counts, demarches.len())
 }
 
 /// A level and how many démarches (or cells) have it: one bar of a distribution.
@@ -204,11 +204,11 @@ pub(super) fn sparkline(
     // look like a large one; other units span their own range.
     let (values, first, last, range) = if numeric.len() >= 2 {
         let (f, l) = (numeric[0], numeric[numeric.len() - 1]);
-        let range = (def.unite == "%").then_some((0.0, 100.0));
+        let range = (def.unit == "%").then_some((0.0, 100.0));
         (
             numeric,
-            with_unit(f, &def.unite),
-            with_unit(l, &def.unite),
+            with_unit(f, &def.unit),
+            with_unit(l, &def.unit),
             range,
         )
     } else {
@@ -233,7 +233,7 @@ pub(super) fn sparkline(
     Some(Spark {
         text: format!(
             "{} : {first} → {last} sur {} audits",
-            def.libelle,
+            def.label,
             values.len()
         ),
         id,

@@ -35,23 +35,23 @@ pub(super) fn render(
         .indicators
         .iter()
         .map(|def| Definition {
-            label: def.libelle.clone(),
+            label: def.label.clone(),
             description: def.description.clone(),
-            own: def.propre,
+            own: def.own,
             levels: def
-                .niveaux
+                .levels
                 .iter()
                 .map(|l| LevelRule {
-                    label: l.libelle.clone(),
-                    colour: l.couleur.clone(),
+                    label: l.label.clone(),
+                    colour: l.colour.clone(),
                     icon: cfg
-                        .couleurs
-                        .get(&l.couleur)
-                        .map(|c| c.icone.clone())
+                        .colours
+                        .get(&l.colour)
+                        .map(|c| c.icon.clone())
                         .unwrap_or_default(),
-                    rule: match l.seuil {
+                    rule: match l.threshold {
                         Some(s) if s > -1000.0 => {
-                            format!("à partir de {} {}", fr_number(s, 1), def.unite)
+                            format!("à partir de {} {}", fr_number(s, 1), def.unit)
                         }
                         Some(_) => "en dessous".to_string(),
                         None => "valeur textuelle".to_string(),

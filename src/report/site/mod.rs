@@ -111,7 +111,7 @@ fn env() -> Result<Environment<'static>, minijinja::Error> {
 /// The stylesheet: the static part and the level colours from criteria/indicateurs.toml.
 pub fn stylesheet() -> String {
     let mut css = String::from(CSS);
-    for (name, c) in &indicators::config().couleurs {
+    for (name, c) in &indicators::config().colours {
         let class: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
         let hex = |s: &str| -> String {
             if s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit()) {
@@ -122,11 +122,11 @@ pub fn stylesheet() -> String {
         };
         css.push_str(&format!(
             ".niveau-{class} {{ background: {}; color: {}; border-color: {}; }}\n.barre-{class} {{ fill: {}; stroke: {}; }}\n",
-            hex(&c.fond),
-            hex(&c.texte),
-            hex(&c.bord),
-            hex(&c.fond),
-            hex(&c.bord)
+            hex(&c.background),
+            hex(&c.text),
+            hex(&c.border),
+            hex(&c.background),
+            hex(&c.border)
         ));
     }
     css
@@ -209,7 +209,7 @@ fn indicator_columns() -> Vec<Column> {
         .iter()
         .map(|d| Column {
             id: d.id.clone(),
-            short: d.court.clone(),
+            short: d.short.clone(),
             description: d.description.clone(),
         })
         .collect()
@@ -395,8 +395,7 @@ fn pct(v: Option<f64>) -> String {
 fn level_rank(i: &IndicatorPoint) -> Option<u8> {
     i.colour
         .as_deref()
-        .and_then(crate::diff::rank)
-        .or_else(|| i.level.as_deref().and_then(crate::diff::rank))
+        .and_then(|c| indicators::config().colour_rank(c))
 }
 
 #[cfg(test)]
