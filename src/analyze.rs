@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::css::Cascaded;
 use crate::findings::{run_all, Finding};
 use crate::page::{Page, StylesheetLink};
 
