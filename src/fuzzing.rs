@@ -4,6 +4,7 @@
 
 use url::Url;
 
+use crate::css::Cascaded;
 use crate::page::{Page, Stylesheet, StylesheetSource};
 
 /// URL every fuzzed page pretends to come from.
@@ -155,7 +156,7 @@ pub fn accname_pipeline(data: &[u8]) {
             let _ = crate::a11y::accessible_name(&page, el);
             let _ = crate::a11y::role_of(el);
             let _ = crate::a11y::resolved_role(el);
-            let _ = crate::a11y::is_hidden_from_at(el);
+            let _ = crate::a11y::is_hidden_from_at(&page, el);
             let _ = crate::a11y::is_focusable(el);
             let _ = crate::a11y::is_tabbable(el);
         }

@@ -4,7 +4,8 @@
 //! `cant-tell-*.html`, `inapplicable-*.html`. A comment `<!-- expect: SELECTOR | SELECTOR -->`
 //! lists, exactly and in order, the targets of the failed and cantTell results; an optional
 //! `<!-- rgaa: 8.1.1 | 8.1.2 -->` lists the RGAA tests those results cite (each result may
-//! decide fewer tests than its rule has), de-duplicated, in order of appearance.
+//! decide fewer tests than its rule has), de-duplicated, in order of appearance. Stylesheets a
+//! fixture links to are read from its folder, as `vigie check` does.
 
 use std::path::Path;
 
@@ -41,6 +42,19 @@ fn expected_list(html: &str, marker: &str) -> Option<Vec<String>> {
     )
 }
 
+/// The stylesheets a fixture links to, read from the fixture's folder.
+fn linked_sheets(page: &Page, dir: &Path) -> Vec<(vigie::page::StylesheetLink, String)> {
+    page.stylesheet_links()
+        .into_iter()
+        .map(|link| {
+            let file = link.url.path().rsplit('/').next().unwrap_or("").to_string();
+            let text = std::fs::read_to_string(dir.join(&file))
+                .unwrap_or_else(|e| panic!("linked stylesheet {file}: {e}"));
+            (link, text)
+        })
+        .collect()
+}
+
 #[test]
 fn every_rule_fixture_gives_its_expected_outcome() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
@@ -68,7 +82,9 @@ fn every_rule_fixture_gives_its_expected_outcome() {
             let expected = expected_outcome(&name).unwrap_or_else(|| panic!("{rule_id}/{name}: name must start with passed-, failed-, cant-tell- or inapplicable-"));
             let html = std::fs::read_to_string(f.path()).expect("utf-8 fixture");
             let url = Url::parse(&format!("http://fixture.test/{rule_id}/{name}")).expect("url");
-            let page = Page::parse(url, &html);
+            let mut page = Page::parse(url, &html);
+            let sheets = linked_sheets(&page, &dir.path());
+            page.add_linked_stylesheets(sheets);
             let results = rule.check(&page);
             let got = page_outcome(&results);
             if got != expected {

@@ -5,7 +5,8 @@ use scraper::{ElementRef, Node};
 
 use crate::page::{normalize_space, Page};
 
-use super::roles::{hides, is_hidden_from_at, role_of};
+use super::roles::role_of;
+use super::visible::is_hidden_from_at;
 
 /// Nesting bound for name-from-content recursion.
 const MAX_DEPTH: usize = 32;
@@ -317,7 +318,7 @@ fn child_named(
         .filter_map(ElementRef::wrap)
         .find(|c| c.value().name() == tag)
         .map(|c| {
-            let child_hidden = hidden.map(|h| h || hides(*c));
+            let child_hidden = hidden.map(|h| h || is_hidden_from_at(page, c));
             name_from_subtree(page, c, depth + 1, in_traversal, false, child_hidden)
         })
 }
@@ -405,7 +406,7 @@ fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize, in_traversal: bool) 
 }
 
 /// Whether a child's part of a name from content is a separate word: `<br>` and boxes that
-/// are not inline (cascade, else HTML defaults: [`crate::page::breaks_words`]), and children
+/// are not inline (cascade, else HTML defaults: [`crate::css::text::breaks_words`]), and children
 /// whose part is not their text (replaced elements, controls, `aria-label`/`aria-labelledby`).
 fn separated(page: &Page, c: ElementRef<'_>) -> bool {
     let e = c.value();
@@ -430,7 +431,7 @@ fn separated(page: &Page, c: ElementRef<'_>) -> bool {
             | "output"
     ) || e.attr("aria-label").is_some()
         || e.attr("aria-labelledby").is_some()
-        || crate::page::breaks_words(Some(page), c)
+        || crate::css::text::breaks_words(page, c)
 }
 
 /// Name from content: text nodes and the names of child elements, skipping hidden ones
@@ -448,7 +449,7 @@ fn name_from_subtree(
     if depth > MAX_DEPTH {
         return String::new();
     }
-    let root_hidden = root_hidden.unwrap_or_else(|| is_hidden_from_at(root));
+    let root_hidden = root_hidden.unwrap_or_else(|| is_hidden_from_at(page, root));
     if !allow_hidden_root && root_hidden {
         return String::new();
     }
@@ -467,7 +468,7 @@ fn name_from_subtree(
                 if matches!(ce.name(), "script" | "style" | "template" | "noscript") || own_value {
                     continue;
                 }
-                let hidden = root_hidden || hides(*c);
+                let hidden = root_hidden || is_hidden_from_at(page, c);
                 if !allow_hidden_root && hidden {
                     continue;
                 }

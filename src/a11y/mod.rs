@@ -6,10 +6,12 @@ pub mod aria;
 pub mod focus;
 pub mod relevance;
 pub mod roles;
+pub mod visible;
 
 pub use accname::accessible_name;
 pub use focus::is_tabbable;
 pub use roles::{
-    global_aria_attrs, implicit_role, is_focusable, is_hidden_below, is_hidden_from_at,
-    presentational_role_applies, resolved_role, role_of,
+    global_aria_attrs, implicit_role, is_focusable, presentational_role_applies, resolved_role,
+    role_of,
 };
+pub use visible::{is_hidden_from_at, is_rendered, visible_text};

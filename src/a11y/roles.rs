@@ -1,4 +1,4 @@
-//! Roles and exposure to assistive technologies, from markup alone.
+//! Roles from markup alone (whether an element is exposed at all is `a11y::visible`).
 
 use scraper::ElementRef;
 
@@ -101,56 +101,6 @@ fn inside_sectioning(el: ElementRef<'_>) -> bool {
             .map(|e| matches!(e.name(), "article" | "aside" | "main" | "nav" | "section"))
             .unwrap_or(false)
     })
-}
-
-/// Hidden from assistive technologies by markup: `hidden`, `aria-hidden=true`, or an inline
-/// `display:none` / `visibility:hidden` on the element or an ancestor. Stylesheet-based hiding
-/// is the cascade's job (see `css`).
-pub fn is_hidden_from_at(el: ElementRef<'_>) -> bool {
-    std::iter::once(*el).chain(el.ancestors()).any(hides)
-}
-
-/// Hidden by `el` or an ancestor strictly below `root`: for parts of a container already known
-/// not to be hidden (cells of a visible table), without walking up to the document root again.
-pub fn is_hidden_below(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
-    std::iter::once(*el)
-        .chain(el.ancestors())
-        .take_while(|n| n.id() != root.id())
-        .any(hides)
-}
-
-/// Whether this node, by its own markup, hides itself and its subtree from assistive technologies.
-pub(crate) fn hides(n: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
-    {
-        let Some(e) = n.value().as_element() else {
-            return false;
-        };
-        if e.attr("hidden").is_some()
-            || e.attr("aria-hidden")
-                .map(|v| v.trim().eq_ignore_ascii_case("true"))
-                .unwrap_or(false)
-        {
-            return true;
-        }
-        if e.name() == "input"
-            && e.attr("type")
-                .map(|t| t.eq_ignore_ascii_case("hidden"))
-                .unwrap_or(false)
-        {
-            return true;
-        }
-        if let Some(style) = e.attr("style") {
-            let s: String = style
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            if s.contains("display:none") || s.contains("visibility:hidden") {
-                return true;
-            }
-        }
-        false
-    }
 }
 
 /// Focusable by markup alone (natively focusable or any integer `tabindex`, even negative),

@@ -6,6 +6,7 @@ pub mod signals;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::css::Cascaded;
 use crate::findings::{run_all, Finding};
 use crate::page::{Page, StylesheetLink};
 

@@ -93,6 +93,8 @@ const PROPS: &[&str] = &[
     "white-space",
     "text-wrap",
     "text-wrap-mode",
+    // Not for contrast either: only for what is rendered (the page's visibility answer).
+    "content-visibility",
 ];
 
 /// The first property of `PROPS` read only for text spacing and line boxes.
@@ -127,6 +129,20 @@ pub struct Computed {
     pub inactive: bool,
     /// Hidden from assistive technologies (`aria-hidden`).
     pub aria_hidden: bool,
+    /// Not rendered: `display: none` on this element or an ancestor, set by an author rule,
+    /// an inline style, or the browser rule for the `hidden` attribute (the other browser
+    /// defaults — `template`, closed `dialog`/`details`, `area` — are left to markup rules).
+    pub not_rendered: bool,
+    /// Computed `visibility` is `hidden` or `collapse` (inherited; `visible` below shows again).
+    pub invisible: bool,
+    /// Inside an element with `content-visibility: hidden` (its content is not rendered).
+    pub content_skipped: bool,
+    /// This element's `content-visibility` is `hidden` (its children are skipped).
+    skips_content: bool,
+    /// `display`, `visibility` or `content-visibility` of this element or an ancestor may be
+    /// changed by a rule we could not evaluate (pseudo-class, `@media`): do not trust
+    /// `not_rendered`, `invisible` and `content_skipped` here.
+    pub display_doubt: bool,
     /// Inside `<svg>` or `<math>` (not HTML text).
     pub foreign: bool,
     /// Something that changes rendered colours we cannot compute (shadow, filter, blend).
@@ -155,6 +171,11 @@ impl Computed {
             display: None,
             inactive: false,
             aria_hidden: false,
+            not_rendered: false,
+            invisible: false,
+            content_skipped: false,
+            skips_content: false,
+            display_doubt: false,
             foreign: false,
             effects: None,
             gradient: None,
@@ -225,7 +246,13 @@ struct RuleSet {
     ua_count: usize,
     entries: Vec<Entry>,
     buckets: HashMap<Bucket, Vec<u32>>,
+    /// Selectors of the maybe-rules (unevaluated `@media`) that set what decides rendering.
+    maybe_entries: Vec<(Selector<Simple>, AncestorHashes)>,
+    maybe_buckets: HashMap<Bucket, Vec<u32>>,
 }
+
+/// Properties that decide whether an element is rendered (the visibility answer).
+const RENDERING_PROPS: [&str; 3] = ["display", "visibility", "content-visibility"];
 
 impl RuleSet {
     fn build(ua: ParsedCss, author: &ParsedCss, notes: &mut Vec<String>) -> RuleSet {
@@ -265,6 +292,27 @@ impl RuleSet {
                 Err(Skip::Invalid) | Err(Skip::PseudoElement) => {}
             }
         }
+        let mut maybe_entries = Vec::new();
+        let mut maybe_buckets: HashMap<Bucket, Vec<u32>> = HashMap::new();
+        for rule in &author.maybe_rules {
+            if !rule
+                .declarations
+                .iter()
+                .any(|d| RENDERING_PROPS.contains(&d.name.as_str()))
+            {
+                continue;
+            }
+            if let Ok(list) = compile_list(&rule.selector_text) {
+                for c in list {
+                    let hashes = AncestorHashes::new(&c.selector, QuirksMode::NoQuirks);
+                    maybe_buckets
+                        .entry(bucket_of(&c.selector))
+                        .or_default()
+                        .push(maybe_entries.len() as u32);
+                    maybe_entries.push((c.selector, hashes));
+                }
+            }
+        }
         if unsupported > 0 {
             notes.push(format!(
                 "{unsupported} sélecteur(s) avec une pseudo-classe non évaluable (:has, :lang…) : les éléments qu'ils peuvent viser sont « à vérifier »"
@@ -275,6 +323,8 @@ impl RuleSet {
             ua_count,
             entries,
             buckets,
+            maybe_entries,
+            maybe_buckets,
         }
     }
 }
@@ -308,6 +358,8 @@ impl PageStyles {
                 Some(MediaMatch::No) => false,
                 Some(MediaMatch::Unknown(why)) => {
                     notes.push(format!("feuille de style ignorée : {why}"));
+                    // Not cascaded, but what it may hide or show is uncertain.
+                    author.add_maybe_sheet(&sheet.text, i);
                     false
                 }
             };
@@ -398,6 +450,32 @@ fn element_hashes(el: ElementRef<'_>) -> Vec<u32> {
     h
 }
 
+/// Indexes of the entries whose bucket (id, class, tag or any) this element can match.
+fn candidates_of(buckets: &HashMap<Bucket, Vec<u32>>, el: ElementRef<'_>) -> Vec<u32> {
+    let mut candidates: Vec<u32> = Vec::new();
+    if buckets.is_empty() {
+        return candidates;
+    }
+    if let Some(v) = buckets.get(&Bucket::Any) {
+        candidates.extend_from_slice(v);
+    }
+    let e = el.value();
+    if let Some(v) = buckets.get(&Bucket::Tag(e.name().to_ascii_lowercase())) {
+        candidates.extend_from_slice(v);
+    }
+    if let Some(id) = e.id() {
+        if let Some(v) = buckets.get(&Bucket::Id(id.to_string())) {
+            candidates.extend_from_slice(v);
+        }
+    }
+    for c in e.classes() {
+        if let Some(v) = buckets.get(&Bucket::Class(c.to_string())) {
+            candidates.extend_from_slice(v);
+        }
+    }
+    candidates
+}
+
 struct Winner<'a> {
     prio: Prio,
     value: &'a str,
@@ -445,24 +523,8 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
         let mut custom: HashMap<&str, Winner<'_>> = HashMap::new();
         let mut uncertain_best: Vec<Option<(Prio, String)>> =
             (0..PROPS.len()).map(|_| None).collect();
-        let mut candidates: Vec<u32> = Vec::new();
-        if let Some(v) = set.buckets.get(&Bucket::Any) {
-            candidates.extend_from_slice(v);
-        }
+        let candidates = candidates_of(&set.buckets, el);
         let e = el.value();
-        if let Some(v) = set.buckets.get(&Bucket::Tag(e.name().to_ascii_lowercase())) {
-            candidates.extend_from_slice(v);
-        }
-        if let Some(id) = e.id() {
-            if let Some(v) = set.buckets.get(&Bucket::Id(id.to_string())) {
-                candidates.extend_from_slice(v);
-            }
-        }
-        for c in e.classes() {
-            if let Some(v) = set.buckets.get(&Bucket::Class(c.to_string())) {
-                candidates.extend_from_slice(v);
-            }
-        }
         for &ci in &candidates {
             let entry = &set.entries[ci as usize];
             let mut ctx = MatchingContext::new(
@@ -597,6 +659,22 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
                     .is_some_and(|(p, _)| w.as_ref().is_none_or(|w| w.prio < *p))
             })
             .collect();
+        // Could a rule we did not evaluate show or hide this element?
+        let rendering_doubt = RENDERING_PROPS
+            .iter()
+            .any(|p| slot(p).is_some_and(|i| uncertain_props[i]))
+            || candidates_of(&set.maybe_buckets, el).iter().any(|&mi| {
+                let (selector, hashes) = &set.maybe_entries[mi as usize];
+                let mut ctx = MatchingContext::new(
+                    MatchingMode::Normal,
+                    Some(&bloom),
+                    &mut caches,
+                    QuirksMode::NoQuirks,
+                    NeedsSelectorFlags::No,
+                    MatchingForInvalidation::No,
+                );
+                matches_selector(selector, 0, Some(hashes), &el, &mut ctx)
+            });
         let c = compute_one(
             el,
             parent,
@@ -606,6 +684,7 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
             inactive_roots,
             uncertain,
             &uncertain_props,
+            rendering_doubt,
         );
         if root_font.is_none() {
             root_font = c.font_size;
@@ -773,6 +852,7 @@ fn compute_one(
     inactive_roots: &HashSet<ego_tree::NodeId>,
     uncertain: Option<String>,
     uncertain_props: &[bool],
+    rendering_doubt: bool,
 ) -> Computed {
     // Resolve var() and the CSS-wide keywords; `None` = behave as unset.
     let resolve = |v: &str| -> Option<String> {
@@ -1115,6 +1195,23 @@ fn compute_one(
         out_of_flow,
     );
 
+    // Rendering, for the visibility answer (independent of `hidden`, which is about sight).
+    let display_winner = slot("display").and_then(|i| winners[i].as_ref());
+    let display_none = display
+        .as_deref()
+        .is_some_and(|d| d.eq_ignore_ascii_case("none"))
+        // Of the browser defaults, only the `hidden` attribute's rule (as markup says).
+        && (display_winner.is_some_and(|w| w.prio.0 > 0) || e.attr("hidden").is_some())
+        // An image map area is exposed through its image, whatever its own box.
+        && name != "area";
+    let invisible = match visibility.as_deref() {
+        Some("hidden") | Some("collapse") => true,
+        Some("visible") => false,
+        _ => parent.invisible,
+    };
+    let skips_content = get(winners, "content-visibility")
+        .and_then(resolve)
+        .is_some_and(|v| v.eq_ignore_ascii_case("hidden"));
     let foreign = parent.foreign || matches!(name, "svg" | "math");
     let aria_hidden = parent.aria_hidden
         || e.attr("aria-hidden")
@@ -1128,6 +1225,11 @@ fn compute_one(
         display: display.map(|d| d.trim().to_ascii_lowercase()),
         inactive: parent.inactive || inactive_roots.contains(&el.id()),
         aria_hidden,
+        not_rendered: parent.not_rendered || display_none,
+        invisible,
+        content_skipped: parent.content_skipped || parent.skips_content,
+        skips_content,
+        display_doubt: parent.display_doubt || rendering_doubt,
         foreign,
         effects,
         gradient,
@@ -1366,6 +1468,7 @@ fn opacity_of(v: Option<String>) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Cascaded;
     use super::*;
     use url::Url;
 

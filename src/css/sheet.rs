@@ -36,6 +36,9 @@ pub struct CssRule {
 #[derive(Debug, Default)]
 pub struct ParsedCss {
     pub rules: Vec<CssRule>,
+    /// Rules that may apply or not: inside an `@media` we cannot evaluate (the viewport
+    /// decides). Not cascaded; they only make what they set uncertain.
+    pub maybe_rules: Vec<CssRule>,
     pub notes: Vec<String>,
     layers: Vec<String>,
     truncated: bool,
@@ -68,6 +71,17 @@ impl ParsedCss {
         };
         parse_rule_list(&mut input, &mut p);
     }
+
+    /// Parse a stylesheet whose `media` we cannot evaluate: all its rules may apply.
+    pub fn add_maybe_sheet(&mut self, text: &str, sheet: usize) {
+        let mut one = ParsedCss::default();
+        one.add_sheet(text, sheet);
+        for rule in one.rules.into_iter().chain(one.maybe_rules) {
+            if self.maybe_rules.len() < MAX_RULES {
+                self.maybe_rules.push(rule);
+            }
+        }
+    }
 }
 
 /// The rest of a prelude (or value) as written, trimmed.
@@ -79,13 +93,18 @@ fn rest_of(input: &mut Parser<'_>) -> String {
 
 /// Whether an `@media` block applies on the audited viewport; an undecidable query is skipped
 /// with a note.
-fn media_applies(prelude: &str, mut note: impl FnMut(String)) -> bool {
+fn media_applies(prelude: &str, note: impl FnMut(String)) -> bool {
+    media_match(prelude, note) == Some(true)
+}
+
+/// `Some(applies)`, or `None` with a note when the query cannot be evaluated.
+fn media_match(prelude: &str, mut note: impl FnMut(String)) -> Option<bool> {
     match media::evaluate(prelude) {
-        MediaMatch::Yes => true,
-        MediaMatch::No => false,
+        MediaMatch::Yes => Some(true),
+        MediaMatch::No => Some(false),
         MediaMatch::Unknown(why) => {
             note(format!("@media ignoré : {why}"));
-            false
+            None
         }
     }
 }
@@ -113,6 +132,8 @@ struct TopParser<'a> {
 
 enum AtPrelude {
     Block(bool),
+    /// An `@media` block that may apply or not.
+    Maybe,
     Layer(Option<String>),
     Skip,
 }
@@ -130,7 +151,10 @@ impl<'i> AtRuleParser<'i> for TopParser<'_> {
         let prelude = rest_of(input);
         let name = name.to_ascii_lowercase();
         Ok(match name.as_str() {
-            "media" => AtPrelude::Block(media_applies(&prelude, |n| self.out.note(n))),
+            "media" => match media_match(&prelude, |n| self.out.note(n)) {
+                Some(applies) => AtPrelude::Block(applies),
+                None => AtPrelude::Maybe,
+            },
             "supports" => AtPrelude::Block(supports_applies(&prelude)),
             "layer" => {
                 if prelude.contains(',') || input.is_exhausted() {
@@ -182,6 +206,24 @@ impl<'i> AtRuleParser<'i> for TopParser<'_> {
         let layer = match prelude {
             AtPrelude::Block(false) | AtPrelude::Skip => return Ok(()),
             AtPrelude::Block(true) => self.layer,
+            AtPrelude::Maybe => {
+                // Parsed apart (its layers and notes do not count), kept as maybe-rules.
+                let mut scratch = ParsedCss::default();
+                let mut inner = TopParser {
+                    out: &mut scratch,
+                    sheet: self.sheet,
+                    depth: self.depth + 1,
+                    layer: self.layer,
+                    anon_layers: 0,
+                };
+                parse_rule_list(input, &mut inner);
+                for rule in scratch.rules.into_iter().chain(scratch.maybe_rules) {
+                    if self.out.maybe_rules.len() < MAX_RULES {
+                        self.out.maybe_rules.push(rule);
+                    }
+                }
+                return Ok(());
+            }
             AtPrelude::Layer(name) => {
                 let name = name.unwrap_or_else(|| {
                     self.anon_layers += 1;

@@ -2,6 +2,7 @@
 //! stylesheets). It is built from HTML text, so a DOM serialised by a real browser can feed
 //! the same rules later.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -14,7 +15,6 @@ pub mod depth;
 mod target;
 pub mod text;
 pub use target::{snippet_of, unique_selector, Target};
-pub use text::{breaks_words, text_with_breaks};
 
 /// Where a stylesheet came from; the cascade orders author sheets by document order.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -52,13 +52,30 @@ pub struct Page {
     /// Author stylesheets in cascade order (`<style>` and fetched `<link>`), not inline `style`.
     pub stylesheets: Vec<Stylesheet>,
     ids: OnceLock<HashMap<String, usize>>,
-    styles: OnceLock<crate::css::PageStyles>,
+    /// What higher layers derive from the page once and keep with it (see [`Derived`]).
+    derived: [OnceLock<Box<dyn Any + Send + Sync>>; DERIVED_SLOTS],
     /// Element node → (position among same-name siblings, count of them), built on first use.
     nth_of_type: OnceLock<HashMap<ego_tree::NodeId, (usize, usize)>>,
     base: OnceLock<Url>,
     /// The body's text, computed once: several rules and Cerfa probes read it, and on a 10 MB
     /// page each walk of the DOM costs seconds in debug builds.
     body_text: OnceLock<String>,
+}
+
+/// Slots of data derived from a page by higher layers, one per type.
+#[derive(Debug, Clone, Copy)]
+pub enum DerivedSlot {
+    /// The computed styles (`css::PageStyles`).
+    Styles,
+    /// Rendered / hidden from assistive technologies, per element (`css::Visibility`).
+    Visibility,
+}
+
+const DERIVED_SLOTS: usize = 2;
+
+/// A type a higher layer derives from a page and keeps with it ([`Page::derived`]).
+pub trait Derived: Any + Send + Sync {
+    const SLOT: DerivedSlot;
 }
 
 /// Parse a selector known at compile time.
@@ -92,7 +109,7 @@ impl Page {
             parse_errors,
             stylesheets: Vec::new(),
             ids: OnceLock::new(),
-            styles: OnceLock::new(),
+            derived: Default::default(),
             nth_of_type: OnceLock::new(),
             base: OnceLock::new(),
             body_text: OnceLock::new(),
@@ -132,14 +149,20 @@ impl Page {
         }
         ordered.sort_by_key(|(o, _)| *o);
         self.stylesheets = ordered.into_iter().map(|(_, s)| s).collect();
-        self.styles = OnceLock::new();
+        // The cascade and what follows from it are for the old sheets.
+        self.derived = Default::default();
     }
 
-    /// Computed styles of every element (cascade of `stylesheets` and `style` attributes),
-    /// computed on first use and kept for every rule.
-    pub fn styles(&self) -> &crate::css::PageStyles {
-        self.styles
-            .get_or_init(|| crate::css::PageStyles::compute(self))
+    /// A value a higher layer derives from the page (the cascade, the visibility answer),
+    /// computed on first use and kept with the page. The page model does not know its type: the
+    /// layers above own it, so the model imports none of them.
+    pub fn derived<T: Derived>(&self, init: impl FnOnce(&Page) -> T) -> &T {
+        let value = self.derived[T::SLOT as usize].get_or_init(|| Box::new(init(self)));
+        match value.downcast_ref::<T>() {
+            Some(v) => v,
+            // Two types given one slot: a programming error, caught by any test of either.
+            None => panic!("derived slot {:?} holds another type", T::SLOT),
+        }
     }
 
     fn stylesheet_from_style(&self, el: ElementRef<'_>) -> Stylesheet {
@@ -347,7 +370,7 @@ fn is_stylesheet_link(el: ElementRef<'_>) -> bool {
 /// Text content of an element, skipping `<script>`, `<style>` and `<template>` (iterative),
 /// with a space for each `<br>` and block boundary (HTML default display; see [`text`]).
 pub fn text_of(el: ElementRef<'_>) -> String {
-    text::text_with_breaks(None, el)
+    text::text_with_breaks_by(el, &text::html_breaks_words)
 }
 
 /// Collapse runs of white space to one space and trim.

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::{Results, Rule, RuleMeta, RuleResult};
+use crate::css::Cascaded;
 use crate::css::{contrast_ratio, is_large_text, Rgba};
 use crate::format::fr_number;
 use crate::page::{ElementRef, Page};

@@ -68,7 +68,8 @@ impl Rule for ColourOnlyInfo {
             if text.is_empty() || !colour_reference().is_match(&text) {
                 continue;
             }
-            if is_hidden_from_at(el) || has_ancestor_in(el, &["script", "style", "template"]) {
+            if is_hidden_from_at(page, el) || has_ancestor_in(el, &["script", "style", "template"])
+            {
                 continue;
             }
             let full = normalize_space(&crate::page::text_of(el));

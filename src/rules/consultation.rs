@@ -224,7 +224,7 @@ impl Rule for BlinkMarquee {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("blink, marquee") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             r.fail(el, format!("Élément <{}> : son mouvement ne peut pas être arrêté ; utiliser un texte fixe.", el.value().name()));
@@ -339,7 +339,7 @@ impl Rule for DownloadLinkInfo {
             let Some(ext) = el.value().attr("href").and_then(doc_extension) else {
                 continue;
             };
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let text = format!(

@@ -8,6 +8,7 @@ use super::Outcome;
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::css::select::{compile_list, split_list};
 use crate::css::spacing::{Property, Spacing, SpacingValue, Wrap};
+use crate::css::Cascaded;
 use crate::css::{Computed, Declaration};
 use crate::format::fr_number;
 use crate::page::{ElementRef, Page};

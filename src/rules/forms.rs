@@ -46,7 +46,7 @@ impl Rule for FormFieldLabel {
         );
         for el in fields {
             // Disabled fields stay exposed (and read) with their name: they are checked too.
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             // A presentational role that really applies (disabled, no global ARIA) removes
@@ -131,7 +131,7 @@ impl Rule for ButtonName {
         for el in page.select(
             "button, input[type=submit i], input[type=reset i], input[type=button i], input[type=image i], [role~=button]",
         ) {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             // An explicit non-button role takes the element out of scope (a `none` role on a
@@ -306,7 +306,7 @@ impl Rule for AutocompleteValid {
             }
             let value = e.attr("autocomplete").unwrap_or("").trim();
             if value.is_empty()
-                || is_hidden_from_at(el)
+                || is_hidden_from_at(page, el)
                 || e.attr("disabled").is_some()
                 || e.attr("aria-disabled").is_some_and(|v| v.trim() == "true")
             {
@@ -380,7 +380,7 @@ impl Rule for RequiredFieldIndicated {
         for el in page
             .select("input[required], select[required], textarea[required], [aria-required=true i]")
         {
-            if is_hidden_from_at(el) || el.value().attr("disabled").is_some() {
+            if is_hidden_from_at(page, el) || el.value().attr("disabled").is_some() {
                 continue;
             }
             let legend = el
@@ -534,7 +534,9 @@ impl Rule for AutocompletePersonal {
             {
                 continue;
             }
-            if is_hidden_from_at(el) || e.attr("disabled").is_some() || e.attr("readonly").is_some()
+            if is_hidden_from_at(page, el)
+                || e.attr("disabled").is_some()
+                || e.attr("readonly").is_some()
             {
                 continue;
             }

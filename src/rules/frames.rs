@@ -42,7 +42,7 @@ impl Rule for FrameTitle {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("iframe, frame") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let e = el.value();
@@ -139,7 +139,7 @@ impl Rule for FrameTitleRelevant {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("iframe, frame") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let name = accessible_name(page, el);

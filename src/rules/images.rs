@@ -38,7 +38,7 @@ impl Rule for ImageAlt {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("img, [role~=img]") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let e = el.value();
@@ -105,7 +105,7 @@ impl Rule for ImageButtonAlt {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("input[type=image i]") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let name = accessible_name(page, el);
@@ -155,7 +155,7 @@ impl Rule for AreaAlt {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("area[href]") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let e = el.value();
@@ -225,7 +225,7 @@ impl Rule for SvgImageAlt {
         let mut r = Results::new(page);
         for el in page.select("svg[role], svg [role]") {
             let role = role_of(el).unwrap_or_default();
-            if !is_svg_image_role(&role) || is_hidden_from_at(el) {
+            if !is_svg_image_role(&role) || is_hidden_from_at(page, el) {
                 continue;
             }
             let e = el.value();
@@ -359,7 +359,7 @@ impl Rule for ObjectAlt {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("object") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let e = el.value();
@@ -421,7 +421,7 @@ impl Rule for EmbedCanvasAlt {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("embed, canvas") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let e = el.value();
@@ -494,7 +494,7 @@ impl Rule for DecorativeNotExposed {
                 Some(_) => false,
                 None => e.name() == "img" && e.attr("alt") == Some(""),
             };
-            if !decorative || is_hidden_from_at(el) {
+            if !decorative || is_hidden_from_at(page, el) {
                 continue;
             }
             let globals = global_aria_attrs(el);
@@ -642,7 +642,7 @@ impl Rule for ImageAltSuspicious {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("img, input[type=image i], area[href], [role~=img]") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let e = el.value();

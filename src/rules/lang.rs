@@ -30,16 +30,18 @@ fn language_given(el: ElementRef<'_>) -> bool {
         .is_some_and(|v| !v.is_empty())
 }
 
-/// Not rendered nor read: inside script, style, template, noscript, or a `hidden` subtree.
-fn never_read(el: ElementRef<'_>) -> bool {
-    std::iter::once(el)
-        .chain(el.ancestors().filter_map(ElementRef::wrap))
-        .any(|a| {
-            matches!(
-                a.value().name(),
-                "script" | "style" | "template" | "noscript"
-            ) || a.value().attr("hidden").is_some()
-        })
+/// Not rendered nor read: inside script, style, template, noscript, or not rendered (the
+/// page's visibility answer: `hidden`, `display: none`…).
+fn never_read(page: &Page, el: ElementRef<'_>) -> bool {
+    !crate::a11y::is_rendered(page, el)
+        || std::iter::once(el)
+            .chain(el.ancestors().filter_map(ElementRef::wrap))
+            .any(|a| {
+                matches!(
+                    a.value().name(),
+                    "script" | "style" | "template" | "noscript"
+                )
+            })
 }
 
 /// Where the page's texts stand as to their language.
@@ -86,7 +88,7 @@ fn language_coverage(page: &Page) -> LanguageCoverage<'_> {
             }
             _ => continue,
         };
-        if never_read(el) {
+        if never_read(page, el) {
             continue;
         }
         let in_title = el.value().name() == "title"

@@ -2,8 +2,8 @@
 
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::relevance::has_no_word;
+use crate::a11y::visible_text;
 use crate::a11y::{accessible_name, is_hidden_from_at};
-use crate::page::text::visible_text;
 use crate::page::{normalize_space, Page};
 
 /// ## Ce que la règle vérifie
@@ -56,7 +56,7 @@ impl Rule for LinkName {
                     continue; // another role was given; other rules judge it
                 }
             }
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let name = accessible_name(page, el);
@@ -151,7 +151,7 @@ impl Rule for LinkGenericText {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("a[href], [role~=link]") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let name = accessible_name(page, el);
@@ -255,7 +255,7 @@ impl Rule for LinkNameContainsText {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("a[href]") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let e = el.value();

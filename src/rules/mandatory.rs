@@ -7,7 +7,7 @@ use scraper::Node;
 use super::lang::is_valid_bcp47;
 use super::lists::{classify_doctype, doctype_of, lists, DoctypeKind};
 use super::{Results, Rule, RuleMeta, RuleResult};
-use crate::a11y::is_hidden_from_at;
+use crate::a11y::{is_hidden_from_at, is_rendered};
 use crate::page::{normalize_space, text_of, ElementRef, Page};
 
 /// ## Ce que la règle vérifie
@@ -235,7 +235,7 @@ fn lang_changes(page: &Page) -> Vec<(ElementRef<'_>, String)> {
         .filter_map(|el| {
             let e = el.value();
             let lang = e.attr("lang").or_else(|| e.attr("xml:lang"))?;
-            (!lang.is_empty() && owns_exposed_text(el)).then(|| (el, lang.trim().to_string()))
+            (!lang.is_empty() && owns_exposed_text(page, el)).then(|| (el, lang.trim().to_string()))
         })
         .collect()
 }
@@ -338,30 +338,9 @@ impl Rule for LangChangeBcp47 {
     }
 }
 
-/// Hidden from sight by markup: `hidden` or inline `display:none` / `visibility:hidden` on the
-/// element or an ancestor.
-fn visually_hidden(el: ElementRef<'_>) -> bool {
-    std::iter::once(*el)
-        .chain(el.ancestors())
-        .filter_map(ElementRef::wrap)
-        .any(|e| {
-            let s: String = e
-                .value()
-                .attr("style")
-                .unwrap_or("")
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            e.value().attr("hidden").is_some()
-                || s.contains("display:none")
-                || s.contains("visibility:hidden")
-        })
-}
-
 /// Whether the element is the closest `lang` ancestor of some text that is visible or exposed
 /// to assistive technologies: a non-blank text node, or the `alt` of an image.
-fn owns_exposed_text(el: ElementRef<'_>) -> bool {
+fn owns_exposed_text(page: &Page, el: ElementRef<'_>) -> bool {
     let has_lang = |e: ElementRef<'_>| {
         e.value().attr("lang").is_some() || e.value().attr("xml:lang").is_some()
     };
@@ -375,7 +354,7 @@ fn owns_exposed_text(el: ElementRef<'_>) -> bool {
         Node::Text(t) => {
             !t.trim().is_empty()
                 && n.parent().and_then(ElementRef::wrap).is_some_and(|p| {
-                    !visually_hidden(p)
+                    is_rendered(page, p)
                         && !matches!(p.value().name(), "script" | "style" | "template")
                 })
                 && owner_is_el(n)
@@ -383,7 +362,7 @@ fn owns_exposed_text(el: ElementRef<'_>) -> bool {
         Node::Element(e) => {
             e.name() == "img"
                 && e.attr("alt").is_some_and(|a| !a.trim().is_empty())
-                && ElementRef::wrap(n).is_some_and(|i| !visually_hidden(i))
+                && ElementRef::wrap(n).is_some_and(|i| is_rendered(page, i))
                 && (!has_lang(ElementRef::wrap(n).unwrap_or(el)) || n.id() == el.id())
                 && owner_is_el(n)
         }
@@ -459,7 +438,7 @@ impl Rule for PresentationalMarkup {
                 && !p
                     .children()
                     .any(|c| c.value().as_element().is_some_and(|e| e.name() != "br"));
-            if empty && !is_hidden_from_at(p) {
+            if empty && !is_hidden_from_at(page, p) {
                 found += 1;
                 r.cant_tell(
                     p,

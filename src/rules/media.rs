@@ -36,7 +36,7 @@ impl Rule for VideoCaptions {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("video") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let has_track = el

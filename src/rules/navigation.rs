@@ -3,6 +3,7 @@
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::focus::tabindex;
 use crate::a11y::{is_hidden_from_at, is_tabbable, role_of};
+use crate::css::Cascaded;
 use crate::page::{ElementRef, Page};
 
 /// How many first tabbable elements may hold the skip link.
@@ -88,7 +89,7 @@ impl Rule for SkipLink {
         let mut r = Results::new(page);
         let has_nav = page
             .select("nav, [role~=navigation]")
-            .any(|n| !is_hidden_from_at(n));
+            .any(|n| !is_hidden_from_at(page, n));
         let Some(body) = page.select("body").next() else {
             return r.finish("Pas de corps de page.");
         };
@@ -157,7 +158,7 @@ impl Rule for TabindexPositive {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("[tabindex]") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             match tabindex(el) {
@@ -205,7 +206,7 @@ impl Rule for AccesskeyUnique {
         let mut r = Results::new(page);
         let keyed: Vec<(String, ElementRef<'_>)> = page
             .select("[accesskey]")
-            .filter(|el| !is_hidden_from_at(*el))
+            .filter(|el| !is_hidden_from_at(page, *el))
             .filter_map(|el| {
                 let k = el.value().attr("accesskey")?.trim().to_lowercase();
                 (!k.is_empty()).then_some((k, el))
@@ -275,13 +276,8 @@ impl Rule for FrameTabOrder {
         let styles = page.styles();
         let mut r = Results::new(page);
         for el in page.select("iframe") {
-            let inert = std::iter::once(*el).chain(el.ancestors()).any(|n| {
-                n.value()
-                    .as_element()
-                    .is_some_and(|e| e.attr("inert").is_some())
-            });
-            if inert
-                || is_hidden_from_at(el)
+            // Hidden from assistive technologies includes inert subtrees.
+            if is_hidden_from_at(page, el)
                 || tiny_frame(el)
                 || styles.get(el).is_some_and(|c| c.hidden.is_some())
             {
@@ -300,7 +296,7 @@ impl Rule for FrameTabOrder {
             let inner = Page::parse(page.url.clone(), doc);
             let reachable = inner
                 .select("*")
-                .find(|d| is_tabbable(*d) && !is_hidden_from_at(*d));
+                .find(|d| is_tabbable(*d) && !is_hidden_from_at(&inner, *d));
             match (reachable, removed) {
                 (None, _) => {}
                 (Some(d), true) => r.fail(

@@ -6,7 +6,8 @@ use crate::a11y::aria::{
     required_attributes, value_type, within_bounds,
 };
 use crate::a11y::focus::{is_focusable, is_natively_focusable};
-use crate::a11y::{implicit_role, is_hidden_from_at, is_tabbable, resolved_role};
+use crate::a11y::{implicit_role, is_hidden_from_at, is_rendered, is_tabbable, resolved_role};
+use crate::css::Cascaded;
 use crate::page::{ElementRef, Page};
 
 /// Elements carrying at least one `aria-*` attribute, with those attributes, in document order.
@@ -59,7 +60,7 @@ impl Rule for ClickHandlerKeyboard {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("[onclick], [onmousedown], [onmouseup]") {
-            if is_hidden_from_at(el) {
+            if is_hidden_from_at(page, el) {
                 continue;
             }
             let e = el.value();
@@ -125,7 +126,7 @@ impl Rule for AriaRoleValid {
             let Some(role) = el.value().attr("role") else {
                 continue;
             };
-            if role.trim().is_empty() || is_hidden_from_at(el) {
+            if role.trim().is_empty() || is_hidden_from_at(page, el) {
                 continue;
             }
             let tokens: Vec<&str> = role.split_ascii_whitespace().collect();
@@ -183,7 +184,7 @@ impl Rule for AriaRequiredAttr {
             let Some(role) = resolved_role(el) else {
                 continue;
             };
-            if is_hidden_from_at(el) || implicit_role(el) == Some(role.as_str()) {
+            if is_hidden_from_at(page, el) || implicit_role(el) == Some(role.as_str()) {
                 continue;
             }
             let mut required: Vec<&str> = required_attributes(&role).to_vec();
@@ -313,7 +314,7 @@ impl Rule for AriaAttrAllowed {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for (el, attrs) in aria_attributes(page) {
-            if is_hidden_from_at(el) && !attrs.iter().any(|(n, _)| value_type(n).is_none()) {
+            if is_hidden_from_at(page, el) && !attrs.iter().any(|(n, _)| value_type(n).is_none()) {
                 continue;
             }
             let unknown: Vec<&str> = attrs
@@ -588,24 +589,15 @@ impl Rule for AriaHiddenFocusable {
             if !hidden {
                 continue;
             }
-            // Hidden by other means (hidden, display:none) too: not focusable at all.
-            let other_hidden = std::iter::once(*el).chain(el.ancestors()).any(|n| {
-                n.value().as_element().is_some_and(|e| {
-                    e.attr("hidden").is_some()
-                        || e.attr("style").is_some_and(|s| {
-                            let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-                            let s = s.to_ascii_lowercase();
-                            s.contains("display:none") || s.contains("visibility:hidden")
-                        })
-                })
-            });
+            // Not rendered either (hidden, display:none…): not focusable at all.
+            let other_hidden = !is_rendered(page, el);
             if other_hidden {
                 continue;
             }
             let focusable = el
                 .descendants()
                 .filter_map(ElementRef::wrap)
-                .find(|d| is_tabbable(*d) && !hidden_below(*d, el));
+                .find(|d| is_tabbable(*d) && is_rendered(page, *d));
             match focusable {
                 Some(f) if positioned(f) => r.cant_tell(
                     el,
@@ -636,20 +628,6 @@ fn inline_style(el: ElementRef<'_>) -> String {
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .to_ascii_lowercase()
-}
-
-/// Hidden by `hidden` or inline `display:none`/`visibility:hidden` between `d` and `top`.
-fn hidden_below(d: ElementRef<'_>, top: ElementRef<'_>) -> bool {
-    std::iter::once(*d)
-        .chain(d.ancestors())
-        .take_while(|n| n.id() != top.id())
-        .filter_map(ElementRef::wrap)
-        .any(|e| {
-            let s = inline_style(e);
-            e.value().attr("hidden").is_some()
-                || s.contains("display:none")
-                || s.contains("visibility:hidden")
-        })
 }
 
 /// Absolutely or fixed positioned by inline style (focus sentinels are placed this way).
@@ -720,7 +698,7 @@ impl Rule for AriaWidgetName {
             let widget = NAMED_WIDGET_ROLES.contains(&role.as_str())
                 && !(e.name() == "option" && e.attr("role").is_none());
             let status = NAMED_STATUS_ROLES.contains(&role.as_str());
-            if !(summary || widget || status) || is_hidden_from_at(el) {
+            if !(summary || widget || status) || is_hidden_from_at(page, el) {
                 continue;
             }
             let what = if summary { "summary" } else { role.as_str() };
@@ -798,7 +776,7 @@ impl Rule for PresentationalChildrenFocusable {
                 continue;
             };
             if !PRESENTATIONAL_CHILDREN.contains(&role.as_str())
-                || is_hidden_from_at(el)
+                || is_hidden_from_at(page, el)
                 || css_hidden(el)
             {
                 continue;

@@ -8,7 +8,7 @@ use crate::page::{ElementRef, Page};
 /// Headings exposed to assistive technologies, with their level, in document order.
 fn headings(page: &Page) -> Vec<(ElementRef<'_>, u8)> {
     page.select("h1, h2, h3, h4, h5, h6, [role~=heading]")
-        .filter(|el| !is_hidden_from_at(*el))
+        .filter(|el| !is_hidden_from_at(page, *el))
         .filter_map(|el| {
             let role = resolved_role(el)?;
             if role != "heading" {
@@ -236,7 +236,7 @@ impl Rule for Landmarks {
                 if matches!(
                     role.as_str(),
                     "main" | "banner" | "navigation" | "contentinfo"
-                ) && !is_hidden_from_at(el)
+                ) && !is_hidden_from_at(page, el)
                 {
                     landmarks.entry(role).or_default().push(el);
                 }

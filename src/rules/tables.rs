@@ -1,7 +1,7 @@
 //! Tables (RGAA 5): layout tables stay plain, data tables bind cells to their headers.
 
 use super::{Results, Rule, RuleMeta, RuleResult};
-use crate::a11y::{is_hidden_below, is_hidden_from_at, role_of};
+use crate::a11y::{is_hidden_from_at, role_of};
 use crate::page::{ElementRef, Page};
 
 /// Whether `el` belongs to `table` directly (not to a nested table).
@@ -85,7 +85,7 @@ impl Rule for LayoutTableStructure {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for table in page.select("table") {
-            if !is_layout_table(table) || is_hidden_from_at(table) {
+            if !is_layout_table(table) || is_hidden_from_at(page, table) {
                 continue;
             }
             let mut found: Vec<String> = Vec::new();
@@ -147,7 +147,7 @@ impl Rule for TableHeadersAttr {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for table in page.select("table") {
-            if is_hidden_from_at(table) {
+            if is_hidden_from_at(page, table) {
                 continue;
             }
             if !matches!(
@@ -221,7 +221,7 @@ impl Rule for DataTableHeaders {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for table in page.select("table") {
-            if is_layout_table(table) || is_hidden_from_at(table) {
+            if is_layout_table(table) || is_hidden_from_at(page, table) {
                 continue;
             }
             let content = table_content(table);
@@ -474,7 +474,7 @@ impl Rule for TableHeaderHasCells {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for table in page.select("table, [role~=table], [role~=grid], [role~=treegrid]") {
-            if is_hidden_from_at(table) {
+            if is_hidden_from_at(page, table) {
                 continue;
             }
             if !matches!(
@@ -487,7 +487,7 @@ impl Rule for TableHeaderHasCells {
             let grid = build_grid(&rows);
             let visible: Vec<&GridCell<'_>> = grid
                 .iter()
-                .filter(|c| !is_hidden_below(c.el, table))
+                .filter(|c| !is_hidden_from_at(page, c.el))
                 .collect();
             for h in visible.iter().filter(|c| c.header.is_some()) {
                 let cells = visible.iter().filter(|c| assigned(h, c)).count();

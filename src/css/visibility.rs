@@ -1,0 +1,168 @@
+//! One visibility answer per element, computed once per page from the cascade and the markup,
+//! and read by every rule: is the element rendered, and is it hidden from assistive
+//! technologies (ACT glossary « Included in the accessibility tree », HTML-AAM)?
+//!
+//! Rendered: no `display: none` on it or an ancestor (author sheets, `style` attributes, the
+//! `hidden` attribute unless a rule shows it again), `visibility` not `hidden`/`collapse`, not
+//! inside `content-visibility: hidden`, not `<input type=hidden>`. Hidden from assistive
+//! technologies: not rendered, or `aria-hidden="true"` or `inert` on it or an ancestor.
+//!
+//! Where a rule we could not evaluate (a pseudo-class like `:has`, an `@media` we cannot
+//! decide) may change `display`/`visibility` of the element or an ancestor, the cascade is not
+//! trusted and the markup alone decides (`hidden`, inline `display:none` / `visibility:hidden`),
+//! so that doubt never hides an element from the rules (no false pass).
+
+use std::collections::HashMap;
+
+use ego_tree::NodeId;
+use scraper::ElementRef;
+
+use super::Cascaded;
+use crate::page::{Derived, DerivedSlot, Page};
+
+/// Not rendered (by the cascade, or by markup where the cascade is in doubt).
+const NOT_RENDERED: u8 = 1;
+/// Hidden from assistive technologies.
+const HIDDEN_AT: u8 = 1 << 1;
+/// `aria-hidden="true"` on the element or an ancestor.
+const ARIA_HIDDEN: u8 = 1 << 2;
+/// `inert` on the element or an ancestor.
+const INERT: u8 = 1 << 3;
+/// Not rendered by markup alone (`hidden`, inline `display:none` / `visibility:hidden`,
+/// `<input type=hidden>`) on the element or an ancestor: the answer when the cascade is unsure.
+const MARKUP_NOT_RENDERED: u8 = 1 << 4;
+
+/// The visibility of every element of a page.
+#[derive(Debug, Default)]
+pub struct Visibility {
+    bits: HashMap<NodeId, u8>,
+}
+
+impl Visibility {
+    /// One pre-order pass over the document after the cascade.
+    pub fn compute(page: &Page) -> Visibility {
+        let styles = page.styles();
+        let mut bits: HashMap<NodeId, u8> = HashMap::new();
+        for node in page.root().descendants() {
+            let Some(el) = ElementRef::wrap(node) else {
+                continue;
+            };
+            let inherited = node
+                .parent()
+                .and_then(|p| bits.get(&p.id()))
+                .copied()
+                .unwrap_or(0);
+            let e = el.value();
+            let mut b = inherited & (ARIA_HIDDEN | INERT | MARKUP_NOT_RENDERED);
+            if e.attr("aria-hidden")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+            {
+                b |= ARIA_HIDDEN;
+            }
+            if e.attr("inert").is_some() {
+                b |= INERT;
+            }
+            let hidden_input = e.name() == "input"
+                && e.attr("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden"));
+            if hidden_input || markup_hides(el) {
+                b |= MARKUP_NOT_RENDERED;
+            }
+            let not_rendered = match styles.get(el) {
+                Some(c) if !c.display_doubt => {
+                    c.not_rendered || c.invisible || c.content_skipped || hidden_input
+                }
+                _ => b & MARKUP_NOT_RENDERED != 0,
+            };
+            if not_rendered {
+                b |= NOT_RENDERED;
+            }
+            if b & (NOT_RENDERED | ARIA_HIDDEN | INERT) != 0 {
+                b |= HIDDEN_AT;
+            }
+            bits.insert(node.id(), b);
+        }
+        Visibility { bits }
+    }
+
+    fn get(&self, el: ElementRef<'_>) -> u8 {
+        self.bits.get(&el.id()).copied().unwrap_or(0)
+    }
+
+    /// Whether the element is rendered (laid out and visible).
+    pub fn is_rendered(&self, el: ElementRef<'_>) -> bool {
+        self.get(el) & NOT_RENDERED == 0
+    }
+
+    /// Whether the element is hidden from assistive technologies (not in the accessibility
+    /// tree): not rendered, `aria-hidden="true"` or `inert` on it or an ancestor.
+    pub fn is_hidden_from_at(&self, el: ElementRef<'_>) -> bool {
+        self.get(el) & HIDDEN_AT != 0
+    }
+
+    /// Whether the element is inert (`inert` on it or an ancestor).
+    pub fn is_inert(&self, el: ElementRef<'_>) -> bool {
+        self.get(el) & INERT != 0
+    }
+}
+
+impl Derived for Visibility {
+    const SLOT: DerivedSlot = DerivedSlot::Visibility;
+}
+
+/// Whether this element's own markup keeps it from being rendered: the `hidden` attribute or an
+/// inline `display:none` / `visibility:hidden` (read as written, as before the cascade knew).
+fn markup_hides(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    if e.attr("hidden").is_some() {
+        return true;
+    }
+    e.attr("style").is_some_and(|style| {
+        let s: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cascade_and_markup_give_one_answer() {
+        let p = Page::parse(
+            url::Url::parse("http://t.test/").expect("url"),
+            r#"<style>.n { display: none } .v { visibility: hidden } .v .back { visibility: visible }
+               .shown[hidden] { display: block } .cv { content-visibility: hidden }
+               .m { display: none } @media (min-aspect-ratio: 16/9) { .m { display: block } }</style>
+               <div class=n><p id=n>x</p></div><div class=v><p id=v>x</p><p class=back id=back>x</p></div>
+               <div hidden><p id=h>x</p></div><div hidden class=shown><p id=shown>x</p></div>
+               <div aria-hidden=true><p id=aria>x</p></div><div inert><p id=inert>x</p></div>
+               <div class=cv id=cv><p id=skipped>x</p></div><p id=m class=m>x</p>
+               <p id=inline style="display:none">x</p><input id=hi type=hidden>
+               <dialog><p id=dialog>x</p></dialog><map name=m><area id=area href=/ alt=a></map>"#,
+        );
+        let vis = p.visibility();
+        let get = |id: &str| p.element_by_id(id).expect(id);
+        let rendered = |id: &str| vis.is_rendered(get(id));
+        let exposed = |id: &str| !vis.is_hidden_from_at(get(id));
+        for id in ["n", "v", "h", "skipped", "inline", "hi"] {
+            assert!(!rendered(id) && !exposed(id), "{id}");
+        }
+        for id in ["back", "shown", "cv", "area"] {
+            assert!(rendered(id) && exposed(id), "{id}");
+        }
+        // Rendered but not exposed.
+        for id in ["aria", "inert"] {
+            assert!(rendered(id) && !exposed(id), "{id}");
+        }
+        assert!(vis.is_inert(get("inert")));
+        // A rule we cannot evaluate may show it: the markup decides (nothing hides it).
+        assert!(rendered("m") && exposed("m"));
+        // Browser defaults other than `hidden` stay with markup rules, as before.
+        assert!(exposed("dialog"));
+    }
+}
