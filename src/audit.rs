@@ -76,32 +76,33 @@ pub fn plan_for(d: &Demarche, opts: &AuditOptions) -> CrawlPlan {
     plan
 }
 
-/// Assemble a démarche's report from its crawled pages (no declarations, audited today).
-pub fn demarche_report(d: &Demarche, crawled: Vec<CrawledPage>) -> DemarcheReport {
-    demarche_report_with(d, crawled, None, chrono::Utc::now().date_naive())
+/// What a démarche's report is assembled from besides its pages.
+#[derive(Debug, Default)]
+pub struct DemarcheContext<'a> {
+    /// The operators' declarations (the file's entry for the démarche is used).
+    pub declarations: Option<&'a crate::declarations::Declarations>,
+    /// Reference date of the Cerfa evaluation; today when None.
+    pub audit_date: Option<chrono::NaiveDate>,
+    /// robots.txt and sitemap facts gathered before the crawl.
+    pub indexability: Option<crawl::indexability::Indexability>,
+    /// Probes of the start URL made during the crawl (availability, response time).
+    pub probes: Vec<crate::probe::ProbeRecord>,
 }
 
-/// Assemble a démarche's report, with the operator's declarations and the audit date used
-/// for the Cerfa evaluation.
-pub fn demarche_report_with(
+/// Assemble a démarche's report from its crawled pages: the one place where pages, findings,
+/// Cerfa evidence, RGAA statuses and indicators come together.
+pub fn demarche_report(
     d: &Demarche,
     crawled: Vec<CrawledPage>,
-    declarations: Option<&crate::cerfa::Declarations>,
-    audit_date: chrono::NaiveDate,
+    context: DemarcheContext<'_>,
 ) -> DemarcheReport {
-    demarche_report_full(d, crawled, declarations, audit_date, None, Vec::new())
-}
-
-/// Assemble a démarche's report, with the indexability facts gathered before its crawl and the
-/// probes made during it (they count for the availability and response-time indicators).
-pub fn demarche_report_full(
-    d: &Demarche,
-    crawled: Vec<CrawledPage>,
-    declarations: Option<&crate::cerfa::Declarations>,
-    audit_date: chrono::NaiveDate,
-    indexability: Option<crawl::indexability::Indexability>,
-    probes: Vec<crate::probe::ProbeRecord>,
-) -> DemarcheReport {
+    let DemarcheContext {
+        declarations,
+        audit_date,
+        indexability,
+        probes,
+    } = context;
+    let audit_date = audit_date.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let mut crawled = crawled;
     // Pages arrive in completion order, which varies between runs; the report (and the Cerfa
     // evidence, which cites the first page that shows a fact) must not.
@@ -255,9 +256,11 @@ pub fn blocks_private_addresses(demarches: &[Demarche], opts: &AuditOptions) -> 
         && demarches.iter().any(|d| !host_is_non_public(&d.start_url))
 }
 
-/// Audit démarches; never fails because of a site: errors are recorded per page.
+/// Audit démarches with the whole report in memory (small runs and tests; campaigns use
+/// [`audit_spooled`]); never fails because of a site: errors are recorded per page.
 pub async fn audit(demarches: &[Demarche], opts: &AuditOptions) -> Result<Report, AuditError> {
-    audit_journaled(demarches, opts, None).await
+    let spooled = audit_spooled(demarches, opts, None, &std::env::temp_dir()).await?;
+    Ok(Report::collect(&spooled)?)
 }
 
 /// Where a crawled démarche's pages are: in memory, or in the campaign's journal (read back
@@ -320,21 +323,11 @@ async fn crawl_demarche(
     Ok((Crawled::Journaled, probes))
 }
 
-/// Audit démarches, journaling each visited page in the campaign when one is given: a killed
-/// audit is then resumed from the journal by calling this again with the same campaign. The
-/// whole report is returned in memory (see [`audit_spooled`] for large campaigns).
-pub async fn audit_journaled(
-    demarches: &[Demarche],
-    opts: &AuditOptions,
-    campaign: Option<&Campaign>,
-) -> Result<Report, AuditError> {
-    let spooled = audit_spooled(demarches, opts, campaign, &std::env::temp_dir()).await?;
-    Ok(Report::collect(&spooled)?)
-}
-
-/// Audit démarches as [`audit_journaled`] does, but keep no démarche's report in memory once it
-/// is assembled: each goes to a spool file in `spool_dir`, read back one at a time by the
-/// outputs. Memory then depends on the largest démarche, not on the campaign.
+/// Audit démarches, journaling each visited page in the campaign when one is given (a killed
+/// audit is resumed from the journal by calling this again with the same campaign), and keep no
+/// démarche's report in memory once it is assembled: each goes to a spool file in `spool_dir`,
+/// read back one at a time by the outputs. Memory depends on the largest démarche, not on the
+/// campaign.
 pub async fn audit_spooled(
     demarches: &[Demarche],
     opts: &AuditOptions,
@@ -388,16 +381,13 @@ pub async fn audit_spooled(
             (Crawled::Journaled, Some(c)) => c.pages(&d.id, false)?,
             (Crawled::Journaled, None) => Vec::new(),
         };
-        let report = demarche_report_full(
-            d,
-            pages,
-            opts.declarations.as_ref(),
-            opts.settings
-                .audit_date
-                .unwrap_or_else(|| chrono::Utc::now().date_naive()),
-            Some(indexability),
+        let context = DemarcheContext {
+            declarations: opts.declarations.as_ref(),
+            audit_date: opts.settings.audit_date,
+            indexability: Some(indexability),
             probes,
-        );
+        };
+        let report = demarche_report(d, pages, context);
         spool.push(&report)?;
     }
     drop(reports);

@@ -12,7 +12,7 @@ use url::Url;
 
 use crate::analyze::{self, PageFacts};
 use crate::audit::{self, AuditOptions};
-use crate::catalogue::{Catalogue, Demarche};
+use crate::catalogue::Catalogue;
 use crate::crawl::{self, CssCache, FetchConfig, FetchRecord, Fetcher, InScope};
 use crate::findings::Finding;
 use crate::model::stream::{MapDemarches, ReportFile, ReportSource};
@@ -213,33 +213,6 @@ impl DbArgs {
             .map(Some)
             .with_context(|| format!("ouverture de la base {}", self.db.display()))
     }
-
-    /// Record the run (one transaction), before any output is written. The campaign whose
-    /// journal fed the run is then marked done. Gives the store back, for the site's history.
-    fn record<S: ReportSource>(
-        &self,
-        store: Option<Store>,
-        report: &S,
-        origin: &str,
-        campaign: Option<&Campaign>,
-    ) -> Result<Option<Store>> {
-        let Some(mut store) = store else {
-            return Ok(None);
-        };
-        let recorded = store
-            .record_source(report, origin)
-            .with_context(|| format!("enregistrement impossible dans {}", self.db.display()))?;
-        if let Some(c) = campaign {
-            c.complete(&store, Some(recorded.run_id()))
-                .with_context(|| format!("clôture de la campagne #{}", c.id))?;
-        }
-        eprintln!(
-            "exécution #{} enregistrée dans {}",
-            recorded.run_id(),
-            self.db.display()
-        );
-        Ok(Some(store))
-    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -358,18 +331,24 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             resume,
         } => {
             let store = db.open()?;
-            let (demarches, opts, campaign) = prepare_audit(
+            let request = crate::campaign::AuditRequest {
                 urls,
                 catalogue,
-                declarations,
+                declarations_file: declarations,
                 audit_date,
-                &crawl,
+                settings: crawl.settings(),
                 resume,
-                store.as_ref(),
-            )?;
+                progress: std::io::stderr().is_terminal(),
+            };
+            let prepared = crate::campaign::prepare(request, store.as_ref())?;
+            for note in &prepared.notes {
+                eprintln!("{note}");
+            }
+            let (demarches, opts, campaign) =
+                (prepared.demarches, prepared.options, prepared.campaign);
             // The démarches' reports wait in a spool beside the outputs, not in memory.
             let report = audit::audit_spooled(&demarches, &opts, campaign.as_ref(), &out).await?;
-            write_recorded_outputs(&report, &out, &db, store, "audit", campaign.as_ref())?;
+            write_recorded_outputs(&report, &out, store, "audit", campaign.as_ref())?;
             print!("{}", text::summary_table_of(report.overviews()));
             Ok(ExitCode::SUCCESS)
         }
@@ -688,146 +667,18 @@ fn load_declarations(path: &Path) -> Result<crate::declarations::Declarations> {
     Ok(d)
 }
 
-/// The run in the store first (its invariants are the checks that can refuse a run), then
-/// report.json, then the site with the history including this run: a refused run publishes
-/// nothing, and its campaign stays in the journal for `--resume`.
+/// Publish a run (store, report.json, site: see [`crate::campaign::publish`]), saying each step.
 fn write_recorded_outputs<S: ReportSource>(
     report: &S,
     out: &Path,
-    db: &DbArgs,
-    store: Option<Store>,
+    mut store: Option<Store>,
     origin: &str,
     campaign: Option<&Campaign>,
 ) -> Result<()> {
-    let store = db
-        .record(store, report, origin, campaign)
-        .with_context(|| {
-            format!(
-                "exécution refusée : rien n'a été écrit dans {}{}",
-                out.display(),
-                if campaign.is_some() {
-                    " (les pages restent dans le journal de la campagne)"
-                } else {
-                    ""
-                }
-            )
-        })?;
-    let path = crate::model::stream::write_json(report, out)?;
-    eprintln!("rapport écrit : {}", path.display());
-    let history = match &store {
-        Some(store) => match crate::history::for_site(store) {
-            Ok(h) => Some(h),
-            Err(e) => {
-                eprintln!("historique illisible, site écrit sans progression : {e}");
-                None
-            }
-        },
-        None => None,
-    };
-    let opts = crate::report::site::SiteOptions {
-        history: history.as_ref(),
-        ..Default::default()
-    };
-    crate::report::site::write_site(report, out, &opts)?;
-    eprintln!("site écrit : {}", out.join("index.html").display());
+    crate::campaign::publish(report, out, store.as_mut(), origin, campaign, &mut |line| {
+        eprintln!("{line}")
+    })?;
     Ok(())
-}
-
-/// The démarches, options and journal of `vigie audit`: a new campaign, or the interrupted one
-/// being resumed (its démarches and budgets win, so the result equals an uninterrupted run).
-fn prepare_audit(
-    urls: Vec<Url>,
-    catalogue: Option<PathBuf>,
-    declarations: Option<PathBuf>,
-    audit_date: Option<chrono::NaiveDate>,
-    crawl: &CrawlArgs,
-    resume: bool,
-    store: Option<&Store>,
-) -> Result<(Vec<Demarche>, AuditOptions, Option<Campaign>)> {
-    let mut demarches: Vec<Demarche> = Vec::new();
-    if let Some(path) = catalogue {
-        demarches.extend(Catalogue::load(&path)?.demarches);
-    }
-    let taken = demarches.iter().map(|d| d.id.clone()).collect();
-    let (from_urls, repeated) = crate::catalogue::make_url_ids_unique(
-        &taken,
-        urls.into_iter().map(Demarche::from_url).collect(),
-    );
-    for url in repeated {
-        eprintln!("note : {url} donnée plusieurs fois, auditée une fois");
-    }
-    demarches.extend(from_urls);
-    if resume {
-        let Some(store) = store else {
-            bail!("--resume reprend une campagne de la base : incompatible avec --no-db");
-        };
-        let Some(campaign) = Campaign::latest_unfinished(store)? else {
-            bail!(
-                "aucune campagne interrompue dans {} : rien à reprendre",
-                store.path().display()
-            );
-        };
-        if !demarches.is_empty() {
-            let given: Vec<&str> = demarches.iter().map(|d| d.id.as_str()).collect();
-            let stored: Vec<&str> = campaign.demarches.iter().map(|d| d.id.as_str()).collect();
-            if given != stored {
-                bail!(
-                    "la campagne interrompue #{} porte sur d'autres démarches ({}) ; lancer `vigie audit --resume` sans URL ni catalogue",
-                    campaign.id,
-                    stored.join(", ")
-                );
-            }
-        }
-        let mut opts = AuditOptions {
-            settings: campaign.settings.clone(),
-            progress: std::io::stderr().is_terminal(),
-            ..AuditOptions::default()
-        };
-        // The campaign's audit date, so the resumed report equals an uninterrupted one.
-        if audit_date.is_some() {
-            opts.settings.audit_date = audit_date;
-        }
-        if let Some(path) = &campaign.settings.declarations_file {
-            opts.declarations = Some(load_declarations(path)?);
-        }
-        let done = campaign.page_count()?;
-        eprintln!(
-            "reprise de la campagne #{} du {} : {} démarche(s), {} page(s) déjà auditée(s), réglages de la campagne",
-            campaign.id,
-            campaign.started_at,
-            campaign.demarches.len(),
-            done
-        );
-        return Ok((campaign.demarches.clone(), opts, Some(campaign)));
-    }
-    if demarches.is_empty() {
-        bail!("rien à auditer : donner au moins une URL ou --catalogue FICHIER");
-    }
-    let mut opts = AuditOptions {
-        settings: crawl.settings(),
-        progress: std::io::stderr().is_terminal(),
-        ..AuditOptions::default()
-    };
-    opts.settings.audit_date = Some(audit_date.unwrap_or_else(|| chrono::Utc::now().date_naive()));
-    if let Some(path) = &declarations {
-        opts.declarations = Some(load_declarations(path)?);
-    }
-    let campaign = match store {
-        Some(store) => {
-            if let Some(old) = Campaign::latest_unfinished(store)? {
-                eprintln!(
-                    "note : la campagne #{} du {} a été interrompue ; `vigie audit --resume` la reprend",
-                    old.id, old.started_at
-                );
-            }
-            // Absolute, so a resume from another folder reads the same file.
-            opts.settings.declarations_file =
-                declarations.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
-            Some(Campaign::create(store, &demarches, &opts.settings)?)
-        }
-        None => None,
-    };
-    Ok((demarches, opts, campaign))
 }
 
 /// `vigie report`: (re)compute the indicators of a report.json and write its site.
@@ -885,7 +736,7 @@ async fn demo(out: &Path, db: &DbArgs) -> Result<ExitCode> {
         ..AuditOptions::default()
     };
     let report = audit::audit_spooled(&sites.catalogue.demarches, &opts, None, out).await?;
-    write_recorded_outputs(&report, out, db, store, "demo", None)?;
+    write_recorded_outputs(&report, out, store, "demo", None)?;
     print!("{}", text::summary_table_of(report.overviews()));
     Ok(ExitCode::SUCCESS)
 }

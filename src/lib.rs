@@ -8,6 +8,7 @@ pub mod a11y;
 pub mod analyze;
 pub mod audit;
 pub mod bench;
+pub mod campaign;
 pub mod catalogue;
 pub mod cerfa;
 pub mod cli;

@@ -3,7 +3,7 @@
 use url::Url;
 use vigie::analyze::analyze_html;
 use vigie::analyze::CrawledPage;
-use vigie::audit::demarche_report;
+use vigie::audit::{demarche_report, DemarcheContext};
 use vigie::catalogue::Demarche;
 use vigie::crawl::charset::CharsetSource;
 use vigie::crawl::FetchRecord;
@@ -32,6 +32,7 @@ fn demarche_report_has_rgaa_statuses() {
             page("http://site.test/aide", GOOD),
             page("http://site.test/contact", NO_DOCTYPE),
         ],
+        DemarcheContext::default(),
     );
     let rgaa = report.rgaa.as_ref().expect("rgaa section");
     assert_eq!(rgaa.criteria.len(), 106);
@@ -78,7 +79,11 @@ fn findings_count_only_for_the_criteria_of_their_tests() {
 <body><header>En-tête</header><nav>Menu</nav><div><h1>Aide</h1></div><footer>Pied</footer></body></html>"#;
     let d = Demarche::from_url(Url::parse("http://site.test/").expect("url"));
     let status = |html: &str, id: &str| {
-        let report = demarche_report(&d, vec![page("http://site.test/p", html)]);
+        let report = demarche_report(
+            &d,
+            vec![page("http://site.test/p", html)],
+            DemarcheContext::default(),
+        );
         let rgaa = report.rgaa.expect("rgaa section");
         rgaa.criteria
             .iter()

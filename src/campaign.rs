@@ -1,0 +1,224 @@
+//! A run of `vigie audit` / `vigie demo` from the user's request to the published outputs: which
+//! démarches with which settings (a new campaign, or the interrupted one being resumed), and the
+//! order in which results are published (the store first, then report.json, then the site). The
+//! CLI parses flags, calls these and prints their notes.
+
+use std::path::{Path, PathBuf};
+
+use url::Url;
+
+use crate::audit::AuditOptions;
+use crate::catalogue::{Catalogue, Demarche};
+use crate::declarations::Declarations;
+use crate::model::stream::ReportSource;
+use crate::model::AuditSettings;
+use crate::store::journal::Campaign;
+use crate::store::Store;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CampaignError {
+    #[error("{0}")]
+    Catalogue(#[from] crate::catalogue::CatalogueError),
+    #[error("{0}")]
+    Declarations(#[from] crate::declarations::DeclarationsError),
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("{0}")]
+    Report(#[from] crate::model::ReportError),
+    #[error("{0}")]
+    Site(#[from] crate::report::site::SiteError),
+    #[error("--resume reprend une campagne de la base : incompatible avec --no-db")]
+    ResumeWithoutStore,
+    #[error("aucune campagne interrompue dans {0} : rien à reprendre")]
+    NothingToResume(PathBuf),
+    #[error("la campagne interrompue #{id} porte sur d'autres démarches ({stored}) ; lancer `vigie audit --resume` sans URL ni catalogue")]
+    ResumeOtherDemarches { id: i64, stored: String },
+    #[error("rien à auditer : donner au moins une URL ou --catalogue FICHIER")]
+    NothingToAudit,
+    #[error("exécution refusée : rien n'a été écrit dans {out}{journal} ({source})")]
+    Refused {
+        out: PathBuf,
+        journal: &'static str,
+        source: Box<CampaignError>,
+    },
+}
+
+/// What the user asked `vigie audit` for.
+#[derive(Debug, Clone)]
+pub struct AuditRequest {
+    pub urls: Vec<Url>,
+    pub catalogue: Option<PathBuf>,
+    pub declarations_file: Option<PathBuf>,
+    pub audit_date: Option<chrono::NaiveDate>,
+    /// The settings from the flags (ignored when resuming: the campaign's win).
+    pub settings: AuditSettings,
+    pub resume: bool,
+    pub progress: bool,
+}
+
+/// The démarches, options and journal of a run, with notes for the user.
+pub struct Prepared {
+    pub demarches: Vec<Demarche>,
+    pub options: AuditOptions,
+    pub campaign: Option<Campaign>,
+    pub notes: Vec<String>,
+}
+
+fn load_declarations(path: &Path, notes: &mut Vec<String>) -> Result<Declarations, CampaignError> {
+    let d = Declarations::load(path)?;
+    notes.extend(d.notes.iter().map(|n| format!("avertissement : {n}")));
+    Ok(d)
+}
+
+/// A new campaign, or the interrupted one being resumed: then its démarches and settings win,
+/// so the result equals an uninterrupted run.
+pub fn prepare(request: AuditRequest, store: Option<&Store>) -> Result<Prepared, CampaignError> {
+    let mut notes = Vec::new();
+    let mut demarches: Vec<Demarche> = Vec::new();
+    if let Some(path) = &request.catalogue {
+        demarches.extend(Catalogue::load(path)?.demarches);
+    }
+    let taken = demarches.iter().map(|d| d.id.clone()).collect();
+    let (from_urls, repeated) = crate::catalogue::make_url_ids_unique(
+        &taken,
+        request.urls.into_iter().map(Demarche::from_url).collect(),
+    );
+    for url in repeated {
+        notes.push(format!(
+            "note : {url} donnée plusieurs fois, auditée une fois"
+        ));
+    }
+    demarches.extend(from_urls);
+    if request.resume {
+        let store = store.ok_or(CampaignError::ResumeWithoutStore)?;
+        let campaign = Campaign::latest_unfinished(store)?
+            .ok_or_else(|| CampaignError::NothingToResume(store.path().to_path_buf()))?;
+        if !demarches.is_empty() {
+            let given: Vec<&str> = demarches.iter().map(|d| d.id.as_str()).collect();
+            let stored: Vec<&str> = campaign.demarches.iter().map(|d| d.id.as_str()).collect();
+            if given != stored {
+                return Err(CampaignError::ResumeOtherDemarches {
+                    id: campaign.id,
+                    stored: stored.join(", "),
+                });
+            }
+        }
+        let mut options = AuditOptions {
+            settings: campaign.settings.clone(),
+            progress: request.progress,
+            ..AuditOptions::default()
+        };
+        // An explicit date wins; otherwise the campaign's, so the resumed report equals an
+        // uninterrupted one.
+        if request.audit_date.is_some() {
+            options.settings.audit_date = request.audit_date;
+        }
+        if let Some(path) = &campaign.settings.declarations_file {
+            options.declarations = Some(load_declarations(path, &mut notes)?);
+        }
+        notes.push(format!(
+            "reprise de la campagne #{} du {} : {} démarche(s), {} page(s) déjà auditée(s), réglages de la campagne",
+            campaign.id,
+            campaign.started_at,
+            campaign.demarches.len(),
+            campaign.page_count()?
+        ));
+        return Ok(Prepared {
+            demarches: campaign.demarches.clone(),
+            options,
+            campaign: Some(campaign),
+            notes,
+        });
+    }
+    if demarches.is_empty() {
+        return Err(CampaignError::NothingToAudit);
+    }
+    let mut options = AuditOptions {
+        settings: request.settings,
+        progress: request.progress,
+        ..AuditOptions::default()
+    };
+    options.settings.audit_date = Some(
+        request
+            .audit_date
+            .unwrap_or_else(|| chrono::Utc::now().date_naive()),
+    );
+    if let Some(path) = &request.declarations_file {
+        options.declarations = Some(load_declarations(path, &mut notes)?);
+    }
+    let campaign = match store {
+        Some(store) => {
+            if let Some(old) = Campaign::latest_unfinished(store)? {
+                notes.push(format!(
+                    "note : la campagne #{} du {} a été interrompue ; `vigie audit --resume` la reprend",
+                    old.id, old.started_at
+                ));
+            }
+            // Absolute, so a resume from another folder reads the same file.
+            options.settings.declarations_file = request
+                .declarations_file
+                .map(|p| std::fs::canonicalize(&p).unwrap_or(p));
+            Some(Campaign::create(store, &demarches, &options.settings)?)
+        }
+        None => None,
+    };
+    Ok(Prepared {
+        demarches,
+        options,
+        campaign,
+        notes,
+    })
+}
+
+/// Publish a run: the store first (its invariants are the checks that can refuse a run; the
+/// campaign whose journal fed the run is then marked done), then report.json, then the site
+/// with the history including this run. A refused run publishes nothing, and its campaign stays
+/// in the journal for `--resume`. `say` receives a line for the user at each step.
+pub fn publish<S: ReportSource>(
+    report: &S,
+    out: &Path,
+    store: Option<&mut Store>,
+    origin: &str,
+    campaign: Option<&Campaign>,
+    say: &mut dyn FnMut(String),
+) -> Result<(), CampaignError> {
+    let refused = |e: CampaignError| CampaignError::Refused {
+        out: out.to_path_buf(),
+        journal: if campaign.is_some() {
+            " (les pages restent dans le journal de la campagne)"
+        } else {
+            ""
+        },
+        source: Box::new(e),
+    };
+    let mut history = None;
+    if let Some(store) = store {
+        let recorded = store
+            .record_source(report, origin)
+            .map_err(|e| refused(e.into()))?;
+        if let Some(c) = campaign {
+            c.complete(store, Some(recorded.run_id()))
+                .map_err(|e| refused(e.into()))?;
+        }
+        say(format!(
+            "exécution #{} enregistrée dans {}",
+            recorded.run_id(),
+            store.path().display()
+        ));
+        match crate::history::for_site(store) {
+            Ok(h) => history = Some(h),
+            Err(e) => say(format!(
+                "historique illisible, site écrit sans progression : {e}"
+            )),
+        }
+    }
+    let path = crate::model::stream::write_json(report, out)?;
+    say(format!("rapport écrit : {}", path.display()));
+    let opts = crate::report::site::SiteOptions {
+        history: history.as_ref(),
+        ..Default::default()
+    };
+    crate::report::site::write_site(report, out, &opts)?;
+    say(format!("site écrit : {}", out.join("index.html").display()));
+    Ok(())
+}
