@@ -64,11 +64,11 @@ async fn demo_sites_get_their_cerfa_verdicts() {
     ] {
         assert_eq!(
             status(good, n),
-            (Status::Met, Source::Mesure),
+            (Status::Met, Source::Measured),
             "exemplaire {n}"
         );
     }
-    assert_eq!(status(good, 2), (Status::Met, Source::Declare));
+    assert_eq!(status(good, 2), (Status::Met, Source::Declared));
     assert_eq!(cerfa.audit_date.to_string(), "2026-11-25");
     assert_eq!(v.age_days, Some(71));
     // 32: robots.txt read, its Sitemap line followed, the start page listed; the operator's
@@ -91,13 +91,13 @@ async fn demo_sites_get_their_cerfa_verdicts() {
     assert_eq!(sat.value, Some(8.2));
     assert_eq!(
         status(good, 21),
-        (Status::NotMet, Source::Mesure),
+        (Status::NotMet, Source::Measured),
         "served over http"
     );
     // 15 and 17 measured (declaration, contrast), 16 declared (keyboard use cannot be proven by a crawler).
     assert_eq!(cerfa.scores.accessibility.met, 3);
-    assert_eq!(status(good, 17), (Status::Met, Source::Mesure));
-    assert_eq!(status(good, 16), (Status::Met, Source::Declare));
+    assert_eq!(status(good, 17), (Status::Met, Source::Measured));
+    assert_eq!(status(good, 16), (Status::Met, Source::Declared));
 
     let legacy = d("ancien-portail");
     let cerfa = legacy.cerfa.as_ref().expect("cerfa");
@@ -114,13 +114,16 @@ async fn demo_sites_get_their_cerfa_verdicts() {
         .as_deref()
         .is_some_and(|c| c.starts_with("Déclarée « totalement conforme » alors que")));
     let c18 = &cerfa.criteria[17];
-    assert_eq!((c18.status, c18.source), (Status::NotMet, Source::Mesure));
+    assert_eq!((c18.status, c18.source), (Status::NotMet, Source::Measured));
     assert!(c18.disagreement.is_some());
-    assert_eq!(status(legacy, 26), (Status::NotApplicable, Source::Mesure));
-    assert_eq!(status(legacy, 1), (Status::NotMet, Source::Mesure));
+    assert_eq!(
+        status(legacy, 26),
+        (Status::NotApplicable, Source::Measured)
+    );
+    assert_eq!(status(legacy, 1), (Status::NotMet, Source::Measured));
     // No robots.txt and no sitemap: indexable but not confirmed.
     let c32 = &cerfa.criteria[31];
-    assert_eq!((c32.status, c32.source), (Status::Unknown, Source::Inconnu));
+    assert_eq!((c32.status, c32.source), (Status::Unknown, Source::Unknown));
     assert!(c32.evidence[0]
         .text
         .starts_with("robots.txt absent (HTTP 404)"));
@@ -132,8 +135,8 @@ async fn demo_sites_get_their_cerfa_verdicts() {
     assert_eq!(dlnuf.value, Some(4.0));
 
     let login = d("espace-connecte");
-    assert_eq!(status(login, 26), (Status::NotMet, Source::Mesure));
-    assert_eq!(status(login, 8), (Status::NotMet, Source::Mesure));
+    assert_eq!(status(login, 26), (Status::NotMet, Source::Measured));
+    assert_eq!(status(login, 8), (Status::NotMet, Source::Measured));
     let s = &login.cerfa.as_ref().expect("cerfa").scores.all;
     assert!(s.met < 5 && s.unknown > 10, "{s:?}");
 }

@@ -407,15 +407,15 @@ fn declarations_fill_unknowns_and_never_override_measures() {
         Some(&decl),
     );
     let c2 = &r.criteria[1];
-    assert_eq!((c2.status, c2.source), (Status::Met, Source::Declare));
+    assert_eq!((c2.status, c2.source), (Status::Met, Source::Declared));
     assert_eq!(
         c2.declaration.as_ref().and_then(|d| d.author.as_deref()),
         Some("Équipe")
     );
     let c3 = &r.criteria[2];
-    assert_eq!((c3.status, c3.source), (Status::NotMet, Source::Declare));
+    assert_eq!((c3.status, c3.source), (Status::NotMet, Source::Declared));
     let c18 = &r.criteria[17];
-    assert_eq!((c18.status, c18.source), (Status::NotMet, Source::Mesure));
+    assert_eq!((c18.status, c18.source), (Status::NotMet, Source::Measured));
     assert_eq!(
         c18.disagreement.as_deref(),
         Some("La déclaration (rempli) contredit la mesure (non rempli) : la mesure l'emporte.")
@@ -423,10 +423,10 @@ fn declarations_fill_unknowns_and_never_override_measures() {
     let c16 = &r.criteria[15];
     assert_eq!(
         (c16.status, c16.source, c16.measured),
-        (Status::Met, Source::Declare, Status::Unknown)
+        (Status::Met, Source::Declared, Status::Unknown)
     );
     let c33 = &r.criteria[32];
-    assert_eq!((c33.status, c33.source), (Status::Unknown, Source::Inconnu));
+    assert_eq!((c33.status, c33.source), (Status::Unknown, Source::Unknown));
     // Accessibility: 15 not met (no declaration), 16 declared met, 17 measured met.
     let a = &r.scores.accessibility;
     assert_eq!(
@@ -485,7 +485,7 @@ fn bad_declarations_files_are_rejected_clearly() {
 fn report_declarations_are_reapplied_to_a_written_evaluation() {
     let s = site(&[("markup-errors.html", "/", 0)]);
     let mut r = eval_with(&s, &[], None);
-    assert_eq!(r.criteria[1].source, Source::Inconnu);
+    assert_eq!(r.criteria[1].source, Source::Unknown);
     let before = r.scores.all.met;
     let id = Demarche::from_url(Url::parse(&format!("{BASE}/")).expect("url")).id;
     let decl = Declarations::parse(
@@ -497,15 +497,15 @@ fn report_declarations_are_reapplied_to_a_written_evaluation() {
     .expect("parse");
     cerfa::score::redeclare(&mut r, decl.for_demarche(&id));
     let c2 = &r.criteria[1];
-    assert_eq!((c2.status, c2.source), (Status::Met, Source::Declare));
+    assert_eq!((c2.status, c2.source), (Status::Met, Source::Declared));
     let c18 = &r.criteria[17];
-    assert_eq!((c18.status, c18.source), (Status::NotMet, Source::Mesure));
+    assert_eq!((c18.status, c18.source), (Status::NotMet, Source::Measured));
     assert!(c18.disagreement.is_some());
     assert_eq!(r.scores.all.met, before + 1);
     assert_eq!(r.scores.all.declared_met, 1);
     // Without declarations, back to the measure alone.
     cerfa::score::redeclare(&mut r, None);
-    assert_eq!(r.criteria[1].source, Source::Inconnu);
+    assert_eq!(r.criteria[1].source, Source::Unknown);
     assert!(r.criteria[17].disagreement.is_none());
     assert_eq!(r.scores.all.met, before);
 }

@@ -59,7 +59,7 @@ async fn robots_closing_the_site_is_not_met_even_without_pages() {
     let c = c32(&d);
     assert_eq!(
         (c.status, c.source, c.measured),
-        (Status::NotMet, Source::Mesure, Status::NotMet)
+        (Status::NotMet, Source::Measured, Status::NotMet)
     );
     assert_eq!(
         c.summary,
@@ -88,7 +88,7 @@ async fn robots_closing_only_the_search_engines_is_not_met() {
     // vigie is not named: the `*` group lets it crawl.
     assert!(d.pages.iter().any(|p| p.facts.is_some()));
     let c = c32(&d);
-    assert_eq!((c.status, c.source), (Status::NotMet, Source::Mesure));
+    assert_eq!((c.status, c.source), (Status::NotMet, Source::Measured));
     let t = texts(c);
     assert!(t.contains(
         &"User-agent Googlebot : tout le site exclu par la règle « Disallow: / » (ligne 7)".into()
@@ -104,7 +104,7 @@ async fn a_sitemap_listing_the_start_page_makes_it_met() {
     let (s, d) = audit_site("plan").await;
     let base = s.url();
     let c = c32(&d);
-    assert_eq!((c.status, c.source), (Status::Met, Source::Mesure));
+    assert_eq!((c.status, c.source), (Status::Met, Source::Measured));
     assert_eq!(
         c.summary,
         "Page de départ indexable (ni noindex ni exclusion par robots.txt) et plan de site de 3 URL ; le référencement sur service-public.fr n'est pas vérifié."
@@ -143,7 +143,7 @@ async fn no_robots_and_no_sitemap_is_unknown() {
     let (s, d) = audit_site("sans-plan").await;
     let base = s.url();
     let c = c32(&d);
-    assert_eq!((c.status, c.source), (Status::Unknown, Source::Inconnu));
+    assert_eq!((c.status, c.source), (Status::Unknown, Source::Unknown));
     assert_eq!(
         texts(c),
         vec![
@@ -161,7 +161,7 @@ async fn no_robots_and_no_sitemap_is_unknown() {
 async fn robots_server_error_cannot_tell() {
     let (_s, d) = audit_site("robots-erreur").await;
     let c = c32(&d);
-    assert_eq!((c.status, c.source), (Status::Unknown, Source::Inconnu));
+    assert_eq!((c.status, c.source), (Status::Unknown, Source::Unknown));
     assert_eq!(
         c.summary,
         "robots.txt inaccessible : impossible de dire si les moteurs peuvent explorer le site."
@@ -180,7 +180,7 @@ async fn an_x_robots_tag_noindex_on_the_start_page_is_not_met() {
     let (s, d) = audit_site("entete-noindex").await;
     let base = s.url();
     let c = c32(&d);
-    assert_eq!((c.status, c.source), (Status::NotMet, Source::Mesure));
+    assert_eq!((c.status, c.source), (Status::NotMet, Source::Measured));
     assert_eq!(
         c.summary,
         "La page de départ interdit l'indexation (noindex)."

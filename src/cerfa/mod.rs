@@ -12,7 +12,6 @@ pub mod acronyms;
 pub mod contact;
 pub(crate) mod criteria;
 pub mod data;
-pub mod declaration;
 pub mod declarations_file;
 pub mod footer;
 pub mod franceconnect;
@@ -20,6 +19,7 @@ pub mod markup;
 pub mod misc;
 pub mod model;
 pub mod score;
+pub mod statement;
 
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
@@ -27,12 +27,12 @@ use unicode_normalization::UnicodeNormalization;
 use crate::page::{normalize_space, text_of, ElementRef, Page, Target};
 
 pub use data::Mode;
-pub use declaration::{ConformityStatus, Declaration};
 pub use declarations_file::{Declarations, DeclarationsError, DeclaredAnswer, DeclaredValue};
 pub use model::{
     CerfaReport, CriterionResult, Evidence, EvidencePage, ScoreFigure, Scores, Source, Status,
 };
 pub use score::evaluate;
+pub use statement::{AccessibilityStatement, ConformityStatus};
 
 /// A link found on a page, as evidence.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -80,7 +80,7 @@ pub struct PageEvidence {
     pub accessibility_mention: Option<ConformityStatus>,
     /// The accessibility declaration, when the page holds one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub declaration: Option<Declaration>,
+    pub declaration: Option<AccessibilityStatement>,
     pub contact: contact::Contact,
     pub acronyms: Vec<acronyms::Acronym>,
     pub markup: markup::Markup,
@@ -101,8 +101,8 @@ pub fn extract(page: &Page) -> PageEvidence {
         login_links: franceconnect::login_links(page),
         franceconnect: franceconnect::find_button(page),
         footer: footer::find(page),
-        accessibility_mention: declaration::home_mention(page),
-        declaration: declaration::parse(page),
+        accessibility_mention: statement::home_mention(page),
+        declaration: statement::parse(page),
         contact: contact::extract(page),
         acronyms: acronyms::unexpanded(page),
         markup: markup::count(page),

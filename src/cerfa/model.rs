@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::data::Mode;
-use super::declaration::Declaration;
 use super::declarations_file::{DeclaredAnswer, DeclaredValue};
+use super::statement::AccessibilityStatement;
 use super::PageEvidence;
 
 /// A crawled HTML page with its Cerfa evidence.
@@ -52,15 +52,29 @@ impl From<DeclaredValue> for Status {
     }
 }
 
-/// Where a verdict comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a verdict or a value comes from (Cerfa criteria and observatory indicators alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Source {
+    /// Measured by vigie.
     #[serde(rename = "mesure")]
-    Mesure,
+    Measured,
+    /// Declared by the operator (declarations file).
     #[serde(rename = "declare")]
-    Declare,
+    Declared,
+    /// Neither: unknown.
     #[serde(rename = "inconnu")]
-    Inconnu,
+    Unknown,
+}
+
+impl Source {
+    /// The word the report shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Measured => "mesuré",
+            Source::Declared => "déclaré",
+            Source::Unknown => "inconnu",
+        }
+    }
 }
 
 /// One piece of evidence: where, what.
@@ -138,10 +152,10 @@ pub struct Scores {
 
 /// The accessibility declaration as judged.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct DeclarationVerdict {
+pub struct StatementVerdict {
     pub url: String,
     #[serde(flatten)]
-    pub declaration: Declaration,
+    pub declaration: AccessibilityStatement,
     pub recevable: bool,
     /// Why it is not recevable (empty when it is).
     pub reasons: Vec<String>,
@@ -161,5 +175,5 @@ pub struct CerfaReport {
     pub criteria: Vec<CriterionResult>,
     pub scores: Scores,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accessibility_declaration: Option<DeclarationVerdict>,
+    pub accessibility_declaration: Option<StatementVerdict>,
 }

@@ -15,8 +15,8 @@ use crate::findings::Finding;
 
 // The report model moved to `model`; these paths stay for the modules that name them.
 pub use super::model::{
-    CerfaReport, CriterionResult, DeclarationVerdict, Evidence, EvidencePage, ScoreFigure, Scores,
-    Source, Status,
+    CerfaReport, CriterionResult, Evidence, EvidencePage, ScoreFigure, Scores, Source,
+    StatementVerdict, Status,
 };
 
 /// Evaluate the 35 criteria for one démarche.
@@ -76,18 +76,18 @@ pub fn redeclare(report: &mut CerfaReport, declarations: Option<&BTreeMap<u8, De
 /// unknown; a disagreement is reported.
 fn decide(measured: Status, declared: Option<&DeclaredAnswer>) -> (Status, Source, Option<String>) {
     match (measured, declared) {
-        (Status::Unknown, Some(d)) => (d.value.into(), Source::Declare, None),
-        (Status::Unknown, None) => (Status::Unknown, Source::Inconnu, None),
+        (Status::Unknown, Some(d)) => (d.value.into(), Source::Declared, None),
+        (Status::Unknown, None) => (Status::Unknown, Source::Unknown, None),
         (s, Some(d)) if Status::from(d.value) != s => (
             s,
-            Source::Mesure,
+            Source::Measured,
             Some(format!(
                 "La déclaration ({}) contredit la mesure ({}) : la mesure l'emporte.",
                 label_of(d.value.into()),
                 label_of(s)
             )),
         ),
-        (s, _) => (s, Source::Mesure, None),
+        (s, _) => (s, Source::Measured, None),
     }
 }
 
@@ -127,7 +127,7 @@ fn figure<'a>(it: impl Iterator<Item = &'a CriterionResult>) -> ScoreFigure {
     for c in it {
         total += 1;
         match (c.status, c.source) {
-            (Status::Met, Source::Declare) => {
+            (Status::Met, Source::Declared) => {
                 f.met += 1;
                 f.declared_met += 1
             }
@@ -185,21 +185,21 @@ mod tests {
         let met = answer(DeclaredValue::Met);
         assert_eq!(
             decide(Status::Unknown, Some(&met)),
-            (Status::Met, Source::Declare, None)
+            (Status::Met, Source::Declared, None)
         );
         assert_eq!(
             decide(Status::Unknown, None),
-            (Status::Unknown, Source::Inconnu, None)
+            (Status::Unknown, Source::Unknown, None)
         );
         assert_eq!(
             decide(Status::Met, Some(&met)),
-            (Status::Met, Source::Mesure, None)
+            (Status::Met, Source::Measured, None)
         );
         assert_eq!(
             decide(Status::NotMet, Some(&met)),
             (
                 Status::NotMet,
-                Source::Mesure,
+                Source::Measured,
                 Some(
                     "La déclaration (rempli) contredit la mesure (non rempli) : la mesure l'emporte."
                         .into()
@@ -243,11 +243,11 @@ mod tests {
             disagreement: None,
         };
         let criteria = [
-            c(15, Status::Met, Source::Mesure),
-            c(16, Status::Unknown, Source::Inconnu),
-            c(17, Status::Met, Source::Declare),
-            c(26, Status::NotApplicable, Source::Mesure),
-            c(1, Status::NotMet, Source::Mesure),
+            c(15, Status::Met, Source::Measured),
+            c(16, Status::Unknown, Source::Unknown),
+            c(17, Status::Met, Source::Declared),
+            c(26, Status::NotApplicable, Source::Measured),
+            c(1, Status::NotMet, Source::Measured),
         ];
         let s = scores_of(&criteria);
         assert_eq!((s.all.met, s.all.out_of, s.all_pct), (2, 4, 50.0));

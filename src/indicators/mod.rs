@@ -93,14 +93,6 @@ fn cerfa_criterion(cerfa: &CerfaReport, n: u8) -> Option<&CriterionResult> {
 }
 
 /// The Cerfa verdict's source as an indicator source (the same three words).
-fn source_of(s: crate::cerfa::Source) -> Source {
-    match s {
-        crate::cerfa::Source::Mesure => Source::Mesure,
-        crate::cerfa::Source::Declare => Source::Declare,
-        crate::cerfa::Source::Inconnu => Source::Inconnu,
-    }
-}
-
 // ---- indicators ----
 
 fn handicap(cerfa: Option<&CerfaReport>) -> Indicator {
@@ -112,7 +104,7 @@ fn handicap(cerfa: Option<&CerfaReport>) -> Indicator {
         );
     };
     let Some(decl) = &cerfa.accessibility_declaration else {
-        let mut i = Indicator::new(id).labelled("Non", Source::Mesure);
+        let mut i = Indicator::new(id).labelled("Non", Source::Measured);
         i.evidence.push(
             "Aucune déclaration d'accessibilité trouvée : niveau « Non » (règle de l'observatoire)."
                 .into(),
@@ -133,7 +125,7 @@ fn handicap(cerfa: Option<&CerfaReport>) -> Indicator {
         i.evidence.push(format!("Date : {date}"));
     }
     if !decl.recevable {
-        let mut out = i.labelled("Non", Source::Declare);
+        let mut out = i.labelled("Non", Source::Declared);
         if let Some(r) = rate {
             out.value = Some(r);
             out.display = format!("Non ({} % publiés)", fr_number(r, 1));
@@ -146,7 +138,7 @@ fn handicap(cerfa: Option<&CerfaReport>) -> Indicator {
     match rate {
         Some(r) => {
             let display = format!("{} %", fr_number(r, 1));
-            i.numeric(r, display, Source::Declare)
+            i.numeric(r, display, Source::Declared)
         }
         None => {
             i.evidence
@@ -203,7 +195,7 @@ fn auth(cerfa: Option<&CerfaReport>) -> Indicator {
     };
     match label {
         Some(l) => {
-            let mut i = Indicator::new(id).labelled(l, source_of(item.source));
+            let mut i = Indicator::new(id).labelled(l, item.source);
             i.evidence.push(format!("Critère Cerfa 26 : {status}"));
             i.evidence.extend(evidence);
             i
@@ -240,7 +232,8 @@ fn uptime(d: &DemarcheReport) -> Indicator {
     }
     let ok = probes.iter().filter(|p| p.ok).count();
     let pct = ok as f64 * 100.0 / probes.len() as f64;
-    let mut i = Indicator::new(id).numeric(pct, format!("{} %", fr_number(pct, 1)), Source::Mesure);
+    let mut i =
+        Indicator::new(id).numeric(pct, format!("{} %", fr_number(pct, 1)), Source::Measured);
     i.evidence.push(format!(
         "{ok} réponse(s) réussie(s) sur {} requête(s) de l'URL de départ pendant l'audit (sondes et exploration) ; l'observatoire mesure sur 3 mois.",
         probes.len()
@@ -272,7 +265,7 @@ fn performance(d: &DemarcheReport) -> Indicator {
     let mut i = Indicator::new(id).numeric(
         mean,
         format!("{} ms", fr_number(mean.round(), 0)),
-        Source::Mesure,
+        Source::Measured,
     );
     i.evidence.push(format!(
         "Moyenne de {} mesure(s) du temps de réponse (premier octet) : {} ms.",
@@ -329,7 +322,7 @@ fn help_reachable(d: &DemarcheReport) -> Indicator {
         } else {
             format!("{} canaux", found.len())
         },
-        Source::Mesure,
+        Source::Measured,
     );
     for (name, urls) in &found {
         i.evidence.push(format!(
@@ -387,7 +380,7 @@ fn mobile(d: &DemarcheReport) -> Indicator {
     } else {
         "Non"
     };
-    let mut i = Indicator::new(id).labelled(label, Source::Mesure);
+    let mut i = Indicator::new(id).labelled(label, Source::Measured);
     i.value = Some(good as f64 * 100.0 / pages.len() as f64);
     i.evidence.push(format!(
         "{good} page(s) sur {} avec une zone d'affichage adaptée (width=device-width) sans blocage du zoom.",
@@ -447,7 +440,7 @@ fn simplicity(d: &DemarcheReport) -> Indicator {
     let mut i = Indicator::new(id).numeric(
         index,
         format!("{} / 100 (estimation)", fr_number(index, 0)),
-        Source::Mesure,
+        Source::Measured,
     );
     i.estimate = true;
     i.evidence.push(format!(
@@ -476,7 +469,7 @@ fn cerfa_scores(cerfa: Option<&CerfaReport>) -> Indicator {
         ),
         None => format!("{} %", fr_number(o, 0)),
     };
-    let mut i = Indicator::new(id).numeric(o, display, Source::Mesure);
+    let mut i = Indicator::new(id).numeric(o, display, Source::Measured);
     i.evidence.push(format!(
         "{} % des 35 critères remplis (l'inconnu compte comme non rempli, comme dans l'étude de 2019).",
         fr_number(o, 1)
@@ -522,7 +515,7 @@ fn rgaa_auto(d: &DemarcheReport, rgaa: Option<&RgaaSummary>) -> Indicator {
     if let Some(r) = rate {
         display.push_str(&format!(" · taux plafond {} %", fr_number(r, 0)));
     }
-    let mut i = Indicator::new(id).numeric(count, display, Source::Mesure);
+    let mut i = Indicator::new(id).numeric(count, display, Source::Measured);
     if !failed_criteria.is_empty() {
         i.evidence.push(format!(
             "Critères non conformes : {}.",
@@ -584,11 +577,11 @@ fn satisfaction(decl: Option<&Value>) -> Indicator {
     };
     let avis = decl_value(decl, &["satisfaction_avis", "avis"]).and_then(as_num);
     let mut i = if avis.is_some_and(|a| a < 100.0) {
-        let mut i = Indicator::new(id).labelled("Nombre d'avis insuffisant", Source::Declare);
+        let mut i = Indicator::new(id).labelled("Nombre d'avis insuffisant", Source::Declared);
         i.value = Some(v);
         i
     } else {
-        Indicator::new(id).numeric(v, format!("{} / 10", fr_number(v, 1)), Source::Declare)
+        Indicator::new(id).numeric(v, format!("{} / 10", fr_number(v, 1)), Source::Declared)
     };
     if let Some(a) = avis {
         i.evidence.push(format!("{} avis.", fr_number(a, 0)));
@@ -609,9 +602,9 @@ fn dlnuf(decl: Option<&Value>) -> Indicator {
         Some(n) => Indicator::new(id).numeric(
             n,
             format!("{} donnée(s) redemandée(s)", fr_number(n, 0)),
-            Source::Declare,
+            Source::Declared,
         ),
-        None => Indicator::new(id).labelled(&as_text(v), Source::Declare),
+        None => Indicator::new(id).labelled(&as_text(v), Source::Declared),
     };
     decl_evidence(decl, &mut i);
     i
@@ -625,7 +618,7 @@ fn usage(decl: Option<&Value>) -> Indicator {
             "Non déclaré : le taux d'utilisation en ligne vient des chiffres de l'opérateur.",
         );
     };
-    let mut i = Indicator::new(id).numeric(v, format!("{} %", fr_number(v, 1)), Source::Declare);
+    let mut i = Indicator::new(id).numeric(v, format!("{} %", fr_number(v, 1)), Source::Declared);
     decl_evidence(decl, &mut i);
     i
 }
@@ -736,7 +729,7 @@ mod tests {
         }));
         let a = auth(Some(&c));
         assert_eq!(a.display, "FranceConnect+");
-        assert_eq!(a.source, Source::Mesure);
+        assert_eq!(a.source, Source::Measured);
         assert_eq!(
             a.evidence,
             [
@@ -755,7 +748,7 @@ mod tests {
                 "Date : 2026-01-02"
             ]
         );
-        assert_eq!(handicap(None).source, Source::Inconnu);
+        assert_eq!(handicap(None).source, Source::Unknown);
         assert_eq!(auth(None).display, "inconnu");
         let not_rec = cerfa(
             json!({"accessibility_declaration": {"url": "u", "rate": 100.0,
@@ -811,7 +804,7 @@ mod tests {
             |d: &Declarations, id: &str, name: &str| d.get(id).and_then(|x| x.indicator_json(name));
         let s = satisfaction(j(&a, "a", "satisfaction").as_ref());
         assert_eq!(s.level.map(|l| l.label).as_deref(), Some("Très bien"));
-        assert_eq!(s.source, Source::Declare);
+        assert_eq!(s.source, Source::Declared);
         assert_eq!(
             dlnuf(j(&a, "a", "dlnuf").as_ref())
                 .level
@@ -827,6 +820,6 @@ mod tests {
             "{:?}",
             s.evidence
         );
-        assert_eq!(usage(j(&a, "a", "usage").as_ref()).source, Source::Inconnu);
+        assert_eq!(usage(j(&a, "a", "usage").as_ref()).source, Source::Unknown);
     }
 }

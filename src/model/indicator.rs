@@ -5,24 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::criteria::indicators::config;
 pub use crate::criteria::indicators::Level;
 
-/// Where a value comes from.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    Mesure,
-    Declare,
-    Inconnu,
-}
-
-impl Source {
-    pub fn label(self) -> &'static str {
-        match self {
-            Source::Mesure => "mesuré",
-            Source::Declare => "déclaré",
-            Source::Inconnu => "inconnu",
-        }
-    }
-}
+/// Where a value comes from: one enum for Cerfa verdicts and indicators.
+pub use crate::cerfa::Source;
 
 /// One indicator of one démarche.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -59,7 +43,7 @@ impl Indicator {
             value: None,
             display: "inconnu".into(),
             level: None,
-            source: Source::Inconnu,
+            source: Source::Unknown,
             estimate: false,
             evidence: Vec::new(),
             measured: None,

@@ -133,8 +133,8 @@ impl CerfaCriterion for AccessibilityDeclaration {
 mod tests {
     use super::*;
     use crate::cerfa::criteria::testing::{has, link, verdict, Site, START};
-    use crate::cerfa::declaration::{ConformityStatus, Declaration};
     use crate::cerfa::footer::{Footer, FooterLink};
+    use crate::cerfa::statement::{AccessibilityStatement, ConformityStatus};
     use crate::cerfa::PageEvidence;
     use crate::rules::Outcome;
     use chrono::NaiveDate;
@@ -166,7 +166,7 @@ mod tests {
 
     fn declaration(established: (i32, u32, u32)) -> PageEvidence {
         PageEvidence {
-            declaration: Some(Declaration {
+            declaration: Some(AccessibilityStatement {
                 status: Some(ConformityStatus::Partiellement),
                 rate: Some(75.0),
                 established: NaiveDate::from_ymd_opt(established.0, established.1, established.2),
@@ -178,7 +178,7 @@ mod tests {
                 schema_start: Some(2025),
                 schema_end: Some(2027),
                 action_plan_year: Some(2026),
-                ..Declaration::default()
+                ..AccessibilityStatement::default()
             }),
             ..PageEvidence::default()
         }

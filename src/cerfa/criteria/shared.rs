@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 
 use super::CerfaCriterion;
 use crate::catalogue::{Demarche, EntryKind};
-use crate::cerfa::declaration::ConformityStatus;
-use crate::cerfa::model::{DeclarationVerdict, Evidence, EvidencePage, Status};
+use crate::cerfa::model::{Evidence, EvidencePage, StatementVerdict, Status};
+use crate::cerfa::statement::ConformityStatus;
 use crate::cerfa::LinkRef;
 use crate::crawl::indexability::Indexability;
 use crate::findings::Finding;
@@ -30,7 +30,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) findings: &'a [Finding],
     pub(crate) date: NaiveDate,
     /// The accessibility declaration as judged (criterion 15, and the report's own section).
-    pub(crate) declaration: Option<DeclarationVerdict>,
+    pub(crate) declaration: Option<StatementVerdict>,
     pub(crate) indexability: Option<&'a Indexability>,
 }
 
@@ -188,7 +188,7 @@ pub(crate) fn contact_union(ctx: &Ctx<'_>) -> (Vec<&'static str>, Vec<Evidence>)
 
 /// The accessibility declaration as judged: the page holding it (the one the home footer or the
 /// catalogue entry points to, else the first found), its recevability and contradictions.
-pub(crate) fn verdict(ctx: &Ctx<'_>) -> Option<DeclarationVerdict> {
+pub(crate) fn verdict(ctx: &Ctx<'_>) -> Option<StatementVerdict> {
     let footer_target = ctx
         .home
         .and_then(|h| h.evidence.footer.as_ref())
@@ -318,7 +318,7 @@ pub(crate) fn verdict(ctx: &Ctx<'_>) -> Option<DeclarationVerdict> {
             });
         }
     }
-    Some(DeclarationVerdict {
+    Some(StatementVerdict {
         url: page.url.to_string(),
         recevable: reasons.is_empty(),
         declaration: d,

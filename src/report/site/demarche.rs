@@ -128,9 +128,9 @@ fn cerfa_rows(cerfa: Option<&CerfaReport>) -> Vec<CerfaRow> {
                 }
                 .to_string(),
                 source: match c.source {
-                    crate::cerfa::Source::Mesure => "mesuré",
-                    crate::cerfa::Source::Declare => "déclaré",
-                    crate::cerfa::Source::Inconnu => "inconnu",
+                    crate::cerfa::Source::Measured => "mesuré",
+                    crate::cerfa::Source::Declared => "déclaré",
+                    crate::cerfa::Source::Unknown => "inconnu",
                 }
                 .to_string(),
                 evidence,

@@ -177,9 +177,9 @@ fn cell(i: Option<&Indicator>) -> Cell {
             .unwrap_or_else(|| i.display.clone()),
         source_label: i.source.label(),
         source_short: match i.source {
-            indicators::Source::Mesure => "m",
-            indicators::Source::Declare => "d",
-            indicators::Source::Inconnu => "?",
+            indicators::Source::Measured => "m",
+            indicators::Source::Declared => "d",
+            indicators::Source::Unknown => "?",
         },
         spark: None,
     }

@@ -56,7 +56,7 @@ impl ConformityStatus {
 
 /// What a declaration page says.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-pub struct Declaration {
+pub struct AccessibilityStatement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConformityStatus>,
     /// Published rate of RGAA criteria met, in percent.
@@ -91,7 +91,7 @@ pub struct Declaration {
     pub action_plan_year: Option<i32>,
 }
 
-impl Declaration {
+impl AccessibilityStatement {
     /// The most recent date given (update, else establishment).
     pub fn reference_date(&self) -> Option<NaiveDate> {
         match (self.established, self.updated) {
@@ -452,7 +452,7 @@ pub fn is_declaration_page(text: &str) -> bool {
 }
 
 /// Parse the declaration if the page holds one.
-pub fn parse(page: &Page) -> Option<Declaration> {
+pub fn parse(page: &Page) -> Option<AccessibilityStatement> {
     let text = fold(&page.body_text());
     if !is_declaration_page(&text) {
         return None;
@@ -518,7 +518,7 @@ pub fn parse(page: &Page) -> Option<Declaration> {
                 .flat_map(|m| after_mentions(&text, m))
                 .find_map(|t| year_in(&t.chars().take(40).collect::<String>()))
         });
-    Some(Declaration {
+    Some(AccessibilityStatement {
         status,
         rate,
         established,
