@@ -92,11 +92,12 @@ pub fn unexpanded(page: &Page) -> Vec<Acronym> {
         let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
             continue;
         };
-        if std::iter::once(parent)
-            .chain(parent.ancestors().filter_map(ElementRef::wrap))
-            .any(|e| {
-                SKIP.contains(&e.value().name()) || e.value().attr("aria-hidden") == Some("true")
-            })
+        // Text nobody reads (hidden by markup or stylesheet, aria-hidden, inert) is not judged:
+        // the shared visibility answer, as for the rules.
+        if crate::a11y::is_hidden_from_at(page, parent)
+            || std::iter::once(parent)
+                .chain(parent.ancestors().filter_map(ElementRef::wrap))
+                .any(|e| SKIP.contains(&e.value().name()))
         {
             continue;
         }
