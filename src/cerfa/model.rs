@@ -32,6 +32,16 @@ pub enum Status {
 }
 
 impl Status {
+    /// The French words the report shows.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            Status::Met => "rempli",
+            Status::NotMet => "non rempli",
+            Status::Unknown => "inconnu",
+            Status::NotApplicable => "non applicable",
+        }
+    }
+
     /// The word report.json uses.
     pub fn code(self) -> &'static str {
         match self {

@@ -83,8 +83,8 @@ fn decide(measured: Status, declared: Option<&DeclaredAnswer>) -> (Status, Sourc
             Source::Measured,
             Some(format!(
                 "La déclaration ({}) contredit la mesure ({}) : la mesure l'emporte.",
-                label_of(d.value.into()),
-                label_of(s)
+                Status::from(d.value).label_fr(),
+                s.label_fr()
             )),
         ),
         (s, _) => (s, Source::Measured, None),
@@ -109,15 +109,6 @@ fn combine(
         evidence: measured.evidence,
         declaration: declared.cloned(),
         disagreement,
-    }
-}
-
-fn label_of(s: Status) -> &'static str {
-    match s {
-        Status::Met => "rempli",
-        Status::NotMet => "non rempli",
-        Status::Unknown => "inconnu",
-        Status::NotApplicable => "non applicable",
     }
 }
 

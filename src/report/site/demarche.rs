@@ -120,7 +120,7 @@ fn cerfa_rows(cerfa: Option<&CerfaReport>) -> Vec<CerfaRow> {
             CerfaRow {
                 number: c.number.to_string(),
                 label: c.label.clone(),
-                status: cerfa_status_fr(c.status).to_string(),
+                status: c.status.label_fr().to_string(),
                 mode: match c.mode {
                     crate::cerfa::Mode::Auto => "automatique",
                     crate::cerfa::Mode::Heuristic => "heuristique",
@@ -137,16 +137,6 @@ fn cerfa_rows(cerfa: Option<&CerfaReport>) -> Vec<CerfaRow> {
             }
         })
         .collect()
-}
-
-/// French words for a Cerfa status.
-fn cerfa_status_fr(s: crate::cerfa::Status) -> &'static str {
-    match s {
-        crate::cerfa::Status::Met => "rempli",
-        crate::cerfa::Status::NotMet => "non rempli",
-        crate::cerfa::Status::Unknown => "inconnu",
-        crate::cerfa::Status::NotApplicable => "non applicable",
-    }
 }
 
 fn rgaa_rows(rgaa: Option<&RgaaSummary>) -> (Vec<RgaaRow>, String) {
