@@ -92,7 +92,6 @@ fn cerfa_criterion(cerfa: &CerfaReport, n: u8) -> Option<&CriterionResult> {
     cerfa.criteria.iter().find(|c| c.number == n)
 }
 
-/// The Cerfa verdict's source as an indicator source (the same three words).
 // ---- indicators ----
 
 fn handicap(cerfa: Option<&CerfaReport>) -> Indicator {
