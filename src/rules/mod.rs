@@ -13,6 +13,7 @@ mod registry;
 pub use registry::{all_rules, rule_by_id};
 
 // One module per rule family (RGAA theme); each rule is a unit struct in its family file.
+pub mod aria_structure;
 pub mod colors;
 pub mod colors_info;
 pub mod consultation;

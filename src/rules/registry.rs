@@ -1,8 +1,9 @@
 //! The one list of all rules. Adding a rule: its file (or family file), its fixtures, one line here.
 
 use super::{
-    colors, colors_info, consultation, css_presentation, forms, frames, images, lang, links,
-    mandatory, media, navigation, presentation, scripts, structure, tables, title, Rule,
+    aria_structure, colors, colors_info, consultation, css_presentation, forms, frames, images,
+    lang, links, mandatory, media, navigation, presentation, scripts, structure, tables, title,
+    Rule,
 };
 
 static RULES: &[&dyn Rule] = &[
@@ -46,6 +47,7 @@ static RULES: &[&dyn Rule] = &[
     &scripts::PresentationalChildrenFocusable,
     &scripts::AriaHiddenFocusable,
     &scripts::AriaWidgetName,
+    &aria_structure::AriaRequiredContext,
     &mandatory::Doctype,
     &mandatory::DuplicateId,
     &mandatory::ParseErrors,
