@@ -509,3 +509,25 @@ fn report_declarations_are_reapplied_to_a_written_evaluation() {
     assert!(r.criteria[17].disagreement.is_none());
     assert_eq!(r.scores.all.met, before);
 }
+
+#[test]
+fn an_application_shell_leaves_content_criteria_unknown_not_unmet() {
+    // The served page is an empty application root: footer, help, contact and FranceConnect
+    // only exist once its scripts run, so their absence is not concluded.
+    let s = site(&[("app-shell.html", "/", 0)]);
+    let r = eval(&s);
+    for n in [12, 13, 19] {
+        assert_eq!(status(&r, n), Status::Unknown, "{n}: {}", summary(&r, n));
+        assert!(
+            summary(&r, n).contains("construite par script"),
+            "{n}: {}",
+            summary(&r, n)
+        );
+    }
+    // What does not depend on the page's content is still judged (the domain).
+    assert_eq!(status(&r, 11), Status::Met, "{}", summary(&r, 11));
+    // The same criteria on a served page without footer nor help are not met.
+    let plain = site(&[("contact-none.html", "/", 0)]);
+    let r = eval(&plain);
+    assert_eq!(status(&r, 19), Status::NotMet, "{}", summary(&r, 19));
+}

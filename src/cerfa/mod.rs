@@ -19,6 +19,7 @@ pub mod markup;
 pub mod misc;
 pub mod model;
 pub mod score;
+pub mod shell;
 pub mod statement;
 
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,9 @@ pub struct PageEvidence {
     pub markup: markup::Markup,
     #[serde(flatten)]
     pub misc: misc::Misc,
+    /// Why the served page looks built by script (an application shell), when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script_built: Option<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -101,6 +105,7 @@ pub fn extract(page: &Page) -> PageEvidence {
         login_links: franceconnect::login_links(page),
         franceconnect: franceconnect::find_button(page),
         footer: footer::find(page),
+        script_built: shell::script_built(page),
         accessibility_mention: statement::home_mention(page),
         declaration: statement::parse(page),
         contact: contact::extract(page),

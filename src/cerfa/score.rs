@@ -154,7 +154,20 @@ fn measure(def: &CriterionDef, ctx: &Ctx<'_>) -> Measured {
     if ctx.pages.is_empty() && criterion.needs_pages() {
         return m(Status::Unknown, "Aucune page HTML analysée.", vec![]);
     }
-    criterion.measure(ctx)
+    let measured = criterion.measure(ctx);
+    // An application shell lacks what its scripts would add: not met becomes unknown.
+    let shell = ctx.home.and_then(|h| h.evidence.script_built.as_deref());
+    match shell {
+        Some(why) if measured.status == Status::NotMet && criterion.reads_page_content() => m(
+            Status::Unknown,
+            format!(
+                "Page d'accueil construite par script ({why}) : le contenu servi ne permet pas de conclure, un rendu de la page est nécessaire. Constat sur le contenu servi : {}",
+                measured.summary
+            ),
+            measured.evidence,
+        ),
+        _ => measured,
+    }
 }
 
 #[cfg(test)]

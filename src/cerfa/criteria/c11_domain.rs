@@ -21,6 +21,10 @@ impl CerfaCriterion for OfficialDomain {
     fn number(&self) -> u8 {
         11
     }
+    /// Judged from what the served page declares or references, not from its content.
+    fn reads_page_content(&self) -> bool {
+        false
+    }
 
     fn measure(&self, ctx: &Ctx<'_>) -> Measured {
         let host = ctx.demarche.start_url.host_str().unwrap_or("");

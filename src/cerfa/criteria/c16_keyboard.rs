@@ -25,6 +25,10 @@ impl CerfaCriterion for Keyboard {
     fn number(&self) -> u8 {
         16
     }
+    /// Judged from what the served page declares or references, not from its content.
+    fn reads_page_content(&self) -> bool {
+        false
+    }
 
     fn reads_rule_findings(&self) -> bool {
         true

@@ -22,6 +22,10 @@ impl CerfaCriterion for Contrast {
     fn number(&self) -> u8 {
         17
     }
+    /// Judged from what the served page declares or references, not from its content.
+    fn reads_page_content(&self) -> bool {
+        false
+    }
 
     fn reads_rule_findings(&self) -> bool {
         true

@@ -22,6 +22,10 @@ impl CerfaCriterion for Markup {
     fn number(&self) -> u8 {
         18
     }
+    /// Judged from what the served page declares or references, not from its content.
+    fn reads_page_content(&self) -> bool {
+        false
+    }
 
     fn measure(&self, ctx: &Ctx<'_>) -> Measured {
         let Some(home) = ctx.home else {

@@ -21,6 +21,10 @@ impl CerfaCriterion for OpenStandards {
     fn number(&self) -> u8 {
         21
     }
+    /// Judged from what the served page declares or references, not from its content.
+    fn reads_page_content(&self) -> bool {
+        false
+    }
 
     fn measure(&self, ctx: &Ctx<'_>) -> Measured {
         let Some(home) = ctx.home else {

@@ -19,6 +19,10 @@ impl CerfaCriterion for Tracking {
     fn number(&self) -> u8 {
         29
     }
+    /// Judged from what the served page declares or references, not from its content.
+    fn reads_page_content(&self) -> bool {
+        false
+    }
 
     fn measure(&self, ctx: &Ctx<'_>) -> Measured {
         keyword(

@@ -24,6 +24,10 @@ impl CerfaCriterion for Indexing {
     fn number(&self) -> u8 {
         32
     }
+    /// Judged from what the served page declares or references, not from its content.
+    fn reads_page_content(&self) -> bool {
+        false
+    }
 
     fn needs_pages(&self) -> bool {
         false

@@ -53,6 +53,12 @@ pub(crate) trait CerfaCriterion: Sync {
     fn reads_rule_findings(&self) -> bool {
         false
     }
+    /// Whether the verdict reads the pages' content (most do). On a page built by script, what
+    /// the served HTML lacks is not concluded absent; criteria judged from elsewhere (the
+    /// domain, robots.txt) say false.
+    fn reads_page_content(&self) -> bool {
+        true
+    }
     /// The measured verdict, its one-sentence summary and its evidence.
     fn measure(&self, ctx: &Ctx<'_>) -> Measured;
 }
