@@ -759,7 +759,7 @@ fn presentational_hints<'a>(tag: &str, attr: impl Fn(&str) -> Option<&'a str>) -
     (!css.is_empty()).then_some(css)
 }
 
-fn priority(
+pub(super) fn priority(
     ua: bool,
     inline: bool,
     important: bool,

@@ -25,6 +25,7 @@ pub mod links;
 pub mod mandatory;
 pub mod media;
 pub mod navigation;
+pub mod orientation;
 pub mod presentation;
 pub mod scripts;
 pub mod structure;

@@ -2,7 +2,8 @@
 
 use super::{
     colors, colors_info, consultation, css_presentation, forms, frames, images, lang, links,
-    mandatory, media, navigation, presentation, scripts, structure, tables, title, Rule,
+    mandatory, media, navigation, orientation, presentation, scripts, structure, tables, title,
+    Rule,
 };
 
 static RULES: &[&dyn Rule] = &[
@@ -72,6 +73,7 @@ static RULES: &[&dyn Rule] = &[
     &css_presentation::LetterSpacingAdjustable,
     &css_presentation::WordSpacingAdjustable,
     &css_presentation::LineHeightAdjustable,
+    &orientation::OrientationNotLocked,
 ];
 
 /// Every rule, in a stable order.
