@@ -74,6 +74,7 @@ static RULES: &[&dyn Rule] = &[
     &css_presentation::WordSpacingAdjustable,
     &css_presentation::LineHeightAdjustable,
     &orientation::OrientationNotLocked,
+    &colors::ColorContrastEnhanced,
 ];
 
 /// Every rule, in a stable order.
