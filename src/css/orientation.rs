@@ -251,7 +251,7 @@ fn winner<'a>(decls: &[Candidate<'a>], property: &str, orientation: u8) -> Won<'
                 && c.orientations & UNDECIDED == 0
         })
         .collect();
-    live.sort_by(|a, b| b.prio.cmp(&a.prio));
+    live.sort_by_key(|c| std::cmp::Reverse(c.prio));
     live.into_iter().find_map(|c| {
         let m = match parse_property(property, &c.decl.value) {
             Ok(m) => Ok(m),

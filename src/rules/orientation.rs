@@ -46,6 +46,8 @@ static ORIENTATION_NOT_LOCKED: RuleMeta = RuleMeta {
     cerfa: &[],
 };
 
+const NONE: &str = "Aucun élément affiché tourné par une règle CSS propre à une orientation.";
+
 /// An element turned this close to a quarter turn (degrees) is locked.
 const LOCKED_WITHIN: f64 = 1.0;
 /// Closer than this to a quarter turn but not within [`LOCKED_WITHIN`]: left to a human.
@@ -66,8 +68,12 @@ impl Rule for OrientationNotLocked {
     }
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
+        let turns = conditional_turns(page);
+        if turns.is_empty() {
+            return r.finish(NONE);
+        }
         let visibility = page.visibility();
-        for t in conditional_turns(page) {
+        for t in turns {
             let Some(el) = page.dom.tree.get(t.node).and_then(ElementRef::wrap) else {
                 continue;
             };
@@ -115,6 +121,6 @@ impl Rule for OrientationNotLocked {
                 }
             }
         }
-        r.finish("Aucun élément affiché tourné par une règle CSS propre à une orientation.")
+        r.finish(NONE)
     }
 }
