@@ -209,6 +209,15 @@ impl Computed {
         Ok((fg_px, bg_px))
     }
 
+    /// The text colour as painted whatever lies behind it: opaque, with no effect, opacity
+    /// group or doubt that could change it. `None` otherwise.
+    pub fn opaque_text_color(&self) -> Option<Rgba> {
+        if self.effects.is_some() || self.uncertain.is_some() || self.groups.is_some() {
+            return None;
+        }
+        self.color.clone().ok().filter(Rgba::is_opaque)
+    }
+
     /// For opaque text on a gradient: the text colour, the gradient stops, and the range of
     /// relative luminance any point of the gradient can have (channel-wise bounds between
     /// consecutive stops, since interpolating sRGB channels is not monotone in luminance).
@@ -759,7 +768,7 @@ fn presentational_hints<'a>(tag: &str, attr: impl Fn(&str) -> Option<&'a str>) -
     (!css.is_empty()).then_some(css)
 }
 
-fn priority(
+pub(super) fn priority(
     ua: bool,
     inline: bool,
     important: bool,

@@ -4,6 +4,15 @@
 pub const VIEWPORT_WIDTH: f64 = 1280.0;
 pub const VIEWPORT_HEIGHT: f64 = 800.0;
 
+/// Orientation of the audited viewport: the desktop is landscape; portrait is the same
+/// viewport turned a quarter turn only for the `orientation` feature, so that a rule's
+/// dependence on orientation alone can be seen (ACT b33eff).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orientation {
+    Landscape,
+    Portrait,
+}
+
 /// Result of evaluating a media query list.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MediaMatch {
@@ -15,13 +24,19 @@ pub enum MediaMatch {
 
 /// Evaluate a media query list (`screen and (min-width: 40em), print`).
 pub fn evaluate(list: &str) -> MediaMatch {
+    evaluate_in(list, Orientation::Landscape)
+}
+
+/// Evaluate a media query list with the given `orientation` (every other feature as for the
+/// desktop viewport).
+pub fn evaluate_in(list: &str, orientation: Orientation) -> MediaMatch {
     let list = list.trim();
     if list.is_empty() {
         return MediaMatch::Yes;
     }
     let mut unknown = None;
     for q in split_top_level(list, ',') {
-        match evaluate_query(&q.trim().to_ascii_lowercase()) {
+        match evaluate_query(&q.trim().to_ascii_lowercase(), orientation) {
             MediaMatch::Yes => return MediaMatch::Yes,
             MediaMatch::No => {}
             MediaMatch::Unknown(u) => unknown = Some(u),
@@ -53,7 +68,7 @@ fn split_top_level(s: &str, sep: char) -> Vec<String> {
     out
 }
 
-fn evaluate_query(q: &str) -> MediaMatch {
+fn evaluate_query(q: &str, orientation: Orientation) -> MediaMatch {
     let mut q = q.trim();
     let mut negate = false;
     if let Some(rest) = q.strip_prefix("only ") {
@@ -89,7 +104,7 @@ fn evaluate_query(q: &str) -> MediaMatch {
             return MediaMatch::Unknown(format!("requête média illisible « {q} »"));
         }
         let r = if let Some(inner) = p.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
-            feature(inner.trim())
+            feature(inner.trim(), orientation)
         } else {
             media_type(p)
         };
@@ -156,7 +171,7 @@ fn yes(b: bool) -> MediaMatch {
     }
 }
 
-fn feature(f: &str) -> MediaMatch {
+fn feature(f: &str, orientation: Orientation) -> MediaMatch {
     let unknown = || MediaMatch::Unknown(format!("caractéristique média non évaluée « ({f}) »"));
     // Range syntax: (width >= 600px), (400px <= width <= 700px).
     if f.contains('<') || f.contains('>') || (f.contains('=') && !f.contains(':')) {
@@ -184,7 +199,10 @@ fn feature(f: &str) -> MediaMatch {
         }
     }
     match (name, value) {
-        ("orientation", Some(v)) => yes(v == "landscape"),
+        ("orientation", Some(v)) => yes(match orientation {
+            Orientation::Landscape => v == "landscape",
+            Orientation::Portrait => v == "portrait",
+        }),
         ("prefers-color-scheme", Some(v)) => yes(v == "light"),
         ("prefers-reduced-motion", Some(v)) => yes(v == "no-preference"),
         ("prefers-contrast", Some(v)) => yes(v == "no-preference"),
@@ -321,5 +339,16 @@ mod tests {
             MediaMatch::Unknown(_)
         ));
         assert!(matches!(evaluate("((("), MediaMatch::Unknown(_)));
+    }
+
+    #[test]
+    fn portrait_flips_only_the_orientation_feature() {
+        let p = |q| evaluate_in(q, Orientation::Portrait);
+        assert_eq!(p("(orientation: portrait)"), MediaMatch::Yes);
+        assert_eq!(p("screen and (orientation: landscape)"), MediaMatch::No);
+        assert_eq!(p("(orientation: lanscape)"), MediaMatch::No);
+        assert_eq!(p("(min-width: 62em)"), MediaMatch::Yes);
+        assert_eq!(p("not all and (orientation: portrait)"), MediaMatch::No);
+        assert_eq!(evaluate("(orientation: lanscape)"), MediaMatch::No);
     }
 }

@@ -10,6 +10,7 @@
 mod cascade;
 pub mod color;
 pub mod media;
+pub mod orientation;
 pub mod select;
 pub mod sheet;
 pub mod spacing;

@@ -6,12 +6,19 @@ use cssparser::{
     QualifiedRuleParser, RuleBodyItemParser, RuleBodyParser, StyleSheetParser,
 };
 
-use super::media::{self, MediaMatch};
+use super::media::{self, MediaMatch, Orientation};
 use crate::format::truncate_chars;
 
 /// Work bounds so a hostile stylesheet cannot stall an audit.
 pub const MAX_RULES: usize = 50_000;
 const MAX_BLOCK_DEPTH: usize = 12;
+
+/// Bits of [`CssRule::orientations`]: the rule applies in landscape (the audited desktop),
+/// in portrait, or under an `@media` naming `orientation` that could not be evaluated.
+pub const LANDSCAPE: u8 = 1;
+pub const PORTRAIT: u8 = 1 << 1;
+pub const UNDECIDED: u8 = 1 << 2;
+const BOTH: u8 = LANDSCAPE | PORTRAIT;
 
 /// One declaration, property name lower-cased, value as written (without `!important`).
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +37,10 @@ pub struct CssRule {
     pub sheet: usize,
     /// Cascade layer rank: unlayered rules get `u32::MAX`; layers in order of first mention.
     pub layer: u32,
+    /// Orientations in which the enclosing `@media` conditions hold ([`LANDSCAPE`],
+    /// [`PORTRAIT`], [`UNDECIDED`] bits). Only [`ParsedCss::for_orientations`] keeps rules
+    /// that do not apply in landscape.
+    pub orientations: u8,
 }
 
 /// All rules of a page plus what was skipped.
@@ -42,9 +53,29 @@ pub struct ParsedCss {
     pub notes: Vec<String>,
     layers: Vec<String>,
     truncated: bool,
+    /// Keep the rules of both orientations (not only those of the audited landscape viewport).
+    both_orientations: bool,
 }
 
 impl ParsedCss {
+    /// A parse that keeps the rules that apply in portrait as well as in landscape, each with
+    /// its [`CssRule::orientations`] (for the orientation rule; never cascaded).
+    pub fn for_orientations() -> ParsedCss {
+        ParsedCss {
+            both_orientations: true,
+            ..ParsedCss::default()
+        }
+    }
+
+    /// Orientations whose rules this parse keeps.
+    fn live(&self) -> u8 {
+        if self.both_orientations {
+            BOTH
+        } else {
+            LANDSCAPE
+        }
+    }
+
     fn note(&mut self, n: String) {
         if self.notes.len() < 50 && !self.notes.contains(&n) {
             self.notes.push(n);
@@ -61,6 +92,11 @@ impl ParsedCss {
 
     /// Parse one stylesheet (already known to apply for its `media` attribute).
     pub fn add_sheet(&mut self, text: &str, sheet: usize) {
+        self.add_sheet_in(text, sheet, BOTH);
+    }
+
+    /// Parse one stylesheet whose `media` holds in the given orientations.
+    pub fn add_sheet_in(&mut self, text: &str, sheet: usize, orientations: u8) {
         let mut input = Parser::new(text);
         let mut p = TopParser {
             out: self,
@@ -68,6 +104,7 @@ impl ParsedCss {
             depth: 0,
             layer: u32::MAX,
             anon_layers: 0,
+            mask: orientations,
         };
         parse_rule_list(&mut input, &mut p);
     }
@@ -91,22 +128,38 @@ fn rest_of(input: &mut Parser<'_>) -> String {
     input.slice_from(start).trim().to_string()
 }
 
-/// Whether an `@media` block applies on the audited viewport; an undecidable query is skipped
-/// with a note.
-fn media_applies(prelude: &str, note: impl FnMut(String)) -> bool {
-    media_match(prelude, note) == Some(true)
-}
-
-/// `Some(applies)`, or `None` with a note when the query cannot be evaluated.
-fn media_match(prelude: &str, mut note: impl FnMut(String)) -> Option<bool> {
-    match media::evaluate(prelude) {
-        MediaMatch::Yes => Some(true),
-        MediaMatch::No => Some(false),
+/// The orientations in which an `@media` block applies (`LANDSCAPE`, `PORTRAIT` bits), or
+/// `None` with a note when the query cannot be evaluated. The desktop viewport is landscape, so
+/// the `LANDSCAPE` bit is what the cascade uses.
+fn media_match(prelude: &str, mut note: impl FnMut(String)) -> Option<u8> {
+    let landscape = match media::evaluate(prelude) {
+        MediaMatch::Yes => LANDSCAPE,
+        MediaMatch::No => 0,
         MediaMatch::Unknown(why) => {
             note(format!("@media ignoré : {why}"));
-            None
+            return None;
         }
-    }
+    };
+    // Only the orientation feature differs, but `and` may hide another feature behind it:
+    // `(orientation: portrait) and (min-aspect-ratio: 1/2)` is decided in landscape only.
+    let portrait = match media::evaluate_in(prelude, Orientation::Portrait) {
+        MediaMatch::Yes => PORTRAIT,
+        MediaMatch::No => 0,
+        MediaMatch::Unknown(_) => PORTRAIT | UNDECIDED,
+    };
+    Some(landscape | portrait)
+}
+
+/// The orientations of a block with condition `applies` inside a block holding in `outer`: both
+/// must hold; doubt (`UNDECIDED`) on either side stays.
+fn within(outer: u8, applies: u8) -> u8 {
+    (outer & (applies | UNDECIDED)) | (applies & UNDECIDED)
+}
+
+/// Whether a media query names the orientation feature (then an undecidable query may still
+/// lock an orientation).
+fn names_orientation(prelude: &str) -> bool {
+    prelude.to_ascii_lowercase().contains("orientation")
 }
 
 /// Feature queries: a modern browser is assumed to support what is asked, except under `not`.
@@ -128,12 +181,15 @@ struct TopParser<'a> {
     depth: usize,
     layer: u32,
     anon_layers: u32,
+    /// Orientations in which the enclosing conditions hold.
+    mask: u8,
 }
 
 enum AtPrelude {
-    Block(bool),
-    /// An `@media` block that may apply or not.
-    Maybe,
+    /// A conditional block and the orientations in which it applies (0: never).
+    Block(u8),
+    /// An `@media` block that may apply or not; `true` when its query names `orientation`.
+    Maybe(bool),
     Layer(Option<String>),
     Skip,
 }
@@ -153,9 +209,9 @@ impl<'i> AtRuleParser<'i> for TopParser<'_> {
         Ok(match name.as_str() {
             "media" => match media_match(&prelude, |n| self.out.note(n)) {
                 Some(applies) => AtPrelude::Block(applies),
-                None => AtPrelude::Maybe,
+                None => AtPrelude::Maybe(names_orientation(&prelude)),
             },
-            "supports" => AtPrelude::Block(supports_applies(&prelude)),
+            "supports" => AtPrelude::Block(if supports_applies(&prelude) { BOTH } else { 0 }),
             "layer" => {
                 if prelude.contains(',') || input.is_exhausted() {
                     for l in prelude.split(',') {
@@ -203,10 +259,22 @@ impl<'i> AtRuleParser<'i> for TopParser<'_> {
                 .note("blocs CSS trop imbriqués : ignorés".to_string());
             return Ok(());
         }
+        let mut mask = self.mask;
         let layer = match prelude {
-            AtPrelude::Block(false) | AtPrelude::Skip => return Ok(()),
-            AtPrelude::Block(true) => self.layer,
-            AtPrelude::Maybe => {
+            AtPrelude::Skip => return Ok(()),
+            AtPrelude::Block(applies) => {
+                mask = within(mask, applies);
+                if mask & self.out.live() == 0 {
+                    return Ok(());
+                }
+                self.layer
+            }
+            AtPrelude::Maybe(orientation) if orientation && self.out.both_orientations => {
+                // May lock an orientation: kept, marked undecided (never cascaded).
+                mask |= UNDECIDED;
+                self.layer
+            }
+            AtPrelude::Maybe(_) => {
                 // Parsed apart (its layers and notes do not count), kept as maybe-rules.
                 let mut scratch = ParsedCss::default();
                 let mut inner = TopParser {
@@ -215,6 +283,7 @@ impl<'i> AtRuleParser<'i> for TopParser<'_> {
                     depth: self.depth + 1,
                     layer: self.layer,
                     anon_layers: 0,
+                    mask: self.mask,
                 };
                 parse_rule_list(input, &mut inner);
                 for rule in scratch.rules.into_iter().chain(scratch.maybe_rules) {
@@ -238,6 +307,7 @@ impl<'i> AtRuleParser<'i> for TopParser<'_> {
             depth: self.depth + 1,
             layer,
             anon_layers: self.anon_layers,
+            mask,
         };
         parse_rule_list(input, &mut inner);
         self.anon_layers = inner.anon_layers;
@@ -270,11 +340,11 @@ impl<'i> QualifiedRuleParser<'i> for TopParser<'_> {
             return Ok(());
         }
         let mut notes = Vec::new();
-        let items = parse_style_block(input, self.depth, &mut notes);
+        let items = parse_style_block(input, self.depth, self.out.live(), &mut notes);
         for n in notes {
             self.out.note(n);
         }
-        self.push_nested(&prelude, items);
+        self.push_nested(&prelude, items, self.mask);
         Ok(())
     }
 }
@@ -283,7 +353,7 @@ impl TopParser<'_> {
     /// A style rule and its nested rules (CSS Nesting), flattened: a nested selector is its
     /// parent's `:is(…)` with `&` replaced, or as a descendant when it has no `&` — the
     /// desugaring the spec gives, specificity included.
-    fn push_nested(&mut self, selector: &str, items: Vec<BodyItem>) {
+    fn push_nested(&mut self, selector: &str, items: Vec<BodyItem>, mask: u8) {
         let mut declarations = Vec::new();
         let mut nested = Vec::new();
         for item in items {
@@ -292,8 +362,10 @@ impl TopParser<'_> {
                 BodyItem::Rule {
                     selector: child,
                     items,
-                } => nested.push((nest_selector(selector, &child), items)),
-                BodyItem::Conditional(items) => nested.push((selector.to_string(), items)),
+                } => nested.push((nest_selector(selector, &child), items, mask)),
+                BodyItem::Conditional(applies, items) => {
+                    nested.push((selector.to_string(), items, within(mask, applies)))
+                }
             }
         }
         if !declarations.is_empty() && self.out.rules.len() < MAX_RULES {
@@ -302,10 +374,11 @@ impl TopParser<'_> {
                 declarations,
                 sheet: self.sheet,
                 layer: self.layer,
+                orientations: mask,
             });
         }
-        for (child, items) in nested {
-            self.push_nested(&child, items);
+        for (child, items, mask) in nested {
+            self.push_nested(&child, items, mask);
         }
     }
 }
@@ -329,22 +402,24 @@ fn nest_selector(parent: &str, child: &str) -> String {
 }
 
 /// What a style rule's block holds: declarations, nested style rules, and nested conditional
-/// rules (`@media`, `@supports`) whose content applies to the same selector.
+/// rules (`@media`, `@supports`, with the orientations where they apply) whose content applies
+/// to the same selector.
 enum BodyItem {
     Decl(Declaration),
     Rule {
         selector: String,
         items: Vec<BodyItem>,
     },
-    Conditional(Vec<BodyItem>),
+    Conditional(u8, Vec<BodyItem>),
 }
 
 fn parse_style_block(
     input: &mut Parser<'_>,
     depth: usize,
+    live: u8,
     notes: &mut Vec<String>,
 ) -> Vec<BodyItem> {
-    let mut p = NestParser { depth, notes };
+    let mut p = NestParser { depth, live, notes };
     let items: Vec<BodyItem> = RuleBodyParser::new(input, &mut p)
         .flatten()
         .flatten()
@@ -355,6 +430,8 @@ fn parse_style_block(
 /// Parses a style rule's block, nested rules included (bounded depth).
 struct NestParser<'n> {
     depth: usize,
+    /// Orientations whose rules are kept (see [`ParsedCss::live`]).
+    live: u8,
     notes: &'n mut Vec<String>,
 }
 
@@ -394,7 +471,7 @@ impl<'i> QualifiedRuleParser<'i> for NestParser<'_> {
                 .push("blocs CSS trop imbriqués : ignorés".to_string());
             return Ok(None);
         }
-        let items = parse_style_block(input, self.depth + 1, self.notes);
+        let items = parse_style_block(input, self.depth + 1, self.live, self.notes);
         Ok(Some(BodyItem::Rule {
             selector: prelude,
             items,
@@ -403,7 +480,8 @@ impl<'i> QualifiedRuleParser<'i> for NestParser<'_> {
 }
 
 impl<'i> AtRuleParser<'i> for NestParser<'_> {
-    type Prelude = Option<bool>;
+    /// The orientations where the block applies (`None`: skipped).
+    type Prelude = Option<u8>;
     type AtRule = Option<BodyItem>;
     type Error = ();
 
@@ -411,12 +489,13 @@ impl<'i> AtRuleParser<'i> for NestParser<'_> {
         &mut self,
         name: CowRcStr<'i>,
         input: &mut Parser<'i>,
-    ) -> Result<Option<bool>, ParseError<()>> {
+    ) -> Result<Option<u8>, ParseError<()>> {
         let prelude = rest_of(input);
         let name = name.to_ascii_lowercase();
         Ok(match name.as_str() {
-            "media" => Some(media_applies(&prelude, |n| self.notes.push(n))),
-            "supports" => Some(supports_applies(&prelude)),
+            // An undecidable nested query is skipped, as before (never cascaded).
+            "media" => Some(media_match(&prelude, |n| self.notes.push(n)).unwrap_or(0)),
+            "supports" => Some(if supports_applies(&prelude) { BOTH } else { 0 }),
             _ => {
                 self.notes
                     .push(format!("@{name} imbriqué non évalué : règles ignorées"));
@@ -427,15 +506,16 @@ impl<'i> AtRuleParser<'i> for NestParser<'_> {
 
     fn parse_block(
         &mut self,
-        prelude: Option<bool>,
+        prelude: Option<u8>,
         _start: &ParserState,
         input: &mut Parser<'i>,
     ) -> Result<Option<BodyItem>, ParseError<()>> {
-        if prelude != Some(true) || self.depth + 1 >= MAX_BLOCK_DEPTH {
+        let applies = prelude.unwrap_or(0);
+        if applies & self.live == 0 || self.depth + 1 >= MAX_BLOCK_DEPTH {
             return Ok(None);
         }
-        let items = parse_style_block(input, self.depth + 1, self.notes);
-        Ok(Some(BodyItem::Conditional(items)))
+        let items = parse_style_block(input, self.depth + 1, self.live, self.notes);
+        Ok(Some(BodyItem::Conditional(applies, items)))
     }
 }
 

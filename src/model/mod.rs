@@ -17,7 +17,7 @@ use crate::analyze::PageFacts;
 use crate::catalogue::Demarche;
 use crate::crawl::{FetchConfig, FetchRecord};
 use crate::findings::Finding;
-use crate::rules::Outcome;
+use crate::rules::{beyond_rgaa, Outcome};
 
 /// Version of the report.json format; bump on incompatible change.
 pub const SCHEMA_VERSION: &str = "1.0";
@@ -200,7 +200,7 @@ impl Report {
     }
 }
 
-/// Counts per démarche: pages and findings by outcome.
+/// Counts per démarche: pages and findings by outcome (findings outside RGAA left out).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct DemarcheSummary {
     pub pages: usize,
@@ -220,7 +220,8 @@ impl DemarcheSummary {
             fetch_errors: pages.iter().filter(|p| p.record.error.is_some()).count(),
             ..Default::default()
         };
-        for f in findings {
+        // Results outside RGAA (AAA enhanced contrast) are not the démarche's RGAA failures.
+        for f in findings.iter().filter(|f| !beyond_rgaa(&f.rgaa, &f.wcag)) {
             match f.outcome {
                 Outcome::Failed => s.failed += 1,
                 Outcome::CantTell => s.cant_tell += 1,

@@ -1,8 +1,9 @@
-//! Colours: text contrast (RGAA 3.2; WCAG 1.4.3), computed from the page's real CSS.
+//! Colours: text contrast (RGAA 3.2; WCAG 1.4.3) and enhanced contrast (WCAG 1.4.6, AAA,
+//! outside RGAA), computed from the page's real CSS with the same machinery.
 
 use serde_json::json;
 
-use super::{Results, Rule, RuleMeta, RuleResult};
+use super::{Outcome, Results, Rule, RuleMeta, RuleResult};
 use crate::css::Cascaded;
 use crate::css::{contrast_ratio, is_large_text, Rgba};
 use crate::format::fr_number;
@@ -91,47 +92,127 @@ fn show_ratio(ratio: f64, required: f64) -> f64 {
     }
 }
 
+/// ## Ce que la règle vérifie
+/// La même chose que `color-contrast` (mêmes textes concernés, mêmes couleurs calculées
+/// depuis la cascade, mêmes cas « à vérifier »), avec les seuils renforcés du niveau AAA :
+/// au moins 7:1, ou 4,5:1 pour un texte de grande taille. Deux décisions de plus, sûres sans
+/// rendu : un texte opaque sans effet dont la couleur ne peut atteindre le seuil ni sur le
+/// noir ni sur le blanc échoue quel que soit l'arrière-plan (image comprise) ; un script de
+/// la page qui crée un shadow DOM (`attachShadow`) rend la page « à vérifier », son texte
+/// n'étant pas vu sans navigateur.
+/// ## Pourquoi
+/// Le niveau AAA sert les personnes dont la vision est plus réduite (acuité d'environ 4/10).
+/// Ce niveau est hors du RGAA 4.1.2 (qui reprend les niveaux A et AA) : la règle n'a aucun
+/// test RGAA ni critère Cerfa, et ses résultats, affichés comme « hors RGAA (AAA) », ne
+/// comptent ni dans les statuts RGAA, ni dans le critère Cerfa 17, ni dans les totaux
+/// d'échecs et d'« à vérifier » de la démarche (`RuleMeta::beyond_rgaa`).
+/// ## Exemple en échec
+/// `<p style="color:#666; background:#fff">Texte gris</p>` (5,74:1, 7:1 requis)
+/// ## Exemple conforme
+/// `<p style="color:#333; background:#fff">Texte gris foncé</p>` (12,63:1)
+/// ## Références
+/// WCAG 1.4.6 (AAA) · ACT 09o5cg · aucun test RGAA (hors référentiel) · pas de critère Cerfa
+pub struct ColorContrastEnhanced;
+
+static COLOR_CONTRAST_ENHANCED: RuleMeta = RuleMeta {
+    id: "color-contrast-enhanced",
+    title: "Contraste renforcé du texte (AAA, hors RGAA)",
+    description: "Le texte visible a un contraste d'au moins 7:1 avec son arrière-plan (4,5:1 pour les grands textes) : niveau AAA des WCAG, hors RGAA, sans effet sur les résultats RGAA ni Cerfa.",
+    rgaa: &[],
+    wcag: &["1.4.6"],
+    act: &["09o5cg"],
+    cerfa: &[],
+};
+
+/// The thresholds of a contrast level and what that level's rule decides beyond the shared
+/// machinery.
+struct Level {
+    /// Minimum ratio for ordinary text.
+    normal: f64,
+    /// Minimum ratio for large text.
+    large: f64,
+    /// Say cantTell for a page whose scripts attach shadow roots (their text is not seen).
+    shadow_dom_doubt: bool,
+}
+
+const AA: Level = Level {
+    normal: 4.5,
+    large: 3.0,
+    shadow_dom_doubt: false,
+};
+
+const AAA: Level = Level {
+    normal: 7.0,
+    large: 4.5,
+    shadow_dom_doubt: true,
+};
+
 impl Rule for ColorContrast {
     fn meta(&self) -> &'static RuleMeta {
         &COLOR_CONTRAST
     }
     fn check(&self, page: &Page) -> Vec<RuleResult> {
-        let styles = page.styles();
-        let mut r = Results::new(page);
-        for id in &styles.text_elements {
-            let Some(el) = page.dom.tree.get(*id).and_then(ElementRef::wrap) else {
-                continue;
-            };
-            let Some(c) = styles.get(el) else {
-                continue;
-            };
-            if c.hidden.is_some()
-                || c.inactive
-                || c.aria_hidden
-                || c.foreign
-                || skipped_element(el.value().name())
-            {
-                continue;
-            }
-            if !own_text(el).chars().any(char::is_alphanumeric) {
-                continue;
-            }
-            let (fg, bg) = match c.text_colors() {
-                Ok(colors) => colors,
-                Err(reason) => {
-                    if let Some((fg, stops, lo, hi)) = c.gradient_bounds() {
-                        // The best contrast over a luminance interval is at one of its ends.
-                        let lf = fg.luminance();
-                        let ratio_at = |l: f64| (l.max(lf) + 0.05) / (l.min(lf) + 0.05);
-                        let best = ratio_at(lo).max(ratio_at(hi));
-                        let large = match (c.font_size, c.font_weight) {
-                            (Some(s), Some(w)) => is_large_text(s, w),
-                            _ => true,
-                        };
-                        let required = if large { 3.0 } else { 4.5 };
-                        if best < required {
-                            let grad: Vec<String> = stops.iter().map(Rgba::to_hex).collect();
-                            r.fail(
+        check_contrast(page, &AA)
+    }
+}
+
+impl Rule for ColorContrastEnhanced {
+    fn meta(&self) -> &'static RuleMeta {
+        &COLOR_CONTRAST_ENHANCED
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        check_contrast(page, &AAA)
+    }
+}
+
+/// An inline script that attaches a shadow root: content the static page does not show.
+fn attaches_shadow_root(page: &Page) -> bool {
+    page.select("script:not([src])")
+        .any(|s| s.text().any(|t| t.contains("attachShadow")))
+}
+
+/// The best contrast a text colour can have on any background: on black or on white.
+fn best_possible_ratio(fg: Rgba) -> f64 {
+    contrast_ratio(fg, Rgba::BLACK).max(contrast_ratio(fg, Rgba::WHITE))
+}
+
+fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
+    let styles = page.styles();
+    let mut r = Results::new(page);
+    for id in &styles.text_elements {
+        let Some(el) = page.dom.tree.get(*id).and_then(ElementRef::wrap) else {
+            continue;
+        };
+        let Some(c) = styles.get(el) else {
+            continue;
+        };
+        if c.hidden.is_some()
+            || c.inactive
+            || c.aria_hidden
+            || c.foreign
+            || skipped_element(el.value().name())
+        {
+            continue;
+        }
+        if !own_text(el).chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        let (fg, bg) = match c.text_colors() {
+            Ok(colors) => colors,
+            Err(reason) => {
+                if let Some((fg, stops, lo, hi)) = c.gradient_bounds() {
+                    // The best contrast over a luminance interval is at one of its ends.
+                    let lf = fg.luminance();
+                    let ratio_at = |l: f64| (l.max(lf) + 0.05) / (l.min(lf) + 0.05);
+                    let best = ratio_at(lo).max(ratio_at(hi));
+                    let large = match (c.font_size, c.font_weight) {
+                        (Some(s), Some(w)) => is_large_text(s, w),
+                        _ => true,
+                    };
+                    let required = if large { level.large } else { level.normal };
+                    if best < required {
+                        let grad: Vec<String> = stops.iter().map(Rgba::to_hex).collect();
+                        r.fail(
                                 el,
                                 format!(
                                     "Contraste insuffisant sur tout le dégradé ({}) : au mieux {}:1 pour le texte {} ; {}:1 requis.",
@@ -141,70 +222,109 @@ impl Rule for ColorContrast {
                                     fr_number(required, 2)
                                 ),
                             );
-                            r.with_details(json!({
-                                "foreground": fg.to_hex(),
-                                "background": grad,
-                                "ratio": show_ratio(best, required),
-                                "requiredRatio": required,
-                                "fontSizePx": c.font_size.map(|s| (s * 100.0).round() / 100.0),
-                                "fontWeight": c.font_weight,
-                            }));
-                            continue;
-                        }
+                        r.with_details(json!({
+                            "foreground": fg.to_hex(),
+                            "background": grad,
+                            "ratio": show_ratio(best, required),
+                            "requiredRatio": required,
+                            "fontSizePx": c.font_size.map(|s| (s * 100.0).round() / 100.0),
+                            "fontWeight": c.font_weight,
+                        }));
+                        continue;
                     }
-                    r.cant_tell(
-                        el,
-                        format!("Contraste non calculable sans rendu : {reason}."),
-                    );
-                    r.with_details(json!({ "reason": reason }));
-                    continue;
                 }
-            };
-            let ratio = contrast_ratio(fg, bg);
-            let large = match (c.font_size, c.font_weight) {
-                (Some(s), Some(w)) => Some(is_large_text(s, w)),
-                (Some(s), None) if s >= 24.0 => Some(true),
-                _ => None,
-            };
-            let required = match large {
-                Some(true) => 3.0,
-                Some(false) => 4.5,
-                None if ratio >= 4.5 => 4.5,
-                None if ratio < 3.0 => 3.0,
-                None => {
-                    r.cant_tell(
+                if let Some(fg) = c.opaque_text_color() {
+                    // Whatever the background (image, positioned box…), the text cannot
+                    // reach the threshold: never true at 4.5:1 (every colour reaches at
+                    // least 4.58:1 on black or white), decisive at 7:1.
+                    let best = best_possible_ratio(fg);
+                    let large = match (c.font_size, c.font_weight) {
+                        (Some(s), Some(w)) => is_large_text(s, w),
+                        _ => true,
+                    };
+                    let required = if large { level.large } else { level.normal };
+                    if best < required {
+                        r.fail(
+                                el,
+                                format!(
+                                    "Contraste insuffisant quel que soit l'arrière-plan ({reason}) : le texte {} atteint au mieux {}:1, sur le noir ou le blanc ; {}:1 requis.",
+                                    fg.to_hex(),
+                                    fr_number(show_ratio(best, required), 2),
+                                    fr_number(required, 2)
+                                ),
+                            );
+                        r.with_details(json!({
+                            "foreground": fg.to_hex(),
+                            "background": null,
+                            "ratio": show_ratio(best, required),
+                            "requiredRatio": required,
+                            "reason": reason,
+                            "fontSizePx": c.font_size.map(|s| (s * 100.0).round() / 100.0),
+                            "fontWeight": c.font_weight,
+                        }));
+                        continue;
+                    }
+                }
+                r.cant_tell(
+                    el,
+                    format!("Contraste non calculable sans rendu : {reason}."),
+                );
+                r.with_details(json!({ "reason": reason }));
+                continue;
+            }
+        };
+        let ratio = contrast_ratio(fg, bg);
+        let large = match (c.font_size, c.font_weight) {
+            (Some(s), Some(w)) => Some(is_large_text(s, w)),
+            (Some(s), None) if s >= 24.0 => Some(true),
+            _ => None,
+        };
+        let required = match large {
+            Some(true) => level.large,
+            Some(false) => level.normal,
+            None if ratio >= level.normal => level.normal,
+            None if ratio < level.large => level.large,
+            None => {
+                r.cant_tell(
                         el,
                         format!(
                             "Contraste de {}:1 : suffisant seulement si le texte est grand, et sa taille n'a pas pu être calculée.",
-                            fr_number(show_ratio(ratio, 4.5), 2)
+                            fr_number(show_ratio(ratio, level.normal), 2)
                         ),
                     );
-                    r.with_details(details(fg, bg, ratio, 4.5, c.font_size, c.font_weight));
-                    continue;
-                }
-            };
-            let size = c
-                .font_size
-                .map(|s| format!("{} px", fr_number((s * 100.0).round() / 100.0, 2)))
-                .unwrap_or_else(|| "taille inconnue".to_string());
-            let weight = c
-                .font_weight
-                .map(|w| w.to_string())
-                .unwrap_or_else(|| "inconnue".to_string());
-            let shown = fr_number(show_ratio(ratio, required), 2);
-            if ratio < required && name_overridden(el) {
-                // Text replaced by aria-label(ledby) is not in the accessibility tree (ACT
-                // afw4f7): whether it must contrast depends on whether it conveys meaning.
-                r.cant_tell(
+                r.with_details(details(
+                    fg,
+                    bg,
+                    ratio,
+                    level.normal,
+                    c.font_size,
+                    c.font_weight,
+                ));
+                continue;
+            }
+        };
+        let size = c
+            .font_size
+            .map(|s| format!("{} px", fr_number((s * 100.0).round() / 100.0, 2)))
+            .unwrap_or_else(|| "taille inconnue".to_string());
+        let weight = c
+            .font_weight
+            .map(|w| w.to_string())
+            .unwrap_or_else(|| "inconnue".to_string());
+        let shown = fr_number(show_ratio(ratio, required), 2);
+        if ratio < required && name_overridden(el) {
+            // Text replaced by aria-label(ledby) is not in the accessibility tree (ACT
+            // afw4f7): whether it must contrast depends on whether it conveys meaning.
+            r.cant_tell(
                     el,
                     format!(
                         "Contraste de {shown}:1 ({}:1 requis) sur un texte remplacé par un aria-label : vérifier s'il porte une information.",
                         fr_number(required, 2)
                     ),
                 );
-                r.with_details(details(fg, bg, ratio, required, c.font_size, c.font_weight));
-            } else if ratio < required {
-                r.fail(
+            r.with_details(details(fg, bg, ratio, required, c.font_size, c.font_weight));
+        } else if ratio < required {
+            r.fail(
                     el,
                     format!(
                         "Contraste insuffisant : {shown}:1 pour le texte {} sur le fond {} ; {}:1 requis (texte de {size}, graisse {weight}).",
@@ -213,19 +333,25 @@ impl Rule for ColorContrast {
                         fr_number(required, 2)
                     ),
                 );
-            } else {
-                r.pass(
-                    el,
-                    format!(
-                        "Contraste de {shown}:1 (au moins {}:1 requis).",
-                        fr_number(required, 2)
-                    ),
-                );
-            }
-            r.with_details(details(fg, bg, ratio, required, c.font_size, c.font_weight));
+        } else {
+            r.pass(
+                el,
+                format!(
+                    "Contraste de {shown}:1 (au moins {}:1 requis).",
+                    fr_number(required, 2)
+                ),
+            );
         }
-        r.finish("Aucun texte visible concerné sur la page.")
+        r.with_details(details(fg, bg, ratio, required, c.font_size, c.font_weight));
     }
+    if level.shadow_dom_doubt && attaches_shadow_root(page) {
+        r.push(
+                Outcome::CantTell,
+                None,
+                "Un script de la page crée un shadow DOM (attachShadow) : son texte n'est pas vu sans navigateur, contraste à vérifier.",
+            );
+    }
+    r.finish("Aucun texte visible concerné sur la page.")
 }
 
 fn details(

@@ -26,6 +26,7 @@ pub mod links;
 pub mod mandatory;
 pub mod media;
 pub mod navigation;
+pub mod orientation;
 pub mod presentation;
 pub mod scripts;
 pub mod structure;
@@ -83,6 +84,12 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// Outside RGAA 4.1.2 (see [`beyond_rgaa`]): reported « hors RGAA », left out of the RGAA
+    /// figures and of the démarche's counts.
+    pub fn beyond_rgaa(&self) -> bool {
+        beyond_rgaa(self.rgaa, self.wcag)
+    }
+
     /// RGAA criteria ("1.1") derived from the test ids, de-duplicated, in order.
     pub fn rgaa_criteria(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -94,6 +101,19 @@ impl RuleMeta {
         }
         out
     }
+}
+
+/// Whether results naming these RGAA tests and WCAG success criteria are outside RGAA 4.1.2:
+/// no RGAA test, and every success criterion is one the RGAA does not take up (it takes up the
+/// A and AA levels of WCAG 2.1, `wcag_levels` of `criteria/rgaa-4.1.2.toml`), such as the AAA
+/// enhanced contrast (1.4.6). Rules without RGAA test that check an A or AA criterion (the ACT
+/// reading of 3.1.1, `html-has-lang`) stay counted. Read from a finding as well as a rule, so
+/// that a stored report is counted the same way.
+pub fn beyond_rgaa<S: AsRef<str>>(rgaa_tests: &[S], wcag: &[S]) -> bool {
+    let cited = &crate::criteria::rgaa().wcag_levels;
+    rgaa_tests.is_empty()
+        && !wcag.is_empty()
+        && wcag.iter().all(|sc| !cited.contains_key(sc.as_ref()))
 }
 
 /// "1.1.2" -> "1.1"

@@ -2,8 +2,8 @@
 
 use super::{
     aria_structure, colors, colors_info, consultation, css_presentation, forms, frames, images,
-    lang, links, mandatory, media, navigation, presentation, scripts, structure, tables, title,
-    Rule,
+    lang, links, mandatory, media, navigation, orientation, presentation, scripts, structure,
+    tables, title, Rule,
 };
 
 static RULES: &[&dyn Rule] = &[
@@ -74,6 +74,8 @@ static RULES: &[&dyn Rule] = &[
     &css_presentation::LetterSpacingAdjustable,
     &css_presentation::WordSpacingAdjustable,
     &css_presentation::LineHeightAdjustable,
+    &orientation::OrientationNotLocked,
+    &colors::ColorContrastEnhanced,
 ];
 
 /// Every rule, in a stable order.
