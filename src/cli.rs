@@ -19,7 +19,7 @@ use crate::model::stream::{MapDemarches, ReportFile, ReportSource};
 use crate::model::{AuditSettings, DemarcheReport};
 use crate::monitor::{self, MonitorPlan};
 use crate::report::text;
-use crate::rules::{all_rules, Outcome};
+use crate::rules::all_rules;
 use crate::store::journal::Campaign;
 use crate::store::{Recorded, RunSnapshot, Store};
 
@@ -811,9 +811,10 @@ async fn check(inputs: &[String], format: Format, root: Option<&Path>) -> Result
             }
         }
     }
+    // Exit code 1 for an RGAA failure; a finding beyond RGAA (AAA contrast) is reported only.
     let failed = pages
         .iter()
-        .any(|p| p.findings.iter().any(|f| f.outcome == Outcome::Failed));
+        .any(|p| p.findings.iter().any(Finding::is_counted_failure));
     Ok(if failed {
         ExitCode::from(1)
     } else {

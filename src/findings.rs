@@ -28,6 +28,19 @@ pub struct Finding {
     pub details: Option<serde_json::Value>,
 }
 
+impl Finding {
+    /// A finding of a rule outside RGAA 4.1.2 (AAA contrast): reported, never counted as an
+    /// RGAA failure (see [`crate::rules::beyond_rgaa`]).
+    pub fn beyond_rgaa(&self) -> bool {
+        crate::rules::beyond_rgaa(&self.rgaa, &self.wcag)
+    }
+
+    /// A failure that counts: failed, and within RGAA 4.1.2.
+    pub fn is_counted_failure(&self) -> bool {
+        self.outcome == crate::rules::Outcome::Failed && !self.beyond_rgaa()
+    }
+}
+
 /// Run every rule on the page.
 pub fn run_all(page: &Page) -> Vec<Finding> {
     run_rules(page, all_rules())

@@ -68,3 +68,26 @@ fn only_the_aaa_rule_is_outside_rgaa() {
         .collect();
     assert_eq!(beyond, ["color-contrast-enhanced"]);
 }
+
+#[test]
+fn check_exits_zero_when_the_only_failure_is_beyond_rgaa() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("page.html");
+    std::fs::write(&file, PAGE).expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(["check", "--format", "json"])
+        .arg(&file)
+        .output()
+        .expect("run vigie check");
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(json.contains("color-contrast-enhanced"), "{json}");
+    assert_eq!(out.status.code(), Some(0), "{json}");
+    // An RGAA failure still gives 1.
+    std::fs::write(&file, PAGE.replace(r#" lang="fr""#, "")).expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .arg("check")
+        .arg(&file)
+        .output()
+        .expect("run vigie check");
+    assert_eq!(out.status.code(), Some(1));
+}

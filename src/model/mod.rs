@@ -17,7 +17,7 @@ use crate::analyze::PageFacts;
 use crate::catalogue::Demarche;
 use crate::crawl::{FetchConfig, FetchRecord};
 use crate::findings::Finding;
-use crate::rules::{beyond_rgaa, Outcome};
+use crate::rules::Outcome;
 
 /// Version of the report.json format; bump on incompatible change.
 pub const SCHEMA_VERSION: &str = "1.0";
@@ -221,7 +221,7 @@ impl DemarcheSummary {
             ..Default::default()
         };
         // Results outside RGAA (AAA enhanced contrast) are not the démarche's RGAA failures.
-        for f in findings.iter().filter(|f| !beyond_rgaa(&f.rgaa, &f.wcag)) {
+        for f in findings.iter().filter(|f| !f.beyond_rgaa()) {
             match f.outcome {
                 Outcome::Failed => s.failed += 1,
                 Outcome::CantTell => s.cant_tell += 1,

@@ -313,11 +313,7 @@ fn declaration_view(
         .find(|i| i.id == "handicap")
         .and_then(|i| i.value)
         .is_some_and(|v| v >= 100.0);
-    let failed = d
-        .findings
-        .iter()
-        .filter(|f| f.outcome == Outcome::Failed)
-        .count();
+    let failed = d.findings.iter().filter(|f| f.is_counted_failure()).count();
     if declared_full && failed > 0 && contradictions.is_empty() {
         contradictions.push(format!(
             "La déclaration annonce 100 % de critères respectés, mais {failed} échec(s) ont été mesurés automatiquement."
