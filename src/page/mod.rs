@@ -229,6 +229,13 @@ impl Page {
         self.base_url().join(href).ok()
     }
 
+    /// Whether an inline script attaches a shadow root: content built by script that the page
+    /// as served does not show (rules that would look there say cantTell).
+    pub fn attaches_shadow_root(&self) -> bool {
+        self.select("script:not([src])")
+            .any(|s| s.text().any(|t| t.contains("attachShadow")))
+    }
+
     /// Elements matching a literal CSS selector, in document order.
     pub fn select<'a>(&'a self, selector: &str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
         let s = sel(selector);

@@ -149,6 +149,13 @@ impl Rule for AriaRequiredContext {
                 ),
             }
         }
+        if page.attaches_shadow_root() {
+            r.push(
+                crate::rules::Outcome::CantTell,
+                None,
+                "Un script de la page crée un shadow DOM (attachShadow) : les rôles qu'il contient ne sont pas vus sans navigateur, à vérifier.",
+            );
+        }
         r.finish("Aucun élément dont le rôle ARIA explicite exige un contexte.")
     }
 }

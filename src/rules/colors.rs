@@ -138,7 +138,7 @@ struct Level {
 const AA: Level = Level {
     normal: 4.5,
     large: 3.0,
-    shadow_dom_doubt: false,
+    shadow_dom_doubt: true,
 };
 
 const AAA: Level = Level {
@@ -163,12 +163,6 @@ impl Rule for ColorContrastEnhanced {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         check_contrast(page, &AAA)
     }
-}
-
-/// An inline script that attaches a shadow root: content the static page does not show.
-fn attaches_shadow_root(page: &Page) -> bool {
-    page.select("script:not([src])")
-        .any(|s| s.text().any(|t| t.contains("attachShadow")))
 }
 
 /// The best contrast a text colour can have on any background: on black or on white.
@@ -344,7 +338,7 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
         }
         r.with_details(details(fg, bg, ratio, required, c.font_size, c.font_weight));
     }
-    if level.shadow_dom_doubt && attaches_shadow_root(page) {
+    if level.shadow_dom_doubt && page.attaches_shadow_root() {
         r.push(
                 Outcome::CantTell,
                 None,
