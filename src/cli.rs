@@ -406,11 +406,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             max_peak_mib,
             format,
         } => {
-            let results = vec![
-                crate::bench::pipeline(rounds),
-                crate::bench::crawl_generated(pages).await?,
-                crate::bench::campaign(campaign_demarches, campaign_pages).await?,
-            ];
+            let mut results = vec![crate::bench::pipeline(rounds)];
+            results.extend(crate::bench::floor_and_check(rounds));
+            results.push(crate::bench::crawl_generated(pages).await?);
+            results.push(crate::bench::campaign(campaign_demarches, campaign_pages).await?);
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&results)?),
                 Format::Text => {
@@ -423,6 +422,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                             r.pages_per_second,
                             r.peak_rss_mib.unwrap_or(f64::NAN)
                         );
+                        if let Some(share) = r.share_of_floor {
+                            println!(
+                                "{:<40} {:>7.1} % du plancher (1/{:.1})",
+                                "",
+                                share * 100.0,
+                                1.0 / share
+                            );
+                        }
                     }
                 }
             }
