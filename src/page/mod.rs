@@ -4,7 +4,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 pub use scraper::ElementRef;
 use scraper::{Html, Node, Selector};
@@ -78,13 +78,24 @@ pub trait Derived: Any + Send + Sync {
     const SLOT: DerivedSlot;
 }
 
-/// Parse a selector known at compile time.
-pub fn sel(s: &str) -> Selector {
-    match Selector::parse(s) {
+/// A selector known at compile time, parsed once for the whole process: rules ask for the
+/// same few dozen selectors on every page, and parsing them was a tenth of the analysis.
+pub fn sel(s: &str) -> &'static Selector {
+    static PARSED: OnceLock<RwLock<HashMap<String, &'static Selector>>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(Default::default);
+    if let Some(found) = parsed.read().unwrap_or_else(|p| p.into_inner()).get(s) {
+        return found;
+    }
+    let selector = match Selector::parse(s) {
         Ok(sel) => sel,
         // Only called with literal selectors; a typo is a programming error caught by tests.
         Err(e) => panic!("invalid built-in selector {s:?}: {e:?}"),
-    }
+    };
+    let mut parsed = parsed.write().unwrap_or_else(|p| p.into_inner());
+    // Kept for the process (literal selectors only, so a bounded set).
+    parsed
+        .entry(s.to_string())
+        .or_insert_with(|| Box::leak(Box::new(selector)))
 }
 
 impl Page {
@@ -231,8 +242,7 @@ impl Page {
 
     /// Elements matching a literal CSS selector, in document order.
     pub fn select<'a>(&'a self, selector: &str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-        let s = sel(selector);
-        self.dom.select(&s).collect::<Vec<_>>().into_iter()
+        self.dom.select(sel(selector))
     }
 
     /// The root `<html>` element.
@@ -346,13 +356,12 @@ impl Page {
     }
 
     /// Visible text of the whole body, space-normalised (for text heuristics).
-    pub fn body_text(&self) -> String {
+    pub fn body_text(&self) -> &str {
         self.body_text
             .get_or_init(|| match self.select("body").next() {
                 Some(b) => normalize_space(&text_of(b)),
                 None => String::new(),
             })
-            .clone()
     }
 }
 
@@ -375,5 +384,13 @@ pub fn text_of(el: ElementRef<'_>) -> String {
 
 /// Collapse runs of white space to one space and trim.
 pub fn normalize_space(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    // One allocation, no intermediate vector: called on every text rules and probes read.
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
