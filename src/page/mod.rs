@@ -78,9 +78,14 @@ pub trait Derived: Any + Send + Sync {
     const SLOT: DerivedSlot;
 }
 
+/// A selector known at compile time (parsed once for the process and cloned: cheap).
+pub fn sel(s: &str) -> Selector {
+    parsed_once(s).clone()
+}
+
 /// A selector known at compile time, parsed once for the whole process: rules ask for the
 /// same few dozen selectors on every page, and parsing them was a tenth of the analysis.
-pub fn sel(s: &str) -> &'static Selector {
+fn parsed_once(s: &str) -> &'static Selector {
     static PARSED: OnceLock<RwLock<HashMap<String, &'static Selector>>> = OnceLock::new();
     let parsed = PARSED.get_or_init(Default::default);
     if let Some(found) = parsed.read().unwrap_or_else(|p| p.into_inner()).get(s) {
@@ -222,7 +227,7 @@ impl Page {
         self.base
             .get_or_init(|| {
                 self.dom
-                    .select(&sel("base[href]"))
+                    .select(parsed_once("base[href]"))
                     .next()
                     .and_then(|b| b.value().attr("href"))
                     .and_then(|h| self.url.join(h.trim()).ok())
@@ -242,7 +247,7 @@ impl Page {
 
     /// Elements matching a literal CSS selector, in document order.
     pub fn select<'a>(&'a self, selector: &str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-        self.dom.select(sel(selector))
+        self.dom.select(parsed_once(selector))
     }
 
     /// The root `<html>` element.
@@ -266,7 +271,7 @@ impl Page {
                 let mut map: HashMap<String, usize> = HashMap::new();
                 for node in self.dom.tree.nodes() {
                     if let Node::Element(e) = node.value() {
-                        if let Some(id) = e.attr("id") {
+                        if let Some(id) = e.id() {
                             *map.entry(id.to_string()).or_default() += 1;
                         }
                     }
@@ -309,7 +314,7 @@ impl Page {
             return None;
         }
         self.dom.tree.nodes().find_map(|n| match n.value() {
-            Node::Element(e) if e.attr("id") == Some(id) => ElementRef::wrap(n),
+            Node::Element(e) if e.id() == Some(id) => ElementRef::wrap(n),
             _ => None,
         })
     }
@@ -356,12 +361,13 @@ impl Page {
     }
 
     /// Visible text of the whole body, space-normalised (for text heuristics).
-    pub fn body_text(&self) -> &str {
+    pub fn body_text(&self) -> String {
         self.body_text
             .get_or_init(|| match self.select("body").next() {
                 Some(b) => normalize_space(&text_of(b)),
                 None => String::new(),
             })
+            .clone()
     }
 }
 
