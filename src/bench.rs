@@ -23,6 +23,9 @@ pub struct BenchResult {
     pub pages_per_second: f64,
     /// Peak resident memory of the process so far (VmHWM), in MiB.
     pub peak_rss_mib: Option<f64>,
+    /// For the `check` measure: its pages per second over the floor's, same pages, same run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_of_floor: Option<f64>,
 }
 
 /// Peak resident set size of this process (Linux), in MiB.
@@ -93,7 +96,84 @@ pub fn pipeline(rounds: usize) -> BenchResult {
         seconds,
         pages_per_second: total as f64 / seconds,
         peak_rss_mib: peak_rss_mib(),
+        share_of_floor: None,
     }
+}
+
+/// The fixture page's linked stylesheets, read from the same embedded sites, as `vigie check`
+/// reads them from disk beside a file.
+fn embedded_stylesheets(page: &crate::page::Page) -> Vec<(crate::page::StylesheetLink, String)> {
+    page.stylesheet_links()
+        .into_iter()
+        .filter_map(|link| {
+            let rel = link.url.path().trim_start_matches('/').to_string();
+            let file = crate::demo::SITES.get_file(&rel)?;
+            let text = std::str::from_utf8(file.contents()).ok()?.to_string();
+            Some((link, text))
+        })
+        .collect()
+}
+
+/// `rounds` passes over `pages` on every core (rayon's work-stealing pool), `work` once per page;
+/// returns the pages done and the seconds taken.
+fn on_all_cores(
+    pages: &[(Url, String)],
+    rounds: usize,
+    work: impl Fn(&Url, &str) + Sync,
+) -> (usize, f64) {
+    use rayon::prelude::*;
+    let started = Instant::now();
+    let total = (0..rounds * pages.len())
+        .into_par_iter()
+        .map(|k| {
+            let (url, html) = &pages[k % pages.len()];
+            work(url, html);
+        })
+        .count();
+    (total, started.elapsed().as_secs_f64())
+}
+
+/// The floor of any static auditor on the fixture pages: a bare html5ever parse and a walk of
+/// every element, on every core; then vigie's analysis as `vigie check` runs it on files (parse,
+/// linked stylesheets, every rule, cascade, Cerfa evidence, signals) on the same pages and cores,
+/// with its share of the floor.
+pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
+    let pages = fixture_pages();
+    reset_peak_rss();
+    let (floor_pages, floor_seconds) = on_all_cores(&pages, 10 * rounds, |_, html| {
+        let dom = scraper::Html::parse_document(html);
+        let elements = dom
+            .root_element()
+            .descendants()
+            .filter_map(|n| n.value().as_element().map(|e| e.name().len()))
+            .sum::<usize>();
+        std::hint::black_box(elements);
+    });
+    let floor = BenchResult {
+        name: "plancher (analyse html5ever + parcours)".into(),
+        pages: floor_pages,
+        seconds: floor_seconds,
+        pages_per_second: floor_pages as f64 / floor_seconds,
+        peak_rss_mib: peak_rss_mib(),
+        share_of_floor: None,
+    };
+    reset_peak_rss();
+    let (check_pages, check_seconds) = on_all_cores(&pages, rounds, |url, html| {
+        let mut page = crate::analyze::parse(url.clone(), html);
+        let sheets = embedded_stylesheets(&page);
+        page.add_linked_stylesheets(sheets);
+        std::hint::black_box(crate::analyze::analyze(&page));
+    });
+    let check_rate = check_pages as f64 / check_seconds;
+    let check = BenchResult {
+        name: "check (fixtures, tous les cœurs)".into(),
+        pages: check_pages,
+        seconds: check_seconds,
+        pages_per_second: check_rate,
+        peak_rss_mib: peak_rss_mib(),
+        share_of_floor: Some(check_rate / floor.pages_per_second),
+    };
+    vec![floor, check]
 }
 
 /// (b) crawl a generated site of `pages` pages on 127.0.0.1, rate limit lifted, each page
@@ -160,6 +240,7 @@ pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
         seconds,
         pages_per_second: (stats.visited - stats.errors) as f64 / seconds,
         peak_rss_mib: peak_rss_mib(),
+        share_of_floor: None,
     })
 }
 
@@ -245,5 +326,6 @@ pub async fn campaign(demarches: usize, pages: usize) -> Result<BenchResult, Ser
         seconds,
         pages_per_second: audited as f64 / seconds,
         peak_rss_mib: peak_rss_mib(),
+        share_of_floor: None,
     })
 }

@@ -385,11 +385,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             max_peak_mib,
             format,
         } => {
-            let results = vec![
-                crate::bench::pipeline(rounds),
-                crate::bench::crawl_generated(pages).await?,
-                crate::bench::campaign(campaign_demarches, campaign_pages).await?,
-            ];
+            let mut results = vec![crate::bench::pipeline(rounds)];
+            results.extend(crate::bench::floor_and_check(rounds));
+            results.push(crate::bench::crawl_generated(pages).await?);
+            results.push(crate::bench::campaign(campaign_demarches, campaign_pages).await?);
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&results)?),
                 Format::Text => {
@@ -402,6 +401,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                             r.pages_per_second,
                             r.peak_rss_mib.unwrap_or(f64::NAN)
                         );
+                        if let Some(share) = r.share_of_floor {
+                            println!(
+                                "{:<40} {:>7.1} % du plancher (1/{:.1})",
+                                "",
+                                share * 100.0,
+                                1.0 / share
+                            );
+                        }
                     }
                 }
             }
@@ -762,15 +769,24 @@ async fn check(inputs: &[String], format: Format, root: Option<&Path>) -> Result
     };
     let fetcher = Arc::new(Fetcher::new(config)?);
     let css = Arc::new(CssCache::default());
+    // Files are analysed first, on every core (rayon's work-stealing pool, one file read and
+    // analysed at a time per thread), each result kept at its input's place; URLs are then
+    // fetched one after the other, and everything is reported in input order.
+    let (owned, root_owned) = (inputs.to_vec(), root.map(Path::to_path_buf));
+    let mut files: Vec<Option<Result<CheckedPage>>> = tokio::task::spawn_blocking(move || {
+        use rayon::prelude::*;
+        owned
+            .par_iter()
+            .map(|input| match web_url(input) {
+                Some(_) => None,
+                None => Some(check_file(Path::new(input), root_owned.as_deref())),
+            })
+            .collect()
+    })
+    .await?;
     let mut pages = Vec::new();
-    for input in inputs {
-        let page = if let Ok(url) = Url::parse(input).map_err(|_| ()).and_then(|u| {
-            if matches!(u.scheme(), "http" | "https") {
-                Ok(u)
-            } else {
-                Err(())
-            }
-        }) {
+    for (input, file) in inputs.iter().zip(files.iter_mut()) {
+        let page = if let Some(url) = web_url(input) {
             let any: InScope = Arc::new(|u: &Url| matches!(u.scheme(), "http" | "https"));
             let c = crawl::visit(
                 Arc::new(analyze::StaticAnalyser),
@@ -791,7 +807,8 @@ async fn check(inputs: &[String], format: Format, root: Option<&Path>) -> Result
                 findings,
             }
         } else {
-            check_file(Path::new(input), root)?
+            file.take()
+                .unwrap_or_else(|| Err(anyhow::anyhow!("{input} : non analysé")))?
         };
         pages.push(page);
     }
@@ -820,6 +837,13 @@ async fn check(inputs: &[String], format: Format, root: Option<&Path>) -> Result
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// An input of `check` that is an http(s) URL (anything else is a file path).
+fn web_url(input: &str) -> Option<Url> {
+    Url::parse(input)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 /// A page saved on disk, with the stylesheets it links to read from under `root` (the page's

@@ -343,7 +343,7 @@ fn is_labelable(el: ElementRef<'_>) -> bool {
 /// element sharing the id.
 fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize, in_traversal: bool) -> Option<String> {
     let mut parts = Vec::new();
-    let id = el.value().attr("id").filter(|i| !i.is_empty());
+    let id = el.value().id().filter(|i| !i.is_empty());
     if let Some(id) = id {
         // One pass in tree order: is `el` the first element with this id, and which labels
         // name it (scanned directly: the selector engine cost more per element).
@@ -353,7 +353,7 @@ fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize, in_traversal: bool) 
             let Some(e) = node.value().as_element() else {
                 continue;
             };
-            if first_with_id.is_none() && e.attr("id") == Some(id) {
+            if first_with_id.is_none() && e.id() == Some(id) {
                 first_with_id = Some(node.id());
             }
             if e.name() == "label" && e.attr("for") == Some(id) {

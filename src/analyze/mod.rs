@@ -1,5 +1,5 @@
 //! The page pipeline: HTML text → page model → all rules → findings and page facts.
-//! Synchronous and CPU-bound: the crawler runs it on blocking threads.
+//! Synchronous and CPU-bound: the crawler runs it on its CPU pool, `check` on rayon's.
 
 pub mod signals;
 

@@ -10,7 +10,7 @@ pub mod robots;
 pub mod sitemap;
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
@@ -140,7 +140,7 @@ impl CrawlPlan {
 /// added: the crawl does not know the analysis, only the links it hands back to follow.
 pub trait Analyser: Send + Sync + 'static {
     type Analysis: Send + 'static;
-    /// Analyse a parsed page (CPU-bound: called on a blocking thread).
+    /// Analyse a parsed page (CPU-bound: called on the crawl's CPU pool).
     fn analyse(&self, page: &Page) -> Self::Analysis;
     /// The outgoing links of an analysed page, resolved and without fragment.
     fn links(analysis: &Self::Analysis) -> &[Url];
@@ -206,13 +206,13 @@ pub async fn visit<An: Analyser>(
         };
     };
     let page_url = Url::parse(&record.final_url).unwrap_or(url);
-    let parsed = tokio::task::spawn_blocking(move || {
+    let parsed = on_cpu_pool(move || {
         let page = Page::parse(page_url, &text);
         let links = page.stylesheet_links();
         (page, links)
     })
     .await;
-    let Ok((mut page, links)) = parsed else {
+    let Some((mut page, links)) = parsed else {
         return Crawled {
             record,
             analysis: None,
@@ -229,13 +229,58 @@ pub async fn visit<An: Analyser>(
             sheets.push((link, text.as_str().to_string()));
         }
     }
-    let analysis = tokio::task::spawn_blocking(move || {
+    let analysis = on_cpu_pool(move || {
         page.add_linked_stylesheets(sheets);
         analyser.analyse(&page)
     })
-    .await
-    .ok();
+    .await;
     Crawled { record, analysis }
+}
+
+/// The threads that parse and analyse crawled pages: one per core, shared by every crawl of the
+/// process, so analysis never occupies the async runtime's threads and runs on all cores.
+fn cpu_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cpu_threads())
+            .thread_name(|i| format!("vigie-analyse-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+fn cpu_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+/// Jobs handed to the CPU pool and not finished: each holds a parsed page, so this bounds the
+/// pages in memory on the analysis side whatever the number of crawls (two per thread keep every
+/// thread busy between jobs).
+fn cpu_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(2 * cpu_threads()))
+}
+
+/// Run CPU-bound work on the pool and wait for it without blocking the runtime; `None` if it
+/// panicked (one bad page never aborts a crawl).
+async fn on_cpu_pool<R: Send + 'static>(work: impl FnOnce() -> R + Send + 'static) -> Option<R> {
+    let permit = cpu_permits().acquire().await.ok()?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job = move || {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+        // Released once the work is done, even if the crawl stopped waiting for it.
+        drop(permit);
+        let _ = tx.send(result.ok());
+    };
+    match cpu_pool() {
+        Some(pool) => pool.spawn(job),
+        None => rayon::spawn(job),
+    }
+    rx.await.ok().flatten()
 }
 
 /// Read sitemaps (robots.txt `Sitemap:` lines, else /sitemap.xml), following indexes.

@@ -4,7 +4,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 pub use scraper::ElementRef;
 use scraper::{Html, Node, Selector};
@@ -78,13 +78,29 @@ pub trait Derived: Any + Send + Sync {
     const SLOT: DerivedSlot;
 }
 
-/// Parse a selector known at compile time.
+/// A selector known at compile time (parsed once for the process and cloned: cheap).
 pub fn sel(s: &str) -> Selector {
-    match Selector::parse(s) {
+    parsed_once(s).clone()
+}
+
+/// A selector known at compile time, parsed once for the whole process: rules ask for the
+/// same few dozen selectors on every page, and parsing them was a tenth of the analysis.
+fn parsed_once(s: &str) -> &'static Selector {
+    static PARSED: OnceLock<RwLock<HashMap<String, &'static Selector>>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(Default::default);
+    if let Some(found) = parsed.read().unwrap_or_else(|p| p.into_inner()).get(s) {
+        return found;
+    }
+    let selector = match Selector::parse(s) {
         Ok(sel) => sel,
         // Only called with literal selectors; a typo is a programming error caught by tests.
         Err(e) => panic!("invalid built-in selector {s:?}: {e:?}"),
-    }
+    };
+    let mut parsed = parsed.write().unwrap_or_else(|p| p.into_inner());
+    // Kept for the process (literal selectors only, so a bounded set).
+    parsed
+        .entry(s.to_string())
+        .or_insert_with(|| Box::leak(Box::new(selector)))
 }
 
 impl Page {
@@ -211,7 +227,7 @@ impl Page {
         self.base
             .get_or_init(|| {
                 self.dom
-                    .select(&sel("base[href]"))
+                    .select(parsed_once("base[href]"))
                     .next()
                     .and_then(|b| b.value().attr("href"))
                     .and_then(|h| self.url.join(h.trim()).ok())
@@ -238,8 +254,7 @@ impl Page {
 
     /// Elements matching a literal CSS selector, in document order.
     pub fn select<'a>(&'a self, selector: &str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-        let s = sel(selector);
-        self.dom.select(&s).collect::<Vec<_>>().into_iter()
+        self.dom.select(parsed_once(selector))
     }
 
     /// The root `<html>` element.
@@ -263,7 +278,7 @@ impl Page {
                 let mut map: HashMap<String, usize> = HashMap::new();
                 for node in self.dom.tree.nodes() {
                     if let Node::Element(e) = node.value() {
-                        if let Some(id) = e.attr("id") {
+                        if let Some(id) = e.id() {
                             *map.entry(id.to_string()).or_default() += 1;
                         }
                     }
@@ -306,7 +321,7 @@ impl Page {
             return None;
         }
         self.dom.tree.nodes().find_map(|n| match n.value() {
-            Node::Element(e) if e.attr("id") == Some(id) => ElementRef::wrap(n),
+            Node::Element(e) if e.id() == Some(id) => ElementRef::wrap(n),
             _ => None,
         })
     }
@@ -382,5 +397,13 @@ pub fn text_of(el: ElementRef<'_>) -> String {
 
 /// Collapse runs of white space to one space and trim.
 pub fn normalize_space(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    // One allocation, no intermediate vector: called on every text rules and probes read.
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }

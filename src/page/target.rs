@@ -42,7 +42,7 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
             break;
         };
         let name = e.name();
-        if let Some(id) = e.attr("id") {
+        if let Some(id) = e.id() {
             if is_simple_ident(id) && page.id_count(id) == 1 {
                 steps.push(format!("#{id}"));
                 break;

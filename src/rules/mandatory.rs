@@ -147,7 +147,7 @@ impl Rule for DuplicateId {
         }
         let mut seen: HashMap<String, usize> = HashMap::new();
         for el in page.select("[id]") {
-            let Some(id) = el.value().attr("id") else {
+            let Some(id) = el.value().id() else {
                 continue;
             };
             if id.is_empty() {
