@@ -37,7 +37,7 @@ pub fn own_rule_failures(name: &str, html: &str, css: &str) -> (usize, Vec<Strin
     let findings = vigie::findings::run_all(&page);
     let failures = findings
         .iter()
-        .filter(|f| f.outcome == vigie::rules::Outcome::Failed)
+        .filter(|f| f.is_counted_failure())
         .map(|f| {
             format!(
                 "{name} : {} — {} {:?}",
