@@ -43,9 +43,8 @@ fn served_words(body: ego_tree::NodeRef<'_, scraper::Node>) -> usize {
 
 /// Why the served page looks built by script, or None.
 pub fn script_built(page: &Page) -> Option<String> {
-    if page.select("script").next().is_none() {
-        return None;
-    }
+    // Without a script nothing will build the page.
+    page.select("script").next()?;
     let words = page
         .select("body")
         .next()
