@@ -179,7 +179,7 @@ fn is_contact_page(page: &Page) -> bool {
 /// Read the contact evidence of a page.
 pub fn extract(page: &Page) -> Contact {
     let raw = page.body_text();
-    let text = fold(&raw);
+    let text = super::folded_body(page);
     let mut phones = phones_in(&raw);
     let mut emails: Vec<String> = Vec::new();
     let mut help_links = Vec::new();
@@ -222,17 +222,17 @@ pub fn extract(page: &Page) -> Contact {
             !is_search && !has_password && (has_message || (contact_page && has_field))
         })
         .map(|f| Target::of(page, f).selector);
-    let chat = first_word(&text, CHAT_WORDS).map(str::to_string);
-    let appointment = first_word(&text, APPOINTMENT_WORDS).map(str::to_string);
+    let chat = first_word(text, CHAT_WORDS).map(str::to_string);
+    let appointment = first_word(text, APPOINTMENT_WORDS).map(str::to_string);
     static STREET: OnceLock<Regex> = OnceLock::new();
     let street = regex(
         &STREET,
         r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|place|allee|chemin|quai|cours|impasse|route)\b[^.;]{0,60}?\b\d{5}\b",
     );
     let desk = street
-        .find(&text)
+        .find(text)
         .map(|m| normalize_space(m.as_str()))
-        .or_else(|| first_word(&text, DESK_WORDS).map(str::to_string));
+        .or_else(|| first_word(text, DESK_WORDS).map(str::to_string));
     Contact {
         phones,
         emails,

@@ -277,7 +277,7 @@ fn form_facts(page: &Page) -> FormFacts {
     let step = regex(&STEP, r"etape\s+\d+\s*(?:sur|/)\s*\d+");
     f.step_indicator = if let Some(s) = page.select(".fr-stepper").next() {
         Some(format!("fr-stepper ({})", Target::of(page, s).selector))
-    } else if let Some(m) = step.find(&fold(&page.body_text())) {
+    } else if let Some(m) = step.find(super::folded_body(page)) {
         Some(m.as_str().to_string())
     } else {
         page.select("[aria-current=step]")

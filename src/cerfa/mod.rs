@@ -115,6 +115,18 @@ pub fn extract(page: &Page) -> PageEvidence {
     }
 }
 
+/// The page's body text, folded ([`fold`]) once per page: several extractors search it.
+pub struct FoldedBody(String);
+
+impl crate::page::Derived for FoldedBody {
+    const SLOT: crate::page::DerivedSlot = crate::page::DerivedSlot::FoldedBody;
+}
+
+/// The page's body text folded for tolerant matching, computed once per page.
+pub fn folded_body(page: &Page) -> &str {
+    &page.derived(|p| FoldedBody(fold(&p.body_text()))).0
+}
+
 /// Fold text for tolerant matching: lower case, no accents, straight apostrophes, single spaces.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -118,9 +118,9 @@ fn mention_re() -> &'static Regex {
 
 /// The mention « Accessibilité : totalement / partiellement / non conforme » in the page text.
 pub fn home_mention(page: &Page) -> Option<ConformityStatus> {
-    let text = fold(&page.body_text());
+    let text = super::folded_body(page);
     mention_re()
-        .captures(&text)
+        .captures(text)
         .and_then(|c| ConformityStatus::from_word(&c[1]))
 }
 
@@ -453,8 +453,8 @@ pub fn is_declaration_page(text: &str) -> bool {
 
 /// Parse the declaration if the page holds one.
 pub fn parse(page: &Page) -> Option<AccessibilityStatement> {
-    let text = fold(&page.body_text());
-    if !is_declaration_page(&text) {
+    let text = super::folded_body(page);
+    if !is_declaration_page(text) {
         return None;
     }
     static STATUS: OnceLock<Regex> = OnceLock::new();
@@ -465,17 +465,17 @@ pub fn parse(page: &Page) -> Option<AccessibilityStatement> {
     let from = text.find("etat de conformite").unwrap_or(0);
     let status = status_re
         .captures(&text[from..])
-        .or_else(|| status_re.captures(&text))
+        .or_else(|| status_re.captures(text))
         .and_then(|c| {
             let w = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?.as_str();
             ConformityStatus::from_word(w)
         });
-    let rate = conformity_rate(&text);
-    let established = established_date(&text);
-    let updated = updated_date(&text);
+    let rate = conformity_rate(text);
+    let established = established_date(text);
+    let updated = updated_date(text);
     static EMAIL: OnceLock<Regex> = OnceLock::new();
     let email_re = re(&EMAIL, r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}");
-    let mut contact = email_re.is_match(&text);
+    let mut contact = email_re.is_match(text);
     let mut schema_link = None;
     let mut action_plan_link = None;
     for a in page.select("a[href]") {
@@ -508,14 +508,14 @@ pub fn parse(page: &Page) -> Option<AccessibilityStatement> {
     let schema_period = schema_link
         .as_ref()
         .and_then(|l| period_in(&fold(&l.text)))
-        .or_else(|| after_mentions(&text, "schema pluriannuel").find_map(|t| period_in(&t)));
+        .or_else(|| after_mentions(text, "schema pluriannuel").find_map(|t| period_in(&t)));
     let action_plan_year = action_plan_link
         .as_ref()
         .and_then(|l| year_in(&fold(&l.text)).or_else(|| year_in(&l.href)))
         .or_else(|| {
             ["plan d'action", "plan annuel"]
                 .iter()
-                .flat_map(|m| after_mentions(&text, m))
+                .flat_map(|m| after_mentions(text, m))
                 .find_map(|t| year_in(&t.chars().take(40).collect::<String>()))
         });
     Some(AccessibilityStatement {
@@ -527,8 +527,8 @@ pub fn parse(page: &Page) -> Option<AccessibilityStatement> {
         defenseur_des_droits: text.contains("defenseur des droits"),
         schema_link,
         action_plan_link,
-        rgaa_version: rgaa_re.captures(&text).map(|c| c[1].to_string()),
-        audit_date: audit_date(&text),
+        rgaa_version: rgaa_re.captures(text).map(|c| c[1].to_string()),
+        audit_date: audit_date(text),
         auditor: auditor(&page.body_text()),
         schema_start: schema_period.map(|p| p.0),
         schema_end: schema_period.map(|p| p.1),

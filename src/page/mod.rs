@@ -69,9 +69,11 @@ pub enum DerivedSlot {
     Styles,
     /// Rendered / hidden from assistive technologies, per element (`css::Visibility`).
     Visibility,
+    /// The body text folded for tolerant matching (`cerfa::FoldedBody`).
+    FoldedBody,
 }
 
-const DERIVED_SLOTS: usize = 2;
+const DERIVED_SLOTS: usize = 3;
 
 /// A type a higher layer derives from a page and keeps with it ([`Page::derived`]).
 pub trait Derived: Any + Send + Sync {
