@@ -98,7 +98,8 @@ impl IndicatorsConfig {
         self.indicators.iter().find(|d| d.id == id)
     }
 
-    fn level(&self, l: &LevelDef) -> Level {
+    /// A level definition as shown: label, colour name and the colour's text icon.
+    pub fn level(&self, l: &LevelDef) -> Level {
         let icon = self
             .colours
             .get(&l.colour)

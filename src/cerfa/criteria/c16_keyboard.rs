@@ -25,7 +25,8 @@ impl CerfaCriterion for Keyboard {
     fn number(&self) -> u8 {
         16
     }
-    /// Judged from what the served page declares or references, not from its content.
+    /// Judged from the rules' findings on the served page: a failure there is real even on a
+    /// page built by script.
     fn reads_page_content(&self) -> bool {
         false
     }

@@ -22,7 +22,8 @@ impl CerfaCriterion for Contrast {
     fn number(&self) -> u8 {
         17
     }
-    /// Judged from what the served page declares or references, not from its content.
+    /// Judged from the rules' findings on the served page: a failure there is real even on a
+    /// page built by script.
     fn reads_page_content(&self) -> bool {
         false
     }

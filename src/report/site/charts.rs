@@ -41,11 +41,7 @@ pub(super) fn level_chart(def: &indicators::IndicatorDef, demarches: &[DemarcheO
         .map(|l| LevelCount {
             label: l.label.clone(),
             colour: l.colour.clone(),
-            icon: cfg
-                .colours
-                .get(&l.colour)
-                .map(|c| c.icon.clone())
-                .unwrap_or_default(),
+            icon: cfg.level(l).icon,
             count: 0,
         })
         .collect();

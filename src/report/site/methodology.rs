@@ -44,11 +44,7 @@ pub(super) fn render(
                 .map(|l| LevelRule {
                     label: l.label.clone(),
                     colour: l.colour.clone(),
-                    icon: cfg
-                        .colours
-                        .get(&l.colour)
-                        .map(|c| c.icon.clone())
-                        .unwrap_or_default(),
+                    icon: cfg.level(l).icon,
                     rule: match l.threshold {
                         Some(s) if s > -1000.0 => {
                             format!("à partir de {} {}", fr_number(s, 1), def.unit)
