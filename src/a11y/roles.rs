@@ -66,6 +66,13 @@ pub fn implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
         "ul" | "ol" | "menu" => "list",
         "li" => "listitem",
         "table" => "table",
+        // HTML-AAM: a multiple select or one showing more than one row is a list box.
+        "select"
+            if e.attr("multiple").is_some()
+                || e.attr("size").and_then(|s| s.trim().parse::<u32>().ok()) > Some(1) =>
+        {
+            "listbox"
+        }
         "select" => "combobox",
         "textarea" => "textbox",
         "input" => match e.attr("type").map(|t| t.to_ascii_lowercase()).as_deref() {
@@ -84,6 +91,9 @@ pub fn implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
         "hr" => "separator",
         "progress" => "progressbar",
         "option" => "option",
+        "optgroup" => "group",
+        "datalist" => "listbox",
+        "tr" | "thead" | "tbody" | "tfoot" | "td" | "th" => return table_part_role(el),
         "section"
             if el.value().attr("aria-label").is_some()
                 || el.value().attr("aria-labelledby").is_some() =>
@@ -92,6 +102,60 @@ pub fn implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
         }
         _ => return None,
     })
+}
+
+/// Rows, row groups and cells take their role from their table (HTML-AAM): none unless the
+/// nearest `table` is exposed as a table, grid or treegrid; cells of a grid are grid cells.
+fn table_part_role(el: ElementRef<'_>) -> Option<&'static str> {
+    let table = el
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .find(|a| a.value().name() == "table")?;
+    let table_role = resolved_role(table);
+    let grid = match table_role.as_deref() {
+        Some("table") => false,
+        Some("grid") | Some("treegrid") => true,
+        _ => return None,
+    };
+    let e = el.value();
+    Some(match e.name() {
+        "tr" => "row",
+        "thead" | "tbody" | "tfoot" => "rowgroup",
+        "td" if grid => "gridcell",
+        "td" => "cell",
+        _ => header_cell_role(el),
+    })
+}
+
+/// A `th` heads its row when `scope` says so, or when it is not in the table head and its row
+/// holds data cells; else it heads its column (browsers' heuristic, simplified).
+fn header_cell_role(th: ElementRef<'_>) -> &'static str {
+    match th
+        .value()
+        .attr("scope")
+        .map(|s| s.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("row") | Some("rowgroup") => return "rowheader",
+        Some("col") | Some("colgroup") => return "columnheader",
+        _ => {}
+    }
+    let in_head = th
+        .parent()
+        .and_then(ElementRef::wrap)
+        .and_then(|tr| tr.parent())
+        .and_then(ElementRef::wrap)
+        .is_some_and(|g| g.value().name() == "thead");
+    let row_has_data = th.parent().and_then(ElementRef::wrap).is_some_and(|tr| {
+        tr.children()
+            .filter_map(ElementRef::wrap)
+            .any(|c| c.value().name() == "td")
+    });
+    if !in_head && row_has_data {
+        "rowheader"
+    } else {
+        "columnheader"
+    }
 }
 
 fn inside_sectioning(el: ElementRef<'_>) -> bool {
@@ -183,6 +247,31 @@ mod tests {
         assert_eq!(r("d").as_deref(), Some("presentation"));
         assert_eq!(r("e").as_deref(), Some("button"));
         assert_eq!(r("f"), None);
+    }
+
+    #[test]
+    fn table_parts_take_their_role_from_the_table() {
+        let html = r#"<table><thead><tr id=tr><th id=h>A</th></tr></thead>
+            <tbody id=tb><tr><th id=rh>B</th><td id=c>1</td></tr></tbody></table>
+            <table role=grid><tr><td id=gc>1</td><th id=sc scope=row>x</th></tr></table>
+            <table role=presentation><tr id=ptr><td id=pc>1</td></tr></table>
+            <select id=m multiple><optgroup id=og label=g><option>a</option></optgroup></select>
+            <select id=s size=4></select><select id=cb></select>"#;
+        let page = Page::parse(url::Url::parse("http://t.test/").expect("url"), html);
+        let r = |id: &str| implicit_role(page.element_by_id(id).expect(id));
+        assert_eq!(r("tr"), Some("row"));
+        assert_eq!(r("h"), Some("columnheader"));
+        assert_eq!(r("tb"), Some("rowgroup"));
+        assert_eq!(r("rh"), Some("rowheader"));
+        assert_eq!(r("c"), Some("cell"));
+        assert_eq!(r("gc"), Some("gridcell"));
+        assert_eq!(r("sc"), Some("rowheader"));
+        assert_eq!(r("ptr"), None);
+        assert_eq!(r("pc"), None);
+        assert_eq!(r("m"), Some("listbox"));
+        assert_eq!(r("og"), Some("group"));
+        assert_eq!(r("s"), Some("listbox"));
+        assert_eq!(r("cb"), Some("combobox"));
     }
 
     #[test]
