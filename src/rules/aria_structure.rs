@@ -1,4 +1,5 @@
-//! ARIA structure: roles that only mean something inside a given parent.
+//! ARIA structure: roles that only mean something inside a given parent, and roles that must
+//! own elements of given roles.
 
 use std::collections::HashMap;
 
@@ -96,18 +97,7 @@ impl Rule for AriaRequiredContext {
     }
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
-        let mut owners: HashMap<&str, ElementRef<'_>> = HashMap::new();
-        for el in page.select("[aria-owns]") {
-            for id in el
-                .value()
-                .attr("aria-owns")
-                .unwrap_or("")
-                .split_ascii_whitespace()
-            {
-                // The first owner wins, as in browsers.
-                owners.entry(id).or_insert(el);
-            }
-        }
+        let owners = aria_owners(page);
         for el in page.select("[role]") {
             if is_hidden_from_at(page, el) {
                 continue;
@@ -158,6 +148,276 @@ impl Rule for AriaRequiredContext {
         }
         r.finish("Aucun élément dont le rôle ARIA explicite exige un contexte.")
     }
+}
+
+/// Required owned elements of WAI-ARIA 1.2: the roles an element of `role` may own, and
+/// whether a `group` may stand between them (`group → menuitem`), its children then held to
+/// the same roles. A caption belongs to tables and grids; a separator to menus (ARIA 1.3).
+pub(crate) fn required_owned(role: &str) -> Option<(&'static [&'static str], bool)> {
+    Some(match role {
+        "feed" => (&["article"], false),
+        "grid" | "table" | "treegrid" => (&["caption", "row", "rowgroup"], false),
+        "list" => (&["listitem"], false),
+        "listbox" => (&["option"], true),
+        "menu" | "menubar" => (
+            &["menuitem", "menuitemcheckbox", "menuitemradio", "separator"],
+            true,
+        ),
+        "row" => (&["cell", "columnheader", "gridcell", "rowheader"], false),
+        "rowgroup" => (&["row"], false),
+        "tablist" => (&["tab"], false),
+        "tree" => (&["treeitem"], true),
+        _ => return None,
+    })
+}
+
+/// The elements `aria-owns` moves, by id, to their first owner (as in browsers).
+fn aria_owners(page: &Page) -> HashMap<&str, ElementRef<'_>> {
+    let mut owners: HashMap<&str, ElementRef<'_>> = HashMap::new();
+    for el in page.select("[aria-owns]") {
+        for id in el
+            .value()
+            .attr("aria-owns")
+            .unwrap_or("")
+            .split_ascii_whitespace()
+        {
+            owners.entry(id).or_insert(el);
+        }
+    }
+    owners
+}
+
+/// What an element owns in the accessibility tree, by kind.
+#[derive(Default)]
+struct Owned {
+    /// Elements of a required role.
+    required: usize,
+    /// Elements of another role: `<tag role>` for the message.
+    wrong: Vec<String>,
+    /// Text or generic elements owning no role (a `span` with text, an empty `div`).
+    generic: usize,
+}
+
+/// Never rendered, so never owned.
+fn is_unrendered_markup(el: ElementRef<'_>) -> bool {
+    match el.value().name() {
+        "script" | "template" | "style" | "noscript" | "link" | "meta" | "col" | "colgroup" => true,
+        "input" => el
+            .value()
+            .attr("type")
+            .is_some_and(|t| t.eq_ignore_ascii_case("hidden")),
+        _ => false,
+    }
+}
+
+/// Walks what `parent` owns: its DOM children not moved away by `aria-owns`, then the
+/// elements its `aria-owns` names; presentational and plain generic containers are traversed.
+fn collect_owned<'a>(
+    page: &'a Page,
+    parent: ElementRef<'a>,
+    owners: &HashMap<&'a str, ElementRef<'a>>,
+    allowed: &[&str],
+    groups: bool,
+    out: &mut Owned,
+    depth: usize,
+) {
+    if depth > 64 {
+        return;
+    }
+    let moved_away = |e: ElementRef<'a>| {
+        e.value()
+            .attr("id")
+            .and_then(|id| owners.get(id))
+            .is_some_and(|o| o.id() != parent.id())
+    };
+    let mut children: Vec<ElementRef<'a>> = Vec::new();
+    for node in parent.children() {
+        match ElementRef::wrap(node) {
+            Some(e) if !moved_away(e) => children.push(e),
+            Some(_) => {}
+            None => {
+                if node.value().as_text().is_some_and(|t| !t.trim().is_empty()) {
+                    out.generic += 1;
+                }
+            }
+        }
+    }
+    for id in parent
+        .value()
+        .attr("aria-owns")
+        .unwrap_or("")
+        .split_ascii_whitespace()
+    {
+        if owners.get(id).is_some_and(|o| o.id() == parent.id()) {
+            if let Some(e) = page.element_by_id(id) {
+                if !e.ancestors().any(|a| a.id() == parent.id()) {
+                    children.push(e);
+                }
+            }
+        }
+    }
+    for child in children {
+        if is_unrendered_markup(child) || is_hidden_from_at(page, child) {
+            continue;
+        }
+        // HTML-AAM gives a table's caption the caption role, which the shared table leaves out.
+        let role = resolved_role(child)
+            .or_else(|| (child.value().name() == "caption").then(|| "caption".to_string()));
+        match role.as_deref() {
+            Some("none") | Some("presentation") => {
+                collect_owned(page, child, owners, allowed, groups, out, depth + 1)
+            }
+            None | Some("generic") => {
+                if global_aria_attrs(child).is_empty() && !is_focusable(child) {
+                    let before = (out.required, out.wrong.len(), out.generic);
+                    collect_owned(page, child, owners, allowed, groups, out, depth + 1);
+                    if before == (out.required, out.wrong.len(), out.generic) {
+                        // An empty generic element is still an owned element that is no item.
+                        out.generic += 1;
+                    }
+                } else {
+                    out.generic += 1;
+                }
+            }
+            Some(r) if allowed.contains(&r) => out.required += 1,
+            Some("group") if groups => {
+                collect_owned(page, child, owners, allowed, groups, out, depth + 1)
+            }
+            Some(r) => out
+                .wrong
+                .push(format!("<{} role={r}>", child.value().name())),
+        }
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Un élément dont le rôle ARIA exige des éléments possédés (`list`, `listbox`, `menu`,
+/// `menubar`, `tablist`, `tree`, `grid`, `table`, `treegrid`, `row`, `rowgroup`, `feed`) ne
+/// possède, dans l'arbre d'accessibilité, que des éléments de ces rôles (`listitem` pour une
+/// liste, `tab` pour une `tablist`, `option` ou un `group` d'options pour une `listbox`…) et
+/// au moins un. Les conteneurs génériques sans attribut ARIA et les éléments de rôle
+/// `presentation` sont traversés ; `aria-owns` ajoute des éléments possédés. Concerne les rôles
+/// explicites et les listes HTML (`ul`, `ol`, `menu`). Un élément `aria-busy="true"` (en cours
+/// de chargement) n'est pas concerné. Un élément de rôle explicite vide est « à vérifier » (un
+/// script peut le remplir ; une liste HTML vide n'est pas concernée) ; du texte ou un élément
+/// générique à côté des éléments requis est « à vérifier ».
+/// ## Pourquoi
+/// Un lecteur d'écran annonce une liste, un menu ou des onglets et leur nombre d'éléments
+/// d'après ces rôles : un élément d'un autre rôle n'est pas restitué comme élément du
+/// composant, et le composant paraît vide.
+/// ## Exemple en échec
+/// `<div role="tablist"><div role="button">Onglet</div></div>`
+/// ## Exemple conforme
+/// `<div role="tablist"><div role="tab">Onglet</div></div>`
+/// ## Références
+/// RGAA 7.1.1 pour les rôles explicites (la structure du composant ; le comportement au clavier
+/// et la restitution reviennent à un humain), 9.3.1 / 9.3.2 pour les listes HTML (`ul`, `ol`) ·
+/// WCAG 1.3.1 · ACT bc4a75
+pub struct AriaRequiredChildren;
+
+static ARIA_REQUIRED_CHILDREN: RuleMeta = RuleMeta {
+    id: "aria-required-children",
+    title: "Éléments requis par le rôle ARIA",
+    description: "Un élément dont le rôle ARIA exige des enfants (list, menu, tablist, listbox, tree, grid, row…) ne possède que des éléments de ces rôles.",
+    rgaa: &["7.1.1", "9.3.1", "9.3.2"],
+    wcag: &["1.3.1"],
+    act: &["bc4a75"],
+    cerfa: &[],
+};
+
+impl Rule for AriaRequiredChildren {
+    fn meta(&self) -> &'static RuleMeta {
+        &ARIA_REQUIRED_CHILDREN
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        let owners = aria_owners(page);
+        for el in page.select("body [role], body ul, body ol, body menu") {
+            if is_hidden_from_at(page, el) {
+                continue;
+            }
+            if el
+                .value()
+                .attr("aria-busy")
+                .is_some_and(|b| b.trim().eq_ignore_ascii_case("true"))
+            {
+                continue;
+            }
+            let Some(role) = resolved_role(el) else {
+                continue;
+            };
+            let Some((allowed, groups)) = required_owned(&role) else {
+                continue;
+            };
+            let native = implicit_role(el) == Some(role.as_str());
+            // RGAA 9.3: lists, ordered (ol) or not (ul, menu); a role=list may be either.
+            let tests: &[&str] = match (role.as_str(), el.value().name()) {
+                ("list", "ol") if native => &["9.3.2"],
+                ("list", _) if native => &["9.3.1"],
+                ("list", _) => &["9.3.1", "9.3.2"],
+                _ => &["7.1.1"],
+            };
+            let mut owned = Owned::default();
+            collect_owned(page, el, &owners, allowed, groups, &mut owned, 0);
+            let empty = owned.required == 0 && owned.wrong.is_empty() && owned.generic == 0;
+            if empty && el.value().attr("role").is_none() {
+                // An empty HTML list says nothing wrong to anyone.
+                continue;
+            }
+            let expected = allowed.join(", ");
+            if !owned.wrong.is_empty() {
+                let mut wrong = owned.wrong.clone();
+                wrong.dedup();
+                r.fail_tests(
+                    el,
+                    tests,
+                    format!(
+                        "Rôle « {role} » : il possède des éléments d'un autre rôle ({}) que ceux qu'il exige ({expected}).",
+                        wrong.join(", ")
+                    ),
+                );
+            } else if owned.required == 0 && owned.generic > 0 {
+                r.fail_tests(
+                    el,
+                    tests,
+                    format!("Rôle « {role} » : il ne possède que du contenu sans rôle, aucun élément de l'un des rôles requis ({expected})."),
+                );
+            } else if owned.generic > 0 {
+                r.cant_tell_tests(
+                    el,
+                    tests,
+                    format!("Rôle « {role} » : du texte ou un élément sans rôle côtoie les éléments requis ({expected}) ; vérifier qu'il n'est pas un élément du composant."),
+                );
+            } else if empty {
+                // ARIA expects at least one owned element; a script may add them later.
+                r.cant_tell_tests(
+                    el,
+                    tests,
+                    format!("Rôle « {role} » vide : vérifier qu'un script y place des éléments de rôle {expected}, et seulement ceux-là."),
+                );
+            } else {
+                r.pass(
+                    el,
+                    format!("Rôle « {role} » : il ne possède que des éléments de rôle requis ({expected})."),
+                );
+                r.with_tests(tests);
+            }
+        }
+        if page.attaches_shadow_root() {
+            r.push(
+                crate::rules::Outcome::CantTell,
+                None,
+                "Un script de la page crée un shadow DOM (attachShadow) : les éléments qu'il contient ne sont pas vus sans navigateur, à vérifier.",
+            );
+        }
+        r.finish("Aucun élément dont le rôle ARIA exige des éléments possédés.")
+    }
+}
+
+/// Whether elements of `role` must own elements of given roles (list-structure leaves their
+/// items to aria-required-children).
+pub fn requires_owned(role: &str) -> bool {
+    required_owned(role).is_some()
 }
 
 #[cfg(test)]

@@ -48,6 +48,7 @@ static RULES: &[&dyn Rule] = &[
     &scripts::AriaHiddenFocusable,
     &scripts::AriaWidgetName,
     &aria_structure::AriaRequiredContext,
+    &aria_structure::AriaRequiredChildren,
     &mandatory::Doctype,
     &mandatory::DuplicateId,
     &mandatory::ParseErrors,
