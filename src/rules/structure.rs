@@ -331,7 +331,14 @@ impl Rule for Landmarks {
 /// ## Ce que la règle vérifie
 /// Les listes sont balisées correctement : un `li` a pour parent `ul`, `ol` ou `menu` (ou un
 /// élément `role="list"`) ; un `dt` ou un `dd` a pour parent `dl` (ou un `div` enfant de `dl`) ;
-/// les enfants directs de `ul`/`ol` sont des `li` (ou `script`, `template`).
+/// les enfants directs de `ul`/`ol` sont des `li` (ou `script`, `template`) ; ceux de `dl` sont
+/// des `dt`/`dd`, éventuellement regroupés dans des `div` (ou `script`, `template`). Un rôle
+/// donné à la liste elle-même la remplace : `presentation`/`none` rend ses éléments
+/// présentationnels (non concernés) ; un rôle qui exige des éléments possédés (`tablist`,
+/// `menu`…) est jugé par aria-required-children ; un autre rôle (`navigation`…) retire la
+/// sémantique de liste : « à vérifier », car seul un humain sait si ces éléments forment une
+/// liste pour l'utilisateur. Décide le balisage des tests 9.3.1, 9.3.2 et 9.3.3 ; savoir si un
+/// contenu non balisé en liste en est une reste à un humain.
 /// ## Pourquoi
 /// Une liste mal formée n'est pas annoncée comme liste : le nombre d'éléments et leur
 /// regroupement sont perdus.
@@ -370,18 +377,44 @@ impl Rule for ListStructure {
             }
             let parent = parent_element(el);
             let pname = parent.map(|p| p.value().name()).unwrap_or("");
-            let prole = parent.and_then(|p| p.value().attr("role")).unwrap_or("");
             let name = el.value().name();
-            let ok = if name == "li" {
+            let list_parent = if name == "li" {
                 matches!(pname, "ul" | "ol" | "menu")
-                    || prole.split_ascii_whitespace().any(|t| t == "list")
             } else {
                 pname == "dl"
-                    || (pname == "div"
-                        && parent
-                            .and_then(parent_element)
-                            .is_some_and(|g| g.value().name() == "dl"))
             };
+            // A role on the list itself overrides it (ARIA): its items follow.
+            let overriding = parent
+                .filter(|p| p.value().attr("role").is_some())
+                .and_then(resolved_role);
+            match overriding.as_deref() {
+                Some("list") if name == "li" => {
+                    r.pass(el, format!("{name} dans un élément de rôle list."));
+                    continue;
+                }
+                // A presentational list makes its items presentational too.
+                Some("none") | Some("presentation") if list_parent => continue,
+                // A role that requires owned elements (tablist, menu…): its owner is judged by
+                // aria-required-children.
+                Some(role) if list_parent && super::aria_structure::requires_owned(role) => {
+                    continue
+                }
+                Some(role) if list_parent => {
+                    r.cant_tell_tests(
+                        el,
+                        if name == "li" { &["9.3.1", "9.3.2"] } else { &["9.3.3"] },
+                        format!("{name} dont le parent <{pname}> a le rôle « {role} », qui retire la sémantique de liste : vérifier si ces éléments forment une liste pour l'utilisateur."),
+                    );
+                    continue;
+                }
+                _ => {}
+            }
+            let ok = list_parent
+                || (name != "li"
+                    && pname == "div"
+                    && parent
+                        .and_then(parent_element)
+                        .is_some_and(|g| g.value().name() == "dl"));
             if ok {
                 r.pass(el, format!("{name} correctement placé."));
             } else if name == "li" {
@@ -405,6 +438,34 @@ impl Rule for ListStructure {
                             "Élément {} directement dans {} : seuls des li sont permis.",
                             child.value().name(),
                             list.value().name()
+                        ),
+                    );
+                }
+            }
+        }
+        // HTML content model of dl: dt/dd groups, each optionally wrapped in a div.
+        for dl in page.select("body dl") {
+            if dl.value().attr("role").is_some() {
+                continue;
+            }
+            for child in dl.children().filter_map(ElementRef::wrap) {
+                let inner: Vec<ElementRef<'_>> = match child.value().name() {
+                    "dt" | "dd" | "script" | "template" => continue,
+                    "div" if child.value().attr("role").is_none() => {
+                        child.children().filter_map(ElementRef::wrap).collect()
+                    }
+                    _ => vec![child],
+                };
+                for el in inner {
+                    if matches!(el.value().name(), "dt" | "dd" | "script" | "template") {
+                        continue;
+                    }
+                    r.fail_tests(
+                        el,
+                        &["9.3.3"],
+                        format!(
+                            "Élément {} dans une liste de définitions dl : seuls des groupes dt/dd (éventuellement dans un div) sont permis.",
+                            el.value().name()
                         ),
                     );
                 }
