@@ -100,7 +100,10 @@ fn in_label(el: crate::page::ElementRef<'_>) -> bool {
 /// `input type="button"` nommé seulement par un `<label>` est « à vérifier » : le glossaire RGAA
 /// « Bouton » ne cite pas le `<label>` parmi les six sources d'intitulé, mais demande de retenir
 /// ce que les technologies d'assistance restituent réellement. Décide la présence d'un intitulé
-/// (tests 11.9.1, 7.1.1) ; sa pertinence reste à juger par un humain.
+/// (tests 11.9.1, 7.1.1) ; un intitulé sans lettre ni chiffre (`×`, `+`, `>>`) échoue au test
+/// 11.9.1, car un symbole doit être nommé par sa fonction (cas particuliers des critères 11.2
+/// et 11.9) ; il est « à vérifier » si un `title` le précise. Le reste de la pertinence est
+/// jugé par un humain.
 /// ## Pourquoi
 /// Un bouton sans intitulé est annoncé « bouton » sans que l'on sache ce qu'il fait.
 /// ## Exemple en échec
@@ -142,6 +145,17 @@ impl Rule for ButtonName {
             let name = accessible_name(page, el);
             if name.is_empty() {
                 r.fail(el, "Bouton sans intitulé : ajouter un texte, une valeur ou un aria-label.");
+            } else if crate::a11y::relevance::has_no_word(&name) {
+                // RGAA 11.9 (particular cases of 11.2): a symbol is named by its function.
+                let titled = el
+                    .value()
+                    .attr("title")
+                    .is_some_and(|t| !crate::a11y::relevance::has_no_word(t) && !t.trim().is_empty());
+                if titled {
+                    r.cant_tell_tests(el, &["11.9.1"], format!("Intitulé « {name} » sans lettre ni chiffre, précisé seulement par le title : vérifier que la fonction du bouton est restituée."));
+                } else {
+                    r.fail_tests(el, &["11.9.1"], format!("Intitulé « {name} » sans lettre ni chiffre : un symbole pris littéralement n'indique pas la fonction du bouton ; le nommer par sa fonction (texte, aria-label), par exemple « Fermer »."));
+                }
             } else if named_only_by_label(page, el) {
                 r.cant_tell(el, format!("Bouton nommé seulement par un <label> (« {name} ») : les navigateurs le restituent, mais le glossaire RGAA « Bouton » ne compte pas le <label> ; vérifier la restitution avec les technologies d'assistance, ou donner une value."));
             } else {
