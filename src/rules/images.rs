@@ -331,7 +331,12 @@ fn aria_or_title_name(page: &Page, el: ElementRef<'_>) -> String {
 /// Chaque `<object>` qui affiche une image, un son ou une vidéo, exposé aux technologies
 /// d'assistance, a un nom accessible (`aria-label`, `aria-labelledby`, `title`). Le contenu de
 /// repli et l'attribut `alt` ne nomment pas l'objet. Si le type de la ressource est inconnu,
-/// la règle est « à vérifier ».
+/// la règle est « à vérifier ». Le rôle décide : `role="img"` en fait une image, quel que soit
+/// son contenu, qui doit être nommée ; `role="presentation"`/`none` la retire de l'arbre
+/// d'accessibilité (non concernée) ; un autre rôle relève des règles de ce rôle. Décide la
+/// présence de l'alternative (test 1.1.6, première condition) ; le lien adjacent ou le
+/// mécanisme de remplacement (autres conditions) et le caractère informatif de l'image restent
+/// à juger par un humain.
 /// ## Pourquoi
 /// Un objet sans nom est annoncé sans que l'utilisateur sache ce qu'il contient.
 /// ## Exemple en échec
@@ -363,14 +368,21 @@ impl Rule for ObjectAlt {
                 continue;
             }
             let e = el.value();
-            // An explicit role other than a presentational one is judged by other rules.
-            if e.attr("role").is_some() {
-                continue;
-            }
-            let kind = embedded_kind(e.attr("type"), e.attr("data"));
-            if kind == Embedded::Other {
-                continue;
-            }
+            // The role decides: role="img" makes the object an image whatever it embeds (RGAA
+            // 1.1.6 asks for it); a presentational role takes it out of the tree; any other
+            // role is judged by the rules of that role.
+            let as_image = match e.attr("role") {
+                None => false,
+                Some(_) => match crate::a11y::resolved_role(el).as_deref() {
+                    Some("img") => true,
+                    _ => continue,
+                },
+            };
+            let kind = match embedded_kind(e.attr("type"), e.attr("data")) {
+                _ if as_image => Embedded::Image,
+                Embedded::Other => continue,
+                k => k,
+            };
             let name = aria_or_title_name(page, el);
             match (kind, name.is_empty()) {
                 (_, false) => r.pass(el, format!("Alternative : « {name} ».")),
