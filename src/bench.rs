@@ -213,6 +213,7 @@ pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
         allow_private_addresses: true,
         declarations_file: None,
         audit_date: None,
+        all_targets: false,
     };
     let campaign = Campaign::create(&store, std::slice::from_ref(&demarche), &settings)
         .map_err(|e| config_err(e.to_string()))?;

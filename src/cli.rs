@@ -263,6 +263,10 @@ struct CrawlArgs {
     /// démarche est sur un hôte public.
     #[arg(long)]
     allow_private: bool,
+    /// Garder entiers les constats conformes (leurs cibles, dix au plus par règle et par page)
+    /// au lieu d'un décompte par règle et par page ; un rapport bien plus gros.
+    #[arg(long)]
+    all_targets: bool,
 }
 
 impl CrawlArgs {
@@ -282,6 +286,7 @@ impl CrawlArgs {
             allow_private_addresses: self.allow_private,
             declarations_file: None,
             audit_date: None,
+            all_targets: self.all_targets,
         }
     }
 }
