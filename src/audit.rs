@@ -87,6 +87,8 @@ pub struct DemarcheContext<'a> {
     pub indexability: Option<crawl::indexability::Indexability>,
     /// Probes of the start URL made during the crawl (availability, response time).
     pub probes: Vec<crate::probe::ProbeRecord>,
+    /// Keep passed findings whole (`--all-targets`) instead of counts per rule and page.
+    pub all_targets: bool,
 }
 
 /// Assemble a démarche's report from its crawled pages: the one place where pages, findings,
@@ -101,6 +103,7 @@ pub fn demarche_report(
         audit_date,
         indexability,
         probes,
+        all_targets,
     } = context;
     let audit_date = audit_date.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let mut crawled = crawled;
@@ -127,11 +130,12 @@ pub fn demarche_report(
             let start = findings.len();
             findings.extend(a.findings);
             evidence.push((pages.len(), a.cerfa));
-            page_ranges.push(start..findings.len());
+            page_ranges.push((pages.len(), start..findings.len()));
         }
         pages.push(PageReport {
             record: c.record,
             facts,
+            outcomes: None,
         });
     }
     let evidence_pages: Vec<crate::cerfa::EvidencePage<'_>> = evidence
@@ -157,13 +161,24 @@ pub fn demarche_report(
         indexability.as_ref(),
     );
     let summary = DemarcheSummary::of(&pages, &findings);
-    let per_page: Vec<&[crate::findings::Finding]> =
-        page_ranges.into_iter().map(|r| &findings[r]).collect();
+    let per_page: Vec<&[crate::findings::Finding]> = page_ranges
+        .iter()
+        .map(|(_, r)| &findings[r.clone()])
+        .collect();
     let rgaa = Some(crate::scores::rgaa::summarize(&per_page));
+    // Scores, statuses and counts are made from every finding above; what is kept of the passed
+    // and inapplicable ones is a count per rule and page.
+    let mut all = findings.into_iter();
+    let page_findings = page_ranges
+        .into_iter()
+        .map(|(i, r)| (i, all.by_ref().take(r.len()).collect()))
+        .collect();
     let mut report = DemarcheReport {
         demarche: d.clone(),
         pages,
-        findings,
+        findings: Vec::new(),
+        rules: Vec::new(),
+        usual_messages: Default::default(),
         summary,
         cerfa: Some(cerfa),
         rgaa,
@@ -171,6 +186,7 @@ pub fn demarche_report(
         indicators: Vec::new(),
         indexability,
     };
+    report.compact_from(page_findings, all_targets);
     report.indicators =
         crate::indicators::compute(&report, declarations.and_then(|x| x.get(&d.id)));
     report
@@ -386,6 +402,7 @@ pub async fn audit_spooled(
             audit_date: opts.settings.audit_date,
             indexability: Some(indexability),
             probes,
+            all_targets: opts.settings.all_targets,
         };
         let report = demarche_report(d, pages, context);
         spool.push(&report)?;

@@ -26,6 +26,10 @@ pub struct BenchResult {
     /// For the `check` measure: its pages per second over the floor's, same pages, same run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_of_floor: Option<f64>,
+    /// For the campaign: bytes on disk of report.json plus the store, per page audited (the
+    /// footprint, comparable across versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_per_page: Option<f64>,
 }
 
 /// Peak resident set size of this process (Linux), in MiB.
@@ -97,6 +101,7 @@ pub fn pipeline(rounds: usize) -> BenchResult {
         pages_per_second: total as f64 / seconds,
         peak_rss_mib: peak_rss_mib(),
         share_of_floor: None,
+        bytes_per_page: None,
     }
 }
 
@@ -156,6 +161,7 @@ pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
         pages_per_second: floor_pages as f64 / floor_seconds,
         peak_rss_mib: peak_rss_mib(),
         share_of_floor: None,
+        bytes_per_page: None,
     };
     reset_peak_rss();
     let (check_pages, check_seconds) = on_all_cores(&pages, rounds, |url, html| {
@@ -172,6 +178,7 @@ pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
         pages_per_second: check_rate,
         peak_rss_mib: peak_rss_mib(),
         share_of_floor: Some(check_rate / floor.pages_per_second),
+        bytes_per_page: None,
     };
     vec![floor, check]
 }
@@ -206,6 +213,7 @@ pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
         allow_private_addresses: true,
         declarations_file: None,
         audit_date: None,
+        all_targets: false,
     };
     let campaign = Campaign::create(&store, std::slice::from_ref(&demarche), &settings)
         .map_err(|e| config_err(e.to_string()))?;
@@ -241,14 +249,21 @@ pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
         pages_per_second: (stats.visited - stats.errors) as f64 / seconds,
         peak_rss_mib: peak_rss_mib(),
         share_of_floor: None,
+        bytes_per_page: None,
     })
 }
 
 /// (c) a whole campaign as `vigie audit` runs it: `demarches` generated sites of `pages` pages
 /// each on 127.0.0.1, crawled through a campaign journal, each démarche's report spooled, then
 /// report.json, the store record and the site written from the spool. The peak should depend
-/// on the largest démarche, not on the campaign.
-pub async fn campaign(demarches: usize, pages: usize) -> Result<BenchResult, ServeError> {
+/// on the largest démarche, not on the campaign. With `keep`, the outputs (report.json, the
+/// store vigie.db, the site) are written in that folder, which must hold neither a report.json
+/// nor a vigie.db; otherwise in a temporary folder removed afterwards.
+pub async fn campaign(
+    demarches: usize,
+    pages: usize,
+    keep: Option<&std::path::Path>,
+) -> Result<BenchResult, ServeError> {
     let err = |e: String| ServeError::Config(e);
     let mut servers = Vec::with_capacity(demarches);
     let mut list = Vec::with_capacity(demarches);
@@ -279,9 +294,21 @@ pub async fn campaign(demarches: usize, pages: usize) -> Result<BenchResult, Ser
         progress: false,
         ..crate::audit::AuditOptions::default()
     };
-    let dir = tempfile::tempdir().map_err(|e| err(e.to_string()))?;
-    let out = dir.path().join("rapport");
-    let mut store = Store::open(&dir.path().join("bench.db")).map_err(|e| err(e.to_string()))?;
+    let temp = tempfile::tempdir().map_err(|e| err(e.to_string()))?;
+    let (out, db) = match keep {
+        Some(dir) => {
+            let db = dir.join("vigie.db");
+            if db.exists() || dir.join("report.json").exists() {
+                return Err(err(format!(
+                    "{} contient déjà un rapport ou une base : choisir un dossier vide",
+                    dir.display()
+                )));
+            }
+            (dir.to_path_buf(), db)
+        }
+        None => (temp.path().join("rapport"), temp.path().join("bench.db")),
+    };
+    let mut store = Store::open(&db).map_err(|e| err(e.to_string()))?;
     let campaign =
         Campaign::create(&store, &list, &opts.settings).map_err(|e| err(e.to_string()))?;
     reset_peak_rss();
@@ -309,6 +336,12 @@ pub async fn campaign(demarches: usize, pages: usize) -> Result<BenchResult, Ser
     .map_err(|e| err(e.to_string()))?;
     let seconds = started.elapsed().as_secs_f64();
     let audited: usize = spooled.overviews().iter().map(|o| o.summary.pages).sum();
+    // Closed first, so the store's write-ahead log is folded into the database file.
+    drop(store);
+    let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let mut wal = db.clone().into_os_string();
+    wal.push("-wal");
+    let bytes = size(&out.join("report.json")) + size(&db) + size(std::path::Path::new(&wal));
     let errors: usize = spooled
         .overviews()
         .iter()
@@ -327,5 +360,6 @@ pub async fn campaign(demarches: usize, pages: usize) -> Result<BenchResult, Ser
         pages_per_second: audited as f64 / seconds,
         peak_rss_mib: peak_rss_mib(),
         share_of_floor: None,
+        bytes_per_page: Some(bytes as f64 / audited.max(1) as f64),
     })
 }

@@ -111,6 +111,10 @@ enum Command {
         /// Pages de chaque démarche de la campagne générée.
         #[arg(long, default_value_t = 500)]
         campaign_pages: usize,
+        /// Garde les sorties de la campagne (report.json, base vigie.db, site) dans ce dossier ;
+        /// sans lui, elles sont temporaires.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Code 1 si une mesure dépasse cette mémoire maximale (Mio) : garde-fou de la CI.
         #[arg(long)]
         max_peak_mib: Option<f64>,
@@ -259,6 +263,10 @@ struct CrawlArgs {
     /// démarche est sur un hôte public.
     #[arg(long)]
     allow_private: bool,
+    /// Garder entiers les constats conformes (leurs cibles, dix au plus par règle et par page)
+    /// au lieu d'un décompte par règle et par page ; un rapport bien plus gros.
+    #[arg(long)]
+    all_targets: bool,
 }
 
 impl CrawlArgs {
@@ -278,6 +286,7 @@ impl CrawlArgs {
             allow_private_addresses: self.allow_private,
             declarations_file: None,
             audit_date: None,
+            all_targets: self.all_targets,
         }
     }
 }
@@ -382,13 +391,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             pages,
             campaign_demarches,
             campaign_pages,
+            out,
             max_peak_mib,
             format,
         } => {
             let mut results = vec![crate::bench::pipeline(rounds)];
             results.extend(crate::bench::floor_and_check(rounds));
             results.push(crate::bench::crawl_generated(pages).await?);
-            results.push(crate::bench::campaign(campaign_demarches, campaign_pages).await?);
+            results.push(
+                crate::bench::campaign(campaign_demarches, campaign_pages, out.as_deref()).await?,
+            );
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&results)?),
                 Format::Text => {
@@ -407,6 +419,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                                 "",
                                 share * 100.0,
                                 1.0 / share
+                            );
+                        }
+                        if let Some(bytes) = r.bytes_per_page {
+                            println!(
+                                "{:<40} {:>7.0} octets par page (report.json + base)",
+                                "", bytes
                             );
                         }
                     }

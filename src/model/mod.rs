@@ -2,6 +2,7 @@
 //! Types only, with their JSON form; the stages that compute them live elsewhere.
 
 pub mod indicator;
+pub mod outcomes;
 pub mod sections;
 pub mod settings;
 pub mod stream;
@@ -20,7 +21,9 @@ use crate::findings::Finding;
 use crate::rules::Outcome;
 
 /// Version of the report.json format; bump on incompatible change.
-pub const SCHEMA_VERSION: &str = "1.0";
+/// 2.0: passed and inapplicable outcomes are compact, per page (`pages[].outcomes`), no longer
+/// findings (see [`outcomes`]); 1.0 reports are still read.
+pub const SCHEMA_VERSION: &str = "2.0";
 
 /// The JSON Schema of report.json, published in the repository.
 pub const REPORT_SCHEMA: &str = include_str!("../../schemas/report.schema.json");
@@ -47,6 +50,9 @@ pub struct RunConfig {
     pub max_pages: usize,
     pub max_depth: u32,
     pub use_sitemaps: bool,
+    /// Passed findings kept whole (`--all-targets`); absent when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_targets: bool,
 }
 
 /// One visited URL as reported: the fetch record and, for HTML pages, its facts.
@@ -56,6 +62,9 @@ pub struct PageReport {
     pub record: FetchRecord,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facts: Option<PageFacts>,
+    /// Passed and inapplicable rules of an analysed page (absent in 1.0 reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcomes: Option<outcomes::PageOutcomes>,
 }
 
 /// Everything about one démarche.
@@ -64,7 +73,16 @@ pub struct DemarcheReport {
     #[serde(flatten)]
     pub demarche: Demarche,
     pub pages: Vec<PageReport>,
+    /// Failed and cantTell findings (every outcome in 1.0 reports; passed ones too when the
+    /// audit ran with `--all-targets`): see [`DemarcheReport::all_findings`].
     pub findings: Vec<Finding>,
+    /// The rules run on each analysed page, in order (2.0): a rule with neither a passed count
+    /// nor a finding on a page was inapplicable there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+    /// The usual messages of compact outcomes (2.0); pages name the exceptions.
+    #[serde(default, skip_serializing_if = "outcomes::UsualMessages::is_empty")]
+    pub usual_messages: outcomes::UsualMessages,
     pub summary: DemarcheSummary,
     /// The Cerfa numérique evaluation (absent in reports written before it existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]

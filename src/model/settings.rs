@@ -27,6 +27,10 @@ pub struct AuditSettings {
     /// when None. Kept across a resume so the resumed report equals an uninterrupted one.
     #[serde(default)]
     pub audit_date: Option<chrono::NaiveDate>,
+    /// Keep passed findings whole (`--all-targets`: their targets, as in 1.0 reports) instead of
+    /// a count per rule and page.
+    #[serde(default)]
+    pub all_targets: bool,
 }
 
 impl Default for AuditSettings {
@@ -40,6 +44,7 @@ impl Default for AuditSettings {
             allow_private_addresses: false,
             declarations_file: None,
             audit_date: None,
+            all_targets: false,
         }
     }
 }
@@ -52,6 +57,7 @@ impl AuditSettings {
             max_pages: self.max_pages,
             max_depth: self.max_depth,
             use_sitemaps: self.use_sitemaps,
+            all_targets: self.all_targets,
         }
     }
 }

@@ -133,10 +133,11 @@ pub fn findings_csv_head(sep: char) -> String {
     out
 }
 
-/// The rows of one démarche's findings in constats.csv.
+/// The rows of one démarche's findings in constats.csv (passed and inapplicable outcomes given
+/// back from their compact form: the same rows from a 1.0 or a 2.0 report).
 pub fn findings_csv_rows(d: &DemarcheReport, sep: char) -> String {
     let mut out = String::new();
-    for f in &d.findings {
+    for f in &d.all_findings() {
         let outcome = f.outcome.label_fr();
         let base = |sel: &str, snip: &str| -> Vec<String> {
             vec![

@@ -119,6 +119,8 @@ struct ParsedPage {
     fetched_at: Option<String>,
     error_kind: Option<String>,
     analysed: bool,
+    /// The page's compact passed and inapplicable outcomes (2.0), apart from its JSON.
+    outcomes: Option<Value>,
     json: Value,
 }
 
@@ -184,7 +186,11 @@ fn parse_finding(demarche: &str, v: Value) -> Result<ParsedFinding, StoreError> 
     })
 }
 
-fn parse_page(v: Value) -> ParsedPage {
+fn parse_page(mut v: Value) -> ParsedPage {
+    let outcomes = v
+        .as_object_mut()
+        .and_then(|o| o.remove("outcomes"))
+        .filter(|o| !o.is_null());
     let requested_url = str_at(&v, "requested_url").unwrap_or_default();
     ParsedPage {
         final_url: str_at(&v, "final_url").unwrap_or_else(|| requested_url.clone()),
@@ -197,6 +203,7 @@ fn parse_page(v: Value) -> ParsedPage {
         fetched_at: str_at(&v, "fetched_at"),
         error_kind: v.get("error").and_then(|e| str_at(e, "kind")),
         analysed: v.get("facts").is_some_and(|f| !f.is_null()),
+        outcomes,
         json: v,
     }
 }
@@ -606,6 +613,12 @@ impl Store {
         }
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
+        // A new database gives freed pages back to the disk on demand (the campaign journal's,
+        // once its run is recorded); this can only be chosen before the first table.
+        let tables: i64 = conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0))?;
+        if tables == 0 {
+            conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+        }
         // journal_mode answers with the resulting mode.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -694,8 +707,8 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
             let mut ins_p = tx.prepare(
-                "INSERT INTO pages (run_id, demarche_id, requested_url, final_url, page_key, status, content_type, size, total_ms, depth, fetched_at, error_kind, analysed, page_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                "INSERT INTO pages (run_id, demarche_id, requested_url, final_url, page_key, status, content_type, size, total_ms, depth, fetched_at, error_kind, analysed, page_json, outcomes_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?;
             let mut ins_f = tx.prepare(
                 "INSERT INTO findings (run_id, demarche_id, fingerprint, rule, outcome, url, page_key, selector, snippet, message, count, finding_json)
@@ -756,6 +769,7 @@ impl Store {
                                 p.error_kind,
                                 p.analysed,
                                 p.json.to_string(),
+                                p.outcomes.map(|o| o.to_string()),
                             ])?;
                         }
                         Item::Finding(v) => {

@@ -120,6 +120,12 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (campaign_id, demarche_id)
     );
     "#,
+    // 3: report.json 2.0 keeps passed and inapplicable outcomes compact, per page: they are
+    // kept beside the page (its `outcomes`, as JSON) instead of one findings row each. Rows of
+    // earlier runs stay as they are (NULL here, every outcome in findings).
+    r#"
+    ALTER TABLE pages ADD COLUMN outcomes_json TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.
