@@ -206,6 +206,7 @@ pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
         allow_private_addresses: true,
         declarations_file: None,
         audit_date: None,
+        render: crate::render::RenderMode::Never,
     };
     let campaign = Campaign::create(&store, std::slice::from_ref(&demarche), &settings)
         .map_err(|e| config_err(e.to_string()))?;

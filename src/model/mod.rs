@@ -54,6 +54,9 @@ pub struct RunConfig {
 pub struct PageReport {
     #[serde(flatten)]
     pub record: FetchRecord,
+    /// Whether the analysed page is the browser's rendered DOM, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendering: Option<crate::crawl::Rendering>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facts: Option<PageFacts>,
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::crawl::FetchConfig;
+use crate::render::RenderMode;
 
 /// Everything that decides an audit's results (display and parallelism excluded).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -27,6 +28,14 @@ pub struct AuditSettings {
     /// when None. Kept across a resume so the resumed report equals an uninterrupted one.
     #[serde(default)]
     pub audit_date: Option<chrono::NaiveDate>,
+    /// Which pages a browser renders before analysis (the commands default to `auto`; here
+    /// `never`, and a campaign journaled before the rendered mode resumes as it ran).
+    #[serde(default = "static_only")]
+    pub render: RenderMode,
+}
+
+fn static_only() -> RenderMode {
+    RenderMode::Never
 }
 
 impl Default for AuditSettings {
@@ -40,6 +49,7 @@ impl Default for AuditSettings {
             allow_private_addresses: false,
             declarations_file: None,
             audit_date: None,
+            render: RenderMode::Never,
         }
     }
 }
