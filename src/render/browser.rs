@@ -121,7 +121,7 @@ struct Running {
 
 enum State {
     NotStarted,
-    Running(Running),
+    Running(Box<Running>),
     Unavailable(BrowserError),
     Stopped,
 }
@@ -202,7 +202,7 @@ impl Browser {
         let mut state = self.state.lock().await;
         if matches!(*state, State::NotStarted) {
             *state = match self.launch().await {
-                Ok(running) => State::Running(running),
+                Ok(running) => State::Running(Box::new(running)),
                 Err(e) => State::Unavailable(e),
             };
         }
