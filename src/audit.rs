@@ -5,7 +5,7 @@ use std::sync::Arc;
 use futures_util::stream::{self, StreamExt};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::analyze::{CrawledPage, PageAnalysis, StaticAnalyser};
+use crate::analyze::{CrawledPage, PageAnalysis, RenderingAnalyser};
 use crate::catalogue::Demarche;
 use crate::crawl::address::host_is_non_public;
 use crate::crawl::{self, CrawlPlan, CssCache, Fetcher, PageSink, Scope};
@@ -25,6 +25,8 @@ pub struct AuditOptions {
     pub parallel_demarches: usize,
     /// Show progress bars (only when stderr is a terminal).
     pub progress: bool,
+    /// The browser for `--render` (`--chromium`); else `VIGIE_CHROMIUM`, else PATH.
+    pub chromium: Option<std::path::PathBuf>,
 }
 
 impl Default for AuditOptions {
@@ -34,6 +36,7 @@ impl Default for AuditOptions {
             declarations: None,
             parallel_demarches: 4,
             progress: true,
+            chromium: None,
         }
     }
 }
@@ -48,6 +51,8 @@ pub enum AuditError {
     Spool(#[from] crate::model::ReportError),
     #[error("deux démarches portent l'identifiant « {0} » : chaque démarche doit avoir le sien")]
     DuplicateDemarche(String),
+    #[error("--render always : {0} ; indiquez le navigateur avec --chromium CHEMIN ou VIGIE_CHROMIUM, ou utilisez --render auto")]
+    Render(#[from] crate::render::BrowserError),
 }
 
 impl From<crate::store::StoreError> for AuditError {
@@ -134,6 +139,7 @@ pub fn demarche_report(
         }
         pages.push(PageReport {
             record: c.record,
+            rendering: c.rendering,
             facts,
             outcomes: None,
         });
@@ -214,6 +220,7 @@ pub fn redeclare(d: &mut DemarcheReport, decls: Option<&crate::declarations::Dec
 /// crawl's page budget, and once after it.
 #[allow(clippy::too_many_arguments)]
 async fn crawl_with_probes(
+    analyser: Arc<RenderingAnalyser>,
     fetcher: Arc<Fetcher>,
     css: Arc<CssCache>,
     plan: &CrawlPlan,
@@ -230,16 +237,7 @@ async fn crawl_with_probes(
     }
     let done = AtomicBool::new(false);
     let crawl_fut = async {
-        crawl::crawl_into(
-            Arc::new(StaticAnalyser),
-            fetcher.clone(),
-            css,
-            plan,
-            bar,
-            resumed,
-            sink,
-        )
-        .await;
+        crawl::crawl_into(analyser, fetcher.clone(), css, plan, bar, resumed, sink).await;
         done.store(true, Ordering::SeqCst);
     };
     let middle_fut = async {
@@ -287,9 +285,11 @@ enum Crawled {
 }
 
 /// Crawl one démarche: in memory, or through the campaign's journal (resuming what it holds).
+#[allow(clippy::too_many_arguments)]
 async fn crawl_demarche(
     d: &Demarche,
     opts: &AuditOptions,
+    rendering: &crate::render::RenderSession,
     fetcher: Arc<Fetcher>,
     css: Arc<CssCache>,
     bar: &ProgressBar,
@@ -299,9 +299,13 @@ async fn crawl_demarche(
     let mut plan = plan_for(d, opts);
     // Read by the indexability scan: the crawl does not fetch the sitemaps again.
     plan.sitemap_pages = Some(sitemap_pages);
+    let analyser = Arc::new(RenderingAnalyser {
+        renderer: rendering.renderer(d.render),
+    });
     let Some((campaign, writer)) = journal else {
         let mut pages = Vec::new();
         let probes = crawl_with_probes(
+            analyser,
             fetcher,
             css,
             &plan,
@@ -323,6 +327,7 @@ async fn crawl_demarche(
     let resumed = campaign.pages(&d.id, true)?;
     let mut sink = writer.sink(&d.id, resumed.len() as i64);
     let probes = crawl_with_probes(
+        analyser,
         fetcher,
         css,
         &plan,
@@ -354,6 +359,28 @@ pub async fn audit_spooled(
     if let Some(id) = crate::catalogue::duplicate_id(demarches) {
         return Err(AuditError::DuplicateDemarche(id.to_string()));
     }
+    // Before crawling: `--render always` without a browser is an error, not a static audit.
+    let rendering = crate::render::RenderSession::new(
+        opts.settings.render,
+        opts.chromium.as_deref(),
+        crate::render::BrowserLimits {
+            tabs: opts.settings.fetch.concurrency.max(1),
+            ..crate::render::BrowserLimits::default()
+        },
+    )?;
+    let result = audit_with(demarches, opts, campaign, spool_dir, &rendering).await;
+    // The browser stops with the audit, whether it succeeded or failed.
+    rendering.shutdown().await;
+    result
+}
+
+async fn audit_with(
+    demarches: &[Demarche],
+    opts: &AuditOptions,
+    campaign: Option<&Campaign>,
+    spool_dir: &std::path::Path,
+    rendering: &crate::render::RenderSession,
+) -> Result<SpooledReport, AuditError> {
     let mut spool = SpoolWriter::new_in(spool_dir)?;
     let writer = campaign.map(|c| c.writer()).transpose()?;
     let started_at = now();
@@ -382,7 +409,7 @@ pub async fn audit_spooled(
                     crawl::indexability::scan(&fetcher, &plan.start, &plan.scope, plan.max_pages)
                         .await;
                 let (crawled, probes) =
-                    crawl_demarche(d, opts, fetcher, css, &bar, journal, seeds).await?;
+                    crawl_demarche(d, opts, rendering, fetcher, css, &bar, journal, seeds).await?;
                 bar.finish_with_message("terminé");
                 Ok::<_, AuditError>((d, crawled, probes, indexability))
             }

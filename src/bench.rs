@@ -214,6 +214,7 @@ pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
         declarations_file: None,
         audit_date: None,
         all_targets: false,
+        render: crate::render::RenderMode::Never,
     };
     let campaign = Campaign::create(&store, std::slice::from_ref(&demarche), &settings)
         .map_err(|e| config_err(e.to_string()))?;

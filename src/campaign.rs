@@ -54,6 +54,8 @@ pub struct AuditRequest {
     pub settings: AuditSettings,
     pub resume: bool,
     pub progress: bool,
+    /// The browser for `--render` (how to run, not what decides results: not journaled).
+    pub chromium: Option<PathBuf>,
 }
 
 /// The démarches, options and journal of a run, with notes for the user.
@@ -106,6 +108,7 @@ pub fn prepare(request: AuditRequest, store: Option<&Store>) -> Result<Prepared,
         let mut options = AuditOptions {
             settings: campaign.settings.clone(),
             progress: request.progress,
+            chromium: request.chromium.clone(),
             ..AuditOptions::default()
         };
         // An explicit date wins; otherwise the campaign's, so the resumed report equals an
@@ -136,6 +139,7 @@ pub fn prepare(request: AuditRequest, store: Option<&Store>) -> Result<Prepared,
     let mut options = AuditOptions {
         settings: request.settings,
         progress: request.progress,
+        chromium: request.chromium,
         ..AuditOptions::default()
     };
     options.settings.audit_date = Some(

@@ -44,6 +44,9 @@ pub struct Demarche {
     pub max_pages: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_depth: Option<u32>,
+    /// Render its pages in a browser (`true`) or never (`false`), overriding `--render auto`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub render: Option<bool>,
 }
 
 /// Longest readable part of an id made from a URL; a longer one is cut and given a hash suffix.
@@ -65,6 +68,7 @@ impl Demarche {
             scope_prefix: None,
             max_pages: None,
             max_depth: None,
+            render: None,
         }
     }
 }

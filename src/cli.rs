@@ -18,6 +18,7 @@ use crate::findings::Finding;
 use crate::model::stream::{MapDemarches, ReportFile, ReportSource};
 use crate::model::{AuditSettings, DemarcheReport};
 use crate::monitor::{self, MonitorPlan};
+use crate::render::RenderMode;
 use crate::report::text;
 use crate::rules::all_rules;
 use crate::store::journal::Campaign;
@@ -42,6 +43,8 @@ enum Command {
         out: PathBuf,
         #[command(flatten)]
         db: DbArgs,
+        #[command(flatten)]
+        render: RenderArgs,
     },
     /// Audite des démarches : des URL de départ, ou un catalogue TOML.
     Audit {
@@ -62,6 +65,8 @@ enum Command {
         #[command(flatten)]
         crawl: CrawlArgs,
         #[command(flatten)]
+        render: RenderArgs,
+        #[command(flatten)]
         db: DbArgs,
         /// Reprendre la dernière campagne interrompue de la base, avec ses démarches et ses
         /// réglages, sans recharger les pages déjà auditées.
@@ -78,6 +83,8 @@ enum Command {
         /// le dossier du fichier) : rien n'est lu hors de ce dossier.
         #[arg(long, value_name = "DOSSIER")]
         root: Option<PathBuf>,
+        #[command(flatten)]
+        render: RenderArgs,
     },
     /// Écrit le site HTML (index.html, une page par démarche, méthodologie, CSV) d'un report.json.
     Report {
@@ -234,6 +241,18 @@ enum DiffFormat {
 }
 
 #[derive(Args, Clone)]
+struct RenderArgs {
+    /// Rendre les pages dans un navigateur (Chromium) avant l'analyse : never (page servie),
+    /// auto (pages construites par script), always (toutes les pages HTML).
+    #[arg(long, value_enum, default_value_t = RenderMode::Auto)]
+    render: RenderMode,
+    /// Exécutable du navigateur (sinon VIGIE_CHROMIUM, sinon chromium ou chromium-browser
+    /// sur le PATH).
+    #[arg(long, value_name = "CHEMIN")]
+    chromium: Option<PathBuf>,
+}
+
+#[derive(Args, Clone)]
 struct CrawlArgs {
     /// Pages au plus par démarche.
     #[arg(long, default_value_t = 50)]
@@ -287,6 +306,7 @@ impl CrawlArgs {
             declarations_file: None,
             audit_date: None,
             all_targets: self.all_targets,
+            render: RenderMode::Never,
         }
     }
 }
@@ -328,7 +348,7 @@ pub fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Demo { out, db } => demo(&out, &db).await,
+        Command::Demo { out, db, render } => demo(&out, &db, &render).await,
         Command::Audit {
             urls,
             catalogue,
@@ -336,6 +356,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             audit_date,
             out,
             crawl,
+            render,
             db,
             resume,
         } => {
@@ -345,7 +366,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 catalogue,
                 declarations_file: declarations,
                 audit_date,
-                settings: crawl.settings(),
+                settings: AuditSettings {
+                    render: render.render,
+                    ..crawl.settings()
+                },
+                chromium: render.chromium,
                 resume,
                 progress: std::io::stderr().is_terminal(),
             };
@@ -365,7 +390,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             inputs,
             format,
             root,
-        } => check(&inputs, format, root.as_deref()).await,
+            render,
+        } => check(&inputs, format, root.as_deref(), &render).await,
         Command::Report {
             report,
             out,
@@ -740,7 +766,7 @@ fn report_site(
     Ok(())
 }
 
-async fn demo(out: &Path, db: &DbArgs) -> Result<ExitCode> {
+async fn demo(out: &Path, db: &DbArgs, render: &RenderArgs) -> Result<ExitCode> {
     let store = db.open()?;
     let sites = crate::demo::start().await?;
     let opts = AuditOptions {
@@ -751,8 +777,10 @@ async fn demo(out: &Path, db: &DbArgs) -> Result<ExitCode> {
                 ..FetchConfig::default()
             },
             max_pages: 40,
+            render: render.render,
             ..AuditSettings::default()
         },
+        chromium: render.chromium.clone(),
         progress: std::io::stderr().is_terminal(),
         declarations: Some(crate::cerfa::Declarations::parse(
             crate::demo::DEMO_DECLARATIONS,
@@ -772,11 +800,53 @@ struct CheckedPage {
     #[serde(flatten)]
     record: FetchRecord,
     #[serde(skip_serializing_if = "Option::is_none")]
+    rendering: Option<crawl::Rendering>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     facts: Option<PageFacts>,
     findings: Vec<Finding>,
 }
 
-async fn check(inputs: &[String], format: Format, root: Option<&Path>) -> Result<ExitCode> {
+async fn check(
+    inputs: &[String],
+    format: Format,
+    root: Option<&Path>,
+    render: &RenderArgs,
+) -> Result<ExitCode> {
+    // A file opened by a browser could read any other file through file:// (scripts, frames,
+    // stylesheets), out of the confinement `--root` gives the static check: files are not
+    // rendered.
+    if render.render == RenderMode::Always {
+        if let Some(file) = inputs.iter().find(|i| web_url(i).is_none()) {
+            bail!(
+                "--render always : le rendu des fichiers locaux n'est pas pris en charge ({file}) ; servez la page en http(s) ou utilisez --render auto (fichiers analysés tels quels)"
+            );
+        }
+    }
+    let wants_browser = inputs.iter().any(|i| web_url(i).is_some());
+    let session = crate::render::RenderSession::new(
+        if wants_browser {
+            render.render
+        } else {
+            RenderMode::Never
+        },
+        render.chromium.as_deref(),
+        crate::render::BrowserLimits {
+            tabs: 1,
+            ..crate::render::BrowserLimits::default()
+        },
+    )
+    .map_err(audit::AuditError::from)?;
+    let result = check_with(inputs, format, root, &session).await;
+    session.shutdown().await;
+    result
+}
+
+async fn check_with(
+    inputs: &[String],
+    format: Format,
+    root: Option<&Path>,
+    session: &crate::render::RenderSession,
+) -> Result<ExitCode> {
     // Same guard as audit: public pages must not lead to internal addresses.
     let any_public = inputs.iter().filter_map(|i| Url::parse(i).ok()).any(|u| {
         matches!(u.scheme(), "http" | "https") && !crate::crawl::address::host_is_non_public(&u)
@@ -806,8 +876,11 @@ async fn check(inputs: &[String], format: Format, root: Option<&Path>) -> Result
     for (input, file) in inputs.iter().zip(files.iter_mut()) {
         let page = if let Some(url) = web_url(input) {
             let any: InScope = Arc::new(|u: &Url| matches!(u.scheme(), "http" | "https"));
+            let analyser = analyze::RenderingAnalyser {
+                renderer: session.renderer(None),
+            };
             let c = crawl::visit(
-                Arc::new(analyze::StaticAnalyser),
+                Arc::new(analyser),
                 fetcher.clone(),
                 css.clone(),
                 url,
@@ -821,6 +894,7 @@ async fn check(inputs: &[String], format: Format, root: Option<&Path>) -> Result
                 .unwrap_or((None, Vec::new()));
             CheckedPage {
                 record: c.record,
+                rendering: c.rendering,
                 facts,
                 findings,
             }
@@ -843,6 +917,9 @@ async fn check(inputs: &[String], format: Format, root: Option<&Path>) -> Result
                         &p.findings
                     )
                 );
+                if let Some(r) = &p.rendering {
+                    println!("  {r}");
+                }
             }
         }
     }
@@ -882,6 +959,7 @@ fn check_file(path: &Path, root: Option<&Path>) -> Result<CheckedPage> {
     let record = FetchRecord::local(&url, bytes.len() as u64, decoded.encoding, decoded.source);
     Ok(CheckedPage {
         record,
+        rendering: None,
         facts: Some(analysis.facts),
         findings: analysis.findings,
     })

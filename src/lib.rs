@@ -30,6 +30,7 @@ pub mod model;
 pub mod monitor;
 pub mod page;
 pub mod probe;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod scores;

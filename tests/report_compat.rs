@@ -210,6 +210,7 @@ fn page(url: &str, html: &str) -> CrawledPage {
     CrawledPage {
         record: FetchRecord::local(&url, html.len() as u64, "UTF-8", CharsetSource::Default),
         analysis: Some(analysis),
+        rendering: None,
     }
 }
 

@@ -14,6 +14,7 @@ fn page(url: &str, html: &str) -> CrawledPage {
     let analysis = analyze_html(url.clone(), html);
     CrawledPage {
         record: FetchRecord::local(&url, html.len() as u64, "UTF-8", CharsetSource::Default),
+        rendering: None,
         analysis: Some(analysis),
     }
 }

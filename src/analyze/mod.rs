@@ -64,6 +64,26 @@ impl crate::crawl::Analyser for StaticAnalyser {
     }
 }
 
+/// vigie's analysis with a rendering step: the crawl hands each served page to `renderer`
+/// first, and analyses the rendered DOM when it renders one.
+#[derive(Clone)]
+pub struct RenderingAnalyser {
+    pub renderer: std::sync::Arc<dyn crate::crawl::Renderer>,
+}
+
+impl crate::crawl::Analyser for RenderingAnalyser {
+    type Analysis = PageAnalysis;
+    fn analyse(&self, page: &Page) -> PageAnalysis {
+        analyze(page)
+    }
+    fn links(analysis: &PageAnalysis) -> &[Url] {
+        &analysis.links
+    }
+    fn renderer(&self) -> Option<&dyn crate::crawl::Renderer> {
+        Some(&*self.renderer)
+    }
+}
+
 /// Parse a page (first step, to learn its stylesheet links before fetching them).
 pub fn parse(url: Url, html: &str) -> Page {
     Page::parse(url, html)

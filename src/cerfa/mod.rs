@@ -19,7 +19,6 @@ pub mod markup;
 pub mod misc;
 pub mod model;
 pub mod score;
-pub mod shell;
 pub mod statement;
 
 use serde::{Deserialize, Serialize};
@@ -105,7 +104,7 @@ pub fn extract(page: &Page) -> PageEvidence {
         login_links: franceconnect::login_links(page),
         franceconnect: franceconnect::find_button(page),
         footer: footer::find(page),
-        script_built: shell::script_built(page),
+        script_built: crate::page::shell::script_built(page),
         accessibility_mention: statement::home_mention(page),
         declaration: statement::parse(page),
         contact: contact::extract(page),

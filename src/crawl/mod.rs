@@ -6,6 +6,7 @@ pub mod charset;
 pub mod fetch;
 pub mod indexability;
 pub mod local;
+pub mod render;
 pub mod robots;
 pub mod sitemap;
 
@@ -19,6 +20,7 @@ use tokio::task::JoinSet;
 use url::Url;
 
 pub use fetch::{ErrorKind, FetchConfig, FetchError, FetchRecord, Fetcher, Want};
+pub use render::{RenderChoice, RenderStatus, RenderedDom, Renderer, Rendering};
 
 use crate::page::{Page, StylesheetLink};
 
@@ -144,12 +146,20 @@ pub trait Analyser: Send + Sync + 'static {
     fn analyse(&self, page: &Page) -> Self::Analysis;
     /// The outgoing links of an analysed page, resolved and without fragment.
     fn links(analysis: &Self::Analysis) -> &[Url];
+    /// The browser step between fetch and analysis, if this analyser wants rendered pages.
+    fn renderer(&self) -> Option<&dyn Renderer> {
+        None
+    }
 }
 
 /// One visited URL: its fetch record and, for HTML pages, the analysis.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Crawled<A> {
     pub record: FetchRecord,
+    /// Whether the analysed page is the browser's rendered DOM, and why (None without a
+    /// renderer, or when nothing was analysed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendering: Option<Rendering>,
     pub analysis: Option<A>,
 }
 
@@ -185,7 +195,8 @@ impl CssCache {
 /// Where redirects may lead while fetching a page.
 pub type InScope = Arc<dyn Fn(&Url) -> bool + Send + Sync>;
 
-/// Fetch one page and analyse it if it is HTML.
+/// Fetch one page and analyse it if it is HTML: the served HTML, or the DOM the analyser's
+/// renderer built from it (the served HTML still when rendering fails, with the reason).
 pub async fn visit<An: Analyser>(
     analyser: Arc<An>,
     fetcher: Arc<Fetcher>,
@@ -202,21 +213,55 @@ pub async fn visit<An: Analyser>(
     else {
         return Crawled {
             record,
+            rendering: None,
             analysis: None,
         };
     };
     let page_url = Url::parse(&record.final_url).unwrap_or(url);
+    let chooser = analyser.clone();
     let parsed = on_cpu_pool(move || {
         let page = Page::parse(page_url, &text);
         let links = page.stylesheet_links();
-        (page, links)
+        let choice = chooser.renderer().map(|r| r.choose(&page));
+        (page, links, choice)
     })
     .await;
-    let Some((mut page, links)) = parsed else {
+    let Some((mut page, mut links, choice)) = parsed else {
         return Crawled {
             record,
+            rendering: None,
             analysis: None,
         };
+    };
+    let rendering = match (choice, analyser.renderer()) {
+        (Some(RenderChoice::Render(why)), Some(renderer)) => {
+            match renderer.render(&page.url).await {
+                Ok(dom) => {
+                    let final_url = dom.final_url.to_string();
+                    let reparsed = on_cpu_pool(move || {
+                        let page = Page::parse(dom.final_url, &dom.html);
+                        let links = page.stylesheet_links();
+                        (page, links)
+                    });
+                    match reparsed.await {
+                        Some((rendered, rendered_links)) => {
+                            (page, links) = (rendered, rendered_links);
+                            Some(Rendering {
+                                final_url: Some(final_url),
+                                ..Rendering::new(RenderStatus::Rendered, why)
+                            })
+                        }
+                        None => Some(Rendering::new(
+                            RenderStatus::Failed,
+                            "le DOM rendu n'a pas pu être lu",
+                        )),
+                    }
+                }
+                Err(failed) => Some(failed),
+            }
+        }
+        (Some(RenderChoice::Keep(outcome)), _) => Some(outcome),
+        _ => None,
     };
     let mut sheets: Vec<(StylesheetLink, String)> = Vec::new();
     let mut total = 0usize;
@@ -234,7 +279,11 @@ pub async fn visit<An: Analyser>(
         analyser.analyse(&page)
     })
     .await;
-    Crawled { record, analysis }
+    Crawled {
+        record,
+        rendering,
+        analysis,
+    }
 }
 
 /// The threads that parse and analyse crawled pages: one per core, shared by every crawl of the

@@ -60,6 +60,9 @@ pub struct RunConfig {
 pub struct PageReport {
     #[serde(flatten)]
     pub record: FetchRecord,
+    /// Whether the analysed page is the browser's rendered DOM, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendering: Option<crate::crawl::Rendering>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facts: Option<PageFacts>,
     /// Passed and inapplicable rules of an analysed page (absent in 1.0 reports).

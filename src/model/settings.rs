@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::crawl::FetchConfig;
+use crate::render::RenderMode;
 
 /// Everything that decides an audit's results (display and parallelism excluded).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -31,6 +32,14 @@ pub struct AuditSettings {
     /// a count per rule and page.
     #[serde(default)]
     pub all_targets: bool,
+    /// Which pages a browser renders before analysis (the commands default to `auto`; here
+    /// `never`, and a campaign journaled before the rendered mode resumes as it ran).
+    #[serde(default = "static_only")]
+    pub render: RenderMode,
+}
+
+fn static_only() -> RenderMode {
+    RenderMode::Never
 }
 
 impl Default for AuditSettings {
@@ -45,6 +54,7 @@ impl Default for AuditSettings {
             declarations_file: None,
             audit_date: None,
             all_targets: false,
+            render: RenderMode::Never,
         }
     }
 }

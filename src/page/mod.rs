@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 pub mod depth;
+pub mod shell;
 mod target;
 pub mod text;
 pub use target::{snippet_of, unique_selector, Target};

@@ -75,6 +75,8 @@ struct RuleGroup {
 struct PageRow {
     url: String,
     title: Option<String>,
+    /// « rendu : … » / « non rendu : … » (absent in reports older than the rendered mode).
+    rendering: Option<String>,
     status: String,
     content_type: String,
     ttfb: String,
@@ -356,6 +358,7 @@ pub(super) fn render(
         .map(|p| PageRow {
             url: p.record.final_url.clone(),
             title: p.facts.as_ref().and_then(|f| f.title.clone()),
+            rendering: p.rendering.as_ref().map(|r| r.to_string()),
             status: p
                 .record
                 .status

@@ -2,8 +2,9 @@
 //! asking for JavaScript, almost no text) whose content only exists once scripts run. vigie reads
 //! the page as served, so what such a page lacks (footer links, the FranceConnect button, help)
 //! cannot be concluded absent: the criteria that would be « non rempli » become « inconnu ».
+//! Here, below both users: the Cerfa evidence reads it, and `--render auto` renders such a page.
 
-use crate::page::{normalize_space, Page};
+use super::{normalize_space, Page};
 
 /// Fewer words than this in the body (scripts aside) and the page is nearly empty.
 const SHELL_MAX_WORDS: usize = 30;
