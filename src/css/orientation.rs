@@ -786,6 +786,6 @@ mod tests {
         assert!(matches!(&t[0], (_, Turn::Unknown(_))));
         // The cascade itself still ignores portrait rules.
         let p = page("<style>@media (orientation: portrait){p{display:none}}</style><p>x</p>");
-        assert!(p.styles().author_rules.is_empty());
+        assert!(p.styles().author_rules().is_empty());
     }
 }

@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 pub mod depth;
+mod memo;
 mod target;
 pub mod text;
+pub use memo::SheetsMemo;
 pub use target::{snippet_of, unique_selector, Target};
 
 /// Where a stylesheet came from; the cascade orders author sheets by document order.

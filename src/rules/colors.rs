@@ -404,7 +404,7 @@ mod tests {
         eprintln!(
             "parse {parse:?}; cascade {cascade:?} ({} text elements, {} rules); contrast rule {rule:?} ({} results)",
             styles.text_elements.len(),
-            styles.author_rules.len(),
+            styles.author_rules().len(),
             results.len()
         );
         assert!(styles.text_elements.len() >= 5000);

@@ -151,7 +151,7 @@ impl Rule for FocusVisibleOutline {
         if focusable.is_empty() {
             return r.finish("Aucun élément focalisable sur la page.");
         }
-        let rules = &page.styles().author_rules;
+        let rules = page.styles().author_rules();
         let other_indicator = rules.iter().any(|rule| {
             split_list(&rule.selector_text)
                 .iter()
