@@ -3,10 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::page::{Page, Target};
-use crate::rules::{all_rules, page_outcome, Outcome, Rule, RuleResult};
-
-/// How many passed targets a page-level "passed" finding lists as evidence.
-const PASSED_TARGETS_KEPT: usize = 10;
+use crate::rules::{all_rules, page_outcome, Outcome, Rule, RuleResult, PASSED_TARGETS_KEPT};
 
 /// One outcome of one rule on one page. Failed and cantTell results are one finding per target
 /// (each is a defect or a question for a human); passed targets are grouped per rule and page,

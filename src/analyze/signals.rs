@@ -188,20 +188,20 @@ fn is_vowel(c: char) -> bool {
 pub fn syllables(word: &str) -> usize {
     let mut total = 0;
     for part in word.split(['-', '\'', '’']) {
-        let w: Vec<char> = part.to_lowercase().chars().collect();
-        if w.is_empty() {
+        // One lower-cased copy per part, read as chars: no vector of chars nor second copy.
+        let s = part.to_lowercase();
+        if s.is_empty() {
             continue;
         }
         let mut groups = 0;
         let mut prev = false;
-        for &c in &w {
+        for c in s.chars() {
             let v = is_vowel(c);
             if v && !prev {
                 groups += 1;
             }
             prev = v;
         }
-        let s: String = w.iter().collect();
         let mute = (s.ends_with('e') && !s.ends_with("ée") && !s.ends_with("ie"))
             || (s.ends_with("es") && !s.ends_with("ées") && !s.ends_with("ies"));
         if groups > 1 && mute {
@@ -209,9 +209,9 @@ pub fn syllables(word: &str) -> usize {
         }
         if groups > 0 {
             total += groups;
-        } else if w.iter().any(|c| c.is_alphabetic()) && w.len() > 1 {
+        } else if s.chars().any(|c| c.is_alphabetic()) && s.chars().nth(1).is_some() {
             // Acronyms and words without vowels (« CNRS ») are read letter by letter.
-            total += w.len();
+            total += s.chars().count();
         }
     }
     total.max(1)

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::data;
 use crate::format::truncate_chars;
-use crate::page::{normalize_space, ElementRef, Page, Target};
+use crate::page::{normalize_space, ElementRef, Page};
 
 /// How many unexpanded acronyms a page reports at most.
 const KEPT: usize = 20;
@@ -39,10 +39,27 @@ fn is_roman(s: &str) -> bool {
 
 /// Text mostly in capitals (a shouted heading), where capitals say nothing about acronyms.
 fn is_shouting(text: &str) -> bool {
-    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-    (letters.len() > 12 && upper * 10 > letters.len() * 6)
-        || (upper == letters.len() && text.split_whitespace().count() >= 2)
+    let (mut letters, mut upper) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        upper += usize::from(c.is_uppercase());
+    }
+    (letters > 12 && upper * 10 > letters * 6)
+        || (upper == letters && text.split_whitespace().count() >= 2)
+}
+
+/// Whether `token_re` can match in the text: it needs an upper-case letter followed by another
+/// or a digit (`\p{Lu}` is upper case, `\d` numeric). Most text has none, and the regex's
+/// Unicode word boundaries are slow on non-ASCII text, so this is checked first.
+fn may_hold_acronym(text: &str) -> bool {
+    let mut prev_upper = false;
+    for c in text.chars() {
+        if prev_upper && (c.is_uppercase() || c.is_numeric()) {
+            return true;
+        }
+        prev_upper = c.is_uppercase();
+    }
+    false
 }
 
 const SKIP: &[&str] = &[
@@ -69,12 +86,15 @@ fn expanded_beside(text: &str, start: usize, end: usize) -> bool {
 
 /// Acronyms whose first use on the page is not expanded.
 pub fn unexpanded(page: &Page) -> Vec<Acronym> {
-    let allow: HashSet<&str> = data::criteria()
-        .acronyms
-        .allow
-        .iter()
-        .map(String::as_str)
-        .collect();
+    static ALLOW: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let allow = ALLOW.get_or_init(|| {
+        data::criteria()
+            .acronyms
+            .allow
+            .iter()
+            .map(String::as_str)
+            .collect()
+    });
     let mut seen: HashSet<String> = HashSet::new();
     for a in page.select("abbr[title], acronym[title]") {
         if !a.value().attr("title").unwrap_or("").trim().is_empty() {
@@ -89,6 +109,11 @@ pub fn unexpanded(page: &Page) -> Vec<Acronym> {
         let Node::Text(t) = node.value() else {
             continue;
         };
+        let text: &str = t;
+        // Nothing below has effects unless the regex matches: skip text where it cannot.
+        if !may_hold_acronym(text) {
+            continue;
+        }
         let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
             continue;
         };
@@ -101,12 +126,23 @@ pub fn unexpanded(page: &Page) -> Vec<Acronym> {
         {
             continue;
         }
-        let text: &str = t;
         if is_shouting(text) {
             continue;
         }
-        for m in token_re().find_iter(text) {
-            let tok = m.as_str();
+        // A match is a whole run of word characters (`\b` on both sides), never across white
+        // space: the regex reads only the words that may hold one, not the whole text, where
+        // its Unicode word boundaries are slow (a backtracker on non-ASCII text).
+        let matches = text
+            .split_whitespace()
+            .filter(|w| may_hold_acronym(w))
+            .flat_map(|w| {
+                let offset = w.as_ptr() as usize - text.as_ptr() as usize;
+                token_re()
+                    .find_iter(w)
+                    .map(move |m| (offset + m.start(), offset + m.end()))
+            });
+        for (start, end) in matches {
+            let tok = &text[start..end];
             if tok.chars().filter(|c| c.is_alphabetic()).count() < 2
                 || is_roman(tok)
                 || allow.contains(tok)
@@ -115,14 +151,14 @@ pub fn unexpanded(page: &Page) -> Vec<Acronym> {
                 continue;
             }
             seen.insert(tok.to_string());
-            if expanded_beside(text, m.start(), m.end()) {
+            if expanded_beside(text, start, end) {
                 continue;
             }
             if out.len() < KEPT {
                 out.push(Acronym {
                     acronym: tok.to_string(),
                     context: truncate_chars(&normalize_space(text), 81),
-                    selector: Target::of(page, parent).selector,
+                    selector: crate::page::unique_selector(page, parent),
                 });
             }
         }

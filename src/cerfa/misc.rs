@@ -2,6 +2,7 @@
 //! field hints (12), DSFR markers (20), open standards (21), trackers (23), follow-up (29),
 //! satisfaction (30), statistics (31), indexability (32), demonstration (35).
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -9,7 +10,7 @@ use scraper::Node;
 use serde::{Deserialize, Serialize};
 
 use super::{data, fold, link_text, LinkRef};
-use crate::page::{text_of, ElementRef, Page, Target};
+use crate::page::{text_of, ElementRef, Page, SheetsMemo, Stylesheet, Target};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Responsive {
@@ -100,14 +101,8 @@ fn responsive(page: &Page) -> Responsive {
             || max_scale.is_some_and(|m| m < t.viewport_min_maximum_scale);
         r.viewport = Some(v.to_string());
     }
-    static MEDIA: OnceLock<Regex> = OnceLock::new();
-    let media = regex(&MEDIA, r"(?i)@media[^{]*(width|orientation)");
-    r.media_queries = page.stylesheets.iter().any(|s| {
-        media.is_match(&s.text)
-            || s.media
-                .as_deref()
-                .is_some_and(|m| m.to_ascii_lowercase().contains("width"))
-    });
+    let sheets = SHEET_FACTS.get(&page.stylesheets, || sheet_facts(&page.stylesheets));
+    r.media_queries = sheets.media_queries;
     let max = t.fixed_width_max_px;
     for tbl in page.select("body > table[width], body > center > table[width], body > div[width]") {
         if let Some(w) = tbl
@@ -122,35 +117,65 @@ fn responsive(page: &Page) -> Responsive {
         }
     }
     if r.fixed_width.is_none() {
-        static RULE: OnceLock<Regex> = OnceLock::new();
-        let rule = regex(&RULE, r"([^{}]+)\{([^{}]*)\}");
-        static WIDTH: OnceLock<Regex> = OnceLock::new();
-        let width = regex(&WIDTH, r"(?:^|[;\s])width\s*:\s*(\d+)px");
-        'sheets: for s in &page.stylesheets {
-            for c in rule.captures_iter(&s.text) {
-                let sel = c[1].trim().to_ascii_lowercase();
-                let page_level = sel.split(',').any(|p| {
-                    let p = p.trim();
-                    p == "body"
-                        || p == "html"
-                        || p == "main"
-                        || p.contains("wrapper")
-                        || p.contains("container")
-                        || p == "#page"
-                });
-                if !page_level {
-                    continue;
-                }
-                if let Some(w) = width.captures(&c[2]).and_then(|w| w[1].parse::<u32>().ok()) {
-                    if w > max {
-                        r.fixed_width = Some(format!("{sel} {{ width: {w}px }}"));
-                        break 'sheets;
-                    }
+        r.fixed_width = sheets.fixed_width.clone();
+    }
+    r
+}
+
+/// What the stylesheets alone say for criterion 1, found once per set of sheets: a site's pages
+/// share them, and scanning a big sheet with regexes on every page was costly.
+struct SheetFacts {
+    /// An `@media` on width or orientation (or a `media` attribute on width).
+    media_queries: bool,
+    /// A page-level rule with a fixed width beyond the threshold.
+    fixed_width: Option<String>,
+}
+
+static SHEET_FACTS: SheetsMemo<SheetFacts> = SheetsMemo::new(8, 8 << 20);
+
+fn sheet_facts(stylesheets: &[Stylesheet]) -> SheetFacts {
+    static MEDIA: OnceLock<Regex> = OnceLock::new();
+    let media = regex(&MEDIA, r"(?i)@media[^{]*(width|orientation)");
+    let media_queries = stylesheets.iter().any(|s| {
+        media.is_match(&s.text)
+            || s.media
+                .as_deref()
+                .is_some_and(|m| m.to_ascii_lowercase().contains("width"))
+    });
+    let max = data::criteria().thresholds.fixed_width_max_px;
+    static RULE: OnceLock<Regex> = OnceLock::new();
+    let rule = regex(&RULE, r"([^{}]+)\{([^{}]*)\}");
+    static WIDTH: OnceLock<Regex> = OnceLock::new();
+    let width = regex(&WIDTH, r"(?:^|[;\s])width\s*:\s*(\d+)px");
+    for s in stylesheets {
+        for c in rule.captures_iter(&s.text) {
+            let sel = c[1].trim().to_ascii_lowercase();
+            let page_level = sel.split(',').any(|p| {
+                let p = p.trim();
+                p == "body"
+                    || p == "html"
+                    || p == "main"
+                    || p.contains("wrapper")
+                    || p.contains("container")
+                    || p == "#page"
+            });
+            if !page_level {
+                continue;
+            }
+            if let Some(w) = width.captures(&c[2]).and_then(|w| w[1].parse::<u32>().ok()) {
+                if w > max {
+                    return SheetFacts {
+                        media_queries,
+                        fixed_width: Some(format!("{sel} {{ width: {w}px }}")),
+                    };
                 }
             }
         }
     }
-    r
+    SheetFacts {
+        media_queries,
+        fixed_width: None,
+    }
 }
 
 const ADDRESS_TOKENS: &[&str] = &[
@@ -209,18 +234,38 @@ fn in_login_or_search_form(el: ElementRef<'_>) -> bool {
         })
 }
 
-fn has_hint(page: &Page, el: ElementRef<'_>) -> bool {
+/// The `for` of every label holding a DSFR hint (`label[for] .fr-hint-text`), found once per
+/// page rather than by a selector built and run over the page for each field.
+fn hinted_label_fors(page: &Page) -> HashSet<&str> {
+    let mut out = HashSet::new();
+    for hint in page.select("label[for] .fr-hint-text") {
+        for a in hint.ancestors().filter_map(ElementRef::wrap) {
+            if a.value().name() == "label" {
+                out.extend(a.value().attr("for"));
+            }
+        }
+    }
+    out
+}
+
+fn has_hint(page: &Page, el: ElementRef<'_>, hinted_fors: &HashSet<&str>) -> bool {
     if let Some(ids) = el.value().attr("aria-describedby") {
         if ids.split_whitespace().any(|id| page.id_count(id) > 0) {
             return true;
         }
     }
     if let Some(id) = el.value().attr("id") {
-        let sel = format!("label[for=\"{}\"] .fr-hint-text", id.replace('"', ""));
-        if let Ok(s) = scraper::Selector::parse(&sel) {
-            if page.dom.select(&s).next().is_some() {
-                return true;
+        // `label[for="id"] .fr-hint-text`, quotes dropped from the id as before; an id with
+        // what a CSS string would unescape or refuse goes through the selector as written.
+        if id.contains(['\\', '\n', '\r', '\u{c}', '\0']) {
+            let sel = format!("label[for=\"{}\"] .fr-hint-text", id.replace('"', ""));
+            if let Ok(s) = scraper::Selector::parse(&sel) {
+                if page.dom.select(&s).next().is_some() {
+                    return true;
+                }
             }
+        } else if hinted_fors.contains(id.replace('"', "").as_str()) {
+            return true;
         }
     }
     // DSFR groups: the hint sits in the field's own group.
@@ -235,12 +280,14 @@ fn has_hint(page: &Page, el: ElementRef<'_>) -> bool {
 
 fn form_facts(page: &Page) -> FormFacts {
     let mut f = FormFacts::default();
+    let mut hinted_fors: Option<HashSet<&str>> = None;
     for el in page.select("input, select, textarea") {
         if !is_user_field(el) || in_login_or_search_form(el) {
             continue;
         }
         f.fields += 1;
-        if has_hint(page, el) {
+        let hinted_fors = hinted_fors.get_or_insert_with(|| hinted_label_fors(page));
+        if has_hint(page, el, hinted_fors) {
             f.fields_with_hint += 1;
         }
         let label = crate::a11y::accessible_name(page, el);

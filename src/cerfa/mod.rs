@@ -129,15 +129,38 @@ pub fn folded_body(page: &Page) -> &str {
 /// Fold text for tolerant matching: lower case, no accents, straight apostrophes, single spaces.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.nfd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
+    // ASCII has nothing to decompose and bounds what decomposition reorders (combining class
+    // 0): its runs are mapped byte by byte, the runs between them decomposed as before. Same
+    // result as decomposing the whole text, at a fraction of the cost on mostly ASCII text.
+    let mut rest = s;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        for b in rest[..ascii].bytes() {
+            out.push(if b == b'`' {
+                '\''
+            } else {
+                char::from(b.to_ascii_lowercase())
+            });
         }
-        match c {
-            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => out.push('\''),
-            '\u{00A0}' | '\u{202F}' => out.push(' '),
-            _ => out.extend(c.to_lowercase()),
+        rest = &rest[ascii..];
+        let other = rest
+            .bytes()
+            .position(|b| b.is_ascii())
+            .unwrap_or(rest.len());
+        for c in rest[..other].nfd() {
+            if unicode_normalization::char::is_combining_mark(c) {
+                continue;
+            }
+            match c {
+                '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => out.push('\''),
+                '\u{00A0}' | '\u{202F}' => out.push(' '),
+                _ => out.extend(c.to_lowercase()),
+            }
         }
+        rest = &rest[other..];
     }
     normalize_space(&out)
 }
@@ -169,4 +192,41 @@ pub(crate) fn doc_index(page: &Page, el: ElementRef<'_>) -> usize {
 /// Whether an element sits inside an ancestor matching the predicate.
 pub(crate) fn has_ancestor(el: ElementRef<'_>, pred: impl Fn(ElementRef<'_>) -> bool) -> bool {
     el.ancestors().filter_map(ElementRef::wrap).any(pred)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `fold` as it was written first: the whole text decomposed at once.
+    fn fold_whole(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.nfd() {
+            if unicode_normalization::char::is_combining_mark(c) {
+                continue;
+            }
+            match c {
+                '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => out.push('\''),
+                '\u{00A0}' | '\u{202F}' => out.push(' '),
+                _ => out.extend(c.to_lowercase()),
+            }
+        }
+        normalize_space(&out)
+    }
+
+    #[test]
+    fn fold_by_runs_equals_fold_of_the_whole_text() {
+        for s in [
+            "",
+            "Démarche ÉTAT",
+            "e\u{301}te\u{301} à l`aide’s",
+            "A\u{327}\u{301}B\u{301}\u{327}c",
+            "\u{1E9E}\u{130}İ ﬁn Ω\u{2126}",
+            "prix\u{00A0}:\u{202F}10 €  \t fin",
+            "\u{301}début par une marque",
+        ] {
+            assert_eq!(fold(s), fold_whole(s), "{s:?}");
+        }
+        assert_eq!(fold("Étape  Précédente"), "etape precedente");
+    }
 }

@@ -1,7 +1,7 @@
 //! Computed styles for every element of a page, in one iterative pre-order walk.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use precomputed_hash::PrecomputedHash;
 use scraper::selector::{CssLocalName, Simple};
@@ -24,7 +24,7 @@ use super::values::{
     gradient_stops, image_kind, length_px, parse_background, shadow_is_neutral,
     split_font_shorthand, substitute,
 };
-use crate::page::Page;
+use crate::page::{Page, SheetsMemo, Stylesheet};
 
 /// The browser defaults that matter for contrast and visibility (Chrome, light scheme).
 const UA_SHEET: &str = "
@@ -240,6 +240,7 @@ impl Computed {
     }
 }
 
+#[derive(Clone)]
 struct Entry {
     rule: u32,
     selector: Selector<Simple>,
@@ -250,60 +251,95 @@ struct Entry {
     uncertain: Option<(String, Option<Selector<Simple>>)>,
 }
 
+#[derive(Clone)]
 struct RuleSet {
     rules: Vec<CssRule>,
     ua_count: usize,
     entries: Vec<Entry>,
-    buckets: HashMap<Bucket, Vec<u32>>,
+    buckets: Buckets,
     /// Selectors of the maybe-rules (unevaluated `@media`) that set what decides rendering.
     maybe_entries: Vec<(Selector<Simple>, AncestorHashes)>,
-    maybe_buckets: HashMap<Bucket, Vec<u32>>,
+    maybe_buckets: Buckets,
 }
 
 /// Properties that decide whether an element is rendered (the visibility answer).
 const RENDERING_PROPS: [&str; 3] = ["display", "visibility", "content-visibility"];
 
 impl RuleSet {
-    fn build(ua: ParsedCss, author: &ParsedCss, notes: &mut Vec<String>) -> RuleSet {
-        let ua_count = ua.rules.len();
-        let mut rules = ua.rules;
-        rules.extend(author.rules.iter().cloned());
-        let mut entries = Vec::new();
-        let mut buckets: HashMap<Bucket, Vec<u32>> = HashMap::new();
+    /// The UA rules alone, compiled once for the process (every page starts from them), with
+    /// how many of their selectors have a pseudo-class we cannot evaluate.
+    fn user_agent() -> &'static (RuleSet, usize) {
+        static UA: OnceLock<(RuleSet, usize)> = OnceLock::new();
+        UA.get_or_init(|| {
+            let mut ua = ParsedCss::default();
+            ua.add_sheet(UA_SHEET, usize::MAX);
+            let mut set = RuleSet {
+                rules: Vec::new(),
+                ua_count: 0,
+                entries: Vec::new(),
+                buckets: Buckets::default(),
+                maybe_entries: Vec::new(),
+                maybe_buckets: Buckets::default(),
+            };
+            let unsupported = set.add_rules(ua.rules.into_iter());
+            set.ua_count = set.rules.len();
+            (set, unsupported)
+        })
+    }
+
+    fn build(author: &ParsedCss, notes: &mut Vec<String>) -> RuleSet {
+        let (ua, ua_unsupported) = RuleSet::user_agent();
+        let mut set = ua.clone();
+        let unsupported = ua_unsupported + set.add_rules(author.rules.iter().cloned());
+        set.add_maybe_rules(&author.maybe_rules);
+        if unsupported > 0 {
+            notes.push(format!(
+                "{unsupported} sélecteur(s) avec une pseudo-classe non évaluable (:has, :lang…) : les éléments qu'ils peuvent viser sont « à vérifier »"
+            ));
+        }
+        set
+    }
+
+    /// Append rules in cascade order, compiling the selectors of those that set a property we
+    /// use; returns how many selectors have a pseudo-class we cannot evaluate.
+    fn add_rules(&mut self, rules: impl Iterator<Item = CssRule>) -> usize {
         let mut unsupported = 0usize;
-        for (ri, rule) in rules.iter().enumerate() {
+        for rule in rules {
+            let ri = self.rules.len();
             // Only rules setting a property we use are worth matching.
-            if !rule
+            let used = rule
                 .declarations
                 .iter()
-                .any(|d| d.name.starts_with("--") || slot(&d.name).is_some())
-            {
-                continue;
-            }
-            match compile_list(&rule.selector_text) {
-                Ok(list) => {
-                    for c in list {
-                        let hashes = AncestorHashes::new(&c.selector, QuirksMode::NoQuirks);
-                        let b = bucket_of(&c.selector);
-                        if c.uncertain.is_some() {
-                            unsupported += 1;
+                .any(|d| d.name.starts_with("--") || slot(&d.name).is_some());
+            if used {
+                match compile_list(&rule.selector_text) {
+                    Ok(list) => {
+                        for c in list {
+                            let hashes = AncestorHashes::new(&c.selector, QuirksMode::NoQuirks);
+                            let b = bucket_of(&c.selector);
+                            if c.uncertain.is_some() {
+                                unsupported += 1;
+                            }
+                            self.buckets.push(b, self.entries.len() as u32);
+                            self.entries.push(Entry {
+                                rule: ri as u32,
+                                selector: c.selector,
+                                hashes,
+                                specificity: c.specificity,
+                                uncertain: c.uncertain,
+                            });
                         }
-                        buckets.entry(b).or_default().push(entries.len() as u32);
-                        entries.push(Entry {
-                            rule: ri as u32,
-                            selector: c.selector,
-                            hashes,
-                            specificity: c.specificity,
-                            uncertain: c.uncertain,
-                        });
                     }
+                    Err(Skip::Invalid) | Err(Skip::PseudoElement) => {}
                 }
-                Err(Skip::Invalid) | Err(Skip::PseudoElement) => {}
             }
+            self.rules.push(rule);
         }
-        let mut maybe_entries = Vec::new();
-        let mut maybe_buckets: HashMap<Bucket, Vec<u32>> = HashMap::new();
-        for rule in &author.maybe_rules {
+        unsupported
+    }
+
+    fn add_maybe_rules(&mut self, maybe_rules: &[CssRule]) {
+        for rule in maybe_rules {
             if !rule
                 .declarations
                 .iter()
@@ -314,54 +350,31 @@ impl RuleSet {
             if let Ok(list) = compile_list(&rule.selector_text) {
                 for c in list {
                     let hashes = AncestorHashes::new(&c.selector, QuirksMode::NoQuirks);
-                    maybe_buckets
-                        .entry(bucket_of(&c.selector))
-                        .or_default()
-                        .push(maybe_entries.len() as u32);
-                    maybe_entries.push((c.selector, hashes));
+                    self.maybe_buckets
+                        .push(bucket_of(&c.selector), self.maybe_entries.len() as u32);
+                    self.maybe_entries.push((c.selector, hashes));
                 }
             }
         }
-        if unsupported > 0 {
-            notes.push(format!(
-                "{unsupported} sélecteur(s) avec une pseudo-classe non évaluable (:has, :lang…) : les éléments qu'ils peuvent viser sont « à vérifier »"
-            ));
-        }
-        RuleSet {
-            rules,
-            ua_count,
-            entries,
-            buckets,
-            maybe_entries,
-            maybe_buckets,
-        }
     }
 }
 
-/// Styles of every element of a page.
-pub struct PageStyles {
-    index: HashMap<ego_tree::NodeId, u32>,
-    computed: Vec<Computed>,
-    /// Elements with at least one non-blank text child, in document order.
-    pub text_elements: Vec<ego_tree::NodeId>,
-    /// What was skipped or could not be evaluated (media queries, @import, selectors…).
-    pub notes: Vec<String>,
-    /// Author rules that apply on the audited viewport, in cascade order.
-    pub author_rules: Vec<CssRule>,
+/// What a page's stylesheets give the cascade before any element is seen: the rules compiled
+/// and the notes on what was skipped. It depends on the sheets' texts and media only, so it is
+/// prepared once per distinct set of sheets and shared ([`SheetsMemo`]).
+struct Prepared {
+    set: RuleSet,
+    notes: Vec<String>,
 }
 
-impl PageStyles {
-    pub fn get(&self, el: ElementRef<'_>) -> Option<&Computed> {
-        self.index
-            .get(&el.id())
-            .and_then(|&i| self.computed.get(i as usize))
-    }
+/// A site has a few sets of sheets; a hostile one cannot grow the process past these.
+static PREPARED: SheetsMemo<Prepared> = SheetsMemo::new(8, 8 << 20);
 
-    /// Compute styles for a page.
-    pub fn compute(page: &Page) -> PageStyles {
+impl Prepared {
+    fn of(sheets: &[Stylesheet]) -> Prepared {
         let mut notes = Vec::new();
         let mut author = ParsedCss::default();
-        for (i, sheet) in page.stylesheets.iter().enumerate() {
+        for (i, sheet) in sheets.iter().enumerate() {
             let applies = match sheet.media.as_deref().map(media::evaluate) {
                 None | Some(MediaMatch::Yes) => true,
                 Some(MediaMatch::No) => false,
@@ -377,14 +390,46 @@ impl PageStyles {
             }
         }
         notes.append(&mut author.notes);
-        let mut ua = ParsedCss::default();
-        ua.add_sheet(UA_SHEET, usize::MAX);
-        let set = RuleSet::build(ua, &author, &mut notes);
+        let set = RuleSet::build(&author, &mut notes);
+        Prepared { set, notes }
+    }
+}
+
+/// Styles of every element of a page.
+pub struct PageStyles {
+    index: HashMap<ego_tree::NodeId, u32>,
+    computed: Vec<Computed>,
+    /// Elements with at least one non-blank text child, in document order.
+    pub text_elements: Vec<ego_tree::NodeId>,
+    /// What was skipped or could not be evaluated (media queries, @import, selectors…).
+    pub notes: Vec<String>,
+    /// The rules it was computed from (shared with the other pages with the same sheets).
+    prepared: Option<Arc<Prepared>>,
+}
+
+impl PageStyles {
+    pub fn get(&self, el: ElementRef<'_>) -> Option<&Computed> {
+        self.index
+            .get(&el.id())
+            .and_then(|&i| self.computed.get(i as usize))
+    }
+
+    /// Compute styles for a page.
+    pub fn compute(page: &Page) -> PageStyles {
+        let prepared = PREPARED.get(&page.stylesheets, || Prepared::of(&page.stylesheets));
         let inactive_roots = inactive_roots(page);
-        let mut styles = walk(page, &set, &inactive_roots);
-        styles.notes = notes;
-        styles.author_rules = set.rules[set.ua_count..].to_vec();
+        let mut styles = walk(page, &prepared.set, &inactive_roots);
+        styles.notes = prepared.notes.clone();
+        styles.prepared = Some(prepared);
         styles
+    }
+
+    /// Author rules that apply on the audited viewport, in cascade order.
+    pub fn author_rules(&self) -> &[CssRule] {
+        match &self.prepared {
+            Some(p) => &p.set.rules[p.set.ua_count..],
+            None => &[],
+        }
     }
 }
 
@@ -459,26 +504,55 @@ fn element_hashes(el: ElementRef<'_>) -> Vec<u32> {
     h
 }
 
+/// Entries filed by the bucket of their selector, looked up with the element's own strings:
+/// no string is allocated per element and bucket.
+#[derive(Clone, Default)]
+struct Buckets {
+    any: Vec<u32>,
+    tag: HashMap<String, Vec<u32>>,
+    id: HashMap<String, Vec<u32>>,
+    class: HashMap<String, Vec<u32>>,
+}
+
+impl Buckets {
+    fn push(&mut self, bucket: Bucket, entry: u32) {
+        match bucket {
+            Bucket::Any => self.any.push(entry),
+            Bucket::Tag(t) => self.tag.entry(t).or_default().push(entry),
+            Bucket::Id(i) => self.id.entry(i).or_default().push(entry),
+            Bucket::Class(c) => self.class.entry(c).or_default().push(entry),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.any.is_empty() && self.tag.is_empty() && self.id.is_empty() && self.class.is_empty()
+    }
+}
+
 /// Indexes of the entries whose bucket (id, class, tag or any) this element can match.
-fn candidates_of(buckets: &HashMap<Bucket, Vec<u32>>, el: ElementRef<'_>) -> Vec<u32> {
+fn candidates_of(buckets: &Buckets, el: ElementRef<'_>) -> Vec<u32> {
     let mut candidates: Vec<u32> = Vec::new();
     if buckets.is_empty() {
         return candidates;
     }
-    if let Some(v) = buckets.get(&Bucket::Any) {
-        candidates.extend_from_slice(v);
-    }
+    candidates.extend_from_slice(&buckets.any);
     let e = el.value();
-    if let Some(v) = buckets.get(&Bucket::Tag(e.name().to_ascii_lowercase())) {
+    let name = e.name();
+    let tag = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    };
+    if let Some(v) = buckets.tag.get(tag.as_ref()) {
         candidates.extend_from_slice(v);
     }
     if let Some(id) = e.id() {
-        if let Some(v) = buckets.get(&Bucket::Id(id.to_string())) {
+        if let Some(v) = buckets.id.get(id) {
             candidates.extend_from_slice(v);
         }
     }
     for c in e.classes() {
-        if let Some(v) = buckets.get(&Bucket::Class(c.to_string())) {
+        if let Some(v) = buckets.class.get(c) {
             candidates.extend_from_slice(v);
         }
     }
@@ -724,7 +798,7 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
         computed,
         text_elements,
         notes: Vec::new(),
-        author_rules: Vec::new(),
+        prepared: None,
     }
 }
 

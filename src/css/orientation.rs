@@ -26,7 +26,7 @@ use super::cascade::priority;
 use super::media::{self, MediaMatch, Orientation};
 use super::select::compile_list;
 use super::sheet::{parse_declarations, Declaration, ParsedCss, LANDSCAPE, PORTRAIT, UNDECIDED};
-use crate::page::Page;
+use crate::page::{Page, SheetsMemo};
 
 const BOTH: u8 = LANDSCAPE | PORTRAIT;
 /// Properties cascaded here: what turns or mirrors an element.
@@ -58,11 +58,15 @@ pub enum Turn {
 /// Every element whose `transform` or `rotate` is applied conditionally on the orientation, in
 /// document order.
 pub fn conditional_turns(page: &Page) -> Vec<Turned> {
-    if !page
-        .stylesheets
-        .iter()
-        .any(|s| names_orientation(&s.text) || s.media.as_deref().is_some_and(names_orientation))
-    {
+    // Whether any sheet names the orientation: known once per set of sheets (a site's pages
+    // share theirs, and the scan of a big sheet was a twentieth of a page).
+    static NAMED: SheetsMemo<bool> = SheetsMemo::new(8, 8 << 20);
+    let named = NAMED.get(&page.stylesheets, || {
+        page.stylesheets.iter().any(|s| {
+            names_orientation(&s.text) || s.media.as_deref().is_some_and(names_orientation)
+        })
+    });
+    if !*named {
         return Vec::new();
     }
     let mut css = ParsedCss::for_orientations();
@@ -786,6 +790,6 @@ mod tests {
         assert!(matches!(&t[0], (_, Turn::Unknown(_))));
         // The cascade itself still ignores portrait rules.
         let p = page("<style>@media (orientation: portrait){p{display:none}}</style><p>x</p>");
-        assert!(p.styles().author_rules.is_empty());
+        assert!(p.styles().author_rules().is_empty());
     }
 }

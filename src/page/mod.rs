@@ -12,9 +12,11 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 pub mod depth;
+mod memo;
 pub mod shell;
 mod target;
 pub mod text;
+pub use memo::SheetsMemo;
 pub use target::{snippet_of, unique_selector, Target};
 
 /// Where a stylesheet came from; the cascade orders author sheets by document order.
@@ -61,6 +63,8 @@ pub struct Page {
     /// The body's text, computed once: several rules and Cerfa probes read it, and on a 10 MB
     /// page each walk of the DOM costs seconds in debug builds.
     body_text: OnceLock<String>,
+    /// Whether an inline script attaches a shadow root, scanned once: several rules ask.
+    shadow_root: OnceLock<bool>,
 }
 
 /// Slots of data derived from a page by higher layers, one per type.
@@ -132,6 +136,7 @@ impl Page {
             nth_of_type: OnceLock::new(),
             base: OnceLock::new(),
             body_text: OnceLock::new(),
+            shadow_root: OnceLock::new(),
         };
         page.stylesheets = page.style_elements();
         page
@@ -251,8 +256,10 @@ impl Page {
     /// Whether an inline script attaches a shadow root: content built by script that the page
     /// as served does not show (rules that would look there say cantTell).
     pub fn attaches_shadow_root(&self) -> bool {
-        self.select("script:not([src])")
-            .any(|s| s.text().any(|t| t.contains("attachShadow")))
+        *self.shadow_root.get_or_init(|| {
+            self.select("script:not([src])")
+                .any(|s| s.text().any(|t| t.contains("attachShadow")))
+        })
     }
 
     /// Elements matching a literal CSS selector, in document order.

@@ -131,20 +131,28 @@ const IDREF_ATTRS: &[&str] = &[
     "aria-flowto",
 ];
 
+/// Every token of an IDREF attribute (`IDREF_ATTRS`, without namespace) in the page.
+fn referenced_ids(page: &Page) -> std::collections::HashSet<String> {
+    let mut referenced = std::collections::HashSet::new();
+    for el in page.select("*") {
+        for (name, value) in &el.value().attrs {
+            if name.prefix.is_none() && name.ns.is_empty() && IDREF_ATTRS.contains(&&*name.local) {
+                referenced.extend(value.split_ascii_whitespace().map(str::to_string));
+            }
+        }
+    }
+    referenced
+}
+
 impl Rule for DuplicateId {
     fn meta(&self) -> &'static RuleMeta {
         &DUPLICATE_ID
     }
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
-        let mut referenced: std::collections::HashSet<String> = Default::default();
-        for el in page.select("*") {
-            for a in IDREF_ATTRS {
-                if let Some(v) = el.value().attr(a) {
-                    referenced.extend(v.split_ascii_whitespace().map(str::to_string));
-                }
-            }
-        }
+        // The ids other attributes refer to, gathered only once a duplicate is found (most
+        // pages have none, and a look-up per attribute name per element was costly).
+        let mut referenced: Option<std::collections::HashSet<String>> = None;
         let mut seen: HashMap<String, usize> = HashMap::new();
         for el in page.select("[id]") {
             let Some(id) = el.value().id() else {
@@ -161,6 +169,7 @@ impl Rule for DuplicateId {
                 }
                 continue;
             }
+            let referenced = referenced.get_or_insert_with(|| referenced_ids(page));
             let why = if referenced.contains(id) {
                 " ; il est référencé (for, aria-*, headers…), la relation devient ambiguë"
             } else {

@@ -159,10 +159,19 @@ pub trait Rule: Send + Sync {
     fn check(&self, page: &Page) -> Vec<RuleResult>;
 }
 
+/// How many passed targets a page-level "passed" finding lists as evidence: the first ones
+/// with a target, in result order. Past them a passed result is only counted, so [`Results`]
+/// builds no target for it (a selector and a snippet per passed element was a tenth of the
+/// analysis).
+pub const PASSED_TARGETS_KEPT: usize = 10;
+
 /// Collects results of one rule on one page; an empty collector means `inapplicable`.
 pub struct Results<'p> {
     page: &'p Page,
     items: Vec<RuleResult>,
+    /// Passed results so far, and those of them with a target.
+    passed: usize,
+    passed_targets: usize,
 }
 
 impl<'p> Results<'p> {
@@ -170,6 +179,8 @@ impl<'p> Results<'p> {
         Results {
             page,
             items: Vec::new(),
+            passed: 0,
+            passed_targets: 0,
         }
     }
     pub fn push(
@@ -178,6 +189,17 @@ impl<'p> Results<'p> {
         el: Option<ElementRef<'_>>,
         message: impl Into<String>,
     ) {
+        if outcome == Outcome::Passed {
+            self.passed += 1;
+        }
+        let el = match (outcome, el) {
+            (Outcome::Passed, Some(_)) if self.passed_targets >= PASSED_TARGETS_KEPT => None,
+            (Outcome::Passed, Some(e)) => {
+                self.passed_targets += 1;
+                Some(e)
+            }
+            (_, el) => el,
+        };
         self.items.push(RuleResult {
             outcome,
             target: el.map(|e| Target::of(self.page, e)),
@@ -222,11 +244,26 @@ impl<'p> Results<'p> {
             last.details = Some(details);
         }
     }
-    pub fn push_result(&mut self, r: RuleResult) {
+    pub fn push_result(&mut self, mut r: RuleResult) {
+        if r.outcome == Outcome::Passed {
+            self.passed += 1;
+        }
+        if r.outcome == Outcome::Passed && r.target.is_some() {
+            if self.passed_targets >= PASSED_TARGETS_KEPT {
+                r.target = None;
+            } else {
+                self.passed_targets += 1;
+            }
+        }
         self.items.push(r);
     }
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+    /// How many passed results so far: past the first, a passed result's message is never
+    /// reported (the finding says how many passed), so a rule may skip building it.
+    pub fn passed(&self) -> usize {
+        self.passed
     }
     /// Finish: no target means the rule does not apply to this page.
     pub fn finish(self, inapplicable_reason: &str) -> Vec<RuleResult> {
