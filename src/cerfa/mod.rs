@@ -151,18 +151,24 @@ pub fn fold(s: &str) -> String {
             .position(|b| b.is_ascii())
             .unwrap_or(rest.len());
         for c in rest[..other].nfd() {
-            if unicode_normalization::char::is_combining_mark(c) {
-                continue;
-            }
-            match c {
-                '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => out.push('\''),
-                '\u{00A0}' | '\u{202F}' => out.push(' '),
-                _ => out.extend(c.to_lowercase()),
-            }
+            fold_char(c, &mut out);
         }
         rest = &rest[other..];
     }
     normalize_space(&out)
+}
+
+/// One decomposed character folded: accents dropped, apostrophes and non-breaking spaces
+/// unified, lower case.
+fn fold_char(c: char, out: &mut String) {
+    if unicode_normalization::char::is_combining_mark(c) {
+        return;
+    }
+    match c {
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => out.push('\''),
+        '\u{00A0}' | '\u{202F}' => out.push(' '),
+        _ => out.extend(c.to_lowercase()),
+    }
 }
 
 /// The text a link shows: its text, else the alt of its images, else its title/aria-label.
@@ -202,14 +208,7 @@ mod tests {
     fn fold_whole(s: &str) -> String {
         let mut out = String::new();
         for c in s.nfd() {
-            if unicode_normalization::char::is_combining_mark(c) {
-                continue;
-            }
-            match c {
-                '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => out.push('\''),
-                '\u{00A0}' | '\u{202F}' => out.push(' '),
-                _ => out.extend(c.to_lowercase()),
-            }
+            fold_char(c, &mut out);
         }
         normalize_space(&out)
     }
