@@ -104,7 +104,7 @@ pub fn extract(page: &Page) -> PageEvidence {
         login_links: franceconnect::login_links(page),
         franceconnect: franceconnect::find_button(page),
         footer: footer::find(page),
-        script_built: crate::page::shell::script_built(page),
+        script_built: page.script_built().map(str::to_string),
         accessibility_mention: statement::home_mention(page),
         declaration: statement::parse(page),
         contact: contact::extract(page),

@@ -65,6 +65,9 @@ pub struct Page {
     body_text: OnceLock<String>,
     /// Whether an inline script attaches a shadow root, scanned once: several rules ask.
     shadow_root: OnceLock<bool>,
+    /// Why the served page looks built by script, judged once: `--render auto` and the Cerfa
+    /// evidence both ask, and each answer walks the body's text.
+    script_built: OnceLock<Option<String>>,
 }
 
 /// Slots of data derived from a page by higher layers, one per type.
@@ -137,6 +140,7 @@ impl Page {
             base: OnceLock::new(),
             body_text: OnceLock::new(),
             shadow_root: OnceLock::new(),
+            script_built: OnceLock::new(),
         };
         page.stylesheets = page.style_elements();
         page
@@ -260,6 +264,13 @@ impl Page {
             self.select("script:not([src])")
                 .any(|s| s.text().any(|t| t.contains("attachShadow")))
         })
+    }
+
+    /// Why the page looks built by script ([`shell::script_built`]), or None; judged once.
+    pub fn script_built(&self) -> Option<&str> {
+        self.script_built
+            .get_or_init(|| shell::script_built(self))
+            .as_deref()
     }
 
     /// Elements matching a literal CSS selector, in document order.

@@ -111,7 +111,7 @@ impl PageRenderer {
                 return RenderChoice::Keep(Rendering::new(RenderStatus::NotRendered, why))
             }
             Policy::Render(why) => why.to_string(),
-            Policy::Auto => match crate::page::shell::script_built(served) {
+            Policy::Auto => match served.script_built() {
                 Some(shell) => format!("page construite par script ({shell})"),
                 None => {
                     return RenderChoice::Keep(Rendering::new(
