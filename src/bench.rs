@@ -30,6 +30,9 @@ pub struct BenchResult {
     /// footprint, comparable across versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytes_per_page: Option<f64>,
+    /// For the campaign: seconds spent in each step, in order (where the time goes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<(String, f64)>,
 }
 
 /// Peak resident set size of this process (Linux), in MiB.
@@ -102,6 +105,7 @@ pub fn pipeline(rounds: usize) -> BenchResult {
         peak_rss_mib: peak_rss_mib(),
         share_of_floor: None,
         bytes_per_page: None,
+        phases: Vec::new(),
     }
 }
 
@@ -162,6 +166,7 @@ pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
         peak_rss_mib: peak_rss_mib(),
         share_of_floor: None,
         bytes_per_page: None,
+        phases: Vec::new(),
     };
     reset_peak_rss();
     let (check_pages, check_seconds) = on_all_cores(&pages, rounds, |url, html| {
@@ -179,6 +184,7 @@ pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
         peak_rss_mib: peak_rss_mib(),
         share_of_floor: Some(check_rate / floor.pages_per_second),
         bytes_per_page: None,
+        phases: Vec::new(),
     };
     vec![floor, check]
 }
@@ -251,6 +257,7 @@ pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
         peak_rss_mib: peak_rss_mib(),
         share_of_floor: None,
         bytes_per_page: None,
+        phases: Vec::new(),
     })
 }
 
@@ -314,17 +321,26 @@ pub async fn campaign(
         Campaign::create(&store, &list, &opts.settings).map_err(|e| err(e.to_string()))?;
     reset_peak_rss();
     let started = Instant::now();
+    let mut phases = Vec::new();
+    let mut lap = Instant::now();
+    let mut phase = |name: &str| {
+        phases.push((name.to_string(), lap.elapsed().as_secs_f64()));
+        lap = Instant::now();
+    };
     let spooled = crate::audit::audit_spooled(&list, &opts, Some(&campaign), &out)
         .await
         .map_err(|e| err(e.to_string()))?;
+    phase("exploration et analyse");
     // The outputs in the order `vigie audit` writes them (cli::write_recorded_outputs).
     crate::model::stream::write_json(&spooled, &out).map_err(|e| err(e.to_string()))?;
+    phase("report.json");
     let recorded = store
         .record_source(&spooled, "bench")
         .map_err(|e| err(e.to_string()))?;
     campaign
         .complete(&store, Some(recorded.run_id()))
         .map_err(|e| err(e.to_string()))?;
+    phase("base");
     let history = crate::history::for_site(&store).map_err(|e| err(e.to_string()))?;
     crate::report::site::write_site(
         &spooled,
@@ -335,6 +351,7 @@ pub async fn campaign(
         },
     )
     .map_err(|e| err(e.to_string()))?;
+    phase("site");
     let seconds = started.elapsed().as_secs_f64();
     let audited: usize = spooled.overviews().iter().map(|o| o.summary.pages).sum();
     // Closed first, so the store's write-ahead log is folded into the database file.
@@ -362,5 +379,6 @@ pub async fn campaign(
         peak_rss_mib: peak_rss_mib(),
         share_of_floor: None,
         bytes_per_page: Some(bytes as f64 / audited.max(1) as f64),
+        phases,
     })
 }

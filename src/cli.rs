@@ -453,6 +453,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                                 "", bytes
                             );
                         }
+                        if !r.phases.is_empty() {
+                            let steps: Vec<String> = r
+                                .phases
+                                .iter()
+                                .map(|(name, s)| format!("{name} {s:.2} s"))
+                                .collect();
+                            println!("{:<40} {}", "", steps.join(", "));
+                        }
                     }
                 }
             }
