@@ -21,7 +21,7 @@ use super::sheet::{parse_declarations, CssRule, Declaration, ParsedCss};
 use super::spacing::{self, Declared, LineBox, Property, TextSpacing};
 use super::values::{
     clip_hides, filter_is_drop_shadow, filter_is_neutral_shadow, font_size_px, font_weight,
-    gradient_stops, image_kind, length_px, parse_background, shadow_is_neutral,
+    gradient_stops, image_kind, length_px, parse_background, shadow_colors, shadow_is_neutral,
     split_font_shorthand, substitute,
 };
 use crate::page::{Page, SheetsMemo, Stylesheet};
@@ -147,6 +147,9 @@ pub struct Computed {
     pub foreign: bool,
     /// Something that changes rendered colours we cannot compute (shadow, filter, blend).
     pub effects: Option<String>,
+    /// The colours of a `text-shadow` that can show (inherited, as the property is): the
+    /// pixels around the glyphs are blends of these over the backdrop.
+    pub shadow: Option<Arc<Vec<ColorValue>>>,
     /// When the backdrop is a gradient: its colour stops, made opaque (over what is behind).
     pub gradient: Option<Arc<Vec<Rgba>>>,
     /// Opacity groups from the root down: (backdrop behind the group, opacity).
@@ -178,6 +181,7 @@ impl Computed {
             display_doubt: false,
             foreign: false,
             effects: None,
+            shadow: None,
             gradient: None,
             groups: None,
             uncertain: None,
@@ -191,6 +195,9 @@ impl Computed {
     pub fn text_colors(&self) -> Result<(Rgba, Rgba), String> {
         if let Some(e) = &self.effects {
             return Err(e.clone());
+        }
+        if self.shadow.is_some() {
+            return Err(SHADOW_EFFECT.to_string());
         }
         if let Some(u) = &self.uncertain {
             return Err(u.clone());
@@ -212,7 +219,11 @@ impl Computed {
     /// The text colour as painted whatever lies behind it: opaque, with no effect, opacity
     /// group or doubt that could change it. `None` otherwise.
     pub fn opaque_text_color(&self) -> Option<Rgba> {
-        if self.effects.is_some() || self.uncertain.is_some() || self.groups.is_some() {
+        if self.effects.is_some()
+            || self.shadow.is_some()
+            || self.uncertain.is_some()
+            || self.groups.is_some()
+        {
             return None;
         }
         self.color.clone().ok().filter(Rgba::is_opaque)
@@ -222,7 +233,11 @@ impl Computed {
     /// relative luminance any point of the gradient can have (channel-wise bounds between
     /// consecutive stops, since interpolating sRGB channels is not monotone in luminance).
     pub fn gradient_bounds(&self) -> Option<(Rgba, Vec<Rgba>, f64, f64)> {
-        if self.effects.is_some() || self.uncertain.is_some() || self.groups.is_some() {
+        if self.effects.is_some()
+            || self.shadow.is_some()
+            || self.uncertain.is_some()
+            || self.groups.is_some()
+        {
             return None;
         }
         let fg = self.color.clone().ok().filter(Rgba::is_opaque)?;
@@ -238,7 +253,43 @@ impl Computed {
         }
         Some((fg, stops, lo, hi))
     }
+
+    /// For opaque text with a `text-shadow` of known colours on a plain backdrop: the text
+    /// colour, the backdrop, the shadow colours as painted on it, and the range of relative
+    /// luminance of any pixel around the glyphs (the backdrop, or any blend of it with the
+    /// shadows: bounded channel-wise, as blends are not monotone in luminance).
+    pub fn shadow_bounds(&self) -> Option<(Rgba, Rgba, Vec<Rgba>, f64, f64)> {
+        if self.effects.is_some()
+            || self.uncertain.is_some()
+            || self.groups.is_some()
+            || self.gradient.is_some()
+        {
+            return None;
+        }
+        let fg = self.color.clone().ok().filter(Rgba::is_opaque)?;
+        let bg = self.backdrop.clone().ok()?;
+        // A shadow in the text's own colour only thickens the glyphs.
+        let painted: Vec<Rgba> = self
+            .shadow
+            .as_deref()?
+            .iter()
+            .filter_map(|c| match c {
+                ColorValue::Rgba(c) => Some(c.over(bg)),
+                ColorValue::Current => None,
+            })
+            .filter(|c| *c != fg)
+            .collect();
+        let (mut min, mut max) = (bg, bg);
+        for c in &painted {
+            min = Rgba::rgb(min.r.min(c.r), min.g.min(c.g), min.b.min(c.b));
+            max = Rgba::rgb(max.r.max(c.r), max.g.max(c.g), max.b.max(c.b));
+        }
+        Some((fg, bg, painted, min.luminance(), max.luminance()))
+    }
 }
+
+/// Why text under a `text-shadow` whose blends cannot be bounded has no computed contrast.
+const SHADOW_EFFECT: &str = "ombre portée (text-shadow) : le contraste dépend de l'ombre";
 
 #[derive(Clone)]
 struct Entry {
@@ -1069,24 +1120,24 @@ fn compute_one(
 
     // Effects we cannot compute.
     let mut effects = parent.effects.clone();
+    let mut shadow = parent.shadow.clone();
     // Transparent, or no offset and no blur: drawn under the glyphs, a shadow changes nothing.
-    let shadow_neutral = get(winners, "text-shadow").and_then(resolve).map(|v| {
+    // A shadow whose colours are known is kept apart: the contrast rule bounds its blends.
+    if let Some(v) = get(winners, "text-shadow").and_then(resolve) {
         let v = v.to_ascii_lowercase();
-        v == "none" || v == "initial" || shadow_is_neutral(&v)
-    });
-    match shadow_neutral {
-        Some(true)
-            if effects
-                .as_deref()
-                .is_some_and(|e| e.contains("text-shadow")) =>
+        if effects
+            .as_deref()
+            .is_some_and(|e| e.contains("text-shadow"))
         {
             effects = None;
         }
-        Some(false) => {
-            effects =
-                Some("ombre portée (text-shadow) : le contraste dépend de l'ombre".to_string())
+        shadow = None;
+        if !(v == "none" || v == "initial" || shadow_is_neutral(&v)) {
+            match shadow_colors(&v) {
+                Some(colors) => shadow = Some(Arc::new(colors)),
+                None => effects = Some(SHADOW_EFFECT.to_string()),
+            }
         }
-        Some(true) | None => {}
     }
     // A drop-shadow() filter paints outside the shapes it follows: on an element with an
     // opaque background, outside its box, never over its text (decided once the background is).
@@ -1315,6 +1366,7 @@ fn compute_one(
         display_doubt: parent.display_doubt || rendering_doubt,
         foreign,
         effects,
+        shadow,
         gradient,
         groups,
         uncertain,

@@ -602,6 +602,32 @@ pub fn shadow_is_neutral(value: &str) -> bool {
     })
 }
 
+/// The colours of the layers of a `text-shadow` that can show (neither transparent nor hidden
+/// under the glyphs), `currentColor` when a layer names none; `None` when a layer holds a word
+/// that is neither a length nor a colour (so nothing is assumed about it).
+pub fn shadow_colors(value: &str) -> Option<Vec<ColorValue>> {
+    let mut colors = Vec::new();
+    for layer in split_top_level(value, true) {
+        if shadow_is_neutral(layer) {
+            continue;
+        }
+        let mut color = None;
+        for word in split_top_level(layer, false) {
+            let length =
+                word.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '+'));
+            if length {
+                continue;
+            }
+            match super::color::parse_color(word) {
+                Some(c) if color.is_none() => color = Some(c),
+                _ => return None,
+            }
+        }
+        colors.push(color.unwrap_or(ColorValue::Current));
+    }
+    Some(colors)
+}
+
 /// A `filter` made only of `drop-shadow()` functions.
 pub fn filter_is_drop_shadow(value: &str) -> bool {
     let functions = split_top_level(value, false);
@@ -629,6 +655,21 @@ pub fn filter_is_neutral_shadow(value: &str) -> bool {
 mod tests {
     use super::*;
     use crate::css::color::Rgba;
+
+    #[test]
+    fn shadow_colours_of_visible_layers() {
+        let black = ColorValue::Rgba(Rgba::BLACK);
+        assert_eq!(shadow_colors("1px 1px 2px #000"), Some(vec![black.clone()]));
+        // Neutral layers drop out; a layer without a colour is in the text's colour.
+        assert_eq!(
+            shadow_colors("0 0 0 red, 2px 2px transparent, 1px 1px 1px"),
+            Some(vec![ColorValue::Current])
+        );
+        assert_eq!(shadow_colors("black 1px 1px"), Some(vec![black]));
+        // Unread words: nothing is assumed.
+        assert_eq!(shadow_colors("1px 1px var(--x)"), None);
+        assert_eq!(shadow_colors("1px 1px #000 #fff"), None);
+    }
 
     #[test]
     fn font_sizes_to_px() {

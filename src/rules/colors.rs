@@ -194,6 +194,39 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
         let (fg, bg) = match c.text_colors() {
             Ok(colors) => colors,
             Err(reason) => {
+                if let Some((fg, bg, shadows, lo, hi)) = c.shadow_bounds() {
+                    // Every pixel around the glyphs lies in [lo, hi]: the text contrasts with
+                    // all of them when it does with the interval's nearer end. Otherwise the
+                    // shadow may be a halo that helps or a blur that hurts: not decided here.
+                    let lf = fg.luminance();
+                    let worst = if lf > hi {
+                        (lf + 0.05) / (hi + 0.05)
+                    } else if lf < lo {
+                        (lo + 0.05) / (lf + 0.05)
+                    } else {
+                        1.0
+                    };
+                    let large = match (c.font_size, c.font_weight) {
+                        (Some(s), Some(w)) => is_large_text(s, w),
+                        _ => false,
+                    };
+                    let required = if large { level.large } else { level.normal };
+                    if worst >= required {
+                        let painted: Vec<String> = shadows.iter().map(Rgba::to_hex).collect();
+                        r.pass(
+                            el,
+                            format!(
+                                "Contraste d'au moins {}:1 ({}:1 requis) pour le texte {} sur le fond {} comme sur son ombre portée ({}).",
+                                fr_number(show_ratio(worst, required), 2),
+                                fr_number(required, 2),
+                                fg.to_hex(),
+                                bg.to_hex(),
+                                painted.join(", ")
+                            ),
+                        );
+                        continue;
+                    }
+                }
                 if let Some((fg, stops, lo, hi)) = c.gradient_bounds() {
                     // The best contrast over a luminance interval is at one of its ends.
                     let lf = fg.luminance();
