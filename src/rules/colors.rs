@@ -18,7 +18,10 @@ use crate::page::{ElementRef, Page};
 /// Quand l'arrière-plan ne peut pas être connu sans rendu (image ou dégradé de fond, élément
 /// positionné en absolu ou fixe, ombre portée, filtre, mode de fusion, couleur dans une
 /// syntaxe non prise en charge, règle CSS au sélecteur non évaluable), le résultat est « à
-/// vérifier » avec la raison, jamais « conforme ». Le texte masqué (display, visibility,
+/// vérifier » avec la raison, jamais « conforme ». Une ombre portée (`text-shadow`) dont les
+/// couleurs sont lues est décidée : conforme quand le texte contraste avec le fond et avec
+/// tout mélange des ombres sur ce fond ; sinon « à vérifier » (l'ombre peut aussi servir de
+/// halo qui rend le texte lisible). Le texte masqué (display, visibility,
 /// hors écran, découpé), `aria-hidden`, le texte des contrôles désactivés et de leurs
 /// étiquettes, et le texte sans lettre ni chiffre ne sont pas concernés.
 /// ## Pourquoi
