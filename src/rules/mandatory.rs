@@ -237,6 +237,114 @@ impl Rule for ParseErrors {
     }
 }
 
+/// Interactive content (HTML « interactive content »), which a link or a button may not contain.
+fn interactive_content(el: ElementRef<'_>) -> bool {
+    let e = el.value();
+    match e.name() {
+        "a" => e.attr("href").is_some(),
+        "audio" | "video" => e.attr("controls").is_some(),
+        "img" => e.attr("usemap").is_some(),
+        "input" => !e
+            .attr("type")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
+        "button" | "details" | "embed" | "iframe" | "label" | "select" | "textarea" => true,
+        _ => false,
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Aucun lien (`<a>`) ni bouton (`<button>`) ne contient d'élément interactif (lien, bouton,
+/// champ, liste de choix, `label`, `details`, `iframe`, `embed`, média avec `controls`, image
+/// cliquable `usemap`), ni d'élément portant un attribut `tabindex`, ni (pour un lien) d'autre
+/// `<a>` : le modèle de contenu du HTML l'interdit, et le validateur du W3C que la méthodologie
+/// RGAA utilise pour le test 8.2.1 le signale (« imbrication des balises »). Le style n'y change
+/// rien : un élément masqué reste dans le code.
+///
+/// Décide : cette imbrication (8.2.1, un point parmi cinq). Laisse au validateur : le reste de
+/// la validité (voir `parse-errors`).
+/// ## Pourquoi
+/// Un bouton dans un lien n'a pas de rôle sûr : selon le navigateur et la technologie
+/// d'assistance, il est annoncé comme lien, comme bouton ou pas du tout, et le clavier n'atteint
+/// souvent que l'un des deux.
+/// ## Exemple en échec
+/// `<a href="/dossier"><button>Ouvrir</button></a>`
+/// ## Exemple conforme
+/// `<a href="/dossier">Ouvrir le dossier</a>`
+/// ## Références
+/// RGAA 8.2.1 · WCAG 4.1.1, 4.1.2
+pub struct NestedInteractive;
+
+static NESTED_INTERACTIVE: RuleMeta = RuleMeta {
+    id: "nested-interactive",
+    title: "Élément interactif dans un lien ou un bouton",
+    description: "Aucun lien ni bouton ne contient d'élément interactif ou d'élément avec tabindex (imbrication interdite par le HTML).",
+    rgaa: &["8.2.1"],
+    wcag: &["4.1.1", "4.1.2"],
+    act: &[],
+    cerfa: &[],
+};
+
+impl Rule for NestedInteractive {
+    fn meta(&self) -> &'static RuleMeta {
+        &NESTED_INTERACTIVE
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for outer in page.select("body a, body button") {
+            let outer_name = outer.value().name();
+            let mut nested = false;
+            let mut stack: Vec<_> = outer.children().collect();
+            while let Some(node) = stack.pop() {
+                let Some(el) = ElementRef::wrap(node) else {
+                    continue;
+                };
+                let name = el.value().name();
+                // Template content is inert, not part of the document.
+                if name == "template" {
+                    continue;
+                }
+                let forbidden = interactive_content(el)
+                    || el.value().attr("tabindex").is_some()
+                    || (outer_name == "a" && name == "a");
+                if forbidden {
+                    nested = true;
+                    let inside = if outer_name == "a" {
+                        "un lien"
+                    } else {
+                        "un bouton"
+                    };
+                    r.fail(
+                        el,
+                        format!(
+                            "<{name}> dans {inside} (<{outer_name}>) : le HTML interdit un élément interactif ou avec tabindex dans un lien ou un bouton (imbrication non conforme)."
+                        ),
+                    );
+                    // Its own content is judged with it as the outer element.
+                    continue;
+                }
+                stack.extend(el.children());
+            }
+            // A link or button inside another was judged there, as content.
+            let contained = outer
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .any(|a| matches!(a.value().name(), "a" | "button"));
+            if !nested && !contained {
+                let first = r.passed() == 0;
+                r.pass(
+                    outer,
+                    if first {
+                        "Aucun élément interactif dans ce lien ou ce bouton."
+                    } else {
+                        ""
+                    },
+                );
+            }
+        }
+        r.finish("Aucun lien ni bouton.")
+    }
+}
+
 /// The elements of the body that carry a non-empty `lang` (or `xml:lang`) and own exposed text,
 /// with the trimmed value.
 fn lang_changes(page: &Page) -> Vec<(ElementRef<'_>, String)> {

@@ -52,6 +52,7 @@ static RULES: &[&dyn Rule] = &[
     &mandatory::Doctype,
     &mandatory::DuplicateId,
     &mandatory::ParseErrors,
+    &mandatory::NestedInteractive,
     &mandatory::LangChangeValid,
     &mandatory::LangChangeBcp47,
     &mandatory::PresentationalMarkup,
