@@ -1,13 +1,14 @@
 //! The browser runs hostile code (issue 14, « Robustness and safety »): its own requests obey
 //! the crawl's address guard, robots.txt and rate limit, and are recorded; dialogs are
-//! dismissed, pop-ups closed; a page that never loads, an endless script, a memory hog or a
-//! dead browser cost the page, never the audit. Fixtures in `fixtures/render/hostile/`, served
+//! dismissed, pop-ups refused; a page that never loads, an endless script or a dead browser
+//! cost the page, never the audit. Fixtures in `fixtures/render/hostile/`, served
 //! on 127.0.0.1.
 //!
 //! Needs Debian's `chromium` (.ci/run installs it). Without it the tests fail, unless
 //! VIGIE_SKIP_BROWSER=1. Time limits are shortened so the whole file stays fast.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
@@ -21,6 +22,13 @@ use vigie::serve::{start, FixtureServer, Source};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render/hostile")
+}
+
+/// Two browsers at most at once in this file: more, on a small shared machine, turn every
+/// time limit into a coin toss.
+async fn turn() -> tokio::sync::SemaphorePermit<'static> {
+    static TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    TURNS.acquire().await.expect("sémaphore")
 }
 
 /// Chromium is needed; without it, skip only when VIGIE_SKIP_BROWSER=1.
@@ -42,15 +50,21 @@ async fn server() -> FixtureServer {
     start(Source::Disk(fixture_dir())).await.expect("serveur")
 }
 
-/// Short limits: a hostile page costs seconds, not the default half-minute.
+/// A short idle wait; the default navigation and page limits, which a loaded machine needs.
 fn limits() -> BrowserLimits {
     BrowserLimits {
-        navigation: Duration::from_secs(3),
         idle: Duration::from_secs(1),
         quiet: Duration::from_millis(300),
-        page: Duration::from_secs(5),
-        heap_mib: 64,
         ..BrowserLimits::default()
+    }
+}
+
+/// For pages that never load: a hostile page costs seconds, not the default 20.
+fn short_limits() -> BrowserLimits {
+    BrowserLimits {
+        navigation: Duration::from_secs(4),
+        page: Duration::from_secs(8),
+        ..limits()
     }
 }
 
@@ -104,6 +118,7 @@ async fn the_browser_requests_obey_the_guard_and_robots_and_are_recorded() {
     if !browser_present() {
         return;
     }
+    let _turn = turn().await;
     let srv = server().await;
     let d = run(&srv, "/index.html", &options(1, 0.0)).await;
     let r = rendering(&d, "/index.html");
@@ -150,6 +165,7 @@ async fn with_the_guard_on_the_browser_cannot_reach_a_loopback_page() {
     if !browser_present() {
         return;
     }
+    let _turn = turn().await;
     // As when auditing a public site: the crawler's guard refuses loopback, and so does the
     // browser, even for a URL handed to it directly (a DNS answer that changed since).
     let srv = server().await;
@@ -183,6 +199,7 @@ async fn the_rate_limit_spaces_the_browser_requests() {
     if !browser_present() {
         return;
     }
+    let _turn = turn().await;
     let srv = server().await;
     // 4 requests per second: a quarter of a second between two requests to the host, the
     // crawler's and the browser's alike (the page waits longer than that for quiet).
@@ -218,4 +235,137 @@ async fn the_rate_limit_spaces_the_browser_requests() {
         "{} requests in {all:?}",
         seen.len()
     );
+}
+
+#[tokio::test]
+async fn dialogs_are_dismissed_and_popups_closed_and_counted() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    let srv = server().await;
+    let d = run(&srv, "/dialogues.html", &options(1, 0.0)).await;
+    let r = rendering(&d, "/dialogues.html");
+    assert_eq!(r.status, RenderStatus::Rendered, "{r:?}");
+    let b = r.browser.expect("activité du navigateur");
+    // 20 alerts, a confirm and a prompt, each dismissed; the beforeunload trap never holds
+    // the tab, which the browser closes.
+    assert_eq!(b.dialogs, 22, "{b:?}");
+    assert_eq!(b.popups, 2, "{b:?}");
+    // Refused, not opened: the windows never loaded (nothing outside the tab's interception).
+    assert!(
+        !paths(&srv).iter().any(|p| p.starts_with("/fenetre")),
+        "{:?}",
+        paths(&srv)
+    );
+    // The script went on past its dialogs: confirm and prompt were refused.
+    let facts = d.pages[0].facts.as_ref().expect("facts");
+    assert_eq!(facts.title.as_deref(), Some("Dialogues et fenêtres"));
+}
+
+#[tokio::test]
+async fn a_page_that_never_loads_keeps_its_static_analysis() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    let srv = server().await;
+    let started = std::time::Instant::now();
+    let mut opts = options(1, 0.0);
+    opts.browser_limits = short_limits();
+    let d = run(&srv, "/lent.html", &opts).await;
+    let r = rendering(&d, "/lent.html");
+    assert_eq!(r.to_string(), "rendu échoué : délai dépassé", "{r:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    // The served page was analysed.
+    let facts = d.pages[0].facts.as_ref().expect("facts");
+    assert_eq!(facts.title.as_deref(), Some("Page qui ne finit jamais"));
+    let b = r.browser.expect("activité du navigateur");
+    assert_eq!(b.requests_allowed, 2, "{b:?}");
+}
+
+#[tokio::test]
+async fn an_endless_script_costs_its_page_not_the_audit() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    let srv = server().await;
+    let mut opts = options(2, 0.0);
+    opts.browser_limits = short_limits();
+    let d = run(&srv, "/boucle.html", &opts).await;
+    let r = rendering(&d, "/boucle.html");
+    assert_eq!(r.to_string(), "rendu échoué : délai dépassé", "{r:?}");
+    // Its served links were followed, and the next page rendered in the same browser.
+    let next = rendering(&d, "/index.html");
+    assert_eq!(next.status, RenderStatus::Rendered, "{next:?}");
+}
+
+#[tokio::test]
+async fn a_browser_killed_mid_page_is_started_again_for_the_next() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    let srv = server().await;
+    let fetcher = Arc::new(
+        Fetcher::new(FetchConfig {
+            requests_per_second: 0.0,
+            ..FetchConfig::default()
+        })
+        .expect("client"),
+    );
+    let browser = Arc::new(Browser::new(
+        vigie::render::find_browser(None).expect("chromium"),
+        BrowserLimits {
+            restarts: 1,
+            ..short_limits()
+        },
+    ));
+    let base = Url::parse(&srv.url()).expect("url");
+    let slow = base.join("lent.html").expect("url");
+    let (b, f) = (browser.clone(), fetcher.clone());
+    let pending = tokio::spawn(async move { b.render(&slow, &*f).await.0 });
+    // Once the page waits for its endless script, kill the browser (only the process this
+    // test started, by its id).
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    while !paths(&srv).iter().any(|p| p == "/jamais.js") {
+        assert!(std::time::Instant::now() < deadline, "{:?}", paths(&srv));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let pid = browser.process_id().await.expect("pid");
+    kill(pid);
+    let result = pending.await.expect("tâche");
+    assert_eq!(
+        result.map(|p| p.final_url.to_string()),
+        Err(BrowserError::Crashed(
+            "le navigateur s'est arrêté pendant la page"
+        ))
+    );
+    let index = base.join("index.html").expect("url");
+    let (again, activity) = browser.render(&index, &*fetcher).await;
+    assert!(again.is_ok(), "{again:?}");
+    assert_eq!(activity.requests_refused, 2, "{activity:?}");
+    assert_eq!(browser.restarts(), 1);
+    // Restarts are bounded: killed once more, the browser is given up on.
+    kill(browser.process_id().await.expect("pid"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (gave_up, _) = browser.render(&index, &*fetcher).await;
+    assert_eq!(
+        gave_up.map(|p| p.final_url.to_string()),
+        Err(BrowserError::GaveUp(2))
+    );
+    browser.shutdown().await;
+}
+
+fn kill(pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
 }

@@ -25,11 +25,13 @@ use chromiumoxide::cdp::browser_protocol::inspector::{
 };
 use chromiumoxide::cdp::browser_protocol::network::{ErrorReason, SetUserAgentOverrideParams};
 use chromiumoxide::cdp::browser_protocol::page::{
-    EventJavascriptDialogOpening, HandleJavaScriptDialogParams,
+    AddScriptToEvaluateOnNewDocumentParams, EventJavascriptDialogOpening,
+    HandleJavaScriptDialogParams,
 };
 use chromiumoxide::cdp::browser_protocol::target::{
     CloseTargetParams, EventTargetCreated, TargetId,
 };
+use chromiumoxide::cdp::js_protocol::runtime::{AddBindingParams, EventBindingCalled};
 use futures_util::stream::FuturesUnordered;
 use futures_util::StreamExt;
 use tokio::sync::{Mutex, Semaphore};
@@ -44,6 +46,11 @@ const CHROMIUM_NAMES: &[&str] = &["chromium", "chromium-browser"];
 
 /// Serialised DOM with its doctype (`outerHTML` alone drops it, and the doctype rule reads it).
 const SERIALISE_DOM: &str = "(document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '') + document.documentElement.outerHTML";
+/// Name of the function through which the page's refused `window.open` calls are counted.
+const POPUP_BINDING: &str = "vigieFenetreRefusee";
+/// Run before the page's own scripts, in every frame: `window.open` opens nothing (a new
+/// window would load outside the tab's request interception) and is counted.
+const REFUSE_WINDOW_OPEN: &str = "(() => { const count = globalThis.vigieFenetreRefusee; const open = function () { try { count(''); } catch (e) {} return null; }; try { Object.defineProperty(window, 'open', { value: open, writable: false, configurable: false }); } catch (e) {} })();";
 /// Resources the page has requested so far: stable over a quiet period means the network idles.
 const RESOURCE_COUNT: &str = "performance.getEntriesByType('resource').length";
 
@@ -220,15 +227,16 @@ impl Browser {
             .user_data_dir(profile.path())
             .launch_timeout(self.limits.launch)
             .request_timeout(self.limits.navigation)
+            .new_headless_mode()
+            // chromiumoxide adds the leading dashes: `--key` or `--key=value`.
             .args([
-                "--headless=new".to_string(),
-                "--disable-gpu".to_string(),
-                "--disable-background-networking".to_string(),
-                "--disable-component-update".to_string(),
-                "--disable-sync".to_string(),
-                "--no-first-run".to_string(),
+                "disable-gpu".to_string(),
+                "disable-background-networking".to_string(),
+                "disable-component-update".to_string(),
+                "disable-sync".to_string(),
+                "no-first-run".to_string(),
                 // A page that allocates without end stops its renderer, not the machine.
-                format!("--js-flags=--max-old-space-size={}", self.limits.heap_mib),
+                format!("js-flags=--max-old-space-size={}", self.limits.heap_mib),
             ]);
         // Chromium's sandbox refuses to start as root; elsewhere it stays on (hostile pages).
         if running_as_root() {
@@ -285,35 +293,57 @@ impl Browser {
     /// `limits.restarts` times in the audit).
     async fn new_tab(&self) -> Result<chromiumoxide::Page, BrowserError> {
         let mut state = self.state.lock().await;
-        let dead = matches!(&*state, State::Running(r) if r.events.is_finished());
-        if dead {
-            let restarted = self.restarted.load(std::sync::atomic::Ordering::Relaxed);
-            if let State::Running(old) = std::mem::replace(&mut *state, State::NotStarted) {
-                stop(*old).await;
+        // Twice at most: a tab refused by a browser found dead then is asked of its successor.
+        for _ in 0..2 {
+            self.restart_if_dead(&mut state).await;
+            if matches!(*state, State::NotStarted) {
+                *state = match self.launch().await {
+                    Ok(running) => State::Running(Box::new(running)),
+                    Err(e) => State::Unavailable(e),
+                };
             }
-            if restarted >= self.limits.restarts {
-                *state = State::Unavailable(BrowserError::GaveUp(restarted + 1));
-            } else {
-                self.restarted
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                tracing::warn!("navigateur arrêté inopinément : relancé");
-            }
-        }
-        if matches!(*state, State::NotStarted) {
-            *state = match self.launch().await {
-                Ok(running) => State::Running(Box::new(running)),
-                Err(e) => State::Unavailable(e),
+            let r = match &*state {
+                State::Running(r) => r,
+                State::Unavailable(e) => return Err(e.clone()),
+                State::NotStarted | State::Stopped => return Err(BrowserError::Closed),
             };
-        }
-        match &*state {
-            State::Running(r) => {
-                tokio::time::timeout(self.limits.navigation, r.browser.new_page("about:blank"))
-                    .await
-                    .map_err(|_| BrowserError::Timeout)?
-                    .map_err(|e| BrowserError::Navigation(e.to_string()))
+            let error = match tokio::time::timeout(
+                self.limits.navigation,
+                r.browser.new_page("about:blank"),
+            )
+            .await
+            {
+                Ok(Ok(page)) => return Ok(page),
+                Ok(Err(e)) => BrowserError::Navigation(e.to_string()),
+                Err(_) => return Err(BrowserError::Timeout),
+            };
+            // A lost connection takes the event pump a moment to notice.
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+            while !r.events.is_finished() && tokio::time::Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            State::Unavailable(e) => Err(e.clone()),
-            State::NotStarted | State::Stopped => Err(BrowserError::Closed),
+            if !r.events.is_finished() {
+                return Err(error);
+            }
+        }
+        Err(BrowserError::Closed)
+    }
+
+    /// Replace a dead browser by a new one to start, or give up after `limits.restarts`.
+    async fn restart_if_dead(&self, state: &mut State) {
+        if !matches!(&*state, State::Running(r) if r.events.is_finished()) {
+            return;
+        }
+        if let State::Running(old) = std::mem::replace(state, State::NotStarted) {
+            stop(*old).await;
+        }
+        let restarted = self.restarted.load(std::sync::atomic::Ordering::Relaxed);
+        if restarted >= self.limits.restarts {
+            *state = State::Unavailable(BrowserError::GaveUp(restarted + 1));
+        } else {
+            self.restarted
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            tracing::warn!("navigateur arrêté inopinément : relancé");
         }
     }
 
@@ -361,12 +391,14 @@ impl Browser {
             Err(e) => Err(e),
         };
         let mut activity = activity.into_inner().unwrap_or_else(|p| p.into_inner());
-        activity.popups = self
+        // Windows that opened all the same (a link with a target), closed as they appeared.
+        let closed = self
             .popups
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&target)
             .unwrap_or(0);
+        activity.popups = activity.popups.saturating_add(closed);
         (result, activity)
     }
 
@@ -395,6 +427,18 @@ impl Browser {
         page.execute(InspectorEnable::default())
             .await
             .map_err(setup)?;
+        let mut opened = page
+            .event_listener::<EventBindingCalled>()
+            .await
+            .map_err(setup)?;
+        page.execute(AddBindingParams::new(POPUP_BINDING))
+            .await
+            .map_err(setup)?;
+        page.execute(AddScriptToEvaluateOnNewDocumentParams::new(
+            REFUSE_WINDOW_OPEN,
+        ))
+        .await
+        .map_err(setup)?;
         page.execute(SetUserAgentOverrideParams::new(gate.user_agent()))
             .await
             .map_err(setup)?;
@@ -407,9 +451,20 @@ impl Browser {
         .map_err(setup)?;
         tokio::select! {
             result = self.load_and_read(page, url) => result,
-            _ = crashed.next() => Err(BrowserError::Crashed(RENDERER_CRASHED)),
+            event = crashed.next() => Err(BrowserError::Crashed(match event {
+                Some(_) => RENDERER_CRASHED,
+                None => BROWSER_LOST,
+            })),
             _ = decide_requests(page, paused, gate, activity) => Err(BrowserError::Crashed(BROWSER_LOST)),
             _ = dismiss_dialogs(page, dialogs, activity) => Err(BrowserError::Crashed(BROWSER_LOST)),
+            _ = async {
+                while let Some(call) = opened.next().await {
+                    if call.name == POPUP_BINDING {
+                        let mut counts = activity.lock().unwrap_or_else(|p| p.into_inner());
+                        counts.popups = counts.popups.saturating_add(1);
+                    }
+                }
+            } => Err(BrowserError::Crashed(BROWSER_LOST)),
         }
     }
 
