@@ -369,3 +369,23 @@ fn kill(pid: u32) {
         .expect("kill");
     assert!(status.success());
 }
+
+#[tokio::test]
+async fn a_frame_from_another_site_obeys_the_same_rules() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    let srv = server().await;
+    let d = run(&srv, "/cadre.html", &options(1, 0.0)).await;
+    let r = rendering(&d, "/cadre.html");
+    assert_eq!(r.status, RenderStatus::Rendered, "{r:?}");
+    let b = r.browser.expect("activité du navigateur");
+    assert!(
+        !paths(&srv).iter().any(|p| p.starts_with("/prive/")),
+        "{:?} {b:?}",
+        paths(&srv)
+    );
+    // The page, the frame's document; the frame's excluded fetch refused.
+    assert_eq!((b.requests_allowed, b.requests_refused), (2, 1), "{b:?}");
+}

@@ -235,6 +235,11 @@ impl Browser {
                 "disable-component-update".to_string(),
                 "disable-sync".to_string(),
                 "no-first-run".to_string(),
+                // A cross-site frame in a renderer of its own is a target of its own, outside
+                // the tab's request interception: keep every frame in the page's renderer
+                // (the throwaway profile holds no other site's data to isolate).
+                "disable-site-isolation-trials".to_string(),
+                "disable-features=IsolateOrigins,site-per-process".to_string(),
                 // A page that allocates without end stops its renderer, not the machine.
                 format!("js-flags=--max-old-space-size={}", self.limits.heap_mib),
             ]);
