@@ -321,9 +321,10 @@ async fn a_browser_killed_mid_page_is_started_again_for_the_next() {
     );
     let browser = Arc::new(Browser::new(
         vigie::render::find_browser(None).expect("chromium"),
+        // The slow page is killed long before its limit; the next one gets a fresh browser.
         BrowserLimits {
             restarts: 1,
-            ..short_limits()
+            ..limits()
         },
     ));
     let base = Url::parse(&srv.url()).expect("url");
