@@ -27,6 +27,8 @@ pub struct AuditOptions {
     pub progress: bool,
     /// The browser for `--render` (`--chromium`); else `VIGIE_CHROMIUM`, else PATH.
     pub chromium: Option<std::path::PathBuf>,
+    /// The browser's time limits and bounds (its tabs follow the fetch concurrency).
+    pub browser_limits: crate::render::BrowserLimits,
 }
 
 impl Default for AuditOptions {
@@ -37,6 +39,7 @@ impl Default for AuditOptions {
             parallel_demarches: 4,
             progress: true,
             chromium: None,
+            browser_limits: crate::render::BrowserLimits::default(),
         }
     }
 }
@@ -365,7 +368,7 @@ pub async fn audit_spooled(
         opts.chromium.as_deref(),
         crate::render::BrowserLimits {
             tabs: opts.settings.fetch.concurrency.max(1),
-            ..crate::render::BrowserLimits::default()
+            ..opts.browser_limits.clone()
         },
     )?;
     let result = audit_with(demarches, opts, campaign, spool_dir, &rendering).await;

@@ -490,3 +490,57 @@ async fn audit_blocks_private_addresses_only_for_public_starts() {
 fn error_kind_of(r: &vigie::crawl::FetchRecord) -> Option<ErrorKind> {
     r.error.as_ref().map(|e| e.kind)
 }
+
+/// The gate the browser's own requests go through (no browser needed to test its decisions).
+#[tokio::test]
+async fn the_browser_gate_applies_the_crawl_rules() {
+    use vigie::crawl::RequestGate;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("robots.txt"),
+        "User-agent: *\nDisallow: /prive/\n",
+    )
+    .expect("write");
+    let s = serve::start(Source::Disk(dir.path().to_path_buf()))
+        .await
+        .expect("server");
+    let base = Url::parse(&s.url()).expect("url");
+    let open = Fetcher::new(fast_config()).expect("client");
+    async fn decide(f: &Fetcher, u: &str) -> Result<(), String> {
+        let u = Url::parse(u).expect("url");
+        let gate: &dyn RequestGate = f;
+        gate.decide(&u).await
+    }
+    assert_eq!(
+        decide(&open, base.join("/a.js").expect("url").as_str()).await,
+        Ok(())
+    );
+    assert_eq!(
+        decide(&open, base.join("/prive/x").expect("url").as_str()).await,
+        Err("exclu par robots.txt".to_string())
+    );
+    assert_eq!(decide(&open, "data:text/plain,x").await, Ok(()));
+    assert_eq!(
+        decide(&open, "file:///etc/passwd").await,
+        Err("schéma refusé : file".to_string())
+    );
+    // Link-local is refused even with the guard lifted (an audit of a local site).
+    assert_eq!(
+        decide(&open, "http://[fe80::1]/").await,
+        Err("adresse non publique refusée : [fe80::1]".to_string())
+    );
+    // With the guard on (a public audit), a local name is refused.
+    let guarded = Fetcher::new(FetchConfig {
+        block_private_addresses: true,
+        ..fast_config()
+    })
+    .expect("client");
+    assert_eq!(
+        decide(&guarded, &format!("http://localhost:{}/", s.addr.port())).await,
+        Err("adresse non publique refusée : localhost".to_string())
+    );
+    assert_eq!(open.user_agent(), vigie::user_agent());
+    // Only the robots.txt was fetched: a decision is not a fetch.
+    let paths: Vec<String> = s.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/robots.txt"]);
+}

@@ -39,6 +39,17 @@ pub fn is_non_public(ip: IpAddr) -> bool {
     }
 }
 
+/// Link-local addresses (169.254.0.0/16, fe80::/10): where cloud metadata services answer.
+pub fn is_link_local(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_link_local(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.is_link_local(),
+            None => (v6.segments()[0] & 0xffc0) == 0xfe80,
+        },
+    }
+}
+
 /// Whether a URL's host is itself a non-public address or a local name.
 pub fn host_is_non_public(url: &Url) -> bool {
     match url.host() {

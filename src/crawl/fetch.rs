@@ -326,6 +326,55 @@ impl Fetcher {
         self.host(url).robots_file.get().cloned()
     }
 
+    /// The decisions the crawler applies to its own fetches, for a request the browser is about
+    /// to make: scheme, address guard (the host resolved as the guard resolves it), robots.txt
+    /// of that host, then the host's rate limit (waited for). Link-local targets (cloud metadata
+    /// services) are refused even when the guard is lifted: a page's scripts, unlike its links,
+    /// can aim anywhere.
+    pub async fn admit_browser_request(&self, url: &Url) -> Result<(), String> {
+        match url.scheme() {
+            "http" | "https" => {}
+            // Served by the browser itself, nothing leaves the machine.
+            "data" | "blob" | "about" => return Ok(()),
+            other => return Err(format!("schéma refusé : {other}")),
+        }
+        let block = self.config.block_private_addresses;
+        let literal = match url.host() {
+            Some(url::Host::Ipv4(ip)) => Some(std::net::IpAddr::V4(ip)),
+            Some(url::Host::Ipv6(ip)) => Some(std::net::IpAddr::V6(ip)),
+            _ => None,
+        };
+        let host = url.host_str().unwrap_or("");
+        if block && super::address::host_is_non_public(url) {
+            return Err(format!("{} : {host}", super::address::BLOCKED_MARKER));
+        }
+        let addresses: Vec<std::net::IpAddr> = match literal {
+            Some(ip) => vec![ip],
+            None => {
+                let port = url.port_or_known_default().unwrap_or(80);
+                match tokio::net::lookup_host((host, port)).await {
+                    Ok(found) => found.map(|a| a.ip()).collect(),
+                    Err(e) => return Err(format!("nom introuvable : {host} ({e})")),
+                }
+            }
+        };
+        let refused = |ip: &&std::net::IpAddr| {
+            super::address::is_link_local(**ip) || (block && super::address::is_non_public(**ip))
+        };
+        if let Some(ip) = addresses.iter().find(refused) {
+            let marker = super::address::BLOCKED_MARKER;
+            return Err(match literal {
+                Some(_) => format!("{marker} : {host}"),
+                None => format!("{marker} : {host} → {ip}"),
+            });
+        }
+        if self.config.respect_robots && !self.robots(url).await.allowed(url) {
+            return Err("exclu par robots.txt".into());
+        }
+        self.wait_turn(&self.host(url)).await;
+        Ok(())
+    }
+
     /// Fetch a URL politely: robots.txt, rate limit, retries, redirects within `in_scope`.
     pub async fn fetch(
         &self,
@@ -792,4 +841,15 @@ fn looks_binary(body: &[u8]) -> bool {
         return false;
     }
     body.iter().take(1024).any(|&b| b == 0)
+}
+
+/// The fetcher is the browser's gate: the browser's requests wait for the same per-host turns
+/// as the crawler's, and obey the same guard and robots.txt.
+impl super::render::RequestGate for Fetcher {
+    fn decide<'a>(&'a self, url: &'a Url) -> super::render::GateFuture<'a> {
+        Box::pin(self.admit_browser_request(url))
+    }
+    fn user_agent(&self) -> &str {
+        &self.config.user_agent
+    }
 }

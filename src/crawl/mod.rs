@@ -20,7 +20,9 @@ use tokio::task::JoinSet;
 use url::Url;
 
 pub use fetch::{ErrorKind, FetchConfig, FetchError, FetchRecord, Fetcher, Want};
-pub use render::{RenderChoice, RenderStatus, RenderedDom, Renderer, Rendering};
+pub use render::{
+    BrowserActivity, RenderChoice, RenderStatus, RenderedDom, Renderer, Rendering, RequestGate,
+};
 
 use crate::page::{Page, StylesheetLink};
 
@@ -235,9 +237,10 @@ pub async fn visit<An: Analyser>(
     };
     let rendering = match (choice, analyser.renderer()) {
         (Some(RenderChoice::Render(why)), Some(renderer)) => {
-            match renderer.render(&page.url).await {
+            match renderer.render(&page.url, &*fetcher).await {
                 Ok(dom) => {
                     let final_url = dom.final_url.to_string();
+                    let activity = dom.activity;
                     let reparsed = on_cpu_pool(move || {
                         let page = Page::parse(dom.final_url, &dom.html);
                         let links = page.stylesheet_links();
@@ -248,13 +251,17 @@ pub async fn visit<An: Analyser>(
                             (page, links) = (rendered, rendered_links);
                             Some(Rendering {
                                 final_url: Some(final_url),
+                                browser: Some(activity),
                                 ..Rendering::new(RenderStatus::Rendered, why)
                             })
                         }
-                        None => Some(Rendering::new(
-                            RenderStatus::Failed,
-                            "le DOM rendu n'a pas pu être lu",
-                        )),
+                        None => Some(Rendering {
+                            browser: Some(activity),
+                            ..Rendering::new(
+                                RenderStatus::Failed,
+                                "le DOM rendu n'a pas pu être lu",
+                            )
+                        }),
                     }
                 }
                 Err(failed) => Some(failed),

@@ -33,6 +33,87 @@ pub struct Rendering {
     /// Where the browser ended (client-side redirects), when rendered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub final_url: Option<String>,
+    /// What the browser did on the page's behalf (rendered pages and pages whose rendering
+    /// failed once the browser had it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<BrowserActivity>,
+}
+
+/// Refused requests kept per page with their URL (the count says how many there were).
+pub const MAX_REFUSED_KEPT: usize = 5;
+
+/// The browser's own requests for one page, each decided by the crawl's [`RequestGate`], and
+/// what the page tried that the browser does not let it do.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BrowserActivity {
+    /// Requests let through (the page itself, its scripts, styles, images, XHR, redirects).
+    pub requests_allowed: u32,
+    /// Requests refused (address guard, robots.txt, scheme).
+    pub requests_refused: u32,
+    /// The first refused requests, with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<RefusedRequest>,
+    /// JavaScript dialogs (alert, confirm, prompt, beforeunload) dismissed.
+    #[serde(default)]
+    pub dialogs: u32,
+    /// New windows the page opened, closed at once.
+    #[serde(default)]
+    pub popups: u32,
+}
+
+impl BrowserActivity {
+    pub fn refuse(&mut self, url: &str, reason: String) {
+        self.requests_refused = self.requests_refused.saturating_add(1);
+        if self.refused.len() < MAX_REFUSED_KEPT {
+            self.refused.push(RefusedRequest {
+                url: url.chars().take(300).collect(),
+                reason,
+            });
+        }
+    }
+
+    /// One line for the report site: « requêtes du navigateur : 12 permises, 2 refusées … ».
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "requêtes du navigateur : {} permise(s), {} refusée(s)",
+            self.requests_allowed, self.requests_refused
+        );
+        if let Some(first) = self.refused.first() {
+            s.push_str(&format!(" (dont {} : {})", first.url, first.reason));
+        }
+        if self.dialogs > 0 {
+            s.push_str(&format!(
+                " ; {} dialogue(s) JavaScript fermé(s)",
+                self.dialogs
+            ));
+        }
+        if self.popups > 0 {
+            s.push_str(&format!(
+                " ; {} fenêtre(s) surgissante(s) fermée(s)",
+                self.popups
+            ));
+        }
+        s
+    }
+}
+
+/// A request of the browser that the crawl's rules refused.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RefusedRequest {
+    pub url: String,
+    pub reason: String,
+}
+
+pub type GateFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+
+/// The crawl's rules for the requests the browser makes on its own (scripts, styles, images,
+/// XHR, the page itself again): the crawl implements it, the browser asks it before each
+/// request, so the browser goes no further than the crawler would.
+pub trait RequestGate: Send + Sync {
+    /// Wait for the request's turn (rate limit) and allow it, or refuse it with the reason.
+    fn decide<'a>(&'a self, url: &'a Url) -> GateFuture<'a>;
+    /// The User-Agent the crawl's own fetches send.
+    fn user_agent(&self) -> &str;
 }
 
 impl Rendering {
@@ -41,6 +122,7 @@ impl Rendering {
             status,
             reason: reason.into(),
             final_url: None,
+            browser: None,
         }
     }
 }
@@ -72,6 +154,8 @@ pub struct RenderedDom {
     /// `document.documentElement.outerHTML`.
     pub html: String,
     pub final_url: Url,
+    /// The browser's requests and the page's dialogs and pop-ups.
+    pub activity: BrowserActivity,
 }
 
 pub type RenderFuture<'a> =
@@ -81,6 +165,7 @@ pub type RenderFuture<'a> =
 pub trait Renderer: Send + Sync {
     /// Whether to render this served page (cheap, synchronous: run on the CPU pool).
     fn choose(&self, served: &Page) -> RenderChoice;
-    /// Render `url`; on failure, the outcome to record (the served HTML is then analysed).
-    fn render<'a>(&'a self, url: &'a Url) -> RenderFuture<'a>;
+    /// Render `url`, every request of the browser going through `gate`; on failure, the
+    /// outcome to record (the served HTML is then analysed).
+    fn render<'a>(&'a self, url: &'a Url, gate: &'a dyn RequestGate) -> RenderFuture<'a>;
 }

@@ -2,13 +2,42 @@
 //! downloaded): found on the machine, started on first use with a fresh temporary profile,
 //! a bounded number of tabs, time limits per page, and stopped when the audit ends (killed
 //! with its handle if the audit fails).
+//!
+//! The page is hostile code: every request it makes is paused and decided by the crawl's
+//! [`RequestGate`] (`Fetch` domain), its dialogs are dismissed, its pop-ups closed, downloads
+//! denied, its heap bounded; a page that hangs is dropped at the page limit, and a browser that
+//! dies is started again for the next pages (a bounded number of times).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
+use chromiumoxide::cdp::browser_protocol::browser::{
+    SetDownloadBehaviorBehavior, SetDownloadBehaviorParams,
+};
+use chromiumoxide::cdp::browser_protocol::fetch::{
+    ContinueRequestParams, EnableParams as FetchEnable, EventRequestPaused, FailRequestParams,
+    RequestPattern,
+};
+use chromiumoxide::cdp::browser_protocol::inspector::{
+    EnableParams as InspectorEnable, EventTargetCrashed,
+};
+use chromiumoxide::cdp::browser_protocol::network::{ErrorReason, SetUserAgentOverrideParams};
+use chromiumoxide::cdp::browser_protocol::page::{
+    AddScriptToEvaluateOnNewDocumentParams, EventJavascriptDialogOpening,
+    HandleJavaScriptDialogParams,
+};
+use chromiumoxide::cdp::browser_protocol::target::{
+    CloseTargetParams, EventTargetCreated, TargetId,
+};
+use chromiumoxide::cdp::js_protocol::runtime::{AddBindingParams, EventBindingCalled};
+use futures_util::stream::FuturesUnordered;
 use futures_util::StreamExt;
 use tokio::sync::{Mutex, Semaphore};
 use url::Url;
+
+use crate::crawl::render::{BrowserActivity, RequestGate};
 
 /// Environment variable naming the browser executable.
 pub const CHROMIUM_ENV: &str = "VIGIE_CHROMIUM";
@@ -17,6 +46,11 @@ const CHROMIUM_NAMES: &[&str] = &["chromium", "chromium-browser"];
 
 /// Serialised DOM with its doctype (`outerHTML` alone drops it, and the doctype rule reads it).
 const SERIALISE_DOM: &str = "(document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '') + document.documentElement.outerHTML";
+/// Name of the function through which the page's refused `window.open` calls are counted.
+const POPUP_BINDING: &str = "vigieFenetreRefusee";
+/// Run before the page's own scripts, in every frame: `window.open` opens nothing (a new
+/// window would load outside the tab's request interception) and is counted.
+const REFUSE_WINDOW_OPEN: &str = "(() => { const count = globalThis.vigieFenetreRefusee; const open = function () { try { count(''); } catch (e) {} return null; }; try { Object.defineProperty(window, 'open', { value: open, writable: false, configurable: false }); } catch (e) {} })();";
 /// Resources the page has requested so far: stable over a quiet period means the network idles.
 const RESOURCE_COUNT: &str = "performance.getEntriesByType('resource').length";
 
@@ -36,14 +70,26 @@ pub enum BrowserError {
     Dom(String),
     #[error("navigateur arrêté")]
     Closed,
+    #[error("plantage : {0}")]
+    Crashed(&'static str),
+    #[error("navigateur arrêté inopinément {0} fois, plus relancé")]
+    GaveUp(u32),
 }
+
+/// The page's renderer process died (a memory hog, a renderer bug).
+const RENDERER_CRASHED: &str = "le moteur de rendu de la page s'est arrêté";
+/// The DevTools connection was lost: the browser itself died.
+const BROWSER_LOST: &str = "le navigateur s'est arrêté pendant la page";
 
 impl BrowserError {
     /// The browser cannot run at all (as opposed to failing on one page).
     pub fn is_unavailable(&self) -> bool {
         matches!(
             self,
-            BrowserError::Absent(_) | BrowserError::Profile(_) | BrowserError::Launch(_)
+            BrowserError::Absent(_)
+                | BrowserError::Profile(_)
+                | BrowserError::Launch(_)
+                | BrowserError::GaveUp(_)
         )
     }
 }
@@ -96,6 +142,10 @@ pub struct BrowserLimits {
     pub quiet: Duration,
     /// Everything for one page (tab, navigation, idle wait, DOM), at most.
     pub page: Duration,
+    /// Times a browser that died is started again in one audit.
+    pub restarts: u32,
+    /// JavaScript heap of a page, in MiB: beyond it the page's renderer stops, not the audit.
+    pub heap_mib: u32,
 }
 
 impl Default for BrowserLimits {
@@ -107,17 +157,24 @@ impl Default for BrowserLimits {
             idle: Duration::from_secs(3),
             quiet: Duration::from_millis(500),
             page: Duration::from_secs(30),
+            restarts: 3,
+            heap_mib: 512,
         }
     }
 }
 
-/// A started browser: its DevTools connection, the task that pumps its events, and the profile
-/// folder (removed when dropped, after the browser).
+/// A started browser: its DevTools connection, the task that pumps its events, the task that
+/// closes pop-ups, and the profile folder (removed when dropped, after the browser).
 struct Running {
-    browser: chromiumoxide::Browser,
+    browser: Arc<chromiumoxide::Browser>,
     events: tokio::task::JoinHandle<()>,
+    popups: tokio::task::JoinHandle<()>,
+    pid: Option<u32>,
     _profile: tempfile::TempDir,
 }
+
+/// Pop-ups closed, by the tab that opened them.
+type PopupCounts = Arc<std::sync::Mutex<HashMap<TargetId, u32>>>;
 
 enum State {
     NotStarted,
@@ -132,6 +189,9 @@ pub struct Browser {
     limits: BrowserLimits,
     tabs: Semaphore,
     state: Mutex<State>,
+    /// Times the browser was started again after dying.
+    restarted: std::sync::atomic::AtomicU32,
+    popups: PopupCounts,
 }
 
 /// What the browser made of a page.
@@ -148,6 +208,8 @@ impl Browser {
             tabs: Semaphore::new(limits.tabs.max(1)),
             limits,
             state: Mutex::new(State::NotStarted),
+            restarted: std::sync::atomic::AtomicU32::new(0),
+            popups: PopupCounts::default(),
         }
     }
 
@@ -165,24 +227,33 @@ impl Browser {
             .user_data_dir(profile.path())
             .launch_timeout(self.limits.launch)
             .request_timeout(self.limits.navigation)
+            .new_headless_mode()
+            // chromiumoxide adds the leading dashes: `--key` or `--key=value`.
             .args([
-                "--headless=new",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
+                "disable-gpu".to_string(),
+                "disable-background-networking".to_string(),
+                "disable-component-update".to_string(),
+                "disable-sync".to_string(),
+                "no-first-run".to_string(),
+                // A cross-site frame in a renderer of its own is a target of its own, outside
+                // the tab's request interception: keep every frame in the page's renderer
+                // (the throwaway profile holds no other site's data to isolate).
+                "disable-site-isolation-trials".to_string(),
+                "disable-features=IsolateOrigins,site-per-process".to_string(),
+                // A page that allocates without end stops its renderer, not the machine.
+                format!("js-flags=--max-old-space-size={}", self.limits.heap_mib),
             ]);
         // Chromium's sandbox refuses to start as root; elsewhere it stays on (hostile pages).
         if running_as_root() {
             config = config.no_sandbox();
         }
         let config = config.build().map_err(BrowserError::Launch)?;
-        let (browser, mut handler) =
+        let (mut browser, mut handler) =
             tokio::time::timeout(self.limits.launch, chromiumoxide::Browser::launch(config))
                 .await
                 .map_err(|_| BrowserError::Launch("délai de démarrage dépassé".into()))?
                 .map_err(|e| BrowserError::Launch(e.to_string()))?;
+        let pid = browser.get_mut_child().and_then(|c| c.inner.id());
         let events = tokio::spawn(async move {
             while let Some(event) = handler.next().await {
                 if event.is_err() {
@@ -190,48 +261,235 @@ impl Browser {
                 }
             }
         });
+        let browser = Arc::new(browser);
+        let started = async {
+            browser
+                .execute(SetDownloadBehaviorParams::new(
+                    SetDownloadBehaviorBehavior::Deny,
+                ))
+                .await
+                .map_err(|e| BrowserError::Launch(e.to_string()))?;
+            browser
+                .event_listener::<EventTargetCreated>()
+                .await
+                .map_err(|e| BrowserError::Launch(e.to_string()))
+        };
+        let created = match started.await {
+            Ok(created) => created,
+            Err(e) => {
+                events.abort();
+                if let Ok(mut b) = Arc::try_unwrap(browser) {
+                    let _ = b.kill().await;
+                }
+                return Err(e);
+            }
+        };
+        let popups = tokio::spawn(close_popups(browser.clone(), created, self.popups.clone()));
         Ok(Running {
             browser,
             events,
+            popups,
+            pid,
             _profile: profile,
         })
     }
 
-    /// A new blank tab, starting the browser if needed.
+    /// A new blank tab, starting the browser if needed, or again if it died (at most
+    /// `limits.restarts` times in the audit).
     async fn new_tab(&self) -> Result<chromiumoxide::Page, BrowserError> {
         let mut state = self.state.lock().await;
-        if matches!(*state, State::NotStarted) {
-            *state = match self.launch().await {
-                Ok(running) => State::Running(Box::new(running)),
-                Err(e) => State::Unavailable(e),
-            };
-        }
-        match &*state {
-            State::Running(r) => {
-                tokio::time::timeout(self.limits.navigation, r.browser.new_page("about:blank"))
-                    .await
-                    .map_err(|_| BrowserError::Timeout)?
-                    .map_err(|e| BrowserError::Navigation(e.to_string()))
+        // Twice at most: a tab refused by a browser found dead then is asked of its successor.
+        for _ in 0..2 {
+            self.restart_if_dead(&mut state).await;
+            if matches!(*state, State::NotStarted) {
+                *state = match self.launch().await {
+                    Ok(running) => State::Running(Box::new(running)),
+                    Err(e) => State::Unavailable(e),
+                };
             }
-            State::Unavailable(e) => Err(e.clone()),
-            State::NotStarted | State::Stopped => Err(BrowserError::Closed),
+            let r = match &*state {
+                State::Running(r) => r,
+                State::Unavailable(e) => return Err(e.clone()),
+                State::NotStarted | State::Stopped => return Err(BrowserError::Closed),
+            };
+            let error = match tokio::time::timeout(
+                self.limits.navigation,
+                r.browser.new_page("about:blank"),
+            )
+            .await
+            {
+                Ok(Ok(page)) => return Ok(page),
+                Ok(Err(e)) => BrowserError::Navigation(e.to_string()),
+                Err(_) => return Err(BrowserError::Timeout),
+            };
+            // A lost connection takes the event pump a moment to notice.
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+            while !r.events.is_finished() && tokio::time::Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            if !r.events.is_finished() {
+                return Err(error);
+            }
+        }
+        Err(BrowserError::Closed)
+    }
+
+    /// Replace a dead browser by a new one to start, or give up after `limits.restarts`.
+    async fn restart_if_dead(&self, state: &mut State) {
+        if !matches!(&*state, State::Running(r) if r.events.is_finished()) {
+            return;
+        }
+        if let State::Running(old) = std::mem::replace(state, State::NotStarted) {
+            stop(*old).await;
+        }
+        let restarted = self.restarted.load(std::sync::atomic::Ordering::Relaxed);
+        if restarted >= self.limits.restarts {
+            *state = State::Unavailable(BrowserError::GaveUp(restarted + 1));
+        } else {
+            self.restarted
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            tracing::warn!("navigateur arrêté inopinément : relancé");
         }
     }
 
-    /// Load `url` in a tab of its own, wait for the load and (boundedly) for the network to go
-    /// idle, and read the DOM. The tab is closed whatever happens.
-    pub async fn render(&self, url: &Url) -> Result<RenderedPage, BrowserError> {
-        let _tab = self
-            .tabs
-            .acquire()
+    /// Times the browser was started again after dying, in this audit.
+    pub fn restarts(&self) -> u32 {
+        self.restarted.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The browser's process id, once started (diagnostics, and tests that kill it).
+    pub async fn process_id(&self) -> Option<u32> {
+        match &*self.state.lock().await {
+            State::Running(r) => r.pid,
+            _ => None,
+        }
+    }
+
+    /// Load `url` in a tab of its own, every request of the page decided by `gate`, wait for
+    /// the load and (boundedly) for the network to go idle, and read the DOM. The tab is
+    /// closed whatever happens; what the page's requests, dialogs and pop-ups came to is
+    /// returned with the outcome.
+    pub async fn render(
+        &self,
+        url: &Url,
+        gate: &dyn RequestGate,
+    ) -> (Result<RenderedPage, BrowserError>, BrowserActivity) {
+        let activity = std::sync::Mutex::new(BrowserActivity::default());
+        let Ok(_tab) = self.tabs.acquire().await else {
+            return (Err(BrowserError::Closed), BrowserActivity::default());
+        };
+        let page = match self.new_tab().await {
+            Ok(page) => page,
+            Err(e) => return (Err(e), BrowserActivity::default()),
+        };
+        let target = page.target_id().clone();
+        let result =
+            tokio::time::timeout(self.limits.page, self.guarded(&page, url, gate, &activity))
+                .await
+                .unwrap_or(Err(BrowserError::Timeout));
+        // By the browser, not the page: a page stuck in a loop or a beforeunload dialog is
+        // dropped all the same.
+        self.close_tab(&target).await;
+        let result = match result {
+            Err(BrowserError::Crashed(_)) | Ok(_) => result,
+            Err(_) if self.died().await => Err(BrowserError::Crashed(BROWSER_LOST)),
+            Err(e) => Err(e),
+        };
+        let mut activity = activity.into_inner().unwrap_or_else(|p| p.into_inner());
+        // Windows that opened all the same (a link with a target), closed as they appeared.
+        let closed = self
+            .popups
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&target)
+            .unwrap_or(0);
+        activity.popups = activity.popups.saturating_add(closed);
+        (result, activity)
+    }
+
+    /// The page's load and reading, with its requests decided by the gate and its dialogs
+    /// dismissed meanwhile; a crashed renderer or a lost connection ends it at once.
+    async fn guarded(
+        &self,
+        page: &chromiumoxide::Page,
+        url: &Url,
+        gate: &dyn RequestGate,
+        activity: &std::sync::Mutex<BrowserActivity>,
+    ) -> Result<RenderedPage, BrowserError> {
+        let setup = |e: chromiumoxide::error::CdpError| BrowserError::Navigation(e.to_string());
+        let paused = page
+            .event_listener::<EventRequestPaused>()
             .await
-            .map_err(|_| BrowserError::Closed)?;
-        let page = self.new_tab().await?;
-        let result = tokio::time::timeout(self.limits.page, self.load_and_read(&page, url))
+            .map_err(setup)?;
+        let dialogs = page
+            .event_listener::<EventJavascriptDialogOpening>()
             .await
-            .unwrap_or(Err(BrowserError::Timeout));
-        let _ = tokio::time::timeout(Duration::from_secs(2), page.close()).await;
-        result
+            .map_err(setup)?;
+        let mut crashed = page
+            .event_listener::<EventTargetCrashed>()
+            .await
+            .map_err(setup)?;
+        page.execute(InspectorEnable::default())
+            .await
+            .map_err(setup)?;
+        let mut opened = page
+            .event_listener::<EventBindingCalled>()
+            .await
+            .map_err(setup)?;
+        page.execute(AddBindingParams::new(POPUP_BINDING))
+            .await
+            .map_err(setup)?;
+        page.execute(AddScriptToEvaluateOnNewDocumentParams::new(
+            REFUSE_WINDOW_OPEN,
+        ))
+        .await
+        .map_err(setup)?;
+        page.execute(SetUserAgentOverrideParams::new(gate.user_agent()))
+            .await
+            .map_err(setup)?;
+        page.execute(
+            FetchEnable::builder()
+                .pattern(RequestPattern::builder().url_pattern("*").build())
+                .build(),
+        )
+        .await
+        .map_err(setup)?;
+        tokio::select! {
+            result = self.load_and_read(page, url) => result,
+            event = crashed.next() => Err(BrowserError::Crashed(match event {
+                Some(_) => RENDERER_CRASHED,
+                None => BROWSER_LOST,
+            })),
+            _ = decide_requests(page, paused, gate, activity) => Err(BrowserError::Crashed(BROWSER_LOST)),
+            _ = dismiss_dialogs(page, dialogs, activity) => Err(BrowserError::Crashed(BROWSER_LOST)),
+            _ = async {
+                while let Some(call) = opened.next().await {
+                    if call.name == POPUP_BINDING {
+                        let mut counts = activity.lock().unwrap_or_else(|p| p.into_inner());
+                        counts.popups = counts.popups.saturating_add(1);
+                    }
+                }
+            } => Err(BrowserError::Crashed(BROWSER_LOST)),
+        }
+    }
+
+    /// Close a tab from the browser's side (Target.closeTarget: no beforeunload, no need for
+    /// the page's renderer to answer).
+    async fn close_tab(&self, target: &TargetId) {
+        let browser = match &*self.state.lock().await {
+            State::Running(r) => r.browser.clone(),
+            _ => return,
+        };
+        let _ = tokio::time::timeout(
+            Duration::from_secs(2),
+            browser.execute(CloseTargetParams::new(target.clone())),
+        )
+        .await;
+    }
+
+    /// Whether the running browser's connection is gone.
+    async fn died(&self) -> bool {
+        matches!(&*self.state.lock().await, State::Running(r) if r.events.is_finished())
     }
 
     async fn load_and_read(
@@ -291,17 +549,126 @@ impl Browser {
     /// fail with « navigateur arrêté ».
     pub async fn shutdown(&self) {
         let mut state = self.state.lock().await;
-        if let State::Running(mut r) = std::mem::replace(&mut *state, State::Stopped) {
-            let closed = tokio::time::timeout(Duration::from_secs(5), async {
-                r.browser.close().await.ok()?;
-                r.browser.wait().await.ok()
-            })
-            .await;
-            if !matches!(closed, Ok(Some(_))) {
-                let _ = r.browser.kill().await;
-            }
-            r.events.abort();
+        if let State::Running(r) = std::mem::replace(&mut *state, State::Stopped) {
+            stop(*r).await;
         }
+    }
+}
+
+/// Close a browser and wait for it, killed if it does not close in time (or is dead already).
+async fn stop(r: Running) {
+    r.popups.abort();
+    // The pop-up task holds the other reference: wait until it is gone.
+    let _ = r.popups.await;
+    if let Ok(mut browser) = Arc::try_unwrap(r.browser) {
+        let closed = tokio::time::timeout(Duration::from_secs(5), async {
+            if r.events.is_finished() {
+                return None;
+            }
+            browser.close().await.ok()?;
+            browser.wait().await.ok()
+        })
+        .await;
+        if !matches!(closed, Ok(Some(_))) {
+            let _ = browser.kill().await;
+        }
+    }
+    r.events.abort();
+}
+
+/// Close every new window a tab opens (`window.open`, `target=_blank` with an opener), and
+/// count it against that tab.
+async fn close_popups(
+    browser: Arc<chromiumoxide::Browser>,
+    mut created: chromiumoxide::listeners::EventStream<EventTargetCreated>,
+    counts: PopupCounts,
+) {
+    while let Some(event) = created.next().await {
+        let info = &event.target_info;
+        let Some(opener) = info.opener_id.clone() else {
+            continue;
+        };
+        if info.r#type != "page" {
+            continue;
+        }
+        *counts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(opener)
+            .or_default() += 1;
+        let _ = tokio::time::timeout(
+            Duration::from_secs(2),
+            browser.execute(CloseTargetParams::new(info.target_id.clone())),
+        )
+        .await;
+    }
+}
+
+/// Decide each request the page makes, as it comes (several at once: one host's rate limit
+/// does not hold another's requests); ends when the connection is lost.
+async fn decide_requests(
+    page: &chromiumoxide::Page,
+    mut paused: chromiumoxide::listeners::EventStream<EventRequestPaused>,
+    gate: &dyn RequestGate,
+    activity: &std::sync::Mutex<BrowserActivity>,
+) {
+    let mut pending = FuturesUnordered::new();
+    loop {
+        tokio::select! {
+            event = paused.next() => match event {
+                Some(event) => pending.push(decide_one(page, event, gate, activity)),
+                None => return,
+            },
+            Some(()) = pending.next(), if !pending.is_empty() => {}
+        }
+    }
+}
+
+async fn decide_one(
+    page: &chromiumoxide::Page,
+    event: Arc<EventRequestPaused>,
+    gate: &dyn RequestGate,
+    activity: &std::sync::Mutex<BrowserActivity>,
+) {
+    let url = &event.request.url;
+    let verdict = match Url::parse(url) {
+        Ok(u) => gate.decide(&u).await,
+        Err(_) => Err("adresse invalide".to_string()),
+    };
+    let id = event.request_id.clone();
+    let refused = verdict.is_err();
+    {
+        let mut counts = activity.lock().unwrap_or_else(|p| p.into_inner());
+        match verdict {
+            Ok(()) => counts.requests_allowed = counts.requests_allowed.saturating_add(1),
+            Err(reason) => {
+                tracing::debug!(%url, %reason, "requête du navigateur refusée");
+                counts.refuse(url, reason);
+            }
+        }
+    }
+    if refused {
+        let _ = page
+            .execute(FailRequestParams::new(id, ErrorReason::BlockedByClient))
+            .await;
+    } else {
+        let _ = page.execute(ContinueRequestParams::new(id)).await;
+    }
+}
+
+/// Dismiss every JavaScript dialog (alert, confirm, prompt, beforeunload) and count it: an
+/// open dialog would hold the page's script, and the audit, forever.
+async fn dismiss_dialogs(
+    page: &chromiumoxide::Page,
+    mut dialogs: chromiumoxide::listeners::EventStream<EventJavascriptDialogOpening>,
+    activity: &std::sync::Mutex<BrowserActivity>,
+) {
+    while dialogs.next().await.is_some() {
+        {
+            let mut counts = activity.lock().unwrap_or_else(|p| p.into_inner());
+            counts.dialogs = counts.dialogs.saturating_add(1);
+        }
+        let _ = page.execute(HandleJavaScriptDialogParams::new(false)).await;
     }
 }
 

@@ -13,7 +13,9 @@ use url::Url;
 
 pub use browser::{find_browser, Browser, BrowserError, BrowserLimits};
 
-use crate::crawl::render::{RenderChoice, RenderFuture, RenderStatus, RenderedDom, Rendering};
+use crate::crawl::render::{
+    RenderChoice, RenderFuture, RenderStatus, RenderedDom, Rendering, RequestGate,
+};
 use crate::crawl::Renderer;
 use crate::page::Page;
 
@@ -140,21 +142,25 @@ impl Renderer for PageRenderer {
         }
     }
 
-    fn render<'a>(&'a self, url: &'a Url) -> RenderFuture<'a> {
+    fn render<'a>(&'a self, url: &'a Url, gate: &'a dyn RequestGate) -> RenderFuture<'a> {
         Box::pin(async move {
             let browser = self
                 .browser
                 .as_ref()
                 .map_err(|e| Rendering::new(RenderStatus::Impossible, short(e)))?;
-            match browser.render(url).await {
-                Ok(page) => Ok(RenderedDom {
+            match browser.render(url, gate).await {
+                (Ok(page), activity) => Ok(RenderedDom {
                     html: page.html,
                     final_url: page.final_url,
+                    activity,
                 }),
-                Err(e) if e.is_unavailable() => {
+                (Err(e), _) if e.is_unavailable() => {
                     Err(Rendering::new(RenderStatus::Impossible, e.to_string()))
                 }
-                Err(e) => Err(Rendering::new(RenderStatus::Failed, e.to_string())),
+                (Err(e), activity) => Err(Rendering {
+                    browser: Some(activity),
+                    ..Rendering::new(RenderStatus::Failed, e.to_string())
+                }),
             }
         })
     }

@@ -77,6 +77,8 @@ struct PageRow {
     title: Option<String>,
     /// « rendu : … » / « non rendu : … » (absent in reports older than the rendered mode).
     rendering: Option<String>,
+    /// The browser's requests, dialogs and pop-ups on a rendered page.
+    browser: Option<String>,
     status: String,
     content_type: String,
     ttfb: String,
@@ -359,6 +361,11 @@ pub(super) fn render(
             url: p.record.final_url.clone(),
             title: p.facts.as_ref().and_then(|f| f.title.clone()),
             rendering: p.rendering.as_ref().map(|r| r.to_string()),
+            browser: p
+                .rendering
+                .as_ref()
+                .and_then(|r| r.browser.as_ref())
+                .map(|b| b.summary()),
             status: p
                 .record
                 .status

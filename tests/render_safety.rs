@@ -1,0 +1,392 @@
+//! The browser runs hostile code (issue 14, « Robustness and safety »): its own requests obey
+//! the crawl's address guard, robots.txt and rate limit, and are recorded; dialogs are
+//! dismissed, pop-ups refused; a page that never loads, an endless script or a dead browser
+//! cost the page, never the audit. Fixtures in `fixtures/render/hostile/`, served
+//! on 127.0.0.1.
+//!
+//! Needs Debian's `chromium` (.ci/run installs it). Without it the tests fail, unless
+//! VIGIE_SKIP_BROWSER=1. Time limits are shortened so the whole file stays fast.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use url::Url;
+use vigie::audit::{audit, AuditOptions};
+use vigie::catalogue::Demarche;
+use vigie::crawl::{FetchConfig, Fetcher, RenderStatus, Rendering};
+use vigie::model::AuditSettings;
+use vigie::render::{Browser, BrowserError, BrowserLimits, RenderMode};
+use vigie::report::DemarcheReport;
+use vigie::serve::{start, FixtureServer, Source};
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render/hostile")
+}
+
+/// Two browsers at most at once in this file: more, on a small shared machine, turn every
+/// time limit into a coin toss.
+async fn turn() -> tokio::sync::SemaphorePermit<'static> {
+    static TURNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    TURNS.acquire().await.expect("sémaphore")
+}
+
+/// Chromium is needed; without it, skip only when VIGIE_SKIP_BROWSER=1.
+fn browser_present() -> bool {
+    if vigie::render::find_browser(None).is_ok() {
+        return true;
+    }
+    if std::env::var("VIGIE_SKIP_BROWSER").as_deref() == Ok("1") {
+        eprintln!("chromium absent : test de rendu sauté (VIGIE_SKIP_BROWSER=1)");
+        return false;
+    }
+    panic!(
+        "chromium introuvable : installer Debian chromium (apt-get install -y chromium), \
+         ou définir VIGIE_CHROMIUM=/chemin, ou VIGIE_SKIP_BROWSER=1 pour sauter ce test"
+    );
+}
+
+async fn server() -> FixtureServer {
+    start(Source::Disk(fixture_dir())).await.expect("serveur")
+}
+
+/// A short idle wait; the default navigation and page limits, which a loaded machine needs.
+fn limits() -> BrowserLimits {
+    BrowserLimits {
+        idle: Duration::from_secs(1),
+        quiet: Duration::from_millis(300),
+        ..BrowserLimits::default()
+    }
+}
+
+/// For pages that never load: a hostile page costs seconds, not the default 20.
+fn short_limits() -> BrowserLimits {
+    BrowserLimits {
+        navigation: Duration::from_secs(4),
+        page: Duration::from_secs(8),
+        ..limits()
+    }
+}
+
+fn options(max_pages: usize, requests_per_second: f64) -> AuditOptions {
+    AuditOptions {
+        settings: AuditSettings {
+            fetch: FetchConfig {
+                requests_per_second,
+                retries: 0,
+                ..FetchConfig::default()
+            },
+            max_pages,
+            use_sitemaps: false,
+            probes: 0,
+            render: RenderMode::Always,
+            ..AuditSettings::default()
+        },
+        progress: false,
+        browser_limits: limits(),
+        ..AuditOptions::default()
+    }
+}
+
+async fn run(srv: &FixtureServer, path: &str, opts: &AuditOptions) -> DemarcheReport {
+    let url = Url::parse(&srv.url())
+        .and_then(|u| u.join(path))
+        .expect("url");
+    audit(&[Demarche::from_url(url)], opts)
+        .await
+        .expect("audit")
+        .demarches
+        .remove(0)
+}
+
+fn rendering(d: &DemarcheReport, path: &str) -> Rendering {
+    d.pages
+        .iter()
+        .find(|p| p.record.requested_url.ends_with(path))
+        .unwrap_or_else(|| panic!("page {path}: {:?}", d.pages))
+        .rendering
+        .clone()
+        .unwrap_or_else(|| panic!("rendu non indiqué : {path}"))
+}
+
+fn paths(srv: &FixtureServer) -> Vec<String> {
+    srv.requests().into_iter().map(|r| r.path).collect()
+}
+
+#[tokio::test]
+async fn the_browser_requests_obey_the_guard_and_robots_and_are_recorded() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    let srv = server().await;
+    let d = run(&srv, "/index.html", &options(1, 0.0)).await;
+    let r = rendering(&d, "/index.html");
+    assert_eq!(r.status, RenderStatus::Rendered, "{r:?}");
+    let b = r.browser.expect("activité du navigateur");
+    // The page itself again, and its same-site fetch.
+    assert_eq!(b.requests_allowed, 2, "{b:?} {:?}", paths(&srv));
+    assert_eq!(b.requests_refused, 2, "{b:?}");
+    let refused: Vec<(&str, &str)> = b
+        .refused
+        .iter()
+        .map(|x| (x.url.as_str(), x.reason.as_str()))
+        .collect();
+    assert!(
+        refused.contains(&(
+            &format!("{}prive/secret.json", srv.url()),
+            "exclu par robots.txt"
+        )),
+        "{refused:?}"
+    );
+    assert!(
+        refused.contains(&(
+            "http://169.254.169.254/latest/meta-data/",
+            "adresse non publique refusée : 169.254.169.254"
+        )),
+        "{refused:?}"
+    );
+    let seen = srv.requests();
+    assert!(
+        !seen.iter().any(|q| q.path.starts_with("/prive/")),
+        "{:?}",
+        paths(&srv)
+    );
+    // The browser sends vigie's honest User-Agent.
+    let data = seen
+        .iter()
+        .find(|q| q.path == "/donnees.json")
+        .expect("donnees.json demandé");
+    assert_eq!(data.user_agent, vigie::user_agent());
+}
+
+#[tokio::test]
+async fn with_the_guard_on_the_browser_cannot_reach_a_loopback_page() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    // As when auditing a public site: the crawler's guard refuses loopback, and so does the
+    // browser, even for a URL handed to it directly (a DNS answer that changed since).
+    let srv = server().await;
+    let fetcher = Fetcher::new(FetchConfig {
+        block_private_addresses: true,
+        ..FetchConfig::default()
+    })
+    .expect("client");
+    let browser = Browser::new(
+        vigie::render::find_browser(None).expect("chromium"),
+        limits(),
+    );
+    let url = Url::parse(&format!("{}index.html", srv.url())).expect("url");
+    let (result, activity) = browser.render(&url, &fetcher).await;
+    browser.shutdown().await;
+    assert!(
+        matches!(result, Err(BrowserError::Navigation(_))),
+        "{result:?}"
+    );
+    assert_eq!(activity.requests_allowed, 0, "{activity:?}");
+    assert_eq!(activity.requests_refused, 1, "{activity:?}");
+    assert_eq!(
+        activity.refused[0].reason,
+        "adresse non publique refusée : 127.0.0.1"
+    );
+    assert!(srv.requests().is_empty(), "{:?}", paths(&srv));
+}
+
+#[tokio::test]
+async fn the_rate_limit_spaces_the_browser_requests() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    let srv = server().await;
+    // 4 requests per second: a quarter of a second between two requests to the host, the
+    // crawler's and the browser's alike (the page waits longer than that for quiet).
+    let mut opts = options(1, 4.0);
+    opts.browser_limits.quiet = Duration::from_millis(700);
+    opts.browser_limits.idle = Duration::from_secs(3);
+    let d = run(&srv, "/rafale.html", &opts).await;
+    let r = rendering(&d, "/rafale.html");
+    assert_eq!(r.status, RenderStatus::Rendered, "{r:?}");
+    assert_eq!(
+        r.browser.as_ref().map(|b| b.requests_allowed),
+        Some(5),
+        "{r:?}"
+    );
+    let seen = srv.requests();
+    let burst: Vec<_> = seen.iter().filter(|q| q.path.starts_with("/r/")).collect();
+    assert_eq!(burst.len(), 4, "{:?}", paths(&srv));
+    // Each request leaves the browser a little after its turn: any three requests in a row
+    // span two turns, less that jitter.
+    for three in seen.windows(3) {
+        let span = three[2].at.duration_since(three[0].at);
+        assert!(
+            span >= Duration::from_millis(400),
+            "{} … {} in {span:?}: {:?}",
+            three[0].path,
+            three[2].path,
+            paths(&srv)
+        );
+    }
+    let all = seen[seen.len() - 1].at.duration_since(seen[0].at);
+    assert!(
+        all >= Duration::from_millis(250 * (seen.len() as u64 - 1) - 100),
+        "{} requests in {all:?}",
+        seen.len()
+    );
+}
+
+#[tokio::test]
+async fn dialogs_are_dismissed_and_popups_closed_and_counted() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    let srv = server().await;
+    let d = run(&srv, "/dialogues.html", &options(1, 0.0)).await;
+    let r = rendering(&d, "/dialogues.html");
+    assert_eq!(r.status, RenderStatus::Rendered, "{r:?}");
+    let b = r.browser.expect("activité du navigateur");
+    // 20 alerts, a confirm and a prompt, each dismissed; the beforeunload trap never holds
+    // the tab, which the browser closes.
+    assert_eq!(b.dialogs, 22, "{b:?}");
+    assert_eq!(b.popups, 2, "{b:?}");
+    // Refused, not opened: the windows never loaded (nothing outside the tab's interception).
+    assert!(
+        !paths(&srv).iter().any(|p| p.starts_with("/fenetre")),
+        "{:?}",
+        paths(&srv)
+    );
+    // The script went on past its dialogs: confirm and prompt were refused.
+    let facts = d.pages[0].facts.as_ref().expect("facts");
+    assert_eq!(facts.title.as_deref(), Some("Dialogues et fenêtres"));
+}
+
+#[tokio::test]
+async fn a_page_that_never_loads_keeps_its_static_analysis() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    let srv = server().await;
+    let started = std::time::Instant::now();
+    let mut opts = options(1, 0.0);
+    opts.browser_limits = short_limits();
+    let d = run(&srv, "/lent.html", &opts).await;
+    let r = rendering(&d, "/lent.html");
+    assert_eq!(r.to_string(), "rendu échoué : délai dépassé", "{r:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    // The served page was analysed.
+    let facts = d.pages[0].facts.as_ref().expect("facts");
+    assert_eq!(facts.title.as_deref(), Some("Page qui ne finit jamais"));
+    let b = r.browser.expect("activité du navigateur");
+    assert_eq!(b.requests_allowed, 2, "{b:?}");
+}
+
+#[tokio::test]
+async fn an_endless_script_costs_its_page_not_the_audit() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    let srv = server().await;
+    let mut opts = options(2, 0.0);
+    opts.browser_limits = short_limits();
+    let d = run(&srv, "/boucle.html", &opts).await;
+    let r = rendering(&d, "/boucle.html");
+    assert_eq!(r.to_string(), "rendu échoué : délai dépassé", "{r:?}");
+    // Its served links were followed, and the next page rendered in the same browser.
+    let next = rendering(&d, "/index.html");
+    assert_eq!(next.status, RenderStatus::Rendered, "{next:?}");
+}
+
+#[tokio::test]
+async fn a_browser_killed_mid_page_is_started_again_for_the_next() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    let srv = server().await;
+    let fetcher = Arc::new(
+        Fetcher::new(FetchConfig {
+            requests_per_second: 0.0,
+            ..FetchConfig::default()
+        })
+        .expect("client"),
+    );
+    let browser = Arc::new(Browser::new(
+        vigie::render::find_browser(None).expect("chromium"),
+        // The slow page is killed long before its limit; the next one gets a fresh browser.
+        BrowserLimits {
+            restarts: 1,
+            ..limits()
+        },
+    ));
+    let base = Url::parse(&srv.url()).expect("url");
+    let slow = base.join("lent.html").expect("url");
+    let (b, f) = (browser.clone(), fetcher.clone());
+    let pending = tokio::spawn(async move { b.render(&slow, &*f).await.0 });
+    // Once the page waits for its endless script, kill the browser (only the process this
+    // test started, by its id).
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    while !paths(&srv).iter().any(|p| p == "/jamais.js") {
+        assert!(std::time::Instant::now() < deadline, "{:?}", paths(&srv));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let pid = browser.process_id().await.expect("pid");
+    kill(pid);
+    let result = pending.await.expect("tâche");
+    assert_eq!(
+        result.map(|p| p.final_url.to_string()),
+        Err(BrowserError::Crashed(
+            "le navigateur s'est arrêté pendant la page"
+        ))
+    );
+    let index = base.join("index.html").expect("url");
+    let (again, activity) = browser.render(&index, &*fetcher).await;
+    assert!(again.is_ok(), "{again:?}");
+    assert_eq!(activity.requests_refused, 2, "{activity:?}");
+    assert_eq!(browser.restarts(), 1);
+    // Restarts are bounded: killed once more, the browser is given up on.
+    kill(browser.process_id().await.expect("pid"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (gave_up, _) = browser.render(&index, &*fetcher).await;
+    assert_eq!(
+        gave_up.map(|p| p.final_url.to_string()),
+        Err(BrowserError::GaveUp(2))
+    );
+    browser.shutdown().await;
+}
+
+fn kill(pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+}
+
+#[tokio::test]
+async fn a_frame_from_another_site_obeys_the_same_rules() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    let srv = server().await;
+    let d = run(&srv, "/cadre.html", &options(1, 0.0)).await;
+    let r = rendering(&d, "/cadre.html");
+    assert_eq!(r.status, RenderStatus::Rendered, "{r:?}");
+    let b = r.browser.expect("activité du navigateur");
+    assert!(
+        !paths(&srv).iter().any(|p| p.starts_with("/prive/")),
+        "{:?} {b:?}",
+        paths(&srv)
+    );
+    // The page, the frame's document; the frame's excluded fetch refused.
+    assert_eq!((b.requests_allowed, b.requests_refused), (2, 1), "{b:?}");
+}
