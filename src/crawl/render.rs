@@ -8,6 +8,7 @@ use std::pin::Pin;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::page::browser::BrowserFacts;
 use crate::page::Page;
 
 /// What happened to a page on the way to its analysis.
@@ -72,6 +73,8 @@ pub struct RenderedDom {
     /// `document.documentElement.outerHTML`.
     pub html: String,
     pub final_url: Url,
+    /// What the browser measured on the page (keyboard walk, scrollable regions), when it could.
+    pub facts: Option<BrowserFacts>,
 }
 
 pub type RenderFuture<'a> =
