@@ -133,7 +133,7 @@ async fn browser_rules_decide_on_rendered_fixtures_and_say_not_measured_on_serve
         }
     }
     browser.shutdown().await;
-    assert!(rendered >= 9, "fixtures rendered: {rendered}");
+    assert!(rendered >= 12, "fixtures rendered: {rendered}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -22,6 +22,7 @@ pub mod focus_visible;
 pub mod forms;
 pub mod frames;
 pub mod images;
+pub mod keyboard_reach;
 pub mod keyboard_trap;
 pub mod lang;
 pub mod links;

@@ -2,8 +2,8 @@
 
 use super::{
     aria_structure, colors, colors_info, consultation, css_presentation, focus_visible, forms,
-    frames, images, keyboard_trap, lang, links, mandatory, media, navigation, orientation,
-    presentation, scripts, scrollable_region, structure, tables, title, Rule,
+    frames, images, keyboard_reach, keyboard_trap, lang, links, mandatory, media, navigation,
+    orientation, presentation, scripts, scrollable_region, structure, tables, title, Rule,
 };
 
 static RULES: &[&dyn Rule] = &[
@@ -80,6 +80,7 @@ static RULES: &[&dyn Rule] = &[
     &focus_visible::FocusVisible,
     &keyboard_trap::KeyboardTrap,
     &scrollable_region::ScrollableRegionFocusable,
+    &keyboard_reach::KeyboardReach,
 ];
 
 /// Every rule, in a stable order.
