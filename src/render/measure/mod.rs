@@ -44,6 +44,9 @@ struct Active {
     outside: bool,
     #[serde(default, rename = "ref")]
     mark: Option<u32>,
+    /// Identity across presses (an element inside a frame is told apart from the frame).
+    #[serde(default)]
+    key: String,
     #[serde(default)]
     selector: String,
     #[serde(default)]
@@ -57,10 +60,7 @@ struct Active {
 impl Active {
     /// Identity of the focused element across presses.
     fn key(&self) -> String {
-        match self.mark {
-            Some(m) => format!("#{m}"),
-            None => self.selector.clone(),
-        }
+        self.key.clone()
     }
 }
 
@@ -187,6 +187,11 @@ async fn walk_into(page: &chromiumoxide::Page, facts: &mut BrowserFacts) {
             continue;
         }
         let key = active.key();
+        // Tab inside a frame of another origin: focus moves where the walk cannot see, the
+        // frame stays focused. Not a cycle; the bound ends the walk if it never leaves.
+        if active.frame && seen.last() == Some(&key) {
+            continue;
+        }
         if let Some(first) = seen.iter().position(|k| *k == key) {
             // Back to an element already focused without leaving the page: a cycle.
             facts.truncated = false;

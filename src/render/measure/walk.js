@@ -70,10 +70,32 @@
     }
     return false;
   };
+  // The focused element through open shadow roots and same-origin frames.
   const deepActive = () => {
     let a = document.activeElement;
-    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    while (a) {
+      if (a.shadowRoot && a.shadowRoot.activeElement) { a = a.shadowRoot.activeElement; continue; }
+      if (a.localName === 'iframe' || a.localName === 'frame') {
+        let d = null;
+        try { d = a.contentDocument; } catch (e) { /* another origin */ }
+        if (d && d.activeElement && d.activeElement !== d.body && d.activeElement !== d.documentElement) {
+          a = d.activeElement;
+          continue;
+        }
+      }
+      break;
+    }
     return a;
+  };
+  // The element of this document that holds `a` (itself, or the frame it is in).
+  const holder = (a) => {
+    let e = a;
+    while (e && e.ownerDocument !== document) {
+      const w = e.ownerDocument.defaultView;
+      e = w && w.frameElement;
+    }
+    while (e && e.getRootNode() !== document && e.getRootNode().host) e = e.getRootNode().host;
+    return e;
   };
   const MAX = 5000;
   window.__vigie = {
@@ -109,12 +131,16 @@
       if (!a || a === document.body || a === document.documentElement || !document.hasFocus()) {
         return { outside: true };
       }
-      const frame = a.localName === 'iframe' || a.localName === 'frame';
+      const top = holder(a);
+      const inner = top !== a;
+      const frame = inner || a.localName === 'iframe' || a.localName === 'frame';
       const r = a.getBoundingClientRect();
+      const ref = top && top.isConnected && top.getRootNode() === document ? mark(top) : null;
       return {
         outside: false,
-        ref: a.isConnected && a.getRootNode() === document ? mark(a) : null,
-        selector: path(a),
+        ref,
+        key: inner ? ref + '/' + path(a) : String(ref === null ? path(a) : ref),
+        selector: inner && top ? path(top) + ' ⟶ ' + path(a) : path(a),
         rect: [r.left + scrollX, r.top + scrollY, r.width, r.height],
         frame,
         focus_handler: handler(a),
