@@ -143,6 +143,13 @@ enum Command {
         /// Écrire le rapport dans ce fichier au lieu de la sortie standard.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// never : exemples analysés tels que servis ; always : chaque exemple rendu dans
+        /// Chromium (parcours clavier, zones défilantes) avant les règles.
+        #[arg(long, value_enum, default_value_t = RenderMode::Never)]
+        render: RenderMode,
+        /// Exécutable du navigateur (sinon VIGIE_CHROMIUM, sinon chromium sur le PATH).
+        #[arg(long, value_name = "CHEMIN")]
+        chromium: Option<PathBuf>,
     },
     /// Compare deux exécutions (numéros de la base, latest, previous, ou fichiers report.json).
     Diff {
@@ -484,8 +491,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             rules(format)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Conformance { dir, format, out } => {
-            conformance(&dir, format, out.as_deref()).await
+        Command::Conformance {
+            dir,
+            format,
+            out,
+            render,
+            chromium,
+        } => {
+            let opts = crate::conformance::ConformanceOptions {
+                render,
+                chromium,
+                ..crate::conformance::ConformanceOptions::default()
+            };
+            conformance(&dir, format, out.as_deref(), &opts).await
         }
         Command::Diff {
             before,
@@ -548,9 +566,9 @@ async fn conformance(
     dir: &Path,
     format: ConformanceFormat,
     out: Option<&Path>,
+    opts: &crate::conformance::ConformanceOptions,
 ) -> Result<ExitCode> {
-    let report =
-        crate::conformance::run(dir, &crate::conformance::ConformanceOptions::default()).await?;
+    let report = crate::conformance::run(dir, opts).await?;
     let text = match format {
         ConformanceFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
         ConformanceFormat::Earl => {

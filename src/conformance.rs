@@ -39,6 +39,8 @@ pub enum ConformanceError {
     Client(String),
     #[error("URL du serveur local invalide : {0}")]
     Url(String),
+    #[error(transparent)]
+    Browser(#[from] crate::render::BrowserError),
 }
 
 /// The expected outcome of an example.
@@ -177,6 +179,9 @@ pub struct ConformanceReport {
     pub tool: String,
     pub version: String,
     pub corpus: String,
+    /// Every example was rendered in a browser before the rules ran (`--render always`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rendered: bool,
     pub implemented: Vec<ActRuleReport>,
     pub unimplemented: Vec<UnimplementedRule>,
 }
@@ -198,6 +203,11 @@ pub struct ConformanceOptions {
     pub requests_per_second: f64,
     /// Pages analysed at once.
     pub concurrency: usize,
+    /// Render every example in a browser first (anything but `never`); without it, rules that
+    /// need a browser are counted as not implemented.
+    pub render: crate::render::RenderMode,
+    /// The browser executable (else `VIGIE_CHROMIUM` or the PATH).
+    pub chromium: Option<PathBuf>,
 }
 
 impl Default for ConformanceOptions {
@@ -205,14 +215,20 @@ impl Default for ConformanceOptions {
         ConformanceOptions {
             requests_per_second: 200.0,
             concurrency: 8,
+            render: crate::render::RenderMode::Never,
+            chromium: None,
         }
     }
 }
 
-/// ACT rule id → vigie rule ids claiming it, from the registry.
-pub fn implemented_act_rules() -> BTreeMap<String, Vec<String>> {
+/// ACT rule id → vigie rule ids claiming it, from the registry; rules that need a browser
+/// only when the examples are `rendered`.
+pub fn implemented_act_rules(rendered: bool) -> BTreeMap<String, Vec<String>> {
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for rule in all_rules() {
+    for rule in all_rules()
+        .iter()
+        .filter(|r| rendered || !r.needs_browser())
+    {
         for act in rule.meta().act {
             map.entry(act.to_string())
                 .or_default()
@@ -283,6 +299,8 @@ fn read_manifest(dir: &Path) -> Result<Manifest, ConformanceError> {
 struct PageRun {
     findings: Option<Vec<Finding>>,
     error: Option<String>,
+    /// Why the browser did not render the example (rendered runs only).
+    unrendered: Option<String>,
 }
 
 /// Run the comparison over the corpus in `dir`.
@@ -291,7 +309,26 @@ pub async fn run(
     opts: &ConformanceOptions,
 ) -> Result<ConformanceReport, ConformanceError> {
     let manifest = read_manifest(dir)?;
-    let implemented = implemented_act_rules();
+    let rendered = opts.render != crate::render::RenderMode::Never;
+    let implemented = implemented_act_rules(rendered);
+    // The browser is looked for before anything is served: `--render` without one is an error.
+    let session = if rendered {
+        Some(crate::render::RenderSession::new(
+            crate::render::RenderMode::Always,
+            opts.chromium.as_deref(),
+            crate::render::BrowserLimits {
+                tabs: opts.concurrency.clamp(1, 4),
+                // Local examples load at once; one that never fires `load` (an <object> playing
+                // audio) should not hold the run for the audit's 20 s.
+                navigation: std::time::Duration::from_secs(8),
+                page: std::time::Duration::from_secs(20),
+                ..crate::render::BrowserLimits::default()
+            },
+        )?)
+    } else {
+        None
+    };
+    let renderer = session.as_ref().map(|s| s.renderer(None));
 
     // Rule list: from the manifest's `rules`, completed from the cases.
     let mut rule_info: BTreeMap<String, ManifestRule> = BTreeMap::new();
@@ -337,6 +374,7 @@ pub async fn run(
             let css = css.clone();
             let in_scope = in_scope.clone();
             let base = base.clone();
+            let renderer = renderer.clone();
             async move {
                 let Ok(url) = base.join(&file) else {
                     return (
@@ -344,18 +382,20 @@ pub async fn run(
                         PageRun {
                             findings: None,
                             error: Some(format!("chemin d'exemple invalide : {file}")),
+                            unrendered: None,
                         },
                     );
                 };
-                let c = crawl::visit(
-                    Arc::new(crate::analyze::StaticAnalyser),
-                    fetcher,
-                    css,
-                    url,
-                    0,
-                    in_scope,
-                )
-                .await;
+                let c = match renderer {
+                    Some(renderer) => {
+                        let analyser = crate::analyze::RenderingAnalyser { renderer };
+                        crawl::visit(Arc::new(analyser), fetcher, css, url, 0, in_scope).await
+                    }
+                    None => {
+                        let analyser = crate::analyze::StaticAnalyser;
+                        crawl::visit(Arc::new(analyser), fetcher, css, url, 0, in_scope).await
+                    }
+                };
                 let error = c
                     .record
                     .error
@@ -364,6 +404,13 @@ pub async fn run(
                     .or_else(|| {
                         (!c.record.ok()).then(|| format!("statut HTTP {:?}", c.record.status))
                     });
+                // Rendered run: on an example the browser failed on, the served page was
+                // analysed, as in an audit; rules needing the browser are then not tested.
+                let unrendered = c
+                    .rendering
+                    .as_ref()
+                    .filter(|r| r.status != crawl::RenderStatus::Rendered)
+                    .map(|r| r.to_string());
                 // A document fetched fine but not HTML (SVG, XML) is not audited: vigie reports
                 // nothing on it, so every rule is inapplicable there, as in a real audit.
                 let findings = match c.analysis {
@@ -371,12 +418,22 @@ pub async fn run(
                     None if error.is_none() && !c.record.is_html() => Some(Vec::new()),
                     None => None,
                 };
-                (file, PageRun { findings, error })
+                (
+                    file,
+                    PageRun {
+                        findings,
+                        error,
+                        unrendered,
+                    },
+                )
             }
         })
         .buffer_unordered(opts.concurrency.max(1))
         .collect()
         .await;
+    if let Some(session) = &session {
+        session.shutdown().await;
+    }
     drop(server);
     let runs: HashMap<String, PageRun> = runs.into_iter().collect();
 
@@ -385,13 +442,21 @@ pub async fn run(
         let Some(info) = rule_info.get(act_id) else {
             continue; // not in this corpus
         };
+        let needs_browser = vigie_rules
+            .iter()
+            .any(|id| crate::rules::rule_by_id(id).is_some_and(|r| r.needs_browser()));
         let mut cases = Vec::new();
         for c in wanted.iter().filter(|c| &c.rule_id == act_id) {
             let run = runs.get(&c.file);
             let (outcome, rules, targets, error) = match run {
                 Some(PageRun {
+                    unrendered: Some(why),
+                    ..
+                }) if needs_browser => (None, BTreeMap::new(), Vec::new(), Some(why.clone())),
+                Some(PageRun {
                     findings: Some(findings),
                     error,
+                    ..
                 }) if error.is_none() => {
                     let by_rule = outcomes_by_rule(findings);
                     let rules: BTreeMap<String, Outcome> = vigie_rules
@@ -477,6 +542,7 @@ pub async fn run(
         tool: crate::TOOL_NAME.to_string(),
         version: crate::TOOL_VERSION.to_string(),
         corpus: dir.display().to_string(),
+        rendered,
         implemented: reports,
         unimplemented,
     })
@@ -539,7 +605,12 @@ pub fn earl(report: &ConformanceReport) -> serde_json::Value {
 pub fn text_report(report: &ConformanceReport) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(s, "Conformité ACT — corpus {}", report.corpus);
+    let rendered = if report.rendered {
+        " (exemples rendus dans Chromium)"
+    } else {
+        ""
+    };
+    let _ = writeln!(s, "Conformité ACT — corpus {}{rendered}", report.corpus);
     let _ = writeln!(
         s,
         "{:<7} {:<21} {:>4} {:>4} {:>3} {:>3} {:>4} {:>4}  règles vigie",

@@ -242,7 +242,8 @@ pub async fn visit<An: Analyser>(
                     let final_url = dom.final_url.to_string();
                     let activity = dom.activity;
                     let reparsed = on_cpu_pool(move || {
-                        let page = Page::parse(dom.final_url, &dom.html);
+                        let mut page = Page::parse(dom.final_url, &dom.html);
+                        page.browser = dom.facts;
                         let links = page.stylesheet_links();
                         (page, links)
                     });

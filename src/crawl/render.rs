@@ -8,6 +8,7 @@ use std::pin::Pin;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::page::browser::BrowserFacts;
 use crate::page::Page;
 
 /// What happened to a page on the way to its analysis.
@@ -156,6 +157,8 @@ pub struct RenderedDom {
     pub final_url: Url,
     /// The browser's requests and the page's dialogs and pop-ups.
     pub activity: BrowserActivity,
+    /// What the browser measured on the page (keyboard walk, scrollable regions), when it could.
+    pub facts: Option<BrowserFacts>,
 }
 
 pub type RenderFuture<'a> =

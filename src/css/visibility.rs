@@ -43,6 +43,12 @@ impl Visibility {
     pub fn compute(page: &Page) -> Visibility {
         let styles = page.styles();
         let mut bits: HashMap<NodeId, u8> = HashMap::new();
+        // A modal dialog open in the browser makes the rest of the document inert.
+        let modal = page
+            .browser
+            .as_ref()
+            .and_then(|b| b.modal)
+            .and_then(|m| page.marked(m));
         for node in page.root().descendants() {
             let Some(el) = ElementRef::wrap(node) else {
                 continue;
@@ -58,6 +64,14 @@ impl Visibility {
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
             {
                 b |= ARIA_HIDDEN;
+            }
+            if let Some(dialog) = modal {
+                if node.id() == dialog.id() {
+                    // Only the dialog's own `inert` can make it inert, not its blocked ancestors.
+                    b &= !INERT;
+                } else if !node.ancestors().any(|a| a.id() == dialog.id()) {
+                    b |= INERT;
+                }
             }
             if e.attr("inert").is_some() {
                 b |= INERT;
@@ -130,6 +144,27 @@ fn markup_hides(el: ElementRef<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_modal_dialog_open_in_the_browser_makes_the_rest_inert() {
+        let html = r#"<main><iframe id=outside srcdoc="<a href=/>x</a>"></iframe></main>
+            <dialog open data-vigie-ref="3"><button id=inside>Fermer</button></dialog>"#;
+        let url = url::Url::parse("http://t.test/").expect("url");
+        let mut p = Page::parse(url.clone(), html);
+        p.browser = Some(crate::page::browser::BrowserFacts {
+            modal: Some(3),
+            ..Default::default()
+        });
+        let vis = p.visibility();
+        let get = |id: &str| p.element_by_id(id).expect(id);
+        assert!(vis.is_inert(get("outside")) && vis.is_hidden_from_at(get("outside")));
+        assert!(!vis.is_inert(get("inside")) && !vis.is_hidden_from_at(get("inside")));
+        // Served, or a non-modal dialog: nothing is blocked.
+        let served = Page::parse(url, html);
+        assert!(!served
+            .visibility()
+            .is_inert(served.element_by_id("outside").expect("outside")));
+    }
 
     #[test]
     fn cascade_and_markup_give_one_answer() {

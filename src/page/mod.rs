@@ -11,6 +11,7 @@ use scraper::{Html, Node, Selector};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+pub mod browser;
 pub mod depth;
 mod memo;
 pub mod shell;
@@ -68,6 +69,8 @@ pub struct Page {
     /// Why the served page looks built by script, judged once: `--render auto` and the Cerfa
     /// evidence both ask, and each answer walks the body's text.
     script_built: OnceLock<Option<String>>,
+    /// What the browser measured, when the page was rendered (`None` for a served page).
+    pub browser: Option<browser::BrowserFacts>,
 }
 
 /// Slots of data derived from a page by higher layers, one per type.
@@ -141,6 +144,7 @@ impl Page {
             body_text: OnceLock::new(),
             shadow_root: OnceLock::new(),
             script_built: OnceLock::new(),
+            browser: None,
         };
         page.stylesheets = page.style_elements();
         page
@@ -274,6 +278,17 @@ impl Page {
     }
 
     /// Elements matching a literal CSS selector, in document order.
+    /// The element the browser marked `mark` (see [`browser::REF_ATTR`]), if the rendered DOM
+    /// holds it.
+    pub fn marked(&self, mark: u32) -> Option<ElementRef<'_>> {
+        let want = mark.to_string();
+        self.dom
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .find(|e| e.value().attr(browser::REF_ATTR) == Some(want.as_str()))
+    }
+
     pub fn select<'a>(&'a self, selector: &str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
         self.dom.select(parsed_once(selector))
     }

@@ -74,6 +74,10 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
     s.push('<');
     s.push_str(e.name());
     for (k, v) in e.attrs() {
+        // The browser's own mark is not the page's markup.
+        if k == super::browser::REF_ATTR {
+            continue;
+        }
         s.push(' ');
         s.push_str(k);
         s.push_str("=\"");

@@ -199,6 +199,8 @@ pub struct Browser {
 pub struct RenderedPage {
     pub html: String,
     pub final_url: Url,
+    /// Keyboard walk and scrollable regions (`measure`), None if the tab refused the scripts.
+    pub facts: Option<crate::page::browser::BrowserFacts>,
 }
 
 impl Browser {
@@ -505,6 +507,8 @@ impl Browser {
                 other => BrowserError::Navigation(other.to_string()),
             })?;
         self.wait_for_idle(page).await;
+        // Marks the measured elements, so the DOM read next names them (see `measure`).
+        let prepared = super::measure::prepare(page).await;
         let html: String = page
             .evaluate(SERIALISE_DOM)
             .await
@@ -518,7 +522,15 @@ impl Browser {
             .flatten()
             .and_then(|u| Url::parse(&u).ok())
             .unwrap_or_else(|| url.clone());
-        Ok(RenderedPage { html, final_url })
+        let facts = match prepared {
+            Some(p) => Some(super::measure::walk(page, p).await),
+            None => None,
+        };
+        Ok(RenderedPage {
+            html,
+            final_url,
+            facts,
+        })
     }
 
     /// Wait until no new resource was requested for `quiet`, at most `idle`: scripts that fetch

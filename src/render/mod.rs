@@ -4,6 +4,7 @@
 //! (keyboard walk, reflow, pixel contrast, screenshots) are further steps on the same tab.
 
 pub mod browser;
+mod measure;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -153,6 +154,7 @@ impl Renderer for PageRenderer {
                     html: page.html,
                     final_url: page.final_url,
                     activity,
+                    facts: page.facts,
                 }),
                 (Err(e), _) if e.is_unavailable() => {
                     Err(Rendering::new(RenderStatus::Impossible, e.to_string()))

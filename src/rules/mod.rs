@@ -18,9 +18,12 @@ pub mod colors;
 pub mod colors_info;
 pub mod consultation;
 pub mod css_presentation;
+pub mod focus_visible;
 pub mod forms;
 pub mod frames;
 pub mod images;
+pub mod keyboard_reach;
+pub mod keyboard_trap;
 pub mod lang;
 pub mod links;
 pub mod mandatory;
@@ -29,6 +32,7 @@ pub mod navigation;
 pub mod orientation;
 pub mod presentation;
 pub mod scripts;
+pub mod scrollable_region;
 pub mod structure;
 pub mod tables;
 pub mod title;
@@ -157,7 +161,17 @@ impl RuleResult {
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, page: &Page) -> Vec<RuleResult>;
+    /// Decided only on a page a browser measured (`Page::browser`): elsewhere the rule says
+    /// [`NOT_MEASURED`], inapplicable, and the ACT comparison without a browser leaves it out.
+    fn needs_browser(&self) -> bool {
+        false
+    }
 }
+
+/// What a browser-only rule says on a page no browser measured: inapplicable, not cantTell, so
+/// that a static audit does not ask the same question on every page; its RGAA criteria are
+/// never validated by it (they stay « non testé »).
+pub const NOT_MEASURED: &str = "Non mesuré : mesure en navigateur nécessaire (--render).";
 
 /// How many passed targets a page-level "passed" finding lists as evidence: the first ones
 /// with a target, in result order. Past them a passed result is only counted, so [`Results`]

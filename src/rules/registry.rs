@@ -1,9 +1,9 @@
 //! The one list of all rules. Adding a rule: its file (or family file), its fixtures, one line here.
 
 use super::{
-    aria_structure, colors, colors_info, consultation, css_presentation, forms, frames, images,
-    lang, links, mandatory, media, navigation, orientation, presentation, scripts, structure,
-    tables, title, Rule,
+    aria_structure, colors, colors_info, consultation, css_presentation, focus_visible, forms,
+    frames, images, keyboard_reach, keyboard_trap, lang, links, mandatory, media, navigation,
+    orientation, presentation, scripts, scrollable_region, structure, tables, title, Rule,
 };
 
 static RULES: &[&dyn Rule] = &[
@@ -78,6 +78,10 @@ static RULES: &[&dyn Rule] = &[
     &css_presentation::LineHeightAdjustable,
     &orientation::OrientationNotLocked,
     &colors::ColorContrastEnhanced,
+    &focus_visible::FocusVisible,
+    &keyboard_trap::KeyboardTrap,
+    &scrollable_region::ScrollableRegionFocusable,
+    &keyboard_reach::KeyboardReach,
 ];
 
 /// Every rule, in a stable order.

@@ -553,7 +553,10 @@ fn generic_element(el: ElementRef<'_>) -> bool {
 
 /// ## Ce que la règle vérifie
 /// Un élément `aria-hidden="true"` ne contient aucun élément atteignable avec la touche Tab (lui
-/// compris) : liens, boutons, champs, `tabindex` positif ou nul.
+/// compris) : liens, boutons, champs, `tabindex` positif ou nul. Un tel élément positionné
+/// (sentinelle de focus) est « à vérifier » sur une page servie ; sur une page rendue et
+/// parcourue au clavier jusqu'au bout (`--render`), il échoue si le focus s'y arrête et passe
+/// si un script l'envoie ailleurs.
 /// ## Pourquoi
 /// Le focus arrive sur un élément que le lecteur d'écran ne peut pas annoncer.
 /// ## Exemple en échec
@@ -598,7 +601,20 @@ impl Rule for AriaHiddenFocusable {
                 .descendants()
                 .filter_map(ElementRef::wrap)
                 .find(|d| is_tabbable(*d) && is_rendered(page, *d));
+            // A keyboard walk in the browser says whether focus stays on a positioned one.
+            let walked = focusable.and_then(|f| sentinel_walked(page, f));
             match focusable {
+                Some(f) if positioned(f) && walked == Some(true) => r.fail(
+                    el,
+                    format!(
+                        "Contenu aria-hidden contenant un élément focalisable ({}) : le parcours au clavier s'y arrête.",
+                        crate::page::Target::of(page, f).selector
+                    ),
+                ),
+                Some(_) if walked == Some(false) => r.pass(
+                    el,
+                    "L'élément focalisable du contenu masqué ne garde pas le focus : le parcours au clavier est redirigé ailleurs.",
+                ),
                 Some(f) if positioned(f) => r.cant_tell(
                     el,
                     format!(
@@ -618,6 +634,22 @@ impl Rule for AriaHiddenFocusable {
         }
         r.finish("Aucun contenu aria-hidden=\"true\".")
     }
+}
+
+/// On a page walked with the keyboard to its end, whether focus stopped on `f` (a focus
+/// sentinel that keeps focus) or not (a script sent it elsewhere). None without a complete
+/// walk or when `f` was not marked by the browser.
+fn sentinel_walked(page: &Page, f: ElementRef<'_>) -> Option<bool> {
+    let facts = page.browser.as_ref()?;
+    if facts.truncated || facts.stops.is_empty() || facts.trap.is_some() {
+        return None;
+    }
+    let mark: u32 = f
+        .value()
+        .attr(crate::page::browser::REF_ATTR)?
+        .parse()
+        .ok()?;
+    Some(facts.stops.iter().any(|s| s.mark == Some(mark)))
 }
 
 fn inline_style(el: ElementRef<'_>) -> String {

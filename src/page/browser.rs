@@ -1,0 +1,73 @@
+//! What only a browser can measure on a page (keyboard walk, scrollable regions), as plain data
+//! the rules read. The browser (`crate::render`) fills it; the page model only holds it, so the
+//! rules need no browser and a static page simply has none.
+//!
+//! Elements are named by a mark the browser writes before it serialises the DOM
+//! (`data-vigie-ref="N"`, see [`REF_ATTR`]): the re-parsed DOM carries the same marks, so a
+//! fact finds its element again whatever the serialisation changed around it (an index in
+//! document order would not survive `<noscript>` or table fix-ups). Snippets leave the mark out.
+
+use serde::{Deserialize, Serialize};
+
+/// The attribute the browser writes on the elements its facts speak of.
+pub const REF_ATTR: &str = "data-vigie-ref";
+
+/// Browser measurements of one rendered page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BrowserFacts {
+    /// Elements in sequential focus navigation when the page was loaded, in document order.
+    pub tabbable: Vec<u32>,
+    /// Each Tab press that landed on an element, in order.
+    pub stops: Vec<FocusStop>,
+    /// Tab took focus out of the page (to the browser) after the last element: the walk ended
+    /// normally.
+    pub left_document: bool,
+    /// Focus cycled inside a set of elements that Tab, Shift+Tab and Escape could not leave.
+    pub trap: Option<FocusTrap>,
+    /// The walk stopped at its bound before focus left the page or cycled.
+    pub truncated: bool,
+    /// Scrollable regions with content (ACT 0ssw9k's applicability).
+    pub scrollables: Vec<ScrollRegion>,
+    /// A script of the page answered an error: what scripts do on focus may be missing.
+    pub scripts_failed: bool,
+    /// The modal dialog open when the DOM was read (`dialog:modal`): everything outside it is
+    /// inert, which the serialised markup does not say (`open` is the same for a non-modal one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modal: Option<u32>,
+}
+
+/// One element focused by Tab.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FocusStop {
+    /// Its mark (None when focus is in a frame or on an element the walk could not mark).
+    #[serde(rename = "ref")]
+    pub mark: Option<u32>,
+    /// A CSS path computed by the browser, for elements the re-parsed DOM may not hold.
+    pub selector: String,
+    /// Whether the pixels around the element differ focused and unfocused (None: not compared,
+    /// e.g. an element without a box, or past the bound of compared elements).
+    pub visible_change: Option<bool>,
+    /// The element or an ancestor has an inline focus or blur handler.
+    pub focus_handler: bool,
+}
+
+/// Elements focus cycled through without escape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FocusTrap {
+    #[serde(rename = "refs")]
+    pub marks: Vec<u32>,
+    pub selectors: Vec<String>,
+}
+
+/// A region that scrolls and has visible content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScrollRegion {
+    #[serde(rename = "ref")]
+    pub mark: u32,
+    pub selector: String,
+    /// The region itself is in sequential focus navigation (by its markup: `tabindex` ≥ 0 or a
+    /// focusable element; Chromium's own focusable scrollers do not count, other browsers differ).
+    pub focusable: bool,
+    /// It contains an element in sequential focus navigation.
+    pub focusable_inside: bool,
+}

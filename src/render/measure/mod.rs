@@ -1,0 +1,247 @@
+//! Measurements only a browser can make, on the tab a page was rendered in, after the network
+//! went idle: the scrollable regions, then a keyboard walk (Tab from load, each focused element
+//! compared on screen focused and unfocused, cycles tried with Shift+Tab and Escape). The
+//! result is plain data ([`BrowserFacts`], in the page model) that rules read; the DOM handed to
+//! the analysis is serialised after the elements are marked and before the walk moves focus.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use chromiumoxide::cdp::browser_protocol::input::{DispatchKeyEventParams, DispatchKeyEventType};
+use chromiumoxide::cdp::browser_protocol::page::{
+    CaptureScreenshotFormat, CaptureScreenshotParams, Viewport,
+};
+use serde::Deserialize;
+
+use crate::page::browser::{BrowserFacts, FocusStop, FocusTrap, ScrollRegion};
+
+/// The helpers installed in the tab (`window.__vigie`).
+const WALK_JS: &str = include_str!("walk.js");
+
+/// Tab presses at most, whatever the page holds: twice the tabbable elements plus ten, so a
+/// page is walked once through and a cycle seen twice, within a page's time budget.
+const MAX_PRESSES: usize = 200;
+/// Elements compared on screen focused and unfocused (three screenshots each), at most.
+const MAX_COMPARED: usize = 60;
+/// Pixels around an element that count as its surroundings (an indicator drawn beside it).
+const MARGIN: f64 = 12.0;
+/// Clip side at most, in CSS pixels (a focused region taller than the screen).
+const MAX_CLIP: f64 = 1200.0;
+/// The whole walk, at most: the page's own limit must still leave time to close the tab.
+const WALK_BUDGET: Duration = Duration::from_secs(12);
+
+#[derive(Debug, Deserialize)]
+struct Init {
+    tabbable: Vec<u32>,
+    scrollables: Vec<ScrollRegion>,
+    scripts_failed: bool,
+    #[serde(default)]
+    modal: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Active {
+    outside: bool,
+    #[serde(default, rename = "ref")]
+    mark: Option<u32>,
+    /// Identity across presses (an element inside a frame is told apart from the frame).
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    selector: String,
+    #[serde(default)]
+    rect: Option<[f64; 4]>,
+    #[serde(default)]
+    frame: bool,
+    #[serde(default)]
+    focus_handler: bool,
+}
+
+impl Active {
+    /// Identity of the focused element across presses.
+    fn key(&self) -> String {
+        self.key.clone()
+    }
+}
+
+async fn eval<T: serde::de::DeserializeOwned>(page: &chromiumoxide::Page, js: &str) -> Option<T> {
+    page.evaluate(js).await.ok()?.into_value().ok()
+}
+
+/// Press a key (Shift with `shift`) the way a user does: focus moves as for a user.
+async fn press(page: &chromiumoxide::Page, key: &str, code: i64, shift: bool) -> bool {
+    let build = |kind| {
+        DispatchKeyEventParams::builder()
+            .r#type(kind)
+            .key(key)
+            .code(key)
+            .windows_virtual_key_code(code)
+            .native_virtual_key_code(code)
+            .modifiers(if shift { 8 } else { 0 })
+            .build()
+    };
+    for kind in [
+        DispatchKeyEventType::RawKeyDown,
+        DispatchKeyEventType::KeyUp,
+    ] {
+        let Ok(cmd) = build(kind) else { return false };
+        if page.execute(cmd).await.is_err() {
+            return false;
+        }
+    }
+    true
+}
+
+async fn tab(page: &chromiumoxide::Page, shift: bool) -> Option<Active> {
+    if !press(page, "Tab", 9, shift).await {
+        return None;
+    }
+    eval(page, "window.__vigie.active()").await
+}
+
+/// The pixels of `rect` (document coordinates) widened by the margin, PNG-encoded: the same
+/// pixels give the same bytes, so comparing the encodings compares the pixels.
+async fn shot(page: &chromiumoxide::Page, rect: [f64; 4]) -> Option<String> {
+    let x = (rect[0] - MARGIN).max(0.0);
+    let y = (rect[1] - MARGIN).max(0.0);
+    let clip = Viewport {
+        x,
+        y,
+        width: (rect[2] + 2.0 * MARGIN).min(MAX_CLIP),
+        height: (rect[3] + 2.0 * MARGIN).min(MAX_CLIP),
+        scale: 1.0,
+    };
+    let params = CaptureScreenshotParams {
+        format: Some(CaptureScreenshotFormat::Png),
+        clip: Some(clip),
+        capture_beyond_viewport: Some(true),
+        ..Default::default()
+    };
+    let data = page.execute(params).await.ok()?.result.data;
+    Some(AsRef::<str>::as_ref(&data).to_string())
+}
+
+/// Whether the element and its surroundings look different focused and unfocused: focused
+/// now, then blurred (twice, to see whether the area changes by itself), then focused again.
+async fn visible_change(page: &chromiumoxide::Page, active: &Active) -> Option<bool> {
+    let rect = active.rect?;
+    if rect[2] <= 0.0 || rect[3] <= 0.0 || active.frame {
+        return None;
+    }
+    let focused = shot(page, rect).await?;
+    let _: Option<bool> = eval(page, "window.__vigie.blur()").await;
+    let unfocused = shot(page, rect).await;
+    let again = shot(page, rect).await;
+    let _: Option<bool> = eval(page, "window.__vigie.refocus()").await;
+    let (unfocused, again) = (unfocused?, again?);
+    if unfocused != again {
+        // The area moves by itself (animation, video): no verdict from pixels.
+        return None;
+    }
+    Some(focused != unfocused)
+}
+
+/// Install the helpers and mark the elements the facts speak of: call before serialising the
+/// DOM. None when the page refuses scripts from DevTools (then there are no facts).
+pub(crate) async fn prepare(page: &chromiumoxide::Page) -> Option<Prepared> {
+    let _: bool = eval(page, WALK_JS).await?;
+    let init: Init = eval(page, "window.__vigie.init()").await?;
+    Some(Prepared { init })
+}
+
+/// The page's marked state, between [`prepare`] and [`walk`].
+pub(crate) struct Prepared {
+    init: Init,
+}
+
+/// Walk the page with the keyboard (after the DOM was serialised) and return the facts.
+pub(crate) async fn walk(page: &chromiumoxide::Page, prepared: Prepared) -> BrowserFacts {
+    let init = prepared.init;
+    let mut facts = BrowserFacts {
+        tabbable: init.tabbable,
+        scrollables: init.scrollables,
+        scripts_failed: init.scripts_failed,
+        modal: init.modal,
+        ..BrowserFacts::default()
+    };
+    let _ = tokio::time::timeout(WALK_BUDGET, walk_into(page, &mut facts)).await;
+    facts
+}
+
+async fn walk_into(page: &chromiumoxide::Page, facts: &mut BrowserFacts) {
+    let _: Option<bool> = eval(page, "window.__vigie.quiet()").await;
+    let bound = (2 * facts.tabbable.len() + 10).min(MAX_PRESSES);
+    let mut seen: Vec<String> = Vec::new();
+    let mut compared = 0usize;
+    facts.truncated = true;
+    for _ in 0..bound {
+        let Some(active) = tab(page, false).await else {
+            return;
+        };
+        if active.outside {
+            if !facts.stops.is_empty() {
+                facts.left_document = true;
+                facts.truncated = false;
+                return;
+            }
+            continue;
+        }
+        let key = active.key();
+        // Tab inside a frame of another origin: focus moves where the walk cannot see, the
+        // frame stays focused. Not a cycle; the bound ends the walk if it never leaves.
+        if active.frame && seen.last() == Some(&key) {
+            continue;
+        }
+        if let Some(first) = seen.iter().position(|k| *k == key) {
+            // Back to an element already focused without leaving the page: a cycle.
+            facts.truncated = false;
+            let cycle: Vec<FocusStop> = facts.stops[first..].to_vec();
+            let keys: HashSet<String> = seen[first..].iter().cloned().collect();
+            let marks: HashSet<u32> = cycle.iter().filter_map(|s| s.mark).collect();
+            let all_inside = facts.tabbable.iter().all(|m| marks.contains(m));
+            if !all_inside && !escapes(page, &keys).await {
+                facts.trap = Some(FocusTrap {
+                    marks: cycle.iter().filter_map(|s| s.mark).collect(),
+                    selectors: cycle.iter().map(|s| s.selector.clone()).collect(),
+                });
+            }
+            return;
+        }
+        let change = if compared < MAX_COMPARED {
+            compared += 1;
+            visible_change(page, &active).await
+        } else {
+            None
+        };
+        seen.push(key);
+        facts.stops.push(FocusStop {
+            mark: active.mark,
+            selector: active.selector,
+            visible_change: change,
+            focus_handler: active.focus_handler,
+        });
+    }
+}
+
+/// Whether focus can leave the cycle `keys`: Shift+Tab around it, then Escape and Tab.
+async fn escapes(page: &chromiumoxide::Page, keys: &HashSet<String>) -> bool {
+    let out = |a: &Active| a.outside || !keys.contains(&a.key());
+    for _ in 0..keys.len() + 2 {
+        match tab(page, true).await {
+            Some(a) if out(&a) => return true,
+            Some(_) => {}
+            None => return true,
+        }
+    }
+    if !press(page, "Escape", 27, false).await {
+        return true;
+    }
+    for _ in 0..keys.len() + 2 {
+        match tab(page, false).await {
+            Some(a) if out(&a) => return true,
+            Some(_) => {}
+            None => return true,
+        }
+    }
+    false
+}

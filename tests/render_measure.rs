@@ -1,0 +1,181 @@
+//! Browser-only measurements (keyboard walk, focus visible, scrollable regions) on the fixtures
+//! of the rules that need a browser, served on 127.0.0.1: each fixture's file name says its
+//! rendered outcome and its `<!-- expect: … -->` comment the failed and cantTell targets, as in
+//! tests/rule_fixtures.rs; served as is (no browser), every such rule says « non mesuré ».
+//!
+//! Needs Debian's `chromium` (.ci/run installs it). Without it the test fails, unless
+//! VIGIE_SKIP_BROWSER=1. One browser for all the fixtures.
+
+use std::path::{Path, PathBuf};
+
+use url::Url;
+use vigie::crawl::{FetchConfig, Fetcher};
+use vigie::page::Page;
+use vigie::render::{find_browser, Browser, BrowserLimits};
+use vigie::rules::{all_rules, page_outcome, Outcome, NOT_MEASURED};
+use vigie::serve::{start, Source};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules")
+}
+
+/// Chromium is needed; without it, skip only when VIGIE_SKIP_BROWSER=1.
+fn browser() -> Option<PathBuf> {
+    match find_browser(None) {
+        Ok(exe) => Some(exe),
+        Err(_) if std::env::var("VIGIE_SKIP_BROWSER").as_deref() == Ok("1") => {
+            eprintln!("chromium absent : mesures en navigateur sautées (VIGIE_SKIP_BROWSER=1)");
+            None
+        }
+        Err(e) => panic!(
+            "{e} : installer Debian chromium (apt-get install -y chromium), ou définir \
+             VIGIE_CHROMIUM=/chemin, ou VIGIE_SKIP_BROWSER=1 pour sauter ce test"
+        ),
+    }
+}
+
+fn expected(name: &str) -> Outcome {
+    [
+        ("passed-", Outcome::Passed),
+        ("failed-", Outcome::Failed),
+        ("cant-tell-", Outcome::CantTell),
+        ("inapplicable-", Outcome::Inapplicable),
+    ]
+    .into_iter()
+    .find(|(p, _)| name.starts_with(p))
+    .map(|(_, o)| o)
+    .unwrap_or_else(|| panic!("{name}: outcome prefix"))
+}
+
+fn expected_targets(html: &str) -> Vec<String> {
+    let Some(start) = html.find("<!-- expect:") else {
+        return Vec::new();
+    };
+    let rest = &html[start + "<!-- expect:".len()..];
+    rest[..rest.find("-->").expect("-->")]
+        .split('|')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_rules_decide_on_rendered_fixtures_and_say_not_measured_on_served_ones() {
+    let Some(exe) = browser() else { return };
+    let server = start(Source::Disk(fixtures())).await.expect("serveur");
+    let base = Url::parse(&server.url()).expect("url");
+    let browser = Browser::new(
+        exe,
+        BrowserLimits {
+            tabs: 2,
+            ..BrowserLimits::default()
+        },
+    );
+    let mut failures = Vec::new();
+    let mut rendered = 0;
+    for rule in all_rules().iter().filter(|r| r.needs_browser()) {
+        let id = rule.meta().id;
+        let mut files: Vec<String> = std::fs::read_dir(fixtures().join(id))
+            .unwrap_or_else(|e| panic!("fixtures/rules/{id}: {e}"))
+            .flatten()
+            .map(|f| f.file_name().to_string_lossy().to_string())
+            .filter(|n| n.ends_with(".html"))
+            .collect();
+        files.sort();
+        for name in files {
+            let html = std::fs::read_to_string(fixtures().join(id).join(&name)).expect("fixture");
+            let url = base.join(&format!("{id}/{name}")).expect("url");
+            // Served as is: nothing measured.
+            let served = rule.check(&Page::parse(url.clone(), &html));
+            if page_outcome(&served) != Outcome::Inapplicable || served[0].message != NOT_MEASURED {
+                failures.push(format!("{id}/{name} servi : {served:#?}"));
+            }
+            // Rendered: the browser's facts decide.
+            let page = match browser.render(&url, &gate()).await.0 {
+                Ok(p) => p,
+                Err(e) => {
+                    failures.push(format!("{id}/{name} : rendu échoué : {e}"));
+                    continue;
+                }
+            };
+            assert!(page.facts.is_some(), "{id}/{name}: no browser facts");
+            assert!(
+                !page.html.contains("__vigie"),
+                "{id}/{name}: helpers leaked into the DOM"
+            );
+            let mut model = Page::parse(page.final_url, &page.html);
+            model.browser = page.facts;
+            let results = rule.check(&model);
+            rendered += 1;
+            let got = page_outcome(&results);
+            if got != expected(&name) {
+                failures.push(format!(
+                    "{id}/{name} rendu : attendu {:?}, obtenu {got:?} : {results:#?}",
+                    expected(&name)
+                ));
+            }
+            let targets: Vec<String> = results
+                .iter()
+                .filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::CantTell))
+                .filter_map(|r| r.target.as_ref().map(|t| t.selector.clone()))
+                .collect();
+            if targets != expected_targets(&html) {
+                failures.push(format!(
+                    "{id}/{name} rendu : cibles {targets:?}, attendues {:?}",
+                    expected_targets(&html)
+                ));
+            }
+            // The browser's marks never reach a snippet.
+            for r in &results {
+                if let Some(t) = &r.target {
+                    assert!(!t.snippet.contains("data-vigie-ref"), "{}", t.snippet);
+                }
+            }
+        }
+    }
+    browser.shutdown().await;
+    assert!(rendered >= 12, "fixtures rendered: {rendered}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A positioned focus sentinel inside `aria-hidden` content (ACT 6cfa84): cantTell as served;
+/// rendered, the keyboard walk decides — focus sent back by its script passes, focus that
+/// stays there fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_walk_decides_focus_sentinels_in_hidden_content() {
+    let Some(exe) = browser() else { return };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render/measure");
+    let server = start(Source::Disk(dir.clone())).await.expect("serveur");
+    let base = Url::parse(&server.url()).expect("url");
+    let browser = Browser::new(exe, BrowserLimits::default());
+    let rule = vigie::rules::rule_by_id("aria-hidden-focusable").expect("rule");
+    for (name, rendered) in [
+        ("sentinel-redirected.html", Outcome::Passed),
+        ("sentinel-kept.html", Outcome::Failed),
+    ] {
+        let url = base.join(name).expect("url");
+        let html = std::fs::read_to_string(dir.join(name)).expect("fixture");
+        let served = rule.check(&Page::parse(url.clone(), &html));
+        assert_eq!(page_outcome(&served), Outcome::CantTell, "{name} servi");
+        let page = browser.render(&url, &gate()).await.0.expect("rendu");
+        let mut model = Page::parse(page.final_url, &page.html);
+        model.browser = page.facts;
+        let results = rule.check(&model);
+        assert_eq!(
+            page_outcome(&results),
+            rendered,
+            "{name} rendu : {results:#?}"
+        );
+    }
+    browser.shutdown().await;
+}
+
+/// The crawl's rules for the browser's own requests, as an audit of local fixtures sets them:
+/// loopback allowed, no rate limit.
+fn gate() -> Fetcher {
+    Fetcher::new(FetchConfig {
+        requests_per_second: 0.0,
+        ..FetchConfig::default()
+    })
+    .expect("client")
+}
