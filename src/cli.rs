@@ -786,7 +786,11 @@ fn report_site(
             .unwrap_or(Path::new("."))
             .to_path_buf(),
     };
-    let opts = crate::report::site::SiteOptions { csv_sep, history };
+    let opts = crate::report::site::SiteOptions {
+        csv_sep,
+        history,
+        ..Default::default()
+    };
     crate::report::site::write_site(&report, &dir, &opts)?;
     eprintln!("site écrit : {}", dir.join("index.html").display());
     Ok(())

@@ -87,7 +87,13 @@ pub fn render_site(
     opts: &vigie::report::site::SiteOptions,
 ) -> Vec<(String, Vec<u8>)> {
     let dir = tempfile::tempdir().expect("tempdir");
-    vigie::report::site::write_site(report, dir.path(), opts)
+    // A fixed production time: two renders compared must not straddle a minute.
+    let opts = vigie::report::site::SiteOptions {
+        generated_at: Some("2026-01-01 00:00 UTC".to_string()),
+        history: opts.history,
+        csv_sep: opts.csv_sep,
+    };
+    vigie::report::site::write_site(report, dir.path(), &opts)
         .expect("site")
         .into_iter()
         .map(|path| {

@@ -422,10 +422,10 @@ pub(super) fn render(
         pages_count: d.summary.pages,
         errors_count: d.summary.fetch_errors,
     };
-    let (tool, generated, started_at, finished_at) = base_context(run);
+    let (tool, started_at, finished_at) = base_context(run);
     env.get_template("demarche.html")?.render(context! {
         nav => "demarche",
-        tool, generated, started_at, finished_at,
+        tool, started_at, finished_at,
         d => Serde(&head),
         indicators => Serde(&indicators),
         cerfa_rows => Serde(&cerfa_rows(cerfa)),

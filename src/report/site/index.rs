@@ -104,10 +104,10 @@ pub(super) fn render(
         .iter()
         .map(|d| charts::level_chart(d, demarches))
         .collect();
-    let (tool, generated, started_at, finished_at) = base_context(run);
+    let (tool, started_at, finished_at) = base_context(run);
     env.get_template("index.html")?.render(context! {
         nav => "index",
-        tool, generated, started_at, finished_at,
+        tool, started_at, finished_at,
         demarches_count => demarches.len(),
         pages_count => demarches.iter().map(|d| d.summary.pages).sum::<usize>(),
         errors_count => demarches.iter().map(|d| d.summary.fetch_errors).sum::<usize>(),

@@ -56,10 +56,10 @@ pub(super) fn render(
                 .collect(),
         })
         .collect();
-    let (tool, generated, started_at, finished_at) = base_context(run);
+    let (tool, started_at, finished_at) = base_context(run);
     env.get_template("methodologie.html")?.render(context! {
         nav => "methodologie",
-        tool, generated, started_at, finished_at,
+        tool, started_at, finished_at,
         probes,
         min_words => indicators::MIN_WORDS_FOR_READABILITY,
         definitions => Serde(&definitions),

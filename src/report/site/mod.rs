@@ -40,13 +40,16 @@ const CSS: &str = include_str!("../../../templates/vigie.css");
 const JS: &str = include_str!("../../../templates/vigie.js");
 
 /// Options of the site.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SiteOptions<'a> {
     /// CSV separator (`;` for French spreadsheets, `,` otherwise).
     pub csv_sep: char,
     /// The runs' history: with it, the index gains trend sparklines and each démarche of the
     /// history a progress page.
     pub history: Option<&'a SiteHistory>,
+    /// When the site says it was produced; the time of writing by default. Every page of one
+    /// site shows the same moment.
+    pub generated_at: Option<String>,
 }
 
 impl Default for SiteOptions<'_> {
@@ -54,6 +57,7 @@ impl Default for SiteOptions<'_> {
         SiteOptions {
             csv_sep: ';',
             history: None,
+            generated_at: None,
         }
     }
 }
@@ -193,10 +197,9 @@ struct Column {
     description: String,
 }
 
-fn base_context(run: &RunHeader) -> (String, String, String, String) {
+fn base_context(run: &RunHeader) -> (String, String, String) {
     (
         format!("{} {}", run.tool.name, run.tool.version),
-        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         run.started_at.clone(),
         run.finished_at.clone(),
     )
@@ -275,7 +278,12 @@ pub fn write_site<S: ReportSource>(
     opts: &SiteOptions,
 ) -> Result<Vec<PathBuf>, SiteError> {
     let history = opts.history;
-    let env = env()?;
+    let mut env = env()?;
+    let generated = opts
+        .generated_at
+        .clone()
+        .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string());
+    env.add_global("generated", generated);
     let run = src.header();
     std::fs::create_dir_all(out).map_err(|source| ReportError::Io {
         path: out.to_path_buf(),

@@ -179,10 +179,10 @@ pub(super) fn render(
         (Some(a), Some(b)) => format!("vigie diff {} {}", a.run_id, b.run_id),
         _ => String::new(),
     };
-    let (tool, generated, started_at, finished_at) = base_context(run);
+    let (tool, started_at, finished_at) = base_context(run);
     env.get_template("progres.html")?.render(context! {
         nav => "progres",
-        tool, generated, started_at, finished_at,
+        tool, started_at, finished_at,
         name => d.demarche.name.clone(),
         demarche_page,
         source => history.source.clone(),
