@@ -213,8 +213,8 @@ async fn lane(
                 tokio::task::spawn_blocking(move || {
                     queue::fail(&c, &claim, &name, &error, max, cooldown)
                 })
-                    .await
-                    .map_err(|e| StoreError::Postgres(e.to_string()))??;
+                .await
+                .map_err(|e| StoreError::Postgres(e.to_string()))??;
             }
         }
     }

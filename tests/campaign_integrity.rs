@@ -343,7 +343,8 @@ fn journaled_pages(db: &Path) -> usize {
         return 0;
     };
     store
-        .sqlite().expect("base SQLite")
+        .sqlite()
+        .expect("base SQLite")
         .query_row("SELECT COUNT(*) FROM campaign_pages", [], |r| {
             r.get::<_, i64>(0)
         })

@@ -1,7 +1,7 @@
 //! Campaigns on PostgreSQL with several workers (issue 15): three `vigie worker` processes on a
 //! dozen démarches served locally (four per host), one killed with SIGKILL mid-démarche. The
 //! campaign completes; no journaled page is fetched twice; no démarche is lost or duplicated;
-//! the fleet keeps each host's rate; the report equals a single-machine `vigie audit`'s. And
+//! the fleet keeps each host's rate (counted per second at the server); the report equals a single-machine `vigie audit`'s. And
 //! bad input (unreachable database, wrong password, newer schema, unknown campaign) gets a
 //! clear error with nothing written.
 
@@ -161,10 +161,7 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
     args.extend_from_slice(CRAWL);
     let id = ok(&vigie(&args)).trim().to_string();
     assert_eq!(id, "1");
-    let mut workers: Vec<Child> = ["w0", "w1", "w2"]
-        .iter()
-        .map(|n| worker(&url, n))
-        .collect();
+    let mut workers: Vec<Child> = ["w0", "w1", "w2"].iter().map(|n| worker(&url, n)).collect();
     let deadline = Instant::now() + Duration::from_secs(60);
     let victim = loop {
         let row = pg.psql(
@@ -222,7 +219,9 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
     assert_eq!(
         pg.psql(
             "fleet",
-            &format!("SELECT attempts, worker <> 'w0' FROM campaign_jobs WHERE demarche_id = '{victim}'")
+            &format!(
+                "SELECT attempts, worker <> 'w0' FROM campaign_jobs WHERE demarche_id = '{victim}'"
+            )
         ),
         "2|t"
     );
@@ -256,13 +255,18 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
             }
             assert!(journaled.iter().all(|p| p.starts_with(&format!("/d{j}/"))));
         }
+        // Counted over one-second windows (timer and scheduling jitter on a loaded machine
+        // moves single gaps; two workers on one host would double the count).
         let mut times: Vec<Instant> = requests.iter().map(|r| r.at).collect();
         times.sort();
-        for w in times.windows(2) {
-            let gap = w[1] - w[0];
+        for (i, t) in times.iter().enumerate() {
+            let within = times[i..]
+                .iter()
+                .take_while(|u| **u - *t < Duration::from_secs(1))
+                .count();
             assert!(
-                gap >= Duration::from_millis(90),
-                "hôte {s} : deux requêtes à {gap:?}"
+                within <= 11,
+                "hôte {s} : {within} requêtes en une seconde (au plus {RATE} par seconde)"
             );
         }
     }
@@ -326,7 +330,10 @@ fn bad_databases_and_unknown_campaigns_are_refused_with_nothing_written() {
         .expect("port")
         .port();
     let nowhere = format!("postgres://postgres@127.0.0.1:{closed}/x");
-    refused(&["history", "--db", &nowhere], "base PostgreSQL injoignable");
+    refused(
+        &["history", "--db", &nowhere],
+        "base PostgreSQL injoignable",
+    );
     refused(
         &["campaign", "submit", "--catalogue", &cat, "--db", &nowhere],
         "injoignable",
@@ -379,7 +386,11 @@ fn bad_databases_and_unknown_campaigns_are_refused_with_nothing_written() {
     );
     // The queue needs PostgreSQL.
     refused(
-        &["worker", "--db", &work.path().join("v.db").to_string_lossy()],
+        &[
+            "worker",
+            "--db",
+            &work.path().join("v.db").to_string_lossy(),
+        ],
         "base PostgreSQL",
     );
 }

@@ -72,7 +72,8 @@ fn journaled(db: &Path) -> Vec<String> {
         return Vec::new();
     };
     let mut st = match store
-        .sqlite().expect("base SQLite")
+        .sqlite()
+        .expect("base SQLite")
         .prepare("SELECT url FROM campaign_pages ORDER BY demarche_id, seq")
     {
         Ok(st) => st,

@@ -101,7 +101,13 @@ fn the_store_behaves_the_same_on_postgres() {
     // A newer schema is refused, nothing written.
     let url = pg.database("newer");
     drop(Store::open_db(&url).expect("create"));
-    pg.psql("newer", &format!("UPDATE vigie_schema SET version = {}", schema::current_version() + 1));
+    pg.psql(
+        "newer",
+        &format!(
+            "UPDATE vigie_schema SET version = {}",
+            schema::current_version() + 1
+        ),
+    );
     assert!(matches!(
         Store::open_db(&url),
         Err(vigie::store::StoreError::TooNew { .. })

@@ -142,7 +142,8 @@ async fn a_killed_audit_leaves_the_store_usable() {
     assert_eq!(check_consistent(&db), 1);
     let store = Store::open(&db).expect("open");
     let failed: i64 = store
-        .sqlite().expect("base SQLite")
+        .sqlite()
+        .expect("base SQLite")
         .query_row(
             "SELECT COUNT(*) FROM findings WHERE outcome = 'failed' AND rule = 'image-alt'",
             [],

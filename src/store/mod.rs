@@ -852,10 +852,10 @@ fn record_stream_sqlite(
     origin: &str,
     feed: impl FnOnce(&mut dyn FnMut(DemarcheIn) -> Result<(), StoreError>) -> Result<(), StoreError>,
 ) -> Result<Recorded, StoreError> {
-        let r = parse_header(&header)?;
-        let mut hash = ReportHash::new(&header);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
+    let r = parse_header(&header)?;
+    let mut hash = ReportHash::new(&header);
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
             "INSERT INTO runs (started_at, finished_at, recorded_at, tool_name, tool_version, schema_version, origin, config_json, report_hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '')",
             params![
@@ -869,119 +869,119 @@ fn record_stream_sqlite(
                 r.config.to_string(),
             ],
         )?;
-        let run_id = tx.last_insert_rowid();
-        {
-            let mut ins_d = tx.prepare(
+    let run_id = tx.last_insert_rowid();
+    {
+        let mut ins_d = tx.prepare(
                 "INSERT INTO demarches (run_id, demarche_id, name, operator, ministry, start_url, definition_json, summary_json, pages, failed, cant_tell)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
-            let mut ins_p = tx.prepare(
+        let mut ins_p = tx.prepare(
                 "INSERT INTO pages (run_id, demarche_id, requested_url, final_url, page_key, status, content_type, size, total_ms, depth, fetched_at, error_kind, analysed, page_json, outcomes_json)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?;
-            let mut ins_f = tx.prepare(
+        let mut ins_f = tx.prepare(
                 "INSERT INTO findings (run_id, demarche_id, fingerprint, rule, outcome, url, page_key, selector, snippet, message, count, finding_json)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
-            let mut ins_s = tx.prepare(
-                "INSERT INTO sections (run_id, demarche_id, name, json) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            let mut ids = std::collections::HashSet::new();
-            feed(&mut |d: DemarcheIn| {
-                let head = parse_demarche_head(&d.rest)?;
-                if !ids.insert(head.id.clone()) {
-                    return Err(StoreError::Invalid(format!(
-                        "démarche en double dans le rapport : {}",
-                        head.id
-                    )));
-                }
-                let id = head.id.as_str();
-                ins_d.execute(params![
-                    run_id,
-                    id,
-                    head.name,
-                    head.operator,
-                    head.ministry,
-                    head.start_url,
-                    head.definition.to_string(),
-                    head.summary.to_string(),
-                    int_at(&head.summary, "pages"),
-                    int_at(&head.summary, "failed"),
-                    int_at(&head.summary, "cant_tell"),
-                ])?;
-                for (name, json) in &head.sections {
-                    ins_s.execute(params![run_id, id, name, json.to_string()])?;
-                }
-                // Probes made during the audit count for availability like monitor's.
-                if let Some(probes) = head.sections.get("probes") {
-                    for p in probes_of_section(probes) {
-                        insert_probe(&tx, &p, Some(run_id))?;
-                    }
-                }
-                // Pages and findings one at a time, hashed in place.
-                d.stream(hash.next_demarche(), |item| {
-                    match item {
-                        Item::Page(v) => {
-                            let p = parse_page(v);
-                            ins_p.execute(params![
-                                run_id,
-                                id,
-                                p.requested_url,
-                                p.final_url,
-                                page_key(&p.final_url),
-                                p.status,
-                                p.content_type,
-                                p.size,
-                                p.total_ms,
-                                p.depth,
-                                p.fetched_at,
-                                p.error_kind,
-                                p.analysed,
-                                p.json.to_string(),
-                                p.outcomes.map(|o| o.to_string()),
-                            ])?;
-                        }
-                        Item::Finding(v) => {
-                            let f = parse_finding(id, v)?;
-                            ins_f.execute(params![
-                                run_id,
-                                id,
-                                f.f.fingerprint,
-                                f.f.rule,
-                                f.f.outcome,
-                                f.f.url,
-                                page_key(&f.f.url),
-                                f.f.selector,
-                                f.f.snippet,
-                                f.f.message,
-                                f.count,
-                                f.json.to_string(),
-                            ])?;
-                        }
-                    }
-                    Ok(())
-                })
-            })?;
-        }
-        let hash = hash.finish();
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM runs WHERE report_hash = ?1 AND started_at = ?2 AND id <> ?3",
-                params![hash, r.started_at, run_id],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if let Some(id) = existing {
-            tx.rollback()?;
-            return Ok(Recorded::AlreadyThere(id));
-        }
-        tx.execute(
-            "UPDATE runs SET report_hash = ?1 WHERE id = ?2",
-            params![hash, run_id],
+        let mut ins_s = tx.prepare(
+            "INSERT INTO sections (run_id, demarche_id, name, json) VALUES (?1, ?2, ?3, ?4)",
         )?;
-        pause_before_commit();
-        tx.commit()?;
-        Ok(Recorded::New(run_id))
+        let mut ids = std::collections::HashSet::new();
+        feed(&mut |d: DemarcheIn| {
+            let head = parse_demarche_head(&d.rest)?;
+            if !ids.insert(head.id.clone()) {
+                return Err(StoreError::Invalid(format!(
+                    "démarche en double dans le rapport : {}",
+                    head.id
+                )));
+            }
+            let id = head.id.as_str();
+            ins_d.execute(params![
+                run_id,
+                id,
+                head.name,
+                head.operator,
+                head.ministry,
+                head.start_url,
+                head.definition.to_string(),
+                head.summary.to_string(),
+                int_at(&head.summary, "pages"),
+                int_at(&head.summary, "failed"),
+                int_at(&head.summary, "cant_tell"),
+            ])?;
+            for (name, json) in &head.sections {
+                ins_s.execute(params![run_id, id, name, json.to_string()])?;
+            }
+            // Probes made during the audit count for availability like monitor's.
+            if let Some(probes) = head.sections.get("probes") {
+                for p in probes_of_section(probes) {
+                    insert_probe(&tx, &p, Some(run_id))?;
+                }
+            }
+            // Pages and findings one at a time, hashed in place.
+            d.stream(hash.next_demarche(), |item| {
+                match item {
+                    Item::Page(v) => {
+                        let p = parse_page(v);
+                        ins_p.execute(params![
+                            run_id,
+                            id,
+                            p.requested_url,
+                            p.final_url,
+                            page_key(&p.final_url),
+                            p.status,
+                            p.content_type,
+                            p.size,
+                            p.total_ms,
+                            p.depth,
+                            p.fetched_at,
+                            p.error_kind,
+                            p.analysed,
+                            p.json.to_string(),
+                            p.outcomes.map(|o| o.to_string()),
+                        ])?;
+                    }
+                    Item::Finding(v) => {
+                        let f = parse_finding(id, v)?;
+                        ins_f.execute(params![
+                            run_id,
+                            id,
+                            f.f.fingerprint,
+                            f.f.rule,
+                            f.f.outcome,
+                            f.f.url,
+                            page_key(&f.f.url),
+                            f.f.selector,
+                            f.f.snippet,
+                            f.f.message,
+                            f.count,
+                            f.json.to_string(),
+                        ])?;
+                    }
+                }
+                Ok(())
+            })
+        })?;
+    }
+    let hash = hash.finish();
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM runs WHERE report_hash = ?1 AND started_at = ?2 AND id <> ?3",
+            params![hash, r.started_at, run_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if let Some(id) = existing {
+        tx.rollback()?;
+        return Ok(Recorded::AlreadyThere(id));
+    }
+    tx.execute(
+        "UPDATE runs SET report_hash = ?1 WHERE id = ?2",
+        params![hash, run_id],
+    )?;
+    pause_before_commit();
+    tx.commit()?;
+    Ok(Recorded::New(run_id))
 }
 
 impl Store {

@@ -238,7 +238,10 @@ fn row_values(row: &postgres::Row) -> Result<Vec<Val>, StoreError> {
                     .try_get::<_, Option<i16>>(i)
                     .map_err(err)?
                     .map(|v| Val::Int(v.into())),
-                Type::FLOAT8 => row.try_get::<_, Option<f64>>(i).map_err(err)?.map(Val::Real),
+                Type::FLOAT8 => row
+                    .try_get::<_, Option<f64>>(i)
+                    .map_err(err)?
+                    .map(Val::Real),
                 Type::FLOAT4 => row
                     .try_get::<_, Option<f32>>(i)
                     .map_err(err)?
@@ -623,7 +626,11 @@ pub(super) fn record_stream(
         let existing = pg
             .query(
                 "SELECT id FROM runs WHERE report_hash = ?1 AND started_at = ?2 AND id <> ?3",
-                vec![hash.as_str().into(), r.started_at.as_str().into(), run_id.into()],
+                vec![
+                    hash.as_str().into(),
+                    r.started_at.as_str().into(),
+                    run_id.into(),
+                ],
             )?
             .first()
             .and_then(|row| row.first())
