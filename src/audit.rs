@@ -347,6 +347,44 @@ async fn crawl_demarche(
     Ok((Crawled::Journaled, probes))
 }
 
+/// One démarche of a queued campaign (`vigie worker`): the indexability scan, then the crawl
+/// with its probes, resuming from `resumed` (pages an earlier attempt journaled, light) and
+/// handing each new page to `sink`. The caller assembles the report from its journal, as
+/// [`audit_spooled`] does, so the result equals a single-machine audit's.
+pub async fn crawl_resumable(
+    d: &Demarche,
+    opts: &AuditOptions,
+    rendering: &crate::render::RenderSession,
+    fetcher: Arc<Fetcher>,
+    css: Arc<CssCache>,
+    resumed: &[CrawledPage],
+    sink: &mut dyn PageSink<PageAnalysis>,
+) -> (
+    crawl::indexability::Indexability,
+    Vec<crate::probe::ProbeRecord>,
+) {
+    let mut plan = plan_for(d, opts);
+    let (indexability, seeds) =
+        crawl::indexability::scan(&fetcher, &plan.start, &plan.scope, plan.max_pages).await;
+    plan.sitemap_pages = Some(seeds);
+    let analyser = Arc::new(RenderingAnalyser {
+        renderer: rendering.renderer(d.render),
+    });
+    let probes = crawl_with_probes(
+        analyser,
+        fetcher,
+        css,
+        &plan,
+        &d.start_url,
+        opts.settings.probes,
+        &ProgressBar::hidden(),
+        resumed,
+        sink,
+    )
+    .await;
+    (indexability, probes)
+}
+
 /// Audit démarches, journaling each visited page in the campaign when one is given (a killed
 /// audit is resumed from the journal by calling this again with the same campaign), and keep no
 /// démarche's report in memory once it is assembled: each goes to a spool file in `spool_dir`,

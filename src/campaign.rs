@@ -93,6 +93,12 @@ pub fn prepare(request: AuditRequest, store: Option<&Store>) -> Result<Prepared,
     demarches.extend(from_urls);
     if request.resume {
         let store = store.ok_or(CampaignError::ResumeWithoutStore)?;
+        if store.sqlite().is_none() {
+            return Err(crate::store::StoreError::NeedsSqlite(
+                "--resume (sur PostgreSQL, `vigie campaign submit` et `vigie worker` reprennent seuls)",
+            )
+            .into());
+        }
         let campaign = Campaign::latest_unfinished(store)?
             .ok_or_else(|| CampaignError::NothingToResume(store.path().to_path_buf()))?;
         if !demarches.is_empty() {
@@ -150,7 +156,8 @@ pub fn prepare(request: AuditRequest, store: Option<&Store>) -> Result<Prepared,
     if let Some(path) = &request.declarations_file {
         options.declarations = Some(load_declarations(path, &mut notes)?);
     }
-    let campaign = match store {
+    // The journal is SQLite's; on PostgreSQL the run is recorded at the end, without journal.
+    let campaign = match store.filter(|s| s.sqlite().is_some()) {
         Some(store) => {
             if let Some(old) = Campaign::latest_unfinished(store)? {
                 notes.push(format!(
@@ -225,4 +232,82 @@ pub fn publish<S: ReportSource>(
     crate::report::site::write_site(report, out, &opts)?;
     say(format!("site écrit : {}", out.join("index.html").display()));
     Ok(())
+}
+
+/// What `vigie campaign submit` was asked for.
+#[derive(Debug, Clone)]
+pub struct SubmitRequest {
+    pub catalogue: PathBuf,
+    pub declarations_file: Option<PathBuf>,
+    pub audit_date: Option<chrono::NaiveDate>,
+    pub settings: AuditSettings,
+}
+
+/// Queue a campaign for workers (PostgreSQL): its démarches, its settings (the audit date
+/// fixed now, so every worker scores on the same day) and one job per démarche. Its id.
+pub fn submit(
+    request: SubmitRequest,
+    store: &Store,
+    notes: &mut Vec<String>,
+) -> Result<i64, CampaignError> {
+    let demarches = Catalogue::load(&request.catalogue)?.demarches;
+    if demarches.is_empty() {
+        return Err(CampaignError::NothingToAudit);
+    }
+    let mut settings = request.settings;
+    settings.audit_date = Some(
+        request
+            .audit_date
+            .unwrap_or_else(|| chrono::Utc::now().date_naive()),
+    );
+    if let Some(path) = &request.declarations_file {
+        // Read now: a bad file is refused before anything is queued.
+        load_declarations(path, notes)?;
+        settings.declarations_file = Some(std::fs::canonicalize(path).unwrap_or(path.clone()));
+    }
+    Ok(crate::store::queue::submit(store, &demarches, &settings)?)
+}
+
+/// `vigie campaign report`: the report of a queued campaign from the database, published as
+/// `vigie audit` publishes (the run recorded in the same database, then report.json, the site
+/// and its CSV), the démarches' reports read back one at a time through a spool. Démarches not
+/// done (failed, or still running) are left out and named in a note.
+pub fn report_queued(
+    store: &mut Store,
+    id: i64,
+    out: &Path,
+    say: &mut dyn FnMut(String),
+) -> Result<(), CampaignError> {
+    let campaign = crate::store::queue::load(store, id)?;
+    std::fs::create_dir_all(out).map_err(|source| crate::store::StoreError::Io {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let mut spool = crate::model::stream::SpoolWriter::new_in(out)?;
+    let (finished_at, missing) = crate::store::queue::for_each_report(store, id, |d| {
+        spool.push(&d)?;
+        Ok(())
+    })?;
+    if !missing.is_empty() {
+        say(format!(
+            "note : {} démarche(s) non terminée(s) ou en échec, absentes du rapport : {}",
+            missing.len(),
+            missing.join(", ")
+        ));
+    }
+    let report = spool.finish(crate::model::stream::RunHeader {
+        schema_version: crate::model::SCHEMA_VERSION.to_string(),
+        tool: crate::model::ToolInfo::default(),
+        started_at: campaign.started_at.clone(),
+        finished_at: finished_at.unwrap_or_else(|| campaign.started_at.clone()),
+        config: campaign.settings.run_config(),
+    })?;
+    publish(
+        &report,
+        out,
+        Some(store),
+        &format!("campaign:{id}"),
+        None,
+        say,
+    )
 }

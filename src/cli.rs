@@ -201,6 +201,39 @@ enum Command {
         #[arg(long, default_value = crate::store::DEFAULT_DB)]
         db: PathBuf,
     },
+    /// Campagnes réparties entre plusieurs workers, sur une base PostgreSQL.
+    Campaign {
+        #[command(subcommand)]
+        action: CampaignCommand,
+    },
+    /// Audite les démarches des campagnes en file d'une base PostgreSQL (autant de workers que
+    /// voulu, sur autant de machines).
+    Worker {
+        /// postgres://utilisateur@hôte:port/base
+        #[arg(long)]
+        db: String,
+        /// Démarches auditées en même temps par ce worker.
+        #[arg(long, default_value_t = 2)]
+        concurrency: usize,
+        /// S'arrêter quand plus aucune démarche n'attend ni n'est en cours (sinon attendre).
+        #[arg(long)]
+        until_empty: bool,
+        /// Durée d'un bail sans renouvellement, en millisecondes (tests).
+        #[arg(long, default_value_t = 60_000, hide = true)]
+        lease_ms: u64,
+        /// Attente entre deux recherches de travail, en millisecondes (tests).
+        #[arg(long, default_value_t = 2_000, hide = true)]
+        poll_ms: u64,
+        /// Tentatives d'une démarche avant de la déclarer en échec.
+        #[arg(long, default_value_t = 3)]
+        max_attempts: i64,
+        /// Nom du worker dans la file (par défaut : machine et processus).
+        #[arg(long)]
+        name: Option<String>,
+        /// Exécutable du navigateur pour --render.
+        #[arg(long)]
+        chromium: Option<PathBuf>,
+    },
     /// Charge des rapports report.json existants dans la base.
     Import {
         #[arg(required = true)]
@@ -210,10 +243,50 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum CampaignCommand {
+    /// Met en file une campagne (une tâche par démarche du catalogue) ; affiche son numéro.
+    Submit {
+        #[arg(long)]
+        catalogue: PathBuf,
+        /// Fichier TOML des déclarations des opérateurs (lisible par les workers au même chemin).
+        #[arg(long)]
+        declarations: Option<PathBuf>,
+        #[arg(long, value_name = "AAAA-MM-JJ")]
+        audit_date: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        crawl: CrawlArgs,
+        #[command(flatten)]
+        render: RenderArgs,
+        /// postgres://utilisateur@hôte:port/base
+        #[arg(long)]
+        db: String,
+    },
+    /// État des campagnes : démarches en attente, en cours (worker, âge du bail), terminées, en échec.
+    Status {
+        #[arg(long)]
+        db: String,
+        /// Seulement cette campagne.
+        #[arg(long)]
+        id: Option<i64>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Écrit report.json, le site et le CSV d'une campagne depuis la base (et l'y enregistre).
+    Report {
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        id: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
 /// Where runs are recorded.
 #[derive(Args, Clone)]
 struct DbArgs {
-    /// Base SQLite où l'exécution est enregistrée.
+    /// Base où l'exécution est enregistrée : fichier SQLite, ou postgres://utilisateur@hôte:port/base.
     #[arg(long, default_value = crate::store::DEFAULT_DB)]
     db: PathBuf,
     /// Ne pas enregistrer l'exécution dans la base.
@@ -227,10 +300,23 @@ impl DbArgs {
         if self.no_db {
             return Ok(None);
         }
-        Store::open(&self.db)
-            .map(Some)
-            .with_context(|| format!("ouverture de la base {}", self.db.display()))
+        open_store(&self.db).map(Some)
     }
+}
+
+/// Open the store `--db` names: a `postgres://` URL or a SQLite file.
+fn open_store(db: &Path) -> Result<Store> {
+    let name = db.to_string_lossy();
+    Store::open_db(&name).with_context(|| {
+        format!(
+            "ouverture de la base {}",
+            crate::store::postgres::redact_if_url(&name)
+        )
+    })
+}
+
+fn is_pg(db: &Path) -> bool {
+    crate::store::postgres::is_url(&db.to_string_lossy())
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -546,9 +632,38 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             monitor_cmd(targets, interval, rounds, duration, rate, timeout_ms, &db).await
         }
+        Command::Campaign { action } => campaign_cmd(action),
+        Command::Worker {
+            db,
+            concurrency,
+            until_empty,
+            lease_ms,
+            poll_ms,
+            max_attempts,
+            name,
+            chromium,
+        } => {
+            let opts = crate::worker::WorkerOptions {
+                db: pg_url(&db)?,
+                concurrency,
+                until_empty,
+                lease: std::time::Duration::from_millis(lease_ms.max(300)),
+                poll: std::time::Duration::from_millis(poll_ms.max(10)),
+                max_attempts: max_attempts.max(1),
+                name,
+                chromium,
+            };
+            let summary = crate::worker::run(opts, Arc::new(|line: String| eprintln!("{line}")))
+                .await
+                .with_context(|| format!("worker sur {}", crate::store::postgres::redact(&db)))?;
+            eprintln!(
+                "worker : {} démarche(s) terminée(s), {} échec(s), {} reprise(s) par un autre worker",
+                summary.done, summary.failed, summary.lost
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import { files, db } => {
-            let mut store = Store::open(&db)
-                .with_context(|| format!("ouverture de la base {}", db.display()))?;
+            let mut store = open_store(&db)?;
             for f in &files {
                 match store.import(f)? {
                     Recorded::New(id) => println!("{} → exécution #{id}", f.display()),
@@ -602,15 +717,96 @@ async fn conformance(
     })
 }
 
+/// The queue lives in PostgreSQL only.
+fn pg_url(db: &str) -> Result<String> {
+    if !crate::store::postgres::is_url(db) {
+        bail!("--db doit être une base PostgreSQL (postgres://utilisateur@hôte:port/base) : les campagnes réparties n'existent pas sur SQLite");
+    }
+    Ok(db.to_string())
+}
+
+fn campaign_cmd(action: CampaignCommand) -> Result<ExitCode> {
+    match action {
+        CampaignCommand::Submit {
+            catalogue,
+            declarations,
+            audit_date,
+            crawl,
+            render,
+            db,
+        } => {
+            let store = open_store(Path::new(&pg_url(&db)?))?;
+            let mut notes = Vec::new();
+            let id = crate::campaign::submit(
+                crate::campaign::SubmitRequest {
+                    catalogue,
+                    declarations_file: declarations,
+                    audit_date,
+                    settings: AuditSettings {
+                        render: render.render,
+                        ..crawl.settings()
+                    },
+                },
+                &store,
+                &mut notes,
+            )?;
+            for n in notes {
+                eprintln!("{n}");
+            }
+            println!("{id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        CampaignCommand::Status { db, id, format } => {
+            let store = open_store(Path::new(&pg_url(&db)?))?;
+            let all = crate::store::queue::status(&store, id)?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&all)?),
+                Format::Text => {
+                    if all.is_empty() {
+                        println!("aucune campagne en file");
+                    }
+                    for c in &all {
+                        println!(
+                            "campagne #{} du {} : {} en attente, {} en cours, {} terminée(s), {} en échec ; {} page(s)",
+                            c.id, c.started_at, c.queued, c.running, c.done, c.failed, c.pages
+                        );
+                        for j in c.jobs.iter().filter(|j| j.state != "done") {
+                            let who = match (&j.worker, j.lease_age_s) {
+                                (Some(w), Some(age)) => format!(" par {w} depuis {age:.0} s"),
+                                _ => String::new(),
+                            };
+                            let error = j
+                                .error
+                                .as_deref()
+                                .map(|e| format!(" ({e})"))
+                                .unwrap_or_default();
+                            println!(
+                                "  {} : {}{who}, {} tentative(s), {} page(s){error}",
+                                j.demarche_id, j.state, j.attempts, j.pages
+                            );
+                        }
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CampaignCommand::Report { db, id, out } => {
+            let mut store = open_store(Path::new(&pg_url(&db)?))?;
+            crate::campaign::report_queued(&mut store, id, &out, &mut |line| eprintln!("{line}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
 /// Open a store that must already exist (reading commands never create one).
 fn open_existing(db: &Path) -> Result<Store> {
-    if !db.is_file() {
+    if !is_pg(db) && !db.is_file() {
         bail!(
             "base introuvable : {} (lancer un audit, ou donner --db)",
             db.display()
         );
     }
-    Store::open(db).with_context(|| format!("ouverture de la base {}", db.display()))
+    open_store(db)
 }
 
 /// A run named on the command line: an existing report.json file, else a run of the store.
@@ -684,8 +880,7 @@ async fn monitor_cmd(
         total_timeout_ms: timeout_ms,
         ..FetchConfig::default()
     });
-    let store =
-        Store::open(db).with_context(|| format!("ouverture de la base {}", db.display()))?;
+    let store = open_store(db)?;
     monitor::run(&store, &config, &plan, |p| {
         let status = p
             .status

@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::model::sections::{view_str, CerfaView, IndicatorView, RgaaView};
-use rusqlite::params;
 use serde::Serialize;
 
-use crate::store::{DemarcheSnapshot, RunSnapshot, Store, StoreError};
+use crate::store::{DemarcheSnapshot, RunSnapshot, Store, StoreError, Val};
 
 /// One démarche in one run.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -61,36 +60,38 @@ fn indicators_of(items: Vec<IndicatorView>) -> Vec<IndicatorPoint> {
 
 /// The series, oldest run first; for one démarche or all.
 pub fn series(store: &Store, demarche: Option<&str>) -> Result<Vec<HistoryPoint>, StoreError> {
-    let conn = store.conn();
-    let mut st = conn.prepare(
+    // Portable SQL: the same statement runs on SQLite and PostgreSQL.
+    let rows = store.query(
         "SELECT r.id, r.started_at, d.demarche_id, d.name, d.pages, d.failed, d.cant_tell,
                 (SELECT json FROM sections s WHERE s.run_id = d.run_id AND s.demarche_id = d.demarche_id AND s.name = 'cerfa'),
                 (SELECT json FROM sections s WHERE s.run_id = d.run_id AND s.demarche_id = d.demarche_id AND s.name = 'rgaa'),
                 (SELECT json FROM sections s WHERE s.run_id = d.run_id AND s.demarche_id = d.demarche_id AND s.name = 'indicators')
          FROM demarches d JOIN runs r ON r.id = d.run_id
-         WHERE ?1 IS NULL OR d.demarche_id = ?1
+         WHERE CAST(?1 AS TEXT) IS NULL OR d.demarche_id = CAST(?1 AS TEXT)
          ORDER BY d.demarche_id, r.started_at, r.id",
+        vec![demarche.into()],
     )?;
-    let rows = st.query_map(params![demarche], |r| {
-        Ok((
+    let rows = rows.into_iter().map(|r| {
+        let at = |i: usize| r.get(i).cloned().unwrap_or(Val::Null);
+        Ok::<_, StoreError>((
             HistoryPoint {
-                run_id: r.get(0)?,
-                started_at: r.get(1)?,
-                demarche_id: r.get(2)?,
-                name: r.get(3)?,
-                pages: r.get(4)?,
-                failed: r.get(5)?,
-                cant_tell: r.get(6)?,
+                run_id: at(0).int().unwrap_or_default(),
+                started_at: at(1).text().unwrap_or_default(),
+                demarche_id: at(2).text().unwrap_or_default(),
+                name: at(3).text().unwrap_or_default(),
+                pages: at(4).int(),
+                failed: at(5).int(),
+                cant_tell: at(6).int(),
                 cerfa_score: None,
                 rgaa_rate: None,
                 cerfa_accessibility: None,
                 indicators: Vec::new(),
             },
-            r.get::<_, Option<String>>(7)?,
-            r.get::<_, Option<String>>(8)?,
-            r.get::<_, Option<String>>(9)?,
+            at(7).text(),
+            at(8).text(),
+            at(9).text(),
         ))
-    })?;
+    });
     let mut out = Vec::new();
     for row in rows {
         let (mut p, cerfa, rgaa, indicators) = row?;
@@ -126,13 +127,21 @@ pub fn finding_changes(
     // One démarche at a time, run after run: only two of its snapshots are held, whatever
     // the size of the runs and of the history.
     let pairs: Vec<(String, i64)> = {
-        let mut st = store.conn().prepare(
-            "SELECT d.demarche_id, r.id FROM demarches d JOIN runs r ON r.id = d.run_id
-             WHERE ?1 IS NULL OR d.demarche_id = ?1
-             ORDER BY d.demarche_id, r.started_at, r.id",
-        )?;
-        let rows = st.query_map(params![demarche], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<Result<Vec<_>, _>>()?
+        store
+            .query(
+                "SELECT d.demarche_id, r.id FROM demarches d JOIN runs r ON r.id = d.run_id
+                 WHERE CAST(?1 AS TEXT) IS NULL OR d.demarche_id = CAST(?1 AS TEXT)
+                 ORDER BY d.demarche_id, r.started_at, r.id",
+                vec![demarche.into()],
+            )?
+            .into_iter()
+            .map(|r| {
+                (
+                    r.first().and_then(Val::text).unwrap_or_default(),
+                    r.get(1).and_then(Val::int).unwrap_or_default(),
+                )
+            })
+            .collect()
     };
     let one = |run_id: i64, d: DemarcheSnapshot| RunSnapshot {
         label: format!("#{run_id}"),

@@ -36,6 +36,7 @@ pub mod rules;
 pub mod scores;
 pub mod serve;
 pub mod store;
+pub mod worker;
 
 /// Tool name and version, as written in reports and the User-Agent.
 pub const TOOL_NAME: &str = "vigie";

@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
-use rusqlite::params;
 use serde::Serialize;
 use url::Url;
 
@@ -180,14 +179,26 @@ pub fn availability_at(
     now_ms: i64,
 ) -> Result<Option<Availability>, StoreError> {
     let since = now_ms - i64::from(window_days) * 86_400_000;
-    let (n, ok, mean, mean_response): (i64, i64, Option<f64>, Option<f64>) =
-        store.conn().query_row(
-            "SELECT COUNT(*), COALESCE(SUM(ok), 0), AVG(CASE WHEN ok = 1 THEN total_ms END),
-                    AVG(CASE WHEN ok = 1 THEN response_ms END)
+    // Casts keep the types equal on SQLite and PostgreSQL (whose SUM and AVG of integers are
+    // numeric).
+    let row = store
+        .query(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(ok), 0) AS BIGINT),
+                    CAST(AVG(CASE WHEN ok = 1 THEN total_ms END) AS DOUBLE PRECISION),
+                    CAST(AVG(CASE WHEN ok = 1 THEN response_ms END) AS DOUBLE PRECISION)
              FROM probes WHERE url = ?1 AND at_ms >= ?2 AND at_ms <= ?3",
-            params![url, since, now_ms],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+            vec![url.into(), since.into(), now_ms.into()],
+        )?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let at = |i: usize| row.get(i).cloned().unwrap_or(crate::store::Val::Null);
+    let (n, ok, mean, mean_response) = (
+        at(0).int().unwrap_or_default(),
+        at(1).int().unwrap_or_default(),
+        at(2).real(),
+        at(3).real(),
+    );
     if n == 0 {
         return Ok(None);
     }

@@ -256,7 +256,7 @@ fn assert_each_keeps_its_own(report: &Path, expected: &[Expected]) {
 
 fn store_counts(db: &Path) -> (i64, i64) {
     let store = Store::open(db).expect("open store");
-    let c = store.conn();
+    let c = store.sqlite().expect("base SQLite");
     let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).expect(sql) };
     (
         count("SELECT COUNT(*) FROM runs"),
@@ -343,7 +343,8 @@ fn journaled_pages(db: &Path) -> usize {
         return 0;
     };
     store
-        .conn()
+        .sqlite()
+        .expect("base SQLite")
         .query_row("SELECT COUNT(*) FROM campaign_pages", [], |r| {
             r.get::<_, i64>(0)
         })

@@ -180,7 +180,8 @@ fn store_diff_and_history_are_the_same_from_either_form() {
     }
     // The compact outcomes are in the store, beside the page.
     let stored: i64 = db
-        .conn()
+        .sqlite()
+        .expect("base SQLite")
         .query_row(
             "SELECT COUNT(*) FROM pages WHERE run_id = ?1 AND outcomes_json IS NOT NULL",
             [new_run],
@@ -194,7 +195,7 @@ fn store_diff_and_history_are_the_same_from_either_form() {
         .sum();
     assert_eq!(stored as usize, analysed);
     let rows: i64 = db
-        .conn()
+        .sqlite().expect("base SQLite")
         .query_row(
             "SELECT COUNT(*) FROM findings WHERE run_id = ?1 AND outcome IN ('passed', 'inapplicable')",
             [new_run],
@@ -335,11 +336,12 @@ fn a_store_of_the_previous_schema_is_migrated_and_its_runs_still_work() {
     }
     let mut db = Store::open(&path).expect("migrated");
     let version: i64 = db
-        .conn()
+        .sqlite()
+        .expect("base SQLite")
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");
     assert_eq!(version, store::schema::current_version());
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     // The old run reads as it was: every outcome, no compact outcomes.
     let old_snap = db.snapshot(1).expect("old run");
     let rows: usize = old.demarches.iter().map(|d| d.findings.len()).sum();
@@ -352,7 +354,8 @@ fn a_store_of_the_previous_schema_is_migrated_and_its_runs_still_work() {
         rows
     );
     let with_outcomes: i64 = db
-        .conn()
+        .sqlite()
+        .expect("base SQLite")
         .query_row(
             "SELECT COUNT(*) FROM pages WHERE run_id = 1 AND outcomes_json IS NOT NULL",
             [],

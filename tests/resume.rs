@@ -72,7 +72,8 @@ fn journaled(db: &Path) -> Vec<String> {
         return Vec::new();
     };
     let mut st = match store
-        .conn()
+        .sqlite()
+        .expect("base SQLite")
         .prepare("SELECT url FROM campaign_pages ORDER BY demarche_id, seq")
     {
         Ok(st) => st,
@@ -159,7 +160,7 @@ async fn a_killed_audit_resumes_without_refetching_and_equals_an_uninterrupted_o
 
     // The store holds one run, no duplicate finding, and a closed campaign without journal.
     let store = Store::open(&db).expect("open");
-    let c = store.conn();
+    let c = store.sqlite().expect("base SQLite");
     let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).expect(sql) };
     assert_eq!(count("SELECT COUNT(*) FROM runs"), 1);
     assert_eq!(count("SELECT COUNT(*) FROM pages"), total as i64);

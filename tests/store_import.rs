@@ -8,6 +8,8 @@ use serde_json::{json, Value};
 use vigie::diff::diff;
 use vigie::store::{schema, Recorded, Store};
 
+mod common;
+
 fn finding(rule: &str, outcome: &str, url: &str, selector: &str) -> Value {
     json!({
         "rule": rule, "outcome": outcome, "url": url,
@@ -81,8 +83,42 @@ fn write(dir: &Path, name: &str, v: &Value) -> std::path::PathBuf {
 fn import_is_idempotent_and_keeps_sections() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("sub/vigie.db");
-    let a = write(
+    import_is_idempotent_and_keeps_sections_on(dir.path(), &db.to_string_lossy());
+}
+
+/// The same scenarios on PostgreSQL, each in its own database of one throwaway cluster.
+#[test]
+fn the_store_behaves_the_same_on_postgres() {
+    let Some(pg) = common::pg::PgCluster::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    import_is_idempotent_and_keeps_sections_on(dir.path(), &pg.database("idempotent"));
+    older_reports_without_sections_import_and_bad_ones_are_refused_on(
         dir.path(),
+        &pg.database("older"),
+    );
+    // A newer schema is refused, nothing written.
+    let url = pg.database("newer");
+    drop(Store::open_db(&url).expect("create"));
+    pg.psql(
+        "newer",
+        &format!(
+            "UPDATE vigie_schema SET version = {}",
+            schema::current_version() + 1
+        ),
+    );
+    assert!(matches!(
+        Store::open_db(&url),
+        Err(vigie::store::StoreError::TooNew { .. })
+    ));
+    assert_eq!(pg.psql("newer", "SELECT COUNT(*) FROM runs"), "0");
+}
+
+/// `db`: a SQLite path or a PostgreSQL URL.
+fn import_is_idempotent_and_keeps_sections_on(dir: &Path, db: &str) {
+    let a = write(
+        dir,
         "a.json",
         &report(
             "2026-01-01T00:00:00Z",
@@ -94,7 +130,7 @@ fn import_is_idempotent_and_keeps_sections() {
         ),
     );
     let b = write(
-        dir.path(),
+        dir,
         "b.json",
         &report(
             "2026-02-01T00:00:00Z",
@@ -105,17 +141,17 @@ fn import_is_idempotent_and_keeps_sections() {
             true,
         ),
     );
-    let mut store = Store::open(&db).expect("open");
-    let version: i64 = store
-        .conn()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .expect("version");
-    assert_eq!(version, schema::current_version());
-    let mode: String = store
-        .conn()
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .expect("mode");
-    assert_eq!(mode, "wal");
+    let mut store = Store::open_db(db).expect("open");
+    if let Some(conn) = store.sqlite() {
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, schema::current_version());
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("mode");
+        assert_eq!(mode, "wal");
+    }
 
     let ra = store.import(&a).expect("import a");
     let rb = store.import(&b).expect("import b");
@@ -151,7 +187,7 @@ fn import_is_idempotent_and_keeps_sections() {
 
     // Reopening runs no migration twice and keeps the data.
     drop(store);
-    let store = Store::open(&db).expect("reopen");
+    let store = Store::open_db(db).expect("reopen");
     assert_eq!(store.runs().expect("runs").len(), 2);
 
     let before = store.snapshot(ra.run_id()).expect("a");
@@ -195,12 +231,20 @@ fn import_is_idempotent_and_keeps_sections() {
 #[test]
 fn older_reports_without_sections_import_and_bad_ones_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::open(&dir.path().join("v.db")).expect("open");
+    let db = dir.path().join("v.db");
+    older_reports_without_sections_import_and_bad_ones_are_refused_on(
+        dir.path(),
+        &db.to_string_lossy(),
+    );
+}
+
+fn older_reports_without_sections_import_and_bad_ones_are_refused_on(dir: &Path, db: &str) {
+    let mut store = Store::open_db(db).expect("open");
     let old = json!({"started_at": "2025-01-01T00:00:00Z",
                      "demarches": [{"id": "x", "name": "X", "start_url": "https://x.gouv.fr/",
                                     "findings": [finding("link-name", "failed", "https://x.gouv.fr/", "a")]}]});
     let id = store
-        .import(&write(dir.path(), "old.json", &old))
+        .import(&write(dir, "old.json", &old))
         .expect("old report")
         .run_id();
     let snap = store.snapshot(id).expect("snapshot");
@@ -217,12 +261,12 @@ fn older_reports_without_sections_import_and_bad_ones_are_refused() {
         json!({"started_at": "x", "demarches": [{"id": "a"}, {"id": "a"}]}),
         json!([1, 2]),
     ] {
-        let p = write(dir.path(), "bad.json", &bad);
+        let p = write(dir, "bad.json", &bad);
         assert!(store.import(&p).is_err(), "{bad} should be refused");
     }
-    std::fs::write(dir.path().join("broken.json"), "{ not json").expect("write");
-    assert!(store.import(&dir.path().join("broken.json")).is_err());
-    assert!(store.import(&dir.path().join("absent.json")).is_err());
+    std::fs::write(dir.join("broken.json"), "{ not json").expect("write");
+    assert!(store.import(&dir.join("broken.json")).is_err());
+    assert!(store.import(&dir.join("absent.json")).is_err());
     // Refused imports left nothing behind.
     assert_eq!(store.runs().expect("runs").len(), 1);
 }

@@ -55,7 +55,7 @@ fn slow_requests(server: &FixtureServer) -> usize {
 /// Integrity, and no row that belongs to no complete run.
 fn check_consistent(db: &Path) -> usize {
     let store = Store::open(db).expect("open after kill");
-    let c = store.conn();
+    let c = store.sqlite().expect("base SQLite");
     let ok: String = c
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .expect("integrity_check");
@@ -142,7 +142,8 @@ async fn a_killed_audit_leaves_the_store_usable() {
     assert_eq!(check_consistent(&db), 1);
     let store = Store::open(&db).expect("open");
     let failed: i64 = store
-        .conn()
+        .sqlite()
+        .expect("base SQLite")
         .query_row(
             "SELECT COUNT(*) FROM findings WHERE outcome = 'failed' AND rule = 'image-alt'",
             [],

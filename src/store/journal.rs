@@ -45,6 +45,13 @@ fn open_conn(db: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// The journal lives in SQLite (on PostgreSQL, campaigns are queued for workers instead).
+fn sqlite_of(store: &Store) -> Result<&Connection, StoreError> {
+    store.sqlite().ok_or(StoreError::NeedsSqlite(
+        "le journal de `vigie audit` (--resume)",
+    ))
+}
+
 impl Campaign {
     /// Start a new campaign in the store.
     pub fn create(
@@ -59,7 +66,8 @@ impl Campaign {
             )));
         }
         let started_at = super::now_rfc3339();
-        store.conn().execute(
+        let conn = sqlite_of(store)?;
+        conn.execute(
             "INSERT INTO campaigns (started_at, state, demarches_json, settings_json)
              VALUES (?1, 'running', ?2, ?3)",
             params![
@@ -69,7 +77,7 @@ impl Campaign {
             ],
         )?;
         Ok(Campaign {
-            id: store.conn().last_insert_rowid(),
+            id: conn.last_insert_rowid(),
             started_at,
             demarches: demarches.to_vec(),
             settings: settings.clone(),
@@ -79,8 +87,10 @@ impl Campaign {
 
     /// The most recent campaign that did not finish, if any.
     pub fn latest_unfinished(store: &Store) -> Result<Option<Campaign>, StoreError> {
-        let row = store
-            .conn()
+        let Some(conn) = store.sqlite() else {
+            return Ok(None);
+        };
+        let row = conn
             .query_row(
                 "SELECT id, started_at, demarches_json, settings_json FROM campaigns
                  WHERE state = 'running' ORDER BY id DESC LIMIT 1",
@@ -196,7 +206,7 @@ impl Campaign {
 
     /// The campaign was recorded as run `run_id`: mark it done and drop its journal pages.
     pub fn complete(&self, store: &Store, run_id: Option<i64>) -> Result<(), StoreError> {
-        let conn = store.conn();
+        let conn = sqlite_of(store)?;
         conn.execute(
             "DELETE FROM campaign_pages WHERE campaign_id = ?1",
             params![self.id],
@@ -291,7 +301,22 @@ fn write_loop(mut conn: Connection, campaign: i64, rx: Receiver<Message>) {
     }
 }
 
-fn journal_json(mut page: CrawledPage) -> Result<String, serde_json::Error> {
+/// A journaled page read back: with `light`, only what a resumed crawl needs.
+pub(crate) fn page_of_json(json: &str, light: bool) -> Result<CrawledPage, serde_json::Error> {
+    let entry: JournalEntry = serde_json::from_str(json)?;
+    let mut page = entry.page;
+    if let Some(a) = page.analysis.as_mut() {
+        a.links = entry.links;
+        if light {
+            a.findings = Vec::new();
+            a.facts = Default::default();
+            a.cerfa = Default::default();
+        }
+    }
+    Ok(page)
+}
+
+pub(crate) fn journal_json(mut page: CrawledPage) -> Result<String, serde_json::Error> {
     let links = page
         .analysis
         .as_mut()

@@ -7,6 +7,8 @@
 
 pub mod fingerprint;
 pub mod journal;
+pub mod postgres;
+pub mod queue;
 pub mod schema;
 
 use std::collections::BTreeMap;
@@ -44,6 +46,14 @@ const CORE_KEYS: &[&str] = &["pages", "findings", "summary"];
 pub enum StoreError {
     #[error("base de données : {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL : {0}")]
+    Postgres(String),
+    #[error("base PostgreSQL injoignable ({db}) : {reason}")]
+    Unreachable { db: String, reason: String },
+    #[error("{0} : réservé à une base PostgreSQL (--db postgres://…)")]
+    NeedsPostgres(&'static str),
+    #[error("{0} : réservé à une base SQLite (chemin de fichier)")]
+    NeedsSqlite(&'static str),
     #[error("JSON : {0}")]
     Json(#[from] serde_json::Error),
     #[error("impossible de lire ou créer {path} : {source}")]
@@ -57,6 +67,8 @@ pub enum StoreError {
     TooNew { found: i64, supported: i64 },
     #[error("exécution introuvable : {0}")]
     NotFound(String),
+    #[error("campagne introuvable : #{0}")]
+    CampaignNotFound(i64),
     #[error(transparent)]
     Report(#[from] ReportError),
 }
@@ -596,9 +608,101 @@ impl Recorded {
     }
 }
 
+/// A value bound to a statement, on either backend.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl From<i64> for Param {
+    fn from(v: i64) -> Param {
+        Param::Int(v)
+    }
+}
+
+impl From<bool> for Param {
+    fn from(v: bool) -> Param {
+        Param::Int(v.into())
+    }
+}
+
+impl From<&str> for Param {
+    fn from(v: &str) -> Param {
+        Param::Text(v.to_string())
+    }
+}
+
+impl From<String> for Param {
+    fn from(v: String) -> Param {
+        Param::Text(v)
+    }
+}
+
+impl<T: Into<Param>> From<Option<T>> for Param {
+    fn from(v: Option<T>) -> Param {
+        v.map(Into::into).unwrap_or(Param::Null)
+    }
+}
+
+impl rusqlite::ToSql for Param {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(match self {
+            Param::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Param::Int(v) => ToSqlOutput::Borrowed(ValueRef::Integer(*v)),
+            Param::Real(v) => ToSqlOutput::Borrowed(ValueRef::Real(*v)),
+            Param::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
+        })
+    }
+}
+
+/// A value read from a row, on either backend.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl Val {
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Val::Int(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    pub fn real(&self) -> Option<f64> {
+        match self {
+            Val::Real(v) => Some(*v),
+            Val::Int(v) => Some(*v as f64),
+            _ => None,
+        }
+    }
+
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Val::Text(v) => Some(v.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// The database behind a store: the embedded SQLite file (the default) or a PostgreSQL server
+/// shared by several machines.
+enum Backend {
+    Sqlite(Connection),
+    Postgres(postgres::PgConn),
+}
+
 /// An open store.
 pub struct Store {
-    conn: Connection,
+    backend: Backend,
+    /// The SQLite file; for PostgreSQL, the URL without password (for messages).
     path: PathBuf,
 }
 
@@ -625,18 +729,71 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         schema::migrate(&mut conn)?;
         Ok(Store {
-            conn,
+            backend: Backend::Sqlite(conn),
             path: path.to_path_buf(),
         })
     }
 
+    /// Open the store `--db` names: a `postgres://` URL, or else a SQLite file path.
+    pub fn open_db(db: &str) -> Result<Store, StoreError> {
+        if !postgres::is_url(db) {
+            return Store::open(Path::new(db));
+        }
+        let pg = postgres::PgConn::connect(db)?;
+        postgres::migrate(&pg)?;
+        Ok(Store {
+            path: PathBuf::from(pg.label()),
+            backend: Backend::Postgres(pg),
+        })
+    }
+
+    /// The SQLite file, or the PostgreSQL URL without password.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// The underlying connection, for read-only queries by sibling modules and tests.
-    pub fn conn(&self) -> &Connection {
-        &self.conn
+    /// The SQLite connection (None on PostgreSQL), for the journal and tests.
+    pub fn sqlite(&self) -> Option<&Connection> {
+        match &self.backend {
+            Backend::Sqlite(c) => Some(c),
+            Backend::Postgres(_) => None,
+        }
+    }
+
+    /// The PostgreSQL connection (None on SQLite), for the campaign queue.
+    pub fn postgres(&self) -> Option<&postgres::PgConn> {
+        match &self.backend {
+            Backend::Sqlite(_) => None,
+            Backend::Postgres(p) => Some(p),
+        }
+    }
+
+    /// Rows of a read query written for SQLite (`?N` placeholders, portable SQL), on either
+    /// backend.
+    pub fn query(&self, sql: &str, params: Vec<Param>) -> Result<Vec<Vec<Val>>, StoreError> {
+        match &self.backend {
+            Backend::Postgres(pg) => pg.query(sql, params),
+            Backend::Sqlite(conn) => {
+                let mut st = conn.prepare(sql)?;
+                let n = st.column_count();
+                let rows = st.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                    (0..n)
+                        .map(|i| {
+                            use rusqlite::types::ValueRef;
+                            Ok(match r.get_ref(i)? {
+                                ValueRef::Null => Val::Null,
+                                ValueRef::Integer(v) => Val::Int(v),
+                                ValueRef::Real(v) => Val::Real(v),
+                                ValueRef::Text(t) | ValueRef::Blob(t) => {
+                                    Val::Text(String::from_utf8_lossy(t).into_owned())
+                                }
+                            })
+                        })
+                        .collect::<rusqlite::Result<Vec<Val>>>()
+                })?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            }
+        }
     }
 
     /// Record a run (one transaction; a run already there, same report and start, is kept).
@@ -681,12 +838,24 @@ impl Store {
             &mut dyn FnMut(DemarcheIn) -> Result<(), StoreError>,
         ) -> Result<(), StoreError>,
     ) -> Result<Recorded, StoreError> {
-        let r = parse_header(&header)?;
-        let mut hash = ReportHash::new(&header);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
+        match &mut self.backend {
+            Backend::Sqlite(conn) => record_stream_sqlite(conn, header, origin, feed),
+            Backend::Postgres(pg) => postgres::record_stream(pg, header, origin, feed),
+        }
+    }
+}
+
+/// [`Store::record_stream`] on SQLite: one immediate transaction, statements prepared once.
+fn record_stream_sqlite(
+    conn: &mut Connection,
+    header: Map<String, Value>,
+    origin: &str,
+    feed: impl FnOnce(&mut dyn FnMut(DemarcheIn) -> Result<(), StoreError>) -> Result<(), StoreError>,
+) -> Result<Recorded, StoreError> {
+    let r = parse_header(&header)?;
+    let mut hash = ReportHash::new(&header);
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
             "INSERT INTO runs (started_at, finished_at, recorded_at, tool_name, tool_version, schema_version, origin, config_json, report_hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '')",
             params![
@@ -700,124 +869,129 @@ impl Store {
                 r.config.to_string(),
             ],
         )?;
-        let run_id = tx.last_insert_rowid();
-        {
-            let mut ins_d = tx.prepare(
+    let run_id = tx.last_insert_rowid();
+    {
+        let mut ins_d = tx.prepare(
                 "INSERT INTO demarches (run_id, demarche_id, name, operator, ministry, start_url, definition_json, summary_json, pages, failed, cant_tell)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
-            let mut ins_p = tx.prepare(
+        let mut ins_p = tx.prepare(
                 "INSERT INTO pages (run_id, demarche_id, requested_url, final_url, page_key, status, content_type, size, total_ms, depth, fetched_at, error_kind, analysed, page_json, outcomes_json)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?;
-            let mut ins_f = tx.prepare(
+        let mut ins_f = tx.prepare(
                 "INSERT INTO findings (run_id, demarche_id, fingerprint, rule, outcome, url, page_key, selector, snippet, message, count, finding_json)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
-            let mut ins_s = tx.prepare(
-                "INSERT INTO sections (run_id, demarche_id, name, json) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            let mut ids = std::collections::HashSet::new();
-            feed(&mut |d: DemarcheIn| {
-                let head = parse_demarche_head(&d.rest)?;
-                if !ids.insert(head.id.clone()) {
-                    return Err(StoreError::Invalid(format!(
-                        "démarche en double dans le rapport : {}",
-                        head.id
-                    )));
-                }
-                let id = head.id.as_str();
-                ins_d.execute(params![
-                    run_id,
-                    id,
-                    head.name,
-                    head.operator,
-                    head.ministry,
-                    head.start_url,
-                    head.definition.to_string(),
-                    head.summary.to_string(),
-                    int_at(&head.summary, "pages"),
-                    int_at(&head.summary, "failed"),
-                    int_at(&head.summary, "cant_tell"),
-                ])?;
-                for (name, json) in &head.sections {
-                    ins_s.execute(params![run_id, id, name, json.to_string()])?;
-                }
-                // Probes made during the audit count for availability like monitor's.
-                if let Some(probes) = head.sections.get("probes") {
-                    for p in probes_of_section(probes) {
-                        insert_probe(&tx, &p, Some(run_id))?;
-                    }
-                }
-                // Pages and findings one at a time, hashed in place.
-                d.stream(hash.next_demarche(), |item| {
-                    match item {
-                        Item::Page(v) => {
-                            let p = parse_page(v);
-                            ins_p.execute(params![
-                                run_id,
-                                id,
-                                p.requested_url,
-                                p.final_url,
-                                page_key(&p.final_url),
-                                p.status,
-                                p.content_type,
-                                p.size,
-                                p.total_ms,
-                                p.depth,
-                                p.fetched_at,
-                                p.error_kind,
-                                p.analysed,
-                                p.json.to_string(),
-                                p.outcomes.map(|o| o.to_string()),
-                            ])?;
-                        }
-                        Item::Finding(v) => {
-                            let f = parse_finding(id, v)?;
-                            ins_f.execute(params![
-                                run_id,
-                                id,
-                                f.f.fingerprint,
-                                f.f.rule,
-                                f.f.outcome,
-                                f.f.url,
-                                page_key(&f.f.url),
-                                f.f.selector,
-                                f.f.snippet,
-                                f.f.message,
-                                f.count,
-                                f.json.to_string(),
-                            ])?;
-                        }
-                    }
-                    Ok(())
-                })
-            })?;
-        }
-        let hash = hash.finish();
-        let existing: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM runs WHERE report_hash = ?1 AND started_at = ?2 AND id <> ?3",
-                params![hash, r.started_at, run_id],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if let Some(id) = existing {
-            tx.rollback()?;
-            return Ok(Recorded::AlreadyThere(id));
-        }
-        tx.execute(
-            "UPDATE runs SET report_hash = ?1 WHERE id = ?2",
-            params![hash, run_id],
+        let mut ins_s = tx.prepare(
+            "INSERT INTO sections (run_id, demarche_id, name, json) VALUES (?1, ?2, ?3, ?4)",
         )?;
-        pause_before_commit();
-        tx.commit()?;
-        Ok(Recorded::New(run_id))
+        let mut ids = std::collections::HashSet::new();
+        feed(&mut |d: DemarcheIn| {
+            let head = parse_demarche_head(&d.rest)?;
+            if !ids.insert(head.id.clone()) {
+                return Err(StoreError::Invalid(format!(
+                    "démarche en double dans le rapport : {}",
+                    head.id
+                )));
+            }
+            let id = head.id.as_str();
+            ins_d.execute(params![
+                run_id,
+                id,
+                head.name,
+                head.operator,
+                head.ministry,
+                head.start_url,
+                head.definition.to_string(),
+                head.summary.to_string(),
+                int_at(&head.summary, "pages"),
+                int_at(&head.summary, "failed"),
+                int_at(&head.summary, "cant_tell"),
+            ])?;
+            for (name, json) in &head.sections {
+                ins_s.execute(params![run_id, id, name, json.to_string()])?;
+            }
+            // Probes made during the audit count for availability like monitor's.
+            if let Some(probes) = head.sections.get("probes") {
+                for p in probes_of_section(probes) {
+                    insert_probe(&tx, &p, Some(run_id))?;
+                }
+            }
+            // Pages and findings one at a time, hashed in place.
+            d.stream(hash.next_demarche(), |item| {
+                match item {
+                    Item::Page(v) => {
+                        let p = parse_page(v);
+                        ins_p.execute(params![
+                            run_id,
+                            id,
+                            p.requested_url,
+                            p.final_url,
+                            page_key(&p.final_url),
+                            p.status,
+                            p.content_type,
+                            p.size,
+                            p.total_ms,
+                            p.depth,
+                            p.fetched_at,
+                            p.error_kind,
+                            p.analysed,
+                            p.json.to_string(),
+                            p.outcomes.map(|o| o.to_string()),
+                        ])?;
+                    }
+                    Item::Finding(v) => {
+                        let f = parse_finding(id, v)?;
+                        ins_f.execute(params![
+                            run_id,
+                            id,
+                            f.f.fingerprint,
+                            f.f.rule,
+                            f.f.outcome,
+                            f.f.url,
+                            page_key(&f.f.url),
+                            f.f.selector,
+                            f.f.snippet,
+                            f.f.message,
+                            f.count,
+                            f.json.to_string(),
+                        ])?;
+                    }
+                }
+                Ok(())
+            })
+        })?;
     }
+    let hash = hash.finish();
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM runs WHERE report_hash = ?1 AND started_at = ?2 AND id <> ?3",
+            params![hash, r.started_at, run_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if let Some(id) = existing {
+        tx.rollback()?;
+        return Ok(Recorded::AlreadyThere(id));
+    }
+    tx.execute(
+        "UPDATE runs SET report_hash = ?1 WHERE id = ?2",
+        params![hash, run_id],
+    )?;
+    pause_before_commit();
+    tx.commit()?;
+    Ok(Recorded::New(run_id))
+}
 
+impl Store {
     /// Every run, oldest first.
     pub fn runs(&self) -> Result<Vec<RunInfo>, StoreError> {
-        let mut st = self.conn.prepare(
+        let conn = match &self.backend {
+            Backend::Sqlite(conn) => conn,
+            Backend::Postgres(pg) => return postgres::runs(pg),
+        };
+        let mut st = conn.prepare(
             "SELECT id, started_at, finished_at, tool_version, origin FROM runs ORDER BY started_at, id",
         )?;
         let rows = st.query_map([], |r| {
@@ -875,14 +1049,17 @@ impl Store {
         run_id: i64,
         only: Option<&str>,
     ) -> Result<RunSnapshot, StoreError> {
-        let started_at: String = self
-            .conn
+        let conn = match &self.backend {
+            Backend::Sqlite(conn) => conn,
+            Backend::Postgres(pg) => return postgres::snapshot_filtered(pg, run_id, only),
+        };
+        let started_at: String = conn
             .query_row("SELECT started_at FROM runs WHERE id = ?1", [run_id], |r| {
                 r.get(0)
             })
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("#{run_id}")))?;
-        let mut st = self.conn.prepare(
+        let mut st = conn.prepare(
             "SELECT demarche_id, name, summary_json FROM demarches
              WHERE run_id = ?1 AND (?2 IS NULL OR demarche_id = ?2) ORDER BY rowid",
         )?;
@@ -895,16 +1072,15 @@ impl Store {
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut pages_st = self.conn.prepare(
+        let mut pages_st = conn.prepare(
             "SELECT page_key FROM pages WHERE run_id = ?1 AND demarche_id = ?2 AND analysed = 1 ORDER BY id",
         )?;
-        let mut findings_st = self.conn.prepare(
+        let mut findings_st = conn.prepare(
             "SELECT fingerprint, rule, outcome, url, selector, snippet, message FROM findings
              WHERE run_id = ?1 AND demarche_id = ?2 ORDER BY id",
         )?;
-        let mut sections_st = self
-            .conn
-            .prepare("SELECT name, json FROM sections WHERE run_id = ?1 AND demarche_id = ?2")?;
+        let mut sections_st =
+            conn.prepare("SELECT name, json FROM sections WHERE run_id = ?1 AND demarche_id = ?2")?;
         let mut demarches = Vec::with_capacity(heads.len());
         for (id, name, summary) in heads {
             let analysed_pages = pages_st
@@ -949,7 +1125,12 @@ impl Store {
 
     /// Record one availability probe.
     pub fn record_probe(&self, p: &Probe) -> Result<(), StoreError> {
-        insert_probe(&self.conn, p, None)
+        match &self.backend {
+            Backend::Sqlite(conn) => insert_probe(conn, p, None),
+            Backend::Postgres(pg) => pg
+                .execute(postgres::INSERT_PROBE, postgres::probe_params(p, None))
+                .map(|_| ()),
+        }
     }
 }
 

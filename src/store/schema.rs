@@ -126,7 +126,40 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE pages ADD COLUMN outcomes_json TEXT;
     "#,
+    // 4: the campaign queue of `vigie campaign submit` / `vigie worker` (used on PostgreSQL;
+    // created on SQLite too, so a version number means one schema on both backends).
+    QUEUE_PG,
 ];
+
+/// Migration 4, the same SQL on both backends: one job per démarche of a campaign (state,
+/// attempts, the worker holding it and its lease, the démarche's report once done), and the
+/// host leases that keep two workers off one host at once.
+pub const QUEUE_PG: &str = r#"
+    CREATE TABLE campaign_jobs (
+        campaign_id     BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        demarche_id     TEXT NOT NULL,
+        pos             BIGINT NOT NULL,
+        host            TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+        attempts        BIGINT NOT NULL DEFAULT 0,
+        worker          TEXT,
+        lease_until_ms  BIGINT,
+        claimed_at_ms   BIGINT,
+        finished_at     TEXT,
+        error           TEXT,
+        report_json     TEXT,
+        pages           BIGINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (campaign_id, demarche_id)
+    );
+    CREATE INDEX campaign_jobs_state ON campaign_jobs(state, campaign_id, pos);
+    CREATE TABLE host_leases (
+        host            TEXT PRIMARY KEY,
+        worker          TEXT NOT NULL,
+        campaign_id     BIGINT NOT NULL,
+        demarche_id     TEXT NOT NULL,
+        lease_until_ms  BIGINT NOT NULL
+    );
+"#;
 
 /// The schema version this build writes.
 pub fn current_version() -> i64 {

@@ -1,6 +1,8 @@
 //! Helpers shared by test binaries (each uses part of them).
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::path::Path;
 
 /// A site whose index links to `p1.html`…`p{pages}.html`, each served after `delay_ms` (so a

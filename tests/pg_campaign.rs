@@ -1,0 +1,396 @@
+//! Campaigns on PostgreSQL with several workers (issue 15): three `vigie worker` processes on a
+//! dozen démarches served locally (four per host), one killed with SIGKILL mid-démarche. The
+//! campaign completes; no journaled page is fetched twice; no démarche is lost or duplicated;
+//! the fleet keeps each host's rate (counted per second at the server); the report equals a single-machine `vigie audit`'s. And
+//! bad input (unreachable database, wrong password, newer schema, unknown campaign) gets a
+//! clear error with nothing written.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use vigie::serve::{start, FixtureServer, Source};
+
+mod common;
+use common::pg::PgCluster;
+
+const HOSTS: usize = 3;
+const PER_HOST: usize = 4;
+const PAGES: usize = 6;
+const DELAY_MS: u64 = 120;
+/// Requests per second and per host (100 ms apart at least).
+const RATE: &str = "10";
+const AUDIT_DATE: &str = "2026-01-15";
+
+/// Host k serves démarches d0…d3, each an index linking to p1…p6 (slow), in its own folder.
+fn write_host(dir: &Path, k: usize) {
+    let mut routes = String::new();
+    for j in 0..PER_HOST {
+        let d = dir.join(format!("d{j}"));
+        std::fs::create_dir_all(&d).expect("dir");
+        let mut links = String::new();
+        for i in 1..=PAGES {
+            links.push_str(&format!("<li><a href=\"p{i}.html\">Page {i}</a></li>"));
+            routes.push_str(&format!(
+                "[[route]]\npath = \"/d{j}/p{i}.html\"\nfile = \"d{j}/p{i}.html\"\ndelay_ms = {DELAY_MS}\n\n"
+            ));
+            // Varied pages: an image without alt on some, a field without label on others.
+            let body = match (i + j + k) % 3 {
+                0 => format!("<img src=\"i{i}.png\"><p>Texte {i}</p>"),
+                1 => format!("<label for=\"f\">Nom</label><input id=\"f\" name=\"f{i}\">"),
+                _ => format!("<input type=\"text\" name=\"g{i}\">"),
+            };
+            std::fs::write(
+                d.join(format!("p{i}.html")),
+                format!(
+                    "<!doctype html><html lang=\"fr\"><title>Page {i} de d{j}</title><main><h1>Page {i}</h1>{body}</main></html>"
+                ),
+            )
+            .expect("page");
+        }
+        std::fs::write(
+            d.join("index.html"),
+            format!(
+                "<!doctype html><html lang=\"fr\"><title>Démarche {k}-{j}</title><main><h1>Démarche {k}-{j}</h1><ul>{links}</ul></main></html>"
+            ),
+        )
+        .expect("index");
+    }
+    std::fs::write(dir.join("_server.toml"), routes).expect("routes");
+}
+
+fn vigie(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(args)
+        .output()
+        .expect("run vigie")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "vigie a échoué : {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+const CRAWL: &[&str] = &[
+    "--rate",
+    RATE,
+    "--concurrency",
+    "2",
+    "--no-sitemaps",
+    "--probes",
+    "0",
+    "--render",
+    "never",
+    "--audit-date",
+    AUDIT_DATE,
+];
+
+fn worker(url: &str, name: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args([
+            "worker",
+            "--db",
+            url,
+            "--until-empty",
+            "--concurrency",
+            "2",
+            "--lease-ms",
+            "2000",
+            "--poll-ms",
+            "100",
+            "--name",
+            name,
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn worker")
+}
+
+fn path_of(url: &str) -> String {
+    url::Url::parse(url).expect("url").path().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_workers_one_killed_give_the_single_machine_report() {
+    let Some(pg) = PgCluster::start() else {
+        return;
+    };
+    let url = pg.database("fleet");
+    let sites = tempfile::tempdir().expect("tempdir");
+    let mut servers: Vec<FixtureServer> = Vec::new();
+    let mut catalogue = String::new();
+    for k in 0..HOSTS {
+        let dir = sites.path().join(format!("h{k}"));
+        write_host(&dir, k);
+        let server = start(Source::Disk(dir)).await.expect("server");
+        for j in 0..PER_HOST {
+            catalogue.push_str(&format!(
+                "[[demarche]]\nid = \"h{k}-d{j}\"\nname = \"Démarche {k}-{j}\"\noperator = \"Opérateur {k}\"\nministry = \"Essais\"\nstart_url = \"{}d{j}/\"\nscope_prefix = \"/d{j}/\"\n\n",
+                server.url()
+            ));
+        }
+        servers.push(server);
+    }
+    let work = tempfile::tempdir().expect("tempdir");
+    let cat = work.path().join("catalogue.toml");
+    std::fs::write(&cat, catalogue).expect("catalogue");
+    let cat = cat.to_string_lossy().to_string();
+
+    // The single-machine reference.
+    let reference = work.path().join("reference");
+    let mut args = vec![
+        "audit",
+        "--catalogue",
+        &cat,
+        "--no-db",
+        "--out",
+        reference.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(CRAWL);
+    ok(&vigie(&args));
+    let from: Vec<usize> = servers.iter().map(|s| s.requests().len()).collect();
+
+    // The campaign, three workers, one killed once it journaled pages of a démarche.
+    let mut args = vec!["campaign", "submit", "--catalogue", &cat, "--db", &url];
+    args.extend_from_slice(CRAWL);
+    let id = ok(&vigie(&args)).trim().to_string();
+    assert_eq!(id, "1");
+    let mut workers: Vec<Child> = ["w0", "w1", "w2"].iter().map(|n| worker(&url, n)).collect();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let victim = loop {
+        let row = pg.psql(
+            "fleet",
+            "SELECT j.demarche_id FROM campaign_jobs j JOIN campaign_pages p
+               ON p.campaign_id = j.campaign_id AND p.demarche_id = j.demarche_id
+             WHERE j.worker = 'w0' AND j.state = 'running'
+             GROUP BY j.demarche_id HAVING COUNT(*) >= 2 LIMIT 1",
+        );
+        if !row.is_empty() {
+            break row;
+        }
+        assert!(Instant::now() < deadline, "w0 n'a rien journalisé");
+        assert!(
+            workers[0].try_wait().expect("try_wait").is_none(),
+            "w0 s'est arrêté avant d'être tué"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    workers[0].kill().expect("SIGKILL");
+    workers[0].wait().expect("wait");
+    let journaled: BTreeSet<String> = pg
+        .psql(
+            "fleet",
+            &format!("SELECT url FROM campaign_pages WHERE demarche_id = '{victim}'"),
+        )
+        .lines()
+        .map(path_of)
+        .collect();
+    assert!(journaled.len() >= 2);
+    for (i, w) in workers.iter_mut().enumerate().skip(1) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = w.try_wait().expect("try_wait") {
+                let mut err = String::new();
+                if let Some(mut e) = w.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut e, &mut err);
+                }
+                assert!(status.success(), "w{i} : {err}");
+                break;
+            }
+            assert!(Instant::now() < deadline, "w{i} ne s'arrête pas");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    // Completed, each démarche once; the killed one taken over after its lease.
+    assert_eq!(
+        pg.psql(
+            "fleet",
+            "SELECT state, COUNT(*) FROM campaign_jobs GROUP BY state"
+        ),
+        format!("done|{}", HOSTS * PER_HOST)
+    );
+    assert_eq!(
+        pg.psql(
+            "fleet",
+            &format!(
+                "SELECT attempts, worker <> 'w0' FROM campaign_jobs WHERE demarche_id = '{victim}'"
+            )
+        ),
+        "2|t"
+    );
+    assert_eq!(pg.psql("fleet", "SELECT COUNT(*) FROM campaign_pages"), "0");
+    let status = ok(&vigie(&["campaign", "status", "--db", &url]));
+    assert!(
+        status.contains("0 en attente, 0 en cours, 12 terminée(s), 0 en échec"),
+        "{status}"
+    );
+
+    // Per server: journaled pages fetched once; requests at least 1/RATE apart (10 % jitter).
+    let (k, j) = victim
+        .trim_start_matches('h')
+        .split_once("-d")
+        .expect("victim id");
+    let (k, j): (usize, usize) = (k.parse().expect("k"), j.parse().expect("j"));
+    for (s, server) in servers.iter().enumerate() {
+        let requests = &server.requests()[from[s]..];
+        let mut fetched: BTreeMap<String, usize> = BTreeMap::new();
+        for r in requests {
+            *fetched.entry(r.path.clone()).or_default() += 1;
+        }
+        if s == k {
+            for p in &journaled {
+                assert_eq!(
+                    fetched.get(p),
+                    Some(&1),
+                    "{p} (journalisée) chargée {:?} fois",
+                    fetched.get(p)
+                );
+            }
+            assert!(journaled.iter().all(|p| p.starts_with(&format!("/d{j}/"))));
+        }
+        // Counted over one-second windows (timer and scheduling jitter on a loaded machine
+        // moves single gaps; two workers on one host would double the count).
+        let mut times: Vec<Instant> = requests.iter().map(|r| r.at).collect();
+        times.sort();
+        for (i, t) in times.iter().enumerate() {
+            let within = times[i..]
+                .iter()
+                .take_while(|u| **u - *t < Duration::from_secs(1))
+                .count();
+            assert!(
+                within <= 11,
+                "hôte {s} : {within} requêtes en une seconde (au plus {RATE} par seconde)"
+            );
+        }
+    }
+
+    // The report from the database equals the single-machine one, timings aside.
+    let out = work.path().join("fleet");
+    ok(&vigie(&[
+        "campaign",
+        "report",
+        "--db",
+        &url,
+        "--id",
+        &id,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]));
+    let fleet = common::comparable_demarches(&out.join("report.json"));
+    let single = common::comparable_demarches(&reference.join("report.json"));
+    assert_eq!(fleet.len(), HOSTS * PER_HOST);
+    let ids: BTreeSet<String> = fleet
+        .iter()
+        .map(|d| d["id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(ids.len(), HOSTS * PER_HOST);
+    assert_eq!(fleet, single);
+    assert!(out.join("index.html").is_file());
+    assert!(std::fs::read_dir(&out)
+        .expect("out")
+        .flatten()
+        .any(|e| e.path().extension().is_some_and(|x| x == "csv")));
+    // The run is recorded in the same database: history reads it.
+    let history = ok(&vigie(&["history", "--db", &url, "--format", "json"]));
+    let points: serde_json::Value = serde_json::from_str(&history).expect("json");
+    assert_eq!(points.as_array().map(Vec::len), Some(HOSTS * PER_HOST));
+}
+
+fn refused(args: &[&str], expected: &str) {
+    let out = vigie(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?} : {err}");
+    assert!(err.contains(expected), "{args:?} : « {err} »");
+}
+
+#[test]
+fn bad_databases_and_unknown_campaigns_are_refused_with_nothing_written() {
+    let Some(pg) = PgCluster::start() else {
+        return;
+    };
+    let work = tempfile::tempdir().expect("tempdir");
+    let cat = work.path().join("catalogue.toml");
+    std::fs::write(
+        &cat,
+        "[[demarche]]\nid = \"a\"\nname = \"A\"\noperator = \"O\"\nministry = \"M\"\nstart_url = \"http://127.0.0.1:9/\"\n",
+    )
+    .expect("catalogue");
+    let cat = cat.to_string_lossy().to_string();
+
+    // Unreachable: nobody listens on the port.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let nowhere = format!("postgres://postgres@127.0.0.1:{closed}/x");
+    refused(
+        &["history", "--db", &nowhere],
+        "base PostgreSQL injoignable",
+    );
+    refused(
+        &["campaign", "submit", "--catalogue", &cat, "--db", &nowhere],
+        "injoignable",
+    );
+
+    // Wrong password: refused, and the password is not printed.
+    let url = pg.database("secure");
+    let wrong = url.replace(common::pg::PASSWORD, "mauvais");
+    let out = vigie(&["campaign", "status", "--db", &wrong]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("password authentication failed"), "{err}");
+    assert!(!err.contains("mauvais"), "{err}");
+    assert_eq!(
+        pg.psql("secure", "SELECT to_regclass('runs') IS NULL"),
+        "t",
+        "nothing written"
+    );
+
+    // A database of a newer vigie: refused before anything is written.
+    ok(&vigie(&["campaign", "status", "--db", &url]));
+    pg.psql("secure", "UPDATE vigie_schema SET version = version + 1");
+    refused(
+        &["campaign", "submit", "--catalogue", &cat, "--db", &url],
+        "base de données trop récente",
+    );
+    refused(&["worker", "--db", &url, "--until-empty"], "trop récente");
+    assert_eq!(pg.psql("secure", "SELECT COUNT(*) FROM campaigns"), "0");
+    pg.psql("secure", "UPDATE vigie_schema SET version = version - 1");
+
+    // A campaign that does not exist: no output folder.
+    let out = work.path().join("absent");
+    refused(
+        &[
+            "campaign",
+            "report",
+            "--db",
+            &url,
+            "--id",
+            "42",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+        "campagne introuvable : #42",
+    );
+    assert!(!out.exists());
+    refused(
+        &["campaign", "status", "--db", &url, "--id", "42"],
+        "campagne introuvable : #42",
+    );
+    // The queue needs PostgreSQL.
+    refused(
+        &[
+            "worker",
+            "--db",
+            &work.path().join("v.db").to_string_lossy(),
+        ],
+        "base PostgreSQL",
+    );
+}
