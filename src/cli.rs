@@ -415,7 +415,10 @@ pub fn main() -> ExitCode {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("VIGIE_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                // chromiumoxide warns on every DevTools event newer than its protocol tables
+                // (hundreds per rendered audit); the browser's failures reach the report as
+                // typed errors. `VIGIE_LOG=chromiumoxide=warn` shows them again.
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,chromiumoxide=error")),
         )
         .with_writer(std::io::stderr)
         .try_init();
