@@ -258,7 +258,9 @@ fn interactive_content(el: ElementRef<'_>) -> bool {
 /// cliquable `usemap`), ni d'élément portant un attribut `tabindex`, ni (pour un lien) d'autre
 /// `<a>` : le modèle de contenu du HTML l'interdit, et le validateur du W3C que la méthodologie
 /// RGAA utilise pour le test 8.2.1 le signale (« imbrication des balises »). Le style n'y change
-/// rien : un élément masqué reste dans le code.
+/// rien : un élément masqué reste dans le code. Sous un doctype HTML 4.01 ou XHTML 1.x, la
+/// validité se juge selon sa DTD : un lien peut y contenir un champ ou un bouton ; un bouton ne
+/// peut contenir ni lien, ni champ, ni formulaire, ni `fieldset`, ni cadre.
 ///
 /// Décide : cette imbrication (8.2.1, un point parmi cinq). Laisse au validateur : le reste de
 /// la validité (voir `parse-errors`).
@@ -290,6 +292,15 @@ impl Rule for NestedInteractive {
     }
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
+        // 8.2 judges validity against the declared document type: the HTML 4.01 and XHTML 1.x
+        // DTDs let a link hold form controls and only keep links, controls, forms, fieldsets
+        // and frames out of a button.
+        let legacy = doctype_of(page).is_some_and(|d| {
+            matches!(
+                classify_doctype(&d),
+                DoctypeKind::Known(_) | DoctypeKind::Unknown(_)
+            )
+        });
         for outer in page.select("body a, body button") {
             let outer_name = outer.value().name();
             let mut nested = false;
@@ -303,9 +314,26 @@ impl Rule for NestedInteractive {
                 if name == "template" {
                     continue;
                 }
-                let forbidden = interactive_content(el)
-                    || el.value().attr("tabindex").is_some()
-                    || (outer_name == "a" && name == "a");
+                let forbidden = if legacy {
+                    name == "a"
+                        || (outer_name == "button"
+                            && matches!(
+                                name,
+                                "input"
+                                    | "select"
+                                    | "textarea"
+                                    | "label"
+                                    | "button"
+                                    | "form"
+                                    | "fieldset"
+                                    | "iframe"
+                                    | "isindex"
+                            ))
+                } else {
+                    interactive_content(el)
+                        || el.value().attr("tabindex").is_some()
+                        || (outer_name == "a" && name == "a")
+                };
                 if forbidden {
                     nested = true;
                     let inside = if outer_name == "a" {
