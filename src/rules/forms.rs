@@ -3,34 +3,40 @@
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::accname::named_only_by_label;
 use crate::a11y::{accessible_name, is_hidden_from_at};
-use crate::page::Page;
+use crate::page::{ElementRef, Page};
 
 /// ## Ce que la règle vérifie
 /// Chaque champ de saisie (`input` hors boutons et champs cachés, `select`, `textarea`, rôles
-/// textbox, combobox, listbox, checkbox, radio, searchbox, slider, spinbutton, switch) a un nom
-/// accessible : `<label for>`, `<label>` englobant, `aria-label`, `aria-labelledby` ou `title`.
-/// Un champ nommé seulement par son `placeholder` est « à vérifier » (l'indication disparaît à la
-/// saisie). Un `<label>` qui ne contient que son champ ne le nomme pas (`<label><input
-/// value="Jean"></label>` : la valeur saisie n'est pas une étiquette ; ACT e086e5, navigateurs) :
-/// échec. Décide la présence d'une étiquette (test 11.1.1) ; sa pertinence (11.2) et sa
-/// visibilité restent à juger par un humain.
+/// textbox, combobox, listbox, checkbox, radio, searchbox, slider, spinbutton, switch) a une
+/// étiquette au sens du test 11.1.1 : `aria-labelledby`, `aria-label`, `<label>` associé ou
+/// englobant, ou `title`. Un champ nommé seulement par son `placeholder` échoue : le test 11.1.1
+/// ne compte pas le `placeholder` parmi les étiquettes (il disparaît à la saisie), même quand un
+/// bouton adjacent porte une étiquette visible (il faut alors aussi un label caché, un
+/// `aria-label`, un `aria-labelledby` ou un `title`). Un `<label>` qui ne contient que son champ
+/// ne le nomme pas (`<label><input value="Jean"></label>` : la valeur saisie n'est pas une
+/// étiquette) : échec. Une étiquette sans lettre ni chiffre (`*`, `:`, `→`) échoue au test 11.2
+/// de sa source (11.2.1 `<label>`, 11.2.2 `title`, 11.2.3 `aria-label`, 11.2.4 `aria-labelledby`) :
+/// elle ne dit pas la nature de la saisie. Décide la présence d'une étiquette (test 11.1.1) et ce
+/// cas de pertinence ; le reste de la pertinence (11.2) et la visibilité restent à juger par un
+/// humain. La règle ACT e086e5, qui accepte le
+/// `placeholder` comme nom accessible, est jugée à part par `form-field-name`.
 /// ## Pourquoi
 /// Sans étiquette, l'utilisateur d'un lecteur d'écran ne sait pas quoi saisir.
 /// ## Exemple en échec
-/// `<input type="text" name="nom">`
+/// `<input type="text" name="nom">` ou `<input type="search" placeholder="Rechercher">`
 /// ## Exemple conforme
 /// `<label for="nom">Nom</label><input id="nom" type="text" name="nom">`
 /// ## Références
-/// RGAA 11.1.1 · WCAG 1.3.1, 4.1.2 · ACT e086e5
+/// RGAA 11.1.1, 11.2.1–11.2.4 · WCAG 1.3.1, 4.1.2
 pub struct FormFieldLabel;
 
 static FORM_FIELD_LABEL: RuleMeta = RuleMeta {
     id: "form-field-label",
     title: "Champ de formulaire avec étiquette",
-    description: "Chaque champ de formulaire a une étiquette (nom accessible) ; un placeholder seul est à vérifier.",
-    rgaa: &["11.1.1"],
+    description: "Chaque champ de formulaire a une étiquette (label, aria-label, aria-labelledby ou title) ; un placeholder seul n'en est pas une.",
+    rgaa: &["11.1.1", "11.2.1", "11.2.2", "11.2.3", "11.2.4"],
     wcag: &["1.3.1", "4.1.2"],
-    act: &["e086e5"],
+    act: &[],
     cerfa: &[],
 };
 
@@ -40,46 +46,162 @@ impl Rule for FormFieldLabel {
     }
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
-        let fields = page.select(
-            "input:not([type=hidden i]):not([type=submit i]):not([type=reset i]):not([type=button i]):not([type=image i]), select, textarea, \
-             [role~=textbox], [role~=combobox], [role~=listbox], [role~=checkbox], [role~=radio], [role~=searchbox], [role~=slider], [role~=spinbutton], [role~=switch]",
-        );
-        for el in fields {
-            // Disabled fields stay exposed (and read) with their name: they are checked too.
-            if is_hidden_from_at(page, el) {
-                continue;
-            }
-            // A presentational role that really applies (disabled, no global ARIA) removes
-            // the field from the accessibility tree.
-            if matches!(
-                el.value()
-                    .attr("role")
-                    .map(|v| v.trim().to_ascii_lowercase())
-                    .as_deref(),
-                Some("none" | "presentation")
-            ) && crate::a11y::presentational_role_applies(el)
-            {
-                continue;
-            }
-            let e = el.value();
-            let labelled_without_placeholder = {
-                let n = accessible_name(page, el);
-                let only_placeholder = !n.is_empty()
-                    && e.attr("placeholder")
-                        .map(|p| crate::page::normalize_space(p) == n)
-                        .unwrap_or(false)
-                    && e.attr("title").is_none()
-                    && e.attr("aria-label").is_none();
-                (n, only_placeholder)
-            };
-            match labelled_without_placeholder {
-                (n, _) if n.is_empty() && in_label(el) => r.fail(el, "Champ sans étiquette : le label qui le contient n'a pas d'autre texte que le champ (sa valeur n'est pas une étiquette) ; y écrire l'étiquette."),
-                (n, _) if n.is_empty() => r.fail(el, "Champ sans étiquette : associer un label (for/id), un aria-label ou un aria-labelledby."),
-                (n, true) => r.cant_tell(el, format!("Champ nommé seulement par son placeholder « {n} » : vérifier qu'une étiquette visible existe.")),
-                (n, false) => r.pass(el, format!("Étiquette : « {n} »."))
+        for f in exposed_fields(page) {
+            match f {
+                Field { name, el, .. } if name.is_empty() => r.fail_tests(el, &["11.1.1"], no_name_message(el)),
+                Field { name, el, only_placeholder: true } => r.fail_tests(el, &["11.1.1"], format!("Champ nommé seulement par son placeholder « {name} » : le placeholder n'est pas une étiquette (test 11.1.1) ; ajouter un label, un aria-label, un aria-labelledby ou un title.")),
+                Field { name, el, .. } if crate::a11y::relevance::has_no_word(&name) => {
+                    // RGAA 11.2 (particular cases): a symbol is named by what is expected.
+                    let test = label_source_test(page, el);
+                    r.fail_tests(el, &[test], format!("Étiquette « {name} » sans lettre ni chiffre : elle n'indique pas la nature de la saisie attendue ; écrire ce qu'il faut saisir."));
+                }
+                Field { name, el, .. } => {
+                    r.pass(el, format!("Étiquette : « {name} »."));
+                    r.with_tests(&["11.1.1"]);
+                }
             }
         }
         r.finish("")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Chaque champ de saisie exposé aux technologies d'assistance (mêmes champs que
+/// `form-field-label`) a un nom accessible non vide, calculé comme le font les navigateurs
+/// (HTML-AAM) : le `placeholder` compte. C'est la lecture de la règle ACT e086e5 ; l'étiquette
+/// au sens du RGAA (test 11.1.1, qui n'accepte pas le `placeholder`) est jugée par
+/// `form-field-label`, si bien que les deux verdicts restent justes chacun pour son référentiel.
+/// ## Pourquoi
+/// Un champ sans nom est annoncé « zone de saisie » sans que l'on sache quoi y saisir.
+/// ## Exemple en échec
+/// `<input type="text" name="nom">`
+/// ## Exemple conforme
+/// `<input type="search" placeholder="Rechercher">` (conforme pour ACT, pas pour le RGAA)
+/// ## Références
+/// WCAG 4.1.2 · ACT e086e5
+pub struct FormFieldName;
+
+static FORM_FIELD_NAME: RuleMeta = RuleMeta {
+    id: "form-field-name",
+    title: "Champ de formulaire avec nom accessible (ACT)",
+    description: "Chaque champ de formulaire a un nom accessible non vide, placeholder compris (règle ACT e086e5, WCAG 4.1.2).",
+    rgaa: &[],
+    wcag: &["4.1.2"],
+    act: &["e086e5"],
+    cerfa: &[],
+};
+
+impl Rule for FormFieldName {
+    fn meta(&self) -> &'static RuleMeta {
+        &FORM_FIELD_NAME
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for Field { name, el, .. } in exposed_fields(page) {
+            if name.is_empty() {
+                r.fail(el, no_name_message(el));
+            } else {
+                r.pass(el, format!("Nom accessible : « {name} »."));
+            }
+        }
+        r.finish("")
+    }
+}
+
+/// A form field in the accessibility tree, its accessible name and whether only its
+/// `placeholder` gives that name.
+struct Field<'a> {
+    el: ElementRef<'a>,
+    name: String,
+    only_placeholder: bool,
+}
+
+fn exposed_fields(page: &Page) -> Vec<Field<'_>> {
+    let fields = page.select(
+        "input:not([type=hidden i]):not([type=submit i]):not([type=reset i]):not([type=button i]):not([type=image i]), select, textarea, \
+         [role~=textbox], [role~=combobox], [role~=listbox], [role~=checkbox], [role~=radio], [role~=searchbox], [role~=slider], [role~=spinbutton], [role~=switch]",
+    );
+    let mut out = Vec::new();
+    for el in fields {
+        // Disabled fields stay exposed (and read) with their name: they are checked too.
+        if is_hidden_from_at(page, el) {
+            continue;
+        }
+        // A presentational role that really applies (disabled, no global ARIA) removes
+        // the field from the accessibility tree.
+        if matches!(
+            el.value()
+                .attr("role")
+                .map(|v| v.trim().to_ascii_lowercase())
+                .as_deref(),
+            Some("none" | "presentation")
+        ) && crate::a11y::presentational_role_applies(el)
+        {
+            continue;
+        }
+        let e = el.value();
+        let name = accessible_name(page, el);
+        // Named by its placeholder only when no other source exists: the placeholder often
+        // repeats the label's text (`<label for=q>Rechercher</label><input id=q
+        // placeholder=Rechercher>`), and then the label names the field.
+        let only_placeholder = !name.is_empty()
+            && e.attr("placeholder")
+                .map(|p| crate::page::normalize_space(p) == name)
+                .unwrap_or(false)
+            && e.attr("title").is_none()
+            && e.attr("aria-label").is_none()
+            && e.attr("aria-labelledby").is_none()
+            && !has_label_element(page, el);
+        out.push(Field {
+            el,
+            name,
+            only_placeholder,
+        });
+    }
+    out
+}
+
+/// Whether a `<label>` is associated with the field: it wraps it, or its `for` names the
+/// field's id, and it has text of its own (an empty label names nothing).
+fn has_label_element(page: &Page, el: ElementRef<'_>) -> bool {
+    let own_text = |l: ElementRef<'_>| {
+        l.descendants().any(|n| {
+            n.value().as_text().is_some_and(|t| !t.trim().is_empty())
+                && !n.ancestors().any(|a| a.id() == el.id())
+        })
+    };
+    let wrapping = el
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .find(|a| a.value().name() == "label");
+    wrapping.is_some_and(own_text)
+        || el.value().attr("id").is_some_and(|id| {
+            page.select("label")
+                .any(|l| l.value().attr("for") == Some(id) && own_text(l))
+        })
+}
+
+/// The RGAA 11.2 test that judges the source of a field's name, in the name computation's
+/// order: `aria-labelledby` (11.2.4), `aria-label` (11.2.3), `<label>` (11.2.1), `title` (11.2.2).
+fn label_source_test(page: &Page, el: ElementRef<'_>) -> &'static str {
+    let has = |a: &str| el.value().attr(a).is_some_and(|v| !v.trim().is_empty());
+    let labelled = has_label_element(page, el);
+    if has("aria-labelledby") {
+        "11.2.4"
+    } else if has("aria-label") {
+        "11.2.3"
+    } else if labelled || !has("title") {
+        "11.2.1"
+    } else {
+        "11.2.2"
+    }
+}
+
+fn no_name_message(el: ElementRef<'_>) -> &'static str {
+    if in_label(el) {
+        "Champ sans étiquette : le label qui le contient n'a pas d'autre texte que le champ (sa valeur n'est pas une étiquette) ; y écrire l'étiquette."
+    } else {
+        "Champ sans étiquette : associer un label (for/id), un aria-label ou un aria-labelledby."
     }
 }
 

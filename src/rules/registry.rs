@@ -16,6 +16,7 @@ static RULES: &[&dyn Rule] = &[
     &images::ImageAlt,
     &links::LinkName,
     &forms::FormFieldLabel,
+    &forms::FormFieldName,
     &images::ImageButtonAlt,
     &images::AreaAlt,
     &images::SvgImageAlt,

@@ -554,7 +554,9 @@ fn generic_element(el: ElementRef<'_>) -> bool {
 /// ## Ce que la règle vérifie
 /// Un élément `aria-hidden="true"` ne contient aucun élément atteignable avec la touche Tab (lui
 /// compris) : liens, boutons, champs, `tabindex` positif ou nul. Un tel élément positionné
-/// (sentinelle de focus) est « à vérifier » sur une page servie ; sur une page rendue et
+/// (sentinelle de focus) est « à vérifier » sur une page servie dont un script peut déplacer le
+/// focus (script externe, script qui parle de focus, attribut `onfocus`…), en échec sinon ;
+/// sur une page rendue et
 /// parcourue au clavier jusqu'au bout (`--render`), il échoue si le focus s'y arrête et passe
 /// si un script l'envoie ailleurs.
 /// ## Pourquoi
@@ -615,6 +617,13 @@ impl Rule for AriaHiddenFocusable {
                     el,
                     "L'élément focalisable du contenu masqué ne garde pas le focus : le parcours au clavier est redirigé ailleurs.",
                 ),
+                Some(f) if positioned(f) && !scripts_may_move_focus(page) => r.fail(
+                    el,
+                    format!(
+                        "Contenu aria-hidden contenant un élément focalisable positionné ({}) : aucun script de la page ne peut rediriger le focus, ce n'est pas une sentinelle.",
+                        crate::page::Target::of(page, f).selector
+                    ),
+                ),
                 Some(f) if positioned(f) => r.cant_tell(
                     el,
                     format!(
@@ -650,6 +659,32 @@ fn sentinel_walked(page: &Page, f: ElementRef<'_>) -> Option<bool> {
         .parse()
         .ok()?;
     Some(facts.stops.iter().any(|s| s.mark == Some(mark)))
+}
+
+/// Whether a script of the page could move focus away from a focus sentinel: an external
+/// script (unknown code), an inline script that mentions focus, or a focus event attribute.
+/// Without any, a positioned focusable element keeps the focus it receives.
+fn scripts_may_move_focus(page: &Page) -> bool {
+    const DATA_TYPES: &[&str] = &["application/ld+json", "application/json", "text/template"];
+    let script_may = page.select("script").any(|s| {
+        let ty = s
+            .value()
+            .attr("type")
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if DATA_TYPES.contains(&ty.as_str()) {
+            return false;
+        }
+        s.value().attr("src").is_some()
+            || s.text().any(|t| t.to_ascii_lowercase().contains("focus"))
+    });
+    script_may
+        || page.select("*").any(|e| {
+            e.value()
+                .attrs()
+                .any(|(n, _)| n.starts_with("on") && n.contains("focus"))
+        })
 }
 
 fn inline_style(el: ElementRef<'_>) -> String {
