@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 use vigie::serve::{start, FixtureServer, Source};
 
 mod common;
-use common::pg::PgCluster;
 
 const HOSTS: usize = 3;
 const PER_HOST: usize = 4;
@@ -118,7 +117,7 @@ fn path_of(url: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_workers_one_killed_give_the_single_machine_report() {
-    let Some(pg) = PgCluster::start() else {
+    let Some(pg) = common::pg::shared() else {
         return;
     };
     let url = pg.database("fleet");
@@ -192,6 +191,21 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
         .map(path_of)
         .collect();
     assert!(journaled.len() >= 2);
+    // Followed while the fleet works: it returns by itself once nothing is queued or running.
+    let watch = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args([
+            "campaign",
+            "status",
+            "--db",
+            &url,
+            "--watch",
+            "--every-ms",
+            "100",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn status --watch");
     for (i, w) in workers.iter_mut().enumerate().skip(1) {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -230,6 +244,15 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
     assert!(
         status.contains("0 en attente, 0 en cours, 12 terminée(s), 0 en échec"),
         "{status}"
+    );
+    let watched = watch.wait_with_output().expect("status --watch");
+    let text = ok(&watched);
+    assert_eq!(text, status, "--watch ends on the final listing");
+    // Not a terminal: no bar, no control characters.
+    let err = String::from_utf8_lossy(&watched.stderr);
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\r') && !text.contains('\u{1b}'),
+        "{err}"
     );
 
     // Per server: journaled pages fetched once; requests at least 1/RATE apart (10 % jitter).
@@ -312,7 +335,7 @@ fn refused(args: &[&str], expected: &str) {
 
 #[test]
 fn bad_databases_and_unknown_campaigns_are_refused_with_nothing_written() {
-    let Some(pg) = PgCluster::start() else {
+    let Some(pg) = common::pg::shared() else {
         return;
     };
     let work = tempfile::tempdir().expect("tempdir");
