@@ -93,12 +93,6 @@ pub fn prepare(request: AuditRequest, store: Option<&Store>) -> Result<Prepared,
     demarches.extend(from_urls);
     if request.resume {
         let store = store.ok_or(CampaignError::ResumeWithoutStore)?;
-        if store.sqlite().is_none() {
-            return Err(crate::store::StoreError::NeedsSqlite(
-                "--resume (sur PostgreSQL, `vigie campaign submit` et `vigie worker` reprennent seuls)",
-            )
-            .into());
-        }
         let campaign = Campaign::latest_unfinished(store)?
             .ok_or_else(|| CampaignError::NothingToResume(store.path().to_path_buf()))?;
         if !demarches.is_empty() {
@@ -156,8 +150,8 @@ pub fn prepare(request: AuditRequest, store: Option<&Store>) -> Result<Prepared,
     if let Some(path) = &request.declarations_file {
         options.declarations = Some(load_declarations(path, &mut notes)?);
     }
-    // The journal is SQLite's; on PostgreSQL the run is recorded at the end, without journal.
-    let campaign = match store.filter(|s| s.sqlite().is_some()) {
+    // The journal is in the store, SQLite or PostgreSQL alike.
+    let campaign = match store {
         Some(store) => {
             if let Some(old) = Campaign::latest_unfinished(store)? {
                 notes.push(format!(

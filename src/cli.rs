@@ -921,7 +921,13 @@ fn open_existing(db: &Path) -> Result<Store> {
             db.display()
         );
     }
-    open_store(db)
+    let name = db.to_string_lossy();
+    Store::open_existing_db(&name).with_context(|| {
+        format!(
+            "ouverture de la base {}",
+            crate::store::postgres::redact_if_url(&name)
+        )
+    })
 }
 
 /// A run named on the command line: an existing report.json file, else a run of the store.

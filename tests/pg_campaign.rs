@@ -376,6 +376,18 @@ fn bad_databases_and_unknown_campaigns_are_refused_with_nothing_written() {
         "nothing written"
     );
 
+    // Reading commands do not create a database vigie never wrote to.
+    refused(&["history", "--db", &url], "base introuvable");
+    refused(
+        &["diff", "previous", "latest", "--db", &url],
+        "base introuvable",
+    );
+    assert_eq!(
+        pg.psql("secure", "SELECT to_regclass('vigie_schema') IS NULL"),
+        "t",
+        "nothing written"
+    );
+
     // A database of a newer vigie: refused before anything is written.
     ok(&vigie(&["campaign", "status", "--db", &url]));
     pg.psql("secure", "UPDATE vigie_schema SET version = version + 1");
