@@ -249,7 +249,8 @@ enum CampaignCommand {
     Submit {
         #[arg(long)]
         catalogue: PathBuf,
-        /// Fichier TOML des déclarations des opérateurs (lisible par les workers au même chemin).
+        /// Fichier TOML des déclarations des opérateurs (son contenu est enregistré avec la
+        /// campagne : les workers de toutes les machines lisent les mêmes déclarations).
         #[arg(long)]
         declarations: Option<PathBuf>,
         #[arg(long, value_name = "AAAA-MM-JJ")]

@@ -237,11 +237,9 @@ async fn campaign_run(
         chromium: opts.chromium.clone(),
         ..AuditOptions::default()
     };
-    if let Some(path) = &campaign.settings.declarations_file {
-        let d = crate::declarations::Declarations::load(path)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        audit.declarations = Some(d);
-    }
+    // The declarations stored with the campaign: the same on every machine.
+    audit.declarations = crate::campaign::queued_declarations(&campaign)
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
     // As `vigie audit` does for the whole catalogue, so results are the same.
     let mut fetch = audit.settings.fetch.clone();
     fetch.block_private_addresses |=

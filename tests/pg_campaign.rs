@@ -1,9 +1,11 @@
 //! Campaigns on PostgreSQL with several workers (issue 15): three `vigie worker` processes on a
 //! dozen démarches served locally (four per host), one killed with SIGKILL mid-démarche. The
 //! campaign completes; no journaled page is fetched twice; no démarche is lost or duplicated;
-//! the fleet keeps each host's rate (counted per second at the server); the report equals a single-machine `vigie audit`'s. And
-//! bad input (unreachable database, wrong password, newer schema, unknown campaign) gets a
-//! clear error with nothing written.
+//! the fleet keeps each host's rate (counted per second at the server); the report equals a
+//! single-machine `vigie audit`'s, with the declarations stored at submit (the file is gone when
+//! the workers run). A worker whose lease was taken over stops writing; a campaign whose stored
+//! settings cannot be read fails its jobs, not the worker. And bad input (unreachable database,
+//! wrong password, newer schema, unknown campaign) gets a clear error with nothing written.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -89,6 +91,14 @@ const CRAWL: &[&str] = &[
     AUDIT_DATE,
 ];
 
+/// Declared answers for one démarche (the campaign's report must carry them as the audit's).
+const DECLARATIONS: &str = "[demarches.h0-d1.cerfa.2]
+value = \"met\"
+comment = \"Parcours testé avec des usagers.\"
+date = \"2026-01-10\"
+author = \"Équipe produit\"
+";
+
 fn worker(url: &str, name: &str) -> Child {
     Command::new(env!("CARGO_BIN_EXE_vigie"))
         .args([
@@ -140,6 +150,9 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
     let cat = work.path().join("catalogue.toml");
     std::fs::write(&cat, catalogue).expect("catalogue");
     let cat = cat.to_string_lossy().to_string();
+    let decl = work.path().join("declarations.toml");
+    std::fs::write(&decl, DECLARATIONS).expect("declarations");
+    let decl = decl.to_string_lossy().to_string();
 
     // The single-machine reference.
     let reference = work.path().join("reference");
@@ -147,6 +160,8 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
         "audit",
         "--catalogue",
         &cat,
+        "--declarations",
+        &decl,
         "--no-db",
         "--out",
         reference.to_str().expect("utf-8"),
@@ -156,10 +171,21 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
     let from: Vec<usize> = servers.iter().map(|s| s.requests().len()).collect();
 
     // The campaign, three workers, one killed once it journaled pages of a démarche.
-    let mut args = vec!["campaign", "submit", "--catalogue", &cat, "--db", &url];
+    let mut args = vec![
+        "campaign",
+        "submit",
+        "--catalogue",
+        &cat,
+        "--declarations",
+        &decl,
+        "--db",
+        &url,
+    ];
     args.extend_from_slice(CRAWL);
     let id = ok(&vigie(&args)).trim().to_string();
     assert_eq!(id, "1");
+    // Stored with the campaign: workers on other machines need no copy of the file.
+    std::fs::remove_file(&decl).expect("remove declarations");
     let mut workers: Vec<Child> = ["w0", "w1", "w2"].iter().map(|n| worker(&url, n)).collect();
     let deadline = Instant::now() + Duration::from_secs(60);
     let victim = loop {
@@ -315,6 +341,18 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
         .collect();
     assert_eq!(ids.len(), HOSTS * PER_HOST);
     assert_eq!(fleet, single);
+    // The declared answer is there, from the content stored at submit.
+    let criterion2 = |id: &str| {
+        fleet
+            .iter()
+            .find(|d| d["id"] == id)
+            .and_then(|d| d["cerfa"]["criteria"].as_array())
+            .and_then(|c| c.iter().find(|c| c["number"] == 2))
+            .map(|c| c["status"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(criterion2("h0-d1"), "met");
+    assert_ne!(criterion2("h0-d0"), "met");
     assert!(out.join("index.html").is_file());
     assert!(std::fs::read_dir(&out)
         .expect("out")

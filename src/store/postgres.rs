@@ -409,6 +409,8 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 4
     super::schema::QUEUE_PG,
+    // 5
+    super::schema::DECLARATIONS,
 ];
 
 /// Bring the database to the current version, one migration per transaction; the version is

@@ -26,6 +26,9 @@ pub struct QueuedCampaign {
     pub started_at: String,
     pub demarches: Vec<Demarche>,
     pub settings: AuditSettings,
+    /// The declarations file's content, as submitted (None: none given, or queued before
+    /// migration 5, when only `settings.declarations_file` names it).
+    pub declarations: Option<String>,
 }
 
 /// A job held by a worker.
@@ -68,6 +71,7 @@ pub fn submit(
     store: &Store,
     demarches: &[Demarche],
     settings: &AuditSettings,
+    declarations: Option<String>,
 ) -> Result<i64, StoreError> {
     let pg = pg_of(store)?;
     if let Some(id) = crate::catalogue::duplicate_id(demarches) {
@@ -86,9 +90,9 @@ pub fn submit(
         let mut tx = c.transaction()?;
         let id: i64 = tx
             .query_one(
-                "INSERT INTO campaigns (started_at, state, demarches_json, settings_json)
-                 VALUES ($1, 'running', $2, $3) RETURNING id",
-                &[&started_at, &demarches_json, &settings_json],
+                "INSERT INTO campaigns (started_at, state, demarches_json, settings_json, declarations)
+                 VALUES ($1, 'running', $2, $3, $4) RETURNING id",
+                &[&started_at, &demarches_json, &settings_json, &declarations],
             )?
             .try_get(0)?;
         let st = tx.prepare(
@@ -112,7 +116,7 @@ pub fn load(store: &Store, id: i64) -> Result<QueuedCampaign, StoreError> {
 pub fn load_pg(pg: &PgConn, id: i64) -> Result<QueuedCampaign, StoreError> {
     let row = pg
         .query(
-            "SELECT started_at, demarches_json, settings_json FROM campaigns c
+            "SELECT started_at, demarches_json, settings_json, declarations FROM campaigns c
              WHERE id = ?1 AND EXISTS (SELECT 1 FROM campaign_jobs j WHERE j.campaign_id = c.id)",
             vec![id.into()],
         )?
@@ -125,6 +129,7 @@ pub fn load_pg(pg: &PgConn, id: i64) -> Result<QueuedCampaign, StoreError> {
         started_at: text(0),
         demarches: serde_json::from_str(&text(1))?,
         settings: serde_json::from_str(&text(2))?,
+        declarations: row.get(3).and_then(Val::text),
     })
 }
 
