@@ -467,3 +467,178 @@ fn bad_databases_and_unknown_campaigns_are_refused_with_nothing_written() {
         "base PostgreSQL",
     );
 }
+
+/// A site whose pages come slowly, for a worker to be caught mid-démarche.
+fn write_slow(dir: &Path) {
+    common::write_slow_site(dir, 30, 150, |i| {
+        format!("<!doctype html><html lang=\"fr\"><title>Page {i}</title><main><h1>Page {i}</h1></main></html>")
+    });
+}
+
+fn one_demarche_catalogue(dir: &Path, start_url: &str) -> String {
+    let cat = dir.join("catalogue.toml");
+    std::fs::write(
+        &cat,
+        format!("[[demarche]]\nid = \"lente\"\nname = \"Lente\"\noperator = \"O\"\nministry = \"M\"\nstart_url = \"{start_url}\"\nmax_pages = 40\n"),
+    )
+    .expect("catalogue");
+    cat.to_string_lossy().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_whose_lease_was_taken_over_stops_writing() {
+    let Some(pg) = common::pg::shared() else {
+        return;
+    };
+    let url = pg.database("takeover");
+    let site = tempfile::tempdir().expect("tempdir");
+    write_slow(site.path());
+    let server = start(Source::Disk(site.path().to_path_buf()))
+        .await
+        .expect("server");
+    let work = tempfile::tempdir().expect("tempdir");
+    let cat = one_demarche_catalogue(work.path(), &server.url());
+    let mut args = vec!["campaign", "submit", "--catalogue", &cat, "--db", &url];
+    args.extend_from_slice(&[
+        "--rate",
+        "100",
+        "--concurrency",
+        "1",
+        "--no-sitemaps",
+        "--probes",
+        "0",
+        "--render",
+        "never",
+    ]);
+    ok(&vigie(&args));
+    let mut w0 = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args([
+            "worker",
+            "--db",
+            &url,
+            "--concurrency",
+            "1",
+            "--lease-ms",
+            "1500",
+            "--poll-ms",
+            "100",
+            "--name",
+            "w0",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn worker");
+    let pages = || -> usize {
+        pg.psql("takeover", "SELECT COUNT(*) FROM campaign_pages")
+            .parse()
+            .expect("count")
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while pages() < 3 {
+        assert!(Instant::now() < deadline, "w0 n'a rien journalisé");
+        assert!(
+            w0.try_wait().expect("try_wait").is_none(),
+            "w0 s'est arrêté"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Another worker takes the job over (as after an expired lease), holding it for long.
+    pg.psql(
+        "takeover",
+        "UPDATE campaign_jobs SET worker = 'usurpateur', attempts = attempts + 1,
+           lease_until_ms = 9000000000000, claimed_at_ms = 0",
+    );
+    // Writes already on their way land (or are refused); then nothing more.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (journaled, fetched) = (pages(), server.requests().len());
+    // More than the lease's renewal period: w0 has noticed, and stopped crawling too.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let stopped_fetching = server.requests().len();
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(pages(), journaled, "w0 a écrit après la reprise");
+    assert!(journaled < 31, "la démarche était finie avant la reprise");
+    assert_eq!(
+        server.requests().len(),
+        stopped_fetching,
+        "w0 crawle encore"
+    );
+    assert!(stopped_fetching < fetched + 31);
+    assert_eq!(
+        pg.psql(
+            "takeover",
+            "SELECT state, worker, report_json IS NULL FROM campaign_jobs"
+        ),
+        "running|usurpateur|t",
+        "w0 n'a pas terminé la démarche d'un autre"
+    );
+    assert!(
+        w0.try_wait().expect("try_wait").is_none(),
+        "w0 attend du travail"
+    );
+    w0.kill().expect("kill");
+    let out = w0.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("lente reprise par un autre worker"), "{err}");
+}
+
+#[test]
+fn unreadable_campaign_settings_fail_the_job_not_the_worker() {
+    let Some(pg) = common::pg::shared() else {
+        return;
+    };
+    let url = pg.database("unreadable");
+    let work = tempfile::tempdir().expect("tempdir");
+    // Never fetched: the jobs fail before any crawl.
+    let cat = one_demarche_catalogue(work.path(), "http://127.0.0.1:9/");
+    for _ in 0..2 {
+        ok(&vigie(&[
+            "campaign",
+            "submit",
+            "--catalogue",
+            &cat,
+            "--db",
+            &url,
+        ]));
+    }
+    // Campaign 1: settings that are not JSON; campaign 2: its démarche is not in its catalogue.
+    pg.psql(
+        "unreadable",
+        "UPDATE campaigns SET settings_json = '{pas du json' WHERE id = 1;
+         UPDATE campaigns SET demarches_json = '[]' WHERE id = 2;",
+    );
+    let out = vigie(&[
+        "worker",
+        "--db",
+        &url,
+        "--until-empty",
+        "--max-attempts",
+        "2",
+        "--poll-ms",
+        "50",
+        "--name",
+        "w",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "le worker s'est arrêté : {err}");
+    assert!(
+        err.contains("0 démarche(s) terminée(s), 4 échec(s)"),
+        "{err}"
+    );
+    let rows = pg.psql(
+        "unreadable",
+        "SELECT campaign_id, state, attempts, error FROM campaign_jobs ORDER BY campaign_id",
+    );
+    let rows: Vec<&str> = rows.lines().collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].starts_with("1|failed|2|réglages de la campagne illisibles"),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1].starts_with("2|failed|2|") && rows[1].contains("absente de la campagne #2"),
+        "{rows:?}"
+    );
+    let status = ok(&vigie(&["campaign", "status", "--db", &url]));
+    assert!(status.contains("0 terminée(s), 1 en échec"), "{status}");
+}
