@@ -93,12 +93,6 @@ pub fn prepare(request: AuditRequest, store: Option<&Store>) -> Result<Prepared,
     demarches.extend(from_urls);
     if request.resume {
         let store = store.ok_or(CampaignError::ResumeWithoutStore)?;
-        if store.sqlite().is_none() {
-            return Err(crate::store::StoreError::NeedsSqlite(
-                "--resume (sur PostgreSQL, `vigie campaign submit` et `vigie worker` reprennent seuls)",
-            )
-            .into());
-        }
         let campaign = Campaign::latest_unfinished(store)?
             .ok_or_else(|| CampaignError::NothingToResume(store.path().to_path_buf()))?;
         if !demarches.is_empty() {
@@ -156,8 +150,8 @@ pub fn prepare(request: AuditRequest, store: Option<&Store>) -> Result<Prepared,
     if let Some(path) = &request.declarations_file {
         options.declarations = Some(load_declarations(path, &mut notes)?);
     }
-    // The journal is SQLite's; on PostgreSQL the run is recorded at the end, without journal.
-    let campaign = match store.filter(|s| s.sqlite().is_some()) {
+    // The journal is in the store, SQLite or PostgreSQL alike.
+    let campaign = match store {
         Some(store) => {
             if let Some(old) = Campaign::latest_unfinished(store)? {
                 notes.push(format!(
@@ -260,15 +254,49 @@ pub fn submit(
             .audit_date
             .unwrap_or_else(|| chrono::Utc::now().date_naive()),
     );
+    let mut declarations = None;
     if let Some(path) = &request.declarations_file {
-        // Read now: a bad file is refused before anything is queued.
-        load_declarations(path, notes)?;
+        // Read now: a bad file is refused before anything is queued; its content is stored,
+        // so workers on other machines score with the same declarations.
+        let text = std::fs::read_to_string(path).map_err(|source| {
+            crate::declarations::DeclarationsError::Io {
+                path: path.clone(),
+                source,
+            }
+        })?;
+        let d = Declarations::parse(&text, &path.display().to_string())?;
+        notes.extend(d.notes.iter().map(|n| format!("avertissement : {n}")));
         settings.declarations_file = Some(std::fs::canonicalize(path).unwrap_or(path.clone()));
+        declarations = Some(text);
     }
-    Ok(crate::store::queue::submit(store, &demarches, &settings)?)
+    Ok(crate::store::queue::submit(
+        store,
+        &demarches,
+        &settings,
+        declarations,
+    )?)
 }
 
-/// `vigie campaign report`: the report of a queued campaign from the database, published as
+/// The declarations a queued campaign scores with: the content stored at submit, else (a
+/// campaign queued before it was stored) the file its settings name.
+pub fn queued_declarations(
+    campaign: &crate::store::queue::QueuedCampaign,
+) -> Result<Option<Declarations>, crate::declarations::DeclarationsError> {
+    let name = campaign
+        .settings
+        .declarations_file
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| format!("déclarations de la campagne #{}", campaign.id));
+    match (&campaign.declarations, &campaign.settings.declarations_file) {
+        (Some(text), _) => Declarations::parse(text, &name).map(Some),
+        (None, Some(path)) => Declarations::load(path).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+/// `vigie campaign report`: the report of a queued campaign from the database (scored with the
+/// declarations stored with it), published as
 /// `vigie audit` publishes (the run recorded in the same database, then report.json, the site
 /// and its CSV), the démarches' reports read back one at a time through a spool. Démarches not
 /// done (failed, or still running) are left out and named in a note.
@@ -279,12 +307,18 @@ pub fn report_queued(
     say: &mut dyn FnMut(String),
 ) -> Result<(), CampaignError> {
     let campaign = crate::store::queue::load(store, id)?;
+    let declarations = queued_declarations(&campaign)?;
     std::fs::create_dir_all(out).map_err(|source| crate::store::StoreError::Io {
         path: out.to_path_buf(),
         source,
     })?;
     let mut spool = crate::model::stream::SpoolWriter::new_in(out)?;
-    let (finished_at, missing) = crate::store::queue::for_each_report(store, id, |d| {
+    let (finished_at, missing) = crate::store::queue::for_each_report(store, id, |mut d| {
+        // The campaign's own declarations, as its workers scored with them (unchanged then;
+        // a report stored by an older worker that could not read them gets them here).
+        if declarations.is_some() {
+            crate::audit::redeclare(&mut d, declarations.as_ref());
+        }
         spool.push(&d)?;
         Ok(())
     })?;

@@ -249,7 +249,8 @@ enum CampaignCommand {
     Submit {
         #[arg(long)]
         catalogue: PathBuf,
-        /// Fichier TOML des déclarations des opérateurs (lisible par les workers au même chemin).
+        /// Fichier TOML des déclarations des opérateurs (son contenu est enregistré avec la
+        /// campagne : les workers de toutes les machines lisent les mêmes déclarations).
         #[arg(long)]
         declarations: Option<PathBuf>,
         #[arg(long, value_name = "AAAA-MM-JJ")]
@@ -271,6 +272,13 @@ enum CampaignCommand {
         id: Option<i64>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Suivre l'avancement (rafraîchi toutes les `--every-ms`) jusqu'à ce que plus rien
+        /// n'attende ni ne soit en cours.
+        #[arg(long)]
+        watch: bool,
+        /// Intervalle de rafraîchissement de --watch, en millisecondes.
+        #[arg(long, default_value_t = 2_000)]
+        every_ms: u64,
     },
     /// Écrit report.json, le site et le CSV d'une campagne depuis la base (et l'y enregistre).
     Report {
@@ -759,39 +767,15 @@ fn campaign_cmd(action: CampaignCommand) -> Result<ExitCode> {
             println!("{id}");
             Ok(ExitCode::SUCCESS)
         }
-        CampaignCommand::Status { db, id, format } => {
+        CampaignCommand::Status {
+            db,
+            id,
+            format,
+            watch,
+            every_ms,
+        } => {
             let store = open_store(Path::new(&pg_url(&db)?))?;
-            let all = crate::store::queue::status(&store, id)?;
-            match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&all)?),
-                Format::Text => {
-                    if all.is_empty() {
-                        println!("aucune campagne en file");
-                    }
-                    for c in &all {
-                        println!(
-                            "campagne #{} du {} : {} en attente, {} en cours, {} terminée(s), {} en échec ; {} page(s)",
-                            c.id, c.started_at, c.queued, c.running, c.done, c.failed, c.pages
-                        );
-                        for j in c.jobs.iter().filter(|j| j.state != "done") {
-                            let who = match (&j.worker, j.lease_age_s) {
-                                (Some(w), Some(age)) => format!(" par {w} depuis {age:.0} s"),
-                                _ => String::new(),
-                            };
-                            let error = j
-                                .error
-                                .as_deref()
-                                .map(|e| format!(" ({e})"))
-                                .unwrap_or_default();
-                            println!(
-                                "  {} : {}{who}, {} tentative(s), {} page(s){error}",
-                                j.demarche_id, j.state, j.attempts, j.pages
-                            );
-                        }
-                    }
-                }
-            }
-            Ok(ExitCode::SUCCESS)
+            campaign_status(&store, id, format, watch, every_ms)
         }
         CampaignCommand::Report { db, id, out } => {
             let mut store = open_store(Path::new(&pg_url(&db)?))?;
@@ -799,6 +783,135 @@ fn campaign_cmd(action: CampaignCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `vigie campaign status`: the campaigns' progress, once or followed (`--watch`) until nothing
+/// is queued or running. On a terminal, a bar per campaign (démarches finished out of all, the
+/// running ones with their worker and lease age) is drawn on stderr; the listing itself goes to
+/// stdout, so a pipe gets plain text.
+fn campaign_status(
+    store: &Store,
+    id: Option<i64>,
+    format: Format,
+    watch: bool,
+    every_ms: u64,
+) -> Result<ExitCode> {
+    let mut all = crate::store::queue::status(store, id)?;
+    let bars = CampaignBars::new(std::io::stderr().is_terminal());
+    loop {
+        bars.show(&all);
+        if !watch || all.iter().all(|c| c.queued + c.running == 0) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(every_ms.max(100)));
+        all = crate::store::queue::status(store, id)?;
+    }
+    bars.finish();
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&all)?),
+        Format::Text => print!("{}", status_text(&all)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The bars of `campaign status --watch` (hidden when stderr is not a terminal).
+struct CampaignBars {
+    multi: indicatif::MultiProgress,
+    bars: std::cell::RefCell<std::collections::BTreeMap<i64, indicatif::ProgressBar>>,
+    style: indicatif::ProgressStyle,
+}
+
+impl CampaignBars {
+    fn new(terminal: bool) -> CampaignBars {
+        use indicatif::{MultiProgress, ProgressDrawTarget, ProgressStyle};
+        CampaignBars {
+            multi: MultiProgress::with_draw_target(if terminal {
+                ProgressDrawTarget::stderr()
+            } else {
+                ProgressDrawTarget::hidden()
+            }),
+            bars: Default::default(),
+            style: ProgressStyle::with_template(
+                "{prefix:<16} {bar:30} {pos}/{len} démarches {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        }
+    }
+
+    fn show(&self, all: &[crate::store::queue::CampaignStatus]) {
+        let mut bars = self.bars.borrow_mut();
+        for c in all {
+            let bar = bars.entry(c.id).or_insert_with(|| {
+                let b = self.multi.add(indicatif::ProgressBar::new(0));
+                b.set_style(self.style.clone());
+                b.set_prefix(format!("campagne #{}", c.id));
+                b
+            });
+            bar.set_length(c.jobs.len() as u64);
+            bar.set_position((c.done + c.failed) as u64);
+            let running: Vec<String> = c
+                .jobs
+                .iter()
+                .filter(|j| j.state == "running")
+                .map(|j| {
+                    format!(
+                        "{} ({}, {:.0} s)",
+                        j.demarche_id,
+                        j.worker.as_deref().unwrap_or("?"),
+                        j.lease_age_s.unwrap_or_default()
+                    )
+                })
+                .collect();
+            bar.set_message(format!(
+                "{} en attente, {} en cours, {} en échec ; {} page(s){}",
+                c.queued,
+                c.running,
+                c.failed,
+                c.pages,
+                if running.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", running.join(", "))
+                }
+            ));
+        }
+    }
+
+    fn finish(&self) {
+        for b in self.bars.borrow().values() {
+            b.finish();
+        }
+    }
+}
+
+/// The text listing of `vigie campaign status`.
+fn status_text(all: &[crate::store::queue::CampaignStatus]) -> String {
+    let mut out = String::new();
+    if all.is_empty() {
+        out.push_str("aucune campagne en file\n");
+    }
+    for c in all {
+        out.push_str(&format!(
+            "campagne #{} du {} : {} en attente, {} en cours, {} terminée(s), {} en échec ; {} page(s)\n",
+            c.id, c.started_at, c.queued, c.running, c.done, c.failed, c.pages
+        ));
+        for j in c.jobs.iter().filter(|j| j.state != "done") {
+            let who = match (&j.worker, j.lease_age_s) {
+                (Some(w), Some(age)) => format!(" par {w} depuis {age:.0} s"),
+                _ => String::new(),
+            };
+            let error = j
+                .error
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  {} : {}{who}, {} tentative(s), {} page(s){error}\n",
+                j.demarche_id, j.state, j.attempts, j.pages
+            ));
+        }
+    }
+    out
 }
 
 /// Open a store that must already exist (reading commands never create one).
@@ -809,7 +922,13 @@ fn open_existing(db: &Path) -> Result<Store> {
             db.display()
         );
     }
-    open_store(db)
+    let name = db.to_string_lossy();
+    Store::open_existing_db(&name).with_context(|| {
+        format!(
+            "ouverture de la base {}",
+            crate::store::postgres::redact_if_url(&name)
+        )
+    })
 }
 
 /// A run named on the command line: an existing report.json file, else a run of the store.

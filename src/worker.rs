@@ -160,11 +160,29 @@ async fn lane(
             "campagne #{} : {} (tentative {})",
             claim.campaign_id, claim.demarche_id, claim.attempt
         ));
-        let run = campaign_run(&control, &campaigns, claim.campaign_id, opts).await?;
+        // A campaign whose stored settings cannot be read fails this job (counted toward its
+        // attempts), not the worker: other campaigns go on.
+        let run = match campaign_run(&control, &campaigns, claim.campaign_id, opts).await {
+            Ok(run) => run,
+            Err(e) => {
+                summary.failed += 1;
+                say(format!(
+                    "campagne #{} : {} en échec (tentative {}) : réglages de la campagne illisibles : {e}",
+                    claim.campaign_id, claim.demarche_id, claim.attempt
+                ));
+                let error = format!("réglages de la campagne illisibles : {e}");
+                fail_job(&control, &claim, name, &error, opts.max_attempts, 0).await?;
+                continue;
+            }
+        };
+        // Set when the job is no longer this claim's (seen by the renewal or by a journal
+        // write that the fence refused): the job stops at once and writes nothing more.
+        let lost = Arc::new(tokio::sync::Notify::new());
         // Leases renewed while the job runs, from its own task.
         let renewal = {
             let (c, claim, name) = (control.clone(), claim.clone(), name.to_string());
             let every = opts.lease / 3;
+            let lost = lost.clone();
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(every).await;
@@ -173,13 +191,23 @@ async fn lane(
                         queue::renew(&c, &claim, &name, lease_ms)
                     })
                     .await;
-                    if !matches!(kept, Ok(Ok(true))) {
-                        tracing::warn!("bail perdu : {kept:?}");
+                    match kept {
+                        Ok(Ok(true)) => {}
+                        Ok(Ok(false)) => {
+                            lost.notify_one();
+                            return;
+                        }
+                        // The database did not answer: try again at the next turn (the
+                        // lease may still hold).
+                        other => tracing::warn!("bail non renouvelé : {other:?}"),
                     }
                 }
             })
         };
-        let result = run_job(&control, &run, &claim, name, opts).await;
+        let result = tokio::select! {
+            r = run_job(&control, &run, &claim, name, opts, lost.clone()) => r,
+            _ = lost.notified() => Ok(false),
+        };
         renewal.abort();
         match result {
             Ok(true) => {
@@ -202,22 +230,41 @@ async fn lane(
                     "campagne #{} : {} en échec (tentative {}) : {e}",
                     claim.campaign_id, claim.demarche_id, claim.attempt
                 ));
-                let (c, claim, name, max) = (
-                    control.clone(),
-                    claim.clone(),
-                    name.to_string(),
+                fail_job(
+                    &control,
+                    &claim,
+                    name,
+                    &e.to_string(),
                     opts.max_attempts,
-                );
-                let error = e.to_string();
-                let cooldown = cooldown_ms(&run.opts);
-                tokio::task::spawn_blocking(move || {
-                    queue::fail(&c, &claim, &name, &error, max, cooldown)
-                })
-                .await
-                .map_err(|e| StoreError::Postgres(e.to_string()))??;
+                    cooldown_ms(&run.opts),
+                )
+                .await?;
             }
         }
     }
+}
+
+/// Record a failed attempt of the job (queued again, or failed for good after the last one).
+async fn fail_job(
+    control: &Arc<PgConn>,
+    claim: &Claim,
+    name: &str,
+    error: &str,
+    max_attempts: i64,
+    cooldown_ms: i64,
+) -> Result<(), WorkerError> {
+    let (c, claim, name, error) = (
+        control.clone(),
+        claim.clone(),
+        name.to_string(),
+        error.to_string(),
+    );
+    tokio::task::spawn_blocking(move || {
+        queue::fail(&c, &claim, &name, &error, max_attempts, cooldown_ms)
+    })
+    .await
+    .map_err(|e| StoreError::Postgres(e.to_string()))??;
+    Ok(())
 }
 
 async fn campaign_run(
@@ -237,11 +284,9 @@ async fn campaign_run(
         chromium: opts.chromium.clone(),
         ..AuditOptions::default()
     };
-    if let Some(path) = &campaign.settings.declarations_file {
-        let d = crate::declarations::Declarations::load(path)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        audit.declarations = Some(d);
-    }
+    // The declarations stored with the campaign: the same on every machine.
+    audit.declarations = crate::campaign::queued_declarations(&campaign)
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
     // As `vigie audit` does for the whole catalogue, so results are the same.
     let mut fetch = audit.settings.fetch.clone();
     fetch.block_private_addresses |=
@@ -258,22 +303,33 @@ async fn campaign_run(
 }
 
 /// Pages of one job on their way to the journal: each sent to the job's own connection
-/// without waiting (its thread writes them in order, each committed on its own).
+/// without waiting (its thread writes them in order, each committed on its own). A write the
+/// lease fence refuses (the job was taken over) stops the job.
 struct JournalSink {
     conn: Arc<PgConn>,
-    campaign_id: i64,
-    demarche_id: String,
+    claim: Claim,
+    worker: String,
     next_seq: i64,
+    lost: Arc<tokio::sync::Notify>,
 }
 
 impl PageSink<PageAnalysis> for JournalSink {
     fn accept(&mut self, page: CrawledPage) {
-        let sent = queue::journal_params(self.campaign_id, &self.demarche_id, self.next_seq, page)
-            .and_then(|params| self.conn.send(queue::JOURNAL_PAGE, params));
+        let lost = self.lost.clone();
+        let sent = queue::journal_params(&self.claim, &self.worker, self.next_seq, page).and_then(
+            |params| {
+                self.conn
+                    .send_then(queue::JOURNAL_PAGE, params, move |rows| {
+                        if rows == 0 {
+                            lost.notify_one();
+                        }
+                    })
+            },
+        );
         self.next_seq += 1;
         // A failed write is reported by the job's flush; the page is not lost silently.
         if let Err(e) = sent {
-            tracing::error!(demarche = %self.demarche_id, "journal : {e}");
+            tracing::error!(demarche = %self.claim.demarche_id, "journal : {e}");
         }
     }
 }
@@ -286,6 +342,7 @@ async fn run_job(
     claim: &Claim,
     name: &str,
     opts: &WorkerOptions,
+    lost: Arc<tokio::sync::Notify>,
 ) -> Result<bool, WorkerError> {
     let d = run
         .campaign
@@ -321,9 +378,10 @@ async fn run_job(
     let resumed = read(true).await?;
     let mut sink = JournalSink {
         conn: journal.clone(),
-        campaign_id: claim.campaign_id,
-        demarche_id: claim.demarche_id.clone(),
+        claim: claim.clone(),
+        worker: name.to_string(),
         next_seq: resumed.len() as i64,
+        lost,
     };
     let rendering = crate::render::RenderSession::new(
         run.opts.settings.render,

@@ -254,10 +254,13 @@ fn assert_each_keeps_its_own(report: &Path, expected: &[Expected]) {
     }
 }
 
-fn store_counts(db: &Path) -> (i64, i64) {
-    let store = Store::open(db).expect("open store");
-    let c = store.sqlite().expect("base SQLite");
-    let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).expect(sql) };
+fn store_counts(db: &str) -> (i64, i64) {
+    let store = Store::open_db(db).expect("open store");
+    let count = |sql: &str| -> i64 {
+        store.query(sql, vec![]).expect(sql)[0][0]
+            .int()
+            .expect("count")
+    };
     (
         count("SELECT COUNT(*) FROM runs"),
         count("SELECT COUNT(*) FROM demarches"),
@@ -305,7 +308,7 @@ async fn four_demarches_on_one_host_keep_their_own_pages_with_and_without_the_jo
         common::comparable_demarches(&no_db.join("report.json"))
     );
     // The run is recorded, with its four démarches; the site has a page for each.
-    assert_eq!(store_counts(&db), (1, 4));
+    assert_eq!(store_counts(path_arg(&db)), (1, 4));
     for e in &expected {
         let page = with_db.join(format!("demarche-{}.html", e.id));
         assert!(page.is_file(), "{} missing", page.display());
@@ -338,16 +341,14 @@ fn catalogue_expected(s: &Sites) -> Vec<Expected> {
     ]
 }
 
-fn journaled_pages(db: &Path) -> usize {
-    let Ok(store) = Store::open(db) else {
+fn journaled_pages(db: &str) -> usize {
+    let Ok(store) = Store::open_db(db) else {
         return 0;
     };
     store
-        .sqlite()
-        .expect("base SQLite")
-        .query_row("SELECT COUNT(*) FROM campaign_pages", [], |r| {
-            r.get::<_, i64>(0)
-        })
+        .query("SELECT COUNT(*) FROM campaign_pages", vec![])
+        .ok()
+        .and_then(|rows| rows.first().and_then(|r| r.first()).and_then(|v| v.int()))
         .map_or(0, |n| n as usize)
 }
 
@@ -365,15 +366,30 @@ async fn two_demarches_on_one_origin_survive_a_kill_and_equal_the_run_without_jo
     run_ok(vigie(&args).args(["--no-db", "--out", path_arg(&no_db)]));
     assert_each_keeps_its_own(&no_db.join("report.json"), &expected);
 
-    // With the journal, killed (SIGKILL) once some pages are journaled, then resumed.
-    let db = work.path().join("vigie.db");
-    let killed = work.path().join("killed");
-    let mut child = vigie(&args)
-        .args(["--db", path_arg(&db), "--out", path_arg(&killed)])
+    // With the journal (on SQLite, then on PostgreSQL), killed (SIGKILL) once some pages are
+    // journaled, then resumed.
+    let sqlite = work.path().join("vigie.db");
+    for db in common::pg::stores(&sqlite, "two_on_one_origin") {
+        killed_and_resumed(&db, &args, work.path(), &no_db, &expected).await;
+    }
+}
+
+async fn killed_and_resumed(
+    db: &str,
+    args: &[&str],
+    work: &Path,
+    no_db: &Path,
+    expected: &[Expected],
+) {
+    let work = tempfile::tempdir_in(work).expect("tmp");
+    let work = work.path();
+    let killed = work.join("killed");
+    let mut child = vigie(args)
+        .args(["--db", db, "--out", path_arg(&killed)])
         .spawn()
         .expect("spawn vigie");
     let deadline = Instant::now() + Duration::from_secs(60);
-    while journaled_pages(&db) < 3 {
+    while journaled_pages(db) < 3 {
         assert!(Instant::now() < deadline, "nothing was journaled");
         assert!(
             child.try_wait().expect("try_wait").is_none(),
@@ -387,16 +403,15 @@ async fn two_demarches_on_one_origin_survive_a_kill_and_equal_the_run_without_jo
         !killed.join("report.json").exists(),
         "a killed run published a report"
     );
-    let resumed = work.path().join("resumed");
-    let out =
-        run_ok(vigie(&["--resume"]).args(["--db", path_arg(&db), "--out", path_arg(&resumed)]));
+    let resumed = work.join("resumed");
+    let out = run_ok(vigie(&["--resume"]).args(["--db", db, "--out", path_arg(&resumed)]));
     assert!(String::from_utf8_lossy(&out.stderr).contains("reprise de la campagne"));
-    assert_each_keeps_its_own(&resumed.join("report.json"), &expected);
+    assert_each_keeps_its_own(&resumed.join("report.json"), expected);
     assert_eq!(
         common::comparable_demarches(&resumed.join("report.json")),
         common::comparable_demarches(&no_db.join("report.json"))
     );
-    assert_eq!(store_counts(&db), (1, 4));
+    assert_eq!(store_counts(db), (1, 4));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -427,6 +442,44 @@ async fn a_refused_run_publishes_nothing_and_says_so() {
     for f in ["report.json", "index.html", "indicateurs.csv"] {
         assert!(!out_dir.join(f).exists(), "{f} was published");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_postgres_refuses_publishes_nothing_and_stays_resumable() {
+    let Some(db) = common::pg::shared_database("refused") else {
+        return;
+    };
+    let s = sites().await;
+    let work = tempfile::tempdir().expect("tmp");
+    drop(Store::open_db(&db).expect("create store"));
+    let name = db.rsplit('/').next().unwrap_or_default();
+    let pg = common::pg::shared().expect("cluster");
+    pg.psql(
+        name,
+        "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refusé pour le test'; END $$ LANGUAGE plpgsql;
+         CREATE TRIGGER refuse BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION refuse();",
+    );
+    let out_dir = work.path().join("out");
+    let url = s.clean.url();
+    let out = vigie(&[&url])
+        .args(["--db", &db, "--out", path_arg(&out_dir)])
+        .output()
+        .expect("run vigie");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("exécution refusée"), "{stderr}");
+    assert!(stderr.contains("refusé pour le test"), "{stderr}");
+    for f in ["report.json", "index.html", "indicateurs.csv"] {
+        assert!(!out_dir.join(f).exists(), "{f} was published");
+    }
+    // The campaign stays in the journal, with its pages, for `--resume`.
+    assert_eq!(
+        pg.psql(
+            name,
+            "SELECT state, (SELECT COUNT(*) > 0 FROM campaign_pages) FROM campaigns"
+        ),
+        "running|t"
+    );
 }
 
 #[test]

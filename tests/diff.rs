@@ -14,6 +14,8 @@ use vigie::report::Report;
 use vigie::serve::{start, Source};
 use vigie::store::Store;
 
+mod common;
+
 const INDEX_V1: &str = r#"<!doctype html><html lang="fr"><head><title>Accueil du service</title></head>
 <body><main><h1>Accueil</h1>
 <img id="logo" src="logo.png">
@@ -102,50 +104,16 @@ async fn a_fix_and_a_regression_give_the_exact_diff() {
     let (second, base2) = audit_site(site.path()).await;
     assert_ne!(base1, base2, "each audit runs on its own server and port");
 
-    let mut store = Store::open(&dbdir.path().join("vigie.db")).expect("open store");
-    let id1 = store.record(&first, "audit").expect("record 1").run_id();
-    let id2 = store.record(&second, "audit").expect("record 2").run_id();
-    assert_ne!(id1, id2);
-    assert_eq!(store.resolve("latest").expect("latest"), id2);
-    assert_eq!(store.resolve("previous").expect("previous"), id1);
-
-    let before = store.snapshot(id1).expect("snapshot 1");
-    let after = store.snapshot(id2).expect("snapshot 2");
-    let d = diff(&before, &after);
-    assert_eq!(d.demarches.len(), 1);
-    let m = &d.demarches[0];
-    assert_eq!(m.id, "service-test");
-    assert_eq!(m.presence, Presence::Both);
-    assert_eq!(keys(&m.fixed), vec![k("image-alt", "/", "#logo")]);
-    assert_eq!(
-        keys(&m.new),
-        vec![k("form-field-label", "/formulaire.html", "#nom")]
-    );
-    assert_eq!(keys(&m.still), vec![k("image-alt", "/", "#photo")]);
-    assert_eq!(
-        keys(&m.not_rechecked),
-        vec![k("image-alt", "/ancienne.html", "#vieux")]
-    );
-    // Fixed findings point at the page as it was audited then, new ones at the later page.
-    assert!(m.fixed[0].url.starts_with(&base1));
-    assert!(m.new[0].url.starts_with(&base2));
-    assert!(m.still[0].url.starts_with(&base2));
-    // The lost label makes RGAA 11.1 non conforme; 1.1 (images) stays NC through #photo.
-    let rgaa: Vec<(&str, Option<&str>, Option<&str>, bool)> = m
-        .rgaa
-        .iter()
-        .map(|c| {
-            (
-                c.key.as_str(),
-                c.before.as_deref(),
-                c.after.as_deref(),
-                c.worse,
-            )
-        })
-        .collect();
-    assert_eq!(rgaa, vec![("11.1", Some("NT"), Some("NC"), true)]);
-    assert!(m.indicators.is_empty() && m.cerfa.is_empty());
-    assert!(d.is_regression());
+    let sqlite = dbdir.path().join("vigie.db");
+    let mut diffs = Vec::new();
+    for db in common::pg::stores(&sqlite, "diff_runs") {
+        diffs.push(stored_diff(&db, &first, &second, &base1, &base2));
+    }
+    // The same diff from either backend.
+    let (d, before, after) = diffs.remove(0);
+    for (other, _, _) in &diffs {
+        assert_eq!(other.demarches, d.demarches);
+    }
 
     // The same diff from the report files, and from the reverse direction.
     let files = tempfile::tempdir().expect("tempdir");
@@ -182,6 +150,66 @@ async fn a_fix_and_a_regression_give_the_exact_diff() {
     assert!(!html.contains("<script"));
 }
 
+/// Record both audits in the store `db` names (a SQLite path or a PostgreSQL URL) and diff the
+/// stored runs, checking the exact result; the diff and both snapshots.
+fn stored_diff(
+    db: &str,
+    first: &Report,
+    second: &Report,
+    base1: &str,
+    base2: &str,
+) -> (
+    vigie::diff::RunDiff,
+    vigie::store::RunSnapshot,
+    vigie::store::RunSnapshot,
+) {
+    let mut store = Store::open_db(db).expect("open store");
+    let id1 = store.record(first, "audit").expect("record 1").run_id();
+    let id2 = store.record(second, "audit").expect("record 2").run_id();
+    assert_ne!(id1, id2);
+    assert_eq!(store.resolve("latest").expect("latest"), id2);
+    assert_eq!(store.resolve("previous").expect("previous"), id1);
+
+    let before = store.snapshot(id1).expect("snapshot 1");
+    let after = store.snapshot(id2).expect("snapshot 2");
+    let d = diff(&before, &after);
+    assert_eq!(d.demarches.len(), 1);
+    let m = &d.demarches[0];
+    assert_eq!(m.id, "service-test");
+    assert_eq!(m.presence, Presence::Both);
+    assert_eq!(keys(&m.fixed), vec![k("image-alt", "/", "#logo")]);
+    assert_eq!(
+        keys(&m.new),
+        vec![k("form-field-label", "/formulaire.html", "#nom")]
+    );
+    assert_eq!(keys(&m.still), vec![k("image-alt", "/", "#photo")]);
+    assert_eq!(
+        keys(&m.not_rechecked),
+        vec![k("image-alt", "/ancienne.html", "#vieux")]
+    );
+    // Fixed findings point at the page as it was audited then, new ones at the later page.
+    assert!(m.fixed[0].url.starts_with(base1));
+    assert!(m.new[0].url.starts_with(base2));
+    assert!(m.still[0].url.starts_with(base2));
+    // The lost label makes RGAA 11.1 non conforme; 1.1 (images) stays NC through #photo.
+    let rgaa: Vec<(&str, Option<&str>, Option<&str>, bool)> = m
+        .rgaa
+        .iter()
+        .map(|c| {
+            (
+                c.key.as_str(),
+                c.before.as_deref(),
+                c.after.as_deref(),
+                c.worse,
+            )
+        })
+        .collect();
+    assert_eq!(rgaa, vec![("11.1", Some("NT"), Some("NC"), true)]);
+    assert!(m.indicators.is_empty() && m.cerfa.is_empty());
+    assert!(d.is_regression());
+    (d, before, after)
+}
+
 fn vigie(args: &[&std::ffi::OsStr]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
         .args(args)
@@ -201,7 +229,15 @@ async fn cli_diff_gates_on_regressions_and_reads_files_and_runs() {
     let files = tempfile::tempdir().expect("tempdir");
     let a = first.write_json(&files.path().join("a")).expect("a");
     let b = second.write_json(&files.path().join("b")).expect("b");
-    let db = files.path().join("v.db");
+    let sqlite = files.path().join("v.db");
+    for db in common::pg::stores(&sqlite, "diff") {
+        cli_diff_on(&db, &a, &b);
+    }
+}
+
+/// `db`: a SQLite path or a PostgreSQL URL (of an empty database).
+fn cli_diff_on(db: &str, a: &Path, b: &Path) {
+    let db = std::ffi::OsString::from(db);
     let os = |s: &str| std::ffi::OsString::from(s);
 
     // Files: the lost label is a regression; the reverse is progress only.
@@ -223,7 +259,10 @@ async fn cli_diff_gates_on_regressions_and_reads_files_and_runs() {
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
     assert_eq!(json["demarches"][0]["new"][0]["selector"], "#nom");
-    assert!(!db.exists(), "reading files must not create a database");
+    assert!(
+        common::pg::is_empty(&db.to_string_lossy()),
+        "reading files must not create a database"
+    );
     let back = vigie(&[
         os("diff").as_os_str(),
         b.as_os_str(),

@@ -14,6 +14,8 @@ use vigie::monitor::{availability, availability_at, probe_config, run, MonitorPl
 use vigie::serve::{start, Source};
 use vigie::store::Store;
 
+mod common;
+
 /// Status of the home page for each successive request: up, down for three probes, up again.
 const SCRIPT: [u16; 10] = [200, 200, 503, 503, 503, 200, 200, 200, 200, 200];
 const HOME_DELAY_MS: u64 = 30;
@@ -63,6 +65,20 @@ fn config() -> FetchConfig {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn availability_of_a_server_that_goes_down_for_a_while() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    availability_on(&dir.path().join("v.db").to_string_lossy()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn availability_is_the_same_on_postgres() {
+    let Some(db) = common::pg::shared_database("monitor") else {
+        return;
+    };
+    availability_on(&db).await;
+}
+
+/// `db`: a SQLite path or a PostgreSQL URL.
+async fn availability_on(db: &str) {
     let (base, hits) = scripted_server().await;
     // A server that went away: its port no longer answers.
     let gone = {
@@ -76,8 +92,7 @@ async fn availability_of_a_server_that_goes_down_for_a_while() {
     let private = home.join("prive").expect("url");
     let gone = Url::parse(&gone).expect("url");
 
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(&dir.path().join("v.db")).expect("store");
+    let store = Store::open_db(db).expect("store");
     let plan = MonitorPlan {
         urls: vec![home.clone(), private.clone(), gone.clone()],
         interval: Duration::from_millis(40),

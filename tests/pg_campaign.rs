@@ -1,9 +1,11 @@
 //! Campaigns on PostgreSQL with several workers (issue 15): three `vigie worker` processes on a
 //! dozen démarches served locally (four per host), one killed with SIGKILL mid-démarche. The
 //! campaign completes; no journaled page is fetched twice; no démarche is lost or duplicated;
-//! the fleet keeps each host's rate (counted per second at the server); the report equals a single-machine `vigie audit`'s. And
-//! bad input (unreachable database, wrong password, newer schema, unknown campaign) gets a
-//! clear error with nothing written.
+//! the fleet keeps each host's rate (counted per second at the server); the report equals a
+//! single-machine `vigie audit`'s, with the declarations stored at submit (the file is gone when
+//! the workers run). A worker whose lease was taken over stops writing; a campaign whose stored
+//! settings cannot be read fails its jobs, not the worker. And bad input (unreachable database,
+//! wrong password, newer schema, unknown campaign) gets a clear error with nothing written.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -13,7 +15,6 @@ use std::time::{Duration, Instant};
 use vigie::serve::{start, FixtureServer, Source};
 
 mod common;
-use common::pg::PgCluster;
 
 const HOSTS: usize = 3;
 const PER_HOST: usize = 4;
@@ -90,6 +91,14 @@ const CRAWL: &[&str] = &[
     AUDIT_DATE,
 ];
 
+/// Declared answers for one démarche (the campaign's report must carry them as the audit's).
+const DECLARATIONS: &str = "[demarches.h0-d1.cerfa.2]
+value = \"met\"
+comment = \"Parcours testé avec des usagers.\"
+date = \"2026-01-10\"
+author = \"Équipe produit\"
+";
+
 fn worker(url: &str, name: &str) -> Child {
     Command::new(env!("CARGO_BIN_EXE_vigie"))
         .args([
@@ -118,7 +127,7 @@ fn path_of(url: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_workers_one_killed_give_the_single_machine_report() {
-    let Some(pg) = PgCluster::start() else {
+    let Some(pg) = common::pg::shared() else {
         return;
     };
     let url = pg.database("fleet");
@@ -141,6 +150,9 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
     let cat = work.path().join("catalogue.toml");
     std::fs::write(&cat, catalogue).expect("catalogue");
     let cat = cat.to_string_lossy().to_string();
+    let decl = work.path().join("declarations.toml");
+    std::fs::write(&decl, DECLARATIONS).expect("declarations");
+    let decl = decl.to_string_lossy().to_string();
 
     // The single-machine reference.
     let reference = work.path().join("reference");
@@ -148,6 +160,8 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
         "audit",
         "--catalogue",
         &cat,
+        "--declarations",
+        &decl,
         "--no-db",
         "--out",
         reference.to_str().expect("utf-8"),
@@ -157,10 +171,21 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
     let from: Vec<usize> = servers.iter().map(|s| s.requests().len()).collect();
 
     // The campaign, three workers, one killed once it journaled pages of a démarche.
-    let mut args = vec!["campaign", "submit", "--catalogue", &cat, "--db", &url];
+    let mut args = vec![
+        "campaign",
+        "submit",
+        "--catalogue",
+        &cat,
+        "--declarations",
+        &decl,
+        "--db",
+        &url,
+    ];
     args.extend_from_slice(CRAWL);
     let id = ok(&vigie(&args)).trim().to_string();
     assert_eq!(id, "1");
+    // Stored with the campaign: workers on other machines need no copy of the file.
+    std::fs::remove_file(&decl).expect("remove declarations");
     let mut workers: Vec<Child> = ["w0", "w1", "w2"].iter().map(|n| worker(&url, n)).collect();
     let deadline = Instant::now() + Duration::from_secs(60);
     let victim = loop {
@@ -192,6 +217,21 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
         .map(path_of)
         .collect();
     assert!(journaled.len() >= 2);
+    // Followed while the fleet works: it returns by itself once nothing is queued or running.
+    let watch = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args([
+            "campaign",
+            "status",
+            "--db",
+            &url,
+            "--watch",
+            "--every-ms",
+            "100",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn status --watch");
     for (i, w) in workers.iter_mut().enumerate().skip(1) {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -230,6 +270,15 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
     assert!(
         status.contains("0 en attente, 0 en cours, 12 terminée(s), 0 en échec"),
         "{status}"
+    );
+    let watched = watch.wait_with_output().expect("status --watch");
+    let text = ok(&watched);
+    assert_eq!(text, status, "--watch ends on the final listing");
+    // Not a terminal: no bar, no control characters.
+    let err = String::from_utf8_lossy(&watched.stderr);
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\r') && !text.contains('\u{1b}'),
+        "{err}"
     );
 
     // Per server: journaled pages fetched once; requests at least 1/RATE apart (10 % jitter).
@@ -292,6 +341,18 @@ async fn three_workers_one_killed_give_the_single_machine_report() {
         .collect();
     assert_eq!(ids.len(), HOSTS * PER_HOST);
     assert_eq!(fleet, single);
+    // The declared answer is there, from the content stored at submit.
+    let criterion2 = |id: &str| {
+        fleet
+            .iter()
+            .find(|d| d["id"] == id)
+            .and_then(|d| d["cerfa"]["criteria"].as_array())
+            .and_then(|c| c.iter().find(|c| c["number"] == 2))
+            .map(|c| c["status"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(criterion2("h0-d1"), "met");
+    assert_ne!(criterion2("h0-d0"), "met");
     assert!(out.join("index.html").is_file());
     assert!(std::fs::read_dir(&out)
         .expect("out")
@@ -312,7 +373,7 @@ fn refused(args: &[&str], expected: &str) {
 
 #[test]
 fn bad_databases_and_unknown_campaigns_are_refused_with_nothing_written() {
-    let Some(pg) = PgCluster::start() else {
+    let Some(pg) = common::pg::shared() else {
         return;
     };
     let work = tempfile::tempdir().expect("tempdir");
@@ -349,6 +410,18 @@ fn bad_databases_and_unknown_campaigns_are_refused_with_nothing_written() {
     assert!(!err.contains("mauvais"), "{err}");
     assert_eq!(
         pg.psql("secure", "SELECT to_regclass('runs') IS NULL"),
+        "t",
+        "nothing written"
+    );
+
+    // Reading commands do not create a database vigie never wrote to.
+    refused(&["history", "--db", &url], "base introuvable");
+    refused(
+        &["diff", "previous", "latest", "--db", &url],
+        "base introuvable",
+    );
+    assert_eq!(
+        pg.psql("secure", "SELECT to_regclass('vigie_schema') IS NULL"),
         "t",
         "nothing written"
     );
@@ -393,4 +466,179 @@ fn bad_databases_and_unknown_campaigns_are_refused_with_nothing_written() {
         ],
         "base PostgreSQL",
     );
+}
+
+/// A site whose pages come slowly, for a worker to be caught mid-démarche.
+fn write_slow(dir: &Path) {
+    common::write_slow_site(dir, 30, 150, |i| {
+        format!("<!doctype html><html lang=\"fr\"><title>Page {i}</title><main><h1>Page {i}</h1></main></html>")
+    });
+}
+
+fn one_demarche_catalogue(dir: &Path, start_url: &str) -> String {
+    let cat = dir.join("catalogue.toml");
+    std::fs::write(
+        &cat,
+        format!("[[demarche]]\nid = \"lente\"\nname = \"Lente\"\noperator = \"O\"\nministry = \"M\"\nstart_url = \"{start_url}\"\nmax_pages = 40\n"),
+    )
+    .expect("catalogue");
+    cat.to_string_lossy().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_whose_lease_was_taken_over_stops_writing() {
+    let Some(pg) = common::pg::shared() else {
+        return;
+    };
+    let url = pg.database("takeover");
+    let site = tempfile::tempdir().expect("tempdir");
+    write_slow(site.path());
+    let server = start(Source::Disk(site.path().to_path_buf()))
+        .await
+        .expect("server");
+    let work = tempfile::tempdir().expect("tempdir");
+    let cat = one_demarche_catalogue(work.path(), &server.url());
+    let mut args = vec!["campaign", "submit", "--catalogue", &cat, "--db", &url];
+    args.extend_from_slice(&[
+        "--rate",
+        "100",
+        "--concurrency",
+        "1",
+        "--no-sitemaps",
+        "--probes",
+        "0",
+        "--render",
+        "never",
+    ]);
+    ok(&vigie(&args));
+    let mut w0 = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args([
+            "worker",
+            "--db",
+            &url,
+            "--concurrency",
+            "1",
+            "--lease-ms",
+            "1500",
+            "--poll-ms",
+            "100",
+            "--name",
+            "w0",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn worker");
+    let pages = || -> usize {
+        pg.psql("takeover", "SELECT COUNT(*) FROM campaign_pages")
+            .parse()
+            .expect("count")
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while pages() < 3 {
+        assert!(Instant::now() < deadline, "w0 n'a rien journalisé");
+        assert!(
+            w0.try_wait().expect("try_wait").is_none(),
+            "w0 s'est arrêté"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Another worker takes the job over (as after an expired lease), holding it for long.
+    pg.psql(
+        "takeover",
+        "UPDATE campaign_jobs SET worker = 'usurpateur', attempts = attempts + 1,
+           lease_until_ms = 9000000000000, claimed_at_ms = 0",
+    );
+    // Writes already on their way land (or are refused); then nothing more.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (journaled, fetched) = (pages(), server.requests().len());
+    // More than the lease's renewal period: w0 has noticed, and stopped crawling too.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let stopped_fetching = server.requests().len();
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(pages(), journaled, "w0 a écrit après la reprise");
+    assert!(journaled < 31, "la démarche était finie avant la reprise");
+    assert_eq!(
+        server.requests().len(),
+        stopped_fetching,
+        "w0 crawle encore"
+    );
+    assert!(stopped_fetching < fetched + 31);
+    assert_eq!(
+        pg.psql(
+            "takeover",
+            "SELECT state, worker, report_json IS NULL FROM campaign_jobs"
+        ),
+        "running|usurpateur|t",
+        "w0 n'a pas terminé la démarche d'un autre"
+    );
+    assert!(
+        w0.try_wait().expect("try_wait").is_none(),
+        "w0 attend du travail"
+    );
+    w0.kill().expect("kill");
+    let out = w0.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("lente reprise par un autre worker"), "{err}");
+}
+
+#[test]
+fn unreadable_campaign_settings_fail_the_job_not_the_worker() {
+    let Some(pg) = common::pg::shared() else {
+        return;
+    };
+    let url = pg.database("unreadable");
+    let work = tempfile::tempdir().expect("tempdir");
+    // Never fetched: the jobs fail before any crawl.
+    let cat = one_demarche_catalogue(work.path(), "http://127.0.0.1:9/");
+    for _ in 0..2 {
+        ok(&vigie(&[
+            "campaign",
+            "submit",
+            "--catalogue",
+            &cat,
+            "--db",
+            &url,
+        ]));
+    }
+    // Campaign 1: settings that are not JSON; campaign 2: its démarche is not in its catalogue.
+    pg.psql(
+        "unreadable",
+        "UPDATE campaigns SET settings_json = '{pas du json' WHERE id = 1;
+         UPDATE campaigns SET demarches_json = '[]' WHERE id = 2;",
+    );
+    let out = vigie(&[
+        "worker",
+        "--db",
+        &url,
+        "--until-empty",
+        "--max-attempts",
+        "2",
+        "--poll-ms",
+        "50",
+        "--name",
+        "w",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "le worker s'est arrêté : {err}");
+    assert!(
+        err.contains("0 démarche(s) terminée(s), 4 échec(s)"),
+        "{err}"
+    );
+    let rows = pg.psql(
+        "unreadable",
+        "SELECT campaign_id, state, attempts, error FROM campaign_jobs ORDER BY campaign_id",
+    );
+    let rows: Vec<&str> = rows.lines().collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].starts_with("1|failed|2|réglages de la campagne illisibles"),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1].starts_with("2|failed|2|") && rows[1].contains("absente de la campagne #2"),
+        "{rows:?}"
+    );
+    let status = ok(&vigie(&["campaign", "status", "--db", &url]));
+    assert!(status.contains("0 terminée(s), 1 en échec"), "{status}");
 }

@@ -341,7 +341,7 @@ fn a_store_of_the_previous_schema_is_migrated_and_its_runs_still_work() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");
     assert_eq!(version, store::schema::current_version());
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
     // The old run reads as it was: every outcome, no compact outcomes.
     let old_snap = db.snapshot(1).expect("old run");
     let rows: usize = old.demarches.iter().map(|d| d.findings.len()).sum();

@@ -1,5 +1,6 @@
 //! `vigie audit --resume`: an audit killed with SIGKILL mid-crawl is resumed from the store's
-//! journal without fetching finished pages again, and its report equals an uninterrupted one.
+//! journal without fetching finished pages again, and its report equals an uninterrupted one;
+//! on SQLite and on PostgreSQL (`--db postgres://…`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -8,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use vigie::serve::{start, FixtureServer, Source};
-use vigie::store::Store;
+use vigie::store::{Store, Val};
 
 mod common;
 
@@ -37,7 +38,7 @@ fn write_site(dir: &Path) {
     }
 }
 
-fn audit_cmd(db: &Path, out: &Path) -> Command {
+fn audit_cmd(db: &str, out: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vigie"));
     cmd.arg("audit")
         .arg("--db")
@@ -49,7 +50,7 @@ fn audit_cmd(db: &Path, out: &Path) -> Command {
     cmd
 }
 
-fn spawn_fresh(url: &str, db: &Path, out: &Path) -> Child {
+fn spawn_fresh(url: &str, db: &str, out: &Path) -> Child {
     audit_cmd(db, out)
         .args([
             url,
@@ -67,20 +68,20 @@ fn spawn_fresh(url: &str, db: &Path, out: &Path) -> Child {
         .expect("spawn vigie")
 }
 
-fn journaled(db: &Path) -> Vec<String> {
-    let Ok(store) = Store::open(db) else {
+fn journaled(db: &str) -> Vec<String> {
+    let Ok(store) = Store::open_db(db) else {
         return Vec::new();
     };
-    let mut st = match store
-        .sqlite()
-        .expect("base SQLite")
-        .prepare("SELECT url FROM campaign_pages ORDER BY demarche_id, seq")
-    {
-        Ok(st) => st,
-        Err(_) => return Vec::new(),
-    };
-    st.query_map([], |r| r.get::<_, String>(0))
-        .map(|rows| rows.filter_map(Result::ok).collect())
+    store
+        .query(
+            "SELECT url FROM campaign_pages ORDER BY demarche_id, seq",
+            vec![],
+        )
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|r| r.first().and_then(Val::text))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -103,6 +104,21 @@ fn comparable(report: &Path) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_audit_resumes_without_refetching_and_equals_an_uninterrupted_one() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let db = work.path().join("vigie.db");
+    killed_and_resumed_on(&db.to_string_lossy()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_audit_resumes_the_same_on_postgres() {
+    let Some(db) = common::pg::shared_database("resume") else {
+        return;
+    };
+    killed_and_resumed_on(&db).await;
+}
+
+/// `db`: a SQLite path or a PostgreSQL URL.
+async fn killed_and_resumed_on(db: &str) {
     let site = tempfile::tempdir().expect("tempdir");
     write_site(site.path());
     let server = start(Source::Disk(site.path().to_path_buf()))
@@ -110,12 +126,11 @@ async fn a_killed_audit_resumes_without_refetching_and_equals_an_uninterrupted_o
         .expect("server");
     let url = server.url();
     let work = tempfile::tempdir().expect("tempdir");
-    let db = work.path().join("vigie.db");
 
     // 1. Killed (SIGKILL) once a few pages are journaled, long before the end.
-    let mut child = spawn_fresh(&url, &db, &work.path().join("killed"));
+    let mut child = spawn_fresh(&url, db, &work.path().join("killed"));
     let deadline = Instant::now() + Duration::from_secs(90);
-    while journaled(&db).len() < 4 {
+    while journaled(db).len() < 4 {
         assert!(Instant::now() < deadline, "nothing was journaled");
         if child.try_wait().expect("try_wait").is_some() {
             let mut err = String::new();
@@ -128,14 +143,14 @@ async fn a_killed_audit_resumes_without_refetching_and_equals_an_uninterrupted_o
     }
     child.kill().expect("kill");
     child.wait().expect("wait");
-    let done_before: BTreeSet<String> = journaled(&db).iter().map(|u| path_of(u)).collect();
+    let done_before: BTreeSet<String> = journaled(db).iter().map(|u| path_of(u)).collect();
     let total = 1 + 2 * SLOW_PAGES;
     assert!(done_before.len() < total, "the crawl ended before the kill");
     let requests_at_kill = server.requests().len();
 
     // 2. Resumed: no URL nor catalogue needed, the campaign's settings are used.
     let resumed_out = work.path().join("resumed");
-    let output = audit_cmd(&db, &resumed_out)
+    let output = audit_cmd(db, &resumed_out)
         .arg("--resume")
         .output()
         .expect("resume");
@@ -159,9 +174,12 @@ async fn a_killed_audit_resumes_without_refetching_and_equals_an_uninterrupted_o
     assert_eq!(fetched_set.len() + done_before.len(), total);
 
     // The store holds one run, no duplicate finding, and a closed campaign without journal.
-    let store = Store::open(&db).expect("open");
-    let c = store.sqlite().expect("base SQLite");
-    let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).expect(sql) };
+    let store = Store::open_db(db).expect("open");
+    let count = |sql: &str| -> i64 {
+        store.query(sql, vec![]).expect(sql)[0][0]
+            .int()
+            .expect("count")
+    };
     assert_eq!(count("SELECT COUNT(*) FROM runs"), 1);
     assert_eq!(count("SELECT COUNT(*) FROM pages"), total as i64);
     assert_eq!(count("SELECT COUNT(*) FROM campaign_pages"), 0);
@@ -181,7 +199,7 @@ async fn a_killed_audit_resumes_without_refetching_and_equals_an_uninterrupted_o
     drop(store);
 
     // Nothing left to resume.
-    let again = audit_cmd(&db, &work.path().join("again"))
+    let again = audit_cmd(db, &work.path().join("again"))
         .arg("--resume")
         .output()
         .expect("resume again");
@@ -190,7 +208,8 @@ async fn a_killed_audit_resumes_without_refetching_and_equals_an_uninterrupted_o
 
     // 3. The same audit, uninterrupted, in another store: the same report.
     let straight_out = work.path().join("straight");
-    let status = spawn_fresh(&url, &work.path().join("other.db"), &straight_out)
+    let other = work.path().join("other.db");
+    let status = spawn_fresh(&url, &other.to_string_lossy(), &straight_out)
         .wait()
         .expect("uninterrupted run");
     assert!(status.success());

@@ -106,22 +106,27 @@ struct Site {
     files: Vec<(String, String)>,
 }
 
-async fn site() -> Site {
-    let base = audited().await;
-    let failed = base.demarches[0].summary.failed;
-    assert!(failed >= 2, "le site ancien a des échecs ({failed})");
-    let runs = [
-        crafted(&base, "2026-01-10T09:00:00Z", 54.0, 33.3, 80.0, false),
-        crafted(&base, "2026-02-10T09:00:00Z", 62.5, 66.7, 85.0, true),
+/// Three runs made from one audit: scores rising, a failure fixed, a newcomer démarche.
+fn runs_of(base: &Report) -> [Report; 3] {
+    [
+        crafted(base, "2026-01-10T09:00:00Z", 54.0, 33.3, 80.0, false),
+        crafted(base, "2026-02-10T09:00:00Z", 62.5, 66.7, 85.0, true),
         with_newcomer(crafted(
-            &base,
+            base,
             "2026-03-10T09:00:00Z",
             71.0,
             66.7,
             75.0,
             false,
         )),
-    ];
+    ]
+}
+
+async fn site() -> Site {
+    let base = audited().await;
+    let failed = base.demarches[0].summary.failed;
+    assert!(failed >= 2, "le site ancien a des échecs ({failed})");
+    let runs = runs_of(&base);
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("vigie.db");
     let mut store = Store::open(&db).expect("base");
@@ -410,9 +415,100 @@ async fn report_subcommand_reads_the_history_from_db() {
     assert!(String::from_utf8_lossy(&run.stderr).contains("base introuvable"));
 }
 
+/// The same runs recorded in PostgreSQL give the same history, hence the same pages, byte for
+/// byte; `vigie report --db postgres://…` reads it.
+#[tokio::test]
+async fn the_history_from_postgres_is_the_same() {
+    let Some(url) = common::pg::shared_database("site_history") else {
+        return;
+    };
+    let base = audited().await;
+    let runs = runs_of(&base);
+    let dir = tempfile::tempdir().expect("tmp");
+    let pages_of = |db: &str| {
+        let mut store = Store::open_db(db).expect("base");
+        for r in &runs {
+            store.record(r, "test").expect("enregistrement");
+        }
+        let h = history::for_site(&store).expect("historique");
+        render_site(
+            &runs[2],
+            &SiteOptions {
+                history: Some(&h),
+                ..Default::default()
+            },
+        )
+    };
+    let sqlite_path = dir.path().join("v.db").to_string_lossy().into_owned();
+    let sqlite = pages_of(&sqlite_path);
+    let postgres = pages_of(&url);
+    // The pages name the database they read (its URL without password): that aside, equal.
+    let unnamed = |bytes: &[u8], label: &str| {
+        String::from_utf8_lossy(bytes).replace(&label.replace('/', "&#x2f;"), "BASE")
+    };
+    let pg_label = vigie::store::postgres::redact(&url);
+    assert!(!pg_label.contains(common::pg::PASSWORD));
+    assert_eq!(sqlite.len(), postgres.len());
+    for ((a, x), (b, y)) in sqlite.iter().zip(&postgres) {
+        assert_eq!(a, b);
+        let (x, y) = (unnamed(x, &sqlite_path), unnamed(y, &pg_label));
+        if x != y {
+            let at = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
+            let around = |t: &str| {
+                t.chars()
+                    .skip(at.saturating_sub(200))
+                    .take(400)
+                    .collect::<String>()
+            };
+            panic!(
+                "{a} diffère entre SQLite et PostgreSQL :\n{}\n---\n{}",
+                around(&x),
+                around(&y)
+            );
+        }
+    }
+    let json = runs[2].write_json(dir.path()).expect("report.json");
+    let out = dir.path().join("site");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .arg("report")
+        .arg(&json)
+        .arg("--out")
+        .arg(&out)
+        .arg("--db")
+        .arg(&url)
+        .output()
+        .expect("vigie report");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let page = std::fs::read_to_string(out.join("progres-suivi.html")).expect("progression");
+    let rows = table(
+        &parse("progres-suivi.html", &page),
+        "section[aria-labelledby=scores] table",
+    );
+    let runs: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(runs, ["#1", "#2", "#3"]);
+}
+
 /// `vigie audit` records the run first, then writes the site with a history that includes it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn audit_command_writes_progress_including_the_run_just_recorded() {
+    let work = tempfile::tempdir().expect("tmp");
+    audit_twice_on(&work.path().join("v.db").to_string_lossy()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_command_writes_progress_the_same_on_postgres() {
+    let Some(db) = common::pg::shared_database("audit_progress") else {
+        return;
+    };
+    audit_twice_on(&db).await;
+}
+
+/// `db`: a SQLite path or a PostgreSQL URL.
+async fn audit_twice_on(db: &str) {
     let site = tempfile::tempdir().expect("tmp");
     let page = |alt: &str| {
         format!(
@@ -424,7 +520,6 @@ async fn audit_command_writes_progress_including_the_run_just_recorded() {
         .await
         .expect("serveur");
     let work = tempfile::tempdir().expect("tmp");
-    let db = work.path().join("v.db");
     let out = work.path().join("site");
     let audit_once = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_vigie"))
@@ -433,7 +528,7 @@ async fn audit_command_writes_progress_including_the_run_just_recorded() {
             .arg("--out")
             .arg(&out)
             .arg("--db")
-            .arg(&db)
+            .arg(db)
             .args(["--rate", "100", "--allow-private", "--no-sitemaps"])
             .output()
             .expect("vigie audit")

@@ -5,16 +5,20 @@
 //! Pages are committed in small batches by one writer thread; a page lost in the last,
 //! uncommitted batch is simply visited again on resume. When the run is recorded, the campaign
 //! is marked done and its journal pages are deleted (they live on in the run's tables).
+//!
+//! The journal lives in the store `--db` names, SQLite or PostgreSQL (the same tables); an
+//! audit's campaign is told apart from a queued one (`vigie campaign submit`) by having no jobs.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::{Store, StoreError};
+use super::postgres::{describe, PgConn};
+use super::{Param, Store, StoreError, Val};
 use crate::analyze::{CrawledPage, PageAnalysis};
 use crate::catalogue::Demarche;
 use crate::crawl::PageSink;
@@ -34,22 +38,62 @@ pub struct Campaign {
     pub demarches: Vec<Demarche>,
     /// The audit's settings, stored whole so `--resume` continues with them.
     pub settings: AuditSettings,
-    db: PathBuf,
+    db: JournalDb,
 }
 
+/// Where the journal is: reads and the writer open their own connections to it.
+#[derive(Clone)]
+enum JournalDb {
+    Sqlite(PathBuf),
+    /// The full URL (with its password, never printed).
+    Postgres(String),
+}
+
+impl std::fmt::Debug for JournalDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JournalDb::Sqlite(p) => write!(f, "{}", p.display()),
+            JournalDb::Postgres(url) => write!(f, "{}", super::postgres::redact(url)),
+        }
+    }
+}
+
+impl JournalDb {
+    fn of(store: &Store) -> JournalDb {
+        match store.postgres_url() {
+            Some(url) => JournalDb::Postgres(url.to_string()),
+            None => JournalDb::Sqlite(store.path().to_path_buf()),
+        }
+    }
+
+    /// Rows of a read query written for SQLite (portable SQL), on a connection of its own.
+    fn query(&self, sql: &str, params: Vec<Param>) -> Result<Vec<Vec<Val>>, StoreError> {
+        match self {
+            JournalDb::Sqlite(path) => super::sqlite_query(&open_conn(path)?, sql, params),
+            JournalDb::Postgres(url) => PgConn::connect(url)?.query(sql, params),
+        }
+    }
+
+    fn count(&self, sql: &str, params: Vec<Param>) -> Result<usize, StoreError> {
+        let n = self
+            .query(sql, params)?
+            .first()
+            .and_then(|r| r.first())
+            .and_then(Val::int)
+            .unwrap_or_default();
+        Ok(n.max(0) as usize)
+    }
+
+    fn label(&self) -> PathBuf {
+        PathBuf::from(format!("{self:?}"))
+    }
+}
 fn open_conn(db: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(db)?;
     conn.busy_timeout(Duration::from_secs(30))?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
-}
-
-/// The journal lives in SQLite (on PostgreSQL, campaigns are queued for workers instead).
-fn sqlite_of(store: &Store) -> Result<&Connection, StoreError> {
-    store.sqlite().ok_or(StoreError::NeedsSqlite(
-        "le journal de `vigie audit` (--resume)",
-    ))
 }
 
 impl Campaign {
@@ -66,106 +110,114 @@ impl Campaign {
             )));
         }
         let started_at = super::now_rfc3339();
-        let conn = sqlite_of(store)?;
-        conn.execute(
-            "INSERT INTO campaigns (started_at, state, demarches_json, settings_json)
-             VALUES (?1, 'running', ?2, ?3)",
-            params![
-                started_at,
-                serde_json::to_string(demarches)?,
-                serde_json::to_string(settings)?
-            ],
-        )?;
+        let demarches_json = serde_json::to_string(demarches)?;
+        let settings_json = serde_json::to_string(settings)?;
+        let id = match (store.sqlite(), store.postgres()) {
+            (Some(conn), _) => {
+                conn.execute(
+                    "INSERT INTO campaigns (started_at, state, demarches_json, settings_json)
+                     VALUES (?1, 'running', ?2, ?3)",
+                    params![started_at, demarches_json, settings_json],
+                )?;
+                conn.last_insert_rowid()
+            }
+            (None, Some(pg)) => pg
+                .query(
+                    "INSERT INTO campaigns (started_at, state, demarches_json, settings_json)
+                     VALUES (?1, 'running', ?2, ?3) RETURNING id",
+                    vec![
+                        started_at.as_str().into(),
+                        demarches_json.into(),
+                        settings_json.into(),
+                    ],
+                )?
+                .first()
+                .and_then(|r| r.first())
+                .and_then(Val::int)
+                .ok_or_else(|| StoreError::Postgres("identifiant de campagne absent".into()))?,
+            (None, None) => return Err(StoreError::Invalid("base sans connexion".into())),
+        };
         Ok(Campaign {
-            id: conn.last_insert_rowid(),
+            id,
             started_at,
             demarches: demarches.to_vec(),
             settings: settings.clone(),
-            db: store.path().to_path_buf(),
+            db: JournalDb::of(store),
         })
     }
 
-    /// The most recent campaign that did not finish, if any.
+    /// The most recent campaign of `vigie audit` that did not finish, if any (queued campaigns,
+    /// which have jobs, are the workers').
     pub fn latest_unfinished(store: &Store) -> Result<Option<Campaign>, StoreError> {
-        let Some(conn) = store.sqlite() else {
+        let row = store
+            .query(
+                "SELECT id, started_at, demarches_json, settings_json FROM campaigns c
+                 WHERE state = 'running'
+                   AND NOT EXISTS (SELECT 1 FROM campaign_jobs j WHERE j.campaign_id = c.id)
+                 ORDER BY id DESC LIMIT 1",
+                vec![],
+            )?
+            .into_iter()
+            .next();
+        let Some(row) = row else {
             return Ok(None);
         };
-        let row = conn
-            .query_row(
-                "SELECT id, started_at, demarches_json, settings_json FROM campaigns
-                 WHERE state = 'running' ORDER BY id DESC LIMIT 1",
-                [],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((id, started_at, demarches, settings)) = row else {
-            return Ok(None);
-        };
+        let text = |i: usize| row.get(i).and_then(Val::text).unwrap_or_default();
         Ok(Some(Campaign {
-            id,
-            started_at,
-            demarches: serde_json::from_str(&demarches)?,
-            settings: serde_json::from_str(&settings)?,
-            db: store.path().to_path_buf(),
+            id: row.first().and_then(Val::int).unwrap_or_default(),
+            started_at: text(1),
+            demarches: serde_json::from_str(&text(2))?,
+            settings: serde_json::from_str(&text(3))?,
+            db: JournalDb::of(store),
         }))
     }
 
     /// Pages journaled for a démarche, in visit order. With `light`, only what a resumed crawl
     /// needs (fetch record and links) is kept of each page.
     pub fn pages(&self, demarche_id: &str, light: bool) -> Result<Vec<CrawledPage>, StoreError> {
-        let conn = open_conn(&self.db)?;
-        let mut st = conn.prepare(
+        const SQL: &str =
             "SELECT page_json FROM campaign_pages WHERE campaign_id = ?1 AND demarche_id = ?2
-             ORDER BY seq",
-        )?;
+             ORDER BY seq";
+        let path = match &self.db {
+            JournalDb::Sqlite(path) => path,
+            JournalDb::Postgres(_) => {
+                return self
+                    .db
+                    .query(SQL, vec![self.id.into(), demarche_id.into()])?
+                    .iter()
+                    .map(|r| {
+                        let json = r.first().and_then(Val::text).unwrap_or_default();
+                        page_of_json(&json, light).map_err(StoreError::from)
+                    })
+                    .collect();
+            }
+        };
+        // Row by row: the démarche's pages are never held twice.
+        let conn = open_conn(path)?;
+        let mut st = conn.prepare(SQL)?;
         let mut rows = st.query(params![self.id, demarche_id])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let json: String = r.get(0)?;
-            let entry: JournalEntry = serde_json::from_str(&json)?;
-            let mut page = entry.page;
-            if let Some(a) = page.analysis.as_mut() {
-                a.links = entry.links;
-            }
-            if light {
-                if let Some(a) = page.analysis.as_mut() {
-                    a.findings = Vec::new();
-                    a.facts = Default::default();
-                    a.cerfa = Default::default();
-                }
-            }
-            out.push(page);
+            out.push(page_of_json(&json, light)?);
         }
         Ok(out)
     }
 
     /// Pages journaled so far, all démarches together.
     pub fn page_count(&self) -> Result<usize, StoreError> {
-        let conn = open_conn(&self.db)?;
-        let n: i64 = conn.query_row(
+        self.db.count(
             "SELECT COUNT(*) FROM campaign_pages WHERE campaign_id = ?1",
-            params![self.id],
-            |r| r.get(0),
-        )?;
-        Ok(n.max(0) as usize)
+            vec![self.id.into()],
+        )
     }
 
     /// Pages of one démarche in the journal.
     pub fn page_count_of(&self, demarche_id: &str) -> Result<usize, StoreError> {
-        let conn = open_conn(&self.db)?;
-        let n: i64 = conn.query_row(
+        self.db.count(
             "SELECT COUNT(*) FROM campaign_pages WHERE campaign_id = ?1 AND demarche_id = ?2",
-            params![self.id, demarche_id],
-            |r| r.get(0),
-        )?;
-        Ok(n.max(0) as usize)
+            vec![self.id.into(), demarche_id.into()],
+        )
     }
 
     /// The probes of a démarche whose crawl finished, or None when it did not.
@@ -173,29 +225,38 @@ impl Campaign {
         &self,
         demarche_id: &str,
     ) -> Result<Option<Vec<ProbeRecord>>, StoreError> {
-        let conn = open_conn(&self.db)?;
-        let probes: Option<String> = conn
-            .query_row(
+        self.db
+            .query(
                 "SELECT probes_json FROM campaign_demarches WHERE campaign_id = ?1 AND demarche_id = ?2",
-                params![self.id, demarche_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        probes
+                vec![self.id.into(), demarche_id.into()],
+            )?
+            .first()
+            .and_then(|r| r.first())
+            .and_then(Val::text)
             .map(|p| serde_json::from_str(&p).map_err(StoreError::from))
             .transpose()
     }
 
     /// Start the writer thread.
     pub fn writer(&self) -> Result<JournalWriter, StoreError> {
-        let conn = open_conn(&self.db)?;
+        let mut commit: Box<dyn FnMut(Vec<Row>) -> Result<(), StoreError> + Send> = match &self.db {
+            JournalDb::Sqlite(path) => {
+                let mut conn = open_conn(path)?;
+                let id = self.id;
+                Box::new(move |rows| commit_sqlite(&mut conn, id, rows))
+            }
+            JournalDb::Postgres(url) => {
+                let pg = PgConn::connect(url)?;
+                let id = self.id;
+                Box::new(move |rows| commit_postgres(&pg, id, rows))
+            }
+        };
         let (tx, rx) = mpsc::sync_channel(QUEUE);
-        let id = self.id;
         let handle = std::thread::Builder::new()
             .name("vigie-journal".into())
-            .spawn(move || write_loop(conn, id, rx))
+            .spawn(move || write_loop(&mut *commit, rx))
             .map_err(|source| StoreError::Io {
-                path: self.db.clone(),
+                path: self.db.label(),
                 source,
             })?;
         Ok(JournalWriter {
@@ -206,7 +267,23 @@ impl Campaign {
 
     /// The campaign was recorded as run `run_id`: mark it done and drop its journal pages.
     pub fn complete(&self, store: &Store, run_id: Option<i64>) -> Result<(), StoreError> {
-        let conn = sqlite_of(store)?;
+        if let Some(pg) = store.postgres() {
+            let id = self.id;
+            return pg
+                .call(move |c| -> Result<(), postgres::Error> {
+                    let mut tx = c.transaction()?;
+                    tx.execute("DELETE FROM campaign_pages WHERE campaign_id = $1", &[&id])?;
+                    tx.execute(
+                        "UPDATE campaigns SET state = 'done', run_id = $2 WHERE id = $1",
+                        &[&id, &run_id],
+                    )?;
+                    tx.commit()
+                })?
+                .map_err(|e| StoreError::Postgres(describe(&e)));
+        }
+        let conn = store
+            .sqlite()
+            .ok_or_else(|| StoreError::Invalid("base sans connexion".into()))?;
         conn.execute(
             "DELETE FROM campaign_pages WHERE campaign_id = ?1",
             params![self.id],
@@ -247,7 +324,86 @@ enum Message {
     Flush(SyncSender<Result<(), String>>),
 }
 
-fn write_loop(mut conn: Connection, campaign: i64, rx: Receiver<Message>) {
+/// A journal row, serialised on the writer's thread.
+enum Row {
+    Page {
+        demarche: String,
+        seq: i64,
+        url: String,
+        json: String,
+    },
+    Done {
+        demarche: String,
+        probes: String,
+    },
+}
+
+fn commit_sqlite(conn: &mut Connection, campaign: i64, rows: Vec<Row>) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    for row in rows {
+        match row {
+            Row::Page {
+                demarche,
+                seq,
+                url,
+                json,
+            } => {
+                tx.execute(
+                    "INSERT OR REPLACE INTO campaign_pages
+                     (campaign_id, demarche_id, seq, url, page_json)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![campaign, demarche, seq, url, json],
+                )?;
+            }
+            Row::Done { demarche, probes } => {
+                tx.execute(
+                    "INSERT OR REPLACE INTO campaign_demarches
+                     (campaign_id, demarche_id, probes_json) VALUES (?1, ?2, ?3)",
+                    params![campaign, demarche, probes],
+                )?;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn commit_postgres(pg: &PgConn, campaign: i64, rows: Vec<Row>) -> Result<(), StoreError> {
+    pg.call(move |c| -> Result<(), postgres::Error> {
+        let mut tx = c.transaction()?;
+        for row in rows {
+            match row {
+                Row::Page {
+                    demarche,
+                    seq,
+                    url,
+                    json,
+                } => {
+                    tx.execute(
+                        "INSERT INTO campaign_pages (campaign_id, demarche_id, seq, url, page_json)
+                         VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (campaign_id, demarche_id, seq)
+                         DO UPDATE SET url = EXCLUDED.url, page_json = EXCLUDED.page_json",
+                        &[&campaign, &demarche, &seq, &url, &json],
+                    )?;
+                }
+                Row::Done { demarche, probes } => {
+                    tx.execute(
+                        "INSERT INTO campaign_demarches (campaign_id, demarche_id, probes_json)
+                         VALUES ($1, $2, $3)
+                         ON CONFLICT (campaign_id, demarche_id)
+                         DO UPDATE SET probes_json = EXCLUDED.probes_json",
+                        &[&campaign, &demarche, &probes],
+                    )?;
+                }
+            }
+        }
+        tx.commit()
+    })?
+    .map_err(|e| StoreError::Postgres(describe(&e)))
+}
+
+fn write_loop(commit: &mut dyn FnMut(Vec<Row>) -> Result<(), StoreError>, rx: Receiver<Message>) {
     // The first error is kept and answered to every flush: pages after it are not journaled.
     let mut failure: Option<String> = None;
     while let Ok(first) = rx.recv() {
@@ -260,7 +416,7 @@ fn write_loop(mut conn: Connection, campaign: i64, rx: Receiver<Message>) {
         }
         let mut flushes = Vec::new();
         let result = (|| -> Result<(), StoreError> {
-            let tx = conn.transaction()?;
+            let mut rows = Vec::with_capacity(batch.len());
             for m in batch {
                 match m {
                     Message::Page {
@@ -269,25 +425,24 @@ fn write_loop(mut conn: Connection, campaign: i64, rx: Receiver<Message>) {
                         page,
                     } => {
                         let url = page.record.requested_url.clone();
-                        tx.execute(
-                            "INSERT OR REPLACE INTO campaign_pages
-                             (campaign_id, demarche_id, seq, url, page_json)
-                             VALUES (?1, ?2, ?3, ?4, ?5)",
-                            params![campaign, demarche, seq, url, journal_json(*page)?],
-                        )?;
+                        rows.push(Row::Page {
+                            demarche,
+                            seq,
+                            url,
+                            json: journal_json(*page)?,
+                        });
                     }
-                    Message::DemarcheDone { demarche, probes } => {
-                        tx.execute(
-                            "INSERT OR REPLACE INTO campaign_demarches
-                             (campaign_id, demarche_id, probes_json) VALUES (?1, ?2, ?3)",
-                            params![campaign, demarche, serde_json::to_string(&probes)?],
-                        )?;
-                    }
+                    Message::DemarcheDone { demarche, probes } => rows.push(Row::Done {
+                        demarche,
+                        probes: serde_json::to_string(&probes)?,
+                    }),
                     Message::Flush(reply) => flushes.push(reply),
                 }
             }
-            tx.commit()?;
-            Ok(())
+            if rows.is_empty() {
+                return Ok(());
+            }
+            commit(rows)
         })();
         if let Err(e) = result {
             failure.get_or_insert_with(|| e.to_string());

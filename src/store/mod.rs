@@ -69,6 +69,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("campagne introuvable : #{0}")]
     CampaignNotFound(i64),
+    #[error("base introuvable : {0} ne contient aucune donnée de vigie (lancer un audit, ou donner --db)")]
+    Empty(String),
     #[error(transparent)]
     Report(#[from] ReportError),
 }
@@ -704,6 +706,8 @@ pub struct Store {
     backend: Backend,
     /// The SQLite file; for PostgreSQL, the URL without password (for messages).
     path: PathBuf,
+    /// The PostgreSQL URL as given (the journal and workers open connections of their own).
+    url: Option<String>,
 }
 
 impl Store {
@@ -731,6 +735,7 @@ impl Store {
         Ok(Store {
             backend: Backend::Sqlite(conn),
             path: path.to_path_buf(),
+            url: None,
         })
     }
 
@@ -744,12 +749,42 @@ impl Store {
         Ok(Store {
             path: PathBuf::from(pg.label()),
             backend: Backend::Postgres(pg),
+            url: Some(db.to_string()),
+        })
+    }
+
+    /// Open the store `--db` names for reading: a PostgreSQL database that vigie never wrote
+    /// to is refused and left as it is (as a missing SQLite file is, by the CLI), not created.
+    pub fn open_existing_db(db: &str) -> Result<Store, StoreError> {
+        if !postgres::is_url(db) {
+            return Store::open(Path::new(db));
+        }
+        let pg = postgres::PgConn::connect(db)?;
+        let created = pg
+            .query("SELECT to_regclass('vigie_schema') IS NOT NULL", vec![])?
+            .first()
+            .and_then(|r| r.first())
+            .and_then(Val::int)
+            == Some(1);
+        if !created {
+            return Err(StoreError::Empty(pg.label().to_string()));
+        }
+        postgres::migrate(&pg)?;
+        Ok(Store {
+            path: PathBuf::from(pg.label()),
+            backend: Backend::Postgres(pg),
+            url: Some(db.to_string()),
         })
     }
 
     /// The SQLite file, or the PostgreSQL URL without password.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The PostgreSQL URL as given, with its password (None on SQLite): never print it.
+    pub(crate) fn postgres_url(&self) -> Option<&str> {
+        self.url.as_deref()
     }
 
     /// The SQLite connection (None on PostgreSQL), for the journal and tests.
@@ -773,26 +808,7 @@ impl Store {
     pub fn query(&self, sql: &str, params: Vec<Param>) -> Result<Vec<Vec<Val>>, StoreError> {
         match &self.backend {
             Backend::Postgres(pg) => pg.query(sql, params),
-            Backend::Sqlite(conn) => {
-                let mut st = conn.prepare(sql)?;
-                let n = st.column_count();
-                let rows = st.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                    (0..n)
-                        .map(|i| {
-                            use rusqlite::types::ValueRef;
-                            Ok(match r.get_ref(i)? {
-                                ValueRef::Null => Val::Null,
-                                ValueRef::Integer(v) => Val::Int(v),
-                                ValueRef::Real(v) => Val::Real(v),
-                                ValueRef::Text(t) | ValueRef::Blob(t) => {
-                                    Val::Text(String::from_utf8_lossy(t).into_owned())
-                                }
-                            })
-                        })
-                        .collect::<rusqlite::Result<Vec<Val>>>()
-                })?;
-                Ok(rows.collect::<Result<Vec<_>, _>>()?)
-            }
+            Backend::Sqlite(conn) => sqlite_query(conn, sql, params),
         }
     }
 
@@ -843,6 +859,32 @@ impl Store {
             Backend::Postgres(pg) => postgres::record_stream(pg, header, origin, feed),
         }
     }
+}
+
+/// Rows of a read query on a SQLite connection, as values.
+pub(crate) fn sqlite_query(
+    conn: &Connection,
+    sql: &str,
+    params: Vec<Param>,
+) -> Result<Vec<Vec<Val>>, StoreError> {
+    let mut st = conn.prepare(sql)?;
+    let n = st.column_count();
+    let rows = st.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+        (0..n)
+            .map(|i| {
+                use rusqlite::types::ValueRef;
+                Ok(match r.get_ref(i)? {
+                    ValueRef::Null => Val::Null,
+                    ValueRef::Integer(v) => Val::Int(v),
+                    ValueRef::Real(v) => Val::Real(v),
+                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                        Val::Text(String::from_utf8_lossy(t).into_owned())
+                    }
+                })
+            })
+            .collect::<rusqlite::Result<Vec<Val>>>()
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// [`Store::record_stream`] on SQLite: one immediate transaction, statements prepared once.

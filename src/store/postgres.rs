@@ -133,13 +133,27 @@ impl PgConn {
     /// Run one statement without waiting for it (the queue is bounded: a slow database makes
     /// the caller wait); its error, if any, is answered by the next [`PgConn::flush`].
     pub fn send(&self, sql: &'static str, params: Vec<Param>) -> Result<(), StoreError> {
+        self.send_then(sql, params, |_| {})
+    }
+
+    /// [`PgConn::send`], handing the number of rows the statement changed to `then` (on the
+    /// connection's thread).
+    pub fn send_then(
+        &self,
+        sql: &'static str,
+        params: Vec<Param>,
+        then: impl FnOnce(u64) + Send + 'static,
+    ) -> Result<(), StoreError> {
         let failure = self.failure.clone();
         let job: Job = Box::new(move |c| {
             let refs: Vec<&(dyn ToSql + Sync)> =
                 params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-            if let Err(e) = c.execute(sql, &refs) {
-                if let Ok(mut f) = failure.lock() {
-                    f.get_or_insert_with(|| describe(&e));
+            match c.execute(sql, &refs) {
+                Ok(n) => then(n),
+                Err(e) => {
+                    if let Ok(mut f) = failure.lock() {
+                        f.get_or_insert_with(|| describe(&e));
+                    }
                 }
             }
         });
@@ -409,6 +423,8 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 4
     super::schema::QUEUE_PG,
+    // 5
+    super::schema::DECLARATIONS,
 ];
 
 /// Bring the database to the current version, one migration per transaction; the version is

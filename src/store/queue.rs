@@ -26,6 +26,9 @@ pub struct QueuedCampaign {
     pub started_at: String,
     pub demarches: Vec<Demarche>,
     pub settings: AuditSettings,
+    /// The declarations file's content, as submitted (None: none given, or queued before
+    /// migration 5, when only `settings.declarations_file` names it).
+    pub declarations: Option<String>,
 }
 
 /// A job held by a worker.
@@ -68,6 +71,7 @@ pub fn submit(
     store: &Store,
     demarches: &[Demarche],
     settings: &AuditSettings,
+    declarations: Option<String>,
 ) -> Result<i64, StoreError> {
     let pg = pg_of(store)?;
     if let Some(id) = crate::catalogue::duplicate_id(demarches) {
@@ -86,9 +90,9 @@ pub fn submit(
         let mut tx = c.transaction()?;
         let id: i64 = tx
             .query_one(
-                "INSERT INTO campaigns (started_at, state, demarches_json, settings_json)
-                 VALUES ($1, 'running', $2, $3) RETURNING id",
-                &[&started_at, &demarches_json, &settings_json],
+                "INSERT INTO campaigns (started_at, state, demarches_json, settings_json, declarations)
+                 VALUES ($1, 'running', $2, $3, $4) RETURNING id",
+                &[&started_at, &demarches_json, &settings_json, &declarations],
             )?
             .try_get(0)?;
         let st = tx.prepare(
@@ -112,7 +116,7 @@ pub fn load(store: &Store, id: i64) -> Result<QueuedCampaign, StoreError> {
 pub fn load_pg(pg: &PgConn, id: i64) -> Result<QueuedCampaign, StoreError> {
     let row = pg
         .query(
-            "SELECT started_at, demarches_json, settings_json FROM campaigns c
+            "SELECT started_at, demarches_json, settings_json, declarations FROM campaigns c
              WHERE id = ?1 AND EXISTS (SELECT 1 FROM campaign_jobs j WHERE j.campaign_id = c.id)",
             vec![id.into()],
         )?
@@ -125,6 +129,7 @@ pub fn load_pg(pg: &PgConn, id: i64) -> Result<QueuedCampaign, StoreError> {
         started_at: text(0),
         demarches: serde_json::from_str(&text(1))?,
         settings: serde_json::from_str(&text(2))?,
+        declarations: row.get(3).and_then(Val::text),
     })
 }
 
@@ -213,18 +218,20 @@ pub fn claim(
     .map_err(|e| StoreError::Postgres(describe(&e)))
 }
 
-/// Extend the job's and its host's leases; false when the job is no longer this worker's.
+/// Extend the job's and its host's leases; false when the job is no longer this claim's.
 pub fn renew(pg: &PgConn, claim: &Claim, worker: &str, lease_ms: i64) -> Result<bool, StoreError> {
     let n = pg.execute(
         &format!(
             "UPDATE campaign_jobs SET lease_until_ms = {NOW_MS} + ?1
-             WHERE campaign_id = ?2 AND demarche_id = ?3 AND worker = ?4 AND state = 'running'"
+             WHERE campaign_id = ?2 AND demarche_id = ?3 AND worker = ?4 AND attempts = ?5
+               AND state = 'running'"
         ),
         vec![
             lease_ms.into(),
             claim.campaign_id.into(),
             claim.demarche_id.as_str().into(),
             worker.into(),
+            claim.attempt.into(),
         ],
     )?;
     pg.execute(
@@ -263,30 +270,37 @@ pub fn journaled_pages(
     .collect()
 }
 
-/// The statement journaling one page (sent without waiting by the worker's sink).
+/// The statement journaling one page (sent without waiting by the worker's sink). Fenced: it
+/// writes only while the job is still this claim's (same worker, same attempt, running), and
+/// waits for a claim in progress on the job's row, so a worker whose lease was taken over
+/// writes nothing more (0 rows: the worker stops the job).
 pub const JOURNAL_PAGE: &str = "INSERT INTO campaign_pages (campaign_id, demarche_id, seq, url, page_json)
-     VALUES ($1, $2, $3, $4, $5)
+     SELECT $1, $2, CAST($3 AS BIGINT), CAST($4 AS TEXT), CAST($5 AS TEXT) WHERE EXISTS (
+       SELECT 1 FROM campaign_jobs WHERE campaign_id = $1 AND demarche_id = $2
+         AND worker = $6 AND attempts = $7 AND state = 'running' FOR SHARE)
      ON CONFLICT (campaign_id, demarche_id, seq) DO UPDATE SET url = EXCLUDED.url, page_json = EXCLUDED.page_json";
 
 /// Parameters of [`JOURNAL_PAGE`].
 pub fn journal_params(
-    campaign_id: i64,
-    demarche_id: &str,
+    claim: &Claim,
+    worker: &str,
     seq: i64,
     page: CrawledPage,
 ) -> Result<Vec<Param>, StoreError> {
     let url = page.record.requested_url.clone();
     Ok(vec![
-        campaign_id.into(),
-        demarche_id.into(),
+        claim.campaign_id.into(),
+        claim.demarche_id.as_str().into(),
         seq.into(),
         url.into(),
         super::journal::journal_json(page)?.into(),
+        worker.into(),
+        claim.attempt.into(),
     ])
 }
 
 /// The job is done: its report is stored, its journal dropped, its host freed. False when the
-/// job was no longer this worker's (its lease ran out and another took it): nothing written.
+/// job was no longer this claim's (its lease ran out and another took it): nothing written.
 pub fn finish(
     pg: &PgConn,
     claim: &Claim,
@@ -304,7 +318,8 @@ pub fn finish(
         let n = tx.execute(
             "UPDATE campaign_jobs SET state = 'done', report_json = $1, pages = $2,
                 finished_at = $3, lease_until_ms = NULL, error = NULL
-             WHERE campaign_id = $4 AND demarche_id = $5 AND worker = $6 AND state = 'running'",
+             WHERE campaign_id = $4 AND demarche_id = $5 AND worker = $6 AND attempts = $7
+               AND state = 'running'",
             &[
                 &json,
                 &pages,
@@ -312,6 +327,7 @@ pub fn finish(
                 &claim.campaign_id,
                 &claim.demarche_id,
                 &worker,
+                &claim.attempt,
             ],
         )?;
         if n != 1 {
@@ -367,13 +383,15 @@ pub fn fail(
         tx.execute(
             "UPDATE campaign_jobs SET state = CASE WHEN attempts >= $1 THEN 'failed' ELSE 'queued' END,
                 worker = NULL, lease_until_ms = NULL, error = $2
-             WHERE campaign_id = $3 AND demarche_id = $4 AND worker = $5 AND state = 'running'",
+             WHERE campaign_id = $3 AND demarche_id = $4 AND worker = $5 AND attempts = $6
+               AND state = 'running'",
             &[
                 &max_attempts,
                 &error,
                 &claim.campaign_id,
                 &claim.demarche_id,
                 &worker,
+                &claim.attempt,
             ],
         )?;
         release_host(&mut tx, &claim, &worker, cooldown_ms)?;

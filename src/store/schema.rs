@@ -129,7 +129,13 @@ pub const MIGRATIONS: &[&str] = &[
     // 4: the campaign queue of `vigie campaign submit` / `vigie worker` (used on PostgreSQL;
     // created on SQLite too, so a version number means one schema on both backends).
     QUEUE_PG,
+    // 5: a queued campaign keeps its declarations file's content, so workers on other machines
+    // score with the same declarations (NULL for audits' campaigns and earlier ones).
+    DECLARATIONS,
 ];
+
+/// Migration 5, the same SQL on both backends.
+pub const DECLARATIONS: &str = "ALTER TABLE campaigns ADD COLUMN declarations TEXT;";
 
 /// Migration 4, the same SQL on both backends: one job per démarche of a campaign (state,
 /// attempts, the worker holding it and its lease, the démarche's report once done), and the

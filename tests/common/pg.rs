@@ -6,6 +6,8 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 /// The superuser's password (host connections ask for it; a wrong one is refused).
 pub const PASSWORD: &str = "vigie-test";
@@ -191,8 +193,8 @@ impl PgCluster {
     }
 }
 
-impl Drop for PgCluster {
-    fn drop(&mut self) {
+impl PgCluster {
+    fn stop(&self) {
         let data = self.data();
         let _ = self
             .command("pg_ctl")
@@ -201,4 +203,84 @@ impl Drop for PgCluster {
             .args(["-m", "immediate", "-w", "stop"])
             .output();
     }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The cluster shared by the tests of one test binary (one start per binary keeps the suite
+/// fast); stopped and removed when the binary exits.
+static SHARED: OnceLock<Option<PgCluster>> = OnceLock::new();
+
+extern "C" {
+    fn atexit(f: extern "C" fn()) -> std::os::raw::c_int;
+}
+
+extern "C" fn stop_shared() {
+    if let Some(Some(c)) = SHARED.get() {
+        c.stop();
+        let _ = std::fs::remove_dir_all(c.dir());
+    }
+}
+
+/// This test binary's cluster, started on first use; None (with the printed reason) when
+/// PostgreSQL is not installed.
+pub fn shared() -> Option<&'static PgCluster> {
+    SHARED
+        .get_or_init(|| {
+            let c = PgCluster::start();
+            if c.is_some() {
+                // Statics are never dropped: the server is stopped when the process exits.
+                // SAFETY: registers a plain function with no arguments, once.
+                unsafe {
+                    atexit(stop_shared);
+                }
+            }
+            c
+        })
+        .as_ref()
+}
+
+/// A new database of the shared cluster (named after `name`, unique in the binary): its URL.
+pub fn shared_database(name: &str) -> Option<String> {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let pg = shared()?;
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let clean: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    Some(pg.database(&format!("{clean}_{n}")))
+}
+
+/// The stores a test runs on: `sqlite` (a file path), then a new PostgreSQL database of the
+/// shared cluster, unless PostgreSQL is not installed (then the reason is printed once and the
+/// test runs on SQLite only).
+pub fn stores(sqlite: &Path, name: &str) -> Vec<String> {
+    let mut out = vec![sqlite.to_string_lossy().into_owned()];
+    out.extend(shared_database(name));
+    out
+}
+
+/// Whether `db` (a SQLite path, or a database of the shared cluster) holds no vigie schema: a
+/// file that does not exist, or a database without tables.
+pub fn is_empty(db: &str) -> bool {
+    if !db.starts_with("postgres://") {
+        return !Path::new(db).exists();
+    }
+    let name = db.rsplit('/').next().unwrap_or_default();
+    shared()
+        .expect("cluster")
+        .psql(name, "SELECT to_regclass('vigie_schema') IS NULL")
+        == "t"
 }
