@@ -134,7 +134,9 @@ pub fn demarche_report(
     let mut page_ranges = Vec::new();
     for c in crawled {
         let facts = c.analysis.as_ref().map(|a| a.facts.clone());
-        if let Some(a) = c.analysis {
+        let mut screenshots = Vec::new();
+        if let Some(mut a) = c.analysis {
+            screenshots = std::mem::take(&mut a.screenshots);
             let start = findings.len();
             findings.extend(a.findings);
             evidence.push((pages.len(), a.cerfa));
@@ -145,6 +147,7 @@ pub fn demarche_report(
             rendering: c.rendering,
             facts,
             outcomes: None,
+            screenshots,
         });
     }
     let evidence_pages: Vec<crate::cerfa::EvidencePage<'_>> = evidence

@@ -1224,7 +1224,7 @@ async fn check_with(
         let page = if let Some(url) = web_url(input) {
             let any: InScope = Arc::new(|u: &Url| matches!(u.scheme(), "http" | "https"));
             let analyser = analyze::RenderingAnalyser {
-                renderer: session.renderer(None),
+                renderer: session.renderer_with_photos(None, 0),
             };
             let c = crawl::visit(
                 Arc::new(analyser),

@@ -328,7 +328,7 @@ pub async fn run(
     } else {
         None
     };
-    let renderer = session.as_ref().map(|s| s.renderer(None));
+    let renderer = session.as_ref().map(|s| s.renderer_with_photos(None, 0));
 
     // Rule list: from the manifest's `rules`, completed from the cases.
     let mut rule_info: BTreeMap<String, ManifestRule> = BTreeMap::new();

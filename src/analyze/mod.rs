@@ -44,6 +44,35 @@ pub struct PageAnalysis {
     /// Outgoing links, resolved and without fragment (not serialised in reports).
     #[serde(skip)]
     pub links: Vec<Url>,
+    /// Photos of failed elements, on a rendered page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub screenshots: Vec<crate::crawl::Screenshot>,
+}
+
+/// Failed targets photographed per page, at most (the renderer also bounds each démarche).
+pub const MAX_PHOTOS_PER_PAGE: usize = 20;
+
+/// The failed targets of a page, RGAA failures first, then those beyond RGAA (AAA).
+fn photos_wanted(analysis: &PageAnalysis) -> Vec<crate::crawl::PhotoWanted> {
+    let failed = analysis
+        .findings
+        .iter()
+        .filter(|f| f.outcome == crate::rules::Outcome::Failed);
+    let (counted, beyond): (Vec<&Finding>, Vec<&Finding>) =
+        failed.partition(|f| f.is_counted_failure());
+    let mut wanted: Vec<crate::crawl::PhotoWanted> = Vec::new();
+    for f in counted.into_iter().chain(beyond) {
+        for t in &f.targets {
+            let w = crate::crawl::PhotoWanted {
+                rule: f.rule.clone(),
+                selector: t.selector.clone(),
+            };
+            if wanted.len() < MAX_PHOTOS_PER_PAGE && !wanted.contains(&w) {
+                wanted.push(w);
+            }
+        }
+    }
+    wanted
 }
 
 /// A visited URL with, for HTML pages, vigie's analysis.
@@ -82,6 +111,12 @@ impl crate::crawl::Analyser for RenderingAnalyser {
     fn renderer(&self) -> Option<&dyn crate::crawl::Renderer> {
         Some(&*self.renderer)
     }
+    fn photos_wanted(analysis: &PageAnalysis) -> Vec<crate::crawl::PhotoWanted> {
+        photos_wanted(analysis)
+    }
+    fn add_photos(analysis: &mut PageAnalysis, photos: Vec<crate::crawl::Screenshot>) {
+        analysis.screenshots = photos;
+    }
 }
 
 /// Parse a page (first step, to learn its stylesheet links before fetching them).
@@ -119,6 +154,7 @@ pub fn analyze(page: &Page) -> PageAnalysis {
         findings,
         cerfa: crate::cerfa::extract(page),
         links,
+        screenshots: Vec::new(),
     }
 }
 

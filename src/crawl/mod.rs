@@ -21,7 +21,8 @@ use url::Url;
 
 pub use fetch::{ErrorKind, FetchConfig, FetchError, FetchRecord, Fetcher, Want};
 pub use render::{
-    BrowserActivity, RenderChoice, RenderStatus, RenderedDom, Renderer, Rendering, RequestGate,
+    BrowserActivity, PhotoWanted, Photographer, RenderChoice, RenderStatus, RenderedDom, Renderer,
+    Rendering, RequestGate, Screenshot,
 };
 
 use crate::page::{Page, StylesheetLink};
@@ -152,6 +153,12 @@ pub trait Analyser: Send + Sync + 'static {
     fn renderer(&self) -> Option<&dyn Renderer> {
         None
     }
+    /// The elements of a rendered page's analysis to photograph (its failed targets).
+    fn photos_wanted(_analysis: &Self::Analysis) -> Vec<PhotoWanted> {
+        Vec::new()
+    }
+    /// Keep the photos taken of them with the analysis.
+    fn add_photos(_analysis: &mut Self::Analysis, _photos: Vec<Screenshot>) {}
 }
 
 /// One visited URL: its fetch record and, for HTML pages, the analysis.
@@ -235,12 +242,14 @@ pub async fn visit<An: Analyser>(
             analysis: None,
         };
     };
+    let mut photographer = None;
     let rendering = match (choice, analyser.renderer()) {
         (Some(RenderChoice::Render(why)), Some(renderer)) => {
             match renderer.render(&page.url, &*fetcher).await {
                 Ok(dom) => {
                     let final_url = dom.final_url.to_string();
                     let activity = dom.activity;
+                    photographer = dom.photographer;
                     let reparsed = on_cpu_pool(move || {
                         let mut page = Page::parse(dom.final_url, &dom.html);
                         page.browser = dom.facts;
@@ -282,11 +291,19 @@ pub async fn visit<An: Analyser>(
             sheets.push((link, text.as_str().to_string()));
         }
     }
-    let analysis = on_cpu_pool(move || {
+    let mut analysis = on_cpu_pool(move || {
         page.add_linked_stylesheets(sheets);
         analyser.analyse(&page)
     })
     .await;
+    // The tab is still open: photograph what failed there, then let it close.
+    if let Some(p) = photographer {
+        let wanted = analysis.as_ref().map(An::photos_wanted).unwrap_or_default();
+        let photos = p.photograph(wanted).await;
+        if let Some(a) = analysis.as_mut().filter(|_| !photos.is_empty()) {
+            An::add_photos(a, photos);
+        }
+    }
     Crawled {
         record,
         rendering,

@@ -149,8 +149,42 @@ pub enum RenderChoice {
     Keep(Rendering),
 }
 
+/// An element to photograph on a rendered page: a failed target, as the report names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoWanted {
+    pub rule: String,
+    pub selector: String,
+}
+
+/// A photo of a failed element on a rendered page: a small static image (WebP), cropped
+/// around the element with a margin, base64-encoded so the report holds it whole.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Screenshot {
+    pub rule: String,
+    pub selector: String,
+    /// `image/webp`.
+    pub media_type: String,
+    pub width: u32,
+    pub height: u32,
+    /// The image, base64 (standard alphabet).
+    pub data: String,
+}
+
+/// Largest photo, in bytes, and in CSS px once scaled down (what a report may hold).
+pub const MAX_PHOTO_BYTES: usize = 60 * 1024;
+pub const MAX_PHOTO_WIDTH: u32 = 800;
+pub const MAX_PHOTO_HEIGHT: u32 = 600;
+
+pub type PhotoFuture = Pin<Box<dyn Future<Output = Vec<Screenshot>> + Send>>;
+
+/// The tab a page was rendered in, kept open after its DOM was read so that the elements the
+/// analysis failed can be photographed as the user saw them. Dropping it closes the tab.
+pub trait Photographer: Send {
+    /// Photograph the wanted elements (bounded by the renderer), then close the tab.
+    fn photograph(self: Box<Self>, wanted: Vec<PhotoWanted>) -> PhotoFuture;
+}
+
 /// A page as the browser left it.
-#[derive(Debug, Clone)]
 pub struct RenderedDom {
     /// `document.documentElement.outerHTML`.
     pub html: String,
@@ -159,6 +193,8 @@ pub struct RenderedDom {
     pub activity: BrowserActivity,
     /// What the browser measured on the page (keyboard walk, scrollable regions), when it could.
     pub facts: Option<BrowserFacts>,
+    /// The tab, still open, when the renderer photographs failed elements.
+    pub photographer: Option<Box<dyn Photographer>>,
 }
 
 pub type RenderFuture<'a> =

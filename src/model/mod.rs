@@ -68,6 +68,9 @@ pub struct PageReport {
     /// Passed and inapplicable rules of an analysed page (absent in 1.0 reports).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcomes: Option<outcomes::PageOutcomes>,
+    /// Photos of failed elements on a rendered page (absent before, and on other pages).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub screenshots: Vec<crate::crawl::Screenshot>,
 }
 
 /// Everything about one démarche.

@@ -34,6 +34,9 @@ pub struct BrowserFacts {
     /// inert, which the serialised markup does not say (`open` is the same for a non-modal one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modal: Option<u32>,
+    /// Contrast read on the pixels (None: not measured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pixels: Option<PixelFacts>,
 }
 
 /// One element focused by Tab.
@@ -70,4 +73,52 @@ pub struct ScrollRegion {
     pub focusable: bool,
     /// It contains an element in sequential focus navigation.
     pub focusable_inside: bool,
+}
+
+/// Texts whose contrast was read on the rendered pixels (`render::measure::pixels`): the texts
+/// the static cascade may leave undecided (background image or gradient, text shadow, filter,
+/// positioned box, shadow tree), photographed with the text shown and hidden.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PixelFacts {
+    pub texts: Vec<TextPixels>,
+    /// Texts found in open shadow trees (each is among `texts` when `complete`).
+    pub shadow_texts: u32,
+    /// Every candidate text was measured (none left out by the count or time bound).
+    pub complete: bool,
+}
+
+/// One text's pixels: its colour, the background colours right around its glyphs, and the
+/// contrast between them (lowest and highest, ignoring the extreme 5 % of each end).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TextPixels {
+    /// The element holding the text, or the shadow host when `shadow`.
+    #[serde(rename = "ref")]
+    pub mark: u32,
+    /// The text is in a shadow tree of the marked host.
+    pub shadow: bool,
+    /// Why it was measured: `background-image`, `text-shadow`, `filter`, `positioned`, `shadow`.
+    pub why: String,
+    /// The start of the text (for shadow-tree texts, which the DOM read does not hold).
+    pub text: String,
+    /// Computed by the browser, in CSS px and as a numeric weight.
+    pub font_size: Option<f64>,
+    pub font_weight: Option<u16>,
+    /// The text colour as painted (`#rrggbb`), None when not measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreground: Option<String>,
+    /// Background around the glyphs giving the lowest and the highest contrast.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background_low: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background_high: Option<String>,
+    #[serde(default)]
+    pub ratio_low: f64,
+    #[serde(default)]
+    pub ratio_high: f64,
+    /// Pixels that changed when the text was hidden.
+    #[serde(default)]
+    pub glyph_pixels: u32,
+    /// Why the pixels do not tell (animated area, clipped text, anti-aliasing only…), in French.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreliable: Option<String>,
 }

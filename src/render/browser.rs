@@ -187,7 +187,7 @@ enum State {
 pub struct Browser {
     executable: PathBuf,
     limits: BrowserLimits,
-    tabs: Semaphore,
+    tabs: Arc<Semaphore>,
     state: Mutex<State>,
     /// Times the browser was started again after dying.
     restarted: std::sync::atomic::AtomicU32,
@@ -207,7 +207,7 @@ impl Browser {
     pub fn new(executable: PathBuf, limits: BrowserLimits) -> Browser {
         Browser {
             executable,
-            tabs: Semaphore::new(limits.tabs.max(1)),
+            tabs: Arc::new(Semaphore::new(limits.tabs.max(1))),
             limits,
             state: Mutex::new(State::NotStarted),
             restarted: std::sync::atomic::AtomicU32::new(0),
@@ -376,8 +376,24 @@ impl Browser {
         url: &Url,
         gate: &dyn RequestGate,
     ) -> (Result<RenderedPage, BrowserError>, BrowserActivity) {
+        let (result, activity) = self.render_keeping(url, gate, false).await;
+        (result.map(|(page, _)| page), activity)
+    }
+
+    /// [`Browser::render`], and with `keep` the tab stays open (its slot among the tabs
+    /// held) for photos of failed elements (`super::photos::HeldTab`): every request the
+    /// page makes from then on is refused and its dialogs dismissed, until it is closed.
+    pub(crate) async fn render_keeping(
+        &self,
+        url: &Url,
+        gate: &dyn RequestGate,
+        keep: bool,
+    ) -> (
+        Result<(RenderedPage, Option<super::photos::HeldTab>), BrowserError>,
+        BrowserActivity,
+    ) {
         let activity = std::sync::Mutex::new(BrowserActivity::default());
-        let Ok(_tab) = self.tabs.acquire().await else {
+        let Ok(tab) = self.tabs.clone().acquire_owned().await else {
             return (Err(BrowserError::Closed), BrowserActivity::default());
         };
         let page = match self.new_tab().await {
@@ -389,9 +405,17 @@ impl Browser {
             tokio::time::timeout(self.limits.page, self.guarded(&page, url, gate, &activity))
                 .await
                 .unwrap_or(Err(BrowserError::Timeout));
+        let held = match (&result, keep, self.running_browser().await) {
+            (Ok(_), true, Some(browser)) => {
+                super::photos::HeldTab::hold(page, browser, target.clone(), tab).await
+            }
+            _ => None,
+        };
         // By the browser, not the page: a page stuck in a loop or a beforeunload dialog is
         // dropped all the same.
-        self.close_tab(&target).await;
+        if held.is_none() {
+            self.close_tab(&target).await;
+        }
         let result = match result {
             Err(BrowserError::Crashed(_)) | Ok(_) => result,
             Err(_) if self.died().await => Err(BrowserError::Crashed(BROWSER_LOST)),
@@ -406,7 +430,15 @@ impl Browser {
             .remove(&target)
             .unwrap_or(0);
         activity.popups = activity.popups.saturating_add(closed);
-        (result, activity)
+        (result.map(|page| (page, held)), activity)
+    }
+
+    /// The running browser's connection, if any.
+    async fn running_browser(&self) -> Option<Arc<chromiumoxide::Browser>> {
+        match &*self.state.lock().await {
+            State::Running(r) if !r.events.is_finished() => Some(r.browser.clone()),
+            _ => None,
+        }
     }
 
     /// The page's load and reading, with its requests decided by the gate and its dialogs

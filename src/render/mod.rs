@@ -5,6 +5,7 @@
 
 pub mod browser;
 mod measure;
+pub mod photos;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -71,7 +72,18 @@ impl RenderSession {
     }
 
     /// The renderer of one démarche: the catalogue's `render = true|false` overrides `auto`.
+    /// Failed elements of its rendered pages are photographed (20 at most).
     pub fn renderer(&self, demarche_render: Option<bool>) -> Arc<PageRenderer> {
+        self.renderer_with_photos(demarche_render, photos::MAX_PHOTOS_PER_DEMARCHE)
+    }
+
+    /// A renderer taking at most `photos` photos of failed elements (0: none, the tab closes
+    /// as soon as the DOM is read; `check` and `conformance` write no report to hold them).
+    pub fn renderer_with_photos(
+        &self,
+        demarche_render: Option<bool>,
+        photos: usize,
+    ) -> Arc<PageRenderer> {
         let policy = match (self.mode, demarche_render) {
             (RenderMode::Auto, Some(true)) => Policy::Render("render = true dans le catalogue"),
             (RenderMode::Auto, Some(false)) => Policy::Keep("render = false dans le catalogue"),
@@ -82,6 +94,7 @@ impl RenderSession {
         Arc::new(PageRenderer {
             policy,
             browser: self.browser.clone(),
+            photos: Arc::new(std::sync::atomic::AtomicUsize::new(photos)),
         })
     }
 
@@ -104,6 +117,8 @@ enum Policy {
 pub struct PageRenderer {
     policy: Policy,
     browser: Result<Arc<Browser>, BrowserError>,
+    /// Photos of failed elements still to take for this démarche.
+    photos: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl PageRenderer {
@@ -149,12 +164,17 @@ impl Renderer for PageRenderer {
                 .browser
                 .as_ref()
                 .map_err(|e| Rendering::new(RenderStatus::Impossible, short(e)))?;
-            match browser.render(url, gate).await {
-                (Ok(page), activity) => Ok(RenderedDom {
+            let keep = self.photos.load(std::sync::atomic::Ordering::SeqCst) > 0;
+            match browser.render_keeping(url, gate, keep).await {
+                (Ok((page, held)), activity) => Ok(RenderedDom {
                     html: page.html,
                     final_url: page.final_url,
                     activity,
                     facts: page.facts,
+                    photographer: held.map(|h| {
+                        Box::new(h.with_budget(self.photos.clone()))
+                            as Box<dyn crate::crawl::render::Photographer>
+                    }),
                 }),
                 (Err(e), _) if e.is_unavailable() => {
                     Err(Rendering::new(RenderStatus::Impossible, e.to_string()))

@@ -1,12 +1,15 @@
 //! Colours: text contrast (RGAA 3.2; WCAG 1.4.3) and enhanced contrast (WCAG 1.4.6, AAA,
 //! outside RGAA), computed from the page's real CSS with the same machinery.
 
+use std::collections::HashMap;
+
 use serde_json::json;
 
 use super::{Outcome, Results, Rule, RuleMeta, RuleResult};
 use crate::css::Cascaded;
 use crate::css::{contrast_ratio, is_large_text, Rgba};
 use crate::format::fr_number;
+use crate::page::browser::{TextPixels, REF_ATTR};
 use crate::page::{ElementRef, Page};
 
 /// ## Ce que la règle vérifie
@@ -176,6 +179,17 @@ fn best_possible_ratio(fg: Rgba) -> f64 {
 fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
     let styles = page.styles();
     let mut r = Results::new(page);
+    // Texts read on the rendered pixels, by the mark of their element (light DOM only).
+    let pixels = page.browser.as_ref().and_then(|b| b.pixels.as_ref());
+    let measured: HashMap<String, &TextPixels> = pixels
+        .map(|p| {
+            p.texts
+                .iter()
+                .filter(|t| !t.shadow)
+                .map(|t| (t.mark.to_string(), t))
+                .collect()
+        })
+        .unwrap_or_default();
     for id in &styles.text_elements {
         let Some(el) = page.dom.tree.get(*id).and_then(ElementRef::wrap) else {
             continue;
@@ -295,6 +309,10 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
                         continue;
                     }
                 }
+                if let Some(t) = measured.get(el.value().attr(REF_ATTR).unwrap_or_default()) {
+                    pixel_verdict(&mut r, el, t, level, Some(reason.as_str()));
+                    continue;
+                }
                 r.cant_tell(
                     el,
                     format!("Contraste non calculable sans rendu : {reason}."),
@@ -382,7 +400,15 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
             );
         }
     }
-    if level.shadow_dom_doubt && page.attaches_shadow_root() {
+    // Texts of shadow trees, which the DOM read does not hold: their host carries the verdict.
+    for t in pixels.iter().flat_map(|p| &p.texts).filter(|t| t.shadow) {
+        if let Some(host) = page.marked(t.mark) {
+            pixel_verdict(&mut r, host, t, level, None);
+        }
+    }
+    // The browser saw every open shadow tree; a closed one it could not.
+    let shadows_seen = pixels.is_some_and(|p| p.complete) && !closed_shadow_root(page);
+    if level.shadow_dom_doubt && page.attaches_shadow_root() && !shadows_seen {
         r.push(
                 Outcome::CantTell,
                 None,
@@ -390,6 +416,91 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
             );
     }
     r.finish("Aucun texte visible concerné sur la page.")
+}
+
+/// Whether an inline script may attach a closed shadow root, whose text no script can reach.
+fn closed_shadow_root(page: &Page) -> bool {
+    page.select("script:not([src])").any(|s| {
+        s.text()
+            .any(|t| t.contains("attachShadow") && t.contains("closed"))
+    })
+}
+
+/// The verdict of a text read on the pixels: passed when the background right around its
+/// glyphs contrasts enough nearly everywhere, failed when it does nowhere (the highest
+/// contrast, ACT afw4f7's measure, is below the threshold), cantTell when it depends on
+/// where the letters fall (a photo, a gradient crossing the threshold) or the photo could
+/// not be read. `reason`: why the cascade alone could not tell.
+fn pixel_verdict(
+    r: &mut Results<'_>,
+    el: ElementRef<'_>,
+    t: &TextPixels,
+    level: &Level,
+    reason: Option<&str>,
+) {
+    let why = reason.map(|w| format!(" ({w})")).unwrap_or_default();
+    let inside = if t.shadow {
+        format!(" du shadow DOM « {} »", t.text)
+    } else {
+        String::new()
+    };
+    let (Some(fg), None) = (&t.foreground, &t.unreliable) else {
+        let doubt = t.unreliable.as_deref().unwrap_or("non mesuré");
+        r.cant_tell(
+            el,
+            format!("Contraste du texte{inside} non calculable sans rendu{why}, et illisible à l'écran : {doubt}."),
+        );
+        r.with_details(json!({ "reason": reason, "pixels": doubt }));
+        return;
+    };
+    let large = match (t.font_size, t.font_weight) {
+        (Some(s), Some(w)) => is_large_text(s, w),
+        (Some(s), None) => s >= 24.0,
+        _ => false,
+    };
+    let required = if large { level.large } else { level.normal };
+    let low = t.background_low.as_deref().unwrap_or_default();
+    let high = t.background_high.as_deref().unwrap_or_default();
+    let details = json!({
+        "foreground": fg,
+        "background": [low, high],
+        "ratio": show_ratio(t.ratio_high, required),
+        "ratioLow": show_ratio(t.ratio_low, required),
+        "requiredRatio": required,
+        "fontSizePx": t.font_size.map(|s| (s * 100.0).round() / 100.0),
+        "fontWeight": t.font_weight,
+        "measuredOn": "pixels",
+        "glyphPixels": t.glyph_pixels,
+    });
+    let range = |a: f64, b: f64| {
+        if (a - b).abs() < 0.005 {
+            format!("{}:1", fr_number(show_ratio(a, required), 2))
+        } else {
+            format!(
+                "{}:1 à {}:1",
+                fr_number(show_ratio(a, required), 2),
+                fr_number(show_ratio(b, required), 2)
+            )
+        }
+    };
+    let measured = range(t.ratio_low, t.ratio_high);
+    if t.ratio_low >= required {
+        r.pass(
+            el,
+            format!("Contraste mesuré à l'écran : {measured} pour le texte{inside} {fg} sur le fond autour des lettres ({low} à {high}) ; {}:1 requis.", fr_number(required, 2)),
+        );
+    } else if t.ratio_high < required {
+        r.fail(
+            el,
+            format!("Contraste insuffisant mesuré à l'écran : au mieux {}:1 pour le texte{inside} {fg} sur le fond autour des lettres ({low} à {high}) ; {}:1 requis.", fr_number(show_ratio(t.ratio_high, required), 2), fr_number(required, 2)),
+        );
+    } else {
+        r.cant_tell(
+            el,
+            format!("Contraste mesuré à l'écran variable selon l'endroit : {measured} pour le texte{inside} {fg} sur le fond autour des lettres ({low} à {high}) ; {}:1 requis : vérifier la lisibilité.", fr_number(required, 2)),
+        );
+    }
+    r.with_details(details);
 }
 
 fn details(

@@ -15,6 +15,9 @@ use serde::Deserialize;
 
 use crate::page::browser::{BrowserFacts, FocusStop, FocusTrap, ScrollRegion};
 
+mod pixels;
+pub(crate) mod shots;
+
 /// The helpers installed in the tab (`window.__vigie`).
 const WALK_JS: &str = include_str!("walk.js");
 
@@ -146,12 +149,15 @@ async fn visible_change(page: &chromiumoxide::Page, active: &Active) -> Option<b
 pub(crate) async fn prepare(page: &chromiumoxide::Page) -> Option<Prepared> {
     let _: bool = eval(page, WALK_JS).await?;
     let init: Init = eval(page, "window.__vigie.init()").await?;
-    Some(Prepared { init })
+    // After the walk's marks, which its own numbering does not look beyond.
+    let pixels = pixels::prepare(page).await;
+    Some(Prepared { init, pixels })
 }
 
 /// The page's marked state, between [`prepare`] and [`walk`].
 pub(crate) struct Prepared {
     init: Init,
+    pixels: Option<pixels::Init>,
 }
 
 /// Walk the page with the keyboard (after the DOM was serialised) and return the facts.
@@ -164,6 +170,10 @@ pub(crate) async fn walk(page: &chromiumoxide::Page, prepared: Prepared) -> Brow
         modal: init.modal,
         ..BrowserFacts::default()
     };
+    // Pixels first, as loaded: the walk leaves focus styles behind.
+    if let Some(p) = prepared.pixels {
+        facts.pixels = Some(pixels::measure(page, p).await);
+    }
     let _ = tokio::time::timeout(WALK_BUDGET, walk_into(page, &mut facts)).await;
     facts
 }

@@ -56,6 +56,76 @@ struct Item {
     selector: String,
     snippet: String,
     message: String,
+    photo: Option<Photo>,
+}
+
+/// A photo of a failed element, written beside the page (`captures/…`).
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub(super) struct Photo {
+    src: String,
+    alt: String,
+    width: u32,
+    height: u32,
+    #[serde(skip)]
+    key: (String, String, String),
+}
+
+/// The photos a report holds may come from anywhere: only a WebP image within the bounds the
+/// browser step keeps to is written.
+fn webp_within_bounds(bytes: &[u8], width: u32, height: u32) -> bool {
+    bytes.len() <= crate::crawl::render::MAX_PHOTO_BYTES
+        && bytes.len() > 12
+        && &bytes[..4] == b"RIFF"
+        && &bytes[8..12] == b"WEBP"
+        && (1..=crate::crawl::render::MAX_PHOTO_WIDTH).contains(&width)
+        && (1..=crate::crawl::render::MAX_PHOTO_HEIGHT).contains(&height)
+}
+
+/// Write the démarche's photos as `captures/<page stem>-<n>.webp` under `out`.
+pub(super) fn write_photos(
+    out: &std::path::Path,
+    page_name: &str,
+    d: &DemarcheReport,
+) -> Result<Vec<Photo>, crate::report::ReportError> {
+    use base64::Engine as _;
+    let stem = page_name.trim_end_matches(".html");
+    let mut photos = Vec::new();
+    for p in &d.pages {
+        for shot in &p.screenshots {
+            let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&shot.data) else {
+                continue;
+            };
+            if shot.media_type != "image/webp"
+                || !webp_within_bounds(&bytes, shot.width, shot.height)
+            {
+                continue;
+            }
+            let src = format!("captures/{stem}-{}.webp", photos.len() + 1);
+            let path = out.join(&src);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|source| crate::report::ReportError::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
+            }
+            crate::report::write_atomic(&path, &bytes)?;
+            photos.push(Photo {
+                alt: format!(
+                    "Capture de l'élément en échec : {} — {}",
+                    shot.rule, shot.selector
+                ),
+                src,
+                width: shot.width,
+                height: shot.height,
+                key: (
+                    p.record.final_url.clone(),
+                    shot.rule.clone(),
+                    shot.selector.clone(),
+                ),
+            });
+        }
+    }
+    Ok(photos)
 }
 
 #[derive(Serialize)]
@@ -174,7 +244,8 @@ fn rgaa_rows(rgaa: Option<&RgaaSummary>) -> (Vec<RgaaRow>, String) {
     (rows, summary)
 }
 
-fn rule_groups(d: &DemarcheReport) -> Vec<RuleGroup> {
+fn rule_groups(d: &DemarcheReport, photos: &[Photo]) -> Vec<RuleGroup> {
+    let mut shown_photos = std::collections::HashSet::new();
     let mut groups: Vec<RuleGroup> = Vec::new();
     for f in &d.findings {
         if !matches!(f.outcome, Outcome::Failed | Outcome::CantTell) {
@@ -222,12 +293,19 @@ fn rule_groups(d: &DemarcheReport) -> Vec<RuleGroup> {
                 g.truncated = true;
                 break;
             }
+            let key = (f.url.clone(), f.rule.clone(), selector.clone());
+            let photo = photos
+                .iter()
+                .find(|p| f.outcome == Outcome::Failed && p.key == key)
+                .filter(|p| shown_photos.insert(p.src.clone()))
+                .cloned();
             g.items.push(Item {
                 outcome,
                 url: f.url.clone(),
                 selector,
                 snippet,
                 message: f.message.clone(),
+                photo,
             });
         }
         g.shown = g.items.len();
@@ -332,6 +410,7 @@ pub(super) fn render(
     d: &DemarcheReport,
     progress: Option<(&str, usize)>,
     history: Option<&SiteHistory>,
+    photos: &[Photo],
 ) -> Result<String, minijinja::Error> {
     let (cerfa, rgaa) = (d.cerfa.as_ref(), d.rgaa.as_ref());
     let cfg = indicators::config();
@@ -432,7 +511,7 @@ pub(super) fn render(
         rgaa_rows => Serde(&rgaa_rows),
         rgaa_counts,
         css_limits => Serde(&css_limits),
-        rule_groups => Serde(&rule_groups(d)),
+        rule_groups => Serde(&rule_groups(d, photos)),
         pages => Serde(&pages),
         probes => Serde(&probes),
         declaration => Serde(&declaration),

@@ -308,9 +308,10 @@ pub fn write_site<S: ReportSource>(
         let progress = progress_name(&name);
         let link = (runs > 0).then_some((progress.as_str(), runs));
         let path = out.join(&name);
+        let photos = demarche::write_photos(out, &name, &d)?;
         write_atomic(
             &path,
-            demarche::render(&env, &run, &d, link, history)?.as_bytes(),
+            demarche::render(&env, &run, &d, link, history, &photos)?.as_bytes(),
         )?;
         pages.push(path);
         if let (Some(h), true) = (history, runs > 0) {
