@@ -34,6 +34,9 @@ pub struct BrowserFacts {
     /// inert, which the serialised markup does not say (`open` is the same for a non-modal one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modal: Option<u32>,
+    /// Reflow at 320 px, text spacing and the phone render (`page::browser_layout`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<super::browser_layout::LayoutFacts>,
 }
 
 /// One element focused by Tab.
