@@ -33,7 +33,7 @@ pub struct BenchResult {
     /// For the campaign: seconds spent in each step, in order (where the time goes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub phases: Vec<(String, f64)>,
-    /// For the rendered measure: the browser's processes at their peak, summed (MiB).
+    /// For the rendered measure: the browser's processes at their peak, summed (MiB, PSS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_peak_rss_mib: Option<f64>,
 }
@@ -391,9 +391,9 @@ pub async fn campaign(
     })
 }
 
-/// Resident memory of the processes this one started, and theirs (Chromium's browser,
-/// renderers, GPU and utility processes), summed, in MiB: shared pages count once per process,
-/// so it is an upper bound. Linux only (/proc).
+/// Memory of the processes this one started, and theirs (Chromium's browser, renderers, GPU
+/// and utility processes), summed, in MiB: proportional set sizes (a shared page divided
+/// among its processes), else resident sizes (shared pages counted in each). Linux only.
 fn children_rss_mib() -> Option<f64> {
     let me = std::process::id();
     let mut parent_of: Vec<(u32, u32)> = Vec::new();
@@ -419,18 +419,29 @@ fn children_rss_mib() -> Option<f64> {
         tree.extend(parent_of.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
         i += 1;
     }
-    let pages: u64 = tree[1..]
-        .iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/statm")).ok())
-        .filter_map(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .sum();
-    Some(pages as f64 * 4096.0 / (1024.0 * 1024.0))
+    let kib: u64 = tree[1..].iter().filter_map(|pid| process_kib(*pid)).sum();
+    Some(kib as f64 / 1024.0)
+}
+
+/// One process's proportional set size (`Pss:` of smaps_rollup), else its resident size, KiB.
+fn process_kib(pid: u32) -> Option<u64> {
+    if let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) {
+        if let Some(kb) = rollup
+            .lines()
+            .find(|l| l.starts_with("Pss:"))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        {
+            return Some(kb);
+        }
+    }
+    let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).ok()?;
+    Some(statm.split_whitespace().nth(1)?.parse::<u64>().ok()? * 4)
 }
 
 /// (e) rendered mode: the demo's démarches audited with `--render always` (every page loaded
 /// in headless Chromium, the keyboard walk, reflow at 320 px, text spacing and the phone
 /// render, then the analysis), rate limit lifted. Prints pages per second, vigie's peak and
-/// the browser's peak (sampled every 100 ms).
+/// the browser's peak (its processes' proportional sizes summed, sampled every 100 ms).
 pub async fn rendered(
     chromium: Option<&std::path::Path>,
 ) -> Result<BenchResult, crate::audit::AuditError> {

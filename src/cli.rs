@@ -560,7 +560,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         }
                         if let Some(mib) = r.browser_peak_rss_mib {
                             println!(
-                                "{:<40} {:>7.1} Mio au plus pour les processus du navigateur (somme)",
+                                "{:<40} {:>7.1} Mio au plus pour les processus du navigateur (PSS, somme)",
                                 "", mib
                             );
                         }
