@@ -67,6 +67,14 @@ fn failed_or_doubt(results: &[RuleResult]) -> Vec<(Outcome, String)> {
         .collect()
 }
 
+/// Rule, fixture, page outcome, failed and cantTell targets.
+type Case = (
+    &'static str,
+    &'static str,
+    Outcome,
+    &'static [(Outcome, &'static str)],
+);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reflow_and_text_spacing_are_measured_rendered_and_not_measured_served() {
     let Some(exe) = browser() else { return };
@@ -75,7 +83,7 @@ async fn reflow_and_text_spacing_are_measured_rendered_and_not_measured_served()
         .expect("serveur");
     let base = Url::parse(&server.url()).expect("url");
     let browser = Browser::new(exe, BrowserLimits::default());
-    let cases: &[(&str, &str, Outcome, &[(Outcome, &str)])] = &[
+    let cases: &[Case] = &[
         ("reflow", "passed-reflows.html", Outcome::Passed, &[]),
         (
             "reflow",
