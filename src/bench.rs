@@ -33,6 +33,9 @@ pub struct BenchResult {
     /// For the campaign: seconds spent in each step, in order (where the time goes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub phases: Vec<(String, f64)>,
+    /// For the rendered measure: the browser's processes at their peak, summed (MiB, PSS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser_peak_rss_mib: Option<f64>,
 }
 
 /// Peak resident set size of this process (Linux), in MiB.
@@ -106,6 +109,7 @@ pub fn pipeline(rounds: usize) -> BenchResult {
         share_of_floor: None,
         bytes_per_page: None,
         phases: Vec::new(),
+        browser_peak_rss_mib: None,
     }
 }
 
@@ -167,6 +171,7 @@ pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
         share_of_floor: None,
         bytes_per_page: None,
         phases: Vec::new(),
+        browser_peak_rss_mib: None,
     };
     reset_peak_rss();
     let (check_pages, check_seconds) = on_all_cores(&pages, rounds, |url, html| {
@@ -185,6 +190,7 @@ pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
         share_of_floor: Some(check_rate / floor.pages_per_second),
         bytes_per_page: None,
         phases: Vec::new(),
+        browser_peak_rss_mib: None,
     };
     vec![floor, check]
 }
@@ -258,6 +264,7 @@ pub async fn crawl_generated(pages: usize) -> Result<BenchResult, ServeError> {
         share_of_floor: None,
         bytes_per_page: None,
         phases: Vec::new(),
+        browser_peak_rss_mib: None,
     })
 }
 
@@ -380,5 +387,121 @@ pub async fn campaign(
         share_of_floor: None,
         bytes_per_page: Some(bytes as f64 / audited.max(1) as f64),
         phases,
+        browser_peak_rss_mib: None,
+    })
+}
+
+/// Memory of the processes this one started, and theirs (Chromium's browser, renderers, GPU
+/// and utility processes), summed, in MiB: proportional set sizes (a shared page divided
+/// among its processes), else resident sizes (shared pages counted in each). Linux only.
+fn children_rss_mib() -> Option<f64> {
+    let me = std::process::id();
+    let mut parent_of: Vec<(u32, u32)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid …`: comm may hold spaces and parentheses.
+        let Some(after) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+            continue;
+        };
+        if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+            parent_of.push((pid, ppid));
+        }
+    }
+    let mut tree = vec![me];
+    let mut i = 0;
+    while i < tree.len() {
+        let p = tree[i];
+        tree.extend(parent_of.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    let kib: u64 = tree[1..].iter().filter_map(|pid| process_kib(*pid)).sum();
+    Some(kib as f64 / 1024.0)
+}
+
+/// One process's proportional set size (`Pss:` of smaps_rollup), else its resident size, KiB.
+fn process_kib(pid: u32) -> Option<u64> {
+    if let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) {
+        if let Some(kb) = rollup
+            .lines()
+            .find(|l| l.starts_with("Pss:"))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        {
+            return Some(kb);
+        }
+    }
+    let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).ok()?;
+    Some(statm.split_whitespace().nth(1)?.parse::<u64>().ok()? * 4)
+}
+
+/// (e) rendered mode: the demo's démarches audited with `--render always` (every page loaded
+/// in headless Chromium, the keyboard walk, reflow at 320 px, text spacing and the phone
+/// render, then the analysis), rate limit lifted. Prints pages per second, vigie's peak and
+/// the browser's peak (its processes' proportional sizes summed, sampled every 100 ms).
+pub async fn rendered(
+    chromium: Option<&std::path::Path>,
+) -> Result<BenchResult, crate::audit::AuditError> {
+    let sites = crate::demo::start()
+        .await
+        .map_err(|e| crate::audit::AuditError::Journal(e.to_string()))?;
+    let opts = crate::audit::AuditOptions {
+        settings: AuditSettings {
+            fetch: FetchConfig {
+                requests_per_second: 0.0,
+                retries: 0,
+                ..FetchConfig::default()
+            },
+            probes: 0,
+            allow_private_addresses: true,
+            render: crate::render::RenderMode::Always,
+            ..AuditSettings::default()
+        },
+        progress: false,
+        chromium: chromium.map(std::path::Path::to_path_buf),
+        ..crate::audit::AuditOptions::default()
+    };
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut peak = 0.0f64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(children_rss_mib().unwrap_or(0.0));
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            peak
+        })
+    };
+    reset_peak_rss();
+    let started = Instant::now();
+    let report = crate::audit::audit(&sites.catalogue.demarches, &opts).await;
+    let seconds = started.elapsed().as_secs_f64();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let browser_peak = sampler.join().ok();
+    let report = report?;
+    let pages: usize = report
+        .demarches
+        .iter()
+        .flat_map(|d| &d.pages)
+        .filter(|p| {
+            p.rendering
+                .as_ref()
+                .is_some_and(|r| r.status == crate::crawl::RenderStatus::Rendered)
+        })
+        .count();
+    Ok(BenchResult {
+        name: "rendu Chromium (démo, --render always)".to_string(),
+        pages,
+        seconds,
+        pages_per_second: pages as f64 / seconds,
+        peak_rss_mib: peak_rss_mib(),
+        share_of_floor: None,
+        bytes_per_page: None,
+        phases: Vec::new(),
+        browser_peak_rss_mib: browser_peak,
     })
 }

@@ -125,6 +125,13 @@ enum Command {
         /// Code 1 si une mesure dépasse cette mémoire maximale (Mio) : garde-fou de la CI.
         #[arg(long)]
         max_peak_mib: Option<f64>,
+        /// Mesure le mode rendu seul : les démarches de démonstration auditées avec
+        /// --render always dans Chromium (pages par seconde, mémoire de vigie et du navigateur).
+        #[arg(long)]
+        render: bool,
+        /// Le navigateur de --render (sinon VIGIE_CHROMIUM, sinon chromium sur le PATH).
+        #[arg(long)]
+        chromium: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -523,14 +530,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             campaign_pages,
             out,
             max_peak_mib,
+            render,
+            chromium,
             format,
         } => {
-            let mut results = vec![crate::bench::pipeline(rounds)];
-            results.extend(crate::bench::floor_and_check(rounds));
-            results.push(crate::bench::crawl_generated(pages).await?);
-            results.push(
-                crate::bench::campaign(campaign_demarches, campaign_pages, out.as_deref()).await?,
-            );
+            let mut results = Vec::new();
+            if render {
+                results.push(crate::bench::rendered(chromium.as_deref()).await?);
+            } else {
+                results.push(crate::bench::pipeline(rounds));
+                results.extend(crate::bench::floor_and_check(rounds));
+                results.push(crate::bench::crawl_generated(pages).await?);
+                results.push(
+                    crate::bench::campaign(campaign_demarches, campaign_pages, out.as_deref())
+                        .await?,
+                );
+            }
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&results)?),
                 Format::Text => {
@@ -549,6 +564,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                                 "",
                                 share * 100.0,
                                 1.0 / share
+                            );
+                        }
+                        if let Some(mib) = r.browser_peak_rss_mib {
+                            println!(
+                                "{:<40} {:>7.1} Mio au plus pour les processus du navigateur (PSS, somme)",
+                                "", mib
                             );
                         }
                         if let Some(bytes) = r.bytes_per_page {

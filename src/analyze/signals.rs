@@ -24,6 +24,9 @@ pub struct PageSignals {
     pub mailto_links: usize,
     pub phone_numbers: usize,
     pub contact_forms: usize,
+    /// The page on an emulated phone (rendered pages only, `--render`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<crate::page::browser_layout::PhoneFacts>,
 }
 
 fn phone_re() -> &'static Regex {
@@ -105,8 +108,17 @@ pub fn signals_of(page: &Page) -> PageSignals {
         mailto_links: hrefs.iter().filter(|h| h.starts_with("mailto:")).count(),
         phone_numbers: phone_re().find_iter(&body_text).count(),
         contact_forms,
+        phone: page
+            .browser
+            .as_ref()
+            .and_then(|b| b.layout.as_ref())
+            .and_then(|l| l.phone.as_ref())
+            .map(|p| p.summary(PHONE_EXAMPLES)),
     }
 }
+
+/// Small tap targets a report keeps per page, as examples.
+const PHONE_EXAMPLES: usize = 5;
 
 /// Word, sentence and syllable counts of a French text.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

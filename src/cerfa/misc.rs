@@ -22,6 +22,9 @@ pub struct Responsive {
     /// A fixed page width beyond the threshold ("table width=780", "body { width: 960px }").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_width: Option<String>,
+    /// The page on an emulated phone (rendered pages only): what the browser measured wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<crate::page::browser_layout::PhoneFacts>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -84,7 +87,15 @@ fn regex(cell: &'static OnceLock<Regex>, p: &str) -> &'static Regex {
 
 fn responsive(page: &Page) -> Responsive {
     let t = &data::criteria().thresholds;
-    let mut r = Responsive::default();
+    let mut r = Responsive {
+        phone: page
+            .browser
+            .as_ref()
+            .and_then(|b| b.layout.as_ref())
+            .and_then(|l| l.phone.as_ref())
+            .map(|p| p.summary(5)),
+        ..Responsive::default()
+    };
     if let Some(v) = page
         .select("meta[name=viewport i]")
         .next()

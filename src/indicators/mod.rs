@@ -359,6 +359,9 @@ fn mobile(d: &DemarcheReport) -> Indicator {
     if pages.is_empty() {
         return Indicator::unknown(id, "Aucune page HTML analysée.");
     }
+    if pages.iter().any(|(_, s)| s.phone.is_some()) {
+        return mobile_measured(&pages);
+    }
     let adaptive = |s: &PageSignals| {
         s.viewport.as_deref().is_some_and(|v| {
             v.to_ascii_lowercase()
@@ -409,6 +412,83 @@ fn mobile(d: &DemarcheReport) -> Indicator {
     }
     i.evidence
         .push("Heuristique sur le code : l'affichage réel sur smartphone n'est pas rendu.".into());
+    i
+}
+
+/// « Compatible mobile » from the pages rendered on an emulated phone (`--render`): Oui when
+/// every such page is laid out at the phone's width without horizontal scroll, zoom allowed
+/// and tap targets large or spaced enough, and no other page fails the code heuristic; Non when
+/// no rendered page is laid out for the phone; Partiel otherwise (display defects, or some
+/// pages not usable), as the observatory's rule says.
+fn mobile_measured(pages: &[(&str, &PageSignals)]) -> Indicator {
+    let id = "mobile";
+    let zoom_locked = |s: &PageSignals| s.viewport.as_deref().is_some_and(viewport_blocks_zoom);
+    let measured: Vec<(&str, &PageSignals, &crate::page::browser_layout::PhoneFacts)> = pages
+        .iter()
+        .filter_map(|(u, s)| s.phone.as_ref().map(|p| (*u, *s, p)))
+        .collect();
+    let usable = measured
+        .iter()
+        .filter(|(_, s, p)| p.usable() && !zoom_locked(s))
+        .count();
+    let laid_out = measured
+        .iter()
+        .filter(|(_, _, p)| p.fits_device() && !p.scrolls_horizontally())
+        .count();
+    // Pages not rendered are judged on their code, as without a browser.
+    let others_bad = pages
+        .iter()
+        .filter(|(_, s)| s.phone.is_none())
+        .filter(|(_, s)| {
+            zoom_locked(s)
+                || !s.viewport.as_deref().is_some_and(|v| {
+                    v.to_ascii_lowercase()
+                        .replace(' ', "")
+                        .contains("width=device-width")
+                })
+        })
+        .count();
+    let label = if usable == measured.len() && others_bad == 0 {
+        "Oui"
+    } else if laid_out == 0 {
+        "Non"
+    } else {
+        "Partiel"
+    };
+    let mut i = Indicator::new(id).labelled(label, Source::Measured);
+    i.value = Some(usable as f64 * 100.0 / measured.len() as f64);
+    i.evidence.push(format!(
+        "{usable} page(s) sur {} rendues sur un téléphone émulé (375 px) utilisables : mise en page à la largeur du téléphone, sans défilement horizontal, zoom permis, cibles tactiles d'au moins 24 px ou espacées.",
+        measured.len()
+    ));
+    for (url, s, p) in measured
+        .iter()
+        .filter(|(_, s, p)| !p.usable() || zoom_locked(s))
+        .take(5)
+    {
+        let mut line = format!("{url} : {}", p.describe());
+        if zoom_locked(s) {
+            line.push_str(&format!(
+                " ; zoom bloqué (« {} »)",
+                s.viewport.as_deref().unwrap_or("")
+            ));
+        }
+        if let Some(t) = p.small.first() {
+            line.push_str(&format!(
+                " ; par exemple {} ({} × {} px)",
+                t.selector,
+                crate::page::browser_layout::px(t.width),
+                crate::page::browser_layout::px(t.height)
+            ));
+        }
+        i.evidence.push(line);
+    }
+    if measured.len() < pages.len() {
+        i.evidence.push(format!(
+            "{} page(s) non rendue(s), jugées sur le code (viewport) : {others_bad} sans zone d'affichage adaptée ou avec zoom bloqué.",
+            pages.len() - measured.len()
+        ));
+    }
     i
 }
 

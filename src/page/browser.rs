@@ -37,6 +37,9 @@ pub struct BrowserFacts {
     /// Contrast read on the pixels (None: not measured).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pixels: Option<PixelFacts>,
+    /// Reflow at 320 px, text spacing and the phone render (`page::browser_layout`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<super::browser_layout::LayoutFacts>,
 }
 
 /// One element focused by Tab.

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 pub mod browser;
+pub mod browser_layout;
 pub mod depth;
 mod memo;
 pub mod shell;

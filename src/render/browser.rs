@@ -531,6 +531,7 @@ impl Browser {
         page: &chromiumoxide::Page,
         url: &Url,
     ) -> Result<RenderedPage, BrowserError> {
+        let started = tokio::time::Instant::now();
         tokio::time::timeout(self.limits.navigation, page.goto(url.as_str()))
             .await
             .map_err(|_| BrowserError::Timeout)?
@@ -539,6 +540,12 @@ impl Browser {
                 other => BrowserError::Navigation(other.to_string()),
             })?;
         self.wait_for_idle(page).await;
+        // Reflow, text spacing and phone first, the page put back before the marks and the walk.
+        let layout = super::measure::layout::measure(
+            page,
+            super::measure::layout::budget(started.elapsed(), self.limits.page),
+        )
+        .await;
         // Marks the measured elements, so the DOM read next names them (see `measure`).
         let prepared = super::measure::prepare(page).await;
         let html: String = page
@@ -557,7 +564,8 @@ impl Browser {
         let facts = match prepared {
             Some(p) => Some(super::measure::walk(page, p).await),
             None => None,
-        };
+        }
+        .map(|f| crate::page::browser::BrowserFacts { layout, ..f });
         Ok(RenderedPage {
             html,
             final_url,

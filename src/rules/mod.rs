@@ -31,10 +31,12 @@ pub mod media;
 pub mod navigation;
 pub mod orientation;
 pub mod presentation;
+pub mod reflow;
 pub mod scripts;
 pub mod scrollable_region;
 pub mod structure;
 pub mod tables;
+pub mod text_spacing;
 pub mod title;
 
 /// ACT outcome of one target (or of the whole page for `inapplicable`).

@@ -3,7 +3,8 @@
 use super::{
     aria_structure, colors, colors_info, consultation, css_presentation, focus_visible, forms,
     frames, images, keyboard_reach, keyboard_trap, lang, links, mandatory, media, navigation,
-    orientation, presentation, scripts, scrollable_region, structure, tables, title, Rule,
+    orientation, presentation, reflow, scripts, scrollable_region, structure, tables, text_spacing,
+    title, Rule,
 };
 
 static RULES: &[&dyn Rule] = &[
@@ -83,6 +84,8 @@ static RULES: &[&dyn Rule] = &[
     &keyboard_trap::KeyboardTrap,
     &scrollable_region::ScrollableRegionFocusable,
     &keyboard_reach::KeyboardReach,
+    &reflow::Reflow,
+    &text_spacing::TextSpacing,
 ];
 
 /// Every rule, in a stable order.

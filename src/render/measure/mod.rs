@@ -4,6 +4,8 @@
 //! result is plain data ([`BrowserFacts`], in the page model) that rules read; the DOM handed to
 //! the analysis is serialised after the elements are marked and before the walk moves focus.
 
+pub(crate) mod layout;
+
 use std::collections::HashSet;
 use std::time::Duration;
 

@@ -99,6 +99,8 @@
   };
   const MAX = 5000;
   window.__vigie = {
+    mark, // shared with layout.js: one numbering of the marks per tab
+    path,
     init() {
       const tabbable = [], scrollables = [];
       const all = document.body ? document.body.querySelectorAll('*') : [];
