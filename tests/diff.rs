@@ -128,7 +128,10 @@ async fn a_fix_and_a_regression_give_the_exact_diff() {
     let r = &reverse.demarches[0];
     assert_eq!(
         keys(&r.fixed),
-        vec![k("form-field-label", "/formulaire.html", "#nom")]
+        vec![
+            k("form-field-label", "/formulaire.html", "#nom"),
+            k("form-field-name", "/formulaire.html", "#nom")
+        ]
     );
     // #logo and #vieux fail in the first run only: new in the reverse direction.
     assert_eq!(
@@ -142,7 +145,10 @@ async fn a_fix_and_a_regression_give_the_exact_diff() {
 
     // Text and HTML renderings carry the same facts; HTML escapes what sites put in.
     let text = vigie::diff::to_text(&d);
-    assert!(text.contains("1 corrigées, 1 nouvelles, 1 toujours présentes, 1 non revérifiées"));
+    assert!(
+        text.contains("1 corrigées, 2 nouvelles, 1 toujours présentes, 1 non revérifiées"),
+        "{text}"
+    );
     assert!(text.contains("Régression détectée."));
     let html = vigie::report::site::render_diff(&d).expect("page");
     assert!(html.starts_with("<!DOCTYPE html>"));
@@ -178,9 +184,13 @@ fn stored_diff(
     assert_eq!(m.id, "service-test");
     assert_eq!(m.presence, Presence::Both);
     assert_eq!(keys(&m.fixed), vec![k("image-alt", "/", "#logo")]);
+    // The unlabelled field fails the RGAA reading (11.1.1) and the ACT one (e086e5).
     assert_eq!(
         keys(&m.new),
-        vec![k("form-field-label", "/formulaire.html", "#nom")]
+        vec![
+            k("form-field-label", "/formulaire.html", "#nom"),
+            k("form-field-name", "/formulaire.html", "#nom")
+        ]
     );
     assert_eq!(keys(&m.still), vec![k("image-alt", "/", "#photo")]);
     assert_eq!(
@@ -273,7 +283,7 @@ fn cli_diff_on(db: &str, a: &Path, b: &Path) {
     ]);
     assert_eq!(back.status.code(), Some(0));
     let text = String::from_utf8_lossy(&back.stdout);
-    assert!(text.contains("1 corrigées, 0 nouvelles"), "{text}");
+    assert!(text.contains("2 corrigées, 0 nouvelles"), "{text}");
 
     // Import both, then diff the runs by reference and show the history.
     let imp = vigie(&[
@@ -295,7 +305,7 @@ fn cli_diff_on(db: &str, a: &Path, b: &Path) {
     ]);
     assert_eq!(html.status.code(), Some(0), "without --fail-on-regression");
     let page = String::from_utf8_lossy(&html.stdout);
-    assert!(page.contains("Nouvelles non-conformités (1)"), "{page}");
+    assert!(page.contains("Nouvelles non-conformités (2)"), "{page}");
     let hist = vigie(&[
         os("history").as_os_str(),
         os("--format").as_os_str(),
@@ -310,8 +320,9 @@ fn cli_diff_on(db: &str, a: &Path, b: &Path) {
         .iter()
         .filter_map(|p| p["failed"].as_i64())
         .collect();
-    // #logo, #photo and #vieux, then the same three and #nom.
-    assert_eq!(failed, vec![3, 4]);
+    // #logo, #photo and #vieux, then the same three and #nom (form-field-label and
+    // form-field-name).
+    assert_eq!(failed, vec![3, 5]);
     // An unknown run is a clear error, exit code 2.
     let bad = vigie(&[
         os("diff").as_os_str(),

@@ -19,8 +19,30 @@ use vigie::store::{self, Store};
 
 const FIXTURE: &str = "fixtures/reports/demo-1.0.json";
 
+/// The 1.0 fixture, its passed and inapplicable findings carrying today's rule references: the
+/// compact form keeps rule ids and takes the references from the rule registry (a passed
+/// finding's RGAA tests are kept when they differ), so rules whose references changed since
+/// the fixture was written (form-field-label lost ACT e086e5 to form-field-name) read back
+/// with today's.
 fn fixture() -> Report {
-    Report::read(Path::new(FIXTURE)).expect("1.0 report")
+    let mut r = Report::read(Path::new(FIXTURE)).expect("1.0 report");
+    for d in &mut r.demarches {
+        for f in &mut d.findings {
+            let Some(meta) = vigie::rules::rule_by_id(&f.rule).map(|r| r.meta()) else {
+                continue;
+            };
+            let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            match f.outcome {
+                Outcome::Inapplicable => f.rgaa = strings(meta.rgaa),
+                Outcome::Passed => {}
+                _ => continue,
+            }
+            f.wcag = strings(meta.wcag);
+            f.act = strings(meta.act);
+            f.cerfa = meta.cerfa.to_vec();
+        }
+    }
+    r
 }
 
 /// The fixture made compact, as a 2.0 audit writes it.
