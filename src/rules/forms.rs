@@ -170,11 +170,7 @@ fn has_label_element(page: &Page, el: ElementRef<'_>) -> bool {
                 && !n.ancestors().any(|a| a.id() == el.id())
         })
     };
-    let wrapping = el
-        .ancestors()
-        .filter_map(ElementRef::wrap)
-        .find(|a| a.value().name() == "label");
-    wrapping.is_some_and(own_text)
+    wrapping_label(el).is_some_and(own_text)
         || el.value().attr("id").is_some_and(|id| {
             page.select("label")
                 .any(|l| l.value().attr("for") == Some(id) && own_text(l))
@@ -198,19 +194,19 @@ fn label_source_test(page: &Page, el: ElementRef<'_>) -> &'static str {
 }
 
 fn no_name_message(el: ElementRef<'_>) -> &'static str {
-    if in_label(el) {
+    if wrapping_label(el).is_some() {
         "Champ sans étiquette : le label qui le contient n'a pas d'autre texte que le champ (sa valeur n'est pas une étiquette) ; y écrire l'étiquette."
     } else {
         "Champ sans étiquette : associer un label (for/id), un aria-label ou un aria-labelledby."
     }
 }
 
-/// Whether the field sits inside a `<label>` (then an empty name means a label holding only
-/// the field itself).
-fn in_label(el: crate::page::ElementRef<'_>) -> bool {
+/// The `<label>` the field sits in, if any (then an empty name means a label holding only the
+/// field itself).
+fn wrapping_label(el: ElementRef<'_>) -> Option<ElementRef<'_>> {
     el.ancestors()
-        .filter_map(crate::page::ElementRef::wrap)
-        .any(|a| a.value().name() == "label")
+        .filter_map(ElementRef::wrap)
+        .find(|a| a.value().name() == "label")
 }
 
 /// ## Ce que la règle vérifie
