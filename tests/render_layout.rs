@@ -9,6 +9,8 @@
 //! Needs Debian's `chromium` (.ci/run installs it). Without it the tests fail, unless
 //! VIGIE_SKIP_BROWSER=1.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -16,39 +18,18 @@ use url::Url;
 use vigie::audit::{audit, AuditOptions};
 use vigie::catalogue::Demarche;
 use vigie::cerfa::Status;
-use vigie::crawl::{FetchConfig, Fetcher};
+use vigie::crawl::FetchConfig;
 use vigie::model::AuditSettings;
 use vigie::page::Page;
-use vigie::render::{find_browser, Browser, BrowserLimits, RenderMode};
+use vigie::render::{Browser, BrowserLimits, RenderMode};
 use vigie::report::DemarcheReport;
 use vigie::rules::{page_outcome, rule_by_id, Outcome, RuleResult, NOT_MEASURED};
 use vigie::serve::{start, Source};
 
+use common::browser::{browser, gate};
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-/// Chromium is needed; without it, skip only when VIGIE_SKIP_BROWSER=1.
-fn browser() -> Option<PathBuf> {
-    match find_browser(None) {
-        Ok(exe) => Some(exe),
-        Err(_) if std::env::var("VIGIE_SKIP_BROWSER").as_deref() == Ok("1") => {
-            eprintln!("chromium absent : mesures de mise en page sautées (VIGIE_SKIP_BROWSER=1)");
-            None
-        }
-        Err(e) => panic!(
-            "{e} : installer Debian chromium (apt-get install -y chromium), ou définir \
-             VIGIE_CHROMIUM=/chemin, ou VIGIE_SKIP_BROWSER=1 pour sauter ce test"
-        ),
-    }
-}
-
-fn gate() -> Fetcher {
-    Fetcher::new(FetchConfig {
-        requests_per_second: 0.0,
-        ..FetchConfig::default()
-    })
-    .expect("fetcher")
 }
 
 fn failed_or_doubt(results: &[RuleResult]) -> Vec<(Outcome, String)> {

@@ -6,32 +6,20 @@
 //! Needs Debian's `chromium` (.ci/run installs it). Without it the test fails, unless
 //! VIGIE_SKIP_BROWSER=1. One browser for all the fixtures.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use url::Url;
-use vigie::crawl::{FetchConfig, Fetcher};
 use vigie::page::Page;
-use vigie::render::{find_browser, Browser, BrowserLimits};
+use vigie::render::{Browser, BrowserLimits};
 use vigie::rules::{all_rules, page_outcome, Outcome, NOT_MEASURED};
 use vigie::serve::{start, Source};
 
+use common::browser::{browser, gate};
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules")
-}
-
-/// Chromium is needed; without it, skip only when VIGIE_SKIP_BROWSER=1.
-fn browser() -> Option<PathBuf> {
-    match find_browser(None) {
-        Ok(exe) => Some(exe),
-        Err(_) if std::env::var("VIGIE_SKIP_BROWSER").as_deref() == Ok("1") => {
-            eprintln!("chromium absent : mesures en navigateur sautées (VIGIE_SKIP_BROWSER=1)");
-            None
-        }
-        Err(e) => panic!(
-            "{e} : installer Debian chromium (apt-get install -y chromium), ou définir \
-             VIGIE_CHROMIUM=/chemin, ou VIGIE_SKIP_BROWSER=1 pour sauter ce test"
-        ),
-    }
 }
 
 fn expected(name: &str) -> Outcome {
@@ -168,14 +156,4 @@ async fn the_walk_decides_focus_sentinels_in_hidden_content() {
         );
     }
     browser.shutdown().await;
-}
-
-/// The crawl's rules for the browser's own requests, as an audit of local fixtures sets them:
-/// loopback allowed, no rate limit.
-fn gate() -> Fetcher {
-    Fetcher::new(FetchConfig {
-        requests_per_second: 0.0,
-        ..FetchConfig::default()
-    })
-    .expect("client")
 }

@@ -7,39 +7,21 @@
 //! Needs Debian's `chromium` (.ci/run installs it). Without it the test fails, unless
 //! VIGIE_SKIP_BROWSER=1.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use url::Url;
-use vigie::crawl::{FetchConfig, Fetcher};
+use vigie::crawl::FetchConfig;
 use vigie::page::Page;
-use vigie::render::{find_browser, Browser, BrowserLimits};
+use vigie::render::{Browser, BrowserLimits};
 use vigie::rules::{page_outcome, rule_by_id, Outcome};
 use vigie::serve::{start, Source};
 
+use common::browser::{browser, gate};
+
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render/pixels")
-}
-
-fn browser() -> Option<PathBuf> {
-    match find_browser(None) {
-        Ok(exe) => Some(exe),
-        Err(_) if std::env::var("VIGIE_SKIP_BROWSER").as_deref() == Ok("1") => {
-            eprintln!("chromium absent : mesures en navigateur sautées (VIGIE_SKIP_BROWSER=1)");
-            None
-        }
-        Err(e) => panic!(
-            "{e} : installer Debian chromium (apt-get install -y chromium), ou définir \
-             VIGIE_CHROMIUM=/chemin, ou VIGIE_SKIP_BROWSER=1 pour sauter ce test"
-        ),
-    }
-}
-
-fn gate() -> Fetcher {
-    Fetcher::new(FetchConfig {
-        requests_per_second: 0.0,
-        ..FetchConfig::default()
-    })
-    .expect("client")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

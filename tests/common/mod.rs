@@ -1,6 +1,7 @@
 //! Helpers shared by test binaries (each uses part of them).
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod pg;
 
 use std::path::Path;
