@@ -642,3 +642,96 @@ fn unreadable_campaign_settings_fail_the_job_not_the_worker() {
     let status = ok(&vigie(&["campaign", "status", "--db", &url]));
     assert!(status.contains("0 terminée(s), 1 en échec"), "{status}");
 }
+
+/// A rendered campaign keeps its photos: the worker renders a page whose text fails contrast
+/// over an image, photographs the failed element, and `campaign report` from the database
+/// writes the photo in report.json and on the démarche page, as `vigie audit` does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rendered_campaign_report_keeps_the_photos_of_failed_elements() {
+    let Some(pg) = common::pg::shared() else {
+        return;
+    };
+    let Some(chromium) = common::browser::browser() else {
+        return;
+    };
+    let url = pg.database("photos");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/render/pixels");
+    let server = start(Source::Disk(fixtures)).await.expect("server");
+    let work = tempfile::tempdir().expect("tempdir");
+    let cat = work.path().join("catalogue.toml");
+    std::fs::write(
+        &cat,
+        format!(
+            "[[demarche]]\nid = \"photo\"\nname = \"Photo\"\noperator = \"O\"\nministry = \"M\"\nstart_url = \"{}image-failed.html\"\nmax_pages = 1\n",
+            server.url()
+        ),
+    )
+    .expect("catalogue");
+    let cat = cat.to_string_lossy().to_string();
+    ok(&vigie(&[
+        "campaign",
+        "submit",
+        "--catalogue",
+        &cat,
+        "--db",
+        &url,
+        "--rate",
+        "100",
+        "--no-sitemaps",
+        "--probes",
+        "0",
+        "--render",
+        "always",
+    ]));
+    let chromium = chromium.to_string_lossy().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args([
+            "worker",
+            "--db",
+            &url,
+            "--until-empty",
+            "--chromium",
+            &chromium,
+        ])
+        .output()
+        .expect("worker");
+    ok(&out);
+    let site = work.path().join("site");
+    ok(&vigie(&[
+        "campaign",
+        "report",
+        "--db",
+        &url,
+        "--id",
+        "1",
+        "--out",
+        site.to_str().expect("utf-8"),
+    ]));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("report.json")).expect("report.json"))
+            .expect("json");
+    let page = &report["demarches"][0]["pages"][0];
+    assert_eq!(page["rendering"]["status"], "rendered", "{page}");
+    let shots = page["screenshots"].as_array().expect("screenshots");
+    assert!(
+        shots
+            .iter()
+            .any(|s| s["rule"] == "color-contrast" && s["selector"] == "#cible"),
+        "{shots:?}"
+    );
+    let captures: Vec<_> = std::fs::read_dir(site.join("captures"))
+        .expect("captures/")
+        .flatten()
+        .collect();
+    assert!(!captures.is_empty());
+    let html = std::fs::read_dir(&site)
+        .expect("site")
+        .flatten()
+        .find(|f| f.file_name().to_string_lossy().starts_with("demarche-"))
+        .map(|f| std::fs::read_to_string(f.path()).expect("page"))
+        .expect("démarche page");
+    assert!(
+        html.contains("color-contrast — #cible"),
+        "no photo on the page"
+    );
+}
