@@ -364,6 +364,90 @@ async fn a_browser_killed_mid_page_is_started_again_for_the_next() {
     browser.shutdown().await;
 }
 
+/// The renderer processes started under `root` (the browser's process), by their command line.
+fn renderers_of(root: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    let mut parents = vec![root];
+    while let Some(parent) = parents.pop() {
+        let Ok(out) = std::process::Command::new("pgrep")
+            .args(["-P", &parent.to_string()])
+            .output()
+        else {
+            return found;
+        };
+        for child in String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .filter_map(|p| p.parse::<u32>().ok())
+        {
+            let cmdline = std::fs::read(format!("/proc/{child}/cmdline")).unwrap_or_default();
+            if String::from_utf8_lossy(&cmdline).contains("--type=renderer") {
+                found.push(child);
+            }
+            parents.push(child);
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn a_crashed_renderer_costs_its_page_and_the_browser_goes_on() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    let srv = server().await;
+    let fetcher = Fetcher::new(FetchConfig {
+        requests_per_second: 0.0,
+        ..FetchConfig::default()
+    })
+    .expect("client");
+    let browser = Arc::new(Browser::new(
+        vigie::render::find_browser(None).expect("chromium"),
+        limits(),
+    ));
+    let base = Url::parse(&srv.url()).expect("url");
+    let slow = base.join("lent.html").expect("url");
+    let b = browser.clone();
+    let pending = tokio::spawn(async move {
+        let f = Fetcher::new(FetchConfig {
+            requests_per_second: 0.0,
+            ..FetchConfig::default()
+        })
+        .expect("client");
+        b.render(&slow, &f).await.0
+    });
+    // Once the page waits for its endless script, kill its renderer (as a memory hog or a
+    // renderer bug would): the browser itself stays up.
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    while !paths(&srv).iter().any(|p| p == "/jamais.js") {
+        assert!(std::time::Instant::now() < deadline, "{:?}", paths(&srv));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let pid = browser.process_id().await.expect("pid");
+    let renderers = renderers_of(pid);
+    assert!(!renderers.is_empty(), "aucun moteur de rendu sous {pid}");
+    for r in renderers {
+        // A renderer may already be gone (a spare one ending by itself): not an error.
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &r.to_string()])
+            .status();
+    }
+    let result = pending.await.expect("tâche");
+    assert_eq!(
+        result.map(|p| p.final_url.to_string()),
+        Err(BrowserError::Crashed(
+            "le moteur de rendu de la page s'est arrêté"
+        ))
+    );
+    // The same browser renders the next page: no restart was needed.
+    let index = base.join("index.html").expect("url");
+    let (again, _) = browser.render(&index, &fetcher).await;
+    assert!(again.is_ok(), "{again:?}");
+    assert_eq!(browser.restarts(), 0);
+    assert_eq!(browser.process_id().await, Some(pid));
+    browser.shutdown().await;
+}
+
 fn kill(pid: u32) {
     let status = std::process::Command::new("kill")
         .args(["-KILL", &pid.to_string()])
