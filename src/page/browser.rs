@@ -55,6 +55,10 @@ pub struct FocusStop {
     pub visible_change: Option<bool>,
     /// The element or an ancestor has an inline focus or blur handler.
     pub focus_handler: bool,
+    /// Its box when focused, in document coordinates (x, y, width, height); None inside a
+    /// frame (the frame's own coordinates) or without a box.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rect: Option<[f64; 4]>,
 }
 
 /// Elements focus cycled through without escape.

@@ -18,6 +18,7 @@ pub mod colors;
 pub mod colors_info;
 pub mod consultation;
 pub mod css_presentation;
+pub mod focus_order;
 pub mod focus_visible;
 pub mod forms;
 pub mod frames;

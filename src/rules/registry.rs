@@ -1,10 +1,10 @@
 //! The one list of all rules. Adding a rule: its file (or family file), its fixtures, one line here.
 
 use super::{
-    aria_structure, colors, colors_info, consultation, css_presentation, focus_visible, forms,
-    frames, images, keyboard_reach, keyboard_trap, lang, links, mandatory, media, navigation,
-    orientation, presentation, reflow, scripts, scrollable_region, structure, tables, text_spacing,
-    title, Rule,
+    aria_structure, colors, colors_info, consultation, css_presentation, focus_order,
+    focus_visible, forms, frames, images, keyboard_reach, keyboard_trap, lang, links, mandatory,
+    media, navigation, orientation, presentation, reflow, scripts, scrollable_region, structure,
+    tables, text_spacing, title, Rule,
 };
 
 static RULES: &[&dyn Rule] = &[
@@ -86,6 +86,7 @@ static RULES: &[&dyn Rule] = &[
     &keyboard_reach::KeyboardReach,
     &reflow::Reflow,
     &text_spacing::TextSpacing,
+    &focus_order::FocusOrder,
 ];
 
 /// Every rule, in a stable order.

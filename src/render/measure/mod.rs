@@ -226,7 +226,11 @@ async fn walk_into(page: &chromiumoxide::Page, facts: &mut BrowserFacts) {
             None
         };
         seen.push(key);
+        let rect = active
+            .rect
+            .filter(|r| !active.frame && r[2] > 0.0 && r[3] > 0.0);
         facts.stops.push(FocusStop {
+            rect,
             mark: active.mark,
             selector: active.selector,
             visible_change: change,
