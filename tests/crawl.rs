@@ -494,7 +494,7 @@ fn error_kind_of(r: &vigie::crawl::FetchRecord) -> Option<ErrorKind> {
 /// The gate the browser's own requests go through (no browser needed to test its decisions).
 #[tokio::test]
 async fn the_browser_gate_applies_the_crawl_rules() {
-    use vigie::crawl::RequestGate;
+    use vigie::crawl::{RequestGate, RequestKind};
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("robots.txt"),
@@ -509,7 +509,7 @@ async fn the_browser_gate_applies_the_crawl_rules() {
     async fn decide(f: &Fetcher, u: &str) -> Result<(), String> {
         let u = Url::parse(u).expect("url");
         let gate: &dyn RequestGate = f;
-        gate.decide(&u).await
+        gate.decide(&u, RequestKind::Subresource).await
     }
     assert_eq!(
         decide(&open, base.join("/a.js").expect("url").as_str()).await,

@@ -190,6 +190,8 @@ pub struct Fetched {
 
 struct HostState {
     limiter: Mutex<Option<Arc<DefaultDirectRateLimiter>>>,
+    /// The turns of the browser's subresource requests (a tenth of the crawl's interval).
+    subresources: Option<Arc<DefaultDirectRateLimiter>>,
     robots: OnceCell<Arc<Robots>>,
     /// The robots.txt as fetched, for the indexability facts (set with `robots`).
     robots_file: std::sync::OnceLock<Arc<RobotsFile>>,
@@ -211,6 +213,9 @@ fn host_key(url: &Url) -> String {
         url.port_or_known_default().unwrap_or(0)
     )
 }
+
+/// How many of a rendered page's subresources may go in one turn of the crawl.
+const SUBRESOURCE_SPEEDUP: u32 = 10;
 
 fn limiter_for(interval: Duration) -> Option<Arc<DefaultDirectRateLimiter>> {
     if interval.is_zero() {
@@ -258,6 +263,7 @@ impl Fetcher {
             .or_insert_with(|| {
                 Arc::new(HostState {
                     limiter: Mutex::new(limiter_for(self.base_interval())),
+                    subresources: limiter_for(self.base_interval() / SUBRESOURCE_SPEEDUP),
                     robots: OnceCell::new(),
                     robots_file: std::sync::OnceLock::new(),
                 })
@@ -331,7 +337,16 @@ impl Fetcher {
     /// of that host, then the host's rate limit (waited for). Link-local targets (cloud metadata
     /// services) are refused even when the guard is lifted: a page's scripts, unlike its links,
     /// can aim anywhere.
-    pub async fn admit_browser_request(&self, url: &Url) -> Result<(), String> {
+    ///
+    /// A document (the page, a frame) waits for the host's turn like the crawler's fetches. A
+    /// subresource waits for a turn of its own, ten times as frequent: a page of 60 style sheets
+    /// and 20 scripts (the DSFR's example pages) would otherwise take 40 s to load at 2 requests
+    /// per second, past any page limit, where a visitor's browser asks for all at once.
+    pub async fn admit_browser_request(
+        &self,
+        url: &Url,
+        kind: super::render::RequestKind,
+    ) -> Result<(), String> {
         match url.scheme() {
             "http" | "https" => {}
             // Served by the browser itself, nothing leaves the machine.
@@ -371,7 +386,15 @@ impl Fetcher {
         if self.config.respect_robots && !self.robots(url).await.allowed(url) {
             return Err("exclu par robots.txt".into());
         }
-        self.wait_turn(&self.host(url)).await;
+        let host = self.host(url);
+        match kind {
+            super::render::RequestKind::Document => self.wait_turn(&host).await,
+            super::render::RequestKind::Subresource => {
+                if let Some(l) = host.subresources.clone() {
+                    l.until_ready().await;
+                }
+            }
+        }
         Ok(())
     }
 
@@ -846,8 +869,12 @@ fn looks_binary(body: &[u8]) -> bool {
 /// The fetcher is the browser's gate: the browser's requests wait for the same per-host turns
 /// as the crawler's, and obey the same guard and robots.txt.
 impl super::render::RequestGate for Fetcher {
-    fn decide<'a>(&'a self, url: &'a Url) -> super::render::GateFuture<'a> {
-        Box::pin(self.admit_browser_request(url))
+    fn decide<'a>(
+        &'a self,
+        url: &'a Url,
+        kind: super::render::RequestKind,
+    ) -> super::render::GateFuture<'a> {
+        Box::pin(self.admit_browser_request(url, kind))
     }
     fn user_agent(&self) -> &str {
         &self.config.user_agent

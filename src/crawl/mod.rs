@@ -22,7 +22,7 @@ use url::Url;
 pub use fetch::{ErrorKind, FetchConfig, FetchError, FetchRecord, Fetcher, Want};
 pub use render::{
     BrowserActivity, PhotoWanted, Photographer, RenderChoice, RenderStatus, RenderedDom, Renderer,
-    Rendering, RequestGate, Screenshot,
+    Rendering, RequestGate, RequestKind, Screenshot,
 };
 
 use crate::page::{Page, StylesheetLink};

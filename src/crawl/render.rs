@@ -107,12 +107,23 @@ pub struct RefusedRequest {
 
 pub type GateFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
 
+/// What a request of the browser is for: the spacing it waits for depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestKind {
+    /// The page itself again, or a frame's document: spaced as the crawl's own fetches.
+    Document,
+    /// A style sheet, script, image, font or script request made while the page loads: a
+    /// visitor's browser asks for them all at once; they are spaced at a tenth of the crawl's
+    /// interval (see `Fetcher::admit_browser_request`).
+    Subresource,
+}
+
 /// The crawl's rules for the requests the browser makes on its own (scripts, styles, images,
 /// XHR, the page itself again): the crawl implements it, the browser asks it before each
 /// request, so the browser goes no further than the crawler would.
 pub trait RequestGate: Send + Sync {
     /// Wait for the request's turn (rate limit) and allow it, or refuse it with the reason.
-    fn decide<'a>(&'a self, url: &'a Url) -> GateFuture<'a>;
+    fn decide<'a>(&'a self, url: &'a Url, kind: RequestKind) -> GateFuture<'a>;
     /// The User-Agent the crawl's own fetches send.
     fn user_agent(&self) -> &str;
 }

@@ -23,7 +23,9 @@ use chromiumoxide::cdp::browser_protocol::fetch::{
 use chromiumoxide::cdp::browser_protocol::inspector::{
     EnableParams as InspectorEnable, EventTargetCrashed,
 };
-use chromiumoxide::cdp::browser_protocol::network::{ErrorReason, SetUserAgentOverrideParams};
+use chromiumoxide::cdp::browser_protocol::network::{
+    ErrorReason, ResourceType, SetUserAgentOverrideParams,
+};
 use chromiumoxide::cdp::browser_protocol::page::{
     AddScriptToEvaluateOnNewDocumentParams, EventJavascriptDialogOpening,
     HandleJavaScriptDialogParams,
@@ -37,7 +39,7 @@ use futures_util::StreamExt;
 use tokio::sync::{Mutex, Semaphore};
 use url::Url;
 
-use crate::crawl::render::{BrowserActivity, RequestGate};
+use crate::crawl::render::{BrowserActivity, RequestGate, RequestKind};
 
 /// Environment variable naming the browser executable.
 pub const CHROMIUM_ENV: &str = "VIGIE_CHROMIUM";
@@ -684,7 +686,14 @@ async fn decide_one(
 ) {
     let url = &event.request.url;
     let verdict = match Url::parse(url) {
-        Ok(u) => gate.decide(&u).await,
+        Ok(u) => {
+            let kind = if event.resource_type == ResourceType::Document {
+                RequestKind::Document
+            } else {
+                RequestKind::Subresource
+            };
+            gate.decide(&u, kind).await
+        }
         Err(_) => Err("adresse invalide".to_string()),
     };
     let id = event.request_id.clone();
