@@ -56,6 +56,9 @@ struct Active {
     selector: String,
     #[serde(default)]
     rect: Option<[f64; 4]>,
+    /// The box of the largest of its nearest ancestors (bounded), for indicators drawn there.
+    #[serde(default)]
+    wide: Option<[f64; 4]>,
     #[serde(default)]
     frame: bool,
     #[serde(default)]
@@ -126,13 +129,27 @@ async fn shot(page: &chromiumoxide::Page, rect: [f64; 4]) -> Option<String> {
     Some(AsRef::<str>::as_ref(&data).to_string())
 }
 
-/// Whether the element and its surroundings look different focused and unfocused: focused
-/// now, then blurred (twice, to see whether the area changes by itself), then focused again.
+/// Whether the element and its surroundings look different focused and unfocused. Around the
+/// element first; when nothing changes there, around its nearest ancestors too: an indicator
+/// drawn around an enclosing block (the DSFR's `fr-enlarge-link`: the link's `::before` covers
+/// the block and carries the outline) is an indicator.
 async fn visible_change(page: &chromiumoxide::Page, active: &Active) -> Option<bool> {
     let rect = active.rect?;
     if rect[2] <= 0.0 || rect[3] <= 0.0 || active.frame {
         return None;
     }
+    match area_change(page, rect).await {
+        Some(false) => match active.wide {
+            Some(wide) if wide != rect => area_change(page, wide).await,
+            _ => Some(false),
+        },
+        other => other,
+    }
+}
+
+/// Whether the pixels of `rect` (and its margin) differ focused and unfocused: focused now,
+/// then blurred (twice, to see whether the area changes by itself), then focused again.
+async fn area_change(page: &chromiumoxide::Page, rect: [f64; 4]) -> Option<bool> {
     let focused = shot(page, rect).await?;
     let _: Option<bool> = eval(page, "window.__vigie.blur()").await;
     let unfocused = shot(page, rect).await;

@@ -138,12 +138,22 @@
       const frame = inner || a.localName === 'iframe' || a.localName === 'frame';
       const r = a.getBoundingClientRect();
       const ref = top && top.isConnected && top.getRootNode() === document ? mark(top) : null;
+      // The largest of the nearest ancestors (6 levels, at most 1000 × 600 px): an indicator
+      // may be drawn around them (an « enlarged link »'s ::before covers its positioned block).
+      let wide = null;
+      let up = frame ? null : a.parentElement;
+      for (let i = 0; i < 6 && up && up !== document.body && up !== document.documentElement; i++, up = up.parentElement) {
+        const q = up.getBoundingClientRect();
+        if (q.width > 1000 || q.height > 600) break;
+        if (q.width > 0 && q.height > 0) wide = [q.left + scrollX, q.top + scrollY, q.width, q.height];
+      }
       return {
         outside: false,
         ref,
         key: inner ? ref + '/' + path(a) : String(ref === null ? path(a) : ref),
         selector: inner && top ? path(top) + ' ⟶ ' + path(a) : path(a),
         rect: [r.left + scrollX, r.top + scrollY, r.width, r.height],
+        wide,
         frame,
         focus_handler: handler(a),
       };
