@@ -48,6 +48,9 @@ static FOCUS_ORDER: RuleMeta = RuleMeta {
 
 /// Tolerance for boxes that touch, in CSS px.
 const SLACK: f64 = 1.0;
+/// How far above the previous element a jump starts, in CSS px: a control set just above its
+/// field (a « show password » toggle beside the label) is not a jump back up the page.
+const UP: f64 = 40.0;
 
 /// Why the move from `prev` to `next` goes against the reading order, if it does.
 fn visual_jump(prev: [f64; 4], next: [f64; 4], rtl: bool) -> Option<&'static str> {
@@ -63,7 +66,7 @@ fn visual_jump(prev: [f64; 4], next: [f64; 4], rtl: bool) -> Option<&'static str
         };
         return backward.then_some("affiché avant lui sur la même ligne");
     }
-    let above = ny + nh <= py + SLACK;
+    let above = ny + nh <= py - UP;
     // Entirely above and not in a column further on (to the right, or left in rtl): back up.
     let further_column = if rtl {
         nx + nw <= px + SLACK
