@@ -13,8 +13,9 @@ use crate::page::Page;
 /// précédent :
 /// - **ordre du code** : le focus revient-il sur un élément placé plus haut dans le code (un
 ///   `tabindex` positif, un script qui déplace le focus) ?
-/// - **ordre de lecture** : l'élément est-il affiché entièrement au-dessus du précédent sans être
-///   dans une colonne à sa droite, ou à sa gauche sur la même ligne (page de gauche à droite) ?
+/// - **ordre de lecture** : l'élément est-il affiché au-dessus du précédent (plus de 40 px
+///   au-dessus de son haut) sans être dans une colonne à sa droite, ou à sa gauche sur la même
+///   ligne (page de gauche à droite) ?
 ///   C'est ce que produisent `order`, `flex-direction: *-reverse`, les placements de grille ou
 ///   les positions absolues.
 ///
@@ -170,6 +171,11 @@ mod tests {
         // Top of the next column.
         assert_eq!(
             visual_jump([0., 500., 300., 20.], [320., 0., 300., 20.], false),
+            None
+        );
+        // A toggle just above its field, by its label (the DSFR's password field).
+        assert_eq!(
+            visual_jump([144., 356., 512., 40.], [568., 328., 16., 16.], false),
             None
         );
     }
