@@ -244,6 +244,9 @@ impl Browser {
                 "disable-features=IsolateOrigins,site-per-process".to_string(),
                 // A page that allocates without end stops its renderer, not the machine.
                 format!("js-flags=--max-old-space-size={}", self.limits.heap_mib),
+                // Media start as a visitor's browser would start them (the media measure
+                // reads whether sound plays by itself); they are paused once measured.
+                "autoplay-policy=no-user-gesture-required".to_string(),
             ]);
         // Chromium's sandbox refuses to start as root; elsewhere it stays on (hostile pages).
         if running_as_root() {
@@ -540,6 +543,12 @@ impl Browser {
                 other => BrowserError::Navigation(other.to_string()),
             })?;
         self.wait_for_idle(page).await;
+        // Media as the load left them (playing or not), then paused for the screenshots.
+        let media = super::measure::media::measure(
+            page,
+            super::measure::layout::budget(started.elapsed(), self.limits.page),
+        )
+        .await;
         // Reflow, text spacing and phone first, the page put back before the marks and the walk.
         let layout = super::measure::layout::measure(
             page,
@@ -565,7 +574,7 @@ impl Browser {
             Some(p) => Some(super::measure::walk(page, p).await),
             None => None,
         }
-        .map(|f| crate::page::browser::BrowserFacts { layout, ..f });
+        .map(|f| crate::page::browser::BrowserFacts { layout, media, ..f });
         Ok(RenderedPage {
             html,
             final_url,
