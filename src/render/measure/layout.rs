@@ -1,8 +1,9 @@
 //! Layout measured at other sizes, on the tab a page was rendered in, after the network went
 //! idle and before the elements are marked for the walk and the DOM is read: text spacing
-//! increased at the default size, then the page in a window 320 CSS px wide (reflow), then on
-//! an emulated phone. The stylesheet is removed and the default size restored afterwards, so
-//! the DOM read and the keyboard walk see the page as loaded. Each part is bounded in time;
+//! increased at the default size, then the page in a window 320 CSS px wide (reflow), then,
+//! when it has text read vertically, 256 CSS px high (RGAA 10.11.2), then on an emulated
+//! phone. The stylesheet is removed and the default size restored afterwards, so the DOM read
+//! and the keyboard walk see the page as loaded. Each part is bounded in time;
 //! what was not measured stays None (« non mesuré »), never a pass.
 
 use std::time::Duration;
@@ -13,13 +14,15 @@ use chromiumoxide::cdp::browser_protocol::emulation::{
 use serde::Deserialize;
 
 use super::eval;
-use crate::page::browser_layout::LayoutFacts;
+use crate::page::browser_layout::{LayoutFacts, VerticalFacts};
 
 /// The helpers (`window.__vigieLayout`), installed after `walk.js` (its marks and paths).
 const LAYOUT_JS: &str = include_str!("layout.js");
 
 /// The narrow window of RGAA 10.11 / WCAG 1.4.10, in CSS px.
 pub const REFLOW_WIDTH: i64 = 320;
+/// The low window of RGAA 10.11.2 / WCAG 1.4.10 for text read vertically, in CSS px.
+pub const REFLOW_HEIGHT: i64 = 256;
 /// The phone: a common small smartphone, in CSS px, at device pixel ratio 2.
 pub const PHONE: (i64, i64, f64) = (375, 667, 2.0);
 /// Time the page's resize handlers get after a size change (debounced handlers wait ~100 ms).
@@ -83,6 +86,16 @@ pub(crate) async fn measure(
         if set_size(page, REFLOW_WIDTH, screen.height as i64, 1.0, false).await {
             settle(page).await;
             facts.reflow = eval(page, "window.__vigieLayout.reflow()").await;
+        }
+        // Only a page with text read vertically is measured 256 px high.
+        let texts: Option<u32> = eval(page, "window.__vigieLayout.verticalTexts()").await;
+        if texts == Some(0) {
+            facts.vertical = Some(VerticalFacts::default());
+        } else if texts.is_some()
+            && set_size(page, screen.width as i64, REFLOW_HEIGHT, 1.0, false).await
+        {
+            settle(page).await;
+            facts.vertical = eval(page, "window.__vigieLayout.vertical()").await;
         }
         let (w, h, ratio) = PHONE;
         if set_size(page, w, h, ratio, true).await {
