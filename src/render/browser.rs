@@ -29,7 +29,7 @@ use chromiumoxide::cdp::browser_protocol::page::{
     HandleJavaScriptDialogParams,
 };
 use chromiumoxide::cdp::browser_protocol::target::{
-    CloseTargetParams, EventTargetCreated, TargetId,
+    CloseTargetParams, CreateTargetParams, EventTargetCreated, TargetId,
 };
 use chromiumoxide::cdp::js_protocol::runtime::{AddBindingParams, EventBindingCalled};
 use futures_util::stream::FuturesUnordered;
@@ -353,7 +353,16 @@ impl Browser {
             };
             let error = match tokio::time::timeout(
                 self.limits.navigation,
-                r.browser.new_page("about:blank"),
+                r.browser.new_page(
+                    // A window of its own: a tab behind another is hidden, and Chromium defers
+                    // a hidden page's media until it is shown (the media measure saw none load).
+                    CreateTargetParams::builder()
+                        .url("about:blank")
+                        .new_window(true)
+                        .background(false)
+                        .build()
+                        .map_err(BrowserError::Navigation)?,
+                ),
             )
             .await
             {
@@ -670,7 +679,7 @@ impl Browser {
         // Media as the load left them (playing or not), then paused for the screenshots.
         let media = super::measure::media::measure(
             page,
-            super::measure::layout::budget(started.elapsed(), self.limits.page),
+            super::measure::media::budget(started.elapsed(), self.limits.page),
         )
         .await;
         // Reflow, text spacing and phone first, the page put back before the marks and the walk.

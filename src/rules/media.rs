@@ -139,6 +139,10 @@ fn measured(el: ElementRef<'_>, f: &MediaFacts) -> Option<Measured> {
     if f.ready_state == 0 || f.error.is_some() {
         return None;
     }
+    // Asked to play by itself, but not yet loaded enough to start: nothing known.
+    if f.autoplay && !f.started() && f.ready_state < 4 {
+        return None;
+    }
     // Autoplay is allowed in the measure: a media at rest was not asked to play, or a script
     // stopped it before any sound.
     if !f.started() || f.silent() {

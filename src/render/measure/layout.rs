@@ -34,7 +34,7 @@ const LAYOUT_BUDGET: Duration = Duration::from_secs(5);
 /// Below this, the layout is not measured at all.
 const MIN_BUDGET: Duration = Duration::from_millis(1500);
 /// Kept for reading the DOM and closing the tab after the walk.
-const RESERVE: Duration = Duration::from_secs(3);
+pub(crate) const RESERVE: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Deserialize)]
 struct Screen {

@@ -11,6 +11,8 @@
   const MAX_BYTES = 5 * 1024 * 1024;
   // Sound shorter than this does not matter (WCAG 1.4.2): no need to decode it.
   const LIMIT_S = 3;
+  // Time a media asked to autoplay gets to start, at most.
+  const WAIT_MS = 2000;
   const finite = (x) => (Number.isFinite(x) ? x : null);
   // A media fragment `#t=start,end` (seconds or npt hh:mm:ss) bounds what plays.
   const fragment = (src) => {
@@ -64,7 +66,19 @@
     async measure(ms) {
       const t0 = performance.now();
       const out = [];
-      for (const m of document.querySelectorAll('audio,video')) {
+      const all = Array.from(document.querySelectorAll('audio,video')).slice(0, MAX_MEDIA);
+      // The network may go quiet before a media is loaded enough to start (its requests are not
+      // resource entries): give those asked to play by themselves the time to start or fail,
+      // within half the budget.
+      const waiting = all.filter((m) => m.autoplay && m.paused && !m.error && m.played.length === 0 && m.readyState < 4);
+      if (waiting.length) {
+        const started = Promise.all(waiting.map((m) => new Promise((resolve) => {
+          for (const ev of ['playing', 'error', 'pause']) m.addEventListener(ev, () => resolve(true), { once: true });
+          if (m.querySelector('source')) m.querySelector('source:last-of-type').addEventListener('error', () => resolve(true), { once: true });
+        })));
+        await Promise.race([started, new Promise((r) => setTimeout(r, Math.max(0, Math.min(WAIT_MS, ms / 2))))]);
+      }
+      for (const m of all) {
         if (out.length >= MAX_MEDIA) break;
         let played = 0;
         for (let i = 0; i < m.played.length; i++) played += m.played.end(i) - m.played.start(i);

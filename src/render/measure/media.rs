@@ -17,14 +17,24 @@ use crate::page::browser::MediaFacts;
 const MEDIA_JS: &str = include_str!("media.js");
 
 /// The media measure, at most (fetching and decoding the files included).
-pub(crate) const MEDIA_BUDGET: Duration = Duration::from_secs(3);
+pub(crate) const MEDIA_BUDGET: Duration = Duration::from_secs(4);
 
-/// Measure the page's media within `budget`, then pause them. None when not measured.
+/// Time the media measure may take on a page whose load took `elapsed`: what the walk and the
+/// DOM leave of the page's limit, at most [`MEDIA_BUDGET`]; zero still reads the media's
+/// state (a few milliseconds), only the decoding of files needs time.
+pub(crate) fn budget(elapsed: Duration, page_limit: Duration) -> Duration {
+    page_limit
+        .saturating_sub(elapsed)
+        .saturating_sub(super::WALK_BUDGET + super::layout::RESERVE)
+        .min(MEDIA_BUDGET)
+}
+
+/// Measure the page's media within `budget`, then pause them. None when the scripts could
+/// not run.
 pub(crate) async fn measure(
     page: &chromiumoxide::Page,
-    budget: Option<Duration>,
+    budget: Duration,
 ) -> Option<Vec<MediaFacts>> {
-    let budget = budget?.min(MEDIA_BUDGET);
     let _: bool = eval(page, super::WALK_JS).await?;
     let _: bool = eval(page, MEDIA_JS).await?;
     let ms = budget.as_millis();
@@ -36,10 +46,28 @@ pub(crate) async fn measure(
     .await
     .ok()
     .flatten();
+    tracing::debug!(?budget, ?facts, "médias mesurés");
     let _ = tokio::time::timeout(
         Duration::from_secs(1),
         eval::<bool>(page, "window.__vigieMedia.pause()"),
     )
     .await;
     facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_media_measure_takes_what_the_walk_leaves_and_at_least_reads_the_state() {
+        let page = Duration::from_secs(30);
+        assert_eq!(budget(Duration::from_secs(1), page), MEDIA_BUDGET);
+        // 30 − 12 (walk) − 3 (DOM, tab) − 14 = 1 s left.
+        assert_eq!(
+            budget(Duration::from_secs(14), page),
+            Duration::from_secs(1)
+        );
+        assert_eq!(budget(Duration::from_secs(40), page), Duration::ZERO);
+    }
 }
