@@ -343,14 +343,18 @@ async fn the_phone_render_asks_as_a_phone_and_is_served_the_mobile_page() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("port");
-    let url = Url::parse(&format!("http://{}/", listener.local_addr().expect("addr"))).expect("url");
+    let url =
+        Url::parse(&format!("http://{}/", listener.local_addr().expect("addr"))).expect("url");
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
     let browser = Browser::new(exe, BrowserLimits::default());
     let page = browser.render(&url, &gate()).await.0;
     browser.shutdown().await;
     server.abort();
     let page = page.expect("rendu");
-    assert!(page.html.contains("Version ordinateur"), "analysed: the desktop page");
+    assert!(
+        page.html.contains("Version ordinateur"),
+        "analysed: the desktop page"
+    );
     let phone = page
         .facts
         .and_then(|f| f.layout)
@@ -362,11 +366,15 @@ async fn the_phone_render_asks_as_a_phone_and_is_served_the_mobile_page() {
     );
     let seen = seen.lock().expect("lock").clone();
     let vigie = vigie::user_agent();
-    assert!(seen.contains(&vigie), "the desktop render names vigie: {seen:?}");
+    assert!(
+        seen.contains(&vigie),
+        "the desktop render names vigie: {seen:?}"
+    );
     let mobile: Vec<&String> = seen.iter().filter(|u| u.contains("Mobile")).collect();
     assert_eq!(mobile.len(), 1, "one phone visit: {seen:?}");
     assert!(
-        mobile[0].contains("Android") && mobile[0].ends_with(&format!("Mobile Safari/537.36 {vigie}")),
+        mobile[0].contains("Android")
+            && mobile[0].ends_with(&format!("Mobile Safari/537.36 {vigie}")),
         "{}",
         mobile[0]
     );

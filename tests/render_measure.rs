@@ -192,7 +192,9 @@ async fn media_facts_decide_autoplay_on_rendered_pages() {
             .unwrap_or_else(|| panic!("{name}: <!-- served: … -->"));
         let served = page_outcome(&rule.check(&Page::parse(url.clone(), &html)));
         if served.as_str() != served_expected {
-            failures.push(format!("{name} servi : {served:?}, attendu {served_expected}"));
+            failures.push(format!(
+                "{name} servi : {served:?}, attendu {served_expected}"
+            ));
         }
         let page = match browser.render(&url, &gate()).await.0 {
             Ok(p) => p,

@@ -560,7 +560,9 @@ impl Browser {
                 // The layout of a phone from its first paint: scripts that read the screen at
                 // load see a phone too.
                 if !super::measure::layout::emulate_phone(page).await {
-                    return Err(BrowserError::Navigation("émulation du téléphone refusée".into()));
+                    return Err(BrowserError::Navigation(
+                        "émulation du téléphone refusée".into(),
+                    ));
                 }
                 mobile_user_agent(gate.user_agent(), &version)
             }
@@ -611,9 +613,11 @@ impl Browser {
     ) -> Option<PhoneFacts> {
         let page = self.new_tab().await.ok()?;
         let target = page.target_id().clone();
-        let result =
-            tokio::time::timeout(limit, self.guarded(&page, url, gate, activity, Visit::Phone))
-                .await;
+        let result = tokio::time::timeout(
+            limit,
+            self.guarded(&page, url, gate, activity, Visit::Phone),
+        )
+        .await;
         self.close_tab(&target).await;
         let closed = self
             .popups
@@ -897,7 +901,10 @@ mod tests {
         let vigie = crate::user_agent();
         let ua = mobile_user_agent(&vigie, "HeadlessChrome/156.0.8078.108");
         assert!(ua.starts_with("Mozilla/5.0 (Linux; Android 10; K)"), "{ua}");
-        assert!(ua.contains(" Chrome/156.0.0.0 Mobile Safari/537.36 "), "{ua}");
+        assert!(
+            ua.contains(" Chrome/156.0.0.0 Mobile Safari/537.36 "),
+            "{ua}"
+        );
         assert!(ua.ends_with(&vigie), "{ua}");
         // An unreadable version still gives a phone.
         assert!(mobile_user_agent(&vigie, "").contains("Chrome/120.0.0.0 Mobile"));
