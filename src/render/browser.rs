@@ -65,7 +65,7 @@ enum Visit {
 }
 
 enum Visited {
-    Page(RenderedPage),
+    Page(Box<RenderedPage>),
     Phone(Option<PhoneFacts>),
 }
 
@@ -455,7 +455,7 @@ impl Browser {
         .await
         .unwrap_or(Err(BrowserError::Timeout))
         .and_then(|v| match v {
-            Visited::Page(p) => Ok(p),
+            Visited::Page(p) => Ok(*p),
             Visited::Phone(_) => Err(BrowserError::Closed),
         });
         // The phone render, in a tab of its own within what is left of the page's limit; only
@@ -580,7 +580,7 @@ impl Browser {
         tokio::select! {
             result = async {
                 match visit {
-                    Visit::Page => self.load_and_read(page, url).await.map(Visited::Page),
+                    Visit::Page => self.load_and_read(page, url).await.map(|p| Visited::Page(Box::new(p))),
                     Visit::Phone => self.load_as_phone(page, url).await.map(Visited::Phone),
                 }
             } => result,
