@@ -472,7 +472,7 @@ impl Browser {
                 .saturating_sub(started.elapsed())
                 .min(PHONE_LIMIT);
             if left >= MIN_PHONE {
-                layout.phone = self.phone_render(url, gate, &activity, left).await;
+                layout.phone = self.phone_render(url, gate, left).await;
             }
         }
         let held = match (&result, keep, self.running_browser().await) {
@@ -603,30 +603,28 @@ impl Browser {
 
     /// Load `url` again as a phone ([`Visit::Phone`]) in a tab of its own, outside the tab
     /// count (a page holds its tab meanwhile: at most twice `limits.tabs` tabs), within
-    /// `limit`; its requests and dialogs count with the page's. None when it did not load.
+    /// `limit`. Its requests are decided by the same gate and its dialogs and pop-ups handled
+    /// the same way, but not counted with the page's: the page's figures describe the page
+    /// analysed, not a second load of it. None when it did not load.
     async fn phone_render(
         &self,
         url: &Url,
         gate: &dyn RequestGate,
-        activity: &std::sync::Mutex<BrowserActivity>,
         limit: Duration,
     ) -> Option<PhoneFacts> {
         let page = self.new_tab().await.ok()?;
         let target = page.target_id().clone();
+        let activity = std::sync::Mutex::new(BrowserActivity::default());
         let result = tokio::time::timeout(
             limit,
-            self.guarded(&page, url, gate, activity, Visit::Phone),
+            self.guarded(&page, url, gate, &activity, Visit::Phone),
         )
         .await;
         self.close_tab(&target).await;
-        let closed = self
-            .popups
+        self.popups
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .remove(&target)
-            .unwrap_or(0);
-        let mut counts = activity.lock().unwrap_or_else(|p| p.into_inner());
-        counts.popups = counts.popups.saturating_add(closed);
+            .remove(&target);
         match result {
             Ok(Ok(Visited::Phone(facts))) => facts,
             _ => None,
