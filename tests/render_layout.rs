@@ -4,7 +4,9 @@
 //! the next), and the phone render behind the « Compatible mobile » indicator and Cerfa 1 (a
 //! démarche made for phones, one for desktops only). Static verdicts (« non mesuré », the code
 //! heuristics) and rendered verdicts are both asserted; the last test checks that the walk and
-//! the layout fit in the page's time limit on a page of 1 000 focusable elements.
+//! the layout fit in the page's time limit on a page of 1 000 focusable elements; another that a
+//! site serving phones another page by User-Agent gets a mobile User-Agent from the phone
+//! render (still naming vigie) and is judged on its phone page.
 //!
 //! Needs Debian's `chromium` (.ci/run installs it). Without it the tests fail, unless
 //! VIGIE_SKIP_BROWSER=1.
@@ -307,4 +309,73 @@ async fn walk_and_layout_fit_the_page_limit_on_a_page_of_a_thousand_focusables()
     assert!(layout.spacing.expect("spacing").checked >= 1000);
     let phone = layout.phone.expect("phone");
     assert!(phone.fits_device() && phone.targets >= 400, "{phone:?}");
+}
+
+const DESKTOP_PAGE: &str = r#"<!DOCTYPE html><html lang="fr"><head><title>Version ordinateur</title></head><body><div style="width: 1200px"><h1>Version ordinateur</h1><p>Une mise en page de 1 200 px, sans viewport.</p></div></body></html>"#;
+const PHONE_PAGE: &str = r#"<!DOCTYPE html><html lang="fr"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Version mobile</title></head><body><h1>Version mobile</h1><p>Une page faite pour les téléphones.</p></body></html>"#;
+
+/// A site that serves phones another page, chosen by User-Agent as many sites do (no viewport
+/// and 1 200 px to desktops): the phone render asks with a mobile User-Agent that still names
+/// vigie and measures the phone page, while the page analysed stays the desktop one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_render_asks_as_a_phone_and_is_served_the_mobile_page() {
+    use axum::extract::State;
+    use axum::http::{header, HeaderMap};
+    use axum::response::Html;
+    use std::sync::{Arc, Mutex};
+
+    let Some(exe) = browser() else { return };
+    type Seen = Arc<Mutex<Vec<String>>>;
+    async fn page(State(seen): State<Seen>, headers: HeaderMap) -> Html<&'static str> {
+        let ua = headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let mobile = ua.contains("Mobile");
+        seen.lock().expect("lock").push(ua);
+        Html(if mobile { PHONE_PAGE } else { DESKTOP_PAGE })
+    }
+    let seen: Seen = Arc::default();
+    let app = axum::Router::new()
+        .route("/", axum::routing::get(page))
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("port");
+    let url =
+        Url::parse(&format!("http://{}/", listener.local_addr().expect("addr"))).expect("url");
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let browser = Browser::new(exe, BrowserLimits::default());
+    let page = browser.render(&url, &gate()).await.0;
+    browser.shutdown().await;
+    server.abort();
+    let page = page.expect("rendu");
+    assert!(
+        page.html.contains("Version ordinateur"),
+        "analysed: the desktop page"
+    );
+    let phone = page
+        .facts
+        .and_then(|f| f.layout)
+        .and_then(|l| l.phone)
+        .expect("phone render");
+    assert!(
+        phone.fits_device() && !phone.scrolls_horizontally(),
+        "the phone page was measured: {phone:?}"
+    );
+    let seen = seen.lock().expect("lock").clone();
+    let vigie = vigie::user_agent();
+    assert!(
+        seen.contains(&vigie),
+        "the desktop render names vigie: {seen:?}"
+    );
+    let mobile: Vec<&String> = seen.iter().filter(|u| u.contains("Mobile")).collect();
+    assert_eq!(mobile.len(), 1, "one phone visit: {seen:?}");
+    assert!(
+        mobile[0].contains("Android")
+            && mobile[0].ends_with(&format!("Mobile Safari/537.36 {vigie}")),
+        "{}",
+        mobile[0]
+    );
 }

@@ -157,3 +157,75 @@ async fn the_walk_decides_focus_sentinels_in_hidden_content() {
     }
     browser.shutdown().await;
 }
+
+/// `media-autoplay` on pages with media that play by themselves (WAV files the browser decodes):
+/// rendered, the media facts decide (sound longer than 3 s without a way to stop it fails; a
+/// silent track, muted by script, or 3 s at most do not; nearby buttons stay cantTell; a file
+/// that does not load keeps the served verdict). Each fixture's file name says its rendered
+/// outcome, `<!-- served: … -->` its outcome as served and `<!-- expect: … -->` the rendered
+/// failed and cantTell targets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn media_facts_decide_autoplay_on_rendered_pages() {
+    let Some(exe) = browser() else { return };
+    let dir = fixtures().join("media-autoplay/rendered");
+    let server = start(Source::Disk(dir.clone())).await.expect("serveur");
+    let base = Url::parse(&server.url()).expect("url");
+    let browser = Browser::new(exe, BrowserLimits::default());
+    let rule = vigie::rules::rule_by_id("media-autoplay").expect("rule");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .flatten()
+        .map(|f| f.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".html"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 8, "{names:?}");
+    let mut failures = Vec::new();
+    for name in names {
+        let html = std::fs::read_to_string(dir.join(&name)).expect("fixture");
+        let url = base.join(&name).expect("url");
+        let served_expected = html
+            .split("<!-- served:")
+            .nth(1)
+            .and_then(|s| s.split("-->").next())
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|| panic!("{name}: <!-- served: … -->"));
+        let served = page_outcome(&rule.check(&Page::parse(url.clone(), &html)));
+        if served.as_str() != served_expected {
+            failures.push(format!(
+                "{name} servi : {served:?}, attendu {served_expected}"
+            ));
+        }
+        let page = match browser.render(&url, &gate()).await.0 {
+            Ok(p) => p,
+            Err(e) => {
+                failures.push(format!("{name} : rendu échoué : {e}"));
+                continue;
+            }
+        };
+        let facts = page.facts.as_ref().and_then(|f| f.media.clone());
+        let mut model = Page::parse(page.final_url, &page.html);
+        model.browser = page.facts;
+        let results = rule.check(&model);
+        let got = page_outcome(&results);
+        if got != expected(&name) {
+            failures.push(format!(
+                "{name} rendu : attendu {:?}, obtenu {got:?} : {results:#?} {facts:#?}",
+                expected(&name)
+            ));
+        }
+        let targets: Vec<String> = results
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::CantTell))
+            .filter_map(|r| r.target.as_ref().map(|t| t.selector.clone()))
+            .collect();
+        if targets != expected_targets(&html) {
+            failures.push(format!(
+                "{name} rendu : cibles {targets:?}, attendues {:?}",
+                expected_targets(&html)
+            ));
+        }
+    }
+    browser.shutdown().await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

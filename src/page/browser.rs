@@ -40,6 +40,83 @@ pub struct BrowserFacts {
     /// Reflow at 320 px, text spacing and the phone render (`page::browser_layout`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<super::browser_layout::LayoutFacts>,
+    /// Every `audio` and `video` as the page left them after load (None: not measured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<Vec<MediaFacts>>,
+}
+
+impl BrowserFacts {
+    /// The media facts of the element marked `mark`.
+    pub fn media_of(&self, mark: u32) -> Option<&MediaFacts> {
+        self.media.as_ref()?.iter().find(|m| m.mark == mark)
+    }
+}
+
+/// Below this loudest sample (−60 dBFS), a track counts as silent.
+pub const SILENCE: f64 = 0.001;
+
+/// One `audio` or `video` element after load, autoplay allowed without a gesture
+/// (`render::measure::media`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MediaFacts {
+    #[serde(rename = "ref")]
+    pub mark: u32,
+    pub selector: String,
+    pub autoplay: bool,
+    pub paused: bool,
+    pub ended: bool,
+    pub muted: bool,
+    pub volume: f64,
+    #[serde(rename = "loop")]
+    pub looping: bool,
+    /// Seconds; None when unknown (no metadata) or endless.
+    pub duration: Option<f64>,
+    /// A live stream: it never ends.
+    #[serde(default)]
+    pub endless: bool,
+    pub current_time: f64,
+    /// Seconds played since load.
+    pub played: f64,
+    /// A media fragment `#t=start,end` of its source bounds what plays (0 and None without).
+    pub start: f64,
+    pub end: Option<f64>,
+    /// `HTMLMediaElement.readyState`: 0, nothing known yet (not loaded, refused, or failed).
+    pub ready_state: u8,
+    /// `MediaError.code` when loading failed.
+    pub error: Option<u16>,
+    /// Audio tracks the browser found (`captureStream()`), None when it could not tell.
+    pub audio_tracks: Option<u32>,
+    pub decoded_audio_bytes: Option<f64>,
+    /// The loudest sample (0 to 1) of what plays, from the file decoded; None when not
+    /// decoded (`peak_error` says why, or it did not need to be).
+    pub peak: Option<f64>,
+    pub peak_error: Option<String>,
+}
+
+impl MediaFacts {
+    /// It played (or plays) by itself after load.
+    pub fn started(&self) -> bool {
+        !self.paused || self.played > 0.0
+    }
+    /// Its sound cannot be heard: muted, volume 0, no audio track, or a silent track.
+    pub fn silent(&self) -> bool {
+        self.muted
+            || self.volume <= 0.0
+            || self.audio_tracks == Some(0)
+            || self.peak.is_some_and(|p| p < SILENCE)
+    }
+    /// How long it plays, in seconds: the fragment or the whole file, without end when it
+    /// loops or is live; None when unknown.
+    pub fn plays_for(&self) -> Option<f64> {
+        if self.looping || self.endless {
+            return Some(f64::INFINITY);
+        }
+        let stop = match (self.end, self.duration) {
+            (Some(e), Some(d)) => e.min(d),
+            (e, d) => e.or(d)?,
+        };
+        Some((stop - self.start).max(0.0))
+    }
 }
 
 /// One element focused by Tab.

@@ -1,6 +1,7 @@
 //! What the browser measured of a page's layout at other sizes (`render::measure::layout`), as
-//! plain data: reflow in a 320 CSS px wide window (RGAA 10.11), text spacing increased (RGAA
-//! 10.12) and a phone-sized render (375 px, touch). Each part is None when it was not measured
+//! plain data: reflow in a 320 CSS px wide window (RGAA 10.11.1), vertical text in a 256 CSS
+//! px high one (10.11.2), text spacing increased (RGAA 10.12) and a phone-sized render (375
+//! px, touch). Each part is None when it was not measured
 //! (time budget, a script error), never a pass.
 
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,58 @@ pub struct LayoutFacts {
     pub spacing: Option<SpacingFacts>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<PhoneFacts>,
+    /// Text read vertically in a window 256 CSS px high (RGAA 10.11.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vertical: Option<VerticalFacts>,
+}
+
+/// The page in a window 256 CSS px high, for its text whose reading direction is vertical
+/// (`writing-mode: vertical-*` or `sideways-*`): each column of such text must be read without
+/// scrolling vertically. Horizontal text is [`ReflowFacts`]' business.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VerticalFacts {
+    /// Height of the layout viewport (CSS px).
+    pub viewport: f64,
+    /// Height of the document's content.
+    pub scroll_height: f64,
+    /// Text nodes read vertically (0: the test does not apply, nothing else was measured).
+    pub texts: u32,
+    /// Blocks whose vertical text runs below the window (outside regions that scroll or clip by
+    /// themselves, and outside the exceptions).
+    #[serde(default)]
+    pub text_blocks: Vec<TallBlock>,
+    /// Other elements below the window: exceptions, or text placed there by positioning.
+    #[serde(default)]
+    pub elements: Vec<TallElement>,
+    #[serde(default)]
+    pub truncated: bool,
+}
+
+/// A block of vertical text taller than the window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TallBlock {
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<u32>,
+    pub selector: String,
+    /// Bottom edge of its lowest column (CSS px from the top of the page).
+    pub bottom: f64,
+    /// Tallest column, in CSS px.
+    pub line_height: f64,
+    /// Every overflowing column is one unbreakable word.
+    #[serde(default)]
+    pub single_word: bool,
+}
+
+/// An element of vertical text below the window that is an exception or placed there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TallElement {
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<u32>,
+    pub selector: String,
+    /// As [`WideElement::kind`].
+    pub kind: String,
+    pub bottom: f64,
+    pub height: f64,
 }
 
 /// The page in a window 320 CSS px wide.

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chromiumoxide::cdp::browser_protocol::browser::{
-    SetDownloadBehaviorBehavior, SetDownloadBehaviorParams,
+    GetVersionParams, SetDownloadBehaviorBehavior, SetDownloadBehaviorParams,
 };
 use chromiumoxide::cdp::browser_protocol::fetch::{
     ContinueRequestParams, EnableParams as FetchEnable, EventRequestPaused, FailRequestParams,
@@ -31,7 +31,7 @@ use chromiumoxide::cdp::browser_protocol::page::{
     HandleJavaScriptDialogParams,
 };
 use chromiumoxide::cdp::browser_protocol::target::{
-    CloseTargetParams, EventTargetCreated, TargetId,
+    CloseTargetParams, CreateTargetParams, EventTargetCreated, TargetId,
 };
 use chromiumoxide::cdp::js_protocol::runtime::{AddBindingParams, EventBindingCalled};
 use futures_util::stream::FuturesUnordered;
@@ -40,6 +40,7 @@ use tokio::sync::{Mutex, Semaphore};
 use url::Url;
 
 use crate::crawl::render::{BrowserActivity, RequestGate, RequestKind};
+use crate::page::browser_layout::PhoneFacts;
 
 /// Environment variable naming the browser executable.
 pub const CHROMIUM_ENV: &str = "VIGIE_CHROMIUM";
@@ -53,6 +54,39 @@ const POPUP_BINDING: &str = "vigieFenetreRefusee";
 /// Run before the page's own scripts, in every frame: `window.open` opens nothing (a new
 /// window would load outside the tab's request interception) and is counted.
 const REFUSE_WINDOW_OPEN: &str = "(() => { const count = globalThis.vigieFenetreRefusee; const open = function () { try { count(''); } catch (e) {} return null; }; try { Object.defineProperty(window, 'open', { value: open, writable: false, configurable: false }); } catch (e) {} })();";
+/// The phone render's tab, at most (within what is left of the page's limit).
+const PHONE_LIMIT: Duration = Duration::from_secs(10);
+/// Below this, the phone render is not tried (« non mesuré »).
+const MIN_PHONE: Duration = Duration::from_secs(3);
+
+/// What a tab is opened for: the page analysed, or the phone render of it.
+#[derive(Debug, Clone, Copy)]
+enum Visit {
+    Page,
+    Phone,
+}
+
+enum Visited {
+    Page(Box<RenderedPage>),
+    Phone(Option<PhoneFacts>),
+}
+
+/// The phone's User-Agent: the usual tokens of Chromium on an Android phone (what sites that
+/// serve phones another page look for: `Android`, `Mobile`), with the browser's real version
+/// (`HeadlessChrome/156.0.…` gives `Chrome/156.0.0.0`), then vigie's own product token and
+/// address, so the site still knows who visits.
+pub fn mobile_user_agent(vigie: &str, browser_product: &str) -> String {
+    let major = browser_product
+        .split('/')
+        .nth(1)
+        .and_then(|v| v.split('.').next())
+        .filter(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or("120");
+    format!(
+        "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{major}.0.0.0 Mobile Safari/537.36 {vigie}"
+    )
+}
+
 /// Resources the page has requested so far: stable over a quiet period means the network idles.
 const RESOURCE_COUNT: &str = "performance.getEntriesByType('resource').length";
 
@@ -246,6 +280,9 @@ impl Browser {
                 "disable-features=IsolateOrigins,site-per-process".to_string(),
                 // A page that allocates without end stops its renderer, not the machine.
                 format!("js-flags=--max-old-space-size={}", self.limits.heap_mib),
+                // Media start as a visitor's browser would start them (the media measure
+                // reads whether sound plays by itself); they are paused once measured.
+                "autoplay-policy=no-user-gesture-required".to_string(),
             ]);
         // Chromium's sandbox refuses to start as root; elsewhere it stays on (hostile pages).
         if running_as_root() {
@@ -318,7 +355,16 @@ impl Browser {
             };
             let error = match tokio::time::timeout(
                 self.limits.navigation,
-                r.browser.new_page("about:blank"),
+                r.browser.new_page(
+                    // A window of its own: a tab behind another is hidden, and Chromium defers
+                    // a hidden page's media until it is shown (the media measure saw none load).
+                    CreateTargetParams::builder()
+                        .url("about:blank")
+                        .new_window(true)
+                        .background(false)
+                        .build()
+                        .map_err(BrowserError::Navigation)?,
+                ),
             )
             .await
             {
@@ -403,10 +449,34 @@ impl Browser {
             Err(e) => return (Err(e), BrowserActivity::default()),
         };
         let target = page.target_id().clone();
-        let result =
-            tokio::time::timeout(self.limits.page, self.guarded(&page, url, gate, &activity))
-                .await
-                .unwrap_or(Err(BrowserError::Timeout));
+        let started = tokio::time::Instant::now();
+        let mut result = tokio::time::timeout(
+            self.limits.page,
+            self.guarded(&page, url, gate, &activity, Visit::Page),
+        )
+        .await
+        .unwrap_or(Err(BrowserError::Timeout))
+        .and_then(|v| match v {
+            Visited::Page(p) => Ok(*p),
+            Visited::Phone(_) => Err(BrowserError::Closed),
+        });
+        // The phone render, in a tab of its own within what is left of the page's limit; only
+        // where the layout was measured (not a page whose load took its time).
+        if let Some(layout) = result
+            .as_mut()
+            .ok()
+            .and_then(|p| p.facts.as_mut())
+            .and_then(|f| f.layout.as_mut())
+        {
+            let left = self
+                .limits
+                .page
+                .saturating_sub(started.elapsed())
+                .min(PHONE_LIMIT);
+            if left >= MIN_PHONE {
+                layout.phone = self.phone_render(url, gate, left).await;
+            }
+        }
         let held = match (&result, keep, self.running_browser().await) {
             (Ok(_), true, Some(browser)) => {
                 super::photos::HeldTab::hold(page, browser, target.clone(), tab).await
@@ -451,7 +521,8 @@ impl Browser {
         url: &Url,
         gate: &dyn RequestGate,
         activity: &std::sync::Mutex<BrowserActivity>,
-    ) -> Result<RenderedPage, BrowserError> {
+        visit: Visit,
+    ) -> Result<Visited, BrowserError> {
         let setup = |e: chromiumoxide::error::CdpError| BrowserError::Navigation(e.to_string());
         let paused = page
             .event_listener::<EventRequestPaused>()
@@ -480,7 +551,25 @@ impl Browser {
         ))
         .await
         .map_err(setup)?;
-        page.execute(SetUserAgentOverrideParams::new(gate.user_agent()))
+        let user_agent = match visit {
+            Visit::Page => gate.user_agent().to_string(),
+            Visit::Phone => {
+                let version = page
+                    .execute(GetVersionParams::default())
+                    .await
+                    .map(|v| v.result.product.clone())
+                    .unwrap_or_default();
+                // The layout of a phone from its first paint: scripts that read the screen at
+                // load see a phone too.
+                if !super::measure::layout::emulate_phone(page).await {
+                    return Err(BrowserError::Navigation(
+                        "émulation du téléphone refusée".into(),
+                    ));
+                }
+                mobile_user_agent(gate.user_agent(), &version)
+            }
+        };
+        page.execute(SetUserAgentOverrideParams::new(user_agent))
             .await
             .map_err(setup)?;
         page.execute(
@@ -491,7 +580,12 @@ impl Browser {
         .await
         .map_err(setup)?;
         tokio::select! {
-            result = self.load_and_read(page, url) => result,
+            result = async {
+                match visit {
+                    Visit::Page => self.load_and_read(page, url).await.map(|p| Visited::Page(Box::new(p))),
+                    Visit::Phone => self.load_as_phone(page, url).await.map(Visited::Phone),
+                }
+            } => result,
             event = crashed.next() => Err(BrowserError::Crashed(match event {
                 Some(_) => RENDERER_CRASHED,
                 None => BROWSER_LOST,
@@ -507,6 +601,50 @@ impl Browser {
                 }
             } => Err(BrowserError::Crashed(BROWSER_LOST)),
         }
+    }
+
+    /// Load `url` again as a phone ([`Visit::Phone`]) in a tab of its own, outside the tab
+    /// count (a page holds its tab meanwhile: at most twice `limits.tabs` tabs), within
+    /// `limit`. Its requests are decided by the same gate and its dialogs and pop-ups handled
+    /// the same way, but not counted with the page's: the page's figures describe the page
+    /// analysed, not a second load of it. None when it did not load.
+    async fn phone_render(
+        &self,
+        url: &Url,
+        gate: &dyn RequestGate,
+        limit: Duration,
+    ) -> Option<PhoneFacts> {
+        let page = self.new_tab().await.ok()?;
+        let target = page.target_id().clone();
+        let activity = std::sync::Mutex::new(BrowserActivity::default());
+        let result = tokio::time::timeout(
+            limit,
+            self.guarded(&page, url, gate, &activity, Visit::Phone),
+        )
+        .await;
+        self.close_tab(&target).await;
+        self.popups
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&target);
+        match result {
+            Ok(Ok(Visited::Phone(facts))) => facts,
+            _ => None,
+        }
+    }
+
+    /// The phone tab's visit: load, wait for the network to idle, measure.
+    async fn load_as_phone(
+        &self,
+        page: &chromiumoxide::Page,
+        url: &Url,
+    ) -> Result<Option<PhoneFacts>, BrowserError> {
+        tokio::time::timeout(self.limits.navigation, page.goto(url.as_str()))
+            .await
+            .map_err(|_| BrowserError::Timeout)?
+            .map_err(|e| BrowserError::Navigation(e.to_string()))?;
+        self.wait_for_idle(page).await;
+        Ok(super::measure::layout::phone(page).await)
     }
 
     /// Close a tab from the browser's side (Target.closeTarget: no beforeunload, no need for
@@ -542,6 +680,12 @@ impl Browser {
                 other => BrowserError::Navigation(other.to_string()),
             })?;
         self.wait_for_idle(page).await;
+        // Media as the load left them (playing or not), then paused for the screenshots.
+        let media = super::measure::media::measure(
+            page,
+            super::measure::media::budget(started.elapsed(), self.limits.page),
+        )
+        .await;
         // Reflow, text spacing and phone first, the page put back before the marks and the walk.
         let layout = super::measure::layout::measure(
             page,
@@ -567,7 +711,7 @@ impl Browser {
             Some(p) => Some(super::measure::walk(page, p).await),
             None => None,
         }
-        .map(|f| crate::page::browser::BrowserFacts { layout, ..f });
+        .map(|f| crate::page::browser::BrowserFacts { layout, media, ..f });
         Ok(RenderedPage {
             html,
             final_url,
@@ -757,5 +901,19 @@ mod tests {
             e.to_string(),
             "navigateur absent (/nonexistent/chromium introuvable)"
         );
+    }
+
+    #[test]
+    fn the_phone_says_mobile_with_the_real_major_version_and_still_names_vigie() {
+        let vigie = crate::user_agent();
+        let ua = mobile_user_agent(&vigie, "HeadlessChrome/156.0.8078.108");
+        assert!(ua.starts_with("Mozilla/5.0 (Linux; Android 10; K)"), "{ua}");
+        assert!(
+            ua.contains(" Chrome/156.0.0.0 Mobile Safari/537.36 "),
+            "{ua}"
+        );
+        assert!(ua.ends_with(&vigie), "{ua}");
+        // An unreadable version still gives a phone.
+        assert!(mobile_user_agent(&vigie, "").contains("Chrome/120.0.0.0 Mobile"));
     }
 }

@@ -1,7 +1,10 @@
 //! Time-based media (RGAA 4): captions tracks and sound that starts by itself.
 
-use super::{Results, Rule, RuleMeta, RuleResult};
+use serde_json::json;
+
+use super::{Outcome, Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::is_hidden_from_at;
+use crate::page::browser::{MediaFacts, REF_ATTR};
 use crate::page::{ElementRef, Page};
 
 /// ## Ce que la règle vérifie
@@ -80,9 +83,17 @@ fn has_nearby_buttons(el: ElementRef<'_>) -> bool {
 
 /// ## Ce que la règle vérifie
 /// Un son déclenché automatiquement (`<audio autoplay>` ou `<video autoplay>` sans `muted`)
-/// est contrôlable : l'élément a l'attribut `controls`. Un `<audio autoplay>` sans `controls`
-/// ni bouton voisin est en échec ; pour une vidéo, le balisage ne dit pas si elle a du son ni
-/// combien de temps : « à vérifier ».
+/// est contrôlable : l'élément a l'attribut `controls`. Sur une page servie, un
+/// `<audio autoplay>` sans `controls` ni bouton voisin est en échec ; pour une vidéo, le
+/// balisage ne dit pas si elle a du son ni combien de temps : « à vérifier ».
+/// Sur une page rendue (`--render`), le navigateur laisse les médias démarrer seuls et dit,
+/// pour chaque `audio` et `video` : s'il joue, s'il est coupé (`muted`, volume nul), sa durée
+/// (bornée par un fragment `#t=8,10`, sans fin s'il boucle) et le niveau de sa piste son
+/// (le fichier décodé) ; il les met ensuite en pause. Un média qui ne joue pas seul, coupé,
+/// sans piste son ou à la piste muette n'est pas concerné ; un son de 3 s au plus est
+/// conforme ; au-delà, `controls` est conforme, des boutons voisins restent « à vérifier »
+/// (leur script peut manquer), sinon échec. Ce que le navigateur n'a pas pu mesurer (fichier
+/// refusé, trop lourd, d'une autre origine, non décodé) garde le verdict de la page servie.
 /// ## Pourquoi
 /// Un son qui démarre seul couvre la voix du lecteur d'écran et ne peut pas être coupé.
 /// ## Exemple en échec
@@ -104,27 +115,120 @@ static MEDIA_AUTOPLAY: RuleMeta = RuleMeta {
     cerfa: &[16],
 };
 
+/// Sound that plays by itself longer than this needs a way to stop it (WCAG 1.4.2).
+const SOUND_LIMIT_S: f64 = 3.0;
+
+/// What the browser's media facts decide for one element; None: not measured, the served
+/// page's verdict stands.
+enum Measured {
+    /// No sound plays by itself: not a target.
+    Quiet,
+    Verdict(Outcome, String),
+}
+
+fn seconds(s: f64) -> String {
+    if s.is_infinite() {
+        "sans fin".to_string()
+    } else {
+        format!("{} s", (s * 10.0).round() / 10.0)
+    }
+}
+
+fn measured(el: ElementRef<'_>, f: &MediaFacts) -> Option<Measured> {
+    // Not loaded (refused, failed, not yet known): nothing measured.
+    if f.ready_state == 0 || f.error.is_some() {
+        return None;
+    }
+    // Asked to play by itself, but not yet loaded enough to start: nothing known.
+    if f.autoplay && !f.started() && f.ready_state < 4 {
+        return None;
+    }
+    // Autoplay is allowed in the measure: a media at rest was not asked to play, or a script
+    // stopped it before any sound.
+    if !f.started() || f.silent() {
+        return Some(Measured::Quiet);
+    }
+    let plays = f.plays_for()?;
+    if plays <= SOUND_LIMIT_S {
+        return Some(Measured::Verdict(
+            Outcome::Passed,
+            format!(
+                "Son lancé automatiquement pendant {} (3 s au plus).",
+                seconds(plays)
+            ),
+        ));
+    }
+    // Longer: its loudness must be known (a silent track is not sound).
+    f.peak?;
+    let e = el.value();
+    Some(if e.attr("controls").is_some() {
+        Measured::Verdict(
+            Outcome::Passed,
+            format!(
+                "Son lancé automatiquement pendant {}, avec contrôles natifs.",
+                seconds(plays)
+            ),
+        )
+    } else if has_nearby_buttons(el) {
+        Measured::Verdict(
+            Outcome::CantTell,
+            format!("Son lancé automatiquement pendant {} sans contrôles natifs ; des boutons voisins existent : vérifier qu'ils arrêtent le son (leur script peut ne pas avoir été chargé).", seconds(plays)),
+        )
+    } else {
+        Measured::Verdict(
+            Outcome::Failed,
+            format!("Son lancé automatiquement pendant {} sans moyen de l'arrêter : ajouter controls, couper le son (muted) ou retirer autoplay.", seconds(plays)),
+        )
+    })
+}
+
 impl Rule for MediaAutoplay {
     fn meta(&self) -> &'static RuleMeta {
         &MEDIA_AUTOPLAY
     }
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
-        for el in page.select("audio[autoplay], video[autoplay]") {
+        let facts = page.browser.as_ref().filter(|b| b.media.is_some());
+        for el in page.select("audio, video") {
             let e = el.value();
-            if e.attr("muted").is_some() {
-                continue; // no sound: nothing to control
-            }
-            if e.attr("controls").is_some() {
-                r.pass(el, "Lecture automatique avec contrôles natifs.");
-            } else if e.name() == "audio" && !has_nearby_buttons(el) {
-                r.fail(el, "Son lancé automatiquement sans moyen de l'arrêter : ajouter controls, ou retirer autoplay.");
-            } else if e.name() == "audio" {
-                r.cant_tell(el, "Son lancé automatiquement sans contrôles natifs ; des boutons voisins existent : vérifier qu'ils arrêtent le son.");
-            } else {
-                r.cant_tell(el, "Vidéo lancée automatiquement sans muted ni contrôles : vérifier si elle a du son de plus de 3 secondes et un moyen de l'arrêter.");
+            let fact = facts.and_then(|b| {
+                let mark = e.attr(REF_ATTR)?.parse().ok()?;
+                b.media_of(mark)
+            });
+            match fact.and_then(|f| measured(el, f).map(|m| (f, m))) {
+                Some((_, Measured::Quiet)) => {}
+                Some((f, Measured::Verdict(outcome, message))) => {
+                    r.push(outcome, Some(el), message);
+                    r.with_details(json!({
+                        "measuredOn": "browser",
+                        "duration": f.duration,
+                        "start": f.start,
+                        "end": f.end,
+                        "loop": f.looping,
+                        "played": f.played,
+                        "peak": f.peak,
+                    }));
+                }
+                None => static_verdict(&mut r, el),
             }
         }
         r.finish("Aucun média en lecture automatique avec son.")
+    }
+}
+
+/// The verdict from the markup alone (served page, or a media the browser could not measure).
+fn static_verdict(r: &mut Results<'_>, el: ElementRef<'_>) {
+    let e = el.value();
+    if e.attr("autoplay").is_none() || e.attr("muted").is_some() {
+        return; // not started by itself, or no sound: nothing to control
+    }
+    if e.attr("controls").is_some() {
+        r.pass(el, "Lecture automatique avec contrôles natifs.");
+    } else if e.name() == "audio" && !has_nearby_buttons(el) {
+        r.fail(el, "Son lancé automatiquement sans moyen de l'arrêter : ajouter controls, ou retirer autoplay.");
+    } else if e.name() == "audio" {
+        r.cant_tell(el, "Son lancé automatiquement sans contrôles natifs ; des boutons voisins existent : vérifier qu'ils arrêtent le son.");
+    } else {
+        r.cant_tell(el, "Vidéo lancée automatiquement sans muted ni contrôles : vérifier si elle a du son de plus de 3 secondes et un moyen de l'arrêter.");
     }
 }

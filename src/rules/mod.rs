@@ -274,6 +274,10 @@ impl<'p> Results<'p> {
         }
         self.items.push(r);
     }
+    /// Results pushed so far.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{Outcome, Results, Rule, RuleMeta, RuleResult, NOT_MEASURED};
-use crate::page::browser_layout::px;
+use crate::page::browser_layout::{px, VerticalFacts};
 use crate::page::Page;
 
 /// ## Ce que la règle vérifie
@@ -14,20 +14,32 @@ use crate::page::Page;
 /// en preuve. « À vérifier » : un mot seul trop long pour la fenêtre (une adresse), les cas
 /// particuliers du RGAA qui peuvent demander deux dimensions (tableau de données, image, vidéo,
 /// texte préformaté, barre d'outils, formule), un élément sans texte ou placé hors de la
-/// fenêtre qui la dépasse, un défilement horizontal sans élément visible en cause, un texte en
-/// sens de lecture vertical (test 10.11.2, non mesuré). Sur une page non rendue, la règle ne
-/// mesure rien (« non mesuré ») : la mise en page dépend du navigateur.
+/// fenêtre qui la dépasse, un défilement horizontal sans élément visible en cause.
+/// Test 10.11.2 : quand la page a du texte dont le sens de lecture est vertical
+/// (`writing-mode: vertical-*`, `sideways-*`), la fenêtre est aussi réduite à 256 px de haut
+/// (à sa largeur par défaut) : chaque colonne de ce texte qui descend sous la fenêtre, mêmes
+/// exclusions, oblige à défiler verticalement : échec ; un mot seul, un cas particulier ou un
+/// texte placé là par positionnement, et une page écrite verticalement qui défile sans
+/// texte en cause : « à vérifier » ; sinon conforme pour ce test. Une page sans texte vertical
+/// n'est pas concernée par 10.11.2. Reste humain : que toutes les informations et
+/// fonctionnalités restent disponibles (pas seulement le texte : images, commandes, contenus
+/// qu'un script masque à cette taille), et les zones conçues pour défiler horizontalement
+/// (carrousels) dont le texte est horizontal, qui relèvent du test 10.11.1.
+/// Sur une page non rendue, la règle ne mesure rien (« non mesuré ») : la mise en page dépend
+/// du navigateur.
 /// ## Pourquoi
 /// Une personne qui agrandit fortement le texte, ou qui lit sur un petit écran, doit pouvoir
 /// lire chaque ligne sans faire défiler la page dans les deux sens.
 /// ## Exemple en échec
-/// `<main style="width: 1200px"><p>Un paragraphe…</p></main>`
+/// `<main style="width: 1200px"><p>Un paragraphe…</p></main>`, ou
+/// `<p style="writing-mode: vertical-rl; height: 600px">縦書きの文章…</p>`
 /// ## Exemple conforme
-/// `<main style="max-width: 1200px"><p>Un paragraphe…</p></main>`
+/// `<main style="max-width: 1200px"><p>Un paragraphe…</p></main>`, ou
+/// `<p style="writing-mode: vertical-rl; max-height: 100vh">縦書きの文章…</p>`
 /// ## Références
-/// RGAA 10.11.1 (la règle trouve des non-conformités ; la disponibilité de toutes les
-/// informations et fonctionnalités à 320 px reste à vérifier, le critère n'est donc jamais
-/// validé par elle) · WCAG 1.4.10
+/// RGAA 10.11.1, 10.11.2 (la règle trouve des non-conformités ; la disponibilité de toutes les
+/// informations et fonctionnalités reste à vérifier, le critère n'est donc jamais validé par
+/// elle) · WCAG 1.4.10
 pub struct Reflow;
 
 static REFLOW: RuleMeta = RuleMeta {
@@ -73,6 +85,16 @@ impl Rule for Reflow {
             return r.finish(NOT_MEASURED);
         };
         let width = px(reflow.viewport);
+        let vertical = facts
+            .layout
+            .as_ref()
+            .and_then(|l| l.vertical.as_ref())
+            .filter(|v| v.texts > 0);
+        if let (true, Some(v)) = (reflow.vertical, vertical) {
+            // A page written vertically: 10.11.2 only.
+            vertical_verdicts(&mut r, page, v, true);
+            return r.finish(NOT_MEASURED);
+        }
         if reflow.vertical {
             r.push(
                 Outcome::CantTell,
@@ -142,6 +164,80 @@ impl Rule for Reflow {
                 );
             }
         }
+        if let Some(v) = vertical {
+            vertical_verdicts(&mut r, page, v, false);
+        }
         r.finish(NOT_MEASURED)
     }
+}
+
+/// RGAA 10.11.2: the text read vertically, in a window 256 px high. `whole_page`: the page
+/// itself is written vertically, so its vertical scrolling is the test's concern too.
+fn vertical_verdicts(r: &mut Results<'_>, page: &Page, v: &VerticalFacts, whole_page: bool) {
+    let height = px(v.viewport);
+    let before = r.len();
+    for b in &v.text_blocks {
+        let el = b.mark.and_then(|m| page.marked(m));
+        let (outcome, message) = if b.single_word {
+            (
+                Outcome::CantTell,
+                format!(
+                    "Un mot seul trop long pour la fenêtre de {height} px de haut (colonne de {} px) dépasse : vérifier qu'il reste lisible sans défilement vertical.",
+                    px(b.line_height)
+                ),
+            )
+        } else {
+            (
+                Outcome::Failed,
+                format!(
+                    "Dans une fenêtre de {height} px de haut, le texte vertical de ce bloc descend jusqu'à {} px : il faut faire défiler verticalement pour le lire.",
+                    px(b.bottom)
+                ),
+            )
+        };
+        r.push(outcome, el, message);
+        r.with_tests(&["10.11.2"]);
+        r.with_details(json!({ "selector": b.selector, "viewportHeight": v.viewport, "bottom": b.bottom, "line_height": b.line_height }));
+    }
+    for e in &v.elements {
+        let el = e.mark.and_then(|m| page.marked(m));
+        r.push(
+            Outcome::CantTell,
+            el,
+            format!(
+                "Dans une fenêtre de {height} px de haut, cet élément de texte vertical descend jusqu'à {} px : {}. À vérifier.",
+                px(e.bottom),
+                kind_fr(&e.kind)
+            ),
+        );
+        r.with_tests(&["10.11.2"]);
+        r.with_details(json!({ "selector": e.selector, "kind": e.kind, "viewportHeight": v.viewport, "bottom": e.bottom, "height": e.height }));
+    }
+    if r.len() > before {
+        return;
+    }
+    let (outcome, message) = if whole_page && v.scroll_height > v.viewport + 1.0 {
+        (
+            Outcome::CantTell,
+            format!(
+                "Dans une fenêtre de {height} px de haut, la page écrite verticalement défile verticalement (contenu de {} px) sans texte identifié en cause : à vérifier.",
+                px(v.scroll_height)
+            ),
+        )
+    } else if v.truncated {
+        (
+            Outcome::CantTell,
+            format!("Dans une fenêtre de {height} px de haut, aucun texte vertical ne sort de la fenêtre, mais la mesure s'est arrêtée avant la fin de la page : à vérifier."),
+        )
+    } else {
+        (
+            Outcome::Passed,
+            format!(
+                "Dans une fenêtre de {height} px de haut, le texte lu verticalement ({} passage(s)) se lit sans défilement vertical.",
+                v.texts
+            ),
+        )
+    };
+    r.push(outcome, None, message);
+    r.with_tests(&["10.11.2"]);
 }

@@ -38,6 +38,7 @@
   };
   const dataTable = (t) => t.matches('[role=table],[role=grid],[role=treegrid]') ||
     (!t.matches('[role=presentation],[role=none]') && !!t.querySelector('th,caption,[scope],[headers]'));
+  const verticalMode = (el) => /^(vertical|sideways)/.test(style(el).writingMode);
   const exception = (el) => {
     const x = el.closest(EXCEPTIONS);
     if (x) return x;
@@ -151,6 +152,105 @@
           if (Array.from(others.keys()).some((o) => o.contains(el) || el.contains(o))) continue;
           const x = exception(el);
           other(el, x ? kindOf(x) : 'other');
+        }
+      }
+      for (const [el, b] of blocks) {
+        if (out.text_blocks.length >= MAX_KEPT) { out.truncated = true; break; }
+        out.text_blocks.push({ ref: V.mark(el), selector: V.path(el), ...b });
+      }
+      for (const [el, o] of others) {
+        if (out.elements.length >= MAX_KEPT) { out.truncated = true; break; }
+        out.elements.push({ ref: V.mark(el), selector: V.path(el), ...o });
+      }
+      return out;
+    },
+
+    // Text nodes whose reading direction is vertical (writing-mode), up to 30 000 looked at:
+    // RGAA 10.11.2 concerns them only.
+    verticalTexts() {
+      const body = document.body;
+      if (!body) return 0;
+      let n = 0, seen = 0;
+      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node && ++seen <= 30000; node = walker.nextNode()) {
+        const el = node.parentElement;
+        if (el && /\S/.test(node.data) && verticalMode(el)) n++;
+      }
+      return n;
+    },
+
+    // RGAA 10.11.2: at the current height (256 px), text read vertically that needs vertical
+    // scrolling; reflow() on the other axis.
+    vertical() {
+      const t0 = now();
+      const de = document.documentElement, body = document.body;
+      const vh = de.clientHeight;
+      const scrollHeight = (document.scrollingElement || de).scrollHeight;
+      const out = { viewport: vh, scroll_height: scrollHeight, texts: 0, text_blocks: [], elements: [], truncated: false };
+      if (!body) return out;
+      const sy = scrollY;
+      const beyond = (r) => r.bottom + sy > vh + 1;
+      const edge = (r) => r.bottom + sy;
+      const clipMemo = new Map();
+      const clipped = (el) => {
+        const chain = [];
+        let found = false;
+        for (let e = el; e && e !== body && e !== de; e = e.parentElement) {
+          if (clipMemo.has(e)) { found = clipMemo.get(e); break; }
+          chain.push(e);
+          if (style(e).overflowY !== 'visible' && !beyond(e.getBoundingClientRect())) { found = true; break; }
+        }
+        for (const e of chain) clipMemo.set(e, found);
+        return found;
+      };
+      const placement = (el) => {
+        let placed = null;
+        for (let e = el; e && e !== body; e = e.parentElement) {
+          const s = style(e);
+          if (s.position === 'fixed') return 'fixed';
+          if (s.position === 'absolute' || s.transform !== 'none') placed = 'placed';
+        }
+        return placed;
+      };
+      const blocks = new Map(), others = new Map();
+      const other = (el, kind) => {
+        if (others.has(el) || others.size >= 50) return;
+        const r = el.getBoundingClientRect();
+        others.set(el, { kind, bottom: edge(r), height: r.height });
+      };
+      const range = document.createRange();
+      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+      let seen = 0;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (++seen > 30000 || now() - t0 > BUDGET_MS) { out.truncated = true; break; }
+        if (!/\S/.test(node.data)) continue;
+        const el = node.parentElement;
+        if (!el || el.closest('script,style,noscript,template') || !verticalMode(el)) continue;
+        out.texts++;
+        range.selectNodeContents(node);
+        const whole = range.getBoundingClientRect();
+        if (whole.height === 0 || !beyond(whole)) continue;
+        if (!visible(el) || clipped(el)) continue;
+        const x = exception(el);
+        if (x) { other(x, kindOf(x)); continue; }
+        const place = placement(el);
+        if (place === 'fixed') continue;
+        let worst = null;
+        for (const r of range.getClientRects()) {
+          if (r.height > 0 && beyond(r) && (!worst || edge(r) > edge(worst))) worst = r;
+        }
+        if (!worst) continue;
+        const block = blockOf(el);
+        if (place === 'placed' && worst.top + sy >= vh) { other(block, 'positioned'); continue; }
+        // A column taller than the window without a break opportunity cannot wrap.
+        const single = worst.height > vh && !/\S\s+\S/.test(node.data.trim());
+        const b = blocks.get(block);
+        if (b) {
+          b.bottom = Math.max(b.bottom, edge(worst));
+          b.line_height = Math.max(b.line_height, worst.height);
+          b.single_word = b.single_word && single;
+        } else if (blocks.size < 50) {
+          blocks.set(block, { bottom: edge(worst), line_height: worst.height, single_word: single });
         }
       }
       for (const [el, b] of blocks) {

@@ -1,8 +1,11 @@
 //! Layout measured at other sizes, on the tab a page was rendered in, after the network went
 //! idle and before the elements are marked for the walk and the DOM is read: text spacing
-//! increased at the default size, then the page in a window 320 CSS px wide (reflow), then on
-//! an emulated phone. The stylesheet is removed and the default size restored afterwards, so
-//! the DOM read and the keyboard walk see the page as loaded. Each part is bounded in time;
+//! increased at the default size, then the page in a window 320 CSS px wide (reflow), then,
+//! when it has text read vertically, 256 CSS px high (RGAA 10.11.2). The stylesheet is removed
+//! and the default size restored afterwards, so the DOM read and the keyboard walk see the page
+//! as loaded. The phone render is not a resize: a site may serve phones another page (by
+//! User-Agent), so it loads the page again in a tab of its own, emulating a phone from the
+//! start ([`emulate_phone`], [`phone`]; `render::browser`). Each part is bounded in time;
 //! what was not measured stays None (« non mesuré »), never a pass.
 
 use std::time::Duration;
@@ -13,13 +16,15 @@ use chromiumoxide::cdp::browser_protocol::emulation::{
 use serde::Deserialize;
 
 use super::eval;
-use crate::page::browser_layout::LayoutFacts;
+use crate::page::browser_layout::{LayoutFacts, PhoneFacts, VerticalFacts};
 
 /// The helpers (`window.__vigieLayout`), installed after `walk.js` (its marks and paths).
 const LAYOUT_JS: &str = include_str!("layout.js");
 
 /// The narrow window of RGAA 10.11 / WCAG 1.4.10, in CSS px.
 pub const REFLOW_WIDTH: i64 = 320;
+/// The low window of RGAA 10.11.2 / WCAG 1.4.10 for text read vertically, in CSS px.
+pub const REFLOW_HEIGHT: i64 = 256;
 /// The phone: a common small smartphone, in CSS px, at device pixel ratio 2.
 pub const PHONE: (i64, i64, f64) = (375, 667, 2.0);
 /// Time the page's resize handlers get after a size change (debounced handlers wait ~100 ms).
@@ -29,7 +34,7 @@ const LAYOUT_BUDGET: Duration = Duration::from_secs(5);
 /// Below this, the layout is not measured at all.
 const MIN_BUDGET: Duration = Duration::from_millis(1500);
 /// Kept for reading the DOM and closing the tab after the walk.
-const RESERVE: Duration = Duration::from_secs(3);
+pub(crate) const RESERVE: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Deserialize)]
 struct Screen {
@@ -67,7 +72,27 @@ async fn settle(page: &chromiumoxide::Page) {
     let _: Option<bool> = eval(page, &format!("window.__vigieLayout.settle({SETTLE_MS})")).await;
 }
 
-/// Measure text spacing, reflow and the phone render within `budget`, then put the page back
+/// Put the tab in the phone's shoes before it loads the page: 375 × 667 CSS px, ratio 2,
+/// mobile viewport rules.
+pub(crate) async fn emulate_phone(page: &chromiumoxide::Page) -> bool {
+    let (w, h, ratio) = PHONE;
+    set_size(page, w, h, ratio, true).await
+}
+
+/// The phone render's facts, on a tab that loaded the page as a phone ([`emulate_phone`], a
+/// mobile User-Agent). Its marks name elements of that tab, not of the page analysed: dropped.
+pub(crate) async fn phone(page: &chromiumoxide::Page) -> Option<PhoneFacts> {
+    let _: bool = eval(page, super::WALK_JS).await?;
+    let _: bool = eval(page, LAYOUT_JS).await?;
+    let (w, _, _) = PHONE;
+    let mut facts: PhoneFacts = eval(page, &format!("window.__vigieLayout.phone({w})")).await?;
+    for s in &mut facts.small {
+        s.mark = None;
+    }
+    Some(facts)
+}
+
+/// Measure text spacing and reflow (and vertical text) within `budget`, then put the page back
 /// (stylesheet out, size restored). None when the helpers could not run.
 pub(crate) async fn measure(
     page: &chromiumoxide::Page,
@@ -84,10 +109,15 @@ pub(crate) async fn measure(
             settle(page).await;
             facts.reflow = eval(page, "window.__vigieLayout.reflow()").await;
         }
-        let (w, h, ratio) = PHONE;
-        if set_size(page, w, h, ratio, true).await {
+        // Only a page with text read vertically is measured 256 px high.
+        let texts: Option<u32> = eval(page, "window.__vigieLayout.verticalTexts()").await;
+        if texts == Some(0) {
+            facts.vertical = Some(VerticalFacts::default());
+        } else if texts.is_some()
+            && set_size(page, screen.width as i64, REFLOW_HEIGHT, 1.0, false).await
+        {
             settle(page).await;
-            facts.phone = eval(page, &format!("window.__vigieLayout.phone({w})")).await;
+            facts.vertical = eval(page, "window.__vigieLayout.vertical()").await;
         }
     })
     .await;

@@ -5,6 +5,7 @@
 //! the analysis is serialised after the elements are marked and before the walk moves focus.
 
 pub(crate) mod layout;
+pub(crate) mod media;
 
 use std::collections::HashSet;
 use std::time::Duration;
