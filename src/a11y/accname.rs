@@ -1,9 +1,12 @@
 //! Accessible name computation (W3C accname 1.2, the parts decidable from markup).
 //! Depth-bounded and iterative over children, so hostile nesting cannot overflow the stack.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use scraper::{ElementRef, Node};
 
-use crate::page::{normalize_space, Page};
+use crate::page::{normalize_space, Derived, DerivedSlot, Page};
 
 use super::roles::role_of;
 use super::visible::is_hidden_from_at;
@@ -59,6 +62,42 @@ fn name_from_content(role: &str) -> bool {
 /// a field's value is what was typed, not a label. accname 1.2 step 2E gives an embedded
 /// control's value only to the name of *another* widget.
 pub fn accessible_name(page: &Page, el: ElementRef<'_>) -> String {
+    let names = page.derived(|_| Names::default());
+    if let Some(known) = names.get(el.id()) {
+        return known;
+    }
+    let name = compute(page, el);
+    names.keep(el.id(), &name);
+    name
+}
+
+/// The accessible names computed so far on one page, by element: a field's name is asked by
+/// form-field-label, form-field-name, the Cerfa evidence and more, a link's by several link
+/// rules, and each computation may walk labels and subtrees again. Kept with the page (and
+/// dropped with the cascade when linked stylesheets are added: names read it); a lock, since
+/// a page may be shared between threads, never held while a name is computed.
+#[derive(Default)]
+pub struct Names(Mutex<HashMap<ego_tree::NodeId, String>>);
+
+impl Derived for Names {
+    const SLOT: DerivedSlot = DerivedSlot::AccessibleNames;
+}
+
+impl Names {
+    fn get(&self, id: ego_tree::NodeId) -> Option<String> {
+        let names = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        names.get(&id).cloned()
+    }
+
+    fn keep(&self, id: ego_tree::NodeId, name: &str) {
+        let mut names = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        names.entry(id).or_insert_with(|| name.to_string());
+    }
+}
+
+/// [`accessible_name`] computed afresh: the visit budget starts again for each element, so a
+/// name does not depend on which were asked before it (what makes keeping it sound).
+fn compute(page: &Page, el: ElementRef<'_>) -> String {
     VISITS.with(|v| v.set(0));
     let previous = NAMING.with(|n| n.replace(Some(el.id())));
     let out = normalize_space(&name(page, el, 0, false, false, None));
@@ -345,23 +384,10 @@ fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize, in_traversal: bool) 
     let mut parts = Vec::new();
     let id = el.value().id().filter(|i| !i.is_empty());
     if let Some(id) = id {
-        // One pass in tree order: is `el` the first element with this id, and which labels
-        // name it (scanned directly: the selector engine cost more per element).
-        let mut first_with_id = None;
-        let mut labels = Vec::new();
-        for node in page.dom.tree.nodes() {
-            let Some(e) = node.value().as_element() else {
-                continue;
-            };
-            if first_with_id.is_none() && e.id() == Some(id) {
-                first_with_id = Some(node.id());
-            }
-            if e.name() == "label" && e.attr("for") == Some(id) {
-                labels.extend(ElementRef::wrap(node));
-            }
-        }
-        if first_with_id == Some(el.id()) {
-            for label in labels {
+        // Is `el` the first element with this id, and which labels name it (the page's
+        // indexes: a walk of the tree per field made forms quadratic).
+        if page.element_by_id(id).map(|first| first.id()) == Some(el.id()) {
+            for label in page.labels_for(id) {
                 parts.push(name_from_subtree(
                     page,
                     label,

@@ -6,7 +6,7 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
@@ -200,12 +200,19 @@ impl ReportSource for SpooledReport {
         };
         let mut file = self.file.try_clone().map_err(io)?;
         file.seek(SeekFrom::Start(0)).map_err(io)?;
-        let values = serde_json::Deserializer::from_reader(BufReader::new(file))
-            .into_iter::<DemarcheReport>();
-        for d in values {
-            f(d.map_err(ReportError::from)?)?;
+        // One line per démarche (compact JSON holds no raw newline), parsed from memory:
+        // serde_json reading through `io::Read` goes byte by byte, several times slower, and
+        // report.json, the store and the site each read the whole spool.
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            if reader.read_until(b'\n', &mut line).map_err(io)? == 0 {
+                return Ok(());
+            }
+            let d: DemarcheReport = serde_json::from_slice(&line).map_err(ReportError::from)?;
+            f(d)?;
         }
-        Ok(())
     }
 }
 
@@ -399,14 +406,17 @@ pub fn write_json<S: ReportSource>(src: &S, out_dir: &Path) -> Result<PathBuf, R
         let mut n = 0usize;
         src.each_demarche(|d| {
             w.write_all(if n == 0 { b"\n    " } else { b",\n    " })?;
-            // Printed straight to the file: no démarche-sized string.
-            serde_json::to_writer_pretty(
+            // Printed straight to the file: no démarche-sized string. The buffer in front of
+            // the padding hands it 64 KiB at a time, not each of the printer's small pieces.
+            let mut indented = BufWriter::with_capacity(
+                1 << 16,
                 Indent {
                     w: &mut *w,
                     pad: b"\n    ",
                 },
-                &d,
-            )?;
+            );
+            serde_json::to_writer_pretty(&mut indented, &d)?;
+            indented.flush()?;
             n += 1;
             Ok::<(), ReportError>(())
         })?;

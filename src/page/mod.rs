@@ -56,7 +56,10 @@ pub struct Page {
     pub parse_errors: Vec<String>,
     /// Author stylesheets in cascade order (`<style>` and fetched `<link>`), not inline `style`.
     pub stylesheets: Vec<Stylesheet>,
-    ids: OnceLock<HashMap<String, usize>>,
+    /// Per id: how many elements carry it, and the first of them (in the tree's node order).
+    ids: OnceLock<HashMap<String, (usize, ego_tree::NodeId)>>,
+    /// Per `for` value: the `<label>`s naming it, in the tree's node order.
+    labels_for: OnceLock<HashMap<String, Vec<ego_tree::NodeId>>>,
     /// What higher layers derive from the page once and keep with it (see [`Derived`]).
     derived: [OnceLock<Box<dyn Any + Send + Sync>>; DERIVED_SLOTS],
     /// Element node → (position among same-name siblings, count of them), built on first use.
@@ -83,9 +86,11 @@ pub enum DerivedSlot {
     Visibility,
     /// The body text folded for tolerant matching (`cerfa::FoldedBody`).
     FoldedBody,
+    /// Accessible names computed so far, per element (`a11y::accname::Names`).
+    AccessibleNames,
 }
 
-const DERIVED_SLOTS: usize = 3;
+const DERIVED_SLOTS: usize = 4;
 
 /// A type a higher layer derives from a page and keeps with it ([`Page::derived`]).
 pub trait Derived: Any + Send + Sync {
@@ -139,6 +144,7 @@ impl Page {
             parse_errors,
             stylesheets: Vec::new(),
             ids: OnceLock::new(),
+            labels_for: OnceLock::new(),
             derived: Default::default(),
             nth_of_type: OnceLock::new(),
             base: OnceLock::new(),
@@ -310,21 +316,44 @@ impl Page {
 
     /// How many elements carry this id (for duplicate-id checks and selector uniqueness).
     pub fn id_count(&self, id: &str) -> usize {
-        self.ids
-            .get_or_init(|| {
-                let mut map: HashMap<String, usize> = HashMap::new();
-                for node in self.dom.tree.nodes() {
-                    if let Node::Element(e) = node.value() {
-                        if let Some(id) = e.id() {
-                            *map.entry(id.to_string()).or_default() += 1;
+        self.ids().get(id).map_or(0, |(n, _)| *n)
+    }
+
+    /// The id index, built in one walk: ids are looked up for every aria-labelledby,
+    /// aria-describedby and label, and a walk per lookup made pages quadratic.
+    fn ids(&self) -> &HashMap<String, (usize, ego_tree::NodeId)> {
+        self.ids.get_or_init(|| {
+            let mut map: HashMap<String, (usize, ego_tree::NodeId)> = HashMap::new();
+            for node in self.dom.tree.nodes() {
+                if let Node::Element(e) = node.value() {
+                    if let Some(id) = e.id() {
+                        map.entry(id.to_string()).or_insert((0, node.id())).0 += 1;
+                    }
+                }
+            }
+            map
+        })
+    }
+
+    /// The `<label for=…>` elements whose `for` is exactly `id`, in the tree's node order.
+    pub fn labels_for(&self, id: &str) -> impl Iterator<Item = ElementRef<'_>> + '_ {
+        let map = self.labels_for.get_or_init(|| {
+            let mut map: HashMap<String, Vec<ego_tree::NodeId>> = HashMap::new();
+            for node in self.dom.tree.nodes() {
+                if let Node::Element(e) = node.value() {
+                    if e.name() == "label" {
+                        if let Some(target) = e.attr("for") {
+                            map.entry(target.to_string()).or_default().push(node.id());
                         }
                     }
                 }
-                map
-            })
-            .get(id)
-            .copied()
-            .unwrap_or(0)
+            }
+            map
+        });
+        map.get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|n| self.dom.tree.get(*n).and_then(ElementRef::wrap))
     }
 
     /// 1-based position of an element among its same-name siblings, and how many there are.
@@ -354,13 +383,8 @@ impl Page {
 
     /// Element by id (first in document order).
     pub fn element_by_id(&self, id: &str) -> Option<ElementRef<'_>> {
-        if self.id_count(id) == 0 {
-            return None;
-        }
-        self.dom.tree.nodes().find_map(|n| match n.value() {
-            Node::Element(e) if e.id() == Some(id) => ElementRef::wrap(n),
-            _ => None,
-        })
+        let (_, first) = self.ids().get(id)?;
+        self.dom.tree.get(*first).and_then(ElementRef::wrap)
     }
 
     /// The `<title>` text, trimmed, if present.

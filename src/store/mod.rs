@@ -133,15 +133,11 @@ struct ParsedPage {
     fetched_at: Option<String>,
     error_kind: Option<String>,
     analysed: bool,
-    /// The page's compact passed and inapplicable outcomes (2.0), apart from its JSON.
-    outcomes: Option<Value>,
-    json: Value,
 }
 
 struct ParsedFinding {
     f: StoredFinding,
     count: i64,
-    json: Value,
 }
 
 struct ParsedDemarche {
@@ -167,11 +163,11 @@ fn int_at(v: &Value, key: &str) -> Option<i64> {
     v.get(key).and_then(Value::as_i64)
 }
 
-fn parse_finding(demarche: &str, v: Value) -> Result<ParsedFinding, StoreError> {
-    let rule = str_at(&v, "rule")
+fn parse_finding(demarche: &str, v: &Value) -> Result<ParsedFinding, StoreError> {
+    let rule = str_at(v, "rule")
         .ok_or_else(|| StoreError::Invalid(format!("constat sans règle dans {demarche}")))?;
-    let outcome = str_at(&v, "outcome").unwrap_or_default();
-    let url = str_at(&v, "url").unwrap_or_default();
+    let outcome = str_at(v, "outcome").unwrap_or_default();
+    let url = str_at(v, "url").unwrap_or_default();
     let first = v
         .get("targets")
         .and_then(Value::as_array)
@@ -186,39 +182,32 @@ fn parse_finding(demarche: &str, v: Value) -> Result<ParsedFinding, StoreError> 
         snippet.as_deref(),
     );
     Ok(ParsedFinding {
-        count: int_at(&v, "count").unwrap_or(1),
+        count: int_at(v, "count").unwrap_or(1),
         f: StoredFinding {
             fingerprint: fp,
-            message: str_at(&v, "message").unwrap_or_default(),
+            message: str_at(v, "message").unwrap_or_default(),
             rule,
             outcome,
             url,
             selector,
             snippet,
         },
-        json: v,
     })
 }
 
-fn parse_page(mut v: Value) -> ParsedPage {
-    let outcomes = v
-        .as_object_mut()
-        .and_then(|o| o.remove("outcomes"))
-        .filter(|o| !o.is_null());
-    let requested_url = str_at(&v, "requested_url").unwrap_or_default();
+fn parse_page(v: &Value) -> ParsedPage {
+    let requested_url = str_at(v, "requested_url").unwrap_or_default();
     ParsedPage {
-        final_url: str_at(&v, "final_url").unwrap_or_else(|| requested_url.clone()),
+        final_url: str_at(v, "final_url").unwrap_or_else(|| requested_url.clone()),
         requested_url,
-        status: int_at(&v, "status"),
-        content_type: str_at(&v, "content_type"),
-        size: int_at(&v, "size"),
-        total_ms: int_at(&v, "total_ms"),
-        depth: int_at(&v, "depth"),
-        fetched_at: str_at(&v, "fetched_at"),
+        status: int_at(v, "status"),
+        content_type: str_at(v, "content_type"),
+        size: int_at(v, "size"),
+        total_ms: int_at(v, "total_ms"),
+        depth: int_at(v, "depth"),
+        fetched_at: str_at(v, "fetched_at"),
         error_kind: v.get("error").and_then(|e| str_at(e, "kind")),
         analysed: v.get("facts").is_some_and(|f| !f.is_null()),
-        outcomes,
-        json: v,
     }
 }
 
@@ -226,12 +215,14 @@ fn parse_demarche(v: Value) -> Result<ParsedDemarche, StoreError> {
     let mut d = DemarcheIn::from_value(v)?;
     let head = parse_demarche_head(&d.rest)?;
     let pages = match d.pages.take() {
-        Some(items) => items.map(|p| p.map(parse_page)).collect::<Result<_, _>>()?,
+        Some(items) => items
+            .map(|p| p.map(|p| parse_page(&p)))
+            .collect::<Result<_, _>>()?,
         None => Vec::new(),
     };
     let findings = match d.findings.take() {
         Some(items) => items
-            .map(|f| f.and_then(|f| parse_finding(&head.id, f)))
+            .map(|f| f.and_then(|f| parse_finding(&head.id, &f)))
             .collect::<Result<_, _>>()?,
         None => Vec::new(),
     };
@@ -297,9 +288,56 @@ pub(crate) struct DemarcheIn {
     findings: Option<Items>,
 }
 
+/// A page or finding to store, with its JSON text, written once and hashed from those bytes.
 enum Item {
-    Page(Value),
-    Finding(Value),
+    /// The page, its JSON without its `outcomes` member, and theirs (`None` when absent or null).
+    Page(Value, String, Option<String>),
+    Finding(Value, String),
+}
+
+/// A page's JSON printed once, member by member: into the report hash as the whole page prints
+/// (sorted keys, as a `Value` prints), and into the stored text without its compact `outcomes`,
+/// kept in their own column: each page used to be printed twice, for the hash and for the row.
+fn page_item(v: Value, hash: &mut fingerprint::Fnv1a64) -> Result<Item, StoreError> {
+    let Value::Object(map) = &v else {
+        let json = serde_json::to_string(&v)?;
+        hash.write(json.as_bytes());
+        return Ok(Item::Page(v, json, None));
+    };
+    let mut json = Vec::with_capacity(1024);
+    let mut member = Vec::with_capacity(256);
+    let mut outcomes = None;
+    json.push(b'{');
+    hash.write(b"{");
+    for (i, (key, val)) in map.iter().enumerate() {
+        member.clear();
+        serde_json::to_writer(&mut member, key)?;
+        member.push(b':');
+        let value_at = member.len();
+        serde_json::to_writer(&mut member, val)?;
+        if i > 0 {
+            hash.write(b",");
+        }
+        hash.write(&member);
+        if key == "outcomes" {
+            if !val.is_null() {
+                outcomes = Some(utf8(member[value_at..].to_vec())?);
+            }
+        } else {
+            if json.len() > 1 {
+                json.push(b',');
+            }
+            json.extend_from_slice(&member);
+        }
+    }
+    json.push(b'}');
+    hash.write(b"}");
+    Ok(Item::Page(v, utf8(json)?, outcomes))
+}
+
+/// serde_json prints UTF-8 only; an error here would be a bug of ours, not a panic.
+fn utf8(bytes: Vec<u8>) -> Result<String, StoreError> {
+    String::from_utf8(bytes).map_err(|e| StoreError::Invalid(format!("JSON non UTF-8 : {e}")))
 }
 
 impl DemarcheIn {
@@ -392,11 +430,12 @@ impl DemarcheIn {
                 if k > 0 {
                     hash.write(b",");
                 }
-                serde_json::to_writer(&mut *hash, &v)?;
                 each(if key == "pages" {
-                    Item::Page(v)
+                    page_item(v, hash)?
                 } else {
-                    Item::Finding(v)
+                    let json = serde_json::to_string(&v)?;
+                    hash.write(json.as_bytes());
+                    Item::Finding(v, json)
                 })?;
             }
             hash.write(b"]");
@@ -963,8 +1002,8 @@ fn record_stream_sqlite(
             // Pages and findings one at a time, hashed in place.
             d.stream(hash.next_demarche(), |item| {
                 match item {
-                    Item::Page(v) => {
-                        let p = parse_page(v);
+                    Item::Page(v, json, outcomes) => {
+                        let p = parse_page(&v);
                         ins_p.execute(params![
                             run_id,
                             id,
@@ -979,12 +1018,12 @@ fn record_stream_sqlite(
                             p.fetched_at,
                             p.error_kind,
                             p.analysed,
-                            p.json.to_string(),
-                            p.outcomes.map(|o| o.to_string()),
+                            json,
+                            outcomes,
                         ])?;
                     }
-                    Item::Finding(v) => {
-                        let f = parse_finding(id, v)?;
+                    Item::Finding(v, json) => {
+                        let f = parse_finding(id, &v)?;
                         ins_f.execute(params![
                             run_id,
                             id,
@@ -997,7 +1036,7 @@ fn record_stream_sqlite(
                             f.f.snippet,
                             f.f.message,
                             f.count,
-                            f.json.to_string(),
+                            json,
                         ])?;
                     }
                 }
@@ -1244,7 +1283,7 @@ mod tests {
             "a_member_before": [1, "é"],
             "demarches": [
                 {"id": "a", "pages": [], "findings": [{"rule": "r"}], "summary": {"x": 1}},
-                {"id": "b\"c", "pages": [1, {"u": 2}], "zeta": true},
+                {"id": "b\"c", "pages": [1, {"u": 2}, {"a": 1, "outcomes": {"p": ["r"]}, "z": "é"}, {"outcomes": null, "u": 3}], "zeta": true},
                 {"id": "d", "pages": "pas une liste"},
                 {"id": "e"}
             ],
@@ -1269,8 +1308,19 @@ mod tests {
             let d = DemarcheIn::from_value(d).expect("object");
             d.stream(hash.next_demarche(), |item| {
                 seen.push(match item {
-                    Item::Page(v) => format!("page {v}"),
-                    Item::Finding(v) => format!("finding {v}"),
+                    Item::Page(v, json, outcomes) => {
+                        // The text is the page's, but for its outcomes.
+                        let mut without = v.clone();
+                        if let Some(o) = without.as_object_mut() {
+                            o.remove("outcomes");
+                        }
+                        assert_eq!(json, without.to_string());
+                        format!("page {json} {outcomes:?}")
+                    }
+                    Item::Finding(v, json) => {
+                        assert_eq!(json, v.to_string());
+                        format!("finding {json}")
+                    }
                 });
                 Ok(())
             })
@@ -1280,7 +1330,13 @@ mod tests {
         // Findings sort before pages; "pages" that is not a list is no page.
         assert_eq!(
             seen,
-            vec!["finding {\"rule\":\"r\"}", "page 1", "page {\"u\":2}"]
+            vec![
+                "finding {\"rule\":\"r\"}",
+                "page 1 None",
+                "page {\"u\":2} None",
+                "page {\"a\":1,\"z\":\"é\"} Some(\"{\\\"p\\\":[\\\"r\\\"]}\")",
+                "page {\"u\":3} None",
+            ]
         );
 
         // And for a run without démarches.

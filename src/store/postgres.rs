@@ -587,8 +587,8 @@ pub(super) fn record_stream(
             let mut findings = Vec::new();
             d.stream(hash.next_demarche(), |item| {
                 match item {
-                    Item::Page(v) => {
-                        let p = parse_page(v);
+                    Item::Page(v, json, outcomes) => {
+                        let p = parse_page(&v);
                         pages.push(vec![
                             run_id.into(),
                             id.as_str().into(),
@@ -603,12 +603,12 @@ pub(super) fn record_stream(
                             p.fetched_at.into(),
                             p.error_kind.into(),
                             p.analysed.into(),
-                            p.json.to_string().into(),
-                            p.outcomes.map(|o| o.to_string()).into(),
+                            json.into(),
+                            outcomes.into(),
                         ]);
                     }
-                    Item::Finding(v) => {
-                        let f = parse_finding(&id, v)?;
+                    Item::Finding(v, json) => {
+                        let f = parse_finding(&id, &v)?;
                         findings.push(vec![
                             run_id.into(),
                             id.as_str().into(),
@@ -621,7 +621,7 @@ pub(super) fn record_stream(
                             f.f.snippet.into(),
                             f.f.message.into(),
                             f.count.into(),
-                            f.json.to_string().into(),
+                            json.into(),
                         ]);
                     }
                 }
