@@ -112,6 +112,9 @@ pub enum BrowserError {
     GaveUp(u32),
 }
 
+/// Kept from the page's limit for what follows the walk (closing the tab, the photos' wait).
+const FINISH: Duration = Duration::from_secs(1);
+
 /// The page's renderer process died (a memory hog, a renderer bug).
 const RENDERER_CRASHED: &str = "le moteur de rendu de la page s'est arrêté";
 /// The DevTools connection was lost: the browser itself died.
@@ -708,7 +711,12 @@ impl Browser {
             .and_then(|u| Url::parse(&u).ok())
             .unwrap_or_else(|| url.clone());
         let facts = match prepared {
-            Some(p) => Some(super::measure::walk(page, p).await),
+            // The walk and the pixels end before the page's limit: a page slow to load keeps
+            // what was measured (the walk says it stopped early) instead of losing everything.
+            Some(p) => Some(
+                super::measure::walk(page, p, started + self.limits.page.saturating_sub(FINISH))
+                    .await,
+            ),
             None => None,
         }
         .map(|f| crate::page::browser::BrowserFacts { layout, media, ..f });

@@ -51,6 +51,14 @@ impl Rule for KeyboardTrap {
             return r.finish(NOT_MEASURED);
         };
         if facts.stops.is_empty() {
+            if facts.truncated && !facts.tabbable.is_empty() {
+                // The page's time ran out before the first Tab: nothing is known.
+                r.push(
+                    Outcome::CantTell,
+                    None,
+                    "Parcours au clavier non fait : le temps de la page était écoulé avant le premier élément.",
+                );
+            }
             return r.finish("Aucun élément atteint à la touche Tab.");
         }
         if let Some(trap) = &facts.trap {
@@ -90,5 +98,35 @@ impl Rule for KeyboardTrap {
             );
         }
         r.finish("Aucun élément atteint à la touche Tab.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::browser::BrowserFacts;
+
+    fn page(facts: BrowserFacts) -> Page {
+        let url = url::Url::parse("http://127.0.0.1/").expect("url");
+        let mut p = Page::parse(url, "<a href=/a>A</a>");
+        p.browser = Some(facts);
+        p
+    }
+
+    #[test]
+    fn a_walk_the_page_had_no_time_for_is_cant_tell_not_inapplicable() {
+        let out = KeyboardTrap.check(&page(BrowserFacts {
+            tabbable: vec![1],
+            truncated: true,
+            ..BrowserFacts::default()
+        }));
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].outcome, Outcome::CantTell);
+        // Nothing to reach: inapplicable, walked or not.
+        let out = KeyboardTrap.check(&page(BrowserFacts {
+            truncated: true,
+            ..BrowserFacts::default()
+        }));
+        assert_eq!(out[0].outcome, Outcome::Inapplicable);
     }
 }

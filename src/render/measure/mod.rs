@@ -181,7 +181,11 @@ pub(crate) struct Prepared {
 }
 
 /// Walk the page with the keyboard (after the DOM was serialised) and return the facts.
-pub(crate) async fn walk(page: &chromiumoxide::Page, prepared: Prepared) -> BrowserFacts {
+pub(crate) async fn walk(
+    page: &chromiumoxide::Page,
+    prepared: Prepared,
+    deadline: tokio::time::Instant,
+) -> BrowserFacts {
     let init = prepared.init;
     let mut facts = BrowserFacts {
         tabbable: init.tabbable,
@@ -192,9 +196,14 @@ pub(crate) async fn walk(page: &chromiumoxide::Page, prepared: Prepared) -> Brow
     };
     // Pixels first, as loaded: the walk leaves focus styles behind.
     if let Some(p) = prepared.pixels {
-        facts.pixels = Some(pixels::measure(page, p).await);
+        facts.pixels = tokio::time::timeout_at(deadline, pixels::measure(page, p))
+            .await
+            .ok();
     }
-    let _ = tokio::time::timeout(WALK_BUDGET, walk_into(page, &mut facts)).await;
+    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+    // Not walked to its end until the walk says so (no time left: not walked at all).
+    facts.truncated = true;
+    let _ = tokio::time::timeout(WALK_BUDGET.min(left), walk_into(page, &mut facts)).await;
     facts
 }
 
