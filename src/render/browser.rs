@@ -683,6 +683,8 @@ impl Browser {
                 other => BrowserError::Navigation(other.to_string()),
             })?;
         self.wait_for_idle(page).await;
+        // Where a page's time goes (VIGIE_LOG=vigie::render=debug): the phases share one limit.
+        let loaded = started.elapsed();
         // Media as the load left them (playing or not), then paused for the screenshots.
         let media = super::measure::media::measure(
             page,
@@ -695,6 +697,7 @@ impl Browser {
             super::measure::layout::budget(started.elapsed(), self.limits.page),
         )
         .await;
+        let measured = started.elapsed();
         // Marks the measured elements, so the DOM read next names them (see `measure`).
         let prepared = super::measure::prepare(page).await;
         let html: String = page
@@ -720,6 +723,15 @@ impl Browser {
             None => None,
         }
         .map(|f| crate::page::browser::BrowserFacts { layout, media, ..f });
+        tracing::debug!(
+            %url,
+            load_ms = loaded.as_millis() as u64,
+            media_and_layout_ms = (measured - loaded).as_millis() as u64,
+            pixels_and_walk_ms = (started.elapsed() - measured).as_millis() as u64,
+            walked = facts.as_ref().map_or(0, |f| f.stops.len()),
+            walk_complete = facts.as_ref().is_some_and(|f| !f.truncated),
+            "page rendue"
+        );
         Ok(RenderedPage {
             html,
             final_url,
