@@ -318,6 +318,8 @@ pub async fn run(
             opts.chromium.as_deref(),
             crate::render::BrowserLimits {
                 tabs: opts.concurrency.clamp(1, 4),
+                // Every example on one local server that answers at once (no rate to share).
+                tabs_per_host: 4,
                 // Local examples load at once; one that never fires `load` (an <object> playing
                 // audio) should not hold the run for the audit's 20 s.
                 navigation: std::time::Duration::from_secs(8),

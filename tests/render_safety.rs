@@ -488,3 +488,67 @@ async fn a_frame_from_another_site_obeys_the_same_rules() {
     // The page, the frame's document; the frame's excluded fetch refused.
     assert_eq!((b.requests_allowed, b.requests_refused), (2, 1), "{b:?}");
 }
+
+#[tokio::test]
+async fn one_host_gets_its_share_of_the_tabs_and_another_host_is_not_held() {
+    if !browser_present() {
+        return;
+    }
+    let _turn = turn().await;
+    // One tab per host: the two pages of 127.0.0.1 load one after the other (each holds its
+    // tab 1.5 s), while the page of `localhost` (the same server, another host) loads at once.
+    let srv = server().await;
+    let fetcher = Fetcher::new(FetchConfig {
+        requests_per_second: 0.0,
+        ..FetchConfig::default()
+    })
+    .expect("client");
+    let browser = Browser::new(
+        vigie::render::find_browser(None).expect("chromium"),
+        BrowserLimits {
+            tabs: 4,
+            tabs_per_host: 1,
+            ..limits()
+        },
+    );
+    let ip = Url::parse(&srv.url()).expect("url");
+    let mut named = ip.clone();
+    named.set_host(Some("localhost")).expect("host");
+    let urls = [
+        ip.join("hote-1.html").expect("url"),
+        ip.join("hote-2.html").expect("url"),
+        named.join("hote-3.html").expect("url"),
+    ];
+    let (a, b, c) = tokio::join!(
+        browser.render(&urls[0], &fetcher),
+        browser.render(&urls[1], &fetcher),
+        browser.render(&urls[2], &fetcher),
+    );
+    browser.shutdown().await;
+    for (r, _) in [&a, &b, &c] {
+        assert!(r.is_ok(), "{r:?}");
+    }
+    let log = srv.requests();
+    let at = |path: &str| {
+        log.iter()
+            .find(|r| r.path == path)
+            .map(|r| r.at)
+            .unwrap_or_else(|| panic!("{path} jamais demandé : {:?}", paths(&srv)))
+    };
+    let (one, two, three) = (at("/hote-1.html"), at("/hote-2.html"), at("/hote-3.html"));
+    let (first, second) = if one <= two { (one, two) } else { (two, one) };
+    assert!(
+        second.duration_since(first) >= Duration::from_millis(1400),
+        "the second page of 127.0.0.1 began {:?} after the first",
+        second.duration_since(first)
+    );
+    let apart = if three > first {
+        three.duration_since(first)
+    } else {
+        first.duration_since(three)
+    };
+    assert!(
+        apart < Duration::from_millis(1000),
+        "localhost waited {apart:?} for 127.0.0.1"
+    );
+}

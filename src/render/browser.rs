@@ -60,9 +60,10 @@ const PHONE_LIMIT: Duration = Duration::from_secs(10);
 const MIN_PHONE: Duration = Duration::from_secs(3);
 
 /// What a tab is opened for: the page analysed, or the phone render of it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 enum Visit {
-    Page,
+    /// The page analysed; the phone render is asked for through the sender, with its limit.
+    Page(Option<tokio::sync::oneshot::Sender<Duration>>),
     Phone,
 }
 
@@ -166,11 +167,19 @@ pub fn find_browser(explicit: Option<&Path>) -> Result<PathBuf, BrowserError> {
     )))
 }
 
+/// The desktop window's size, in CSS pixels.
+const DESKTOP: (u32, u32) = (1280, 800);
+
 /// Time limits and bounds of the browser.
 #[derive(Debug, Clone)]
 pub struct BrowserLimits {
     /// Open tabs at most (the audit's concurrency).
     pub tabs: usize,
+    /// Tabs rendering pages of one host at once, at most: the host's request gate bounds what
+    /// they load together, so more tabs only share its turns out and lengthen every page's
+    /// load, eating the time its keyboard walk needs. Two: one page loads while another is
+    /// walked.
+    pub tabs_per_host: usize,
     /// Browser start.
     pub launch: Duration,
     /// Navigation up to the load event.
@@ -191,6 +200,7 @@ impl Default for BrowserLimits {
     fn default() -> Self {
         BrowserLimits {
             tabs: 4,
+            tabs_per_host: 2,
             launch: Duration::from_secs(20),
             navigation: Duration::from_secs(20),
             idle: Duration::from_secs(3),
@@ -227,6 +237,8 @@ pub struct Browser {
     executable: PathBuf,
     limits: BrowserLimits,
     tabs: Arc<Semaphore>,
+    /// Each host's share of the tabs (`limits.tabs_per_host`).
+    hosts: std::sync::Mutex<HashMap<String, Arc<Semaphore>>>,
     state: Mutex<State>,
     /// Times the browser was started again after dying.
     restarted: std::sync::atomic::AtomicU32,
@@ -247,6 +259,7 @@ impl Browser {
         Browser {
             executable,
             tabs: Arc::new(Semaphore::new(limits.tabs.max(1))),
+            hosts: std::sync::Mutex::new(HashMap::new()),
             limits,
             state: Mutex::new(State::NotStarted),
             restarted: std::sync::atomic::AtomicU32::new(0),
@@ -269,6 +282,15 @@ impl Browser {
             .launch_timeout(self.limits.launch)
             .request_timeout(self.limits.navigation)
             .new_headless_mode()
+            // A desktop window: WCAG 1.4.10's reference (1 280 CSS px, 320 at 400 %), not
+            // chromiumoxide's 800 × 600, where sites show their tablet layout; the phone and
+            // the 320 px reflow are measured apart.
+            .window_size(DESKTOP.0, DESKTOP.1)
+            .viewport(chromiumoxide::handler::viewport::Viewport {
+                width: DESKTOP.0,
+                height: DESKTOP.1,
+                ..Default::default()
+            })
             // chromiumoxide adds the leading dashes: `--key` or `--key=value`.
             .args([
                 "disable-gpu".to_string(),
@@ -444,6 +466,10 @@ impl Browser {
         BrowserActivity,
     ) {
         let activity = std::sync::Mutex::new(BrowserActivity::default());
+        // The host's turn first, so a page waiting for it holds none of the tabs.
+        let Ok(_host_turn) = self.host_tabs(url).acquire_owned().await else {
+            return (Err(BrowserError::Closed), BrowserActivity::default());
+        };
         let Ok(tab) = self.tabs.clone().acquire_owned().await else {
             return (Err(BrowserError::Closed), BrowserActivity::default());
         };
@@ -452,33 +478,34 @@ impl Browser {
             Err(e) => return (Err(e), BrowserActivity::default()),
         };
         let target = page.target_id().clone();
-        let started = tokio::time::Instant::now();
-        let mut result = tokio::time::timeout(
-            self.limits.page,
-            self.guarded(&page, url, gate, &activity, Visit::Page),
-        )
-        .await
-        .unwrap_or(Err(BrowserError::Timeout))
-        .and_then(|v| match v {
-            Visited::Page(p) => Ok(*p),
-            Visited::Phone(_) => Err(BrowserError::Closed),
-        });
-        // The phone render, in a tab of its own within what is left of the page's limit; only
-        // where the layout was measured (not a page whose load took its time).
+        // The phone render runs in a tab of its own while this page is walked, within what is
+        // left of the page's limit; asked for only where the layout was measured (not a page
+        // whose load took its time).
+        let (start_phone, phone_asked) = tokio::sync::oneshot::channel::<Duration>();
+        let visit = async {
+            tokio::time::timeout(
+                self.limits.page,
+                self.guarded(&page, url, gate, &activity, Visit::Page(Some(start_phone))),
+            )
+            .await
+            .unwrap_or(Err(BrowserError::Timeout))
+            .and_then(|v| match v {
+                Visited::Page(p) => Ok(*p),
+                Visited::Phone(_) => Err(BrowserError::Closed),
+            })
+        };
+        let phone = async {
+            let limit = phone_asked.await.ok()?;
+            self.phone_render(url, gate, limit).await
+        };
+        let (mut result, phone) = tokio::join!(visit, phone);
         if let Some(layout) = result
             .as_mut()
             .ok()
             .and_then(|p| p.facts.as_mut())
             .and_then(|f| f.layout.as_mut())
         {
-            let left = self
-                .limits
-                .page
-                .saturating_sub(started.elapsed())
-                .min(PHONE_LIMIT);
-            if left >= MIN_PHONE {
-                layout.phone = self.phone_render(url, gate, left).await;
-            }
+            layout.phone = phone;
         }
         let held = match (&result, keep, self.running_browser().await) {
             (Ok(_), true, Some(browser)) => {
@@ -506,6 +533,16 @@ impl Browser {
             .unwrap_or(0);
         activity.popups = activity.popups.saturating_add(closed);
         (result.map(|page| (page, held)), activity)
+    }
+
+    /// The tabs `url`'s host may hold at once.
+    fn host_tabs(&self, url: &Url) -> Arc<Semaphore> {
+        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        hosts
+            .entry(host)
+            .or_insert_with(|| Arc::new(Semaphore::new(self.limits.tabs_per_host.max(1))))
+            .clone()
     }
 
     /// The running browser's connection, if any.
@@ -542,6 +579,15 @@ impl Browser {
         page.execute(InspectorEnable::default())
             .await
             .map_err(setup)?;
+        // The page keeps the focus while other windows open (several pages, the phone tab):
+        // the walk reads `document.hasFocus()` to see focus leave the page.
+        page.execute(
+            chromiumoxide::cdp::browser_protocol::emulation::SetFocusEmulationEnabledParams::new(
+                true,
+            ),
+        )
+        .await
+        .map_err(setup)?;
         let mut opened = page
             .event_listener::<EventBindingCalled>()
             .await
@@ -555,7 +601,7 @@ impl Browser {
         .await
         .map_err(setup)?;
         let user_agent = match visit {
-            Visit::Page => gate.user_agent().to_string(),
+            Visit::Page(_) => gate.user_agent().to_string(),
             Visit::Phone => {
                 let version = page
                     .execute(GetVersionParams::default())
@@ -585,7 +631,7 @@ impl Browser {
         tokio::select! {
             result = async {
                 match visit {
-                    Visit::Page => self.load_and_read(page, url).await.map(|p| Visited::Page(Box::new(p))),
+                    Visit::Page(start_phone) => self.load_and_read(page, url, start_phone).await.map(|p| Visited::Page(Box::new(p))),
                     Visit::Phone => self.load_as_phone(page, url).await.map(Visited::Phone),
                 }
             } => result,
@@ -673,6 +719,7 @@ impl Browser {
         &self,
         page: &chromiumoxide::Page,
         url: &Url,
+        start_phone: Option<tokio::sync::oneshot::Sender<Duration>>,
     ) -> Result<RenderedPage, BrowserError> {
         let started = tokio::time::Instant::now();
         tokio::time::timeout(self.limits.navigation, page.goto(url.as_str()))
@@ -698,6 +745,16 @@ impl Browser {
         )
         .await;
         let measured = started.elapsed();
+        // The phone tab, alongside the walk: both end before the page's limit (the phone's
+        // tab closed too, within its own limit).
+        let phone_limit = self
+            .limits
+            .page
+            .saturating_sub(measured + FINISH)
+            .min(PHONE_LIMIT);
+        if let (Some(start), true) = (start_phone, layout.is_some() && phone_limit >= MIN_PHONE) {
+            let _ = start.send(phone_limit);
+        }
         // Marks the measured elements, so the DOM read next names them (see `measure`).
         let prepared = super::measure::prepare(page).await;
         let html: String = page

@@ -69,7 +69,7 @@ impl Rule for FocusVisible {
                 ),
                 None => (
                     Outcome::CantTell,
-                    format!("{what} reçoit le focus mais n'a pas pu être comparé à l'écran (sans boîte, zone animée ou au-delà des éléments comparés)."),
+                    format!("{what} reçoit le focus mais n'a pas pu être comparé à l'écran (sans boîte, zone animée, ou temps de la page écoulé)."),
                 ),
             };
             r.push(outcome, el, message);

@@ -11,9 +11,6 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use chromiumoxide::cdp::browser_protocol::input::{DispatchKeyEventParams, DispatchKeyEventType};
-use chromiumoxide::cdp::browser_protocol::page::{
-    CaptureScreenshotFormat, CaptureScreenshotParams, Viewport,
-};
 use serde::Deserialize;
 
 use crate::page::browser::{BrowserFacts, FocusStop, FocusTrap, ScrollRegion};
@@ -21,19 +18,23 @@ use crate::page::browser::{BrowserFacts, FocusStop, FocusTrap, ScrollRegion};
 mod pixels;
 pub(crate) mod shots;
 
+use shots::{capture_png, Clip, View};
+
 /// The helpers installed in the tab (`window.__vigie`).
 const WALK_JS: &str = include_str!("walk.js");
 
 /// Tab presses at most, whatever the page holds: twice the tabbable elements plus ten, so a
 /// page is walked once through and a cycle seen twice, within a page's time budget.
 const MAX_PRESSES: usize = 200;
-/// Elements compared on screen focused and unfocused (three screenshots each), at most.
-const MAX_COMPARED: usize = 60;
+/// Time kept, at the end of the walk, for Tab presses without screenshots: past it, elements
+/// are reached but no longer compared on screen, so the walk still sees where focus goes.
+const PRESSES_RESERVE: Duration = Duration::from_secs(4);
 /// Pixels around an element that count as its surroundings (an indicator drawn beside it).
 const MARGIN: f64 = 12.0;
 /// Clip side at most, in CSS pixels (a focused region taller than the screen).
 const MAX_CLIP: f64 = 1200.0;
-/// The whole walk, at most: the page's own limit must still leave time to close the tab.
+/// Time kept for the pixels and the walk: the media and layout measures give way to it. The
+/// walk itself runs until the page's deadline (the phone is rendered meanwhile).
 const WALK_BUDGET: Duration = Duration::from_secs(12);
 
 #[derive(Debug, Deserialize)]
@@ -43,6 +44,13 @@ struct Init {
     scripts_failed: bool,
     #[serde(default)]
     modal: Option<u32>,
+}
+
+/// A box and where the window stood when it was read.
+#[derive(Debug, Deserialize)]
+struct Placed {
+    rect: [f64; 4],
+    view: View,
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,9 +65,9 @@ struct Active {
     selector: String,
     #[serde(default)]
     rect: Option<[f64; 4]>,
-    /// The box of the largest of its nearest ancestors (bounded), for indicators drawn there.
+    /// Where the window stood when `rect` was read (the element brought into it).
     #[serde(default)]
-    wide: Option<[f64; 4]>,
+    view: Option<View>,
     #[serde(default)]
     frame: bool,
     #[serde(default)]
@@ -105,29 +113,21 @@ async fn tab(page: &chromiumoxide::Page, shift: bool) -> Option<Active> {
     if !press(page, "Tab", 9, shift).await {
         return None;
     }
-    eval(page, "window.__vigie.active()").await
+    eval(page, &format!("window.__vigie.active({MARGIN})")).await
 }
 
 /// The pixels of `rect` (document coordinates) widened by the margin, PNG-encoded: the same
 /// pixels give the same bytes, so comparing the encodings compares the pixels.
-async fn shot(page: &chromiumoxide::Page, rect: [f64; 4]) -> Option<String> {
+async fn shot(page: &chromiumoxide::Page, rect: [f64; 4], view: Option<View>) -> Option<Vec<u8>> {
     let x = (rect[0] - MARGIN).max(0.0);
     let y = (rect[1] - MARGIN).max(0.0);
-    let clip = Viewport {
+    let clip = Clip {
         x,
         y,
         width: (rect[2] + 2.0 * MARGIN).min(MAX_CLIP),
         height: (rect[3] + 2.0 * MARGIN).min(MAX_CLIP),
-        scale: 1.0,
     };
-    let params = CaptureScreenshotParams {
-        format: Some(CaptureScreenshotFormat::Png),
-        clip: Some(clip),
-        capture_beyond_viewport: Some(true),
-        ..Default::default()
-    };
-    let data = page.execute(params).await.ok()?.result.data;
-    Some(AsRef::<str>::as_ref(&data).to_string())
+    capture_png(page, clip, view).await
 }
 
 /// Whether the element and its surroundings look different focused and unfocused. Around the
@@ -139,29 +139,40 @@ async fn visible_change(page: &chromiumoxide::Page, active: &Active) -> Option<b
     if rect[2] <= 0.0 || rect[3] <= 0.0 || active.frame {
         return None;
     }
-    match area_change(page, rect).await {
-        Some(false) => match active.wide {
-            Some(wide) if wide != rect => area_change(page, wide).await,
-            _ => Some(false),
-        },
+    match area_change(page, rect, active.view).await {
+        Some(false) => {
+            let wide: Option<Placed> = eval(page, &format!("window.__vigie.wide({MARGIN})")).await;
+            match wide {
+                Some(w) if w.rect != rect => area_change(page, w.rect, Some(w.view)).await,
+                _ => Some(false),
+            }
+        }
         other => other,
     }
 }
 
 /// Whether the pixels of `rect` (and its margin) differ focused and unfocused: focused now,
-/// then blurred (twice, to see whether the area changes by itself), then focused again.
-async fn area_change(page: &chromiumoxide::Page, rect: [f64; 4]) -> Option<bool> {
-    let focused = shot(page, rect).await?;
+/// then blurred; when they differ, blurred once more, to see whether the area changes by
+/// itself; then focused again.
+async fn area_change(
+    page: &chromiumoxide::Page,
+    rect: [f64; 4],
+    view: Option<View>,
+) -> Option<bool> {
+    let focused = shot(page, rect, view).await?;
     let _: Option<bool> = eval(page, "window.__vigie.blur()").await;
-    let unfocused = shot(page, rect).await;
-    let again = shot(page, rect).await;
+    let unfocused = shot(page, rect, view).await;
+    let again = match &unfocused {
+        Some(u) if *u != focused => shot(page, rect, view).await,
+        _ => None,
+    };
     let _: Option<bool> = eval(page, "window.__vigie.refocus()").await;
-    let (unfocused, again) = (unfocused?, again?);
-    if unfocused != again {
-        // The area moves by itself (animation, video): no verdict from pixels.
-        return None;
+    let unfocused = unfocused?;
+    if unfocused == focused {
+        return Some(false);
     }
-    Some(focused != unfocused)
+    // An area that moves by itself (animation, video) gives no verdict from pixels.
+    (again? == unfocused).then_some(true)
 }
 
 /// Install the helpers and mark the elements the facts speak of: call before serialising the
@@ -195,23 +206,35 @@ pub(crate) async fn walk(
         ..BrowserFacts::default()
     };
     // Pixels first, as loaded: the walk leaves focus styles behind.
+    let t = std::time::Instant::now();
     if let Some(p) = prepared.pixels {
         facts.pixels = tokio::time::timeout_at(deadline, pixels::measure(page, p))
             .await
             .ok();
     }
-    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+    let pixels_ms = t.elapsed().as_millis() as u64;
     // Not walked to its end until the walk says so (no time left: not walked at all).
     facts.truncated = true;
-    let _ = tokio::time::timeout(WALK_BUDGET.min(left), walk_into(page, &mut facts)).await;
+    let t = std::time::Instant::now();
+    let _ = tokio::time::timeout_at(deadline, walk_into(page, &mut facts, deadline)).await;
+    tracing::debug!(
+        pixels_ms,
+        texts = facts.pixels.as_ref().map_or(0, |p| p.texts.len()),
+        walk_ms = t.elapsed().as_millis() as u64,
+        walked = facts.stops.len(),
+        "mesures au navigateur"
+    );
     facts
 }
 
-async fn walk_into(page: &chromiumoxide::Page, facts: &mut BrowserFacts) {
+async fn walk_into(
+    page: &chromiumoxide::Page,
+    facts: &mut BrowserFacts,
+    deadline: tokio::time::Instant,
+) {
     let _: Option<bool> = eval(page, "window.__vigie.quiet()").await;
     let bound = (2 * facts.tabbable.len() + 10).min(MAX_PRESSES);
     let mut seen: Vec<String> = Vec::new();
-    let mut compared = 0usize;
     facts.truncated = true;
     for _ in 0..bound {
         let Some(active) = tab(page, false).await else {
@@ -246,8 +269,8 @@ async fn walk_into(page: &chromiumoxide::Page, facts: &mut BrowserFacts) {
             }
             return;
         }
-        let change = if compared < MAX_COMPARED {
-            compared += 1;
+        let compare_until = deadline.checked_sub(PRESSES_RESERVE);
+        let change = if compare_until.is_some_and(|t| tokio::time::Instant::now() < t) {
             visible_change(page, &active).await
         } else {
             None

@@ -112,12 +112,15 @@
       return { candidates: picked.map((p) => p.fact), shadow_texts: shadowTexts, complete };
     },
     // The text box of candidate i, and whether it is drawn where a screenshot can see it.
-    rect(i) {
+    // `m`: the margin photographed around it, brought into the window with it.
+    rect(i, margin) {
       const p = picked[i];
       if (!p || !p.el.isConnected) return null;
       const s = getComputedStyle(p.el);
       if (s.visibility !== 'visible' || parseFloat(s.opacity) === 0) return null;
-      const r = box(p.nodes);
+      let r = box(p.nodes);
+      if (!r) return null;
+      if (window.__vigie.reveal(r, margin)) r = box(p.nodes);
       if (!r) return null;
       const page = document.documentElement;
       const off = r[0] < 0 || r[1] < 0 || r[0] + r[2] > Math.max(page.scrollWidth, innerWidth) ||
@@ -145,7 +148,7 @@
           color = [v[0], v[1], v[2], a];
         }
       }
-      return { rect: r, off, clipped, color };
+      return { rect: r, off, clipped, color, view: window.__vigie.view() };
     },
     // The element's own text made transparent; the shadow stays (it is background).
     hide(i) {

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use super::shots::{capture_png, decode_png, Clip, Image};
+use super::shots::{capture_png, decode_png, Clip, Image, View};
 use crate::css::{contrast_ratio, Rgba};
 use crate::page::browser::{PixelFacts, TextPixels};
 
@@ -66,6 +66,9 @@ struct Placed {
     clipped: bool,
     /// The fill colour as computed, `[r, g, b, a]` with the ancestors' opacity in `a`.
     color: Option<[f64; 4]>,
+    /// Where the window stood (the text brought into it when it fits).
+    #[serde(default)]
+    view: Option<View>,
 }
 
 async fn eval<T: serde::de::DeserializeOwned>(page: &chromiumoxide::Page, js: &str) -> Option<T> {
@@ -120,7 +123,8 @@ pub(super) async fn measure(page: &chromiumoxide::Page, init: Init) -> PixelFact
 }
 
 async fn read_one(page: &chromiumoxide::Page, i: usize) -> Result<Measured, &'static str> {
-    let placed: Option<Placed> = eval(page, &format!("window.__vigiePixels.rect({i})")).await;
+    let placed: Option<Placed> =
+        eval(page, &format!("window.__vigiePixels.rect({i}, {PAD})")).await;
     let placed = placed.ok_or("texte non peint (masqué ou sans boîte)")?;
     if placed.off {
         return Err("texte hors de la page");
@@ -138,11 +142,11 @@ async fn read_one(page: &chromiumoxide::Page, i: usize) -> Result<Measured, &'st
     if clip.width * clip.height > MAX_AREA {
         return Err("zone de texte trop grande pour être photographiée");
     }
-    let shown = capture_png(page, clip).await;
-    let again = capture_png(page, clip).await;
+    let shown = capture_png(page, clip, placed.view).await;
+    let again = capture_png(page, clip, placed.view).await;
     let hid: Option<bool> = eval(page, &format!("window.__vigiePixels.hide({i})")).await;
     let hidden = if hid == Some(true) {
-        capture_png(page, clip).await
+        capture_png(page, clip, placed.view).await
     } else {
         None
     };

@@ -18,6 +18,21 @@ pub(crate) struct Clip {
     pub height: f64,
 }
 
+/// The part of the document the window shows, in CSS pixels: `[left, top, width, height]`
+/// (`visualViewport`'s page offsets and size, scrollbars excluded).
+pub(crate) type View = [f64; 4];
+
+impl Clip {
+    /// Whether the whole clip lies in the window: then the screenshot reads the frame as
+    /// painted; a clip beyond it needs the page laid out whole (ten times slower).
+    pub(crate) fn inside(&self, view: &View) -> bool {
+        self.x >= view[0]
+            && self.y >= view[1]
+            && self.x + self.width <= view[0] + view[2]
+            && self.y + self.height <= view[1] + view[3]
+    }
+}
+
 /// Decoded pixels, row by row (alpha dropped: a screenshot is opaque).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Image {
@@ -35,7 +50,9 @@ async fn capture(
     scale: f64,
     format: CaptureScreenshotFormat,
     quality: Option<i64>,
+    view: Option<View>,
 ) -> Option<Vec<u8>> {
+    let png = format == CaptureScreenshotFormat::Png;
     let params = CaptureScreenshotParams {
         format: Some(format),
         quality,
@@ -46,7 +63,9 @@ async fn capture(
             height: clip.height,
             scale,
         }),
-        capture_beyond_viewport: Some(true),
+        capture_beyond_viewport: Some(!view.is_some_and(|v| clip.inside(&v))),
+        // Lossless all the same; the same pixels still give the same bytes.
+        optimize_for_speed: Some(png),
         ..Default::default()
     };
     let data = page.execute(params).await.ok()?.result.data;
@@ -55,9 +74,14 @@ async fn capture(
         .ok()
 }
 
-/// The region's pixels, PNG-encoded (lossless).
-pub(crate) async fn capture_png(page: &chromiumoxide::Page, clip: Clip) -> Option<Vec<u8>> {
-    capture(page, clip, 1.0, CaptureScreenshotFormat::Png, None).await
+/// The region's pixels, PNG-encoded (lossless): the same pixels give the same bytes. `view`
+/// is where the window stands, when known.
+pub(crate) async fn capture_png(
+    page: &chromiumoxide::Page,
+    clip: Clip,
+    view: Option<View>,
+) -> Option<Vec<u8>> {
+    capture(page, clip, 1.0, CaptureScreenshotFormat::Png, None, view).await
 }
 
 /// The region as a WebP image of at most `max_bytes`, scaled down to fit `max_w` × `max_h`
@@ -77,6 +101,7 @@ pub(crate) async fn capture_small(
             scale,
             CaptureScreenshotFormat::Webp,
             Some(quality),
+            None,
         )
         .await?;
         if bytes.len() <= max_bytes {

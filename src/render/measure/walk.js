@@ -97,6 +97,28 @@
     while (e && e.getRootNode() !== document && e.getRootNode().host) e = e.getRootNode().host;
     return e;
   };
+  const docRect = (e) => {
+    const q = e.getBoundingClientRect();
+    return [q.left + scrollX, q.top + scrollY, q.width, q.height];
+  };
+  // Where the window stands in the document, scrollbars excluded.
+  const view = () => {
+    const v = window.visualViewport;
+    if (v) return [v.pageLeft, v.pageTop, v.width, v.height];
+    const d = document.documentElement;
+    return [scrollX, scrollY, d.clientWidth, d.clientHeight];
+  };
+  // Scroll the window to box q (document coordinates) and its margin m when they are not in
+  // view and fit: a screenshot of what the window shows is ten times cheaper than one beyond
+  // it. True when the window moved.
+  const reveal = (q, m) => {
+    const v = view();
+    const x = q[0] - m, y = q[1] - m, w = q[2] + 2 * m, h = q[3] + 2 * m;
+    if (x >= v[0] && y >= v[1] && x + w <= v[0] + v[2] && y + h <= v[1] + v[3]) return false;
+    if (w > v[2] || h > v[3]) return false;
+    window.scrollTo({ left: x + w / 2 - v[2] / 2, top: y + h / 2 - v[3] / 2, behavior: 'instant' });
+    return true;
+  };
   const MAX = 5000;
   window.__vigie = {
     mark, // shared with layout.js: one numbering of the marks per tab
@@ -128,7 +150,10 @@
       (document.head || document.documentElement).appendChild(s);
       return true;
     },
-    active() {
+    view,
+    reveal,
+    // The focused element; `m`: the margin photographed around it (kept in the window).
+    active(m) {
       const a = deepActive();
       if (!a || a === document.body || a === document.documentElement || !document.hasFocus()) {
         return { outside: true };
@@ -136,27 +161,39 @@
       const top = holder(a);
       const inner = top !== a;
       const frame = inner || a.localName === 'iframe' || a.localName === 'frame';
-      const r = a.getBoundingClientRect();
+      let rect = docRect(a);
+      if (!frame && rect[2] > 0 && rect[3] > 0 && reveal(rect, m)) rect = docRect(a);
       const ref = top && top.isConnected && top.getRootNode() === document ? mark(top) : null;
-      // The largest of the nearest ancestors (6 levels, at most 1000 × 600 px): an indicator
-      // may be drawn around them (an « enlarged link »'s ::before covers its positioned block).
-      let wide = null;
-      let up = frame ? null : a.parentElement;
-      for (let i = 0; i < 6 && up && up !== document.body && up !== document.documentElement; i++, up = up.parentElement) {
-        const q = up.getBoundingClientRect();
-        if (q.width > 1000 || q.height > 600) break;
-        if (q.width > 0 && q.height > 0) wide = [q.left + scrollX, q.top + scrollY, q.width, q.height];
-      }
       return {
         outside: false,
         ref,
         key: inner ? ref + '/' + path(a) : String(ref === null ? path(a) : ref),
         selector: inner && top ? path(top) + ' ⟶ ' + path(a) : path(a),
-        rect: [r.left + scrollX, r.top + scrollY, r.width, r.height],
-        wide,
+        rect,
+        view: view(),
         frame,
         focus_handler: handler(a),
       };
+    },
+    // The largest of the focused element's nearest ancestors (6 levels, at most 1000 × 600 px),
+    // brought into the window: an indicator may be drawn around them (an « enlarged link »'s
+    // ::before covers its positioned block).
+    wide(m) {
+      const a = deepActive();
+      if (!a || a.ownerDocument !== document) return null;
+      const box = () => {
+        let wide = null;
+        let up = a.parentElement;
+        for (let i = 0; i < 6 && up && up !== document.body && up !== document.documentElement; i++, up = up.parentElement) {
+          const q = up.getBoundingClientRect();
+          if (q.width > 1000 || q.height > 600) break;
+          if (q.width > 0 && q.height > 0) wide = [q.left + scrollX, q.top + scrollY, q.width, q.height];
+        }
+        return wide;
+      };
+      let wide = box();
+      if (wide && reveal(wide, m)) wide = box();
+      return wide && { rect: wide, view: view() };
     },
     blur() {
       last = deepActive();
