@@ -4,7 +4,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Mutex, OnceLock, RwLock};
 
 pub use scraper::ElementRef;
 use scraper::{Html, Node, Selector};
@@ -67,6 +67,8 @@ pub struct Page {
     nth_of_type: OnceLock<HashMap<ego_tree::NodeId, (usize, usize)>>,
     /// Elements by tag and attribute name, built on the first `select`.
     elements: OnceLock<index::ElementIndex>,
+    /// Each element's target (selector and snippet), built on first use.
+    targets: Mutex<HashMap<ego_tree::NodeId, Target>>,
     base: OnceLock<Url>,
     /// The body's text, computed once: several rules and Cerfa probes read it, and on a 10 MB
     /// page each walk of the DOM costs seconds in debug builds.
@@ -151,6 +153,7 @@ impl Page {
             derived: Default::default(),
             nth_of_type: OnceLock::new(),
             elements: OnceLock::new(),
+            targets: Mutex::default(),
             base: OnceLock::new(),
             body_text: OnceLock::new(),
             shadow_root: OnceLock::new(),
@@ -361,6 +364,18 @@ impl Page {
             .into_iter()
             .flatten()
             .filter_map(|n| self.dom.tree.get(*n).and_then(ElementRef::wrap))
+    }
+
+    /// The target of element `id`, made by `make` on first use and kept with the page.
+    fn target(&self, id: ego_tree::NodeId, make: impl FnOnce() -> Target) -> Target {
+        let lock = || self.targets.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(t) = lock().get(&id) {
+            return t.clone();
+        }
+        // Made outside the lock: `make` asks the page for its id and sibling indexes.
+        let t = make();
+        lock().insert(id, t.clone());
+        t
     }
 
     /// 1-based position of an element among its same-name siblings, and how many there are.
