@@ -4,7 +4,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Mutex, OnceLock, RwLock};
 
 pub use scraper::ElementRef;
 use scraper::{Html, Node, Selector};
@@ -14,6 +14,7 @@ use url::Url;
 pub mod browser;
 pub mod browser_layout;
 pub mod depth;
+mod index;
 mod memo;
 pub mod shell;
 mod target;
@@ -64,6 +65,10 @@ pub struct Page {
     derived: [OnceLock<Box<dyn Any + Send + Sync>>; DERIVED_SLOTS],
     /// Element node → (position among same-name siblings, count of them), built on first use.
     nth_of_type: OnceLock<HashMap<ego_tree::NodeId, (usize, usize)>>,
+    /// Elements by tag and attribute name, built on the first `select`.
+    elements: OnceLock<index::ElementIndex>,
+    /// Each element's target (selector and snippet), built on first use.
+    targets: Mutex<HashMap<ego_tree::NodeId, Target>>,
     base: OnceLock<Url>,
     /// The body's text, computed once: several rules and Cerfa probes read it, and on a 10 MB
     /// page each walk of the DOM costs seconds in debug builds.
@@ -99,13 +104,13 @@ pub trait Derived: Any + Send + Sync {
 
 /// A selector known at compile time (parsed once for the process and cloned: cheap).
 pub fn sel(s: &str) -> Selector {
-    parsed_once(s).clone()
+    parsed_once(s).selector.clone()
 }
 
 /// A selector known at compile time, parsed once for the whole process: rules ask for the
 /// same few dozen selectors on every page, and parsing them was a tenth of the analysis.
-fn parsed_once(s: &str) -> &'static Selector {
-    static PARSED: OnceLock<RwLock<HashMap<String, &'static Selector>>> = OnceLock::new();
+fn parsed_once(s: &str) -> &'static index::Literal {
+    static PARSED: OnceLock<RwLock<HashMap<String, &'static index::Literal>>> = OnceLock::new();
     let parsed = PARSED.get_or_init(Default::default);
     if let Some(found) = parsed.read().unwrap_or_else(|p| p.into_inner()).get(s) {
         return found;
@@ -119,7 +124,7 @@ fn parsed_once(s: &str) -> &'static Selector {
     // Kept for the process (literal selectors only, so a bounded set).
     parsed
         .entry(s.to_string())
-        .or_insert_with(|| Box::leak(Box::new(selector)))
+        .or_insert_with(|| Box::leak(Box::new(index::Literal::new(s, selector))))
 }
 
 impl Page {
@@ -147,6 +152,8 @@ impl Page {
             labels_for: OnceLock::new(),
             derived: Default::default(),
             nth_of_type: OnceLock::new(),
+            elements: OnceLock::new(),
+            targets: Mutex::default(),
             base: OnceLock::new(),
             body_text: OnceLock::new(),
             shadow_root: OnceLock::new(),
@@ -250,7 +257,7 @@ impl Page {
         self.base
             .get_or_init(|| {
                 self.dom
-                    .select(parsed_once("base[href]"))
+                    .select(&parsed_once("base[href]").selector)
                     .next()
                     .and_then(|b| b.value().attr("href"))
                     .and_then(|h| self.url.join(h.trim()).ok())
@@ -297,7 +304,10 @@ impl Page {
     }
 
     pub fn select<'a>(&'a self, selector: &str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-        self.dom.select(parsed_once(selector))
+        let elements = self
+            .elements
+            .get_or_init(|| index::ElementIndex::of(&self.dom));
+        elements.select(&self.dom, parsed_once(selector))
     }
 
     /// The root `<html>` element.
@@ -354,6 +364,18 @@ impl Page {
             .into_iter()
             .flatten()
             .filter_map(|n| self.dom.tree.get(*n).and_then(ElementRef::wrap))
+    }
+
+    /// The target of element `id`, made by `make` on first use and kept with the page.
+    fn target(&self, id: ego_tree::NodeId, make: impl FnOnce() -> Target) -> Target {
+        let lock = || self.targets.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(t) = lock().get(&id) {
+            return t.clone();
+        }
+        // Made outside the lock: `make` asks the page for its id and sibling indexes.
+        let t = make();
+        lock().insert(id, t.clone());
+        t
     }
 
     /// 1-based position of an element among its same-name siblings, and how many there are.

@@ -18,11 +18,13 @@ pub struct Target {
 }
 
 impl Target {
+    /// The element's target, built once per page: several rules point at the same link, image
+    /// or field, and each built its selector and snippet again.
     pub fn of(page: &crate::page::Page, el: ElementRef<'_>) -> Target {
-        Target {
+        page.target(el.id(), || Target {
             selector: unique_selector(page, el),
             snippet: snippet_of(el),
-        }
+        })
     }
 }
 
@@ -98,18 +100,28 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
     if matches!(e.name(), "html" | "head" | "body") {
         return truncate_chars(&s, SNIPPET_MAX);
     }
+    // Characters so far, counted as they are added rather than by a new count per text.
+    let mut chars = s.chars().count();
     let mut text_len = 0;
     for t in el.text() {
-        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-        if t.is_empty() {
+        if t.split_whitespace().next().is_none() {
             continue;
         }
         if text_len > 0 {
             s.push(' ');
+            chars += 1;
         }
-        s.push_str(&t);
-        text_len += t.len();
-        if s.chars().count() > SNIPPET_MAX {
+        for (k, word) in t.split_whitespace().enumerate() {
+            if k > 0 {
+                s.push(' ');
+                chars += 1;
+                text_len += 1;
+            }
+            s.push_str(word);
+            chars += word.chars().count();
+            text_len += word.len();
+        }
+        if chars > SNIPPET_MAX {
             break;
         }
     }

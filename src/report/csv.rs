@@ -9,15 +9,51 @@ const BOM: &str = "\u{feff}";
 /// One CSV field: quoted when needed; text from audited pages that starts like a formula is
 /// prefixed with an apostrophe so a spreadsheet never evaluates it.
 pub fn field(s: &str, sep: char, from_page: bool) -> String {
-    let mut s = s.to_string();
-    if from_page && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        s.insert(0, '\'');
-    }
-    if s.contains(sep) || s.contains('"') || s.contains('\n') || s.contains('\r') {
-        format!("\"{}\"", s.replace('"', "\"\""))
+    let mut out = String::with_capacity(s.len());
+    push_field(&mut out, s, sep, from_page);
+    out
+}
+
+/// [`field`] written at the end of `out`: the findings export writes millions of fields, and
+/// a string for each was a tenth of writing the site.
+fn push_field(out: &mut String, s: &str, sep: char, from_page: bool) {
+    let formula = from_page && s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if s.contains([sep, '"', '\n', '\r']) {
+        out.push('"');
+        if formula {
+            out.push('\'');
+        }
+        for (k, part) in s.split('"').enumerate() {
+            if k > 0 {
+                out.push_str("\"\"");
+            }
+            out.push_str(part);
+        }
+        out.push('"');
     } else {
-        s
+        if formula {
+            out.push('\'');
+        }
+        out.push_str(s);
     }
+}
+
+/// Words joined by spaces as one field, through `scratch` (reused between fields).
+fn push_joined<T: std::fmt::Display>(
+    out: &mut String,
+    scratch: &mut String,
+    words: &[T],
+    sep: char,
+) {
+    use std::fmt::Write;
+    scratch.clear();
+    for (k, w) in words.iter().enumerate() {
+        if k > 0 {
+            scratch.push(' ');
+        }
+        let _ = write!(scratch, "{w}");
+    }
+    push_field(out, scratch, sep, false);
 }
 
 fn line(fields: &[String], sep: char) -> String {
@@ -137,36 +173,41 @@ pub fn findings_csv_head(sep: char) -> String {
 /// back from their compact form: the same rows from a 1.0 or a 2.0 report).
 pub fn findings_csv_rows(d: &DemarcheReport, sep: char) -> String {
     let mut out = String::new();
+    // A finding's first eight fields, written once for all its target rows.
+    let mut head = String::new();
+    let mut scratch = String::new();
     for f in &d.all_findings() {
-        let outcome = f.outcome.label_fr();
-        let base = |sel: &str, snip: &str| -> Vec<String> {
-            vec![
-                field(&d.demarche.id, sep, true),
-                field(&f.url, sep, true),
-                field(&f.rule, sep, false),
-                field(outcome, sep, false),
-                field(&f.rgaa.join(" "), sep, false),
-                field(&f.wcag.join(" "), sep, false),
-                field(&f.act.join(" "), sep, false),
-                field(
-                    &f.cerfa
-                        .iter()
-                        .map(|c| c.to_string())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    sep,
-                    false,
-                ),
-                field(sel, sep, true),
-                field(snip, sep, true),
-                field(&f.message, sep, true),
-            ]
+        head.clear();
+        push_field(&mut head, &d.demarche.id, sep, true);
+        head.push(sep);
+        push_field(&mut head, &f.url, sep, true);
+        head.push(sep);
+        push_field(&mut head, &f.rule, sep, false);
+        head.push(sep);
+        push_field(&mut head, f.outcome.label_fr(), sep, false);
+        head.push(sep);
+        push_joined(&mut head, &mut scratch, &f.rgaa, sep);
+        head.push(sep);
+        push_joined(&mut head, &mut scratch, &f.wcag, sep);
+        head.push(sep);
+        push_joined(&mut head, &mut scratch, &f.act, sep);
+        head.push(sep);
+        push_joined(&mut head, &mut scratch, &f.cerfa, sep);
+        head.push(sep);
+        let mut row = |sel: &str, snip: &str| {
+            out.push_str(&head);
+            push_field(&mut out, sel, sep, true);
+            out.push(sep);
+            push_field(&mut out, snip, sep, true);
+            out.push(sep);
+            push_field(&mut out, &f.message, sep, true);
+            out.push_str("\r\n");
         };
         if f.targets.is_empty() || matches!(f.outcome, Outcome::Passed) {
-            out.push_str(&line(&base("", ""), sep));
+            row("", "");
         } else {
             for t in &f.targets {
-                out.push_str(&line(&base(&t.selector, &t.snippet), sep));
+                row(&t.selector, &t.snippet);
             }
         }
     }
@@ -184,6 +225,10 @@ mod tests {
         assert_eq!(field("dit \"oui\"", ',', false), "\"dit \"\"oui\"\"\"");
         assert_eq!(field("=HYPERLINK(1)", ';', true), "'=HYPERLINK(1)");
         assert_eq!(field("ligne\nsuivante", ';', true), "\"ligne\nsuivante\"");
+        assert_eq!(field("=a;\"b\"", ';', true), "\"'=a;\"\"b\"\"\"");
+        assert_eq!(field("-1", ',', true), "'-1");
+        assert_eq!(field("-1", ',', false), "-1");
+        assert_eq!(field("", ';', true), "");
         assert_eq!(number(99.5, ';'), "99,5");
         assert_eq!(number(99.5, ','), "99.5");
     }

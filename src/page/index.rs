@@ -1,0 +1,245 @@
+//! Elements filed by tag and by attribute name, so a literal selector is matched only against
+//! the elements its rightmost compound can match: rules ask for dozens of selectors per page,
+//! and matching each against every element was the largest share of their time.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use cssparser::Parser as CssParser;
+use ego_tree::NodeId;
+use precomputed_hash::PrecomputedHash;
+use scraper::selector::{Parser as ScraperParser, Simple};
+use scraper::{ElementRef, Html, Selector};
+use selectors::parser::{Component, ParseRelative, SelectorList};
+
+/// A literal selector, parsed once for the process, with the buckets that hold every element it
+/// can match (`None`: some selector of the list has no tag or attribute in its rightmost
+/// compound, so every element is a candidate).
+pub(super) struct Literal {
+    pub(super) selector: Selector,
+    keys: Option<Vec<Key>>,
+}
+
+/// A tag or attribute name by its atom's hash: two names sharing a hash share a bucket, which
+/// only adds candidates (each is matched in full).
+enum Key {
+    Tag(u32),
+    Attr(u32),
+}
+
+impl Literal {
+    pub(super) fn new(text: &str, selector: Selector) -> Literal {
+        Literal {
+            selector,
+            keys: keys_of(text),
+        }
+    }
+}
+
+/// A tag or an attribute name that every element matched by each selector of the list has.
+/// An element's tag or attribute is matched by the lower-case name in HTML and the name as
+/// written elsewhere (SVG's `viewBox`): both are keys, so the candidates are never too few.
+fn keys_of(text: &str) -> Option<Vec<Key>> {
+    let mut parser = CssParser::new(text);
+    let list =
+        SelectorList::<Simple>::parse(&ScraperParser, &mut parser, ParseRelative::No).ok()?;
+    let mut keys = Vec::new();
+    for selector in list.slice() {
+        let mut tag = None;
+        let mut attr = None;
+        for c in selector.iter() {
+            match c {
+                Component::LocalName(l) if tag.is_none() => {
+                    tag = Some((l.name.precomputed_hash(), l.lower_name.precomputed_hash()));
+                }
+                Component::AttributeInNoNamespaceExists {
+                    local_name,
+                    local_name_lower,
+                } if attr.is_none() => {
+                    attr = Some((
+                        local_name.precomputed_hash(),
+                        local_name_lower.precomputed_hash(),
+                    ));
+                }
+                Component::AttributeInNoNamespace { local_name, .. } if attr.is_none() => {
+                    let h = local_name.precomputed_hash();
+                    attr = Some((h, h));
+                }
+                Component::AttributeOther(a) if attr.is_none() => {
+                    attr = Some((
+                        a.local_name.precomputed_hash(),
+                        a.local_name_lower.precomputed_hash(),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        match (tag, attr) {
+            (Some((name, lower)), _) => {
+                if lower != name {
+                    keys.push(Key::Tag(lower));
+                }
+                keys.push(Key::Tag(name));
+            }
+            (None, Some((name, lower))) => {
+                if lower != name {
+                    keys.push(Key::Attr(lower));
+                }
+                keys.push(Key::Attr(name));
+            }
+            (None, None) => return None,
+        }
+    }
+    Some(keys)
+}
+
+/// The page's elements in the order `Html::select` visits them (the tree's node order, those
+/// with a parent), and their positions in that order by tag and by attribute name.
+#[derive(Default)]
+pub(super) struct ElementIndex {
+    nodes: Vec<NodeId>,
+    by_tag: HashMap<u32, Vec<u32>>,
+    by_attr: HashMap<u32, Vec<u32>>,
+}
+
+impl ElementIndex {
+    pub(super) fn of(dom: &Html) -> ElementIndex {
+        let mut index = ElementIndex::default();
+        for node in dom.tree.nodes() {
+            let Some(el) = ElementRef::wrap(node) else {
+                continue;
+            };
+            if node.parent().is_none() {
+                continue;
+            }
+            let at = index.nodes.len() as u32;
+            index.nodes.push(node.id());
+            let e = el.value();
+            index
+                .by_tag
+                .entry(e.name.local.precomputed_hash())
+                .or_default()
+                .push(at);
+            for (name, _) in e.attrs.iter() {
+                let list = index
+                    .by_attr
+                    .entry(name.local.precomputed_hash())
+                    .or_default();
+                // An attribute given twice is kept once by the parser; never file it twice.
+                if list.last() != Some(&at) {
+                    list.push(at);
+                }
+            }
+        }
+        index
+    }
+
+    /// Positions of the elements that may match `literal`, in order; `None`: all of them.
+    fn candidates(&self, literal: &Literal) -> Option<Cow<'_, [u32]>> {
+        let keys = literal.keys.as_ref()?;
+        let mut lists = keys.iter().filter_map(|k| match k {
+            Key::Tag(t) => self.by_tag.get(t),
+            Key::Attr(a) => self.by_attr.get(a),
+        });
+        let Some(first) = lists.next() else {
+            return Some(Cow::Borrowed(&[]));
+        };
+        let Some(second) = lists.next() else {
+            return Some(Cow::Borrowed(first));
+        };
+        let mut all: Vec<u32> = first.iter().chain(second).copied().collect();
+        for more in lists {
+            all.extend_from_slice(more);
+        }
+        all.sort_unstable();
+        all.dedup();
+        Some(Cow::Owned(all))
+    }
+
+    /// The elements matching `literal`, in the order `Html::select` would give them.
+    pub(super) fn select<'a>(
+        &'a self,
+        dom: &'a Html,
+        literal: &'a Literal,
+    ) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+        let candidates = self.candidates(literal);
+        let all = candidates.is_none();
+        let positions = candidates.unwrap_or(Cow::Borrowed(&[]));
+        let filed = (0..positions.len()).filter_map(move |k| {
+            let id = *self.nodes.get(*positions.get(k)? as usize)?;
+            let el = ElementRef::wrap(dom.tree.get(id)?)?;
+            literal.selector.matches(&el).then_some(el)
+        });
+        let every = all
+            .then(|| dom.select(&literal.selector))
+            .into_iter()
+            .flatten();
+        filed.chain(every)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Page;
+    use scraper::Selector;
+
+    /// Every fixture page, the selectors the rules ask for and some harder ones: the index
+    /// gives exactly what a walk of the whole tree gives, in the same order.
+    #[test]
+    fn same_elements_as_a_whole_walk() {
+        let selectors = [
+            "a[href]",
+            "body",
+            "*",
+            "input, select, textarea",
+            "input[type=password i]",
+            "img, input[type=image i], area[href], [role~=img]",
+            "table, [role~=table], [role~=grid], [role~=treegrid]",
+            "svg[role], svg [role]",
+            "[role], img[alt='']",
+            "body [lang], body [xml\\:lang]",
+            "script:not([src])",
+            "label[for] .fr-hint-text",
+            "h1, h2, h3, h4, h5, h6, [role~=heading]",
+            "[viewBox], foreignObject, [VIEWBOX]",
+            "#main, .fr-btn, :root",
+            "[tabindex]",
+            "TITLE, Body A[HREF]",
+        ];
+        let mut files = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from("fixtures")];
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "html") {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() > 100, "fixtures not found");
+        let url = url::Url::parse("http://example.test/").expect("url");
+        let mut compared = 0;
+        for file in &files {
+            let Ok(bytes) = std::fs::read(file) else {
+                continue;
+            };
+            let page = Page::parse(url.clone(), &String::from_utf8_lossy(&bytes));
+            for s in selectors {
+                let walked: Vec<_> = page
+                    .dom
+                    .select(&Selector::parse(s).expect("selector"))
+                    .map(|e| e.id())
+                    .collect();
+                let indexed: Vec<_> = page.select(s).map(|e| e.id()).collect();
+                assert_eq!(indexed, walked, "{s} in {}", file.display());
+                compared += walked.len();
+            }
+        }
+        assert!(compared > 1000);
+    }
+}
