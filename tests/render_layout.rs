@@ -293,6 +293,13 @@ async fn walk_and_layout_fit_the_page_limit_on_a_page_of_a_thousand_focusables()
     let limits = BrowserLimits::default();
     let page_limit = limits.page;
     let browser = Browser::new(exe, limits);
+    // The browser started first: its start is the audit's cost, not the page's.
+    let small = url.join("/desktop/index.html").expect("url");
+    browser
+        .render(&small, &gate())
+        .await
+        .0
+        .expect("petite page");
     let started = Instant::now();
     let page = browser.render(&url, &gate()).await.0;
     let took = started.elapsed();

@@ -62,8 +62,12 @@ const MIN_PHONE: Duration = Duration::from_secs(3);
 /// What a tab is opened for: the page analysed, or the phone render of it.
 #[derive(Debug)]
 enum Visit {
-    /// The page analysed; the phone render is asked for through the sender, with its limit.
-    Page(Option<tokio::sync::oneshot::Sender<Duration>>),
+    /// The page analysed, by `deadline` (its limit less [`FINISH`]); the phone render is asked
+    /// for through the sender, with its own limit.
+    Page {
+        deadline: tokio::time::Instant,
+        start_phone: Option<tokio::sync::oneshot::Sender<Duration>>,
+    },
     Phone,
 }
 
@@ -113,8 +117,9 @@ pub enum BrowserError {
     GaveUp(u32),
 }
 
-/// Kept from the page's limit for what follows the walk (closing the tab, the photos' wait).
-const FINISH: Duration = Duration::from_secs(1);
+/// Kept from the page's limit for what follows the walk and the phone (building the facts,
+/// closing the tabs), so that a page costs no more than its limit.
+const FINISH: Duration = Duration::from_secs(2);
 
 /// The page's renderer process died (a memory hog, a renderer bug).
 const RENDERER_CRASHED: &str = "le moteur de rendu de la page s'est arrêté";
@@ -482,10 +487,22 @@ impl Browser {
         // left of the page's limit; asked for only where the layout was measured (not a page
         // whose load took its time).
         let (start_phone, phone_asked) = tokio::sync::oneshot::channel::<Duration>();
+        let limit = tokio::time::Instant::now() + self.limits.page;
         let visit = async {
-            tokio::time::timeout(
-                self.limits.page,
-                self.guarded(&page, url, gate, &activity, Visit::Page(Some(start_phone))),
+            let deadline = limit.checked_sub(FINISH).unwrap_or(limit);
+            let start_phone = Some(start_phone);
+            tokio::time::timeout_at(
+                limit,
+                self.guarded(
+                    &page,
+                    url,
+                    gate,
+                    &activity,
+                    Visit::Page {
+                        deadline,
+                        start_phone,
+                    },
+                ),
             )
             .await
             .unwrap_or(Err(BrowserError::Timeout))
@@ -601,7 +618,7 @@ impl Browser {
         .await
         .map_err(setup)?;
         let user_agent = match visit {
-            Visit::Page(_) => gate.user_agent().to_string(),
+            Visit::Page { .. } => gate.user_agent().to_string(),
             Visit::Phone => {
                 let version = page
                     .execute(GetVersionParams::default())
@@ -631,7 +648,7 @@ impl Browser {
         tokio::select! {
             result = async {
                 match visit {
-                    Visit::Page(start_phone) => self.load_and_read(page, url, start_phone).await.map(|p| Visited::Page(Box::new(p))),
+                    Visit::Page { deadline, start_phone } => self.load_and_read(page, url, deadline, start_phone).await.map(|p| Visited::Page(Box::new(p))),
                     Visit::Phone => self.load_as_phone(page, url).await.map(Visited::Phone),
                 }
             } => result,
@@ -719,6 +736,7 @@ impl Browser {
         &self,
         page: &chromiumoxide::Page,
         url: &Url,
+        deadline: tokio::time::Instant,
         start_phone: Option<tokio::sync::oneshot::Sender<Duration>>,
     ) -> Result<RenderedPage, BrowserError> {
         let started = tokio::time::Instant::now();
@@ -747,10 +765,8 @@ impl Browser {
         let measured = started.elapsed();
         // The phone tab, alongside the walk: both end before the page's limit (the phone's
         // tab closed too, within its own limit).
-        let phone_limit = self
-            .limits
-            .page
-            .saturating_sub(measured + FINISH)
+        let phone_limit = deadline
+            .saturating_duration_since(tokio::time::Instant::now())
             .min(PHONE_LIMIT);
         if let (Some(start), true) = (start_phone, layout.is_some() && phone_limit >= MIN_PHONE) {
             let _ = start.send(phone_limit);
@@ -773,10 +789,7 @@ impl Browser {
         let facts = match prepared {
             // The walk and the pixels end before the page's limit: a page slow to load keeps
             // what was measured (the walk says it stopped early) instead of losing everything.
-            Some(p) => Some(
-                super::measure::walk(page, p, started + self.limits.page.saturating_sub(FINISH))
-                    .await,
-            ),
+            Some(p) => Some(super::measure::walk(page, p, deadline).await),
             None => None,
         }
         .map(|f| crate::page::browser::BrowserFacts { layout, media, ..f });
