@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use super::{Results, Rule, RuleMeta, RuleResult, NOT_MEASURED};
+use super::{BrowserRule, Results, RuleMeta, RuleResult};
+use crate::page::browser::BrowserFacts;
 use crate::page::browser::FocusStop;
 use crate::page::Page;
 
@@ -77,18 +78,12 @@ fn visual_jump(prev: [f64; 4], next: [f64; 4], rtl: bool) -> Option<&'static str
     (above && !further_column).then_some("affiché plus haut dans la page")
 }
 
-impl Rule for FocusOrder {
+impl BrowserRule for FocusOrder {
     fn meta(&self) -> &'static RuleMeta {
         &FOCUS_ORDER
     }
-    fn needs_browser(&self) -> bool {
-        true
-    }
-    fn check(&self, page: &Page) -> Vec<RuleResult> {
+    fn check_measured(&self, page: &Page, facts: &BrowserFacts) -> Vec<RuleResult> {
         let mut r = Results::new(page);
-        let Some(facts) = &page.browser else {
-            return r.finish(NOT_MEASURED);
-        };
         let rtl = page
             .root()
             .value()

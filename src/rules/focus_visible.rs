@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{Outcome, Results, Rule, RuleMeta, RuleResult, NOT_MEASURED};
+use super::{BrowserRule, Outcome, Results, RuleMeta, RuleResult};
+use crate::page::browser::BrowserFacts;
 use crate::page::Page;
 
 /// ## Ce que la règle vérifie
@@ -36,18 +37,12 @@ static FOCUS_VISIBLE: RuleMeta = RuleMeta {
     cerfa: &[16],
 };
 
-impl Rule for FocusVisible {
+impl BrowserRule for FocusVisible {
     fn meta(&self) -> &'static RuleMeta {
         &FOCUS_VISIBLE
     }
-    fn needs_browser(&self) -> bool {
-        true
-    }
-    fn check(&self, page: &Page) -> Vec<RuleResult> {
+    fn check_measured(&self, page: &Page, facts: &BrowserFacts) -> Vec<RuleResult> {
         let mut r = Results::new(page);
-        let Some(facts) = &page.browser else {
-            return r.finish(NOT_MEASURED);
-        };
         for stop in &facts.stops {
             let el = stop.mark.and_then(|m| page.marked(m));
             let what = match el {

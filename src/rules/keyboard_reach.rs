@@ -1,7 +1,8 @@
 //! Elements in the tab order that a keyboard walk never reached (WCAG 2.1.1), measured in the
 //! browser.
 
-use super::{Outcome, Results, Rule, RuleMeta, RuleResult, NOT_MEASURED};
+use super::{BrowserRule, Outcome, Results, RuleMeta, RuleResult};
+use crate::page::browser::BrowserFacts;
 use crate::page::Page;
 
 /// ## Ce que la règle vérifie
@@ -32,18 +33,12 @@ static KEYBOARD_REACH: RuleMeta = RuleMeta {
     cerfa: &[16],
 };
 
-impl Rule for KeyboardReach {
+impl BrowserRule for KeyboardReach {
     fn meta(&self) -> &'static RuleMeta {
         &KEYBOARD_REACH
     }
-    fn needs_browser(&self) -> bool {
-        true
-    }
-    fn check(&self, page: &Page) -> Vec<RuleResult> {
+    fn check_measured(&self, page: &Page, facts: &BrowserFacts) -> Vec<RuleResult> {
         let mut r = Results::new(page);
-        let Some(facts) = &page.browser else {
-            return r.finish(NOT_MEASURED);
-        };
         if !facts.left_document || facts.trap.is_some() {
             return r.finish(
                 "Parcours au clavier incomplet : pas de conclusion sur les éléments non atteints.",

@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{Outcome, Results, Rule, RuleMeta, RuleResult, NOT_MEASURED};
+use super::{BrowserRule, Outcome, Results, RuleMeta, RuleResult};
+use crate::page::browser::BrowserFacts;
 use crate::page::Page;
 
 /// ## Ce que la règle vérifie
@@ -38,18 +39,12 @@ static KEYBOARD_TRAP: RuleMeta = RuleMeta {
     cerfa: &[16],
 };
 
-impl Rule for KeyboardTrap {
+impl BrowserRule for KeyboardTrap {
     fn meta(&self) -> &'static RuleMeta {
         &KEYBOARD_TRAP
     }
-    fn needs_browser(&self) -> bool {
-        true
-    }
-    fn check(&self, page: &Page) -> Vec<RuleResult> {
+    fn check_measured(&self, page: &Page, facts: &BrowserFacts) -> Vec<RuleResult> {
         let mut r = Results::new(page);
-        let Some(facts) = &page.browser else {
-            return r.finish(NOT_MEASURED);
-        };
         if facts.stops.is_empty() {
             if facts.truncated && !facts.tabbable.is_empty() {
                 // The page's time ran out before the first Tab: nothing is known.
@@ -104,7 +99,7 @@ impl Rule for KeyboardTrap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::browser::BrowserFacts;
+    use crate::rules::Rule;
 
     fn page(facts: BrowserFacts) -> Page {
         let url = url::Url::parse("http://127.0.0.1/").expect("url");

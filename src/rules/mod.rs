@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::page::browser::BrowserFacts;
 use crate::page::{ElementRef, Page, Target};
 
 pub mod lists;
@@ -168,6 +169,28 @@ pub trait Rule: Send + Sync {
     /// [`NOT_MEASURED`], inapplicable, and the ACT comparison without a browser leaves it out.
     fn needs_browser(&self) -> bool {
         false
+    }
+}
+
+/// A rule decided only on a page a browser measured (`Page::browser`): on any other page it
+/// says [`NOT_MEASURED`] (through the [`Rule`] every such rule is).
+pub trait BrowserRule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check_measured(&self, page: &Page, facts: &BrowserFacts) -> Vec<RuleResult>;
+}
+
+impl<T: BrowserRule> Rule for T {
+    fn meta(&self) -> &'static RuleMeta {
+        BrowserRule::meta(self)
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        match &page.browser {
+            Some(facts) => self.check_measured(page, facts),
+            None => Results::new(page).finish(NOT_MEASURED),
+        }
+    }
+    fn needs_browser(&self) -> bool {
+        true
     }
 }
 

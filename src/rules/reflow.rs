@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{Outcome, Results, Rule, RuleMeta, RuleResult, NOT_MEASURED};
+use super::{BrowserRule, Outcome, Results, RuleMeta, RuleResult, NOT_MEASURED};
+use crate::page::browser::BrowserFacts;
 use crate::page::browser_layout::{px, VerticalFacts};
 use crate::page::Page;
 
@@ -64,18 +65,12 @@ fn kind_fr(kind: &str) -> &'static str {
     }
 }
 
-impl Rule for Reflow {
+impl BrowserRule for Reflow {
     fn meta(&self) -> &'static RuleMeta {
         &REFLOW
     }
-    fn needs_browser(&self) -> bool {
-        true
-    }
-    fn check(&self, page: &Page) -> Vec<RuleResult> {
+    fn check_measured(&self, page: &Page, facts: &BrowserFacts) -> Vec<RuleResult> {
         let mut r = Results::new(page);
-        let Some(facts) = &page.browser else {
-            return r.finish(NOT_MEASURED);
-        };
         let Some(reflow) = facts.layout.as_ref().and_then(|l| l.reflow.as_ref()) else {
             r.push(
                 Outcome::CantTell,

@@ -1,7 +1,8 @@
 //! Scrollable regions reachable with the keyboard, measured in the browser (WCAG 2.1.1; ACT
 //! 0ssw9k).
 
-use super::{Results, Rule, RuleMeta, RuleResult, NOT_MEASURED};
+use super::{BrowserRule, Results, RuleMeta, RuleResult};
+use crate::page::browser::BrowserFacts;
 use crate::page::Page;
 
 /// ## Ce que la règle vérifie
@@ -35,18 +36,12 @@ static SCROLLABLE_REGION_FOCUSABLE: RuleMeta = RuleMeta {
     cerfa: &[16],
 };
 
-impl Rule for ScrollableRegionFocusable {
+impl BrowserRule for ScrollableRegionFocusable {
     fn meta(&self) -> &'static RuleMeta {
         &SCROLLABLE_REGION_FOCUSABLE
     }
-    fn needs_browser(&self) -> bool {
-        true
-    }
-    fn check(&self, page: &Page) -> Vec<RuleResult> {
+    fn check_measured(&self, page: &Page, facts: &BrowserFacts) -> Vec<RuleResult> {
         let mut r = Results::new(page);
-        let Some(facts) = &page.browser else {
-            return r.finish(NOT_MEASURED);
-        };
         for region in &facts.scrollables {
             let el = page.marked(region.mark);
             let outcome = if region.focusable || region.focusable_inside {

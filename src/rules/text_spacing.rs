@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{Outcome, Results, Rule, RuleMeta, RuleResult, NOT_MEASURED};
+use super::{BrowserRule, Outcome, Results, RuleMeta, RuleResult, NOT_MEASURED};
+use crate::page::browser::BrowserFacts;
 use crate::page::browser_layout::px;
 use crate::page::Page;
 
@@ -44,18 +45,12 @@ static TEXT_SPACING: RuleMeta = RuleMeta {
     cerfa: &[],
 };
 
-impl Rule for TextSpacing {
+impl BrowserRule for TextSpacing {
     fn meta(&self) -> &'static RuleMeta {
         &TEXT_SPACING
     }
-    fn needs_browser(&self) -> bool {
-        true
-    }
-    fn check(&self, page: &Page) -> Vec<RuleResult> {
+    fn check_measured(&self, page: &Page, facts: &BrowserFacts) -> Vec<RuleResult> {
         let mut r = Results::new(page);
-        let Some(facts) = &page.browser else {
-            return r.finish(NOT_MEASURED);
-        };
         let Some(spacing) = facts.layout.as_ref().and_then(|l| l.spacing.as_ref()) else {
             r.push(
                 Outcome::CantTell,

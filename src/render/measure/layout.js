@@ -38,6 +38,35 @@
   };
   const dataTable = (t) => t.matches('[role=table],[role=grid],[role=treegrid]') ||
     (!t.matches('[role=presentation],[role=none]') && !!t.querySelector('th,caption,[scope],[headers]'));
+  // Whether the nearest ancestor (html and body aside: theirs is the window's) scrolls or
+  // clips on that axis (`overflow`: 'overflowX' or 'overflowY') inside the window (`beyond`
+  // says a box is not): its content is its own business, not the page's. Memoised per scan.
+  const clipper = (beyond, overflow) => {
+    const de = document.documentElement, body = document.body;
+    const memo = new Map();
+    return (el) => {
+      const chain = [];
+      let found = false;
+      for (let e = el; e && e !== body && e !== de; e = e.parentElement) {
+        if (memo.has(e)) { found = memo.get(e); break; }
+        chain.push(e);
+        if (style(e)[overflow] !== 'visible' && !beyond(e.getBoundingClientRect())) { found = true; break; }
+      }
+      for (const e of chain) memo.set(e, found);
+      return found;
+    };
+  };
+  // Fixed boxes never scroll the page; absolute or transformed ones may be parked off-screen.
+  const placement = (el) => {
+    const body = document.body;
+    let placed = null;
+    for (let e = el; e && e !== body; e = e.parentElement) {
+      const s = style(e);
+      if (s.position === 'fixed') return 'fixed';
+      if (s.position === 'absolute' || s.transform !== 'none') placed = 'placed';
+    }
+    return placed;
+  };
   const verticalMode = (el) => /^(vertical|sideways)/.test(style(el).writingMode);
   const exception = (el) => {
     const x = el.closest(EXCEPTIONS);
@@ -70,30 +99,7 @@
       if (!body || vertical) return out;
       const beyond = (r) => (rtl ? r.left < -1 : r.right > vw + 1);
       const edge = (r) => (rtl ? vw - r.left : r.right);
-      // The nearest ancestor (html and body aside: theirs is the window's) that scrolls or
-      // clips on x inside the window: its content is its own business, not the page's.
-      const clipMemo = new Map();
-      const clipped = (el) => {
-        const chain = [];
-        let found = false;
-        for (let e = el; e && e !== body && e !== de; e = e.parentElement) {
-          if (clipMemo.has(e)) { found = clipMemo.get(e); break; }
-          chain.push(e);
-          if (style(e).overflowX !== 'visible' && !beyond(e.getBoundingClientRect())) { found = true; break; }
-        }
-        for (const e of chain) clipMemo.set(e, found);
-        return found;
-      };
-      // Fixed boxes never scroll the page; absolute or transformed ones may be parked off-screen.
-      const placement = (el) => {
-        let placed = null;
-        for (let e = el; e && e !== body; e = e.parentElement) {
-          const s = style(e);
-          if (s.position === 'fixed') return 'fixed';
-          if (s.position === 'absolute' || s.transform !== 'none') placed = 'placed';
-        }
-        return placed;
-      };
+      const clipped = clipper(beyond, 'overflowX');
       const blocks = new Map(), others = new Map();
       const other = (el, kind) => {
         if (others.has(el) || others.size >= 50) return;
@@ -191,27 +197,7 @@
       const sy = scrollY;
       const beyond = (r) => r.bottom + sy > vh + 1;
       const edge = (r) => r.bottom + sy;
-      const clipMemo = new Map();
-      const clipped = (el) => {
-        const chain = [];
-        let found = false;
-        for (let e = el; e && e !== body && e !== de; e = e.parentElement) {
-          if (clipMemo.has(e)) { found = clipMemo.get(e); break; }
-          chain.push(e);
-          if (style(e).overflowY !== 'visible' && !beyond(e.getBoundingClientRect())) { found = true; break; }
-        }
-        for (const e of chain) clipMemo.set(e, found);
-        return found;
-      };
-      const placement = (el) => {
-        let placed = null;
-        for (let e = el; e && e !== body; e = e.parentElement) {
-          const s = style(e);
-          if (s.position === 'fixed') return 'fixed';
-          if (s.position === 'absolute' || s.transform !== 'none') placed = 'placed';
-        }
-        return placed;
-      };
+      const clipped = clipper(beyond, 'overflowY');
       const blocks = new Map(), others = new Map();
       const other = (el, kind) => {
         if (others.has(el) || others.size >= 50) return;
