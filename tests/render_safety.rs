@@ -46,6 +46,15 @@ fn browser_present() -> bool {
     );
 }
 
+/// The crawl's gate without a rate limit (the tests time the browser, not the spacing).
+fn unlimited() -> Fetcher {
+    Fetcher::new(FetchConfig {
+        requests_per_second: 0.0,
+        ..FetchConfig::default()
+    })
+    .expect("client")
+}
+
 async fn server() -> FixtureServer {
     start(Source::Disk(fixture_dir())).await.expect("serveur")
 }
@@ -326,13 +335,7 @@ async fn a_browser_killed_mid_page_is_started_again_for_the_next() {
     }
     let _turn = turn().await;
     let srv = server().await;
-    let fetcher = Arc::new(
-        Fetcher::new(FetchConfig {
-            requests_per_second: 0.0,
-            ..FetchConfig::default()
-        })
-        .expect("client"),
-    );
+    let fetcher = Arc::new(unlimited());
     let browser = Arc::new(Browser::new(
         vigie::render::find_browser(None).expect("chromium"),
         // The slow page is killed long before its limit; the next one gets a fresh browser.
@@ -409,11 +412,7 @@ async fn a_crashed_renderer_costs_its_page_and_the_browser_goes_on() {
     }
     let _turn = turn().await;
     let srv = server().await;
-    let fetcher = Fetcher::new(FetchConfig {
-        requests_per_second: 0.0,
-        ..FetchConfig::default()
-    })
-    .expect("client");
+    let fetcher = unlimited();
     let browser = Arc::new(Browser::new(
         vigie::render::find_browser(None).expect("chromium"),
         limits(),
@@ -422,11 +421,7 @@ async fn a_crashed_renderer_costs_its_page_and_the_browser_goes_on() {
     let slow = base.join("lent.html").expect("url");
     let b = browser.clone();
     let pending = tokio::spawn(async move {
-        let f = Fetcher::new(FetchConfig {
-            requests_per_second: 0.0,
-            ..FetchConfig::default()
-        })
-        .expect("client");
+        let f = unlimited();
         b.render(&slow, &f).await.0
     });
     // Once the page waits for its endless script, kill its renderer (as a memory hog or a
@@ -498,11 +493,7 @@ async fn one_host_gets_its_share_of_the_tabs_and_another_host_is_not_held() {
     // One tab per host: the two pages of 127.0.0.1 load one after the other (each holds its
     // tab 1.5 s), while the page of `localhost` (the same server, another host) loads at once.
     let srv = server().await;
-    let fetcher = Fetcher::new(FetchConfig {
-        requests_per_second: 0.0,
-        ..FetchConfig::default()
-    })
-    .expect("client");
+    let fetcher = unlimited();
     let browser = Browser::new(
         vigie::render::find_browser(None).expect("chromium"),
         BrowserLimits {
