@@ -9,7 +9,7 @@ use crate::analyze::{CrawledPage, PageAnalysis, RenderingAnalyser};
 use crate::catalogue::Demarche;
 use crate::crawl::address::host_is_non_public;
 use crate::crawl::{self, CrawlPlan, CssCache, Fetcher, PageSink, Scope};
-use crate::model::stream::{RunHeader, SpoolWriter, SpooledReport};
+use crate::model::stream::{RunHeader, SerializedDemarche, SpoolWriter, SpooledReport};
 use crate::model::DemarcheSummary;
 use crate::model::{AuditSettings, DemarcheReport, PageReport, Report, ToolInfo, SCHEMA_VERSION};
 use crate::store::journal::{Campaign, JournalWriter};
@@ -56,6 +56,8 @@ pub enum AuditError {
     DuplicateDemarche(String),
     #[error("--render always : {0} ; indiquez le navigateur avec --chromium CHEMIN ou VIGIE_CHROMIUM, ou utilisez --render auto")]
     Render(#[from] crate::render::BrowserError),
+    #[error("le rapport de la démarche « {0} » n'a pas pu être assemblé (erreur interne)")]
+    Assembly(String),
 }
 
 impl From<crate::store::StoreError> for AuditError {
@@ -440,6 +442,12 @@ async fn audit_with(
     let style = ProgressStyle::with_template("{prefix:<24} {bar:30} {pos}/{len} pages {msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar());
     let journal = campaign.zip(writer.as_ref());
+    // What each démarche's assembly needs, owned: it runs on the CPU pool, not in this task.
+    let reader = campaign.map(|c| Arc::new(c.clone()));
+    let declarations = opts.declarations.clone().map(Arc::new);
+    // One démarche's pages and report in memory at a time (beside the spool lines waiting for
+    // their turn), as when reports were assembled here.
+    let assembling = Arc::new(tokio::sync::Semaphore::new(1));
     let mut reports = stream::iter(demarches.iter())
         .map(|d| {
             let fetcher = fetcher.clone();
@@ -447,6 +455,9 @@ async fn audit_with(
             let bar = multi.add(ProgressBar::new(0));
             bar.set_style(style.clone());
             bar.set_prefix(d.id.clone());
+            let reader = reader.clone();
+            let declarations = declarations.clone();
+            let assembling = assembling.clone();
             async move {
                 let plan = plan_for(d, opts);
                 let (indexability, seeds) =
@@ -455,28 +466,40 @@ async fn audit_with(
                 let (crawled, probes) =
                     crawl_demarche(d, opts, rendering, fetcher, css, &bar, journal, seeds).await?;
                 bar.finish_with_message("terminé");
-                Ok::<_, AuditError>((d, crawled, probes, indexability))
+                let _turn = assembling
+                    .acquire_owned()
+                    .await
+                    .map_err(|e| AuditError::Journal(e.to_string()))?;
+                let demarche = d.clone();
+                let audit_date = opts.settings.audit_date;
+                let all_targets = opts.settings.all_targets;
+                // Read back, assembled and serialized off this task: a démarche's assembly
+                // never stops the other démarches' crawls.
+                let assemble = move || -> Result<SerializedDemarche, AuditError> {
+                    let pages = match (crawled, reader) {
+                        (Crawled::InMemory(pages), _) => pages,
+                        (Crawled::Journaled, Some(c)) => c.pages(&demarche.id, false)?,
+                        (Crawled::Journaled, None) => Vec::new(),
+                    };
+                    let context = DemarcheContext {
+                        declarations: declarations.as_deref(),
+                        audit_date,
+                        indexability: Some(indexability),
+                        probes,
+                        all_targets,
+                    };
+                    let report = demarche_report(&demarche, pages, context);
+                    Ok(SerializedDemarche::of(&report)?)
+                };
+                crawl::on_cpu_pool(assemble)
+                    .await
+                    .unwrap_or_else(|| Err(AuditError::Assembly(d.id.clone())))
             }
         })
         .buffered(opts.parallel_demarches.max(1));
-    // Crawls run side by side, but reports are assembled one at a time, in order, each spooled
-    // then dropped: at most one démarche's pages and findings are in memory.
-    while let Some(crawled) = reports.next().await {
-        let (d, crawled, probes, indexability) = crawled?;
-        let pages = match (crawled, campaign) {
-            (Crawled::InMemory(pages), _) => pages,
-            (Crawled::Journaled, Some(c)) => c.pages(&d.id, false)?,
-            (Crawled::Journaled, None) => Vec::new(),
-        };
-        let context = DemarcheContext {
-            declarations: opts.declarations.as_ref(),
-            audit_date: opts.settings.audit_date,
-            indexability: Some(indexability),
-            probes,
-            all_targets: opts.settings.all_targets,
-        };
-        let report = demarche_report(d, pages, context);
-        spool.push(&report)?;
+    // Crawls run side by side; their reports reach the spool in the démarches' order.
+    while let Some(serialized) = reports.next().await {
+        spool.push_serialized(serialized?)?;
     }
     drop(reports);
     let started_at = campaign.map(|c| c.started_at.clone()).unwrap_or(started_at);

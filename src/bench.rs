@@ -344,10 +344,11 @@ pub async fn campaign(
     let recorded = store
         .record_source(&spooled, "bench")
         .map_err(|e| err(e.to_string()))?;
+    phase("base");
     campaign
         .complete(&store, Some(recorded.run_id()))
         .map_err(|e| err(e.to_string()))?;
-    phase("base");
+    phase("journal vidé");
     let history = crate::history::for_site(&store).map_err(|e| err(e.to_string()))?;
     crate::report::site::write_site(
         &spooled,

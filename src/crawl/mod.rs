@@ -341,7 +341,9 @@ fn cpu_permits() -> &'static tokio::sync::Semaphore {
 
 /// Run CPU-bound work on the pool and wait for it without blocking the runtime; `None` if it
 /// panicked (one bad page never aborts a crawl).
-async fn on_cpu_pool<R: Send + 'static>(work: impl FnOnce() -> R + Send + 'static) -> Option<R> {
+pub(crate) async fn on_cpu_pool<R: Send + 'static>(
+    work: impl FnOnce() -> R + Send + 'static,
+) -> Option<R> {
     let permit = cpu_permits().acquire().await.ok()?;
     let (tx, rx) = tokio::sync::oneshot::channel();
     let job = move || {

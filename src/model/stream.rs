@@ -118,6 +118,24 @@ impl<S: ReportSource, F: Fn(&mut DemarcheReport)> ReportSource for MapDemarches<
 
 /// Démarche reports written to an unnamed temporary file as they are assembled (one JSON value
 /// each). The file disappears with the process, even a killed one.
+/// A démarche's spool line (its report as one JSON line) and its overview: what the spool keeps
+/// of it, so the report itself can be dropped where it was assembled.
+pub struct SerializedDemarche {
+    line: Vec<u8>,
+    overview: DemarcheOverview,
+}
+
+impl SerializedDemarche {
+    pub fn of(d: &DemarcheReport) -> Result<SerializedDemarche, ReportError> {
+        let mut line = serde_json::to_vec(d)?;
+        line.push(b'\n');
+        Ok(SerializedDemarche {
+            line,
+            overview: d.overview(),
+        })
+    }
+}
+
 pub struct SpoolWriter {
     file: BufWriter<File>,
     dir: PathBuf,
@@ -141,9 +159,13 @@ impl SpoolWriter {
     }
 
     pub fn push(&mut self, d: &DemarcheReport) -> Result<(), ReportError> {
-        serde_json::to_writer(&mut self.file, d)?;
-        self.file.write_all(b"\n").map_err(|e| self.io(e))?;
-        self.overviews.push(d.overview());
+        self.push_serialized(SerializedDemarche::of(d)?)
+    }
+
+    /// Append a démarche serialized elsewhere (off the thread that writes the spool).
+    pub fn push_serialized(&mut self, d: SerializedDemarche) -> Result<(), ReportError> {
+        self.file.write_all(&d.line).map_err(|e| self.io(e))?;
+        self.overviews.push(d.overview);
         Ok(())
     }
 
