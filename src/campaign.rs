@@ -150,7 +150,7 @@ pub fn prepare(request: AuditRequest, store: Option<&Store>) -> Result<Prepared,
     if let Some(path) = &request.declarations_file {
         options.declarations = Some(load_declarations(path, &mut notes)?);
     }
-    // The journal is in the store, SQLite or PostgreSQL alike.
+    // The journal is kept with the store: beside a SQLite file, in PostgreSQL's tables.
     let campaign = match store {
         Some(store) => {
             if let Some(old) = Campaign::latest_unfinished(store)? {

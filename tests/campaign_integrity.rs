@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use url::Url;
 use vigie::serve::{start, FixtureServer, Source};
+use vigie::store::journal::Campaign;
 use vigie::store::Store;
 
 mod common;
@@ -345,11 +346,10 @@ fn journaled_pages(db: &str) -> usize {
     let Ok(store) = Store::open_db(db) else {
         return 0;
     };
-    store
-        .query("SELECT COUNT(*) FROM campaign_pages", vec![])
-        .ok()
-        .and_then(|rows| rows.first().and_then(|r| r.first()).and_then(|v| v.int()))
-        .map_or(0, |n| n as usize)
+    match Campaign::latest_unfinished(&store) {
+        Ok(Some(c)) => c.page_count().unwrap_or(0),
+        _ => 0,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

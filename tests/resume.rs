@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use vigie::serve::{start, FixtureServer, Source};
-use vigie::store::{Store, Val};
+use vigie::store::journal::{journal_file, Campaign};
+use vigie::store::Store;
 
 mod common;
 
@@ -72,17 +73,10 @@ fn journaled(db: &str) -> Vec<String> {
     let Ok(store) = Store::open_db(db) else {
         return Vec::new();
     };
-    store
-        .query(
-            "SELECT url FROM campaign_pages ORDER BY demarche_id, seq",
-            vec![],
-        )
-        .map(|rows| {
-            rows.iter()
-                .filter_map(|r| r.first().and_then(Val::text))
-                .collect()
-        })
-        .unwrap_or_default()
+    match Campaign::latest_unfinished(&store) {
+        Ok(Some(c)) => c.journaled_urls().unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 fn page_paths(server: &FixtureServer, from: usize) -> Vec<String> {
@@ -147,6 +141,15 @@ async fn killed_and_resumed_on(db: &str) {
     let total = 1 + 2 * SLOW_PAGES;
     assert!(done_before.len() < total, "the crawl ended before the kill");
     let requests_at_kill = server.requests().len();
+    // On SQLite, the killed campaign's pages are in its journal file beside the store.
+    let sqlite = !db.starts_with("postgres");
+    let killed = Store::open_db(db)
+        .expect("open")
+        .query("SELECT id FROM campaigns", vec![])
+        .expect("campaigns")[0][0]
+        .int()
+        .expect("id");
+    assert_eq!(journal_file(Path::new(db), killed).exists(), sqlite);
 
     // 2. Resumed: no URL nor catalogue needed, the campaign's settings are used.
     let resumed_out = work.path().join("resumed");
@@ -182,7 +185,8 @@ async fn killed_and_resumed_on(db: &str) {
     };
     assert_eq!(count("SELECT COUNT(*) FROM runs"), 1);
     assert_eq!(count("SELECT COUNT(*) FROM pages"), total as i64);
-    assert_eq!(count("SELECT COUNT(*) FROM campaign_pages"), 0);
+    // The campaign's journal, a file beside a SQLite store, is gone with its pages.
+    assert!(!journal_file(Path::new(db), killed).exists());
     assert_eq!(
         count("SELECT COUNT(*) FROM campaigns WHERE state = 'done' AND run_id IS NOT NULL"),
         1

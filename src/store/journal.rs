@@ -6,8 +6,13 @@
 //! uncommitted batch is simply visited again on resume. When the run is recorded, the campaign
 //! is marked done and its journal pages are deleted (they live on in the run's tables).
 //!
-//! The journal lives in the store `--db` names, SQLite or PostgreSQL (the same tables); an
-//! audit's campaign is told apart from a queued one (`vigie campaign submit`) by having no jobs.
+//! The campaign itself is recorded in the store `--db` names, SQLite or PostgreSQL; an audit's
+//! campaign is told apart from a queued one (`vigie campaign submit`) by having no jobs. Its
+//! pages go to PostgreSQL's journal tables, or beside a SQLite store to a file of their own,
+//! `<store>-campagne-<id>` ([`journal_file`]): the journal holds every page whole, and removing
+//! a file once the run is recorded costs nothing, where deleting its rows and giving their
+//! space back took longer than recording the run. (Campaigns left unfinished by an older
+//! version keep their pages in the store's own tables, which still serve them.)
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -58,12 +63,79 @@ impl std::fmt::Debug for JournalDb {
     }
 }
 
+/// The file holding the journal of SQLite campaign `id` beside the store `db`.
+pub fn journal_file(db: &Path, id: i64) -> PathBuf {
+    let mut name = db.as_os_str().to_os_string();
+    name.push(format!("-campagne-{id}"));
+    PathBuf::from(name)
+}
+
+/// The journal file and SQLite's own files beside it (write-ahead log, shared memory).
+fn journal_files(file: &Path) -> [PathBuf; 3] {
+    let with = |suffix: &str| {
+        let mut name = file.as_os_str().to_os_string();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    [file.to_path_buf(), with("-wal"), with("-shm")]
+}
+
+fn remove_journal_files(file: &Path) -> Result<(), StoreError> {
+    for f in journal_files(file) {
+        match std::fs::remove_file(&f) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(StoreError::Io { path: f, source: e })
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The journal's tables in a file of their own (no campaigns table there to refer to).
+const JOURNAL_SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS campaign_pages (
+        campaign_id     INTEGER NOT NULL,
+        demarche_id     TEXT NOT NULL,
+        seq             INTEGER NOT NULL,
+        url             TEXT NOT NULL,
+        page_json       TEXT NOT NULL,
+        PRIMARY KEY (campaign_id, demarche_id, seq)
+    );
+    CREATE TABLE IF NOT EXISTS campaign_demarches (
+        campaign_id     INTEGER NOT NULL,
+        demarche_id     TEXT NOT NULL,
+        probes_json     TEXT NOT NULL,
+        PRIMARY KEY (campaign_id, demarche_id)
+    );";
+
 impl JournalDb {
-    fn of(store: &Store) -> JournalDb {
+    /// Where campaign `id` of `store` keeps its pages: its own file beside a SQLite store when
+    /// that file exists, else the store's tables (PostgreSQL, or a campaign an older version
+    /// left unfinished).
+    fn of(store: &Store, id: i64) -> JournalDb {
         match store.postgres_url() {
             Some(url) => JournalDb::Postgres(url.to_string()),
-            None => JournalDb::Sqlite(store.path().to_path_buf()),
+            None => {
+                let file = journal_file(store.path(), id);
+                JournalDb::Sqlite(if file.exists() {
+                    file
+                } else {
+                    store.path().to_path_buf()
+                })
+            }
         }
+    }
+
+    /// A new journal file for SQLite campaign `id` (a stale one of that id, left by a store
+    /// since deleted, is removed first: its pages are not this campaign's).
+    fn create_file(store: &Store, id: i64) -> Result<JournalDb, StoreError> {
+        let file = journal_file(store.path(), id);
+        remove_journal_files(&file)?;
+        let conn = open_conn(&file)?;
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.execute_batch(JOURNAL_SCHEMA)?;
+        Ok(JournalDb::Sqlite(file))
     }
 
     /// Rows of a read query written for SQLite (portable SQL), on a connection of its own.
@@ -137,12 +209,16 @@ impl Campaign {
                 .ok_or_else(|| StoreError::Postgres("identifiant de campagne absent".into()))?,
             (None, None) => return Err(StoreError::Invalid("base sans connexion".into())),
         };
+        let db = match store.sqlite() {
+            Some(_) => JournalDb::create_file(store, id)?,
+            None => JournalDb::of(store, id),
+        };
         Ok(Campaign {
             id,
             started_at,
             demarches: demarches.to_vec(),
             settings: settings.clone(),
-            db: JournalDb::of(store),
+            db,
         })
     }
 
@@ -163,12 +239,13 @@ impl Campaign {
             return Ok(None);
         };
         let text = |i: usize| row.get(i).and_then(Val::text).unwrap_or_default();
+        let id = row.first().and_then(Val::int).unwrap_or_default();
         Ok(Some(Campaign {
-            id: row.first().and_then(Val::int).unwrap_or_default(),
+            id,
             started_at: text(1),
             demarches: serde_json::from_str(&text(2))?,
             settings: serde_json::from_str(&text(3))?,
-            db: JournalDb::of(store),
+            db: JournalDb::of(store, id),
         }))
     }
 
@@ -202,6 +279,19 @@ impl Campaign {
             out.push(page_of_json(&json, light)?);
         }
         Ok(out)
+    }
+
+    /// The URLs journaled so far, by démarche then in visit order.
+    pub fn journaled_urls(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .db
+            .query(
+                "SELECT url FROM campaign_pages WHERE campaign_id = ?1 ORDER BY demarche_id, seq",
+                vec![self.id.into()],
+            )?
+            .iter()
+            .filter_map(|r| r.first().and_then(Val::text))
+            .collect())
     }
 
     /// Pages journaled so far, all démarches together.
@@ -285,20 +375,26 @@ impl Campaign {
             .sqlite()
             .ok_or_else(|| StoreError::Invalid("base sans connexion".into()))?;
         conn.execute(
-            "DELETE FROM campaign_pages WHERE campaign_id = ?1",
-            params![self.id],
-        )?;
-        conn.execute(
             "UPDATE campaigns SET state = 'done', run_id = ?2 WHERE id = ?1",
             params![self.id, run_id],
         )?;
-        // The journal held every page whole: give its space back to the disk (a database made
-        // before incremental vacuum keeps it for the next campaign instead).
-        // (The pragma frees one page a step.)
-        let mut vacuum = conn.prepare("PRAGMA incremental_vacuum")?;
-        let mut steps = vacuum.query([])?;
-        while steps.next()?.is_some() {}
-        Ok(())
+        match &self.db {
+            JournalDb::Sqlite(file) if file != store.path() => remove_journal_files(file),
+            _ => {
+                // A campaign an older version journaled in the store's tables.
+                conn.execute(
+                    "DELETE FROM campaign_pages WHERE campaign_id = ?1",
+                    params![self.id],
+                )?;
+                // The journal held every page whole: give its space back to the disk (a
+                // database made before incremental vacuum keeps it for the next campaign
+                // instead). The pragma frees one page a step.
+                let mut vacuum = conn.prepare("PRAGMA incremental_vacuum")?;
+                let mut steps = vacuum.query([])?;
+                while steps.next()?.is_some() {}
+                Ok(())
+            }
+        }
     }
 }
 
@@ -561,5 +657,109 @@ impl PageSink<PageAnalysis> for JournalSink {
         if tx.send(m).is_err() {
             tracing::error!(demarche = %self.demarche, "journal arrêté : page non enregistrée");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_demarche() -> Vec<Demarche> {
+        vec![Demarche::from_url(
+            url::Url::parse("http://127.0.0.1:9/").expect("url"),
+        )]
+    }
+
+    fn urls(c: &Campaign) -> Vec<String> {
+        c.journaled_urls().expect("journal")
+    }
+
+    /// A SQLite campaign journals beside the store, and its file goes once the run is recorded.
+    #[test]
+    fn a_campaign_journals_in_its_own_file_removed_when_done() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = dir.path().join("vigie.db");
+        let store = Store::open(&db).expect("store");
+        let demarches = one_demarche();
+        let c = Campaign::create(&store, &demarches, &AuditSettings::default()).expect("create");
+        let file = journal_file(&db, c.id);
+        assert!(file.exists());
+        commit_sqlite(
+            &mut open_conn(&file).expect("conn"),
+            c.id,
+            vec![Row::Page {
+                demarche: demarches[0].id.clone(),
+                seq: 0,
+                url: "http://127.0.0.1:9/a".into(),
+                json: "{}".into(),
+            }],
+        )
+        .expect("commit");
+        let resumed = Campaign::latest_unfinished(&store)
+            .expect("query")
+            .expect("unfinished");
+        assert_eq!(urls(&resumed), ["http://127.0.0.1:9/a"]);
+        // Nothing went to the store's own tables.
+        let in_store = store
+            .query("SELECT COUNT(*) FROM campaign_pages", vec![])
+            .expect("count");
+        assert_eq!(in_store[0][0].int(), Some(0));
+        resumed.complete(&store, None).expect("complete");
+        for f in journal_files(&file) {
+            assert!(!f.exists(), "{} left", f.display());
+        }
+        assert!(Campaign::latest_unfinished(&store)
+            .expect("query")
+            .is_none());
+    }
+
+    /// A campaign an older version left unfinished, its pages in the store's tables, is still
+    /// resumed from them and emptied from them.
+    #[test]
+    fn a_campaign_journaled_in_the_store_by_an_older_version_still_resumes() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = dir.path().join("vigie.db");
+        let store = Store::open(&db).expect("store");
+        let demarches = one_demarche();
+        let c = Campaign::create(&store, &demarches, &AuditSettings::default()).expect("create");
+        remove_journal_files(&journal_file(&db, c.id)).expect("remove");
+        let conn = store.sqlite().expect("sqlite");
+        conn.execute(
+            "INSERT INTO campaign_pages (campaign_id, demarche_id, seq, url, page_json)
+             VALUES (?1, ?2, 0, 'http://127.0.0.1:9/ancienne', '{}')",
+            params![c.id, demarches[0].id],
+        )
+        .expect("insert");
+        let resumed = Campaign::latest_unfinished(&store)
+            .expect("query")
+            .expect("unfinished");
+        assert_eq!(urls(&resumed), ["http://127.0.0.1:9/ancienne"]);
+        resumed.complete(&store, None).expect("complete");
+        let left = store
+            .query("SELECT COUNT(*) FROM campaign_pages", vec![])
+            .expect("count");
+        assert_eq!(left[0][0].int(), Some(0));
+    }
+
+    /// A journal file left by a deleted store is not read as the new campaign's of that id.
+    #[test]
+    fn a_stale_journal_file_of_the_same_id_is_not_inherited() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = dir.path().join("vigie.db");
+        let stale = journal_file(&db, 1);
+        {
+            let conn = open_conn(&stale).expect("conn");
+            conn.execute_batch(JOURNAL_SCHEMA).expect("schema");
+            conn.execute(
+                "INSERT INTO campaign_pages VALUES (1, 'x', 0, 'http://127.0.0.1:9/vieille', '{}')",
+                [],
+            )
+            .expect("insert");
+        }
+        let store = Store::open(&db).expect("store");
+        let c =
+            Campaign::create(&store, &one_demarche(), &AuditSettings::default()).expect("create");
+        assert_eq!(c.id, 1);
+        assert!(urls(&c).is_empty());
     }
 }
