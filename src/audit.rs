@@ -409,10 +409,7 @@ pub async fn audit_spooled(
     let rendering = crate::render::RenderSession::new(
         opts.settings.render,
         opts.chromium.as_deref(),
-        crate::render::BrowserLimits {
-            tabs: opts.settings.fetch.concurrency.max(1),
-            ..opts.browser_limits.clone()
-        },
+        opts.browser_limits.clone().for_fetch(&opts.settings.fetch),
     )?;
     let result = audit_with(demarches, opts, campaign, spool_dir, &rendering).await;
     // The browser stops with the audit, whether it succeeded or failed.

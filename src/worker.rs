@@ -386,10 +386,7 @@ async fn run_job(
     let rendering = crate::render::RenderSession::new(
         run.opts.settings.render,
         run.opts.chromium.as_deref(),
-        crate::render::BrowserLimits {
-            tabs: run.opts.settings.fetch.concurrency.max(1),
-            ..crate::render::BrowserLimits::default()
-        },
+        crate::render::BrowserLimits::default().for_fetch(&run.opts.settings.fetch),
     )
     .map_err(AuditError::from)?;
     let (indexability, probes) = crate::audit::crawl_resumable(

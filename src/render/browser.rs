@@ -201,6 +201,24 @@ pub struct BrowserLimits {
     pub heap_mib: u32,
 }
 
+impl BrowserLimits {
+    /// These limits for an audit fetching with `fetch`: a tab per concurrent fetch, and a host's
+    /// share of them only when a request rate shares its turns out (without one, `--rate 0`
+    /// on one's own site, holding tabs back would only slow the audit).
+    pub fn for_fetch(self, fetch: &crate::crawl::FetchConfig) -> BrowserLimits {
+        let tabs = fetch.concurrency.max(1);
+        BrowserLimits {
+            tabs,
+            tabs_per_host: if fetch.requests_per_second > 0.0 {
+                self.tabs_per_host
+            } else {
+                tabs
+            },
+            ..self
+        }
+    }
+}
+
 impl Default for BrowserLimits {
     fn default() -> Self {
         BrowserLimits {
@@ -982,6 +1000,20 @@ fn running_as_root() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A host's share of the tabs applies only where a request rate shares its turns out.
+    #[test]
+    fn a_host_is_held_to_its_share_of_tabs_only_under_a_request_rate() {
+        let fetch = |rate: f64| crate::crawl::FetchConfig {
+            requests_per_second: rate,
+            concurrency: 8,
+            ..crate::crawl::FetchConfig::default()
+        };
+        let rated = BrowserLimits::default().for_fetch(&fetch(2.0));
+        assert_eq!((rated.tabs, rated.tabs_per_host), (8, 2));
+        let free = BrowserLimits::default().for_fetch(&fetch(0.0));
+        assert_eq!((free.tabs, free.tabs_per_host), (8, 8));
+    }
 
     #[test]
     fn a_named_browser_that_does_not_exist_is_absent() {

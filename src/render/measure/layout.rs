@@ -44,11 +44,11 @@ struct Screen {
 }
 
 /// Time the layout may take on a page whose load took `elapsed`, so that it, the walk
-/// (`WALK_BUDGET`) and the DOM still fit in the page's limit; None when too little is left.
+/// (at least `WALK_RESERVE`) and the DOM still fit in the page's limit; None when too little is left.
 pub(crate) fn budget(elapsed: Duration, page_limit: Duration) -> Option<Duration> {
     let left = page_limit
         .checked_sub(elapsed)?
-        .checked_sub(super::WALK_BUDGET + RESERVE)?;
+        .checked_sub(super::WALK_RESERVE + RESERVE)?;
     let b = left.min(LAYOUT_BUDGET);
     (b >= MIN_BUDGET).then_some(b)
 }

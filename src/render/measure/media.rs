@@ -25,7 +25,7 @@ pub(crate) const MEDIA_BUDGET: Duration = Duration::from_secs(4);
 pub(crate) fn budget(elapsed: Duration, page_limit: Duration) -> Duration {
     page_limit
         .saturating_sub(elapsed)
-        .saturating_sub(super::WALK_BUDGET + super::layout::RESERVE)
+        .saturating_sub(super::WALK_RESERVE + super::layout::RESERVE)
         .min(MEDIA_BUDGET)
 }
 

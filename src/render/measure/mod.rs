@@ -35,7 +35,7 @@ const MARGIN: f64 = 12.0;
 const MAX_CLIP: f64 = 1200.0;
 /// Time kept for the pixels and the walk: the media and layout measures give way to it. The
 /// walk itself runs until the page's deadline (the phone is rendered meanwhile).
-const WALK_BUDGET: Duration = Duration::from_secs(12);
+const WALK_RESERVE: Duration = Duration::from_secs(12);
 
 #[derive(Debug, Deserialize)]
 struct Init {
