@@ -21,6 +21,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use minijinja::Environment;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::format::fr_number;
@@ -28,7 +29,7 @@ use crate::history::IndicatorPoint;
 pub use crate::history::SiteHistory;
 use crate::indicators::{self, Indicator};
 use crate::report::stream::{ReportSource, RunHeader};
-use crate::report::{write_atomic, ReportError};
+use crate::report::{write_atomic, DemarcheReport, ReportError};
 
 const BASE: &str = include_str!("../../../templates/base.html");
 const INDEX: &str = include_str!("../../../templates/index.html");
@@ -302,32 +303,33 @@ pub fn write_site<S: ReportSource>(
     let mut names = Vec::new();
     let mut overviews = Vec::new();
     let mut pages = Vec::new();
-    src.each_demarche(|d| {
-        let name = namer.next(&d.demarche.id);
-        let runs = history.map(|h| h.of(&d.demarche.id).len()).unwrap_or(0);
-        let progress = progress_name(&name);
-        let link = (runs > 0).then_some((progress.as_str(), runs));
-        let path = out.join(&name);
-        let photos = demarche::write_photos(out, &name, &d)?;
-        write_atomic(
-            &path,
-            demarche::render(&env, &run, &d, link, history, &photos)?.as_bytes(),
-        )?;
-        pages.push(path);
-        if let (Some(h), true) = (history, runs > 0) {
-            let path = out.join(&progress);
-            write_atomic(
-                &path,
-                progress::render(&env, &run, &d, &name, h)?.as_bytes(),
-            )?;
-            pages.push(path);
+    // Démarches are rendered a few at a time on every core, then their CSV rows appended in
+    // report order: a handful of démarches in memory at once, not the run.
+    let window = rayon::current_num_threads().max(1);
+    let mut batch: Vec<(String, DemarcheReport)> = Vec::with_capacity(window);
+    let mut flush = |batch: &mut Vec<(String, DemarcheReport)>| -> Result<(), SiteError> {
+        let rendered = batch
+            .par_iter()
+            .map(|(name, d)| render_demarche(&env, &run, out, name, d, history, sep))
+            .collect::<Vec<_>>();
+        for ((name, d), r) in batch.drain(..).zip(rendered) {
+            let r = r?;
+            pages.extend(r.pages);
+            csv_ind.push(&r.indicators_csv)?;
+            csv_find.push(&r.findings_csv)?;
+            overviews.push(d.overview());
+            names.push(name);
         }
-        csv_ind.push(&crate::report::csv::indicators_csv_rows(&d, sep))?;
-        csv_find.push(&crate::report::csv::findings_csv_rows(&d, sep))?;
-        overviews.push(d.overview());
-        names.push(name);
+        Ok(())
+    };
+    src.each_demarche(|d| {
+        batch.push((namer.next(&d.demarche.id), d));
+        if batch.len() == window {
+            flush(&mut batch)?;
+        }
         Ok::<(), SiteError>(())
     })?;
+    flush(&mut batch)?;
     let index = index::render(
         &env,
         &run,
@@ -359,6 +361,45 @@ pub fn write_site<S: ReportSource>(
     written.push(csv_ind.persist()?);
     written.push(csv_find.persist()?);
     Ok(written)
+}
+
+/// A démarche's pages, written, and its CSV rows, to append in report order.
+struct RenderedDemarche {
+    pages: Vec<PathBuf>,
+    indicators_csv: String,
+    findings_csv: String,
+}
+
+/// Write a démarche's page (and its progress page when it has history) under `name`.
+fn render_demarche(
+    env: &Environment<'_>,
+    run: &RunHeader,
+    out: &Path,
+    name: &str,
+    d: &DemarcheReport,
+    history: Option<&SiteHistory>,
+    sep: char,
+) -> Result<RenderedDemarche, SiteError> {
+    let runs = history.map(|h| h.of(&d.demarche.id).len()).unwrap_or(0);
+    let progress = progress_name(name);
+    let link = (runs > 0).then_some((progress.as_str(), runs));
+    let path = out.join(name);
+    let photos = demarche::write_photos(out, name, d)?;
+    write_atomic(
+        &path,
+        demarche::render(env, run, d, link, history, &photos)?.as_bytes(),
+    )?;
+    let mut pages = vec![path];
+    if let (Some(h), true) = (history, runs > 0) {
+        let path = out.join(&progress);
+        write_atomic(&path, progress::render(env, run, d, name, h)?.as_bytes())?;
+        pages.push(path);
+    }
+    Ok(RenderedDemarche {
+        pages,
+        indicators_csv: crate::report::csv::indicators_csv_rows(d, sep),
+        findings_csv: crate::report::csv::findings_csv_rows(d, sep),
+    })
 }
 
 // Shared by the history views: the index's sparklines and the progress pages.
