@@ -95,7 +95,9 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX probes_url_at ON probes(url, at_ms);
     "#,
-    // 2: the crawl journal of campaigns in progress (resume, pages kept out of memory).
+    // 2: the crawl journal of campaigns in progress (resume, pages kept out of memory). New
+    // SQLite campaigns keep their pages in a file beside the store (`journal::journal_file`):
+    // these page tables then hold only the pages of campaigns an older version left unfinished.
     r#"
     CREATE TABLE campaigns (
         id              INTEGER PRIMARY KEY,
