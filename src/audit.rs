@@ -466,7 +466,7 @@ async fn audit_with(
                 let _turn = assembling
                     .acquire_owned()
                     .await
-                    .map_err(|e| AuditError::Journal(e.to_string()))?;
+                    .map_err(|_| AuditError::Assembly(d.id.clone()))?;
                 let demarche = d.clone();
                 let audit_date = opts.settings.audit_date;
                 let all_targets = opts.settings.all_targets;
