@@ -63,21 +63,25 @@ impl std::fmt::Debug for JournalDb {
     }
 }
 
+/// `path` with `suffix` added to its file name (`vigie.db` → `vigie.db-wal`).
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 /// The file holding the journal of SQLite campaign `id` beside the store `db`.
 pub fn journal_file(db: &Path, id: i64) -> PathBuf {
-    let mut name = db.as_os_str().to_os_string();
-    name.push(format!("-campagne-{id}"));
-    PathBuf::from(name)
+    with_suffix(db, &format!("-campagne-{id}"))
 }
 
 /// The journal file and SQLite's own files beside it (write-ahead log, shared memory).
 fn journal_files(file: &Path) -> [PathBuf; 3] {
-    let with = |suffix: &str| {
-        let mut name = file.as_os_str().to_os_string();
-        name.push(suffix);
-        PathBuf::from(name)
-    };
-    [file.to_path_buf(), with("-wal"), with("-shm")]
+    [
+        file.to_path_buf(),
+        with_suffix(file, "-wal"),
+        with_suffix(file, "-shm"),
+    ]
 }
 
 fn remove_journal_files(file: &Path) -> Result<(), StoreError> {
@@ -674,21 +678,37 @@ mod tests {
         c.journaled_urls().expect("journal")
     }
 
-    /// A SQLite campaign journals beside the store, and its file goes once the run is recorded.
-    #[test]
-    fn a_campaign_journals_in_its_own_file_removed_when_done() {
+    /// A new store in a temporary folder (kept alive by the returned guard), its path, and a
+    /// campaign of one démarche in it.
+    fn new_campaign() -> (tempfile::TempDir, PathBuf, Store, Demarche, Campaign) {
         let dir = tempfile::tempdir().expect("tmp");
         let db = dir.path().join("vigie.db");
         let store = Store::open(&db).expect("store");
         let demarches = one_demarche();
         let c = Campaign::create(&store, &demarches, &AuditSettings::default()).expect("create");
+        let d = demarches.into_iter().next().expect("one démarche");
+        (dir, db, store, d, c)
+    }
+
+    /// Pages in the store's own journal tables (where older versions journaled).
+    fn pages_in_store(store: &Store) -> Option<i64> {
+        store
+            .query("SELECT COUNT(*) FROM campaign_pages", vec![])
+            .expect("count")[0][0]
+            .int()
+    }
+
+    /// A SQLite campaign journals beside the store, and its file goes once the run is recorded.
+    #[test]
+    fn a_campaign_journals_in_its_own_file_removed_when_done() {
+        let (_dir, db, store, d, c) = new_campaign();
         let file = journal_file(&db, c.id);
         assert!(file.exists());
         commit_sqlite(
             &mut open_conn(&file).expect("conn"),
             c.id,
             vec![Row::Page {
-                demarche: demarches[0].id.clone(),
+                demarche: d.id.clone(),
                 seq: 0,
                 url: "http://127.0.0.1:9/a".into(),
                 json: "{}".into(),
@@ -700,10 +720,7 @@ mod tests {
             .expect("unfinished");
         assert_eq!(urls(&resumed), ["http://127.0.0.1:9/a"]);
         // Nothing went to the store's own tables.
-        let in_store = store
-            .query("SELECT COUNT(*) FROM campaign_pages", vec![])
-            .expect("count");
-        assert_eq!(in_store[0][0].int(), Some(0));
+        assert_eq!(pages_in_store(&store), Some(0));
         resumed.complete(&store, None).expect("complete");
         for f in journal_files(&file) {
             assert!(!f.exists(), "{} left", f.display());
@@ -717,17 +734,13 @@ mod tests {
     /// resumed from them and emptied from them.
     #[test]
     fn a_campaign_journaled_in_the_store_by_an_older_version_still_resumes() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let db = dir.path().join("vigie.db");
-        let store = Store::open(&db).expect("store");
-        let demarches = one_demarche();
-        let c = Campaign::create(&store, &demarches, &AuditSettings::default()).expect("create");
+        let (_dir, db, store, d, c) = new_campaign();
         remove_journal_files(&journal_file(&db, c.id)).expect("remove");
         let conn = store.sqlite().expect("sqlite");
         conn.execute(
             "INSERT INTO campaign_pages (campaign_id, demarche_id, seq, url, page_json)
              VALUES (?1, ?2, 0, 'http://127.0.0.1:9/ancienne', '{}')",
-            params![c.id, demarches[0].id],
+            params![c.id, d.id],
         )
         .expect("insert");
         let resumed = Campaign::latest_unfinished(&store)
@@ -735,10 +748,7 @@ mod tests {
             .expect("unfinished");
         assert_eq!(urls(&resumed), ["http://127.0.0.1:9/ancienne"]);
         resumed.complete(&store, None).expect("complete");
-        let left = store
-            .query("SELECT COUNT(*) FROM campaign_pages", vec![])
-            .expect("count");
-        assert_eq!(left[0][0].int(), Some(0));
+        assert_eq!(pages_in_store(&store), Some(0));
     }
 
     /// A journal file left by a deleted store is not read as the new campaign's of that id.
