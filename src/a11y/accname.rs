@@ -26,7 +26,7 @@ thread_local! {
 }
 
 /// Roles whose name can come from their content.
-fn name_from_content(role: &str) -> bool {
+pub(crate) fn name_from_content(role: &str) -> bool {
     matches!(
         role,
         "button"

@@ -21,8 +21,8 @@ use super::sheet::{parse_declarations, CssRule, Declaration, ParsedCss};
 use super::spacing::{self, Declared, LineBox, Property, TextSpacing};
 use super::values::{
     clip_hides, filter_is_drop_shadow, filter_is_neutral_shadow, font_size_px, font_weight,
-    gradient_stops, image_kind, length_px, parse_background, shadow_colors, shadow_is_neutral,
-    split_font_shorthand, substitute,
+    gradient_stops, image_kind, length_or_math_px, length_px, parse_background, shadow_colors,
+    shadow_is_neutral, split_font_shorthand, substitute, VarSource,
 };
 use crate::page::{Page, SheetsMemo, Stylesheet};
 
@@ -82,6 +82,8 @@ const PROPS: &[&str] = &[
     "-webkit-text-stroke-width",
     "background-clip",
     "-webkit-background-clip",
+    "background-origin",
+    "background-attachment",
     // From here on (`TEXT_LAYOUT_FIRST`): read only for text spacing and line boxes (WCAG
     // 1.4.12), not for contrast.
     "letter-spacing",
@@ -620,6 +622,73 @@ enum Step<'a> {
     Exit(Vec<u32>),
 }
 
+/// The custom properties in scope of an element: those its own rules declare (already
+/// resolved; `None` when invalid, which hides an inherited value), then its ancestors'. A scope
+/// is shared, not copied, by the elements below it (a design system declares hundreds of
+/// properties at the root: copying them for every element that sets one was most of the
+/// cascade's time); a chain longer than `MAX_VAR_CHAIN` is flattened into one map.
+#[derive(Debug, Default)]
+struct Vars {
+    own: HashMap<String, Option<String>>,
+    parent: Option<Arc<Vars>>,
+    chain: usize,
+}
+
+const MAX_VAR_CHAIN: usize = 8;
+
+impl Vars {
+    fn child(own: HashMap<String, Option<String>>, parent: Arc<Vars>) -> Vars {
+        if parent.chain < MAX_VAR_CHAIN {
+            return Vars {
+                own,
+                chain: parent.chain + 1,
+                parent: Some(parent),
+            };
+        }
+        let mut scopes = vec![&*parent];
+        while let Some(p) = scopes.last().and_then(|s| s.parent.as_deref()) {
+            scopes.push(p);
+        }
+        let mut all = HashMap::new();
+        for scope in scopes.into_iter().rev() {
+            all.extend(scope.own.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        all.extend(own);
+        Vars {
+            own: all,
+            parent: None,
+            chain: 0,
+        }
+    }
+}
+
+impl VarSource for Vars {
+    fn var(&self, name: &str) -> Option<&str> {
+        let mut scope = self;
+        loop {
+            if let Some(v) = scope.own.get(name) {
+                return v.as_deref();
+            }
+            scope = scope.parent.as_deref()?;
+        }
+    }
+}
+
+/// Lookup while an element's own custom properties are resolved: its raw declarations first.
+struct Declaring<'a> {
+    own: &'a HashMap<String, String>,
+    parent: &'a Vars,
+}
+
+impl VarSource for Declaring<'_> {
+    fn var(&self, name: &str) -> Option<&str> {
+        match self.own.get(name) {
+            Some(v) => Some(v),
+            None => self.parent.var(name),
+        }
+    }
+}
+
 fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) -> PageStyles {
     let mut index = HashMap::new();
     let mut computed: Vec<Computed> = Vec::new();
@@ -627,10 +696,10 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
     let mut bloom = BloomFilter::new();
     let mut caches = SelectorCaches::default();
     // Stack of (computed index, custom properties) of the open ancestors.
-    let mut ancestors: Vec<(u32, Arc<HashMap<String, String>>)> = Vec::new();
+    let mut ancestors: Vec<(u32, Arc<Vars>)> = Vec::new();
     let root_parent = Computed::root_parent();
     let mut root_font: Option<f64> = None;
-    let empty_vars: Arc<HashMap<String, String>> = Arc::new(HashMap::new());
+    let empty_vars: Arc<Vars> = Arc::new(Vars::default());
 
     let mut stack = vec![Step::Enter(*page.root())];
     while let Some(step) = stack.pop() {
@@ -745,29 +814,26 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
         let vars = if custom.is_empty() {
             parent_vars
         } else {
-            let mut map: HashMap<String, String> = (*parent_vars).clone();
-            for (k, w) in &custom {
-                map.insert((*k).to_string(), w.value.to_string());
-            }
-            let keys: Vec<&str> = custom.keys().copied().collect();
-            for k in keys {
-                let resolved = map.get(k).and_then(|v| {
-                    if v.to_ascii_lowercase().contains("var(") {
-                        substitute(v, &map)
+            let declared: HashMap<String, String> = custom
+                .iter()
+                .map(|(k, w)| ((*k).to_string(), w.value.to_string()))
+                .collect();
+            let lookup = Declaring {
+                own: &declared,
+                parent: &parent_vars,
+            };
+            let own = declared
+                .iter()
+                .map(|(k, v)| {
+                    let resolved = if v.to_ascii_lowercase().contains("var(") {
+                        substitute(v, &lookup)
                     } else {
                         Some(v.clone())
-                    }
-                });
-                match resolved {
-                    Some(v) => {
-                        map.insert(k.to_string(), v);
-                    }
-                    None => {
-                        map.remove(k);
-                    }
-                }
-            }
-            Arc::new(map)
+                    };
+                    (k.clone(), resolved)
+                })
+                .collect();
+            Arc::new(Vars::child(own, parent_vars))
         };
 
         // 3. Compute.
@@ -981,7 +1047,7 @@ fn compute_one(
     el: ElementRef<'_>,
     parent: &Computed,
     winners: &[Option<Winner<'_>>],
-    vars: &HashMap<String, String>,
+    vars: &Vars,
     root_font: Option<f64>,
     inactive_roots: &HashSet<ego_tree::NodeId>,
     uncertain: Option<String>,
@@ -1238,25 +1304,11 @@ fn compute_one(
             effects = Some(format!("filter: {v} modifie les couleurs rendues"));
         }
     }
-    // Underline effects (DSFR links): a gradient sized to a 1–2 px strip, not repeated, is
-    // decoration beside the glyphs, not the background behind them.
-    if image == Some("dégradé") {
-        let repeat = get(winners, "background-repeat").and_then(resolve);
-        let size = get(winners, "background-size").and_then(resolve);
-        if let (Some(repeat), Some(size)) = (repeat, size) {
-            if repeat.to_ascii_lowercase().contains("no-repeat")
-                && (thin_layers(&size, font_size, root_font) || {
-                    let position = get(winners, "background-position")
-                        .and_then(resolve)
-                        .unwrap_or_else(|| "0% 0%".into());
-                    let padding = ["top", "right", "bottom", "left"]
-                        .map(|side| padding_px(winners, side, &resolve, font_size, root_font));
-                    edge_strips_in_padding(&size, &position, padding, font_size, root_font)
-                })
-            {
-                image = None;
-            }
-        }
+    // Layers that paint only beside the text: underline strips (DSFR links: a 1–2 px strip,
+    // not repeated) and images kept in the padding (DSFR radio circles, callout borders, icons
+    // before or after a link's text) are decoration, not the background behind the glyphs.
+    if image.is_some() && background_beside_text(winners, &resolve, font_size, root_font) {
+        image = None;
     }
     let mut gradient = None;
     let backdrop = if let Some(kind) = image {
@@ -1481,40 +1533,196 @@ fn text_layout(
     (spacing, spacing::line_box(&parent.line_box, &input))
 }
 
-/// Every layer of a `background-size` is at most 2 px high or wide.
-fn thin_layers(size: &str, fs: Option<f64>, rfs: Option<f64>) -> bool {
-    size.split(',').all(|layer| {
-        layer
-            .split_whitespace()
-            .any(|w| w == "0" || w == "0%" || length_px(w, fs, rfs).is_some_and(|px| px <= 2.0))
+/// Whether every background layer paints only where no text is: each layer is not repeated
+/// along an axis and, along it, is a strip of at most 2 px or lies in the padding on that side
+/// (`background-position` from that edge, `background-size` in lengths). The DSFR's radio
+/// circle: `background-size: 1.875rem` at `calc(-0.25rem + 1px)` with `padding-left: 2rem`.
+/// Undecided (false) when a longhand is overridden by the `background` shorthand, when the
+/// layers are positioned from the content box or against the viewport, or when a negative
+/// `text-indent` may pull the text into the padding.
+fn background_beside_text(
+    winners: &[Option<Winner<'_>>],
+    resolve: &dyn Fn(&str) -> Option<String>,
+    fs: Option<f64>,
+    rfs: Option<f64>,
+) -> bool {
+    let longhand = |name: &str| match pick(winners, name, "background") {
+        Some((v, false)) => resolve(v),
+        _ => None,
+    };
+    // The image layers may come from the shorthand; the other longhands must win over it
+    // (a later shorthand resets them).
+    let images = pick(winners, "background-image", "background").and_then(|(v, _)| resolve(v));
+    let (Some(images), Some(repeat), Some(size)) = (
+        images,
+        longhand("background-repeat"),
+        longhand("background-size"),
+    ) else {
+        return false;
+    };
+    let position = match pick(winners, "background-position", "background") {
+        None => "0% 0%".to_string(),
+        Some((v, false)) => match resolve(v) {
+            Some(v) => v,
+            None => return false,
+        },
+        Some((_, true)) => return false,
+    };
+    let origin_ok = get(winners, "background-origin")
+        .and_then(resolve)
+        .is_none_or(|o| {
+            o.split(',')
+                .all(|o| matches!(o.trim(), "padding-box" | "border-box" | "initial"))
+        });
+    let attachment_ok = get(winners, "background-attachment")
+        .and_then(resolve)
+        .is_none_or(|a| !a.to_ascii_lowercase().contains("fixed"));
+    let indent_ok = get(winners, "text-indent")
+        .and_then(resolve)
+        .is_none_or(|t| length_or_math_px(&t, fs, rfs).is_some_and(|px| px >= 0.0));
+    if !(origin_ok && attachment_ok && indent_ok) {
+        return false;
+    }
+    let padding =
+        ["top", "right", "bottom", "left"].map(|side| padding_px(winners, side, resolve, fs, rfs));
+    let layers = split_top(&images, |c| c == ',').len();
+    let (sizes, positions, repeats) = (
+        split_top(&size, |c| c == ','),
+        split_top(&position, |c| c == ','),
+        split_top(&repeat, |c| c == ','),
+    );
+    if layers == 0 || sizes.is_empty() || positions.is_empty() || repeats.is_empty() {
+        return false;
+    }
+    (0..layers).all(|i| {
+        let (w, h) = layer_size(sizes[i % sizes.len()], fs, rfs);
+        let (x, y) = position_axes(positions[i % positions.len()], fs, rfs);
+        let (repeat_x, repeat_y) = repeat_axes(repeats[i % repeats.len()]);
+        let beside = |len: Option<f64>, at: Axis, start: Option<f64>, end: Option<f64>| {
+            let Some(len) = len else { return false };
+            if len <= 2.0 {
+                return true;
+            }
+            match at {
+                Axis::Start(offset) => start.is_some_and(|p| offset + len <= p),
+                Axis::End(offset) => end.is_some_and(|p| offset + len <= p),
+                Axis::Elsewhere => false,
+            }
+        };
+        (!repeat_x && beside(w, x, padding[3], padding[1]))
+            || (!repeat_y && beside(h, y, padding[0], padding[2]))
     })
 }
 
-/// Where a background layer sits along one axis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Edge {
-    Start,
-    End,
+/// Splits at `sep` outside parentheses (`min(1px, 2px)` stays whole); empty pieces dropped.
+fn split_top(s: &str, sep: impl Fn(char) -> bool) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut from) = (0usize, 0usize);
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 && sep(c) => {
+                out.push(&s[from..i]);
+                from = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    out.push(&s[from..]);
+    out.retain(|p| !p.trim().is_empty());
+    out.iter_mut().for_each(|p| *p = p.trim());
+    out
+}
+
+/// Width and height of one `background-size` layer in px (`None`: `auto`, `cover`, a
+/// percentage… not known without layout; `0` and `0%` are zero).
+fn layer_size(layer: &str, fs: Option<f64>, rfs: Option<f64>) -> (Option<f64>, Option<f64>) {
+    let len = |w: &str| match w {
+        "0%" => Some(0.0),
+        w => length_or_math_px(w, fs, rfs),
+    };
+    let words = split_top(layer, char::is_whitespace);
+    match words.as_slice() {
+        [w] => (len(w), None),
+        [w, h] => (len(w), len(h)),
+        _ => (None, None),
+    }
+}
+
+/// Where a background layer sits along one axis of its positioning area.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Axis {
+    /// At this many px from the left or top edge.
+    Start(f64),
+    /// At this many px from the right or bottom edge.
+    End(f64),
+    /// Centred, a percentage, or unknown.
     Elsewhere,
 }
 
-/// The horizontal and vertical edges of one `background-position` layer (one or two values;
-/// anything else, such as offsets from an edge, is `Elsewhere`).
-fn position_edges(layer: &str) -> (Edge, Edge) {
-    let edge = |w: &str| match w.to_ascii_lowercase().as_str() {
-        "0" | "0%" | "0px" | "left" | "top" => Edge::Start,
-        "100%" | "right" | "bottom" => Edge::End,
-        _ => Edge::Elsewhere,
+/// The horizontal and vertical placement of one `background-position` layer (one to four
+/// values: `left`, `10px`, `calc(-0.25rem + 1px) 0`, `right 4px center`…).
+fn position_axes(layer: &str, fs: Option<f64>, rfs: Option<f64>) -> (Axis, Axis) {
+    let words = split_top(layer, char::is_whitespace);
+    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    let keyword = |w: &str| matches!(w, "left" | "right" | "top" | "bottom" | "center");
+    let vertical = |w: &str| matches!(w, "top" | "bottom");
+    let horizontal = |w: &str| matches!(w, "left" | "right");
+    let single = |w: &str| match w {
+        "left" | "top" | "0%" => Axis::Start(0.0),
+        "right" | "bottom" | "100%" => Axis::End(0.0),
+        w => length_or_math_px(w, fs, rfs).map_or(Axis::Elsewhere, Axis::Start),
     };
+    match lower.as_slice() {
+        [one] if vertical(one) => (Axis::Elsewhere, single(one)),
+        [one] => (single(one), Axis::Elsewhere),
+        [a, b] if vertical(a) || horizontal(b) => (single(b), single(a)),
+        [a, b] => (single(a), single(b)),
+        // Three or four values: edge keywords, each optionally followed by its offset.
+        _ if lower.len() <= 4 && lower.first().is_some_and(|w| keyword(w)) => {
+            let (mut x, mut y) = (None, None);
+            let mut i = 0;
+            while i < lower.len() {
+                let kw = lower[i].as_str();
+                if !keyword(kw) {
+                    return (Axis::Elsewhere, Axis::Elsewhere);
+                }
+                let offset = lower.get(i + 1).filter(|w| !keyword(w));
+                let at = match (kw, offset) {
+                    ("center", Some(_)) => return (Axis::Elsewhere, Axis::Elsewhere),
+                    ("center", None) => Axis::Elsewhere,
+                    (_, None) => single(kw),
+                    (_, Some(o)) => match length_or_math_px(o, fs, rfs) {
+                        Some(px) if matches!(kw, "left" | "top") => Axis::Start(px),
+                        Some(px) => Axis::End(px),
+                        None => Axis::Elsewhere,
+                    },
+                };
+                match kw {
+                    "left" | "right" => x = Some(at),
+                    "top" | "bottom" => y = Some(at),
+                    _ if x.is_none() => x = Some(at),
+                    _ => y = Some(at),
+                }
+                i += if offset.is_some() { 2 } else { 1 };
+            }
+            (x.unwrap_or(Axis::Elsewhere), y.unwrap_or(Axis::Elsewhere))
+        }
+        _ => (Axis::Elsewhere, Axis::Elsewhere),
+    }
+}
+
+/// Whether one `background-repeat` layer repeats horizontally and vertically.
+fn repeat_axes(layer: &str) -> (bool, bool) {
+    let one = |w: &str| !w.eq_ignore_ascii_case("no-repeat");
     let words: Vec<&str> = layer.split_whitespace().collect();
-    let vertical = |w: &str| matches!(w.to_ascii_lowercase().as_str(), "top" | "bottom");
-    let horizontal = |w: &str| matches!(w.to_ascii_lowercase().as_str(), "left" | "right");
     match words.as_slice() {
-        [one] if vertical(one) => (Edge::Elsewhere, edge(one)),
-        [one] => (edge(one), Edge::Elsewhere),
-        [a, b] if vertical(a) || horizontal(b) => (edge(b), edge(a)),
-        [a, b] => (edge(a), edge(b)),
-        _ => (Edge::Elsewhere, Edge::Elsewhere),
+        [w] if w.eq_ignore_ascii_case("repeat-x") => (true, false),
+        [w] if w.eq_ignore_ascii_case("repeat-y") => (false, true),
+        [w] => (one(w), one(w)),
+        [a, b] => (one(a), one(b)),
+        _ => (true, true),
     }
 }
 
@@ -1529,7 +1737,7 @@ fn padding_px(
     let (value, short) = pick(winners, &format!("padding-{side}"), "padding")?;
     let value = resolve(value)?;
     let word = if short {
-        let words: Vec<&str> = value.split_whitespace().collect();
+        let words = split_top(&value, char::is_whitespace);
         // top right bottom left, with the shorthand's repetitions.
         let i = match (words.len(), side) {
             (1, _) => 0,
@@ -1543,41 +1751,7 @@ fn padding_px(
     } else {
         value
     };
-    length_px(&word, fs, rfs)
-}
-
-/// Every layer is a `no-repeat` strip along an edge no wider than the padding on that side (the
-/// DSFR's callout and highlight borders: `background-size: .25rem 100%` at `0 0` with a
-/// 1.5rem padding): it paints beside the content box, never behind the text. `padding` is
-/// top, right, bottom, left.
-fn edge_strips_in_padding(
-    size: &str,
-    position: &str,
-    padding: [Option<f64>; 4],
-    fs: Option<f64>,
-    rfs: Option<f64>,
-) -> bool {
-    let positions: Vec<&str> = position.split(',').collect();
-    size.split(',').enumerate().all(|(i, layer)| {
-        let pos = positions
-            .get(i % positions.len().max(1))
-            .copied()
-            .unwrap_or("0% 0%");
-        let (x, y) = position_edges(pos);
-        let mut words = layer.split_whitespace();
-        let (w, h) = (words.next(), words.next());
-        let fits = |len: Option<&str>, edge: Edge, start: Option<f64>, end: Option<f64>| {
-            let Some(px) = len.and_then(|l| length_px(l, fs, rfs)) else {
-                return false;
-            };
-            match edge {
-                Edge::Start => start.is_some_and(|p| px <= p),
-                Edge::End => end.is_some_and(|p| px <= p),
-                Edge::Elsewhere => false,
-            }
-        };
-        fits(w, x, padding[3], padding[1]) || fits(h, y, padding[0], padding[2])
-    })
+    length_or_math_px(&word, fs, rfs).filter(|px| *px >= 0.0)
 }
 
 fn current(c: ColorValue, color: &Result<Rgba, String>) -> Result<Rgba, String> {
@@ -1606,6 +1780,49 @@ mod tests {
     use super::super::Cascaded;
     use super::*;
     use url::Url;
+
+    #[test]
+    fn background_layer_geometry() {
+        let r = Some(16.0);
+        assert_eq!(
+            split_top("max(1px, 2px) 0, 3px", |c| c == ','),
+            vec!["max(1px, 2px) 0", "3px"]
+        );
+        assert_eq!(
+            position_axes("calc(-0.25rem + 1px) calc(-0.25rem + 1px)", r, r),
+            (Axis::Start(-3.0), Axis::Start(-3.0))
+        );
+        assert_eq!(
+            position_axes("top", r, r),
+            (Axis::Elsewhere, Axis::Start(0.0))
+        );
+        assert_eq!(
+            position_axes("bottom left", r, r),
+            (Axis::Start(0.0), Axis::End(0.0))
+        );
+        assert_eq!(
+            position_axes("right .25rem center", r, r),
+            (Axis::End(4.0), Axis::Elsewhere)
+        );
+        assert_eq!(
+            position_axes("left 2px bottom 10%", r, r),
+            (Axis::Start(2.0), Axis::Elsewhere)
+        );
+        assert_eq!(
+            position_axes("50% 0", r, r),
+            (Axis::Elsewhere, Axis::Start(0.0))
+        );
+        assert_eq!(
+            position_axes("center 3px", r, r),
+            (Axis::Elsewhere, Axis::Start(3.0))
+        );
+        assert_eq!(repeat_axes("repeat-y"), (false, true));
+        assert_eq!(repeat_axes("no-repeat repeat"), (false, true));
+        assert_eq!(repeat_axes("space"), (true, true));
+        assert_eq!(layer_size("1.875rem", r, r), (Some(30.0), None));
+        assert_eq!(layer_size("0% 1px", r, r), (Some(0.0), Some(1.0)));
+        assert_eq!(layer_size("cover", r, r), (None, None));
+    }
 
     fn page(html: &str) -> Page {
         Page::parse(Url::parse("http://t.test/").expect("url"), html)

@@ -13,11 +13,22 @@ const MAX_SUBSTITUTED_LEN: usize = 16 * 1024;
 
 /// Replace `var(--x, fallback)` references. `None` when a reference cannot be resolved
 /// (the declaration is then "invalid at computed-value time").
-pub fn substitute(value: &str, vars: &HashMap<String, String>) -> Option<String> {
+/// Where `var(--name)` finds its value.
+pub trait VarSource {
+    fn var(&self, name: &str) -> Option<&str>;
+}
+
+impl VarSource for HashMap<String, String> {
+    fn var(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+}
+
+pub fn substitute<V: VarSource + ?Sized>(value: &str, vars: &V) -> Option<String> {
     substitute_depth(value, vars, 0)
 }
 
-fn substitute_depth(value: &str, vars: &HashMap<String, String>, depth: usize) -> Option<String> {
+fn substitute_depth<V: VarSource + ?Sized>(value: &str, vars: &V, depth: usize) -> Option<String> {
     if depth > MAX_VAR_DEPTH || value.len() > MAX_SUBSTITUTED_LEN {
         return None;
     }
@@ -48,7 +59,7 @@ fn substitute_depth(value: &str, vars: &HashMap<String, String>, depth: usize) -
         Some(i) => (inner[..i].trim(), Some(&inner[i + 1..])),
         None => (inner.trim(), None),
     };
-    let replacement = match vars.get(name) {
+    let replacement = match vars.var(name) {
         Some(v) => substitute_depth(v, vars, depth + 1)?,
         None => substitute_depth(fallback?.trim(), vars, depth + 1)?,
     };
@@ -117,6 +128,40 @@ fn unit_to_px(v: f64, unit: &str, fs: Option<f64>, rfs: Option<f64>) -> Option<f
     })
 }
 
+/// A length in px like [`length_px`], or the value of a `calc()`, `min()`, `max()` or
+/// `clamp()` of lengths (`calc(-0.25rem + 1px)`); `None` when a percentage or anything unknown
+/// takes part (what a percentage refers to is the caller's to know).
+pub fn length_or_math_px(
+    value: &str,
+    font_size: Option<f64>,
+    root_font_size: Option<f64>,
+) -> Option<f64> {
+    if let Some(px) = length_px(value, font_size, root_font_size) {
+        return Some(px);
+    }
+    let mut p = Parser::new(value);
+    let Ok(Token::Function(name)) = p.next().cloned() else {
+        return None;
+    };
+    let name = name.to_ascii_lowercase();
+    let ctx = MathContext {
+        em: font_size,
+        root: root_font_size,
+        percent_of: None,
+    };
+    let value = p
+        .parse_nested_block(|p| -> Result<_, cssparser::ParseError<()>> {
+            Ok(math_function(&name, p, &ctx, 0))
+        })
+        .ok()
+        .flatten()?;
+    match (p.is_exhausted(), value) {
+        (true, Quantity::Length(px)) if px.is_finite() => Some(px),
+        (true, Quantity::Number(0.0)) => Some(0.0),
+        _ => None,
+    }
+}
+
 /// Computed font size in px, from the parent's; `None` when it cannot be computed
 /// (calc(), unknown units, or an unknown parent size for relative values).
 pub fn font_size_px(value: &str, parent: Option<f64>, root: Option<f64>) -> Option<f64> {
@@ -144,7 +189,11 @@ pub fn font_size_px(value: &str, parent: Option<f64>, root: Option<f64>) -> Opti
     let tok = p.next().ok()?.clone();
     if let Token::Function(name) = &tok {
         let name = name.to_ascii_lowercase();
-        let ctx = MathContext { parent, root };
+        let ctx = MathContext {
+            em: parent,
+            root,
+            percent_of: parent,
+        };
         let value = p
             .parse_nested_block(|p| -> Result<_, cssparser::ParseError<()>> {
                 Ok(math_function(&name, p, &ctx, 0))
@@ -170,10 +219,11 @@ pub fn font_size_px(value: &str, parent: Option<f64>, root: Option<f64>) -> Opti
     }
 }
 
-/// What `em` and `%` refer to inside a font-size math function.
+/// What `em`, `rem` and `%` refer to inside a math function (`None`: unknown).
 struct MathContext {
-    parent: Option<f64>,
+    em: Option<f64>,
     root: Option<f64>,
+    percent_of: Option<f64>,
 }
 
 /// A value inside `calc()`: a length in px or a plain number.
@@ -280,18 +330,13 @@ fn math_value(p: &mut Parser<'_>, ctx: &MathContext, depth: usize) -> Option<Qua
     let tok = p.next().ok()?.clone();
     match tok {
         Token::Number { value, .. } => Some(Quantity::Number(value as f64)),
-        Token::Percentage { unit_value, .. } => {
-            ctx.parent.map(|v| Quantity::Length(v * unit_value as f64))
-        }
+        Token::Percentage { unit_value, .. } => ctx
+            .percent_of
+            .map(|v| Quantity::Length(v * unit_value as f64)),
         Token::Dimension {
             value, ref unit, ..
-        } => unit_to_px(
-            value as f64,
-            &unit.to_ascii_lowercase(),
-            ctx.parent,
-            ctx.root,
-        )
-        .map(Quantity::Length),
+        } => unit_to_px(value as f64, &unit.to_ascii_lowercase(), ctx.em, ctx.root)
+            .map(Quantity::Length),
         Token::ParenthesisBlock => p
             .parse_nested_block(|p| -> Result<_, cssparser::ParseError<()>> {
                 Ok(math_sum(p, ctx, depth + 1).filter(|_| p.is_exhausted()))
@@ -701,6 +746,16 @@ mod tests {
         // Not computable: mixed types, division by zero or by a length, unknown functions,
         // an unknown parent for em, trailing garbage.
         assert_eq!(font_size_px("calc(1rem + 2)", r, r), None);
+        assert_eq!(length_or_math_px("calc(-0.25rem + 1px)", r, r), Some(-3.0));
+        assert_eq!(
+            length_or_math_px("calc(2em - 1px)", Some(10.0), r),
+            Some(19.0)
+        );
+        assert_eq!(length_or_math_px("max(1rem, 2px)", r, r), Some(16.0));
+        assert_eq!(length_or_math_px("1.5rem", r, r), Some(24.0));
+        assert_eq!(length_or_math_px("calc(50% - 1px)", r, r), None);
+        assert_eq!(length_or_math_px("calc(1em + 1px)", None, r), None);
+        assert_eq!(length_or_math_px("calc(1px) 2px", r, r), None);
         assert_eq!(font_size_px("calc(1rem / 0)", r, r), None);
         assert_eq!(font_size_px("calc(1rem / 2px)", r, r), None);
         assert_eq!(font_size_px("calc(1em + 1px)", None, r), None);

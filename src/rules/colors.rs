@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use serde_json::json;
 
 use super::{Outcome, Results, Rule, RuleMeta, RuleResult};
+use crate::a11y::accname::name_from_content;
+use crate::a11y::roles::resolved_role;
 use crate::css::Cascaded;
 use crate::css::{contrast_ratio, is_large_text, Rgba};
 use crate::format::fr_number;
@@ -21,7 +23,15 @@ use crate::page::{ElementRef, Page};
 /// Quand l'arrière-plan ne peut pas être connu sans rendu (image ou dégradé de fond, élément
 /// positionné en absolu ou fixe, ombre portée, filtre, mode de fusion, couleur dans une
 /// syntaxe non prise en charge, règle CSS au sélecteur non évaluable), le résultat est « à
-/// vérifier » avec la raison, jamais « conforme ». Une ombre portée (`text-shadow`) dont les
+/// vérifier » avec la raison, jamais « conforme ». Une image ou un dégradé de fond qui ne
+/// peint qu'à côté du texte n'est pas l'arrière-plan du texte : une bande de 2 px au plus
+/// (soulignement), ou une couche non répétée placée depuis un bord et contenue dans le
+/// remplissage de ce côté (le cercle des boutons radio du DSFR, une icône après un lien), d'après
+/// `background-size`, `background-position` (longueurs et `calc()`) et `background-repeat`.
+/// Le texte d'un élément dont le nom vient d'un `aria-label` et dont le rôle est nommé par son
+/// contenu (un bouton « X » nommé « Fermer ») est « à vérifier » quand il manque de contraste ;
+/// le nom d'un groupe (`fieldset` avec `aria-labelledby`) ne remplace pas le texte de ses
+/// étiquettes, qui est jugé. Une ombre portée (`text-shadow`) dont les
 /// couleurs sont lues est décidée : conforme quand le texte contraste avec le fond et avec
 /// tout mélange des ombres sur ce fond ; sinon « à vérifier » (l'ombre peut aussi servir de
 /// halo qui rend le texte lisible). Le texte masqué (display, visibility,
@@ -74,17 +84,21 @@ fn own_text(el: ElementRef<'_>) -> String {
     s
 }
 
-/// The text's element or an ancestor names itself with aria-label / aria-labelledby, so the
-/// visible text is not what assistive technologies read.
+/// The text's element or an ancestor (a role named from its content) names itself with
+/// aria-label / aria-labelledby, so the visible text is not what assistive technologies read.
 fn name_overridden(el: ElementRef<'_>) -> bool {
     std::iter::once(el)
         .chain(el.ancestors().filter_map(ElementRef::wrap))
         .take(4)
         .any(|e| {
             let v = e.value();
-            v.attr("aria-label").is_some_and(|l| !l.trim().is_empty())
+            let named = v.attr("aria-label").is_some_and(|l| !l.trim().is_empty())
                 || v.attr("aria-labelledby")
-                    .is_some_and(|l| !l.trim().is_empty())
+                    .is_some_and(|l| !l.trim().is_empty());
+            // Only a role named from its content has that content replaced by the name: the
+            // aria-labelledby of a group (a fieldset, a radio group) names the container, its
+            // labels stay the text read.
+            named && resolved_role(e).is_some_and(|r| name_from_content(&r))
         })
 }
 

@@ -15,6 +15,8 @@ use crate::serve::{self, ServeError, Source};
 use crate::store::journal::Campaign;
 use crate::store::Store;
 
+pub mod design_system;
+
 #[derive(Debug, Serialize)]
 pub struct BenchResult {
     pub name: String,
@@ -146,14 +148,53 @@ fn on_all_cores(
     (total, started.elapsed().as_secs_f64())
 }
 
-/// The floor of any static auditor on the fixture pages: a bare html5ever parse and a walk of
-/// every element, on every core; then vigie's analysis as `vigie check` runs it on files (parse,
-/// linked stylesheets, every rule, cascade, Cerfa evidence, signals) on the same pages and cores,
-/// with its share of the floor.
+/// The floor of any static auditor: a bare html5ever parse and a walk of every element, on
+/// every core; then vigie's analysis as `vigie check` runs it on files (parse, linked
+/// stylesheets, every rule, cascade, Cerfa evidence, signals) on the same pages and cores, with
+/// its share of the floor. Twice: on the fixture pages, and on generated pages in the manner of
+/// a State design system (30 KB each, one stylesheet of 400 custom properties), what real
+/// State sites look like.
 pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
-    let pages = fixture_pages();
+    let mut out = floor_and_check_on(&fixture_pages(), 10 * rounds, rounds, "fixtures", &|page| {
+        embedded_stylesheets(page)
+    });
+    let generated: Vec<(Url, String)> = (0..DESIGN_SYSTEM_PAGES)
+        .filter_map(|i| {
+            let url = Url::parse(&format!("http://bench.test/p/{i}.html")).ok()?;
+            Some((url, design_system::page(i)))
+        })
+        .collect();
+    let css = design_system::stylesheet();
+    out.extend(floor_and_check_on(
+        &generated,
+        10 * rounds,
+        rounds,
+        "pages de type DSFR",
+        &|page| {
+            page.stylesheet_links()
+                .into_iter()
+                .map(|link| (link, css.clone()))
+                .collect()
+        },
+    ));
+    out
+}
+
+/// Generated design-system pages per round of the `check` measure.
+const DESIGN_SYSTEM_PAGES: usize = 40;
+
+type SheetsOf<'a> =
+    dyn Fn(&crate::page::Page) -> Vec<(crate::page::StylesheetLink, String)> + Sync + 'a;
+
+fn floor_and_check_on(
+    pages: &[(Url, String)],
+    floor_rounds: usize,
+    rounds: usize,
+    label: &str,
+    sheets: &SheetsOf<'_>,
+) -> Vec<BenchResult> {
     reset_peak_rss();
-    let (floor_pages, floor_seconds) = on_all_cores(&pages, 10 * rounds, |_, html| {
+    let (floor_pages, floor_seconds) = on_all_cores(pages, floor_rounds, |_, html| {
         let dom = scraper::Html::parse_document(html);
         let elements = dom
             .root_element()
@@ -163,7 +204,11 @@ pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
         std::hint::black_box(elements);
     });
     let floor = BenchResult {
-        name: "plancher (analyse html5ever + parcours)".into(),
+        name: if label == "fixtures" {
+            "plancher (analyse html5ever + parcours)".to_string()
+        } else {
+            format!("plancher ({label})")
+        },
         pages: floor_pages,
         seconds: floor_seconds,
         pages_per_second: floor_pages as f64 / floor_seconds,
@@ -174,15 +219,15 @@ pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
         browser_peak_rss_mib: None,
     };
     reset_peak_rss();
-    let (check_pages, check_seconds) = on_all_cores(&pages, rounds, |url, html| {
+    let (check_pages, check_seconds) = on_all_cores(pages, rounds, |url, html| {
         let mut page = crate::analyze::parse(url.clone(), html);
-        let sheets = embedded_stylesheets(&page);
-        page.add_linked_stylesheets(sheets);
+        let linked = sheets(&page);
+        page.add_linked_stylesheets(linked);
         std::hint::black_box(crate::analyze::analyze(&page));
     });
     let check_rate = check_pages as f64 / check_seconds;
     let check = BenchResult {
-        name: "check (fixtures, tous les cœurs)".into(),
+        name: format!("check ({label}, tous les cœurs)"),
         pages: check_pages,
         seconds: check_seconds,
         pages_per_second: check_rate,
