@@ -149,17 +149,22 @@ pub fn length_or_math_px(
         root: root_font_size,
         percent_of: None,
     };
+    match whole_math_function(&mut p, &name, &ctx)? {
+        Quantity::Length(px) if px.is_finite() => Some(px),
+        Quantity::Number(0.0) => Some(0.0),
+        _ => None,
+    }
+}
+
+/// The value of the math function `name` whose block `p` is at, when nothing follows it.
+fn whole_math_function(p: &mut Parser<'_>, name: &str, ctx: &MathContext) -> Option<Quantity> {
     let value = p
         .parse_nested_block(|p| -> Result<_, cssparser::ParseError<()>> {
-            Ok(math_function(&name, p, &ctx, 0))
+            Ok(math_function(name, p, ctx, 0))
         })
         .ok()
         .flatten()?;
-    match (p.is_exhausted(), value) {
-        (true, Quantity::Length(px)) if px.is_finite() => Some(px),
-        (true, Quantity::Number(0.0)) => Some(0.0),
-        _ => None,
-    }
+    p.is_exhausted().then_some(value)
 }
 
 /// Computed font size in px, from the parent's; `None` when it cannot be computed
@@ -194,14 +199,8 @@ pub fn font_size_px(value: &str, parent: Option<f64>, root: Option<f64>) -> Opti
             root,
             percent_of: parent,
         };
-        let value = p
-            .parse_nested_block(|p| -> Result<_, cssparser::ParseError<()>> {
-                Ok(math_function(&name, p, &ctx, 0))
-            })
-            .ok()
-            .flatten()?;
-        return match (p.is_exhausted(), value) {
-            (true, Quantity::Length(px)) if px.is_finite() => Some(px.max(0.0)),
+        return match whole_math_function(&mut p, &name, &ctx)? {
+            Quantity::Length(px) if px.is_finite() => Some(px.max(0.0)),
             _ => None,
         };
     }
