@@ -22,7 +22,7 @@ use super::spacing::{self, Declared, LineBox, Property, TextSpacing};
 use super::values::{
     clip_hides, filter_is_drop_shadow, filter_is_neutral_shadow, font_size_px, font_weight,
     gradient_stops, image_kind, length_or_math_px, length_px, parse_background, shadow_colors,
-    shadow_is_neutral, split_font_shorthand, substitute, VarSource,
+    shadow_is_neutral, split_font_shorthand, split_top_level, substitute, VarSource,
 };
 use crate::page::{Page, SheetsMemo, Stylesheet};
 
@@ -1585,11 +1585,11 @@ fn background_beside_text(
     }
     let padding =
         ["top", "right", "bottom", "left"].map(|side| padding_px(winners, side, resolve, fs, rfs));
-    let layers = split_top(&images, |c| c == ',').len();
+    let layers = split_top_level(&images, true).len();
     let (sizes, positions, repeats) = (
-        split_top(&size, |c| c == ','),
-        split_top(&position, |c| c == ','),
-        split_top(&repeat, |c| c == ','),
+        split_top_level(&size, true),
+        split_top_level(&position, true),
+        split_top_level(&repeat, true),
     );
     if layers == 0 || sizes.is_empty() || positions.is_empty() || repeats.is_empty() {
         return false;
@@ -1614,27 +1614,6 @@ fn background_beside_text(
     })
 }
 
-/// Splits at `sep` outside parentheses (`min(1px, 2px)` stays whole); empty pieces dropped.
-fn split_top(s: &str, sep: impl Fn(char) -> bool) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut depth, mut from) = (0usize, 0usize);
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            c if depth == 0 && sep(c) => {
-                out.push(&s[from..i]);
-                from = i + c.len_utf8();
-            }
-            _ => {}
-        }
-    }
-    out.push(&s[from..]);
-    out.retain(|p| !p.trim().is_empty());
-    out.iter_mut().for_each(|p| *p = p.trim());
-    out
-}
-
 /// Width and height of one `background-size` layer in px (`None`: `auto`, `cover`, a
 /// percentage… not known without layout; `0` and `0%` are zero).
 fn layer_size(layer: &str, fs: Option<f64>, rfs: Option<f64>) -> (Option<f64>, Option<f64>) {
@@ -1642,7 +1621,7 @@ fn layer_size(layer: &str, fs: Option<f64>, rfs: Option<f64>) -> (Option<f64>, O
         "0%" => Some(0.0),
         w => length_or_math_px(w, fs, rfs),
     };
-    let words = split_top(layer, char::is_whitespace);
+    let words = split_top_level(layer, false);
     match words.as_slice() {
         [w] => (len(w), None),
         [w, h] => (len(w), len(h)),
@@ -1664,7 +1643,7 @@ enum Axis {
 /// The horizontal and vertical placement of one `background-position` layer (one to four
 /// values: `left`, `10px`, `calc(-0.25rem + 1px) 0`, `right 4px center`…).
 fn position_axes(layer: &str, fs: Option<f64>, rfs: Option<f64>) -> (Axis, Axis) {
-    let words = split_top(layer, char::is_whitespace);
+    let words = split_top_level(layer, false);
     let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
     let keyword = |w: &str| matches!(w, "left" | "right" | "top" | "bottom" | "center");
     let vertical = |w: &str| matches!(w, "top" | "bottom");
@@ -1737,7 +1716,7 @@ fn padding_px(
     let (value, short) = pick(winners, &format!("padding-{side}"), "padding")?;
     let value = resolve(value)?;
     let word = if short {
-        let words = split_top(&value, char::is_whitespace);
+        let words = split_top_level(&value, false);
         // top right bottom left, with the shorthand's repetitions.
         let i = match (words.len(), side) {
             (1, _) => 0,
@@ -1785,7 +1764,7 @@ mod tests {
     fn background_layer_geometry() {
         let r = Some(16.0);
         assert_eq!(
-            split_top("max(1px, 2px) 0, 3px", |c| c == ','),
+            split_top_level("max(1px, 2px) 0, 3px", true),
             vec!["max(1px, 2px) 0", "3px"]
         );
         assert_eq!(

@@ -599,7 +599,7 @@ fn stops_in(p: &mut Parser<'_>) -> Option<Vec<ColorValue>> {
 }
 
 /// Split at the commas (or whitespace, with `comma = false`) that are not inside parentheses.
-fn split_top_level(value: &str, comma: bool) -> Vec<&str> {
+pub(crate) fn split_top_level(value: &str, comma: bool) -> Vec<&str> {
     let mut out = Vec::new();
     let (mut depth, mut start) = (0i32, 0usize);
     for (i, c) in value.char_indices() {
