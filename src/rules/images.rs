@@ -467,23 +467,31 @@ impl Rule for EmbedCanvasAlt {
 /// Un élément marqué décoratif (`role="presentation"`/`none`, ou `<img alt="">`) n'est pas
 /// exposé aux technologies d'assistance : il ne doit être ni focalisable ni porteur d'un
 /// attribut ARIA global (`aria-label`, `aria-labelledby`, `aria-describedby`…), sinon le rôle
-/// décoratif est ignoré. Une image `alt=""` avec un `title` est « à vérifier » (décorative, elle
-/// ne doit pas avoir de title ; informative, son alt ne doit pas être vide).
+/// décoratif est ignoré (ACT 46ca7f : échec). Une image `alt=""` avec un `title` est « à
+/// vérifier » (décorative, elle ne doit pas avoir de title ; informative, son alt ne doit pas
+/// être vide).
+///
+/// RGAA et ACT divergent ici, et chacun garde son verdict : le test 1.2.1 accepte une image
+/// `role="presentation"` sans autre condition, et une image `alt=""` nommée par `aria-label`
+/// est conforme si elle est porteuse d'information (critère 1.1). L'échec ACT ne cite donc
+/// aucun test RGAA ; pour une image, le test 1.2.x de son type est « à vérifier » (un humain
+/// juge si elle est décorative). Un élément qui n'est pas une image (`<nav role="none"
+/// aria-label>`) ne relève pas du critère 1.2.
 /// ## Pourquoi
 /// Une image « décorative » qui garde un nom est annoncée : l'intention de l'auteur est trahie.
 /// ## Exemple en échec
-/// `<img src="filet.png" alt="" aria-label="Filet">`
+/// `<img src="filet.png" alt="" aria-label="Filet">` (ACT ; RGAA 1.2.1 à vérifier)
 /// ## Exemple conforme
 /// `<img src="filet.png" alt="">`
 /// ## Références
-/// RGAA 1.2.1, 1.2.4 · WCAG 1.1.1, 4.1.2 · ACT 46ca7f
+/// RGAA 1.2.1 à 1.2.6 (à vérifier) · WCAG 1.1.1, 4.1.2 · ACT 46ca7f
 pub struct DecorativeNotExposed;
 
 static DECORATIVE_NOT_EXPOSED: RuleMeta = RuleMeta {
     id: "decorative-not-exposed",
     title: "Élément décoratif non restitué",
     description: "Un élément marqué décoratif (alt vide, role=presentation/none) n'est ni focalisable ni nommé par ARIA.",
-    rgaa: &["1.2.1", "1.2.4"],
+    rgaa: &["1.2.1", "1.2.2", "1.2.3", "1.2.4", "1.2.5", "1.2.6"],
     wcag: &["1.1.1", "4.1.2"],
     act: &["46ca7f"],
     cerfa: &[16],
@@ -510,10 +518,19 @@ impl Rule for DecorativeNotExposed {
                 continue;
             }
             let globals = global_aria_attrs(el);
-            if is_focusable(el) {
-                r.fail(el, "Élément marqué décoratif mais focalisable : il reste restitué ; retirer le rôle décoratif ou le rendre non focalisable.");
+            let exposed = if is_focusable(el) {
+                Some("focalisable".to_string())
             } else if !globals.is_empty() {
-                r.fail(el, format!("Élément marqué décoratif mais porteur de {} : il reste restitué avec un nom.", globals.join(", ")));
+                Some(format!("porteur de {}", globals.join(", ")))
+            } else {
+                None
+            };
+            if let Some(why) = exposed {
+                // ACT's verdict, citing no RGAA test; RGAA's own is the image's test, undecided.
+                r.fail_tests(el, &[], format!("Élément marqué décoratif mais {why} : le rôle décoratif est ignoré et l'élément reste restitué."));
+                if let Some(test) = decorative_image_test(e) {
+                    r.cant_tell_tests(el, &[test], format!("Image marquée décorative mais {why} : décorative, elle doit être ignorée (test {test}) ; porteuse d'information, son alternative relève du critère 1.1 — à vérifier."));
+                }
             } else if e.name() == "img"
                 && e.attr("title")
                     .map(|t| !t.trim().is_empty())
@@ -525,6 +542,162 @@ impl Rule for DecorativeNotExposed {
             }
         }
         r.finish("Aucun élément marqué décoratif.")
+    }
+}
+
+/// ## Ce que la règle vérifie
+/// Une image masquée par `aria-hidden="true"` sur elle-même — la façon, pour le RGAA, de
+/// marquer décorative une image vectorielle, objet, bitmap ou embarquée — ne garde aucune
+/// alternative : `<svg>` sans `<title>` ni `<desc>` non vides, sans `title`, `aria-label` ni
+/// `aria-labelledby` non vides sur lui ou ses enfants (1.2.4) ; `<canvas>` sans alternative ni
+/// texte entre ses balises (1.2.5) ; `<object type="image/…">` sans alternative ni texte de
+/// repli (1.2.3) ; `<embed>` d'image sans alternative (1.2.6). Décorative, l'image ne doit rien
+/// garder (le titre d'un svg s'affiche en infobulle au survol) ; si elle était porteuse
+/// d'information, c'est `aria-hidden` qui serait fautif (critère 1.1) : une image masquée qui
+/// garde une alternative est en échec dans les deux cas. L'échec cite le test 1.2.x que son
+/// marquage désigne. Une image masquée par un parent n'est pas concernée.
+/// ## Pourquoi
+/// L'alternative d'une image masquée n'est jamais restituée : soit elle est superflue et
+/// s'affiche quand même (infobulle), soit l'information est perdue pour les lecteurs d'écran.
+/// ## Exemple en échec
+/// `<svg aria-hidden="true"><title>Fermer</title>…</svg>`
+/// ## Exemple conforme
+/// `<svg aria-hidden="true" focusable="false">…</svg>`
+/// ## Références
+/// RGAA 1.2.3, 1.2.4, 1.2.5, 1.2.6 · WCAG 1.1.1
+pub struct HiddenImageAlternative;
+
+static HIDDEN_IMAGE_ALTERNATIVE: RuleMeta = RuleMeta {
+    id: "hidden-image-alternative",
+    title: "Image décorative masquée sans alternative",
+    description: "Une image svg, canvas, objet ou embarquée masquée par aria-hidden ne garde ni alternative ni texte.",
+    rgaa: &["1.2.3", "1.2.4", "1.2.5", "1.2.6"],
+    wcag: &["1.1.1"],
+    act: &[],
+    cerfa: &[16],
+};
+
+/// A non-empty text alternative an attribute gives (`aria-labelledby` resolved).
+fn alternative_attribute(page: &Page, el: ElementRef<'_>) -> Option<String> {
+    let name = aria_or_title_name(page, el);
+    (!name.is_empty()).then_some(name)
+}
+
+impl Rule for HiddenImageAlternative {
+    fn meta(&self) -> &'static RuleMeta {
+        &HIDDEN_IMAGE_ALTERNATIVE
+    }
+    fn check(&self, page: &Page) -> Vec<RuleResult> {
+        let mut r = Results::new(page);
+        for el in page.select(
+            "svg[aria-hidden], canvas[aria-hidden], object[aria-hidden], embed[aria-hidden]",
+        ) {
+            let e = el.value();
+            if !e
+                .attr("aria-hidden")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+                || outside_criterion_1_2(el)
+            {
+                continue;
+            }
+            let (test, kept) = match e.name() {
+                "svg" => {
+                    let inner = el
+                        .descendants()
+                        .filter_map(ElementRef::wrap)
+                        .find_map(|d| match d.value().name() {
+                            "title" | "desc" => {
+                                let t = normalize_space(&crate::page::text_of(d));
+                                (!t.is_empty()).then(|| format!("<{}> « {t} »", d.value().name()))
+                            }
+                            _ => alternative_attribute(page, d)
+                                .map(|a| format!("alternative « {a} »")),
+                        });
+                    ("1.2.4", inner)
+                }
+                "canvas" => {
+                    let fallback = normalize_space(&crate::page::text_of(el));
+                    let kept = alternative_attribute(page, el)
+                        .map(|a| format!("alternative « {a} »"))
+                        .or_else(|| {
+                            (!fallback.is_empty()).then(|| format!("texte « {fallback} »"))
+                        });
+                    ("1.2.5", kept)
+                }
+                "object" => {
+                    if embedded_kind(e.attr("type"), e.attr("data")) != Embedded::Image {
+                        continue;
+                    }
+                    let fallback = normalize_space(&crate::page::text_of(el));
+                    let kept = alternative_attribute(page, el)
+                        .map(|a| format!("alternative « {a} »"))
+                        .or_else(|| {
+                            (!fallback.is_empty()).then(|| format!("texte « {fallback} »"))
+                        });
+                    ("1.2.3", kept)
+                }
+                _ => {
+                    if embedded_kind(e.attr("type"), e.attr("src")) != Embedded::Image {
+                        continue;
+                    }
+                    (
+                        "1.2.6",
+                        alternative_attribute(page, el).map(|a| format!("alternative « {a} »")),
+                    )
+                }
+            };
+            match kept {
+                // A CAPTCHA is never decorative (criterion 1.4, not 1.2).
+                Some(what) if what.to_lowercase().contains("captcha") => {}
+                Some(what) => r.fail_tests(
+                    el,
+                    &[test],
+                    format!("Image masquée par aria-hidden qui garde une {what} : décorative, la retirer ; porteuse d'information, retirer aria-hidden."),
+                ),
+                None => {
+                    r.pass(el, "Image masquée sans alternative.");
+                    r.with_tests(&[test]);
+                }
+            }
+        }
+        r.finish("Aucune image svg, canvas, objet ou embarquée masquée par aria-hidden.")
+    }
+}
+
+/// Whether criterion 1.2 leaves this image out: an image with a caption (a `figure` with a
+/// non-empty `figcaption`, RGAA's technical note) or inside a link or a button (its content
+/// names the control).
+fn outside_criterion_1_2(el: ElementRef<'_>) -> bool {
+    el.ancestors().filter_map(ElementRef::wrap).any(|a| {
+        let e = a.value();
+        match e.name() {
+            "a" => e.attr("href").is_some(),
+            "button" => true,
+            "figure" => a.children().filter_map(ElementRef::wrap).any(|c| {
+                c.value().name() == "figcaption"
+                    && !normalize_space(&crate::page::text_of(c)).is_empty()
+            }),
+            _ => matches!(
+                e.attr("role")
+                    .map(|r| r.trim().to_ascii_lowercase())
+                    .as_deref(),
+                Some("link" | "button")
+            ),
+        }
+    })
+}
+
+/// The RGAA 1.2 test for a decorative image of this element type (`img`, `area`, `object`,
+/// `svg`, `canvas`, `embed`); other elements are not images for RGAA.
+fn decorative_image_test(e: &scraper::node::Element) -> Option<&'static str> {
+    match e.name() {
+        "img" => Some("1.2.1"),
+        "area" if e.attr("href").is_none() => Some("1.2.2"),
+        "object" => Some("1.2.3"),
+        "svg" => Some("1.2.4"),
+        "canvas" => Some("1.2.5"),
+        "embed" => Some("1.2.6"),
+        _ => None,
     }
 }
 
@@ -622,10 +795,13 @@ fn regex_lite_file_name(lower: &str) -> bool {
 }
 
 /// ## Ce que la règle vérifie
-/// Les alternatives des images (`alt`, `aria-label`) ne présentent pas de défaut évident : nom
-/// de fichier (« IMG_123.jpg »), mot générique seul (« image », « photo », « logo »), texte de plus
-/// de 150 caractères, texte sans lettre ni chiffre (`--//--`, `*` : l'image d'un symbole peut
-/// n'avoir que ce symbole pour information, d'où « à vérifier » plutôt qu'un échec). Ces cas sont « à vérifier ». Un succès veut seulement dire « aucun de ces
+/// Les alternatives des images (`alt`, `aria-label`) ne présentent pas de défaut évident. Un
+/// nom de fichier (« IMG_123.jpg », « dummy.png » : extension d'image, ou préfixe d'appareil
+/// photo suivi de chiffres) n'est jamais pertinent : échec du test 1.3.1. Sont « à vérifier »
+/// un mot générique seul (« image », « photo », « logo »), l'alternative identique au nom du
+/// fichier sans son extension (« banniere-ete » peut rester lisible), un texte de plus de 150
+/// caractères, un texte sans lettre ni chiffre (`--//--`, `*` : l'image d'un symbole peut
+/// n'avoir que ce symbole pour information). Un succès veut seulement dire « aucun de ces
 /// défauts » : la pertinence de l'alternative reste à juger par un humain.
 /// ## Pourquoi
 /// Une alternative présente mais vide de sens ne remplace pas l'image.
@@ -664,6 +840,15 @@ impl Rule for ImageAltSuspicious {
                 .map(normalize_space)
                 .unwrap_or_default();
             if alt.is_empty() {
+                continue;
+            }
+            if regex_lite_file_name(&alt.to_lowercase()) {
+                // A file name never describes an image (glossary « Alternative textuelle »).
+                r.fail_tests(
+                    el,
+                    &["1.3.1"],
+                    format!("Alternative « {alt} » : un nom de fichier ne décrit pas l'image."),
+                );
                 continue;
             }
             match suspicious_alt(&alt, e.attr("src")) {

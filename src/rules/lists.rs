@@ -15,11 +15,20 @@ const LISTS_TOML: &str = include_str!("../../criteria/listes-rgaa.toml");
 #[derive(Debug, Clone, Deserialize)]
 pub struct KnownDoctype {
     pub name: String,
+    /// The root element the DTD declares (`html`, or `math`, `svg`… for W3C DTDs of other
+    /// document types).
+    #[serde(default = "html_root")]
+    pub root: String,
+    #[serde(default)]
     pub public: String,
     #[serde(default)]
     pub system: Vec<String>,
     #[serde(default)]
     pub system_optional: bool,
+}
+
+fn html_root() -> String {
+    "html".to_string()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -148,11 +157,24 @@ pub enum DoctypeKind {
 }
 
 pub fn classify_doctype(d: &DoctypeDecl) -> DoctypeKind {
-    if !d.name.eq_ignore_ascii_case("html") {
-        return DoctypeKind::Invalid(format!("nom « {} » au lieu de « html »", d.name));
-    }
     let public = d.public_id.trim();
     let system = d.system_id.trim();
+    if !d.name.eq_ignore_ascii_case("html") {
+        // A W3C DTD of another document type (MathML, SVG) is valid in itself, but not for a
+        // page whose root is html, which browsers then render in quirks mode: a human judges.
+        let listed = lists().doctypes.iter().find(|k| {
+            k.root.eq_ignore_ascii_case(&d.name)
+                && k.public.eq_ignore_ascii_case(public)
+                && k.system.iter().any(|s| same_address(s, system))
+        });
+        return match listed {
+            Some(k) => DoctypeKind::Unknown(format!(
+                "type de document {} (racine « {} »), publié par le W3C, déclaré sur une page HTML : valide pour un document {}, la page est affichée en mode de compatibilité",
+                k.name, k.root, k.root
+            )),
+            None => DoctypeKind::Invalid(format!("nom « {} » au lieu de « html »", d.name)),
+        };
+    }
     if public.is_empty() {
         return if system.is_empty() || system == "about:legacy-compat" {
             DoctypeKind::Html5
@@ -165,7 +187,7 @@ pub fn classify_doctype(d: &DoctypeDecl) -> DoctypeKind {
     let Some(known) = lists()
         .doctypes
         .iter()
-        .find(|k| k.public.eq_ignore_ascii_case(public))
+        .find(|k| k.root == "html" && k.public.eq_ignore_ascii_case(public))
     else {
         let upper = public.to_ascii_uppercase();
         return if upper.starts_with("-//W3C//") || upper.starts_with("-//WAPFORUM//") {
@@ -188,15 +210,7 @@ pub fn classify_doctype(d: &DoctypeDecl) -> DoctypeKind {
             ))
         };
     }
-    // http and https forms of the published address are the same resource.
-    let strip = |s: &str| {
-        let s = s.trim().to_ascii_lowercase();
-        s.strip_prefix("https://")
-            .or_else(|| s.strip_prefix("http://"))
-            .map(str::to_string)
-            .unwrap_or(s)
-    };
-    if known.system.is_empty() || known.system.iter().any(|k| strip(k) == strip(system)) {
+    if known.system.is_empty() || known.system.iter().any(|k| same_address(k, system)) {
         return DoctypeKind::Known(known.name.clone());
     }
     let expected = known.system.first().map(String::as_str).unwrap_or("");
@@ -204,6 +218,19 @@ pub fn classify_doctype(d: &DoctypeDecl) -> DoctypeKind {
         "identifiant système « {system} » au lieu de « {expected} » pour {}",
         known.name
     ))
+}
+
+/// Whether two system identifiers are the same address (http and https forms of a published
+/// address are the same resource; case is not significant in these addresses).
+fn same_address(a: &str, b: &str) -> bool {
+    let strip = |s: &str| {
+        let s = s.trim().to_ascii_lowercase();
+        s.strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .map(str::to_string)
+            .unwrap_or(s)
+    };
+    strip(a) == strip(b)
 }
 
 #[cfg(test)]
@@ -268,6 +295,7 @@ mod tests {
             "New Page 1",
             "Document",
             "Page title",
+            "Bienvenue dans Adobe GoLive 6",
         ] {
             assert!(l.is_default_title(t), "{t}");
         }

@@ -516,15 +516,23 @@ fn owns_exposed_text(page: &Page, el: ElementRef<'_>) -> bool {
 }
 
 /// ## Ce que la règle vérifie
-/// Repère les balises employées pour la mise en page : suites de `<br>` (deux ou plus) et
-/// paragraphes vides servant d'espacement. Chaque cas est « à vérifier » (un humain juge si la
-/// balise sert seulement à la présentation) ; sans cas détecté la règle est conforme pour ce
-/// qu'elle sait détecter.
+/// Repère les balises employées pour la mise en page, que le RGAA désigne lui-même : suites de
+/// `<br>` (deux ou plus, hors texte) et paragraphes vides (ou faits seulement de `<br>` et
+/// d'espaces). Le glossaire (« Uniquement à des fins de présentation », note 1) déclare non
+/// conforme l'usage de plusieurs `<br>` pour créer visuellement un paragraphe, et la méthode du
+/// test 8.9.1 cite les paragraphes vides servant de marges : ces cas sont en échec. Un
+/// paragraphe vide `role="presentation"` est admis (la méthode le tolère) ; un paragraphe vide
+/// doté d'un `id`, d'un rôle ou d'un attribut ARIA peut être la cible d'un script (message
+/// d'erreur, zone live) : « à vérifier ». Les éléments masqués ne sont pas jugés.
+///
+/// Le test demande aussi un jugement que la règle ne porte pas (un titre employé comme
+/// légende, un `<blockquote>` pour un retrait) : sans cas détecté, la page est conforme pour
+/// ce que la règle sait détecter, le reste du test relève d'un humain.
 /// ## Pourquoi
 /// Ces balises créent des lignes vides ou des paragraphes vides restitués par les lecteurs
 /// d'écran, et la mise en forme disparaît quand l'utilisateur change les styles.
 /// ## Exemple en échec
-/// `<p>Adresse<br><br><br>Téléphone</p>`
+/// `<p>Adresse<br><br><br>Téléphone</p>`, `<p>&nbsp;</p>`
 /// ## Exemple conforme
 /// `<p>Adresse</p><p>Téléphone</p>` espacés par CSS
 /// ## Références
@@ -534,7 +542,8 @@ pub struct PresentationalMarkup;
 static PRESENTATIONAL_MARKUP: RuleMeta = RuleMeta {
     id: "presentational-markup",
     title: "Balises utilisées pour la présentation",
-    description: "Des suites de br ou des paragraphes vides servant d'espacement sont signalés pour vérification.",
+    description:
+        "Ni suite de br ni paragraphe vide pour créer de l'espace : la présentation passe par CSS.",
     rgaa: &["8.9.1"],
     wcag: &["1.3.1"],
     act: &[],
@@ -570,24 +579,40 @@ impl Rule for PresentationalMarkup {
                     break;
                 }
             }
-            if run >= 2 {
+            if run >= 2 && is_rendered(page, br) && !is_hidden_from_at(page, br) {
                 found += 1;
-                r.cant_tell(
+                r.fail(
                     br,
-                    format!("Suite de {run} balises br : vérifier qu'elle ne sert pas seulement à espacer (utiliser des paragraphes et CSS)."),
+                    format!("Suite de {run} balises br : des sauts de ligne servent à créer un espace ou un paragraphe visuel ; utiliser des paragraphes et CSS."),
                 );
             }
         }
         for p in page.select("body p") {
+            let e = p.value();
             let empty = normalize_space(&text_of(p)).is_empty()
                 && !p
                     .children()
                     .any(|c| c.value().as_element().is_some_and(|e| e.name() != "br"));
-            if empty && !is_hidden_from_at(page, p) {
-                found += 1;
+            if !empty || !is_rendered(page, p) || is_hidden_from_at(page, p) {
+                continue;
+            }
+            match e.attr("role").map(|r| r.trim().to_ascii_lowercase()) {
+                Some(role) if role == "presentation" || role == "none" => continue,
+                _ => {}
+            }
+            found += 1;
+            let script_target = e.attr("id").is_some()
+                || e.attr("role").is_some()
+                || e.attrs().any(|(name, _)| name.starts_with("aria-"));
+            if script_target {
                 r.cant_tell(
                     p,
-                    "Paragraphe vide : vérifier qu'il ne sert pas seulement à créer un espace.",
+                    "Paragraphe vide doté d'un id, d'un rôle ou d'un attribut ARIA : s'il n'est pas rempli par un script (message, zone live), il ne sert qu'à créer un espace.",
+                );
+            } else {
+                r.fail(
+                    p,
+                    "Paragraphe vide : il ne sert qu'à créer un espace ; utiliser des marges CSS.",
                 );
             }
         }

@@ -36,9 +36,10 @@ const ATTRIBUTES: &[&str] = &[
 /// Aucune balise de présentation (`basefont`, `big`, `blink`, `center`, `font`, `marquee`, `s`,
 /// `strike`, `tt`) ni attribut de présentation (`align`, `bgcolor`, `border`, `color`, `valign`,
 /// `cellpadding`…) n'est présent ; `width`/`height` ne sont permis que sur `img`, `object`,
-/// `embed`, `canvas`, `svg`, et `size` que sur `select`. Quand HTML autorise l'attribut sur
-/// l'élément (`width` d'un `iframe` ou d'une `video`, `size` d'un `input`), le cas est « à
-/// vérifier ». Le contenu SVG et MathML n'est pas concerné.
+/// `embed`, `canvas`, `svg`, et `size` que sur `select`. La méthode du test 10.1.2 fixe cette
+/// liste et ses seules exceptions : `width` d'un `iframe` ou d'une `video`, `size` d'un
+/// `input`, que HTML autorise, y sont des attributs de présentation, en échec comme les
+/// autres (le message le précise). Le contenu SVG et MathML n'est pas concerné.
 /// ## Pourquoi
 /// La présentation doit passer par les feuilles de styles pour que l'utilisateur puisse
 /// l'adapter (contrastes, tailles) sans perdre d'information.
@@ -90,14 +91,16 @@ impl Rule for PresentationalElements {
             let name = e.name();
             if ELEMENTS.contains(&name) {
                 found += 1;
-                r.fail(
+                r.fail_tests(
                     el,
+                    &["10.1.1"],
                     format!("Balise de présentation <{name}> : utiliser CSS."),
                 );
                 continue;
             }
             let mut bad = Vec::new();
-            let mut doubtful = Vec::new();
+            // Allowed by HTML on this element, but not among the methodology's exceptions.
+            let mut html_allowed = Vec::new();
             for (attr, _) in e.attrs() {
                 let a = attr.to_ascii_lowercase();
                 if ATTRIBUTES.contains(&a.as_str()) {
@@ -105,32 +108,31 @@ impl Rule for PresentationalElements {
                 } else if matches!(a.as_str(), "width" | "height") {
                     match name {
                         "img" | "object" | "embed" | "canvas" | "svg" => {}
-                        "iframe" | "video" | "source" | "input" => doubtful.push(a),
+                        "iframe" | "video" | "source" | "input" => html_allowed.push(a),
                         _ => bad.push(a),
                     }
                 } else if a == "size" {
                     match name {
                         "select" => {}
-                        "input" => doubtful.push(a),
+                        "input" => html_allowed.push(a),
                         _ => bad.push(a),
                     }
                 }
             }
-            if !bad.is_empty() {
+            if !bad.is_empty() || !html_allowed.is_empty() {
                 found += 1;
-                r.fail(
-                    el,
-                    format!(
-                        "Attribut(s) de présentation sur <{name}> : {} ; utiliser CSS.",
-                        bad.join(", ")
-                    ),
+                let mut message = format!(
+                    "Attribut(s) de présentation sur <{name}> : {} ; utiliser CSS.",
+                    bad.iter()
+                        .chain(&html_allowed)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
-            } else if !doubtful.is_empty() {
-                found += 1;
-                r.cant_tell(
-                    el,
-                    format!("Attribut(s) {} sur <{name}> : permis par HTML mais interdit par le RGAA hors img, object, embed, canvas, svg et select ; à vérifier.", doubtful.join(", ")),
-                );
+                if !html_allowed.is_empty() {
+                    message.push_str(&format!(" ({} : permis par HTML, mais la méthode RGAA du test 10.1.2 ne l'admet que sur img, object, embed, canvas, svg — size sur select.)", html_allowed.join(", ")));
+                }
+                r.fail_tests(el, &["10.1.2"], message);
             }
         }
         if found == 0 {

@@ -24,6 +24,7 @@ static RULES: &[&dyn Rule] = &[
     &images::ObjectAlt,
     &images::EmbedCanvasAlt,
     &images::DecorativeNotExposed,
+    &images::HiddenImageAlternative,
     &images::ImageAltSuspicious,
     &frames::FrameTitle,
     &frames::FrameTitleRelevant,
