@@ -280,6 +280,9 @@ fn collect_owned<'a>(
                 }
             }
             Some(r) if allowed.contains(&r) => out.required += 1,
+            // A submenu beside its menuitem, in the item's presentational container (the ARIA
+            // Authoring Practices' menu and menubar pattern): neither an item nor a stranger.
+            Some("menu") if allowed.contains(&"menuitem") && depth > 0 => {}
             Some("group") if groups => {
                 collect_owned(page, child, owners, allowed, groups, out, depth + 1)
             }

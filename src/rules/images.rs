@@ -236,7 +236,14 @@ impl Rule for SvgImageAlt {
             if name.is_empty() {
                 name = svg_title(el);
             }
-            if name.is_empty() {
+            if name.is_empty() && e.attr("title").is_some_and(|t| !t.trim().is_empty()) {
+                // SVG-AAM names an SVG element from a <title> child, not a title attribute;
+                // browsers differ on the attribute.
+                r.cant_tell(
+                    el,
+                    format!("SVG de rôle « {role} » nommé seulement par un attribut title, que SVG-AAM ne compte pas (les navigateurs divergent) : préférer un <title> enfant ou un aria-label."),
+                );
+            } else if name.is_empty() {
                 r.fail(
                     el,
                     format!(

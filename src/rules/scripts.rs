@@ -331,13 +331,15 @@ impl Rule for AriaAttrAllowed {
             }
             // Prohibited global attributes (naming a role that cannot be named): judged on
             // the role as exposed, from the explicit role or the element (p, code, em…).
+            // Not judged inside a role whose children are presentational (the element is not
+            // exposed), nor for a blank aria-label(ledby), which names nothing.
             let prohibited: Vec<&str> = match prohibition_role(el, &attrs) {
-                Some(role) => attrs
+                Some(role) if !in_presentational_children(el) => attrs
                     .iter()
-                    .filter(|(n, _)| prohibited_on(n, &role))
+                    .filter(|(n, v)| prohibited_on(n, &role) && !v.trim().is_empty())
                     .map(|(n, _)| n.as_str())
                     .collect(),
-                None => Vec::new(),
+                _ => Vec::new(),
             };
             // Role as exposed (explicit, conflict-resolved, or implicit); elements whose
             // implicit role we do not model are judged only on attribute existence.
@@ -780,6 +782,13 @@ impl Rule for AriaWidgetName {
         }
         r.finish("Aucun élément de menu, onglet, option, élément d'arbre ni résumé de details.")
     }
+}
+
+/// Whether an ancestor's role makes this element's subtree presentational.
+fn in_presentational_children(el: ElementRef<'_>) -> bool {
+    el.ancestors()
+        .filter_map(ElementRef::wrap)
+        .any(|a| resolved_role(a).is_some_and(|r| PRESENTATIONAL_CHILDREN.contains(&r.as_str())))
 }
 
 /// Roles whose children are presentational (ARIA 1.2 « Children Presentational: True »).

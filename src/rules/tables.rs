@@ -1,7 +1,7 @@
 //! Tables (RGAA 5): layout tables stay plain, data tables bind cells to their headers.
 
 use super::{Results, Rule, RuleMeta, RuleResult};
-use crate::a11y::{is_hidden_from_at, role_of};
+use crate::a11y::{is_hidden_from_at, is_rendered, role_of};
 use crate::page::{ElementRef, Page};
 
 /// Whether `el` belongs to `table` directly (not to a nested table).
@@ -163,6 +163,11 @@ impl Rule for TableHeadersAttr {
                 let Some(headers) = cell.value().attr("headers") else {
                     continue;
                 };
+                // A hidden cell is not announced with its headers (ACT a25f45 applies to
+                // cells in the accessibility tree).
+                if !is_rendered(page, cell) || is_hidden_from_at(page, cell) {
+                    continue;
+                }
                 let mut bad = Vec::new();
                 for id in headers.split_ascii_whitespace() {
                     let ok = page
