@@ -11,6 +11,7 @@
 
 use scraper::Node;
 
+use super::language_guess;
 use super::lists::lists;
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::page::{normalize_space, ElementRef, Page};
@@ -263,9 +264,12 @@ fn default_language_codes(page: &Page) -> Vec<(ElementRef<'_>, String)> {
 /// `fra`, `eng`) connu ; l'option après le tiret (`fr-FR`, `en-US-GB`) est laissée à l'auteur
 /// et n'est pas jugée. Sans langue par défaut, la règle ne s'applique pas (voir `html-lang`).
 ///
-/// Décide : la validité du code (8.4.1, premier point). Laisse à un humain : sa pertinence
-/// (8.4.1, second point : le code désigne-t-il bien la langue principale ?) ; un succès ne
-/// valide donc jamais le critère.
+/// Décide : la validité du code (8.4.1, premier point) et, quand le texte de la page est
+/// clairement écrit dans une autre langue (au moins 15 mots, dont un cinquième de mots outils
+/// propres à l'une des langues que vigie reconnaît : français, anglais, allemand, espagnol,
+/// italien, portugais, néerlandais ; passages dotés de leur propre `lang` exclus), un code non
+/// pertinent (second point). Laisse à un humain la pertinence dans tous les autres cas ; un
+/// succès ne valide donc jamais le critère.
 /// ## Pourquoi
 /// Un code invalide est ignoré : la synthèse vocale lit le texte avec une mauvaise prononciation.
 /// ## Exemple en échec
@@ -293,15 +297,22 @@ impl Rule for HtmlLang {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for (el, v) in default_language_codes(page) {
-            if lists().is_rgaa_language_code(&v) {
-                r.pass(
-                    el,
-                    format!("Code de langue par défaut « {v} » valide (pertinence à vérifier)."),
-                );
-            } else {
+            if !lists().is_rgaa_language_code(&v) {
                 r.fail(
                     el,
                     format!("Le code de langue « {v} » n'est pas valide : la partie avant le tiret doit être un code ISO 639 de 2 ou 3 lettres (par ex. « fr »)."),
+                );
+            } else if let Some((name, hits, words)) =
+                language_guess::contradicts(&v, &language_guess::governed_text(el))
+            {
+                r.fail(
+                    el,
+                    format!("Code de langue par défaut « {v} » valide mais non pertinent : le texte de la page est en {name} ({hits} mots outils {name} sur {words} mots)."),
+                );
+            } else {
+                r.pass(
+                    el,
+                    format!("Code de langue par défaut « {v} » valide (pertinence à vérifier)."),
                 );
             }
         }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use scraper::Node;
 
 use super::lang::is_valid_bcp47;
+use super::language_guess;
 use super::lists::{classify_doctype, doctype_of, lists, DoctypeKind};
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::{is_hidden_from_at, is_rendered};
@@ -392,8 +393,11 @@ fn lang_changes(page: &Page) -> Vec<(ElementRef<'_>, String)> {
 /// (3 lettres) connu ; l'option après le tiret est laissée à l'auteur et n'est pas jugée. Une
 /// valeur faite d'espaces est invalide.
 ///
-/// Décide : la validité des codes (8.8.1, premier point). Laisse à un humain : leur pertinence
-/// (8.8.1, second point) et les changements de langue non indiqués (8.7).
+/// Décide : la validité des codes (8.8.1, premier point) et, quand le passage est clairement
+/// écrit dans une autre langue (au moins 15 mots, dont un cinquième de mots outils propres à
+/// l'une des langues que vigie reconnaît : français, anglais, allemand, espagnol, italien,
+/// portugais, néerlandais), un code non pertinent (second point). Laisse à un humain la
+/// pertinence dans tous les autres cas et les changements de langue non indiqués (8.7).
 /// ## Pourquoi
 /// La synthèse vocale change de prononciation d'après ce code ; un code invalide est ignoré.
 /// ## Exemple en échec
@@ -421,15 +425,22 @@ impl Rule for LangChangeValid {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for (el, lang) in lang_changes(page) {
-            if lists().is_rgaa_language_code(&lang) {
-                r.pass(
-                    el,
-                    format!("Code de langue « {lang} » valide (pertinence à vérifier)."),
-                );
-            } else {
+            if !lists().is_rgaa_language_code(&lang) {
                 r.fail(
                     el,
                     format!("Code de langue « {lang} » invalide : la partie avant le tiret doit être un code ISO 639 de 2 ou 3 lettres (par ex. « en »)."),
+                );
+            } else if let Some((name, hits, words)) =
+                language_guess::contradicts(&lang, &language_guess::governed_text(el))
+            {
+                r.fail(
+                    el,
+                    format!("Code de langue « {lang} » valide mais non pertinent : le passage est en {name} ({hits} mots outils {name} sur {words} mots)."),
+                );
+            } else {
+                r.pass(
+                    el,
+                    format!("Code de langue « {lang} » valide (pertinence à vérifier)."),
                 );
             }
         }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::page::browser::BrowserFacts;
 use crate::page::{ElementRef, Page, Target};
 
+mod language_guess;
 pub mod lists;
 mod registry;
 pub use registry::{all_rules, rule_by_id};

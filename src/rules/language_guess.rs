@@ -1,0 +1,198 @@
+//! Whether a text plainly contradicts its language code, from its function words (RGAA 8.4.1
+//! and 8.8.1 ask that the code be « pertinent »). Only a text that is clearly in another language
+//! is reported: at least [`MIN_WORDS`] words, of which [`MIN_SHARE`] are function words proper to
+//! one language of [`LANGUAGES`], and almost none of the declared language's. Anything less —
+//! short texts, mixed texts, languages outside the list — is no evidence either way.
+
+use scraper::Node;
+
+use crate::page::ElementRef;
+
+/// Function words of each language; a word two of them share (`con`, `que`, `para`) counts for
+/// none, and words common to other languages (`de`, `la`, `en`, `il`, `es`) are left out.
+const LANGUAGES: &[(&str, &str, &[&str])] = &[
+    (
+        "fr",
+        "français",
+        &[
+            "les", "des", "est", "une", "et", "dans", "pour", "qui", "avec", "pas", "vous", "nous",
+            "aux", "du", "cette", "sont", "être", "leur", "sur", "au", "ces", "mais", "ou", "où",
+        ],
+    ),
+    (
+        "en",
+        "anglais",
+        &[
+            "the", "and", "is", "are", "of", "to", "with", "for", "that", "this", "it", "be",
+            "was", "have", "has", "you", "not", "by", "which", "than", "from", "or", "here", "its",
+            "but",
+        ],
+    ),
+    (
+        "de",
+        "allemand",
+        &[
+            "der", "und", "ist", "nicht", "mit", "sich", "auf", "für", "eine", "dem", "den",
+            "auch", "wird", "sind", "oder", "wir", "ihr", "werden", "zum", "zur",
+        ],
+    ),
+    (
+        "es",
+        "espagnol",
+        &[
+            "el", "los", "las", "y", "por", "para", "con", "una", "del", "que", "pero", "sus",
+            "está", "como", "más", "sin", "también",
+        ],
+    ),
+    (
+        "it",
+        "italien",
+        &[
+            "gli", "della", "delle", "di", "che", "è", "sono", "per", "una", "nel", "con", "anche",
+            "questo", "alla", "dei",
+        ],
+    ),
+    (
+        "pt",
+        "portugais",
+        &[
+            "os", "das", "dos", "não", "uma", "com", "para", "que", "é", "em", "mais", "pela",
+            "pelo", "também", "são", "ao",
+        ],
+    ),
+    (
+        "nl",
+        "néerlandais",
+        &[
+            "het", "een", "van", "niet", "zijn", "met", "voor", "dat", "op", "ook", "aan", "wordt",
+            "naar", "bij", "deze",
+        ],
+    ),
+];
+
+/// Fewer words are no evidence.
+pub const MIN_WORDS: usize = 15;
+/// Share of the words that are function words proper to the language found.
+pub const MIN_SHARE: f64 = 0.2;
+
+/// The ISO 639-1 code of a language code's primary part, for the languages above.
+fn primary(code: &str) -> String {
+    let p = code
+        .trim()
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match p.as_str() {
+        "fra" | "fre" => "fr",
+        "eng" => "en",
+        "deu" | "ger" => "de",
+        "spa" => "es",
+        "ita" => "it",
+        "por" => "pt",
+        "nld" | "dut" => "nl",
+        other => other,
+    }
+    .to_string()
+}
+
+/// Function words that belong to exactly one language of the list, by language.
+fn distinctive(word: &str) -> Option<usize> {
+    let mut found = None;
+    for (i, (_, _, words)) in LANGUAGES.iter().enumerate() {
+        if words.contains(&word) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(i);
+        }
+    }
+    found
+}
+
+/// The language a text is plainly written in, when it is not the declared one: its name in
+/// French and how many of the text's words are its function words.
+pub fn contradicts(declared: &str, text: &str) -> Option<(&'static str, usize, usize)> {
+    let declared = primary(declared);
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.len() < MIN_WORDS {
+        return None;
+    }
+    let mut counts = [0usize; LANGUAGES.len()];
+    for w in &words {
+        if let Some(i) = distinctive(w) {
+            counts[i] += 1;
+        }
+    }
+    let (best, &hits) = counts.iter().enumerate().max_by_key(|(_, c)| **c)?;
+    let (code, name, _) = LANGUAGES[best];
+    if code == declared || (hits as f64) < MIN_SHARE * words.len() as f64 {
+        return None;
+    }
+    // The declared language's own words, if it is in the list, must be nearly absent.
+    if let Some(d) = LANGUAGES.iter().position(|(c, _, _)| *c == declared) {
+        if counts[d] * 5 > hits {
+            return None;
+        }
+    }
+    Some((name, hits, words.len()))
+}
+
+/// The rendered text an element's language code governs: its text, without the subtrees that
+/// declare their own language, scripts, styles and templates.
+pub fn governed_text(el: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    let mut stack: Vec<_> = el.children().collect();
+    stack.reverse();
+    while let Some(node) = stack.pop() {
+        match node.value() {
+            Node::Text(t) => {
+                out.push_str(t);
+                out.push(' ');
+            }
+            Node::Element(e) => {
+                let own_lang = e.attr("lang").is_some() || e.attr("xml:lang").is_some();
+                if own_lang || matches!(e.name(), "script" | "style" | "template" | "noscript") {
+                    continue;
+                }
+                let mut children: Vec<_> = node.children().collect();
+                children.reverse();
+                stack.extend(children);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_plain_contradiction_counts() {
+        let english = "Some text is written here in english and is long enough to enable the language determination, more than twenty words of it";
+        assert_eq!(contradicts("fr", english).map(|c| c.0), Some("anglais"));
+        assert_eq!(contradicts("ro", english).map(|c| c.0), Some("anglais"));
+        assert_eq!(contradicts("en-GB", english), None);
+        assert_eq!(contradicts("eng", english), None);
+        let french = "Les demandes de logement social sont instruites par les services de la préfecture et vous recevez une réponse dans un délai de trois mois";
+        assert_eq!(contradicts("fr", french), None);
+        assert_eq!(contradicts("en", french).map(|c| c.0), Some("français"));
+        // Short texts, and a French text quoting English, are no evidence.
+        assert_eq!(contradicts("fr", "The quick brown fox and the dog"), None);
+        let mixed = "Le formulaire est disponible en ligne et vous pouvez le remplir avec FranceConnect : the form is available online for all";
+        assert_eq!(contradicts("fr", mixed), None);
+    }
+
+    #[test]
+    fn each_function_word_belongs_to_one_language_or_none() {
+        assert_eq!(distinctive("the"), Some(1));
+        assert_eq!(distinctive("con"), None); // Spanish and Italian
+        assert_eq!(distinctive("que"), None); // Spanish and Portuguese
+    }
+}
