@@ -590,6 +590,16 @@ fn alternative_attribute(page: &Page, el: ElementRef<'_>) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
+/// What a canvas or an object keeps: an alternative attribute, else its fallback text.
+fn alternative_or_fallback(page: &Page, el: ElementRef<'_>) -> Option<String> {
+    alternative_attribute(page, el)
+        .map(|a| format!("alternative « {a} »"))
+        .or_else(|| {
+            let fallback = normalize_space(&crate::page::text_of(el));
+            (!fallback.is_empty()).then(|| format!("texte « {fallback} »"))
+        })
+}
+
 impl Rule for HiddenImageAlternative {
     fn meta(&self) -> &'static RuleMeta {
         &HIDDEN_IMAGE_ALTERNATIVE
@@ -622,26 +632,12 @@ impl Rule for HiddenImageAlternative {
                         });
                     ("1.2.4", inner)
                 }
-                "canvas" => {
-                    let fallback = normalize_space(&crate::page::text_of(el));
-                    let kept = alternative_attribute(page, el)
-                        .map(|a| format!("alternative « {a} »"))
-                        .or_else(|| {
-                            (!fallback.is_empty()).then(|| format!("texte « {fallback} »"))
-                        });
-                    ("1.2.5", kept)
-                }
+                "canvas" => ("1.2.5", alternative_or_fallback(page, el)),
                 "object" => {
                     if embedded_kind(e.attr("type"), e.attr("data")) != Embedded::Image {
                         continue;
                     }
-                    let fallback = normalize_space(&crate::page::text_of(el));
-                    let kept = alternative_attribute(page, el)
-                        .map(|a| format!("alternative « {a} »"))
-                        .or_else(|| {
-                            (!fallback.is_empty()).then(|| format!("texte « {fallback} »"))
-                        });
-                    ("1.2.3", kept)
+                    ("1.2.3", alternative_or_fallback(page, el))
                 }
                 _ => {
                     if embedded_kind(e.attr("type"), e.attr("src")) != Embedded::Image {

@@ -114,23 +114,27 @@ fn distinctive(word: &str) -> Option<usize> {
 /// French and how many of the text's words are its function words.
 pub fn contradicts(declared: &str, text: &str) -> Option<(&'static str, usize, usize)> {
     let declared = primary(declared);
-    let words: Vec<String> = text
+    // One pass, lowercasing only words short enough to be function words (a whole page's
+    // text goes through here).
+    let mut words = 0usize;
+    let mut counts = [0usize; LANGUAGES.len()];
+    for w in text
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    if words.len() < MIN_WORDS {
-        return None;
-    }
-    let mut counts = [0usize; LANGUAGES.len()];
-    for w in &words {
-        if let Some(i) = distinctive(w) {
-            counts[i] += 1;
+    {
+        words += 1;
+        if w.len() <= 8 {
+            if let Some(i) = distinctive(&w.to_lowercase()) {
+                counts[i] += 1;
+            }
         }
+    }
+    if words < MIN_WORDS {
+        return None;
     }
     let (best, &hits) = counts.iter().enumerate().max_by_key(|(_, c)| **c)?;
     let (code, name, _) = LANGUAGES[best];
-    if code == declared || (hits as f64) < MIN_SHARE * words.len() as f64 {
+    if code == declared || (hits as f64) < MIN_SHARE * words as f64 {
         return None;
     }
     // The declared language's own words, if it is in the list, must be nearly absent.
@@ -139,7 +143,7 @@ pub fn contradicts(declared: &str, text: &str) -> Option<(&'static str, usize, u
             return None;
         }
     }
-    Some((name, hits, words.len()))
+    Some((name, hits, words))
 }
 
 /// The rendered text an element's language code governs: its text, without the subtrees that
