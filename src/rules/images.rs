@@ -672,21 +672,12 @@ impl Rule for HiddenImageAlternative {
 /// names the control).
 fn outside_criterion_1_2(el: ElementRef<'_>) -> bool {
     el.ancestors().filter_map(ElementRef::wrap).any(|a| {
-        let e = a.value();
-        match e.name() {
-            "a" => e.attr("href").is_some(),
-            "button" => true,
-            "figure" => a.children().filter_map(ElementRef::wrap).any(|c| {
-                c.value().name() == "figcaption"
-                    && !normalize_space(&crate::page::text_of(c)).is_empty()
-            }),
-            _ => matches!(
-                e.attr("role")
-                    .map(|r| r.trim().to_ascii_lowercase())
-                    .as_deref(),
-                Some("link" | "button")
-            ),
-        }
+        matches!(role_of(a).as_deref(), Some("link" | "button"))
+            || (a.value().name() == "figure"
+                && a.children().filter_map(ElementRef::wrap).any(|c| {
+                    c.value().name() == "figcaption"
+                        && !normalize_space(&crate::page::text_of(c)).is_empty()
+                }))
     })
 }
 

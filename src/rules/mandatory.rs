@@ -604,12 +604,14 @@ impl Rule for PresentationalMarkup {
                 && !p
                     .children()
                     .any(|c| c.value().as_element().is_some_and(|e| e.name() != "br"));
-            if !empty || !is_rendered(page, p) || is_hidden_from_at(page, p) {
+            let presentational = e.attr("role").is_some_and(|r| {
+                matches!(
+                    r.trim().to_ascii_lowercase().as_str(),
+                    "presentation" | "none"
+                )
+            });
+            if !empty || presentational || !is_rendered(page, p) || is_hidden_from_at(page, p) {
                 continue;
-            }
-            match e.attr("role").map(|r| r.trim().to_ascii_lowercase()) {
-                Some(role) if role == "presentation" || role == "none" => continue,
-                _ => {}
             }
             found += 1;
             let script_target = e.attr("id").is_some()
