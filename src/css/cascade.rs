@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use precomputed_hash::PrecomputedHash;
+use rustc_hash::FxHashMap;
 use scraper::selector::{CssLocalName, Simple};
 use scraper::{ElementRef, Node};
 use selectors::bloom::BloomFilter;
@@ -102,8 +103,72 @@ const PROPS: &[&str] = &[
 /// The first property of `PROPS` read only for text spacing and line boxes.
 const TEXT_LAYOUT_FIRST: &str = "letter-spacing";
 
+/// Index of a property in `PROPS`, at compile time (`slot!("color")`): the cascade reads
+/// dozens of properties for every element.
+const fn slot_of(name: &str) -> usize {
+    let mut i = 0;
+    while i < PROPS.len() {
+        let (a, b) = (PROPS[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("property not in PROPS")
+}
+
+macro_rules! slot {
+    ($name:literal) => {{
+        const SLOT: usize = slot_of($name);
+        SLOT
+    }};
+}
+
+/// Number of properties the cascade keeps.
+const N_PROPS: usize = PROPS.len();
+
+/// Index of a property in `PROPS` at run time (declarations of `style` attributes; those of
+/// style sheets are looked up once per sheet set, in [`RuleSet::slots`]).
 fn slot(name: &str) -> Option<usize> {
-    PROPS.iter().position(|p| *p == name)
+    static SLOTS: OnceLock<FxHashMap<&'static str, usize>> = OnceLock::new();
+    SLOTS
+        .get_or_init(|| PROPS.iter().enumerate().map(|(i, p)| (*p, i)).collect())
+        .get(name)
+        .copied()
+}
+
+/// Where a declaration goes in the cascade: a custom property, a kept property's slot, or
+/// nowhere (a property no rule reads).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DeclSlot {
+    Custom,
+    Prop(u8),
+    Unused,
+}
+
+impl DeclSlot {
+    fn of(d: &Declaration) -> DeclSlot {
+        if d.name.starts_with("--") {
+            return DeclSlot::Custom;
+        }
+        match slot(&d.name) {
+            Some(i) => DeclSlot::Prop(i as u8),
+            None => DeclSlot::Unused,
+        }
+    }
+}
+
+/// Whether a value calls `var()` (any case), without allocating.
+fn has_var(v: &str) -> bool {
+    v.as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"var("))
 }
 
 /// Cascade priority: (tier, layer, specificity, rule order, declaration order).
@@ -307,6 +372,8 @@ struct Entry {
 #[derive(Clone)]
 struct RuleSet {
     rules: Vec<CssRule>,
+    /// For each rule, the slot of each declaration (see [`DeclSlot`]), looked up once.
+    slots: Vec<Box<[DeclSlot]>>,
     ua_count: usize,
     entries: Vec<Entry>,
     buckets: Buckets,
@@ -328,6 +395,7 @@ impl RuleSet {
             ua.add_sheet(UA_SHEET, usize::MAX);
             let mut set = RuleSet {
                 rules: Vec::new(),
+                slots: Vec::new(),
                 ua_count: 0,
                 entries: Vec::new(),
                 buckets: Buckets::default(),
@@ -386,6 +454,8 @@ impl RuleSet {
                     Err(Skip::Invalid) | Err(Skip::PseudoElement) => {}
                 }
             }
+            self.slots
+                .push(rule.declarations.iter().map(DeclSlot::of).collect());
             self.rules.push(rule);
         }
         unsupported
@@ -722,10 +792,9 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
         };
 
         // 1. Collect the winning declaration of each property.
-        let mut winners: Vec<Option<Winner<'_>>> = (0..PROPS.len()).map(|_| None).collect();
+        let mut winners: [Option<Winner<'_>>; N_PROPS] = [const { None }; N_PROPS];
         let mut custom: HashMap<&str, Winner<'_>> = HashMap::new();
-        let mut uncertain_best: Vec<Option<(Prio, String)>> =
-            (0..PROPS.len()).map(|_| None).collect();
+        let mut uncertain_best: [Option<(Prio, &str)>; N_PROPS] = [None; N_PROPS];
         let candidates = candidates_of(&set.buckets, el);
         let e = el.value();
         for &ci in &candidates {
@@ -759,8 +828,12 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
                 }
             }
             let rule = &set.rules[entry.rule as usize];
+            let slots = &set.slots[entry.rule as usize];
             let is_ua = (entry.rule as usize) < set.ua_count;
-            for (di, d) in rule.declarations.iter().enumerate() {
+            for (di, (d, &ds)) in rule.declarations.iter().zip(slots.iter()).enumerate() {
+                if ds == DeclSlot::Unused {
+                    continue;
+                }
                 let prio = priority(
                     is_ua,
                     false,
@@ -772,6 +845,7 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
                 );
                 consider(
                     d,
+                    ds,
                     prio,
                     maybe,
                     &mut winners,
@@ -789,6 +863,7 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
             let prio = priority(true, false, false, 0, u32::MAX, u32::MAX, di as u32);
             consider(
                 d,
+                DeclSlot::of(d),
                 prio,
                 None,
                 &mut winners,
@@ -802,6 +877,7 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
             let prio = priority(false, true, d.important, u32::MAX, 0, u32::MAX, di as u32);
             consider(
                 d,
+                DeclSlot::of(d),
                 prio,
                 None,
                 &mut winners,
@@ -825,7 +901,7 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
             let own = declared
                 .iter()
                 .map(|(k, v)| {
-                    let resolved = if v.to_ascii_lowercase().contains("var(") {
+                    let resolved = if has_var(v) {
                         substitute(v, &lookup)
                     } else {
                         Some(v.clone())
@@ -839,7 +915,7 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
         // 3. Compute.
         let mut uncertain = parent.uncertain.clone();
         // Text spacing and line boxes keep their own doubt (`Spacing::uncertain`).
-        let text_layout = slot(TEXT_LAYOUT_FIRST).unwrap_or(PROPS.len());
+        let text_layout = slot_of(TEXT_LAYOUT_FIRST);
         for (i, u) in uncertain_best.iter().enumerate().take(text_layout) {
             if let Some((p, name)) = u {
                 let beaten = winners[i].as_ref().is_some_and(|w| w.prio > *p);
@@ -851,18 +927,13 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
                 }
             }
         }
-        let uncertain_props: Vec<bool> = uncertain_best
-            .iter()
-            .zip(&winners)
-            .map(|(u, w)| {
-                u.as_ref()
-                    .is_some_and(|(p, _)| w.as_ref().is_none_or(|w| w.prio < *p))
-            })
-            .collect();
+        let uncertain_props: [bool; N_PROPS] = std::array::from_fn(|i| {
+            uncertain_best[i]
+                .as_ref()
+                .is_some_and(|(p, _)| winners[i].as_ref().is_none_or(|w| w.prio < *p))
+        });
         // Could a rule we did not evaluate show or hide this element?
-        let rendering_doubt = RENDERING_PROPS
-            .iter()
-            .any(|p| slot(p).is_some_and(|i| uncertain_props[i]))
+        let rendering_doubt = RENDERING_PROPS.iter().any(|p| uncertain_props[slot_of(p)])
             || candidates_of(&set.maybe_buckets, el).iter().any(|&mi| {
                 let (selector, hashes) = &set.maybe_entries[mi as usize];
                 let mut ctx = MatchingContext::new(
@@ -980,34 +1051,36 @@ pub(super) fn priority(
 
 fn consider<'a>(
     d: &'a Declaration,
+    slot: DeclSlot,
     prio: Prio,
-    maybe: Option<&str>,
+    maybe: Option<&'a str>,
     winners: &mut [Option<Winner<'a>>],
     custom: &mut HashMap<&'a str, Winner<'a>>,
-    uncertain_best: &mut [Option<(Prio, String)>],
+    uncertain_best: &mut [Option<(Prio, &'a str)>],
 ) {
-    if d.name.starts_with("--") {
-        if maybe.is_some() {
+    let s = match slot {
+        DeclSlot::Unused => return,
+        DeclSlot::Prop(s) => s as usize,
+        DeclSlot::Custom => {
+            if maybe.is_some() {
+                return;
+            }
+            let better = custom.get(d.name.as_str()).is_none_or(|w| w.prio < prio);
+            if better {
+                custom.insert(
+                    &d.name,
+                    Winner {
+                        prio,
+                        value: &d.value,
+                    },
+                );
+            }
             return;
         }
-        let better = custom.get(d.name.as_str()).is_none_or(|w| w.prio < prio);
-        if better {
-            custom.insert(
-                &d.name,
-                Winner {
-                    prio,
-                    value: &d.value,
-                },
-            );
-        }
-        return;
-    }
-    let Some(s) = slot(&d.name) else {
-        return;
     };
     if let Some(name) = maybe {
         if uncertain_best[s].as_ref().is_none_or(|(p, _)| *p < prio) {
-            uncertain_best[s] = Some((prio, name.to_string()));
+            uncertain_best[s] = Some((prio, name));
         }
         return;
     }
@@ -1021,9 +1094,13 @@ fn consider<'a>(
 
 /// The winning value of a longhand, taking its shorthand into account:
 /// `(value, from_shorthand)`.
-fn pick<'a>(winners: &'a [Option<Winner<'a>>], long: &str, short: &str) -> Option<(&'a str, bool)> {
-    let l = slot(long).and_then(|i| winners[i].as_ref());
-    let s = slot(short).and_then(|i| winners[i].as_ref());
+fn pick<'a>(
+    winners: &'a [Option<Winner<'a>>],
+    long: usize,
+    short: usize,
+) -> Option<(&'a str, bool)> {
+    let l = winners[long].as_ref();
+    let s = winners[short].as_ref();
     match (l, s) {
         (Some(l), Some(s)) => Some(if s.prio > l.prio {
             (s.value, true)
@@ -1036,10 +1113,8 @@ fn pick<'a>(winners: &'a [Option<Winner<'a>>], long: &str, short: &str) -> Optio
     }
 }
 
-fn get<'a>(winners: &'a [Option<Winner<'a>>], name: &str) -> Option<&'a str> {
-    slot(name)
-        .and_then(|i| winners[i].as_ref())
-        .map(|w| w.value)
+fn get<'a>(winners: &'a [Option<Winner<'a>>], slot: usize) -> Option<&'a str> {
+    winners[slot].as_ref().map(|w| w.value)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1056,23 +1131,26 @@ fn compute_one(
 ) -> Computed {
     // Resolve var() and the CSS-wide keywords; `None` = behave as unset.
     let resolve = |v: &str| -> Option<String> {
-        let v = if v.to_ascii_lowercase().contains("var(") {
-            substitute(v, vars)?
+        let substituted;
+        let v = if has_var(v) {
+            substituted = substitute(v, vars)?;
+            substituted.as_str()
         } else {
-            v.to_string()
+            v
         };
-        let l = v.trim().to_ascii_lowercase();
-        if matches!(l.as_str(), "inherit" | "unset" | "revert" | "revert-layer") {
+        let v = v.trim();
+        let wide = ["inherit", "unset", "revert", "revert-layer"];
+        if wide.iter().any(|k| v.eq_ignore_ascii_case(k)) {
             None
         } else {
-            Some(v.trim().to_string())
+            Some(v.to_string())
         }
     };
     let e = el.value();
     let name = e.name();
 
     // Colour (inherited).
-    let color = match get(winners, "color").map(|v| (v, resolve(v))) {
+    let color = match get(winners, slot!("color")).map(|v| (v, resolve(v))) {
         None | Some((_, None)) => parent.color.clone(),
         Some((_, Some(v))) if v.eq_ignore_ascii_case("initial") => Ok(Rgba::BLACK),
         Some((raw, Some(v))) => match parse_color(&v) {
@@ -1085,7 +1163,7 @@ fn compute_one(
     // Font size and weight (inherited).
     let mut size_value = None;
     let mut weight_value = None;
-    if let Some((v, short)) = pick(winners, "font-size", "font") {
+    if let Some((v, short)) = pick(winners, slot!("font-size"), slot!("font")) {
         if let Some(v) = resolve(v) {
             if short {
                 let (s, w) = split_font_shorthand(&v);
@@ -1097,7 +1175,7 @@ fn compute_one(
         }
     }
     if weight_value.is_none() {
-        if let Some((v, short)) = pick(winners, "font-weight", "font") {
+        if let Some((v, short)) = pick(winners, slot!("font-weight"), slot!("font")) {
             if !short {
                 weight_value = Some(resolve(v));
             }
@@ -1116,7 +1194,7 @@ fn compute_one(
 
     // Visibility.
     let mut hidden = parent.hidden.clone();
-    let display = get(winners, "display").and_then(resolve);
+    let display = get(winners, slot!("display")).and_then(resolve);
     if hidden.is_none()
         && display
             .as_deref()
@@ -1124,7 +1202,7 @@ fn compute_one(
     {
         hidden = Some("display: none".to_string());
     }
-    let visibility = get(winners, "visibility")
+    let visibility = get(winners, slot!("visibility"))
         .and_then(resolve)
         .map(|v| v.to_ascii_lowercase());
     let vis_hidden = match visibility.as_deref() {
@@ -1138,39 +1216,44 @@ fn compute_one(
     if hidden.is_none() && vis_hidden {
         hidden = Some("visibility: hidden".to_string());
     }
-    let position = get(winners, "position")
+    let position = get(winners, slot!("position"))
         .and_then(resolve)
         .map(|v| v.to_ascii_lowercase());
     let out_of_flow = matches!(position.as_deref(), Some("absolute") | Some("fixed"));
-    let len = |n: &str| {
+    let len = |n: usize| {
         get(winners, n)
             .and_then(resolve)
             .and_then(|v| length_px(&v, font_size, root_font))
     };
     if hidden.is_none() {
         let far = |v: Option<f64>| v.is_some_and(|x| x <= -999.0);
-        let indent = len("text-indent");
-        let overflow_hidden = get(winners, "overflow").and_then(resolve).is_some_and(|o| {
-            let o = o.to_ascii_lowercase();
-            o.contains("hidden") || o.contains("clip")
-        });
+        let indent = len(slot!("text-indent"));
+        let overflow_hidden = get(winners, slot!("overflow"))
+            .and_then(resolve)
+            .is_some_and(|o| {
+                let o = o.to_ascii_lowercase();
+                o.contains("hidden") || o.contains("clip")
+            });
         let tiny = |v: Option<f64>| v.is_some_and(|x| x <= 1.0);
-        let opacity = opacity_of(get(winners, "opacity").and_then(resolve));
+        let opacity = opacity_of(get(winners, slot!("opacity")).and_then(resolve));
         if out_of_flow
-            && (far(len("left")) || far(len("top")) || far(len("right")) || far(len("bottom")))
+            && (far(len(slot!("left")))
+                || far(len(slot!("top")))
+                || far(len(slot!("right")))
+                || far(len(slot!("bottom"))))
         {
             hidden = Some("positionné hors écran".to_string());
         } else if far(indent)
             || (indent.is_none()
                 && parent.text_indent_hidden
-                && get(winners, "text-indent").is_none())
+                && get(winners, slot!("text-indent")).is_none())
         {
             hidden = Some("décalé hors écran (text-indent)".to_string());
-        } else if (out_of_flow && clip_hides(get(winners, "clip"), None))
-            || clip_hides(None, get(winners, "clip-path"))
+        } else if (out_of_flow && clip_hides(get(winners, slot!("clip")), None))
+            || clip_hides(None, get(winners, slot!("clip-path")))
         {
             hidden = Some("masqué par découpage (clip)".to_string());
-        } else if overflow_hidden && (tiny(len("width")) || tiny(len("height"))) {
+        } else if overflow_hidden && (tiny(len(slot!("width"))) || tiny(len(slot!("height")))) {
             hidden = Some("réduit à 1 px (masquage accessible)".to_string());
         } else if font_size.is_some_and(|s| s < 0.5) {
             hidden = Some("taille de police nulle".to_string());
@@ -1180,16 +1263,16 @@ fn compute_one(
             hidden = Some("texte transparent".to_string());
         }
     }
-    let text_indent_hidden = len("text-indent")
+    let text_indent_hidden = len(slot!("text-indent"))
         .map(|x| x <= -999.0)
-        .unwrap_or(parent.text_indent_hidden && get(winners, "text-indent").is_none());
+        .unwrap_or(parent.text_indent_hidden && get(winners, slot!("text-indent")).is_none());
 
     // Effects we cannot compute.
     let mut effects = parent.effects.clone();
     let mut shadow = parent.shadow.clone();
     // Transparent, or no offset and no blur: drawn under the glyphs, a shadow changes nothing.
     // A shadow whose colours are known is kept apart: the contrast rule bounds its blends.
-    if let Some(v) = get(winners, "text-shadow").and_then(resolve) {
+    if let Some(v) = get(winners, slot!("text-shadow")).and_then(resolve) {
         let v = v.to_ascii_lowercase();
         if effects
             .as_deref()
@@ -1209,12 +1292,12 @@ fn compute_one(
     // opaque background, outside its box, never over its text (decided once the background is).
     let mut drop_shadow: Option<String> = None;
     if effects.is_none() {
-        for (prop, neutral) in [
-            ("filter", "none"),
-            ("backdrop-filter", "none"),
-            ("mix-blend-mode", "normal"),
+        for (prop, slot, neutral) in [
+            ("filter", slot!("filter"), "none"),
+            ("backdrop-filter", slot!("backdrop-filter"), "none"),
+            ("mix-blend-mode", slot!("mix-blend-mode"), "normal"),
         ] {
-            if let Some(v) = get(winners, prop).and_then(resolve) {
+            if let Some(v) = get(winners, slot).and_then(resolve) {
                 let neutral_shadow = prop == "filter" && filter_is_neutral_shadow(&v);
                 if prop == "filter" && !neutral_shadow && filter_is_drop_shadow(&v) {
                     drop_shadow = Some(v);
@@ -1231,25 +1314,29 @@ fn compute_one(
         }
     }
     if effects.is_none() {
-        for prop in ["background-clip", "-webkit-background-clip"] {
-            if get(winners, prop).is_some_and(|v| v.to_ascii_lowercase().contains("text")) {
+        for slot in [slot!("background-clip"), slot!("-webkit-background-clip")] {
+            if get(winners, slot).is_some_and(|v| v.to_ascii_lowercase().contains("text")) {
                 effects = Some("texte rempli par le fond (background-clip: text)".to_string());
             }
         }
         // A stroke redraws the glyphs' outline in another colour: the contrast is that of
         // the outline as much as the fill.
-        let stroke = pick(winners, "-webkit-text-stroke-width", "-webkit-text-stroke")
-            .and_then(|(v, _)| resolve(v))
-            .filter(|v| {
-                let first = v.split_whitespace().next().unwrap_or("");
-                !(first.is_empty()
-                    || first.eq_ignore_ascii_case("initial")
-                    || length_px(first, font_size, root_font).is_some_and(|px| px <= 0.0))
-            });
+        let stroke = pick(
+            winners,
+            slot!("-webkit-text-stroke-width"),
+            slot!("-webkit-text-stroke"),
+        )
+        .and_then(|(v, _)| resolve(v))
+        .filter(|v| {
+            let first = v.split_whitespace().next().unwrap_or("");
+            !(first.is_empty()
+                || first.eq_ignore_ascii_case("initial")
+                || length_px(first, font_size, root_font).is_some_and(|px| px <= 0.0))
+        });
         if let Some(v) = stroke {
             effects = Some(format!("contour des lettres (-webkit-text-stroke: {v})"));
         }
-        if let Some(v) = get(winners, "-webkit-text-fill-color").and_then(resolve) {
+        if let Some(v) = get(winners, slot!("-webkit-text-fill-color")).and_then(resolve) {
             if !v.eq_ignore_ascii_case("currentcolor") && !v.eq_ignore_ascii_case("initial") {
                 effects = Some(format!("-webkit-text-fill-color: {v} remplace la couleur"));
             }
@@ -1267,7 +1354,7 @@ fn compute_one(
     let mut bg_color: Result<Option<Result<Rgba, String>>, String> = Ok(None);
     let mut image: Option<&'static str> = None;
     let mut image_text: Option<String> = None;
-    if let Some((v, short)) = pick(winners, "background-color", "background") {
+    if let Some((v, short)) = pick(winners, slot!("background-color"), slot!("background")) {
         match resolve(v) {
             None => {}
             Some(v) if short => {
@@ -1285,7 +1372,7 @@ fn compute_one(
             }
         }
     }
-    if let Some((v, short)) = pick(winners, "background-image", "background") {
+    if let Some((v, short)) = pick(winners, slot!("background-image"), slot!("background")) {
         if !short {
             let text = resolve(v);
             image = text.as_deref().and_then(image_kind);
@@ -1360,7 +1447,7 @@ fn compute_one(
             Ok(Some(c)) => base.clone().map(|b| c.over(b)),
         }
     };
-    let opacity = opacity_of(get(winners, "opacity").and_then(resolve));
+    let opacity = opacity_of(get(winners, slot!("opacity")).and_then(resolve));
     let groups = if opacity < 1.0 {
         let mut g: Vec<_> = parent.groups.as_deref().cloned().unwrap_or_default();
         g.push((base, opacity));
@@ -1382,7 +1469,7 @@ fn compute_one(
     );
 
     // Rendering, for the visibility answer (independent of `hidden`, which is about sight).
-    let display_winner = slot("display").and_then(|i| winners[i].as_ref());
+    let display_winner = winners[slot!("display")].as_ref();
     let display_none = display
         .as_deref()
         .is_some_and(|d| d.eq_ignore_ascii_case("none"))
@@ -1395,7 +1482,7 @@ fn compute_one(
         Some("visible") => false,
         _ => parent.invisible,
     };
-    let skips_content = get(winners, "content-visibility")
+    let skips_content = get(winners, slot!("content-visibility"))
         .and_then(resolve)
         .is_some_and(|v| v.eq_ignore_ascii_case("hidden"));
     let foreign = parent.foreign || matches!(name, "svg" | "math");
@@ -1431,11 +1518,11 @@ fn compute_one(
 /// The winning declaration of a longhand or its shorthand: `(winner, from_shorthand)`.
 fn pick_winner<'a>(
     winners: &'a [Option<Winner<'a>>],
-    long: &str,
-    short: Option<&str>,
+    long: usize,
+    short: Option<usize>,
 ) -> Option<(&'a Winner<'a>, bool)> {
-    let l = slot(long).and_then(|i| winners[i].as_ref());
-    let s = short.and_then(slot).and_then(|i| winners[i].as_ref());
+    let l = winners[long].as_ref();
+    let s = short.and_then(|i| winners[i].as_ref());
     match (l, s) {
         (Some(l), Some(s)) => Some(if s.prio > l.prio {
             (s, true)
@@ -1461,8 +1548,8 @@ fn text_layout(
     display: Option<&str>,
     out_of_flow: bool,
 ) -> (Arc<TextSpacing>, LineBox) {
-    let uncertain = |name: &str| slot(name).is_some_and(|i| uncertain_props[i]);
-    let one = |prop: Property, long: &str, short: Option<&str>, parent: &spacing::Spacing| {
+    let uncertain = |i: usize| uncertain_props[i];
+    let one = |prop: Property, long: usize, short: Option<usize>, parent: &spacing::Spacing| {
         let won = pick_winner(winners, long, short);
         // Inline `!important` declarations win over every author rule (tier 4).
         let inline_important = won.is_some_and(|(w, _)| w.prio.0 == 4);
@@ -1496,15 +1583,25 @@ fn text_layout(
         )
     };
     let p = &parent.spacing;
-    let any_set = ["letter-spacing", "word-spacing", "line-height", "font"]
-        .iter()
-        .any(|n| get(winners, n).is_some() || uncertain(n));
+    let any_set = [
+        slot!("letter-spacing"),
+        slot!("word-spacing"),
+        slot!("line-height"),
+        slot!("font"),
+    ]
+    .into_iter()
+    .any(|n| get(winners, n).is_some() || uncertain(n));
     // Font-relative lengths are computed once, where declared: children share the value.
     let spacing = if any_set {
         let s = TextSpacing {
-            letter: one(Property::Letter, "letter-spacing", None, &p.letter),
-            word: one(Property::Word, "word-spacing", None, &p.word),
-            line: one(Property::Line, "line-height", Some("font"), &p.line),
+            letter: one(Property::Letter, slot!("letter-spacing"), None, &p.letter),
+            word: one(Property::Word, slot!("word-spacing"), None, &p.word),
+            line: one(
+                Property::Line,
+                slot!("line-height"),
+                Some(slot!("font")),
+                &p.line,
+            ),
         };
         if s == **p {
             p.clone()
@@ -1514,19 +1611,19 @@ fn text_layout(
     } else {
         p.clone()
     };
-    let val = |n: &str| get(winners, n).and_then(resolve);
+    let val = |n: usize| get(winners, n).and_then(resolve);
     let name = el.value().name();
     let input = spacing::BoxInput {
         tag: name,
         display,
         block_by_default: crate::page::text::block_by_default(name),
         out_of_flow,
-        width: val("width"),
-        max_width: val("max-width"),
-        min_width: val("min-width"),
-        box_sizing: val("box-sizing"),
-        white_space: val("white-space"),
-        text_wrap: val("text-wrap").or_else(|| val("text-wrap-mode")),
+        width: val(slot!("width")),
+        max_width: val(slot!("max-width")),
+        min_width: val(slot!("min-width")),
+        box_sizing: val(slot!("box-sizing")),
+        white_space: val(slot!("white-space")),
+        text_wrap: val(slot!("text-wrap")).or_else(|| val(slot!("text-wrap-mode"))),
         font_size,
         root_font,
     };
@@ -1546,21 +1643,22 @@ fn background_beside_text(
     fs: Option<f64>,
     rfs: Option<f64>,
 ) -> bool {
-    let longhand = |name: &str| match pick(winners, name, "background") {
+    let longhand = |name: usize| match pick(winners, name, slot!("background")) {
         Some((v, false)) => resolve(v),
         _ => None,
     };
     // The image layers may come from the shorthand; the other longhands must win over it
     // (a later shorthand resets them).
-    let images = pick(winners, "background-image", "background").and_then(|(v, _)| resolve(v));
+    let images =
+        pick(winners, slot!("background-image"), slot!("background")).and_then(|(v, _)| resolve(v));
     let (Some(images), Some(repeat), Some(size)) = (
         images,
-        longhand("background-repeat"),
-        longhand("background-size"),
+        longhand(slot!("background-repeat")),
+        longhand(slot!("background-size")),
     ) else {
         return false;
     };
-    let position = match pick(winners, "background-position", "background") {
+    let position = match pick(winners, slot!("background-position"), slot!("background")) {
         None => "0% 0%".to_string(),
         Some((v, false)) => match resolve(v) {
             Some(v) => v,
@@ -1568,16 +1666,16 @@ fn background_beside_text(
         },
         Some((_, true)) => return false,
     };
-    let origin_ok = get(winners, "background-origin")
+    let origin_ok = get(winners, slot!("background-origin"))
         .and_then(resolve)
         .is_none_or(|o| {
             o.split(',')
                 .all(|o| matches!(o.trim(), "padding-box" | "border-box" | "initial"))
         });
-    let attachment_ok = get(winners, "background-attachment")
+    let attachment_ok = get(winners, slot!("background-attachment"))
         .and_then(resolve)
         .is_none_or(|a| !a.to_ascii_lowercase().contains("fixed"));
-    let indent_ok = get(winners, "text-indent")
+    let indent_ok = get(winners, slot!("text-indent"))
         .and_then(resolve)
         .is_none_or(|t| length_or_math_px(&t, fs, rfs).is_some_and(|px| px >= 0.0));
     if !(origin_ok && attachment_ok && indent_ok) {
@@ -1713,7 +1811,13 @@ fn padding_px(
     fs: Option<f64>,
     rfs: Option<f64>,
 ) -> Option<f64> {
-    let (value, short) = pick(winners, &format!("padding-{side}"), "padding")?;
+    let long = match side {
+        "top" => slot!("padding-top"),
+        "right" => slot!("padding-right"),
+        "bottom" => slot!("padding-bottom"),
+        _ => slot!("padding-left"),
+    };
+    let (value, short) = pick(winners, long, slot!("padding"))?;
     let value = resolve(value)?;
     let word = if short {
         let words = split_top_level(&value, false);
