@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+use vigie::page::Attribute;
 
 use url::Url;
 use vigie::audit::{audit, AuditOptions};
@@ -207,7 +208,7 @@ fn rows(dom: &str) -> Vec<(String, bool)> {
                 .next()
                 .map(|th| normalize_space(&th.text().collect::<String>()))
                 .unwrap_or_default();
-            (name, tr.value().attr("hidden").is_none())
+            (name, tr.value().attribute("hidden").is_none())
         })
         .collect()
 }

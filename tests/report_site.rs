@@ -2,6 +2,7 @@
 //! exports, the `report` subcommand, and the indicators' JSON Schema.
 
 use std::path::{Path, PathBuf};
+use vigie::page::Attribute;
 
 use common::render_site;
 use url::Url;
@@ -126,11 +127,11 @@ async fn hostile_payloads_appear_only_escaped() {
                 }
             }
             if tag == "script" {
-                assert_eq!(el.value().attr("src"), Some("vigie.js"), "{name}");
+                assert_eq!(el.value().attribute("src"), Some("vigie.js"), "{name}");
                 assert!(el.text().collect::<String>().trim().is_empty(), "{name}");
             }
             if tag == "form" {
-                assert_eq!(el.value().attr("id"), Some("filtres"), "{name}");
+                assert_eq!(el.value().attribute("id"), Some("filtres"), "{name}");
             }
         }
     }

@@ -4,6 +4,7 @@
 //! names escaped; and `vigie report --db` writes the same pages from a report.json.
 
 use std::path::{Path, PathBuf};
+use vigie::page::Attribute;
 
 use common::render_site;
 use url::Url;
@@ -244,7 +245,7 @@ async fn progress_page_lists_the_runs_with_their_figures() {
     // The chart: role img, its title states the trend; one marker per run and series.
     let svg = all(&page, "svg.courbes");
     assert_eq!(svg.len(), 1);
-    assert_eq!(svg[0].value().attr("role"), Some("img"));
+    assert_eq!(svg[0].value().attribute("role"), Some("img"));
     let title = txt(all(&page, "svg.courbes title")[0]);
     assert_eq!(
         title,
@@ -297,20 +298,20 @@ async fn index_sparklines_have_the_right_points_and_text() {
         .select(&scraper::Selector::parse("svg.tendance").expect("sel"))
         .collect();
     assert_eq!(svg.len(), 1, "une courbe pour le score Cerfa");
-    assert_eq!(svg[0].value().attr("role"), Some("img"));
+    assert_eq!(svg[0].value().attribute("role"), Some("img"));
     let title = svg[0]
         .select(&scraper::Selector::parse("title").expect("sel"))
         .next()
         .expect("title");
     assert_eq!(txt(title), "Cerfa numérique : 54 % → 71 % sur 3 audits");
     assert_eq!(
-        svg[0].value().attr("aria-labelledby"),
-        title.value().attr("id")
+        svg[0].value().attribute("aria-labelledby"),
+        title.value().attribute("id")
     );
     let points = svg[0]
         .select(&scraper::Selector::parse("polyline").expect("sel"))
         .next()
-        .and_then(|p| p.value().attr("points"))
+        .and_then(|p| p.value().attribute("points"))
         .expect("points");
     let pts: Vec<(f64, f64)> = points
         .split_whitespace()
@@ -326,7 +327,7 @@ async fn index_sparklines_have_the_right_points_and_text() {
     // Every sparkline id is unique and named by its title.
     let ids: Vec<_> = all(&index, "svg.tendance title")
         .iter()
-        .filter_map(|t| t.value().attr("id").map(str::to_string))
+        .filter_map(|t| t.value().attribute("id").map(str::to_string))
         .collect();
     let unique: std::collections::BTreeSet<_> = ids.iter().collect();
     assert_eq!(ids.len(), unique.len());

@@ -1,6 +1,7 @@
 //! Accessible name computation (W3C accname 1.2, the parts decidable from markup).
 //! Depth-bounded and iterative over children, so hostile nesting cannot overflow the stack.
 
+use crate::page::Attribute;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -124,7 +125,7 @@ fn name(
     let e = el.value();
     // 2B: aria-labelledby (not followed when already inside a labelledby traversal).
     if !in_traversal {
-        if let Some(ids) = e.attr("aria-labelledby") {
+        if let Some(ids) = e.attribute("aria-labelledby") {
             let mut parts = Vec::new();
             for id in ids.split_ascii_whitespace() {
                 if let Some(target) = page.element_by_id(id) {
@@ -138,14 +139,14 @@ fn name(
         }
     }
     // 2C: aria-label.
-    if let Some(label) = e.attr("aria-label") {
+    if let Some(label) = e.attribute("aria-label") {
         if !label.trim().is_empty() {
             return label.to_string();
         }
     }
     // 2D: native host-language label (not for an element made presentational).
     let presentational = e
-        .attr("role")
+        .attribute("role")
         .and_then(|r| r.split_ascii_whitespace().next())
         .is_some_and(|r| r.eq_ignore_ascii_case("none") || r.eq_ignore_ascii_case("presentation"))
         && !super::roles::presentational_conflict(el);
@@ -179,11 +180,11 @@ fn name(
         }
     }
     // 2I: tooltip attribute.
-    if let Some(t) = e.attr("title") {
+    if let Some(t) = e.attribute("title") {
         return t.to_string();
     }
     if matches!(e.name(), "input" | "textarea") {
-        if let Some(p) = e.attr("placeholder") {
+        if let Some(p) = e.attribute("placeholder") {
             return p.to_string();
         }
     }
@@ -220,25 +221,25 @@ fn native_name(
         }
     };
     match e.name() {
-        "img" | "area" => e.attr("alt").map(str::to_string),
+        "img" | "area" => e.attribute("alt").map(str::to_string),
         "input" => {
-            let ty = e.attr("type").unwrap_or("text").to_ascii_lowercase();
+            let ty = e.attribute("type").unwrap_or("text").to_ascii_lowercase();
             match ty.as_str() {
                 // HTML-AAM (and browsers, WPT html-aam/accname-computation-by-element):
                 // labels come before `value` / `alt` for button-type inputs.
                 _ if labelled_button_input(page, el, &ty, depth, in_traversal, recursing) => {
                     labels(page)
                 }
-                "button" | "submit" | "reset" => Some(
-                    e.attr("value")
-                        .map(str::to_string)
-                        .unwrap_or_else(|| match ty.as_str() {
+                "button" | "submit" | "reset" => {
+                    Some(e.attribute("value").map(str::to_string).unwrap_or_else(|| {
+                        match ty.as_str() {
                             "submit" => "Envoyer".to_string(),
                             "reset" => "Réinitialiser".to_string(),
                             _ => String::new(),
-                        }),
-                ),
-                "image" => e.attr("alt").map(str::to_string),
+                        }
+                    }))
+                }
+                "image" => e.attribute("alt").map(str::to_string),
                 _ => labels(page),
             }
         }
@@ -246,7 +247,7 @@ fn native_name(
         "fieldset" => child_named(page, el, "legend", depth, in_traversal, hidden),
         "figure" => child_named(page, el, "figcaption", depth, in_traversal, hidden),
         "table" => child_named(page, el, "caption", depth, in_traversal, hidden),
-        "iframe" | "frame" => e.attr("title").map(str::to_string),
+        "iframe" | "frame" => e.attribute("title").map(str::to_string),
         "svg" => el
             .children()
             .filter_map(ElementRef::wrap)
@@ -294,14 +295,18 @@ pub fn named_only_by_label(page: &Page, el: ElementRef<'_>) -> bool {
     if e.name() != "input" {
         return false;
     }
-    let ty = e.attr("type").unwrap_or("text").trim().to_ascii_lowercase();
+    let ty = e
+        .attribute("type")
+        .unwrap_or("text")
+        .trim()
+        .to_ascii_lowercase();
     let own = match ty.as_str() {
         "button" => "value",
         "image" => "alt",
         _ => return false,
     };
-    let filled = |a: &str| e.attr(a).is_some_and(|v| !v.trim().is_empty());
-    let labelledby = e.attr("aria-labelledby").is_some_and(|ids| {
+    let filled = |a: &str| e.attribute(a).is_some_and(|v| !v.trim().is_empty());
+    let labelledby = e.attribute("aria-labelledby").is_some_and(|ids| {
         ids.split_ascii_whitespace()
             .filter_map(|id| page.element_by_id(id))
             .any(|t| !normalize_space(&crate::page::text_of(t)).is_empty())
@@ -319,11 +324,11 @@ fn embedded_control_value(el: ElementRef<'_>) -> Option<String> {
     let e = el.value();
     match e.name() {
         "input" => {
-            let ty = e.attr("type").unwrap_or("text").to_ascii_lowercase();
+            let ty = e.attribute("type").unwrap_or("text").to_ascii_lowercase();
             match ty.as_str() {
                 "button" | "submit" | "reset" | "image" | "hidden" => None,
                 "checkbox" | "radio" | "file" | "color" => Some(String::new()),
-                _ => Some(e.attr("value").unwrap_or_default().to_string()),
+                _ => Some(e.attribute("value").unwrap_or_default().to_string()),
             }
         }
         "textarea" => Some(el.text().collect()),
@@ -335,7 +340,7 @@ fn embedded_control_value(el: ElementRef<'_>) -> Option<String> {
                 .collect();
             let chosen = options
                 .iter()
-                .find(|o| o.value().attr("selected").is_some())
+                .find(|o| o.value().attribute("selected").is_some())
                 .or(options.first());
             Some(chosen.map(|o| o.text().collect()).unwrap_or_default())
         }
@@ -368,7 +373,7 @@ fn is_labelable(el: ElementRef<'_>) -> bool {
     match e.name() {
         "button" | "meter" | "output" | "progress" | "select" | "textarea" => true,
         "input" => !e
-            .attr("type")
+            .attribute("type")
             .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
         _ => false,
     }
@@ -406,7 +411,7 @@ fn labels_of(page: &Page, el: ElementRef<'_>, depth: usize, in_traversal: bool) 
     {
         // A wrapping label with a `for` labels the element it names (taken above when that
         // is this one: it used to be counted twice, "Courriel Courriel").
-        let labels_el = wrapping.value().attr("for").is_none()
+        let labels_el = wrapping.value().attribute("for").is_none()
             && wrapping
                 .descendants()
                 .take(MAX_VISITS)
@@ -455,8 +460,8 @@ fn separated(page: &Page, c: ElementRef<'_>) -> bool {
             | "meter"
             | "progress"
             | "output"
-    ) || e.attr("aria-label").is_some()
-        || e.attr("aria-labelledby").is_some()
+    ) || e.attribute("aria-label").is_some()
+        || e.attribute("aria-labelledby").is_some()
         || crate::css::text::breaks_words(page, c)
 }
 

@@ -1,26 +1,27 @@
 //! Keyboard focus from markup: which elements take part in sequential focus navigation.
 
+use crate::page::Attribute;
 use scraper::ElementRef;
 
 /// Natively focusable element (before `tabindex` and `disabled` are considered).
 pub fn is_natively_focusable(el: ElementRef<'_>) -> bool {
     let e = el.value();
     match e.name() {
-        "a" | "area" => e.attr("href").is_some(),
+        "a" | "area" => e.attribute("href").is_some(),
         "button" | "select" | "textarea" | "iframe" | "summary" => true,
         "input" => !e
-            .attr("type")
+            .attribute("type")
             .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
-        "audio" | "video" => e.attr("controls").is_some(),
+        "audio" | "video" => e.attribute("controls").is_some(),
         _ => e
-            .attr("contenteditable")
+            .attribute("contenteditable")
             .is_some_and(|v| !v.trim().eq_ignore_ascii_case("false")),
     }
 }
 
 /// The parsed `tabindex` (None when absent or not an integer).
 pub fn tabindex(el: ElementRef<'_>) -> Option<i64> {
-    el.value().attr("tabindex")?.trim().parse().ok()
+    el.value().attribute("tabindex")?.trim().parse().ok()
 }
 
 /// Whether the element is reached with the Tab key: natively focusable or `tabindex >= 0`,
@@ -44,7 +45,7 @@ pub fn is_focusable(el: ElementRef<'_>) -> bool {
 
 fn disabled(el: ElementRef<'_>) -> bool {
     let e = el.value();
-    e.attr("disabled").is_some()
+    e.attribute("disabled").is_some()
         && matches!(
             e.name(),
             "button" | "input" | "select" | "textarea" | "fieldset"
@@ -55,7 +56,7 @@ fn inert(el: ElementRef<'_>) -> bool {
     std::iter::once(*el).chain(el.ancestors()).any(|n| {
         n.value()
             .as_element()
-            .is_some_and(|e| e.attr("inert").is_some())
+            .is_some_and(|e| e.attribute("inert").is_some())
     })
 }
 

@@ -1,10 +1,11 @@
 //! Roles from markup alone (whether an element is exposed at all is `a11y::visible`).
 
+use crate::page::Attribute;
 use scraper::ElementRef;
 
 /// The explicit role (first token of `role`) or the implicit HTML-AAM role.
 pub fn role_of(el: ElementRef<'_>) -> Option<String> {
-    if let Some(r) = el.value().attr("role") {
+    if let Some(r) = el.value().attribute("role") {
         if let Some(first) = r.split_ascii_whitespace().next() {
             return Some(first.to_ascii_lowercase());
         }
@@ -16,7 +17,7 @@ pub fn role_of(el: ElementRef<'_>) -> Option<String> {
 /// except that `none`/`presentation` is ignored (presentational role conflict) on a focusable
 /// element or one with a global ARIA attribute; else the implicit role.
 pub fn resolved_role(el: ElementRef<'_>) -> Option<String> {
-    let explicit = el.value().attr("role").and_then(|r| {
+    let explicit = el.value().attribute("role").and_then(|r| {
         r.split_ascii_whitespace()
             .find(|t| super::aria::is_valid_role(t))
             .map(str::to_ascii_lowercase)
@@ -33,13 +34,13 @@ pub fn resolved_role(el: ElementRef<'_>) -> Option<String> {
 /// Whether a `none`/`presentation` role must be ignored: the element is focusable or has a
 /// global ARIA attribute.
 pub fn presentational_conflict(el: ElementRef<'_>) -> bool {
-    let disabled = el.value().attr("disabled").is_some()
+    let disabled = el.value().attribute("disabled").is_some()
         && matches!(
             el.value().name(),
             "button" | "input" | "select" | "textarea"
         );
     (super::focus::is_natively_focusable(el) && !disabled)
-        || el.value().attr("tabindex").is_some()
+        || el.value().attribute("tabindex").is_some()
         || el
             .value()
             .attrs()
@@ -50,7 +51,7 @@ pub fn presentational_conflict(el: ElementRef<'_>) -> bool {
 pub fn implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
     let e = el.value();
     Some(match e.name() {
-        "a" | "area" if e.attr("href").is_some() => "link",
+        "a" | "area" if e.attribute("href").is_some() => "link",
         "button" => "button",
         "nav" => "navigation",
         "main" => "main",
@@ -59,7 +60,7 @@ pub fn implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
         "header" if !inside_sectioning(el) => "banner",
         "footer" if !inside_sectioning(el) => "contentinfo",
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => "heading",
-        "img" => match e.attr("alt") {
+        "img" => match e.attribute("alt") {
             Some("") => "presentation",
             _ => "img",
         },
@@ -68,14 +69,20 @@ pub fn implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
         "table" => "table",
         // HTML-AAM: a multiple select or one showing more than one row is a list box.
         "select"
-            if e.attr("multiple").is_some()
-                || e.attr("size").and_then(|s| s.trim().parse::<u32>().ok()) > Some(1) =>
+            if e.attribute("multiple").is_some()
+                || e.attribute("size")
+                    .and_then(|s| s.trim().parse::<u32>().ok())
+                    > Some(1) =>
         {
             "listbox"
         }
         "select" => "combobox",
         "textarea" => "textbox",
-        "input" => match e.attr("type").map(|t| t.to_ascii_lowercase()).as_deref() {
+        "input" => match e
+            .attribute("type")
+            .map(|t| t.to_ascii_lowercase())
+            .as_deref()
+        {
             Some("button") | Some("submit") | Some("reset") | Some("image") => "button",
             Some("checkbox") => "checkbox",
             Some("radio") => "radio",
@@ -95,8 +102,8 @@ pub fn implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
         "datalist" => "listbox",
         "tr" | "thead" | "tbody" | "tfoot" | "td" | "th" => return table_part_role(el),
         "section"
-            if el.value().attr("aria-label").is_some()
-                || el.value().attr("aria-labelledby").is_some() =>
+            if el.value().attribute("aria-label").is_some()
+                || el.value().attribute("aria-labelledby").is_some() =>
         {
             "region"
         }
@@ -132,7 +139,7 @@ fn table_part_role(el: ElementRef<'_>) -> Option<&'static str> {
 fn header_cell_role(th: ElementRef<'_>) -> &'static str {
     match th
         .value()
-        .attr("scope")
+        .attribute("scope")
         .map(|s| s.trim().to_ascii_lowercase())
         .as_deref()
     {
@@ -170,7 +177,7 @@ fn inside_sectioning(el: ElementRef<'_>) -> bool {
 /// Focusable by markup alone (natively focusable or any integer `tabindex`, even negative),
 /// not disabled: what ARIA conflict resolution looks at.
 pub fn is_focusable(el: ElementRef<'_>) -> bool {
-    if el.value().attr("disabled").is_some() {
+    if el.value().attribute("disabled").is_some() {
         return false;
     }
     super::focus::tabindex(el).is_some() || super::focus::is_natively_focusable(el)
@@ -202,7 +209,7 @@ pub fn global_aria_attrs(el: ElementRef<'_>) -> Vec<&'static str> {
     GLOBAL_ARIA
         .iter()
         .copied()
-        .filter(|a| el.value().attr(a).is_some())
+        .filter(|a| el.value().attribute(a).is_some())
         .collect()
 }
 

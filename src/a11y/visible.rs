@@ -1,6 +1,7 @@
 //! What assistive technologies and sighted users get of an element, read from the page's one
 //! visibility answer (`css::Visibility`, computed once from the cascade and the markup).
 
+use crate::page::Attribute;
 use scraper::{ElementRef, Node};
 
 use crate::css::text::breaks_words;
@@ -51,7 +52,7 @@ pub fn visible_text(page: &Page, el: ElementRef<'_>) -> String {
                     }
                     if e.name() == "img" {
                         out.push(' ');
-                        out.push_str(e.attr("alt").unwrap_or(""));
+                        out.push_str(e.attribute("alt").unwrap_or(""));
                         out.push(' ');
                         continue;
                     }

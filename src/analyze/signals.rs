@@ -1,6 +1,7 @@
 //! Page signals that indicators need beside rule findings: text statistics for the readability
 //! estimate, the viewport and media queries for mobile compatibility, and contact channels.
 
+use crate::page::Attribute;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -60,10 +61,16 @@ pub fn signals_of(page: &Page) -> PageSignals {
         .select("meta[name]")
         .find(|m| {
             m.value()
-                .attr("name")
+                .attribute("name")
                 .is_some_and(|n| n.trim().eq_ignore_ascii_case("viewport"))
         })
-        .map(|m| m.value().attr("content").unwrap_or("").trim().to_string());
+        .map(|m| {
+            m.value()
+                .attribute("content")
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        });
     let mut width_media_queries = 0;
     for sheet in &page.stylesheets {
         if sheet
@@ -83,7 +90,7 @@ pub fn signals_of(page: &Page) -> PageSignals {
     }
     let hrefs: Vec<String> = page
         .select("a[href]")
-        .filter_map(|a| a.value().attr("href"))
+        .filter_map(|a| a.value().attribute("href"))
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     let body_text = page.body_text();

@@ -3,6 +3,7 @@
 //! (CAF) » or « CAF (Caisse d'allocations) ». Universal ones come from an allow-list in
 //! `criteria/cerfa-numerique.toml`.
 
+use crate::page::Attribute;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -97,7 +98,7 @@ pub fn unexpanded(page: &Page) -> Vec<Acronym> {
     });
     let mut seen: HashSet<String> = HashSet::new();
     for a in page.select("abbr[title], acronym[title]") {
-        if !a.value().attr("title").unwrap_or("").trim().is_empty() {
+        if !a.value().attribute("title").unwrap_or("").trim().is_empty() {
             seen.insert(normalize_space(&a.text().collect::<String>()));
         }
     }

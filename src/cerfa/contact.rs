@@ -1,6 +1,7 @@
 //! Criteria 12, 13, 14: contact channels (French phone numbers and `tel:`, `mailto:`, a contact
 //! form, chat, desk address, appointment booking) and FAQ / help links.
 
+use crate::page::Attribute;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -184,7 +185,7 @@ pub fn extract(page: &Page) -> Contact {
     let mut emails: Vec<String> = Vec::new();
     let mut help_links = Vec::new();
     for a in page.select("a[href]") {
-        let href = a.value().attr("href").unwrap_or("").trim();
+        let href = a.value().attribute("href").unwrap_or("").trim();
         let lower = href.to_ascii_lowercase();
         if let Some(n) = lower.strip_prefix("tel:") {
             let n = normalise_phone(n);
@@ -204,7 +205,7 @@ pub fn extract(page: &Page) -> Contact {
     let form = page
         .select("form")
         .find(|f| {
-            let is_search = f.value().attr("role") == Some("search")
+            let is_search = f.value().attribute("role") == Some("search")
                 || f.select(&crate::page::sel("input[type=search]"))
                     .next()
                     .is_some();

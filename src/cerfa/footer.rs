@@ -2,6 +2,7 @@
 //! `role=contentinfo`, DSFR `fr-footer`, or else the last block of links — and match its links,
 //! tolerant of case, accents, apostrophes and synonyms.
 
+use crate::page::Attribute;
 use serde::{Deserialize, Serialize};
 
 use super::{fold, has_ancestor, link_text, LinkRef};
@@ -148,7 +149,7 @@ pub fn kinds_of(text: &str, href: &str) -> Vec<&'static str> {
 fn links_in<'a>(el: ElementRef<'a>) -> Vec<ElementRef<'a>> {
     el.descendants()
         .filter_map(ElementRef::wrap)
-        .filter(|e| e.value().name() == "a" && e.value().attr("href").is_some())
+        .filter(|e| e.value().name() == "a" && e.value().attribute("href").is_some())
         .collect()
 }
 
@@ -181,7 +182,7 @@ fn footer_element(page: &Page) -> Option<(ElementRef<'_>, &'static str)> {
         .filter(|a| {
             !has_ancestor(*a, |p| {
                 matches!(p.value().name(), "main" | "header")
-                    || p.value().attr("role") == Some("main")
+                    || p.value().attribute("role") == Some("main")
             })
         })
         .last()?;
@@ -201,7 +202,7 @@ pub fn find(page: &Page) -> Option<Footer> {
     for a in &anchors {
         let lr = LinkRef::of(page, *a);
         let raw = link_text(page, *a);
-        for kind in kinds_of(&raw, a.value().attr("href").unwrap_or("")) {
+        for kind in kinds_of(&raw, a.value().attribute("href").unwrap_or("")) {
             if !links.iter().any(|l: &FooterLink| l.kind == kind) {
                 links.push(FooterLink {
                     kind: kind.to_string(),

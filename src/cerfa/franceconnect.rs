@@ -2,6 +2,7 @@
 //! `fr-connect`, legacy classes and official images, links to the identity provider, the text
 //! « S'identifier avec FranceConnect » with any apostrophe).
 
+use crate::page::Attribute;
 use serde::{Deserialize, Serialize};
 
 use super::{doc_index, fold, link_text, LinkRef};
@@ -103,8 +104,8 @@ pub fn login_links(page: &Page) -> Vec<LinkRef> {
 fn class_or_id(el: ElementRef<'_>) -> String {
     format!(
         "{} {}",
-        el.value().attr("class").unwrap_or(""),
-        el.value().attr("id").unwrap_or("")
+        el.value().attribute("class").unwrap_or(""),
+        el.value().attribute("id").unwrap_or("")
     )
     .to_ascii_lowercase()
 }
@@ -161,7 +162,7 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
             .find(|el| {
                 let alt = match el.value().name() {
                     "title" => fold(&text_of(*el)),
-                    _ => fold(el.value().attr("alt").unwrap_or("")),
+                    _ => fold(el.value().attribute("alt").unwrap_or("")),
                 };
                 alt.contains("franceconnect") || alt.contains("france connect")
             })
@@ -172,7 +173,11 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
         found = page
             .select("a[href]")
             .find(|a| {
-                let href = a.value().attr("href").unwrap_or("").to_ascii_lowercase();
+                let href = a
+                    .value()
+                    .attribute("href")
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
                 (href.contains("franceconnect.gouv.fr")
                     || href.contains("franceconnect.fr")
                     || href.contains("france-connect")
@@ -193,7 +198,7 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
                 let t = fold(&format!(
                     "{} {}",
                     text_of(*el),
-                    el.value().attr("value").unwrap_or("")
+                    el.value().attribute("value").unwrap_or("")
                 ));
                 (t.contains("avec franceconnect") || t.contains("via franceconnect"))
                     && !is_info_text(&t)
@@ -215,11 +220,11 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
         "{} {} {} {}",
         class_or_id(button),
         text_of(button),
-        button.value().attr("href").unwrap_or(""),
+        button.value().attribute("href").unwrap_or(""),
         button
             .descendants()
             .filter_map(ElementRef::wrap)
-            .filter_map(|e| e.value().attr("alt"))
+            .filter_map(|e| e.value().attribute("alt"))
             .collect::<Vec<_>>()
             .join(" ")
     ));
@@ -240,7 +245,7 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
     let restyled = how == "dsfr"
         && button
             .value()
-            .attr("style")
+            .attribute("style")
             .map(|s| !s.trim().is_empty())
             .unwrap_or(false);
     Some(FcButton {

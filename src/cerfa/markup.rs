@@ -13,6 +13,7 @@
 //! Not checked (a validator would): unknown elements and attributes, attribute values, full
 //! content models.
 
+use crate::page::Attribute;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -146,7 +147,7 @@ fn obsolete_attribute(el: ElementRef<'_>, attr: &str) -> bool {
     let name = el.value().name();
     if attr == "border" && name == "table" {
         // Only border="" and border="1" remain conforming on tables.
-        return !matches!(el.value().attr("border"), Some("" | "1"));
+        return !matches!(el.value().attribute("border"), Some("" | "1"));
     }
     OBSOLETE_ATTRIBUTES
         .iter()
@@ -215,7 +216,7 @@ pub fn count(page: &Page) -> Markup {
     let mut ids: HashMap<&str, usize> = HashMap::new();
     for el in page.root().descendants().filter_map(ElementRef::wrap) {
         let v = el.value();
-        if let Some(id) = v.attr("id") {
+        if let Some(id) = v.attribute("id") {
             let n = ids.entry(id).or_default();
             *n += 1;
             if *n == 2 {

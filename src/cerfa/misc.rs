@@ -2,6 +2,7 @@
 //! field hints (12), DSFR markers (20), open standards (21), trackers (23), follow-up (29),
 //! satisfaction (30), statistics (31), indexability (32), demonstration (35).
 
+use crate::page::Attribute;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -99,7 +100,7 @@ fn responsive(page: &Page) -> Responsive {
     if let Some(v) = page
         .select("meta[name=viewport i]")
         .next()
-        .and_then(|m| m.value().attr("content"))
+        .and_then(|m| m.value().attribute("content"))
     {
         let c = v.to_ascii_lowercase().replace(' ', "");
         r.device_width = c.contains("width=device-width");
@@ -118,7 +119,7 @@ fn responsive(page: &Page) -> Responsive {
     for tbl in page.select("body > table[width], body > center > table[width], body > div[width]") {
         if let Some(w) = tbl
             .value()
-            .attr("width")
+            .attribute("width")
             .and_then(|w| w.trim().parse::<u32>().ok())
         {
             if w > max {
@@ -221,7 +222,7 @@ fn is_user_field(el: ElementRef<'_>) -> bool {
         "select" | "textarea" => true,
         "input" => !matches!(
             el.value()
-                .attr("type")
+                .attribute("type")
                 .unwrap_or("text")
                 .to_ascii_lowercase()
                 .as_str(),
@@ -236,7 +237,7 @@ fn in_login_or_search_form(el: ElementRef<'_>) -> bool {
         .filter_map(ElementRef::wrap)
         .find(|a| a.value().name() == "form")
         .is_some_and(|f| {
-            f.value().attr("role") == Some("search")
+            f.value().attribute("role") == Some("search")
                 || f.select(&crate::page::sel(
                     "input[type=password i], input[type=search]",
                 ))
@@ -252,7 +253,7 @@ fn hinted_label_fors(page: &Page) -> HashSet<&str> {
     for hint in page.select("label[for] .fr-hint-text") {
         for a in hint.ancestors().filter_map(ElementRef::wrap) {
             if a.value().name() == "label" {
-                out.extend(a.value().attr("for"));
+                out.extend(a.value().attribute("for"));
             }
         }
     }
@@ -260,12 +261,12 @@ fn hinted_label_fors(page: &Page) -> HashSet<&str> {
 }
 
 fn has_hint(page: &Page, el: ElementRef<'_>, hinted_fors: &HashSet<&str>) -> bool {
-    if let Some(ids) = el.value().attr("aria-describedby") {
+    if let Some(ids) = el.value().attribute("aria-describedby") {
         if ids.split_whitespace().any(|id| page.id_count(id) > 0) {
             return true;
         }
     }
-    if let Some(id) = el.value().attr("id") {
+    if let Some(id) = el.value().attribute("id") {
         // `label[for="id"] .fr-hint-text`, quotes dropped from the id as before; an id with
         // what a CSS string would unescape or refuse goes through the selector as written.
         if id.contains(['\\', '\n', '\r', '\u{c}', '\0']) {
@@ -281,7 +282,7 @@ fn has_hint(page: &Page, el: ElementRef<'_>, hinted_fors: &HashSet<&str>) -> boo
     }
     // DSFR groups: the hint sits in the field's own group.
     el.parent().and_then(ElementRef::wrap).is_some_and(|p| {
-        let class = p.value().attr("class").unwrap_or("");
+        let class = p.value().attribute("class").unwrap_or("");
         (class.contains("fr-input-group") || class.contains("fr-select-group"))
             && p.select(&crate::page::sel(".fr-hint-text"))
                 .next()
@@ -304,20 +305,20 @@ fn form_facts(page: &Page) -> FormFacts {
         let label = crate::a11y::accessible_name(page, el);
         let auto = el
             .value()
-            .attr("autocomplete")
+            .attribute("autocomplete")
             .map(|a| a.trim().to_ascii_lowercase());
         let about = fold(&format!(
             "{} {} {}",
             label,
-            el.value().attr("name").unwrap_or(""),
-            el.value().attr("id").unwrap_or("")
+            el.value().attribute("name").unwrap_or(""),
+            el.value().attribute("id").unwrap_or("")
         ));
         let auto_ok = auto
             .as_deref()
             .is_some_and(|a| a.split_whitespace().any(|t| ADDRESS_TOKENS.contains(&t)));
         let is_email = el
             .value()
-            .attr("type")
+            .attribute("type")
             .is_some_and(|t| t.eq_ignore_ascii_case("email"))
             || ["electronique", "mail", "courriel", "adresse ip"]
                 .iter()
@@ -409,7 +410,11 @@ fn keyword_links(page: &Page) -> Vec<KeywordLink> {
     let mut out: Vec<KeywordLink> = Vec::new();
     for a in page.select("a[href]") {
         let t = fold(&link_text(page, a));
-        let href = a.value().attr("href").unwrap_or("").to_ascii_lowercase();
+        let href = a
+            .value()
+            .attribute("href")
+            .unwrap_or("")
+            .to_ascii_lowercase();
         for (kind, words) in KEYWORDS {
             let by_url = match *kind {
                 "avis" => {
@@ -448,7 +453,7 @@ fn trackers(page: &Page) -> Vec<String> {
         };
         if let Some(host) = el
             .value()
-            .attr(attr)
+            .attribute(attr)
             .and_then(|s| page.resolve(s))
             .and_then(|u| u.host_str().map(str::to_string))
         {
@@ -491,7 +496,7 @@ pub fn extract(page: &Page) -> Misc {
     let mut open_documents = 0;
     let mut closed_documents = Vec::new();
     for a in page.select("a[href]") {
-        let Some(u) = a.value().attr("href").and_then(|h| page.resolve(h)) else {
+        let Some(u) = a.value().attribute("href").and_then(|h| page.resolve(h)) else {
             continue;
         };
         let path = u.path().to_ascii_lowercase();
@@ -521,17 +526,17 @@ pub fn extract(page: &Page) -> Misc {
         .next()
         .and_then(|m| {
             m.value()
-                .attr("charset")
+                .attribute("charset")
                 .map(|c| c.trim().to_ascii_lowercase())
         })
         .or_else(|| {
             page.select("meta[http-equiv]")
-                .filter_map(|m| m.value().attr("content"))
+                .filter_map(|m| m.value().attribute("content"))
                 .find_map(|c| charset_re.captures(c).map(|c| c[1].to_ascii_lowercase()))
         });
     let noindex = page
         .select("meta[name=robots i], meta[name=googlebot i]")
-        .filter_map(|m| m.value().attr("content"))
+        .filter_map(|m| m.value().attribute("content"))
         .any(|c| {
             let c = c.to_ascii_lowercase();
             c.contains("noindex") || c.contains("none")

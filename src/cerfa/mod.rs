@@ -21,6 +21,7 @@ pub mod model;
 pub mod score;
 pub mod statement;
 
+use crate::page::Attribute;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -47,7 +48,7 @@ impl LinkRef {
     fn of(page: &Page, el: ElementRef<'_>) -> LinkRef {
         let href = el
             .value()
-            .attr("href")
+            .attribute("href")
             .and_then(|h| page.resolve(h))
             .map(|u| u.to_string())
             .unwrap_or_default();
@@ -182,7 +183,7 @@ pub fn link_text(page: &Page, el: ElementRef<'_>) -> String {
         return normalize_space(&name);
     }
     el.value()
-        .attr("title")
+        .attribute("title")
         .map(normalize_space)
         .unwrap_or_default()
 }

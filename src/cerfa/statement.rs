@@ -2,6 +2,7 @@
 //! declaration (status, rate, dates, contact, Défenseur des droits, schéma pluriannuel, action
 //! plan, RGAA version). Recevability, which needs the audit date, is judged in `score`.
 
+use crate::page::Attribute;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
@@ -479,7 +480,7 @@ pub fn parse(page: &Page) -> Option<AccessibilityStatement> {
     let mut schema_link = None;
     let mut action_plan_link = None;
     for a in page.select("a[href]") {
-        let href = a.value().attr("href").unwrap_or("");
+        let href = a.value().attribute("href").unwrap_or("");
         let t = fold(&link_text(page, a));
         if href.to_ascii_lowercase().starts_with("mailto:")
             || t.contains("formulaire de contact")

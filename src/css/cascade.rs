@@ -1,5 +1,6 @@
 //! Computed styles for every element of a page, in one iterative pre-order walk.
 
+use crate::page::Attribute;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
@@ -567,22 +568,22 @@ fn inactive_roots(page: &Page) -> HashSet<ego_tree::NodeId> {
         };
         let e = el.value();
         let name = e.name();
-        let native_disabled = e.attr("disabled").is_some()
+        let native_disabled = e.attribute("disabled").is_some()
             && matches!(
                 name,
                 "button" | "input" | "select" | "textarea" | "fieldset" | "optgroup" | "option"
             );
         let aria_disabled = e
-            .attr("aria-disabled")
+            .attribute("aria-disabled")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
         if !(native_disabled || aria_disabled) {
             continue;
         }
         roots.insert(node.id());
-        if let Some(id) = e.attr("id") {
+        if let Some(id) = e.attribute("id") {
             disabled_ids.insert(id.to_string());
         }
-        if let Some(ids) = e.attr("aria-labelledby") {
+        if let Some(ids) = e.attribute("aria-labelledby") {
             labelled_by.extend(ids.split_ascii_whitespace().map(str::to_string));
         }
         // A label wrapping the disabled control (bounded walk).
@@ -603,10 +604,10 @@ fn inactive_roots(page: &Page) -> HashSet<ego_tree::NodeId> {
             continue;
         };
         let e = el.value();
-        if e.name() == "label" && e.attr("for").is_some_and(|f| disabled_ids.contains(f)) {
+        if e.name() == "label" && e.attribute("for").is_some_and(|f| disabled_ids.contains(f)) {
             roots.insert(node.id());
         }
-        if e.attr("id")
+        if e.attribute("id")
             .is_some_and(|i| labelled_by.iter().any(|l| l == i))
         {
             roots.insert(node.id());
@@ -856,7 +857,7 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
         }
         // Presentational hints of legacy markup (`<font color>`, `bgcolor`, `<body text>`):
         // above the browser defaults, below every author rule, as browsers do.
-        let hint_decls: Vec<Declaration> = presentational_hints(e.name(), |a| e.attr(a))
+        let hint_decls: Vec<Declaration> = presentational_hints(e.name(), |a| e.attribute(a))
             .map(|css| parse_declarations(&css))
             .unwrap_or_default();
         for (di, d) in hint_decls.iter().enumerate() {
@@ -871,8 +872,10 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
                 &mut uncertain_best,
             );
         }
-        let inline_decls: Vec<Declaration> =
-            e.attr("style").map(parse_declarations).unwrap_or_default();
+        let inline_decls: Vec<Declaration> = e
+            .attribute("style")
+            .map(parse_declarations)
+            .unwrap_or_default();
         for (di, d) in inline_decls.iter().enumerate() {
             let prio = priority(false, true, d.important, u32::MAX, 0, u32::MAX, di as u32);
             consider(
@@ -1474,7 +1477,7 @@ fn compute_one(
         .as_deref()
         .is_some_and(|d| d.eq_ignore_ascii_case("none"))
         // Of the browser defaults, only the `hidden` attribute's rule (as markup says).
-        && (display_winner.is_some_and(|w| w.prio.0 > 0) || e.attr("hidden").is_some())
+        && (display_winner.is_some_and(|w| w.prio.0 > 0) || e.attribute("hidden").is_some())
         // An image map area is exposed through its image, whatever its own box.
         && name != "area";
     let invisible = match visibility.as_deref() {
@@ -1487,7 +1490,7 @@ fn compute_one(
         .is_some_and(|v| v.eq_ignore_ascii_case("hidden"));
     let foreign = parent.foreign || matches!(name, "svg" | "math");
     let aria_hidden = parent.aria_hidden
-        || e.attr("aria-hidden")
+        || e.attribute("aria-hidden")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     Computed {
         color,

@@ -13,6 +13,7 @@
 //!
 //! Pages whose stylesheets never name `orientation` cost one byte scan.
 
+use crate::page::Attribute;
 use ego_tree::NodeId;
 use scraper::ElementRef;
 use selectors::context::{
@@ -151,7 +152,7 @@ pub fn conditional_turns(page: &Page) -> Vec<Turned> {
         }
         let inline: Vec<Declaration> = el
             .value()
-            .attr("style")
+            .attribute("style")
             .map(parse_declarations)
             .unwrap_or_default();
         for (di, d) in inline.iter().enumerate() {

@@ -12,6 +12,7 @@
 //! trusted and the markup alone decides (`hidden`, inline `display:none` / `visibility:hidden`),
 //! so that doubt never hides an element from the rules (no false pass).
 
+use crate::page::Attribute;
 use std::collections::HashMap;
 
 use ego_tree::NodeId;
@@ -60,7 +61,7 @@ impl Visibility {
                 .unwrap_or(0);
             let e = el.value();
             let mut b = inherited & (ARIA_HIDDEN | INERT | MARKUP_NOT_RENDERED);
-            if e.attr("aria-hidden")
+            if e.attribute("aria-hidden")
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
             {
                 b |= ARIA_HIDDEN;
@@ -73,11 +74,11 @@ impl Visibility {
                     b |= INERT;
                 }
             }
-            if e.attr("inert").is_some() {
+            if e.attribute("inert").is_some() {
                 b |= INERT;
             }
             let hidden_input = e.name() == "input"
-                && e.attr("type")
+                && e.attribute("type")
                     .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden"));
             if hidden_input || markup_hides(el) {
                 b |= MARKUP_NOT_RENDERED;
@@ -128,10 +129,10 @@ impl Derived for Visibility {
 /// inline `display:none` / `visibility:hidden` (read as written, as before the cascade knew).
 fn markup_hides(el: ElementRef<'_>) -> bool {
     let e = el.value();
-    if e.attr("hidden").is_some() {
+    if e.attribute("hidden").is_some() {
         return true;
     }
-    e.attr("style").is_some_and(|style| {
+    e.attribute("style").is_some_and(|style| {
         let s: String = style
             .chars()
             .filter(|c| !c.is_whitespace())

@@ -11,6 +11,7 @@ use scraper::{Html, Node, Selector};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+mod attribute;
 pub mod browser;
 pub mod browser_layout;
 pub mod depth;
@@ -19,6 +20,7 @@ mod memo;
 pub mod shell;
 mod target;
 pub mod text;
+pub use attribute::Attribute;
 pub use memo::SheetsMemo;
 pub use target::{snippet_of, unique_selector, Target};
 
@@ -214,7 +216,7 @@ impl Page {
     fn stylesheet_from_style(&self, el: ElementRef<'_>) -> Stylesheet {
         Stylesheet {
             source: StylesheetSource::StyleElement,
-            media: el.value().attr("media").map(str::to_string),
+            media: el.value().attribute("media").map(str::to_string),
             text: el.text().collect(),
         }
     }
@@ -236,10 +238,10 @@ impl Page {
             match el.value().name() {
                 "style" => order += 1,
                 "link" if is_stylesheet_link(el) => {
-                    if let Some(url) = el.value().attr("href").and_then(|h| self.resolve(h)) {
+                    if let Some(url) = el.value().attribute("href").and_then(|h| self.resolve(h)) {
                         out.push(StylesheetLink {
                             url,
-                            media: el.value().attr("media").map(str::to_string),
+                            media: el.value().attribute("media").map(str::to_string),
                             order,
                         });
                     }
@@ -259,7 +261,7 @@ impl Page {
                 self.dom
                     .select(&parsed_once("base[href]").selector)
                     .next()
-                    .and_then(|b| b.value().attr("href"))
+                    .and_then(|b| b.value().attribute("href"))
                     .and_then(|h| self.url.join(h.trim()).ok())
                     .unwrap_or_else(|| self.url.clone())
             })
@@ -300,7 +302,7 @@ impl Page {
             .root_element()
             .descendants()
             .filter_map(ElementRef::wrap)
-            .find(|e| e.value().attr(browser::REF_ATTR) == Some(want.as_str()))
+            .find(|e| e.value().attribute(browser::REF_ATTR) == Some(want.as_str()))
     }
 
     pub fn select<'a>(&'a self, selector: &str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
@@ -352,7 +354,7 @@ impl Page {
             for node in self.dom.tree.nodes() {
                 if let Node::Element(e) = node.value() {
                     if e.name() == "label" {
-                        if let Some(target) = e.attr("for") {
+                        if let Some(target) = e.attribute("for") {
                             map.entry(target.to_string()).or_default().push(node.id());
                         }
                     }
@@ -428,7 +430,7 @@ impl Page {
     pub fn lang(&self) -> Option<String> {
         self.root()
             .value()
-            .attr("lang")
+            .attribute("lang")
             .map(|s| s.trim().to_string())
     }
 
@@ -438,7 +440,7 @@ impl Page {
         // The base once, not per link: finding it walks the whole document.
         let base = self.base_url();
         for el in self.select("a[href], area[href]") {
-            let href = el.value().attr("href").map(str::trim).unwrap_or("");
+            let href = el.value().attribute("href").map(str::trim).unwrap_or("");
             if href.is_empty() {
                 continue;
             }
@@ -463,7 +465,7 @@ impl Page {
 
 fn is_stylesheet_link(el: ElementRef<'_>) -> bool {
     el.value()
-        .attr("rel")
+        .attribute("rel")
         .map(|r| {
             let mut tokens = r.split_ascii_whitespace().map(|t| t.to_ascii_lowercase());
             let toks: Vec<String> = tokens.by_ref().collect();

@@ -1,6 +1,7 @@
 //! ARIA structure: roles that only mean something inside a given parent, and roles that must
 //! own elements of given roles.
 
+use crate::page::Attribute;
 use std::collections::HashMap;
 
 use scraper::ElementRef;
@@ -46,7 +47,7 @@ fn accessibility_parent<'a>(
 ) -> Option<ElementRef<'a>> {
     let up = |e: ElementRef<'a>| -> Option<ElementRef<'a>> {
         e.value()
-            .attr("id")
+            .attribute("id")
             .and_then(|id| owners.get(id).copied())
             .filter(|o| o.id() != e.id())
             .or_else(|| e.parent().and_then(ElementRef::wrap))
@@ -177,7 +178,7 @@ fn aria_owners(page: &Page) -> HashMap<&str, ElementRef<'_>> {
     for el in page.select("[aria-owns]") {
         for id in el
             .value()
-            .attr("aria-owns")
+            .attribute("aria-owns")
             .unwrap_or("")
             .split_ascii_whitespace()
         {
@@ -204,7 +205,7 @@ fn is_unrendered_markup(el: ElementRef<'_>) -> bool {
         "script" | "template" | "style" | "noscript" | "link" | "meta" | "col" | "colgroup" => true,
         "input" => el
             .value()
-            .attr("type")
+            .attribute("type")
             .is_some_and(|t| t.eq_ignore_ascii_case("hidden")),
         _ => false,
     }
@@ -226,7 +227,7 @@ fn collect_owned<'a>(
     }
     let moved_away = |e: ElementRef<'a>| {
         e.value()
-            .attr("id")
+            .attribute("id")
             .and_then(|id| owners.get(id))
             .is_some_and(|o| o.id() != parent.id())
     };
@@ -244,7 +245,7 @@ fn collect_owned<'a>(
     }
     for id in parent
         .value()
-        .attr("aria-owns")
+        .attribute("aria-owns")
         .unwrap_or("")
         .split_ascii_whitespace()
     {
@@ -341,7 +342,7 @@ impl Rule for AriaRequiredChildren {
             }
             if el
                 .value()
-                .attr("aria-busy")
+                .attribute("aria-busy")
                 .is_some_and(|b| b.trim().eq_ignore_ascii_case("true"))
             {
                 continue;
@@ -363,7 +364,7 @@ impl Rule for AriaRequiredChildren {
             let mut owned = Owned::default();
             collect_owned(page, el, &owners, allowed, groups, &mut owned, 0);
             let empty = owned.required == 0 && owned.wrong.is_empty() && owned.generic == 0;
-            if empty && el.value().attr("role").is_none() {
+            if empty && el.value().attribute("role").is_none() {
                 // An empty HTML list says nothing wrong to anyone.
                 continue;
             }

@@ -1,6 +1,7 @@
 //! Colours: text contrast (RGAA 3.2; WCAG 1.4.3) and enhanced contrast (WCAG 1.4.6, AAA,
 //! outside RGAA), computed from the page's real CSS with the same machinery.
 
+use crate::page::Attribute;
 use std::collections::HashMap;
 
 use serde_json::json;
@@ -92,8 +93,10 @@ fn name_overridden(el: ElementRef<'_>) -> bool {
         .take(4)
         .any(|e| {
             let v = e.value();
-            let named = v.attr("aria-label").is_some_and(|l| !l.trim().is_empty())
-                || v.attr("aria-labelledby")
+            let named = v
+                .attribute("aria-label")
+                .is_some_and(|l| !l.trim().is_empty())
+                || v.attribute("aria-labelledby")
                     .is_some_and(|l| !l.trim().is_empty());
             // Only a role named from its content has that content replaced by the name: the
             // aria-labelledby of a group (a fieldset, a radio group) names the container, its
@@ -323,7 +326,7 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
                         continue;
                     }
                 }
-                if let Some(t) = measured.get(el.value().attr(REF_ATTR).unwrap_or_default()) {
+                if let Some(t) = measured.get(el.value().attribute(REF_ATTR).unwrap_or_default()) {
                     pixel_verdict(&mut r, el, t, level, Some(reason.as_str()));
                     continue;
                 }

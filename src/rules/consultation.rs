@@ -2,6 +2,7 @@
 
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::{accessible_name, is_hidden_from_at};
+use crate::page::Attribute;
 use crate::page::{normalize_space, ElementRef, Page};
 
 /// Delays of 20 hours or more are exempt (WCAG 2.2.1, RGAA 13.1.1).
@@ -60,13 +61,13 @@ fn first_refresh(page: &Page) -> Option<(ElementRef<'_>, Refresh)> {
     page.select("meta[http-equiv]")
         .filter(|m| {
             m.value()
-                .attr("http-equiv")
+                .attribute("http-equiv")
                 .map(|v| v.trim().eq_ignore_ascii_case("refresh"))
                 .unwrap_or(false)
         })
         .find_map(|m| {
             m.value()
-                .attr("content")
+                .attribute("content")
                 .and_then(parse_refresh)
                 .map(|r| (m, r))
         })
@@ -336,7 +337,7 @@ impl Rule for DownloadLinkInfo {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("a[href]") {
-            let Some(ext) = el.value().attr("href").and_then(doc_extension) else {
+            let Some(ext) = el.value().attribute("href").and_then(doc_extension) else {
                 continue;
             };
             if is_hidden_from_at(page, el) {
@@ -346,7 +347,7 @@ impl Rule for DownloadLinkInfo {
                 "{} {}",
                 accessible_name(page, el),
                 el.value()
-                    .attr("title")
+                    .attribute("title")
                     .map(normalize_space)
                     .unwrap_or_default()
             );
@@ -405,7 +406,7 @@ impl Rule for NoPopupOnLoad {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("body[onload], frameset[onload]") {
-            if el.value().attr("onload").is_some_and(opens_window) {
+            if el.value().attribute("onload").is_some_and(opens_window) {
                 r.fail(
                     el,
                     "Une fenêtre est ouverte au chargement de la page (window.open dans onload).",

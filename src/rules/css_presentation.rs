@@ -2,6 +2,7 @@
 //! zoom (RGAA 10.4; WCAG 1.4.4) and text spacing the user cannot change (RGAA 10.12;
 //! WCAG 1.4.12).
 
+use crate::page::Attribute;
 use serde_json::json;
 
 use super::Outcome;
@@ -269,12 +270,12 @@ impl Rule for MetaViewportZoom {
         for meta in page.select("meta[name][content]") {
             let e = meta.value();
             if !e
-                .attr("name")
+                .attribute("name")
                 .is_some_and(|n| n.trim().eq_ignore_ascii_case("viewport"))
             {
                 continue;
             }
-            let content = e.attr("content").unwrap_or("");
+            let content = e.attribute("content").unwrap_or("");
             let mut scalable = None;
             let mut max_scale = None;
             for pair in content.split([',', ';']) {

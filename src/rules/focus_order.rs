@@ -1,5 +1,6 @@
 //! Tab order against the reading order, measured by the keyboard walk (RGAA 12.8.1; WCAG 2.4.3).
 
+use crate::page::Attribute;
 use std::collections::HashMap;
 
 use serde_json::json;
@@ -87,7 +88,7 @@ impl BrowserRule for FocusOrder {
         let rtl = page
             .root()
             .value()
-            .attr("dir")
+            .attribute("dir")
             .is_some_and(|d| d.trim().eq_ignore_ascii_case("rtl"));
         // Place of each element in the document order of the tab order at load.
         let place: HashMap<u32, usize> = facts

@@ -3,6 +3,7 @@
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::accname::named_only_by_label;
 use crate::a11y::{accessible_name, is_hidden_from_at};
+use crate::page::Attribute;
 use crate::page::{ElementRef, Page};
 
 /// ## Ce que la règle vérifie
@@ -131,7 +132,7 @@ fn exposed_fields(page: &Page) -> Vec<Field<'_>> {
         // the field from the accessibility tree.
         if matches!(
             el.value()
-                .attr("role")
+                .attribute("role")
                 .map(|v| v.trim().to_ascii_lowercase())
                 .as_deref(),
             Some("none" | "presentation")
@@ -145,12 +146,12 @@ fn exposed_fields(page: &Page) -> Vec<Field<'_>> {
         // repeats the label's text (`<label for=q>Rechercher</label><input id=q
         // placeholder=Rechercher>`), and then the label names the field.
         let only_placeholder = !name.is_empty()
-            && e.attr("placeholder")
+            && e.attribute("placeholder")
                 .map(|p| crate::page::normalize_space(p) == name)
                 .unwrap_or(false)
-            && e.attr("title").is_none()
-            && e.attr("aria-label").is_none()
-            && e.attr("aria-labelledby").is_none()
+            && e.attribute("title").is_none()
+            && e.attribute("aria-label").is_none()
+            && e.attribute("aria-labelledby").is_none()
             && !has_label_element(page, el);
         out.push(Field {
             el,
@@ -171,16 +172,20 @@ fn has_label_element(page: &Page, el: ElementRef<'_>) -> bool {
         })
     };
     wrapping_label(el).is_some_and(own_text)
-        || el.value().attr("id").is_some_and(|id| {
+        || el.value().attribute("id").is_some_and(|id| {
             page.select("label")
-                .any(|l| l.value().attr("for") == Some(id) && own_text(l))
+                .any(|l| l.value().attribute("for") == Some(id) && own_text(l))
         })
 }
 
 /// The RGAA 11.2 test that judges the source of a field's name, in the name computation's
 /// order: `aria-labelledby` (11.2.4), `aria-label` (11.2.3), `<label>` (11.2.1), `title` (11.2.2).
 fn label_source_test(page: &Page, el: ElementRef<'_>) -> &'static str {
-    let has = |a: &str| el.value().attr(a).is_some_and(|v| !v.trim().is_empty());
+    let has = |a: &str| {
+        el.value()
+            .attribute(a)
+            .is_some_and(|v| !v.trim().is_empty())
+    };
     let labelled = has_label_element(page, el);
     if has("aria-labelledby") {
         "11.2.4"
@@ -267,7 +272,7 @@ impl Rule for ButtonName {
                 // RGAA 11.9 (particular cases of 11.2): a symbol is named by its function.
                 let titled = el
                     .value()
-                    .attr("title")
+                    .attribute("title")
                     .is_some_and(|t| !crate::a11y::relevance::has_no_word(t) && !t.trim().is_empty());
                 if titled {
                     r.cant_tell_tests(el, &["11.9.1"], format!("Intitulé « {name} » sans lettre ni chiffre, précisé seulement par le title : vérifier que la fonction du bouton est restituée."));
@@ -420,7 +425,11 @@ impl Rule for AutocompleteValid {
         let mut r = Results::new(page);
         for el in page.select("input[autocomplete], select[autocomplete], textarea[autocomplete]") {
             let e = el.value();
-            let ty = e.attr("type").unwrap_or("text").trim().to_ascii_lowercase();
+            let ty = e
+                .attribute("type")
+                .unwrap_or("text")
+                .trim()
+                .to_ascii_lowercase();
             if e.name() == "input"
                 && matches!(
                     ty.as_str(),
@@ -436,11 +445,12 @@ impl Rule for AutocompleteValid {
             {
                 continue;
             }
-            let value = e.attr("autocomplete").unwrap_or("").trim();
+            let value = e.attribute("autocomplete").unwrap_or("").trim();
             if value.is_empty()
                 || is_hidden_from_at(page, el)
-                || e.attr("disabled").is_some()
-                || e.attr("aria-disabled").is_some_and(|v| v.trim() == "true")
+                || e.attribute("disabled").is_some()
+                || e.attribute("aria-disabled")
+                    .is_some_and(|v| v.trim() == "true")
             {
                 continue;
             }
@@ -490,7 +500,7 @@ static REQUIRED_FIELD_INDICATED: RuleMeta = RuleMeta {
 /// Text of the elements referenced by `aria-describedby`.
 fn description_of(page: &Page, el: crate::page::ElementRef<'_>) -> String {
     el.value()
-        .attr("aria-describedby")
+        .attribute("aria-describedby")
         .map(|ids| {
             ids.split_ascii_whitespace()
                 .filter_map(|id| page.element_by_id(id))
@@ -512,7 +522,7 @@ impl Rule for RequiredFieldIndicated {
         for el in page
             .select("input[required], select[required], textarea[required], [aria-required=true i]")
         {
-            if is_hidden_from_at(page, el) || el.value().attr("disabled").is_some() {
+            if is_hidden_from_at(page, el) || el.value().attribute("disabled").is_some() {
                 continue;
             }
             let legend = el
@@ -583,7 +593,11 @@ const PERSONAL_HINTS: &[(&[&str], &str)] = &[
 /// The autofill token a field seems to need, from its label, name and id.
 fn personal_hint(page: &Page, el: crate::page::ElementRef<'_>) -> Option<&'static str> {
     let e = el.value();
-    let ty = e.attr("type").unwrap_or("text").trim().to_ascii_lowercase();
+    let ty = e
+        .attribute("type")
+        .unwrap_or("text")
+        .trim()
+        .to_ascii_lowercase();
     match ty.as_str() {
         "email" => return Some("email"),
         "tel" => return Some("tel"),
@@ -593,8 +607,8 @@ fn personal_hint(page: &Page, el: crate::page::ElementRef<'_>) -> Option<&'stati
     let text = format!(
         "{} {} {}",
         accessible_name(page, el),
-        e.attr("name").unwrap_or(""),
-        e.attr("id").unwrap_or("")
+        e.attribute("name").unwrap_or(""),
+        e.attribute("id").unwrap_or("")
     )
     .to_lowercase();
     // "nom" alone is a strong hint only as a whole label/name.
@@ -602,7 +616,7 @@ fn personal_hint(page: &Page, el: crate::page::ElementRef<'_>) -> Option<&'stati
         .to_lowercase()
         .trim_end_matches([' ', '*', ':'])
         == "nom"
-        || matches!(e.attr("name"), Some("nom") | Some("lastname"))
+        || matches!(e.attribute("name"), Some("nom") | Some("lastname"))
     {
         return Some("family-name");
     }
@@ -647,7 +661,11 @@ impl Rule for AutocompletePersonal {
         let mut r = Results::new(page);
         for el in page.select("input, select, textarea") {
             let e = el.value();
-            let ty = e.attr("type").unwrap_or("text").trim().to_ascii_lowercase();
+            let ty = e
+                .attribute("type")
+                .unwrap_or("text")
+                .trim()
+                .to_ascii_lowercase();
             if e.name() == "input"
                 && matches!(
                     ty.as_str(),
@@ -667,15 +685,15 @@ impl Rule for AutocompletePersonal {
                 continue;
             }
             if is_hidden_from_at(page, el)
-                || e.attr("disabled").is_some()
-                || e.attr("readonly").is_some()
+                || e.attribute("disabled").is_some()
+                || e.attribute("readonly").is_some()
             {
                 continue;
             }
             let Some(expected) = personal_hint(page, el) else {
                 continue;
             };
-            match e.attr("autocomplete").map(|v| v.trim().to_ascii_lowercase()) {
+            match e.attribute("autocomplete").map(|v| v.trim().to_ascii_lowercase()) {
                 Some(v) if !v.is_empty() && v != "off" && v != "on" => {
                     r.pass(el, format!("Finalité déclarée : autocomplete=\"{v}\"."))
                 }

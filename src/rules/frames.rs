@@ -2,6 +2,7 @@
 
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::{accessible_name, is_hidden_from_at};
+use crate::page::Attribute;
 use crate::page::Page;
 
 /// ## Ce que la règle vérifie
@@ -53,11 +54,11 @@ impl Rule for FrameTitle {
                 continue;
             }
             // A title attribute that is there but blank: present (2.1.1), not relevant (2.2.1).
-            let blank_title = e.attr("title").is_some();
+            let blank_title = e.attribute("title").is_some();
             let test = if blank_title { "2.2.1" } else { "2.1.1" };
-            let out_of_tab_order = e.attr("tabindex").map(str::trim) == Some("-1");
+            let out_of_tab_order = e.attribute("tabindex").map(str::trim) == Some("-1");
             let presentational = matches!(
-                e.attr("role")
+                e.attribute("role")
                     .map(|v| v.trim().to_ascii_lowercase())
                     .as_deref(),
                 Some("presentation" | "none")
@@ -149,7 +150,7 @@ impl Rule for FrameTitleRelevant {
             let lower = name.to_lowercase();
             let file = el
                 .value()
-                .attr("src")
+                .attribute("src")
                 .and_then(|s| s.split(['?', '#']).next())
                 .and_then(|s| s.trim_end_matches('/').rsplit('/').next())
                 .unwrap_or("")

@@ -5,6 +5,7 @@ use crate::a11y::{
     accessible_name, global_aria_attrs, is_focusable, is_hidden_from_at,
     presentational_role_applies, role_of,
 };
+use crate::page::Attribute;
 use crate::page::{normalize_space, ElementRef, Page};
 
 /// ## Ce que la règle vérifie
@@ -56,7 +57,10 @@ impl Rule for ImageAlt {
                 continue;
             }
             // Only an exactly empty alt marks decoration: alt=" " is not empty.
-            if e.name() == "img" && e.attr("alt") == Some("") && presentational_role_applies(el) {
+            if e.name() == "img"
+                && e.attribute("alt") == Some("")
+                && presentational_role_applies(el)
+            {
                 r.pass(el, "Image décorative (alt vide).");
                 continue;
             }
@@ -160,9 +164,9 @@ impl Rule for AreaAlt {
             }
             let e = el.value();
             // The title attribute alone is not an alternative for an area (RGAA 1.1.2).
-            let mut name = e.attr("alt").map(normalize_space).unwrap_or_default();
+            let mut name = e.attribute("alt").map(normalize_space).unwrap_or_default();
             if name.is_empty()
-                && (e.attr("aria-label").is_some() || e.attr("aria-labelledby").is_some())
+                && (e.attribute("aria-label").is_some() || e.attribute("aria-labelledby").is_some())
             {
                 name = accessible_name(page, el);
             }
@@ -230,13 +234,13 @@ impl Rule for SvgImageAlt {
             }
             let e = el.value();
             let mut name = String::new();
-            if e.attr("aria-labelledby").is_some() || e.attr("aria-label").is_some() {
+            if e.attribute("aria-labelledby").is_some() || e.attribute("aria-label").is_some() {
                 name = accessible_name(page, el);
             }
             if name.is_empty() {
                 name = svg_title(el);
             }
-            if name.is_empty() && e.attr("title").is_some_and(|t| !t.trim().is_empty()) {
+            if name.is_empty() && e.attribute("title").is_some_and(|t| !t.trim().is_empty()) {
                 // SVG-AAM names an SVG element from a <title> child, not a title attribute;
                 // browsers differ on the attribute.
                 r.cant_tell(
@@ -313,7 +317,7 @@ fn embedded_kind(type_attr: Option<&str>, url: Option<&str>) -> Embedded {
 /// do not name them).
 fn aria_or_title_name(page: &Page, el: ElementRef<'_>) -> String {
     let e = el.value();
-    if let Some(ids) = e.attr("aria-labelledby") {
+    if let Some(ids) = e.attribute("aria-labelledby") {
         let mut parts = Vec::new();
         for id in ids.split_ascii_whitespace() {
             if let Some(t) = page.element_by_id(id) {
@@ -326,7 +330,7 @@ fn aria_or_title_name(page: &Page, el: ElementRef<'_>) -> String {
         }
     }
     for attr in ["aria-label", "title"] {
-        let n = e.attr(attr).map(normalize_space).unwrap_or_default();
+        let n = e.attribute(attr).map(normalize_space).unwrap_or_default();
         if !n.is_empty() {
             return n;
         }
@@ -378,14 +382,14 @@ impl Rule for ObjectAlt {
             // The role decides: role="img" makes the object an image whatever it embeds (RGAA
             // 1.1.6 asks for it); a presentational role takes it out of the tree; any other
             // role is judged by the rules of that role.
-            let as_image = match e.attr("role") {
+            let as_image = match e.attribute("role") {
                 None => false,
                 Some(_) => match crate::a11y::resolved_role(el).as_deref() {
                     Some("img") => true,
                     _ => continue,
                 },
             };
-            let kind = match embedded_kind(e.attr("type"), e.attr("data")) {
+            let kind = match embedded_kind(e.attribute("type"), e.attribute("data")) {
                 _ if as_image => Embedded::Image,
                 Embedded::Other => continue,
                 k => k,
@@ -444,7 +448,10 @@ impl Rule for EmbedCanvasAlt {
                 continue;
             }
             let e = el.value();
-            if matches!(e.attr("role").map(str::trim), Some("presentation" | "none")) {
+            if matches!(
+                e.attribute("role").map(str::trim),
+                Some("presentation" | "none")
+            ) {
                 continue;
             }
             let mut name = aria_or_title_name(page, el);
@@ -459,7 +466,7 @@ impl Rule for EmbedCanvasAlt {
                 }
                 continue;
             }
-            match embedded_kind(e.attr("type"), e.attr("src")) {
+            match embedded_kind(e.attribute("type"), e.attribute("src")) {
                 Embedded::Image if name.is_empty() => r.fail(el, "Image embarquée (embed) sans alternative : ajouter un aria-label, ou aria-hidden=\"true\" si elle est décorative."),
                 Embedded::Image => r.pass(el, format!("Alternative : « {name} ».")),
                 Embedded::Unknown if name.is_empty() => r.cant_tell(el, "Élément embed sans nom et de type inconnu : vérifier s'il affiche une image."),
@@ -513,13 +520,13 @@ impl Rule for DecorativeNotExposed {
         for el in page.select("[role], img[alt='']") {
             let e = el.value();
             let explicit = e
-                .attr("role")
+                .attribute("role")
                 .and_then(|v| v.split_ascii_whitespace().next())
                 .map(|v| v.to_ascii_lowercase());
             let decorative = match explicit.as_deref() {
                 Some("presentation" | "none") => true,
                 Some(_) => false,
-                None => e.name() == "img" && e.attr("alt") == Some(""),
+                None => e.name() == "img" && e.attribute("alt") == Some(""),
             };
             if !decorative || is_hidden_from_at(page, el) {
                 continue;
@@ -539,7 +546,7 @@ impl Rule for DecorativeNotExposed {
                     r.cant_tell_tests(el, &[test], format!("Image marquée décorative mais {why} : décorative, elle doit être ignorée (test {test}) ; porteuse d'information, son alternative relève du critère 1.1 — à vérifier."));
                 }
             } else if e.name() == "img"
-                && e.attr("title")
+                && e.attribute("title")
                     .map(|t| !t.trim().is_empty())
                     .unwrap_or(false)
             {
@@ -611,7 +618,7 @@ impl Rule for HiddenImageAlternative {
         ) {
             let e = el.value();
             if !e
-                .attr("aria-hidden")
+                .attribute("aria-hidden")
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
                 || outside_criterion_1_2(el)
             {
@@ -634,13 +641,13 @@ impl Rule for HiddenImageAlternative {
                 }
                 "canvas" => ("1.2.5", alternative_or_fallback(page, el)),
                 "object" => {
-                    if embedded_kind(e.attr("type"), e.attr("data")) != Embedded::Image {
+                    if embedded_kind(e.attribute("type"), e.attribute("data")) != Embedded::Image {
                         continue;
                     }
                     ("1.2.3", alternative_or_fallback(page, el))
                 }
                 _ => {
-                    if embedded_kind(e.attr("type"), e.attr("src")) != Embedded::Image {
+                    if embedded_kind(e.attribute("type"), e.attribute("src")) != Embedded::Image {
                         continue;
                     }
                     (
@@ -686,7 +693,7 @@ fn outside_criterion_1_2(el: ElementRef<'_>) -> bool {
 fn decorative_image_test(e: &scraper::node::Element) -> Option<&'static str> {
     match e.name() {
         "img" => Some("1.2.1"),
-        "area" if e.attr("href").is_none() => Some("1.2.2"),
+        "area" if e.attribute("href").is_none() => Some("1.2.2"),
         "object" => Some("1.2.3"),
         "svg" => Some("1.2.4"),
         "canvas" => Some("1.2.5"),
@@ -829,8 +836,8 @@ impl Rule for ImageAltSuspicious {
             }
             let e = el.value();
             let alt = e
-                .attr("aria-label")
-                .or_else(|| e.attr("alt"))
+                .attribute("aria-label")
+                .or_else(|| e.attribute("alt"))
                 .map(normalize_space)
                 .unwrap_or_default();
             if alt.is_empty() {
@@ -845,7 +852,7 @@ impl Rule for ImageAltSuspicious {
                 );
                 continue;
             }
-            match suspicious_alt(&alt, e.attr("src")) {
+            match suspicious_alt(&alt, e.attribute("src")) {
                 Some(why) => r.cant_tell(
                     el,
                     format!("Alternative douteuse : {why} ; vérifier qu'elle décrit l'image."),

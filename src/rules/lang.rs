@@ -9,6 +9,7 @@
 //! ACT id; the ACT rules (`html-has-lang`, `html-lang-bcp47`, `lang-change-bcp47`) carry the
 //! ACT id and WCAG 3.1.1 / 3.1.2, and no RGAA test.
 
+use crate::page::Attribute;
 use scraper::Node;
 
 use super::language_guess;
@@ -19,7 +20,9 @@ use crate::page::{normalize_space, ElementRef, Page};
 /// The value of `lang`, else `xml:lang`, trimmed.
 fn lang_of(el: ElementRef<'_>) -> Option<&str> {
     let e = el.value();
-    e.attr("lang").or_else(|| e.attr("xml:lang")).map(str::trim)
+    e.attribute("lang")
+        .or_else(|| e.attribute("xml:lang"))
+        .map(str::trim)
 }
 
 /// Whether a language is given for text whose closest element is `el`: the closest element
@@ -79,7 +82,7 @@ fn language_coverage(page: &Page) -> LanguageCoverage<'_> {
                 };
                 let attr_text = ["alt", "aria-label", "placeholder"]
                     .iter()
-                    .filter_map(|a| e.attr(a))
+                    .filter_map(|a| e.attribute(a))
                     .map(normalize_space)
                     .find(|v| !v.is_empty());
                 match attr_text {
@@ -229,7 +232,7 @@ impl Rule for HtmlHasLang {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         let root = page.root();
-        match root.value().attr("lang").map(str::trim) {
+        match root.value().attribute("lang").map(str::trim) {
             None => r.fail(root, "L'élément html n'a pas d'attribut lang."),
             Some("") => r.fail(root, "L'attribut lang de l'élément html est vide."),
             Some(v) => r.pass(root, format!("Attribut lang : « {v} ».")),
@@ -244,7 +247,7 @@ fn default_language_codes(page: &Page) -> Vec<(ElementRef<'_>, String)> {
     fn of(el: ElementRef<'_>) -> Vec<(ElementRef<'_>, String)> {
         ["lang", "xml:lang"]
             .iter()
-            .filter_map(|a| el.value().attr(a))
+            .filter_map(|a| el.value().attribute(a))
             .map(str::trim)
             .filter(|v| !v.is_empty())
             .map(|v| (el, v.to_string()))
@@ -353,7 +356,7 @@ impl Rule for HtmlLangBcp47 {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         let root = page.root();
-        match root.value().attr("lang").map(str::trim) {
+        match root.value().attribute("lang").map(str::trim) {
             None | Some("") => {}
             Some(v) if !is_valid_bcp47(v) => r.fail(
                 root,

@@ -4,6 +4,7 @@
 //! one language of [`LANGUAGES`], and almost none of the declared language's. Anything less —
 //! short texts, mixed texts, languages outside the list — is no evidence either way.
 
+use crate::page::Attribute;
 use scraper::Node;
 
 use crate::page::ElementRef;
@@ -159,7 +160,7 @@ pub fn governed_text(el: ElementRef<'_>) -> String {
                 out.push(' ');
             }
             Node::Element(e) => {
-                let own_lang = e.attr("lang").is_some() || e.attr("xml:lang").is_some();
+                let own_lang = e.attribute("lang").is_some() || e.attribute("xml:lang").is_some();
                 if own_lang || matches!(e.name(), "script" | "style" | "template" | "noscript") {
                     continue;
                 }

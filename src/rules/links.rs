@@ -4,6 +4,7 @@ use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::relevance::has_no_word;
 use crate::a11y::visible_text;
 use crate::a11y::{accessible_name, is_hidden_from_at};
+use crate::page::Attribute;
 use crate::page::{normalize_space, Page};
 
 /// ## Ce que la règle vérifie
@@ -37,7 +38,7 @@ impl Rule for LinkName {
         let mut r = Results::new(page);
         for el in page.select("a[href], area[href], [role~=link]") {
             let e = el.value();
-            if let Some(role) = e.attr("role") {
+            if let Some(role) = e.attribute("role") {
                 let first = role
                     .split_ascii_whitespace()
                     .next()
@@ -160,7 +161,7 @@ impl Rule for LinkGenericText {
             }
             let title = el
                 .value()
-                .attr("title")
+                .attribute("title")
                 .map(normalize_space)
                 .unwrap_or_default();
             let precise_title =
@@ -259,8 +260,12 @@ impl Rule for LinkNameContainsText {
                 continue;
             }
             let e = el.value();
-            let has_aria = e.attr("aria-label").is_some() || e.attr("aria-labelledby").is_some();
-            let title = e.attr("title").map(normalize_space).unwrap_or_default();
+            let has_aria =
+                e.attribute("aria-label").is_some() || e.attribute("aria-labelledby").is_some();
+            let title = e
+                .attribute("title")
+                .map(normalize_space)
+                .unwrap_or_default();
             if !has_aria && title.is_empty() {
                 continue;
             }

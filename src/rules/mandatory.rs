@@ -1,5 +1,6 @@
 //! Mandatory elements (RGAA 8.1, 8.2, 8.8, 8.9, 8.10; WCAG 1.3.1, 1.3.2, 3.1.2, 4.1.1).
 
+use crate::page::Attribute;
 use std::collections::HashMap;
 
 use scraper::Node;
@@ -242,11 +243,11 @@ impl Rule for ParseErrors {
 fn interactive_content(el: ElementRef<'_>) -> bool {
     let e = el.value();
     match e.name() {
-        "a" => e.attr("href").is_some(),
-        "audio" | "video" => e.attr("controls").is_some(),
-        "img" => e.attr("usemap").is_some(),
+        "a" => e.attribute("href").is_some(),
+        "audio" | "video" => e.attribute("controls").is_some(),
+        "img" => e.attribute("usemap").is_some(),
         "input" => !e
-            .attr("type")
+            .attribute("type")
             .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
         "button" | "details" | "embed" | "iframe" | "label" | "select" | "textarea" => true,
         _ => false,
@@ -332,7 +333,7 @@ impl Rule for NestedInteractive {
                             ))
                 } else {
                     interactive_content(el)
-                        || el.value().attr("tabindex").is_some()
+                        || el.value().attribute("tabindex").is_some()
                         || (outer_name == "a" && name == "a")
                 };
                 if forbidden {
@@ -380,7 +381,7 @@ fn lang_changes(page: &Page) -> Vec<(ElementRef<'_>, String)> {
     page.select("body [lang], body [xml\\:lang]")
         .filter_map(|el| {
             let e = el.value();
-            let lang = e.attr("lang").or_else(|| e.attr("xml:lang"))?;
+            let lang = e.attribute("lang").or_else(|| e.attribute("xml:lang"))?;
             (!lang.is_empty() && owns_exposed_text(page, el)).then(|| (el, lang.trim().to_string()))
         })
         .collect()
@@ -498,7 +499,7 @@ impl Rule for LangChangeBcp47 {
 /// to assistive technologies: a non-blank text node, or the `alt` of an image.
 fn owns_exposed_text(page: &Page, el: ElementRef<'_>) -> bool {
     let has_lang = |e: ElementRef<'_>| {
-        e.value().attr("lang").is_some() || e.value().attr("xml:lang").is_some()
+        e.value().attribute("lang").is_some() || e.value().attribute("xml:lang").is_some()
     };
     let owner_is_el = |n: ego_tree::NodeRef<'_, Node>| {
         n.ancestors()
@@ -517,7 +518,7 @@ fn owns_exposed_text(page: &Page, el: ElementRef<'_>) -> bool {
         }
         Node::Element(e) => {
             e.name() == "img"
-                && e.attr("alt").is_some_and(|a| !a.trim().is_empty())
+                && e.attribute("alt").is_some_and(|a| !a.trim().is_empty())
                 && ElementRef::wrap(n).is_some_and(|i| is_rendered(page, i))
                 && (!has_lang(ElementRef::wrap(n).unwrap_or(el)) || n.id() == el.id())
                 && owner_is_el(n)
@@ -604,7 +605,7 @@ impl Rule for PresentationalMarkup {
                 && !p
                     .children()
                     .any(|c| c.value().as_element().is_some_and(|e| e.name() != "br"));
-            let presentational = e.attr("role").is_some_and(|r| {
+            let presentational = e.attribute("role").is_some_and(|r| {
                 matches!(
                     r.trim().to_ascii_lowercase().as_str(),
                     "presentation" | "none"
@@ -614,8 +615,8 @@ impl Rule for PresentationalMarkup {
                 continue;
             }
             found += 1;
-            let script_target = e.attr("id").is_some()
-                || e.attr("role").is_some()
+            let script_target = e.attribute("id").is_some()
+                || e.attribute("role").is_some()
                 || e.attrs().any(|(name, _)| name.starts_with("aria-"));
             if script_target {
                 r.cant_tell(
@@ -689,7 +690,7 @@ impl Rule for DirValid {
         for el in page.select("[dir]") {
             let v = el
                 .value()
-                .attr("dir")
+                .attribute("dir")
                 .unwrap_or("")
                 .trim()
                 .to_ascii_lowercase();

@@ -1,5 +1,6 @@
 //! Time-based media (RGAA 4): captions tracks and sound that starts by itself.
 
+use crate::page::Attribute;
 use serde_json::json;
 
 use super::{Outcome, Results, Rule, RuleMeta, RuleResult};
@@ -49,13 +50,13 @@ impl Rule for VideoCaptions {
                 .any(|t| {
                     matches!(
                         t.value()
-                            .attr("kind")
+                            .attribute("kind")
                             .map(|k| k.trim().to_ascii_lowercase())
                             .as_deref(),
                         Some("captions" | "subtitles")
                     ) && t
                         .value()
-                        .attr("src")
+                        .attribute("src")
                         .map(|s| !s.trim().is_empty())
                         .unwrap_or(false)
                 });
@@ -74,9 +75,9 @@ fn has_nearby_buttons(el: ElementRef<'_>) -> bool {
     el.parent()
         .and_then(ElementRef::wrap)
         .map(|p| {
-            p.descendants()
-                .filter_map(ElementRef::wrap)
-                .any(|d| d.value().name() == "button" || d.value().attr("role") == Some("button"))
+            p.descendants().filter_map(ElementRef::wrap).any(|d| {
+                d.value().name() == "button" || d.value().attribute("role") == Some("button")
+            })
         })
         .unwrap_or(false)
 }
@@ -161,7 +162,7 @@ fn measured(el: ElementRef<'_>, f: &MediaFacts) -> Option<Measured> {
     // Longer: its loudness must be known (a silent track is not sound).
     f.peak?;
     let e = el.value();
-    Some(if e.attr("controls").is_some() {
+    Some(if e.attribute("controls").is_some() {
         Measured::Verdict(
             Outcome::Passed,
             format!(
@@ -192,7 +193,7 @@ impl Rule for MediaAutoplay {
         for el in page.select("audio, video") {
             let e = el.value();
             let fact = facts.and_then(|b| {
-                let mark = e.attr(REF_ATTR)?.parse().ok()?;
+                let mark = e.attribute(REF_ATTR)?.parse().ok()?;
                 b.media_of(mark)
             });
             match fact.and_then(|f| measured(el, f).map(|m| (f, m))) {
@@ -219,10 +220,10 @@ impl Rule for MediaAutoplay {
 /// The verdict from the markup alone (served page, or a media the browser could not measure).
 fn static_verdict(r: &mut Results<'_>, el: ElementRef<'_>) {
     let e = el.value();
-    if e.attr("autoplay").is_none() || e.attr("muted").is_some() {
+    if e.attribute("autoplay").is_none() || e.attribute("muted").is_some() {
         return; // not started by itself, or no sound: nothing to control
     }
-    if e.attr("controls").is_some() {
+    if e.attribute("controls").is_some() {
         r.pass(el, "Lecture automatique avec contrôles natifs.");
     } else if e.name() == "audio" && !has_nearby_buttons(el) {
         r.fail(el, "Son lancé automatiquement sans moyen de l'arrêter : ajouter controls, ou retirer autoplay.");

@@ -4,6 +4,7 @@ use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::focus::tabindex;
 use crate::a11y::{is_hidden_from_at, is_tabbable, role_of};
 use crate::css::Cascaded;
+use crate::page::Attribute;
 use crate::page::{ElementRef, Page};
 
 /// How many first tabbable elements may hold the skip link.
@@ -38,7 +39,7 @@ static SKIP_LINK: RuleMeta = RuleMeta {
 };
 
 fn fragment_target<'a>(page: &'a Page, link: ElementRef<'_>) -> Option<ElementRef<'a>> {
-    let href = link.value().attr("href")?.trim();
+    let href = link.value().attribute("href")?.trim();
     let id = href.strip_prefix('#')?;
     if id.is_empty() {
         return None;
@@ -46,7 +47,7 @@ fn fragment_target<'a>(page: &'a Page, link: ElementRef<'_>) -> Option<ElementRe
     let decoded = percent_decode(id);
     page.element_by_id(&decoded).or_else(|| {
         page.select("a[name]")
-            .find(|a| a.value().attr("name") == Some(decoded.as_str()))
+            .find(|a| a.value().attribute("name") == Some(decoded.as_str()))
     })
 }
 
@@ -208,7 +209,7 @@ impl Rule for AccesskeyUnique {
             .select("[accesskey]")
             .filter(|el| !is_hidden_from_at(page, *el))
             .filter_map(|el| {
-                let k = el.value().attr("accesskey")?.trim().to_lowercase();
+                let k = el.value().attribute("accesskey")?.trim().to_lowercase();
                 (!k.is_empty()).then_some((k, el))
             })
             .collect();
@@ -262,7 +263,7 @@ static FRAME_TAB_ORDER: RuleMeta = RuleMeta {
 fn tiny_frame(el: ElementRef<'_>) -> bool {
     ["width", "height"].iter().any(|a| {
         el.value()
-            .attr(a)
+            .attribute(a)
             .and_then(|v| v.trim().trim_end_matches("px").parse::<f64>().ok())
             .is_some_and(|v| v <= 1.0)
     })
@@ -284,8 +285,8 @@ impl Rule for FrameTabOrder {
                 continue;
             }
             let removed = tabindex(el).is_some_and(|t| t < 0);
-            let Some(doc) = el.value().attr("srcdoc") else {
-                if removed && el.value().attr("src").is_some() {
+            let Some(doc) = el.value().attribute("srcdoc") else {
+                if removed && el.value().attribute("src").is_some() {
                     r.cant_tell(
                         el,
                         "Cadre retiré de l'ordre de tabulation (tabindex négatif) : vérifier que son document ne contient ni lien ni champ.",

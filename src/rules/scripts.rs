@@ -8,6 +8,7 @@ use crate::a11y::aria::{
 use crate::a11y::focus::{is_focusable, is_natively_focusable};
 use crate::a11y::{implicit_role, is_hidden_from_at, is_rendered, is_tabbable, resolved_role};
 use crate::css::Cascaded;
+use crate::page::Attribute;
 use crate::page::{ElementRef, Page};
 
 /// Elements carrying at least one `aria-*` attribute, with those attributes, in document order.
@@ -74,7 +75,7 @@ impl Rule for ClickHandlerKeyboard {
             if native && focusable {
                 r.pass(el, "Élément interactif natif.");
             } else if focusable {
-                if e.attr("role").is_some() {
+                if e.attribute("role").is_some() {
                     r.pass(el, "Élément focalisable avec un rôle.");
                 } else {
                     r.cant_tell(el, "Élément cliquable focalisable sans rôle : vérifier son rôle et son activation au clavier (Entrée, Espace).");
@@ -123,7 +124,7 @@ impl Rule for AriaRoleValid {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("[role]") {
-            let Some(role) = el.value().attr("role") else {
+            let Some(role) = el.value().attribute("role") else {
                 continue;
             };
             if role.trim().is_empty() || is_hidden_from_at(page, el) {
@@ -178,7 +179,7 @@ impl Rule for AriaRequiredAttr {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("[role]") {
-            if el.value().attr("role").is_none() {
+            if el.value().attribute("role").is_none() {
                 continue;
             }
             let Some(role) = resolved_role(el) else {
@@ -197,7 +198,7 @@ impl Rule for AriaRequiredAttr {
             let missing: Vec<&str> = required
                 .iter()
                 .copied()
-                .filter(|a| el.value().attr(a).is_none_or(|v| v.trim().is_empty()))
+                .filter(|a| el.value().attribute(a).is_none_or(|v| v.trim().is_empty()))
                 .collect();
             if missing.is_empty() {
                 r.pass(el, format!("Le rôle « {role} » a ses attributs requis."));
@@ -406,7 +407,7 @@ fn prohibited_message(el: ElementRef<'_>, prohibited: &[&str]) -> String {
 /// `code`, `em`, `strong`, `del`, `ins`, `sub`, `sup`, `mark`, `time`, `dfn` → term, `caption`),
 /// else the implicit role. `None` when nothing is known (the element is not judged).
 fn prohibition_role(el: ElementRef<'_>, attrs: &[(String, String)]) -> Option<String> {
-    let explicit = el.value().attr("role").and_then(|r| {
+    let explicit = el.value().attribute("role").and_then(|r| {
         r.split_ascii_whitespace()
             .find(|t| is_valid_role(t))
             .map(str::to_ascii_lowercase)
@@ -473,7 +474,7 @@ fn conditional_problems(
     let e = el.value();
     let has = |a: &str| attrs.iter().any(|(n, _)| n == a);
     let native_checkable = e.name() == "input"
-        && e.attr("type").is_some_and(|t| {
+        && e.attribute("type").is_some_and(|t| {
             let t = t.trim();
             t.eq_ignore_ascii_case("checkbox") || t.eq_ignore_ascii_case("radio")
         });
@@ -550,7 +551,7 @@ fn generic_element(el: ElementRef<'_>) -> bool {
             | "body"
             | "legend"
             | "figcaption"
-    ) && el.value().attr("role").is_none()
+    ) && el.value().attribute("role").is_none()
 }
 
 /// ## Ce que la règle vérifie
@@ -591,7 +592,7 @@ impl Rule for AriaHiddenFocusable {
         for el in page.select("[aria-hidden]") {
             let hidden = el
                 .value()
-                .attr("aria-hidden")
+                .attribute("aria-hidden")
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
             if !hidden {
                 continue;
@@ -657,7 +658,7 @@ fn sentinel_walked(page: &Page, f: ElementRef<'_>) -> Option<bool> {
     }
     let mark: u32 = f
         .value()
-        .attr(crate::page::browser::REF_ATTR)?
+        .attribute(crate::page::browser::REF_ATTR)?
         .parse()
         .ok()?;
     Some(facts.stops.iter().any(|s| s.mark == Some(mark)))
@@ -671,14 +672,14 @@ fn scripts_may_move_focus(page: &Page) -> bool {
     let script_may = page.select("script").any(|s| {
         let ty = s
             .value()
-            .attr("type")
+            .attribute("type")
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
         if DATA_TYPES.contains(&ty.as_str()) {
             return false;
         }
-        s.value().attr("src").is_some()
+        s.value().attribute("src").is_some()
             || s.text().any(|t| t.to_ascii_lowercase().contains("focus"))
     });
     script_may
@@ -691,7 +692,7 @@ fn scripts_may_move_focus(page: &Page) -> bool {
 
 fn inline_style(el: ElementRef<'_>) -> String {
     el.value()
-        .attr("style")
+        .attribute("style")
         .unwrap_or("")
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -762,10 +763,10 @@ impl Rule for AriaWidgetName {
             // A summary with no role of its own (a presentational one is ignored: it is
             // focusable) is named like a button; with another role, that role's rule judges it.
             let summary = crate::a11y::accname::is_details_summary(el)
-                && (e.attr("role").is_none()
+                && (e.attribute("role").is_none()
                     || matches!(role.as_str(), "" | "none" | "presentation"));
             let widget = NAMED_WIDGET_ROLES.contains(&role.as_str())
-                && !(e.name() == "option" && e.attr("role").is_none());
+                && !(e.name() == "option" && e.attribute("role").is_none());
             let status = NAMED_STATUS_ROLES.contains(&role.as_str());
             if !(summary || widget || status) || is_hidden_from_at(page, el) {
                 continue;
@@ -873,7 +874,7 @@ impl Rule for PresentationalChildrenFocusable {
                 None => r.pass(el, format!("Aucun élément focalisable dans cet élément au rôle {role}.")),
             }
             // RGAA 7.1 is about scripts: a native element is judged on WCAG and ACT only.
-            if el.value().attr("role").is_none() {
+            if el.value().attribute("role").is_none() {
                 r.with_tests(&[]);
             }
         }

@@ -3,6 +3,7 @@
 use super::lists::{classify_doctype, doctype_of, DoctypeKind};
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::{accessible_name, is_hidden_from_at, resolved_role, role_of};
+use crate::page::Attribute;
 use crate::page::{ElementRef, Page};
 
 /// Headings exposed to assistive technologies, with their level, in document order.
@@ -16,7 +17,7 @@ fn headings(page: &Page) -> Vec<(ElementRef<'_>, u8)> {
             }
             let aria = el
                 .value()
-                .attr("aria-level")
+                .attribute("aria-level")
                 .and_then(|v| v.trim().parse::<u8>().ok())
                 .filter(|l| *l >= 1);
             let native = el
@@ -371,7 +372,7 @@ impl Rule for ListStructure {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         for el in page.select("body li, body dt, body dd") {
-            if el.value().attr("role").is_some() {
+            if el.value().attribute("role").is_some() {
                 // An explicit role replaces the list semantics: judged by the ARIA rules.
                 continue;
             }
@@ -385,7 +386,7 @@ impl Rule for ListStructure {
             };
             // A role on the list itself overrides it (ARIA): its items follow.
             let overriding = parent
-                .filter(|p| p.value().attr("role").is_some())
+                .filter(|p| p.value().attribute("role").is_some())
                 .and_then(resolved_role);
             match overriding.as_deref() {
                 Some("list") if name == "li" => {
@@ -427,7 +428,7 @@ impl Rule for ListStructure {
             }
         }
         for list in page.select("body ul, body ol") {
-            if list.value().attr("role").is_some() {
+            if list.value().attribute("role").is_some() {
                 continue;
             }
             for child in list.children().filter_map(ElementRef::wrap) {
@@ -445,13 +446,13 @@ impl Rule for ListStructure {
         }
         // HTML content model of dl: dt/dd groups, each optionally wrapped in a div.
         for dl in page.select("body dl") {
-            if dl.value().attr("role").is_some() {
+            if dl.value().attribute("role").is_some() {
                 continue;
             }
             for child in dl.children().filter_map(ElementRef::wrap) {
                 let inner: Vec<ElementRef<'_>> = match child.value().name() {
                     "dt" | "dd" | "script" | "template" => continue,
-                    "div" if child.value().attr("role").is_none() => {
+                    "div" if child.value().attribute("role").is_none() => {
                         child.children().filter_map(ElementRef::wrap).collect()
                     }
                     _ => vec![child],

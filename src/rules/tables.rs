@@ -2,6 +2,7 @@
 
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::{is_hidden_from_at, is_rendered, role_of};
+use crate::page::Attribute;
 use crate::page::{ElementRef, Page};
 
 /// Whether `el` belongs to `table` directly (not to a nested table).
@@ -47,7 +48,7 @@ fn is_layout_table(table: ElementRef<'_>) -> bool {
     matches!(
         table
             .value()
-            .attr("role")
+            .attribute("role")
             .map(|r| r.trim().to_ascii_lowercase())
             .as_deref(),
         Some("presentation" | "none")
@@ -89,7 +90,7 @@ impl Rule for LayoutTableStructure {
                 continue;
             }
             let mut found: Vec<String> = Vec::new();
-            if table.value().attr("summary").is_some() {
+            if table.value().attribute("summary").is_some() {
                 found.push("attribut summary".into());
             }
             let content = table_content(table);
@@ -100,7 +101,7 @@ impl Rule for LayoutTableStructure {
             }
             for attr in ["scope", "headers", "axis"] {
                 let used = content.iter().any(|d| {
-                    matches!(d.value().name(), "td" | "th") && d.value().attr(attr).is_some()
+                    matches!(d.value().name(), "td" | "th") && d.value().attribute(attr).is_some()
                 });
                 if used {
                     found.push(format!("attribut {attr}"));
@@ -160,7 +161,7 @@ impl Rule for TableHeadersAttr {
                 if !matches!(cell.value().name(), "td" | "th") {
                     continue;
                 }
-                let Some(headers) = cell.value().attr("headers") else {
+                let Some(headers) = cell.value().attribute("headers") else {
                     continue;
                 };
                 // A hidden cell is not announced with its headers (ACT a25f45 applies to
@@ -240,7 +241,10 @@ impl Rule for DataTableHeaders {
             }
             let is_header = |c: &ElementRef<'_>| {
                 c.value().name() == "th"
-                    || matches!(c.value().attr("role"), Some("columnheader" | "rowheader"))
+                    || matches!(
+                        c.value().attribute("role"),
+                        Some("columnheader" | "rowheader")
+                    )
             };
             let headers: Vec<&ElementRef<'_>> = cells.iter().filter(|c| is_header(c)).collect();
             if headers.is_empty() {
@@ -256,23 +260,23 @@ impl Rule for DataTableHeaders {
             let has_col = headers.iter().any(|c| {
                 in_first_row(c)
                     || c.value()
-                        .attr("scope")
+                        .attribute("scope")
                         .map(|s| s.eq_ignore_ascii_case("col"))
                         .unwrap_or(false)
             });
             let has_row = headers.iter().any(|c| {
                 !in_first_row(c)
                     || c.value()
-                        .attr("scope")
+                        .attribute("scope")
                         .map(|s| s.eq_ignore_ascii_case("row"))
                         .unwrap_or(false)
             });
             let ambiguous: Vec<&&ElementRef<'_>> = headers
                 .iter()
                 .filter(|c| {
-                    c.value().attr("scope").is_none()
-                        && c.value().attr("id").is_none()
-                        && c.value().attr("role").is_none()
+                    c.value().attribute("scope").is_none()
+                        && c.value().attribute("id").is_none()
+                        && c.value().attribute("role").is_none()
                 })
                 .collect();
             if has_col && has_row && !ambiguous.is_empty() {
@@ -312,7 +316,7 @@ const MAX_SPAN: usize = 1000;
 
 fn span(el: ElementRef<'_>, attr: &str) -> usize {
     el.value()
-        .attr(attr)
+        .attribute(attr)
         .and_then(|v| v.trim().parse::<usize>().ok())
         .map(|n| n.clamp(1, MAX_SPAN))
         .unwrap_or(1)
@@ -320,7 +324,7 @@ fn span(el: ElementRef<'_>, attr: &str) -> usize {
 
 fn explicit_role(el: ElementRef<'_>) -> Option<String> {
     el.value()
-        .attr("role")
+        .attribute("role")
         .and_then(|r| r.split_ascii_whitespace().next())
         .map(|r| r.to_ascii_lowercase())
 }
@@ -339,7 +343,7 @@ fn header_scope(el: ElementRef<'_>) -> Option<Scope> {
     Some(
         match el
             .value()
-            .attr("scope")
+            .attribute("scope")
             .map(|s| s.trim().to_ascii_lowercase())
             .as_deref()
         {
@@ -430,8 +434,8 @@ fn assigned(h: &GridCell<'_>, c: &GridCell<'_>) -> bool {
     if h.el.id() == c.el.id() {
         return false;
     }
-    if let Some(list) = c.el.value().attr("headers") {
-        return match h.el.value().attr("id") {
+    if let Some(list) = c.el.value().attribute("headers") {
+        return match h.el.value().attribute("id") {
             Some(id) => list.split_ascii_whitespace().any(|x| x == id),
             None => false,
         };
