@@ -1,11 +1,10 @@
 //! Computed styles for every element of a page, in one iterative pre-order walk.
 
 use crate::page::Attribute;
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use precomputed_hash::PrecomputedHash;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use scraper::selector::{CssLocalName, Simple};
 use scraper::{ElementRef, Node};
 use selectors::bloom::BloomFilter;
@@ -489,7 +488,13 @@ impl RuleSet {
 struct Prepared {
     set: RuleSet,
     notes: Vec<String>,
+    /// The root element's custom properties, resolved, by the rules that declared them: a
+    /// design system declares hundreds at `:root`, the same on every page of a site.
+    root_vars: Mutex<Vec<(Vec<u32>, Arc<Vars>)>>,
 }
+
+/// Distinct root scopes kept per set of sheets.
+const ROOT_VARS_KEPT: usize = 4;
 
 /// A site has a few sets of sheets; a hostile one cannot grow the process past these.
 static PREPARED: SheetsMemo<Prepared> = SheetsMemo::new(8, 8 << 20);
@@ -515,13 +520,17 @@ impl Prepared {
         }
         notes.append(&mut author.notes);
         let set = RuleSet::build(&author, &mut notes);
-        Prepared { set, notes }
+        Prepared {
+            set,
+            notes,
+            root_vars: Mutex::new(Vec::new()),
+        }
     }
 }
 
 /// Styles of every element of a page.
 pub struct PageStyles {
-    index: HashMap<ego_tree::NodeId, u32>,
+    index: FxHashMap<ego_tree::NodeId, u32>,
     computed: Vec<Computed>,
     /// Elements with at least one non-blank text child, in document order.
     pub text_elements: Vec<ego_tree::NodeId>,
@@ -542,7 +551,7 @@ impl PageStyles {
     pub fn compute(page: &Page) -> PageStyles {
         let prepared = PREPARED.get(&page.stylesheets, || Prepared::of(&page.stylesheets));
         let inactive_roots = inactive_roots(page);
-        let mut styles = walk(page, &prepared.set, &inactive_roots);
+        let mut styles = walk(page, &prepared, &inactive_roots);
         styles.notes = prepared.notes.clone();
         styles.prepared = Some(prepared);
         styles
@@ -558,9 +567,9 @@ impl PageStyles {
 }
 
 /// Elements whose subtree is inactive text (ACT: disabled widgets and their labels).
-fn inactive_roots(page: &Page) -> HashSet<ego_tree::NodeId> {
-    let mut roots = HashSet::new();
-    let mut disabled_ids: HashSet<String> = HashSet::new();
+fn inactive_roots(page: &Page) -> FxHashSet<ego_tree::NodeId> {
+    let mut roots = FxHashSet::default();
+    let mut disabled_ids: FxHashSet<String> = FxHashSet::default();
     let mut labelled_by: Vec<String> = Vec::new();
     for node in page.dom.tree.nodes() {
         let Some(el) = ElementRef::wrap(node) else {
@@ -633,9 +642,9 @@ fn element_hashes(el: ElementRef<'_>) -> Vec<u32> {
 #[derive(Clone, Default)]
 struct Buckets {
     any: Vec<u32>,
-    tag: HashMap<String, Vec<u32>>,
-    id: HashMap<String, Vec<u32>>,
-    class: HashMap<String, Vec<u32>>,
+    tag: FxHashMap<String, Vec<u32>>,
+    id: FxHashMap<String, Vec<u32>>,
+    class: FxHashMap<String, Vec<u32>>,
 }
 
 impl Buckets {
@@ -654,8 +663,12 @@ impl Buckets {
 }
 
 /// Indexes of the entries whose bucket (id, class, tag or any) this element can match.
-fn candidates_of(buckets: &Buckets, el: ElementRef<'_>) -> Vec<u32> {
-    let mut candidates: Vec<u32> = Vec::new();
+fn candidates_of<'b>(
+    buckets: &Buckets,
+    el: ElementRef<'_>,
+    candidates: &'b mut Vec<u32>,
+) -> &'b [u32] {
+    candidates.clear();
     if buckets.is_empty() {
         return candidates;
     }
@@ -700,7 +713,7 @@ enum Step<'a> {
 /// cascade's time); a chain longer than `MAX_VAR_CHAIN` is flattened into one map.
 #[derive(Debug, Default)]
 struct Vars {
-    own: HashMap<String, Option<String>>,
+    own: FxHashMap<String, Option<String>>,
     parent: Option<Arc<Vars>>,
     chain: usize,
 }
@@ -708,7 +721,7 @@ struct Vars {
 const MAX_VAR_CHAIN: usize = 8;
 
 impl Vars {
-    fn child(own: HashMap<String, Option<String>>, parent: Arc<Vars>) -> Vars {
+    fn child(own: FxHashMap<String, Option<String>>, parent: Arc<Vars>) -> Vars {
         if parent.chain < MAX_VAR_CHAIN {
             return Vars {
                 own,
@@ -720,7 +733,7 @@ impl Vars {
         while let Some(p) = scopes.last().and_then(|s| s.parent.as_deref()) {
             scopes.push(p);
         }
-        let mut all = HashMap::new();
+        let mut all = FxHashMap::default();
         for scope in scopes.into_iter().rev() {
             all.extend(scope.own.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
@@ -747,7 +760,7 @@ impl VarSource for Vars {
 
 /// Lookup while an element's own custom properties are resolved: its raw declarations first.
 struct Declaring<'a> {
-    own: &'a HashMap<String, String>,
+    own: &'a FxHashMap<&'a str, &'a str>,
     parent: &'a Vars,
 }
 
@@ -760,8 +773,34 @@ impl VarSource for Declaring<'_> {
     }
 }
 
-fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) -> PageStyles {
-    let mut index = HashMap::new();
+/// An element's custom properties resolved in the scope of its parent's.
+fn own_vars(custom: &FxHashMap<&str, Winner<'_>>, parent_vars: Arc<Vars>) -> Arc<Vars> {
+    let declared: FxHashMap<&str, &str> = custom.iter().map(|(k, w)| (*k, w.value)).collect();
+    let lookup = Declaring {
+        own: &declared,
+        parent: &parent_vars,
+    };
+    let own = declared
+        .iter()
+        .map(|(k, v)| {
+            let resolved = if has_var(v) {
+                substitute(v, &lookup)
+            } else {
+                Some(v.to_string())
+            };
+            (k.to_string(), resolved)
+        })
+        .collect();
+    Arc::new(Vars::child(own, parent_vars))
+}
+
+fn walk(
+    page: &Page,
+    prepared: &Prepared,
+    inactive_roots: &FxHashSet<ego_tree::NodeId>,
+) -> PageStyles {
+    let set = &prepared.set;
+    let mut index = FxHashMap::default();
     let mut computed: Vec<Computed> = Vec::new();
     let mut text_elements = Vec::new();
     let mut bloom = BloomFilter::new();
@@ -771,6 +810,7 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
     let root_parent = Computed::root_parent();
     let mut root_font: Option<f64> = None;
     let empty_vars: Arc<Vars> = Arc::new(Vars::default());
+    let mut candidate_buffer: Vec<u32> = Vec::new();
 
     let mut stack = vec![Step::Enter(*page.root())];
     while let Some(step) = stack.pop() {
@@ -794,11 +834,13 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
 
         // 1. Collect the winning declaration of each property.
         let mut winners: [Option<Winner<'_>>; N_PROPS] = [const { None }; N_PROPS];
-        let mut custom: HashMap<&str, Winner<'_>> = HashMap::new();
+        let mut custom: FxHashMap<&str, Winner<'_>> = FxHashMap::default();
         let mut uncertain_best: [Option<(Prio, &str)>; N_PROPS] = [None; N_PROPS];
-        let candidates = candidates_of(&set.buckets, el);
+        // Entries whose custom properties were considered (the root's scope is memoised by them).
+        let mut custom_from: Vec<u32> = Vec::new();
+        let candidates = candidates_of(&set.buckets, el, &mut candidate_buffer);
         let e = el.value();
-        for &ci in &candidates {
+        for &ci in candidates {
             let entry = &set.entries[ci as usize];
             let mut ctx = MatchingContext::new(
                 MatchingMode::Normal,
@@ -830,6 +872,9 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
             }
             let rule = &set.rules[entry.rule as usize];
             let slots = &set.slots[entry.rule as usize];
+            if maybe.is_none() && slots.contains(&DeclSlot::Custom) {
+                custom_from.push(ci);
+            }
             let is_ua = (entry.rule as usize) < set.ua_count;
             for (di, (d, &ds)) in rule.declarations.iter().zip(slots.iter()).enumerate() {
                 if ds == DeclSlot::Unused {
@@ -876,6 +921,7 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
             .attribute("style")
             .map(parse_declarations)
             .unwrap_or_default();
+        let inline_custom = inline_decls.iter().any(|d| d.name.starts_with("--"));
         for (di, d) in inline_decls.iter().enumerate() {
             let prio = priority(false, true, d.important, u32::MAX, 0, u32::MAX, di as u32);
             consider(
@@ -892,27 +938,27 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
         // 2. Custom properties (inherited, resolved on the declaring element).
         let vars = if custom.is_empty() {
             parent_vars
+        } else if ancestors.is_empty() && !inline_custom {
+            // The root's scope depends only on the rules that declared it.
+            let memo = prepared.root_vars.lock().ok().and_then(|kept| {
+                kept.iter()
+                    .find(|(from, _)| *from == custom_from)
+                    .map(|(_, v)| v.clone())
+            });
+            match memo {
+                Some(v) => v,
+                None => {
+                    let v = own_vars(&custom, parent_vars);
+                    if let Ok(mut kept) = prepared.root_vars.lock() {
+                        if kept.len() < ROOT_VARS_KEPT {
+                            kept.push((custom_from, v.clone()));
+                        }
+                    }
+                    v
+                }
+            }
         } else {
-            let declared: HashMap<String, String> = custom
-                .iter()
-                .map(|(k, w)| ((*k).to_string(), w.value.to_string()))
-                .collect();
-            let lookup = Declaring {
-                own: &declared,
-                parent: &parent_vars,
-            };
-            let own = declared
-                .iter()
-                .map(|(k, v)| {
-                    let resolved = if has_var(v) {
-                        substitute(v, &lookup)
-                    } else {
-                        Some(v.clone())
-                    };
-                    (k.clone(), resolved)
-                })
-                .collect();
-            Arc::new(Vars::child(own, parent_vars))
+            own_vars(&custom, parent_vars)
         };
 
         // 3. Compute.
@@ -937,18 +983,20 @@ fn walk(page: &Page, set: &RuleSet, inactive_roots: &HashSet<ego_tree::NodeId>) 
         });
         // Could a rule we did not evaluate show or hide this element?
         let rendering_doubt = RENDERING_PROPS.iter().any(|p| uncertain_props[slot_of(p)])
-            || candidates_of(&set.maybe_buckets, el).iter().any(|&mi| {
-                let (selector, hashes) = &set.maybe_entries[mi as usize];
-                let mut ctx = MatchingContext::new(
-                    MatchingMode::Normal,
-                    Some(&bloom),
-                    &mut caches,
-                    QuirksMode::NoQuirks,
-                    NeedsSelectorFlags::No,
-                    MatchingForInvalidation::No,
-                );
-                matches_selector(selector, 0, Some(hashes), &el, &mut ctx)
-            });
+            || candidates_of(&set.maybe_buckets, el, &mut candidate_buffer)
+                .iter()
+                .any(|&mi| {
+                    let (selector, hashes) = &set.maybe_entries[mi as usize];
+                    let mut ctx = MatchingContext::new(
+                        MatchingMode::Normal,
+                        Some(&bloom),
+                        &mut caches,
+                        QuirksMode::NoQuirks,
+                        NeedsSelectorFlags::No,
+                        MatchingForInvalidation::No,
+                    );
+                    matches_selector(selector, 0, Some(hashes), &el, &mut ctx)
+                });
         let c = compute_one(
             el,
             parent,
@@ -1058,7 +1106,7 @@ fn consider<'a>(
     prio: Prio,
     maybe: Option<&'a str>,
     winners: &mut [Option<Winner<'a>>],
-    custom: &mut HashMap<&'a str, Winner<'a>>,
+    custom: &mut FxHashMap<&'a str, Winner<'a>>,
     uncertain_best: &mut [Option<(Prio, &'a str)>],
 ) {
     let s = match slot {
@@ -1127,7 +1175,7 @@ fn compute_one(
     winners: &[Option<Winner<'_>>],
     vars: &Vars,
     root_font: Option<f64>,
-    inactive_roots: &HashSet<ego_tree::NodeId>,
+    inactive_roots: &FxHashSet<ego_tree::NodeId>,
     uncertain: Option<String>,
     uncertain_props: &[bool],
     rendering_doubt: bool,
