@@ -2,7 +2,6 @@
 //! Depth-bounded and iterative over children, so hostile nesting cannot overflow the stack.
 
 use crate::page::Attribute;
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use scraper::{ElementRef, Node};
@@ -78,7 +77,7 @@ pub fn accessible_name(page: &Page, el: ElementRef<'_>) -> String {
 /// dropped with the cascade when linked stylesheets are added: names read it); a lock, since
 /// a page may be shared between threads, never held while a name is computed.
 #[derive(Default)]
-pub struct Names(Mutex<HashMap<ego_tree::NodeId, String>>);
+pub struct Names(Mutex<rustc_hash::FxHashMap<ego_tree::NodeId, String>>);
 
 impl Derived for Names {
     const SLOT: DerivedSlot = DerivedSlot::AccessibleNames;

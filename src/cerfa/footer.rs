@@ -200,13 +200,15 @@ pub fn find(page: &Page) -> Option<Footer> {
     let anchors = links_in(el);
     let mut links = Vec::new();
     for a in &anchors {
-        let lr = LinkRef::of(page, *a);
         let raw = link_text(page, *a);
+        // Most footer links are of no kind: their reference is built only when one is found.
+        let mut lr = None;
         for kind in kinds_of(&raw, a.value().attribute("href").unwrap_or("")) {
             if !links.iter().any(|l: &FooterLink| l.kind == kind) {
+                let link = lr.get_or_insert_with(|| LinkRef::of(page, *a)).clone();
                 links.push(FooterLink {
                     kind: kind.to_string(),
-                    link: lr.clone(),
+                    link,
                 });
             }
         }

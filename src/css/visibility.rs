@@ -13,7 +13,7 @@
 //! so that doubt never hides an element from the rules (no false pass).
 
 use crate::page::Attribute;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use ego_tree::NodeId;
 use scraper::ElementRef;
@@ -36,14 +36,14 @@ const MARKUP_NOT_RENDERED: u8 = 1 << 4;
 /// The visibility of every element of a page.
 #[derive(Debug, Default)]
 pub struct Visibility {
-    bits: HashMap<NodeId, u8>,
+    bits: FxHashMap<NodeId, u8>,
 }
 
 impl Visibility {
     /// One pre-order pass over the document after the cascade.
     pub fn compute(page: &Page) -> Visibility {
         let styles = page.styles();
-        let mut bits: HashMap<NodeId, u8> = HashMap::new();
+        let mut bits: FxHashMap<NodeId, u8> = FxHashMap::default();
         // A modal dialog open in the browser makes the rest of the document inert.
         let modal = page
             .browser

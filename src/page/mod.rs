@@ -66,11 +66,11 @@ pub struct Page {
     /// What higher layers derive from the page once and keep with it (see [`Derived`]).
     derived: [OnceLock<Box<dyn Any + Send + Sync>>; DERIVED_SLOTS],
     /// Element node → (position among same-name siblings, count of them), built on first use.
-    nth_of_type: OnceLock<HashMap<ego_tree::NodeId, (usize, usize)>>,
+    nth_of_type: OnceLock<rustc_hash::FxHashMap<ego_tree::NodeId, (usize, usize)>>,
     /// Elements by tag and attribute name, built on the first `select`.
     elements: OnceLock<index::ElementIndex>,
     /// Each element's target (selector and snippet), built on first use.
-    targets: Mutex<HashMap<ego_tree::NodeId, Target>>,
+    targets: Mutex<rustc_hash::FxHashMap<ego_tree::NodeId, Target>>,
     base: OnceLock<Url>,
     /// The body's text, computed once: several rules and Cerfa probes read it, and on a 10 MB
     /// page each walk of the DOM costs seconds in debug builds.
@@ -384,8 +384,8 @@ impl Page {
     /// Computed for the whole tree at once, so targets on 100 000 siblings stay linear.
     pub fn nth_of_type(&self, el: ElementRef<'_>) -> (usize, usize) {
         let map = self.nth_of_type.get_or_init(|| {
-            let mut map = HashMap::new();
-            let mut counts: HashMap<&str, usize> = HashMap::new();
+            let mut map = rustc_hash::FxHashMap::default();
+            let mut counts: rustc_hash::FxHashMap<&str, usize> = Default::default();
             for parent in self.dom.tree.nodes() {
                 counts.clear();
                 let mut kids = Vec::new();
