@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::{fold, link_text, LinkRef};
+use super::{fold, folded_link_text, LinkRef};
 use crate::page::{normalize_space, text_of, Page, Target};
 
 /// Contact and help evidence of one page.
@@ -197,7 +197,7 @@ pub fn extract(page: &Page) -> Contact {
             if !m.is_empty() && !emails.contains(&m) {
                 emails.push(m);
             }
-        } else if help_links.len() < 5 && is_help_link(&fold(&link_text(page, a)), href) {
+        } else if help_links.len() < 5 && is_help_link(&folded_link_text(page, a), href) {
             help_links.push(LinkRef::of(page, a));
         }
     }

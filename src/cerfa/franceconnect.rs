@@ -5,7 +5,7 @@
 use crate::page::Attribute;
 use serde::{Deserialize, Serialize};
 
-use super::{doc_index, fold, link_text, LinkRef};
+use super::{doc_index, fold, folded_link_text, LinkRef};
 use crate::page::{normalize_space, text_of, ElementRef, Page, Target};
 
 /// FranceConnect or FranceConnect+.
@@ -93,7 +93,7 @@ pub fn is_login_only(page: &Page) -> bool {
 pub fn login_links(page: &Page) -> Vec<LinkRef> {
     page.select("a[href]")
         .filter(|a| {
-            let t = fold(&link_text(page, *a));
+            let t = folded_link_text(page, *a);
             t.len() < 60 && LOGIN_WORDS.iter().any(|w| t.contains(w))
         })
         .take(5)
@@ -182,7 +182,7 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
                     || href.contains("franceconnect.fr")
                     || href.contains("france-connect")
                     || href.contains("franceconnect"))
-                    && !is_info_text(&fold(&link_text(page, *a)))
+                    && !is_info_text(&folded_link_text(page, *a))
                     && !href
                         .trim_end_matches('/')
                         .ends_with("franceconnect.gouv.fr")
@@ -235,7 +235,7 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
         || own.contains("franceconnect plus");
     let info_link = page
         .select("a[href]")
-        .any(|a| is_info_text(&fold(&link_text(page, a))));
+        .any(|a| is_info_text(&folded_link_text(page, a)));
     let btn_pos = doc_index(page, button);
     let offered_first = page
         .select("input[type=password i]")

@@ -10,7 +10,7 @@ use regex::Regex;
 use scraper::Node;
 use serde::{Deserialize, Serialize};
 
-use super::{data, fold, link_text, LinkRef};
+use super::{data, fold, folded_link_text, LinkRef};
 use crate::page::{text_of, ElementRef, Page, SheetsMemo, Stylesheet, Target};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -409,7 +409,7 @@ const KEYWORDS: &[(&str, &[&str])] = &[
 fn keyword_links(page: &Page) -> Vec<KeywordLink> {
     let mut out: Vec<KeywordLink> = Vec::new();
     for a in page.select("a[href]") {
-        let t = fold(&link_text(page, a));
+        let t = folded_link_text(page, a);
         let href = a
             .value()
             .attribute("href")

@@ -22,7 +22,9 @@ pub mod score;
 pub mod statement;
 
 use crate::page::Attribute;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::page::{normalize_space, text_of, ElementRef, Page, Target};
@@ -174,6 +176,43 @@ fn fold_char(c: char, out: &mut String) {
 
 /// The text a link shows: its text, else the alt of its images, else its title/aria-label.
 pub fn link_text(page: &Page, el: ElementRef<'_>) -> String {
+    match link_texts(page).0.get(&el.id()) {
+        Some((text, _)) => text.clone(),
+        None => link_text_of(page, el),
+    }
+}
+
+/// [`link_text`], folded ([`fold`]).
+pub fn folded_link_text<'p>(page: &'p Page, el: ElementRef<'_>) -> Cow<'p, str> {
+    match link_texts(page).0.get(&el.id()) {
+        Some((_, folded)) => Cow::Borrowed(folded),
+        None => Cow::Owned(fold(&link_text_of(page, el))),
+    }
+}
+
+/// Every `<a>`'s text and its folded form, computed once per page: the footer, contact,
+/// FranceConnect, statement and keyword extractors each read every link.
+pub struct LinkTexts(FxHashMap<ego_tree::NodeId, (String, String)>);
+
+impl crate::page::Derived for LinkTexts {
+    const SLOT: crate::page::DerivedSlot = crate::page::DerivedSlot::LinkTexts;
+}
+
+fn link_texts(page: &Page) -> &LinkTexts {
+    page.derived(|p| {
+        LinkTexts(
+            p.select("a")
+                .map(|a| {
+                    let text = link_text_of(p, a);
+                    let folded = fold(&text);
+                    (a.id(), (text, folded))
+                })
+                .collect(),
+        )
+    })
+}
+
+fn link_text_of(page: &Page, el: ElementRef<'_>) -> String {
     let t = normalize_space(&text_of(el));
     if !t.is_empty() {
         return t;

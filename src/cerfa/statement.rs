@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::{fold, link_text, LinkRef};
+use super::{fold, folded_link_text, LinkRef};
 use crate::page::Page;
 
 /// The three official conformity statuses.
@@ -481,7 +481,7 @@ pub fn parse(page: &Page) -> Option<AccessibilityStatement> {
     let mut action_plan_link = None;
     for a in page.select("a[href]") {
         let href = a.value().attribute("href").unwrap_or("");
-        let t = fold(&link_text(page, a));
+        let t = folded_link_text(page, a);
         if href.to_ascii_lowercase().starts_with("mailto:")
             || t.contains("formulaire de contact")
             || t == "contact"

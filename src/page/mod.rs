@@ -95,9 +95,11 @@ pub enum DerivedSlot {
     FoldedBody,
     /// Accessible names computed so far, per element (`a11y::accname::Names`).
     AccessibleNames,
+    /// Each link's text and its folded form (`cerfa::LinkTexts`).
+    LinkTexts,
 }
 
-const DERIVED_SLOTS: usize = 4;
+const DERIVED_SLOTS: usize = 5;
 
 /// A type a higher layer derives from a page and keeps with it ([`Page::derived`]).
 pub trait Derived: Any + Send + Sync {
