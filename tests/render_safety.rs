@@ -538,8 +538,10 @@ async fn one_host_gets_its_share_of_the_tabs_and_another_host_is_not_held() {
     } else {
         first.duration_since(three)
     };
+    // Held, it would begin only once the first page's 1.5 s hold ends; a loaded machine may
+    // be slow to open its tab, so the bound is the hold itself, not a guess at tab start-up.
     assert!(
-        apart < Duration::from_millis(1000),
+        apart < Duration::from_millis(1400) && three < second,
         "localhost waited {apart:?} for 127.0.0.1"
     );
 }

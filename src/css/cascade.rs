@@ -384,6 +384,11 @@ struct RuleSet {
 
 /// Properties that decide whether an element is rendered (the visibility answer).
 const RENDERING_PROPS: [&str; 3] = ["display", "visibility", "content-visibility"];
+const RENDERING_SLOTS: [usize; 3] = [
+    slot!("display"),
+    slot!("visibility"),
+    slot!("content-visibility"),
+];
 
 impl RuleSet {
     /// The UA rules alone, compiled once for the process (every page starts from them), with
@@ -773,6 +778,25 @@ impl VarSource for Declaring<'_> {
     }
 }
 
+/// Whether `el` matches a compiled selector (`hashes` and `bloom`: the ancestor fast-reject).
+fn matches(
+    selector: &Selector<Simple>,
+    hashes: Option<&AncestorHashes>,
+    el: ElementRef<'_>,
+    bloom: Option<&BloomFilter>,
+    caches: &mut SelectorCaches,
+) -> bool {
+    let mut ctx = MatchingContext::new(
+        MatchingMode::Normal,
+        bloom,
+        caches,
+        QuirksMode::NoQuirks,
+        NeedsSelectorFlags::No,
+        MatchingForInvalidation::No,
+    );
+    matches_selector(selector, 0, hashes, &el, &mut ctx)
+}
+
 /// An element's custom properties resolved in the scope of its parent's.
 fn own_vars(custom: &FxHashMap<&str, Winner<'_>>, parent_vars: Arc<Vars>) -> Arc<Vars> {
     let declared: FxHashMap<&str, &str> = custom.iter().map(|(k, w)| (*k, w.value)).collect();
@@ -842,30 +866,20 @@ fn walk(
         let e = el.value();
         for &ci in candidates {
             let entry = &set.entries[ci as usize];
-            let mut ctx = MatchingContext::new(
-                MatchingMode::Normal,
+            if !matches(
+                &entry.selector,
+                Some(&entry.hashes),
+                el,
                 Some(&bloom),
                 &mut caches,
-                QuirksMode::NoQuirks,
-                NeedsSelectorFlags::No,
-                MatchingForInvalidation::No,
-            );
-            if !matches_selector(&entry.selector, 0, Some(&entry.hashes), &el, &mut ctx) {
+            ) {
                 continue;
             }
             let mut maybe: Option<&str> = None;
             if let Some((name, if_false)) = &entry.uncertain {
-                let certain = if_false.as_ref().is_some_and(|s| {
-                    let mut ctx = MatchingContext::new(
-                        MatchingMode::Normal,
-                        None,
-                        &mut caches,
-                        QuirksMode::NoQuirks,
-                        NeedsSelectorFlags::No,
-                        MatchingForInvalidation::No,
-                    );
-                    matches_selector(s, 0, None, &el, &mut ctx)
-                });
+                let certain = if_false
+                    .as_ref()
+                    .is_some_and(|s| matches(s, None, el, None, &mut caches));
                 if !certain {
                     maybe = Some(name);
                 }
@@ -982,20 +996,12 @@ fn walk(
                 .is_some_and(|(p, _)| winners[i].as_ref().is_none_or(|w| w.prio < *p))
         });
         // Could a rule we did not evaluate show or hide this element?
-        let rendering_doubt = RENDERING_PROPS.iter().any(|p| uncertain_props[slot_of(p)])
+        let rendering_doubt = RENDERING_SLOTS.iter().any(|&i| uncertain_props[i])
             || candidates_of(&set.maybe_buckets, el, &mut candidate_buffer)
                 .iter()
                 .any(|&mi| {
                     let (selector, hashes) = &set.maybe_entries[mi as usize];
-                    let mut ctx = MatchingContext::new(
-                        MatchingMode::Normal,
-                        Some(&bloom),
-                        &mut caches,
-                        QuirksMode::NoQuirks,
-                        NeedsSelectorFlags::No,
-                        MatchingForInvalidation::No,
-                    );
-                    matches_selector(selector, 0, Some(hashes), &el, &mut ctx)
+                    matches(selector, Some(hashes), el, Some(&bloom), &mut caches)
                 });
         let c = compute_one(
             el,
