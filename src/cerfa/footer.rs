@@ -5,7 +5,7 @@
 use crate::page::Attribute;
 use serde::{Deserialize, Serialize};
 
-use super::{fold, has_ancestor, link_text, LinkRef};
+use super::{folded_link_text, has_ancestor, LinkRef};
 use crate::page::{ElementRef, Page, Target};
 
 /// How the footer was found.
@@ -129,9 +129,10 @@ const KINDS: &[(&str, &[&str], &[&str])] = &[
     ),
 ];
 
-/// The kinds a link matches (a link "Données personnelles et cookies" matches two).
-pub fn kinds_of(text: &str, href: &str) -> Vec<&'static str> {
-    let t = fold(text);
+/// The kinds a link matches (a link "Données personnelles et cookies" matches two), from its
+/// folded text ([`super::fold`]).
+pub fn kinds_of(folded_text: &str, href: &str) -> Vec<&'static str> {
+    let t = folded_text;
     let h = href.to_ascii_lowercase();
     let path = h.split_once("://").map(|(_, r)| r).unwrap_or(&h);
     let path = path.split_once('/').map(|(_, p)| p).unwrap_or("");
@@ -200,10 +201,10 @@ pub fn find(page: &Page) -> Option<Footer> {
     let anchors = links_in(el);
     let mut links = Vec::new();
     for a in &anchors {
-        let raw = link_text(page, *a);
+        let text = folded_link_text(page, *a);
         // Most footer links are of no kind: their reference is built only when one is found.
         let mut lr = None;
-        for kind in kinds_of(&raw, a.value().attribute("href").unwrap_or("")) {
+        for kind in kinds_of(&text, a.value().attribute("href").unwrap_or("")) {
             if !links.iter().any(|l: &FooterLink| l.kind == kind) {
                 let link = lr.get_or_insert_with(|| LinkRef::of(page, *a)).clone();
                 links.push(FooterLink {

@@ -22,8 +22,8 @@ use super::sheet::{parse_declarations, CssRule, Declaration, ParsedCss};
 use super::spacing::{self, Declared, LineBox, Property, TextSpacing};
 use super::values::{
     clip_hides, filter_is_drop_shadow, filter_is_neutral_shadow, font_size_px, font_weight,
-    gradient_stops, image_kind, length_or_math_px, length_px, parse_background, shadow_colors,
-    shadow_is_neutral, split_font_shorthand, split_top_level, substitute, VarSource,
+    gradient_stops, has_var, image_kind, length_or_math_px, length_px, parse_background,
+    shadow_colors, shadow_is_neutral, split_font_shorthand, split_top_level, substitute, VarSource,
 };
 use crate::page::{Page, SheetsMemo, Stylesheet};
 
@@ -162,13 +162,6 @@ impl DeclSlot {
             None => DeclSlot::Unused,
         }
     }
-}
-
-/// Whether a value calls `var()` (any case), without allocating.
-fn has_var(v: &str) -> bool {
-    v.as_bytes()
-        .windows(4)
-        .any(|w| w.eq_ignore_ascii_case(b"var("))
 }
 
 /// Cascade priority: (tier, layer, specificity, rule order, declaration order).
@@ -385,9 +378,9 @@ struct RuleSet {
 /// Properties that decide whether an element is rendered (the visibility answer).
 const RENDERING_PROPS: [&str; 3] = ["display", "visibility", "content-visibility"];
 const RENDERING_SLOTS: [usize; 3] = [
-    slot!("display"),
-    slot!("visibility"),
-    slot!("content-visibility"),
+    slot_of(RENDERING_PROPS[0]),
+    slot_of(RENDERING_PROPS[1]),
+    slot_of(RENDERING_PROPS[2]),
 ];
 
 impl RuleSet {
@@ -433,10 +426,8 @@ impl RuleSet {
         for rule in rules {
             let ri = self.rules.len();
             // Only rules setting a property we use are worth matching.
-            let used = rule
-                .declarations
-                .iter()
-                .any(|d| d.name.starts_with("--") || slot(&d.name).is_some());
+            let slots: Box<[DeclSlot]> = rule.declarations.iter().map(DeclSlot::of).collect();
+            let used = slots.iter().any(|s| *s != DeclSlot::Unused);
             if used {
                 match compile_list(&rule.selector_text) {
                     Ok(list) => {
@@ -459,8 +450,7 @@ impl RuleSet {
                     Err(Skip::Invalid) | Err(Skip::PseudoElement) => {}
                 }
             }
-            self.slots
-                .push(rule.declarations.iter().map(DeclSlot::of).collect());
+            self.slots.push(slots);
             self.rules.push(rule);
         }
         unsupported

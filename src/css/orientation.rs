@@ -176,9 +176,7 @@ pub fn conditional_turns(page: &Page) -> Vec<Turned> {
 }
 
 fn names_orientation(text: &str) -> bool {
-    text.as_bytes()
-        .windows(11)
-        .any(|w| w.eq_ignore_ascii_case(b"orientation"))
+    super::values::find_ignore_ascii_case(text, "orientation").is_some()
 }
 
 /// Holds in one orientation only, or under a condition naming orientation that we could not

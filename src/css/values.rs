@@ -24,6 +24,23 @@ impl VarSource for HashMap<String, String> {
     }
 }
 
+/// Byte offset of the first occurrence of an ASCII `needle` in `haystack`, ignoring ASCII case,
+/// without lower-casing a copy (values, selectors and media queries are read for every rule).
+pub fn find_ignore_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Whether a value calls `var()`.
+pub fn has_var(value: &str) -> bool {
+    find_ignore_ascii_case(value, "var(").is_some()
+}
+
 pub fn substitute<V: VarSource + ?Sized>(value: &str, vars: &V) -> Option<String> {
     substitute_depth(value, vars, 0)
 }
@@ -32,8 +49,7 @@ fn substitute_depth<V: VarSource + ?Sized>(value: &str, vars: &V, depth: usize) 
     if depth > MAX_VAR_DEPTH || value.len() > MAX_SUBSTITUTED_LEN {
         return None;
     }
-    let lower = value.to_ascii_lowercase();
-    let Some(start) = lower.find("var(") else {
+    let Some(start) = find_ignore_ascii_case(value, "var(") else {
         return Some(value.to_string());
     };
     // Find the matching parenthesis.
@@ -699,6 +715,16 @@ pub fn filter_is_neutral_shadow(value: &str) -> bool {
 mod tests {
     use super::*;
     use crate::css::color::Rgba;
+
+    #[test]
+    fn finds_ignoring_ascii_case_at_the_same_byte_offset() {
+        assert_eq!(find_ignore_ascii_case("1px VAR(--x)", "var("), Some(4));
+        assert_eq!(find_ignore_ascii_case("é var(--x)", "var("), Some(3));
+        assert_eq!(find_ignore_ascii_case("variable", "var("), None);
+        assert_eq!(find_ignore_ascii_case("ab", "abc"), None);
+        assert_eq!(find_ignore_ascii_case("ab", ""), Some(0));
+        assert!(has_var("Var(--a)") && !has_var("--var"));
+    }
 
     #[test]
     fn shadow_colours_of_visible_layers() {
