@@ -850,7 +850,9 @@ fn walk(
         let mut winners: [Option<Winner<'_>>; N_PROPS] = [const { None }; N_PROPS];
         let mut custom: FxHashMap<&str, Winner<'_>> = FxHashMap::default();
         let mut uncertain_best: [Option<(Prio, &str)>; N_PROPS] = [None; N_PROPS];
-        // Entries whose custom properties were considered (the root's scope is memoised by them).
+        // The root's entries whose custom properties were considered (its scope is memoised by
+        // them; other elements' scopes are not, so they need not be listed).
+        let is_root = ancestors.is_empty();
         let mut custom_from: Vec<u32> = Vec::new();
         let candidates = candidates_of(&set.buckets, el, &mut candidate_buffer);
         let e = el.value();
@@ -876,7 +878,7 @@ fn walk(
             }
             let rule = &set.rules[entry.rule as usize];
             let slots = &set.slots[entry.rule as usize];
-            if maybe.is_none() && slots.contains(&DeclSlot::Custom) {
+            if is_root && maybe.is_none() && slots.contains(&DeclSlot::Custom) {
                 custom_from.push(ci);
             }
             let is_ua = (entry.rule as usize) < set.ua_count;
@@ -942,7 +944,7 @@ fn walk(
         // 2. Custom properties (inherited, resolved on the declaring element).
         let vars = if custom.is_empty() {
             parent_vars
-        } else if ancestors.is_empty() && !inline_custom {
+        } else if is_root && !inline_custom {
             // The root's scope depends only on the rules that declared it.
             let memo = prepared.root_vars.lock().ok().and_then(|kept| {
                 kept.iter()
