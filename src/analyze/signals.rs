@@ -139,11 +139,18 @@ impl TextStats {
     pub fn of(text: &str) -> TextStats {
         let mut s = TextStats::default();
         let mut words_in_sentence = 0usize;
+        // One buffer for every word: a page's text has thousands.
+        let mut word = String::new();
         for token in text.split(|c: char| c.is_whitespace() || c == '\u{a0}') {
-            let word: String = token
-                .chars()
-                .filter(|c| c.is_alphabetic() || *c == '-' || *c == '\'' || *c == '’')
-                .collect();
+            if token.is_empty() {
+                continue;
+            }
+            word.clear();
+            word.extend(
+                token
+                    .chars()
+                    .filter(|c| c.is_alphabetic() || *c == '-' || *c == '\'' || *c == '’'),
+            );
             if word.chars().any(char::is_alphabetic) {
                 s.words += 1;
                 words_in_sentence += 1;

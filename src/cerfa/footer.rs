@@ -4,7 +4,9 @@
 
 use crate::page::Attribute;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
+use super::keywords::Keywords;
 use super::{folded_link_text, has_ancestor, LinkRef};
 use crate::page::{ElementRef, Page, Target};
 
@@ -136,15 +138,22 @@ pub fn kinds_of(folded_text: &str, href: &str) -> Vec<&'static str> {
     let h = href.to_ascii_lowercase();
     let path = h.split_once("://").map(|(_, r)| r).unwrap_or(&h);
     let path = path.split_once('/').map(|(_, p)| p).unwrap_or("");
-    let mut out = Vec::new();
-    for (kind, texts, urls) in KINDS {
-        let by_text = texts.iter().any(|p| t.contains(p));
-        let by_url = t.is_empty() && urls.iter().any(|p| path.contains(p));
-        if by_text || by_url {
-            out.push(*kind);
-        }
-    }
-    out
+    static BY_TEXT: LazyLock<Keywords> =
+        LazyLock::new(|| Keywords::new(KINDS.iter().map(|(_, texts, _)| *texts)));
+    static BY_URL: LazyLock<Keywords> =
+        LazyLock::new(|| Keywords::new(KINDS.iter().map(|(_, _, urls)| *urls)));
+    let by_text = BY_TEXT.groups_in(t);
+    let by_url = if t.is_empty() {
+        BY_URL.groups_in(path)
+    } else {
+        0
+    };
+    KINDS
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| (by_text | by_url) & (1 << k) != 0)
+        .map(|(_, (kind, _, _))| *kind)
+        .collect()
 }
 
 fn links_in<'a>(el: ElementRef<'a>) -> Vec<ElementRef<'a>> {

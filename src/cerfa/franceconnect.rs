@@ -4,8 +4,11 @@
 
 use crate::page::Attribute;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
+use super::keywords::Keywords;
 use super::{doc_index, fold, folded_link_text, LinkRef};
+use crate::css::values::find_ignore_ascii_case;
 use crate::page::{normalize_space, text_of, ElementRef, Page, Target};
 
 /// FranceConnect or FranceConnect+.
@@ -91,10 +94,11 @@ pub fn is_login_only(page: &Page) -> bool {
 
 /// Links towards an identification area.
 pub fn login_links(page: &Page) -> Vec<LinkRef> {
+    static LOGIN: LazyLock<Keywords> = LazyLock::new(|| Keywords::new([LOGIN_WORDS]));
     page.select("a[href]")
         .filter(|a| {
             let t = folded_link_text(page, *a);
-            t.len() < 60 && LOGIN_WORDS.iter().any(|w| t.contains(w))
+            t.len() < 60 && LOGIN.any_in(&t)
         })
         .take(5)
         .map(|a| LinkRef::of(page, a))
@@ -143,6 +147,17 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
         found = page
             .select("[class], [id]")
             .find(|el| {
+                // Every pattern below holds « connect » or « fc-b »: most elements are
+                // dismissed without building their lower-cased class and id.
+                let marked = |v: Option<&str>| {
+                    v.is_some_and(|v| {
+                        find_ignore_ascii_case(v, "connect").is_some()
+                            || find_ignore_ascii_case(v, "fc-b").is_some()
+                    })
+                };
+                if !marked(el.value().attribute("class")) && !marked(el.value().attribute("id")) {
+                    return false;
+                }
                 let c = class_or_id(*el);
                 (c.contains("franceconnect")
                     || c.contains("france-connect")
@@ -195,11 +210,16 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
         found = page
             .select("a, button, input[type=submit], input[type=button]")
             .find(|el| {
-                let t = fold(&format!(
-                    "{} {}",
-                    text_of(*el),
-                    el.value().attribute("value").unwrap_or("")
-                ));
+                let text = text_of(*el);
+                let value = el.value().attribute("value").unwrap_or("");
+                // ASCII folds to its lower case: without « franceconnect » in any case there
+                // is nothing to fold (most links and buttons of a page).
+                let lacks =
+                    |v: &str| v.is_ascii() && find_ignore_ascii_case(v, "franceconnect").is_none();
+                if lacks(&text) && lacks(value) {
+                    return false;
+                }
+                let t = fold(&format!("{text} {value}"));
                 (t.contains("avec franceconnect") || t.contains("via franceconnect"))
                     && !is_info_text(&t)
             })

@@ -4,12 +4,13 @@
 
 use crate::page::Attribute;
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 use scraper::Node;
 use serde::{Deserialize, Serialize};
 
+use super::keywords::Keywords;
 use super::{data, fold, folded_link_text, LinkRef};
 use crate::page::{text_of, ElementRef, Page, SheetsMemo, Stylesheet, Target};
 
@@ -407,15 +408,18 @@ const KEYWORDS: &[(&str, &[&str])] = &[
 ];
 
 fn keyword_links(page: &Page) -> Vec<KeywordLink> {
+    static WORDS: LazyLock<Keywords> =
+        LazyLock::new(|| Keywords::new(KEYWORDS.iter().map(|(_, words)| *words)));
     let mut out: Vec<KeywordLink> = Vec::new();
     for a in page.select("a[href]") {
         let t = folded_link_text(page, a);
+        let by_words = WORDS.groups_in(&t);
         let href = a
             .value()
             .attribute("href")
             .unwrap_or("")
             .to_ascii_lowercase();
-        for (kind, words) in KEYWORDS {
+        for (k, (kind, _)) in KEYWORDS.iter().enumerate() {
             let by_url = match *kind {
                 "avis" => {
                     href.contains("voxusagers.numerique.gouv.fr")
@@ -424,9 +428,7 @@ fn keyword_links(page: &Page) -> Vec<KeywordLink> {
                 "statistiques" => href.contains("/stats"),
                 _ => false,
             };
-            if (by_url || words.iter().any(|w| t.contains(w)))
-                && !out.iter().any(|k| k.kind == *kind)
-            {
+            if (by_url || by_words & (1 << k) != 0) && !out.iter().any(|k| k.kind == *kind) {
                 out.push(KeywordLink {
                     kind: kind.to_string(),
                     link: LinkRef::of(page, a),

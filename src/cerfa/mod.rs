@@ -15,6 +15,7 @@ pub mod data;
 pub mod declarations_file;
 pub mod footer;
 pub mod franceconnect;
+mod keywords;
 pub mod markup;
 pub mod misc;
 pub mod model;
