@@ -383,28 +383,23 @@ pub async fn campaign(
         .await
         .map_err(|e| err(e.to_string()))?;
     phase("exploration et analyse");
-    // The outputs in the order `vigie audit` writes them (cli::write_recorded_outputs).
-    crate::model::stream::write_json(&spooled, &out).map_err(|e| err(e.to_string()))?;
-    phase("report.json");
-    let recorded = store
-        .record_source(&spooled, "bench")
-        .map_err(|e| err(e.to_string()))?;
-    phase("base");
-    campaign
-        .complete(&store, Some(recorded.run_id()))
-        .map_err(|e| err(e.to_string()))?;
-    phase("journal vidé");
-    let history = crate::history::for_site(&store).map_err(|e| err(e.to_string()))?;
-    crate::report::site::write_site(
+    // The outputs as `vigie audit` writes them (`campaign::publish`), each step timed from
+    // the line it says when done: the run recorded and the journal emptied, report.json
+    // (after reading the history), the site.
+    let steps = ["base et journal vidé", "report.json", "site"];
+    let mut step = 0;
+    crate::campaign::publish(
         &spooled,
         &out,
-        &crate::report::site::SiteOptions {
-            history: Some(&history),
-            ..Default::default()
+        Some(&mut store),
+        "bench",
+        Some(&campaign),
+        &mut |_| {
+            phase(steps.get(step).copied().unwrap_or("suite"));
+            step += 1;
         },
     )
     .map_err(|e| err(e.to_string()))?;
-    phase("site");
     let seconds = started.elapsed().as_secs_f64();
     let audited: usize = spooled.overviews().iter().map(|o| o.summary.pages).sum();
     // Closed first, so the store's write-ahead log is folded into the database file.

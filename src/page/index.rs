@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use cssparser::Parser as CssParser;
 use ego_tree::NodeId;
 use precomputed_hash::PrecomputedHash;
+
+use super::Attribute;
 use scraper::selector::{Parser as ScraperParser, Simple};
 use scraper::{ElementRef, Html, Selector};
 use selectors::parser::{Component, ParseRelative, SelectorList};
@@ -20,11 +22,20 @@ pub(super) struct Literal {
     keys: Option<Vec<Key>>,
 }
 
-/// A tag or attribute name by its atom's hash: two names sharing a hash share a bucket, which
-/// only adds candidates (each is matched in full).
+/// A tag or attribute name by its atom's hash, or a class by [`class_hash`]: two names sharing
+/// a hash share a bucket, which only adds candidates (each is matched in full).
 enum Key {
     Tag(u32),
     Attr(u32),
+    Class(u64),
+}
+
+/// A class name's hash, ignoring ASCII case (quirks-mode documents match classes so): FNV-1a
+/// over the lower-cased bytes, computed without interning the name.
+fn class_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 impl Literal {
@@ -36,9 +47,10 @@ impl Literal {
     }
 }
 
-/// A tag or an attribute name that every element matched by each selector of the list has.
-/// An element's tag or attribute is matched by the lower-case name in HTML and the name as
-/// written elsewhere (SVG's `viewBox`): both are keys, so the candidates are never too few.
+/// A class, a tag or an attribute name that every element matched by each selector of the list
+/// has (a class first: the fewest elements carry it). An element's tag or attribute is matched
+/// by the lower-case name in HTML and the name as written elsewhere (SVG's `viewBox`): both are
+/// keys, so the candidates are never too few.
 fn keys_of(text: &str) -> Option<Vec<Key>> {
     let mut parser = CssParser::new(text);
     let list =
@@ -47,8 +59,12 @@ fn keys_of(text: &str) -> Option<Vec<Key>> {
     for selector in list.slice() {
         let mut tag = None;
         let mut attr = None;
+        let mut class = None;
         for c in selector.iter() {
             match c {
+                Component::Class(name) if class.is_none() => {
+                    class = Some(class_hash(&name.0));
+                }
                 Component::LocalName(l) if tag.is_none() => {
                     tag = Some((l.name.precomputed_hash(), l.lower_name.precomputed_hash()));
                 }
@@ -73,6 +89,10 @@ fn keys_of(text: &str) -> Option<Vec<Key>> {
                 }
                 _ => {}
             }
+        }
+        if let Some(h) = class {
+            keys.push(Key::Class(h));
+            continue;
         }
         match (tag, attr) {
             (Some((name, lower)), _) => {
@@ -100,6 +120,7 @@ pub(super) struct ElementIndex {
     nodes: Vec<NodeId>,
     by_tag: HashMap<u32, Vec<u32>>,
     by_attr: HashMap<u32, Vec<u32>>,
+    by_class: HashMap<u64, Vec<u32>>,
 }
 
 impl ElementIndex {
@@ -130,6 +151,13 @@ impl ElementIndex {
                     list.push(at);
                 }
             }
+            // Split as `Element::classes` splits (ASCII white space).
+            for class in e.attribute("class").unwrap_or("").split_ascii_whitespace() {
+                let list = index.by_class.entry(class_hash(class)).or_default();
+                if list.last() != Some(&at) {
+                    list.push(at);
+                }
+            }
         }
         index
     }
@@ -140,6 +168,7 @@ impl ElementIndex {
         let mut lists = keys.iter().filter_map(|k| match k {
             Key::Tag(t) => self.by_tag.get(t),
             Key::Attr(a) => self.by_attr.get(a),
+            Key::Class(c) => self.by_class.get(c),
         });
         let Some(first) = lists.next() else {
             return Some(Cow::Borrowed(&[]));
@@ -205,6 +234,8 @@ mod tests {
             "#main, .fr-btn, :root",
             "[tabindex]",
             "TITLE, Body A[HREF]",
+            ".fr-footer, a.fr-link, .FR-BTN, #contenu.fr-container, .fr-hint-text",
+            "li > .fr-nav__link[aria-current], .a.b, :not(.fr-btn)",
         ];
         let mut files = Vec::new();
         let mut dirs = vec![std::path::PathBuf::from("fixtures")];

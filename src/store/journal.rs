@@ -772,4 +772,31 @@ mod tests {
         assert_eq!(c.id, 1);
         assert!(urls(&c).is_empty());
     }
+
+    /// The journal file's tables are migration 2's without the foreign keys (a migration is
+    /// never edited, so the schema is written twice): the same columns, in the same order, so
+    /// the same statements read and write both places.
+    #[test]
+    fn journal_file_tables_have_the_columns_of_the_store_tables() {
+        let columns = |conn: &Connection, table: &str| -> Vec<(String, String, bool)> {
+            let mut stmt = conn
+                .prepare(&format!("PRAGMA table_info({table})"))
+                .expect("table_info");
+            stmt.query_map([], |r| Ok((r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? != 0)))
+                .expect("rows")
+                .collect::<Result<_, _>>()
+                .expect("columns")
+        };
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = dir.path().join("vigie.db");
+        drop(Store::open(&db).expect("store"));
+        let store = open_conn(&db).expect("conn");
+        let journal = open_conn(&dir.path().join("journal.db")).expect("conn");
+        journal.execute_batch(JOURNAL_SCHEMA).expect("schema");
+        for table in ["campaign_pages", "campaign_demarches"] {
+            let in_store = columns(&store, table);
+            assert!(!in_store.is_empty(), "{table}");
+            assert_eq!(columns(&journal, table), in_store, "{table}");
+        }
+    }
 }
