@@ -3,13 +3,18 @@
 
 /// French number formatting: decimal comma, at most `decimals` digits, no trailing zeros.
 pub fn fr_number(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    s.replace('.', ",")
+    // One allocation: every contrast message writes two or three of these.
+    let mut s = format!("{v:.decimals$}");
+    if let Some(dot) = s.find('.') {
+        let kept = s.trim_end_matches('0').len();
+        s.truncate(kept);
+        if s.len() == dot + 1 {
+            s.pop();
+        } else {
+            s.replace_range(dot..=dot, ",");
+        }
+    }
+    s
 }
 
 /// Truncate to at most `max` characters, the ellipsis included, marking the cut with it.
@@ -39,6 +44,9 @@ mod tests {
         assert_eq!(fr_number(12.63, 2), "12,63");
         assert_eq!(fr_number(3.0, 2), "3");
         assert_eq!(fr_number(100.0, 0), "100");
+        assert_eq!(fr_number(1000.0, 2), "1000");
+        assert_eq!(fr_number(-2.5, 2), "-2,5");
+        assert_eq!(fr_number(7.04, 2), "7,04");
     }
 
     #[test]

@@ -37,7 +37,14 @@ fn is_simple_ident(s: &str) -> bool {
 /// A selector unique in the document: the nearest ancestor-or-self with a unique, simple id,
 /// then `tag:nth-of-type(n)` steps down to the element. Iterative, so deep trees are safe.
 pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
-    let mut steps: Vec<String> = Vec::new();
+    /// One step from the element up, written out once the top is found (no string per step:
+    /// this runs for every failed target).
+    enum Step<'a> {
+        Id(&'a str),
+        Tag(&'a str),
+        Nth(&'a str, usize),
+    }
+    let mut steps: Vec<Step<'_>> = Vec::new();
     let mut current = Some(*el);
     while let Some(node) = current {
         let Node::Element(e) = node.value() else {
@@ -46,27 +53,43 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
         let name = e.name();
         if let Some(id) = e.id() {
             if is_simple_ident(id) && page.id_count(id) == 1 {
-                steps.push(format!("#{id}"));
+                steps.push(Step::Id(id));
                 break;
             }
         }
         if name == "html" {
-            steps.push("html".to_string());
+            steps.push(Step::Tag("html"));
             break;
         }
         let (index, same) = match ElementRef::wrap(node) {
             Some(e) => page.nth_of_type(e),
             None => (1, 1),
         };
-        if same > 1 {
-            steps.push(format!("{name}:nth-of-type({index})"));
+        steps.push(if same > 1 {
+            Step::Nth(name, index)
         } else {
-            steps.push(name.to_string());
-        }
+            Step::Tag(name)
+        });
         current = node.parent();
     }
-    steps.reverse();
-    steps.join(" > ")
+    let mut out = String::with_capacity(steps.len() * 16);
+    for (k, step) in steps.iter().rev().enumerate() {
+        if k > 0 {
+            out.push_str(" > ");
+        }
+        match step {
+            Step::Id(id) => {
+                out.push('#');
+                out.push_str(id);
+            }
+            Step::Tag(name) => out.push_str(name),
+            Step::Nth(name, index) => {
+                use std::fmt::Write;
+                let _ = write!(out, "{name}:nth-of-type({index})");
+            }
+        }
+    }
+    out
 }
 
 /// Opening tag with attributes, then the start of the text content, bounded.
@@ -83,13 +106,17 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
         s.push(' ');
         s.push_str(k);
         s.push_str("=\"");
-        for c in v.chars() {
-            match c {
-                '"' => s.push_str("&quot;"),
-                '&' => s.push_str("&amp;"),
-                _ => s.push(c),
-            }
+        let mut rest: &str = v;
+        while let Some(i) = rest.find(['"', '&']) {
+            s.push_str(&rest[..i]);
+            s.push_str(if rest.as_bytes()[i] == b'"' {
+                "&quot;"
+            } else {
+                "&amp;"
+            });
+            rest = &rest[i + 1..];
         }
+        s.push_str(rest);
         s.push('"');
         if s.len() > SNIPPET_MAX * 4 {
             break;
