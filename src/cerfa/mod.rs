@@ -26,7 +26,6 @@ use crate::page::Attribute;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::page::{normalize_space, text_of, ElementRef, Page, Target};
 
@@ -132,46 +131,53 @@ pub fn folded_body(page: &Page) -> &str {
 
 /// Fold text for tolerant matching: lower case, no accents, straight apostrophes, single spaces.
 pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    // ASCII has nothing to decompose and bounds what decomposition reorders (combining class
-    // 0): its runs are mapped byte by byte, the runs between them decomposed as before. Same
-    // result as decomposing the whole text, at a fraction of the cost on mostly ASCII text.
-    let mut rest = s;
-    while !rest.is_empty() {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        for b in rest[..ascii].bytes() {
-            out.push(if b == b'`' {
+    // Each character is decomposed on its own: canonical ordering only moves combining marks,
+    // which folding drops, so this equals decomposing the whole text. ASCII has nothing to
+    // decompose. White space is collapsed as it is written (`normalize_space`'s result,
+    // without a second string).
+    let mut out = Folded(String::with_capacity(s.len()), false);
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(if c == '`' {
                 '\''
             } else {
-                char::from(b.to_ascii_lowercase())
+                c.to_ascii_lowercase()
             });
+        } else {
+            unicode_normalization::char::decompose_canonical(c, |d| fold_char(d, &mut out));
         }
-        rest = &rest[ascii..];
-        let other = rest
-            .bytes()
-            .position(|b| b.is_ascii())
-            .unwrap_or(rest.len());
-        for c in rest[..other].nfd() {
-            fold_char(c, &mut out);
-        }
-        rest = &rest[other..];
     }
-    normalize_space(&out)
+    out.0
+}
+
+/// Folded text being written: white space collapsed to single spaces between words, none at
+/// either end; the flag says a space is due before the next word.
+struct Folded(String, bool);
+
+impl Folded {
+    fn push(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.1 = !self.0.is_empty();
+        } else {
+            if self.1 {
+                self.0.push(' ');
+                self.1 = false;
+            }
+            self.0.push(c);
+        }
+    }
 }
 
 /// One decomposed character folded: accents dropped, apostrophes and non-breaking spaces
 /// unified, lower case.
-fn fold_char(c: char, out: &mut String) {
+fn fold_char(c: char, out: &mut Folded) {
     if unicode_normalization::char::is_combining_mark(c) {
         return;
     }
     match c {
         '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => out.push('\''),
         '\u{00A0}' | '\u{202F}' => out.push(' '),
-        _ => out.extend(c.to_lowercase()),
+        _ => c.to_lowercase().for_each(|l| out.push(l)),
     }
 }
 
@@ -244,14 +250,32 @@ pub(crate) fn has_ancestor(el: ElementRef<'_>, pred: impl Fn(ElementRef<'_>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
 
     /// `fold` as it was written first: the whole text decomposed at once.
     fn fold_whole(s: &str) -> String {
         let mut out = String::new();
         for c in s.nfd() {
-            fold_char(c, &mut out);
+            if unicode_normalization::char::is_combining_mark(c) {
+                continue;
+            }
+            match c {
+                '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}' => out.push('\''),
+                '\u{00A0}' | '\u{202F}' => out.push(' '),
+                _ => out.extend(c.to_lowercase()),
+            }
         }
         normalize_space(&out)
+    }
+
+    /// Every character of the basic plane, alone, between letters, after a space and before
+    /// combining marks: folded one character at a time as the whole text decomposed.
+    #[test]
+    fn fold_by_characters_equals_fold_of_the_whole_text_on_the_basic_plane() {
+        for c in (0u32..0x1_0000).filter_map(char::from_u32) {
+            let s = format!("x{c}y {c}\u{301}\u{327} {c}");
+            assert_eq!(fold(&s), fold_whole(&s), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
@@ -264,6 +288,8 @@ mod tests {
             "\u{1E9E}\u{130}İ ﬁn Ω\u{2126}",
             "prix\u{00A0}:\u{202F}10 €  \t fin",
             "\u{301}début par une marque",
+            "  \u{2003}espaces\u{3000}variées\u{85} ",
+            "\u{AC00}\u{1100}\u{1161} ǅ ǈ Ǳ",
         ] {
             assert_eq!(fold(s), fold_whole(s), "{s:?}");
         }

@@ -99,16 +99,25 @@ fn primary(code: &str) -> String {
 
 /// Function words that belong to exactly one language of the list, by language.
 fn distinctive(word: &str) -> Option<usize> {
-    let mut found = None;
-    for (i, (_, _, words)) in LANGUAGES.iter().enumerate() {
-        if words.contains(&word) {
-            if found.is_some() {
-                return None;
+    // Looked up for every short word of a page: the lists are filed once, by word (`None`:
+    // the word belongs to several languages).
+    static BY_WORD: std::sync::LazyLock<rustc_hash::FxHashMap<&str, Option<usize>>> =
+        std::sync::LazyLock::new(|| {
+            let mut map = rustc_hash::FxHashMap::default();
+            for (i, (_, _, words)) in LANGUAGES.iter().enumerate() {
+                for w in *words {
+                    map.entry(*w)
+                        .and_modify(|found: &mut Option<usize>| {
+                            if *found != Some(i) {
+                                *found = None;
+                            }
+                        })
+                        .or_insert(Some(i));
+                }
             }
-            found = Some(i);
-        }
-    }
-    found
+            map
+        });
+    BY_WORD.get(word).copied().flatten()
 }
 
 /// The language a text is plainly written in, when it is not the declared one: its name in
@@ -119,13 +128,23 @@ pub fn contradicts(declared: &str, text: &str) -> Option<(&'static str, usize, u
     // text goes through here).
     let mut words = 0usize;
     let mut counts = [0usize; LANGUAGES.len()];
+    // ASCII words are lower-cased in place, without a string each.
+    let mut ascii = [0u8; 8];
     for w in text
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
     {
         words += 1;
         if w.len() <= 8 {
-            if let Some(i) = distinctive(&w.to_lowercase()) {
+            let found = if w.is_ascii() {
+                let lower = &mut ascii[..w.len()];
+                lower.copy_from_slice(w.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).ok().and_then(distinctive)
+            } else {
+                distinctive(&w.to_lowercase())
+            };
+            if let Some(i) = found {
                 counts[i] += 1;
             }
         }
