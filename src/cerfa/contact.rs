@@ -181,7 +181,7 @@ fn is_contact_page(page: &Page) -> bool {
 pub fn extract(page: &Page) -> Contact {
     let raw = page.body_text();
     let text = super::folded_body(page);
-    let mut phones = phones_in(&raw);
+    let mut phones = phones_in(raw);
     let mut emails: Vec<String> = Vec::new();
     let mut help_links = Vec::new();
     for a in page.select("a[href]") {

@@ -233,17 +233,24 @@ fn is_user_field(el: ElementRef<'_>) -> bool {
     }
 }
 
-fn in_login_or_search_form(el: ElementRef<'_>) -> bool {
+/// Whether a field sits in a login or search form; `seen` keeps each form's answer, so a form
+/// of many fields is searched once.
+fn in_login_or_search_form(
+    el: ElementRef<'_>,
+    seen: &mut rustc_hash::FxHashMap<ego_tree::NodeId, bool>,
+) -> bool {
     el.ancestors()
         .filter_map(ElementRef::wrap)
         .find(|a| a.value().name() == "form")
         .is_some_and(|f| {
-            f.value().attribute("role") == Some("search")
-                || f.select(&crate::page::sel(
-                    "input[type=password i], input[type=search]",
-                ))
-                .next()
-                .is_some()
+            *seen.entry(f.id()).or_insert_with(|| {
+                f.value().attribute("role") == Some("search")
+                    || f.select(&crate::page::sel(
+                        "input[type=password i], input[type=search]",
+                    ))
+                    .next()
+                    .is_some()
+            })
         })
 }
 
@@ -294,8 +301,9 @@ fn has_hint(page: &Page, el: ElementRef<'_>, hinted_fors: &HashSet<&str>) -> boo
 fn form_facts(page: &Page) -> FormFacts {
     let mut f = FormFacts::default();
     let mut hinted_fors: Option<HashSet<&str>> = None;
+    let mut forms = rustc_hash::FxHashMap::default();
     for el in page.select("input, select, textarea") {
-        if !is_user_field(el) || in_login_or_search_form(el) {
+        if !is_user_field(el) || in_login_or_search_form(el, &mut forms) {
             continue;
         }
         f.fields += 1;

@@ -126,7 +126,7 @@ impl crate::page::Derived for FoldedBody {
 
 /// The page's body text folded for tolerant matching, computed once per page.
 pub fn folded_body(page: &Page) -> &str {
-    &page.derived(|p| FoldedBody(fold(&p.body_text()))).0
+    &page.derived(|p| FoldedBody(fold(p.body_text()))).0
 }
 
 /// Fold text for tolerant matching: lower case, no accents, straight apostrophes, single spaces.

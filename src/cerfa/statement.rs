@@ -530,7 +530,7 @@ pub fn parse(page: &Page) -> Option<AccessibilityStatement> {
         action_plan_link,
         rgaa_version: rgaa_re.captures(text).map(|c| c[1].to_string()),
         audit_date: audit_date(text),
-        auditor: auditor(&page.body_text()),
+        auditor: auditor(page.body_text()),
         schema_start: schema_period.map(|p| p.0),
         schema_end: schema_period.map(|p| p.1),
         action_plan_year,

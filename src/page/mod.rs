@@ -455,13 +455,12 @@ impl Page {
     }
 
     /// Visible text of the whole body, space-normalised (for text heuristics).
-    pub fn body_text(&self) -> String {
+    pub fn body_text(&self) -> &str {
         self.body_text
             .get_or_init(|| match self.select("body").next() {
                 Some(b) => normalize_space(&text_of(b)),
                 None => String::new(),
             })
-            .clone()
     }
 }
 

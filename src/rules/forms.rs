@@ -3,6 +3,7 @@
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::accname::named_only_by_label;
 use crate::a11y::{accessible_name, is_hidden_from_at};
+use crate::css::values::find_ignore_ascii_case;
 use crate::page::Attribute;
 use crate::page::{ElementRef, Page};
 
@@ -517,8 +518,17 @@ impl Rule for RequiredFieldIndicated {
     }
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
-        let body_lower = page.body_text().to_lowercase();
-        let star_explained = body_lower.contains("obligatoire") || body_lower.contains("requis");
+        // Read only when an asterisk needs explaining; the words are ASCII without a k (no
+        // other character lower-cases into them), so an ASCII-case-blind search of the body
+        // finds them as lower-casing it would.
+        let explained = std::cell::OnceCell::new();
+        let star_explained = || {
+            *explained.get_or_init(|| {
+                let body = page.body_text();
+                find_ignore_ascii_case(body, "obligatoire").is_some()
+                    || find_ignore_ascii_case(body, "requis").is_some()
+            })
+        };
         for el in page
             .select("input[required], select[required], textarea[required], [aria-required=true i]")
         {
@@ -545,7 +555,7 @@ impl Rule for RequiredFieldIndicated {
             .to_lowercase();
             let marker = REQUIRED_MARKERS.iter().find(|m| text.contains(*m));
             match marker {
-                Some(&"*") if !star_explained => r.cant_tell(
+                Some(&"*") if !star_explained() => r.cant_tell(
                     el,
                     "Champ obligatoire signalé par une astérisque sans explication dans la page : vérifier que sa signification est donnée.",
                 ),
