@@ -62,19 +62,22 @@ fn percent_decode(s: &str) -> String {
 /// placed right before it.
 fn leads_to_main(target: ElementRef<'_>) -> bool {
     let is_main = |e: ElementRef<'_>| role_of(e).as_deref() == Some("main");
-    let empty_anchor = crate::page::normalize_space(&crate::page::text_of(target)).is_empty()
-        && target
+    // Asked last: the target is often `main` itself, whose text is the whole page's.
+    let empty_anchor = || {
+        target
             .children()
             .filter_map(ElementRef::wrap)
             .next()
-            .is_none();
+            .is_none()
+            && crate::page::normalize_space(&crate::page::text_of(target)).is_empty()
+    };
     is_main(target)
         || target.ancestors().filter_map(ElementRef::wrap).any(is_main)
         || target
             .descendants()
             .filter_map(ElementRef::wrap)
             .any(is_main)
-        || (empty_anchor
+        || (empty_anchor()
             && target
                 .next_siblings()
                 .filter_map(ElementRef::wrap)
@@ -97,27 +100,27 @@ impl Rule for SkipLink {
         if !has_nav {
             return r.finish("Pas de zone de navigation à éviter.");
         }
-        let tabbable: Vec<ElementRef<'_>> = body
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .filter(|e| *e != body && is_tabbable(*e))
-            .collect();
+        // Walked lazily: the first few are usually enough.
+        let tabbable = || {
+            body.descendants()
+                .filter_map(ElementRef::wrap)
+                .filter(move |e| *e != body && is_tabbable(*e))
+        };
         let internal =
             |e: &ElementRef<'_>| e.value().name() == "a" && fragment_target(page, *e).is_some();
-        let first = tabbable.iter().take(SKIP_LINK_WINDOW).find(|e| internal(e));
+        let first = tabbable().take(SKIP_LINK_WINDOW).find(internal);
         if let Some(link) = first {
-            let target = fragment_target(page, *link);
+            let target = fragment_target(page, link);
             if target.is_some_and(leads_to_main) {
-                r.pass(*link, "Lien d'évitement vers le contenu principal.");
+                r.pass(link, "Lien d'évitement vers le contenu principal.");
             } else {
-                r.cant_tell(*link, "Lien interne en début de page dont la cible n'est pas la zone main : vérifier qu'il mène au contenu principal.");
+                r.cant_tell(link, "Lien interne en début de page dont la cible n'est pas la zone main : vérifier qu'il mène au contenu principal.");
             }
-        } else if let Some(later) = tabbable
-            .iter()
+        } else if let Some(later) = tabbable()
             .skip(SKIP_LINK_WINDOW)
-            .find(|e| internal(e) && fragment_target(page, **e).is_some_and(leads_to_main))
+            .find(|e| internal(e) && fragment_target(page, *e).is_some_and(leads_to_main))
         {
-            r.cant_tell(*later, "Lien vers le contenu principal présent mais pas parmi les premiers éléments atteignables au clavier : vérifier qu'il est atteint avant la navigation.");
+            r.cant_tell(later, "Lien vers le contenu principal présent mais pas parmi les premiers éléments atteignables au clavier : vérifier qu'il est atteint avant la navigation.");
         } else {
             r.fail(
                 body,
