@@ -113,7 +113,7 @@ pub fn signals_of(page: &Page) -> PageSignals {
         width_media_queries,
         tel_links: hrefs.iter().filter(|h| h.starts_with("tel:")).count(),
         mailto_links: hrefs.iter().filter(|h| h.starts_with("mailto:")).count(),
-        phone_numbers: phone_re().find_iter(&body_text).count(),
+        phone_numbers: phone_re().find_iter(body_text).count(),
         contact_forms,
         phone: page
             .browser
