@@ -210,12 +210,20 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
         found = page
             .select("a, button, input[type=submit], input[type=button]")
             .find(|el| {
-                let text = text_of(*el);
                 let value = el.value().attribute("value").unwrap_or("");
                 // ASCII folds to its lower case: without « franceconnect » in any case there
                 // is nothing to fold (most links and buttons of a page).
                 let lacks =
                     |v: &str| v.is_ascii() && find_ignore_ascii_case(v, "franceconnect").is_none();
+                // A link's memoised text has the same words as its raw text (or stands in for
+                // an empty one): it answers without building the text again.
+                let memo = (el.value().name() == "a")
+                    .then(|| super::link_texts(page).0.get(&el.id()))
+                    .flatten();
+                if lacks(value) && memo.is_some_and(|(shown, _)| lacks(shown)) {
+                    return false;
+                }
+                let text = text_of(*el);
                 if lacks(&text) && lacks(value) {
                     return false;
                 }

@@ -119,14 +119,27 @@ fn tag_end(bytes: &[u8], lt: usize) -> (usize, bool) {
     (bytes.len(), false)
 }
 
-/// The lower-cased tag name starting at `start`.
-fn tag_name(bytes: &[u8], start: usize) -> String {
-    bytes[start..]
+/// The lower-cased tag name starting at `start`: borrowed from the document when it is written
+/// in lower-case ASCII (nearly always), so most tags cost no allocation.
+fn tag_name(html: &str, start: usize) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let len = bytes[start..]
         .iter()
         .take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'/' | b'>'))
         .take(64)
-        .map(|b| b.to_ascii_lowercase() as char)
-        .collect()
+        .count();
+    let name = &bytes[start..start + len];
+    if name.iter().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        // All ASCII: `start..start + len` lies on character boundaries.
+        if let Some(borrowed) = html.get(start..start + len) {
+            return Cow::Borrowed(borrowed);
+        }
+    }
+    Cow::Owned(
+        name.iter()
+            .map(|b| b.to_ascii_lowercase() as char)
+            .collect(),
+    )
 }
 
 /// The document with elements nested deeper than [`MAX_DEPTH`] flattened, and how many start
@@ -136,8 +149,8 @@ pub fn cap_depth(html: &str) -> (Cow<'_, str>, usize) {
     let mut out: Option<String> = None;
     // Bytes [copied_to..] are not yet in `out`.
     let mut copied_to = 0usize;
-    let mut stack: Vec<String> = Vec::new();
-    let mut suppressed: HashMap<String, usize> = HashMap::new();
+    let mut stack: Vec<Cow<'_, str>> = Vec::new();
+    let mut suppressed: HashMap<Cow<'_, str>, usize> = HashMap::new();
     let mut removed = 0usize;
     let mut i = 0usize;
     while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
@@ -160,7 +173,7 @@ pub fn cap_depth(html: &str) -> (Cow<'_, str>, usize) {
             i = lt + 1;
             continue;
         }
-        let name = tag_name(bytes, name_at);
+        let name = tag_name(html, name_at);
         let (end, self_closing) = tag_end(bytes, lt);
         let mut drop = false;
         if is_end {
