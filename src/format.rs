@@ -1,5 +1,6 @@
-//! Text formatting shared by every output (rule messages, Cerfa evidence, the site, CSV, the
-//! terminal): French numbers and truncation, each written once.
+//! Text helpers shared by every module, each written once: French numbers and truncation for
+//! every output (rule messages, Cerfa evidence, the site, CSV, the terminal), and the search
+//! ignoring ASCII case that CSS values, selectors, page text and raw markup all need.
 
 /// French number formatting: decimal comma, at most `decimals` digits, no trailing zeros.
 pub fn fr_number(v: f64, decimals: usize) -> String {
@@ -31,6 +32,23 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
     format!("{}…", &s[..end])
 }
 
+/// Byte offset of the first occurrence of an ASCII `needle` in `haystack`, ignoring ASCII case,
+/// without lower-casing a copy (values, selectors, media queries and page text are read for
+/// every rule).
+pub fn find_ignore_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
+    find_bytes_ignore_ascii_case(haystack.as_bytes(), needle.as_bytes())
+}
+
+/// [`find_ignore_ascii_case`] on bytes (raw markup before parsing).
+pub fn find_bytes_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +73,18 @@ mod tests {
         assert_eq!(truncate_chars("abcd", 3), "ab…");
         assert_eq!(truncate_chars("éèàù", 2), "é…");
         assert_eq!(truncate_chars("abc", 0), "…");
+    }
+
+    #[test]
+    fn finds_ignoring_ascii_case_at_the_same_byte_offset() {
+        assert_eq!(find_ignore_ascii_case("1px VAR(--x)", "var("), Some(4));
+        assert_eq!(find_ignore_ascii_case("é var(--x)", "var("), Some(3));
+        assert_eq!(find_ignore_ascii_case("variable", "var("), None);
+        assert_eq!(find_ignore_ascii_case("ab", "abc"), None);
+        assert_eq!(find_ignore_ascii_case("ab", ""), Some(0));
+        assert_eq!(
+            find_bytes_ignore_ascii_case(b"<!-- x --\x3E", b"-->"),
+            Some(7)
+        );
     }
 }

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use super::keywords::Keywords;
 use super::{doc_index, fold, folded_link_text, LinkRef};
-use crate::css::values::find_ignore_ascii_case;
+use crate::format::find_ignore_ascii_case;
 use crate::page::{normalize_space, text_of, ElementRef, Page, Target};
 
 /// FranceConnect or FranceConnect+.

@@ -252,7 +252,7 @@ mod tests {
     use super::*;
     use unicode_normalization::UnicodeNormalization;
 
-    /// `fold` as it was written first: the whole text decomposed at once.
+    /// `fold` as it was written first: the whole text decomposed at once, then spaces collapsed.
     fn fold_whole(s: &str) -> String {
         let mut out = String::new();
         for c in s.nfd() {
@@ -279,7 +279,7 @@ mod tests {
     }
 
     #[test]
-    fn fold_by_runs_equals_fold_of_the_whole_text() {
+    fn fold_by_characters_equals_fold_of_the_whole_text() {
         for s in [
             "",
             "Démarche ÉTAT",

@@ -176,7 +176,7 @@ pub fn conditional_turns(page: &Page) -> Vec<Turned> {
 }
 
 fn names_orientation(text: &str) -> bool {
-    super::values::find_ignore_ascii_case(text, "orientation").is_some()
+    crate::format::find_ignore_ascii_case(text, "orientation").is_some()
 }
 
 /// Holds in one orientation only, or under a condition naming orientation that we could not
@@ -330,12 +330,14 @@ fn judge(decls: &[Candidate<'_>], doubt: Option<String>) -> Option<(String, Turn
 
 /// A turning declaration, or one whose value is only known in a browser.
 fn may_turn(d: &Declaration) -> bool {
-    turning(d) || has_var(d)
+    turning(d) || computed_in_browser(d)
 }
 
-fn has_var(d: &Declaration) -> bool {
-    let v = d.value.to_ascii_lowercase();
-    v.contains("var(") || v.contains("env(") || v.contains("attr(")
+/// A value that `var()`, `env()` or `attr()` leaves to the browser.
+fn computed_in_browser(d: &Declaration) -> bool {
+    ["var(", "env(", "attr("]
+        .iter()
+        .any(|f| crate::format::find_ignore_ascii_case(&d.value, f).is_some())
 }
 
 fn shown(d: &Declaration) -> String {

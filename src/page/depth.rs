@@ -85,15 +85,10 @@ fn raw_text(name: &str) -> bool {
     )
 }
 
-/// Position just after the first case-insensitive occurrence of `needle` at or after `from`.
+/// Position of the first occurrence of `needle`, ignoring ASCII case, at or after `from`.
 fn find_ci(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || from >= bytes.len() {
-        return None;
-    }
-    bytes[from..]
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| from + p)
+    let rest = bytes.get(from..).filter(|r| !r.is_empty())?;
+    crate::format::find_bytes_ignore_ascii_case(rest, needle).map(|p| from + p)
 }
 
 /// End of a tag starting at `lt` (index after its `>`), skipping quoted attribute values, and

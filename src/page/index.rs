@@ -8,11 +8,11 @@ use std::collections::HashMap;
 use cssparser::Parser as CssParser;
 use ego_tree::NodeId;
 use precomputed_hash::PrecomputedHash;
-
-use super::Attribute;
 use scraper::selector::{Parser as ScraperParser, Simple};
 use scraper::{ElementRef, Html, Selector};
 use selectors::parser::{Component, ParseRelative, SelectorList};
+
+use super::Attribute;
 
 /// A literal selector, parsed once for the process, with the buckets that hold every element it
 /// can match (`None`: some selector of the list has no tag or attribute in its rightmost

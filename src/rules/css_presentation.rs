@@ -104,7 +104,7 @@ fn draws_indicator(d: &Declaration) -> bool {
 
 fn is_focus_selector(sel: &str) -> bool {
     // `:focus` in any case, without lower-casing a copy of every selector of every sheet.
-    crate::css::values::find_ignore_ascii_case(sel, ":focus").is_some()
+    crate::format::find_ignore_ascii_case(sel, ":focus").is_some()
 }
 
 /// The same selector with its focus pseudo-classes dropped: who the rule can affect.

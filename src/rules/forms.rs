@@ -3,7 +3,7 @@
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::accname::named_only_by_label;
 use crate::a11y::{accessible_name, is_hidden_from_at};
-use crate::css::values::find_ignore_ascii_case;
+use crate::format::find_ignore_ascii_case;
 use crate::page::Attribute;
 use crate::page::{ElementRef, Page};
 
