@@ -135,6 +135,20 @@ fn is_or_holds_clickable(el: ElementRef<'_>) -> bool {
             .any(is_clickable)
 }
 
+/// Classes and ids of legacy FranceConnect buttons, and the DSFR group that is not one.
+static LEGACY_MARKS: LazyLock<Keywords> = LazyLock::new(|| {
+    Keywords::ignoring_ascii_case([
+        &[
+            "franceconnect",
+            "france-connect",
+            "france_connect",
+            "fc-button",
+            "fc-btn",
+        ][..],
+        &["fr-connect-group"][..],
+    ])
+});
+
 /// Find the FranceConnect button, in order of reliability.
 pub fn find_button(page: &Page) -> Option<FcButton> {
     let mut found: Option<(ElementRef<'_>, &str)> = None;
@@ -147,26 +161,12 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
         found = page
             .select("[class], [id]")
             .find(|el| {
-                // Every pattern below holds « connect » or « fc-b »: most elements are
-                // dismissed without building their lower-cased class and id.
-                let marked = |v: Option<&str>| {
-                    v.is_some_and(|v| {
-                        find_ignore_ascii_case(v, "connect").is_some()
-                            || find_ignore_ascii_case(v, "fc-b").is_some()
-                    })
-                };
-                if !marked(el.value().attribute("class")) && !marked(el.value().attribute("id")) {
-                    return false;
-                }
-                let c = class_or_id(*el);
-                (c.contains("franceconnect")
-                    || c.contains("france-connect")
-                    || c.contains("france_connect")
-                    || c.contains("fc-button")
-                    || c.contains("fc-btn"))
-                    && !c.contains("fr-connect-group")
-                    && !is_info_text(&fold(&text_of(*el)))
-                    && is_or_holds_clickable(*el)
+                // Class and id read as written, in any case (no lower-cased copy of each).
+                let marks = |v: Option<&str>| LEGACY_MARKS.groups_in(v.unwrap_or(""));
+                let found =
+                    marks(el.value().attribute("class")) | marks(el.value().attribute("id"));
+                // Group 0: a legacy mark; group 1: the DSFR group around a button.
+                found == 0b01 && !is_info_text(&fold(&text_of(*el))) && is_or_holds_clickable(*el)
             })
             .map(|el| (el, "classe"));
     }

@@ -13,9 +13,21 @@ pub(crate) struct Keywords {
 
 impl Keywords {
     pub(crate) fn new<'a>(groups: impl IntoIterator<Item = &'a [&'a str]>) -> Keywords {
+        Keywords::build(groups, false)
+    }
+
+    /// The same, matching ASCII letters in any case (class names and ids as written).
+    pub(crate) fn ignoring_ascii_case<'a>(
+        groups: impl IntoIterator<Item = &'a [&'a str]>,
+    ) -> Keywords {
+        Keywords::build(groups, true)
+    }
+
+    fn build<'a>(groups: impl IntoIterator<Item = &'a [&'a str]>, any_case: bool) -> Keywords {
         let mut patterns: Vec<&str> = Vec::new();
         let mut group_of = Vec::new();
-        for (g, words) in groups.into_iter().enumerate().take(64) {
+        for (g, words) in groups.into_iter().enumerate() {
+            debug_assert!(g < 64, "at most 64 groups of expressions");
             for w in words {
                 patterns.push(w);
                 group_of.push(g as u8);
@@ -26,6 +38,7 @@ impl Keywords {
         // panic.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(any_case)
             .build(&patterns)
             .ok();
         Keywords {
@@ -81,5 +94,8 @@ mod tests {
             assert_eq!(k.groups_in(text), expected, "{text}");
             assert_eq!(k.any_in(text), expected != 0, "{text}");
         }
+        let any_case = Keywords::ignoring_ascii_case(groups);
+        assert_eq!(any_case.groups_in("Plan du SITE"), 0b101);
+        assert_eq!(k.groups_in("Plan du SITE"), 0);
     }
 }
