@@ -178,14 +178,15 @@ pub fn prepare(request: AuditRequest, store: Option<&Store>) -> Result<Prepared,
 /// Publish a run: the store first (its invariants are the checks that can refuse a run; the
 /// campaign whose journal fed the run is then marked done), then report.json, then the site
 /// with the history including this run. A refused run publishes nothing, and its campaign stays
-/// in the journal for `--resume`. `say` receives a line for the user at each step.
+/// in the journal for `--resume`. `step` is told each step as it ends (its `Display` is the
+/// line for the user; the bench times the steps by their kind).
 pub fn publish<S: ReportSource>(
     report: &S,
     out: &Path,
     store: Option<&mut Store>,
     origin: &str,
     campaign: Option<&Campaign>,
-    say: &mut dyn FnMut(String),
+    step: &mut dyn FnMut(Published<'_>),
 ) -> Result<(), CampaignError> {
     let refused = |e: CampaignError| CampaignError::Refused {
         out: out.to_path_buf(),
@@ -205,27 +206,56 @@ pub fn publish<S: ReportSource>(
             c.complete(store, Some(recorded.run_id()))
                 .map_err(|e| refused(e.into()))?;
         }
-        say(format!(
-            "exécution #{} enregistrée dans {}",
-            recorded.run_id(),
-            store.path().display()
-        ));
+        step(Published::Recorded {
+            run_id: recorded.run_id(),
+            store: store.path(),
+        });
         match crate::history::for_site(store) {
             Ok(h) => history = Some(h),
-            Err(e) => say(format!(
-                "historique illisible, site écrit sans progression : {e}"
-            )),
+            Err(e) => step(Published::HistoryUnreadable(e.to_string())),
         }
     }
     let path = crate::model::stream::write_json(report, out)?;
-    say(format!("rapport écrit : {}", path.display()));
+    step(Published::Report(&path));
     let opts = crate::report::site::SiteOptions {
         history: history.as_ref(),
         ..Default::default()
     };
     crate::report::site::write_site(report, out, &opts)?;
-    say(format!("site écrit : {}", out.join("index.html").display()));
+    step(Published::Site(&out.join("index.html")));
     Ok(())
+}
+
+/// A step of [`publish`], as it ends.
+#[derive(Debug)]
+pub enum Published<'a> {
+    /// The run is in the store (and its campaign, if any, marked done).
+    Recorded { run_id: i64, store: &'a Path },
+    /// The store's history could not be read: the site is written without progress.
+    HistoryUnreadable(String),
+    /// report.json written, at this path.
+    Report(&'a Path),
+    /// The site written; its index page.
+    Site(&'a Path),
+}
+
+impl std::fmt::Display for Published<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Published::Recorded { run_id, store } => {
+                write!(
+                    f,
+                    "exécution #{run_id} enregistrée dans {}",
+                    store.display()
+                )
+            }
+            Published::HistoryUnreadable(e) => {
+                write!(f, "historique illisible, site écrit sans progression : {e}")
+            }
+            Published::Report(path) => write!(f, "rapport écrit : {}", path.display()),
+            Published::Site(index) => write!(f, "site écrit : {}", index.display()),
+        }
+    }
 }
 
 /// What `vigie campaign submit` was asked for.
@@ -342,6 +372,6 @@ pub fn report_queued(
         Some(store),
         &format!("campaign:{id}"),
         None,
-        say,
+        &mut |done| say(done.to_string()),
     )
 }

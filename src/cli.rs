@@ -1090,8 +1090,8 @@ fn write_recorded_outputs<S: ReportSource>(
     origin: &str,
     campaign: Option<&Campaign>,
 ) -> Result<()> {
-    crate::campaign::publish(report, out, store.as_mut(), origin, campaign, &mut |line| {
-        eprintln!("{line}")
+    crate::campaign::publish(report, out, store.as_mut(), origin, campaign, &mut |done| {
+        eprintln!("{done}")
     })?;
     Ok(())
 }

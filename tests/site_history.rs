@@ -569,3 +569,52 @@ async fn audit_twice_on(db: &str) {
         rows[1]
     );
 }
+
+/// `campaign::publish` tells each step as it ends, in the order `vigie audit` writes them
+/// (store, report.json, site), with the paths it wrote: the bench times its phases by these
+/// kinds, not by counting lines.
+#[tokio::test]
+async fn publish_tells_each_step_with_what_it_wrote() {
+    use vigie::campaign::{publish, Published};
+    let report = audited().await;
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("vigie.db");
+    let out = dir.path().join("sortie");
+    std::fs::create_dir_all(&out).expect("dossier");
+    let mut store = Store::open(&db).expect("base");
+    let mut told: Vec<(String, String)> = Vec::new();
+    publish(&report, &out, Some(&mut store), "test", None, &mut |done| {
+        let kind = match &done {
+            Published::Recorded { run_id, store } => {
+                assert_eq!(*run_id, 1);
+                assert_eq!(*store, db.as_path());
+                "base"
+            }
+            Published::HistoryUnreadable(_) => "historique",
+            Published::Report(path) => {
+                assert!(path.is_file(), "{}", path.display());
+                "rapport"
+            }
+            Published::Site(index) => {
+                assert!(index.is_file(), "{}", index.display());
+                "site"
+            }
+        };
+        told.push((kind.to_string(), done.to_string()));
+    })
+    .expect("publication");
+    let kinds: Vec<&str> = told.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds, ["base", "rapport", "site"]);
+    assert_eq!(
+        told[0].1,
+        format!("exécution #1 enregistrée dans {}", db.display())
+    );
+    assert_eq!(
+        told[1].1,
+        format!("rapport écrit : {}", out.join("report.json").display())
+    );
+    assert_eq!(
+        told[2].1,
+        format!("site écrit : {}", out.join("index.html").display())
+    );
+}

@@ -8,6 +8,7 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 use url::Url;
 
+use crate::campaign::Published;
 use crate::catalogue::Demarche;
 use crate::crawl::{self, CrawlPlan, CssCache, FetchConfig, Fetcher};
 use crate::model::AuditSettings;
@@ -383,20 +384,20 @@ pub async fn campaign(
         .await
         .map_err(|e| err(e.to_string()))?;
     phase("exploration et analyse");
-    // The outputs as `vigie audit` writes them (`campaign::publish`), each step timed from
-    // the line it says when done: the run recorded and the journal emptied, report.json
-    // (after reading the history), the site.
-    let steps = ["base et journal vidé", "report.json", "site"];
-    let mut step = 0;
+    // The outputs as `vigie audit` writes them (`campaign::publish`), each step timed until
+    // it ends: the run recorded and the journal emptied, report.json (after reading the
+    // history), the site.
     crate::campaign::publish(
         &spooled,
         &out,
         Some(&mut store),
         "bench",
         Some(&campaign),
-        &mut |_| {
-            phase(steps.get(step).copied().unwrap_or("suite"));
-            step += 1;
+        &mut |done| match done {
+            Published::Recorded { .. } => phase("base et journal vidé"),
+            Published::Report(_) => phase("report.json"),
+            Published::Site(_) => phase("site"),
+            Published::HistoryUnreadable(_) => {}
         },
     )
     .map_err(|e| err(e.to_string()))?;
