@@ -2,6 +2,8 @@
 //! `tests/fuzz_regressions.rs` replay exactly the same code. Each takes arbitrary bytes and
 //! must never panic, overflow the stack or take long; nothing is returned.
 
+use std::sync::Arc;
+
 use url::Url;
 
 use crate::css::Cascaded;
@@ -122,13 +124,13 @@ pub fn stylesheet_pipeline(data: &[u8]) {
         Stylesheet {
             source: StylesheetSource::StyleElement,
             media: None,
-            text: css.to_string(),
+            text: Arc::new(css.to_string()),
         },
         // The first line as a `media` attribute on a small second sheet.
         Stylesheet {
             source: StylesheetSource::Linked("https://demarche.exemple.fr/print.css".into()),
             media: Some(first_line.to_string()),
-            text: "p { color: #000; background: #fff }".to_string(),
+            text: Arc::new("p { color: #000; background: #fff }".to_string()),
         },
     ];
     let styles = page.styles();

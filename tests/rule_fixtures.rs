@@ -43,14 +43,17 @@ fn expected_list(html: &str, marker: &str) -> Option<Vec<String>> {
 }
 
 /// The stylesheets a fixture links to, read from the fixture's folder.
-fn linked_sheets(page: &Page, dir: &Path) -> Vec<(vigie::page::StylesheetLink, String)> {
+fn linked_sheets(
+    page: &Page,
+    dir: &Path,
+) -> Vec<(vigie::page::StylesheetLink, std::sync::Arc<String>)> {
     page.stylesheet_links()
         .into_iter()
         .map(|link| {
             let file = link.url.path().rsplit('/').next().unwrap_or("").to_string();
             let text = std::fs::read_to_string(dir.join(&file))
                 .unwrap_or_else(|e| panic!("linked stylesheet {file}: {e}"));
-            (link, text)
+            (link, std::sync::Arc::new(text))
         })
         .collect()
 }

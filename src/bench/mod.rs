@@ -118,14 +118,16 @@ pub fn pipeline(rounds: usize) -> BenchResult {
 
 /// The fixture page's linked stylesheets, read from the same embedded sites, as `vigie check`
 /// reads them from disk beside a file.
-fn embedded_stylesheets(page: &crate::page::Page) -> Vec<(crate::page::StylesheetLink, String)> {
+fn embedded_stylesheets(
+    page: &crate::page::Page,
+) -> Vec<(crate::page::StylesheetLink, Arc<String>)> {
     page.stylesheet_links()
         .into_iter()
         .filter_map(|link| {
             let rel = link.url.path().trim_start_matches('/').to_string();
             let file = crate::demo::SITES.get_file(&rel)?;
             let text = std::str::from_utf8(file.contents()).ok()?.to_string();
-            Some((link, text))
+            Some((link, Arc::new(text)))
         })
         .collect()
 }
@@ -165,7 +167,8 @@ pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
             Some((url, design_system::page(i)))
         })
         .collect();
-    let css = design_system::stylesheet();
+    // One text shared by every page, as the crawler's cache and `check`'s reads share it.
+    let css = Arc::new(design_system::stylesheet());
     out.extend(floor_and_check_on(
         &generated,
         10 * rounds,
@@ -185,7 +188,7 @@ pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
 const DESIGN_SYSTEM_PAGES: usize = 40;
 
 type SheetsOf<'a> =
-    dyn Fn(&crate::page::Page) -> Vec<(crate::page::StylesheetLink, String)> + Sync + 'a;
+    dyn Fn(&crate::page::Page) -> Vec<(crate::page::StylesheetLink, Arc<String>)> + Sync + 'a;
 
 fn floor_and_check_on(
     pages: &[(Url, String)],

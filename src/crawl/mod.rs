@@ -280,7 +280,7 @@ pub async fn visit<An: Analyser>(
         (Some(RenderChoice::Keep(outcome)), _) => Some(outcome),
         _ => None,
     };
-    let mut sheets: Vec<(StylesheetLink, String)> = Vec::new();
+    let mut sheets: Vec<(StylesheetLink, Arc<String>)> = Vec::new();
     let mut total = 0usize;
     for link in links {
         if let Some(text) = css.get(&fetcher, &link.url).await {
@@ -288,7 +288,7 @@ pub async fn visit<An: Analyser>(
                 break;
             }
             total += text.len();
-            sheets.push((link, text.as_str().to_string()));
+            sheets.push((link, text));
         }
     }
     let mut analysis = on_cpu_pool(move || {

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use super::Stylesheet;
 
 /// A bounded, thread-safe memo of one value per distinct set of stylesheets (their media and
-/// texts, in order, compared whole rather than by hash: a collision cannot mix two sites up).
+/// texts, in order, compared whole rather than by hash: a collision cannot mix two sites up;
+/// a text shared with the kept key, as the crawler's cache shares them, is known by address).
 /// The least recently used set goes first once `max_sets` sets or `max_bytes` bytes of
 /// stylesheet text are kept; a set larger than a quarter of `max_bytes` is not kept.
 pub struct SheetsMemo<T> {
@@ -17,7 +18,7 @@ pub struct SheetsMemo<T> {
 }
 
 struct Entry<T> {
-    key: Vec<(Option<String>, String)>,
+    key: Vec<(Option<String>, Arc<String>)>,
     bytes: usize,
     value: Arc<T>,
 }
@@ -29,14 +30,17 @@ fn bytes_of(sheets: &[Stylesheet]) -> usize {
         .sum()
 }
 
-fn same(key: &[(Option<String>, String)], sheets: &[Stylesheet]) -> bool {
+fn same(key: &[(Option<String>, Arc<String>)], sheets: &[Stylesheet]) -> bool {
     // Lengths first: another set is then told apart without reading the texts.
     key.len() == sheets.len()
         && key
             .iter()
             .zip(sheets)
             .all(|((m, t), s)| t.len() == s.text.len() && *m == s.media)
-        && key.iter().zip(sheets).all(|((_, t), s)| *t == s.text)
+        && key
+            .iter()
+            .zip(sheets)
+            .all(|((_, t), s)| Arc::ptr_eq(t, &s.text) || **t == *s.text)
 }
 
 impl<T> SheetsMemo<T> {
@@ -92,7 +96,7 @@ mod tests {
         Stylesheet {
             source: StylesheetSource::StyleElement,
             media: media.map(str::to_string),
-            text: text.to_string(),
+            text: Arc::new(text.to_string()),
         }
     }
 

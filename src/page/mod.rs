@@ -4,7 +4,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 pub use scraper::ElementRef;
 use scraper::{Html, Node, Selector};
@@ -39,7 +39,9 @@ pub enum StylesheetSource {
 pub struct Stylesheet {
     pub source: StylesheetSource,
     pub media: Option<String>,
-    pub text: String,
+    /// Shared: every page of a site links the same sheets, and the crawler's cache hands each
+    /// page the same text (the per-sheet memos then know it by address).
+    pub text: Arc<String>,
 }
 
 /// A stylesheet link that the page declares (to be fetched before analysis).
@@ -169,7 +171,7 @@ impl Page {
     }
 
     /// Add fetched linked stylesheets, keeping document order with `<style>` elements.
-    pub fn add_linked_stylesheets(&mut self, fetched: Vec<(StylesheetLink, String)>) {
+    pub fn add_linked_stylesheets(&mut self, fetched: Vec<(StylesheetLink, Arc<String>)>) {
         if fetched.is_empty() {
             return;
         }
@@ -219,7 +221,7 @@ impl Page {
         Stylesheet {
             source: StylesheetSource::StyleElement,
             media: el.value().attribute("media").map(str::to_string),
-            text: el.text().collect(),
+            text: Arc::new(el.text().collect()),
         }
     }
 

@@ -34,7 +34,7 @@ pub fn own_rule_failures(name: &str, html: &str, css: &str) -> (usize, Vec<Strin
     let sheets = page
         .stylesheet_links()
         .into_iter()
-        .map(|l| (l, css.to_string()))
+        .map(|l| (l, std::sync::Arc::new(css.to_string())))
         .collect::<Vec<_>>();
     page.add_linked_stylesheets(sheets);
     let findings = vigie::findings::run_all(&page);
