@@ -20,6 +20,26 @@ use super::Attribute;
 pub(super) struct Literal {
     pub(super) selector: Selector,
     keys: Option<Vec<Key>>,
+    /// When every selector of the list is a lower-case tag and/or one lower-case attribute
+    /// presence (`a`, `[role]`, `a[href]`, the rules' usual questions): the alternatives,
+    /// checked on a candidate by name instead of a full selector match.
+    exact: Option<Vec<Exact>>,
+}
+
+/// `tag[attr]`, either part optional.
+struct Exact {
+    tag: Option<String>,
+    attr: Option<String>,
+}
+
+impl Exact {
+    fn matches(&self, e: &scraper::node::Element) -> bool {
+        self.tag.as_deref().is_none_or(|t| e.name() == t)
+            && self
+                .attr
+                .as_deref()
+                .is_none_or(|a| e.attribute(a).is_some())
+    }
 }
 
 /// A tag or attribute name by its atom's hash, or a class by [`class_hash`]: two names sharing
@@ -43,8 +63,51 @@ impl Literal {
         Literal {
             selector,
             keys: keys_of(text),
+            exact: exact_of(text),
         }
     }
+}
+
+/// The list as [`Exact`] alternatives, when each selector is one compound of at most a
+/// lower-case tag and one lower-case attribute presence. Lower case only: an element in
+/// HTML has lower-case names, and outside it (SVG) names match as written, so comparing
+/// the names as they are is what the selector does.
+fn exact_of(text: &str) -> Option<Vec<Exact>> {
+    let mut parser = CssParser::new(text);
+    let list =
+        SelectorList::<Simple>::parse(&ScraperParser, &mut parser, ParseRelative::No).ok()?;
+    let lower = |s: &str| !s.bytes().any(|b| b.is_ascii_uppercase());
+    let mut out = Vec::new();
+    for selector in list.slice() {
+        let mut exact = Exact {
+            tag: None,
+            attr: None,
+        };
+        for c in selector.iter_raw_parse_order_from(0) {
+            match c {
+                Component::LocalName(l)
+                    if exact.tag.is_none() && l.name == l.lower_name && lower(&l.name.0) =>
+                {
+                    exact.tag = Some(l.name.0.to_string());
+                }
+                Component::AttributeInNoNamespaceExists {
+                    local_name,
+                    local_name_lower,
+                } if exact.attr.is_none()
+                    && local_name == local_name_lower
+                    && lower(&local_name.0) =>
+                {
+                    exact.attr = Some(local_name.0.to_string());
+                }
+                _ => return None,
+            }
+        }
+        if exact.tag.is_none() && exact.attr.is_none() {
+            return None;
+        }
+        out.push(exact);
+    }
+    Some(out)
 }
 
 /// A class, a tag or an attribute name that every element matched by each selector of the list
@@ -197,7 +260,11 @@ impl ElementIndex {
         let filed = (0..positions.len()).filter_map(move |k| {
             let id = *self.nodes.get(*positions.get(k)? as usize)?;
             let el = ElementRef::wrap(dom.tree.get(id)?)?;
-            literal.selector.matches(&el).then_some(el)
+            let matched = match &literal.exact {
+                Some(exact) => exact.iter().any(|x| x.matches(el.value())),
+                None => literal.selector.matches(&el),
+            };
+            matched.then_some(el)
         });
         let every = all
             .then(|| dom.select(&literal.selector))
@@ -236,6 +303,9 @@ mod tests {
             "TITLE, Body A[HREF]",
             ".fr-footer, a.fr-link, .FR-BTN, #contenu.fr-container, .fr-hint-text",
             "li > .fr-nav__link[aria-current], .a.b, :not(.fr-btn)",
+            // Checked by name, without a selector match (`Exact`); SVG keeps `viewBox`.
+            "a, button, [role]",
+            "[viewbox], input[type], [aria-hidden], svg[focusable]",
         ];
         let mut files = Vec::new();
         let mut dirs = vec![std::path::PathBuf::from("fixtures")];
