@@ -4,7 +4,28 @@
 
 /// French number formatting: decimal comma, at most `decimals` digits, no trailing zeros.
 pub fn fr_number(v: f64, decimals: usize) -> String {
-    // One allocation: every contrast message writes two or three of these.
+    // Every contrast message writes two or three of these, mostly the same few ratios, and
+    // exact decimal formatting costs thousands of instructions: the last ones are kept per
+    // thread (bounded) and copied.
+    thread_local! {
+        static WRITTEN: std::cell::RefCell<rustc_hash::FxHashMap<(u64, usize), String>> =
+            Default::default();
+    }
+    const KEPT: usize = 1024;
+    WRITTEN.with_borrow_mut(|written| {
+        if let Some(s) = written.get(&(v.to_bits(), decimals)) {
+            return s.clone();
+        }
+        let s = fr_number_uncached(v, decimals);
+        if written.len() >= KEPT {
+            written.clear();
+        }
+        written.insert((v.to_bits(), decimals), s.clone());
+        s
+    })
+}
+
+fn fr_number_uncached(v: f64, decimals: usize) -> String {
     let mut s = format!("{v:.decimals$}");
     if let Some(dot) = s.find('.') {
         let kept = s.trim_end_matches('0').len();
@@ -65,6 +86,27 @@ mod tests {
         assert_eq!(fr_number(1000.0, 2), "1000");
         assert_eq!(fr_number(-2.5, 2), "-2,5");
         assert_eq!(fr_number(7.04, 2), "7,04");
+    }
+
+    /// The kept strings are those formatting writes, for the same value and precision only,
+    /// before and after the memo is emptied.
+    #[test]
+    fn kept_numbers_are_written_as_formatting_writes_them() {
+        for round in 0..3 {
+            for i in 0..1500 {
+                let v = f64::from(i) / 7.0 - 50.0;
+                for decimals in [0, 1, 2] {
+                    assert_eq!(
+                        fr_number(v, decimals),
+                        fr_number_uncached(v, decimals),
+                        "{v} {decimals} (tour {round})"
+                    );
+                }
+            }
+        }
+        assert_eq!(fr_number(2.345, 1), "2,3");
+        assert_eq!(fr_number(2.345, 2), "2,35");
+        assert_eq!(fr_number(-0.0, 2), fr_number_uncached(-0.0, 2));
     }
 
     #[test]

@@ -259,17 +259,19 @@ impl Page {
 
     /// The document base URL (`<base href>` if valid, else the page URL).
     pub fn base_url(&self) -> Url {
+        self.base().clone()
+    }
+
+    fn base(&self) -> &Url {
         // Cached: resolve() is called once per link, and a DOM scan each time is quadratic.
-        self.base
-            .get_or_init(|| {
-                self.dom
-                    .select(&parsed_once("base[href]").selector)
-                    .next()
-                    .and_then(|b| b.value().attribute("href"))
-                    .and_then(|h| self.url.join(h.trim()).ok())
-                    .unwrap_or_else(|| self.url.clone())
-            })
-            .clone()
+        self.base.get_or_init(|| {
+            self.dom
+                .select(&parsed_once("base[href]").selector)
+                .next()
+                .and_then(|b| b.value().attribute("href"))
+                .and_then(|h| self.url.join(h.trim()).ok())
+                .unwrap_or_else(|| self.url.clone())
+        })
     }
 
     /// Resolve an attribute URL against the base; `None` for unparsable values.
@@ -278,7 +280,7 @@ impl Page {
         if href.is_empty() {
             return None;
         }
-        self.base_url().join(href).ok()
+        self.base().join(href).ok()
     }
 
     /// Whether an inline script attaches a shadow root: content built by script that the page
@@ -441,8 +443,7 @@ impl Page {
     /// Outgoing hyperlinks (`a[href]`, `area[href]`), resolved, fragments stripped.
     pub fn links(&self) -> Vec<Url> {
         let mut out = Vec::new();
-        // The base once, not per link: finding it walks the whole document.
-        let base = self.base_url();
+        let base = self.base();
         for el in self.select("a[href], area[href]") {
             let href = el.value().attribute("href").map(str::trim).unwrap_or("");
             if href.is_empty() {
