@@ -59,7 +59,7 @@ impl Rgba {
 
     /// WCAG 2.1 relative luminance (of the opaque colour).
     pub fn luminance(&self) -> f64 {
-        fn lin(c: f64) -> f64 {
+        fn lin_of(c: f64) -> f64 {
             let c = (c / 255.0).clamp(0.0, 1.0);
             if c <= 0.04045 {
                 c / 12.92
@@ -67,6 +67,17 @@ impl Rgba {
                 ((c + 0.055) / 1.055).powf(2.4)
             }
         }
+        // Whole channels (most colours) read the same values from a table: a `powf` per
+        // channel was most of a contrast ratio's cost, computed for every text twice.
+        static WHOLE: std::sync::LazyLock<[f64; 256]> =
+            std::sync::LazyLock::new(|| std::array::from_fn(|i| lin_of(i as f64)));
+        let lin = |c: f64| {
+            if c.fract() == 0.0 && (0.0..=255.0).contains(&c) {
+                WHOLE[c as usize]
+            } else {
+                lin_of(c)
+            }
+        };
         0.2126 * lin(self.r) + 0.7152 * lin(self.g) + 0.0722 * lin(self.b)
     }
 
