@@ -139,8 +139,9 @@ impl TextStats {
     pub fn of(text: &str) -> TextStats {
         let mut s = TextStats::default();
         let mut words_in_sentence = 0usize;
-        // One buffer for every word: a page's text has thousands.
+        // One buffer for every word, one for its lower-cased parts: a page's text has thousands.
         let mut word = String::new();
+        let mut lower = String::new();
         for token in text.split(|c: char| c.is_whitespace() || c == '\u{a0}') {
             if token.is_empty() {
                 continue;
@@ -154,7 +155,7 @@ impl TextStats {
             if word.chars().any(char::is_alphabetic) {
                 s.words += 1;
                 words_in_sentence += 1;
-                s.syllables += syllables(&word);
+                s.syllables += syllables_in(&word, &mut lower);
             }
             let ends = token
                 .trim_end_matches(['»', '"', ')', '”', '\u{a0}'])
@@ -212,10 +213,23 @@ fn is_vowel(c: char) -> bool {
 /// Spoken syllables of a French word, estimated: groups of vowels, minus a final mute « e »
 /// (« -e », « -es », « -ent » of verbs is not told apart from nouns: an estimate).
 pub fn syllables(word: &str) -> usize {
+    syllables_in(word, &mut String::new())
+}
+
+/// [`syllables`], each part lower-cased into `lower` (a buffer the caller reuses). Char by
+/// char: only `str::to_lowercase`'s final sigma differs, and it is neither a vowel nor an
+/// « e », so the count is the same.
+fn syllables_in(word: &str, lower: &mut String) -> usize {
     let mut total = 0;
     for part in word.split(['-', '\'', '’']) {
-        // One lower-cased copy per part, read as chars: no vector of chars nor second copy.
-        let s = part.to_lowercase();
+        lower.clear();
+        if part.is_ascii() {
+            lower.push_str(part);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(part.chars().flat_map(char::to_lowercase));
+        }
+        let s = lower.as_str();
         if s.is_empty() {
             continue;
         }
@@ -255,6 +269,10 @@ mod tests {
         assert_eq!(syllables("usagers"), 3);
         assert_eq!(syllables("l'usager"), 3);
         assert_eq!(syllables("été"), 2);
+        // Upper case, ASCII or not, lower-cased before counting.
+        assert_eq!(syllables("ÉTÉ"), 2);
+        assert_eq!(syllables("Démarche-Type"), 3);
+        assert_eq!(syllables("CNRS"), 4);
     }
 
     #[test]
