@@ -22,7 +22,7 @@ pub struct Finding {
     pub act: Vec<String>,
     pub cerfa: Vec<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<serde_json::Value>,
+    pub details: Option<crate::rules::Details>,
 }
 
 impl Finding {

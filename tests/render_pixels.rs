@@ -68,7 +68,7 @@ async fn pixels_decide_what_the_cascade_leaves_undecided() {
             ));
             continue;
         }
-        let d = verdict.details.as_ref().expect("details");
+        let d = verdict.details.as_ref().expect("details").to_value();
         let got = (
             d["ratio"].as_f64().unwrap_or(0.0),
             d["ratioLow"].as_f64().unwrap_or(0.0),

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use super::{Outcome, Results, Rule, RuleMeta, RuleResult};
+use super::{ContrastDetails, Details, Outcome, Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::accname::name_from_content;
 use crate::a11y::roles::resolved_role;
 use crate::css::Cascaded;
@@ -527,20 +527,60 @@ fn details(
     required: f64,
     size: Option<f64>,
     weight: Option<u16>,
-) -> serde_json::Value {
-    json!({
-        "foreground": fg.to_hex(),
-        "background": bg.to_hex(),
-        "ratio": show_ratio(ratio, required),
-        "requiredRatio": required,
-        "fontSizePx": size.map(|s| (s * 100.0).round() / 100.0),
-        "fontWeight": weight,
+) -> Details {
+    Details::Contrast(ContrastDetails {
+        foreground: fg.to_hex(),
+        background: bg.to_hex(),
+        ratio: show_ratio(ratio, required),
+        required_ratio: required,
+        font_size_px: size.map(|s| (s * 100.0).round() / 100.0),
+        font_weight: weight,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The typed measures write the object the JSON map wrote (same keys, order and numbers),
+    /// equal it once read back, and a report read back holds it as JSON.
+    #[test]
+    fn contrast_details_write_the_json_they_replace() {
+        let fg = Rgba {
+            r: 102.0,
+            g: 102.0,
+            b: 102.0,
+            a: 1.0,
+        };
+        let bg = Rgba {
+            r: 255.0,
+            g: 255.0,
+            b: 255.0,
+            a: 1.0,
+        };
+        for (size, weight) in [(Some(14.0), Some(700)), (Some(13.337), None), (None, None)] {
+            let ratio = contrast_ratio(fg, bg);
+            let typed = details(fg, bg, ratio, 7.0, size, weight);
+            let map = json!({
+                "foreground": fg.to_hex(),
+                "background": bg.to_hex(),
+                "ratio": show_ratio(ratio, 7.0),
+                "requiredRatio": 7.0,
+                "fontSizePx": size.map(|s: f64| (s * 100.0).round() / 100.0),
+                "fontWeight": weight,
+            });
+            let written = serde_json::to_string_pretty(&typed).expect("json");
+            assert_eq!(written, serde_json::to_string_pretty(&map).expect("json"));
+            let read: Details = serde_json::from_str(&written).expect("relu");
+            assert!(matches!(read, Details::Json(_)));
+            assert_eq!(read, typed);
+            assert_eq!(typed.to_value(), map);
+        }
+        assert_ne!(
+            details(fg, bg, 5.74, 7.0, None, None),
+            Details::from(json!({ "ratio": 5.74 }))
+        );
+    }
 
     /// Manual benchmark: `cargo test --release --lib contrast_bench -- --ignored --nocapture`.
     #[test]
