@@ -14,7 +14,9 @@
 //! content models.
 
 use crate::page::Attribute;
-use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -143,16 +145,21 @@ const OBSOLETE_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("border", &["object", "img"]),
 ];
 
+/// The lists above by name: every element and every attribute of a page is looked up.
+static OBSOLETE_ELEMENT_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| OBSOLETE_ELEMENTS.iter().copied().collect());
+static OBSOLETE_ATTRIBUTE_MAP: LazyLock<FxHashMap<&'static str, &'static [&'static str]>> =
+    LazyLock::new(|| OBSOLETE_ATTRIBUTES.iter().copied().collect());
+
 fn obsolete_attribute(el: ElementRef<'_>, attr: &str) -> bool {
     let name = el.value().name();
     if attr == "border" && name == "table" {
         // Only border="" and border="1" remain conforming on tables.
         return !matches!(el.value().attribute("border"), Some("" | "1"));
     }
-    OBSOLETE_ATTRIBUTES
-        .iter()
-        .find(|(a, _)| *a == attr)
-        .is_some_and(|(_, on)| on.iter().any(|e| *e == "*" || *e == name))
+    OBSOLETE_ATTRIBUTE_MAP
+        .get(attr)
+        .is_some_and(|on| on.iter().any(|e| *e == "*" || *e == name))
 }
 
 /// Parser errors that reveal an invalid nesting (the tree has already been repaired, so the
@@ -213,7 +220,7 @@ pub fn count(page: &Page) -> Markup {
             }
         }
     }
-    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut ids: FxHashMap<&str, usize> = FxHashMap::default();
     for el in page.root().descendants().filter_map(ElementRef::wrap) {
         let v = el.value();
         if let Some(id) = v.attribute("id") {
@@ -228,7 +235,7 @@ pub fn count(page: &Page) -> Markup {
                 m.duplicate_ids += 1;
             }
         }
-        if OBSOLETE_ELEMENTS.contains(&v.name()) {
+        if OBSOLETE_ELEMENT_SET.contains(v.name()) {
             m.obsolete_elements += 1;
             if m.examples.len() < EXAMPLES {
                 m.examples.push(format!(
