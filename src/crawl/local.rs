@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::SystemTime;
 
 use crate::page::StylesheetLink;
@@ -13,7 +13,7 @@ use crate::page::StylesheetLink;
 /// Sheets already read, by file and version: `vigie check` over a saved site reads the sheet
 /// every page links once, and its pages share one text (the cascade's memo then knows it by
 /// address). Bounded: past `SHEETS_KEPT_BYTES` nothing more is kept.
-static READ: Mutex<Option<ReadSheets>> = Mutex::new(None);
+static READ: LazyLock<Mutex<ReadSheets>> = LazyLock::new(Default::default);
 
 #[derive(Default)]
 struct ReadSheets {
@@ -87,13 +87,12 @@ fn read_confined(link: &StylesheetLink, root: &Path) -> Result<Arc<String>, Stri
     }
     let key = (real, meta.len(), meta.modified().ok());
     let read = || READ.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(text) = read().as_ref().and_then(|r| r.by_file.get(&key)) {
+    if let Some(text) = read().by_file.get(&key) {
         return Ok(text.clone());
     }
     let bytes = std::fs::read(&key.0).map_err(|e| e.to_string())?;
     let text = Arc::new(super::charset::decode(&bytes, Some("text/css")).text);
     let mut kept = read();
-    let kept = kept.get_or_insert_with(ReadSheets::default);
     if kept.bytes + text.len() <= SHEETS_KEPT_BYTES {
         kept.bytes += text.len();
         kept.by_file.insert(key, text.clone());

@@ -60,10 +60,17 @@ fn class_hash(name: &str) -> u64 {
 
 impl Literal {
     pub(super) fn new(text: &str, selector: Selector) -> Literal {
+        // Parsed again into `selectors`' own list: scraper's `Selector` does not show its parts.
+        let mut parser = CssParser::new(text);
+        let list = SelectorList::<Simple>::parse(&ScraperParser, &mut parser, ParseRelative::No);
+        let (keys, exact) = match &list {
+            Ok(list) => (keys_of(list), exact_of(list)),
+            Err(_) => (None, None),
+        };
         Literal {
             selector,
-            keys: keys_of(text),
-            exact: exact_of(text),
+            keys,
+            exact,
         }
     }
 }
@@ -72,10 +79,7 @@ impl Literal {
 /// lower-case tag and one lower-case attribute presence. Lower case only: an element in
 /// HTML has lower-case names, and outside it (SVG) names match as written, so comparing
 /// the names as they are is what the selector does.
-fn exact_of(text: &str) -> Option<Vec<Exact>> {
-    let mut parser = CssParser::new(text);
-    let list =
-        SelectorList::<Simple>::parse(&ScraperParser, &mut parser, ParseRelative::No).ok()?;
+fn exact_of(list: &SelectorList<Simple>) -> Option<Vec<Exact>> {
     let lower = |s: &str| !s.bytes().any(|b| b.is_ascii_uppercase());
     let mut out = Vec::new();
     for selector in list.slice() {
@@ -114,10 +118,7 @@ fn exact_of(text: &str) -> Option<Vec<Exact>> {
 /// has (a class first: the fewest elements carry it). An element's tag or attribute is matched
 /// by the lower-case name in HTML and the name as written elsewhere (SVG's `viewBox`): both are
 /// keys, so the candidates are never too few.
-fn keys_of(text: &str) -> Option<Vec<Key>> {
-    let mut parser = CssParser::new(text);
-    let list =
-        SelectorList::<Simple>::parse(&ScraperParser, &mut parser, ParseRelative::No).ok()?;
+fn keys_of(list: &SelectorList<Simple>) -> Option<Vec<Key>> {
     let mut keys = Vec::new();
     for selector in list.slice() {
         let mut tag = None;
