@@ -1,6 +1,6 @@
 //! Scripts and ARIA (RGAA 7.1, 7.3; WCAG 1.3.1, 2.1.1, 4.1.2).
 
-use super::{Results, Rule, RuleMeta, RuleResult};
+use super::{Outcome, Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::aria::{
     is_abstract_role, is_allowed, is_valid_role, is_valid_value, prohibited_on,
     required_attributes, value_type, within_bounds,
@@ -556,12 +556,17 @@ fn generic_element(el: ElementRef<'_>) -> bool {
 
 /// ## Ce que la règle vérifie
 /// Un élément `aria-hidden="true"` ne contient aucun élément atteignable avec la touche Tab (lui
-/// compris) : liens, boutons, champs, `tabindex` positif ou nul. Un tel élément positionné
-/// (sentinelle de focus) est « à vérifier » sur une page servie dont un script peut déplacer le
-/// focus (script externe, script qui parle de focus, attribut `onfocus`…), en échec sinon ;
-/// sur une page rendue et
-/// parcourue au clavier jusqu'au bout (`--render`), il échoue si le focus s'y arrête et passe
-/// si un script l'envoie ailleurs.
+/// compris) : liens, boutons, champs, `tabindex` positif ou nul ; chacun est jugé, le pire
+/// verdict l'emporte. Un tel élément positionné (sentinelle de focus) passe quand le code de la
+/// page dit exactement où part le focus : un attribut `onfocus` qui n'est que
+/// `document.getElementById('x').focus()`, ou la première instruction d'un script placé après
+/// lui qui lui attache, par son id, un écouteur `focus` dont le corps n'est que cet appel, vers
+/// un élément tabulable, rendu et hors contenu `aria-hidden`. Sinon il est « à vérifier » quand un
+/// script peut déplacer le focus (script externe, script qui parle de focus, attribut
+/// `onfocus`…), en échec s'il n'y en a aucun. Sur une page rendue et parcourue au clavier
+/// jusqu'au bout (`--render`), il échoue si le focus s'y arrête et passe si un script l'envoie
+/// ailleurs. RGAA 7.1.1 et 7.3.1 sont décidés ainsi ; une redirection écrite autrement (condition,
+/// fonction appelée) reste au jugement humain.
 /// ## Pourquoi
 /// Le focus arrive sur un élément que le lecteur d'écran ne peut pas annoncer.
 /// ## Exemple en échec
@@ -602,49 +607,97 @@ impl Rule for AriaHiddenFocusable {
             if other_hidden {
                 continue;
             }
-            let focusable = el
+            // Every focusable element of the content is judged: one sentinel that sends the
+            // focus away must not hide a plain link beside it. The worst verdict is the
+            // content's (the first failure, else the first doubt, else the first pass).
+            let mut verdict: Option<(Outcome, String)> = None;
+            for f in el
                 .descendants()
                 .filter_map(ElementRef::wrap)
-                .find(|d| is_tabbable(*d) && is_rendered(page, *d));
-            // A keyboard walk in the browser says whether focus stays on a positioned one.
-            let walked = focusable.and_then(|f| sentinel_walked(page, f));
-            match focusable {
-                Some(f) if positioned(f) && walked == Some(true) => r.fail(
-                    el,
-                    format!(
-                        "Contenu aria-hidden contenant un élément focalisable ({}) : le parcours au clavier s'y arrête.",
-                        crate::page::Target::of(page, f).selector
-                    ),
-                ),
-                Some(_) if walked == Some(false) => r.pass(
-                    el,
-                    "L'élément focalisable du contenu masqué ne garde pas le focus : le parcours au clavier est redirigé ailleurs.",
-                ),
-                Some(f) if positioned(f) && !scripts_may_move_focus(page) => r.fail(
-                    el,
-                    format!(
-                        "Contenu aria-hidden contenant un élément focalisable positionné ({}) : aucun script de la page ne peut rediriger le focus, ce n'est pas une sentinelle.",
-                        crate::page::Target::of(page, f).selector
-                    ),
-                ),
-                Some(f) if positioned(f) => r.cant_tell(
-                    el,
-                    format!(
-                        "Contenu aria-hidden contenant un élément focalisable positionné ({}) : sentinelle de focus ? Vérifier que le focus y est redirigé par script.",
-                        crate::page::Target::of(page, f).selector
-                    ),
-                ),
-                Some(f) => r.fail(
-                    el,
-                    format!(
-                        "Contenu aria-hidden contenant un élément focalisable ({}).",
-                        crate::page::Target::of(page, f).selector
-                    ),
-                ),
+                .filter(|d| is_tabbable(*d) && is_rendered(page, *d))
+            {
+                let (outcome, message) = sentinel_verdict(page, f);
+                if verdict
+                    .as_ref()
+                    .is_none_or(|(worst, _)| rank(outcome) > rank(*worst))
+                {
+                    verdict = Some((outcome, message));
+                }
+                if outcome == Outcome::Failed {
+                    break;
+                }
+            }
+            match verdict {
+                Some((outcome, message)) => r.push(outcome, Some(el), message),
                 None => r.pass(el, "Aucun élément focalisable dans le contenu masqué."),
             }
         }
         r.finish("Aucun contenu aria-hidden=\"true\".")
+    }
+}
+
+/// Failure above doubt above pass, to keep the worst verdict of a content's elements.
+fn rank(o: Outcome) -> u8 {
+    match o {
+        Outcome::Failed => 3,
+        Outcome::CantTell => 2,
+        _ => 1,
+    }
+}
+
+/// The verdict on one focusable element `f` inside `aria-hidden` content.
+fn sentinel_verdict(page: &Page, f: ElementRef<'_>) -> (Outcome, String) {
+    let selector = || crate::page::Target::of(page, f).selector;
+    // A keyboard walk in the browser says whether focus stays on a positioned one.
+    let walked = sentinel_walked(page, f);
+    if positioned(f) && walked == Some(true) {
+        return (
+            Outcome::Failed,
+            format!(
+                "Contenu aria-hidden contenant un élément focalisable ({}) : le parcours au clavier s'y arrête.",
+                selector()
+            ),
+        );
+    }
+    if walked == Some(false) {
+        return (
+            Outcome::Passed,
+            "L'élément focalisable du contenu masqué ne garde pas le focus : le parcours au clavier est redirigé ailleurs.".to_string(),
+        );
+    }
+    if !positioned(f) {
+        return (
+            Outcome::Failed,
+            format!(
+                "Contenu aria-hidden contenant un élément focalisable ({}).",
+                selector()
+            ),
+        );
+    }
+    // Without a walk: the page's code, when it says plainly where the focus goes.
+    match redirect_on_focus(page, f) {
+        Some(to) => (
+            Outcome::Passed,
+            format!(
+                "Sentinelle de focus : le script de la page envoie le focus reçu par {} vers {}, hors du contenu masqué.",
+                selector(),
+                crate::page::Target::of(page, to).selector
+            ),
+        ),
+        None if !scripts_may_move_focus(page) => (
+            Outcome::Failed,
+            format!(
+                "Contenu aria-hidden contenant un élément focalisable positionné ({}) : aucun script de la page ne peut rediriger le focus, ce n'est pas une sentinelle.",
+                selector()
+            ),
+        ),
+        None => (
+            Outcome::CantTell,
+            format!(
+                "Contenu aria-hidden contenant un élément focalisable positionné ({}) : sentinelle de focus ? Vérifier que le focus y est redirigé par script.",
+                selector()
+            ),
+        ),
     }
 }
 
@@ -662,6 +715,95 @@ fn sentinel_walked(page: &Page, f: ElementRef<'_>) -> Option<bool> {
         .parse()
         .ok()?;
     Some(facts.stops.iter().any(|s| s.mark == Some(mark)))
+}
+
+/// Where the page's own code sends the focus a sentinel `f` receives, when it says so in one of
+/// two exact forms and nothing else: `f`'s `onfocus` attribute is only
+/// `document.getElementById('t').focus()`, or the first statement of an inline script placed
+/// after `f` registers, on `f` by its id, a `focus` listener whose body is only that call.
+/// The target must be another rendered, tabbable element outside `aria-hidden` content. Any
+/// other code (a condition, a helper function, a script before `f`) is not read: `None`.
+fn redirect_on_focus<'a>(page: &'a Page, f: ElementRef<'a>) -> Option<ElementRef<'a>> {
+    use regex::Regex;
+    use std::sync::LazyLock;
+    // `document.getElementById('t').focus()` (or `document.querySelector('#t')`).
+    const CALL: &str = r##"document\s*\.\s*(?:getElementById\s*\(\s*(?:'([\w-]+)'|"([\w-]+)")|querySelector\s*\(\s*(?:'#([\w-]+)'|"#([\w-]+)"))\s*\)\s*\.\s*focus\s*\(\s*\)"##;
+    static ATTRIBUTE: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(&format!(r"^\s*(?:javascript:\s*)?{CALL}\s*;?\s*$")).ok());
+    static LISTENER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        let handler = format!(
+            r"(?:(?:\(\s*\w*\s*\)|\w+)\s*=>\s*(?:\{{\s*{CALL}\s*;?\s*\}}|{CALL})|function\s*\w*\s*\(\s*\w*\s*\)\s*\{{\s*{CALL}\s*;?\s*\}})"
+        );
+        Regex::new(&format!(
+            r#"^\s*document\s*\.\s*getElementById\s*\(\s*(?:'([\w-]+)'|"([\w-]+)")\s*\)\s*\.\s*addEventListener\s*\(\s*(?:'focus'|"focus")\s*,\s*{handler}\s*\)\s*(?:;|\z|\n\s*(?:document\b|//|/\*))"#
+        ))
+        .ok()
+    });
+    // The call's target: the first of its capture groups that matched, from `first` on.
+    let target_of = |caps: &regex::Captures<'_>, first: usize| -> Option<String> {
+        (first..caps.len())
+            .find_map(|i| caps.get(i))
+            .map(|m| m.as_str().to_string())
+    };
+    let target = if let Some(code) = f.value().attribute("onfocus") {
+        let caps = ATTRIBUTE.as_ref()?.captures(code)?;
+        target_of(&caps, 1)?
+    } else {
+        let own = f.value().attribute("id")?;
+        if page.id_count(own) != 1 {
+            return None;
+        }
+        let mut after = false;
+        let mut found = None;
+        for node in page.root().descendants() {
+            if node.id() == f.id() {
+                after = true;
+                continue;
+            }
+            let Some(script) = ElementRef::wrap(node).filter(|e| e.value().name() == "script")
+            else {
+                continue;
+            };
+            let classic = script.value().attribute("type").is_none_or(|t| {
+                matches!(
+                    t.trim().to_ascii_lowercase().as_str(),
+                    "" | "text/javascript" | "application/javascript" | "module"
+                )
+            });
+            // A script in a template is inert: it never runs.
+            let inert = script
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .any(|a| a.value().name() == "template");
+            if !after || !classic || inert || script.value().attribute("src").is_some() {
+                continue;
+            }
+            let code: String = script.text().collect();
+            let Some(caps) = LISTENER.as_ref()?.captures(&code) else {
+                continue;
+            };
+            let on = caps.get(1).or_else(|| caps.get(2))?.as_str();
+            if on == own {
+                found = target_of(&caps, 3);
+                break;
+            }
+        }
+        found?
+    };
+    if page.id_count(&target) != 1 {
+        return None;
+    }
+    let to = page.element_by_id(&target)?;
+    let inside_hidden = to
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .chain([to])
+        .any(|a| {
+            a.value()
+                .attribute("aria-hidden")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        });
+    (to.id() != f.id() && !inside_hidden && is_tabbable(to) && is_rendered(page, to)).then_some(to)
 }
 
 /// Whether a script of the page could move focus away from a focus sentinel: an external
