@@ -620,16 +620,16 @@ fn inactive_roots(page: &Page) -> FxHashSet<ego_tree::NodeId> {
     roots
 }
 
-fn element_hashes(el: ElementRef<'_>) -> Vec<u32> {
+/// The element's name, id and class hashes for the ancestor filter, pushed on `out`.
+fn push_element_hashes(el: ElementRef<'_>, out: &mut Vec<u32>) {
     let e = el.value();
-    let mut h = vec![e.name.local.precomputed_hash()];
+    out.push(e.name.local.precomputed_hash());
     if let Some(id) = e.id() {
-        h.push(CssLocalName::from(id).precomputed_hash());
+        out.push(CssLocalName::from(id).precomputed_hash());
     }
     for c in e.classes() {
-        h.push(CssLocalName::from(c).precomputed_hash());
+        out.push(CssLocalName::from(c).precomputed_hash());
     }
-    h
 }
 
 /// Entries filed by the bucket of their selector, looked up with the element's own strings:
@@ -698,7 +698,8 @@ struct Winner<'a> {
 
 enum Step<'a> {
     Enter(ego_tree::NodeRef<'a, Node>),
-    Exit(Vec<u32>),
+    /// Leave an element: its ancestor hashes are those above this length of the hash stack.
+    Exit(usize),
 }
 
 /// The custom properties in scope of an element: those its own rules declare (already
@@ -814,8 +815,10 @@ fn walk(
     inactive_roots: &FxHashSet<ego_tree::NodeId>,
 ) -> PageStyles {
     let set = &prepared.set;
-    let mut index = FxHashMap::default();
-    let mut computed: Vec<Computed> = Vec::new();
+    // Sized once: one computed style per element (the tree's node count bounds it).
+    let nodes = page.dom.tree.nodes().len();
+    let mut index = FxHashMap::with_capacity_and_hasher(nodes, Default::default());
+    let mut computed: Vec<Computed> = Vec::with_capacity(nodes);
     let mut text_elements = Vec::new();
     let mut bloom = BloomFilter::new();
     let mut caches = SelectorCaches::default();
@@ -827,11 +830,13 @@ fn walk(
     let mut candidate_buffer: Vec<u32> = Vec::new();
 
     let mut stack = vec![Step::Enter(*page.root())];
+    // The hashes of the open ancestors, each element's above its `Step::Exit` length.
+    let mut hashes: Vec<u32> = Vec::new();
     while let Some(step) = stack.pop() {
         let node = match step {
-            Step::Exit(hashes) => {
+            Step::Exit(below) => {
                 ancestors.pop();
-                for h in hashes {
+                for h in hashes.drain(below..) {
                     bloom.remove_hash(h);
                 }
                 continue;
@@ -1020,14 +1025,19 @@ fn walk(
         }
         computed.push(c);
         ancestors.push((idx, vars));
-        let hashes = element_hashes(el);
-        for &h in &hashes {
+        let below = hashes.len();
+        push_element_hashes(el, &mut hashes);
+        for &h in &hashes[below..] {
             bloom.insert_hash(h);
         }
-        stack.push(Step::Exit(hashes));
-        let children: Vec<_> = node.children().filter(|c| c.value().is_element()).collect();
-        for ch in children.into_iter().rev() {
-            stack.push(Step::Enter(ch));
+        stack.push(Step::Exit(below));
+        // Children pushed last first, so they are entered in document order.
+        let mut child = node.last_child();
+        while let Some(ch) = child {
+            if ch.value().is_element() {
+                stack.push(Step::Enter(ch));
+            }
+            child = ch.prev_sibling();
         }
     }
     PageStyles {
