@@ -156,7 +156,8 @@ fn on_all_cores(
 /// stylesheets, every rule, cascade, Cerfa evidence, signals) on the same pages and cores, with
 /// its share of the floor. Twice: on the fixture pages, and on generated pages in the manner of
 /// a State design system (30 KB each, one stylesheet of 400 custom properties), what real
-/// State sites look like.
+/// State sites look like. The floor and `check` are timed in alternating slices, so their ratio
+/// does not depend on when the machine was busier.
 pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
     let mut out = floor_and_check_on(&fixture_pages(), 10 * rounds, rounds, "fixtures", &|page| {
         embedded_stylesheets(page)
@@ -187,6 +188,9 @@ pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
 /// Generated design-system pages per round of the `check` measure.
 const DESIGN_SYSTEM_PAGES: usize = 40;
 
+/// Alternating slices of the floor and `check` measures (fewer when there are fewer rounds).
+const BENCH_SLICES: usize = 5;
+
 type SheetsOf<'a> =
     dyn Fn(&crate::page::Page) -> Vec<(crate::page::StylesheetLink, Arc<String>)> + Sync + 'a;
 
@@ -197,8 +201,7 @@ fn floor_and_check_on(
     label: &str,
     sheets: &SheetsOf<'_>,
 ) -> Vec<BenchResult> {
-    reset_peak_rss();
-    let (floor_pages, floor_seconds) = on_all_cores(pages, floor_rounds, |_, html| {
+    let floor_work = |_: &Url, html: &str| {
         let dom = scraper::Html::parse_document(html);
         let elements = dom
             .root_element()
@@ -206,7 +209,36 @@ fn floor_and_check_on(
             .filter_map(|n| n.value().as_element().map(|e| e.name().len()))
             .sum::<usize>();
         std::hint::black_box(elements);
-    });
+    };
+    let check_work = |url: &Url, html: &str| {
+        let mut page = crate::analyze::parse(url.clone(), html);
+        let linked = sheets(&page);
+        page.add_linked_stylesheets(linked);
+        std::hint::black_box(crate::analyze::analyze(&page));
+    };
+    // The two are timed in alternating slices, so that a change in the machine's speed during
+    // the run (other load, clock) weighs on both alike: timed one after the other, the floor
+    // alone moved by a third between runs of the same binary while `check` did not.
+    let slices = rounds.clamp(1, BENCH_SLICES);
+    let share = |total: usize, k: usize| total / slices + usize::from(k < total % slices);
+    let (mut floor_pages, mut floor_seconds, mut floor_peak) = (0, 0.0, None::<f64>);
+    let (mut check_pages, mut check_seconds, mut check_peak) = (0, 0.0, None::<f64>);
+    let higher = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    };
+    for k in 0..slices {
+        reset_peak_rss();
+        let (p, s) = on_all_cores(pages, share(floor_rounds, k), floor_work);
+        floor_pages += p;
+        floor_seconds += s;
+        floor_peak = higher(floor_peak, peak_rss_mib());
+        reset_peak_rss();
+        let (p, s) = on_all_cores(pages, share(rounds, k), check_work);
+        check_pages += p;
+        check_seconds += s;
+        check_peak = higher(check_peak, peak_rss_mib());
+    }
     let floor = BenchResult {
         name: if label == "fixtures" {
             "plancher (analyse html5ever + parcours)".to_string()
@@ -216,26 +248,19 @@ fn floor_and_check_on(
         pages: floor_pages,
         seconds: floor_seconds,
         pages_per_second: floor_pages as f64 / floor_seconds,
-        peak_rss_mib: peak_rss_mib(),
+        peak_rss_mib: floor_peak,
         share_of_floor: None,
         bytes_per_page: None,
         phases: Vec::new(),
         browser_peak_rss_mib: None,
     };
-    reset_peak_rss();
-    let (check_pages, check_seconds) = on_all_cores(pages, rounds, |url, html| {
-        let mut page = crate::analyze::parse(url.clone(), html);
-        let linked = sheets(&page);
-        page.add_linked_stylesheets(linked);
-        std::hint::black_box(crate::analyze::analyze(&page));
-    });
     let check_rate = check_pages as f64 / check_seconds;
     let check = BenchResult {
         name: format!("check ({label}, tous les cœurs)"),
         pages: check_pages,
         seconds: check_seconds,
         pages_per_second: check_rate,
-        peak_rss_mib: peak_rss_mib(),
+        peak_rss_mib: check_peak,
         share_of_floor: Some(check_rate / floor.pages_per_second),
         bytes_per_page: None,
         phases: Vec::new(),
