@@ -84,12 +84,32 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
             }
             Step::Tag(name) => out.push_str(name),
             Step::Nth(name, index) => {
-                use std::fmt::Write;
-                let _ = write!(out, "{name}:nth-of-type({index})");
+                out.push_str(name);
+                out.push_str(":nth-of-type(");
+                push_decimal(&mut out, *index);
+                out.push(')');
             }
         }
     }
     out
+}
+
+/// `n` in decimal, without the formatting machinery (a selector step per ancestor).
+fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
 }
 
 /// Opening tag with attributes, then the start of the text content, bounded.
@@ -147,6 +167,10 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
             s.push_str(word);
             chars += word.chars().count();
             text_len += word.len();
+            // Past the bound, the rest would be cut: a long paragraph stops here.
+            if chars > SNIPPET_MAX {
+                break;
+            }
         }
         if chars > SNIPPET_MAX {
             break;
@@ -156,8 +180,18 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
         s.push_str("</");
         s.push_str(e.name());
         s.push('>');
+        chars += e.name().chars().count() + 3;
     }
-    truncate_chars(&s, SNIPPET_MAX)
+    // `truncate_chars` on the string in place: its characters are counted already.
+    if chars > SNIPPET_MAX {
+        let end = s
+            .char_indices()
+            .nth(SNIPPET_MAX - 1)
+            .map_or(s.len(), |(i, _)| i);
+        s.truncate(end);
+        s.push('…');
+    }
+    s
 }
 
 fn is_void(name: &str) -> bool {
@@ -177,4 +211,55 @@ fn is_void(name: &str) -> bool {
             | "track"
             | "wbr"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::sel;
+
+    /// The snippet as first written: the whole text gathered, then `truncate_chars`.
+    fn reference_snippet(el: ElementRef<'_>) -> String {
+        let e = el.value();
+        let mut s = format!("<{}", e.name());
+        for (k, v) in e.attrs() {
+            s.push_str(&format!(
+                " {k}=\"{}\"",
+                v.replace('&', "&amp;").replace('"', "&quot;")
+            ));
+        }
+        s.push('>');
+        let words: Vec<&str> = el.text().flat_map(str::split_whitespace).collect();
+        s.push_str(&words.join(" "));
+        if !is_void(e.name()) {
+            s.push_str(&format!("</{}>", e.name()));
+        }
+        truncate_chars(&s, SNIPPET_MAX)
+    }
+
+    #[test]
+    fn snippets_cut_in_place_as_truncate_chars_did() {
+        let long = "mot ".repeat(120);
+        let accents = "éàü ".repeat(70);
+        let html = format!(
+            r#"<p id="a" title='x "y" &amp; z'>court</p><p id="b">{long}</p><div id="c"><span>{accents}</span> <b>fin</b></div><img id="d" alt="{long}"><p id="e">{}</p><p id="f"></p><p id="g">  plusieurs   <i>nœuds</i>  de texte </p>"#,
+            "x".repeat(187)
+        );
+        let doc = scraper::Html::parse_document(&html);
+        let mut seen = 0;
+        for el in doc.select(&sel("p, div, span, img, b, i")) {
+            assert_eq!(snippet_of(el), reference_snippet(el), "{}", el.html());
+            seen += 1;
+        }
+        assert_eq!(seen, 10);
+    }
+
+    #[test]
+    fn decimal_steps() {
+        for n in [0, 1, 9, 10, 42, 1000, usize::MAX] {
+            let mut s = String::new();
+            push_decimal(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
 }
