@@ -77,6 +77,9 @@ pub struct Page {
     /// The body's text, computed once: several rules and Cerfa probes read it, and on a 10 MB
     /// page each walk of the DOM costs seconds in debug builds.
     body_text: OnceLock<String>,
+    /// `a[href]` and `area[href]` elements with their resolved URL (fragment kept), in
+    /// document order: several readers (links to follow, documents, Cerfa) want them.
+    hyperlinks: OnceLock<Vec<(ego_tree::NodeId, Url)>>,
     /// Whether an inline script attaches a shadow root, scanned once: several rules ask.
     shadow_root: OnceLock<bool>,
     /// Why the served page looks built by script, judged once: `--render auto` and the Cerfa
@@ -162,6 +165,7 @@ impl Page {
             targets: Mutex::default(),
             base: OnceLock::new(),
             body_text: OnceLock::new(),
+            hyperlinks: OnceLock::new(),
             shadow_root: OnceLock::new(),
             script_built: OnceLock::new(),
             browser: None,
@@ -442,19 +446,27 @@ impl Page {
 
     /// Outgoing hyperlinks (`a[href]`, `area[href]`), resolved, fragments stripped.
     pub fn links(&self) -> Vec<Url> {
-        let mut out = Vec::new();
-        let base = self.base();
-        for el in self.select("a[href], area[href]") {
-            let href = el.value().attribute("href").map(str::trim).unwrap_or("");
-            if href.is_empty() {
-                continue;
-            }
-            if let Ok(mut u) = base.join(href) {
+        self.hyperlinks()
+            .iter()
+            .map(|(_, u)| {
+                let mut u = u.clone();
                 u.set_fragment(None);
-                out.push(u);
-            }
-        }
-        out
+                u
+            })
+            .collect()
+    }
+
+    /// `a[href]` and `area[href]` elements whose `href` resolves, with their URL (fragment
+    /// kept), in document order; resolved once per page.
+    pub fn hyperlinks(&self) -> &[(ego_tree::NodeId, Url)] {
+        self.hyperlinks.get_or_init(|| {
+            self.select("a[href], area[href]")
+                .filter_map(|el| {
+                    let href = el.value().attribute("href")?;
+                    Some((el.id(), self.resolve(href)?))
+                })
+                .collect()
+        })
     }
 
     /// Visible text of the whole body, space-normalised (for text heuristics).
@@ -495,4 +507,42 @@ pub fn normalize_space(s: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hyperlinks_are_resolved_once_and_links_drop_fragments() {
+        let html = r##"<base href="/d/"><a href=" x.html#s ">x</a><a href="">vide</a><a>sans</a>
+            <map name="m"><area href="/z.pdf" alt="z"></map><svg><a href="y.svg">y</a></svg>
+            <a href="http://[bad">mauvais</a>"##;
+        let page = Page::parse(Url::parse("http://t.test/p/").expect("url"), html);
+        let found: Vec<(&str, String)> = page
+            .hyperlinks()
+            .iter()
+            .filter_map(|(id, u)| {
+                let name = page.dom.tree.get(*id)?.value().as_element()?.name();
+                Some((name, u.to_string()))
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("a", "http://t.test/d/x.html#s".to_string()),
+                ("area", "http://t.test/z.pdf".to_string()),
+                ("a", "http://t.test/d/y.svg".to_string()),
+            ]
+        );
+        let links: Vec<String> = page.links().iter().map(Url::to_string).collect();
+        assert_eq!(
+            links,
+            [
+                "http://t.test/d/x.html",
+                "http://t.test/z.pdf",
+                "http://t.test/d/y.svg"
+            ]
+        );
+    }
 }
