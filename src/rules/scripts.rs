@@ -594,6 +594,7 @@ impl Rule for AriaHiddenFocusable {
     }
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
+        let may_move_focus = std::cell::OnceCell::new();
         for el in page.select("[aria-hidden]") {
             let hidden = el
                 .value()
@@ -616,11 +617,9 @@ impl Rule for AriaHiddenFocusable {
                 .filter_map(ElementRef::wrap)
                 .filter(|d| is_tabbable(*d) && is_rendered(page, *d))
             {
-                let (outcome, message) = sentinel_verdict(page, f);
-                if verdict
-                    .as_ref()
-                    .is_none_or(|(worst, _)| rank(outcome) > rank(*worst))
-                {
+                let (outcome, message) = sentinel_verdict(page, f, &may_move_focus);
+                // `Outcome` orders the worst first.
+                if verdict.as_ref().is_none_or(|(worst, _)| outcome < *worst) {
                     verdict = Some((outcome, message));
                 }
                 if outcome == Outcome::Failed {
@@ -636,17 +635,13 @@ impl Rule for AriaHiddenFocusable {
     }
 }
 
-/// Failure above doubt above pass, to keep the worst verdict of a content's elements.
-fn rank(o: Outcome) -> u8 {
-    match o {
-        Outcome::Failed => 3,
-        Outcome::CantTell => 2,
-        _ => 1,
-    }
-}
-
-/// The verdict on one focusable element `f` inside `aria-hidden` content.
-fn sentinel_verdict(page: &Page, f: ElementRef<'_>) -> (Outcome, String) {
+/// The verdict on one focusable element `f` inside `aria-hidden` content; `may_move_focus`
+/// holds [`scripts_may_move_focus`], a page-wide answer asked at most once.
+fn sentinel_verdict(
+    page: &Page,
+    f: ElementRef<'_>,
+    may_move_focus: &std::cell::OnceCell<bool>,
+) -> (Outcome, String) {
     let selector = || crate::page::Target::of(page, f).selector;
     // A keyboard walk in the browser says whether focus stays on a positioned one.
     let walked = sentinel_walked(page, f);
@@ -684,7 +679,7 @@ fn sentinel_verdict(page: &Page, f: ElementRef<'_>) -> (Outcome, String) {
                 crate::page::Target::of(page, to).selector
             ),
         ),
-        None if !scripts_may_move_focus(page) => (
+        None if !*may_move_focus.get_or_init(|| scripts_may_move_focus(page)) => (
             Outcome::Failed,
             format!(
                 "Contenu aria-hidden contenant un élément focalisable positionné ({}) : aucun script de la page ne peut rediriger le focus, ce n'est pas une sentinelle.",
@@ -794,16 +789,8 @@ fn redirect_on_focus<'a>(page: &'a Page, f: ElementRef<'a>) -> Option<ElementRef
         return None;
     }
     let to = page.element_by_id(&target)?;
-    let inside_hidden = to
-        .ancestors()
-        .filter_map(ElementRef::wrap)
-        .chain([to])
-        .any(|a| {
-            a.value()
-                .attribute("aria-hidden")
-                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-        });
-    (to.id() != f.id() && !inside_hidden && is_tabbable(to) && is_rendered(page, to)).then_some(to)
+    // Rendered, not in `aria-hidden` or inert content: the page's visibility answer.
+    (to.id() != f.id() && is_tabbable(to) && !is_hidden_from_at(page, to)).then_some(to)
 }
 
 /// Whether a script of the page could move focus away from a focus sentinel: an external
