@@ -86,30 +86,12 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
             Step::Nth(name, index) => {
                 out.push_str(name);
                 out.push_str(":nth-of-type(");
-                push_decimal(&mut out, *index);
+                out.push_str(itoa::Buffer::new().format(*index));
                 out.push(')');
             }
         }
     }
     out
-}
-
-/// `n` in decimal, without the formatting machinery (a selector step per ancestor).
-fn push_decimal(out: &mut String, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
 }
 
 /// Opening tag with attributes, then the start of the text content, bounded.
@@ -150,7 +132,7 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
     // Characters so far, counted as they are added rather than by a new count per text.
     let mut chars = s.chars().count();
     let mut text_len = 0;
-    for t in el.text() {
+    'texts: for t in el.text() {
         if t.split_whitespace().next().is_none() {
             continue;
         }
@@ -169,11 +151,8 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
             text_len += word.len();
             // Past the bound, the rest would be cut: a long paragraph stops here.
             if chars > SNIPPET_MAX {
-                break;
+                break 'texts;
             }
-        }
-        if chars > SNIPPET_MAX {
-            break;
         }
     }
     if !is_void(e.name()) {
@@ -252,14 +231,5 @@ mod tests {
             seen += 1;
         }
         assert_eq!(seen, 10);
-    }
-
-    #[test]
-    fn decimal_steps() {
-        for n in [0, 1, 9, 10, 42, 1000, usize::MAX] {
-            let mut s = String::new();
-            push_decimal(&mut s, n);
-            assert_eq!(s, n.to_string());
-        }
     }
 }
