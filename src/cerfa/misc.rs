@@ -505,15 +505,7 @@ fn dsfr_markers(page: &Page) -> Vec<String> {
 pub fn extract(page: &Page) -> Misc {
     let mut open_documents = 0;
     let mut closed_documents = Vec::new();
-    for (node, u) in page.hyperlinks() {
-        let is_a = page
-            .dom
-            .tree
-            .get(*node)
-            .is_some_and(|n| n.value().as_element().is_some_and(|e| e.name() == "a"));
-        if !is_a {
-            continue;
-        }
+    for (_, u) in page.hyperlinks().filter(|(el, _)| el.value().name() == "a") {
         let path = u.path().to_ascii_lowercase();
         let ext = path.rsplit('.').next().unwrap_or("");
         if path.contains('.') {

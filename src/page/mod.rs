@@ -447,7 +447,6 @@ impl Page {
     /// Outgoing hyperlinks (`a[href]`, `area[href]`), resolved, fragments stripped.
     pub fn links(&self) -> Vec<Url> {
         self.hyperlinks()
-            .iter()
             .map(|(_, u)| {
                 let mut u = u.clone();
                 u.set_fragment(None);
@@ -458,15 +457,18 @@ impl Page {
 
     /// `a[href]` and `area[href]` elements whose `href` resolves, with their URL (fragment
     /// kept), in document order; resolved once per page.
-    pub fn hyperlinks(&self) -> &[(ego_tree::NodeId, Url)] {
-        self.hyperlinks.get_or_init(|| {
-            self.select("a[href], area[href]")
-                .filter_map(|el| {
-                    let href = el.value().attribute("href")?;
-                    Some((el.id(), self.resolve(href)?))
-                })
-                .collect()
-        })
+    pub fn hyperlinks(&self) -> impl Iterator<Item = (ElementRef<'_>, &Url)> + '_ {
+        self.hyperlinks
+            .get_or_init(|| {
+                self.select("a[href], area[href]")
+                    .filter_map(|el| {
+                        let href = el.value().attribute("href")?;
+                        Some((el.id(), self.resolve(href)?))
+                    })
+                    .collect()
+            })
+            .iter()
+            .filter_map(|(id, u)| Some((self.dom.tree.get(*id).and_then(ElementRef::wrap)?, u)))
     }
 
     /// Visible text of the whole body, space-normalised (for text heuristics).
@@ -521,11 +523,7 @@ mod tests {
         let page = Page::parse(Url::parse("http://t.test/p/").expect("url"), html);
         let found: Vec<(&str, String)> = page
             .hyperlinks()
-            .iter()
-            .filter_map(|(id, u)| {
-                let name = page.dom.tree.get(*id)?.value().as_element()?.name();
-                Some((name, u.to_string()))
-            })
+            .map(|(el, u)| (el.value().name(), u.to_string()))
             .collect();
         assert_eq!(
             found,
