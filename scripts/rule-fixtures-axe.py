@@ -135,7 +135,7 @@ def main():
                 )
             paths.append(path)
         out = subprocess.run(
-            [args.vigie, "check", "--render", "never", "--format", "json"] + paths,
+            [args.vigie, "check", "--render", "never", "--all-targets", "--format", "json"] + paths,
             capture_output=True,
             text=True,
         )

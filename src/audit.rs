@@ -309,6 +309,7 @@ async fn crawl_demarche(
     plan.sitemap_pages = Some(sitemap_pages);
     let analyser = Arc::new(RenderingAnalyser {
         renderer: rendering.renderer(d.render),
+        all_targets: opts.settings.all_targets,
     });
     let Some((campaign, writer)) = journal else {
         let mut pages = Vec::new();
@@ -374,6 +375,7 @@ pub async fn crawl_resumable(
     plan.sitemap_pages = Some(seeds);
     let analyser = Arc::new(RenderingAnalyser {
         renderer: rendering.renderer(d.render),
+        all_targets: opts.settings.all_targets,
     });
     let probes = crawl_with_probes(
         analyser,

@@ -85,6 +85,10 @@ enum Command {
         root: Option<PathBuf>,
         #[command(flatten)]
         render: RenderArgs,
+        /// Lister les premières cibles des constats conformes (dix au plus par règle), comme
+        /// `audit --all-targets` ; par défaut, elles sont seulement comptées.
+        #[arg(long)]
+        all_targets: bool,
     },
     /// Écrit le site HTML (index.html, une page par démarche, méthodologie, CSV) d'un report.json.
     Report {
@@ -502,7 +506,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             format,
             root,
             render,
-        } => check(&inputs, format, root.as_deref(), &render).await,
+            all_targets,
+        } => check(&inputs, format, root.as_deref(), &render, all_targets).await,
         Command::Report {
             report,
             out,
@@ -1179,6 +1184,7 @@ async fn check(
     format: Format,
     root: Option<&Path>,
     render: &RenderArgs,
+    all_targets: bool,
 ) -> Result<ExitCode> {
     // A file opened by a browser could read any other file through file:// (scripts, frames,
     // stylesheets), out of the confinement `--root` gives the static check: files are not
@@ -1204,7 +1210,7 @@ async fn check(
         },
     )
     .map_err(audit::AuditError::from)?;
-    let result = check_with(inputs, format, root, &session).await;
+    let result = check_with(inputs, format, root, &session, all_targets).await;
     session.shutdown().await;
     result
 }
@@ -1214,6 +1220,7 @@ async fn check_with(
     format: Format,
     root: Option<&Path>,
     session: &crate::render::RenderSession,
+    all_targets: bool,
 ) -> Result<ExitCode> {
     // Same guard as audit: public pages must not lead to internal addresses.
     let any_public = inputs.iter().filter_map(|i| Url::parse(i).ok()).any(|u| {
@@ -1235,7 +1242,11 @@ async fn check_with(
             .par_iter()
             .map(|input| match web_url(input) {
                 Some(_) => None,
-                None => Some(check_file(Path::new(input), root_owned.as_deref())),
+                None => Some(check_file(
+                    Path::new(input),
+                    root_owned.as_deref(),
+                    all_targets,
+                )),
             })
             .collect()
     })
@@ -1246,6 +1257,7 @@ async fn check_with(
             let any: InScope = Arc::new(|u: &Url| matches!(u.scheme(), "http" | "https"));
             let analyser = analyze::RenderingAnalyser {
                 renderer: session.renderer_with_photos(None, 0),
+                all_targets,
             };
             let c = crawl::visit(
                 Arc::new(analyser),
@@ -1311,7 +1323,7 @@ fn web_url(input: &str) -> Option<Url> {
 
 /// A page saved on disk, with the stylesheets it links to read from under `root` (the page's
 /// folder by default), as a browser opening the file would apply them.
-fn check_file(path: &Path, root: Option<&Path>) -> Result<CheckedPage> {
+fn check_file(path: &Path, root: Option<&Path>, all_targets: bool) -> Result<CheckedPage> {
     let bytes = std::fs::read(path).with_context(|| format!("lecture de {}", path.display()))?;
     let abs = std::fs::canonicalize(path).with_context(|| format!("chemin {}", path.display()))?;
     let url = Url::from_file_path(&abs)
@@ -1322,7 +1334,7 @@ fn check_file(path: &Path, root: Option<&Path>) -> Result<CheckedPage> {
     let (sheets, notes) =
         crawl::local::stylesheets_from_disk(page.stylesheet_links(), root.unwrap_or(folder));
     page.add_linked_stylesheets(sheets);
-    let mut analysis = analyze::analyze(&page);
+    let mut analysis = analyze::analyze(&page, all_targets);
     analysis.facts.css_notes.extend(notes);
     let record = FetchRecord::local(&url, bytes.len() as u64, decoded.encoding, decoded.source);
     Ok(CheckedPage {

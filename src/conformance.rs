@@ -390,7 +390,10 @@ pub async fn run(
                 };
                 let c = match renderer {
                     Some(renderer) => {
-                        let analyser = crate::analyze::RenderingAnalyser { renderer };
+                        let analyser = crate::analyze::RenderingAnalyser {
+                            renderer,
+                            all_targets: false,
+                        };
                         crawl::visit(Arc::new(analyser), fetcher, css, url, 0, in_scope).await
                     }
                     None => {

@@ -38,13 +38,14 @@ impl Finding {
     }
 }
 
-/// Run every rule on the page.
-pub fn run_all(page: &Page) -> Vec<Finding> {
-    run_rules(page, all_rules())
+/// Run every rule on the page. Passed findings list their first targets only with
+/// `all_targets` (`--all-targets`); otherwise they count them, as report.json keeps them.
+pub fn run_all(page: &Page, all_targets: bool) -> Vec<Finding> {
+    run_rules(page, all_rules(), all_targets)
 }
 
 /// Run the given rules on the page; a panicking rule becomes a cantTell finding, never a crash.
-pub fn run_rules(page: &Page, rules: &[&dyn Rule]) -> Vec<Finding> {
+pub fn run_rules(page: &Page, rules: &[&dyn Rule], all_targets: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in rules {
         let results =
@@ -53,18 +54,26 @@ pub fn run_rules(page: &Page, rules: &[&dyn Rule]) -> Vec<Finding> {
                 Err(_) => vec![RuleResult {
                     outcome: Outcome::CantTell,
                     target: None,
+                    passed_element: None,
                     message: "Erreur interne de la règle : résultat indéterminé.".to_string(),
                     details: None,
                     tests: None,
                 }],
             };
-        out.extend(findings_of(*rule, page.url.as_str(), results));
+        out.extend(findings_of(*rule, page, results, all_targets));
     }
     out
 }
 
-/// Turn one rule's results on one page into findings.
-pub fn findings_of(rule: &dyn Rule, url: &str, results: Vec<RuleResult>) -> Vec<Finding> {
+/// Turn one rule's results on one page into findings; passed targets are made (from the
+/// results' elements) and listed only with `all_targets`.
+pub fn findings_of(
+    rule: &dyn Rule,
+    page: &Page,
+    results: Vec<RuleResult>,
+    all_targets: bool,
+) -> Vec<Finding> {
+    let url = page.url.as_str();
     let meta = rule.meta();
     let all_tests = || meta.rgaa.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let make = |outcome: Outcome,
@@ -122,8 +131,8 @@ pub fn findings_of(rule: &dyn Rule, url: &str, results: Vec<RuleResult>) -> Vec<
                     Some(own) => own.iter().for_each(|t| note(t)),
                     None => meta.rgaa.iter().for_each(|t| note(t)),
                 }
-                if passed.len() < PASSED_TARGETS_KEPT {
-                    passed.extend(r.target);
+                if all_targets && passed.len() < PASSED_TARGETS_KEPT {
+                    passed.extend(r.target_on(page));
                 }
                 if passed_msg.is_empty() {
                     passed_msg = r.message;
@@ -161,4 +170,49 @@ pub fn findings_of(rule: &dyn Rule, url: &str, results: Vec<RuleResult>) -> Vec<
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passed_targets_are_made_only_when_listed() {
+        let links: String = (1..=12)
+            .map(|k| format!("<li><a href=\"/p{k}\">Page {k}</a></li>"))
+            .collect();
+        let html = format!(
+            "<!doctype html><html lang=fr><title>T</title><main><ul>{links}</ul><a href=/x></a></main></html>"
+        );
+        let page = Page::parse(url::Url::parse("http://t.test/").expect("url"), &html);
+        let rule = crate::rules::rule_by_id("link-name").expect("rule");
+        let of = |all_targets| {
+            let mut f = findings_of(rule, &page, rule.check(&page), all_targets);
+            f.sort_by_key(|f| f.outcome);
+            f
+        };
+        let (counted, listed) = (of(false), of(true));
+        // The failure is whole either way; the passed finding counts its 12 links, and lists
+        // the first 10 only when asked.
+        for f in [&counted, &listed] {
+            assert_eq!(f.len(), 2);
+            assert_eq!(f[0].outcome, Outcome::Failed);
+            assert_eq!(f[0].targets.len(), 1);
+            assert_eq!(f[1].outcome, Outcome::Passed);
+            assert_eq!(f[1].count, 12);
+            assert_eq!(f[1].message, "12 éléments conformes.");
+        }
+        assert!(counted[1].targets.is_empty());
+        let selectors: Vec<&str> = listed[1]
+            .targets
+            .iter()
+            .map(|t| t.selector.as_str())
+            .collect();
+        let expected: Vec<String> = (1..=PASSED_TARGETS_KEPT)
+            .map(|k| format!("html > body > main > ul > li:nth-of-type({k}) > a"))
+            .collect();
+        assert_eq!(selectors, expected);
+        assert_eq!(listed[1].targets[0].snippet, "<a href=\"/p1\">Page 1</a>");
+        assert_eq!(counted[0], listed[0]);
+    }
 }

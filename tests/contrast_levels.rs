@@ -28,7 +28,7 @@ fn aaa_contrast_failure_is_not_an_rgaa_failure() {
         Url::parse("https://demarche.example.fr/").expect("url"),
         PAGE,
     );
-    let findings = run_all(&page);
+    let findings = run_all(&page, false);
     let failed: Vec<&str> = findings
         .iter()
         .filter(|f| f.outcome == Outcome::Failed)

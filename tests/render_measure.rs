@@ -115,7 +115,7 @@ async fn browser_rules_decide_on_rendered_fixtures_and_say_not_measured_on_serve
             }
             // The browser's marks never reach a snippet.
             for r in &results {
-                if let Some(t) = &r.target {
+                if let Some(t) = r.target_on(&model) {
                     assert!(!t.snippet.contains("data-vigie-ref"), "{}", t.snippet);
                 }
             }

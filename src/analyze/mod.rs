@@ -79,14 +79,14 @@ fn photos_wanted(analysis: &PageAnalysis) -> Vec<crate::crawl::PhotoWanted> {
 pub type CrawledPage = crate::crawl::Crawled<PageAnalysis>;
 
 /// vigie's static analysis, handed to the crawler: every rule, the Cerfa page evidence and the
-/// indicator signals, on the page as served.
+/// indicator signals, on the page as served; passed findings counted, not listed.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StaticAnalyser;
 
 impl crate::crawl::Analyser for StaticAnalyser {
     type Analysis = PageAnalysis;
     fn analyse(&self, page: &Page) -> PageAnalysis {
-        analyze(page)
+        analyze(page, false)
     }
     fn links(analysis: &PageAnalysis) -> &[Url] {
         &analysis.links
@@ -98,12 +98,14 @@ impl crate::crawl::Analyser for StaticAnalyser {
 #[derive(Clone)]
 pub struct RenderingAnalyser {
     pub renderer: std::sync::Arc<dyn crate::crawl::Renderer>,
+    /// Passed findings list their first targets (`--all-targets`), else only count them.
+    pub all_targets: bool,
 }
 
 impl crate::crawl::Analyser for RenderingAnalyser {
     type Analysis = PageAnalysis;
     fn analyse(&self, page: &Page) -> PageAnalysis {
-        analyze(page)
+        analyze(page, self.all_targets)
     }
     fn links(analysis: &PageAnalysis) -> &[Url] {
         &analysis.links
@@ -129,9 +131,10 @@ pub fn stylesheet_links(page: &Page) -> Vec<StylesheetLink> {
     page.stylesheet_links()
 }
 
-/// Run every rule on a parsed page whose linked stylesheets were added.
-pub fn analyze(page: &Page) -> PageAnalysis {
-    let findings = run_all(page);
+/// Run every rule on a parsed page whose linked stylesheets were added. Passed findings list
+/// their first targets only with `all_targets` (`--all-targets`).
+pub fn analyze(page: &Page, all_targets: bool) -> PageAnalysis {
+    let findings = run_all(page, all_targets);
     let links = page.links();
     let facts = PageFacts {
         title: page.title(),
@@ -161,7 +164,7 @@ pub fn analyze(page: &Page) -> PageAnalysis {
 /// The whole pipeline on one HTML string, without linked stylesheets (for `check` on files
 /// and benchmarks).
 pub fn analyze_html(url: Url, html: &str) -> PageAnalysis {
-    analyze(&parse(url, html))
+    analyze(&parse(url, html), false)
 }
 
 #[cfg(test)]

@@ -975,8 +975,9 @@ fn walk(
         // 3. Compute.
         let mut uncertain = parent.uncertain.clone();
         // Text spacing and line boxes keep their own doubt (`Spacing::uncertain`).
-        let text_layout = slot_of(TEXT_LAYOUT_FIRST);
-        for (i, u) in uncertain_best.iter().enumerate().take(text_layout) {
+        // A `const`: as a `let`, the scan of `PROPS` ran for every element.
+        const TEXT_LAYOUT: usize = slot_of(TEXT_LAYOUT_FIRST);
+        for (i, u) in uncertain_best.iter().enumerate().take(TEXT_LAYOUT) {
             if let Some((p, name)) = u {
                 let beaten = winners[i].as_ref().is_some_and(|w| w.prio > *p);
                 if !beaten && uncertain.is_none() {

@@ -206,6 +206,11 @@ pub struct RuleResult {
     pub outcome: Outcome,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
+    /// The element of a passed result pushed through [`Results`], whose target is made only
+    /// if the findings list passed targets (`--all-targets`): otherwise a passed result is
+    /// only counted, and its selector and snippet were most of a page's targets.
+    #[serde(skip)]
+    pub passed_element: Option<ego_tree::NodeId>,
     /// French message saying what was found (and why, for cantTell).
     pub message: String,
     /// Rule-specific measured values (e.g. contrast ratio and colours).
@@ -218,6 +223,16 @@ pub struct RuleResult {
 }
 
 impl RuleResult {
+    /// The result's target on `page`: the one it holds, or the one its passed element gives
+    /// (made now, as `--all-targets` findings list it).
+    pub fn target_on(&self, page: &Page) -> Option<Target> {
+        if let Some(t) = &self.target {
+            return Some(t.clone());
+        }
+        let el = ElementRef::wrap(page.dom.tree.get(self.passed_element?)?)?;
+        Some(Target::of(page, el))
+    }
+
     /// The RGAA tests this result speaks to: its own list, else the rule's.
     pub fn rgaa_tests(&self, meta: &RuleMeta) -> Vec<String> {
         match &self.tests {
@@ -266,9 +281,10 @@ impl<T: BrowserRule> Rule for T {
 /// never validated by it (they stay « non testé »).
 pub const NOT_MEASURED: &str = "Non mesuré : mesure en navigateur nécessaire (--render).";
 
-/// How many passed targets a page-level "passed" finding lists as evidence: the first ones
-/// with a target, in result order. Past them a passed result is only counted, so [`Results`]
-/// builds no target for it (a selector and a snippet per passed element was a tenth of the
+/// How many passed targets a page-level "passed" finding lists as evidence with
+/// `--all-targets`: the first ones with a target, in result order. Past them a passed result is
+/// only counted, so [`Results`] keeps no element for it; without `--all-targets` no passed
+/// target is made at all (a selector and a snippet per passed element was a tenth of the
 /// analysis).
 pub const PASSED_TARGETS_KEPT: usize = 10;
 
@@ -307,9 +323,14 @@ impl<'p> Results<'p> {
             }
             (_, el) => el,
         };
+        let (target, passed_element) = match (outcome, el) {
+            (Outcome::Passed, el) => (None, el.map(|e| e.id())),
+            (_, el) => (el.map(|e| Target::of(self.page, e)), None),
+        };
         self.items.push(RuleResult {
             outcome,
-            target: el.map(|e| Target::of(self.page, e)),
+            target,
+            passed_element,
             message: message.into(),
             details: None,
             tests: None,
@@ -382,6 +403,7 @@ impl<'p> Results<'p> {
             vec![RuleResult {
                 outcome: Outcome::Inapplicable,
                 target: None,
+                passed_element: None,
                 message: inapplicable_reason.to_string(),
                 details: None,
                 tests: None,

@@ -37,7 +37,7 @@ pub fn own_rule_failures(name: &str, html: &str, css: &str) -> (usize, Vec<Strin
         .map(|l| (l, std::sync::Arc::new(css.to_string())))
         .collect::<Vec<_>>();
     page.add_linked_stylesheets(sheets);
-    let findings = vigie::findings::run_all(&page);
+    let findings = vigie::findings::run_all(&page, false);
     let failures = findings
         .iter()
         .filter(|f| f.is_counted_failure())
