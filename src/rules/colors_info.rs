@@ -1,5 +1,6 @@
 //! Information given by colour alone (RGAA 3.1; WCAG 1.4.1).
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -19,6 +20,17 @@ fn colour_reference() -> &'static Regex {
 }
 
 /// Another cue named in the same sentence (asterisk, icon, bold, text mention).
+/// Words one of which every match of [`colour_reference`] holds, as plain literals: a search
+/// for them is a fast scan, where the full pattern's Unicode word boundaries make the regex
+/// engine slow on every text of the page.
+fn colour_word() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)rouge|vert|bleu|orange|jaune|gris|violet|red|green|blue|yellow|grey|gray")
+            .expect("valid colour word regex")
+    })
+}
+
 fn other_cue() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -60,10 +72,21 @@ impl Rule for ColourOnlyInfo {
         let mut r = Results::new(page);
         for el in page.select("p, li, label, legend, span, div, td, dd, small, em, strong") {
             // The innermost element holding the sentence: skip containers of a matching child.
-            let own_text: String = el
-                .children()
-                .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
-                .collect();
+            let mut texts = el.children().filter_map(|c| c.value().as_text());
+            // Most elements hold one text: read in place, not copied.
+            let own_text: Cow<'_, str> = match (texts.next(), texts.next()) {
+                (None, _) => continue,
+                (Some(only), None) => Cow::Borrowed(&**only),
+                (Some(a), Some(b)) => {
+                    let mut all = format!("{}{}", &**a, &**b);
+                    texts.for_each(|t| all.push_str(t));
+                    Cow::Owned(all)
+                }
+            };
+            // Most texts name no colour: nothing to normalise for them.
+            if !colour_word().is_match(&own_text) {
+                continue;
+            }
             let text = normalize_space(&own_text);
             if text.is_empty() || !colour_reference().is_match(&text) {
                 continue;
@@ -100,5 +123,27 @@ mod tests {
         assert!(colour_reference().is_match("Fields in red are required"));
         assert!(!colour_reference().is_match("Le Chaperon rouge"));
         assert!(!colour_reference().is_match("Rendez-vous en ligne"));
+    }
+
+    /// Every branch of the full pattern names one of the colour words, in any case.
+    #[test]
+    fn colour_words_are_in_every_colour_reference() {
+        for text in [
+            "Les champs en ROUGE sont obligatoires",
+            "de couleur verte",
+            "Fields coloured Gray",
+            "Fields in YELLOW",
+            "les verts indiquent",
+            "Vertes sont",
+            "couleur Orange",
+            "colour bleue",
+            "in blue",
+            "en violet",
+            "en grises",
+        ] {
+            assert!(colour_reference().is_match(text), "{text}");
+            assert!(colour_word().is_match(text), "{text}");
+        }
+        assert!(!colour_word().is_match("Rendez-vous en ligne"));
     }
 }
