@@ -117,6 +117,9 @@ pub fn findings_of(
     let mut passed_msg = String::new();
     // The RGAA tests the passed targets speak to, in the rule's order.
     let mut passed_tests: Vec<String> = Vec::new();
+    // Whether the rule's whole list is noted already: most passed results cite it, and
+    // noting it again for each of a page's thousands of them compared the same strings.
+    let mut all_tests_noted = false;
     for r in results {
         match r.outcome {
             Outcome::Passed => {
@@ -129,7 +132,11 @@ pub fn findings_of(
                 };
                 match &r.tests {
                     Some(own) => own.iter().for_each(|t| note(t)),
-                    None => meta.rgaa.iter().for_each(|t| note(t)),
+                    None if all_tests_noted => {}
+                    None => {
+                        meta.rgaa.iter().for_each(|t| note(t));
+                        all_tests_noted = true;
+                    }
                 }
                 if all_targets && passed.len() < PASSED_TARGETS_KEPT {
                     passed.extend(r.target_on(page));

@@ -62,17 +62,64 @@ pub fn find_ignore_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
 
 /// [`find_ignore_ascii_case`] on bytes (raw markup before parsing).
 pub fn find_bytes_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
+    let Some((&first, rest)) = needle.split_first() else {
         return Some(0);
+    };
+    let last_start = haystack.len().checked_sub(needle.len())?;
+    // Candidates are found by a vectorised scan for the first byte in either case (a page's
+    // scripts and styles are skipped through here), then compared.
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let mut from = 0;
+    while from <= last_start {
+        let at = from + memchr::memchr2(lower, upper, &haystack[from..=last_start])?;
+        if haystack[at + 1..at + needle.len()].eq_ignore_ascii_case(rest) {
+            return Some(at);
+        }
+        from = at + 1;
     }
-    haystack
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_search_ignores_ascii_case_as_a_window_scan() {
+        let window = |h: &[u8], n: &[u8]| -> Option<usize> {
+            if n.is_empty() {
+                return Some(0);
+            }
+            h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+        };
+        let hay: &[&[u8]] = &[
+            b"",
+            b"<",
+            b"abc</SCRIPT>def</script>",
+            b"</scrip</script",
+            b"--->-->",
+            b"x\xc3\xa9</StYlE>",
+            "é</script>".as_bytes(),
+        ];
+        let needles: &[&[u8]] = &[
+            b"",
+            b"</script",
+            b"</style",
+            b"-->",
+            b">",
+            b"A",
+            b"abc</script>def</script>x",
+        ];
+        for h in hay {
+            for n in needles {
+                assert_eq!(
+                    find_bytes_ignore_ascii_case(h, n),
+                    window(h, n),
+                    "{h:?} {n:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn french_numbers() {

@@ -308,7 +308,7 @@ pub fn named_only_by_label(page: &Page, el: ElementRef<'_>) -> bool {
     let labelledby = e.attribute("aria-labelledby").is_some_and(|ids| {
         ids.split_ascii_whitespace()
             .filter_map(|id| page.element_by_id(id))
-            .any(|t| !normalize_space(&crate::page::text_of(t)).is_empty())
+            .any(|t| crate::page::has_text(t))
     });
     !labelledby
         && !filled("aria-label")

@@ -6,7 +6,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
-use crate::page::{normalize_space, text_of, Page};
+use crate::page::Page;
 
 /// Facts taken from one HTML page for the indicators.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -54,7 +54,7 @@ pub fn signals_of(page: &Page) -> PageSignals {
         .next()
         .or_else(|| page.select("body").next());
     let text = main
-        .map(|m| normalize_space(&text_of(m)))
+        .map(|m| crate::page::normalized_text_of(m))
         .unwrap_or_default();
     let stats = TextStats::of(&text);
     let viewport = page

@@ -19,9 +19,16 @@ impl<'a> Attribute<'a> for &'a Element {
     fn attribute(&self, name: &str) -> Option<&'a str> {
         self.attrs
             .iter()
-            .find(|(q, _)| q.ns.is_empty() && &*q.local == name)
+            .find(|(q, _)| is_default(&q.ns) && &*q.local == name)
             .map(|(_, v)| &**v)
     }
+}
+
+/// Whether an atom is the empty one (no namespace), compared as atoms (one integer) rather than
+/// read back as text.
+#[inline]
+fn is_default<T: Default + PartialEq>(atom: &T) -> bool {
+    *atom == T::default()
 }
 
 impl<'a> Attribute<'a> for ElementRef<'a> {

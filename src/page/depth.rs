@@ -94,20 +94,24 @@ fn find_ci(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 /// End of a tag starting at `lt` (index after its `>`), skipping quoted attribute values, and
 /// whether it ends with `/>`.
 fn tag_end(bytes: &[u8], lt: usize) -> (usize, bool) {
+    // Only quotes and `>` change anything: the bytes between are skipped by vectorised scans
+    // (a design system's class lists make tags long).
     let mut i = lt + 1;
-    let mut quote: Option<u8> = None;
     while i < bytes.len() {
+        let Some(off) = memchr::memchr3(b'>', b'"', b'\'', &bytes[i..]) else {
+            break;
+        };
+        i += off;
         let b = bytes[i];
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None => match b {
-                b'"' | b'\'' if bytes[i - 1] == b'=' || bytes[i - 1].is_ascii_whitespace() => {
-                    quote = Some(b)
-                }
-                b'>' => return (i + 1, bytes[i - 1] == b'/'),
-                _ => {}
-            },
+        if b == b'>' {
+            return (i + 1, bytes[i - 1] == b'/');
+        }
+        if bytes[i - 1] == b'=' || bytes[i - 1].is_ascii_whitespace() {
+            // A quoted value: up to its closing quote.
+            match memchr::memchr(b, &bytes[i + 1..]) {
+                Some(close) => i += close + 1,
+                None => break,
+            }
         }
         i += 1;
     }
@@ -148,7 +152,7 @@ pub fn cap_depth(html: &str) -> (Cow<'_, str>, usize) {
     let mut suppressed: HashMap<Cow<'_, str>, usize> = HashMap::new();
     let mut removed = 0usize;
     let mut i = 0usize;
-    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+    while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let lt = i + off;
         let next = bytes.get(lt + 1).copied().unwrap_or(b' ');
         if bytes[lt..].starts_with(b"<!--") {
@@ -172,7 +176,13 @@ pub fn cap_depth(html: &str) -> (Cow<'_, str>, usize) {
         let (end, self_closing) = tag_end(bytes, lt);
         let mut drop = false;
         if is_end {
-            match suppressed.get_mut(&name) {
+            // Nothing suppressed (every document within the bound): no lookup per end tag.
+            let suppressed_here = if suppressed.is_empty() {
+                None
+            } else {
+                suppressed.get_mut(&name)
+            };
+            match suppressed_here {
                 Some(n) if *n > 0 => {
                     *n -= 1;
                     drop = true;

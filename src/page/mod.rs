@@ -475,7 +475,7 @@ impl Page {
     pub fn body_text(&self) -> &str {
         self.body_text
             .get_or_init(|| match self.select("body").next() {
-                Some(b) => normalize_space(&text_of(b)),
+                Some(b) => normalized_text_of(b),
                 None => String::new(),
             })
     }
@@ -496,6 +496,16 @@ fn is_stylesheet_link(el: ElementRef<'_>) -> bool {
 /// with a space for each `<br>` and block boundary (HTML default display; see [`text`]).
 pub fn text_of(el: ElementRef<'_>) -> String {
     text::text_with_breaks_by(el, &text::html_breaks_words)
+}
+
+/// `normalize_space(&text_of(el))`, written in one pass.
+pub fn normalized_text_of(el: ElementRef<'_>) -> String {
+    text::normalized_text_with_breaks_by(el, &text::html_breaks_words)
+}
+
+/// Whether `text_of(el)` holds anything but white space, without building it.
+pub fn has_text(el: ElementRef<'_>) -> bool {
+    text::has_text_by(el, &text::html_breaks_words)
 }
 
 /// Collapse runs of white space to one space and trim.

@@ -78,14 +78,69 @@ pub fn block_by_default(name: &str) -> bool {
 /// version (display set by style rules) is `css::text::text_with_breaks`.
 pub fn text_with_breaks_by(el: ElementRef<'_>, breaks: &dyn Fn(ElementRef<'_>) -> bool) -> String {
     let mut out = String::new();
+    pieces(el, breaks, |piece| {
+        out.push_str(piece);
+        true
+    });
+    out
+}
+
+/// The same text space-normalised (as `normalize_space` of it), written in one pass: the
+/// words, one space between them, no copy of the raw text first.
+pub fn normalized_text_with_breaks_by(
+    el: ElementRef<'_>,
+    breaks: &dyn Fn(ElementRef<'_>) -> bool,
+) -> String {
+    let mut out = String::new();
+    let mut space = false;
+    pieces(el, breaks, |piece| {
+        for (k, word) in piece.split(char::is_whitespace).enumerate() {
+            // A piece's first word continues the previous piece's last one (`<b>Ré</b>publique`).
+            if k > 0 {
+                space = true;
+            }
+            if word.is_empty() {
+                continue;
+            }
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push_str(word);
+        }
+        true
+    });
+    out
+}
+
+/// Whether that text has anything but white space (the normalised text is not empty), found
+/// without building it.
+pub fn has_text_by(el: ElementRef<'_>, breaks: &dyn Fn(ElementRef<'_>) -> bool) -> bool {
+    let mut found = false;
+    pieces(el, breaks, |piece| {
+        found = !piece.chars().all(char::is_whitespace);
+        !found
+    });
+    found
+}
+
+/// The pieces of an element's text in order (text nodes, and " " at word breaks), handed to
+/// `piece` until it returns false.
+fn pieces(
+    el: ElementRef<'_>,
+    breaks: &dyn Fn(ElementRef<'_>) -> bool,
+    mut piece: impl FnMut(&str) -> bool,
+) {
     // (node, entering): a block is separated on both sides.
     let mut stack = vec![(*el, true)];
     while let Some((node, entering)) = stack.pop() {
         match node.value() {
-            Node::Text(t) => out.push_str(t),
+            Node::Text(t) if !piece(t) => return,
             Node::Element(e) => {
                 if !entering {
-                    out.push(' ');
+                    if !piece(" ") {
+                        return;
+                    }
                     continue;
                 }
                 if matches!(e.name(), "script" | "style" | "template" | "noscript")
@@ -95,16 +150,21 @@ pub fn text_with_breaks_by(el: ElementRef<'_>, breaks: &dyn Fn(ElementRef<'_>) -
                 }
                 let separates = node.id() != el.id() && ElementRef::wrap(node).is_some_and(breaks);
                 if separates {
-                    out.push(' ');
+                    if !piece(" ") {
+                        return;
+                    }
                     stack.push((node, false));
                 }
-                let children: Vec<_> = node.children().collect();
-                stack.extend(children.into_iter().rev().map(|c| (c, true)));
+                // Children pushed last first, so they come out in document order.
+                let mut child = node.last_child();
+                while let Some(c) = child {
+                    stack.push((c, true));
+                    child = c.prev_sibling();
+                }
             }
             _ => {}
         }
     }
-    out
 }
 
 /// Word breaks by the HTML rendering defaults alone: a `<br>` or a block-level element.
@@ -133,5 +193,38 @@ mod tests {
         };
         assert_eq!(t("a"), "République Française");
         assert_eq!(t("b"), "République Française un deux");
+    }
+
+    /// The one-pass normalised text and the emptiness test answer as `normalize_space` of the
+    /// raw text does, words split across elements and white space of every kind included.
+    #[test]
+    fn normalised_in_one_pass_as_normalize_space_of_the_text() {
+        let p = Page::parse(
+            url::Url::parse("http://t.test/").expect("url"),
+            "<div id=a>  <b>Ré</b>publique\u{a0}<i> fran</i>çaise <p>x</p>y<br>z\u{2003}</div>\
+             <div id=b> <script>code</script> \n <span> </span><p></p></div>\
+             <div id=c><template>t</template><span>\u{3000}</span>.</div><div id=d></div>\
+             <p id=e>un<style>s</style>deux<noscript>n</noscript> trois </p>",
+        );
+        for id in ["a", "b", "c", "d", "e"] {
+            let el = p.element_by_id(id).expect("element");
+            let raw = text_with_breaks_by(el, &html_breaks_words);
+            let expected = normalize_space(&raw);
+            assert_eq!(
+                normalized_text_with_breaks_by(el, &html_breaks_words),
+                expected,
+                "{id}"
+            );
+            assert_eq!(
+                has_text_by(el, &html_breaks_words),
+                !expected.is_empty(),
+                "{id}"
+            );
+        }
+        let a = p.element_by_id("a").expect("a");
+        assert_eq!(
+            normalized_text_with_breaks_by(a, &html_breaks_words),
+            "République française x y z"
+        );
     }
 }

@@ -120,7 +120,7 @@ impl Rule for AriaRequiredContext {
                     match parent_role.as_deref() {
                         Some(p) if required.contains(&p) => r.pass(
                             el,
-                            format!("Rôle « {role} » dans un élément de rôle « {p} »."),
+                            format_args!("Rôle « {role} » dans un élément de rôle « {p} »."),
                         ),
                         other => r.fail(
                             el,
@@ -402,7 +402,7 @@ impl Rule for AriaRequiredChildren {
             } else {
                 r.pass(
                     el,
-                    format!("Rôle « {role} » : il ne possède que des éléments de rôle requis ({expected})."),
+                    format_args!("Rôle « {role} » : il ne possède que des éléments de rôle requis ({expected})."),
                 );
                 r.with_tests(tests);
             }

@@ -249,7 +249,7 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
                         let painted: Vec<String> = shadows.iter().map(Rgba::to_hex).collect();
                         r.pass(
                             el,
-                            format!(
+                            format_args!(
                                 "Contraste d'au moins {}:1 ({}:1 requis) pour le texte {} sur le fond {} comme sur son ombre portée ({}).",
                                 fr_number(show_ratio(worst, required), 2),
                                 fr_number(required, 2),
@@ -410,7 +410,7 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
             let shown = shown();
             r.pass(
                 el,
-                format!(
+                format_args!(
                     "Contraste de {shown}:1 (au moins {}:1 requis).",
                     fr_number(required, 2)
                 ),
@@ -504,7 +504,7 @@ fn pixel_verdict(
     if t.ratio_low >= required {
         r.pass(
             el,
-            format!("Contraste mesuré à l'écran : {measured} pour le texte{inside} {fg} sur le fond autour des lettres ({low} à {high}) ; {}:1 requis.", fr_number(required, 2)),
+            format_args!("Contraste mesuré à l'écran : {measured} pour le texte{inside} {fg} sur le fond autour des lettres ({low} à {high}) ; {}:1 requis.", fr_number(required, 2)),
         );
     } else if t.ratio_high < required {
         r.fail(

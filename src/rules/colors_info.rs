@@ -95,7 +95,7 @@ impl Rule for ColourOnlyInfo {
             {
                 continue;
             }
-            let full = normalize_space(&crate::page::text_of(el));
+            let full = crate::page::normalized_text_of(el);
             if other_cue().is_match(&full) {
                 r.pass(el, "Couleur mentionnée avec un autre moyen de repérage.");
             } else {

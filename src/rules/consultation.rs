@@ -131,7 +131,7 @@ impl Rule for MetaRefresh {
                 ("Rafraîchissement", "13.1.1")
             };
             if refresh.delay_s == 0 {
-                r.pass(el, format!("{what} immédiat(e), sans délai."));
+                r.pass(el, format_args!("{what} immédiat(e), sans délai."));
             } else if refresh.delay_s <= TWENTY_HOURS_S {
                 r.fail(
                     el,
@@ -141,7 +141,7 @@ impl Rule for MetaRefresh {
                     ),
                 );
             } else {
-                r.pass(el, format!("{what} après plus de 20 heures."));
+                r.pass(el, format_args!("{what} après plus de 20 heures."));
             }
             r.with_tests(&[test]);
             r.with_details(serde_json::json!({ "delay_s": refresh.delay_s, "url": refresh.url }));
@@ -355,7 +355,7 @@ impl Rule for DownloadLinkInfo {
             let size_ok = mentions_size(&text);
             let upper = ext.to_ascii_uppercase();
             match (format_ok, size_ok) {
-                (true, true) => r.pass(el, format!("Format et poids annoncés ({upper}).")),
+                (true, true) => r.pass(el, format_args!("Format et poids annoncés ({upper}).")),
                 (false, false) => r.fail(el, format!("Lien de téléchargement ({upper}) sans format ni poids : ajouter par exemple « ({upper}, 1,2 Mo) » à l'intitulé.")),
                 (true, false) => r.cant_tell(el, format!("Lien de téléchargement : format {upper} annoncé, poids absent.")),
                 (false, true) => r.cant_tell(el, format!("Lien de téléchargement : poids annoncé, format {upper} absent.")),

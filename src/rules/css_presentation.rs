@@ -195,9 +195,9 @@ impl Rule for FocusVisibleOutline {
                     "affectedElements": hit.len(),
                 });
                 if replaced {
-                    r.pass(first, format!("« {sel} » supprime le contour mais le remplace par un autre indicateur."));
+                    r.pass(first, format_args!("« {sel} » supprime le contour mais le remplace par un autre indicateur."));
                 } else if keeps_keyboard {
-                    r.pass(first, format!("« {sel} » ne supprime le contour que pour le focus à la souris (:focus-visible conservé)."));
+                    r.pass(first, format_args!("« {sel} » ne supprime le contour que pour le focus à la souris (:focus-visible conservé)."));
                 } else if other_indicator {
                     r.cant_tell(first, format!("« {sel} » supprime le contour de focus ({} élément(s)) ; une autre règle de focus dessine un indicateur : vérifier qu'elle couvre ces éléments.", hit.len()));
                 } else {
@@ -304,7 +304,7 @@ impl Rule for MetaViewportZoom {
             if problems.is_empty() {
                 r.pass(
                     meta,
-                    format!("La balise viewport permet le zoom (« {content} »)."),
+                    format_args!("La balise viewport permet le zoom (« {content} »)."),
                 );
             } else {
                 r.fail(

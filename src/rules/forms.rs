@@ -58,7 +58,7 @@ impl Rule for FormFieldLabel {
                     r.fail_tests(el, &[test], format!("Étiquette « {name} » sans lettre ni chiffre : elle n'indique pas la nature de la saisie attendue ; écrire ce qu'il faut saisir."));
                 }
                 Field { name, el, .. } => {
-                    r.pass(el, format!("Étiquette : « {name} »."));
+                    r.pass(el, format_args!("Étiquette : « {name} »."));
                     r.with_tests(&["11.1.1"]);
                 }
             }
@@ -103,7 +103,7 @@ impl Rule for FormFieldName {
             if name.is_empty() {
                 r.fail(el, no_name_message(el));
             } else {
-                r.pass(el, format!("Nom accessible : « {name} »."));
+                r.pass(el, format_args!("Nom accessible : « {name} »."));
             }
         }
         r.finish("")
@@ -283,7 +283,7 @@ impl Rule for ButtonName {
             } else if named_only_by_label(page, el) {
                 r.cant_tell(el, format!("Bouton nommé seulement par un <label> (« {name} ») : les navigateurs le restituent, mais le glossaire RGAA « Bouton » ne compte pas le <label> ; vérifier la restitution avec les technologies d'assistance, ou donner une value."));
             } else {
-                r.pass(el, format!("Intitulé du bouton : « {name} »."));
+                r.pass(el, format_args!("Intitulé du bouton : « {name} »."));
             }
         }
         r.finish("Aucun bouton dans la page.")
@@ -456,7 +456,7 @@ impl Rule for AutocompleteValid {
                 continue;
             }
             if is_valid_autocomplete(value) {
-                r.pass(el, format!("autocomplete=\"{value}\" valide."));
+                r.pass(el, format_args!("autocomplete=\"{value}\" valide."));
             } else {
                 r.fail(
                     el,
@@ -559,7 +559,7 @@ impl Rule for RequiredFieldIndicated {
                     el,
                     "Champ obligatoire signalé par une astérisque sans explication dans la page : vérifier que sa signification est donnée.",
                 ),
-                Some(m) => r.pass(el, format!("Caractère obligatoire indiqué (« {m} »).")),
+                Some(m) => r.pass(el, format_args!("Caractère obligatoire indiqué (« {m} »).")),
                 None => r.cant_tell(
                     el,
                     "Champ obligatoire sans mention dans son étiquette ni sa description : vérifier qu'une indication visible existe.",
@@ -705,7 +705,7 @@ impl Rule for AutocompletePersonal {
             };
             match e.attribute("autocomplete").map(|v| v.trim().to_ascii_lowercase()) {
                 Some(v) if !v.is_empty() && v != "off" && v != "on" => {
-                    r.pass(el, format!("Finalité déclarée : autocomplete=\"{v}\"."))
+                    r.pass(el, format_args!("Finalité déclarée : autocomplete=\"{v}\"."))
                 }
                 _ => r.cant_tell(
                     el,

@@ -49,7 +49,7 @@ impl Rule for FrameTitle {
             let e = el.value();
             let name = accessible_name(page, el);
             if !name.is_empty() {
-                r.pass(el, format!("Titre du cadre : « {name} »."));
+                r.pass(el, format_args!("Titre du cadre : « {name} »."));
                 r.with_tests(&["2.1.1"]);
                 continue;
             }
@@ -166,7 +166,9 @@ impl Rule for FrameTitleRelevant {
             } else {
                 r.pass(
                     el,
-                    format!("Titre sans défaut évident : « {name} » (pertinence à confirmer)."),
+                    format_args!(
+                        "Titre sans défaut évident : « {name} » (pertinence à confirmer)."
+                    ),
                 );
             }
         }

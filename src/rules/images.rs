@@ -68,7 +68,7 @@ impl Rule for ImageAlt {
             if name.is_empty() {
                 r.fail(el, "Image sans alternative textuelle : ajouter un attribut alt (vide si l'image est décorative).");
             } else {
-                r.pass(el, format!("Alternative : « {name} »."));
+                r.pass(el, format_args!("Alternative : « {name} »."));
             }
         }
         r.finish("")
@@ -121,7 +121,7 @@ impl Rule for ImageButtonAlt {
             } else if crate::a11y::accname::named_only_by_label(page, el) {
                 r.cant_tell(el, format!("Bouton image nommé seulement par un <label> (« {name} ») : les navigateurs le restituent, mais l'alternative textuelle RGAA est aria-labelledby, aria-label, alt ou title ; vérifier la restitution, ou ajouter un alt."));
             } else {
-                r.pass(el, format!("Alternative : « {name} »."));
+                r.pass(el, format_args!("Alternative : « {name} »."));
             }
         }
         r.finish("Aucun bouton image sur la page.")
@@ -176,7 +176,7 @@ impl Rule for AreaAlt {
                     "Zone cliquable sans alternative : ajouter un attribut alt.",
                 );
             } else {
-                r.pass(el, format!("Alternative : « {name} »."));
+                r.pass(el, format_args!("Alternative : « {name} »."));
             }
         }
         r.finish("Aucune zone cliquable d'image réactive.")
@@ -255,7 +255,7 @@ impl Rule for SvgImageAlt {
                     ),
                 );
             } else {
-                r.pass(el, format!("Alternative : « {name} »."));
+                r.pass(el, format_args!("Alternative : « {name} »."));
             }
         }
         r.finish("Aucun SVG de rôle image.")
@@ -396,7 +396,7 @@ impl Rule for ObjectAlt {
             };
             let name = aria_or_title_name(page, el);
             match (kind, name.is_empty()) {
-                (_, false) => r.pass(el, format!("Alternative : « {name} ».")),
+                (_, false) => r.pass(el, format_args!("Alternative : « {name} ».")),
                 (Embedded::Unknown, true) => r.cant_tell(
                     el,
                     "Objet sans nom dont le type de contenu est inconnu : vérifier s'il affiche une image ou un média.",
@@ -457,18 +457,18 @@ impl Rule for EmbedCanvasAlt {
             let mut name = aria_or_title_name(page, el);
             if e.name() == "canvas" {
                 if name.is_empty() {
-                    name = normalize_space(&crate::page::text_of(el));
+                    name = crate::page::normalized_text_of(el);
                 }
                 if name.is_empty() {
                     r.cant_tell(el, "Canvas sans alternative : s'il est informatif, ajouter un aria-label ou un texte de repli ; s'il est décoratif, aria-hidden=\"true\".");
                 } else {
-                    r.pass(el, format!("Alternative : « {name} »."));
+                    r.pass(el, format_args!("Alternative : « {name} »."));
                 }
                 continue;
             }
             match embedded_kind(e.attribute("type"), e.attribute("src")) {
                 Embedded::Image if name.is_empty() => r.fail(el, "Image embarquée (embed) sans alternative : ajouter un aria-label, ou aria-hidden=\"true\" si elle est décorative."),
-                Embedded::Image => r.pass(el, format!("Alternative : « {name} ».")),
+                Embedded::Image => r.pass(el, format_args!("Alternative : « {name} ».")),
                 Embedded::Unknown if name.is_empty() => r.cant_tell(el, "Élément embed sans nom et de type inconnu : vérifier s'il affiche une image."),
                 _ => {}
             }
@@ -602,7 +602,7 @@ fn alternative_or_fallback(page: &Page, el: ElementRef<'_>) -> Option<String> {
     alternative_attribute(page, el)
         .map(|a| format!("alternative « {a} »"))
         .or_else(|| {
-            let fallback = normalize_space(&crate::page::text_of(el));
+            let fallback = crate::page::normalized_text_of(el);
             (!fallback.is_empty()).then(|| format!("texte « {fallback} »"))
         })
 }
@@ -631,7 +631,7 @@ impl Rule for HiddenImageAlternative {
                         .filter_map(ElementRef::wrap)
                         .find_map(|d| match d.value().name() {
                             "title" | "desc" => {
-                                let t = normalize_space(&crate::page::text_of(d));
+                                let t = crate::page::normalized_text_of(d);
                                 (!t.is_empty()).then(|| format!("<{}> « {t} »", d.value().name()))
                             }
                             _ => alternative_attribute(page, d)
@@ -681,10 +681,9 @@ fn outside_criterion_1_2(el: ElementRef<'_>) -> bool {
     el.ancestors().filter_map(ElementRef::wrap).any(|a| {
         matches!(role_of(a).as_deref(), Some("link" | "button"))
             || (a.value().name() == "figure"
-                && a.children().filter_map(ElementRef::wrap).any(|c| {
-                    c.value().name() == "figcaption"
-                        && !normalize_space(&crate::page::text_of(c)).is_empty()
-                }))
+                && a.children()
+                    .filter_map(ElementRef::wrap)
+                    .any(|c| c.value().name() == "figcaption" && crate::page::has_text(c)))
     })
 }
 
@@ -859,7 +858,7 @@ impl Rule for ImageAltSuspicious {
                 ),
                 None => r.pass(
                     el,
-                    format!(
+                    format_args!(
                         "Alternative sans défaut évident : « {alt} » (pertinence à confirmer)."
                     ),
                 ),

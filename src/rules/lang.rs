@@ -158,7 +158,7 @@ impl Rule for HtmlLangPresent {
             Some("") => "L'attribut lang de l'élément html est vide",
             None => "L'élément html n'a pas d'attribut lang",
             Some(v) => {
-                r.pass(root, format!("Langue par défaut indiquée : « {v} »."));
+                r.pass(root, format_args!("Langue par défaut indiquée : « {v} »."));
                 return r.finish("");
             }
         };
@@ -189,7 +189,7 @@ impl Rule for HtmlLangPresent {
         } else {
             r.pass(
                 root,
-                format!(
+                format_args!(
                     "{on_html}, mais la langue est indiquée pour chaque texte ({}) sur son élément ou un parent.",
                     cov.texts
                 ),
@@ -235,7 +235,7 @@ impl Rule for HtmlHasLang {
         match root.value().attribute("lang").map(str::trim) {
             None => r.fail(root, "L'élément html n'a pas d'attribut lang."),
             Some("") => r.fail(root, "L'attribut lang de l'élément html est vide."),
-            Some(v) => r.pass(root, format!("Attribut lang : « {v} ».")),
+            Some(v) => r.pass(root, format_args!("Attribut lang : « {v} ».")),
         }
         r.finish("")
     }
@@ -315,7 +315,9 @@ impl Rule for HtmlLang {
             } else {
                 r.pass(
                     el,
-                    format!("Code de langue par défaut « {v} » valide (pertinence à vérifier)."),
+                    format_args!(
+                        "Code de langue par défaut « {v} » valide (pertinence à vérifier)."
+                    ),
                 );
             }
         }
@@ -362,7 +364,7 @@ impl Rule for HtmlLangBcp47 {
                 root,
                 format!("Le code de langue « {v} » n'est pas une étiquette BCP 47 valide."),
             ),
-            Some(v) => r.pass(root, format!("Étiquette BCP 47 valide : « {v} ».")),
+            Some(v) => r.pass(root, format_args!("Étiquette BCP 47 valide : « {v} ».")),
         }
         r.finish("L'élément html n'a pas d'attribut lang (voir html-has-lang).")
     }

@@ -64,7 +64,7 @@ impl Rule for LinkName {
             if name.is_empty() {
                 r.fail(el, "Lien sans intitulé : ajouter un texte, une alternative à l'image ou un aria-label.");
             } else {
-                r.pass(el, format!("Intitulé : « {name} »."));
+                r.pass(el, format_args!("Intitulé : « {name} »."));
             }
         }
         r.finish("")
@@ -173,7 +173,7 @@ impl Rule for LinkGenericText {
             } else if is_generic(&name) && !precise_title {
                 r.cant_tell(el, format!("Intitulé générique « {name} » : vérifier que le contexte (phrase, titre, cellule) dit où mène le lien, sinon le préciser."));
             } else {
-                r.pass(el, format!("Intitulé non générique : « {name} »."));
+                r.pass(el, format_args!("Intitulé non générique : « {name} »."));
             }
         }
         r.finish("Aucun lien nommé sur la page.")

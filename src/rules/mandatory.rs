@@ -10,7 +10,7 @@ use super::language_guess;
 use super::lists::{classify_doctype, doctype_of, lists, DoctypeKind};
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::{is_hidden_from_at, is_rendered};
-use crate::page::{normalize_space, text_of, ElementRef, Page};
+use crate::page::{ElementRef, Page};
 
 /// ## Ce que la règle vérifie
 /// Le document déclare un type de document avant la balise `<html>`, et cette déclaration est
@@ -74,7 +74,7 @@ impl Rule for Doctype {
             Some(d) => match classify_doctype(&d) {
                 DoctypeKind::Html5 => r.pass(root, "Type de document HTML5 déclaré."),
                 DoctypeKind::Known(name) => {
-                    r.pass(root, format!("Type de document {name} déclaré."))
+                    r.pass(root, format_args!("Type de document {name} déclaré."))
                 }
                 DoctypeKind::Invalid(why) => r.fail_tests(
                     root,
@@ -441,7 +441,7 @@ impl Rule for LangChangeValid {
             } else {
                 r.pass(
                     el,
-                    format!("Code de langue « {lang} » valide (pertinence à vérifier)."),
+                    format_args!("Code de langue « {lang} » valide (pertinence à vérifier)."),
                 );
             }
         }
@@ -481,7 +481,7 @@ impl Rule for LangChangeBcp47 {
         let mut r = Results::new(page);
         for (el, lang) in lang_changes(page) {
             if is_valid_bcp47(&lang) {
-                r.pass(el, format!("Étiquette BCP 47 « {lang} » valide."));
+                r.pass(el, format_args!("Étiquette BCP 47 « {lang} » valide."));
             } else {
                 r.fail(
                     el,
@@ -601,7 +601,7 @@ impl Rule for PresentationalMarkup {
         }
         for p in page.select("body p") {
             let e = p.value();
-            let empty = normalize_space(&text_of(p)).is_empty()
+            let empty = !crate::page::has_text(p)
                 && !p
                     .children()
                     .any(|c| c.value().as_element().is_some_and(|e| e.name() != "br"));
@@ -695,7 +695,7 @@ impl Rule for DirValid {
                 .trim()
                 .to_ascii_lowercase();
             if matches!(v.as_str(), "ltr" | "rtl" | "auto") {
-                r.pass(el, format!("dir=\"{v}\" valide."));
+                r.pass(el, format_args!("dir=\"{v}\" valide."));
             } else {
                 r.fail(
                     el,

@@ -288,6 +288,29 @@ pub const NOT_MEASURED: &str = "Non mesuré : mesure en navigateur nécessaire (
 /// analysis).
 pub const PASSED_TARGETS_KEPT: usize = 10;
 
+/// A result's message: text, or `format_args!(…)` written only if it is kept.
+pub trait Message {
+    fn into_message(self) -> String;
+}
+
+impl Message for &str {
+    fn into_message(self) -> String {
+        self.to_string()
+    }
+}
+
+impl Message for String {
+    fn into_message(self) -> String {
+        self
+    }
+}
+
+impl Message for std::fmt::Arguments<'_> {
+    fn into_message(self) -> String {
+        std::fmt::format(self)
+    }
+}
+
 /// Collects results of one rule on one page; an empty collector means `inapplicable`.
 pub struct Results<'p> {
     page: &'p Page,
@@ -336,7 +359,15 @@ impl<'p> Results<'p> {
             tests: None,
         });
     }
-    pub fn pass(&mut self, el: ElementRef<'_>, message: impl Into<String>) {
+    /// A passed result. Only a rule's first passed message on a page can be reported (a
+    /// finding of several passed targets says how many), so a message given as
+    /// `format_args!(…)` is written for the first one only.
+    pub fn pass(&mut self, el: ElementRef<'_>, message: impl Message) {
+        let message = if self.passed == 0 {
+            message.into_message()
+        } else {
+            String::new()
+        };
         self.push(Outcome::Passed, Some(el), message);
     }
     pub fn fail(&mut self, el: ElementRef<'_>, message: impl Into<String>) {

@@ -69,7 +69,7 @@ fn leads_to_main(target: ElementRef<'_>) -> bool {
             .filter_map(ElementRef::wrap)
             .next()
             .is_none()
-            && crate::page::normalize_space(&crate::page::text_of(target)).is_empty()
+            && !crate::page::has_text(target)
     };
     is_main(target)
         || target.ancestors().filter_map(ElementRef::wrap).any(is_main)
@@ -170,7 +170,7 @@ impl Rule for TabindexPositive {
                     el,
                     format!("tabindex=\"{t}\" : l'ordre de tabulation est forcé, vérifier qu'il reste cohérent."),
                 ),
-                Some(t) => r.pass(el, format!("tabindex=\"{t}\".")),
+                Some(t) => r.pass(el, format_args!("tabindex=\"{t}\".")),
                 None => {}
             }
         }
@@ -228,7 +228,7 @@ impl Rule for AccesskeyUnique {
                     format!("Raccourci accesskey « {k} » partagé par {n} éléments."),
                 );
             } else {
-                r.pass(*el, format!("Raccourci accesskey « {k} » unique."));
+                r.pass(*el, format_args!("Raccourci accesskey « {k} » unique."));
             }
         }
         r.finish("Aucun raccourci accesskey sur la page.")

@@ -110,7 +110,7 @@ impl Rule for OrientationNotLocked {
                     } else if off < DOUBT_WITHIN {
                         r.cant_tell(el, format!("Élément tourné de presque un quart de tour selon l'orientation (« {decl} » : {angles}) : vérifier que la page se consulte dans les deux orientations."));
                     } else {
-                        r.pass(el, format!("Rotation selon l'orientation sans quart de tour (« {decl} » : {angles})."));
+                        r.pass(el, format_args!("Rotation selon l'orientation sans quart de tour (« {decl} » : {angles})."));
                     }
                     r.with_details(json!({
                         "declaration": decl,

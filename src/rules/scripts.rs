@@ -132,7 +132,7 @@ impl Rule for AriaRoleValid {
             }
             let tokens: Vec<&str> = role.split_ascii_whitespace().collect();
             if let Some(ok) = tokens.iter().find(|t| is_valid_role(t)) {
-                r.pass(el, format!("Rôle valide : « {ok} »."));
+                r.pass(el, format_args!("Rôle valide : « {ok} »."));
             } else if tokens.iter().any(|t| is_abstract_role(t)) {
                 r.fail(
                     el,
@@ -201,7 +201,10 @@ impl Rule for AriaRequiredAttr {
                 .filter(|a| el.value().attribute(a).is_none_or(|v| v.trim().is_empty()))
                 .collect();
             if missing.is_empty() {
-                r.pass(el, format!("Le rôle « {role} » a ses attributs requis."));
+                r.pass(
+                    el,
+                    format_args!("Le rôle « {role} » a ses attributs requis."),
+                );
             } else {
                 r.fail(
                     el,
@@ -384,7 +387,7 @@ impl Rule for AriaAttrAllowed {
             } else {
                 r.pass(
                     el,
-                    format!("Attributs ARIA autorisés pour le rôle « {role} »."),
+                    format_args!("Attributs ARIA autorisés pour le rôle « {role} »."),
                 );
             }
         }
@@ -903,7 +906,10 @@ impl Rule for AriaWidgetName {
             let what = if summary { "summary" } else { role.as_str() };
             let name = crate::a11y::accessible_name(page, el);
             if !name.is_empty() {
-                r.pass(el, format!("Nom du composant « {what} » : « {name} »."));
+                r.pass(
+                    el,
+                    format_args!("Nom du composant « {what} » : « {name} »."),
+                );
             } else if status {
                 r.cant_tell(el, format!("Rôle « {what} » sans nom accessible : ARIA en exige un (aria-label, aria-labelledby) ; vérifier que sa fonction est donnée autrement."));
             } else {
@@ -1000,7 +1006,7 @@ impl Rule for PresentationalChildrenFocusable {
                         crate::page::Target::of(page, f).selector
                     ),
                 ),
-                None => r.pass(el, format!("Aucun élément focalisable dans cet élément au rôle {role}.")),
+                None => r.pass(el, format_args!("Aucun élément focalisable dans cet élément au rôle {role}.")),
             }
             // RGAA 7.1 is about scripts: a native element is judged on WCAG and ACT only.
             if el.value().attribute("role").is_none() {

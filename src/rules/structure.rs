@@ -100,15 +100,15 @@ impl Rule for HeadingHierarchy {
             } else if let Some(p) = prev.filter(|p| *level > p + 1) {
                 r.pass(
                     *el,
-                    format!("Titre de niveau {level} après un titre de niveau {p} : saut de niveau admis par le RGAA (glossaire « Titre »)."),
+                    format_args!("Titre de niveau {level} après un titre de niveau {p} : saut de niveau admis par le RGAA (glossaire « Titre »)."),
                 );
             } else if i == 0 && *level > 1 {
                 r.pass(
                     *el,
-                    format!("Premier titre de niveau {level} : l'absence de h1 est admise par le RGAA (glossaire « Titre »)."),
+                    format_args!("Premier titre de niveau {level} : l'absence de h1 est admise par le RGAA (glossaire « Titre »)."),
                 );
             } else {
-                r.pass(*el, format!("Titre de niveau {level}."));
+                r.pass(*el, format_args!("Titre de niveau {level}."));
             }
             best_before = best_before.min(*level);
             prev = Some(*level);
@@ -151,7 +151,7 @@ impl Rule for HeadingNotEmpty {
             if name.is_empty() {
                 r.fail(el, "Titre vide : il n'a aucun nom accessible.");
             } else {
-                r.pass(el, format!("Titre : « {name} »."));
+                r.pass(el, format_args!("Titre : « {name} »."));
             }
         }
         r.finish("Aucun titre dans la page.")
@@ -309,7 +309,7 @@ impl Rule for Landmarks {
         ] {
             match with_role(role).first() {
                 Some(el) => {
-                    r.pass(*el, format!("Zone {what} présente."));
+                    r.pass(*el, format_args!("Zone {what} présente."));
                     r.with_tests(tests);
                 }
                 None => missing.push(what),
@@ -390,7 +390,7 @@ impl Rule for ListStructure {
                 .and_then(resolved_role);
             match overriding.as_deref() {
                 Some("list") if name == "li" => {
-                    r.pass(el, format!("{name} dans un élément de rôle list."));
+                    r.pass(el, format_args!("{name} dans un élément de rôle list."));
                     continue;
                 }
                 // A presentational list makes its items presentational too.
@@ -417,7 +417,7 @@ impl Rule for ListStructure {
                         .and_then(parent_element)
                         .is_some_and(|g| g.value().name() == "dl"));
             if ok {
-                r.pass(el, format!("{name} correctement placé."));
+                r.pass(el, format_args!("{name} correctement placé."));
             } else if name == "li" {
                 r.fail(el, format!("li hors d'une liste (parent : {pname}) : utiliser ul, ol ou role=\"list\"."));
             } else {

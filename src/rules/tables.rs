@@ -284,7 +284,10 @@ impl Rule for DataTableHeaders {
                     r.cant_tell(**c, "En-tête sans scope ni id dans un tableau à en-têtes de lignes et de colonnes : vérifier l'association (ajouter scope=\"col\" ou scope=\"row\").");
                 }
             } else {
-                r.pass(table, format!("{} cellule(s) d'en-tête.", headers.len()));
+                r.pass(
+                    table,
+                    format_args!("{} cellule(s) d'en-tête.", headers.len()),
+                );
             }
         }
         r.finish("Aucun tableau de données.")
@@ -501,7 +504,7 @@ impl Rule for TableHeaderHasCells {
             for h in visible.iter().filter(|c| c.header.is_some()) {
                 let cells = visible.iter().filter(|c| assigned(h, c)).count();
                 if cells > 0 {
-                    r.pass(h.el, format!("En-tête associé à {cells} cellule(s)."));
+                    r.pass(h.el, format_args!("En-tête associé à {cells} cellule(s)."));
                 } else {
                     r.fail(h.el, "Cellule d'en-tête qui ne s'applique à aucune cellule : compléter la ligne ou la colonne, ou corriger les attributs headers.");
                 }

@@ -78,7 +78,7 @@ impl Rule for PageTitle {
                         "L'élément title est vide : il n'identifie pas la page.",
                     );
                 } else {
-                    r.pass(t, format!("Titre : « {text} »."));
+                    r.pass(t, format_args!("Titre : « {text} »."));
                     r.with_tests(&["8.5.1"]);
                 }
             }
@@ -146,7 +146,7 @@ impl Rule for PageTitleRelevant {
                     ),
                 );
             } else {
-                r.pass(t, format!("Titre non générique : « {text} »."));
+                r.pass(t, format_args!("Titre non générique : « {text} »."));
             }
         }
         r.finish("Pas de titre de page non vide.")
