@@ -19,7 +19,6 @@ fn colour_reference() -> &'static Regex {
     })
 }
 
-/// Another cue named in the same sentence (asterisk, icon, bold, text mention).
 /// Words one of which every match of [`colour_reference`] holds, as plain literals: a search
 /// for them is a fast scan, where the full pattern's Unicode word boundaries make the regex
 /// engine slow on every text of the page.
@@ -31,6 +30,7 @@ fn colour_word() -> &'static Regex {
     })
 }
 
+/// Another cue named in the same sentence (asterisk, icon, bold, text mention).
 fn other_cue() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
