@@ -394,11 +394,16 @@ impl Page {
     /// Computed for the whole tree at once, so targets on 100 000 siblings stay linear.
     pub fn nth_of_type(&self, el: ElementRef<'_>) -> (usize, usize) {
         let map = self.nth_of_type.get_or_init(|| {
-            let mut map = rustc_hash::FxHashMap::default();
+            // Sized once (every node at most), and the per-parent buffers reused: text nodes
+            // and leaves, most of the tree, cost nothing.
+            let nodes = self.dom.tree.nodes().count();
+            let mut map =
+                rustc_hash::FxHashMap::with_capacity_and_hasher(nodes, Default::default());
             let mut counts: rustc_hash::FxHashMap<&str, usize> = Default::default();
-            for parent in self.dom.tree.nodes() {
+            let mut kids = Vec::new();
+            for parent in self.dom.tree.nodes().filter(|n| n.has_children()) {
                 counts.clear();
-                let mut kids = Vec::new();
+                kids.clear();
                 for child in parent.children() {
                     if let Node::Element(e) = child.value() {
                         let n = counts.entry(e.name()).or_default();
@@ -406,7 +411,7 @@ impl Page {
                         kids.push((child.id(), e.name(), *n));
                     }
                 }
-                for (id, name, index) in kids {
+                for &(id, name, index) in &kids {
                     map.insert(id, (index, counts.get(name).copied().unwrap_or(index)));
                 }
             }
