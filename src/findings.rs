@@ -120,7 +120,7 @@ pub fn findings_of(
     // Whether the rule's whole list is noted already: most passed results cite it, and
     // noting it again for each of a page's thousands of them compared the same strings.
     let mut all_tests_noted = false;
-    for r in results {
+    for mut r in results {
         match r.outcome {
             Outcome::Passed => {
                 passed_count += 1;
@@ -139,7 +139,9 @@ pub fn findings_of(
                     }
                 }
                 if all_targets && passed.len() < PASSED_TARGETS_KEPT {
-                    passed.extend(r.target_on(page));
+                    // A target the result holds is moved, not copied; else made from its element.
+                    let held = r.target.take();
+                    passed.extend(held.or_else(|| r.target_on(page)));
                 }
                 if passed_msg.is_empty() {
                     passed_msg = r.message;

@@ -68,3 +68,38 @@ fn a_wider_root_lets_the_shared_theme_in() {
     );
     assert!(notes.is_empty(), "{notes:?}");
 }
+
+/// Passed findings give their count; their first targets (ten at most) only with
+/// `--all-targets`, as report.json keeps them compact unless `audit --all-targets`.
+#[test]
+fn passed_targets_are_listed_only_with_all_targets() {
+    let passed = |v: &Value| -> Vec<(String, u64, usize)> {
+        v[0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["outcome"] == "passed")
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap_or_default().to_string(),
+                    f["count"].as_u64().unwrap_or_default(),
+                    f["targets"].as_array().map_or(0, Vec::len),
+                )
+            })
+            .collect()
+    };
+    let counted = passed(&check(&[]));
+    let listed = passed(&check(&["--all-targets"]));
+    assert!(!counted.is_empty());
+    // The same rules with the same counts either way.
+    let without_targets = |p: &[(String, u64, usize)]| -> Vec<(String, u64)> {
+        p.iter().map(|(r, c, _)| (r.clone(), *c)).collect()
+    };
+    assert_eq!(without_targets(&counted), without_targets(&listed));
+    assert!(counted.iter().all(|(_, _, t)| *t == 0), "{counted:?}");
+    assert!(listed.iter().any(|(_, _, t)| *t > 0), "{listed:?}");
+    assert!(
+        listed.iter().all(|(_, c, t)| *t as u64 <= (*c).min(10)),
+        "{listed:?}"
+    );
+}

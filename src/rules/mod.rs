@@ -338,16 +338,13 @@ impl<'p> Results<'p> {
         if outcome == Outcome::Passed {
             self.passed += 1;
         }
-        let el = match (outcome, el) {
-            (Outcome::Passed, Some(_)) if self.passed_targets >= PASSED_TARGETS_KEPT => None,
-            (Outcome::Passed, Some(e)) => {
-                self.passed_targets += 1;
-                Some(e)
-            }
-            (_, el) => el,
-        };
+        // A passed result keeps only its element (the first ones), made a target if listed.
         let (target, passed_element) = match (outcome, el) {
-            (Outcome::Passed, el) => (None, el.map(|e| e.id())),
+            (Outcome::Passed, Some(e)) if self.passed_targets < PASSED_TARGETS_KEPT => {
+                self.passed_targets += 1;
+                (None, Some(e.id()))
+            }
+            (Outcome::Passed, _) => (None, None),
             (_, el) => (el.map(|e| Target::of(self.page, e)), None),
         };
         self.items.push(RuleResult {
