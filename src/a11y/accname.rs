@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use scraper::{ElementRef, Node};
 
-use crate::page::{normalize_space, Derived, DerivedSlot, Page};
+use crate::page::{has_text, normalize_space, Derived, DerivedSlot, Page};
 
 use super::roles::role_of;
 use super::visible::is_hidden_from_at;
@@ -308,7 +308,7 @@ pub fn named_only_by_label(page: &Page, el: ElementRef<'_>) -> bool {
     let labelledby = e.attribute("aria-labelledby").is_some_and(|ids| {
         ids.split_ascii_whitespace()
             .filter_map(|id| page.element_by_id(id))
-            .any(|t| crate::page::has_text(t))
+            .any(|t| has_text(t))
     });
     !labelledby
         && !filled("aria-label")

@@ -61,8 +61,7 @@ pub fn visible_text(page: &Page, el: ElementRef<'_>) -> String {
                         stack.push((node, false));
                     }
                 }
-                let children: Vec<_> = node.children().collect();
-                stack.extend(children.into_iter().rev().map(|c| (c, true)));
+                stack.extend(node.children().rev().map(|c| (c, true)));
             }
             _ => {}
         }

@@ -6,7 +6,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
-use crate::page::Page;
+use crate::page::{normalized_text_of, Page};
 
 /// Facts taken from one HTML page for the indicators.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -53,9 +53,7 @@ pub fn signals_of(page: &Page) -> PageSignals {
         .select("main, [role=main]")
         .next()
         .or_else(|| page.select("body").next());
-    let text = main
-        .map(|m| crate::page::normalized_text_of(m))
-        .unwrap_or_default();
+    let text = main.map(|m| normalized_text_of(m)).unwrap_or_default();
     let stats = TextStats::of(&text);
     let viewport = page
         .select("meta[name]")

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use super::keywords::Keywords;
 use super::{doc_index, fold, folded_link_text, LinkRef};
 use crate::format::find_ignore_ascii_case;
-use crate::page::{text_of, ElementRef, Page, Target};
+use crate::page::{normalized_text_of, text_of, ElementRef, Page, Target};
 
 /// FranceConnect or FranceConnect+.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,7 +87,7 @@ pub fn is_login_only(page: &Page) -> bool {
     let body = page.body_text();
     let forms: usize = page
         .select("form")
-        .map(|f| crate::page::normalized_text_of(f).chars().count())
+        .map(|f| normalized_text_of(f).chars().count())
         .sum();
     body.chars().count().saturating_sub(forms) < 200
 }

@@ -27,7 +27,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
-use crate::page::{normalize_space, ElementRef, Page, Target};
+use crate::page::{normalize_space, normalized_text_of, ElementRef, Page, Target};
 
 pub use data::Mode;
 pub use declarations_file::{Declarations, DeclarationsError, DeclaredAnswer, DeclaredValue};
@@ -220,7 +220,7 @@ fn link_texts(page: &Page) -> &LinkTexts {
 }
 
 fn link_text_of(page: &Page, el: ElementRef<'_>) -> String {
-    let t = crate::page::normalized_text_of(el);
+    let t = normalized_text_of(el);
     if !t.is_empty() {
         return t;
     }

@@ -156,11 +156,7 @@ fn pieces(
                     stack.push((node, false));
                 }
                 // Children pushed last first, so they come out in document order.
-                let mut child = node.last_child();
-                while let Some(c) = child {
-                    stack.push((c, true));
-                    child = c.prev_sibling();
-                }
+                stack.extend(node.children().rev().map(|c| (c, true)));
             }
             _ => {}
         }

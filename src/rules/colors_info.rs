@@ -8,7 +8,7 @@ use regex::Regex;
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::is_hidden_from_at;
 use crate::format::truncate_chars;
-use crate::page::{normalize_space, ElementRef, Page};
+use crate::page::{normalize_space, normalized_text_of, ElementRef, Page};
 
 /// Sentences that point at content by its colour ("les champs en rouge", "in green").
 fn colour_reference() -> &'static Regex {
@@ -95,7 +95,7 @@ impl Rule for ColourOnlyInfo {
             {
                 continue;
             }
-            let full = crate::page::normalized_text_of(el);
+            let full = normalized_text_of(el);
             if other_cue().is_match(&full) {
                 r.pass(el, "Couleur mentionnée avec un autre moyen de repérage.");
             } else {

@@ -578,8 +578,7 @@ fn lines_of(page: &Page, el: ElementRef<'_>, c: &Computed) -> Lines {
                     runs.push((0.0, false, String::new()));
                     continue;
                 }
-                let children: Vec<_> = node.children().collect();
-                stack.extend(children.into_iter().rev());
+                stack.extend(node.children().rev());
             }
             _ => {}
         }

@@ -6,7 +6,7 @@ use crate::a11y::{
     presentational_role_applies, role_of,
 };
 use crate::page::Attribute;
-use crate::page::{normalize_space, ElementRef, Page};
+use crate::page::{has_text, normalize_space, normalized_text_of, ElementRef, Page};
 
 /// ## Ce que la règle vérifie
 /// Chaque image `<img>` (ou élément `role="img"`) exposée aux technologies d'assistance a une
@@ -457,7 +457,7 @@ impl Rule for EmbedCanvasAlt {
             let mut name = aria_or_title_name(page, el);
             if e.name() == "canvas" {
                 if name.is_empty() {
-                    name = crate::page::normalized_text_of(el);
+                    name = normalized_text_of(el);
                 }
                 if name.is_empty() {
                     r.cant_tell(el, "Canvas sans alternative : s'il est informatif, ajouter un aria-label ou un texte de repli ; s'il est décoratif, aria-hidden=\"true\".");
@@ -602,7 +602,7 @@ fn alternative_or_fallback(page: &Page, el: ElementRef<'_>) -> Option<String> {
     alternative_attribute(page, el)
         .map(|a| format!("alternative « {a} »"))
         .or_else(|| {
-            let fallback = crate::page::normalized_text_of(el);
+            let fallback = normalized_text_of(el);
             (!fallback.is_empty()).then(|| format!("texte « {fallback} »"))
         })
 }
@@ -631,7 +631,7 @@ impl Rule for HiddenImageAlternative {
                         .filter_map(ElementRef::wrap)
                         .find_map(|d| match d.value().name() {
                             "title" | "desc" => {
-                                let t = crate::page::normalized_text_of(d);
+                                let t = normalized_text_of(d);
                                 (!t.is_empty()).then(|| format!("<{}> « {t} »", d.value().name()))
                             }
                             _ => alternative_attribute(page, d)
@@ -683,7 +683,7 @@ fn outside_criterion_1_2(el: ElementRef<'_>) -> bool {
             || (a.value().name() == "figure"
                 && a.children()
                     .filter_map(ElementRef::wrap)
-                    .any(|c| c.value().name() == "figcaption" && crate::page::has_text(c)))
+                    .any(|c| c.value().name() == "figcaption" && has_text(c)))
     })
 }
 

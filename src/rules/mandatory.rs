@@ -10,7 +10,7 @@ use super::language_guess;
 use super::lists::{classify_doctype, doctype_of, lists, DoctypeKind};
 use super::{Results, Rule, RuleMeta, RuleResult};
 use crate::a11y::{is_hidden_from_at, is_rendered};
-use crate::page::{ElementRef, Page};
+use crate::page::{has_text, ElementRef, Page};
 
 /// ## Ce que la règle vérifie
 /// Le document déclare un type de document avant la balise `<html>`, et cette déclaration est
@@ -601,7 +601,7 @@ impl Rule for PresentationalMarkup {
         }
         for p in page.select("body p") {
             let e = p.value();
-            let empty = !crate::page::has_text(p)
+            let empty = !has_text(p)
                 && !p
                     .children()
                     .any(|c| c.value().as_element().is_some_and(|e| e.name() != "br"));

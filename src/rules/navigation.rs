@@ -5,7 +5,7 @@ use crate::a11y::focus::tabindex;
 use crate::a11y::{is_hidden_from_at, is_tabbable, role_of};
 use crate::css::Cascaded;
 use crate::page::Attribute;
-use crate::page::{ElementRef, Page};
+use crate::page::{has_text, ElementRef, Page};
 
 /// How many first tabbable elements may hold the skip link.
 const SKIP_LINK_WINDOW: usize = 3;
@@ -69,7 +69,7 @@ fn leads_to_main(target: ElementRef<'_>) -> bool {
             .filter_map(ElementRef::wrap)
             .next()
             .is_none()
-            && !crate::page::has_text(target)
+            && !has_text(target)
     };
     is_main(target)
         || target.ancestors().filter_map(ElementRef::wrap).any(is_main)
