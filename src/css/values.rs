@@ -12,8 +12,6 @@ use crate::format::find_ignore_ascii_case;
 const MAX_VAR_DEPTH: usize = 16;
 const MAX_SUBSTITUTED_LEN: usize = 16 * 1024;
 
-/// Replace `var(--x, fallback)` references. `None` when a reference cannot be resolved
-/// (the declaration is then "invalid at computed-value time").
 /// Where `var(--name)` finds its value.
 pub trait VarSource {
     fn var(&self, name: &str) -> Option<&str>;
@@ -30,52 +28,73 @@ pub fn has_var(value: &str) -> bool {
     find_ignore_ascii_case(value, "var(").is_some()
 }
 
+/// Replace `var(--x, fallback)` references. `None` when a reference cannot be resolved
+/// (the declaration is then "invalid at computed-value time").
 pub fn substitute<V: VarSource + ?Sized>(value: &str, vars: &V) -> Option<String> {
     substitute_depth(value, vars, 0)
 }
 
+/// One pass over `value`, each reference replaced by its value substituted in turn. Every
+/// reference counts one level towards [`MAX_VAR_DEPTH`], as when each was replaced by a pass
+/// of its own, so long chains and many references alike are cut off.
 fn substitute_depth<V: VarSource + ?Sized>(value: &str, vars: &V, depth: usize) -> Option<String> {
     if depth > MAX_VAR_DEPTH || value.len() > MAX_SUBSTITUTED_LEN {
         return None;
     }
-    let Some(start) = find_ignore_ascii_case(value, "var(") else {
+    let Some(mut start) = find_ignore_ascii_case(value, "var(") else {
         return Some(value.to_string());
     };
-    // Find the matching parenthesis.
-    let bytes = value.as_bytes();
-    let mut d = 0i32;
-    let mut end = None;
-    for (i, &b) in bytes.iter().enumerate().skip(start + 3) {
-        match b {
-            b'(' => d += 1,
-            b')' => {
-                d -= 1;
-                if d == 0 {
-                    end = Some(i);
-                    break;
+    let mut out = String::with_capacity(value.len() + 16);
+    let mut level = depth;
+    let mut done = 0;
+    loop {
+        // The matching parenthesis.
+        let bytes = value.as_bytes();
+        let mut d = 0i32;
+        let mut end = None;
+        for (i, &b) in bytes.iter().enumerate().skip(start + 3) {
+            match b {
+                b'(' => d += 1,
+                b')' => {
+                    d -= 1;
+                    if d == 0 {
+                        end = Some(i);
+                        break;
+                    }
                 }
+                _ => {}
             }
-            _ => {}
+        }
+        let end = end?;
+        let inner = &value[start + 4..end];
+        let (name, fallback) = match top_level_comma(inner) {
+            Some(i) => (inner[..i].trim(), Some(&inner[i + 1..])),
+            None => (inner.trim(), None),
+        };
+        let source = match vars.var(name) {
+            Some(v) => v,
+            None => fallback?.trim(),
+        };
+        out.push_str(&value[done..start]);
+        if has_var(source) {
+            out.push_str(&substitute_depth(source, vars, level + 1)?);
+        } else if level < MAX_VAR_DEPTH && source.len() <= MAX_SUBSTITUTED_LEN {
+            out.push_str(source);
+        } else {
+            return None;
+        }
+        done = end + 1;
+        level += 1;
+        if level > MAX_VAR_DEPTH || out.len() + (value.len() - done) > MAX_SUBSTITUTED_LEN {
+            return None;
+        }
+        match find_ignore_ascii_case(&value[done..], "var(") {
+            Some(i) => start = done + i,
+            None => break,
         }
     }
-    let end = end?;
-    let inner = &value[start + 4..end];
-    let (name, fallback) = match top_level_comma(inner) {
-        Some(i) => (inner[..i].trim(), Some(&inner[i + 1..])),
-        None => (inner.trim(), None),
-    };
-    let replacement = match vars.var(name) {
-        Some(v) => substitute_depth(v, vars, depth + 1)?,
-        None => substitute_depth(fallback?.trim(), vars, depth + 1)?,
-    };
-    let mut out = String::with_capacity(value.len() + replacement.len());
-    out.push_str(&value[..start]);
-    out.push_str(&replacement);
-    out.push_str(&value[end + 1..]);
-    if out.len() > MAX_SUBSTITUTED_LEN {
-        return None;
-    }
-    substitute_depth(&out, vars, depth + 1)
+    out.push_str(&value[done..]);
+    Some(out)
 }
 
 fn top_level_comma(s: &str) -> Option<usize> {
@@ -818,6 +837,18 @@ mod tests {
             );
         }
         assert_eq!(substitute("var(--l39)", &bomb), None);
+        // References are replaced in one pass, text between them kept; each counts one level.
+        assert_eq!(
+            substitute("a var(--a) b VAR(--b) c var(--x,  1px ) d", &vars).as_deref(),
+            Some("a #fff b #fff c 1px d")
+        );
+        let refs = |n: usize| vec!["var(--a)"; n].join(" ");
+        assert_eq!(
+            substitute(&refs(16), &vars).as_deref(),
+            Some(vec!["#fff"; 16].join(" ").as_str())
+        );
+        assert_eq!(substitute(&refs(17), &vars), None);
+        assert_eq!(substitute("var(--a) var(--missing)", &vars), None);
     }
 
     #[test]
