@@ -134,33 +134,47 @@ pub struct TextStats {
 }
 
 impl TextStats {
+    /// One pass over the characters: a word's letters are lower-cased and counted as they are
+    /// read, without gathering the word or its parts in strings (a page has thousands).
     pub fn of(text: &str) -> TextStats {
         let mut s = TextStats::default();
         let mut words_in_sentence = 0usize;
-        // One buffer for every word, one for its lower-cased parts: a page's text has thousands.
-        let mut word = String::new();
-        let mut lower = String::new();
-        for token in text.split(|c: char| c.is_whitespace() || c == '\u{a0}') {
-            if token.is_empty() {
+        // The token being read (up to white space): its word's syllables, whether it has a
+        // letter, any character at all, and its last character outside closing quotes and
+        // brackets (what says a sentence ends).
+        let mut word = Syllables::default();
+        let mut letters = false;
+        let mut in_token = false;
+        let mut last: Option<char> = None;
+        for c in text.chars().chain(std::iter::once(' ')) {
+            if c.is_whitespace() || c == '\u{a0}' {
+                if !in_token {
+                    continue;
+                }
+                if letters {
+                    s.words += 1;
+                    words_in_sentence += 1;
+                    s.syllables += std::mem::take(&mut word).total();
+                } else {
+                    word = Syllables::default();
+                }
+                let ends = matches!(last, Some('.' | '!' | '?' | '…' | ':' | ';'));
+                if ends && words_in_sentence > 0 {
+                    s.sentences += 1;
+                    words_in_sentence = 0;
+                }
+                (letters, in_token, last) = (false, false, None);
                 continue;
             }
-            word.clear();
-            word.extend(
-                token
-                    .chars()
-                    .filter(|c| c.is_alphabetic() || *c == '-' || *c == '\'' || *c == '’'),
-            );
-            if word.chars().any(char::is_alphabetic) {
-                s.words += 1;
-                words_in_sentence += 1;
-                s.syllables += syllables_in(&word, &mut lower);
+            in_token = true;
+            if !matches!(c, '»' | '"' | ')' | '”') {
+                last = Some(c);
             }
-            let ends = token
-                .trim_end_matches(['»', '"', ')', '”', '\u{a0}'])
-                .ends_with(['.', '!', '?', '…', ':', ';']);
-            if ends && words_in_sentence > 0 {
-                s.sentences += 1;
-                words_in_sentence = 0;
+            if c.is_alphabetic() {
+                letters = true;
+                word.letter(c);
+            } else if matches!(c, '-' | '\'' | '’') {
+                word.end_part();
             }
         }
         if words_in_sentence > 0 {
@@ -209,55 +223,192 @@ fn is_vowel(c: char) -> bool {
 }
 
 /// Spoken syllables of a French word, estimated: groups of vowels, minus a final mute « e »
-/// (« -e », « -es », « -ent » of verbs is not told apart from nouns: an estimate).
+/// (« -e », « -es », « -ent » of verbs is not told apart from nouns: an estimate). A word's
+/// parts between hyphens and apostrophes are counted apart; upper case counts as lower case.
 pub fn syllables(word: &str) -> usize {
-    syllables_in(word, &mut String::new())
-}
-
-/// [`syllables`], each part lower-cased into `lower` (a buffer the caller reuses). Char by
-/// char: only `str::to_lowercase`'s final sigma differs, and it is neither a vowel nor an
-/// « e », so the count is the same.
-fn syllables_in(word: &str, lower: &mut String) -> usize {
-    let mut total = 0;
-    for part in word.split(['-', '\'', '’']) {
-        lower.clear();
-        if part.is_ascii() {
-            lower.push_str(part);
-            lower.make_ascii_lowercase();
+    let mut count = Syllables::default();
+    for c in word.chars() {
+        if matches!(c, '-' | '\'' | '’') {
+            count.end_part();
         } else {
-            lower.extend(part.chars().flat_map(char::to_lowercase));
-        }
-        let s = lower.as_str();
-        if s.is_empty() {
-            continue;
-        }
-        let mut groups = 0;
-        let mut prev = false;
-        for c in s.chars() {
-            let v = is_vowel(c);
-            if v && !prev {
-                groups += 1;
-            }
-            prev = v;
-        }
-        let mute = (s.ends_with('e') && !s.ends_with("ée") && !s.ends_with("ie"))
-            || (s.ends_with("es") && !s.ends_with("ées") && !s.ends_with("ies"));
-        if groups > 1 && mute {
-            groups -= 1;
-        }
-        if groups > 0 {
-            total += groups;
-        } else if s.chars().any(|c| c.is_alphabetic()) && s.chars().nth(1).is_some() {
-            // Acronyms and words without vowels (« CNRS ») are read letter by letter.
-            total += s.chars().count();
+            count.letter(c);
         }
     }
-    total.max(1)
+    count.total()
+}
+
+/// Syllables of a word being read letter by letter (lower-cased as they come: only
+/// `str::to_lowercase`'s final sigma differs from `char::to_lowercase`, and it is neither a
+/// vowel nor an « e », so the count is the same).
+#[derive(Default)]
+struct Syllables {
+    total: usize,
+    /// The current part: its vowel groups, its length in (lower-case) characters, whether
+    /// it has a letter, whether its last character was a vowel, its last three characters
+    /// (most recent last).
+    groups: usize,
+    chars: usize,
+    alphabetic: bool,
+    in_vowels: bool,
+    last: [char; 3],
+}
+
+impl Syllables {
+    fn letter(&mut self, c: char) {
+        if c.is_ascii() {
+            self.lower(c.to_ascii_lowercase());
+        } else {
+            for l in c.to_lowercase() {
+                self.lower(l);
+            }
+        }
+    }
+
+    fn lower(&mut self, c: char) {
+        let v = is_vowel(c);
+        if v && !self.in_vowels {
+            self.groups += 1;
+        }
+        self.in_vowels = v;
+        self.chars += 1;
+        self.alphabetic |= c.is_alphabetic();
+        self.last = [self.last[1], self.last[2], c];
+    }
+
+    fn end_part(&mut self) {
+        if self.chars > 0 {
+            let [a, b, c] = self.last;
+            let mute = (c == 'e' && !(b == 'é' || b == 'i'))
+                || (b == 'e' && c == 's' && !(a == 'é' || a == 'i'));
+            let mut groups = self.groups;
+            if groups > 1 && mute {
+                groups -= 1;
+            }
+            if groups > 0 {
+                self.total += groups;
+            } else if self.alphabetic && self.chars > 1 {
+                // Acronyms and words without vowels (« CNRS ») are read letter by letter.
+                self.total += self.chars;
+            }
+        }
+        *self = Syllables {
+            total: self.total,
+            ..Syllables::default()
+        };
+    }
+
+    fn total(mut self) -> usize {
+        self.end_part();
+        self.total.max(1)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The counts as first written: the word gathered, split, each part lower-cased.
+    fn reference_stats(text: &str) -> TextStats {
+        fn syllables_in(word: &str) -> usize {
+            let mut total = 0;
+            for part in word.split(['-', '\'', '’']) {
+                let s = part.to_lowercase();
+                if s.is_empty() {
+                    continue;
+                }
+                let (mut groups, mut prev) = (0, false);
+                for c in s.chars() {
+                    let v = is_vowel(c);
+                    if v && !prev {
+                        groups += 1;
+                    }
+                    prev = v;
+                }
+                let mute = (s.ends_with('e') && !s.ends_with("ée") && !s.ends_with("ie"))
+                    || (s.ends_with("es") && !s.ends_with("ées") && !s.ends_with("ies"));
+                if groups > 1 && mute {
+                    groups -= 1;
+                }
+                if groups > 0 {
+                    total += groups;
+                } else if s.chars().any(|c| c.is_alphabetic()) && s.chars().nth(1).is_some() {
+                    total += s.chars().count();
+                }
+            }
+            total.max(1)
+        }
+        let mut s = TextStats::default();
+        let mut in_sentence = 0usize;
+        for token in text.split(|c: char| c.is_whitespace() || c == '\u{a0}') {
+            if token.is_empty() {
+                continue;
+            }
+            let word: String = token
+                .chars()
+                .filter(|c| c.is_alphabetic() || *c == '-' || *c == '\'' || *c == '’')
+                .collect();
+            if word.chars().any(char::is_alphabetic) {
+                s.words += 1;
+                in_sentence += 1;
+                s.syllables += syllables_in(&word);
+            }
+            let ends = token
+                .trim_end_matches(['»', '"', ')', '”', '\u{a0}'])
+                .ends_with(['.', '!', '?', '…', ':', ';']);
+            if ends && in_sentence > 0 {
+                s.sentences += 1;
+                in_sentence = 0;
+            }
+        }
+        if in_sentence > 0 {
+            s.sentences += 1;
+        }
+        s
+    }
+
+    #[test]
+    fn counted_in_one_pass_as_when_words_were_gathered() {
+        let samples = [
+            "Le chat dort. Il fait beau !",
+            "L'usager’s dossier-type : ÉTÉ, « aidée » ; les amies… CNRS, NIR2 et 12 h.",
+            "Ἀθῆναι ΣΟΦΟΣ straße İstanbul ﬁn Œuvre cœur œ- -e e-e l' '' -- 3-4 x1y",
+            "  \u{a0}mots\u{a0}  séparés\tpar\ndes blancs (fin). « Citation. » Suite",
+        ];
+        for text in samples {
+            assert_eq!(TextStats::of(text), reference_stats(text), "{text}");
+        }
+        // Every fixture page's text.
+        let mut dirs = vec![std::path::PathBuf::from("fixtures")];
+        let mut pages = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "html") {
+                    continue;
+                }
+                let Ok(html) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let text = scraper::Html::parse_document(&html)
+                    .root_element()
+                    .text()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                assert_eq!(
+                    TextStats::of(&text),
+                    reference_stats(&text),
+                    "{}",
+                    path.display()
+                );
+                pages += 1;
+            }
+        }
+        assert!(pages > 100, "{pages}");
+    }
 
     #[test]
     fn syllables_of_french_words() {

@@ -353,7 +353,16 @@ fn form_facts(page: &Page) -> FormFacts {
             .map(|s| format!("aria-current=step ({})", Target::of(page, s).selector))
     };
     f.back_link = page.select("a[href], button").any(|b| {
-        let t = fold(&text_of(b));
+        // A link's folded text is memoised; it stands in for an empty text with the link's
+        // name, which is not what is asked here (an empty text says nothing).
+        let t = if b.value().name() == "a" {
+            if !crate::page::has_text(b) {
+                return false;
+            }
+            folded_link_text(page, b)
+        } else {
+            fold(&text_of(b)).into()
+        };
         t.starts_with("retour a l'etape")
             || t.starts_with("etape precedente")
             || t.starts_with("precedent")

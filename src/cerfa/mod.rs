@@ -133,21 +133,72 @@ pub fn folded_body(page: &Page) -> &str {
 pub fn fold(s: &str) -> String {
     // Each character is decomposed on its own: canonical ordering only moves combining marks,
     // which folding drops, so this equals decomposing the whole text. ASCII has nothing to
-    // decompose. White space is collapsed as it is written (`normalize_space`'s result,
+    // decompose and is read byte by byte; the Latin letters with accents of French text fold
+    // through a table. White space is collapsed as it is written (`normalize_space`'s result,
     // without a second string).
     let mut out = Folded(String::with_capacity(s.len()), false);
-    for c in s.chars() {
-        if c.is_ascii() {
-            out.push(if c == '`' {
-                '\''
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if matches!(b, b' ' | b'\t'..=b'\r') {
+                out.1 = !out.0.is_empty();
+                i += 1;
+            } else if b == b'`' {
+                out.push('\'');
+                i += 1;
             } else {
-                c.to_ascii_lowercase()
-            });
-        } else {
-            unicode_normalization::char::decompose_canonical(c, |d| fold_char(d, &mut out));
+                // A run of ASCII word characters, copied and lower-cased at once.
+                let run = bytes[i..]
+                    .iter()
+                    .position(|&b| {
+                        !b.is_ascii() || b == b'`' || b.is_ascii_whitespace() || b == 0x0B
+                    })
+                    .map_or(bytes.len(), |n| i + n);
+                out.push_str_lower(&s[i..run]);
+                i = run;
+            }
+            continue;
+        }
+        let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
+        match latin_folded(c) {
+            Some(f) => out.push(f),
+            None => unicode_normalization::char::decompose_canonical(c, |d| fold_char(d, &mut out)),
         }
     }
     out.0
+}
+
+/// First character past the table of [`latin_folded`].
+const LATIN_END: u32 = 0x250;
+
+/// What [`fold_char`] makes of a character of Latin-1 or Latin Extended-A/B decomposed, when
+/// that is one character that is not white space (`é` → `e`, `Ç` → `c`); `None` otherwise.
+/// The table is filled by the general path itself, so the two cannot disagree.
+fn latin_folded(c: char) -> Option<char> {
+    static TABLE: std::sync::LazyLock<Vec<Option<char>>> = std::sync::LazyLock::new(|| {
+        (0x80..LATIN_END)
+            .map(|u| {
+                let c = char::from_u32(u)?;
+                let mut out = Folded(String::new(), false);
+                unicode_normalization::char::decompose_canonical(c, |d| fold_char(d, &mut out));
+                let mut chars = out.0.chars();
+                match (chars.next(), chars.next(), out.1) {
+                    (Some(f), None, false) => Some(f),
+                    _ => None,
+                }
+            })
+            .collect()
+    });
+    let u = c as u32;
+    if (0x80..LATIN_END).contains(&u) {
+        TABLE.get((u - 0x80) as usize).copied().flatten()
+    } else {
+        None
+    }
 }
 
 /// Folded text being written: white space collapsed to single spaces between words, none at
@@ -155,6 +206,19 @@ pub fn fold(s: &str) -> String {
 struct Folded(String, bool);
 
 impl Folded {
+    /// ASCII without white space, lower-cased.
+    fn push_str_lower(&mut self, ascii: &str) {
+        if self.1 {
+            self.0.push(' ');
+            self.1 = false;
+        }
+        let start = self.0.len();
+        self.0.push_str(ascii);
+        if let Some(added) = self.0.get_mut(start..) {
+            added.make_ascii_lowercase();
+        }
+    }
+
     fn push(&mut self, c: char) {
         if c.is_whitespace() {
             self.1 = !self.0.is_empty();
