@@ -132,26 +132,35 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
     // Characters so far, counted as they are added rather than by a new count per text.
     let mut chars = s.chars().count();
     let mut text_len = 0;
-    'texts: for t in el.text() {
-        if t.split_whitespace().next().is_none() {
-            continue;
-        }
-        if text_len > 0 {
+    // Each word after a space, but the text's first; `false` once past the bound, where the
+    // rest would be cut (a long paragraph stops here).
+    let mut push_word = |word: &str, word_chars: usize, first_in_node: bool| {
+        if !first_in_node || text_len > 0 {
             s.push(' ');
             chars += 1;
-        }
-        for (k, word) in t.split_whitespace().enumerate() {
-            if k > 0 {
-                s.push(' ');
-                chars += 1;
+            if !first_in_node {
                 text_len += 1;
             }
-            s.push_str(word);
-            chars += word.chars().count();
-            text_len += word.len();
-            // Past the bound, the rest would be cut: a long paragraph stops here.
-            if chars > SNIPPET_MAX {
-                break 'texts;
+        }
+        s.push_str(word);
+        chars += word_chars;
+        text_len += word.len();
+        chars <= SNIPPET_MAX
+    };
+    'texts: for t in el.text() {
+        // ASCII white space is Unicode's but for the vertical tab; words of ASCII text are
+        // split and counted by bytes.
+        if t.is_ascii() && !t.contains('\x0B') {
+            for (k, word) in t.split_ascii_whitespace().enumerate() {
+                if !push_word(word, word.len(), k == 0) {
+                    break 'texts;
+                }
+            }
+        } else {
+            for (k, word) in t.split_whitespace().enumerate() {
+                if !push_word(word, word.chars().count(), k == 0) {
+                    break 'texts;
+                }
             }
         }
     }
@@ -221,8 +230,9 @@ mod tests {
         let long = "mot ".repeat(120);
         let accents = "éàü ".repeat(70);
         let html = format!(
-            r#"<p id="a" title='x "y" &amp; z'>court</p><p id="b">{long}</p><div id="c"><span>{accents}</span> <b>fin</b></div><img id="d" alt="{long}"><p id="e">{}</p><p id="f"></p><p id="g">  plusieurs   <i>nœuds</i>  de texte </p>"#,
-            "x".repeat(187)
+            r#"<p id="a" title='x "y" &amp; z'>court</p><p id="b">{long}</p><div id="c"><span>{accents}</span> <b>fin</b></div><img id="d" alt="{long}"><p id="e">{}</p><p id="f"></p><p id="g">  plusieurs   <i>nœuds</i>  de texte </p><p id="h">{vt}</p>"#,
+            "x".repeat(187),
+            vt = "tab\u{0B}vertical\tet\u{0C}saut  fin"
         );
         let doc = scraper::Html::parse_document(&html);
         let mut seen = 0;
@@ -230,6 +240,6 @@ mod tests {
             assert_eq!(snippet_of(el), reference_snippet(el), "{}", el.html());
             seen += 1;
         }
-        assert_eq!(seen, 10);
+        assert_eq!(seen, 11);
     }
 }

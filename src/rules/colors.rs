@@ -75,14 +75,13 @@ fn skipped_element(name: &str) -> bool {
     )
 }
 
-fn own_text(el: ElementRef<'_>) -> String {
-    let mut s = String::new();
-    for ch in el.children() {
-        if let scraper::Node::Text(t) = ch.value() {
-            s.push_str(t);
-        }
-    }
-    s
+/// Whether the element's own text (its text children, not its descendants') has a letter or
+/// a digit.
+fn own_text_has_alphanumeric(el: ElementRef<'_>) -> bool {
+    el.children().any(|ch| match ch.value() {
+        scraper::Node::Text(t) => t.chars().any(char::is_alphanumeric),
+        _ => false,
+    })
 }
 
 /// The text's element or an ancestor (a role named from its content) names itself with
@@ -222,7 +221,7 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
         {
             continue;
         }
-        if !own_text(el).chars().any(char::is_alphanumeric) {
+        if !own_text_has_alphanumeric(el) {
             continue;
         }
         let (fg, bg) = match c.text_colors() {
