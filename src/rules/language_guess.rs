@@ -170,8 +170,7 @@ pub fn contradicts(declared: &str, text: &str) -> Option<(&'static str, usize, u
 /// declare their own language, scripts, styles and templates.
 pub fn governed_text(el: ElementRef<'_>) -> String {
     let mut out = String::new();
-    let mut stack: Vec<_> = el.children().collect();
-    stack.reverse();
+    let mut stack: Vec<_> = el.children().rev().collect();
     while let Some(node) = stack.pop() {
         match node.value() {
             Node::Text(t) => {
@@ -183,9 +182,7 @@ pub fn governed_text(el: ElementRef<'_>) -> String {
                 if own_lang || matches!(e.name(), "script" | "style" | "template" | "noscript") {
                     continue;
                 }
-                let mut children: Vec<_> = node.children().collect();
-                children.reverse();
-                stack.extend(children);
+                stack.extend(node.children().rev());
             }
             _ => {}
         }
