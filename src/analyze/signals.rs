@@ -140,33 +140,27 @@ impl TextStats {
         let mut s = TextStats::default();
         let mut words_in_sentence = 0usize;
         // The token being read (up to white space): its word's syllables, whether it has a
-        // letter, any character at all, and its last character outside closing quotes and
-        // brackets (what says a sentence ends).
+        // letter, and its last character outside closing quotes and brackets (what says a
+        // sentence ends). Between tokens both are unset, so white space runs change nothing.
         let mut word = Syllables::default();
         let mut letters = false;
-        let mut in_token = false;
         let mut last: Option<char> = None;
         for c in text.chars().chain(std::iter::once(' ')) {
             if c.is_whitespace() || c == '\u{a0}' {
-                if !in_token {
-                    continue;
-                }
+                let syllables = std::mem::take(&mut word);
                 if letters {
                     s.words += 1;
                     words_in_sentence += 1;
-                    s.syllables += std::mem::take(&mut word).total();
-                } else {
-                    word = Syllables::default();
+                    s.syllables += syllables.total();
                 }
                 let ends = matches!(last, Some('.' | '!' | '?' | '…' | ':' | ';'));
                 if ends && words_in_sentence > 0 {
                     s.sentences += 1;
                     words_in_sentence = 0;
                 }
-                (letters, in_token, last) = (false, false, None);
+                (letters, last) = (false, None);
                 continue;
             }
-            in_token = true;
             if !matches!(c, '»' | '"' | ')' | '”') {
                 last = Some(c);
             }

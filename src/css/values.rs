@@ -47,9 +47,9 @@ fn substitute_depth<V: VarSource + ?Sized>(value: &str, vars: &V, depth: usize) 
     let mut out = String::with_capacity(value.len() + 16);
     let mut level = depth;
     let mut done = 0;
+    let bytes = value.as_bytes();
     loop {
         // The matching parenthesis.
-        let bytes = value.as_bytes();
         let mut d = 0i32;
         let mut end = None;
         for (i, &b) in bytes.iter().enumerate().skip(start + 3) {

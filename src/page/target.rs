@@ -131,34 +131,31 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
     }
     // Characters so far, counted as they are added rather than by a new count per text.
     let mut chars = s.chars().count();
-    let mut text_len = 0;
-    // Each word after a space, but the text's first; `false` once past the bound, where the
-    // rest would be cut (a long paragraph stops here).
-    let mut push_word = |word: &str, word_chars: usize, first_in_node: bool| {
-        if !first_in_node || text_len > 0 {
+    // Words of every text node, one space between each and the next; `false` once past the
+    // bound, where the rest would be cut (a long paragraph stops here).
+    let mut wrote_text = false;
+    let mut push_word = |word: &str, word_chars: usize| {
+        if wrote_text {
             s.push(' ');
             chars += 1;
-            if !first_in_node {
-                text_len += 1;
-            }
         }
         s.push_str(word);
         chars += word_chars;
-        text_len += word.len();
+        wrote_text = true;
         chars <= SNIPPET_MAX
     };
     'texts: for t in el.text() {
         // ASCII white space is Unicode's but for the vertical tab; words of ASCII text are
         // split and counted by bytes.
         if t.is_ascii() && !t.contains('\x0B') {
-            for (k, word) in t.split_ascii_whitespace().enumerate() {
-                if !push_word(word, word.len(), k == 0) {
+            for word in t.split_ascii_whitespace() {
+                if !push_word(word, word.len()) {
                     break 'texts;
                 }
             }
         } else {
-            for (k, word) in t.split_whitespace().enumerate() {
-                if !push_word(word, word.chars().count(), k == 0) {
+            for word in t.split_whitespace() {
+                if !push_word(word, word.chars().count()) {
                     break 'texts;
                 }
             }
