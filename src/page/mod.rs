@@ -53,6 +53,9 @@ pub struct StylesheetLink {
     pub order: usize,
 }
 
+/// Siblings [`Page::nth_of_type`] counts by walking them, before it counts the whole family once.
+const SIBLINGS_WALKED: usize = 64;
+
 /// A parsed page.
 pub struct Page {
     pub url: Url,
@@ -67,8 +70,11 @@ pub struct Page {
     labels_for: OnceLock<HashMap<String, Vec<ego_tree::NodeId>>>,
     /// What higher layers derive from the page once and keep with it (see [`Derived`]).
     derived: [OnceLock<Box<dyn Any + Send + Sync>>; DERIVED_SLOTS],
-    /// Element node → (position among same-name siblings, count of them), built on first use.
-    nth_of_type: OnceLock<rustc_hash::FxHashMap<ego_tree::NodeId, (usize, usize)>>,
+    /// Element node → (position among same-name siblings, count of them), filled for all the
+    /// children of a parent with many at once, the first time one of them is asked about.
+    nth_of_type: Mutex<rustc_hash::FxHashMap<ego_tree::NodeId, (usize, usize)>>,
+    /// Selectors of the ancestors of targets, so that targets below them continue them.
+    pub(crate) selectors: Mutex<target::SelectorMemo>,
     /// Elements by tag and attribute name, built on the first `select`.
     elements: OnceLock<index::ElementIndex>,
     /// Each element's target (selector and snippet), built on first use.
@@ -160,7 +166,8 @@ impl Page {
             ids: OnceLock::new(),
             labels_for: OnceLock::new(),
             derived: Default::default(),
-            nth_of_type: OnceLock::new(),
+            nth_of_type: Mutex::default(),
+            selectors: Mutex::default(),
             elements: OnceLock::new(),
             targets: Mutex::default(),
             base: OnceLock::new(),
@@ -391,32 +398,50 @@ impl Page {
     }
 
     /// 1-based position of an element among its same-name siblings, and how many there are.
-    /// Computed for the whole tree at once, so targets on 100 000 siblings stay linear.
+    /// Counted on its siblings when they are few (most parents); past [`SIBLINGS_WALKED`],
+    /// counted for all of the parent's children at once and kept, so that targets on 100 000
+    /// siblings stay linear.
     pub fn nth_of_type(&self, el: ElementRef<'_>) -> (usize, usize) {
-        let map = self.nth_of_type.get_or_init(|| {
-            // Sized once (every node at most), and the per-parent buffers reused: text nodes
-            // and leaves, most of the tree, cost nothing.
-            let nodes = self.dom.tree.nodes().count();
-            let mut map =
-                rustc_hash::FxHashMap::with_capacity_and_hasher(nodes, Default::default());
-            let mut counts: rustc_hash::FxHashMap<&str, usize> = Default::default();
-            let mut kids = Vec::new();
-            for parent in self.dom.tree.nodes().filter(|n| n.has_children()) {
-                counts.clear();
-                kids.clear();
-                for child in parent.children() {
-                    if let Node::Element(e) = child.value() {
-                        let n = counts.entry(e.name()).or_default();
-                        *n += 1;
-                        kids.push((child.id(), e.name(), *n));
-                    }
-                }
-                for &(id, name, index) in &kids {
-                    map.insert(id, (index, counts.get(name).copied().unwrap_or(index)));
-                }
+        /// Siblings of the same name in `siblings`, or `None` past `budget` of them.
+        fn same_named<'a>(
+            siblings: impl Iterator<Item = ego_tree::NodeRef<'a, Node>>,
+            same: impl Fn(&Node) -> bool,
+            budget: &mut usize,
+        ) -> Option<usize> {
+            let mut n = 0;
+            for s in siblings {
+                *budget = budget.checked_sub(1)?;
+                n += usize::from(same(s.value()));
             }
-            map
-        });
+            Some(n)
+        }
+        let name = &el.value().name.local;
+        let same = |n: &Node| matches!(n, Node::Element(e) if e.name.local == *name);
+        let mut budget = SIBLINGS_WALKED;
+        if let Some(before) = same_named(el.prev_siblings(), same, &mut budget) {
+            if let Some(after) = same_named(el.next_siblings(), same, &mut budget) {
+                return (before + 1, before + 1 + after);
+            }
+        }
+        let mut map = self.nth_of_type.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(&found) = map.get(&el.id()) {
+            return found;
+        }
+        let Some(parent) = el.parent() else {
+            return (1, 1);
+        };
+        let mut counts: rustc_hash::FxHashMap<&str, usize> = Default::default();
+        let mut kids = Vec::new();
+        for child in parent.children() {
+            if let Node::Element(e) = child.value() {
+                let n = counts.entry(e.name()).or_default();
+                *n += 1;
+                kids.push((child.id(), e.name(), *n));
+            }
+        }
+        for &(id, name, index) in &kids {
+            map.insert(id, (index, counts.get(name).copied().unwrap_or(index)));
+        }
         map.get(&el.id()).copied().unwrap_or((1, 1))
     }
 

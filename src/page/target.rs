@@ -34,6 +34,18 @@ fn is_simple_ident(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// Selectors already written for ancestors of targets, within a byte budget: the failed texts
+/// of a page share most of their ancestors, and each climbed them all again. The budget bounds
+/// what a hostile page (thousands of deep, distinct branches) could make it hold.
+#[derive(Default)]
+pub(crate) struct SelectorMemo {
+    selectors: rustc_hash::FxHashMap<ego_tree::NodeId, String>,
+    bytes: usize,
+}
+
+/// Bytes of selectors a page's memo keeps at most.
+const SELECTOR_MEMO_BYTES: usize = 1 << 20;
+
 /// A selector unique in the document: the nearest ancestor-or-self with a unique, simple id,
 /// then `tag:nth-of-type(n)` steps down to the element. Iterative, so deep trees are safe.
 pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
@@ -44,37 +56,52 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
         Tag(&'a str),
         Nth(&'a str, usize),
     }
-    let mut steps: Vec<Step<'_>> = Vec::new();
+    let mut memo = page.selectors.lock().unwrap_or_else(|p| p.into_inner());
+    let mut steps: Vec<(ego_tree::NodeId, Step<'_>)> = Vec::new();
+    // The selector of the nearest ancestor written already, which the steps continue.
+    let mut above: Option<&str> = None;
     let mut current = Some(*el);
     while let Some(node) = current {
         let Node::Element(e) = node.value() else {
             break;
         };
+        if node.id() != el.id() {
+            if let Some(known) = memo.selectors.get(&node.id()) {
+                above = Some(known);
+                break;
+            }
+        }
         let name = e.name();
         if let Some(id) = e.id() {
             if is_simple_ident(id) && page.id_count(id) == 1 {
-                steps.push(Step::Id(id));
+                steps.push((node.id(), Step::Id(id)));
                 break;
             }
         }
         if name == "html" {
-            steps.push(Step::Tag("html"));
+            steps.push((node.id(), Step::Tag("html")));
             break;
         }
         let (index, same) = match ElementRef::wrap(node) {
             Some(e) => page.nth_of_type(e),
             None => (1, 1),
         };
-        steps.push(if same > 1 {
-            Step::Nth(name, index)
-        } else {
-            Step::Tag(name)
-        });
+        steps.push((
+            node.id(),
+            if same > 1 {
+                Step::Nth(name, index)
+            } else {
+                Step::Tag(name)
+            },
+        ));
         current = node.parent();
     }
-    let mut out = String::with_capacity(steps.len() * 16);
-    for (k, step) in steps.iter().rev().enumerate() {
-        if k > 0 {
+    let mut out = String::with_capacity(above.map_or(0, str::len) + steps.len() * 16);
+    out.push_str(above.unwrap_or(""));
+    let mut written = Vec::new();
+    let mut budget = SELECTOR_MEMO_BYTES.saturating_sub(memo.bytes);
+    for (node, step) in steps.iter().rev() {
+        if !out.is_empty() {
             out.push_str(" > ");
         }
         match step {
@@ -90,7 +117,14 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
                 out.push(')');
             }
         }
+        // The ancestors' selectors are kept (the element's own is its target's).
+        if *node != el.id() && out.len() <= budget {
+            budget -= out.len();
+            written.push((*node, out.clone()));
+        }
     }
+    memo.bytes = SELECTOR_MEMO_BYTES - budget;
+    memo.selectors.extend(written);
     out
 }
 
@@ -220,6 +254,96 @@ mod tests {
             s.push_str(&format!("</{}>", e.name()));
         }
         truncate_chars(&s, SNIPPET_MAX)
+    }
+
+    /// The selector as first written: a climb from the element to the top, memo-less.
+    fn reference_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
+        let mut steps = Vec::new();
+        let mut current = Some(*el);
+        while let Some(node) = current {
+            let Node::Element(e) = node.value() else {
+                break;
+            };
+            if let Some(id) = e
+                .id()
+                .filter(|id| is_simple_ident(id) && page.id_count(id) == 1)
+            {
+                steps.push(format!("#{id}"));
+                break;
+            }
+            if e.name() == "html" {
+                steps.push("html".to_string());
+                break;
+            }
+            let same: Vec<_> = node
+                .parent()
+                .into_iter()
+                .flat_map(|p| p.children())
+                .filter(|c| c.value().as_element().is_some_and(|c| c.name() == e.name()))
+                .collect();
+            let index = same
+                .iter()
+                .position(|c| c.id() == node.id())
+                .map_or(1, |i| i + 1);
+            steps.push(if same.len() > 1 {
+                format!("{}:nth-of-type({index})", e.name())
+            } else {
+                e.name().to_string()
+            });
+            current = node.parent();
+        }
+        steps.reverse();
+        steps.join(" > ")
+    }
+
+    fn page_of(html: &str) -> crate::page::Page {
+        crate::page::Page::parse(url::Url::parse("http://t.test/").expect("url"), html)
+    }
+
+    #[test]
+    fn selectors_continue_their_ancestors_as_a_climb_would_write_them() {
+        let html = r#"<!doctype html><html><body><div id="top"><ul><li><a>1</a></li><li><a>2</a><b>x</b><a>3</a></li></ul><p>t <span>u</span></p><p id="dup">v</p><p id="dup"><i>w</i></p><p id="not simple"><em>z</em></p></div><section><div><div><span>deep</span></div><div><span>cousin</span></div></div></section></body></html>"#;
+        // In document order, then bottom-up: either way ancestors are written first or last.
+        for reverse in [false, true] {
+            let page = page_of(html);
+            let mut all: Vec<_> = page
+                .dom
+                .root_element()
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .collect();
+            if reverse {
+                all.reverse();
+            }
+            for el in &all {
+                assert_eq!(unique_selector(&page, *el), reference_selector(&page, *el));
+            }
+            assert_eq!(all.len(), 24);
+        }
+    }
+
+    #[test]
+    fn the_selector_memo_stays_within_its_budget() {
+        // 300 nested divs, then 3 000 branches below: each branch's selector is ~1.8 KB, so
+        // keeping every ancestor's would take 5 MB.
+        let html = format!(
+            "<html><body>{}{}{}</body></html>",
+            "<div>".repeat(300),
+            "<p><span>x</span></p>".repeat(3000),
+            "</div>".repeat(300)
+        );
+        let page = page_of(&html);
+        let spans: Vec<_> = page.dom.select(&crate::page::sel("span")).collect();
+        assert_eq!(spans.len(), 3000);
+        for (k, span) in spans.iter().enumerate() {
+            let selector = unique_selector(&page, *span);
+            if k % 97 == 0 || k == 2999 {
+                assert_eq!(selector, reference_selector(&page, *span));
+            }
+        }
+        let memo = page.selectors.lock().expect("memo");
+        assert!(memo.bytes <= SELECTOR_MEMO_BYTES, "{}", memo.bytes);
+        assert!(memo.bytes > SELECTOR_MEMO_BYTES / 2, "{}", memo.bytes);
     }
 
     #[test]
