@@ -1,6 +1,7 @@
 //! Computed styles for every element of a page, in one iterative pre-order walk.
 
 use crate::page::Attribute;
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use precomputed_hash::PrecomputedHash;
@@ -755,15 +756,15 @@ impl VarSource for Vars {
 }
 
 /// Lookup while an element's own custom properties are resolved: its raw declarations first.
-struct Declaring<'a> {
-    own: &'a FxHashMap<&'a str, &'a str>,
+struct Declaring<'a, 'd> {
+    own: &'a FxHashMap<&'d str, Winner<'d>>,
     parent: &'a Vars,
 }
 
-impl VarSource for Declaring<'_> {
+impl VarSource for Declaring<'_, '_> {
     fn var(&self, name: &str) -> Option<&str> {
         match self.own.get(name) {
-            Some(v) => Some(v),
+            Some(w) => Some(w.value),
             None => self.parent.var(name),
         }
     }
@@ -790,14 +791,13 @@ fn matches(
 
 /// An element's custom properties resolved in the scope of its parent's.
 fn own_vars(custom: &FxHashMap<&str, Winner<'_>>, parent_vars: Arc<Vars>) -> Arc<Vars> {
-    let declared: FxHashMap<&str, &str> = custom.iter().map(|(k, w)| (*k, w.value)).collect();
     let lookup = Declaring {
-        own: &declared,
+        own: custom,
         parent: &parent_vars,
     };
-    let own = declared
+    let own = custom
         .iter()
-        .map(|(k, v)| {
+        .map(|(k, Winner { value: v, .. })| {
             let resolved = if has_var(v) {
                 substitute(v, &lookup)
             } else {
@@ -1178,10 +1178,10 @@ fn get<'a>(winners: &'a [Option<Winner<'a>>], slot: usize) -> Option<&'a str> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn compute_one(
+fn compute_one<'w>(
     el: ElementRef<'_>,
     parent: &Computed,
-    winners: &[Option<Winner<'_>>],
+    winners: &'w [Option<Winner<'w>>],
     vars: &Vars,
     root_font: Option<f64>,
     inactive_roots: &FxHashSet<ego_tree::NodeId>,
@@ -1190,20 +1190,26 @@ fn compute_one(
     rendering_doubt: bool,
 ) -> Computed {
     // Resolve var() and the CSS-wide keywords; `None` = behave as unset.
-    let resolve = |v: &str| -> Option<String> {
-        let substituted;
-        let v = if has_var(v) {
-            substituted = substitute(v, vars)?;
-            substituted.as_str()
-        } else {
-            v
+    // Borrowed from the declaration unless var() was substituted.
+    let resolve = |v: &'w str| -> Option<Cow<'w, str>> {
+        let wide = |v: &str| {
+            ["inherit", "unset", "revert", "revert-layer"]
+                .iter()
+                .any(|k| v.eq_ignore_ascii_case(k))
         };
-        let v = v.trim();
-        let wide = ["inherit", "unset", "revert", "revert-layer"];
-        if wide.iter().any(|k| v.eq_ignore_ascii_case(k)) {
-            None
+        if has_var(v) {
+            let substituted = substitute(v, vars)?;
+            let trimmed = substituted.trim();
+            if wide(trimmed) {
+                None
+            } else if trimmed.len() == substituted.len() {
+                Some(Cow::Owned(substituted))
+            } else {
+                Some(Cow::Owned(trimmed.to_string()))
+            }
         } else {
-            Some(v.to_string())
+            let v = v.trim();
+            (!wide(v)).then_some(Cow::Borrowed(v))
         }
     };
     let e = el.value();
@@ -1227,8 +1233,8 @@ fn compute_one(
         if let Some(v) = resolve(v) {
             if short {
                 let (s, w) = split_font_shorthand(&v);
-                size_value = Some(s);
-                weight_value = w.map(Some);
+                size_value = Some(s.map(Cow::Owned));
+                weight_value = w.map(|w| Some(Cow::Owned(w)));
             } else {
                 size_value = Some(Some(v));
             }
@@ -1295,7 +1301,7 @@ fn compute_one(
                 o.contains("hidden") || o.contains("clip")
             });
         let tiny = |v: Option<f64>| v.is_some_and(|x| x <= 1.0);
-        let opacity = opacity_of(get(winners, slot!("opacity")).and_then(resolve));
+        let opacity = opacity_of(get(winners, slot!("opacity")).and_then(resolve).as_deref());
         if out_of_flow
             && (far(len(slot!("left")))
                 || far(len(slot!("top")))
@@ -1360,7 +1366,7 @@ fn compute_one(
             if let Some(v) = get(winners, slot).and_then(resolve) {
                 let neutral_shadow = prop == "filter" && filter_is_neutral_shadow(&v);
                 if prop == "filter" && !neutral_shadow && filter_is_drop_shadow(&v) {
-                    drop_shadow = Some(v);
+                    drop_shadow = Some(v.into_owned());
                     continue;
                 }
                 if !(v.eq_ignore_ascii_case(neutral)
@@ -1413,7 +1419,7 @@ fn compute_one(
     }
     let mut bg_color: Result<Option<Result<Rgba, String>>, String> = Ok(None);
     let mut image: Option<&'static str> = None;
-    let mut image_text: Option<String> = None;
+    let mut image_text: Option<Cow<'w, str>> = None;
     if let Some((v, short)) = pick(winners, slot!("background-color"), slot!("background")) {
         match resolve(v) {
             None => {}
@@ -1507,7 +1513,7 @@ fn compute_one(
             Ok(Some(c)) => base.clone().map(|b| c.over(b)),
         }
     };
-    let opacity = opacity_of(get(winners, slot!("opacity")).and_then(resolve));
+    let opacity = opacity_of(get(winners, slot!("opacity")).and_then(resolve).as_deref());
     let groups = if opacity < 1.0 {
         let mut g: Vec<_> = parent.groups.as_deref().cloned().unwrap_or_default();
         g.push((base, opacity));
@@ -1597,11 +1603,11 @@ fn pick_winner<'a>(
 
 /// Text spacing and line box of one element (WCAG 1.4.12 rules).
 #[allow(clippy::too_many_arguments)]
-fn text_layout(
+fn text_layout<'w>(
     el: ElementRef<'_>,
     parent: &Computed,
-    winners: &[Option<Winner<'_>>],
-    resolve: &dyn Fn(&str) -> Option<String>,
+    winners: &'w [Option<Winner<'w>>],
+    resolve: &dyn Fn(&'w str) -> Option<Cow<'w, str>>,
     uncertain_props: &[bool],
     font_size: Option<f64>,
     root_font: Option<f64>,
@@ -1614,7 +1620,7 @@ fn text_layout(
         // Inline `!important` declarations win over every author rule (tier 4).
         let inline_important = won.is_some_and(|(w, _)| w.prio.0 == 4);
         let declared = won.map(|(w, from_short)| {
-            let mut value = resolve(w.value);
+            let mut value = resolve(w.value).map(Cow::into_owned);
             let mut raw = w.value.to_string();
             if from_short {
                 value = value.map(|v| {
@@ -1697,9 +1703,9 @@ fn text_layout(
 /// Undecided (false) when a longhand is overridden by the `background` shorthand, when the
 /// layers are positioned from the content box or against the viewport, or when a negative
 /// `text-indent` may pull the text into the padding.
-fn background_beside_text(
-    winners: &[Option<Winner<'_>>],
-    resolve: &dyn Fn(&str) -> Option<String>,
+fn background_beside_text<'w>(
+    winners: &'w [Option<Winner<'w>>],
+    resolve: &dyn Fn(&'w str) -> Option<Cow<'w, str>>,
     fs: Option<f64>,
     rfs: Option<f64>,
 ) -> bool {
@@ -1719,7 +1725,7 @@ fn background_beside_text(
         return false;
     };
     let position = match pick(winners, slot!("background-position"), slot!("background")) {
-        None => "0% 0%".to_string(),
+        None => Cow::Borrowed("0% 0%"),
         Some((v, false)) => match resolve(v) {
             Some(v) => v,
             None => return false,
@@ -1864,10 +1870,10 @@ fn repeat_axes(layer: &str) -> (bool, bool) {
 }
 
 /// Padding of one side in px, from its longhand or the `padding` shorthand, whichever wins.
-fn padding_px(
-    winners: &[Option<Winner<'_>>],
+fn padding_px<'w>(
+    winners: &'w [Option<Winner<'w>>],
     side: &str,
-    resolve: &dyn Fn(&str) -> Option<String>,
+    resolve: &dyn Fn(&'w str) -> Option<Cow<'w, str>>,
     fs: Option<f64>,
     rfs: Option<f64>,
 ) -> Option<f64> {
@@ -1879,22 +1885,21 @@ fn padding_px(
     };
     let (value, short) = pick(winners, long, slot!("padding"))?;
     let value = resolve(value)?;
-    let word = if short {
-        let words = split_top_level(&value, false);
-        // top right bottom left, with the shorthand's repetitions.
-        let i = match (words.len(), side) {
-            (1, _) => 0,
-            (2, "top" | "bottom") | (3, "top") | (4, "top") => 0,
-            (2, _) | (3, "right" | "left") | (4, "right") => 1,
-            (3, _) | (4, "bottom") => 2,
-            (4, _) => 3,
-            _ => return None,
-        };
-        words.get(i)?.to_string()
-    } else {
-        value
+    if !short {
+        return length_or_math_px(&value, fs, rfs).filter(|px| *px >= 0.0);
+    }
+    let words = split_top_level(&value, false);
+    // top right bottom left, with the shorthand's repetitions.
+    let i = match (words.len(), side) {
+        (1, _) => 0,
+        (2, "top" | "bottom") | (3, "top") | (4, "top") => 0,
+        (2, _) | (3, "right" | "left") | (4, "right") => 1,
+        (3, _) | (4, "bottom") => 2,
+        (4, _) => 3,
+        _ => return None,
     };
-    length_or_math_px(&word, fs, rfs).filter(|px| *px >= 0.0)
+    let word = words.get(i)?;
+    length_or_math_px(word, fs, rfs).filter(|px| *px >= 0.0)
 }
 
 fn current(c: ColorValue, color: &Result<Rgba, String>) -> Result<Rgba, String> {
@@ -1904,7 +1909,7 @@ fn current(c: ColorValue, color: &Result<Rgba, String>) -> Result<Rgba, String> 
     }
 }
 
-fn opacity_of(v: Option<String>) -> f64 {
+fn opacity_of(v: Option<&str>) -> f64 {
     let Some(v) = v else { return 1.0 };
     let v = v.trim();
     if let Some(p) = v.strip_suffix('%') {

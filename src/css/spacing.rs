@@ -2,6 +2,7 @@
 //! of each element with where their value comes from, and bounds on the width its lines can
 //! take (to tell whether a text wraps), as far as a static auditor can know them.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::media::VIEWPORT_WIDTH;
@@ -216,12 +217,12 @@ pub(super) struct BoxInput<'a> {
     pub display: Option<&'a str>,
     pub block_by_default: bool,
     pub out_of_flow: bool,
-    pub width: Option<String>,
-    pub max_width: Option<String>,
-    pub min_width: Option<String>,
-    pub box_sizing: Option<String>,
-    pub white_space: Option<String>,
-    pub text_wrap: Option<String>,
+    pub width: Option<Cow<'a, str>>,
+    pub max_width: Option<Cow<'a, str>>,
+    pub min_width: Option<Cow<'a, str>>,
+    pub box_sizing: Option<Cow<'a, str>>,
+    pub white_space: Option<Cow<'a, str>>,
+    pub text_wrap: Option<Cow<'a, str>>,
     pub font_size: Option<f64>,
     pub root_font: Option<f64>,
 }
@@ -289,7 +290,7 @@ fn width_px(text: &str, base: f64, fs: Option<f64>, rfs: Option<f64>) -> Option<
 }
 
 pub(super) fn line_box(parent: &LineBox, input: &BoxInput<'_>) -> LineBox {
-    let lower = |v: &Option<String>| v.as_deref().map(|s| s.trim().to_ascii_lowercase());
+    let lower = |v: &Option<Cow<'_, str>>| v.as_deref().map(|s| s.trim().to_ascii_lowercase());
     let wrap = {
         let mut w = match lower(&input.white_space).as_deref() {
             None => parent.wrap,
@@ -309,7 +310,7 @@ pub(super) fn line_box(parent: &LineBox, input: &BoxInput<'_>) -> LineBox {
         w
     };
     let kind = kind_of(input.display, input.tag, input.block_by_default);
-    let display = lower(&input.display.map(str::to_string));
+    let display = lower(&input.display.map(Cow::Borrowed));
     let sizes_children = display
         .as_deref()
         .is_some_and(|d| d.contains("flex") || d.contains("grid"));
