@@ -6,7 +6,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
-use crate::page::{normalized_text_of, Page};
+use crate::page::Page;
 
 /// Facts taken from one HTML page for the indicators.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -49,12 +49,7 @@ fn width_media_re() -> &'static Regex {
 
 /// Compute the signals of a parsed page.
 pub fn signals_of(page: &Page) -> PageSignals {
-    let main = page
-        .select("main, [role=main]")
-        .next()
-        .or_else(|| page.select("body").next());
-    let text = main.map(|m| normalized_text_of(m)).unwrap_or_default();
-    let stats = TextStats::of(&text);
+    let stats = TextStats::of(&page.main_text());
     let viewport = page
         .select("meta[name]")
         .find(|m| {

@@ -3,6 +3,7 @@
 //! the same rules later.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
@@ -82,7 +83,7 @@ pub struct Page {
     base: OnceLock<Url>,
     /// The body's text, computed once: several rules and Cerfa probes read it, and on a 10 MB
     /// page each walk of the DOM costs seconds in debug builds.
-    body_text: OnceLock<String>,
+    body_text: OnceLock<BodyText>,
     /// `a[href]` and `area[href]` elements with their resolved URL (fragment kept), in
     /// document order: several readers (links to follow, documents, Cerfa) want them.
     hyperlinks: OnceLock<Vec<(ego_tree::NodeId, Url)>>,
@@ -503,12 +504,56 @@ impl Page {
 
     /// Visible text of the whole body, space-normalised (for text heuristics).
     pub fn body_text(&self) -> &str {
-        self.body_text
-            .get_or_init(|| match self.select("body").next() {
-                Some(b) => normalized_text_of(b),
-                None => String::new(),
-            })
+        &self.body_and_main().text
     }
+
+    /// Visible text of the main content (the first `main` or `[role=main]`, else the body),
+    /// space-normalised: the part of the body's text that the main element wrote, when the
+    /// body's walk went through it (else its own walk).
+    pub fn main_text(&self) -> Cow<'_, str> {
+        let body = self.body_and_main();
+        match (body.main, &body.main_range) {
+            (None, _) => Cow::Borrowed(&body.text),
+            (Some(_), Some(range)) => Cow::Borrowed(body.text.get(range.clone()).unwrap_or("")),
+            (Some(main), None) => Cow::Owned(
+                self.dom
+                    .tree
+                    .get(main)
+                    .and_then(ElementRef::wrap)
+                    .map(normalized_text_of)
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+
+    fn body_and_main(&self) -> &BodyText {
+        self.body_text.get_or_init(|| {
+            let main = self.select("main, [role=main]").next().map(|m| m.id());
+            match self.select("body").next() {
+                Some(b) => {
+                    let (text, main_range) =
+                        text::normalized_text_and_part(b, &text::html_breaks_words, main);
+                    BodyText {
+                        text,
+                        main,
+                        main_range,
+                    }
+                }
+                None => BodyText {
+                    text: String::new(),
+                    main,
+                    main_range: None,
+                },
+            }
+        })
+    }
+}
+
+/// The body's normalised text, and where the main element's lies in it.
+struct BodyText {
+    text: String,
+    main: Option<ego_tree::NodeId>,
+    main_range: Option<std::ops::Range<usize>>,
 }
 
 fn is_stylesheet_link(el: ElementRef<'_>) -> bool {
@@ -554,6 +599,64 @@ pub fn normalize_space(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The main text as first computed: the main element's own walk (else the body's).
+    fn own_main_text(page: &Page) -> String {
+        page.select("main, [role=main]")
+            .next()
+            .or_else(|| page.select("body").next())
+            .map(normalized_text_of)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn main_text_is_the_part_of_the_body_text_the_main_wrote() {
+        let samples = [
+            "<p>avant</p><main><p>un</p> deux <b>tr</b>ois </main><p>après</p>",
+            "<main>seul</main>",
+            "<main>  </main><p>après</p>",
+            "<p>avant</p><main></main>",
+            "colle<span role=main>ment</span>fin",
+            "colle <span role=main> espacé </span> fin",
+            "<div role=main>premier</div><main>second</main>",
+            "<noscript><main>caché</main></noscript><p>texte</p>",
+            "<template role=main>gabarit</template><p>texte</p>",
+            "<p>avant<main>dans un p</main>après</p>",
+            "<main><script>x()</script>a<br>b<main>c</main></main>",
+            "<p>sans main</p>",
+            "",
+        ];
+        let of = |html: &str| {
+            Page::parse(
+                Url::parse("http://t.test/").expect("url"),
+                &format!("<!doctype html><html><body>{html}</body></html>"),
+            )
+        };
+        for html in samples {
+            let page = of(html);
+            assert_eq!(page.main_text(), own_main_text(&page), "{html}");
+        }
+        assert_eq!(of(samples[0]).main_text(), "un deux trois");
+        // Every fixture page.
+        let mut dirs = vec![std::path::PathBuf::from("fixtures")];
+        let mut pages = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "html") {
+                    let Ok(html) = std::fs::read_to_string(&path) else {
+                        continue;
+                    };
+                    let page = Page::parse(Url::parse("http://t.test/").expect("url"), &html);
+                    assert_eq!(page.main_text(), own_main_text(&page), "{}", path.display());
+                    pages += 1;
+                }
+            }
+        }
+        assert!(pages > 100, "{pages}");
+    }
 
     #[test]
     fn hyperlinks_are_resolved_once_and_links_drop_fragments() {

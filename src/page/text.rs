@@ -9,6 +9,9 @@
 //! `a`…) do not: `<b>Ré</b>publique` is one word. The display comes from the cascade when a
 //! style rule sets it, else from the HTML rendering defaults.
 
+use std::ops::Range;
+
+use ego_tree::NodeId;
 use scraper::{ElementRef, Node};
 
 /// Elements whose HTML default display is not inline (HTML § 15.3 "Rendering": flow content,
@@ -91,26 +94,56 @@ pub fn normalized_text_with_breaks_by(
     el: ElementRef<'_>,
     breaks: &dyn Fn(ElementRef<'_>) -> bool,
 ) -> String {
+    normalized_text_and_part(el, breaks, None).0
+}
+
+/// [`normalized_text_with_breaks_by`] of `el`, and where in it the normalised text of `part`,
+/// an element below `el`, lies (`None` when the walk does not enter it: it is not below `el`,
+/// or it is below or is a skipped `<script>`…). That text is the slice without its leading
+/// space: `part`'s words are written in the same order with the same spaces between them.
+pub fn normalized_text_and_part(
+    el: ElementRef<'_>,
+    breaks: &dyn Fn(ElementRef<'_>) -> bool,
+    part: Option<NodeId>,
+) -> (String, Option<Range<usize>>) {
     let mut out = String::new();
     let mut space = false;
-    pieces(el, breaks, |piece| {
-        for (k, word) in piece.split(char::is_whitespace).enumerate() {
-            // A piece's first word continues the previous piece's last one (`<b>Ré</b>publique`).
-            if k > 0 {
-                space = true;
+    let (mut start, mut range) = (None, None);
+    walk(el, breaks, part, |event| {
+        match event {
+            Event::Piece(piece) => {
+                for (k, word) in piece.split(char::is_whitespace).enumerate() {
+                    // A piece's first word continues the previous piece's last one
+                    // (`<b>Ré</b>publique`).
+                    if k > 0 {
+                        space = true;
+                    }
+                    if word.is_empty() {
+                        continue;
+                    }
+                    if space && !out.is_empty() {
+                        out.push(' ');
+                    }
+                    space = false;
+                    out.push_str(word);
+                }
             }
-            if word.is_empty() {
-                continue;
+            Event::EnterPart => start = Some(out.len()),
+            Event::LeavePart => {
+                if let Some(from) = start {
+                    // Past the space written before the part's first word, if any.
+                    let from = if out[from..].starts_with(' ') {
+                        from + 1
+                    } else {
+                        from
+                    };
+                    range = Some(from..out.len().max(from));
+                }
             }
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push_str(word);
         }
         true
     });
-    out
+    (out, range)
 }
 
 /// Whether that text has anything but white space (the normalised text is not empty), found
@@ -131,34 +164,69 @@ fn pieces(
     breaks: &dyn Fn(ElementRef<'_>) -> bool,
     mut piece: impl FnMut(&str) -> bool,
 ) {
-    // (node, entering): a block is separated on both sides.
-    let mut stack = vec![(*el, true)];
-    while let Some((node, entering)) = stack.pop() {
-        match node.value() {
-            Node::Text(t) if !piece(t) => return,
-            Node::Element(e) => {
-                if !entering {
-                    if !piece(" ") {
-                        return;
-                    }
-                    continue;
-                }
+    walk(el, breaks, None, |event| match event {
+        Event::Piece(p) => piece(p),
+        Event::EnterPart | Event::LeavePart => true,
+    });
+}
+
+/// What [`walk`] hands on.
+enum Event<'a> {
+    /// A text node, or " " at a word break.
+    Piece(&'a str),
+    /// The walk enters the part it was asked to mark.
+    EnterPart,
+    /// The walk leaves that part (after the word break that ends it, if any).
+    LeavePart,
+}
+
+/// [`pieces`], with the entry into and exit from `part` marked.
+fn walk(
+    el: ElementRef<'_>,
+    breaks: &dyn Fn(ElementRef<'_>) -> bool,
+    part: Option<NodeId>,
+    mut event: impl FnMut(Event<'_>) -> bool,
+) {
+    enum Step {
+        Enter,
+        /// Leaving a block: a word break.
+        Break,
+        /// Leaving `part`, after its break if it has one.
+        LeavePart,
+    }
+    let mut stack = vec![(*el, Step::Enter)];
+    while let Some((node, step)) = stack.pop() {
+        let go_on = match (node.value(), step) {
+            (Node::Text(t), _) => event(Event::Piece(t)),
+            (_, Step::LeavePart) => event(Event::LeavePart),
+            (Node::Element(_), Step::Break) => event(Event::Piece(" ")),
+            (Node::Element(e), Step::Enter) => {
                 if matches!(e.name(), "script" | "style" | "template" | "noscript")
                     && node.id() != el.id()
                 {
                     continue;
                 }
-                let separates = node.id() != el.id() && ElementRef::wrap(node).is_some_and(breaks);
-                if separates {
-                    if !piece(" ") {
+                if part == Some(node.id()) {
+                    if !event(Event::EnterPart) {
                         return;
                     }
-                    stack.push((node, false));
+                    stack.push((node, Step::LeavePart));
+                }
+                let separates = node.id() != el.id() && ElementRef::wrap(node).is_some_and(breaks);
+                if separates {
+                    if !event(Event::Piece(" ")) {
+                        return;
+                    }
+                    stack.push((node, Step::Break));
                 }
                 // Children pushed last first, so they come out in document order.
-                stack.extend(node.children().rev().map(|c| (c, true)));
+                stack.extend(node.children().rev().map(|c| (c, Step::Enter)));
+                true
             }
-            _ => {}
+            _ => true,
+        };
+        if !go_on {
+            return;
         }
     }
 }
