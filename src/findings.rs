@@ -58,6 +58,7 @@ pub fn run_rules(page: &Page, rules: &[&dyn Rule], all_targets: bool) -> Vec<Fin
                     message: "Erreur interne de la règle : résultat indéterminé.".to_string(),
                     details: None,
                     tests: None,
+                    more_passed: 0,
                 }],
             };
         out.extend(findings_of(*rule, page, results, all_targets));
@@ -123,7 +124,7 @@ pub fn findings_of(
     for mut r in results {
         match r.outcome {
             Outcome::Passed => {
-                passed_count += 1;
+                passed_count += 1 + r.more_passed;
                 // Borrowed: a page has hundreds of passed results naming the same few tests.
                 let mut note = |t: &str| {
                     if !passed_tests.iter().any(|p| p == t) {
@@ -223,5 +224,68 @@ mod tests {
         assert_eq!(selectors, expected);
         assert_eq!(listed[1].targets[0].snippet, "<a href=\"/p1\">Page 1</a>");
         assert_eq!(counted[0], listed[0]);
+    }
+
+    /// A rule that passes every paragraph, the 14th deciding one test only, the 16th with a
+    /// message of its own, and fails none.
+    struct Paragraphs;
+    static PARAGRAPHS: crate::rules::RuleMeta = crate::rules::RuleMeta {
+        id: "test-paragraphs",
+        title: "Paragraphes",
+        description: "",
+        rgaa: &["8.5.1", "8.6.1"],
+        wcag: &[],
+        act: &[],
+        cerfa: &[],
+    };
+    impl Rule for Paragraphs {
+        fn meta(&self) -> &'static crate::rules::RuleMeta {
+            &PARAGRAPHS
+        }
+        fn check(&self, page: &Page) -> Vec<RuleResult> {
+            let mut r = crate::rules::Results::new(page);
+            for (k, p) in page.select("p").enumerate() {
+                match k {
+                    13 => {
+                        r.pass(p, "");
+                        r.with_tests(&["8.6.1"]);
+                    }
+                    15 => r.push(Outcome::Passed, None, "seizième"),
+                    _ => r.pass(p, format_args!("paragraphe {k}")),
+                }
+            }
+            assert_eq!(r.len(), 30);
+            r.finish("")
+        }
+    }
+
+    #[test]
+    fn passed_results_that_only_count_are_merged_and_still_counted() {
+        let html = format!("<!doctype html><main>{}</main>", "<p>p</p>".repeat(30));
+        let page = Page::parse(url::Url::parse("http://t.test/").expect("url"), &html);
+        let results = Paragraphs.check(&page);
+        // 10 with their element, then one standing for the 11th to 13th, the 14th with its
+        // test, the 15th alone (the 16th's message is not empty, its own is), and the 16th
+        // standing for itself and the 17th to 30th.
+        assert_eq!(results.len(), 14, "{results:#?}");
+        let counts: usize = results.iter().map(|r| 1 + r.more_passed).sum();
+        assert_eq!(counts, 30);
+        assert_eq!(results[10].more_passed, 2);
+        assert_eq!(
+            results[11].tests.as_deref(),
+            Some(&["8.6.1".to_string()][..])
+        );
+        assert_eq!(results[12].more_passed, 0);
+        assert_eq!(
+            (results[13].more_passed, results[13].message.as_str()),
+            (14, "seizième")
+        );
+        let f = findings_of(&Paragraphs, &page, results, false);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (f[0].count, f[0].message.as_str()),
+            (30, "30 éléments conformes.")
+        );
+        assert_eq!(f[0].rgaa, ["8.5.1", "8.6.1"]);
     }
 }

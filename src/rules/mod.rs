@@ -220,9 +220,23 @@ pub struct RuleResult {
     /// (`RuleMeta::rgaa`), e.g. a missing doctype is 8.1.1 only; `None` means all of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tests: Option<Vec<String>>,
+    /// How many more passed results this one stands for: passed results with nothing of their
+    /// own to report (no target, element, details or tests) are counted, not listed, past the
+    /// first (a page has thousands).
+    #[serde(skip)]
+    pub more_passed: usize,
 }
 
 impl RuleResult {
+    /// A passed result that only counts: nothing of its own but its message.
+    fn only_counts(&self) -> bool {
+        self.outcome == Outcome::Passed
+            && self.target.is_none()
+            && self.passed_element.is_none()
+            && self.details.is_none()
+            && self.tests.is_none()
+    }
+
     /// The result's target on `page`: the one it holds, or the one its passed element gives
     /// (made now, as `--all-targets` findings list it).
     pub fn target_on(&self, page: &Page) -> Option<Target> {
@@ -315,6 +329,8 @@ impl Message for std::fmt::Arguments<'_> {
 pub struct Results<'p> {
     page: &'p Page,
     items: Vec<RuleResult>,
+    /// Results pushed so far (passed results that only count are merged in `items`).
+    pushed: usize,
     /// Passed results so far, and those of them with a target.
     passed: usize,
     passed_targets: usize,
@@ -325,6 +341,7 @@ impl<'p> Results<'p> {
         Results {
             page,
             items: Vec::new(),
+            pushed: 0,
             passed: 0,
             passed_targets: 0,
         }
@@ -347,6 +364,8 @@ impl<'p> Results<'p> {
             (Outcome::Passed, _) => (None, None),
             (_, el) => (el.map(|e| Target::of(self.page, e)), None),
         };
+        self.settle_last();
+        self.pushed += 1;
         self.items.push(RuleResult {
             outcome,
             target,
@@ -354,7 +373,23 @@ impl<'p> Results<'p> {
             message: message.into(),
             details: None,
             tests: None,
+            more_passed: 0,
         });
+    }
+    /// Merge the last result into the one before when both are passed results that only
+    /// count. Done once the last is final: `with_tests` and `with_details` change the last
+    /// pushed result until the next is pushed. The earlier message is kept unless it is empty
+    /// and the later one is not (the findings report the first message that is not empty).
+    fn settle_last(&mut self) {
+        if let [.., before, last] = &mut self.items[..] {
+            if before.only_counts()
+                && last.only_counts()
+                && (last.message.is_empty() || !before.message.is_empty())
+            {
+                before.more_passed += 1 + last.more_passed;
+                self.items.pop();
+            }
+        }
     }
     /// A passed result. Only a rule's first passed message on a page can be reported (a
     /// finding of several passed targets says how many), so a message given as
@@ -402,7 +437,7 @@ impl<'p> Results<'p> {
     }
     pub fn push_result(&mut self, mut r: RuleResult) {
         if r.outcome == Outcome::Passed {
-            self.passed += 1;
+            self.passed += 1 + r.more_passed;
         }
         if r.outcome == Outcome::Passed && r.target.is_some() {
             if self.passed_targets >= PASSED_TARGETS_KEPT {
@@ -411,11 +446,13 @@ impl<'p> Results<'p> {
                 self.passed_targets += 1;
             }
         }
+        self.settle_last();
+        self.pushed += 1 + r.more_passed;
         self.items.push(r);
     }
     /// Results pushed so far.
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.pushed
     }
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
@@ -426,7 +463,7 @@ impl<'p> Results<'p> {
         self.passed
     }
     /// Finish: no target means the rule does not apply to this page.
-    pub fn finish(self, inapplicable_reason: &str) -> Vec<RuleResult> {
+    pub fn finish(mut self, inapplicable_reason: &str) -> Vec<RuleResult> {
         if self.items.is_empty() {
             vec![RuleResult {
                 outcome: Outcome::Inapplicable,
@@ -435,8 +472,10 @@ impl<'p> Results<'p> {
                 message: inapplicable_reason.to_string(),
                 details: None,
                 tests: None,
+                more_passed: 0,
             }]
         } else {
+            self.settle_last();
             self.items
         }
     }
