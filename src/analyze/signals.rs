@@ -367,36 +367,21 @@ mod tests {
             assert_eq!(TextStats::of(text), reference_stats(text), "{text}");
         }
         // Every fixture page's text.
-        let mut dirs = vec![std::path::PathBuf::from("fixtures")];
-        let mut pages = 0;
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                    continue;
-                }
-                if path.extension().is_none_or(|e| e != "html") {
-                    continue;
-                }
-                let Ok(html) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
-                let text = scraper::Html::parse_document(&html)
-                    .root_element()
-                    .text()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                assert_eq!(
-                    TextStats::of(&text),
-                    reference_stats(&text),
-                    "{}",
-                    path.display()
-                );
-                pages += 1;
-            }
+        let pages = crate::page::fixture_pages();
+        for (path, html) in &pages {
+            let text = scraper::Html::parse_document(html)
+                .root_element()
+                .text()
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert_eq!(
+                TextStats::of(&text),
+                reference_stats(&text),
+                "{}",
+                path.display()
+            );
         }
-        assert!(pages > 100, "{pages}");
+        assert!(pages.len() > 100, "{}", pages.len());
     }
 
     #[test]

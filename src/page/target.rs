@@ -43,7 +43,7 @@ pub(crate) struct SelectorMemo {
     bytes: usize,
 }
 
-/// Bytes of selectors a page's memo keeps at most.
+/// Bytes of selectors (and their entries) a page's memo keeps at most.
 const SELECTOR_MEMO_BYTES: usize = 1 << 20;
 
 /// A selector unique in the document: the nearest ancestor-or-self with a unique, simple id,
@@ -118,8 +118,10 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
             }
         }
         // The ancestors' selectors are kept (the element's own is its target's).
-        if *node != el.id() && out.len() <= budget {
-            budget -= out.len();
+        // Counted with the entry's own size, so that many short selectors stay bounded too.
+        let cost = out.len() + std::mem::size_of::<(ego_tree::NodeId, String)>();
+        if *node != el.id() && cost <= budget {
+            budget -= cost;
             written.push((*node, out.clone()));
         }
     }
