@@ -81,8 +81,9 @@ pub struct Page {
     /// Each element's target (selector and snippet), built on first use.
     targets: Mutex<rustc_hash::FxHashMap<ego_tree::NodeId, Target>>,
     base: OnceLock<Url>,
-    /// The body's text, computed once: several rules and Cerfa probes read it, and on a 10 MB
-    /// page each walk of the DOM costs seconds in debug builds.
+    /// The body's text, and where the main element's lies in it, computed once: several rules,
+    /// Cerfa probes and the reading statistics read them, and on a 10 MB page each walk of the
+    /// DOM costs seconds in debug builds.
     body_text: OnceLock<BodyText>,
     /// `a[href]` and `area[href]` elements with their resolved URL (fragment kept), in
     /// document order: several readers (links to follow, documents, Cerfa) want them.
