@@ -24,7 +24,8 @@ use super::spacing::{self, Declared, LineBox, Property, TextSpacing};
 use super::values::{
     clip_hides, filter_is_drop_shadow, filter_is_neutral_shadow, font_size_px, font_weight,
     gradient_stops, has_var, image_kind, length_or_math_px, length_px, parse_background,
-    shadow_colors, shadow_is_neutral, split_font_shorthand, split_top_level, substitute, VarSource,
+    shadow_colors, shadow_is_neutral, split_font_shorthand, split_top_level, substitute,
+    substitute_cow, VarSource,
 };
 use crate::page::{Page, SheetsMemo, Stylesheet};
 
@@ -486,7 +487,7 @@ struct Prepared {
     notes: Vec<String>,
     /// The root element's custom properties, resolved, by the rules that declared them: a
     /// design system declares hundreds at `:root`, the same on every page of a site.
-    root_vars: Mutex<Vec<(Vec<u32>, Arc<Vars>)>>,
+    root_vars: Mutex<Vec<(Vec<u32>, Arc<Vars<'static>>)>>,
 }
 
 /// Distinct root scopes kept per set of sheets.
@@ -703,25 +704,49 @@ enum Step<'a> {
     Exit(usize),
 }
 
-/// The custom properties in scope of an element: those its own rules declare (already
-/// resolved; `None` when invalid, which hides an inherited value), then its ancestors'. A scope
-/// is shared, not copied, by the elements below it (a design system declares hundreds of
-/// properties at the root: copying them for every element that sets one was most of the
-/// cascade's time); a chain longer than `MAX_VAR_CHAIN` is flattened into one map.
+/// The custom properties in scope of an element: those its own rules declare, then its
+/// ancestors'. A scope is shared, not copied, by the elements below it (a design system declares
+/// hundreds of properties at the root: copying them for every element that sets one was most of
+/// the cascade's time); a chain longer than `MAX_VAR_CHAIN` is flattened into one map.
+/// Declared values are borrowed from the rules and resolved when first read: most of the
+/// properties a component redeclares are never read by anything the audit computes.
 #[derive(Debug, Default)]
-struct Vars {
-    own: FxHashMap<String, Option<String>>,
-    parent: Option<Arc<Vars>>,
+struct Vars<'d> {
+    own: FxHashMap<Cow<'d, str>, VarValue<'d>>,
+    parent: Option<Arc<Vars<'d>>>,
     chain: usize,
+}
+
+/// A custom property as its scope holds it.
+#[derive(Debug)]
+enum VarValue<'d> {
+    /// As declared on the scope's element; resolved in that scope when first read.
+    Declared {
+        raw: &'d str,
+        resolved: OnceLock<Option<String>>,
+    },
+    /// Resolved already; `None` when invalid at computed-value time, which hides an inherited
+    /// value.
+    Resolved(Option<String>),
 }
 
 const MAX_VAR_CHAIN: usize = 8;
 
-impl Vars {
-    fn child(own: FxHashMap<String, Option<String>>, parent: Arc<Vars>) -> Vars {
+impl<'d> Vars<'d> {
+    /// The scope of an element declaring `own` (its winning custom declarations).
+    fn child(own: &FxHashMap<&'d str, Winner<'d>>, parent: Arc<Vars<'d>>) -> Vars<'d> {
+        let declared = own.iter().map(|(k, w)| {
+            (
+                Cow::Borrowed(*k),
+                VarValue::Declared {
+                    raw: w.value,
+                    resolved: OnceLock::new(),
+                },
+            )
+        });
         if parent.chain < MAX_VAR_CHAIN {
             return Vars {
-                own,
+                own: declared.collect(),
                 chain: parent.chain + 1,
                 parent: Some(parent),
             };
@@ -730,42 +755,77 @@ impl Vars {
         while let Some(p) = scopes.last().and_then(|s| s.parent.as_deref()) {
             scopes.push(p);
         }
+        // Each ancestor's values resolved in its own scope before they are merged.
         let mut all = FxHashMap::default();
         for scope in scopes.into_iter().rev() {
-            all.extend(scope.own.iter().map(|(k, v)| (k.clone(), v.clone())));
+            all.extend(scope.own.iter().map(|(k, v)| {
+                (
+                    k.clone(),
+                    VarValue::Resolved(scope.value_of(v).map(str::to_string)),
+                )
+            }));
         }
-        all.extend(own);
+        all.extend(declared);
         Vars {
             own: all,
             parent: None,
             chain: 0,
         }
     }
+
+    /// The value of one of this scope's own properties.
+    fn value_of<'s>(&'s self, v: &'s VarValue<'d>) -> Option<&'s str> {
+        match v {
+            VarValue::Resolved(r) => r.as_deref(),
+            VarValue::Declared { raw, .. } if !has_var(raw) => Some(raw),
+            VarValue::Declared { raw, resolved } => resolved
+                .get_or_init(|| substitute(raw, &Declaring(self)))
+                .as_deref(),
+        }
+    }
+
+    /// This scope with every value resolved and owned, to be kept beyond the page.
+    fn resolved(&self) -> Vars<'static> {
+        let own = self
+            .own
+            .iter()
+            .map(|(k, v)| {
+                (
+                    Cow::Owned(k.to_string()),
+                    VarValue::Resolved(self.value_of(v).map(str::to_string)),
+                )
+            })
+            .collect();
+        Vars {
+            own,
+            parent: None,
+            chain: 0,
+        }
+    }
 }
 
-impl VarSource for Vars {
+impl VarSource for Vars<'_> {
     fn var(&self, name: &str) -> Option<&str> {
         let mut scope = self;
         loop {
             if let Some(v) = scope.own.get(name) {
-                return v.as_deref();
+                return scope.value_of(v);
             }
             scope = scope.parent.as_deref()?;
         }
     }
 }
 
-/// Lookup while an element's own custom properties are resolved: its raw declarations first.
-struct Declaring<'a, 'd> {
-    own: &'a FxHashMap<&'d str, Winner<'d>>,
-    parent: &'a Vars,
-}
+/// Lookup while one of a scope's own properties is resolved: the scope's declarations as
+/// written, then the ancestors' values (a reference to itself is cut off by the depth limit).
+struct Declaring<'a, 'd>(&'a Vars<'d>);
 
 impl VarSource for Declaring<'_, '_> {
     fn var(&self, name: &str) -> Option<&str> {
-        match self.own.get(name) {
-            Some(w) => Some(w.value),
-            None => self.parent.var(name),
+        match self.0.own.get(name) {
+            Some(VarValue::Declared { raw, .. }) => Some(raw),
+            Some(VarValue::Resolved(r)) => r.as_deref(),
+            None => self.0.parent.as_deref()?.var(name),
         }
     }
 }
@@ -789,26 +849,6 @@ fn matches(
     matches_selector(selector, 0, hashes, &el, &mut ctx)
 }
 
-/// An element's custom properties resolved in the scope of its parent's.
-fn own_vars(custom: &FxHashMap<&str, Winner<'_>>, parent_vars: Arc<Vars>) -> Arc<Vars> {
-    let lookup = Declaring {
-        own: custom,
-        parent: &parent_vars,
-    };
-    let own = custom
-        .iter()
-        .map(|(k, Winner { value: v, .. })| {
-            let resolved = if has_var(v) {
-                substitute(v, &lookup)
-            } else {
-                Some(v.to_string())
-            };
-            (k.to_string(), resolved)
-        })
-        .collect();
-    Arc::new(Vars::child(own, parent_vars))
-}
-
 fn walk(
     page: &Page,
     prepared: &Prepared,
@@ -823,10 +863,11 @@ fn walk(
     let mut bloom = BloomFilter::new();
     let mut caches = SelectorCaches::default();
     // Stack of (computed index, custom properties) of the open ancestors.
-    let mut ancestors: Vec<(u32, Arc<Vars>)> = Vec::new();
+    let mut ancestors: Vec<(u32, Arc<Vars<'_>>)> = Vec::new();
     let root_parent = Computed::root_parent();
     let mut root_font: Option<f64> = None;
-    let empty_vars: Arc<Vars> = Arc::new(Vars::default());
+    let empty_vars: Arc<Vars<'_>> = Arc::new(Vars::default());
+    let markup = markup_declarations(page);
     let mut candidate_buffer: Vec<u32> = Vec::new();
 
     let mut stack = vec![Step::Enter(*page.root())];
@@ -860,7 +901,6 @@ fn walk(
         let is_root = ancestors.is_empty();
         let mut custom_from: Vec<u32> = Vec::new();
         let candidates = candidates_of(&set.buckets, el, &mut candidate_buffer);
-        let e = el.value();
         for &ci in candidates {
             let entry = &set.entries[ci as usize];
             if !matches(
@@ -913,9 +953,10 @@ fn walk(
         }
         // Presentational hints of legacy markup (`<font color>`, `bgcolor`, `<body text>`):
         // above the browser defaults, below every author rule, as browsers do.
-        let hint_decls: Vec<Declaration> = presentational_hints(e.name(), |a| e.attribute(a))
-            .map(|css| parse_declarations(&css))
-            .unwrap_or_default();
+        let (hint_decls, inline_decls) = match markup.get(&node.id()) {
+            Some(m) => (m.hints.as_slice(), m.inline.as_slice()),
+            None => (&[][..], &[][..]),
+        };
         for (di, d) in hint_decls.iter().enumerate() {
             let prio = priority(true, false, false, 0, u32::MAX, u32::MAX, di as u32);
             consider(
@@ -928,10 +969,6 @@ fn walk(
                 &mut uncertain_best,
             );
         }
-        let inline_decls: Vec<Declaration> = e
-            .attribute("style")
-            .map(parse_declarations)
-            .unwrap_or_default();
         let inline_custom = inline_decls.iter().any(|d| d.name.starts_with("--"));
         for (di, d) in inline_decls.iter().enumerate() {
             let prio = priority(false, true, d.important, u32::MAX, 0, u32::MAX, di as u32);
@@ -959,7 +996,7 @@ fn walk(
             match memo {
                 Some(v) => v,
                 None => {
-                    let v = own_vars(&custom, parent_vars);
+                    let v = Arc::new(Vars::child(&custom, parent_vars).resolved());
                     if let Ok(mut kept) = prepared.root_vars.lock() {
                         if kept.len() < ROOT_VARS_KEPT {
                             kept.push((custom_from, v.clone()));
@@ -969,7 +1006,7 @@ fn walk(
                 }
             }
         } else {
-            own_vars(&custom, parent_vars)
+            Arc::new(Vars::child(&custom, parent_vars))
         };
 
         // 3. Compute.
@@ -1048,6 +1085,34 @@ fn walk(
         notes: Vec::new(),
         prepared: None,
     }
+}
+
+/// The declarations an element's own markup gives: presentational hints and `style`.
+struct MarkupDeclarations {
+    hints: Vec<Declaration>,
+    inline: Vec<Declaration>,
+}
+
+/// The elements' markup declarations, parsed before the walk so that the scopes of custom
+/// properties can borrow them for as long as the walk lasts. Few elements have any.
+fn markup_declarations(page: &Page) -> FxHashMap<ego_tree::NodeId, MarkupDeclarations> {
+    let mut out = FxHashMap::default();
+    for node in page.dom.tree.nodes() {
+        let Some(e) = node.value().as_element() else {
+            continue;
+        };
+        let hints = presentational_hints(e.name(), |a| e.attribute(a))
+            .map(|css| parse_declarations(&css))
+            .unwrap_or_default();
+        let inline = e
+            .attribute("style")
+            .map(parse_declarations)
+            .unwrap_or_default();
+        if !hints.is_empty() || !inline.is_empty() {
+            out.insert(node.id(), MarkupDeclarations { hints, inline });
+        }
+    }
+    out
 }
 
 /// CSS equivalent of presentational attributes that affect colours and text size.
@@ -1182,7 +1247,7 @@ fn compute_one<'w>(
     el: ElementRef<'_>,
     parent: &Computed,
     winners: &'w [Option<Winner<'w>>],
-    vars: &Vars,
+    vars: &'w Vars<'_>,
     root_font: Option<f64>,
     inactive_roots: &FxHashSet<ego_tree::NodeId>,
     uncertain: Option<String>,
@@ -1198,14 +1263,16 @@ fn compute_one<'w>(
                 .any(|k| v.eq_ignore_ascii_case(k))
         };
         if has_var(v) {
-            let substituted = substitute(v, vars)?;
+            let substituted = substitute_cow(v, vars)?;
             let trimmed = substituted.trim();
             if wide(trimmed) {
                 None
-            } else if trimmed.len() == substituted.len() {
-                Some(Cow::Owned(substituted))
             } else {
-                Some(Cow::Owned(trimmed.to_string()))
+                Some(match substituted {
+                    Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+                    Cow::Owned(o) if trimmed.len() == o.len() => Cow::Owned(o),
+                    Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
+                })
             }
         } else {
             let v = v.trim();
@@ -2089,6 +2156,41 @@ mod tests {
             "#ffffff"
         );
         assert!(p.body_text().contains("texte"));
+    }
+
+    #[test]
+    fn custom_properties_are_resolved_where_declared() {
+        let nested = |n: usize, inner: &str| {
+            format!("{}{inner}{}", "<div class=d>".repeat(n), "</div>".repeat(n))
+        };
+        let p = page(&format!(
+            "<style>:root{{--blue:#000091;--text:var(--blue);--red:#cc0000}}\
+             .card{{--accent:var(--blue);--unused:var(--missing)}} .d{{--blue:#cc0000}}\
+             .card p{{color:var(--accent)}}\
+             .own{{--a:var(--b);--b:#006600;color:var(--a)}}\
+             .loop{{--x:var(--x);color:var(--x)}}\
+             .hide{{--text:var(--nope)}} .hide p{{color:var(--text, #123456)}}\
+             .fall{{color:var(--missing, var(--red))}}\
+             .alias{{color:  VAR( --blue )  }}</style>\
+             <div class=card>{}{}</div>\
+             <p class=own id=own>x</p><div class=loop><p id=loop>x</p></div>\
+             <div class=hide><p id=hide>x</p></div><p class=fall id=fall>x</p>\
+             <div class=d><p class=alias id=alias>x</p></div><p class=alias id=root-alias>x</p>",
+            nested(1, "<p id=near>x</p>"),
+            nested(12, "<p id=deep>x</p>"),
+        ));
+        // Redeclaring --blue below the card does not change --accent, computed on the card,
+        // whether the scopes are chained (one level) or merged (twelve levels).
+        assert_eq!(hex(&style_of(&p, "near").color), "#000091");
+        assert_eq!(hex(&style_of(&p, "deep").color), "#000091");
+        assert_eq!(hex(&style_of(&p, "own").color), "#006600");
+        // A cycle is invalid at computed-value time: the colour is inherited.
+        assert_eq!(hex(&style_of(&p, "loop").color), "#000000");
+        // An invalid value hides the inherited one: the fallback is used.
+        assert_eq!(hex(&style_of(&p, "hide").color), "#123456");
+        assert_eq!(hex(&style_of(&p, "fall").color), "#cc0000");
+        assert_eq!(hex(&style_of(&p, "alias").color), "#cc0000");
+        assert_eq!(hex(&style_of(&p, "root-alias").color), "#000091");
     }
 
     #[test]

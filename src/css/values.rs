@@ -1,6 +1,7 @@
 //! Property values the cascade needs: lengths, font sizes and weights, var() substitution,
 //! the `background` and `font` shorthands.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use cssparser::{Parser, Token};
@@ -32,6 +33,30 @@ pub fn has_var(value: &str) -> bool {
 /// (the declaration is then "invalid at computed-value time").
 pub fn substitute<V: VarSource + ?Sized>(value: &str, vars: &V) -> Option<String> {
     substitute_depth(value, vars, 0)
+}
+
+/// As [`substitute`], borrowing the referenced value when `value` is one reference and nothing
+/// else (`color: var(--text)`, a design system's usual form) whose value has none of its own.
+pub fn substitute_cow<'a, V: VarSource + ?Sized>(
+    value: &'a str,
+    vars: &'a V,
+) -> Option<Cow<'a, str>> {
+    if let Some(source) = lone_reference(value).and_then(|name| vars.var(name)) {
+        if !has_var(source) && source.len() <= MAX_SUBSTITUTED_LEN {
+            return Some(Cow::Borrowed(source));
+        }
+    }
+    substitute(value, vars).map(Cow::Owned)
+}
+
+/// The name in `var(--name)` when that is the whole value (no fallback, nothing around it).
+fn lone_reference(value: &str) -> Option<&str> {
+    let inner = value
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("var("))
+        .and(value.get(4..))?
+        .strip_suffix(')')?;
+    (!inner.bytes().any(|b| matches!(b, b'(' | b')' | b','))).then(|| inner.trim())
 }
 
 /// One pass over `value`, each reference replaced by its value substituted in turn. Every
@@ -849,6 +874,42 @@ mod tests {
         );
         assert_eq!(substitute(&refs(17), &vars), None);
         assert_eq!(substitute("var(--a) var(--missing)", &vars), None);
+    }
+
+    #[test]
+    fn lone_references_are_borrowed_and_agree_with_substitution() {
+        let mut vars = HashMap::new();
+        vars.insert("--a".to_string(), "#fff".to_string());
+        vars.insert("--b".to_string(), "var(--a)".to_string());
+        vars.insert("--big".to_string(), "x".repeat(MAX_SUBSTITUTED_LEN + 1));
+        for value in [
+            "var(--a)",
+            "VAR( --a )",
+            "var(--b)",
+            "var(--missing)",
+            "var(--missing, #000)",
+            "var(--a, #000)",
+            " var(--a)",
+            "var(--a) ",
+            "var(--a) 1px",
+            "1px var(--a)",
+            "var(--a",
+            "var(--big)",
+            "var()",
+        ] {
+            let cow = substitute_cow(value, &vars);
+            assert_eq!(
+                cow.as_deref(),
+                substitute(value, &vars).as_deref(),
+                "{value}"
+            );
+            let borrowed = matches!(cow, Some(Cow::Borrowed(_)));
+            assert_eq!(
+                borrowed,
+                matches!(value, "var(--a)" | "VAR( --a )"),
+                "{value}"
+            );
+        }
     }
 
     #[test]
