@@ -98,15 +98,15 @@ fn primary(code: &str) -> String {
 }
 
 /// Function words that belong to exactly one language of the list, by language.
-fn distinctive(word: &str) -> Option<usize> {
+fn distinctive(word: &[u8]) -> Option<usize> {
     // Looked up for every short word of a page: the lists are filed once, by word (`None`:
     // the word belongs to several languages).
-    static BY_WORD: std::sync::LazyLock<rustc_hash::FxHashMap<&str, Option<usize>>> =
+    static BY_WORD: std::sync::LazyLock<rustc_hash::FxHashMap<&[u8], Option<usize>>> =
         std::sync::LazyLock::new(|| {
             let mut map = rustc_hash::FxHashMap::default();
             for (i, (_, _, words)) in LANGUAGES.iter().enumerate() {
                 for w in *words {
-                    map.entry(*w)
+                    map.entry(w.as_bytes())
                         .and_modify(|found: &mut Option<usize>| {
                             if *found != Some(i) {
                                 *found = None;
@@ -124,31 +124,7 @@ fn distinctive(word: &str) -> Option<usize> {
 /// French and how many of the text's words are its function words.
 pub fn contradicts(declared: &str, text: &str) -> Option<(&'static str, usize, usize)> {
     let declared = primary(declared);
-    // One pass, lowercasing only words short enough to be function words (a whole page's
-    // text goes through here).
-    let mut words = 0usize;
-    let mut counts = [0usize; LANGUAGES.len()];
-    // ASCII words are lower-cased in place, without a string each.
-    let mut ascii = [0u8; 8];
-    for w in text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-    {
-        words += 1;
-        if w.len() <= 8 {
-            let found = if w.is_ascii() {
-                let lower = &mut ascii[..w.len()];
-                lower.copy_from_slice(w.as_bytes());
-                lower.make_ascii_lowercase();
-                std::str::from_utf8(lower).ok().and_then(distinctive)
-            } else {
-                distinctive(&w.to_lowercase())
-            };
-            if let Some(i) = found {
-                counts[i] += 1;
-            }
-        }
-    }
+    let (words, counts) = scan(text);
     if words < MIN_WORDS {
         return None;
     }
@@ -164,6 +140,65 @@ pub fn contradicts(declared: &str, text: &str) -> Option<(&'static str, usize, u
         }
     }
     Some((name, hits, words))
+}
+
+/// How many words `text` has, and how many of them are function words of each language.
+fn scan(text: &str) -> (usize, [usize; LANGUAGES.len()]) {
+    // One pass, lowercasing only words short enough to be function words (a whole page's
+    // text goes through here). Words are the runs of alphabetic characters; ASCII is read
+    // byte by byte, and only other characters are decoded.
+    let mut words = 0usize;
+    let mut counts = [0usize; LANGUAGES.len()];
+    // ASCII words are lower-cased in place, without a string each.
+    let mut ascii = [0u8; 8];
+    let bytes = text.as_bytes();
+    // The alphabetic character at `i`, with its length; `None` at a separator.
+    let letter_at = |i: usize| -> Option<usize> {
+        let b = *bytes.get(i)?;
+        if b.is_ascii() {
+            return b.is_ascii_alphabetic().then_some(1);
+        }
+        let c = text.get(i..)?.chars().next()?;
+        c.is_alphabetic().then(|| c.len_utf8())
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let Some(len) = letter_at(i) else {
+            // A separator: skip it whole (a character of several bytes included).
+            i += if bytes[i].is_ascii() {
+                1
+            } else {
+                text.get(i..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(1, char::len_utf8)
+            };
+            continue;
+        };
+        let start = i;
+        let mut is_ascii = len == 1;
+        i += len;
+        while let Some(len) = letter_at(i) {
+            is_ascii &= len == 1;
+            i += len;
+        }
+        let w = &bytes[start..i];
+        words += 1;
+        if w.len() <= 8 {
+            let found = if is_ascii {
+                let lower = &mut ascii[..w.len()];
+                lower.copy_from_slice(w);
+                lower.make_ascii_lowercase();
+                distinctive(lower)
+            } else {
+                text.get(start..i)
+                    .and_then(|w| distinctive(w.to_lowercase().as_bytes()))
+            };
+            if let Some(i) = found {
+                counts[i] += 1;
+            }
+        }
+    }
+    (words, counts)
 }
 
 /// The rendered text an element's language code governs: its text, without the subtrees that
@@ -194,6 +229,47 @@ pub fn governed_text(el: ElementRef<'_>) -> String {
 mod tests {
     use super::*;
 
+    /// The former scan (words split by `str::split`), kept to check the byte scan against.
+    fn counts_reference(text: &str) -> (usize, [usize; LANGUAGES.len()]) {
+        let mut words = 0usize;
+        let mut counts = [0usize; LANGUAGES.len()];
+        for w in text
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+        {
+            words += 1;
+            if w.len() <= 8 {
+                if let Some(i) = distinctive(w.to_lowercase().as_bytes()) {
+                    counts[i] += 1;
+                }
+            }
+        }
+        (words, counts)
+    }
+
+    #[test]
+    fn the_byte_scan_finds_the_words_str_split_finds() {
+        let samples = [
+            "Les demandes de logement social sont instruites par les services de la préfecture",
+            "Some text is written HERE in English, and THE end.",
+            "DER Antrag wird geprüft; ÜBER die Straße — und nicht für Sie",
+            "l'État, aujourd'hui : « Où ÇA ? » 12h30\u{a0}et\u{202f}ou…",
+            "Ελληνικά και русский текст и 中文字符 mixed with a the",
+            "  \t\n  ",
+            "",
+            "éééééééé ÉTÉ été ÅNGSTRÖM ǅemal İstanbul ß ſ ﬁn",
+            "a\u{300}b c\u{301} n\u{303}o 1a2b3c",
+        ];
+        let page = crate::page::fixture_pages()
+            .into_iter()
+            .map(|(_, html)| html)
+            .collect::<Vec<_>>();
+        for text in samples.iter().map(|s| s.to_string()).chain(page) {
+            let (words, counts) = counts_reference(&text);
+            assert_eq!(scan(&text), (words, counts), "{text}");
+        }
+    }
+
     #[test]
     fn only_a_plain_contradiction_counts() {
         let english = "Some text is written here in english and is long enough to enable the language determination, more than twenty words of it";
@@ -212,8 +288,8 @@ mod tests {
 
     #[test]
     fn each_function_word_belongs_to_one_language_or_none() {
-        assert_eq!(distinctive("the"), Some(1));
-        assert_eq!(distinctive("con"), None); // Spanish and Italian
-        assert_eq!(distinctive("que"), None); // Spanish and Portuguese
+        assert_eq!(distinctive(b"the"), Some(1));
+        assert_eq!(distinctive(b"con"), None); // Spanish and Italian
+        assert_eq!(distinctive(b"que"), None); // Spanish and Portuguese
     }
 }
