@@ -3,7 +3,6 @@
 //! and matching each against every element was the largest share of their time.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use cssparser::Parser as CssParser;
 use ego_tree::NodeId;
@@ -12,7 +11,7 @@ use scraper::selector::{Parser as ScraperParser, Simple};
 use scraper::{ElementRef, Html, Selector};
 use selectors::parser::{Component, ParseRelative, SelectorList};
 
-use super::Attribute;
+use super::{Attribute, PageKeyed};
 
 /// A literal selector, parsed once for the process, with the buckets that hold every element it
 /// can match (`None`: some selector of the list has no tag or attribute in its rightmost
@@ -182,14 +181,19 @@ fn keys_of(list: &SelectorList<Simple>) -> Option<Vec<Key>> {
 #[derive(Default)]
 pub(super) struct ElementIndex {
     nodes: Vec<NodeId>,
-    by_tag: HashMap<u32, Vec<u32>>,
-    by_attr: HashMap<u32, Vec<u32>>,
-    by_class: HashMap<u64, Vec<u32>>,
+    by_tag: PageKeyed<u32, Vec<u32>>,
+    by_attr: PageKeyed<u32, Vec<u32>>,
+    by_class: PageKeyed<u64, Vec<u32>>,
 }
 
 impl ElementIndex {
     pub(super) fn of(dom: &Html) -> ElementIndex {
         let mut index = ElementIndex::default();
+        // Sized for a page of a design system: no growth of the maps on most pages.
+        index.nodes.reserve(dom.tree.nodes().len());
+        index.by_tag.reserve(64);
+        index.by_attr.reserve(64);
+        index.by_class.reserve(256);
         for node in dom.tree.nodes() {
             let Some(el) = ElementRef::wrap(node) else {
                 continue;

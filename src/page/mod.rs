@@ -57,6 +57,10 @@ pub struct StylesheetLink {
 /// Siblings [`Page::nth_of_type`] counts by walking them, before it counts the whole family once.
 const SIBLINGS_WALKED: usize = 64;
 
+/// A map keyed by what an audited page wrote (ids, names, classes): seeded per process, so
+/// no page can be written to make its keys collide, and quicker than SipHash on short keys.
+pub(crate) type PageKeyed<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// A parsed page.
 pub struct Page {
     pub url: Url,
@@ -66,9 +70,9 @@ pub struct Page {
     /// Author stylesheets in cascade order (`<style>` and fetched `<link>`), not inline `style`.
     pub stylesheets: Vec<Stylesheet>,
     /// Per id: how many elements carry it, and the first of them (in the tree's node order).
-    ids: OnceLock<HashMap<String, (usize, ego_tree::NodeId)>>,
+    ids: OnceLock<PageKeyed<String, (usize, ego_tree::NodeId)>>,
     /// Per `for` value: the `<label>`s naming it, in the tree's node order.
-    labels_for: OnceLock<HashMap<String, Vec<ego_tree::NodeId>>>,
+    labels_for: OnceLock<PageKeyed<String, Vec<ego_tree::NodeId>>>,
     /// What higher layers derive from the page once and keep with it (see [`Derived`]).
     derived: [OnceLock<Box<dyn Any + Send + Sync>>; DERIVED_SLOTS],
     /// Element node → (position among same-name siblings, count of them), filled for all the
@@ -352,9 +356,9 @@ impl Page {
 
     /// The id index, built in one walk: ids are looked up for every aria-labelledby,
     /// aria-describedby and label, and a walk per lookup made pages quadratic.
-    fn ids(&self) -> &HashMap<String, (usize, ego_tree::NodeId)> {
+    fn ids(&self) -> &PageKeyed<String, (usize, ego_tree::NodeId)> {
         self.ids.get_or_init(|| {
-            let mut map: HashMap<String, (usize, ego_tree::NodeId)> = HashMap::new();
+            let mut map: PageKeyed<String, (usize, ego_tree::NodeId)> = PageKeyed::default();
             for node in self.dom.tree.nodes() {
                 if let Node::Element(e) = node.value() {
                     if let Some(id) = e.id() {
@@ -369,7 +373,7 @@ impl Page {
     /// The `<label for=…>` elements whose `for` is exactly `id`, in the tree's node order.
     pub fn labels_for(&self, id: &str) -> impl Iterator<Item = ElementRef<'_>> + '_ {
         let map = self.labels_for.get_or_init(|| {
-            let mut map: HashMap<String, Vec<ego_tree::NodeId>> = HashMap::new();
+            let mut map: PageKeyed<String, Vec<ego_tree::NodeId>> = PageKeyed::default();
             for node in self.dom.tree.nodes() {
                 if let Node::Element(e) = node.value() {
                     if e.name() == "label" {
