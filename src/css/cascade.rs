@@ -732,6 +732,9 @@ enum VarValue<'d> {
 
 const MAX_VAR_CHAIN: usize = 8;
 
+/// Capacity of the per-element map of custom declarations kept from one element to the next.
+const CUSTOM_KEPT: usize = 64;
+
 impl<'d> Vars<'d> {
     /// The scope of an element declaring `own` (its winning custom declarations).
     fn child(own: &FxHashMap<&'d str, Winner<'d>>, parent: Arc<Vars<'d>>) -> Vars<'d> {
@@ -868,6 +871,7 @@ fn walk(
     let mut root_font: Option<f64> = None;
     let empty_vars: Arc<Vars<'_>> = Arc::new(Vars::default());
     let markup = markup_declarations(page);
+    let mut custom: FxHashMap<&str, Winner<'_>> = FxHashMap::default();
     let mut candidate_buffer: Vec<u32> = Vec::new();
 
     let mut stack = vec![Step::Enter(*page.root())];
@@ -894,7 +898,13 @@ fn walk(
 
         // 1. Collect the winning declaration of each property.
         let mut winners: [Option<Winner<'_>>; N_PROPS] = [const { None }; N_PROPS];
-        let mut custom: FxHashMap<&str, Winner<'_>> = FxHashMap::default();
+        // One map for every element, cleared: most elements declare a few custom properties,
+        // and a map made for each grew again from nothing. One that grew large (a root with
+        // hundreds) is replaced, so that clearing it does not cost its size per element.
+        if custom.capacity() > CUSTOM_KEPT {
+            custom = FxHashMap::default();
+        }
+        custom.clear();
         let mut uncertain_best: [Option<(Prio, &str)>; N_PROPS] = [None; N_PROPS];
         // The root's entries whose custom properties were considered (its scope is memoised by
         // them; other elements' scopes are not, so they need not be listed).

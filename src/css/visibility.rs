@@ -43,7 +43,9 @@ impl Visibility {
     /// One pre-order pass over the document after the cascade.
     pub fn compute(page: &Page) -> Visibility {
         let styles = page.styles();
-        let mut bits: FxHashMap<NodeId, u8> = FxHashMap::default();
+        // Sized once: an entry per element (the node count bounds it).
+        let mut bits: FxHashMap<NodeId, u8> =
+            FxHashMap::with_capacity_and_hasher(page.dom.tree.nodes().len(), Default::default());
         // A modal dialog open in the browser makes the rest of the document inert.
         let modal = page
             .browser
