@@ -2,32 +2,43 @@
 
 use crate::page::Attribute;
 use scraper::ElementRef;
+use std::borrow::Cow;
 
 /// The explicit role (first token of `role`) or the implicit HTML-AAM role.
-pub fn role_of(el: ElementRef<'_>) -> Option<String> {
+pub fn role_of<'a>(el: ElementRef<'a>) -> Option<Cow<'a, str>> {
     if let Some(r) = el.value().attribute("role") {
         if let Some(first) = r.split_ascii_whitespace().next() {
-            return Some(first.to_ascii_lowercase());
+            return Some(lowercase(first));
         }
     }
-    implicit_role(el).map(str::to_string)
+    implicit_role(el).map(Cow::Borrowed)
 }
 
 /// The role exposed to assistive technologies, ACT style: the first *valid* token of `role`,
 /// except that `none`/`presentation` is ignored (presentational role conflict) on a focusable
 /// element or one with a global ARIA attribute; else the implicit role.
-pub fn resolved_role(el: ElementRef<'_>) -> Option<String> {
+pub fn resolved_role<'a>(el: ElementRef<'a>) -> Option<Cow<'a, str>> {
     let explicit = el.value().attribute("role").and_then(|r| {
         r.split_ascii_whitespace()
             .find(|t| super::aria::is_valid_role(t))
-            .map(str::to_ascii_lowercase)
+            .map(lowercase)
     });
     match explicit.as_deref() {
         Some("none") | Some("presentation") if presentational_conflict(el) => {
-            implicit_role(el).map(str::to_string)
+            implicit_role(el).map(Cow::Borrowed)
         }
         Some(_) => explicit,
-        None => implicit_role(el).map(str::to_string),
+        None => implicit_role(el).map(Cow::Borrowed),
+    }
+}
+
+/// A role token in lower case, borrowed when it is written so (nearly always): roles are read
+/// for most elements of a page, by several rules.
+fn lowercase(token: &str) -> Cow<'_, str> {
+    if token.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(token.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(token)
     }
 }
 

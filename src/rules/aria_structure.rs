@@ -2,6 +2,7 @@
 //! own elements of given roles.
 
 use crate::page::Attribute;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use scraper::ElementRef;
@@ -107,7 +108,7 @@ impl Rule for AriaRequiredContext {
                 continue;
             };
             // The rule is about roles given explicitly: the native one needs no check here.
-            if implicit_role(el) == Some(role.as_str()) {
+            if implicit_role(el) == Some(&*role) {
                 continue;
             }
             let Some(required) = required_context(&role) else {
@@ -263,7 +264,7 @@ fn collect_owned<'a>(
         }
         // HTML-AAM gives a table's caption the caption role, which the shared table leaves out.
         let role = resolved_role(child)
-            .or_else(|| (child.value().name() == "caption").then(|| "caption".to_string()));
+            .or_else(|| (child.value().name() == "caption").then_some(Cow::Borrowed("caption")));
         match role.as_deref() {
             Some("none") | Some("presentation") => {
                 collect_owned(page, child, owners, allowed, groups, out, depth + 1)
@@ -353,9 +354,9 @@ impl Rule for AriaRequiredChildren {
             let Some((allowed, groups)) = required_owned(&role) else {
                 continue;
             };
-            let native = implicit_role(el) == Some(role.as_str());
+            let native = implicit_role(el) == Some(&*role);
             // RGAA 9.3: lists, ordered (ol) or not (ul, menu); a role=list may be either.
-            let tests: &[&str] = match (role.as_str(), el.value().name()) {
+            let tests: &[&str] = match (&*role, el.value().name()) {
                 ("list", "ol") if native => &["9.3.2"],
                 ("list", _) if native => &["9.3.1"],
                 ("list", _) => &["9.3.1", "9.3.2"],

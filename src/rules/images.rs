@@ -47,7 +47,7 @@ impl Rule for ImageAlt {
             // A presentational role is ignored on focusable elements or with global ARIA
             // attributes (then the image is exposed and needs a name).
             if e.name() == "img"
-                && matches!(role.as_str(), "presentation" | "none")
+                && matches!(&*role, "presentation" | "none")
                 && presentational_role_applies(el)
             {
                 r.pass(

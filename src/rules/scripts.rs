@@ -10,6 +10,7 @@ use crate::a11y::{implicit_role, is_hidden_from_at, is_rendered, is_tabbable, re
 use crate::css::Cascaded;
 use crate::page::Attribute;
 use crate::page::{ElementRef, Page};
+use std::borrow::Cow;
 
 /// Elements carrying at least one `aria-*` attribute, with those attributes, in document order.
 fn aria_attributes(page: &Page) -> Vec<(ElementRef<'_>, Vec<(String, String)>)> {
@@ -185,7 +186,7 @@ impl Rule for AriaRequiredAttr {
             let Some(role) = resolved_role(el) else {
                 continue;
             };
-            if is_hidden_from_at(page, el) || implicit_role(el) == Some(role.as_str()) {
+            if is_hidden_from_at(page, el) || implicit_role(el) == Some(&*role) {
                 continue;
             }
             let mut required: Vec<&str> = required_attributes(&role).to_vec();
@@ -347,8 +348,8 @@ impl Rule for AriaAttrAllowed {
             };
             // Role as exposed (explicit, conflict-resolved, or implicit); elements whose
             // implicit role we do not model are judged only on attribute existence.
-            let Some(role) =
-                resolved_role(el).or_else(|| generic_element(el).then(|| "generic".to_string()))
+            let Some(role) = resolved_role(el)
+                .or_else(|| generic_element(el).then_some(Cow::Borrowed("generic")))
             else {
                 if !prohibited.is_empty() {
                     r.fail(el, prohibited_message(el, &prohibited));
@@ -499,7 +500,7 @@ fn conditional_problems(
         .collect();
         if !treegrid_only.is_empty() {
             let container = el.ancestors().filter_map(ElementRef::wrap).find_map(|a| {
-                resolved_role(a).filter(|r| matches!(r.as_str(), "table" | "grid" | "treegrid"))
+                resolved_role(a).filter(|r| matches!(&**r, "table" | "grid" | "treegrid"))
             });
             match container.as_deref() {
                 Some("treegrid") => {}
@@ -896,14 +897,14 @@ impl Rule for AriaWidgetName {
             // focusable) is named like a button; with another role, that role's rule judges it.
             let summary = crate::a11y::accname::is_details_summary(el)
                 && (e.attribute("role").is_none()
-                    || matches!(role.as_str(), "" | "none" | "presentation"));
-            let widget = NAMED_WIDGET_ROLES.contains(&role.as_str())
+                    || matches!(&*role, "" | "none" | "presentation"));
+            let widget = NAMED_WIDGET_ROLES.contains(&&*role)
                 && !(e.name() == "option" && e.attribute("role").is_none());
-            let status = NAMED_STATUS_ROLES.contains(&role.as_str());
+            let status = NAMED_STATUS_ROLES.contains(&&*role);
             if !(summary || widget || status) || is_hidden_from_at(page, el) {
                 continue;
             }
-            let what = if summary { "summary" } else { role.as_str() };
+            let what = if summary { "summary" } else { &*role };
             let name = crate::a11y::accessible_name(page, el);
             if !name.is_empty() {
                 r.pass(
@@ -924,7 +925,7 @@ impl Rule for AriaWidgetName {
 fn in_presentational_children(el: ElementRef<'_>) -> bool {
     el.ancestors()
         .filter_map(ElementRef::wrap)
-        .any(|a| resolved_role(a).is_some_and(|r| PRESENTATIONAL_CHILDREN.contains(&r.as_str())))
+        .any(|a| resolved_role(a).is_some_and(|r| PRESENTATIONAL_CHILDREN.contains(&&*r)))
 }
 
 /// Roles whose children are presentational (ARIA 1.2 « Children Presentational: True »).
@@ -987,7 +988,7 @@ impl Rule for PresentationalChildrenFocusable {
             let Some(role) = resolved_role(el) else {
                 continue;
             };
-            if !PRESENTATIONAL_CHILDREN.contains(&role.as_str())
+            if !PRESENTATIONAL_CHILDREN.contains(&&*role)
                 || is_hidden_from_at(page, el)
                 || css_hidden(el)
             {

@@ -230,14 +230,14 @@ impl Rule for Landmarks {
         };
         // One pass, one role per element; the ancestor walk of the hidden test only for the
         // few landmark candidates (per element it was quadratic on deep documents).
-        let mut landmarks: std::collections::HashMap<String, Vec<ElementRef<'_>>> =
-            std::collections::HashMap::new();
+        let mut landmarks: std::collections::HashMap<
+            std::borrow::Cow<'_, str>,
+            Vec<ElementRef<'_>>,
+        > = std::collections::HashMap::new();
         for el in body.descendants().filter_map(ElementRef::wrap) {
             if let Some(role) = role_of(el) {
-                if matches!(
-                    role.as_str(),
-                    "main" | "banner" | "navigation" | "contentinfo"
-                ) && !is_hidden_from_at(page, el)
+                if matches!(&*role, "main" | "banner" | "navigation" | "contentinfo")
+                    && !is_hidden_from_at(page, el)
                 {
                     landmarks.entry(role).or_default().push(el);
                 }
