@@ -53,6 +53,16 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
     format!("{}…", &s[..end])
 }
 
+/// `s` with ASCII letters in lower case, borrowed when it has no capital: names and keywords
+/// read for every element are nearly always written in lower case already.
+pub fn ascii_lowercase(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Byte offset of the first occurrence of an ASCII `needle` in `haystack`, ignoring ASCII case,
 /// without lower-casing a copy (values, selectors, media queries and page text are read for
 /// every rule).
@@ -83,6 +93,17 @@ pub fn find_bytes_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> Option<us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_lowercase_copies_only_capitals() {
+        use std::borrow::Cow;
+        assert!(matches!(ascii_lowercase("nav-é"), Cow::Borrowed("nav-é")));
+        assert!(matches!(ascii_lowercase(""), Cow::Borrowed("")));
+        assert_eq!(ascii_lowercase("NAVigation").as_ref(), "navigation");
+        assert!(matches!(ascii_lowercase("Main"), Cow::Owned(_)));
+        // Only ASCII letters change, as `str::to_ascii_lowercase` does.
+        assert_eq!(ascii_lowercase("ÉTÉ Bold").as_ref(), "ÉtÉ bold");
+    }
 
     #[test]
     fn byte_search_ignores_ascii_case_as_a_window_scan() {

@@ -1,5 +1,6 @@
 //! Roles from markup alone (whether an element is exposed at all is `a11y::visible`).
 
+use crate::format::ascii_lowercase;
 use crate::page::Attribute;
 use scraper::ElementRef;
 use std::borrow::Cow;
@@ -8,7 +9,7 @@ use std::borrow::Cow;
 pub fn role_of<'a>(el: ElementRef<'a>) -> Option<Cow<'a, str>> {
     if let Some(r) = el.value().attribute("role") {
         if let Some(first) = r.split_ascii_whitespace().next() {
-            return Some(lowercase(first));
+            return Some(ascii_lowercase(first));
         }
     }
     implicit_role(el).map(Cow::Borrowed)
@@ -21,7 +22,7 @@ pub fn resolved_role<'a>(el: ElementRef<'a>) -> Option<Cow<'a, str>> {
     let explicit = el.value().attribute("role").and_then(|r| {
         r.split_ascii_whitespace()
             .find(|t| super::aria::is_valid_role(t))
-            .map(lowercase)
+            .map(ascii_lowercase)
     });
     match explicit.as_deref() {
         Some("none") | Some("presentation") if presentational_conflict(el) => {
@@ -29,16 +30,6 @@ pub fn resolved_role<'a>(el: ElementRef<'a>) -> Option<Cow<'a, str>> {
         }
         Some(_) => explicit,
         None => implicit_role(el).map(Cow::Borrowed),
-    }
-}
-
-/// A role token in lower case, borrowed when it is written so (nearly always): roles are read
-/// for most elements of a page, by several rules.
-fn lowercase(token: &str) -> Cow<'_, str> {
-    if token.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(token.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(token)
     }
 }
 

@@ -672,11 +672,7 @@ fn candidates_of<'b>(
     candidates.extend_from_slice(&buckets.any);
     let e = el.value();
     let name = e.name();
-    let tag = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        std::borrow::Cow::Owned(name.to_ascii_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(name)
-    };
+    let tag = crate::format::ascii_lowercase(name);
     if let Some(v) = buckets.tag.get(tag.as_ref()) {
         candidates.extend_from_slice(v);
     }

@@ -8,7 +8,7 @@ use cssparser::{Parser, Token};
 
 use super::color::{parse_color_in, ColorValue};
 use super::media::{VIEWPORT_HEIGHT, VIEWPORT_WIDTH};
-use crate::format::find_ignore_ascii_case;
+use crate::format::{ascii_lowercase, find_ignore_ascii_case};
 
 const MAX_VAR_DEPTH: usize = 16;
 const MAX_SUBSTITUTED_LEN: usize = 16 * 1024;
@@ -219,8 +219,9 @@ fn whole_math_function(p: &mut Parser<'_>, name: &str, ctx: &MathContext) -> Opt
 /// Computed font size in px, from the parent's; `None` when it cannot be computed
 /// (calc(), unknown units, or an unknown parent size for relative values).
 pub fn font_size_px(value: &str, parent: Option<f64>, root: Option<f64>) -> Option<f64> {
-    let v = value.trim().to_ascii_lowercase();
-    let kw = match v.as_str() {
+    // Read for every element a font-size rule wins on: copied only when written in capitals.
+    let v = ascii_lowercase(value.trim());
+    let kw = match &*v {
         "xx-small" => Some(9.0),
         "x-small" => Some(10.0),
         "small" => Some(13.0),
@@ -234,7 +235,7 @@ pub fn font_size_px(value: &str, parent: Option<f64>, root: Option<f64>) -> Opti
     if kw.is_some() {
         return kw;
     }
-    match v.as_str() {
+    match &*v {
         "larger" => return parent.map(|p| p * 1.2),
         "smaller" => return parent.map(|p| p / 1.2),
         _ => {}
@@ -405,8 +406,8 @@ fn math_value(p: &mut Parser<'_>, ctx: &MathContext, depth: usize) -> Option<Qua
 
 /// Computed font weight from the parent's (CSS Fonts 4 relative weights table).
 pub fn font_weight(value: &str, parent: Option<u16>) -> Option<u16> {
-    let v = value.trim().to_ascii_lowercase();
-    match v.as_str() {
+    let v = ascii_lowercase(value.trim());
+    match &*v {
         "normal" => Some(400),
         "bold" => Some(700),
         "bolder" => parent.map(|p| match p {

@@ -194,7 +194,8 @@ fn walk(
         /// Leaving `part`, after its break if it has one.
         LeavePart,
     }
-    let mut stack = vec![(*el, Step::Enter)];
+    // Most walks are of a link, a label or a heading: their stack stays on the call's own.
+    let mut stack: smallvec::SmallVec<[_; 16]> = smallvec::smallvec![(*el, Step::Enter)];
     while let Some((node, step)) = stack.pop() {
         let go_on = match (node.value(), step) {
             (Node::Text(t), _) => event(Event::Piece(t)),

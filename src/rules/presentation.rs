@@ -103,11 +103,7 @@ impl Rule for PresentationalElements {
             let mut html_allowed = Vec::new();
             for (attr, _) in e.attrs() {
                 // The parser writes HTML attribute names in lower case: no copy for most.
-                let a = if attr.bytes().any(|b| b.is_ascii_uppercase()) {
-                    std::borrow::Cow::Owned(attr.to_ascii_lowercase())
-                } else {
-                    std::borrow::Cow::Borrowed(attr)
-                };
+                let a = crate::format::ascii_lowercase(attr);
                 if ATTRIBUTES.contains(&a.as_ref()) {
                     bad.push(a);
                 } else if matches!(a.as_ref(), "width" | "height") {
