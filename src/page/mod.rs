@@ -114,9 +114,11 @@ pub enum DerivedSlot {
     AccessibleNames,
     /// Each link's text and its folded form (`cerfa::LinkTexts`).
     LinkTexts,
+    /// The form fields exposed to assistive technologies and their names (`rules::forms`).
+    FormFields,
 }
 
-const DERIVED_SLOTS: usize = 5;
+const DERIVED_SLOTS: usize = 6;
 
 /// A type a higher layer derives from a page and keeps with it ([`Page::derived`]).
 pub trait Derived: Any + Send + Sync {

@@ -50,9 +50,9 @@ impl Rule for FormFieldLabel {
         let mut r = Results::new(page);
         for f in exposed_fields(page) {
             match f {
-                Field { name, el, .. } if name.is_empty() => r.fail_tests(el, &["11.1.1"], no_name_message(el)),
+                Field { name: "", el, .. } => r.fail_tests(el, &["11.1.1"], no_name_message(el)),
                 Field { name, el, only_placeholder: true } => r.fail_tests(el, &["11.1.1"], format!("Champ nommé seulement par son placeholder « {name} » : le placeholder n'est pas une étiquette (test 11.1.1) ; ajouter un label, un aria-label, un aria-labelledby ou un title.")),
-                Field { name, el, .. } if crate::a11y::relevance::has_no_word(&name) => {
+                Field { name, el, .. } if crate::a11y::relevance::has_no_word(name) => {
                     // RGAA 11.2 (particular cases): a symbol is named by what is expected.
                     let test = label_source_test(page, el);
                     r.fail_tests(el, &[test], format!("Étiquette « {name} » sans lettre ni chiffre : elle n'indique pas la nature de la saisie attendue ; écrire ce qu'il faut saisir."));
@@ -114,11 +114,43 @@ impl Rule for FormFieldName {
 /// `placeholder` gives that name.
 struct Field<'a> {
     el: ElementRef<'a>,
+    name: &'a str,
+    only_placeholder: bool,
+}
+
+/// The page's exposed fields, found once for the two rules that read them.
+struct ExposedFields(Vec<(ego_tree::NodeId, String, bool)>);
+
+impl crate::page::Derived for ExposedFields {
+    const SLOT: crate::page::DerivedSlot = crate::page::DerivedSlot::FormFields;
+}
+
+fn exposed_fields(page: &Page) -> impl Iterator<Item = Field<'_>> + '_ {
+    let fields = page.derived(|p| {
+        ExposedFields(
+            find_exposed_fields(p)
+                .into_iter()
+                .map(|f| (f.el.id(), f.name, f.only_placeholder))
+                .collect(),
+        )
+    });
+    fields.0.iter().filter_map(|(id, name, only_placeholder)| {
+        Some(Field {
+            el: ElementRef::wrap(page.dom.tree.get(*id)?)?,
+            name,
+            only_placeholder: *only_placeholder,
+        })
+    })
+}
+
+/// A field as [`find_exposed_fields`] finds it.
+struct FoundField<'a> {
+    el: ElementRef<'a>,
     name: String,
     only_placeholder: bool,
 }
 
-fn exposed_fields(page: &Page) -> Vec<Field<'_>> {
+fn find_exposed_fields(page: &Page) -> Vec<FoundField<'_>> {
     let fields = page.select(
         "input:not([type=hidden i]):not([type=submit i]):not([type=reset i]):not([type=button i]):not([type=image i]), select, textarea, \
          [role~=textbox], [role~=combobox], [role~=listbox], [role~=checkbox], [role~=radio], [role~=searchbox], [role~=slider], [role~=spinbutton], [role~=switch]",
@@ -154,7 +186,7 @@ fn exposed_fields(page: &Page) -> Vec<Field<'_>> {
             && e.attribute("aria-label").is_none()
             && e.attribute("aria-labelledby").is_none()
             && !has_label_element(page, el);
-        out.push(Field {
+        out.push(FoundField {
             el,
             name,
             only_placeholder,
