@@ -102,11 +102,10 @@ impl Rule for PresentationalElements {
             // Allowed by HTML on this element, but not among the methodology's exceptions.
             let mut html_allowed = Vec::new();
             for (attr, _) in e.attrs() {
-                // The parser writes HTML attribute names in lower case: no copy for most.
-                let a = crate::format::ascii_lowercase(attr);
-                if ATTRIBUTES.contains(&a.as_ref()) {
+                let a = attr.to_ascii_lowercase();
+                if ATTRIBUTES.contains(&a.as_str()) {
                     bad.push(a);
-                } else if matches!(a.as_ref(), "width" | "height") {
+                } else if matches!(a.as_str(), "width" | "height") {
                     match name {
                         "img" | "object" | "embed" | "canvas" | "svg" => {}
                         "iframe" | "video" | "source" | "input" => html_allowed.push(a),
