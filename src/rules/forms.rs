@@ -126,14 +126,7 @@ impl crate::page::Derived for ExposedFields {
 }
 
 fn exposed_fields(page: &Page) -> impl Iterator<Item = Field<'_>> + '_ {
-    let fields = page.derived(|p| {
-        ExposedFields(
-            find_exposed_fields(p)
-                .into_iter()
-                .map(|f| (f.el.id(), f.name, f.only_placeholder))
-                .collect(),
-        )
-    });
+    let fields = page.derived(|p| ExposedFields(find_exposed_fields(p)));
     fields.0.iter().filter_map(|(id, name, only_placeholder)| {
         Some(Field {
             el: ElementRef::wrap(page.dom.tree.get(*id)?)?,
@@ -143,14 +136,9 @@ fn exposed_fields(page: &Page) -> impl Iterator<Item = Field<'_>> + '_ {
     })
 }
 
-/// A field as [`find_exposed_fields`] finds it.
-struct FoundField<'a> {
-    el: ElementRef<'a>,
-    name: String,
-    only_placeholder: bool,
-}
-
-fn find_exposed_fields(page: &Page) -> Vec<FoundField<'_>> {
+/// The exposed fields: each one's element, accessible name and whether only its placeholder
+/// gives that name.
+fn find_exposed_fields(page: &Page) -> Vec<(ego_tree::NodeId, String, bool)> {
     let fields = page.select(
         "input:not([type=hidden i]):not([type=submit i]):not([type=reset i]):not([type=button i]):not([type=image i]), select, textarea, \
          [role~=textbox], [role~=combobox], [role~=listbox], [role~=checkbox], [role~=radio], [role~=searchbox], [role~=slider], [role~=spinbutton], [role~=switch]",
@@ -186,11 +174,7 @@ fn find_exposed_fields(page: &Page) -> Vec<FoundField<'_>> {
             && e.attribute("aria-label").is_none()
             && e.attribute("aria-labelledby").is_none()
             && !has_label_element(page, el);
-        out.push(FoundField {
-            el,
-            name,
-            only_placeholder,
-        });
+        out.push((el.id(), name, only_placeholder));
     }
     out
 }
