@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use precomputed_hash::PrecomputedHash;
 use rustc_hash::{FxHashMap, FxHashSet};
+use scraper::node::Element;
 use scraper::selector::{CssLocalName, Simple};
 use scraper::{ElementRef, Node};
 use selectors::bloom::BloomFilter;
@@ -15,10 +16,11 @@ use selectors::context::{
 };
 use selectors::matching::matches_selector;
 use selectors::parser::{AncestorHashes, Selector};
+use smallvec::SmallVec;
 
 use super::color::{parse_color, ColorValue, Rgba};
 use super::media::{self, MediaMatch};
-use super::select::{bucket_of, compile_list, Bucket, Skip};
+use super::select::{bucket_of, compile_list, subject_is_local, AttributesRead, Bucket, Skip};
 use super::sheet::{parse_declarations, CssRule, Declaration, ParsedCss};
 use super::spacing::{self, Declared, LineBox, Property, TextSpacing};
 use super::values::{
@@ -362,6 +364,9 @@ struct Entry {
     /// For selectors with a pseudo-class we cannot evaluate: the "assumed false" variant
     /// and the pseudo-class name.
     uncertain: Option<(String, Option<Selector<Simple>>)>,
+    /// Whether it matches two siblings alike when they are alike in name and attributes
+    /// ([`subject_is_local`], both variants): style sharing needs to match only the others.
+    local: bool,
 }
 
 #[derive(Clone)]
@@ -375,6 +380,11 @@ struct RuleSet {
     /// Selectors of the maybe-rules (unevaluated `@media`) that set what decides rendering.
     maybe_entries: Vec<(Selector<Simple>, AncestorHashes)>,
     maybe_buckets: Buckets,
+    /// Whether every maybe-rule selector is local ([`subject_is_local`]); style sharing is
+    /// off otherwise.
+    maybe_local: bool,
+    /// The attributes any selector reads: siblings that differ only in others share styles.
+    attributes_read: AttributesRead,
 }
 
 /// Properties that decide whether an element is rendered (the visibility answer).
@@ -401,6 +411,8 @@ impl RuleSet {
                 buckets: Buckets::default(),
                 maybe_entries: Vec::new(),
                 maybe_buckets: Buckets::default(),
+                maybe_local: true,
+                attributes_read: AttributesRead::default(),
             };
             let unsupported = set.add_rules(ua.rules.into_iter());
             set.ua_count = set.rules.len();
@@ -439,6 +451,13 @@ impl RuleSet {
                             if c.uncertain.is_some() {
                                 unsupported += 1;
                             }
+                            self.attributes_read.add(&c.selector);
+                            let if_false = c.uncertain.as_ref().and_then(|u| u.1.as_ref());
+                            if let Some(s) = if_false {
+                                self.attributes_read.add(s);
+                            }
+                            let local = subject_is_local(&c.selector)
+                                && if_false.is_none_or(subject_is_local);
                             self.buckets.push(b, self.entries.len() as u32);
                             self.entries.push(Entry {
                                 rule: ri as u32,
@@ -446,6 +465,7 @@ impl RuleSet {
                                 hashes,
                                 specificity: c.specificity,
                                 uncertain: c.uncertain,
+                                local,
                             });
                         }
                     }
@@ -470,6 +490,8 @@ impl RuleSet {
             if let Ok(list) = compile_list(&rule.selector_text) {
                 for c in list {
                     let hashes = AncestorHashes::new(&c.selector, QuirksMode::NoQuirks);
+                    self.attributes_read.add(&c.selector);
+                    self.maybe_local &= subject_is_local(&c.selector);
                     self.maybe_buckets
                         .push(bucket_of(&c.selector), self.maybe_entries.len() as u32);
                     self.maybe_entries.push((c.selector, hashes));
@@ -861,8 +883,10 @@ fn walk(
     let mut text_elements = Vec::new();
     let mut bloom = BloomFilter::new();
     let mut caches = SelectorCaches::default();
-    // Stack of (computed index, custom properties) of the open ancestors.
-    let mut ancestors: Vec<(u32, Arc<Vars<'_>>)> = Vec::new();
+    // The open ancestors: computed index, custom properties, and the last child whose style a
+    // later sibling may share.
+    let mut ancestors: Vec<Frame<'_, '_>> = Vec::new();
+    let sharing = set.maybe_local;
     let root_parent = Computed::root_parent();
     let mut root_font: Option<f64> = None;
     let empty_vars: Arc<Vars<'_>> = Arc::new(Vars::default());
@@ -887,8 +911,38 @@ fn walk(
         let Some(el) = ElementRef::wrap(node) else {
             continue;
         };
+        // 0. Style sharing: an earlier sibling alike for every selector and for the cascade.
+        let own_markup = markup.contains_key(&node.id());
+        let shareable = !own_markup && !inactive_roots.contains(&node.id());
+        let shared = match ancestors.last().and_then(|f| f.shareable.as_ref()) {
+            Some(s)
+                if sharing
+                    && shareable
+                    && alike_for_selectors(&set.attributes_read, s.el.value(), el.value())
+                    && s.sibling_dependent.iter().all(|&(ci, was)| {
+                        outcome(&set.entries[ci as usize], el, &bloom, &mut caches) == was
+                    }) =>
+            {
+                Some((s.idx, s.vars.clone()))
+            }
+            _ => None,
+        };
+        if let Some((idx, vars)) = shared {
+            enter(
+                el,
+                idx,
+                vars,
+                &mut index,
+                &mut text_elements,
+                &mut ancestors,
+                &mut hashes,
+                &mut bloom,
+                &mut stack,
+            );
+            continue;
+        }
         let (parent, parent_vars) = match ancestors.last() {
-            Some((i, v)) => (&computed[*i as usize], v.clone()),
+            Some(f) => (&computed[f.idx as usize], f.vars.clone()),
             None => (&root_parent, empty_vars.clone()),
         };
 
@@ -906,27 +960,19 @@ fn walk(
         // them; other elements' scopes are not, so they need not be listed).
         let is_root = ancestors.is_empty();
         let mut custom_from: Vec<u32> = Vec::new();
+        let mut sibling_dependent = SmallVec::new();
         let candidates = candidates_of(&set.buckets, el, &mut candidate_buffer);
         for &ci in candidates {
             let entry = &set.entries[ci as usize];
-            if !matches(
-                &entry.selector,
-                Some(&entry.hashes),
-                el,
-                Some(&bloom),
-                &mut caches,
-            ) {
-                continue;
+            let matched = outcome(entry, el, &bloom, &mut caches);
+            if !entry.local {
+                sibling_dependent.push((ci, matched));
             }
-            let mut maybe: Option<&str> = None;
-            if let Some((name, if_false)) = &entry.uncertain {
-                let certain = if_false
-                    .as_ref()
-                    .is_some_and(|s| matches(s, None, el, None, &mut caches));
-                if !certain {
-                    maybe = Some(name);
-                }
-            }
+            let maybe: Option<&str> = match matched {
+                Outcome::No => continue,
+                Outcome::Yes => None,
+                Outcome::Maybe => entry.uncertain.as_ref().map(|(name, _)| name.as_str()),
+            };
             let rule = &set.rules[entry.rule as usize];
             let slots = &set.slots[entry.rule as usize];
             if is_root && maybe.is_none() && slots.contains(&DeclSlot::Custom) {
@@ -1059,30 +1105,28 @@ fn walk(
             root_font = c.font_size;
         }
         let idx = computed.len() as u32;
-        index.insert(node.id(), idx);
-        let has_text = node.children().any(|ch| match ch.value() {
-            Node::Text(t) => !t.trim().is_empty(),
-            _ => false,
-        });
-        if has_text {
-            text_elements.push(node.id());
-        }
         computed.push(c);
-        ancestors.push((idx, vars));
-        let below = hashes.len();
-        push_element_hashes(el, &mut hashes);
-        for &h in &hashes[below..] {
-            bloom.insert_hash(h);
-        }
-        stack.push(Step::Exit(below));
-        // Children pushed last first, so they are entered in document order.
-        let mut child = node.last_child();
-        while let Some(ch) = child {
-            if ch.value().is_element() {
-                stack.push(Step::Enter(ch));
+        if shareable {
+            if let Some(f) = ancestors.last_mut() {
+                f.shareable = Some(Shareable {
+                    el,
+                    idx,
+                    vars: vars.clone(),
+                    sibling_dependent,
+                });
             }
-            child = ch.prev_sibling();
         }
+        enter(
+            el,
+            idx,
+            vars,
+            &mut index,
+            &mut text_elements,
+            &mut ancestors,
+            &mut hashes,
+            &mut bloom,
+            &mut stack,
+        );
     }
     PageStyles {
         index,
@@ -1090,6 +1134,129 @@ fn walk(
         text_elements,
         notes: Vec::new(),
         prepared: None,
+    }
+}
+
+/// An open element of the walk.
+struct Frame<'a, 'd> {
+    /// Its computed style (index in `computed`).
+    idx: u32,
+    vars: Arc<Vars<'d>>,
+    /// Its last child a later child may take its style from.
+    shareable: Option<Shareable<'a, 'd>>,
+}
+
+/// A computed element whose style a later sibling may take (style sharing, as browsers do).
+/// The sibling must have the same name, the same value of every attribute a selector or the
+/// cascade reads ([`alike_for_selectors`]), no `style` or presentational hints of its own, and
+/// the same outcome for every candidate selector that looks beyond the element and its
+/// ancestors (position, siblings: `sibling_dependent`). Every other candidate then matches
+/// both alike, so both get the same declarations over the same parent.
+struct Shareable<'a, 'd> {
+    el: ElementRef<'a>,
+    idx: u32,
+    vars: Arc<Vars<'d>>,
+    /// The candidates that are not [`Entry::local`], and how each matched.
+    sibling_dependent: SmallVec<[(u32, Outcome); 4]>,
+}
+
+/// How a selector entry matches an element.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Outcome {
+    No,
+    Yes,
+    /// Only if a pseudo-class we cannot evaluate holds ([`Entry::uncertain`]).
+    Maybe,
+}
+
+fn outcome(
+    entry: &Entry,
+    el: ElementRef<'_>,
+    bloom: &BloomFilter,
+    caches: &mut SelectorCaches,
+) -> Outcome {
+    if !matches(
+        &entry.selector,
+        Some(&entry.hashes),
+        el,
+        Some(bloom),
+        caches,
+    ) {
+        return Outcome::No;
+    }
+    match &entry.uncertain {
+        Some((_, if_false))
+            if !if_false
+                .as_ref()
+                .is_some_and(|s| matches(s, None, el, None, caches)) =>
+        {
+            Outcome::Maybe
+        }
+        _ => Outcome::Yes,
+    }
+}
+
+/// Attributes the cascade itself reads on an element (besides selectors).
+const CASCADE_READS: [&str; 2] = ["aria-hidden", "style"];
+
+/// Whether two elements have the same name and the same attributes, in the same order, with the
+/// same values for every attribute a selector or the cascade reads by value.
+fn alike_for_selectors(read: &AttributesRead, a: &Element, b: &Element) -> bool {
+    a.name == b.name
+        && a.attrs.len() == b.attrs.len()
+        && a.attrs
+            .iter()
+            .zip(b.attrs.iter())
+            .all(|((na, va), (nb, vb))| {
+                na == nb
+                    && (va == vb || {
+                        let name = crate::format::ascii_lowercase(&na.local);
+                        !read.values.contains(name.as_ref())
+                            && !CASCADE_READS.contains(&name.as_ref())
+                    })
+            })
+}
+
+/// Records an element's computed style and opens it: its children come next.
+#[allow(clippy::too_many_arguments)]
+fn enter<'a, 'd>(
+    el: ElementRef<'a>,
+    idx: u32,
+    vars: Arc<Vars<'d>>,
+    index: &mut FxHashMap<ego_tree::NodeId, u32>,
+    text_elements: &mut Vec<ego_tree::NodeId>,
+    ancestors: &mut Vec<Frame<'a, 'd>>,
+    hashes: &mut Vec<u32>,
+    bloom: &mut BloomFilter,
+    stack: &mut Vec<Step<'a>>,
+) {
+    let node = *el;
+    index.insert(node.id(), idx);
+    let has_text = node.children().any(|ch| match ch.value() {
+        Node::Text(t) => !t.trim().is_empty(),
+        _ => false,
+    });
+    if has_text {
+        text_elements.push(node.id());
+    }
+    ancestors.push(Frame {
+        idx,
+        vars,
+        shareable: None,
+    });
+    let below = hashes.len();
+    push_element_hashes(el, hashes);
+    for &h in &hashes[below..] {
+        bloom.insert_hash(h);
+    }
+    stack.push(Step::Exit(below));
+    // Children pushed last first, so they are entered in document order.
+    let mut child = node.last_child();
+    while let Some(ch) = child {
+        if ch.value().is_element() {
+            stack.push(Step::Enter(ch));
+        }
+        child = ch.prev_sibling();
     }
 }
 
@@ -2128,6 +2295,48 @@ mod tests {
         assert!(style_of(&p, "h").hidden.is_some());
         // Author display beats the UA rule for [hidden].
         assert!(style_of(&p, "shown").hidden.is_none());
+    }
+
+    #[test]
+    fn alike_siblings_share_styles_unless_a_selector_tells_them_apart() {
+        let p = page(
+            "<style>li{color:#111111} li:first-child{color:#ff0000} li+li.x{color:#00ff00}\
+             li:nth-child(4){color:#0000ff} a{color:#222222} a[href$='.pdf']{color:#333333}\
+             p{color:#444444} p:empty{display:none} span:not(:last-child){color:#555555}\
+             [data-kind=b]{color:#666666}</style>\
+             <ul><li id=l1>a</li><li id=l2>b</li><li id=l3>c</li><li id=l4>d</li><li id=l5>e</li>\
+             <li class=x id=l6>f</li><li class=x id=l7>g</li></ul>\
+             <div><a id=a1 href=/a data-n=1>a</a><a id=a2 href=/b data-n=2>b</a>\
+             <a id=a3 href=/c.pdf data-n=3>c</a><a id=a4 href=/c.pdf data-n=4>d</a></div>\
+             <div><p id=p1>x</p><p id=p2></p><p id=p3 aria-hidden=true>x</p>\
+             <p id=p4 style='color:#777777'>x</p><p id=p5 data-kind=b>x</p>\
+             <p id=p6 data-kind=c>x</p></div>\
+             <div><span id=s1>a</span><span id=s2>b</span></div>",
+        );
+        let color = |id: &str| hex(&style_of(&p, id).color);
+        let same = |a: &str, b: &str| std::ptr::eq(style_of(&p, a), style_of(&p, b));
+        // Position and siblings: evaluated for each element.
+        assert_eq!(
+            ["l1", "l2", "l3", "l4", "l5", "l6", "l7"].map(color),
+            ["#ff0000", "#111111", "#111111", "#0000ff", "#111111", "#00ff00", "#00ff00"]
+        );
+        // Attributes a selector reads by value (href, data-kind) or the cascade reads
+        // (aria-hidden, style); the others (data-n, id here) do not tell siblings apart.
+        assert_eq!(
+            ["a1", "a2", "a3", "a4"].map(color),
+            ["#222222", "#222222", "#333333", "#333333"]
+        );
+        assert_eq!(
+            ["p1", "p3", "p4", "p5", "p6"].map(color),
+            ["#444444", "#444444", "#777777", "#666666", "#444444"]
+        );
+        assert!(style_of(&p, "p1").hidden.is_none());
+        assert!(style_of(&p, "p2").hidden.is_some(), ":empty");
+        assert!(style_of(&p, "p3").aria_hidden && !style_of(&p, "p1").aria_hidden);
+        assert_eq!(["s1", "s2"].map(color), ["#555555", "#000000"]);
+        // Shared where nothing tells them apart.
+        assert!(same("l2", "l3") && same("l6", "l7") && same("a3", "a4"));
+        assert!(!same("a2", "a3") && !same("p1", "p2") && !same("p5", "p6"));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 use cssparser::Parser as CssParser;
 use scraper::selector::{Parser as ScraperParser, Simple};
-use selectors::parser::{Component, ParseRelative, Selector, SelectorList};
+use selectors::attr::ParsedAttrSelectorOperation;
+use selectors::parser::{Combinator, Component, ParseRelative, Selector, SelectorList};
 
 /// Never matches (an attribute no page uses).
 const NEVER: &str = "[__vigie_never__]";
@@ -283,6 +284,94 @@ pub fn bucket_of(sel: &Selector<Simple>) -> Bucket {
     }
 }
 
+/// Whether matching `sel` on an element depends only on the element's own name and attributes
+/// and on its ancestors (and their siblings): not on the element's own siblings, its position
+/// among them, or its content. Two siblings alike in name and in every attribute a selector
+/// reads then match it alike, which lets the cascade share their styles.
+pub fn subject_is_local(sel: &Selector<Simple>) -> bool {
+    let mut iter = sel.iter();
+    for c in iter.by_ref() {
+        let local = match c {
+            Component::LocalName(_)
+            | Component::ID(_)
+            | Component::Class(_)
+            | Component::AttributeInNoNamespaceExists { .. }
+            | Component::AttributeInNoNamespace { .. }
+            | Component::AttributeOther(_)
+            | Component::ExplicitUniversalType
+            | Component::ExplicitAnyNamespace
+            | Component::ExplicitNoNamespace
+            | Component::DefaultNamespace(_)
+            | Component::Namespace(..) => true,
+            Component::Negation(list) | Component::Is(list) | Component::Where(list) => {
+                list.slice().iter().all(subject_is_local)
+            }
+            // Position (`:nth-child`, `:first-of-type`…), content (`:empty`), `:root`,
+            // `:scope`, and anything else: not known to be local.
+            _ => false,
+        };
+        if !local {
+            return false;
+        }
+    }
+    // `+` and `~` look at the element's own siblings; `>` and ` ` at its ancestors.
+    matches!(
+        iter.next_sequence(),
+        None | Some(Combinator::Child | Combinator::Descendant)
+    )
+}
+
+/// The attributes selectors read: by value, or only for being present.
+#[derive(Clone, Default, Debug)]
+pub struct AttributesRead {
+    pub values: rustc_hash::FxHashSet<String>,
+    pub presence: rustc_hash::FxHashSet<String>,
+}
+
+impl AttributesRead {
+    /// Adds what `sel` reads, in every compound and nested list (`id` and `class` included).
+    pub fn add(&mut self, sel: &Selector<Simple>) {
+        for c in sel.iter_raw_match_order() {
+            match c {
+                Component::ID(_) => {
+                    self.values.insert("id".to_string());
+                }
+                Component::Class(_) => {
+                    self.values.insert("class".to_string());
+                }
+                Component::AttributeInNoNamespaceExists {
+                    local_name_lower, ..
+                } => {
+                    self.presence.insert(local_name_lower.0.to_string());
+                }
+                Component::AttributeInNoNamespace { local_name, .. } => {
+                    self.values
+                        .insert(local_name.0.to_ascii_lowercase().to_string());
+                }
+                Component::AttributeOther(a) => {
+                    let name = a.local_name_lower.0.to_string();
+                    match a.operation {
+                        ParsedAttrSelectorOperation::Exists => self.presence.insert(name),
+                        ParsedAttrSelectorOperation::WithValue { .. } => self.values.insert(name),
+                    };
+                }
+                Component::Negation(list) | Component::Is(list) | Component::Where(list) => {
+                    for s in list.slice() {
+                        self.add(s);
+                    }
+                }
+                Component::NthOf(data) => {
+                    for s in data.selectors() {
+                        self.add(s);
+                    }
+                }
+                Component::Slotted(s) | Component::Host(Some(s)) => self.add(s),
+                _ => {}
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +396,50 @@ mod tests {
         // Escaped colons (utility classes) are not pseudo-classes.
         let tw = compile_list(".md\\:flex").expect("valid");
         assert_eq!(bucket_of(&tw[0].selector), Bucket::Class("md:flex".into()));
+    }
+
+    #[test]
+    fn local_subjects_and_attributes_read() {
+        let local = |s: &str| subject_is_local(&compile_list(s).expect("valid")[0].selector);
+        for s in [
+            "p",
+            ".a .b",
+            "ul > li.x[data-k=v]",
+            ":not(.a)",
+            ":is(.a, .b) > p",
+            "li:first-child a",
+            "h2 + ul li",
+            ":is(.a + .b) .c",
+        ] {
+            assert!(local(s), "{s} is local");
+        }
+        for s in [
+            "li:first-child",
+            "li + li",
+            "li ~ li",
+            ":not(:last-child)",
+            "p:empty",
+            ":root",
+            ":is(.a + .b)",
+            "li:nth-of-type(2)",
+            ":where(.a, li:nth-child(2n))",
+        ] {
+            assert!(!local(s), "{s} depends on siblings, position or content");
+        }
+        let mut read = AttributesRead::default();
+        for s in [
+            "a[href$='.pdf'] [data-x]",
+            ":not([lang=fr]) > #main",
+            "p.note[HIDDEN]",
+        ] {
+            read.add(&compile_list(s).expect("valid")[0].selector);
+        }
+        let mut values: Vec<_> = read.values.iter().map(String::as_str).collect();
+        values.sort_unstable();
+        assert_eq!(values, ["class", "href", "id", "lang"]);
+        let mut presence: Vec<_> = read.presence.iter().map(String::as_str).collect();
+        presence.sort_unstable();
+        assert_eq!(presence, ["data-x", "hidden"]);
     }
 
     #[test]
