@@ -644,18 +644,6 @@ fn inactive_roots(page: &Page) -> FxHashSet<ego_tree::NodeId> {
     roots
 }
 
-/// The element's name, id and class hashes for the ancestor filter, pushed on `out`.
-fn push_element_hashes(el: ElementRef<'_>, out: &mut Vec<u32>) {
-    let e = el.value();
-    out.push(e.name.local.precomputed_hash());
-    if let Some(id) = e.id() {
-        out.push(CssLocalName::from(id).precomputed_hash());
-    }
-    for c in e.classes() {
-        out.push(CssLocalName::from(c).precomputed_hash());
-    }
-}
-
 /// Entries filed by the bucket of their selector, looked up with the element's own strings:
 /// no string is allocated per element and bucket.
 #[derive(Clone, Default)]
@@ -878,14 +866,17 @@ fn walk(
     let set = &prepared.set;
     // Sized once: one computed style per element (the tree's node count bounds it).
     let nodes = page.dom.tree.nodes().len();
-    let mut index = FxHashMap::with_capacity_and_hasher(nodes, Default::default());
     let mut computed: Vec<Computed> = Vec::with_capacity(nodes);
-    let mut text_elements = Vec::new();
-    let mut bloom = BloomFilter::new();
     let mut caches = SelectorCaches::default();
-    // The open ancestors: computed index, custom properties, and the last child whose style a
-    // later sibling may share.
-    let mut ancestors: Vec<Frame<'_, '_>> = Vec::new();
+    let mut open = Open {
+        index: FxHashMap::with_capacity_and_hasher(nodes, Default::default()),
+        text_elements: Vec::new(),
+        ancestors: Vec::new(),
+        hashes: Vec::new(),
+        bloom: BloomFilter::new(),
+        stack: vec![Step::Enter(*page.root())],
+        name_hashes: FxHashMap::default(),
+    };
     let sharing = set.maybe_local;
     let root_parent = Computed::root_parent();
     let mut root_font: Option<f64> = None;
@@ -894,15 +885,12 @@ fn walk(
     let mut custom: FxHashMap<&str, Winner<'_>> = FxHashMap::default();
     let mut candidate_buffer: Vec<u32> = Vec::new();
 
-    let mut stack = vec![Step::Enter(*page.root())];
-    // The hashes of the open ancestors, each element's above its `Step::Exit` length.
-    let mut hashes: Vec<u32> = Vec::new();
-    while let Some(step) = stack.pop() {
+    while let Some(step) = open.stack.pop() {
         let node = match step {
             Step::Exit(below) => {
-                ancestors.pop();
-                for h in hashes.drain(below..) {
-                    bloom.remove_hash(h);
+                open.ancestors.pop();
+                for h in open.hashes.drain(below..) {
+                    open.bloom.remove_hash(h);
                 }
                 continue;
             }
@@ -914,13 +902,13 @@ fn walk(
         // 0. Style sharing: an earlier sibling alike for every selector and for the cascade.
         let own_markup = markup.contains_key(&node.id());
         let shareable = !own_markup && !inactive_roots.contains(&node.id());
-        let shared = match ancestors.last().and_then(|f| f.shareable.as_ref()) {
+        let shared = match open.ancestors.last().and_then(|f| f.shareable.as_ref()) {
             Some(s)
                 if sharing
                     && shareable
                     && alike_for_selectors(&set.attributes_read, s.el.value(), el.value())
                     && s.sibling_dependent.iter().all(|&(ci, was)| {
-                        outcome(&set.entries[ci as usize], el, &bloom, &mut caches) == was
+                        outcome(&set.entries[ci as usize], el, &open.bloom, &mut caches) == was
                     }) =>
             {
                 Some((s.idx, s.vars.clone()))
@@ -928,20 +916,10 @@ fn walk(
             _ => None,
         };
         if let Some((idx, vars)) = shared {
-            enter(
-                el,
-                idx,
-                vars,
-                &mut index,
-                &mut text_elements,
-                &mut ancestors,
-                &mut hashes,
-                &mut bloom,
-                &mut stack,
-            );
+            open.enter(el, idx, vars);
             continue;
         }
-        let (parent, parent_vars) = match ancestors.last() {
+        let (parent, parent_vars) = match open.ancestors.last() {
             Some(f) => (&computed[f.idx as usize], f.vars.clone()),
             None => (&root_parent, empty_vars.clone()),
         };
@@ -958,13 +936,13 @@ fn walk(
         let mut uncertain_best: [Option<(Prio, &str)>; N_PROPS] = [None; N_PROPS];
         // The root's entries whose custom properties were considered (its scope is memoised by
         // them; other elements' scopes are not, so they need not be listed).
-        let is_root = ancestors.is_empty();
+        let is_root = open.ancestors.is_empty();
         let mut custom_from: Vec<u32> = Vec::new();
         let mut sibling_dependent = SmallVec::new();
         let candidates = candidates_of(&set.buckets, el, &mut candidate_buffer);
         for &ci in candidates {
             let entry = &set.entries[ci as usize];
-            let matched = outcome(entry, el, &bloom, &mut caches);
+            let matched = outcome(entry, el, &open.bloom, &mut caches);
             if !entry.local {
                 sibling_dependent.push((ci, matched));
             }
@@ -1088,7 +1066,7 @@ fn walk(
                 .iter()
                 .any(|&mi| {
                     let (selector, hashes) = &set.maybe_entries[mi as usize];
-                    matches(selector, Some(hashes), el, Some(&bloom), &mut caches)
+                    matches(selector, Some(hashes), el, Some(&open.bloom), &mut caches)
                 });
         let c = compute_one(
             el,
@@ -1107,7 +1085,7 @@ fn walk(
         let idx = computed.len() as u32;
         computed.push(c);
         if shareable {
-            if let Some(f) = ancestors.last_mut() {
+            if let Some(f) = open.ancestors.last_mut() {
                 f.shareable = Some(Shareable {
                     el,
                     idx,
@@ -1116,22 +1094,12 @@ fn walk(
                 });
             }
         }
-        enter(
-            el,
-            idx,
-            vars,
-            &mut index,
-            &mut text_elements,
-            &mut ancestors,
-            &mut hashes,
-            &mut bloom,
-            &mut stack,
-        );
+        open.enter(el, idx, vars);
     }
     PageStyles {
-        index,
+        index: open.index,
         computed,
-        text_elements,
+        text_elements: open.text_elements,
         notes: Vec::new(),
         prepared: None,
     }
@@ -1217,46 +1185,67 @@ fn alike_for_selectors(read: &AttributesRead, a: &Element, b: &Element) -> bool 
             })
 }
 
-/// Records an element's computed style and opens it: its children come next.
-#[allow(clippy::too_many_arguments)]
-fn enter<'a, 'd>(
-    el: ElementRef<'a>,
-    idx: u32,
-    vars: Arc<Vars<'d>>,
-    index: &mut FxHashMap<ego_tree::NodeId, u32>,
-    text_elements: &mut Vec<ego_tree::NodeId>,
-    ancestors: &mut Vec<Frame<'a, 'd>>,
-    hashes: &mut Vec<u32>,
-    bloom: &mut BloomFilter,
-    stack: &mut Vec<Step<'a>>,
-) {
-    let node = *el;
-    index.insert(node.id(), idx);
-    let has_text = node.children().any(|ch| match ch.value() {
-        Node::Text(t) => !t.trim().is_empty(),
-        _ => false,
-    });
-    if has_text {
-        text_elements.push(node.id());
-    }
-    ancestors.push(Frame {
-        idx,
-        vars,
-        shareable: None,
-    });
-    let below = hashes.len();
-    push_element_hashes(el, hashes);
-    for &h in &hashes[below..] {
-        bloom.insert_hash(h);
-    }
-    stack.push(Step::Exit(below));
-    // Children pushed last first, so they are entered in document order.
-    let mut child = node.last_child();
-    while let Some(ch) = child {
-        if ch.value().is_element() {
-            stack.push(Step::Enter(ch));
+/// The walk's open elements and what it has recorded.
+struct Open<'a, 'd> {
+    index: FxHashMap<ego_tree::NodeId, u32>,
+    text_elements: Vec<ego_tree::NodeId>,
+    /// The open ancestors: computed index, custom properties, and the last child whose style
+    /// a later sibling may share.
+    ancestors: Vec<Frame<'a, 'd>>,
+    /// The ancestor-filter hashes of the open ancestors, each element's above its
+    /// `Step::Exit` length.
+    hashes: Vec<u32>,
+    bloom: BloomFilter,
+    stack: Vec<Step<'a>>,
+    /// The ancestor-filter hash of each id and class seen: finding it interns the name, which
+    /// costs more than looking it up here (a page repeats its classes).
+    name_hashes: FxHashMap<&'a str, u32>,
+}
+
+impl<'a, 'd> Open<'a, 'd> {
+    /// Records an element's computed style and opens it: its children come next.
+    fn enter(&mut self, el: ElementRef<'a>, idx: u32, vars: Arc<Vars<'d>>) {
+        let node = *el;
+        self.index.insert(node.id(), idx);
+        let has_text = node.children().any(|ch| match ch.value() {
+            Node::Text(t) => !t.trim().is_empty(),
+            _ => false,
+        });
+        if has_text {
+            self.text_elements.push(node.id());
         }
-        child = ch.prev_sibling();
+        self.ancestors.push(Frame {
+            idx,
+            vars,
+            shareable: None,
+        });
+        let below = self.hashes.len();
+        let e = el.value();
+        self.hashes.push(e.name.local.precomputed_hash());
+        let names = &mut self.name_hashes;
+        let mut hash_of = |name: &'a str| {
+            *names
+                .entry(name)
+                .or_insert_with(|| CssLocalName::from(name).precomputed_hash())
+        };
+        if let Some(id) = e.id() {
+            self.hashes.push(hash_of(id));
+        }
+        for c in e.classes() {
+            self.hashes.push(hash_of(c));
+        }
+        for &h in &self.hashes[below..] {
+            self.bloom.insert_hash(h);
+        }
+        self.stack.push(Step::Exit(below));
+        // Children pushed last first, so they are entered in document order.
+        let mut child = node.last_child();
+        while let Some(ch) = child {
+            if ch.value().is_element() {
+                self.stack.push(Step::Enter(ch));
+            }
+            child = ch.prev_sibling();
+        }
     }
 }
 

@@ -181,10 +181,16 @@ fn keys_of(list: &SelectorList<Simple>) -> Option<Vec<Key>> {
 #[derive(Default)]
 pub(super) struct ElementIndex {
     nodes: Vec<NodeId>,
-    by_tag: PageKeyed<u32, Vec<u32>>,
-    by_attr: PageKeyed<u32, Vec<u32>>,
-    by_class: PageKeyed<u64, Vec<u32>>,
+    by_tag: PageKeyed<u32, Positions>,
+    by_attr: PageKeyed<u32, Positions>,
+    by_class: PageKeyed<u64, Positions>,
+    /// The elements with at least one `aria-*` attribute (a prefix no name index answers).
+    with_aria: Vec<u32>,
 }
+
+/// Most classes and attribute names are on a few elements of a page: kept inline, the lists
+/// need no allocation of their own.
+type Positions = smallvec::SmallVec<[u32; 4]>;
 
 impl ElementIndex {
     pub(super) fn of(dom: &Html) -> ElementIndex {
@@ -210,6 +216,9 @@ impl ElementIndex {
                 .or_default()
                 .push(at);
             for (name, _) in e.attrs.iter() {
+                if name.local.starts_with("aria-") && index.with_aria.last() != Some(&at) {
+                    index.with_aria.push(at);
+                }
                 let list = index
                     .by_attr
                     .entry(name.local.precomputed_hash())
@@ -251,6 +260,17 @@ impl ElementIndex {
         all.sort_unstable();
         all.dedup();
         Some(Cow::Owned(all))
+    }
+
+    /// The elements with an `aria-*` attribute, in the order `Html::select` gives them.
+    pub(super) fn with_aria<'a>(
+        &'a self,
+        dom: &'a Html,
+    ) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+        self.with_aria.iter().filter_map(move |&at| {
+            let id = *self.nodes.get(at as usize)?;
+            ElementRef::wrap(dom.tree.get(id)?)
+        })
     }
 
     /// The elements matching `literal`, in the order `Html::select` would give them.
@@ -329,7 +349,7 @@ mod tests {
         }
         assert!(files.len() > 100, "fixtures not found");
         let url = url::Url::parse("http://example.test/").expect("url");
-        let mut compared = 0;
+        let (mut compared, mut with_aria) = (0, 0);
         for file in &files {
             let Ok(bytes) = std::fs::read(file) else {
                 continue;
@@ -345,7 +365,20 @@ mod tests {
                 assert_eq!(indexed, walked, "{s} in {}", file.display());
                 compared += walked.len();
             }
+            let walked: Vec<_> = page
+                .dom
+                .select(&Selector::parse("*").expect("selector"))
+                .filter(|e| e.value().attrs().any(|(n, _)| n.starts_with("aria-")))
+                .map(|e| e.id())
+                .collect();
+            let indexed: Vec<_> = page.with_aria_attributes().map(|e| e.id()).collect();
+            assert_eq!(indexed, walked, "aria-* in {}", file.display());
+            with_aria += walked.len();
         }
+        assert!(
+            with_aria > 100,
+            "{with_aria} elements with aria-* attributes"
+        );
         assert!(compared > 1000);
     }
 }

@@ -337,6 +337,13 @@ impl Page {
         elements.select(&self.dom, parsed_once(selector))
     }
 
+    /// The elements with at least one `aria-*` attribute, in document order (as `select`).
+    pub fn with_aria_attributes(&self) -> impl Iterator<Item = ElementRef<'_>> + '_ {
+        self.elements
+            .get_or_init(|| index::ElementIndex::of(&self.dom))
+            .with_aria(&self.dom)
+    }
+
     /// The root `<html>` element.
     pub fn root(&self) -> ElementRef<'_> {
         self.dom.root_element()

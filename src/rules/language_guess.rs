@@ -190,8 +190,7 @@ fn scan(text: &str) -> (usize, [usize; LANGUAGES.len()]) {
                 lower.make_ascii_lowercase();
                 distinctive(lower)
             } else {
-                text.get(start..i)
-                    .and_then(|w| distinctive(w.to_lowercase().as_bytes()))
+                text.get(start..i).and_then(lower_distinctive)
             };
             if let Some(i) = found {
                 counts[i] += 1;
@@ -199,6 +198,22 @@ fn scan(text: &str) -> (usize, [usize; LANGUAGES.len()]) {
         }
     }
     (words, counts)
+}
+
+/// [`distinctive`] of a short word with other than ASCII letters, lower-cased on the stack
+/// (as `str::to_lowercase` does; a final sigma, which it treats apart, goes through it).
+fn lower_distinctive(word: &str) -> Option<usize> {
+    let mut buf = [0u8; 32];
+    let mut n = 0;
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let len = c.len_utf8();
+        if c == 'σ' || n + len > buf.len() {
+            return distinctive(word.to_lowercase().as_bytes());
+        }
+        c.encode_utf8(&mut buf[n..]);
+        n += len;
+    }
+    distinctive(&buf[..n])
 }
 
 /// The rendered text an element's language code governs: its text, without the subtrees that
@@ -259,6 +274,7 @@ mod tests {
             "",
             "éééééééé ÉTÉ été ÅNGSTRÖM ǅemal İstanbul ß ſ ﬁn",
             "a\u{300}b c\u{301} n\u{303}o 1a2b3c",
+            "FÜR ÜBER für über DÉJÀ Déjà ÇA ÊTRE ΤΗΣ ΟΔΟΣ ΣΑΣ İİİİ ẞ Ǆ ǅ",
         ];
         let page = crate::page::fixture_pages()
             .into_iter()

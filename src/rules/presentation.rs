@@ -102,10 +102,11 @@ impl Rule for PresentationalElements {
             // Allowed by HTML on this element, but not among the methodology's exceptions.
             let mut html_allowed = Vec::new();
             for (attr, _) in e.attrs() {
-                let a = attr.to_ascii_lowercase();
-                if ATTRIBUTES.contains(&a.as_str()) {
+                // The parser writes HTML attribute names in lower case: copied only if not.
+                let a = crate::format::ascii_lowercase(attr);
+                if ATTRIBUTES.contains(&a.as_ref()) {
                     bad.push(a);
-                } else if matches!(a.as_str(), "width" | "height") {
+                } else if matches!(a.as_ref(), "width" | "height") {
                     match name {
                         "img" | "object" | "embed" | "canvas" | "svg" => {}
                         "iframe" | "video" | "source" | "input" => html_allowed.push(a),

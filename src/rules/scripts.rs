@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 /// Elements carrying at least one `aria-*` attribute, with those attributes, in document order.
 fn aria_attributes(page: &Page) -> Vec<(ElementRef<'_>, Vec<(String, String)>)> {
-    page.select("*")
+    page.with_aria_attributes()
         .filter_map(|el| {
             let attrs: Vec<(String, String)> = el
                 .value()
