@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use scraper::{ElementRef, Node};
 
-use crate::page::{has_text, normalize_space, Derived, DerivedSlot, Page};
+use crate::page::{has_text, normalize_space_owned, Derived, DerivedSlot, Page};
 
 use super::roles::role_of;
 use super::visible::is_hidden_from_at;
@@ -100,7 +100,7 @@ impl Names {
 fn compute(page: &Page, el: ElementRef<'_>) -> String {
     VISITS.with(|v| v.set(0));
     let previous = NAMING.with(|n| n.replace(Some(el.id())));
-    let out = normalize_space(&name(page, el, 0, false, false, None));
+    let out = normalize_space_owned(name(page, el, 0, false, false, None));
     NAMING.with(|n| n.set(previous));
     out
 }
@@ -131,7 +131,7 @@ fn name(
                     parts.push(name_from_subtree(page, target, depth + 1, true, true, None));
                 }
             }
-            let joined = normalize_space(&parts.join(" "));
+            let joined = normalize_space_owned(parts.join(" "));
             if !joined.is_empty() {
                 return joined;
             }

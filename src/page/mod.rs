@@ -620,6 +620,53 @@ pub fn has_text(el: ElementRef<'_>) -> bool {
 
 /// Collapse runs of white space to one space and trim.
 pub fn normalize_space(s: &str) -> String {
+    if is_space_normalized(s) {
+        return s.to_string();
+    }
+    collapse_space(s)
+}
+
+/// [`normalize_space`] of a string the caller owns: kept as it is when already normalised
+/// (most names and labels are).
+pub fn normalize_space_owned(s: String) -> String {
+    if is_space_normalized(&s) {
+        return s;
+    }
+    collapse_space(&s)
+}
+
+/// Whether `s` has no white space (`char::is_whitespace`) but single spaces between words:
+/// what [`normalize_space`] would return unchanged. ASCII is read byte by byte; only other
+/// characters are decoded.
+fn is_space_normalized(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    // A space is not allowed first, nor after another one, nor last.
+    let mut after_space = true;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            match b {
+                b' ' if after_space => return false,
+                b' ' => after_space = true,
+                b'\t'..=b'\r' => return false,
+                _ => after_space = false,
+            }
+            i += 1;
+        } else {
+            let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+                return false;
+            };
+            if c.is_whitespace() {
+                return false;
+            }
+            after_space = false;
+            i += c.len_utf8();
+        }
+    }
+    !after_space || bytes.is_empty()
+}
+
+fn collapse_space(s: &str) -> String {
     // One allocation, no intermediate vector: called on every text rules and probes read.
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
@@ -642,6 +689,52 @@ mod tests {
             .or_else(|| page.select("body").next())
             .map(normalized_text_of)
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn normalised_strings_are_recognised_as_split_whitespace_would() {
+        let reference = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let samples = [
+            "",
+            " ",
+            "a",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\u{b}b",
+            "a\u{c}b\r",
+            "a\u{1c}b",
+            "Démarche en ligne",
+            "Démarche\u{a0}en ligne",
+            "l'État\u{202f}:",
+            "x\u{85}y",
+            "x\u{2003}y",
+            "x\u{3000}y",
+            "x\u{200b}y",
+            "中文 字符",
+            "é",
+            "é ",
+        ];
+        let pages = fixture_pages()
+            .into_iter()
+            .flat_map(|(_, html)| {
+                let page = Page::parse(Url::parse("http://t.test/").expect("url"), &html);
+                page.select("*")
+                    .flat_map(|el| el.text().map(str::to_string).collect::<Vec<_>>())
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>();
+        let mut unchanged = 0;
+        for s in samples.iter().map(|s| s.to_string()).chain(pages) {
+            let expected = reference(&s);
+            assert_eq!(is_space_normalized(&s), expected == s, "{s:?}");
+            assert_eq!(normalize_space(&s), expected, "{s:?}");
+            assert_eq!(normalize_space_owned(s.clone()), expected, "{s:?}");
+            unchanged += usize::from(expected == s);
+        }
+        assert!(unchanged > 100, "{unchanged}");
     }
 
     #[test]
