@@ -112,20 +112,39 @@ pub fn normalized_text_and_part(
     walk(el, breaks, part, |event| {
         match event {
             Event::Piece(piece) => {
-                for (k, word) in piece.split(char::is_whitespace).enumerate() {
-                    // A piece's first word continues the previous piece's last one
-                    // (`<b>Ré</b>publique`).
-                    if k > 0 {
-                        space = true;
-                    }
-                    if word.is_empty() {
-                        continue;
-                    }
-                    if space && !out.is_empty() {
+                // Words are split at `char::is_whitespace`; ASCII is read byte by byte and only
+                // other characters are decoded. A piece's first word continues the previous
+                // piece's last one (`<b>Ré</b>publique`) unless white space comes first.
+                let mut push = |word: &str, space: &mut bool| {
+                    if *space && !out.is_empty() {
                         out.push(' ');
                     }
-                    space = false;
+                    *space = false;
                     out.push_str(word);
+                };
+                let bytes = piece.as_bytes();
+                let (mut i, mut word_start) = (0, None);
+                while let Some(&b) = bytes.get(i) {
+                    let (white, len) = if b.is_ascii() {
+                        (matches!(b, b' ' | b'\t'..=b'\r'), 1)
+                    } else {
+                        match piece.get(i..).and_then(|rest| rest.chars().next()) {
+                            Some(c) => (c.is_whitespace(), c.len_utf8()),
+                            None => break,
+                        }
+                    };
+                    if white {
+                        if let Some(from) = word_start.take() {
+                            push(piece.get(from..i).unwrap_or_default(), &mut space);
+                        }
+                        space = true;
+                    } else if word_start.is_none() {
+                        word_start = Some(i);
+                    }
+                    i += len;
+                }
+                if let Some(from) = word_start {
+                    push(piece.get(from..).unwrap_or_default(), &mut space);
                 }
             }
             Event::EnterPart => start = Some(out.len()),
@@ -291,5 +310,19 @@ mod tests {
             normalized_text_with_breaks_by(a, &html_breaks_words),
             "République française x y z"
         );
+        // And every fixture page's body, links, paragraphs, items, labels and headings.
+        let mut compared = 0;
+        for (_, html) in crate::page::fixture_pages() {
+            let p = Page::parse(url::Url::parse("http://t.test/").expect("url"), &html);
+            for el in p.select("body, a, p, li, label, h1, h2, h3, button, td") {
+                let expected = normalize_space(&text_with_breaks_by(el, &html_breaks_words));
+                assert_eq!(
+                    normalized_text_with_breaks_by(el, &html_breaks_words),
+                    expected
+                );
+                compared += usize::from(!expected.is_empty());
+            }
+        }
+        assert!(compared > 1000, "{compared}");
     }
 }

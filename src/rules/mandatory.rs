@@ -303,10 +303,13 @@ impl Rule for NestedInteractive {
                 DoctypeKind::Known(_) | DoctypeKind::Unknown(_)
             )
         });
+        // One stack for every link and button (a page has hundreds).
+        let mut stack = Vec::new();
         for outer in page.select("body a, body button") {
             let outer_name = outer.value().name();
             let mut nested = false;
-            let mut stack: Vec<_> = outer.children().collect();
+            stack.clear();
+            stack.extend(outer.children());
             while let Some(node) = stack.pop() {
                 let Some(el) = ElementRef::wrap(node) else {
                     continue;
