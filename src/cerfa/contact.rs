@@ -135,32 +135,8 @@ const DESK_WORDS: &[&str] = &[
     "au guichet",
 ];
 
-/// The chat, appointment and desk expressions, each its own group: one pass over a page's
-/// text finds them all (a search per expression read the whole text fifteen times).
-static CONTACT_WORDS: std::sync::LazyLock<super::keywords::Keywords> =
-    std::sync::LazyLock::new(|| {
-        super::keywords::Keywords::new(
-            CHAT_WORDS
-                .iter()
-                .chain(APPOINTMENT_WORDS)
-                .chain(DESK_WORDS)
-                .map(std::slice::from_ref),
-        )
-    });
-
-/// Group of the first expression of each list in [`CONTACT_WORDS`].
-const CHAT_FIRST: usize = 0;
-const APPOINTMENT_FIRST: usize = CHAT_WORDS.len();
-const DESK_FIRST: usize = CHAT_WORDS.len() + APPOINTMENT_WORDS.len();
-
-/// The first of `words`, in the list's order, that the text contains: `found` holds the
-/// [`CONTACT_WORDS`] groups of the text, `words` starting at group `first`.
-fn first_word(found: u64, words: &'static [&'static str], first: usize) -> Option<&'static str> {
-    words
-        .iter()
-        .enumerate()
-        .find(|(k, _)| found & (1 << (first + k)) != 0)
-        .map(|(_, w)| *w)
+fn first_word<'a>(text: &str, words: &'a [&'a str]) -> Option<&'a str> {
+    words.iter().copied().find(|w| text.contains(w))
 }
 
 fn is_help_link(text: &str, href: &str) -> bool {
@@ -247,9 +223,8 @@ pub fn extract(page: &Page) -> Contact {
             !is_search && !has_password && (has_message || (contact_page && has_field))
         })
         .map(|f| Target::of(page, f).selector);
-    let found = CONTACT_WORDS.groups_in(text);
-    let chat = first_word(found, CHAT_WORDS, CHAT_FIRST).map(str::to_string);
-    let appointment = first_word(found, APPOINTMENT_WORDS, APPOINTMENT_FIRST).map(str::to_string);
+    let chat = first_word(text, CHAT_WORDS).map(str::to_string);
+    let appointment = first_word(text, APPOINTMENT_WORDS).map(str::to_string);
     static STREET: OnceLock<Regex> = OnceLock::new();
     let street = regex(
         &STREET,
@@ -258,7 +233,7 @@ pub fn extract(page: &Page) -> Contact {
     let desk = street
         .find(text)
         .map(|m| normalize_space(m.as_str()))
-        .or_else(|| first_word(found, DESK_WORDS, DESK_FIRST).map(str::to_string));
+        .or_else(|| first_word(text, DESK_WORDS).map(str::to_string));
     Contact {
         phones,
         emails,
@@ -268,36 +243,5 @@ pub fn extract(page: &Page) -> Contact {
         appointment,
         help_links,
         contact_page,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// One pass finds, for each list, the word a search per expression in the list's order
-    /// finds, overlapping expressions included.
-    #[test]
-    fn contact_words_found_in_one_pass_as_substring_search_says() {
-        let texts = [
-            "",
-            "contactez-nous par tchat en ligne ou sur rendez-vous",
-            "chat en ligne : discuter avec un conseiller",
-            "prendre un rendez-vous en ligne au guichet",
-            "prise de rendez-vous dans nos guichets ou un point d'accueil france services",
-            "messagerie instantanee, discussion en direct, accueil physique",
-            "tchatche; rendez-vous en ligne; au guichets",
-        ];
-        for text in texts {
-            let found = CONTACT_WORDS.groups_in(text);
-            for (words, first) in [
-                (CHAT_WORDS, CHAT_FIRST),
-                (APPOINTMENT_WORDS, APPOINTMENT_FIRST),
-                (DESK_WORDS, DESK_FIRST),
-            ] {
-                let expected = words.iter().copied().find(|w| text.contains(w));
-                assert_eq!(first_word(found, words, first), expected, "{text}");
-            }
-        }
     }
 }
