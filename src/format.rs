@@ -53,6 +53,24 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
     format!("{}…", &s[..end])
 }
 
+/// White space among ASCII characters as `char::is_whitespace` says (with the vertical tab,
+/// which `u8::is_ascii_whitespace` leaves out).
+pub fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r')
+}
+
+/// The character starting at byte `i` of `s`: whether it is white space (`char::is_whitespace`)
+/// and its length in bytes; `None` past the end or off a character boundary. ASCII is read
+/// without decoding: text walks call it for every byte of a page.
+pub fn white_space_at(s: &str, i: usize) -> Option<(bool, usize)> {
+    let b = *s.as_bytes().get(i)?;
+    if b.is_ascii() {
+        return Some((is_ascii_space(b), 1));
+    }
+    let c = s.get(i..)?.chars().next()?;
+    Some((c.is_whitespace(), c.len_utf8()))
+}
+
 /// `s` with ASCII letters in lower case, borrowed when it has no capital: names and keywords
 /// read for every element are nearly always written in lower case already.
 pub fn ascii_lowercase(s: &str) -> std::borrow::Cow<'_, str> {

@@ -141,7 +141,7 @@ pub fn fold(s: &str) -> String {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b.is_ascii() {
-            if is_ascii_space(b) {
+            if crate::format::is_ascii_space(b) {
                 out.1 = !out.0.is_empty();
                 i += 1;
             } else if b == b'`' {
@@ -151,7 +151,7 @@ pub fn fold(s: &str) -> String {
                 // A run of ASCII word characters, copied and lower-cased at once.
                 let run = bytes[i..]
                     .iter()
-                    .position(|&b| !b.is_ascii() || b == b'`' || is_ascii_space(b))
+                    .position(|&b| !b.is_ascii() || b == b'`' || crate::format::is_ascii_space(b))
                     .map_or(bytes.len(), |n| i + n);
                 out.push_str_lower(&s[i..run]);
                 i = run;
@@ -168,12 +168,6 @@ pub fn fold(s: &str) -> String {
         }
     }
     out.0
-}
-
-/// White space among ASCII characters as `char::is_whitespace` says (with the vertical tab,
-/// which `u8::is_ascii_whitespace` leaves out).
-fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t'..=b'\r')
 }
 
 /// First character past the table of [`latin_folded`].

@@ -900,8 +900,9 @@ fn walk(
             continue;
         };
         // 0. Style sharing: an earlier sibling alike for every selector and for the cascade.
-        let own_markup = markup.contains_key(&node.id());
-        let shareable = !own_markup && !inactive_roots.contains(&node.id());
+        // Looked up once: sharing needs its absence, the cascade below its declarations.
+        let own_markup = markup.get(&node.id());
+        let shareable = own_markup.is_none() && !inactive_roots.contains(&node.id());
         let shared = match open.ancestors.last().and_then(|f| f.shareable.as_ref()) {
             Some(s)
                 if sharing
@@ -983,7 +984,7 @@ fn walk(
         }
         // Presentational hints of legacy markup (`<font color>`, `bgcolor`, `<body text>`):
         // above the browser defaults, below every author rule, as browsers do.
-        let (hint_decls, inline_decls) = match markup.get(&node.id()) {
+        let (hint_decls, inline_decls) = match own_markup {
             Some(m) => (m.hints.as_slice(), m.inline.as_slice()),
             None => (&[][..], &[][..]),
         };

@@ -331,17 +331,19 @@ impl Page {
     }
 
     pub fn select<'a>(&'a self, selector: &str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-        let elements = self
-            .elements
-            .get_or_init(|| index::ElementIndex::of(&self.dom));
-        elements.select(&self.dom, parsed_once(selector))
+        self.element_index()
+            .select(&self.dom, parsed_once(selector))
+    }
+
+    /// The element index, built on first use.
+    fn element_index(&self) -> &index::ElementIndex {
+        self.elements
+            .get_or_init(|| index::ElementIndex::of(&self.dom))
     }
 
     /// The elements with at least one `aria-*` attribute, in document order (as `select`).
     pub fn with_aria_attributes(&self) -> impl Iterator<Item = ElementRef<'_>> + '_ {
-        self.elements
-            .get_or_init(|| index::ElementIndex::of(&self.dom))
-            .with_aria(&self.dom)
+        self.element_index().with_aria(&self.dom)
     }
 
     /// The root `<html>` element.
@@ -639,31 +641,21 @@ pub fn normalize_space_owned(s: String) -> String {
 /// what [`normalize_space`] would return unchanged. ASCII is read byte by byte; only other
 /// characters are decoded.
 fn is_space_normalized(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    // A space is not allowed first, nor after another one, nor last.
+    // A space is not allowed first, nor after another one, nor last; no other white space.
     let mut after_space = true;
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b.is_ascii() {
-            match b {
-                b' ' if after_space => return false,
-                b' ' => after_space = true,
-                b'\t'..=b'\r' => return false,
-                _ => after_space = false,
+    while let Some((white, len)) = crate::format::white_space_at(s, i) {
+        if white {
+            if after_space || s.as_bytes().get(i) != Some(&b' ') {
+                return false;
             }
-            i += 1;
+            after_space = true;
         } else {
-            let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
-                return false;
-            };
-            if c.is_whitespace() {
-                return false;
-            }
             after_space = false;
-            i += c.len_utf8();
         }
+        i += len;
     }
-    !after_space || bytes.is_empty()
+    !after_space || s.is_empty()
 }
 
 fn collapse_space(s: &str) -> String {

@@ -122,17 +122,8 @@ pub fn normalized_text_and_part(
                     *space = false;
                     out.push_str(word);
                 };
-                let bytes = piece.as_bytes();
                 let (mut i, mut word_start) = (0, None);
-                while let Some(&b) = bytes.get(i) {
-                    let (white, len) = if b.is_ascii() {
-                        (matches!(b, b' ' | b'\t'..=b'\r'), 1)
-                    } else {
-                        match piece.get(i..).and_then(|rest| rest.chars().next()) {
-                            Some(c) => (c.is_whitespace(), c.len_utf8()),
-                            None => break,
-                        }
-                    };
+                while let Some((white, len)) = crate::format::white_space_at(piece, i) {
                     if white {
                         if let Some(from) = word_start.take() {
                             push(piece.get(from..i).unwrap_or_default(), &mut space);
