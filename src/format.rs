@@ -55,13 +55,15 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
 
 /// White space among ASCII characters as `char::is_whitespace` says (with the vertical tab,
 /// which `u8::is_ascii_whitespace` leaves out).
+#[inline]
 pub fn is_ascii_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t'..=b'\r')
 }
 
 /// The character starting at byte `i` of `s`: whether it is white space (`char::is_whitespace`)
 /// and its length in bytes; `None` past the end or off a character boundary. ASCII is read
-/// without decoding: text walks call it for every byte of a page.
+/// without decoding: text walks call it for every byte of a page (so inlined).
+#[inline]
 pub fn white_space_at(s: &str, i: usize) -> Option<(bool, usize)> {
     let b = *s.as_bytes().get(i)?;
     if b.is_ascii() {

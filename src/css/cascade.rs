@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use precomputed_hash::PrecomputedHash;
 use rustc_hash::{FxHashMap, FxHashSet};
 use scraper::node::Element;
-use scraper::selector::{CssLocalName, Simple};
+use scraper::selector::Simple;
 use scraper::{ElementRef, Node};
 use selectors::bloom::BloomFilter;
 use selectors::context::{
@@ -20,7 +20,9 @@ use smallvec::SmallVec;
 
 use super::color::{parse_color, ColorValue, Rgba};
 use super::media::{self, MediaMatch};
-use super::select::{bucket_of, compile_list, subject_is_local, AttributesRead, Bucket, Skip};
+use super::select::{
+    bucket_of, compile_list, subject_is_local, AttributesRead, Bucket, FilterNames, Skip,
+};
 use super::sheet::{parse_declarations, CssRule, Declaration, ParsedCss};
 use super::spacing::{self, Declared, LineBox, Property, TextSpacing};
 use super::values::{
@@ -29,7 +31,7 @@ use super::values::{
     shadow_colors, shadow_is_neutral, split_font_shorthand, split_top_level, substitute,
     substitute_cow, VarSource,
 };
-use crate::page::{Page, SheetsMemo, Stylesheet};
+use crate::page::{MatchElement, Page, SheetsMemo, Stylesheet};
 
 /// The browser defaults that matter for contrast and visibility (Chrome, light scheme).
 const UA_SHEET: &str = "
@@ -385,6 +387,8 @@ struct RuleSet {
     maybe_local: bool,
     /// The attributes any selector reads: siblings that differ only in others share styles.
     attributes_read: AttributesRead,
+    /// The ids and classes selectors name: all the ancestor filter needs.
+    filter_names: FilterNames,
 }
 
 /// Properties that decide whether an element is rendered (the visibility answer).
@@ -413,6 +417,7 @@ impl RuleSet {
                 maybe_buckets: Buckets::default(),
                 maybe_local: true,
                 attributes_read: AttributesRead::default(),
+                filter_names: FilterNames::default(),
             };
             let unsupported = set.add_rules(ua.rules.into_iter());
             set.ua_count = set.rules.len();
@@ -452,9 +457,11 @@ impl RuleSet {
                                 unsupported += 1;
                             }
                             self.attributes_read.add(&c.selector);
+                            self.filter_names.add(&c.selector);
                             let if_false = c.uncertain.as_ref().and_then(|u| u.1.as_ref());
                             if let Some(s) = if_false {
                                 self.attributes_read.add(s);
+                                self.filter_names.add(s);
                             }
                             let local = subject_is_local(&c.selector)
                                 && if_false.is_none_or(subject_is_local);
@@ -491,6 +498,7 @@ impl RuleSet {
                 for c in list {
                     let hashes = AncestorHashes::new(&c.selector, QuirksMode::NoQuirks);
                     self.attributes_read.add(&c.selector);
+                    self.filter_names.add(&c.selector);
                     self.maybe_local &= subject_is_local(&c.selector);
                     self.maybe_buckets
                         .push(bucket_of(&c.selector), self.maybe_entries.len() as u32);
@@ -691,7 +699,7 @@ fn candidates_of<'b>(
             candidates.extend_from_slice(v);
         }
     }
-    for c in e.classes() {
+    for c in crate::page::classes(e) {
         if let Some(v) = buckets.class.get(c) {
             candidates.extend_from_slice(v);
         }
@@ -855,7 +863,7 @@ fn matches(
         NeedsSelectorFlags::No,
         MatchingForInvalidation::No,
     );
-    matches_selector(selector, 0, hashes, &el, &mut ctx)
+    matches_selector(selector, 0, hashes, &MatchElement(el), &mut ctx)
 }
 
 fn walk(
@@ -875,7 +883,7 @@ fn walk(
         hashes: Vec::new(),
         bloom: BloomFilter::new(),
         stack: vec![Step::Enter(*page.root())],
-        name_hashes: FxHashMap::default(),
+        filter_names: &set.filter_names,
     };
     let sharing = set.maybe_local;
     let root_parent = Computed::root_parent();
@@ -1198,9 +1206,8 @@ struct Open<'a, 'd> {
     hashes: Vec<u32>,
     bloom: BloomFilter,
     stack: Vec<Step<'a>>,
-    /// The ancestor-filter hash of each id and class seen: finding it interns the name, which
-    /// costs more than looking it up here (a page repeats its classes).
-    name_hashes: FxHashMap<&'a str, u32>,
+    /// The ids and classes the selectors name, with their ancestor-filter hashes.
+    filter_names: &'d FilterNames,
 }
 
 impl<'a, 'd> Open<'a, 'd> {
@@ -1223,18 +1230,10 @@ impl<'a, 'd> Open<'a, 'd> {
         let below = self.hashes.len();
         let e = el.value();
         self.hashes.push(e.name.local.precomputed_hash());
-        let names = &mut self.name_hashes;
-        let mut hash_of = |name: &'a str| {
-            *names
-                .entry(name)
-                .or_insert_with(|| CssLocalName::from(name).precomputed_hash())
-        };
-        if let Some(id) = e.id() {
-            self.hashes.push(hash_of(id));
-        }
-        for c in e.classes() {
-            self.hashes.push(hash_of(c));
-        }
+        let names = self.filter_names;
+        self.hashes.extend(e.id().and_then(|id| names.hash(id)));
+        self.hashes
+            .extend(crate::page::classes(e).filter_map(|c| names.hash(c)));
         for &h in &self.hashes[below..] {
             self.bloom.insert_hash(h);
         }

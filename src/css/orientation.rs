@@ -231,7 +231,7 @@ fn matches(
         NeedsSelectorFlags::No,
         MatchingForInvalidation::No,
     );
-    matches_selector(selector, 0, None, &el, &mut ctx)
+    matches_selector(selector, 0, None, &crate::page::MatchElement(el), &mut ctx)
 }
 
 struct Candidate<'a> {

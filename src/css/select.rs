@@ -3,6 +3,7 @@
 //! unhovered page before it is compiled with the `selectors` crate.
 
 use cssparser::Parser as CssParser;
+use precomputed_hash::PrecomputedHash;
 use scraper::selector::{Parser as ScraperParser, Simple};
 use selectors::attr::ParsedAttrSelectorOperation;
 use selectors::parser::{Combinator, Component, ParseRelative, Selector, SelectorList};
@@ -331,43 +332,78 @@ pub struct AttributesRead {
 impl AttributesRead {
     /// Adds what `sel` reads, in every compound and nested list (`id` and `class` included).
     pub fn add(&mut self, sel: &Selector<Simple>) {
-        for c in sel.iter_raw_match_order() {
-            match c {
-                Component::ID(_) => {
-                    self.values.insert("id".to_string());
-                }
-                Component::Class(_) => {
-                    self.values.insert("class".to_string());
-                }
-                Component::AttributeInNoNamespaceExists {
-                    local_name_lower, ..
-                } => {
-                    self.presence.insert(local_name_lower.0.to_string());
-                }
-                Component::AttributeInNoNamespace { local_name, .. } => {
-                    self.values
-                        .insert(local_name.0.to_ascii_lowercase().to_string());
-                }
-                Component::AttributeOther(a) => {
-                    let name = a.local_name_lower.0.to_string();
-                    match a.operation {
-                        ParsedAttrSelectorOperation::Exists => self.presence.insert(name),
-                        ParsedAttrSelectorOperation::WithValue { .. } => self.values.insert(name),
-                    };
-                }
-                Component::Negation(list) | Component::Is(list) | Component::Where(list) => {
-                    for s in list.slice() {
-                        self.add(s);
-                    }
-                }
-                Component::NthOf(data) => {
-                    for s in data.selectors() {
-                        self.add(s);
-                    }
-                }
-                Component::Slotted(s) | Component::Host(Some(s)) => self.add(s),
-                _ => {}
+        each_component(sel, &mut |c| match c {
+            Component::ID(_) => {
+                self.values.insert("id".to_string());
             }
+            Component::Class(_) => {
+                self.values.insert("class".to_string());
+            }
+            Component::AttributeInNoNamespaceExists {
+                local_name_lower, ..
+            } => {
+                self.presence.insert(local_name_lower.0.to_string());
+            }
+            Component::AttributeInNoNamespace { local_name, .. } => {
+                self.values
+                    .insert(local_name.0.to_ascii_lowercase().to_string());
+            }
+            Component::AttributeOther(a) => {
+                let name = a.local_name_lower.0.to_string();
+                match a.operation {
+                    ParsedAttrSelectorOperation::Exists => self.presence.insert(name),
+                    ParsedAttrSelectorOperation::WithValue { .. } => self.values.insert(name),
+                };
+            }
+            _ => {}
+        });
+    }
+}
+
+/// The ids and classes selectors name, with their atoms' hashes: the ancestor filter needs an
+/// element's id and class hashes only when some selector names them, and finding them here
+/// spares interning each of a page's names (a global lock for every name outside html5ever's
+/// static set). An id or class no selector names is left out of the filter: the filter only
+/// rejects early, and no selector can ask for it.
+#[derive(Clone, Default, Debug)]
+pub struct FilterNames(rustc_hash::FxHashMap<String, u32>);
+
+impl FilterNames {
+    /// Adds the ids and classes of `sel`, in every compound and nested list.
+    pub fn add(&mut self, sel: &Selector<Simple>) {
+        each_component(sel, &mut |c| {
+            if let Component::ID(name) | Component::Class(name) = c {
+                self.0
+                    .entry(name.0.to_string())
+                    .or_insert_with(|| name.precomputed_hash());
+            }
+        });
+    }
+
+    /// The hash of an id or class some selector names.
+    pub fn hash(&self, name: &str) -> Option<u32> {
+        self.0.get(name).copied()
+    }
+}
+
+/// Calls `f` on every component of `sel`, those of nested lists (`:not`, `:is`, `:where`,
+/// `:nth-child(… of S)`, `::slotted`, `:host`) included.
+fn each_component(sel: &Selector<Simple>, f: &mut impl FnMut(&Component<Simple>)) {
+    for c in sel.iter_raw_match_order() {
+        f(c);
+        match c {
+            Component::Negation(list) | Component::Is(list) | Component::Where(list) => {
+                for s in list.slice() {
+                    each_component(s, f);
+                }
+            }
+            Component::NthOf(data) => {
+                for s in data.selectors() {
+                    each_component(s, f);
+                }
+            }
+            Component::Slotted(s) | Component::Host(Some(s)) => each_component(s, f),
+            _ => {}
         }
     }
 }

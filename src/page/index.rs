@@ -9,15 +9,22 @@ use ego_tree::NodeId;
 use precomputed_hash::PrecomputedHash;
 use scraper::selector::{Parser as ScraperParser, Simple};
 use scraper::{ElementRef, Html, Selector};
+use selectors::matching::{
+    matches_selector, MatchingContext, MatchingForInvalidation, MatchingMode, NeedsSelectorFlags,
+    QuirksMode, SelectorCaches,
+};
 use selectors::parser::{Component, ParseRelative, SelectorList};
 
-use super::{Attribute, PageKeyed};
+use super::{Attribute, MatchElement, PageKeyed};
 
 /// A literal selector, parsed once for the process, with the buckets that hold every element it
 /// can match (`None`: some selector of the list has no tag or attribute in its rightmost
 /// compound, so every element is a candidate).
 pub(super) struct Literal {
     pub(super) selector: Selector,
+    /// The same list, matched through [`MatchElement`] (scraper's own matching interns every
+    /// class of the elements it looks at).
+    list: Option<SelectorList<Simple>>,
     keys: Option<Vec<Key>>,
     /// When every selector of the list is a lower-case tag and/or one lower-case attribute
     /// presence (`a`, `[role]`, `a[href]`, the rules' usual questions): the alternatives,
@@ -68,9 +75,29 @@ impl Literal {
         };
         Literal {
             selector,
+            list: list.ok(),
             keys,
             exact,
         }
+    }
+
+    /// Whether `el` matches the list (as `Selector::matches`: no scope, no quirks).
+    fn matches(&self, el: ElementRef<'_>, caches: &mut SelectorCaches) -> bool {
+        let Some(list) = &self.list else {
+            return false;
+        };
+        let mut ctx = MatchingContext::new(
+            MatchingMode::Normal,
+            None,
+            caches,
+            QuirksMode::NoQuirks,
+            NeedsSelectorFlags::No,
+            MatchingForInvalidation::No,
+        );
+        let el = MatchElement(el);
+        list.slice()
+            .iter()
+            .any(|s| matches_selector(s, 0, None, &el, &mut ctx))
     }
 }
 
@@ -280,22 +307,28 @@ impl ElementIndex {
         literal: &'a Literal,
     ) -> impl Iterator<Item = ElementRef<'a>> + 'a {
         let candidates = self.candidates(literal);
-        let all = candidates.is_none();
+        let every = candidates.is_none();
         let positions = candidates.unwrap_or(Cow::Borrowed(&[]));
-        let filed = (0..positions.len()).filter_map(move |k| {
-            let id = *self.nodes.get(*positions.get(k)? as usize)?;
+        let count = if every {
+            self.nodes.len()
+        } else {
+            positions.len()
+        };
+        let mut caches = SelectorCaches::default();
+        (0..count).filter_map(move |k| {
+            let at = if every {
+                k
+            } else {
+                *positions.get(k)? as usize
+            };
+            let id = *self.nodes.get(at)?;
             let el = ElementRef::wrap(dom.tree.get(id)?)?;
             let matched = match &literal.exact {
                 Some(exact) => exact.iter().any(|x| x.matches(el.value())),
-                None => literal.selector.matches(&el),
+                None => literal.matches(el, &mut caches),
             };
             matched.then_some(el)
-        });
-        let every = all
-            .then(|| dom.select(&literal.selector))
-            .into_iter()
-            .flatten();
-        filed.chain(every)
+        })
     }
 }
 

@@ -17,11 +17,13 @@ pub mod browser;
 pub mod browser_layout;
 pub mod depth;
 mod index;
+mod matching;
 mod memo;
 pub mod shell;
 mod target;
 pub mod text;
 pub use attribute::Attribute;
+pub use matching::{classes, MatchElement};
 pub use memo::SheetsMemo;
 pub use target::{snippet_of, unique_selector, Target};
 

@@ -148,7 +148,13 @@ fn affected<'a>(page: &'a Page, sel: &str, focusable: &[ElementRef<'a>]) -> Vec<
                     selectors::context::NeedsSelectorFlags::No,
                     selectors::context::MatchingForInvalidation::No,
                 );
-                selectors::matching::matches_selector(&c.selector, 0, None, el, &mut ctx)
+                selectors::matching::matches_selector(
+                    &c.selector,
+                    0,
+                    None,
+                    &crate::page::MatchElement(*el),
+                    &mut ctx,
+                )
             })
         })
         .collect()
