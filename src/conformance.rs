@@ -277,7 +277,7 @@ fn consistency(cases: &[CaseResult]) -> Consistency {
 fn outcomes_by_rule(findings: &[Finding]) -> HashMap<&str, Outcome> {
     let mut map: HashMap<&str, Outcome> = HashMap::new();
     for f in findings {
-        let e = map.entry(f.rule.as_str()).or_insert(f.outcome);
+        let e = map.entry(&*f.rule).or_insert(f.outcome);
         if f.outcome < *e {
             *e = f.outcome;
         }
@@ -478,7 +478,7 @@ pub async fn run(
                         .collect();
                     let targets = findings
                         .iter()
-                        .filter(|f| vigie_rules.contains(&f.rule))
+                        .filter(|f| vigie_rules.iter().any(|r| *r == *f.rule))
                         .filter(|f| matches!(f.outcome, Outcome::Failed | Outcome::CantTell))
                         .flat_map(|f| f.targets.iter().map(|t| t.selector.clone()))
                         .collect();

@@ -1,25 +1,29 @@
 //! Findings: rule results placed on a page, with the rule's references, ready for reports.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::page::{Page, Target};
 use crate::rules::{all_rules, page_outcome, Outcome, Rule, RuleResult, PASSED_TARGETS_KEPT};
+
+pub use crate::rules::Reference;
 
 /// One outcome of one rule on one page. Failed and cantTell results are one finding per target
 /// (each is a defect or a question for a human); passed targets are grouped per rule and page,
 /// and an inapplicable rule gives one finding without target.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Finding {
-    pub rule: String,
+    pub rule: Reference,
     pub outcome: Outcome,
     pub url: String,
     pub targets: Vec<Target>,
     /// Number of targets this finding stands for (> targets.len() when passed targets were capped).
     pub count: usize,
     pub message: String,
-    pub rgaa: Vec<String>,
-    pub wcag: Vec<String>,
-    pub act: Vec<String>,
+    pub rgaa: Vec<Reference>,
+    pub wcag: Vec<Reference>,
+    pub act: Vec<Reference>,
     pub cerfa: Vec<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::rules::Details>,
@@ -76,22 +80,27 @@ pub fn findings_of(
 ) -> Vec<Finding> {
     let url = page.url.as_str();
     let meta = rule.meta();
-    let all_tests = || meta.rgaa.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let all_tests = || {
+        meta.rgaa
+            .iter()
+            .map(|&s| Cow::Borrowed(s))
+            .collect::<Vec<_>>()
+    };
     let make = |outcome: Outcome,
                 targets: Vec<Target>,
                 count: usize,
                 message: String,
                 details,
-                rgaa: Vec<String>| Finding {
-        rule: meta.id.to_string(),
+                rgaa: Vec<Reference>| Finding {
+        rule: Cow::Borrowed(meta.id),
         outcome,
         url: url.to_string(),
         targets,
         count,
         message,
         rgaa,
-        wcag: meta.wcag.iter().map(|s| s.to_string()).collect(),
-        act: meta.act.iter().map(|s| s.to_string()).collect(),
+        wcag: meta.wcag.iter().map(|&s| Cow::Borrowed(s)).collect(),
+        act: meta.act.iter().map(|&s| Cow::Borrowed(s)).collect(),
         cerfa: meta.cerfa.to_vec(),
         details,
     };
@@ -117,7 +126,7 @@ pub fn findings_of(
     let mut passed_count = 0usize;
     let mut passed_msg = String::new();
     // The RGAA tests the passed targets speak to, in the rule's order.
-    let mut passed_tests: Vec<String> = Vec::new();
+    let mut passed_tests: Vec<Reference> = Vec::new();
     // Whether the rule's whole list is noted already: most passed results cite it, and
     // noting it again for each of a page's thousands of them compared the same strings.
     let mut all_tests_noted = false;
@@ -128,7 +137,7 @@ pub fn findings_of(
                 // Borrowed: a page has hundreds of passed results naming the same few tests.
                 let mut note = |t: &str| {
                     if !passed_tests.iter().any(|p| p == t) {
-                        passed_tests.push(t.to_string());
+                        passed_tests.push(meta.test_reference(t));
                     }
                 };
                 match &r.tests {
@@ -168,7 +177,7 @@ pub fn findings_of(
         } else {
             format!("{passed_count} éléments conformes.")
         };
-        let order = |t: &String| meta.rgaa.iter().position(|m| m == t).unwrap_or(usize::MAX);
+        let order = |t: &Reference| meta.rgaa.iter().position(|m| m == t).unwrap_or(usize::MAX);
         passed_tests.sort_by_key(order);
         out.push(make(
             Outcome::Passed,

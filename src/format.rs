@@ -73,6 +73,34 @@ pub fn white_space_at(s: &str, i: usize) -> Option<(bool, usize)> {
     Some((c.is_whitespace(), c.len_utf8()))
 }
 
+/// What `write` writes, built in a buffer kept by the thread and copied out once at its
+/// length: a text built word by word in a `String` of its own is reallocated (and copied) at
+/// every doubling. A call made from within `write` builds in a `String` of its own.
+pub fn built_in_scratch(write: impl FnOnce(&mut String)) -> String {
+    /// Past this, the buffer is given back after use (one page's main text is far below).
+    const KEPT: usize = 1 << 16;
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            write(&mut buf);
+            let out = String::from(buf.as_str());
+            if buf.capacity() > KEPT {
+                buf.clear();
+                buf.shrink_to(KEPT);
+            }
+            out
+        }
+        Err(_) => {
+            let mut out = String::new();
+            write(&mut out);
+            out
+        }
+    })
+}
+
 /// `s` with ASCII letters in lower case, borrowed when it has no capital: names and keywords
 /// read for every element are nearly always written in lower case already.
 pub fn ascii_lowercase(s: &str) -> std::borrow::Cow<'_, str> {
@@ -113,6 +141,23 @@ pub fn find_bytes_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> Option<us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What is written comes out whole and alone, a call from within the writer builds its
+    /// own text, and a long text does not stay in the thread's buffer.
+    #[test]
+    fn scratch_texts_are_whole_and_nest() {
+        let outer = built_in_scratch(|out| {
+            out.push_str("avant ");
+            let inner = built_in_scratch(|inner| inner.push_str("dedans"));
+            assert_eq!(inner, "dedans");
+            out.push_str(&inner);
+        });
+        assert_eq!(outer, "avant dedans");
+        assert_eq!(built_in_scratch(|_| {}), "");
+        let long = built_in_scratch(|out| out.push_str(&"x".repeat(1 << 20)));
+        assert_eq!(long.len(), 1 << 20);
+        assert_eq!(built_in_scratch(|out| out.push('y')), "y");
+    }
 
     #[test]
     fn ascii_lowercase_copies_only_capitals() {

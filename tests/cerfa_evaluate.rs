@@ -81,7 +81,7 @@ fn summary(r: &CerfaReport, n: u8) -> &str {
 
 fn finding(rule: &str, outcome: Outcome, cerfa: &[u8]) -> Finding {
     Finding {
-        rule: rule.into(),
+        rule: rule.to_string().into(),
         outcome,
         url: format!("{BASE}/"),
         targets: vec![],

@@ -32,7 +32,7 @@ fn aaa_contrast_failure_is_not_an_rgaa_failure() {
     let failed: Vec<&str> = findings
         .iter()
         .filter(|f| f.outcome == Outcome::Failed)
-        .map(|f| f.rule.as_str())
+        .map(|f| &*f.rule)
         .collect();
     // The only defect: #666 on white is 5,74:1, enough for AA, not for AAA.
     assert_eq!(failed, ["color-contrast-enhanced"], "{findings:#?}");

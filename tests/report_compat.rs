@@ -31,7 +31,7 @@ fn fixture() -> Report {
             let Some(meta) = vigie::rules::rule_by_id(&f.rule).map(|r| r.meta()) else {
                 continue;
             };
-            let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            let strings = |v: &[&str]| v.iter().map(|s| s.to_string().into()).collect::<Vec<_>>();
             match f.outcome {
                 Outcome::Inapplicable => f.rgaa = strings(meta.rgaa),
                 Outcome::Passed => {}

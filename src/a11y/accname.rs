@@ -483,7 +483,30 @@ fn name_from_subtree(
     if !allow_hidden_root && root_hidden {
         return String::new();
     }
-    let mut out = String::new();
+    // Built in the thread's scratch buffer: most names are a few words from a few nodes.
+    crate::format::built_in_scratch(|out| {
+        subtree_parts(
+            page,
+            root,
+            depth,
+            in_traversal,
+            allow_hidden_root,
+            root_hidden,
+            out,
+        )
+    })
+}
+
+/// The parts of [`name_from_subtree`], written to `out`.
+fn subtree_parts(
+    page: &Page,
+    root: ElementRef<'_>,
+    depth: usize,
+    in_traversal: bool,
+    allow_hidden_root: bool,
+    root_hidden: bool,
+    out: &mut String,
+) {
     for child in root.children() {
         match child.value() {
             Node::Text(t) => out.push_str(t),
@@ -521,7 +544,6 @@ fn name_from_subtree(
             _ => {}
         }
     }
-    out
 }
 
 #[cfg(test)]

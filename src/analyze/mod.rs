@@ -64,7 +64,7 @@ fn photos_wanted(analysis: &PageAnalysis) -> Vec<crate::crawl::PhotoWanted> {
     for f in counted.into_iter().chain(beyond) {
         for t in &f.targets {
             let w = crate::crawl::PhotoWanted {
-                rule: f.rule.clone(),
+                rule: f.rule.to_string(),
                 selector: t.selector.clone(),
             };
             if wanted.len() < MAX_PHOTOS_PER_PAGE && !wanted.contains(&w) {

@@ -10,12 +10,13 @@
 //! [`DemarcheReport::all_findings`] gives back the whole list, as a 1.0 report held it (passed
 //! findings without their targets), for the findings export.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
 use super::DemarcheReport;
-use crate::findings::Finding;
+use crate::findings::{Finding, Reference};
 use crate::rules::{all_rules, Outcome, Rule};
 
 /// What an inapplicable rule says when it has nothing to say (as `findings::findings_of`).
@@ -68,7 +69,7 @@ impl UsualMessages {
                 _ => continue,
             };
             *counts
-                .entry(f.rule.as_str())
+                .entry(&*f.rule)
                 .or_default()
                 .entry(f.message.as_str())
                 .or_default() += 1;
@@ -117,11 +118,11 @@ fn rule_of(id: &str) -> Option<&'static dyn Rule> {
     all_rules().get(*positions.get(id)?).copied()
 }
 
-fn strings(xs: &[&str]) -> Vec<String> {
-    xs.iter().map(|s| s.to_string()).collect()
+fn strings(xs: &[&'static str]) -> Vec<Reference> {
+    xs.iter().map(|&s| Cow::Borrowed(s)).collect()
 }
 
-fn all_tests(rule: &str) -> Vec<String> {
+fn all_tests(rule: &str) -> Vec<Reference> {
     rule_of(rule)
         .map(|r| strings(r.meta().rgaa))
         .unwrap_or_default()
@@ -151,13 +152,16 @@ fn split(
             continue;
         }
         if f.message != usual.usual(&f.rule, f.outcome, f.count) {
-            o.messages.insert(f.rule.clone(), f.message);
+            o.messages.insert(f.rule.to_string(), f.message);
         }
         if f.rgaa != all_tests(&f.rule) {
-            o.rgaa.insert(f.rule.clone(), f.rgaa);
+            o.rgaa.insert(
+                f.rule.to_string(),
+                f.rgaa.into_iter().map(Cow::into_owned).collect(),
+            );
         }
         if f.outcome == Outcome::Passed {
-            o.passed.insert(f.rule, f.count);
+            o.passed.insert(f.rule.into_owned(), f.count);
         }
     }
     (whole, o)
@@ -175,7 +179,7 @@ impl PageOutcomes {
     ) -> Finding {
         let meta = rule_of(rule).map(|r| r.meta());
         Finding {
-            rule: rule.to_string(),
+            rule: meta.map_or_else(|| rule.to_string().into(), |m| m.id.into()),
             outcome,
             url: url.to_string(),
             targets: Vec::new(),
@@ -188,7 +192,7 @@ impl PageOutcomes {
             rgaa: self
                 .rgaa
                 .get(rule)
-                .cloned()
+                .map(|tests| tests.iter().map(|t| t.clone().into()).collect())
                 .unwrap_or_else(|| all_tests(rule)),
             wcag: meta.map(|m| strings(m.wcag)).unwrap_or_default(),
             act: meta.map(|m| strings(m.act)).unwrap_or_default(),
@@ -235,7 +239,7 @@ impl DemarcheReport {
             }
             let judged: HashSet<&str> = chunk
                 .iter()
-                .map(|(_, _, f)| f.rule.as_str())
+                .map(|(_, _, f)| &*f.rule)
                 .chain(o.passed.keys().map(String::as_str))
                 .collect();
             let mut compact: Vec<(usize, u8, Finding)> = o
@@ -274,8 +278,8 @@ impl DemarcheReport {
         let mut rules: Vec<&str> = Vec::new();
         let mut seen = HashSet::new();
         for f in page_findings.iter().flat_map(|(_, fs)| fs) {
-            if seen.insert(f.rule.as_str()) {
-                rules.push(f.rule.as_str());
+            if seen.insert(&*f.rule) {
+                rules.push(&*f.rule);
             }
         }
         let registry: HashMap<&str, usize> = all_rules()

@@ -624,10 +624,15 @@ pub fn has_text(el: ElementRef<'_>) -> bool {
 
 /// Collapse runs of white space to one space and trim.
 pub fn normalize_space(s: &str) -> String {
+    normalize_space_cow(s).into_owned()
+}
+
+/// [`normalize_space`], borrowed when `s` is normalised already (most texts are).
+pub fn normalize_space_cow(s: &str) -> std::borrow::Cow<'_, str> {
     if is_space_normalized(s) {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
-    collapse_space(s)
+    std::borrow::Cow::Owned(collapse_space(s))
 }
 
 /// [`normalize_space`] of a string the caller owns: kept as it is when already normalised

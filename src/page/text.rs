@@ -80,12 +80,12 @@ pub fn block_by_default(name: &str) -> bool {
 /// (iterative, so deep nesting cannot overflow the stack). Not space-normalised. The cascade's
 /// version (display set by style rules) is `css::text::text_with_breaks`.
 pub fn text_with_breaks_by(el: ElementRef<'_>, breaks: &dyn Fn(ElementRef<'_>) -> bool) -> String {
-    let mut out = String::new();
-    pieces(el, breaks, |piece| {
-        out.push_str(piece);
-        true
-    });
-    out
+    crate::format::built_in_scratch(|out| {
+        pieces(el, breaks, |piece| {
+            out.push_str(piece);
+            true
+        })
+    })
 }
 
 /// The same text space-normalised (as `normalize_space` of it), written in one pass: the
@@ -106,52 +106,53 @@ pub fn normalized_text_and_part(
     breaks: &dyn Fn(ElementRef<'_>) -> bool,
     part: Option<NodeId>,
 ) -> (String, Option<Range<usize>>) {
-    let mut out = String::new();
     let mut space = false;
     let (mut start, mut range) = (None, None);
-    walk(el, breaks, part, |event| {
-        match event {
-            Event::Piece(piece) => {
-                // Words are split at `char::is_whitespace`; ASCII is read byte by byte and only
-                // other characters are decoded. A piece's first word continues the previous
-                // piece's last one (`<b>Ré</b>publique`) unless white space comes first.
-                let mut push = |word: &str, space: &mut bool| {
-                    if *space && !out.is_empty() {
-                        out.push(' ');
-                    }
-                    *space = false;
-                    out.push_str(word);
-                };
-                let (mut i, mut word_start) = (0, None);
-                while let Some((white, len)) = crate::format::white_space_at(piece, i) {
-                    if white {
-                        if let Some(from) = word_start.take() {
-                            push(piece.get(from..i).unwrap_or_default(), &mut space);
+    let out = crate::format::built_in_scratch(|out| {
+        walk(el, breaks, part, |event| {
+            match event {
+                Event::Piece(piece) => {
+                    // Words are split at `char::is_whitespace`; ASCII is read byte by byte and only
+                    // other characters are decoded. A piece's first word continues the previous
+                    // piece's last one (`<b>Ré</b>publique`) unless white space comes first.
+                    let mut push = |word: &str, space: &mut bool| {
+                        if *space && !out.is_empty() {
+                            out.push(' ');
                         }
-                        space = true;
-                    } else if word_start.is_none() {
-                        word_start = Some(i);
-                    }
-                    i += len;
-                }
-                if let Some(from) = word_start {
-                    push(piece.get(from..).unwrap_or_default(), &mut space);
-                }
-            }
-            Event::EnterPart => start = Some(out.len()),
-            Event::LeavePart => {
-                if let Some(from) = start {
-                    // Past the space written before the part's first word, if any.
-                    let from = if out[from..].starts_with(' ') {
-                        from + 1
-                    } else {
-                        from
+                        *space = false;
+                        out.push_str(word);
                     };
-                    range = Some(from..out.len().max(from));
+                    let (mut i, mut word_start) = (0, None);
+                    while let Some((white, len)) = crate::format::white_space_at(piece, i) {
+                        if white {
+                            if let Some(from) = word_start.take() {
+                                push(piece.get(from..i).unwrap_or_default(), &mut space);
+                            }
+                            space = true;
+                        } else if word_start.is_none() {
+                            word_start = Some(i);
+                        }
+                        i += len;
+                    }
+                    if let Some(from) = word_start {
+                        push(piece.get(from..).unwrap_or_default(), &mut space);
+                    }
+                }
+                Event::EnterPart => start = Some(out.len()),
+                Event::LeavePart => {
+                    if let Some(from) = start {
+                        // Past the space written before the part's first word, if any.
+                        let from = if out[from..].starts_with(' ') {
+                            from + 1
+                        } else {
+                            from
+                        };
+                        range = Some(from..out.len().max(from));
+                    }
                 }
             }
-        }
-        true
+            true
+        })
     });
     (out, range)
 }

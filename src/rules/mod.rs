@@ -99,6 +99,14 @@ impl RuleMeta {
         beyond_rgaa(self.rgaa, self.wcag)
     }
 
+    /// An RGAA test as a finding cites it: borrowed from the rule's list when it is there.
+    pub fn test_reference(&self, test: &str) -> Reference {
+        match self.rgaa.iter().find(|&&t| t == test) {
+            Some(&t) => t.into(),
+            None => test.to_string().into(),
+        }
+    }
+
     /// RGAA criteria ("1.1") derived from the test ids, de-duplicated, in order.
     pub fn rgaa_criteria(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -111,6 +119,11 @@ impl RuleMeta {
         out
     }
 }
+
+/// A rule id or a criterion reference in a finding: borrowed from the rule's metadata when the
+/// finding is made (a page has ~85 findings citing a few each), owned when read back from a
+/// report.
+pub type Reference = std::borrow::Cow<'static, str>;
 
 /// Whether results naming these RGAA tests and WCAG success criteria are outside RGAA 4.1.2:
 /// no RGAA test, and every success criterion is one the RGAA does not take up (it takes up the
@@ -248,10 +261,10 @@ impl RuleResult {
     }
 
     /// The RGAA tests this result speaks to: its own list, else the rule's.
-    pub fn rgaa_tests(&self, meta: &RuleMeta) -> Vec<String> {
+    pub fn rgaa_tests(&self, meta: &RuleMeta) -> Vec<Reference> {
         match &self.tests {
-            Some(t) => t.clone(),
-            None => meta.rgaa.iter().map(|s| s.to_string()).collect(),
+            Some(t) => t.iter().map(|t| meta.test_reference(t)).collect(),
+            None => meta.rgaa.iter().map(|&s| s.into()).collect(),
         }
     }
 }

@@ -77,7 +77,7 @@ pub fn page_statuses(data: &Rgaa, findings: &[&Finding]) -> BTreeMap<String, Pag
     let mut ran: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut by_rule: HashMap<(&str, String), (Outcome, usize, usize)> = HashMap::new();
     for f in findings {
-        ran.insert(f.rule.as_str());
+        ran.insert(&*f.rule);
         let mut criteria: Vec<String> = f.rgaa.iter().map(|t| criterion_of_test(t)).collect();
         criteria.sort();
         criteria.dedup();
@@ -87,7 +87,7 @@ pub fn page_statuses(data: &Rgaa, findings: &[&Finding]) -> BTreeMap<String, Pag
         }
         for c in criteria {
             let e = by_rule
-                .entry((f.rule.as_str(), c))
+                .entry((&*f.rule, c))
                 .or_insert((Outcome::Inapplicable, 0, 0));
             if f.outcome < e.0 {
                 e.0 = f.outcome;
@@ -344,7 +344,7 @@ rules = []
 
     fn f(url: &str, rule: &str, outcome: Outcome) -> Finding {
         Finding {
-            rule: rule.into(),
+            rule: rule.to_string().into(),
             outcome,
             url: url.into(),
             targets: vec![],

@@ -82,7 +82,7 @@ impl Site {
 
     pub fn finding(mut self, rule: &str, outcome: Outcome, cerfa: u8, message: &str) -> Site {
         self.findings.push(Finding {
-            rule: rule.to_string(),
+            rule: rule.to_string().into(),
             outcome,
             url: START.to_string(),
             targets: vec![Target {

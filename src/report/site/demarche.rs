@@ -259,9 +259,9 @@ fn rule_groups(d: &DemarcheReport, photos: &[Photo]) -> Vec<RuleGroup> {
                     .iter()
                     .find(|r| r.meta().id == f.rule)
                     .map(|r| r.meta().title.to_string())
-                    .unwrap_or_else(|| f.rule.clone());
+                    .unwrap_or_else(|| f.rule.to_string());
                 groups.push(RuleGroup {
-                    rule: f.rule.clone(),
+                    rule: f.rule.to_string(),
                     title,
                     rgaa: f.rgaa.join(", "),
                     wcag: f.wcag.join(", "),
@@ -293,7 +293,7 @@ fn rule_groups(d: &DemarcheReport, photos: &[Photo]) -> Vec<RuleGroup> {
                 g.truncated = true;
                 break;
             }
-            let key = (f.url.clone(), f.rule.clone(), selector.clone());
+            let key = (f.url.clone(), f.rule.to_string(), selector.clone());
             let photo = photos
                 .iter()
                 .find(|p| f.outcome == Outcome::Failed && p.key == key)
