@@ -2,7 +2,7 @@
 //! Depth-bounded and iterative over children, so hostile nesting cannot overflow the stack.
 
 use crate::page::Attribute;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use scraper::{ElementRef, Node};
 
@@ -61,12 +61,12 @@ pub(crate) fn name_from_content(role: &str) -> bool {
 /// browsers (their traversal skips the node being named) and as ACT e086e5 and RGAA 11.1 expect:
 /// a field's value is what was typed, not a label. accname 1.2 step 2E gives an embedded
 /// control's value only to the name of *another* widget.
-pub fn accessible_name(page: &Page, el: ElementRef<'_>) -> String {
+pub fn accessible_name(page: &Page, el: ElementRef<'_>) -> Arc<str> {
     let names = page.derived(|_| Names::default());
     if let Some(known) = names.get(el.id()) {
         return known;
     }
-    let name = compute(page, el);
+    let name: Arc<str> = compute(page, el).into();
     names.keep(el.id(), &name);
     name
 }
@@ -77,21 +77,22 @@ pub fn accessible_name(page: &Page, el: ElementRef<'_>) -> String {
 /// dropped with the cascade when linked stylesheets are added: names read it); a lock, since
 /// a page may be shared between threads, never held while a name is computed.
 #[derive(Default)]
-pub struct Names(Mutex<rustc_hash::FxHashMap<ego_tree::NodeId, String>>);
+pub struct Names(Mutex<rustc_hash::FxHashMap<ego_tree::NodeId, Arc<str>>>);
 
 impl Derived for Names {
     const SLOT: DerivedSlot = DerivedSlot::AccessibleNames;
 }
 
 impl Names {
-    fn get(&self, id: ego_tree::NodeId) -> Option<String> {
+    /// Shared, not copied: a link's name is asked by several rules and the Cerfa evidence.
+    fn get(&self, id: ego_tree::NodeId) -> Option<Arc<str>> {
         let names = self.0.lock().unwrap_or_else(|p| p.into_inner());
         names.get(&id).cloned()
     }
 
-    fn keep(&self, id: ego_tree::NodeId, name: &str) {
+    fn keep(&self, id: ego_tree::NodeId, name: &Arc<str>) {
         let mut names = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        names.entry(id).or_insert_with(|| name.to_string());
+        names.entry(id).or_insert_with(|| name.clone());
     }
 }
 
@@ -549,6 +550,11 @@ fn subtree_parts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The name as text, for comparisons with literals.
+    fn accessible_name(page: &Page, el: ElementRef<'_>) -> String {
+        super::accessible_name(page, el).to_string()
+    }
 
     #[test]
     fn labelledby_is_followed_inside_name_from_content() {

@@ -288,8 +288,9 @@ mod tests {
         let html = r#"<h1 id=h><img src=a.png alt="Logo" role="presentation"></h1>
             <h2 id=k><img src=a.png alt="Logo"></h2>"#;
         let page = Page::parse(url::Url::parse("http://t.test/").expect("url"), html);
-        let name =
-            |id: &str| crate::a11y::accessible_name(&page, page.element_by_id(id).expect(id));
+        let name = |id: &str| {
+            crate::a11y::accessible_name(&page, page.element_by_id(id).expect(id)).to_string()
+        };
         assert_eq!(name("h"), "");
         assert_eq!(name("k"), "Logo");
     }

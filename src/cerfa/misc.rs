@@ -470,14 +470,10 @@ fn trackers(page: &Page) -> Vec<String> {
         } else {
             "src"
         };
-        if let Some(host) = el
-            .value()
-            .attribute(attr)
-            .and_then(|s| page.resolve(s))
-            .and_then(|u| u.host_str().map(str::to_string))
-        {
-            if host != own && data::tracker_of(&host).is_some() {
-                add(host);
+        let resolved = el.value().attribute(attr).and_then(|s| page.resolve(s));
+        if let Some(host) = resolved.as_ref().and_then(|u| u.host_str()) {
+            if host != own && data::tracker_of(host).is_some() {
+                add(host.to_string());
             }
         }
     }
@@ -514,20 +510,20 @@ fn dsfr_markers(page: &Page) -> Vec<String> {
 pub fn extract(page: &Page) -> Misc {
     let mut open_documents = 0;
     let mut closed_documents = Vec::new();
+    const CLOSED: [&str; 7] = ["doc", "docx", "xls", "xlsx", "ppt", "pptx", "rtf"];
+    const OPEN: [&str; 8] = ["pdf", "odt", "ods", "odp", "csv", "txt", "xml", "json"];
     for (_, u) in page.hyperlinks().filter(|(el, _)| el.value().name() == "a") {
-        let path = u.path().to_ascii_lowercase();
+        // The extension compared ignoring ASCII case, without a lower-cased copy of each path.
+        let path = u.path();
         let ext = path.rsplit('.').next().unwrap_or("");
+        let among = |list: &[&str]| list.iter().any(|e| ext.eq_ignore_ascii_case(e));
         if path.contains('.') {
-            match ext {
-                "doc" | "docx" | "xls" | "xlsx" | "ppt" | "pptx" | "rtf"
-                    if closed_documents.len() < 10 =>
-                {
+            if among(&CLOSED) {
+                if closed_documents.len() < 10 {
                     closed_documents.push(u.to_string());
                 }
-                "pdf" | "odt" | "ods" | "odp" | "csv" | "txt" | "xml" | "json" => {
-                    open_documents += 1
-                }
-                _ => {}
+            } else if among(&OPEN) {
+                open_documents += 1;
             }
         }
     }

@@ -168,13 +168,13 @@ fn find_exposed_fields(page: &Page) -> Vec<(ego_tree::NodeId, String, bool)> {
         // placeholder=Rechercher>`), and then the label names the field.
         let only_placeholder = !name.is_empty()
             && e.attribute("placeholder")
-                .map(|p| crate::page::normalize_space(p) == name)
+                .map(|p| *crate::page::normalize_space_cow(p) == *name)
                 .unwrap_or(false)
             && e.attribute("title").is_none()
             && e.attribute("aria-label").is_none()
             && e.attribute("aria-labelledby").is_none()
             && !has_label_element(page, el);
-        out.push((el.id(), name, only_placeholder));
+        out.push((el.id(), name.to_string(), only_placeholder));
     }
     out
 }

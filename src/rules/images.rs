@@ -168,7 +168,7 @@ impl Rule for AreaAlt {
             if name.is_empty()
                 && (e.attribute("aria-label").is_some() || e.attribute("aria-labelledby").is_some())
             {
-                name = accessible_name(page, el);
+                name = accessible_name(page, el).to_string();
             }
             if name.is_empty() {
                 r.fail(
@@ -235,7 +235,7 @@ impl Rule for SvgImageAlt {
             let e = el.value();
             let mut name = String::new();
             if e.attribute("aria-labelledby").is_some() || e.attribute("aria-label").is_some() {
-                name = accessible_name(page, el);
+                name = accessible_name(page, el).to_string();
             }
             if name.is_empty() {
                 name = svg_title(el);
