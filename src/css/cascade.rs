@@ -10,11 +10,7 @@ use scraper::node::Element;
 use scraper::selector::Simple;
 use scraper::{ElementRef, Node};
 use selectors::bloom::BloomFilter;
-use selectors::context::{
-    MatchingContext, MatchingForInvalidation, MatchingMode, NeedsSelectorFlags, QuirksMode,
-    SelectorCaches,
-};
-use selectors::matching::matches_selector;
+use selectors::context::{QuirksMode, SelectorCaches};
 use selectors::parser::{AncestorHashes, Selector};
 use smallvec::SmallVec;
 
@@ -31,7 +27,7 @@ use super::values::{
     shadow_colors, shadow_is_neutral, split_font_shorthand, split_top_level, substitute,
     substitute_cow, VarSource,
 };
-use crate::page::{MatchElement, Page, SheetsMemo, Stylesheet};
+use crate::page::{matches, Page, SheetsMemo, Stylesheet};
 
 /// The browser defaults that matter for contrast and visibility (Chrome, light scheme).
 const UA_SHEET: &str = "
@@ -845,25 +841,6 @@ impl VarSource for Declaring<'_, '_> {
             None => self.0.parent.as_deref()?.var(name),
         }
     }
-}
-
-/// Whether `el` matches a compiled selector (`hashes` and `bloom`: the ancestor fast-reject).
-fn matches(
-    selector: &Selector<Simple>,
-    hashes: Option<&AncestorHashes>,
-    el: ElementRef<'_>,
-    bloom: Option<&BloomFilter>,
-    caches: &mut SelectorCaches,
-) -> bool {
-    let mut ctx = MatchingContext::new(
-        MatchingMode::Normal,
-        bloom,
-        caches,
-        QuirksMode::NoQuirks,
-        NeedsSelectorFlags::No,
-        MatchingForInvalidation::No,
-    );
-    matches_selector(selector, 0, hashes, &MatchElement(el), &mut ctx)
 }
 
 fn walk(

@@ -16,11 +16,7 @@
 use crate::page::Attribute;
 use ego_tree::NodeId;
 use scraper::ElementRef;
-use selectors::context::{
-    MatchingContext, MatchingForInvalidation, MatchingMode, NeedsSelectorFlags, QuirksMode,
-    SelectorCaches,
-};
-use selectors::matching::matches_selector;
+use selectors::context::SelectorCaches;
 use selectors::parser::Selector;
 
 use super::cascade::priority;
@@ -223,15 +219,7 @@ fn matches(
     el: ElementRef<'_>,
     caches: &mut SelectorCaches,
 ) -> bool {
-    let mut ctx = MatchingContext::new(
-        MatchingMode::Normal,
-        None,
-        caches,
-        QuirksMode::NoQuirks,
-        NeedsSelectorFlags::No,
-        MatchingForInvalidation::No,
-    );
-    matches_selector(selector, 0, None, &crate::page::MatchElement(el), &mut ctx)
+    crate::page::matches(selector, None, el, None, caches)
 }
 
 struct Candidate<'a> {

@@ -9,13 +9,10 @@ use ego_tree::NodeId;
 use precomputed_hash::PrecomputedHash;
 use scraper::selector::{Parser as ScraperParser, Simple};
 use scraper::{ElementRef, Html, Selector};
-use selectors::matching::{
-    matches_selector, MatchingContext, MatchingForInvalidation, MatchingMode, NeedsSelectorFlags,
-    QuirksMode, SelectorCaches,
-};
+use selectors::matching::SelectorCaches;
 use selectors::parser::{Component, ParseRelative, SelectorList};
 
-use super::{Attribute, MatchElement, PageKeyed};
+use super::{Attribute, PageKeyed};
 
 /// A literal selector, parsed once for the process, with the buckets that hold every element it
 /// can match (`None`: some selector of the list has no tag or attribute in its rightmost
@@ -86,18 +83,9 @@ impl Literal {
         let Some(list) = &self.list else {
             return false;
         };
-        let mut ctx = MatchingContext::new(
-            MatchingMode::Normal,
-            None,
-            caches,
-            QuirksMode::NoQuirks,
-            NeedsSelectorFlags::No,
-            MatchingForInvalidation::No,
-        );
-        let el = MatchElement(el);
         list.slice()
             .iter()
-            .any(|s| matches_selector(s, 0, None, &el, &mut ctx))
+            .any(|s| super::matches(s, None, el, None, caches))
     }
 }
 

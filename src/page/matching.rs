@@ -14,9 +14,33 @@ use scraper::selector::{CssLocalName, CssString, NonTSPseudoClass, PseudoElement
 use scraper::ElementRef;
 use selectors::attr::{AttrSelectorOperation, CaseSensitivity, NamespaceConstraint};
 use selectors::bloom::BloomFilter;
-use selectors::matching::{ElementSelectorFlags, MatchingContext};
+use selectors::matching::{
+    matches_selector, ElementSelectorFlags, MatchingContext, MatchingForInvalidation, MatchingMode,
+    NeedsSelectorFlags, QuirksMode, SelectorCaches,
+};
+use selectors::parser::{AncestorHashes, Selector};
 use selectors::OpaqueElement;
 use smallvec::SmallVec;
+
+/// Whether `el` matches `selector` as the audit matches selectors (no quirks mode, no scope
+/// element), with the ancestor fast-reject when `hashes` and `bloom` are given.
+pub fn matches(
+    selector: &Selector<Simple>,
+    hashes: Option<&AncestorHashes>,
+    el: ElementRef<'_>,
+    bloom: Option<&BloomFilter>,
+    caches: &mut SelectorCaches,
+) -> bool {
+    let mut ctx = MatchingContext::new(
+        MatchingMode::Normal,
+        bloom,
+        caches,
+        QuirksMode::NoQuirks,
+        NeedsSelectorFlags::No,
+        MatchingForInvalidation::No,
+    );
+    matches_selector(selector, 0, hashes, &MatchElement(el), &mut ctx)
+}
 
 /// An element to match selectors against (see the module's comment).
 #[derive(Debug, Clone, Copy)]
@@ -189,10 +213,6 @@ impl selectors::Element for MatchElement<'_> {
 mod tests {
     use super::*;
     use scraper::{Html, Selector};
-    use selectors::matching::{
-        matches_selector, MatchingForInvalidation, MatchingMode, NeedsSelectorFlags, QuirksMode,
-        SelectorCaches,
-    };
 
     /// Each selector, on each element of a page made to tell them apart, matches as scraper's
     /// own `Element` matches it; and the classes are those `Element::classes` gives.
@@ -247,18 +267,10 @@ mod tests {
             .expect("list");
             for el in doc.select(&all) {
                 let mut caches = SelectorCaches::default();
-                let mut ctx = MatchingContext::new(
-                    MatchingMode::Normal,
-                    None,
-                    &mut caches,
-                    QuirksMode::NoQuirks,
-                    NeedsSelectorFlags::No,
-                    MatchingForInvalidation::No,
-                );
                 let ours = list
                     .slice()
                     .iter()
-                    .any(|s| matches_selector(s, 0, None, &MatchElement(el), &mut ctx));
+                    .any(|s| matches(s, None, el, None, &mut caches));
                 assert_eq!(ours, selector.matches(&el), "{text} on {:?}", el.value());
             }
         }

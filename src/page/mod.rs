@@ -23,7 +23,7 @@ pub mod shell;
 mod target;
 pub mod text;
 pub use attribute::Attribute;
-pub use matching::{classes, MatchElement};
+pub use matching::{classes, matches, MatchElement};
 pub use memo::SheetsMemo;
 pub use target::{snippet_of, unique_selector, Target};
 

@@ -139,23 +139,9 @@ fn affected<'a>(page: &'a Page, sel: &str, focusable: &[ElementRef<'a>]) -> Vec<
         .iter()
         .copied()
         .filter(|el| {
-            compiled.iter().any(|c| {
-                let mut ctx = selectors::context::MatchingContext::new(
-                    selectors::context::MatchingMode::Normal,
-                    None,
-                    &mut caches,
-                    selectors::context::QuirksMode::NoQuirks,
-                    selectors::context::NeedsSelectorFlags::No,
-                    selectors::context::MatchingForInvalidation::No,
-                );
-                selectors::matching::matches_selector(
-                    &c.selector,
-                    0,
-                    None,
-                    &crate::page::MatchElement(*el),
-                    &mut ctx,
-                )
-            })
+            compiled
+                .iter()
+                .any(|c| crate::page::matches(&c.selector, None, *el, None, &mut caches))
         })
         .collect()
 }
