@@ -5,7 +5,9 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::page::{Page, Target};
-use crate::rules::{all_rules, page_outcome, Outcome, Rule, RuleResult, PASSED_TARGETS_KEPT};
+use crate::rules::{
+    all_rules, page_outcome, references, Outcome, Rule, RuleResult, PASSED_TARGETS_KEPT,
+};
 
 pub use crate::rules::Reference;
 
@@ -80,12 +82,7 @@ pub fn findings_of(
 ) -> Vec<Finding> {
     let url = page.url.as_str();
     let meta = rule.meta();
-    let all_tests = || {
-        meta.rgaa
-            .iter()
-            .map(|&s| Cow::Borrowed(s))
-            .collect::<Vec<_>>()
-    };
+    let all_tests = || references(meta.rgaa);
     let make = |outcome: Outcome,
                 targets: Vec<Target>,
                 count: usize,
@@ -99,8 +96,8 @@ pub fn findings_of(
         count,
         message,
         rgaa,
-        wcag: meta.wcag.iter().map(|&s| Cow::Borrowed(s)).collect(),
-        act: meta.act.iter().map(|&s| Cow::Borrowed(s)).collect(),
+        wcag: references(meta.wcag),
+        act: references(meta.act),
         cerfa: meta.cerfa.to_vec(),
         details,
     };

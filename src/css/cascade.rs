@@ -2305,6 +2305,26 @@ mod tests {
         assert!(!same("a2", "a3") && !same("p1", "p2") && !same("p5", "p6"));
     }
 
+    /// The ancestor filter holds only the ids and classes the selectors name (`FilterNames`):
+    /// every name an ancestor compound asks for, plain or inside `:is`/`:where`, must be in it,
+    /// or the filter would reject a matching element. Classes no selector names change nothing.
+    #[test]
+    fn ancestor_filter_knows_every_name_the_selectors_ask() {
+        let p = page(
+            "<style>.a .t{color:#111111} #b .u{color:#222222} :is(.c) .v{color:#333333}\
+             :where(#d) > .w{color:#444444} .e:not(.zz) .x{color:#555555}</style>\
+             <div class='a autre'><p id=t class=t>1</p></div><div id=b><p id=u class=u>2</p></div>\
+             <div class='c c'><p id=v class=v>3</p></div><div id=d><p id=w class=w>4</p></div>\
+             <div class=e><p id=x class=x>5</p></div><div class=zz><p id=y class=t>6</p></div>",
+        );
+        assert_eq!(hex(&style_of(&p, "t").color), "#111111");
+        assert_eq!(hex(&style_of(&p, "u").color), "#222222");
+        assert_eq!(hex(&style_of(&p, "v").color), "#333333");
+        assert_eq!(hex(&style_of(&p, "w").color), "#444444");
+        assert_eq!(hex(&style_of(&p, "x").color), "#555555");
+        assert_eq!(hex(&style_of(&p, "y").color), "#000000");
+    }
+
     #[test]
     fn unevaluable_selector_makes_colour_uncertain() {
         let p = page(

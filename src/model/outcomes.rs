@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::DemarcheReport;
 use crate::findings::{Finding, Reference};
-use crate::rules::{all_rules, Outcome, Rule};
+use crate::rules::{all_rules, references, Outcome, Rule};
 
 /// What an inapplicable rule says when it has nothing to say (as `findings::findings_of`).
 const INAPPLICABLE_MESSAGE: &str = "Aucun élément concerné sur la page.";
@@ -118,13 +118,9 @@ fn rule_of(id: &str) -> Option<&'static dyn Rule> {
     all_rules().get(*positions.get(id)?).copied()
 }
 
-fn strings(xs: &[&'static str]) -> Vec<Reference> {
-    xs.iter().map(|&s| Cow::Borrowed(s)).collect()
-}
-
 fn all_tests(rule: &str) -> Vec<Reference> {
     rule_of(rule)
-        .map(|r| strings(r.meta().rgaa))
+        .map(|r| references(r.meta().rgaa))
         .unwrap_or_default()
 }
 
@@ -194,8 +190,8 @@ impl PageOutcomes {
                 .get(rule)
                 .map(|tests| tests.iter().map(|t| t.clone().into()).collect())
                 .unwrap_or_else(|| all_tests(rule)),
-            wcag: meta.map(|m| strings(m.wcag)).unwrap_or_default(),
-            act: meta.map(|m| strings(m.act)).unwrap_or_default(),
+            wcag: meta.map(|m| references(m.wcag)).unwrap_or_default(),
+            act: meta.map(|m| references(m.act)).unwrap_or_default(),
             cerfa: meta.map(|m| m.cerfa.to_vec()).unwrap_or_default(),
             details: None,
         }

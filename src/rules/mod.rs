@@ -125,6 +125,11 @@ impl RuleMeta {
 /// report.
 pub type Reference = std::borrow::Cow<'static, str>;
 
+/// A rule's reference list (RGAA tests, WCAG criteria, ACT ids) as findings cite it: borrowed.
+pub fn references(list: &[&'static str]) -> Vec<Reference> {
+    list.iter().map(|&s| Reference::Borrowed(s)).collect()
+}
+
 /// Whether results naming these RGAA tests and WCAG success criteria are outside RGAA 4.1.2:
 /// no RGAA test, and every success criterion is one the RGAA does not take up (it takes up the
 /// A and AA levels of WCAG 2.1, `wcag_levels` of `criteria/rgaa-4.1.2.toml`), such as the AAA
@@ -264,7 +269,7 @@ impl RuleResult {
     pub fn rgaa_tests(&self, meta: &RuleMeta) -> Vec<Reference> {
         match &self.tests {
             Some(t) => t.iter().map(|t| meta.test_reference(t)).collect(),
-            None => meta.rgaa.iter().map(|&s| s.into()).collect(),
+            None => references(meta.rgaa),
         }
     }
 }
