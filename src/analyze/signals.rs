@@ -130,43 +130,27 @@ pub struct TextStats {
 
 impl TextStats {
     /// One pass over the characters: a word's letters are lower-cased and counted as they are
-    /// read, without gathering the word or its parts in strings (a page has thousands).
+    /// read, without gathering the word or its parts in strings (a page has thousands). ASCII
+    /// bytes, most of a French text, take a path of their own without decoding characters.
     pub fn of(text: &str) -> TextStats {
-        let mut s = TextStats::default();
-        let mut words_in_sentence = 0usize;
-        // The token being read (up to white space): its word's syllables, whether it has a
-        // letter, and its last character outside closing quotes and brackets (what says a
-        // sentence ends). Between tokens both are unset, so white space runs change nothing.
-        let mut word = Syllables::default();
-        let mut letters = false;
-        let mut last: Option<char> = None;
-        for c in text.chars().chain(std::iter::once(' ')) {
-            if c.is_whitespace() || c == '\u{a0}' {
-                let syllables = std::mem::take(&mut word);
-                if letters {
-                    s.words += 1;
-                    words_in_sentence += 1;
-                    s.syllables += syllables.total();
-                }
-                let ends = matches!(last, Some('.' | '!' | '?' | '…' | ':' | ';'));
-                if ends && words_in_sentence > 0 {
-                    s.sentences += 1;
-                    words_in_sentence = 0;
-                }
-                (letters, last) = (false, None);
-                continue;
-            }
-            if !matches!(c, '»' | '"' | ')' | '”') {
-                last = Some(c);
-            }
-            if c.is_alphabetic() {
-                letters = true;
-                word.letter(c);
-            } else if matches!(c, '-' | '\'' | '’') {
-                word.end_part();
+        let mut reading = Reading::default();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii() {
+                reading.ascii(b);
+                i += 1;
+            } else {
+                let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
+                reading.char(c);
+                i += c.len_utf8();
             }
         }
-        if words_in_sentence > 0 {
+        reading.char(' ');
+        let mut s = reading.stats;
+        if reading.words_in_sentence > 0 {
             s.sentences += 1;
         }
         s
@@ -180,6 +164,73 @@ impl TextStats {
         }
         let w = self.words as f64;
         Some(207.0 - 1.015 * (w / self.sentences as f64) - 73.6 * (self.syllables as f64 / w))
+    }
+}
+
+/// [`TextStats::of`] under way. The token being read (up to white space): its word's
+/// syllables, whether it has a letter, and its last character outside closing quotes and
+/// brackets (what says a sentence ends). Between tokens both are unset, so white space runs
+/// change nothing.
+#[derive(Default)]
+struct Reading {
+    stats: TextStats,
+    words_in_sentence: usize,
+    word: Syllables,
+    letters: bool,
+    last: Option<char>,
+}
+
+impl Reading {
+    fn char(&mut self, c: char) {
+        if c.is_whitespace() || c == '\u{a0}' {
+            self.end_token();
+            return;
+        }
+        if !matches!(c, '»' | '"' | ')' | '”') {
+            self.last = Some(c);
+        }
+        if crate::format::is_alphabetic(c) {
+            self.letters = true;
+            self.word.letter(c);
+        } else if matches!(c, '-' | '\'' | '’') {
+            self.word.end_part();
+        }
+    }
+
+    /// [`Reading::char`] for an ASCII byte.
+    #[inline]
+    fn ascii(&mut self, b: u8) {
+        if b.is_ascii_alphabetic() {
+            let lower = b.to_ascii_lowercase();
+            self.last = Some(b as char);
+            self.letters = true;
+            self.word.ascii_lower(lower);
+        } else if crate::format::is_ascii_space(b) {
+            // `char::is_whitespace` on ASCII.
+            self.end_token();
+        } else {
+            if b != b'"' && b != b')' {
+                self.last = Some(b as char);
+            }
+            if b == b'-' || b == b'\'' {
+                self.word.end_part();
+            }
+        }
+    }
+
+    fn end_token(&mut self) {
+        let syllables = std::mem::take(&mut self.word);
+        if self.letters {
+            self.stats.words += 1;
+            self.words_in_sentence += 1;
+            self.stats.syllables += syllables.total();
+        }
+        let ends = matches!(self.last, Some('.' | '!' | '?' | '…' | ':' | ';'));
+        if ends && self.words_in_sentence > 0 {
+            self.stats.sentences += 1;
+            self.words_in_sentence = 0;
+        }
+        (self.letters, self.last) = (false, None);
     }
 }
 
@@ -253,6 +304,19 @@ impl Syllables {
         }
     }
 
+    /// [`Syllables::lower`] for a lower-case ASCII letter.
+    #[inline]
+    fn ascii_lower(&mut self, b: u8) {
+        let v = matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+        if v && !self.in_vowels {
+            self.groups += 1;
+        }
+        self.in_vowels = v;
+        self.chars += 1;
+        self.alphabetic = true;
+        self.last = [self.last[1], self.last[2], b as char];
+    }
+
     fn lower(&mut self, c: char) {
         let v = is_vowel(c);
         if v && !self.in_vowels {
@@ -260,7 +324,7 @@ impl Syllables {
         }
         self.in_vowels = v;
         self.chars += 1;
-        self.alphabetic |= c.is_alphabetic();
+        self.alphabetic |= crate::format::is_alphabetic(c);
         self.last = [self.last[1], self.last[2], c];
     }
 

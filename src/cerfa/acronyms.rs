@@ -41,7 +41,7 @@ fn is_roman(s: &str) -> bool {
 /// Text mostly in capitals (a shouted heading), where capitals say nothing about acronyms.
 fn is_shouting(text: &str) -> bool {
     let (mut letters, mut upper) = (0usize, 0usize);
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
+    for c in text.chars().filter(|&c| crate::format::is_alphabetic(c)) {
         letters += 1;
         upper += usize::from(c.is_uppercase());
     }

@@ -141,21 +141,21 @@ pub fn fold(s: &str) -> String {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b.is_ascii() {
+            // Byte by byte: words are short, so a copy call per word cost more than it saved.
             if crate::format::is_ascii_space(b) {
                 out.1 = !out.0.is_empty();
-                i += 1;
-            } else if b == b'`' {
-                out.push('\'');
-                i += 1;
             } else {
-                // A run of ASCII word characters, copied and lower-cased at once.
-                let run = bytes[i..]
-                    .iter()
-                    .position(|&b| !b.is_ascii() || b == b'`' || crate::format::is_ascii_space(b))
-                    .map_or(bytes.len(), |n| i + n);
-                out.push_str_lower(&s[i..run]);
-                i = run;
+                if out.1 {
+                    out.0.push(' ');
+                    out.1 = false;
+                }
+                out.0.push(if b == b'`' {
+                    '\''
+                } else {
+                    char::from(b.to_ascii_lowercase())
+                });
             }
+            i += 1;
             continue;
         }
         let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
@@ -204,19 +204,6 @@ fn latin_folded(c: char) -> Option<char> {
 struct Folded(String, bool);
 
 impl Folded {
-    /// ASCII without white space, lower-cased.
-    fn push_str_lower(&mut self, ascii: &str) {
-        if self.1 {
-            self.0.push(' ');
-            self.1 = false;
-        }
-        let start = self.0.len();
-        self.0.push_str(ascii);
-        if let Some(added) = self.0.get_mut(start..) {
-            added.make_ascii_lowercase();
-        }
-    }
-
     fn push(&mut self, c: char) {
         if c.is_whitespace() {
             self.1 = !self.0.is_empty();

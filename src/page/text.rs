@@ -115,26 +115,35 @@ pub fn normalized_text_and_part(
                     // Words are split at `char::is_whitespace`; ASCII is read byte by byte and only
                     // other characters are decoded. A piece's first word continues the previous
                     // piece's last one (`<b>Ré</b>publique`) unless white space comes first.
-                    let mut push = |word: &str, space: &mut bool| {
+                    // Words one plain space apart are written as one run, as they stand.
+                    let mut push = |run: &str, space: &mut bool| {
                         if *space && !out.is_empty() {
                             out.push(' ');
                         }
                         *space = false;
-                        out.push_str(word);
+                        out.push_str(run);
                     };
-                    let (mut i, mut word_start) = (0, None);
+                    let (mut i, mut run_start) = (0, None);
                     while let Some((white, len)) = crate::format::white_space_at(piece, i) {
                         if white {
-                            if let Some(from) = word_start.take() {
-                                push(piece.get(from..i).unwrap_or_default(), &mut space);
+                            let inside_run = run_start.is_some()
+                                && piece.as_bytes().get(i) == Some(&b' ')
+                                && matches!(
+                                    crate::format::white_space_at(piece, i + 1),
+                                    Some((false, _))
+                                );
+                            if !inside_run {
+                                if let Some(from) = run_start.take() {
+                                    push(piece.get(from..i).unwrap_or_default(), &mut space);
+                                }
+                                space = true;
                             }
-                            space = true;
-                        } else if word_start.is_none() {
-                            word_start = Some(i);
+                        } else if run_start.is_none() {
+                            run_start = Some(i);
                         }
                         i += len;
                     }
-                    if let Some(from) = word_start {
+                    if let Some(from) = run_start {
                         push(piece.get(from..).unwrap_or_default(), &mut space);
                     }
                 }

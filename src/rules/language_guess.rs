@@ -159,7 +159,7 @@ fn scan(text: &str) -> (usize, [usize; LANGUAGES.len()]) {
             return b.is_ascii_alphabetic().then_some(1);
         }
         let c = text.get(i..)?.chars().next()?;
-        c.is_alphabetic().then(|| c.len_utf8())
+        crate::format::is_alphabetic(c).then(|| c.len_utf8())
     };
     let mut i = 0;
     while i < bytes.len() {
