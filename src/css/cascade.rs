@@ -461,7 +461,8 @@ impl RuleSet {
                             }
                             let local = subject_is_local(&c.selector)
                                 && if_false.is_none_or(subject_is_local);
-                            self.buckets.push(b, self.entries.len() as u32);
+                            self.buckets
+                                .push(b, self.entries.len() as u32, &self.filter_names);
                             self.entries.push(Entry {
                                 rule: ri as u32,
                                 selector: c.selector,
@@ -496,8 +497,11 @@ impl RuleSet {
                     self.attributes_read.add(&c.selector);
                     self.filter_names.add(&c.selector);
                     self.maybe_local &= subject_is_local(&c.selector);
-                    self.maybe_buckets
-                        .push(bucket_of(&c.selector), self.maybe_entries.len() as u32);
+                    self.maybe_buckets.push(
+                        bucket_of(&c.selector),
+                        self.maybe_entries.len() as u32,
+                        &self.filter_names,
+                    );
                     self.maybe_entries.push((c.selector, hashes));
                 }
             }
@@ -654,17 +658,28 @@ fn inactive_roots(page: &Page) -> FxHashSet<ego_tree::NodeId> {
 struct Buckets {
     any: Vec<u32>,
     tag: FxHashMap<String, Vec<u32>>,
-    id: FxHashMap<String, Vec<u32>>,
-    class: FxHashMap<String, Vec<u32>>,
+    /// Ids and classes by their ancestor-filter hash ([`FilterNames`]): the element's are
+    /// hashed once for both. Two names of one hash share a bucket, which only adds candidates
+    /// that matching then rejects.
+    id: FxHashMap<u32, Vec<u32>>,
+    class: FxHashMap<u32, Vec<u32>>,
 }
 
 impl Buckets {
-    fn push(&mut self, bucket: Bucket, entry: u32) {
+    /// Files an entry under its bucket; an id or class the names do not know (none: they hold
+    /// every selector's) goes with the entries every element is matched against.
+    fn push(&mut self, bucket: Bucket, entry: u32, names: &FilterNames) {
         match bucket {
             Bucket::Any => self.any.push(entry),
             Bucket::Tag(t) => self.tag.entry(t).or_default().push(entry),
-            Bucket::Id(i) => self.id.entry(i).or_default().push(entry),
-            Bucket::Class(c) => self.class.entry(c).or_default().push(entry),
+            Bucket::Id(i) => match names.hash(&i) {
+                Some(h) => self.id.entry(h).or_default().push(entry),
+                None => self.any.push(entry),
+            },
+            Bucket::Class(c) => match names.hash(&c) {
+                Some(h) => self.class.entry(h).or_default().push(entry),
+                None => self.any.push(entry),
+            },
         }
     }
 
@@ -673,10 +688,29 @@ impl Buckets {
     }
 }
 
+/// An element's id and classes that some selector names, by their ancestor-filter hash
+/// ([`FilterNames`]), looked up once for the buckets and the filter; others cannot matter.
+struct NamesOf {
+    id: Option<u32>,
+    classes: SmallVec<[u32; 8]>,
+}
+
+impl NamesOf {
+    fn of(e: &Element, names: &FilterNames) -> NamesOf {
+        NamesOf {
+            id: e.id().and_then(|id| names.hash(id)),
+            classes: crate::page::classes(e)
+                .filter_map(|c| names.hash(c))
+                .collect(),
+        }
+    }
+}
+
 /// Indexes of the entries whose bucket (id, class, tag or any) this element can match.
 fn candidates_of<'b>(
     buckets: &Buckets,
     el: ElementRef<'_>,
+    names: &NamesOf,
     candidates: &'b mut Vec<u32>,
 ) -> &'b [u32] {
     candidates.clear();
@@ -690,13 +724,11 @@ fn candidates_of<'b>(
     if let Some(v) = buckets.tag.get(tag.as_ref()) {
         candidates.extend_from_slice(v);
     }
-    if let Some(id) = e.id() {
-        if let Some(v) = buckets.id.get(id) {
-            candidates.extend_from_slice(v);
-        }
+    if let Some(v) = names.id.and_then(|h| buckets.id.get(&h)) {
+        candidates.extend_from_slice(v);
     }
-    for c in crate::page::classes(e) {
-        if let Some(v) = buckets.class.get(c) {
+    for h in &names.classes {
+        if let Some(v) = buckets.class.get(h) {
             candidates.extend_from_slice(v);
         }
     }
@@ -860,12 +892,13 @@ fn walk(
         hashes: Vec::new(),
         bloom: BloomFilter::new(),
         stack: vec![Step::Enter(*page.root())],
-        filter_names: &set.filter_names,
     };
     let sharing = set.maybe_local;
     let root_parent = Computed::root_parent();
     let mut root_font: Option<f64> = None;
-    let empty_vars: Arc<Vars<'_>> = Arc::new(Vars::default());
+    // Every scope of custom properties of the walk, by index: frames and shareable siblings
+    // name theirs by index, so that opening an element copies no reference count.
+    let mut scopes: Vec<Arc<Vars<'_>>> = vec![Arc::new(Vars::default())];
     let markup = markup_declarations(page);
     let mut custom: FxHashMap<&str, Winner<'_>> = FxHashMap::default();
     let mut candidate_buffer: Vec<u32> = Vec::new();
@@ -884,6 +917,7 @@ fn walk(
         let Some(el) = ElementRef::wrap(node) else {
             continue;
         };
+        let names = NamesOf::of(el.value(), &set.filter_names);
         // 0. Style sharing: an earlier sibling alike for every selector and for the cascade.
         // Looked up once: sharing needs its absence, the cascade below its declarations.
         let own_markup = markup.get(&node.id());
@@ -897,17 +931,17 @@ fn walk(
                         outcome(&set.entries[ci as usize], el, &open.bloom, &mut caches) == was
                     }) =>
             {
-                Some((s.idx, s.vars.clone()))
+                Some((s.idx, s.vars))
             }
             _ => None,
         };
         if let Some((idx, vars)) = shared {
-            open.enter(el, idx, vars);
+            open.enter(el, idx, vars, &names);
             continue;
         }
         let (parent, parent_vars) = match open.ancestors.last() {
-            Some(f) => (&computed[f.idx as usize], f.vars.clone()),
-            None => (&root_parent, empty_vars.clone()),
+            Some(f) => (&computed[f.idx as usize], f.vars),
+            None => (&root_parent, 0),
         };
 
         // 1. Collect the winning declaration of each property.
@@ -925,7 +959,10 @@ fn walk(
         let is_root = open.ancestors.is_empty();
         let mut custom_from: Vec<u32> = Vec::new();
         let mut sibling_dependent = SmallVec::new();
-        let candidates = candidates_of(&set.buckets, el, &mut candidate_buffer);
+        // Whether a rule that may match left a doubt in `uncertain_best`: nearly never, and
+        // then the scans of every property below are skipped.
+        let mut any_uncertain = false;
+        let candidates = candidates_of(&set.buckets, el, &names, &mut candidate_buffer);
         for &ci in candidates {
             let entry = &set.entries[ci as usize];
             let matched = outcome(entry, el, &open.bloom, &mut caches);
@@ -937,6 +974,7 @@ fn walk(
                 Outcome::Yes => None,
                 Outcome::Maybe => entry.uncertain.as_ref().map(|(name, _)| name.as_str()),
             };
+            any_uncertain |= maybe.is_some();
             let rule = &set.rules[entry.rule as usize];
             let slots = &set.slots[entry.rule as usize];
             if is_root && maybe.is_none() && slots.contains(&DeclSlot::Custom) {
@@ -1000,8 +1038,9 @@ fn walk(
         }
 
         // 2. Custom properties (inherited, resolved on the declaring element).
-        let vars = if custom.is_empty() {
-            parent_vars
+        let parent_scope = || scopes[parent_vars as usize].clone();
+        let declared = if custom.is_empty() {
+            None
         } else if is_root && !inline_custom {
             // The root's scope depends only on the rules that declared it.
             let memo = prepared.root_vars.lock().ok().and_then(|kept| {
@@ -1009,10 +1048,10 @@ fn walk(
                     .find(|(from, _)| *from == custom_from)
                     .map(|(_, v)| v.clone())
             });
-            match memo {
+            Some(match memo {
                 Some(v) => v,
                 None => {
-                    let v = Arc::new(Vars::child(&custom, parent_vars).resolved());
+                    let v = Arc::new(Vars::child(&custom, parent_scope()).resolved());
                     if let Ok(mut kept) = prepared.root_vars.lock() {
                         if kept.len() < ROOT_VARS_KEPT {
                             kept.push((custom_from, v.clone()));
@@ -1020,17 +1059,26 @@ fn walk(
                     }
                     v
                 }
-            }
+            })
         } else {
-            Arc::new(Vars::child(&custom, parent_vars))
+            Some(Arc::new(Vars::child(&custom, parent_scope())))
         };
+        let vars = match declared {
+            Some(scope) => {
+                scopes.push(scope);
+                (scopes.len() - 1) as u32
+            }
+            None => parent_vars,
+        };
+        let scope = &scopes[vars as usize];
 
         // 3. Compute.
         let mut uncertain = parent.uncertain.clone();
         // Text spacing and line boxes keep their own doubt (`Spacing::uncertain`).
         // A `const`: as a `let`, the scan of `PROPS` ran for every element.
         const TEXT_LAYOUT: usize = slot_of(TEXT_LAYOUT_FIRST);
-        for (i, u) in uncertain_best.iter().enumerate().take(TEXT_LAYOUT) {
+        let doubts = if any_uncertain { TEXT_LAYOUT } else { 0 };
+        for (i, u) in uncertain_best.iter().enumerate().take(doubts) {
             if let Some((p, name)) = u {
                 let beaten = winners[i].as_ref().is_some_and(|w| w.prio > *p);
                 if !beaten && uncertain.is_none() {
@@ -1041,14 +1089,18 @@ fn walk(
                 }
             }
         }
-        let uncertain_props: [bool; N_PROPS] = std::array::from_fn(|i| {
-            uncertain_best[i]
-                .as_ref()
-                .is_some_and(|(p, _)| winners[i].as_ref().is_none_or(|w| w.prio < *p))
-        });
+        let uncertain_props: [bool; N_PROPS] = if any_uncertain {
+            std::array::from_fn(|i| {
+                uncertain_best[i]
+                    .as_ref()
+                    .is_some_and(|(p, _)| winners[i].as_ref().is_none_or(|w| w.prio < *p))
+            })
+        } else {
+            [false; N_PROPS]
+        };
         // Could a rule we did not evaluate show or hide this element?
         let rendering_doubt = RENDERING_SLOTS.iter().any(|&i| uncertain_props[i])
-            || candidates_of(&set.maybe_buckets, el, &mut candidate_buffer)
+            || candidates_of(&set.maybe_buckets, el, &names, &mut candidate_buffer)
                 .iter()
                 .any(|&mi| {
                     let (selector, hashes) = &set.maybe_entries[mi as usize];
@@ -1058,7 +1110,7 @@ fn walk(
             el,
             parent,
             &winners,
-            &vars,
+            scope,
             root_font,
             inactive_roots,
             uncertain,
@@ -1075,12 +1127,12 @@ fn walk(
                 f.shareable = Some(Shareable {
                     el,
                     idx,
-                    vars: vars.clone(),
+                    vars,
                     sibling_dependent,
                 });
             }
         }
-        open.enter(el, idx, vars);
+        open.enter(el, idx, vars, &names);
     }
     PageStyles {
         index: open.index,
@@ -1092,12 +1144,13 @@ fn walk(
 }
 
 /// An open element of the walk.
-struct Frame<'a, 'd> {
+struct Frame<'a> {
     /// Its computed style (index in `computed`).
     idx: u32,
-    vars: Arc<Vars<'d>>,
+    /// Its scope of custom properties (index in the walk's scopes).
+    vars: u32,
     /// Its last child a later child may take its style from.
-    shareable: Option<Shareable<'a, 'd>>,
+    shareable: Option<Shareable<'a>>,
 }
 
 /// A computed element whose style a later sibling may take (style sharing, as browsers do).
@@ -1106,10 +1159,10 @@ struct Frame<'a, 'd> {
 /// the same outcome for every candidate selector that looks beyond the element and its
 /// ancestors (position, siblings: `sibling_dependent`). Every other candidate then matches
 /// both alike, so both get the same declarations over the same parent.
-struct Shareable<'a, 'd> {
+struct Shareable<'a> {
     el: ElementRef<'a>,
     idx: u32,
-    vars: Arc<Vars<'d>>,
+    vars: u32,
     /// The candidates that are not [`Entry::local`], and how each matched.
     sibling_dependent: SmallVec<[(u32, Outcome); 4]>,
 }
@@ -1172,24 +1225,22 @@ fn alike_for_selectors(read: &AttributesRead, a: &Element, b: &Element) -> bool 
 }
 
 /// The walk's open elements and what it has recorded.
-struct Open<'a, 'd> {
+struct Open<'a> {
     index: FxHashMap<ego_tree::NodeId, u32>,
     text_elements: Vec<ego_tree::NodeId>,
     /// The open ancestors: computed index, custom properties, and the last child whose style
     /// a later sibling may share.
-    ancestors: Vec<Frame<'a, 'd>>,
+    ancestors: Vec<Frame<'a>>,
     /// The ancestor-filter hashes of the open ancestors, each element's above its
     /// `Step::Exit` length.
     hashes: Vec<u32>,
     bloom: BloomFilter,
     stack: Vec<Step<'a>>,
-    /// The ids and classes the selectors name, with their ancestor-filter hashes.
-    filter_names: &'d FilterNames,
 }
 
-impl<'a, 'd> Open<'a, 'd> {
+impl<'a> Open<'a> {
     /// Records an element's computed style and opens it: its children come next.
-    fn enter(&mut self, el: ElementRef<'a>, idx: u32, vars: Arc<Vars<'d>>) {
+    fn enter(&mut self, el: ElementRef<'a>, idx: u32, vars: u32, names: &NamesOf) {
         let node = *el;
         self.index.insert(node.id(), idx);
         let has_text = node.children().any(|ch| match ch.value() {
@@ -1207,10 +1258,8 @@ impl<'a, 'd> Open<'a, 'd> {
         let below = self.hashes.len();
         let e = el.value();
         self.hashes.push(e.name.local.precomputed_hash());
-        let names = self.filter_names;
-        self.hashes.extend(e.id().and_then(|id| names.hash(id)));
-        self.hashes
-            .extend(crate::page::classes(e).filter_map(|c| names.hash(c)));
+        self.hashes.extend(names.id);
+        self.hashes.extend_from_slice(&names.classes);
         for &h in &self.hashes[below..] {
             self.bloom.insert_hash(h);
         }
