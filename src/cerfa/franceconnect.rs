@@ -220,7 +220,7 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
                 let memo = (el.value().name() == "a")
                     .then(|| super::link_texts(page).0.get(&el.id()))
                     .flatten();
-                if lacks(value) && memo.is_some_and(|(shown, _)| lacks(shown)) {
+                if lacks(value) && memo.is_some_and(|(shown, _, _)| lacks(shown)) {
                     return false;
                 }
                 let text = text_of(*el);

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::keywords::Keywords;
 use super::{data, fold, folded_link_text, LinkRef};
-use crate::page::{has_text, text_of, ElementRef, Page, SheetsMemo, Stylesheet, Target};
+use crate::page::{text_of, ElementRef, Page, SheetsMemo, Stylesheet, Target};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Responsive {
@@ -356,7 +356,7 @@ fn form_facts(page: &Page) -> FormFacts {
         // A link's folded text is memoised; it stands in for an empty text with the link's
         // name, which is not what is asked here (an empty text says nothing).
         let t = if b.value().name() == "a" {
-            if !has_text(b) {
+            if !super::link_has_text(page, b) {
                 return false;
             }
             folded_link_text(page, b)

@@ -233,7 +233,7 @@ fn fold_char(c: char, out: &mut Folded) {
 /// The text a link shows: its text, else the alt of its images, else its title/aria-label.
 pub fn link_text(page: &Page, el: ElementRef<'_>) -> String {
     match link_texts(page).0.get(&el.id()) {
-        Some((text, _)) => text.clone(),
+        Some((text, _, _)) => text.clone(),
         None => link_text_of(page, el),
     }
 }
@@ -241,14 +241,15 @@ pub fn link_text(page: &Page, el: ElementRef<'_>) -> String {
 /// [`link_text`], folded ([`fold`]).
 pub fn folded_link_text<'p>(page: &'p Page, el: ElementRef<'_>) -> Cow<'p, str> {
     match link_texts(page).0.get(&el.id()) {
-        Some((_, folded)) => Cow::Borrowed(folded),
+        Some((_, folded, _)) => Cow::Borrowed(folded),
         None => Cow::Owned(fold(&link_text_of(page, el))),
     }
 }
 
 /// Every `<a>`'s text and its folded form, computed once per page: the footer, contact,
 /// FranceConnect, statement and keyword extractors each read every link.
-pub struct LinkTexts(FxHashMap<ego_tree::NodeId, (String, String)>);
+/// And whether the text is the link's own ([`crate::page::has_text`]).
+pub struct LinkTexts(FxHashMap<ego_tree::NodeId, (String, String, bool)>);
 
 impl crate::page::Derived for LinkTexts {
     const SLOT: crate::page::DerivedSlot = crate::page::DerivedSlot::LinkTexts;
@@ -259,20 +260,38 @@ fn link_texts(page: &Page) -> &LinkTexts {
         LinkTexts(
             p.select("a")
                 .map(|a| {
-                    let text = link_text_of(p, a);
+                    let (text, own) = link_text_and_whose(p, a);
                     let folded = fold(&text);
-                    (a.id(), (text, folded))
+                    (a.id(), (text, folded, own))
                 })
                 .collect(),
         )
     })
 }
 
+/// Whether a link has text of its own ([`crate::page::has_text`]), answered from the memo.
+pub fn link_has_text(page: &Page, el: ElementRef<'_>) -> bool {
+    match link_texts(page).0.get(&el.id()) {
+        Some((_, _, own)) => *own,
+        None => crate::page::has_text(el),
+    }
+}
+
 fn link_text_of(page: &Page, el: ElementRef<'_>) -> String {
+    link_text_and_whose(page, el).0
+}
+
+/// [`link_text_of`], and whether it is the link's own text (not empty: `has_text`).
+fn link_text_and_whose(page: &Page, el: ElementRef<'_>) -> (String, bool) {
     let t = normalized_text_of(el);
     if !t.is_empty() {
-        return t;
+        return (t, true);
     }
+    (link_name_standing_in(page, el), false)
+}
+
+/// What stands in for a link's empty text: its name, else its title.
+fn link_name_standing_in(page: &Page, el: ElementRef<'_>) -> String {
     let name = crate::a11y::accessible_name(page, el);
     if !name.is_empty() {
         return normalize_space(&name);

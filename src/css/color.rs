@@ -117,6 +117,24 @@ pub fn floor2(x: f64) -> f64 {
 
 /// Parse a whole CSS colour value; `None` if it is not a colour we understand.
 pub fn parse_color(text: &str) -> Option<ColorValue> {
+    // A bare hexadecimal colour, what a design system's properties hold, read without the
+    // tokenizer (the same digits it would hand to `parse_hash_color`).
+    if let Some(digits) = text.strip_prefix('#') {
+        if matches!(digits.len(), 3 | 4 | 6 | 8) && digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let (r, g, b, a) = cssparser::color::parse_hash_color(digits.as_bytes()).ok()?;
+            return Some(ColorValue::Rgba(Rgba {
+                r: r as f64,
+                g: g as f64,
+                b: b as f64,
+                a: a as f64,
+            }));
+        }
+    }
+    parse_color_tokens(text)
+}
+
+/// [`parse_color`] through the CSS tokenizer.
+fn parse_color_tokens(text: &str) -> Option<ColorValue> {
     let mut parser = Parser::new(text);
     let v = parse_color_in(&mut parser)?;
     if parser.is_exhausted() {
@@ -319,6 +337,31 @@ fn hwb_to_rgb(h: f64, w: f64, b: f64) -> (f64, f64, f64) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn hexadecimal_colours_read_as_the_tokenizer_reads_them() {
+        for text in [
+            "#fff",
+            "#FFF",
+            "#000000",
+            "#6a6af4",
+            "#6A6AF4cc",
+            "#1234",
+            "#12",
+            "#12345",
+            "#1234567",
+            "#ggg",
+            "#fff ",
+            " #fff",
+            "#",
+            "#123456789",
+            "#e1000f",
+            "#0063CB80",
+        ] {
+            assert_eq!(parse_color(text), parse_color_tokens(text), "{text}");
+        }
+    }
+
     use super::*;
 
     fn rgba(s: &str) -> Rgba {
