@@ -305,9 +305,7 @@ impl Rule for HtmlLang {
                     el,
                     format!("Le code de langue « {v} » n'est pas valide : la partie avant le tiret doit être un code ISO 639 de 2 ou 3 lettres (par ex. « fr »)."),
                 );
-            } else if let Some((name, hits, words)) =
-                language_guess::contradicts(&v, &language_guess::governed_text(el))
-            {
+            } else if let Some((name, hits, words)) = language_guess::contradicts_governed(&v, el) {
                 r.fail(
                     el,
                     format!("Code de langue par défaut « {v} » valide mais non pertinent : le texte de la page est en {name} ({hits} mots outils {name} sur {words} mots)."),

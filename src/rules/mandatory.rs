@@ -435,7 +435,7 @@ impl Rule for LangChangeValid {
                     format!("Code de langue « {lang} » invalide : la partie avant le tiret doit être un code ISO 639 de 2 ou 3 lettres (par ex. « en »)."),
                 );
             } else if let Some((name, hits, words)) =
-                language_guess::contradicts(&lang, &language_guess::governed_text(el))
+                language_guess::contradicts_governed(&lang, el)
             {
                 r.fail(
                     el,
