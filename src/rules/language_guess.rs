@@ -138,13 +138,9 @@ pub fn contradicts_governed(
     declared: &str,
     el: ElementRef<'_>,
 ) -> Option<(&'static str, usize, usize)> {
-    let (mut words, mut counts) = (0, [0usize; LANGUAGES.len()]);
-    governed_pieces(el, |piece| {
-        let (w, c) = scan(piece);
-        words += w;
-        counts.iter_mut().zip(c).for_each(|(a, b)| *a += b);
-    });
-    judge(declared, (words, counts))
+    let mut tally = (0, [0; LANGUAGES.len()]);
+    governed_pieces(el, |piece| scan_into(piece, &mut tally));
+    judge(declared, tally)
 }
 
 fn judge(
@@ -170,12 +166,18 @@ fn judge(
 }
 
 /// How many words `text` has, and how many of them are function words of each language.
+#[cfg(test)]
 fn scan(text: &str) -> (usize, [usize; LANGUAGES.len()]) {
+    let mut tally = (0, [0; LANGUAGES.len()]);
+    scan_into(text, &mut tally);
+    tally
+}
+
+/// [`scan`], adding to the counts so far.
+fn scan_into(text: &str, (words, counts): &mut (usize, [usize; LANGUAGES.len()])) {
     // One pass, lowercasing only words short enough to be function words (a whole page's
     // text goes through here). Words are the runs of alphabetic characters; ASCII is read
     // byte by byte, and only other characters are decoded.
-    let mut words = 0usize;
-    let mut counts = [0usize; LANGUAGES.len()];
     // ASCII words are lower-cased in place, without a string each.
     let mut ascii = [0u8; 8];
     let bytes = text.as_bytes();
@@ -214,7 +216,7 @@ fn scan(text: &str) -> (usize, [usize; LANGUAGES.len()]) {
             i += len;
         }
         let w = &bytes[start..i];
-        words += 1;
+        *words += 1;
         if w.len() <= 8 {
             let found = if is_ascii {
                 let lower = &mut ascii[..w.len()];
@@ -229,7 +231,6 @@ fn scan(text: &str) -> (usize, [usize; LANGUAGES.len()]) {
             }
         }
     }
-    (words, counts)
 }
 
 /// [`distinctive`] of a short word with other than ASCII letters, lower-cased on the stack
