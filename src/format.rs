@@ -152,6 +152,7 @@ pub fn find_bytes_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> Option<us
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn alphabetic_as_unicode_says() {
@@ -159,8 +160,6 @@ mod tests {
             assert_eq!(is_alphabetic(c), c.is_alphabetic(), "U+{:04X}", c as u32);
         }
     }
-
-    use super::*;
 
     /// What is written comes out whole and alone, a call from within the writer builds its
     /// own text, and a long text does not stay in the thread's buffer.
