@@ -29,19 +29,21 @@ pub(super) struct Literal {
     exact: Option<Vec<Exact>>,
 }
 
-/// `tag[attr]`, either part optional.
+/// `tag[attr]`, either part optional, as atoms: compared with an element's names as integers
+/// (interned names are equal exactly when their texts are), not read back as text.
 struct Exact {
-    tag: Option<String>,
-    attr: Option<String>,
+    tag: Option<html5ever::LocalName>,
+    attr: Option<html5ever::LocalName>,
 }
 
 impl Exact {
     fn matches(&self, e: &scraper::node::Element) -> bool {
-        self.tag.as_deref().is_none_or(|t| e.name() == t)
-            && self
-                .attr
-                .as_deref()
-                .is_none_or(|a| e.attribute(a).is_some())
+        self.tag.as_ref().is_none_or(|t| e.name.local == *t)
+            && self.attr.as_ref().is_none_or(|a| {
+                e.attrs
+                    .iter()
+                    .any(|(q, _)| q.local == *a && q.ns == html5ever::ns!())
+            })
     }
 }
 
@@ -106,7 +108,7 @@ fn exact_of(list: &SelectorList<Simple>) -> Option<Vec<Exact>> {
                 Component::LocalName(l)
                     if exact.tag.is_none() && l.name == l.lower_name && lower(&l.name.0) =>
                 {
-                    exact.tag = Some(l.name.0.to_string());
+                    exact.tag = Some(l.name.0.clone());
                 }
                 Component::AttributeInNoNamespaceExists {
                     local_name,
@@ -115,7 +117,7 @@ fn exact_of(list: &SelectorList<Simple>) -> Option<Vec<Exact>> {
                     && local_name == local_name_lower
                     && lower(&local_name.0) =>
                 {
-                    exact.attr = Some(local_name.0.to_string());
+                    exact.attr = Some(local_name.0.clone());
                 }
                 _ => return None,
             }
