@@ -14,6 +14,7 @@
 //! content models.
 
 use crate::page::Attribute;
+use html5ever::LocalName;
 use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -145,21 +146,32 @@ const OBSOLETE_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("border", &["object", "img"]),
 ];
 
-/// The lists above by name: every element and every attribute of a page is looked up.
-static OBSOLETE_ELEMENT_SET: LazyLock<FxHashSet<&'static str>> =
-    LazyLock::new(|| OBSOLETE_ELEMENTS.iter().copied().collect());
-static OBSOLETE_ATTRIBUTE_MAP: LazyLock<FxHashMap<&'static str, &'static [&'static str]>> =
-    LazyLock::new(|| OBSOLETE_ATTRIBUTES.iter().copied().collect());
+/// The lists above by name, as atoms: every element and every attribute of a page is looked
+/// up, by the names' precomputed hashes rather than by hashing their text.
+static OBSOLETE_ELEMENT_SET: LazyLock<FxHashSet<LocalName>> = LazyLock::new(|| {
+    OBSOLETE_ELEMENTS
+        .iter()
+        .map(|&e| LocalName::from(e))
+        .collect()
+});
+static OBSOLETE_ATTRIBUTE_MAP: LazyLock<FxHashMap<LocalName, &'static [&'static str]>> =
+    LazyLock::new(|| {
+        OBSOLETE_ATTRIBUTES
+            .iter()
+            .map(|&(a, on)| (LocalName::from(a), on))
+            .collect()
+    });
 
-fn obsolete_attribute(el: ElementRef<'_>, attr: &str) -> bool {
+fn obsolete_attribute(el: ElementRef<'_>, attr: &LocalName) -> bool {
+    let Some(on) = OBSOLETE_ATTRIBUTE_MAP.get(attr) else {
+        return false;
+    };
     let name = el.value().name();
-    if attr == "border" && name == "table" {
+    if &**attr == "border" && name == "table" {
         // Only border="" and border="1" remain conforming on tables.
         return !matches!(el.value().attribute("border"), Some("" | "1"));
     }
-    OBSOLETE_ATTRIBUTE_MAP
-        .get(attr)
-        .is_some_and(|on| on.iter().any(|e| *e == "*" || *e == name))
+    on.iter().any(|e| *e == "*" || *e == name)
 }
 
 /// Parser errors that reveal an invalid nesting (the tree has already been repaired, so the
@@ -235,7 +247,7 @@ pub fn count(page: &Page) -> Markup {
                 m.duplicate_ids += 1;
             }
         }
-        if OBSOLETE_ELEMENT_SET.contains(v.name()) {
+        if OBSOLETE_ELEMENT_SET.contains(&v.name.local) {
             m.obsolete_elements += 1;
             if m.examples.len() < EXAMPLES {
                 m.examples.push(format!(
@@ -245,8 +257,9 @@ pub fn count(page: &Page) -> Markup {
                 ));
             }
         }
-        for (attr, _) in v.attrs() {
-            if obsolete_attribute(el, attr) {
+        for (q, _) in v.attrs.iter() {
+            let attr = &*q.local;
+            if obsolete_attribute(el, &q.local) {
                 m.obsolete_attributes += 1;
                 if m.examples.len() < EXAMPLES {
                     m.examples.push(format!(
