@@ -304,27 +304,26 @@ impl Syllables {
         }
     }
 
-    /// [`Syllables::lower`] for a lower-case ASCII letter.
+    /// [`Syllables::lower`] for a lower-case ASCII letter (its vowels by byte).
     #[inline]
     fn ascii_lower(&mut self, b: u8) {
-        let v = matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
-        if v && !self.in_vowels {
-            self.groups += 1;
-        }
-        self.in_vowels = v;
-        self.chars += 1;
-        self.alphabetic = true;
-        self.last = [self.last[1], self.last[2], b as char];
+        let vowel = matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+        self.add(char::from(b), vowel, true);
     }
 
     fn lower(&mut self, c: char) {
-        let v = is_vowel(c);
-        if v && !self.in_vowels {
+        self.add(c, is_vowel(c), crate::format::is_alphabetic(c));
+    }
+
+    /// A lower-case character of the current part, whether a vowel and whether a letter.
+    #[inline]
+    fn add(&mut self, c: char, vowel: bool, alphabetic: bool) {
+        if vowel && !self.in_vowels {
             self.groups += 1;
         }
-        self.in_vowels = v;
+        self.in_vowels = vowel;
         self.chars += 1;
-        self.alphabetic |= crate::format::is_alphabetic(c);
+        self.alphabetic |= alphabetic;
         self.last = [self.last[1], self.last[2], c];
     }
 

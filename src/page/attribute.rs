@@ -24,6 +24,15 @@ impl<'a> Attribute<'a> for &'a Element {
     }
 }
 
+/// Whether the element has this attribute in no namespace, the name given as an atom (a name
+/// known in advance, such as a selector's): compared as integers, not read back as text.
+#[inline]
+pub fn has_attribute_atom(e: &Element, name: &html5ever::LocalName) -> bool {
+    e.attrs
+        .iter()
+        .any(|(q, _)| is_default(&q.ns) && q.local == *name)
+}
+
 /// Whether an atom is the empty one (no namespace), compared as atoms (one integer) rather than
 /// read back as text.
 #[inline]
@@ -55,6 +64,12 @@ mod tests {
                 let expected = el.value().attr(name);
                 assert_eq!(el.attribute(name), expected, "{name}");
                 assert_eq!(el.value().attribute(name), expected, "{name}");
+                let atom = html5ever::LocalName::from(name);
+                assert_eq!(
+                    has_attribute_atom(el.value(), &atom),
+                    expected.is_some(),
+                    "{name}"
+                );
             }
         }
     }

@@ -39,11 +39,10 @@ struct Exact {
 impl Exact {
     fn matches(&self, e: &scraper::node::Element) -> bool {
         self.tag.as_ref().is_none_or(|t| e.name.local == *t)
-            && self.attr.as_ref().is_none_or(|a| {
-                e.attrs
-                    .iter()
-                    .any(|(q, _)| q.local == *a && q.ns == html5ever::ns!())
-            })
+            && self
+                .attr
+                .as_ref()
+                .is_none_or(|a| super::attribute::has_attribute_atom(e, a))
     }
 }
 
