@@ -97,16 +97,26 @@ fn primary(code: &str) -> String {
     .to_string()
 }
 
-/// Function words that belong to exactly one language of the list, by language.
-fn distinctive(word: &[u8]) -> Option<usize> {
-    // Looked up for every short word of a page: the lists are filed once, by word (`None`:
-    // the word belongs to several languages).
-    static BY_WORD: std::sync::LazyLock<rustc_hash::FxHashMap<&[u8], Option<usize>>> =
+/// A word of at most 8 bytes as an integer (its bytes, little-endian, zero-padded: no word
+/// holds a zero byte, so two words share a key only if they are the same). Every function
+/// word fits (`each_function_word_fits_a_key`).
+fn key_of(word: &[u8]) -> Option<u64> {
+    let mut k = [0u8; 8];
+    k.get_mut(..word.len())?.copy_from_slice(word);
+    Some(u64::from_le_bytes(k))
+}
+
+/// Function words that belong to exactly one language of the list, by language, from a word's
+/// [`key_of`].
+fn distinctive(key: u64) -> Option<usize> {
+    // Looked up for every short word of a page: the lists are filed once, by key (`None`: the
+    // word belongs to several languages).
+    static BY_KEY: std::sync::LazyLock<rustc_hash::FxHashMap<u64, Option<usize>>> =
         std::sync::LazyLock::new(|| {
             let mut map = rustc_hash::FxHashMap::default();
             for (i, (_, _, words)) in LANGUAGES.iter().enumerate() {
-                for w in *words {
-                    map.entry(w.as_bytes())
+                for w in words.iter().filter_map(|w| key_of(w.as_bytes())) {
+                    map.entry(w)
                         .and_modify(|found: &mut Option<usize>| {
                             if *found != Some(i) {
                                 *found = None;
@@ -117,7 +127,7 @@ fn distinctive(word: &[u8]) -> Option<usize> {
             }
             map
         });
-    BY_WORD.get(word).copied().flatten()
+    BY_KEY.get(&key).copied().flatten()
 }
 
 /// The language a text is plainly written in, when it is not the declared one: its name in
@@ -175,54 +185,56 @@ fn scan(text: &str) -> (usize, [usize; LANGUAGES.len()]) {
 
 /// [`scan`], adding to the counts so far.
 fn scan_into(text: &str, (words, counts): &mut (usize, [usize; LANGUAGES.len()])) {
-    // One pass, lowercasing only words short enough to be function words (a whole page's
-    // text goes through here). Words are the runs of alphabetic characters; ASCII is read
-    // byte by byte, and only other characters are decoded.
-    // ASCII words are lower-cased in place, without a string each.
-    let mut ascii = [0u8; 8];
+    // One pass over a whole page's text: words are the runs of alphabetic characters. ASCII is
+    // read byte by byte, only other characters are decoded, and only words short enough to be
+    // function words are lower-cased (ASCII ones in an integer, without a copy).
     let bytes = text.as_bytes();
-    // The alphabetic character at `i`, with its length; `None` at a separator.
-    let letter_at = |i: usize| -> Option<usize> {
-        let b = *bytes.get(i)?;
-        if b.is_ascii() {
-            return b.is_ascii_alphabetic().then_some(1);
+    // The character at `i` (not ASCII): whether it is a letter, and its length.
+    let other_at = |i: usize| -> (bool, usize) {
+        match text.get(i..).and_then(|r| r.chars().next()) {
+            Some(c) => (crate::format::is_alphabetic(c), c.len_utf8()),
+            None => (false, 1),
         }
-        let c = text.get(i..)?.chars().next()?;
-        crate::format::is_alphabetic(c).then(|| c.len_utf8())
     };
+    let n = bytes.len();
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        // ASCII separators (white space, most of a page's raw text) skipped in a tight loop.
-        if b.is_ascii() && !b.is_ascii_alphabetic() {
+    while i < n {
+        // Most of a page's text: ASCII letters and separators, told apart by a table.
+        while i < n && LETTER[usize::from(bytes[i])] == Class::Separator {
             i += 1;
-            continue;
         }
-        let Some(len) = letter_at(i) else {
-            // A separator: skip it whole (a character of several bytes included).
-            i += if bytes[i].is_ascii() {
-                1
-            } else {
-                text.get(i..)
-                    .and_then(|r| r.chars().next())
-                    .map_or(1, char::len_utf8)
-            };
-            continue;
-        };
+        if i >= n {
+            break;
+        }
+        if LETTER[usize::from(bytes[i])] == Class::Other {
+            let (letter, len) = other_at(i);
+            if !letter {
+                i += len;
+                continue;
+            }
+        }
         let start = i;
-        let mut is_ascii = len == 1;
-        i += len;
-        while let Some(len) = letter_at(i) {
-            is_ascii &= len == 1;
-            i += len;
+        let mut is_ascii = true;
+        loop {
+            while i < n && LETTER[usize::from(bytes[i])] == Class::Letter {
+                i += 1;
+            }
+            if i < n && LETTER[usize::from(bytes[i])] == Class::Other {
+                let (letter, len) = other_at(i);
+                if letter {
+                    is_ascii = false;
+                    i += len;
+                    continue;
+                }
+            }
+            break;
         }
-        let w = &bytes[start..i];
         *words += 1;
+        let w = &bytes[start..i];
         if w.len() <= 8 {
             let found = if is_ascii {
-                let lower = &mut ascii[..w.len()];
-                lower.copy_from_slice(w);
-                lower.make_ascii_lowercase();
-                distinctive(lower)
+                // ASCII letters only: setting bit 5 lower-cases each of them.
+                key_of(w).and_then(|k| distinctive(k | (0x2020_2020_2020_2020 & mask(w.len()))))
             } else {
                 text.get(start..i).and_then(lower_distinctive)
             };
@@ -233,6 +245,37 @@ fn scan_into(text: &str, (words, counts): &mut (usize, [usize; LANGUAGES.len()])
     }
 }
 
+/// What a byte of text is to the word scan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// ASCII, not a letter.
+    Separator,
+    /// An ASCII letter.
+    Letter,
+    /// Part of a character beyond ASCII (decoded to be told).
+    Other,
+}
+
+/// Each byte's [`Class`].
+static LETTER: [Class; 256] = {
+    let mut table = [Class::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = if (b as u8).is_ascii_alphabetic() {
+            Class::Letter
+        } else {
+            Class::Separator
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The bits of a key's first `len` bytes (a word has 1 to 8).
+fn mask(len: usize) -> u64 {
+    u64::MAX >> (64 - 8 * len.clamp(1, 8))
+}
+
 /// [`distinctive`] of a short word with other than ASCII letters, lower-cased on the stack
 /// (as `str::to_lowercase` does; a final sigma, which it treats apart, goes through it).
 fn lower_distinctive(word: &str) -> Option<usize> {
@@ -241,12 +284,12 @@ fn lower_distinctive(word: &str) -> Option<usize> {
     for c in word.chars().flat_map(char::to_lowercase) {
         let len = c.len_utf8();
         if c == 'σ' || n + len > buf.len() {
-            return distinctive(word.to_lowercase().as_bytes());
+            return distinctive(key_of(word.to_lowercase().as_bytes())?);
         }
         c.encode_utf8(&mut buf[n..]);
         n += len;
     }
-    distinctive(&buf[..n])
+    distinctive(key_of(&buf[..n])?)
 }
 
 /// The rendered text an element's language code governs, text node by text node in order:
@@ -312,7 +355,7 @@ mod tests {
         {
             words += 1;
             if w.len() <= 8 {
-                if let Some(i) = distinctive(w.to_lowercase().as_bytes()) {
+                if let Some(i) = key_of(w.to_lowercase().as_bytes()).and_then(distinctive) {
                     counts[i] += 1;
                 }
             }
@@ -362,8 +405,21 @@ mod tests {
 
     #[test]
     fn each_function_word_belongs_to_one_language_or_none() {
-        assert_eq!(distinctive(b"the"), Some(1));
-        assert_eq!(distinctive(b"con"), None); // Spanish and Italian
-        assert_eq!(distinctive(b"que"), None); // Spanish and Portuguese
+        let of = |w: &str| key_of(w.as_bytes()).and_then(distinctive);
+        assert_eq!(of("the"), Some(1));
+        assert_eq!(of("con"), None); // Spanish and Italian
+        assert_eq!(of("que"), None); // Spanish and Portuguese
+        assert_eq!(of("también"), Some(3)); // 8 bytes (Portuguese writes « também »)
+        assert_eq!(of("être"), Some(0));
+    }
+
+    /// Only words of at most 8 bytes are looked up: a longer function word would never count.
+    #[test]
+    fn each_function_word_fits_a_key() {
+        for (_, _, words) in LANGUAGES {
+            for w in *words {
+                assert!(key_of(w.as_bytes()).is_some(), "{w}");
+            }
+        }
     }
 }
