@@ -247,6 +247,19 @@ pub struct RuleResult {
 
 impl RuleResult {
     /// A passed result that only counts: nothing of its own but its message.
+    /// A passed result with nothing of its own: only counted.
+    fn counted_pass() -> RuleResult {
+        RuleResult {
+            outcome: Outcome::Passed,
+            target: None,
+            passed_element: None,
+            message: String::new(),
+            details: None,
+            tests: None,
+            more_passed: 0,
+        }
+    }
+
     fn only_counts(&self) -> bool {
         self.outcome == Outcome::Passed
             && self.target.is_none()
@@ -352,6 +365,11 @@ pub struct Results<'p> {
     /// Passed results so far, and those of them with a target.
     passed: usize,
     passed_targets: usize,
+    /// A passed result that only counts, with no message, pushed after `items`' last and not
+    /// yet written there: most of a page's results are such, and each was written whole only
+    /// to be merged into the one before ([`Results::settle_last`]) at the next push. Written
+    /// when a `with_*` call gives it something of its own, else counted.
+    counted_pass: bool,
 }
 
 impl<'p> Results<'p> {
@@ -362,6 +380,7 @@ impl<'p> Results<'p> {
             pushed: 0,
             passed: 0,
             passed_targets: 0,
+            counted_pass: false,
         }
     }
     pub fn push(
@@ -384,21 +403,39 @@ impl<'p> Results<'p> {
         };
         self.settle_last();
         self.pushed += 1;
+        let message = message.into();
+        if outcome == Outcome::Passed && passed_element.is_none() && message.is_empty() {
+            self.counted_pass = true;
+            return;
+        }
         self.items.push(RuleResult {
             outcome,
             target,
             passed_element,
-            message: message.into(),
+            message,
             details: None,
             tests: None,
             more_passed: 0,
         });
+    }
+    /// Write the counted pass ([`Results::counted_pass`]) where it belongs: in the last item
+    /// when that one only counts too, as [`Results::settle_last`] would merge it, else as an
+    /// item of its own.
+    fn write_counted_pass(&mut self) {
+        if !std::mem::take(&mut self.counted_pass) {
+            return;
+        }
+        match self.items.last_mut() {
+            Some(last) if last.only_counts() => last.more_passed += 1,
+            _ => self.items.push(RuleResult::counted_pass()),
+        }
     }
     /// Merge the last result into the one before when both are passed results that only
     /// count. Done once the last is final: `with_tests` and `with_details` change the last
     /// pushed result until the next is pushed. The earlier message is kept unless it is empty
     /// and the later one is not (the findings report the first message that is not empty).
     fn settle_last(&mut self) {
+        self.write_counted_pass();
         if let [.., before, last] = &mut self.items[..] {
             if before.only_counts()
                 && last.only_counts()
@@ -441,14 +478,23 @@ impl<'p> Results<'p> {
         self.push(Outcome::CantTell, Some(el), message);
         self.with_tests(tests);
     }
+    /// Write the counted pass as an item of its own: a `with_*` call is about to give it
+    /// something of its own.
+    fn write_counted_pass_alone(&mut self) {
+        if std::mem::take(&mut self.counted_pass) {
+            self.items.push(RuleResult::counted_pass());
+        }
+    }
     /// Restrict the last pushed result to the given RGAA tests.
     pub fn with_tests(&mut self, tests: &[&str]) {
+        self.write_counted_pass_alone();
         if let Some(last) = self.items.last_mut() {
             last.tests = Some(tests.iter().map(|t| t.to_string()).collect());
         }
     }
     /// Attach details to the last pushed result.
     pub fn with_details(&mut self, details: impl Into<Details>) {
+        self.write_counted_pass_alone();
         if let Some(last) = self.items.last_mut() {
             last.details = Some(details.into());
         }
@@ -473,7 +519,7 @@ impl<'p> Results<'p> {
         self.pushed
     }
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.items.is_empty() && !self.counted_pass
     }
     /// How many passed results so far: past the first, a passed result's message is never
     /// reported (the finding says how many passed), so a rule may skip building it.
@@ -482,7 +528,7 @@ impl<'p> Results<'p> {
     }
     /// Finish: no target means the rule does not apply to this page.
     pub fn finish(mut self, inapplicable_reason: &str) -> Vec<RuleResult> {
-        if self.items.is_empty() {
+        if self.is_empty() {
             vec![RuleResult {
                 outcome: Outcome::Inapplicable,
                 target: None,
