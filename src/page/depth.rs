@@ -141,9 +141,32 @@ fn tag_name(html: &str, start: usize) -> Cow<'_, str> {
     )
 }
 
+/// Whether the document has at most `bound` start tags that may nest: then no element is
+/// deeper, and the walk of [`cap_depth`] (end tags, the open elements) is not needed. Every
+/// `<` and a letter counts, in comments, raw text and attribute values too, and self-closing
+/// tags as well: an over-count only sends the document to the full walk.
+fn nesting_tags_at_most(html: &str, bound: usize) -> bool {
+    let bytes = html.as_bytes();
+    let mut count = 0usize;
+    for lt in memchr::memchr_iter(b'<', bytes) {
+        if bytes.get(lt + 1).is_some_and(u8::is_ascii_alphabetic)
+            && !not_nesting(&tag_name(html, lt + 1))
+        {
+            count += 1;
+            if count > bound {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// The document with elements nested deeper than [`MAX_DEPTH`] flattened, and how many start
 /// tags were removed (0: the input is returned as is).
 pub fn cap_depth(html: &str) -> (Cow<'_, str>, usize) {
+    if nesting_tags_at_most(html, MAX_DEPTH) {
+        return (Cow::Borrowed(html), 0);
+    }
     let bytes = html.as_bytes();
     let mut out: Option<String> = None;
     // Bytes [copied_to..] are not yet in `out`.
@@ -251,6 +274,19 @@ mod tests {
         assert_eq!(out.matches("<div>").count(), MAX_DEPTH);
         assert_eq!(out.matches("</div>").count(), MAX_DEPTH);
         assert!(out.contains("fond"));
+    }
+
+    /// The bound's count only ever says "maybe deeper": at the limit and one past it.
+    #[test]
+    fn nesting_at_the_bound_is_kept_and_one_past_is_flattened() {
+        for (n, removed) in [(MAX_DEPTH, 0), (MAX_DEPTH + 1, 1)] {
+            let html = format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n));
+            assert_eq!(cap_depth(&html).1, removed, "{n}");
+        }
+        // Many elements, none deep: past the bound's count, the full walk finds nothing.
+        let html = "<div>x</div>".repeat(MAX_DEPTH * 2);
+        assert!(!nesting_tags_at_most(&html, MAX_DEPTH));
+        assert_eq!(cap_depth(&html), (Cow::Borrowed(html.as_str()), 0));
     }
 
     #[test]
