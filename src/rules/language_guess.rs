@@ -200,34 +200,36 @@ fn scan_into(text: &str, (words, counts): &mut (usize, [usize; LANGUAGES.len()])
     let mut i = 0;
     while i < n {
         // Most of a page's text: ASCII letters and separators, told apart by a table.
-        while i < n && LETTER[usize::from(bytes[i])] == Class::Separator {
+        while i < n && BYTE_CLASS[usize::from(bytes[i])] == Class::Separator {
             i += 1;
         }
         if i >= n {
             break;
         }
-        if LETTER[usize::from(bytes[i])] == Class::Other {
-            let (letter, len) = other_at(i);
-            if !letter {
-                i += len;
-                continue;
-            }
-        }
+        // A word: ASCII letters, and other characters that are letters (each decoded once).
         let start = i;
         let mut is_ascii = true;
+        // Past a character beyond ASCII that is not a letter: its length.
+        let mut not_letter = 0;
         loop {
-            while i < n && LETTER[usize::from(bytes[i])] == Class::Letter {
+            while i < n && BYTE_CLASS[usize::from(bytes[i])] == Class::Letter {
                 i += 1;
             }
-            if i < n && LETTER[usize::from(bytes[i])] == Class::Other {
+            if i < n && BYTE_CLASS[usize::from(bytes[i])] == Class::Other {
                 let (letter, len) = other_at(i);
                 if letter {
                     is_ascii = false;
                     i += len;
                     continue;
                 }
+                not_letter = len;
             }
             break;
+        }
+        if i == start {
+            // Not a word: a character beyond ASCII that is no letter.
+            i += not_letter;
+            continue;
         }
         *words += 1;
         let w = &bytes[start..i];
@@ -257,7 +259,7 @@ enum Class {
 }
 
 /// Each byte's [`Class`].
-static LETTER: [Class; 256] = {
+static BYTE_CLASS: [Class; 256] = {
     let mut table = [Class::Other; 256];
     let mut b = 0;
     while b < 128 {

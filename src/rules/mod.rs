@@ -246,8 +246,7 @@ pub struct RuleResult {
 }
 
 impl RuleResult {
-    /// A passed result that only counts: nothing of its own but its message.
-    /// A passed result with nothing of its own: only counted.
+    /// A passed result with nothing of its own, not even a message: only counted.
     fn counted_pass() -> RuleResult {
         RuleResult {
             outcome: Outcome::Passed,
@@ -260,6 +259,7 @@ impl RuleResult {
         }
     }
 
+    /// A passed result that only counts: nothing of its own but its message.
     fn only_counts(&self) -> bool {
         self.outcome == Outcome::Passed
             && self.target.is_none()
