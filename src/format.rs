@@ -4,24 +4,39 @@
 
 /// French number formatting: decimal comma, at most `decimals` digits, no trailing zeros.
 pub fn fr_number(v: f64, decimals: usize) -> String {
-    // Every contrast message writes two or three of these, mostly the same few ratios, and
-    // exact decimal formatting costs thousands of instructions: the last ones are kept per
-    // thread (bounded) and copied.
+    with_fr_number(v, decimals, str::to_string)
+}
+
+/// [`fr_number`] as an argument of `format!`, written into the message without a `String` of
+/// its own (a page's contrast messages write hundreds).
+#[derive(Debug, Clone, Copy)]
+pub struct FrNumber(pub f64, pub usize);
+
+impl std::fmt::Display for FrNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        with_fr_number(self.0, self.1, |s| f.write_str(s))
+    }
+}
+
+/// `then` on the French writing of `v`. Every contrast message writes two or three, mostly
+/// the same few ratios, and exact decimal formatting costs thousands of instructions: the
+/// last ones are kept per thread (bounded).
+fn with_fr_number<R>(v: f64, decimals: usize, then: impl FnOnce(&str) -> R) -> R {
     thread_local! {
         static WRITTEN: std::cell::RefCell<rustc_hash::FxHashMap<(u64, usize), String>> =
             Default::default();
     }
     const KEPT: usize = 1024;
     WRITTEN.with_borrow_mut(|written| {
-        if let Some(s) = written.get(&(v.to_bits(), decimals)) {
-            return s.clone();
-        }
-        let s = fr_number_uncached(v, decimals);
-        if written.len() >= KEPT {
+        let key = (v.to_bits(), decimals);
+        if written.len() >= KEPT && !written.contains_key(&key) {
             written.clear();
         }
-        written.insert((v.to_bits(), decimals), s.clone());
-        s
+        then(
+            written
+                .entry(key)
+                .or_insert_with(|| fr_number_uncached(v, decimals)),
+        )
     })
 }
 
@@ -238,6 +253,11 @@ mod tests {
         assert_eq!(fr_number(1000.0, 2), "1000");
         assert_eq!(fr_number(-2.5, 2), "-2,5");
         assert_eq!(fr_number(7.04, 2), "7,04");
+        // Written in place, the same digits.
+        assert_eq!(
+            format!("{}:1 et {} px", FrNumber(4.478, 2), FrNumber(-2.5, 2)),
+            "4,48:1 et -2,5 px"
+        );
     }
 
     /// The kept strings are those formatting writes, for the same value and precision only,

@@ -83,15 +83,23 @@ impl Rgba {
 
     /// `#rrggbb` (or `#rrggbbaa` when not opaque), for reports.
     pub fn to_hex(&self) -> String {
-        // Written digit by digit rather than through `format!`: every contrast finding writes
-        // two or three.
+        self.hex().as_str().to_string()
+    }
+
+    /// [`Rgba::to_hex`] without a `String`: a page's contrast findings write hundreds, into
+    /// their messages and measures.
+    pub fn hex(&self) -> Hex {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let c = |v: f64| v.round().clamp(0.0, 255.0) as u8;
-        let mut out = String::with_capacity(9);
-        out.push('#');
+        let mut out = Hex {
+            bytes: [b'#'; 9],
+            len: 1,
+        };
         let mut put = |b: u8| {
-            out.push(char::from(DIGITS[usize::from(b >> 4)]));
-            out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+            let at = usize::from(out.len);
+            out.bytes[at] = DIGITS[usize::from(b >> 4)];
+            out.bytes[at + 1] = DIGITS[usize::from(b & 0x0f)];
+            out.len += 2;
         };
         put(c(self.r));
         put(c(self.g));
@@ -100,6 +108,38 @@ impl Rgba {
             put(c(self.a * 255.0));
         }
         out
+    }
+}
+
+/// A colour written `#rrggbb` or `#rrggbbaa`, held inline.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Hex {
+    bytes: [u8; 9],
+    len: u8,
+}
+
+impl Hex {
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits and '#' are ever written.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("#")
+    }
+}
+
+impl std::fmt::Display for Hex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Hex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl serde::Serialize for Hex {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -462,5 +502,14 @@ mod tests {
         assert_eq!(rgba("#ABCDEF").to_hex(), "#abcdef");
         assert_eq!(rgba("rgba(0, 15, 255, .5)").to_hex(), "#000fff80");
         assert_eq!(rgba("#01020300").to_hex(), "#01020300");
+        // Held inline, written and serialised as the same string.
+        let half = rgba("rgba(0, 15, 255, .5)").hex();
+        assert_eq!(format!("{half} {half:?}"), "#000fff80 \"#000fff80\"");
+        assert_eq!(
+            serde_json::to_string(&rgba("#ABCDEF").hex())
+                .ok()
+                .as_deref(),
+            Some("\"#abcdef\"")
+        );
     }
 }

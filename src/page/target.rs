@@ -57,7 +57,9 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
         Nth(&'a str, usize),
     }
     let mut memo = page.selectors.lock().unwrap_or_else(|p| p.into_inner());
-    let mut steps: Vec<(ego_tree::NodeId, Step<'_>)> = Vec::new();
+    // Inline: most elements are fewer than 24 steps below an id or the root.
+    let mut steps: smallvec::SmallVec<[(ego_tree::NodeId, Step<'_>); 24]> =
+        smallvec::SmallVec::new();
     // The selector of the nearest ancestor written already, which the steps continue.
     let mut above: Option<&str> = None;
     let mut current = Some(*el);
@@ -98,7 +100,8 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
     }
     let mut out = String::with_capacity(above.map_or(0, str::len) + steps.len() * 16);
     out.push_str(above.unwrap_or(""));
-    let mut written = Vec::new();
+    let mut written: smallvec::SmallVec<[(ego_tree::NodeId, String); 4]> =
+        smallvec::SmallVec::new();
     let mut budget = SELECTOR_MEMO_BYTES.saturating_sub(memo.bytes);
     for (node, step) in steps.iter().rev() {
         if !out.is_empty() {
@@ -133,7 +136,8 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
 /// Opening tag with attributes, then the start of the text content, bounded.
 pub fn snippet_of(el: ElementRef<'_>) -> String {
     let e = el.value();
-    let mut s = String::with_capacity(64);
+    // Room for most snippets at once (at most 200 characters, a closing tag, a few wide ones).
+    let mut s = String::with_capacity(256);
     s.push('<');
     s.push_str(e.name());
     for (k, v) in e.attrs() {

@@ -11,9 +11,10 @@ use crate::a11y::accname::name_from_content;
 use crate::a11y::roles::resolved_role;
 use crate::css::Cascaded;
 use crate::css::{contrast_ratio, is_large_text, Rgba};
-use crate::format::fr_number;
+use crate::format::{fr_number, FrNumber};
 use crate::page::browser::{TextPixels, REF_ATTR};
 use crate::page::{ElementRef, Page};
+use std::fmt::Write as _;
 
 /// ## Ce que la règle vérifie
 /// Pour chaque élément qui contient directement du texte visible, le rapport de contraste
@@ -381,24 +382,29 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
                 );
             r.with_details(details(fg, bg, ratio, required, c.font_size, c.font_weight));
         } else if ratio < required {
-            let shown = shown();
-            let size = c
-                .font_size
-                .map(|s| format!("{} px", fr_number((s * 100.0).round() / 100.0, 2)))
-                .unwrap_or_else(|| "taille inconnue".to_string());
-            let weight = c
-                .font_weight
-                .map(|w| w.to_string())
-                .unwrap_or_else(|| "inconnue".to_string());
-            r.fail(
-                    el,
-                    format!(
-                        "Contraste insuffisant : {shown}:1 pour le texte {} sur le fond {} ; {}:1 requis (texte de {size}, graisse {weight}).",
-                        fg.to_hex(),
-                        bg.to_hex(),
-                        fr_number(required, 2)
-                    ),
-                );
+            // Written into one string: a page of grey texts has a hundred of these at 7:1.
+            let mut message = String::with_capacity(160);
+            let _ = write!(
+                message,
+                "Contraste insuffisant : {}:1 pour le texte {} sur le fond {} ; {}:1 requis (texte de ",
+                FrNumber(show_ratio(ratio, required), 2),
+                fg.hex(),
+                bg.hex(),
+                FrNumber(required, 2)
+            );
+            match c.font_size {
+                Some(s) => {
+                    let _ = write!(message, "{} px", FrNumber((s * 100.0).round() / 100.0, 2));
+                }
+                None => message.push_str("taille inconnue"),
+            }
+            message.push_str(", graisse ");
+            match c.font_weight {
+                Some(w) => message.push_str(itoa::Buffer::new().format(w)),
+                None => message.push_str("inconnue"),
+            }
+            message.push_str(").");
+            r.fail(el, message);
             r.with_details(details(fg, bg, ratio, required, c.font_size, c.font_weight));
         } else if r.passed() > 0 {
             // Passed results are reported as a count, a few targets and the first one's
@@ -528,8 +534,8 @@ fn details(
     weight: Option<u16>,
 ) -> Details {
     Details::Contrast(ContrastDetails {
-        foreground: fg.to_hex(),
-        background: bg.to_hex(),
+        foreground: fg.hex(),
+        background: bg.hex(),
         ratio: show_ratio(ratio, required),
         required_ratio: required,
         font_size_px: size.map(|s| (s * 100.0).round() / 100.0),

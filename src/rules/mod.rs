@@ -165,12 +165,12 @@ pub enum Details {
 /// the object is written as it was when it was one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContrastDetails {
-    pub background: String,
+    pub background: crate::css::color::Hex,
     #[serde(rename = "fontSizePx")]
     pub font_size_px: Option<f64>,
     #[serde(rename = "fontWeight")]
     pub font_weight: Option<u16>,
-    pub foreground: String,
+    pub foreground: crate::css::color::Hex,
     pub ratio: f64,
     #[serde(rename = "requiredRatio")]
     pub required_ratio: f64,
