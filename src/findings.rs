@@ -18,7 +18,8 @@ pub use crate::rules::Reference;
 pub struct Finding {
     pub rule: Reference,
     pub outcome: Outcome,
-    pub url: String,
+    /// The page's address, shared by the page's findings (one string, not one each).
+    pub url: std::sync::Arc<str>,
     pub targets: Vec<Target>,
     /// Number of targets this finding stands for (> targets.len() when passed targets were capped).
     pub count: usize,
@@ -53,6 +54,7 @@ pub fn run_all(page: &Page, all_targets: bool) -> Vec<Finding> {
 /// Run the given rules on the page; a panicking rule becomes a cantTell finding, never a crash.
 pub fn run_rules(page: &Page, rules: &[&dyn Rule], all_targets: bool) -> Vec<Finding> {
     let mut out = Vec::new();
+    let url: std::sync::Arc<str> = page.url.as_str().into();
     for rule in rules {
         let results =
             match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rule.check(page))) {
@@ -67,7 +69,7 @@ pub fn run_rules(page: &Page, rules: &[&dyn Rule], all_targets: bool) -> Vec<Fin
                     more_passed: 0,
                 }],
             };
-        out.extend(findings_of(*rule, page, results, all_targets));
+        out.extend(findings_on(*rule, page, &url, results, all_targets));
     }
     out
 }
@@ -80,7 +82,17 @@ pub fn findings_of(
     results: Vec<RuleResult>,
     all_targets: bool,
 ) -> Vec<Finding> {
-    let url = page.url.as_str();
+    findings_on(rule, page, &page.url.as_str().into(), results, all_targets)
+}
+
+/// [`findings_of`] with the page's address made once for all its rules.
+fn findings_on(
+    rule: &dyn Rule,
+    page: &Page,
+    url: &std::sync::Arc<str>,
+    results: Vec<RuleResult>,
+    all_targets: bool,
+) -> Vec<Finding> {
     let meta = rule.meta();
     let all_tests = || references(meta.rgaa);
     let make = |outcome: Outcome,
@@ -91,7 +103,7 @@ pub fn findings_of(
                 rgaa: Vec<Reference>| Finding {
         rule: Cow::Borrowed(meta.id),
         outcome,
-        url: url.to_string(),
+        url: url.clone(),
         targets,
         count,
         message,

@@ -83,7 +83,7 @@ fn finding(rule: &str, outcome: Outcome, cerfa: &[u8]) -> Finding {
     Finding {
         rule: rule.to_string().into(),
         outcome,
-        url: format!("{BASE}/"),
+        url: format!("{BASE}/").into(),
         targets: vec![],
         count: 1,
         message: "message".into(),

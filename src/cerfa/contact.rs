@@ -186,13 +186,18 @@ pub fn extract(page: &Page) -> Contact {
     let mut help_links = Vec::new();
     for a in page.select("a[href]") {
         let href = a.value().attribute("href").unwrap_or("").trim();
-        let lower = href.to_ascii_lowercase();
-        if let Some(n) = lower.strip_prefix("tel:") {
-            let n = normalise_phone(n);
+        // The scheme in any case; the rest lower-cased only for these two (not every link).
+        let after = |scheme: &str| {
+            href.get(..scheme.len())
+                .filter(|s| s.eq_ignore_ascii_case(scheme))
+                .map(|_| href[scheme.len()..].to_ascii_lowercase())
+        };
+        if let Some(n) = after("tel:") {
+            let n = normalise_phone(&n);
             if !n.is_empty() && !phones.contains(&n) {
                 phones.push(n);
             }
-        } else if let Some(m) = lower.strip_prefix("mailto:") {
+        } else if let Some(m) = after("mailto:") {
             let m = m.split('?').next().unwrap_or("").to_string();
             if !m.is_empty() && !emails.contains(&m) {
                 emails.push(m);

@@ -177,7 +177,15 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
             .find(|el| {
                 let alt = match el.value().name() {
                     "title" => fold(&text_of(*el)),
-                    _ => fold(el.value().attribute("alt").unwrap_or("")),
+                    _ => {
+                        let alt = el.value().attribute("alt").unwrap_or("");
+                        // Both names start with « france »: an ASCII alt without it, in any
+                        // case, folds to neither (most images), so it is not folded.
+                        if alt.is_ascii() && find_ignore_ascii_case(alt, "france").is_none() {
+                            return false;
+                        }
+                        fold(alt)
+                    }
                 };
                 alt.contains("franceconnect") || alt.contains("france connect")
             })
@@ -188,11 +196,13 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
         found = page
             .select("a[href]")
             .find(|a| {
-                let href = a
-                    .value()
-                    .attribute("href")
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
+                let href = a.value().attribute("href").unwrap_or("");
+                // Every address below holds « franceconnect » or « france-connect »: without
+                // « france » in any case, no lower-cased copy is made (most links).
+                if find_ignore_ascii_case(href, "france").is_none() {
+                    return false;
+                }
+                let href = href.to_ascii_lowercase();
                 (href.contains("franceconnect.gouv.fr")
                     || href.contains("franceconnect.fr")
                     || href.contains("france-connect")

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::keywords::Keywords;
 use super::{data, fold, folded_link_text, LinkRef};
+use crate::format::find_ignore_ascii_case;
 use crate::page::{text_of, ElementRef, Page, SheetsMemo, Stylesheet, Target};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -431,18 +432,15 @@ fn keyword_links(page: &Page) -> Vec<KeywordLink> {
     for a in page.select("a[href]") {
         let t = folded_link_text(page, a);
         let by_words = WORDS.groups_in(&t);
-        let href = a
-            .value()
-            .attribute("href")
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        // Searched in any case, without a lower-cased copy of every address.
+        let href = a.value().attribute("href").unwrap_or("");
+        let has = |part: &str| find_ignore_ascii_case(href, part).is_some();
         for (k, (kind, _)) in KEYWORDS.iter().enumerate() {
             let by_url = match *kind {
                 "avis" => {
-                    href.contains("voxusagers.numerique.gouv.fr")
-                        || href.contains("jedonnemonavis.numerique.gouv.fr")
+                    has("voxusagers.numerique.gouv.fr") || has("jedonnemonavis.numerique.gouv.fr")
                 }
-                "statistiques" => href.contains("/stats"),
+                "statistiques" => has("/stats"),
                 _ => false,
             };
             if (by_url || by_words & (1 << k) != 0) && !out.iter().any(|k| k.kind == *kind) {

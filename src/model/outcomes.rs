@@ -135,8 +135,8 @@ fn split(
     let mut whole = Vec::new();
     let mut o = PageOutcomes::default();
     for f in findings {
-        if f.url != page_url && o.url.is_none() {
-            o.url = Some(f.url.clone());
+        if *f.url != *page_url && o.url.is_none() {
+            o.url = Some(f.url.to_string());
         }
         let compact = match f.outcome {
             Outcome::Passed => !keep_passed,
@@ -177,7 +177,7 @@ impl PageOutcomes {
         Finding {
             rule: meta.map_or_else(|| rule.to_string().into(), |m| m.id.into()),
             outcome,
-            url: url.to_string(),
+            url: url.into(),
             targets: Vec::new(),
             count,
             message: self
@@ -225,7 +225,7 @@ impl DemarcheReport {
             let mut last = 0;
             while let Some(f) = rest.next_if(|f| {
                 let p = position(&f.rule);
-                let next = f.url == url && p >= last;
+                let next = *f.url == *url && p >= last;
                 if next {
                     last = p;
                 }
@@ -314,7 +314,7 @@ impl DemarcheReport {
                 continue;
             }
             let mut fs = Vec::new();
-            while let Some(f) = rest.next_if(|f| f.url == p.record.final_url) {
+            while let Some(f) = rest.next_if(|f| *f.url == *p.record.final_url) {
                 fs.push(f);
             }
             page_findings.push((i, fs));

@@ -55,7 +55,7 @@ impl CerfaCriterion for Keyboard {
             .pages
             .iter()
             .map(|p| p.url)
-            .filter(|u| ctx.findings.iter().any(|f| f.url == *u))
+            .filter(|u| ctx.findings.iter().any(|f| *f.url == **u))
             .collect();
         let walks: Vec<&crate::findings::Finding> = fs
             .iter()
@@ -64,7 +64,7 @@ impl CerfaCriterion for Keyboard {
             .collect();
         let walked = analysed
             .iter()
-            .filter(|u| walks.iter().any(|f| f.url == **u))
+            .filter(|u| walks.iter().any(|f| *f.url == ***u))
             .count();
         let browser_doubt = fs.iter().any(|f| {
             f.outcome == Outcome::CantTell && rule_by_id(&f.rule).is_some_and(|r| r.needs_browser())

@@ -84,7 +84,7 @@ impl Site {
         self.findings.push(Finding {
             rule: rule.to_string().into(),
             outcome,
-            url: START.to_string(),
+            url: START.into(),
             targets: vec![Target {
                 selector: "p:nth-child(2)".into(),
                 snippet: "<p>".into(),

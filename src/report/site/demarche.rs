@@ -293,7 +293,7 @@ fn rule_groups(d: &DemarcheReport, photos: &[Photo]) -> Vec<RuleGroup> {
                 g.truncated = true;
                 break;
             }
-            let key = (f.url.clone(), f.rule.to_string(), selector.clone());
+            let key = (f.url.to_string(), f.rule.to_string(), selector.clone());
             let photo = photos
                 .iter()
                 .find(|p| f.outcome == Outcome::Failed && p.key == key)
@@ -301,7 +301,7 @@ fn rule_groups(d: &DemarcheReport, photos: &[Photo]) -> Vec<RuleGroup> {
                 .cloned();
             g.items.push(Item {
                 outcome,
-                url: f.url.clone(),
+                url: f.url.to_string(),
                 selector,
                 snippet,
                 message: f.message.clone(),
