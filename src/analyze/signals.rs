@@ -81,11 +81,20 @@ pub fn signals_of(page: &Page) -> PageSignals {
             }
         }
     }
-    let hrefs: Vec<String> = page
+    // Schemes compared in any case, without a lower-cased copy of every address.
+    let (mut tel_links, mut mailto_links) = (0, 0);
+    for href in page
         .select("a[href]")
         .filter_map(|a| a.value().attribute("href"))
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
+    {
+        let href = href.trim();
+        let is = |scheme: &str| {
+            href.get(..scheme.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+        };
+        tel_links += usize::from(is("tel:"));
+        mailto_links += usize::from(is("mailto:"));
+    }
     let body_text = page.body_text();
     let is_contact_page = page.url.path().to_lowercase().contains("contact")
         || page
@@ -104,8 +113,8 @@ pub fn signals_of(page: &Page) -> PageSignals {
         syllables: stats.syllables,
         viewport,
         width_media_queries,
-        tel_links: hrefs.iter().filter(|h| h.starts_with("tel:")).count(),
-        mailto_links: hrefs.iter().filter(|h| h.starts_with("mailto:")).count(),
+        tel_links,
+        mailto_links,
         phone_numbers: phone_re().find_iter(body_text).count(),
         contact_forms,
         phone: page
@@ -480,6 +489,8 @@ mod tests {
             <style>@media (max-width: 600px) { body { margin: 0 } }</style></head>
             <body><main><p>Appelez le 01 23 45 67 89. Ou écrivez-nous.</p>
             <a href="tel:+33123456789">Téléphone</a> <a href="mailto:a@b.fr">Courriel</a>
+            <a href=" TEL:3939 ">Service</a> <a href="MailTo:x@y.fr">Écrire</a>
+            <a href="télé:1">Non</a> <a href="tel">Non</a> <a href="/mailto:z">Non</a>
             <form><textarea name="m"></textarea></form></main></body></html>"#;
         let url = url::Url::parse("http://x.test/contact.html").unwrap_or_else(|e| panic!("{e}"));
         let page = Page::parse(url, html);
@@ -489,7 +500,8 @@ mod tests {
             Some("width=device-width, initial-scale=1")
         );
         assert_eq!(s.width_media_queries, 1);
-        assert_eq!((s.tel_links, s.mailto_links, s.contact_forms), (1, 1, 1));
+        // Schemes in any case, around white space; nothing else counts.
+        assert_eq!((s.tel_links, s.mailto_links, s.contact_forms), (2, 2, 1));
         assert_eq!(s.phone_numbers, 1);
         assert_eq!(s.sentences, 3);
     }

@@ -250,3 +250,23 @@ pub fn extract(page: &Page) -> Contact {
         contact_page,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Schemes are read in any case, the address after them lower-cased as before; an
+    /// address that only mentions a scheme later on is neither.
+    #[test]
+    fn phone_and_mail_links_in_any_case() {
+        let html = r#"<!doctype html><html lang="fr"><body>
+            <a href=" TEL:09 69 32 10 10 ">Appeler</a>
+            <a href="MailTo:Contact@Caisse.Example.fr?subject=Question">Écrire</a>
+            <a href="/aide?mailto:autre@example.fr">Aide</a>
+            <a href="té:0102030405">Rien</a></body></html>"#;
+        let url = url::Url::parse("http://x.test/").unwrap_or_else(|e| panic!("{e}"));
+        let c = extract(&Page::parse(url, html));
+        assert_eq!(c.phones, ["0969321010"]);
+        assert_eq!(c.emails, ["contact@caisse.example.fr"]);
+    }
+}

@@ -299,3 +299,39 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
         restyled,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found_by(body: &str) -> Option<String> {
+        let html = format!("<!doctype html><html lang=\"fr\"><body>{body}</body></html>");
+        let url = url::Url::parse("http://x.test/").unwrap_or_else(|e| panic!("{e}"));
+        find_button(&Page::parse(url, &html)).map(|b| b.detected_by)
+    }
+
+    /// The images and addresses skipped unread are only those that cannot name FranceConnect:
+    /// names in capitals, with accents or spaces, and addresses in any case are still found.
+    #[test]
+    fn images_and_addresses_in_any_case() {
+        let image = |alt: &str| {
+            found_by(&format!(
+                "<a href=\"/connexion\"><img alt=\"{alt}\" src=\"b.svg\"></a>"
+            ))
+        };
+        assert_eq!(
+            image("S'IDENTIFIER AVEC FRANCECONNECT").as_deref(),
+            Some("image")
+        );
+        assert_eq!(image("Bouton France  Connect").as_deref(), Some("image"));
+        assert_eq!(image("Fráncé Connect").as_deref(), Some("image"));
+        assert_eq!(image("Se connecter").as_deref(), None);
+        let link = |href: &str| found_by(&format!("<a href=\"{href}\"><span></span></a>"));
+        assert_eq!(
+            link("HTTPS://App.FranceConnect.gouv.fr/api/v1/authorize").as_deref(),
+            Some("lien")
+        );
+        assert_eq!(link("/auth/France-Connect/start").as_deref(), Some("lien"));
+        assert_eq!(link("/auth/connect/start").as_deref(), None);
+    }
+}
