@@ -1445,8 +1445,12 @@ fn compute_one<'w>(
     // Resolve var() and the CSS-wide keywords; `None` = behave as unset.
     // Borrowed from the declaration unless var() was substituted.
     let resolve = |v: &'w str| -> Option<Cow<'w, str>> {
+        // Told by the first letter first: nearly every value is none of these.
         let wide = |v: &str| {
-            ["inherit", "unset", "revert", "revert-layer"]
+            matches!(
+                v.as_bytes().first(),
+                Some(b'i' | b'I' | b'u' | b'U' | b'r' | b'R')
+            ) && ["inherit", "unset", "revert", "revert-layer"]
                 .iter()
                 .any(|k| v.eq_ignore_ascii_case(k))
         };

@@ -149,7 +149,7 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
         s.push_str(k);
         s.push_str("=\"");
         let mut rest: &str = v;
-        while let Some(i) = rest.find(['"', '&']) {
+        while let Some(i) = memchr::memchr2(b'"', b'&', rest.as_bytes()) {
             s.push_str(&rest[..i]);
             s.push_str(if rest.as_bytes()[i] == b'"' {
                 "&quot;"
