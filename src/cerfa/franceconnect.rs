@@ -136,18 +136,27 @@ fn is_or_holds_clickable(el: ElementRef<'_>) -> bool {
 }
 
 /// Classes and ids of legacy FranceConnect buttons, and the DSFR group that is not one.
-static LEGACY_MARKS: LazyLock<Keywords> = LazyLock::new(|| {
-    Keywords::ignoring_ascii_case([
-        &[
-            "franceconnect",
-            "france-connect",
-            "france_connect",
-            "fc-button",
-            "fc-btn",
-        ][..],
-        &["fr-connect-group"][..],
-    ])
-});
+const LEGACY_MARK_GROUPS: [&[&str]; 2] = [
+    &[
+        "franceconnect",
+        "france-connect",
+        "france_connect",
+        "fc-button",
+        "fc-btn",
+    ],
+    &["fr-connect-group"],
+];
+
+static LEGACY_MARKS: LazyLock<Keywords> =
+    LazyLock::new(|| Keywords::ignoring_ascii_case(LEGACY_MARK_GROUPS));
+
+/// Every mark of [`LEGACY_MARK_GROUPS`] holds « connect » or « fc-b » (in any case): a class or
+/// id with neither holds none, and is not searched (most of a page's classes; the automaton's
+/// search costs more per call than these two scans on such short values).
+fn may_hold_legacy_mark(value: &str) -> bool {
+    find_ignore_ascii_case(value, "connect").is_some()
+        || find_ignore_ascii_case(value, "fc-b").is_some()
+}
 
 /// Find the FranceConnect button, in order of reliability.
 pub fn find_button(page: &Page) -> Option<FcButton> {
@@ -162,7 +171,10 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
             .select("[class], [id]")
             .find(|el| {
                 // Class and id read as written, in any case (no lower-cased copy of each).
-                let marks = |v: Option<&str>| LEGACY_MARKS.groups_in(v.unwrap_or(""));
+                let marks = |v: Option<&str>| match v {
+                    Some(v) if may_hold_legacy_mark(v) => LEGACY_MARKS.groups_in(v),
+                    _ => 0,
+                };
                 let found =
                     marks(el.value().attribute("class")) | marks(el.value().attribute("id"));
                 // Group 0: a legacy mark; group 1: the DSFR group around a button.
@@ -308,6 +320,30 @@ mod tests {
         let html = format!("<!doctype html><html lang=\"fr\"><body>{body}</body></html>");
         let url = url::Url::parse("http://x.test/").unwrap_or_else(|e| panic!("{e}"));
         find_button(&Page::parse(url, &html)).map(|b| b.detected_by)
+    }
+
+    /// The precheck lets through every legacy mark, in any case and inside longer values.
+    #[test]
+    fn every_legacy_mark_passes_the_precheck() {
+        for mark in LEGACY_MARK_GROUPS.iter().flat_map(|g| g.iter()) {
+            for value in [
+                mark.to_string(),
+                mark.to_ascii_uppercase(),
+                format!("btn {mark}--large"),
+            ] {
+                assert!(may_hold_legacy_mark(&value), "{value}");
+            }
+        }
+        assert!(!may_hold_legacy_mark("ds-footer__link ds-u-3"));
+        let found = |class: &str| {
+            found_by(&format!(
+                "<div class=\"{class}\"><a href=\"/login\">Entrer</a></div>"
+            ))
+        };
+        assert_eq!(found("Btn-FranceConnect").as_deref(), Some("classe"));
+        assert_eq!(found("FC-BTN").as_deref(), Some("classe"));
+        assert_eq!(found("fr-connect-group").as_deref(), None);
+        assert_eq!(found("ds-card").as_deref(), None);
     }
 
     /// The images and addresses skipped unread are only those that cannot name FranceConnect:
