@@ -138,6 +138,14 @@ pub fn ascii_lowercase(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `s` after `prefix`, the prefix compared ignoring ASCII case (schemes of addresses, CSS
+/// functions), without lower-casing a copy.
+pub fn strip_prefix_ignore_ascii_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    s.get(..prefix.len())
+        .filter(|p| p.eq_ignore_ascii_case(prefix))
+        .and(s.get(prefix.len()..))
+}
+
 /// Byte offset of the first occurrence of an ASCII `needle` in `haystack`, ignoring ASCII case,
 /// without lower-casing a copy (values, selectors, media queries and page text are read for
 /// every rule).
@@ -253,6 +261,12 @@ mod tests {
         assert_eq!(fr_number(1000.0, 2), "1000");
         assert_eq!(fr_number(-2.5, 2), "-2,5");
         assert_eq!(fr_number(7.04, 2), "7,04");
+        assert_eq!(
+            strip_prefix_ignore_ascii_case("MailTo:a@b", "mailto:"),
+            Some("a@b")
+        );
+        assert_eq!(strip_prefix_ignore_ascii_case("tel", "tel:"), None);
+        assert_eq!(strip_prefix_ignore_ascii_case("té:1", "tel:"), None);
         // Written in place, the same digits.
         assert_eq!(
             format!("{}:1 et {} px", FrNumber(4.478, 2), FrNumber(-2.5, 2)),

@@ -6,6 +6,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
+use crate::format::strip_prefix_ignore_ascii_case;
 use crate::page::Page;
 
 /// Facts taken from one HTML page for the indicators.
@@ -88,10 +89,7 @@ pub fn signals_of(page: &Page) -> PageSignals {
         .filter_map(|a| a.value().attribute("href"))
     {
         let href = href.trim();
-        let is = |scheme: &str| {
-            href.get(..scheme.len())
-                .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
-        };
+        let is = |scheme: &str| strip_prefix_ignore_ascii_case(href, scheme).is_some();
         tel_links += usize::from(is("tel:"));
         mailto_links += usize::from(is("mailto:"));
     }

@@ -188,9 +188,7 @@ pub fn extract(page: &Page) -> Contact {
         let href = a.value().attribute("href").unwrap_or("").trim();
         // The scheme in any case; the rest lower-cased only for these two (not every link).
         let after = |scheme: &str| {
-            href.get(..scheme.len())
-                .filter(|s| s.eq_ignore_ascii_case(scheme))
-                .map(|_| href[scheme.len()..].to_ascii_lowercase())
+            crate::format::strip_prefix_ignore_ascii_case(href, scheme).map(str::to_ascii_lowercase)
         };
         if let Some(n) = after("tel:") {
             let n = normalise_phone(&n);

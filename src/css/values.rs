@@ -51,11 +51,7 @@ pub fn substitute_cow<'a, V: VarSource + ?Sized>(
 
 /// The name in `var(--name)` when that is the whole value (no fallback, nothing around it).
 fn lone_reference(value: &str) -> Option<&str> {
-    let inner = value
-        .get(..4)
-        .filter(|p| p.eq_ignore_ascii_case("var("))
-        .and(value.get(4..))?
-        .strip_suffix(')')?;
+    let inner = crate::format::strip_prefix_ignore_ascii_case(value, "var(")?.strip_suffix(')')?;
     (!inner.bytes().any(|b| matches!(b, b'(' | b')' | b','))).then(|| inner.trim())
 }
 
