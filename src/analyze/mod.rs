@@ -43,7 +43,7 @@ pub struct PageAnalysis {
     pub cerfa: crate::cerfa::PageEvidence,
     /// Outgoing links, resolved and without fragment (not serialised in reports).
     #[serde(skip)]
-    pub links: Vec<Url>,
+    pub links: std::sync::Arc<[Url]>,
     /// Photos of failed elements, on a rendered page.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub screenshots: Vec<crate::crawl::Screenshot>,

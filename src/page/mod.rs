@@ -91,9 +91,10 @@ pub struct Page {
     /// Cerfa probes and the reading statistics read them, and on a 10 MB page each walk of the
     /// DOM costs seconds in debug builds.
     body_text: OnceLock<BodyText>,
-    /// `a[href]` and `area[href]` elements with their resolved URL (fragment kept), in
-    /// document order: several readers (links to follow, documents, Cerfa) want them.
-    hyperlinks: OnceLock<Vec<(ego_tree::NodeId, Url)>>,
+    /// `a[href]` and `area[href]` elements and their resolved URLs without fragment, in
+    /// document order: several readers (links to follow, documents, Cerfa) want them, and the
+    /// analysis hands the same list to the crawler (`Page::links`) without copying it.
+    hyperlinks: OnceLock<(Vec<ego_tree::NodeId>, Arc<[Url]>)>,
     /// Whether an inline script attaches a shadow root, scanned once: several rules ask.
     shadow_root: OnceLock<bool>,
     /// Why the served page looks built by script, judged once: `--render auto` and the Cerfa
@@ -493,31 +494,36 @@ impl Page {
             .map(|s| s.trim().to_string())
     }
 
-    /// Outgoing hyperlinks (`a[href]`, `area[href]`), resolved, fragments stripped.
-    pub fn links(&self) -> Vec<Url> {
-        self.hyperlinks()
-            .map(|(_, u)| {
-                let mut u = u.clone();
-                u.set_fragment(None);
-                u
-            })
-            .collect()
+    /// Outgoing hyperlinks (`a[href]`, `area[href]`), resolved, fragments stripped: the list
+    /// [`Page::hyperlinks`] reads, shared.
+    pub fn links(&self) -> Arc<[Url]> {
+        self.resolved_hyperlinks().1.clone()
     }
 
     /// `a[href]` and `area[href]` elements whose `href` resolves, with their URL (fragment
-    /// kept), in document order; resolved once per page.
+    /// stripped), in document order; resolved once per page.
     pub fn hyperlinks(&self) -> impl Iterator<Item = (ElementRef<'_>, &Url)> + '_ {
-        self.hyperlinks
-            .get_or_init(|| {
-                self.select("a[href], area[href]")
-                    .filter_map(|el| {
-                        let href = el.value().attribute("href")?;
-                        Some((el.id(), self.resolve(href)?))
-                    })
-                    .collect()
-            })
-            .iter()
+        let (ids, urls) = self.resolved_hyperlinks();
+        ids.iter()
+            .zip(urls.iter())
             .filter_map(|(id, u)| Some((self.dom.tree.get(*id).and_then(ElementRef::wrap)?, u)))
+    }
+
+    fn resolved_hyperlinks(&self) -> &(Vec<ego_tree::NodeId>, Arc<[Url]>) {
+        self.hyperlinks.get_or_init(|| {
+            let mut ids = Vec::new();
+            let mut urls = Vec::new();
+            for el in self.select("a[href], area[href]") {
+                let Some(mut url) = el.value().attribute("href").and_then(|h| self.resolve(h))
+                else {
+                    continue;
+                };
+                url.set_fragment(None);
+                ids.push(el.id());
+                urls.push(url);
+            }
+            (ids, urls.into())
+        })
     }
 
     /// Visible text of the whole body, space-normalised (for text heuristics).
@@ -773,7 +779,7 @@ mod tests {
     }
 
     #[test]
-    fn hyperlinks_are_resolved_once_and_links_drop_fragments() {
+    fn hyperlinks_are_resolved_once_without_fragments() {
         let html = r##"<base href="/d/"><a href=" x.html#s ">x</a><a href="">vide</a><a>sans</a>
             <map name="m"><area href="/z.pdf" alt="z"></map><svg><a href="y.svg">y</a></svg>
             <a href="http://[bad">mauvais</a>"##;
@@ -785,7 +791,7 @@ mod tests {
         assert_eq!(
             found,
             [
-                ("a", "http://t.test/d/x.html#s".to_string()),
+                ("a", "http://t.test/d/x.html".to_string()),
                 ("area", "http://t.test/z.pdf".to_string()),
                 ("a", "http://t.test/d/y.svg".to_string()),
             ]

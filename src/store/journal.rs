@@ -408,7 +408,7 @@ impl Campaign {
 struct JournalEntry {
     page: CrawledPage,
     #[serde(default)]
-    links: Vec<url::Url>,
+    links: std::sync::Arc<[url::Url]>,
 }
 
 enum Message {
