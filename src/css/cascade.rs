@@ -981,8 +981,11 @@ fn walk(
                 custom_from.push(ci);
             }
             let is_ua = (entry.rule as usize) < set.ua_count;
+            // The root's sure custom properties wait: its scope is most often memoised by
+            // `custom_from`, and a design system declares hundreds there.
+            let deferred = is_root && maybe.is_none();
             for (di, (d, &ds)) in rule.declarations.iter().zip(slots.iter()).enumerate() {
-                if ds == DeclSlot::Unused {
+                if ds == DeclSlot::Unused || (deferred && ds == DeclSlot::Custom) {
                     continue;
                 }
                 let prio = priority(
@@ -1039,9 +1042,43 @@ fn walk(
 
         // 2. Custom properties (inherited, resolved on the declaring element).
         let parent_scope = || scopes[parent_vars as usize].clone();
-        let declared = if custom.is_empty() {
-            None
-        } else if is_root && !inline_custom {
+        // The root's deferred custom declarations, considered as the loop above would have.
+        let mut consider_deferred = || {
+            for &ci in &custom_from {
+                let entry = &set.entries[ci as usize];
+                let rule = &set.rules[entry.rule as usize];
+                let slots = &set.slots[entry.rule as usize];
+                let is_ua = (entry.rule as usize) < set.ua_count;
+                for (di, (d, &ds)) in rule.declarations.iter().zip(slots.iter()).enumerate() {
+                    if ds == DeclSlot::Custom {
+                        let prio = priority(
+                            is_ua,
+                            false,
+                            d.important,
+                            rule.layer,
+                            entry.specificity,
+                            entry.rule,
+                            di as u32,
+                        );
+                        consider(
+                            d,
+                            ds,
+                            prio,
+                            None,
+                            &mut winners,
+                            &mut custom,
+                            &mut uncertain_best,
+                        );
+                    }
+                }
+            }
+        };
+        // Without inline custom properties, the root declares some exactly when an entry of
+        // `custom_from` does; with them, its scope is not memoised and is made whole here.
+        if is_root && inline_custom {
+            consider_deferred();
+        }
+        let declared = if is_root && !inline_custom && !custom_from.is_empty() {
             // The root's scope depends only on the rules that declared it.
             let memo = prepared.root_vars.lock().ok().and_then(|kept| {
                 kept.iter()
@@ -1051,6 +1088,7 @@ fn walk(
             Some(match memo {
                 Some(v) => v,
                 None => {
+                    consider_deferred();
                     let v = Arc::new(Vars::child(&custom, parent_scope()).resolved());
                     if let Ok(mut kept) = prepared.root_vars.lock() {
                         if kept.len() < ROOT_VARS_KEPT {
@@ -1060,6 +1098,8 @@ fn walk(
                     v
                 }
             })
+        } else if custom.is_empty() {
+            None
         } else {
             Some(Arc::new(Vars::child(&custom, parent_scope())))
         };
@@ -2445,6 +2485,32 @@ mod tests {
         assert_eq!(hex(&style_of(&p, "fall").color), "#cc0000");
         assert_eq!(hex(&style_of(&p, "alias").color), "#cc0000");
         assert_eq!(hex(&style_of(&p, "root-alias").color), "#000091");
+    }
+
+    /// The root's custom properties: from its rules (memoised for the pages sharing the
+    /// sheet: the second page reads the first one's scope), under its own inline ones
+    /// (never memoised), and an important rule above those.
+    #[test]
+    fn root_custom_properties_with_and_without_inline_ones() {
+        let sheet = "<style>:root{--a:#220000;--b:#330000} :root{--c:var(--a)} \
+                     p{color:var(--a)} .b{color:var(--b)} .c{color:var(--c)}</style>";
+        let body = "<p id=a>x</p><p class=b id=b>x</p><p class=c id=c>x</p>";
+        let colors = |p: &Page| ["a", "b", "c"].map(|id| hex(&style_of(p, id).color));
+        for _ in 0..2 {
+            let p = page(&format!("<html>{sheet}{body}</html>"));
+            assert_eq!(colors(&p), ["#220000", "#330000", "#220000"]);
+        }
+        let p = page(&format!("<html style='--a:#110000'>{sheet}{body}</html>"));
+        assert_eq!(colors(&p), ["#110000", "#330000", "#110000"]);
+        let p = page(&format!("<html style='--b:#440000'>{sheet}{body}</html>"));
+        assert_eq!(colors(&p), ["#220000", "#440000", "#220000"]);
+        let p = page(&format!(
+            "<html style='--a:#110000'><style>:root{{--a:#220000 !important}} \
+             p{{color:var(--a)}}</style><p id=a>x</p></html>"
+        ));
+        assert_eq!(hex(&style_of(&p, "a").color), "#220000");
+        let p = page("<html style='--a:#110000'><style>p{color:var(--a)}</style><p id=a>x</p>");
+        assert_eq!(hex(&style_of(&p, "a").color), "#110000");
     }
 
     #[test]
