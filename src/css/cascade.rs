@@ -2504,10 +2504,10 @@ mod tests {
         assert_eq!(colors(&p), ["#110000", "#330000", "#110000"]);
         let p = page(&format!("<html style='--b:#440000'>{sheet}{body}</html>"));
         assert_eq!(colors(&p), ["#220000", "#440000", "#220000"]);
-        let p = page(&format!(
-            "<html style='--a:#110000'><style>:root{{--a:#220000 !important}} \
-             p{{color:var(--a)}}</style><p id=a>x</p></html>"
-        ));
+        let p = page(
+            "<html style='--a:#110000'><style>:root{--a:#220000 !important} \
+             p{color:var(--a)}</style><p id=a>x</p></html>",
+        );
         assert_eq!(hex(&style_of(&p, "a").color), "#220000");
         let p = page("<html style='--a:#110000'><style>p{color:var(--a)}</style><p id=a>x</p>");
         assert_eq!(hex(&style_of(&p, "a").color), "#110000");
