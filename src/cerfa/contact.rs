@@ -135,21 +135,8 @@ const DESK_WORDS: &[&str] = &[
     "au guichet",
 ];
 
-/// For each list of [`CHAT_WORDS`], [`APPOINTMENT_WORDS`] and [`DESK_WORDS`], its first
-/// expression (in the list's order) that `text` contains: one search for the three lists.
-fn first_words(text: &str) -> [Option<&'static str>; 3] {
-    const LISTS: [&[&str]; 3] = [CHAT_WORDS, APPOINTMENT_WORDS, DESK_WORDS];
-    static WORDS: std::sync::LazyLock<super::keywords::Keywords> =
-        std::sync::LazyLock::new(|| super::keywords::Keywords::new(LISTS));
-    let found = WORDS.patterns_in(text);
-    let mut first = 0;
-    LISTS.map(|words| {
-        let at = first;
-        first += words.len();
-        (0..words.len())
-            .find(|i| found & (1 << (at + i)) != 0)
-            .map(|i| words[i])
-    })
+fn first_word<'a>(text: &str, words: &'a [&'a str]) -> Option<&'a str> {
+    words.iter().copied().find(|w| text.contains(w))
 }
 
 fn is_help_link(text: &str, href: &str) -> bool {
@@ -239,9 +226,8 @@ pub fn extract(page: &Page) -> Contact {
             !is_search && !has_password && (has_message || (contact_page && has_field))
         })
         .map(|f| Target::of(page, f).selector);
-    let [chat, appointment, desk_word] = first_words(text);
-    let chat = chat.map(str::to_string);
-    let appointment = appointment.map(str::to_string);
+    let chat = first_word(text, CHAT_WORDS).map(str::to_string);
+    let appointment = first_word(text, APPOINTMENT_WORDS).map(str::to_string);
     static STREET: OnceLock<Regex> = OnceLock::new();
     let street = regex(
         &STREET,
@@ -250,7 +236,7 @@ pub fn extract(page: &Page) -> Contact {
     let desk = street
         .find(text)
         .map(|m| normalize_space(m.as_str()))
-        .or_else(|| desk_word.map(str::to_string));
+        .or_else(|| first_word(text, DESK_WORDS).map(str::to_string));
     Contact {
         phones,
         emails,
@@ -266,35 +252,6 @@ pub fn extract(page: &Page) -> Contact {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// One search for the three lists finds, for each, the expression a search of each word
-    /// in the list's order finds: on crafted texts and every fixture page's folded text.
-    #[test]
-    fn first_words_are_those_searched_one_by_one() {
-        let one_by_one = |text: &str| {
-            [CHAT_WORDS, APPOINTMENT_WORDS, DESK_WORDS]
-                .map(|words| words.iter().copied().find(|w| text.contains(w)))
-        };
-        let mut texts: Vec<String> = [
-            "",
-            "discutez sur le tchat ou au guichet",
-            "prise de rendez-vous sur rendez-vous en ligne : prendre un rendez-vous",
-            "nos guichets france services, point d'accueil et accueil physique",
-            "chat en lignetchat",
-        ]
-        .map(str::to_string)
-        .to_vec();
-        for (_, html) in crate::page::fixture_pages() {
-            let page = Page::parse(url::Url::parse("http://t.test/").expect("url"), &html);
-            texts.push(super::super::folded_body(&page).to_string());
-        }
-        let mut found = 0;
-        for text in &texts {
-            assert_eq!(first_words(text), one_by_one(text), "{text}");
-            found += first_words(text).iter().flatten().count();
-        }
-        assert!(found >= 7, "{found}");
-    }
 
     /// Schemes are read in any case, the address after them lower-cased as before; an
     /// address that only mentions a scheme later on is neither.

@@ -67,20 +67,6 @@ impl Keywords {
     }
 
     /// Whether `text` contains any expression of any group.
-    /// The patterns `text` contains, as bits in the order they were given (at most 64).
-    pub(crate) fn patterns_in(&self, text: &str) -> u64 {
-        let Some(ac) = &self.automaton else {
-            return 0;
-        };
-        debug_assert!(self.group_of.len() <= 64, "at most 64 expressions");
-        if !ac.is_match(text) {
-            return 0;
-        }
-        ac.find_overlapping_iter(text).fold(0u64, |bits, m| {
-            bits | 1u64.checked_shl(m.pattern().as_u32()).unwrap_or(0)
-        })
-    }
-
     pub(crate) fn any_in(&self, text: &str) -> bool {
         self.automaton.as_ref().is_some_and(|ac| ac.is_match(text))
     }
@@ -112,16 +98,6 @@ mod tests {
                 .fold(0u64, |b, (g, _)| b | 1 << g);
             assert_eq!(k.groups_in(text), expected, "{text}");
             assert_eq!(k.any_in(text), expected != 0, "{text}");
-        }
-        let words = Keywords::new(groups);
-        for text in ["", "sitemaps et cookies", "plan du site", "cook"] {
-            let expected = groups
-                .iter()
-                .flat_map(|ws| ws.iter())
-                .enumerate()
-                .filter(|(_, w)| text.contains(*w))
-                .fold(0u64, |b, (i, _)| b | 1 << i);
-            assert_eq!(words.patterns_in(text), expected, "{text}");
         }
         let any_case = Keywords::ignoring_ascii_case(groups);
         assert_eq!(any_case.groups_in("Plan du SITE"), 0b101);
