@@ -23,6 +23,9 @@ pub(super) struct Literal {
     /// class of the elements it looks at).
     list: Option<SelectorList<Simple>>,
     keys: Option<Vec<Key>>,
+    /// For each selector of `list`, the tag its rightmost compound names, as written and in
+    /// lower case: an element of another name cannot match it, and is not matched in full.
+    tags: Vec<Option<(html5ever::LocalName, html5ever::LocalName)>>,
     /// When every selector of the list is a lower-case tag and/or one lower-case attribute
     /// presence (`a`, `[role]`, `a[href]`, the rules' usual questions): the alternatives,
     /// checked on a candidate by name instead of a full selector match.
@@ -71,9 +74,14 @@ impl Literal {
             Ok(list) => (keys_of(list), exact_of(list)),
             Err(_) => (None, None),
         };
+        let tags = match &list {
+            Ok(list) => list.slice().iter().map(subject_tag).collect(),
+            Err(_) => Vec::new(),
+        };
         Literal {
             selector,
             list: list.ok(),
+            tags,
             keys,
             exact,
         }
@@ -84,10 +92,25 @@ impl Literal {
         let Some(list) = &self.list else {
             return false;
         };
-        list.slice()
-            .iter()
-            .any(|s| super::matches(s, None, el, None, caches))
+        let name = &el.value().name.local;
+        list.slice().iter().zip(&self.tags).any(|(s, tag)| {
+            tag.as_ref()
+                .is_none_or(|(written, lower)| name == written || name == lower)
+                && super::matches(s, None, el, None, caches)
+        })
     }
+}
+
+/// The tag a selector's rightmost compound names (as written, in lower case), if any: an
+/// element matches the selector only if its name is one of them (HTML elements by the lower
+/// case, others as written).
+fn subject_tag(
+    selector: &selectors::parser::Selector<Simple>,
+) -> Option<(html5ever::LocalName, html5ever::LocalName)> {
+    selector.iter().find_map(|c| match c {
+        Component::LocalName(l) => Some((l.name.0.clone(), l.lower_name.0.clone())),
+        _ => None,
+    })
 }
 
 /// The list as [`Exact`] alternatives, when each selector is one compound of at most a
@@ -326,6 +349,30 @@ mod tests {
     use super::super::Page;
     use scraper::Selector;
 
+    /// SVG names keep their case (`clipPath`): a selector's tag, compared before a full
+    /// match, lets through the element of the name as written as well as in lower case.
+    #[test]
+    fn camel_case_svg_names_are_candidates() {
+        let html = "<svg><clipPath id=c></clipPath><foreignObject><p id=p>x</p></foreignObject>\
+                    <linearGradient id=g></linearGradient><title>t</title></svg><p>y</p>";
+        let page = Page::parse(url::Url::parse("http://t.test/").expect("url"), html);
+        for (s, want) in [
+            ("clipPath, b:not(.x)", 1),
+            ("clippath, b:not(.x)", 0),
+            ("svg foreignObject p, svg linearGradient:not(.x)", 2),
+            ("svg FOREIGNOBJECT p, svg title:not(.x)", 1),
+        ] {
+            let walked: Vec<_> = page
+                .dom
+                .select(&Selector::parse(s).expect("selector"))
+                .map(|e| e.id())
+                .collect();
+            let indexed: Vec<_> = page.select(s).map(|e| e.id()).collect();
+            assert_eq!(indexed, walked, "{s}");
+            assert_eq!(indexed.len(), want, "{s}");
+        }
+    }
+
     /// Every fixture page, the selectors the rules ask for and some harder ones: the index
     /// gives exactly what a walk of the whole tree gives, in the same order.
     #[test]
@@ -353,6 +400,10 @@ mod tests {
             // Checked by name, without a selector match (`Exact`); SVG keeps `viewBox`.
             "a, button, [role]",
             "[viewbox], input[type], [aria-hidden], svg[focusable]",
+            // Matched in full only by the elements of the name their last compound gives.
+            "a, button:not([disabled]), input[type=submit i], [role~=button]",
+            "body a, body button, svg title, Svg Title, svg foreignObject, FOREIGNOBJECT p",
+            "DIV.fr-container, clipPath, clippath, linearGradient, path[d]:not([fill])",
         ];
         let mut files = Vec::new();
         let mut dirs = vec![std::path::PathBuf::from("fixtures")];
