@@ -417,38 +417,55 @@ impl Page {
         t
     }
 
-    /// 1-based position of an element among its same-name siblings, and how many there are.
-    /// Counted on its siblings when they are few (most parents); past [`SIBLINGS_WALKED`],
-    /// counted for all of the parent's children at once and kept, so that targets on 100 000
-    /// siblings stay linear.
-    pub fn nth_of_type(&self, el: ElementRef<'_>) -> (usize, usize) {
-        /// Siblings of the same name in `siblings`, or `None` past `budget` of them.
-        fn same_named<'a>(
-            siblings: impl Iterator<Item = ego_tree::NodeRef<'a, Node>>,
-            same: impl Fn(&Node) -> bool,
-            budget: &mut usize,
-        ) -> Option<usize> {
-            let mut n = 0;
-            for s in siblings {
-                *budget = budget.checked_sub(1)?;
-                n += usize::from(same(s.value()));
-            }
-            Some(n)
-        }
+    /// 1-based position of an element among its same-name siblings, and whether it has any
+    /// (what a selector step needs: `:nth-of-type(n)` only then). Counted on its siblings when
+    /// they are few (most parents): those before it, then those after it only up to the first
+    /// of its name; past [`SIBLINGS_WALKED`], counted for all of the parent's children at once
+    /// and kept, so that targets on 100 000 siblings stay linear.
+    pub fn nth_of_type(&self, el: ElementRef<'_>) -> (usize, bool) {
         let name = &el.value().name.local;
         let same = |n: &Node| matches!(n, Node::Element(e) if e.name.local == *name);
         let mut budget = SIBLINGS_WALKED;
-        if let Some(before) = same_named(el.prev_siblings(), same, &mut budget) {
-            if let Some(after) = same_named(el.next_siblings(), same, &mut budget) {
-                return (before + 1, before + 1 + after);
+        let mut before = Some(0);
+        for s in el.prev_siblings() {
+            budget = match budget.checked_sub(1) {
+                Some(b) => b,
+                None => {
+                    before = None;
+                    break;
+                }
+            };
+            before = before.map(|n| n + usize::from(same(s.value())));
+        }
+        if let Some(before) = before {
+            if before > 0 {
+                return (before + 1, true);
+            }
+            // First of its name: shared if one comes after, found without counting the rest.
+            let mut after = Some(false);
+            for s in el.next_siblings() {
+                budget = match budget.checked_sub(1) {
+                    Some(b) => b,
+                    None => {
+                        after = None;
+                        break;
+                    }
+                };
+                if same(s.value()) {
+                    after = Some(true);
+                    break;
+                }
+            }
+            if let Some(shared) = after {
+                return (1, shared);
             }
         }
         let mut map = self.nth_of_type.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(&found) = map.get(&el.id()) {
-            return found;
+        if let Some(&(index, total)) = map.get(&el.id()) {
+            return (index, total > 1);
         }
         let Some(parent) = el.parent() else {
-            return (1, 1);
+            return (1, false);
         };
         let mut counts: rustc_hash::FxHashMap<&str, usize> = Default::default();
         let mut kids = Vec::new();
@@ -462,7 +479,8 @@ impl Page {
         for &(id, name, index) in &kids {
             map.insert(id, (index, counts.get(name).copied().unwrap_or(index)));
         }
-        map.get(&el.id()).copied().unwrap_or((1, 1))
+        map.get(&el.id())
+            .map_or((1, false), |&(index, total)| (index, total > 1))
     }
 
     /// Element by id (first in document order).

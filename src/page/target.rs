@@ -84,13 +84,13 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
             steps.push((node.id(), Step::Tag("html")));
             break;
         }
-        let (index, same) = match ElementRef::wrap(node) {
+        let (index, shared) = match ElementRef::wrap(node) {
             Some(e) => page.nth_of_type(e),
-            None => (1, 1),
+            None => (1, false),
         };
         steps.push((
             node.id(),
-            if same > 1 {
+            if shared {
                 Step::Nth(name, index)
             } else {
                 Step::Tag(name)
@@ -326,6 +326,39 @@ mod tests {
             }
             assert_eq!(all.len(), 24);
         }
+    }
+
+    /// Every element of every fixture page, and families past the walked siblings (the
+    /// counted-once path) with text between them and the element first, last or alone of
+    /// its name: selectors as the memo-less climb writes them.
+    #[test]
+    fn selectors_equal_the_climb_on_every_page() {
+        let family = |n: usize| {
+            format!(
+                "<ol>{}<p>seul</p><li>fin</li></ol><div><em>a</em>{}<b>b</b></div>",
+                "<li>x</li> texte ".repeat(n),
+                "<span>s</span> ".repeat(n)
+            )
+        };
+        let mut pages: Vec<String> = crate::page::fixture_pages()
+            .into_iter()
+            .map(|(_, html)| html)
+            .collect();
+        pages.extend([1, 40, 70, 200].map(family));
+        let mut compared = 0;
+        for html in &pages {
+            let page = page_of(html);
+            for el in page
+                .dom
+                .root_element()
+                .descendants()
+                .filter_map(ElementRef::wrap)
+            {
+                assert_eq!(unique_selector(&page, el), reference_selector(&page, el));
+                compared += 1;
+            }
+        }
+        assert!(compared > 5_000, "{compared}");
     }
 
     #[test]
