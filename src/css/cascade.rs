@@ -396,6 +396,20 @@ const RENDERING_SLOTS: [usize; 3] = [
 ];
 
 impl RuleSet {
+    /// The cascade priority of declaration `di` of `entry`'s rule, `d`, matched by `entry`.
+    fn priority_of(&self, entry: &Entry, d: &Declaration, di: usize) -> Prio {
+        let rule = &self.rules[entry.rule as usize];
+        priority(
+            (entry.rule as usize) < self.ua_count,
+            false,
+            d.important,
+            rule.layer,
+            entry.specificity,
+            entry.rule,
+            di as u32,
+        )
+    }
+
     /// The UA rules alone, compiled once for the process (every page starts from them), with
     /// how many of their selectors have a pseudo-class we cannot evaluate.
     fn user_agent() -> &'static (RuleSet, usize) {
@@ -980,7 +994,6 @@ fn walk(
             if is_root && maybe.is_none() && slots.contains(&DeclSlot::Custom) {
                 custom_from.push(ci);
             }
-            let is_ua = (entry.rule as usize) < set.ua_count;
             // The root's sure custom properties wait: its scope is most often memoised by
             // `custom_from`, and a design system declares hundreds there.
             let deferred = is_root && maybe.is_none();
@@ -988,19 +1001,10 @@ fn walk(
                 if ds == DeclSlot::Unused || (deferred && ds == DeclSlot::Custom) {
                     continue;
                 }
-                let prio = priority(
-                    is_ua,
-                    false,
-                    d.important,
-                    rule.layer,
-                    entry.specificity,
-                    entry.rule,
-                    di as u32,
-                );
                 consider(
                     d,
                     ds,
-                    prio,
+                    set.priority_of(entry, d, di),
                     maybe,
                     &mut winners,
                     &mut custom,
@@ -1048,22 +1052,12 @@ fn walk(
                 let entry = &set.entries[ci as usize];
                 let rule = &set.rules[entry.rule as usize];
                 let slots = &set.slots[entry.rule as usize];
-                let is_ua = (entry.rule as usize) < set.ua_count;
                 for (di, (d, &ds)) in rule.declarations.iter().zip(slots.iter()).enumerate() {
                     if ds == DeclSlot::Custom {
-                        let prio = priority(
-                            is_ua,
-                            false,
-                            d.important,
-                            rule.layer,
-                            entry.specificity,
-                            entry.rule,
-                            di as u32,
-                        );
                         consider(
                             d,
                             ds,
-                            prio,
+                            set.priority_of(entry, d, di),
                             None,
                             &mut winners,
                             &mut custom,

@@ -347,7 +347,19 @@ impl ElementIndex {
 #[cfg(test)]
 mod tests {
     use super::super::Page;
+    use ego_tree::NodeId;
     use scraper::Selector;
+
+    /// What `Page::select` finds for `s` through the index, and what scraper's walk of the
+    /// whole tree finds: the same elements, in the same order, is what the index must give.
+    fn indexed_and_walked(page: &Page, s: &str) -> (Vec<NodeId>, Vec<NodeId>) {
+        let walked = page
+            .dom
+            .select(&Selector::parse(s).expect("selector"))
+            .map(|e| e.id())
+            .collect();
+        (page.select(s).map(|e| e.id()).collect(), walked)
+    }
 
     /// SVG names keep their case (`clipPath`): a selector's tag, compared before a full
     /// match, lets through the element of the name as written as well as in lower case.
@@ -362,12 +374,7 @@ mod tests {
             ("svg foreignObject p, svg linearGradient:not(.x)", 2),
             ("svg FOREIGNOBJECT p, svg title:not(.x)", 1),
         ] {
-            let walked: Vec<_> = page
-                .dom
-                .select(&Selector::parse(s).expect("selector"))
-                .map(|e| e.id())
-                .collect();
-            let indexed: Vec<_> = page.select(s).map(|e| e.id()).collect();
+            let (indexed, walked) = indexed_and_walked(&page, s);
             assert_eq!(indexed, walked, "{s}");
             assert_eq!(indexed.len(), want, "{s}");
         }
@@ -429,12 +436,7 @@ mod tests {
             };
             let page = Page::parse(url.clone(), &String::from_utf8_lossy(&bytes));
             for s in selectors {
-                let walked: Vec<_> = page
-                    .dom
-                    .select(&Selector::parse(s).expect("selector"))
-                    .map(|e| e.id())
-                    .collect();
-                let indexed: Vec<_> = page.select(s).map(|e| e.id()).collect();
+                let (indexed, walked) = indexed_and_walked(&page, s);
                 assert_eq!(indexed, walked, "{s} in {}", file.display());
                 compared += walked.len();
             }
