@@ -425,38 +425,33 @@ impl Page {
     pub fn nth_of_type(&self, el: ElementRef<'_>) -> (usize, bool) {
         let name = &el.value().name.local;
         let same = |n: &Node| matches!(n, Node::Element(e) if e.name.local == *name);
-        let mut budget = SIBLINGS_WALKED;
-        let mut before = Some(0);
-        for s in el.prev_siblings() {
-            budget = match budget.checked_sub(1) {
-                Some(b) => b,
-                None => {
-                    before = None;
-                    break;
+        /// Visit `siblings` until `stop` says so (`Some(true)`) or they end (`Some(false)`);
+        /// `None` past `budget` of them.
+        fn walk_within<'a>(
+            siblings: impl Iterator<Item = ego_tree::NodeRef<'a, Node>>,
+            budget: &mut usize,
+            mut stop: impl FnMut(&Node) -> bool,
+        ) -> Option<bool> {
+            for s in siblings {
+                *budget = budget.checked_sub(1)?;
+                if stop(s.value()) {
+                    return Some(true);
                 }
-            };
-            before = before.map(|n| n + usize::from(same(s.value())));
+            }
+            Some(false)
         }
-        if let Some(before) = before {
+        let mut budget = SIBLINGS_WALKED;
+        let mut before = 0;
+        let counted = walk_within(el.prev_siblings(), &mut budget, |n| {
+            before += usize::from(same(n));
+            false
+        });
+        if counted.is_some() {
             if before > 0 {
                 return (before + 1, true);
             }
             // First of its name: shared if one comes after, found without counting the rest.
-            let mut after = Some(false);
-            for s in el.next_siblings() {
-                budget = match budget.checked_sub(1) {
-                    Some(b) => b,
-                    None => {
-                        after = None;
-                        break;
-                    }
-                };
-                if same(s.value()) {
-                    after = Some(true);
-                    break;
-                }
-            }
-            if let Some(shared) = after {
+            if let Some(shared) = walk_within(el.next_siblings(), &mut budget, same) {
                 return (1, shared);
             }
         }
