@@ -235,26 +235,28 @@ async fn the_rate_limit_spaces_the_browser_requests() {
         gap >= Duration::from_millis(1600),
         "documents {gap:?} apart"
     );
-    // The fetches: spaced by their own turns (200 ms): any three in a row span two turns, less
-    // that jitter; spaced as documents, 4 s.
+    // The fetches: spaced by their own turns (200 ms); spaced as documents, 4 s.
     let burst: Vec<_> = seen.iter().filter(|q| q.path.starts_with("/r/")).collect();
     // The page's four, then the phone render's own load of the page asks for them again.
     assert_eq!(burst.len(), 8, "{:?}", paths(&srv));
-    // Within one load, far less than two documents' turns (4 s), even on a loaded machine.
-    for three in burst[..4].windows(3).chain(burst[4..].windows(3)) {
-        let span = three[2].at.duration_since(three[0].at);
+    for load in burst.chunks(4) {
+        // Within one load, far less than two documents' turns (4 s), even on a loaded machine.
+        for three in load.windows(3) {
+            let span = three[2].at.duration_since(three[0].at);
+            assert!(
+                span < Duration::from_millis(3900),
+                "{span:?}: spaced as documents"
+            );
+        }
+        // Released three turns (600 ms) apart at least. The server times arrivals, and a
+        // busy browser can hold one released request and send it with the next: a whole
+        // load still spans half of that (without the limit, a few milliseconds).
+        let span = load[3].at.duration_since(load[0].at);
         assert!(
-            span < Duration::from_millis(3900),
-            "{span:?}: spaced as documents"
-        );
-    }
-    for three in burst.windows(3) {
-        let span = three[2].at.duration_since(three[0].at);
-        assert!(
-            span >= Duration::from_millis(250),
+            span >= Duration::from_millis(300),
             "{} … {} in {span:?}: {:?}",
-            three[0].path,
-            three[2].path,
+            load[0].path,
+            load[3].path,
             paths(&srv)
         );
     }
