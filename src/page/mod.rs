@@ -119,9 +119,11 @@ pub enum DerivedSlot {
     LinkTexts,
     /// The form fields exposed to assistive technologies and their names (`rules::forms`).
     FormFields,
+    /// The texts both contrast levels judge, with their colours (`rules::colors`).
+    TextContrasts,
 }
 
-const DERIVED_SLOTS: usize = 6;
+const DERIVED_SLOTS: usize = 7;
 
 /// A type a higher layer derives from a page and keeps with it ([`Page::derived`]).
 pub trait Derived: Any + Send + Sync {

@@ -193,6 +193,63 @@ fn best_possible_ratio(fg: Rgba) -> f64 {
     contrast_ratio(fg, Rgba::BLACK).max(contrast_ratio(fg, Rgba::WHITE))
 }
 
+/// A text the contrast rules judge, read once for both levels: the filters (hidden, inactive,
+/// no letter…), the colours and their ratio do not depend on the threshold.
+struct TextContrast {
+    node: ego_tree::NodeId,
+    /// The text and background colours, their ratio, and whether the text is large (`None`:
+    /// its size is unknown); or why the cascade alone cannot tell.
+    colors: Result<(Rgba, Rgba, f64, Option<bool>), String>,
+    font_size: Option<f64>,
+    font_weight: Option<u16>,
+}
+
+/// The page's [`TextContrast`]s, in document order.
+struct TextContrasts(Vec<TextContrast>);
+
+impl crate::page::Derived for TextContrasts {
+    const SLOT: crate::page::DerivedSlot = crate::page::DerivedSlot::TextContrasts;
+}
+
+impl TextContrasts {
+    fn of(page: &Page) -> TextContrasts {
+        let styles = page.styles();
+        let mut texts = Vec::with_capacity(styles.text_elements.len());
+        for &node in &styles.text_elements {
+            let Some(el) = page.dom.tree.get(node).and_then(ElementRef::wrap) else {
+                continue;
+            };
+            let Some(c) = styles.get(el) else {
+                continue;
+            };
+            if c.hidden.is_some()
+                || c.inactive
+                || c.aria_hidden
+                || c.foreign
+                || skipped_element(el.value().name())
+                || !own_text_has_alphanumeric(el)
+            {
+                continue;
+            }
+            let colors = c.text_colors().map(|(fg, bg)| {
+                let large = match (c.font_size, c.font_weight) {
+                    (Some(s), Some(w)) => Some(is_large_text(s, w)),
+                    (Some(s), None) if s >= 24.0 => Some(true),
+                    _ => None,
+                };
+                (fg, bg, contrast_ratio(fg, bg), large)
+            });
+            texts.push(TextContrast {
+                node,
+                colors,
+                font_size: c.font_size,
+                font_weight: c.font_weight,
+            });
+        }
+        TextContrasts(texts)
+    }
+}
+
 fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
     let styles = page.styles();
     let mut r = Results::new(page);
@@ -207,27 +264,17 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
                 .collect()
         })
         .unwrap_or_default();
-    for id in &styles.text_elements {
-        let Some(el) = page.dom.tree.get(*id).and_then(ElementRef::wrap) else {
+    for text in &page.derived(TextContrasts::of).0 {
+        let Some(el) = page.dom.tree.get(text.node).and_then(ElementRef::wrap) else {
             continue;
         };
-        let Some(c) = styles.get(el) else {
-            continue;
-        };
-        if c.hidden.is_some()
-            || c.inactive
-            || c.aria_hidden
-            || c.foreign
-            || skipped_element(el.value().name())
-        {
-            continue;
-        }
-        if !own_text_has_alphanumeric(el) {
-            continue;
-        }
-        let (fg, bg) = match c.text_colors() {
-            Ok(colors) => colors,
+        let (font_size, font_weight) = (text.font_size, text.font_weight);
+        let (fg, bg, ratio, large) = match &text.colors {
+            Ok(measure) => *measure,
             Err(reason) => {
+                let Some(c) = styles.get(el) else {
+                    continue;
+                };
                 if let Some((fg, bg, shadows, lo, hi)) = c.shadow_bounds() {
                     // Every pixel around the glyphs lies in [lo, hi]: the text contrasts with
                     // all of them when it does with the interval's nearer end. Otherwise the
@@ -338,12 +385,6 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
                 continue;
             }
         };
-        let ratio = contrast_ratio(fg, bg);
-        let large = match (c.font_size, c.font_weight) {
-            (Some(s), Some(w)) => Some(is_large_text(s, w)),
-            (Some(s), None) if s >= 24.0 => Some(true),
-            _ => None,
-        };
         let required = match large {
             Some(true) => level.large,
             Some(false) => level.normal,
@@ -357,14 +398,7 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
                             fr_number(show_ratio(ratio, level.normal), 2)
                         ),
                     );
-                r.with_details(details(
-                    fg,
-                    bg,
-                    ratio,
-                    level.normal,
-                    c.font_size,
-                    c.font_weight,
-                ));
+                r.with_details(details(fg, bg, ratio, level.normal, font_size, font_weight));
                 continue;
             }
         };
@@ -380,7 +414,7 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
                         fr_number(required, 2)
                     ),
                 );
-            r.with_details(details(fg, bg, ratio, required, c.font_size, c.font_weight));
+            r.with_details(details(fg, bg, ratio, required, font_size, font_weight));
         } else if ratio < required {
             // Written into one string: a page of grey texts has a hundred of these at 7:1.
             let mut message = String::with_capacity(160);
@@ -392,20 +426,20 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
                 bg.hex(),
                 FrNumber(required, 2)
             );
-            match c.font_size {
+            match font_size {
                 Some(s) => {
                     let _ = write!(message, "{} px", FrNumber((s * 100.0).round() / 100.0, 2));
                 }
                 None => message.push_str("taille inconnue"),
             }
             message.push_str(", graisse ");
-            match c.font_weight {
+            match font_weight {
                 Some(w) => message.push_str(itoa::Buffer::new().format(w)),
                 None => message.push_str("inconnue"),
             }
             message.push_str(").");
             r.fail(el, message);
-            r.with_details(details(fg, bg, ratio, required, c.font_size, c.font_weight));
+            r.with_details(details(fg, bg, ratio, required, font_size, font_weight));
         } else if r.passed() > 0 {
             // Passed results are reported as a count, a few targets and the first one's
             // message, never with their measures: building those for every text was a tenth
