@@ -7,10 +7,11 @@ use std::borrow::Cow;
 use cssparser::Parser as CssParser;
 use ego_tree::NodeId;
 use precomputed_hash::PrecomputedHash;
-use scraper::selector::{Parser as ScraperParser, Simple};
+use scraper::selector::{CssString, Parser as ScraperParser, Simple};
 use scraper::{ElementRef, Html, Selector};
+use selectors::attr::{AttrSelectorOperator, CaseSensitivity, ParsedCaseSensitivity};
 use selectors::matching::SelectorCaches;
-use selectors::parser::{Component, ParseRelative, SelectorList};
+use selectors::parser::{Combinator, Component, ParseRelative, SelectorList};
 
 use super::{Attribute, PageKeyed};
 
@@ -26,26 +27,75 @@ pub(super) struct Literal {
     /// For each selector of `list`, the tag its rightmost compound names, as written and in
     /// lower case: an element of another name cannot match it, and is not matched in full.
     tags: Vec<Option<(html5ever::LocalName, html5ever::LocalName)>>,
-    /// When every selector of the list is a lower-case tag and/or one lower-case attribute
-    /// presence (`a`, `[role]`, `a[href]`, the rules' usual questions): the alternatives,
-    /// checked on a candidate by name instead of a full selector match.
+    /// When every selector of the list is a lower-case tag and/or one lower-case attribute,
+    /// present or with a value (`a`, `[role~=link]`, `input[type=submit i]`, the rules' usual
+    /// questions), possibly below a `body`, or `*` alone: the alternatives, checked on a
+    /// candidate by name and value instead of a full selector match.
     exact: Option<Vec<Exact>>,
 }
 
 /// `tag[attr]`, either part optional, as atoms: compared with an element's names as integers
-/// (interned names are equal exactly when their texts are), not read back as text.
+/// (interned names are equal exactly when their texts are), not read back as text. Possibly
+/// below a `body` (`body a`, `body > table`: the rules' way to leave the head out).
 struct Exact {
     tag: Option<html5ever::LocalName>,
     attr: Option<html5ever::LocalName>,
+    /// What the attribute's value must be (`[type=submit i]`, `[role~=link]`), if anything.
+    value: Option<(AttrSelectorOperator, ParsedCaseSensitivity, CssString)>,
+    below_body: Option<BelowBody>,
+}
+
+/// How an [`Exact`] lies below a `body` element.
+#[derive(Clone, Copy, PartialEq)]
+enum BelowBody {
+    /// `body X`: some ancestor is a `body`.
+    Descendant,
+    /// `body > X`: the parent is a `body`.
+    Child,
 }
 
 impl Exact {
-    fn matches(&self, e: &scraper::node::Element) -> bool {
+    fn matches(&self, el: ElementRef<'_>) -> bool {
+        let e = el.value();
+        let is_body = |n: ego_tree::NodeRef<'_, scraper::Node>| {
+            n.value()
+                .as_element()
+                .is_some_and(|p| p.name.local == html5ever::local_name!("body"))
+        };
         self.tag.as_ref().is_none_or(|t| e.name.local == *t)
-            && self
-                .attr
-                .as_ref()
-                .is_none_or(|a| super::attribute::has_attribute_atom(e, a))
+            && self.attr.as_ref().is_none_or(|a| match &self.value {
+                None => super::attribute::has_attribute_atom(e, a),
+                // As `selectors` compares a value: the case as the selector asks, or as the
+                // element's namespace says for HTML's case-insensitive attributes (`type`).
+                Some((operator, case, value)) => {
+                    let case = match case {
+                        ParsedCaseSensitivity::CaseSensitive
+                        | ParsedCaseSensitivity::ExplicitCaseSensitive => {
+                            CaseSensitivity::CaseSensitive
+                        }
+                        ParsedCaseSensitivity::AsciiCaseInsensitive => {
+                            CaseSensitivity::AsciiCaseInsensitive
+                        }
+                        ParsedCaseSensitivity::AsciiCaseInsensitiveIfInHtmlElementInHtmlDocument => {
+                            if e.name.ns == html5ever::ns!(html) {
+                                CaseSensitivity::AsciiCaseInsensitive
+                            } else {
+                                CaseSensitivity::CaseSensitive
+                            }
+                        }
+                    };
+                    e.attrs.iter().any(|(q, v)| {
+                        q.ns == html5ever::ns!()
+                            && q.local == *a
+                            && operator.eval_str(v, &value.0, case)
+                    })
+                }
+            })
+            && match self.below_body {
+                None => true,
+                Some(BelowBody::Child) => el.parent().is_some_and(is_body),
+                Some(BelowBody::Descendant) => el.ancestors().any(is_body),
+            }
     }
 }
 
@@ -114,7 +164,8 @@ fn subject_tag(
 }
 
 /// The list as [`Exact`] alternatives, when each selector is one compound of at most a
-/// lower-case tag and one lower-case attribute presence. Lower case only: an element in
+/// lower-case tag and one lower-case attribute (present, or with a value), or the universal selector `*` alone
+/// (every element; no namespace is ever declared to the parser). Lower case only: an element in
 /// HTML has lower-case names, and outside it (SVG) names match as written, so comparing
 /// the names as they are is what the selector does.
 fn exact_of(list: &SelectorList<Simple>) -> Option<Vec<Exact>> {
@@ -124,9 +175,28 @@ fn exact_of(list: &SelectorList<Simple>) -> Option<Vec<Exact>> {
         let mut exact = Exact {
             tag: None,
             attr: None,
+            value: None,
+            below_body: None,
         };
+        let mut universal = false;
         for c in selector.iter_raw_parse_order_from(0) {
             match c {
+                Component::ExplicitUniversalType => universal = true,
+                // `body` then a descendant or child combinator, once: what follows is the
+                // subject's compound.
+                Component::Combinator(combinator)
+                    if exact.below_body.is_none()
+                        && !universal
+                        && exact.attr.is_none()
+                        && exact.tag.as_ref() == Some(&html5ever::local_name!("body")) =>
+                {
+                    exact.below_body = Some(match combinator {
+                        Combinator::Descendant => BelowBody::Descendant,
+                        Combinator::Child => BelowBody::Child,
+                        _ => return None,
+                    });
+                    exact.tag = None;
+                }
                 Component::LocalName(l)
                     if exact.tag.is_none() && l.name == l.lower_name && lower(&l.name.0) =>
                 {
@@ -141,10 +211,23 @@ fn exact_of(list: &SelectorList<Simple>) -> Option<Vec<Exact>> {
                 {
                     exact.attr = Some(local_name.0.clone());
                 }
+                // A value compared as `selectors` compares it (the name is lower case here).
+                Component::AttributeInNoNamespace {
+                    local_name,
+                    operator,
+                    value,
+                    case_sensitivity,
+                } if exact.attr.is_none() => {
+                    exact.attr = Some(local_name.0.clone());
+                    exact.value = Some((*operator, *case_sensitivity, value.clone()));
+                }
                 _ => return None,
             }
         }
-        if exact.tag.is_none() && exact.attr.is_none() {
+        // `*[attr]` or `*|*` would need more care than they are worth: only `*` alone (and
+        // `body *` is matched in full).
+        let alone = exact.tag.is_none() && exact.attr.is_none() && exact.below_body.is_none();
+        if alone != universal {
             return None;
         }
         out.push(exact);
@@ -292,12 +375,26 @@ impl ElementIndex {
         let Some(second) = lists.next() else {
             return Some(Cow::Borrowed(first));
         };
-        let mut all: Vec<u32> = first.iter().chain(second).copied().collect();
-        for more in lists {
-            all.extend_from_slice(more);
+        // A bit per element: the union comes out in order, without a sort (the rules' lists
+        // of a dozen tags and attributes gather hundreds of positions).
+        let mut bits = vec![0u64; self.nodes.len().div_ceil(64)];
+        let mut most = 0;
+        for list in [first, second].into_iter().chain(lists) {
+            most += list.len();
+            for &at in list {
+                if let Some(word) = bits.get_mut(at as usize / 64) {
+                    *word |= 1 << (at % 64);
+                }
+            }
         }
-        all.sort_unstable();
-        all.dedup();
+        let mut all = Vec::with_capacity(most);
+        for (w, &word) in bits.iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                all.push((w * 64) as u32 + word.trailing_zeros());
+                word &= word - 1;
+            }
+        }
         Some(Cow::Owned(all))
     }
 
@@ -336,7 +433,7 @@ impl ElementIndex {
             let id = *self.nodes.get(at)?;
             let el = ElementRef::wrap(dom.tree.get(id)?)?;
             let matched = match &literal.exact {
-                Some(exact) => exact.iter().any(|x| x.matches(el.value())),
+                Some(exact) => exact.iter().any(|x| x.matches(el)),
                 None => literal.matches(el, &mut caches),
             };
             matched.then_some(el)
@@ -359,6 +456,29 @@ mod tests {
             .map(|e| e.id())
             .collect();
         (page.select(s).map(|e| e.id()).collect(), walked)
+    }
+
+    /// The rules' usual questions are answered by name and value, without a selector match;
+    /// what the shortcut cannot read is matched in full.
+    #[test]
+    fn usual_questions_skip_the_full_match() {
+        for (s, exact) in [
+            ("*", true),
+            ("body a, body > p, body [role]", true),
+            ("a, button, input[type=submit], input[type=button]", true),
+            (
+                "a[href], [role~=link], img[alt=''], input[type=image i]",
+                true,
+            ),
+            ("body *", false),
+            ("html body a", false),
+            ("*[lang]", false),
+            ("input[type=image][alt]", false),
+            ("body ~ p", false),
+            (":not([disabled])", false),
+        ] {
+            assert_eq!(super::super::parsed_once(s).exact.is_some(), exact, "{s}");
+        }
     }
 
     /// SVG names keep their case (`clipPath`): a selector's tag, compared before a full
@@ -407,6 +527,17 @@ mod tests {
             // Checked by name, without a selector match (`Exact`); SVG keeps `viewBox`.
             "a, button, [role]",
             "[viewbox], input[type], [aria-hidden], svg[focusable]",
+            // The universal selector alone is checked by name too; with more, matched in full.
+            "*, a[href]",
+            "*[lang], [dir]",
+            // Below a `body` by name too (one `body` compound, then a descendant or a child).
+            "body a, body > p, body [role], body li",
+            "body > table[width], body > center > table[width], body * , html body a",
+            "body, body + p, body ~ div, body[lang] a, body.x p",
+            // Attribute values, compared as `selectors` compares them.
+            "input[type=submit i], [role~=link], a[href^=http], img[alt='']",
+            "[TYPE=text], input[type=Text], [lang|=fr], a[href$='.pdf' s], a[href*=dsfr]",
+            "input[type=image][alt], [role~=img], svg [viewBox=x], [role=BUTTON]",
             // Matched in full only by the elements of the name their last compound gives.
             "a, button:not([disabled]), input[type=submit i], [role~=button]",
             "body a, body button, svg title, Svg Title, svg foreignObject, FOREIGNOBJECT p",
