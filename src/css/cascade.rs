@@ -579,6 +579,10 @@ pub struct PageStyles {
     pub notes: Vec<String>,
     /// The rules it was computed from (shared with the other pages with the same sheets).
     prepared: Option<Arc<Prepared>>,
+    /// Whether some `style` attribute declares a property `!important`: without one, no
+    /// computed text spacing is imposed inline (`Declared::inline_important`), and the
+    /// spacing rules need not read every text's.
+    pub any_inline_important: bool,
 }
 
 impl PageStyles {
@@ -1174,6 +1178,9 @@ fn walk(
         text_elements: open.text_elements,
         notes: Vec::new(),
         prepared: None,
+        any_inline_important: markup
+            .values()
+            .any(|m| m.inline.iter().any(|d| d.important)),
     }
 }
 

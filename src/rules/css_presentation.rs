@@ -682,7 +682,12 @@ fn check_spacing(page: &Page, prop: Property) -> Vec<RuleResult> {
     let need = threshold(prop);
     // Declaring element → (verdicts, first failing or doubtful text element).
     let mut groups: Vec<(ego_tree::NodeId, Vec<Verdict>)> = Vec::new();
-    for id in &styles.text_elements {
+    // Only an inline `!important` imposes a spacing (most pages have none).
+    let texts = match styles.any_inline_important {
+        true => &styles.text_elements[..],
+        false => &[],
+    };
+    for id in texts {
         let Some(el) = page.dom.tree.get(*id).and_then(ElementRef::wrap) else {
             continue;
         };
