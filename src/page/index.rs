@@ -7,11 +7,14 @@ use std::borrow::Cow;
 use cssparser::Parser as CssParser;
 use ego_tree::NodeId;
 use precomputed_hash::PrecomputedHash;
-use scraper::selector::{CssString, Parser as ScraperParser, Simple};
+use scraper::selector::{CssLocalName, CssString, Parser as ScraperParser, Simple};
 use scraper::{ElementRef, Html, Selector};
-use selectors::attr::{AttrSelectorOperator, CaseSensitivity, ParsedCaseSensitivity};
-use selectors::matching::SelectorCaches;
+use selectors::attr::{
+    AttrSelectorOperation, AttrSelectorOperator, NamespaceConstraint, ParsedCaseSensitivity,
+};
+use selectors::matching::{to_unconditional_case_sensitivity, SelectorCaches};
 use selectors::parser::{Combinator, Component, ParseRelative, SelectorList};
+use selectors::Element as _;
 
 use super::{Attribute, PageKeyed};
 
@@ -65,30 +68,18 @@ impl Exact {
         self.tag.as_ref().is_none_or(|t| e.name.local == *t)
             && self.attr.as_ref().is_none_or(|a| match &self.value {
                 None => super::attribute::has_attribute_atom(e, a),
-                // As `selectors` compares a value: the case as the selector asks, or as the
-                // element's namespace says for HTML's case-insensitive attributes (`type`).
+                // What `selectors` asks of the element for this component, case rules included.
                 Some((operator, case, value)) => {
-                    let case = match case {
-                        ParsedCaseSensitivity::CaseSensitive
-                        | ParsedCaseSensitivity::ExplicitCaseSensitive => {
-                            CaseSensitivity::CaseSensitive
-                        }
-                        ParsedCaseSensitivity::AsciiCaseInsensitive => {
-                            CaseSensitivity::AsciiCaseInsensitive
-                        }
-                        ParsedCaseSensitivity::AsciiCaseInsensitiveIfInHtmlElementInHtmlDocument => {
-                            if e.name.ns == html5ever::ns!(html) {
-                                CaseSensitivity::AsciiCaseInsensitive
-                            } else {
-                                CaseSensitivity::CaseSensitive
-                            }
-                        }
-                    };
-                    e.attrs.iter().any(|(q, v)| {
-                        q.ns == html5ever::ns!()
-                            && q.local == *a
-                            && operator.eval_str(v, &value.0, case)
-                    })
+                    let element = super::MatchElement(el);
+                    element.attr_matches(
+                        &NamespaceConstraint::Specific(&html5ever::ns!()),
+                        &CssLocalName(a.clone()),
+                        &AttrSelectorOperation::WithValue {
+                            operator: *operator,
+                            case_sensitivity: to_unconditional_case_sensitivity(*case, &element),
+                            value,
+                        },
+                    )
                 }
             })
             && match self.below_body {
@@ -164,10 +155,11 @@ fn subject_tag(
 }
 
 /// The list as [`Exact`] alternatives, when each selector is one compound of at most a
-/// lower-case tag and one lower-case attribute (present, or with a value), or the universal selector `*` alone
-/// (every element; no namespace is ever declared to the parser). Lower case only: an element in
-/// HTML has lower-case names, and outside it (SVG) names match as written, so comparing
-/// the names as they are is what the selector does.
+/// lower-case tag and one lower-case attribute (present, or with a value), possibly after a
+/// `body` compound and a descendant or child combinator; or the universal selector `*` alone
+/// (every element: no namespace is ever declared to the parser). Lower case only: an element
+/// in HTML has lower-case names, and outside it (SVG) names match as written, so comparing the
+/// names as they are is what the selector does.
 fn exact_of(list: &SelectorList<Simple>) -> Option<Vec<Exact>> {
     let lower = |s: &str| !s.bytes().any(|b| b.is_ascii_uppercase());
     let mut out = Vec::new();

@@ -683,9 +683,10 @@ fn check_spacing(page: &Page, prop: Property) -> Vec<RuleResult> {
     // Declaring element → (verdicts, first failing or doubtful text element).
     let mut groups: Vec<(ego_tree::NodeId, Vec<Verdict>)> = Vec::new();
     // Only an inline `!important` imposes a spacing (most pages have none).
-    let texts = match styles.any_inline_important {
-        true => &styles.text_elements[..],
-        false => &[],
+    let texts: &[_] = if styles.any_inline_important {
+        &styles.text_elements
+    } else {
+        &[]
     };
     for id in texts {
         let Some(el) = page.dom.tree.get(*id).and_then(ElementRef::wrap) else {
