@@ -183,10 +183,11 @@ pub struct Computed {
     pub font_size: Option<f64>,
     pub font_weight: Option<u16>,
     /// Why this element is not visible (display, visibility, clipping, off-screen…).
-    pub hidden: Option<String>,
-    /// The `display` value set by a style rule or attribute (lower case), `None` when no rule
-    /// sets it: the element then has its HTML default display (see `page::text`).
-    pub display: Option<String>,
+    pub hidden: Option<&'static str>,
+    /// Whether the `display` a style rule or attribute sets makes an inline box
+    /// ([`crate::css::text::inline_display`]); `None` when no rule sets one it can tell: the
+    /// element then has its HTML default display (see `page::text`).
+    pub display_inline: Option<bool>,
     /// Disabled control, inside a disabled group, or label of a disabled control.
     pub inactive: bool,
     /// Hidden from assistive technologies (`aria-hidden`).
@@ -208,7 +209,7 @@ pub struct Computed {
     /// Inside `<svg>` or `<math>` (not HTML text).
     pub foreign: bool,
     /// Something that changes rendered colours we cannot compute (shadow, filter, blend).
-    pub effects: Option<String>,
+    pub effects: Option<Arc<str>>,
     /// The colours of a `text-shadow` that can show (inherited, as the property is): the
     /// pixels around the glyphs are blends of these over the backdrop.
     pub shadow: Option<Arc<Vec<ColorValue>>>,
@@ -217,7 +218,7 @@ pub struct Computed {
     /// Opacity groups from the root down: (backdrop behind the group, opacity).
     groups: Option<Arc<Vec<OpacityGroup>>>,
     /// A rule we could not evaluate may change this element's relevant styles.
-    pub uncertain: Option<String>,
+    pub uncertain: Option<Arc<str>>,
     text_indent_hidden: bool,
     /// Text spacing (WCAG 1.4.12) and where it comes from; shared with the parent when equal.
     pub spacing: Arc<TextSpacing>,
@@ -233,7 +234,7 @@ impl Computed {
             font_size: Some(16.0),
             font_weight: Some(400),
             hidden: None,
-            display: None,
+            display_inline: None,
             inactive: false,
             aria_hidden: false,
             not_rendered: false,
@@ -256,13 +257,13 @@ impl Computed {
     /// The rendered text and background colours (opaque), or why they cannot be known.
     pub fn text_colors(&self) -> Result<(Rgba, Rgba), String> {
         if let Some(e) = &self.effects {
-            return Err(e.clone());
+            return Err(e.to_string());
         }
         if self.shadow.is_some() {
             return Err(SHADOW_EFFECT.to_string());
         }
         if let Some(u) = &self.uncertain {
-            return Err(u.clone());
+            return Err(u.to_string());
         }
         let fg = self.color.clone()?;
         let bg = self.backdrop.clone()?;
@@ -616,10 +617,8 @@ fn inactive_roots(page: &Page) -> FxHashSet<ego_tree::NodeId> {
     let mut roots = FxHashSet::default();
     let mut disabled_ids: FxHashSet<String> = FxHashSet::default();
     let mut labelled_by: Vec<String> = Vec::new();
-    for node in page.dom.tree.nodes() {
-        let Some(el) = ElementRef::wrap(node) else {
-            continue;
-        };
+    // From the element index, in node order: a pass over every node read them all for these.
+    for el in page.select("[disabled], [aria-disabled]") {
         let e = el.value();
         let name = e.name();
         let native_disabled = e.attribute("disabled").is_some()
@@ -633,7 +632,7 @@ fn inactive_roots(page: &Page) -> FxHashSet<ego_tree::NodeId> {
         if !(native_disabled || aria_disabled) {
             continue;
         }
-        roots.insert(node.id());
+        roots.insert(el.id());
         if let Some(id) = e.attribute("id") {
             disabled_ids.insert(id.to_string());
         }
@@ -641,7 +640,7 @@ fn inactive_roots(page: &Page) -> FxHashSet<ego_tree::NodeId> {
             labelled_by.extend(ids.split_ascii_whitespace().map(str::to_string));
         }
         // A label wrapping the disabled control (bounded walk).
-        for anc in node.ancestors().take(64) {
+        for anc in el.ancestors().take(64) {
             if let Some(a) = ElementRef::wrap(anc) {
                 if a.value().name() == "label" {
                     roots.insert(anc.id());
@@ -653,18 +652,20 @@ fn inactive_roots(page: &Page) -> FxHashSet<ego_tree::NodeId> {
     if disabled_ids.is_empty() && labelled_by.is_empty() {
         return roots;
     }
-    for node in page.dom.tree.nodes() {
-        let Some(el) = ElementRef::wrap(node) else {
-            continue;
-        };
-        let e = el.value();
-        if e.name() == "label" && e.attribute("for").is_some_and(|f| disabled_ids.contains(f)) {
-            roots.insert(node.id());
-        }
-        if e.attribute("id")
-            .is_some_and(|i| labelled_by.iter().any(|l| l == i))
-        {
-            roots.insert(node.id());
+    // The labels of the disabled controls, and every element carrying an id they are
+    // labelled by (a set: the order does not matter).
+    for id in &disabled_ids {
+        roots.extend(page.labels_for(id).map(|label| label.id()));
+    }
+    if !labelled_by.is_empty() {
+        for el in page.select("[id]") {
+            if el
+                .value()
+                .attribute("id")
+                .is_some_and(|i| labelled_by.iter().any(|l| l == i))
+            {
+                roots.insert(el.id());
+            }
         }
     }
     roots
@@ -1120,10 +1121,10 @@ fn walk(
             if let Some((p, name)) = u {
                 let beaten = winners[i].as_ref().is_some_and(|w| w.prio > *p);
                 if !beaten && uncertain.is_none() {
-                    uncertain = Some(format!(
+                    uncertain = Some(Arc::from(format!(
                         "une règle CSS au sélecteur non évaluable ({name}) peut modifier « {} »",
                         PROPS[i]
-                    ));
+                    )));
                 }
             }
         }
@@ -1326,10 +1327,10 @@ struct MarkupDeclarations {
 /// properties can borrow them for as long as the walk lasts. Few elements have any.
 fn markup_declarations(page: &Page) -> FxHashMap<ego_tree::NodeId, MarkupDeclarations> {
     let mut out = FxHashMap::default();
-    for node in page.dom.tree.nodes() {
-        let Some(e) = node.value().as_element() else {
-            continue;
-        };
+    // From the element index: a pass over every node read them all. A node without a parent
+    // is never walked.
+    for el in page.select(WITH_MARKUP_DECLARATIONS) {
+        let e = el.value();
         let hints = presentational_hints(e.name(), |a| e.attribute(a))
             .map(|css| parse_declarations(&css))
             .unwrap_or_default();
@@ -1338,11 +1339,16 @@ fn markup_declarations(page: &Page) -> FxHashMap<ego_tree::NodeId, MarkupDeclara
             .map(parse_declarations)
             .unwrap_or_default();
         if !hints.is_empty() || !inline.is_empty() {
-            out.insert(node.id(), MarkupDeclarations { hints, inline });
+            out.insert(el.id(), MarkupDeclarations { hints, inline });
         }
     }
     out
 }
+
+/// The only elements that can have markup declarations: a `style` attribute, or a hint of
+/// [`presentational_hints`] (`bgcolor` on any element, `color` and `size` on `font`, `text` on
+/// `body`). A new hint adds its elements here.
+const WITH_MARKUP_DECLARATIONS: &str = "[style], [bgcolor], font, body";
 
 /// CSS equivalent of presentational attributes that affect colours and text size.
 fn presentational_hints<'a>(tag: &str, attr: impl Fn(&str) -> Option<&'a str>) -> Option<String> {
@@ -1479,7 +1485,7 @@ fn compute_one<'w>(
     vars: &'w Vars<'_>,
     root_font: Option<f64>,
     inactive_roots: &FxHashSet<ego_tree::NodeId>,
-    uncertain: Option<String>,
+    uncertain: Option<Arc<str>>,
     uncertain_props: &[bool],
     rendering_doubt: bool,
 ) -> Computed {
@@ -1559,14 +1565,14 @@ fn compute_one<'w>(
     };
 
     // Visibility.
-    let mut hidden = parent.hidden.clone();
+    let mut hidden = parent.hidden;
     let display = get(winners, slot!("display")).and_then(resolve);
     if hidden.is_none()
         && display
             .as_deref()
             .is_some_and(|d| d.eq_ignore_ascii_case("none"))
     {
-        hidden = Some("display: none".to_string());
+        hidden = Some("display: none");
     }
     let visibility = get(winners, slot!("visibility"))
         .and_then(resolve)
@@ -1574,13 +1580,13 @@ fn compute_one<'w>(
     let vis_hidden = match visibility.as_deref() {
         Some("hidden") | Some("collapse") => true,
         Some("visible") => false,
-        _ => parent.hidden.as_deref() == Some("visibility: hidden"),
+        _ => parent.hidden == Some("visibility: hidden"),
     };
-    if parent.hidden.as_deref() == Some("visibility: hidden") && !vis_hidden {
+    if parent.hidden == Some("visibility: hidden") && !vis_hidden {
         hidden = None;
     }
     if hidden.is_none() && vis_hidden {
-        hidden = Some("visibility: hidden".to_string());
+        hidden = Some("visibility: hidden");
     }
     let position = get(winners, slot!("position"))
         .and_then(resolve)
@@ -1608,25 +1614,25 @@ fn compute_one<'w>(
                 || far(len(slot!("right")))
                 || far(len(slot!("bottom"))))
         {
-            hidden = Some("positionné hors écran".to_string());
+            hidden = Some("positionné hors écran");
         } else if far(indent)
             || (indent.is_none()
                 && parent.text_indent_hidden
                 && get(winners, slot!("text-indent")).is_none())
         {
-            hidden = Some("décalé hors écran (text-indent)".to_string());
+            hidden = Some("décalé hors écran (text-indent)");
         } else if (out_of_flow && clip_hides(get(winners, slot!("clip")), None))
             || clip_hides(None, get(winners, slot!("clip-path")))
         {
-            hidden = Some("masqué par découpage (clip)".to_string());
+            hidden = Some("masqué par découpage (clip)");
         } else if overflow_hidden && (tiny(len(slot!("width"))) || tiny(len(slot!("height")))) {
-            hidden = Some("réduit à 1 px (masquage accessible)".to_string());
+            hidden = Some("réduit à 1 px (masquage accessible)");
         } else if font_size.is_some_and(|s| s < 0.5) {
-            hidden = Some("taille de police nulle".to_string());
+            hidden = Some("taille de police nulle");
         } else if opacity <= 0.0 {
-            hidden = Some("opacity: 0".to_string());
+            hidden = Some("opacity: 0");
         } else if matches!(&color, Ok(c) if c.a <= 0.0) {
-            hidden = Some("texte transparent".to_string());
+            hidden = Some("texte transparent");
         }
     }
     let text_indent_hidden = len(slot!("text-indent"))
@@ -1650,7 +1656,7 @@ fn compute_one<'w>(
         if !(v == "none" || v == "initial" || shadow_is_neutral(&v)) {
             match shadow_colors(&v) {
                 Some(colors) => shadow = Some(Arc::new(colors)),
-                None => effects = Some(SHADOW_EFFECT.to_string()),
+                None => effects = Some(Arc::from(SHADOW_EFFECT)),
             }
         }
     }
@@ -1673,7 +1679,9 @@ fn compute_one<'w>(
                     || v.eq_ignore_ascii_case("initial")
                     || neutral_shadow)
                 {
-                    effects = Some(format!("{prop}: {v} modifie les couleurs rendues"));
+                    effects = Some(Arc::from(format!(
+                        "{prop}: {v} modifie les couleurs rendues"
+                    )));
                     break;
                 }
             }
@@ -1682,7 +1690,9 @@ fn compute_one<'w>(
     if effects.is_none() {
         for slot in [slot!("background-clip"), slot!("-webkit-background-clip")] {
             if get(winners, slot).is_some_and(|v| v.to_ascii_lowercase().contains("text")) {
-                effects = Some("texte rempli par le fond (background-clip: text)".to_string());
+                effects = Some(Arc::from(
+                    "texte rempli par le fond (background-clip: text)",
+                ));
             }
         }
         // A stroke redraws the glyphs' outline in another colour: the contrast is that of
@@ -1700,11 +1710,15 @@ fn compute_one<'w>(
                 || length_px(first, font_size, root_font).is_some_and(|px| px <= 0.0))
         });
         if let Some(v) = stroke {
-            effects = Some(format!("contour des lettres (-webkit-text-stroke: {v})"));
+            effects = Some(Arc::from(format!(
+                "contour des lettres (-webkit-text-stroke: {v})"
+            )));
         }
         if let Some(v) = get(winners, slot!("-webkit-text-fill-color")).and_then(resolve) {
             if !v.eq_ignore_ascii_case("currentcolor") && !v.eq_ignore_ascii_case("initial") {
-                effects = Some(format!("-webkit-text-fill-color: {v} remplace la couleur"));
+                effects = Some(Arc::from(format!(
+                    "-webkit-text-fill-color: {v} remplace la couleur"
+                )));
             }
         }
     }
@@ -1754,7 +1768,9 @@ fn compute_one<'w>(
     if let Some(v) = drop_shadow {
         let boxed = image.is_none() && matches!(&bg_color, Ok(Some(c)) if c.is_opaque());
         if !boxed && effects.is_none() {
-            effects = Some(format!("filter: {v} modifie les couleurs rendues"));
+            effects = Some(Arc::from(format!(
+                "filter: {v} modifie les couleurs rendues"
+            )));
         }
     }
     // Layers that paint only beside the text: underline strips (DSFR links: a 1–2 px strip,
@@ -1861,7 +1877,9 @@ fn compute_one<'w>(
         font_size,
         font_weight,
         hidden,
-        display: display.map(|d| d.trim().to_ascii_lowercase()),
+        display_inline: display
+            .as_deref()
+            .and_then(crate::css::text::inline_display),
         inactive: parent.inactive || inactive_roots.contains(&el.id()),
         aria_hidden,
         not_rendered: parent.not_rendered || display_none,

@@ -10,10 +10,8 @@ use crate::page::Page;
 /// Whether a CSS `display` value lays the element out inline (no word break around it).
 /// `None` for values that say nothing by themselves (`inherit`, `revert`…).
 pub fn inline_display(display: &str) -> Option<bool> {
-    let d = display
-        .trim_end_matches("!important")
-        .trim()
-        .to_ascii_lowercase();
+    let lower = display.to_ascii_lowercase();
+    let d = lower.trim_end_matches("!important").trim();
     let first = d.split_ascii_whitespace().next().unwrap_or("");
     match first {
         "" | "inherit" | "unset" | "revert" | "revert-layer" => None,
@@ -35,12 +33,7 @@ pub fn breaks_words(page: &Page, el: ElementRef<'_>) -> bool {
     if name == "br" {
         return true;
     }
-    if let Some(display) = page
-        .styles()
-        .get(el)
-        .and_then(|c| c.display.as_deref())
-        .and_then(inline_display)
-    {
+    if let Some(display) = page.styles().get(el).and_then(|c| c.display_inline) {
         return !display;
     }
     block_by_default(name)

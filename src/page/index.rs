@@ -300,6 +300,9 @@ pub(super) struct ElementIndex {
     by_class: PageKeyed<u64, Positions>,
     /// The elements with at least one `aria-*` attribute (a prefix no name index answers).
     with_aria: Vec<u32>,
+    /// Each id: how many elements carry it, and the first in node order (those the parser
+    /// took out of the tree included). Filed in the same pass over the nodes.
+    pub(super) ids: PageKeyed<String, (usize, NodeId)>,
 }
 
 /// Most classes and attribute names are on a few elements of a page: kept inline, the lists
@@ -318,6 +321,14 @@ impl ElementIndex {
             let Some(el) = ElementRef::wrap(node) else {
                 continue;
             };
+            if let Some(id) = el.value().id() {
+                match index.ids.get_mut(id) {
+                    Some(entry) => entry.0 += 1,
+                    None => {
+                        index.ids.insert(id.to_string(), (1, node.id()));
+                    }
+                }
+            }
             if node.parent().is_none() {
                 continue;
             }
@@ -578,5 +589,20 @@ mod tests {
             "{with_aria} elements with aria-* attributes"
         );
         assert!(compared > 1000);
+        // Where a `body` ancestor is not plain: content of a template in the head, a body the
+        // parser detached (a frameset after it), a second body tag, no body tag at all.
+        for html in [
+            "<head><template><p>t</p><a href=x>t</a></template></head><body><p>b</p><a href=y>b</a>",
+            "<html><body><frameset><p>f</p></frameset>",
+            "<body><p>one</p><body lang=fr><p>two</p><table><li>x</table>",
+            "<title>t</title><p lang=fr>no body tag<br><a href=z>z</a>",
+            "<body><svg><body><p>s</p></svg><template><body><p>t</p></template>",
+        ] {
+            let page = Page::parse(url.clone(), html);
+            for s in selectors {
+                let (indexed, walked) = indexed_and_walked(&page, s);
+                assert_eq!(indexed, walked, "{s} in {html}");
+            }
+        }
     }
 }

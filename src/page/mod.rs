@@ -71,8 +71,6 @@ pub struct Page {
     pub parse_errors: Vec<String>,
     /// Author stylesheets in cascade order (`<style>` and fetched `<link>`), not inline `style`.
     pub stylesheets: Vec<Stylesheet>,
-    /// Per id: how many elements carry it, and the first of them (in the tree's node order).
-    ids: OnceLock<PageKeyed<String, (usize, ego_tree::NodeId)>>,
     /// Per `for` value: the `<label>`s naming it, in the tree's node order.
     labels_for: OnceLock<PageKeyed<String, Vec<ego_tree::NodeId>>>,
     /// What higher layers derive from the page once and keep with it (see [`Derived`]).
@@ -176,7 +174,6 @@ impl Page {
             dom,
             parse_errors,
             stylesheets: Vec::new(),
-            ids: OnceLock::new(),
             labels_for: OnceLock::new(),
             derived: Default::default(),
             nth_of_type: Mutex::default(),
@@ -201,10 +198,7 @@ impl Page {
         }
         let mut ordered: Vec<(usize, Stylesheet)> = Vec::new();
         let mut order = 0usize;
-        for node in self.dom.root_element().descendants() {
-            let Some(el) = ElementRef::wrap(node) else {
-                continue;
-            };
+        for el in self.styles_and_links() {
             let name = el.value().name();
             if name == "style" {
                 ordered.push((order, self.stylesheet_from_style(el)));
@@ -241,6 +235,30 @@ impl Page {
         }
     }
 
+    /// The `style` and `link` elements in the document, in tree order: what a walk of the
+    /// document would meet, taken from the element index (a page has a few; the walks that
+    /// looked for them read every node, twice a page).
+    fn styles_and_links(&self) -> Vec<ElementRef<'_>> {
+        self.select_in_tree_order(self.dom.tree.root(), "style, link")
+    }
+
+    /// The elements matching `selector` that are `scope` or below it, in tree order (as a walk
+    /// of `scope` meets them), from the element index: for the few elements a rule needs,
+    /// without reading every node of the subtree.
+    pub fn select_in_tree_order<'a>(
+        &'a self,
+        scope: ego_tree::NodeRef<'a, Node>,
+        selector: &str,
+    ) -> Vec<ElementRef<'a>> {
+        let mut found: Vec<ElementRef<'a>> = self
+            .select(selector)
+            .filter(|el| el.id() == scope.id() || el.ancestors().any(|a| a.id() == scope.id()))
+            .collect();
+        // The index gives the parser's order, which is the tree's unless it moved a node.
+        found.sort_by(|a, b| tree_order(**a, **b));
+        found
+    }
+
     fn stylesheet_from_style(&self, el: ElementRef<'_>) -> Stylesheet {
         Stylesheet {
             source: StylesheetSource::StyleElement,
@@ -259,10 +277,7 @@ impl Page {
     pub fn stylesheet_links(&self) -> Vec<StylesheetLink> {
         let mut out = Vec::new();
         let mut order = 0usize;
-        for node in self.dom.root_element().descendants() {
-            let Some(el) = ElementRef::wrap(node) else {
-                continue;
-            };
+        for el in self.styles_and_links() {
             match el.value().name() {
                 "style" => order += 1,
                 "link" if is_stylesheet_link(el) => {
@@ -370,33 +385,21 @@ impl Page {
         self.ids().get(id).map_or(0, |(n, _)| *n)
     }
 
-    /// The id index, built in one walk: ids are looked up for every aria-labelledby,
-    /// aria-describedby and label, and a walk per lookup made pages quadratic.
+    /// Per id: how many elements carry it, and the first of them (in the tree's node order),
+    /// filed by the element index's pass over the nodes: ids are looked up for every
+    /// aria-labelledby, aria-describedby and label, and a walk per lookup made pages quadratic.
     fn ids(&self) -> &PageKeyed<String, (usize, ego_tree::NodeId)> {
-        self.ids.get_or_init(|| {
-            let mut map: PageKeyed<String, (usize, ego_tree::NodeId)> = PageKeyed::default();
-            for node in self.dom.tree.nodes() {
-                if let Node::Element(e) = node.value() {
-                    if let Some(id) = e.id() {
-                        map.entry(id.to_string()).or_insert((0, node.id())).0 += 1;
-                    }
-                }
-            }
-            map
-        })
+        &self.element_index().ids
     }
 
     /// The `<label for=…>` elements whose `for` is exactly `id`, in the tree's node order.
     pub fn labels_for(&self, id: &str) -> impl Iterator<Item = ElementRef<'_>> + '_ {
         let map = self.labels_for.get_or_init(|| {
             let mut map: PageKeyed<String, Vec<ego_tree::NodeId>> = PageKeyed::default();
-            for node in self.dom.tree.nodes() {
-                if let Node::Element(e) = node.value() {
-                    if e.name() == "label" {
-                        if let Some(target) = e.attribute("for") {
-                            map.entry(target.to_string()).or_default().push(node.id());
-                        }
-                    }
+            // From the element index: a pass over every node read them all for a few labels.
+            for label in self.select("label[for]") {
+                if let Some(target) = label.value().attribute("for") {
+                    map.entry(target.to_string()).or_default().push(label.id());
                 }
             }
             map
@@ -616,6 +619,42 @@ struct BodyText {
     main_range: Option<std::ops::Range<usize>>,
 }
 
+/// The order of two nodes of one tree in a walk of it (tree order): an ancestor before its
+/// descendants, otherwise as the children of their closest common ancestor are ordered.
+fn tree_order<'a>(
+    a: ego_tree::NodeRef<'a, Node>,
+    b: ego_tree::NodeRef<'a, Node>,
+) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    if a.id() == b.id() {
+        return Ordering::Equal;
+    }
+    // Root first, down to the node.
+    let path = |n: ego_tree::NodeRef<'a, Node>| {
+        let mut p: smallvec::SmallVec<[ego_tree::NodeRef<'a, Node>; 32]> =
+            std::iter::once(n).chain(n.ancestors()).collect();
+        p.reverse();
+        p
+    };
+    let (pa, pb) = (path(a), path(b));
+    let common = pa
+        .iter()
+        .zip(&pb)
+        .take_while(|(x, y)| x.id() == y.id())
+        .count();
+    if common == 0 {
+        // Under different roots (one detached by the parser): no order between them.
+        return Ordering::Equal;
+    }
+    match (pa.get(common), pb.get(common)) {
+        // One is an ancestor of the other.
+        (None, _) => Ordering::Less,
+        (_, None) => Ordering::Greater,
+        (Some(x), Some(y)) if x.next_siblings().any(|s| s.id() == y.id()) => Ordering::Less,
+        (Some(_), Some(_)) => Ordering::Greater,
+    }
+}
+
 fn is_stylesheet_link(el: ElementRef<'_>) -> bool {
     el.value()
         .attribute("rel")
@@ -701,6 +740,48 @@ fn collapse_space(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `style` and `link` elements from the index, in the order a walk of the document
+    /// meets them, also where the parser moved a node ahead of one it made before (a `link`
+    /// in a table goes before the table, after the table's `style` was made), and never those
+    /// it took out of the document.
+    #[test]
+    fn styles_and_links_in_the_order_of_a_walk() {
+        let url = Url::parse("http://example.test/").expect("url");
+        for html in [
+            "<head><style>a{}</style><link rel=stylesheet href=a.css></head><body><style>b{}</style>",
+            "<table><style>a{}</style><link rel=stylesheet href=b.css><tr><td><style>c{}</style></table>",
+            "<table><tr><td><link rel=stylesheet href=c.css></td></tr><link rel=stylesheet href=d.css></table>",
+            "<p><b><style>x{}</style><p>y<link rel=stylesheet href=e.css></b>z",
+            "<body><style>s{}</style><frameset><link rel=stylesheet href=f.css></frameset>",
+        ] {
+            let page = Page::parse(url.clone(), html);
+            let walked: Vec<_> = page
+                .root()
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .filter(|e| matches!(e.value().name(), "style" | "link"))
+                .map(|e| e.id())
+                .collect();
+            let indexed: Vec<_> = page.styles_and_links().iter().map(|e| e.id()).collect();
+            assert_eq!(indexed, walked, "{html}");
+        }
+        // The table's link is first: the fetched sheet comes before the table's style.
+        let mut page = Page::parse(
+            url,
+            "<table><style>a{}</style><link rel=stylesheet href=b.css></table>",
+        );
+        let links = page.stylesheet_links();
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].order, 0);
+        let fetched = links
+            .into_iter()
+            .map(|l| (l, Arc::new("b{}".to_string())))
+            .collect();
+        page.add_linked_stylesheets(fetched);
+        let texts: Vec<&str> = page.stylesheets.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["b{}", "a{}"]);
+    }
 
     /// The main text as first computed: the main element's own walk (else the body's).
     fn own_main_text(page: &Page) -> String {

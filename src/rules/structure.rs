@@ -228,13 +228,16 @@ impl Rule for Landmarks {
             Scope92::NotApplicable(_) => &["12.6.1"],
             _ => &["9.2.1", "12.6.1"],
         };
-        // One pass, one role per element; the ancestor walk of the hidden test only for the
-        // few landmark candidates (per element it was quadratic on deep documents).
+        // The elements that can be these landmarks (by name, or by a `role`), below the body
+        // or the body itself, in tree order: a walk of the body met them so, reading every
+        // node. The ancestor walk of the hidden test only for them (per element it was
+        // quadratic on deep documents).
+        let candidates = page.select_in_tree_order(*body, "main, header, nav, footer, [role]");
         let mut landmarks: std::collections::HashMap<
             std::borrow::Cow<'_, str>,
             Vec<ElementRef<'_>>,
         > = std::collections::HashMap::new();
-        for el in body.descendants().filter_map(ElementRef::wrap) {
+        for el in candidates {
             if let Some(role) = role_of(el) {
                 if matches!(&*role, "main" | "banner" | "navigation" | "contentinfo")
                     && !is_hidden_from_at(page, el)
