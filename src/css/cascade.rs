@@ -2247,6 +2247,46 @@ mod tests {
     use super::*;
     use url::Url;
 
+    /// `markup_declarations` reads only the elements of `WITH_MARKUP_DECLARATIONS`: every
+    /// element a presentational hint applies to must be one of them, or its legacy colours
+    /// and sizes would be silently left out of the cascade (a hint added without its
+    /// elements fails here).
+    #[test]
+    fn every_element_with_a_hint_is_read_for_markup_declarations() {
+        let tags = [
+            "font", "basefont", "body", "table", "tr", "td", "th", "p", "div", "span", "hr",
+            "marquee", "a", "li", "tbody", "col", "caption",
+        ];
+        // One attribute an element, so that no other attribute brings it into the selector.
+        let attrs = [
+            "color=red",
+            "text=blue",
+            "bgcolor=ffffff",
+            "size=5",
+            "face=serif",
+            "background=x.png",
+            "link=red",
+        ];
+        for attr in attrs {
+            let each: String = tags
+                .iter()
+                .map(|t| format!("<{t} {attr}>x</{t}>"))
+                .collect();
+            let html = format!("<html><body {attr}><table {attr}>{each}</table>{each}");
+            let page = Page::parse(Url::parse("http://t.test/").expect("url"), &html);
+            let read: FxHashSet<ego_tree::NodeId> = page
+                .select(WITH_MARKUP_DECLARATIONS)
+                .map(|e| e.id())
+                .collect();
+            for el in page.root().descendants().filter_map(ElementRef::wrap) {
+                let e = el.value();
+                if presentational_hints(e.name(), |a| e.attribute(a)).is_some() {
+                    assert!(read.contains(&el.id()), "<{} {attr}> has a hint", e.name());
+                }
+            }
+        }
+    }
+
     #[test]
     fn background_layer_geometry() {
         let r = Some(16.0);
