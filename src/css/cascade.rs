@@ -775,8 +775,9 @@ struct Pending<'a> {
     vars: u32,
     /// Its winning declarations: a range of the walk's `(slot, winner)` list.
     winners: std::ops::Range<u32>,
-    /// The first doubt no sure declaration beats, worded (used when the parent has none).
-    own_doubt: Option<Arc<str>>,
+    /// The first doubt no sure declaration beats (its property's slot and the selector's
+    /// pseudo-class), worded only when the parent has none: a descendant keeps the first.
+    own_doubt: Option<(u8, &'a str)>,
     /// The properties a rule we could not evaluate may set (only when one may match).
     uncertain_props: Option<Box<[bool; N_PROPS]>>,
     rendering_doubt: bool,
@@ -1148,14 +1149,9 @@ fn walk(
             .enumerate()
             .take(doubts)
             .find_map(|(i, u)| {
-                let (p, name) = u.as_ref()?;
-                let beaten = winners[i].as_ref().is_some_and(|w| w.prio > *p);
-                (!beaten).then(|| {
-                    Arc::from(format!(
-                        "une règle CSS au sélecteur non évaluable ({name}) peut modifier « {} »",
-                        PROPS[i]
-                    ))
-                })
+                let &(p, name) = u.as_ref()?;
+                let beaten = winners[i].as_ref().is_some_and(|w| w.prio > p);
+                (!beaten).then_some((i as u8, name))
             });
         let uncertain_props: Option<Box<[bool; N_PROPS]>> = any_uncertain.then(|| {
             Box::new(std::array::from_fn(|i| {
@@ -1224,7 +1220,14 @@ fn walk(
             None => &root_parent,
         };
         // The first doubt of an ancestor stays; else this element's own.
-        let uncertain = parent.uncertain.clone().or_else(|| p.own_doubt.clone());
+        let uncertain = parent.uncertain.clone().or_else(|| {
+            p.own_doubt.map(|(i, name)| {
+                Arc::from(format!(
+                    "une règle CSS au sélecteur non évaluable ({name}) peut modifier « {} »",
+                    PROPS[i as usize]
+                ))
+            })
+        });
         let c = compute_one(
             p.el,
             parent,
@@ -2561,6 +2564,26 @@ mod tests {
         assert!(style_of(&p, "b").text_colors().is_err(), "lang() may match");
         let p = page("<style>div:has(.x) p{color:#eee}</style><section><p id=c>x</p></section>");
         assert!(style_of(&p, "c").text_colors().is_ok());
+    }
+
+    #[test]
+    fn a_doubt_is_named_by_the_first_ancestor_that_has_one() {
+        let p = page(
+            "<style>div:has(.x){color:#eee} p:lang(en){background:#eee}</style>\
+             <div><span class=x></span><p id=a>x</p></div><p id=b>x</p>",
+        );
+        let doubt = |id: &str| {
+            style_of(&p, id)
+                .uncertain
+                .as_deref()
+                .unwrap_or("")
+                .to_string()
+        };
+        // `a` has a doubt of its own (lang), but its parent's (has, on the colour) comes first.
+        assert!(doubt("a").contains("has"), "{}", doubt("a"));
+        assert!(doubt("a").contains("« color »"), "{}", doubt("a"));
+        assert!(doubt("b").contains("lang"), "{}", doubt("b"));
+        assert!(doubt("b").contains("« background »"), "{}", doubt("b"));
     }
 
     #[test]
