@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use crate::format::strip_prefix_ignore_ascii_case;
 use crate::page::Page;
+use crate::page::SheetsMemo;
 
 /// Facts taken from one HTML page for the indicators.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -65,23 +66,11 @@ pub fn signals_of(page: &Page) -> PageSignals {
                 .trim()
                 .to_string()
         });
-    let mut width_media_queries = 0;
-    for sheet in &page.stylesheets {
-        if sheet
-            .media
-            .as_deref()
-            .is_some_and(|m| width_media_re().is_match(m))
-        {
-            width_media_queries += 1;
-        }
-        for (i, _) in sheet.text.match_indices("@media") {
-            let head: String = sheet.text[i..].chars().take(200).collect();
-            let head = head.split('{').next().unwrap_or("");
-            if width_media_re().is_match(head) {
-                width_media_queries += 1;
-            }
-        }
-    }
+    // The same sheets on every page of a site: counted once for them.
+    static WIDTH_MEDIA: SheetsMemo<usize> = SheetsMemo::new(8, 8 << 20);
+    let width_media_queries = *WIDTH_MEDIA.get(&page.stylesheets, || {
+        width_media_queries_in(&page.stylesheets)
+    });
     // Schemes compared in any case, without a lower-cased copy of every address.
     let (mut tel_links, mut mailto_links) = (0, 0);
     for href in page
@@ -124,6 +113,29 @@ pub fn signals_of(page: &Page) -> PageSignals {
     }
 }
 
+/// Media queries on the viewport's width in the sheets: each sheet's own `media`, and every
+/// `@media` rule's head.
+fn width_media_queries_in(sheets: &[crate::page::Stylesheet]) -> usize {
+    let mut width_media_queries = 0;
+    for sheet in sheets {
+        if sheet
+            .media
+            .as_deref()
+            .is_some_and(|m| width_media_re().is_match(m))
+        {
+            width_media_queries += 1;
+        }
+        for (i, _) in sheet.text.match_indices("@media") {
+            let head: String = sheet.text[i..].chars().take(200).collect();
+            let head = head.split('{').next().unwrap_or("");
+            if width_media_re().is_match(head) {
+                width_media_queries += 1;
+            }
+        }
+    }
+    width_media_queries
+}
+
 /// Small tap targets a report keeps per page, as examples.
 const PHONE_EXAMPLES: usize = 5;
 
@@ -144,7 +156,15 @@ impl TextStats {
         let bytes = text.as_bytes();
         let mut i = 0;
         while let Some(&b) = bytes.get(i) {
-            if b.is_ascii() {
+            if b.is_ascii_alphabetic() {
+                // A run of ASCII letters at once (most of a French text): each byte through
+                // `Reading::ascii` stored the same state a letter at a time.
+                let start = i;
+                while bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+                    i += 1;
+                }
+                reading.ascii_letters(bytes.get(start..i).unwrap_or_default());
+            } else if b.is_ascii() {
                 reading.ascii(b);
                 i += 1;
             } else {
@@ -204,15 +224,10 @@ impl Reading {
         }
     }
 
-    /// [`Reading::char`] for an ASCII byte.
+    /// [`Reading::char`] for an ASCII byte that is not a letter ([`Reading::ascii_letters`]).
     #[inline]
     fn ascii(&mut self, b: u8) {
-        if b.is_ascii_alphabetic() {
-            let lower = b.to_ascii_lowercase();
-            self.last = Some(b as char);
-            self.letters = true;
-            self.word.ascii_lower(lower);
-        } else if crate::format::is_ascii_space(b) {
+        if crate::format::is_ascii_space(b) {
             // `char::is_whitespace` on ASCII.
             self.end_token();
         } else {
@@ -223,6 +238,16 @@ impl Reading {
                 self.word.end_part();
             }
         }
+    }
+
+    /// [`Reading::ascii`] for each byte of a run of ASCII letters.
+    fn ascii_letters(&mut self, run: &[u8]) {
+        let Some(&last) = run.last() else {
+            return;
+        };
+        self.last = Some(char::from(last));
+        self.letters = true;
+        self.word.ascii_letters(run);
     }
 
     fn end_token(&mut self) {
@@ -311,11 +336,26 @@ impl Syllables {
         }
     }
 
-    /// [`Syllables::lower`] for a lower-case ASCII letter (its vowels by byte).
-    #[inline]
-    fn ascii_lower(&mut self, b: u8) {
-        let vowel = matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
-        self.add(char::from(b), vowel, true);
+    /// [`Syllables::lower`] for each letter of a run of ASCII letters, in any case (their
+    /// vowels by byte).
+    fn ascii_letters(&mut self, run: &[u8]) {
+        let (mut groups, mut in_vowels) = (self.groups, self.in_vowels);
+        for &b in run {
+            // Lower case of an ASCII letter: its 0x20 bit set.
+            let vowel = matches!(b | 0x20, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+            groups += usize::from(vowel && !in_vowels);
+            in_vowels = vowel;
+        }
+        (self.groups, self.in_vowels) = (groups, in_vowels);
+        self.chars += run.len();
+        self.alphabetic |= !run.is_empty();
+        for &b in &run[run.len().saturating_sub(3)..] {
+            self.last = [
+                self.last[1],
+                self.last[2],
+                char::from(b.to_ascii_lowercase()),
+            ];
+        }
     }
 
     fn lower(&mut self, c: char) {

@@ -12,7 +12,7 @@ use crate::css::spacing::{Property, Spacing, SpacingValue, Wrap};
 use crate::css::Cascaded;
 use crate::css::{Computed, Declaration};
 use crate::format::fr_number;
-use crate::page::{ElementRef, Page};
+use crate::page::{ElementRef, Page, SheetsMemo};
 
 /// ## Ce que la règle vérifie
 /// Aucune règle CSS `:focus` (ou `:focus-visible`) ne supprime le contour de focus
@@ -146,6 +146,42 @@ fn affected<'a>(page: &'a Page, sel: &str, focusable: &[ElementRef<'a>]) -> Vec<
         .collect()
 }
 
+/// The author rules' focus outlines: whether a focus rule draws another indicator, and each
+/// focus selector of a rule that removes the outline (its rule's place among the author
+/// rules, the selector, whether the rule draws another indicator itself).
+struct OutlineRules {
+    other_indicator: bool,
+    removing: Vec<(usize, String, bool)>,
+}
+
+impl OutlineRules {
+    fn of(rules: &[crate::css::sheet::CssRule]) -> OutlineRules {
+        let other_indicator = rules.iter().any(|rule| {
+            rule.declarations.iter().any(draws_indicator)
+                && split_list(&rule.selector_text)
+                    .iter()
+                    .any(|s| is_focus_selector(s))
+        });
+        let mut removing = Vec::new();
+        for (at, rule) in rules.iter().enumerate() {
+            if !rule.declarations.iter().any(removes_outline) {
+                continue;
+            }
+            let replaced = rule.declarations.iter().any(draws_indicator);
+            for sel in split_list(&rule.selector_text) {
+                let sel = sel.trim();
+                if is_focus_selector(sel) {
+                    removing.push((at, sel.to_string(), replaced));
+                }
+            }
+        }
+        OutlineRules {
+            other_indicator,
+            removing,
+        }
+    }
+}
+
 impl Rule for FocusVisibleOutline {
     fn meta(&self) -> &'static RuleMeta {
         &FOCUS_VISIBLE_OUTLINE
@@ -157,46 +193,43 @@ impl Rule for FocusVisibleOutline {
             return r.finish("Aucun élément focalisable sur la page.");
         }
         let rules = page.styles().author_rules();
-        let other_indicator = rules.iter().any(|rule| {
-            rule.declarations.iter().any(draws_indicator)
-                && split_list(&rule.selector_text)
-                    .iter()
-                    .any(|s| is_focus_selector(s))
-        });
-        for rule in rules {
-            if !rule.declarations.iter().any(removes_outline) {
+        // What the sheets alone say, the same on every page of a site: found once for them.
+        static OUTLINES: SheetsMemo<OutlineRules> = SheetsMemo::new(8, 8 << 20);
+        let outlines = OUTLINES.get(&page.stylesheets, || OutlineRules::of(rules));
+        let other_indicator = outlines.other_indicator;
+        for (at, sel, replaced) in &outlines.removing {
+            let (sel, replaced) = (sel.as_str(), *replaced);
+            let Some(rule) = rules.get(*at) else {
                 continue;
+            };
+            let hit = affected(page, sel, &focusable);
+            let Some(first) = hit.first().copied() else {
+                continue;
+            };
+            let keeps_keyboard = sel
+                .to_ascii_lowercase()
+                .replace(' ', "")
+                .contains(":not(:focus-visible)");
+            let d = json!({
+                "selector": sel,
+                "stylesheet": rule.sheet,
+                "affectedElements": hit.len(),
+            });
+            if replaced {
+                r.pass(
+                    first,
+                    format_args!(
+                        "« {sel} » supprime le contour mais le remplace par un autre indicateur."
+                    ),
+                );
+            } else if keeps_keyboard {
+                r.pass(first, format_args!("« {sel} » ne supprime le contour que pour le focus à la souris (:focus-visible conservé)."));
+            } else if other_indicator {
+                r.cant_tell(first, format!("« {sel} » supprime le contour de focus ({} élément(s)) ; une autre règle de focus dessine un indicateur : vérifier qu'elle couvre ces éléments.", hit.len()));
+            } else {
+                r.fail(first, format!("« {sel} » supprime le contour de focus de {} élément(s) focalisable(s) sans indicateur de remplacement.", hit.len()));
             }
-            let replaced = rule.declarations.iter().any(draws_indicator);
-            for sel in split_list(&rule.selector_text) {
-                let sel = sel.trim();
-                if !is_focus_selector(sel) {
-                    continue;
-                }
-                let hit = affected(page, sel, &focusable);
-                let Some(first) = hit.first().copied() else {
-                    continue;
-                };
-                let keeps_keyboard = sel
-                    .to_ascii_lowercase()
-                    .replace(' ', "")
-                    .contains(":not(:focus-visible)");
-                let d = json!({
-                    "selector": sel,
-                    "stylesheet": rule.sheet,
-                    "affectedElements": hit.len(),
-                });
-                if replaced {
-                    r.pass(first, format_args!("« {sel} » supprime le contour mais le remplace par un autre indicateur."));
-                } else if keeps_keyboard {
-                    r.pass(first, format_args!("« {sel} » ne supprime le contour que pour le focus à la souris (:focus-visible conservé)."));
-                } else if other_indicator {
-                    r.cant_tell(first, format!("« {sel} » supprime le contour de focus ({} élément(s)) ; une autre règle de focus dessine un indicateur : vérifier qu'elle couvre ces éléments.", hit.len()));
-                } else {
-                    r.fail(first, format!("« {sel} » supprime le contour de focus de {} élément(s) focalisable(s) sans indicateur de remplacement.", hit.len()));
-                }
-                r.with_details(d);
-            }
+            r.with_details(d);
         }
         if r.is_empty() {
             r.pass(page.root(), "Aucune feuille de style ne supprime le contour de focus des éléments focalisables.");
@@ -759,6 +792,38 @@ fn check_spacing(page: &Page, prop: Property) -> Vec<RuleResult> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sheets' part is found once for them; what it removes is still matched against each
+    /// page's own elements.
+    #[test]
+    fn pages_sharing_sheets_each_count_their_own_elements() {
+        let sheet = "<style>a.quiet:focus { outline: none }</style>";
+        let page = |links: usize| {
+            let body: String = (0..links)
+                .map(|i| format!("<a class=quiet href=/{i}>Lien {i}</a>"))
+                .collect();
+            Page::parse(
+                url::Url::parse("http://t.test/").unwrap_or_else(|e| panic!("{e}")),
+                &format!("<html lang=fr><head>{sheet}</head><body>{body}<button>Ok</button></body></html>"),
+            )
+        };
+        for links in [3, 1, 2, 0] {
+            let results = FocusVisibleOutline.check(&page(links));
+            let failed: Vec<&str> = results
+                .iter()
+                .filter(|r| r.outcome == Outcome::Failed)
+                .map(|r| r.message.as_str())
+                .collect();
+            if links == 0 {
+                assert!(failed.is_empty(), "{failed:?}");
+            } else {
+                assert_eq!(
+                    failed,
+                    [format!("« a.quiet:focus » supprime le contour de focus de {links} élément(s) focalisable(s) sans indicateur de remplacement.")],
+                );
+            }
+        }
+    }
 
     #[test]
     fn viewport_values_read_like_browsers() {
