@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use crate::format::strip_prefix_ignore_ascii_case;
 use crate::page::Page;
-use crate::page::SheetsMemo;
+use crate::page::{SheetsMemo, Stylesheet};
 
 /// Facts taken from one HTML page for the indicators.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -115,7 +115,7 @@ pub fn signals_of(page: &Page) -> PageSignals {
 
 /// Media queries on the viewport's width in the sheets: each sheet's own `media`, and every
 /// `@media` rule's head.
-fn width_media_queries_in(sheets: &[crate::page::Stylesheet]) -> usize {
+fn width_media_queries_in(sheets: &[Stylesheet]) -> usize {
     let mut width_media_queries = 0;
     for sheet in sheets {
         if sheet

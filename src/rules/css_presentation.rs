@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::Outcome;
 use super::{Results, Rule, RuleMeta, RuleResult};
-use crate::css::select::{compile_list, split_list};
+use crate::css::select::{compile_list, split_list, Compiled};
 use crate::css::spacing::{Property, Spacing, SpacingValue, Wrap};
 use crate::css::Cascaded;
 use crate::css::{Computed, Declaration};
@@ -129,29 +129,39 @@ fn replace_ci(s: &str, pat: &str, with: &str) -> String {
     out
 }
 
-fn affected<'a>(page: &'a Page, sel: &str, focusable: &[ElementRef<'a>]) -> Vec<ElementRef<'a>> {
-    let Ok(compiled) = compile_list(&unfocused(sel)) else {
-        return Vec::new();
-    };
+/// The focusable elements a focus selector with its focus pseudo-classes dropped matches.
+fn affected<'a>(affects: &[Compiled], focusable: &[ElementRef<'a>]) -> Vec<ElementRef<'a>> {
     let mut caches = Default::default();
-    let _ = page;
     focusable
         .iter()
         .copied()
         .filter(|el| {
-            compiled
+            affects
                 .iter()
                 .any(|c| crate::page::matches(&c.selector, None, *el, None, &mut caches))
         })
         .collect()
 }
 
-/// The author rules' focus outlines: whether a focus rule draws another indicator, and each
-/// focus selector of a rule that removes the outline (its rule's place among the author
-/// rules, the selector, whether the rule draws another indicator itself).
+/// The author rules' focus outlines, found once per set of sheets: whether a focus rule
+/// draws another indicator, and the focus selectors of the rules that remove the outline.
 struct OutlineRules {
     other_indicator: bool,
-    removing: Vec<(usize, String, bool)>,
+    removing: Vec<RemovingSelector>,
+}
+
+/// A focus selector of a rule that removes the outline.
+struct RemovingSelector {
+    selector: String,
+    /// The stylesheet of its rule.
+    sheet: usize,
+    /// Its rule draws another indicator itself.
+    replaced: bool,
+    /// It removes the outline only where `:focus-visible` does not apply (mouse focus).
+    keeps_keyboard: bool,
+    /// The selector with its focus pseudo-classes dropped, compiled: who the rule can affect
+    /// (no one when it does not compile).
+    affects: Vec<Compiled>,
 }
 
 impl OutlineRules {
@@ -163,7 +173,7 @@ impl OutlineRules {
                     .any(|s| is_focus_selector(s))
         });
         let mut removing = Vec::new();
-        for (at, rule) in rules.iter().enumerate() {
+        for rule in rules {
             if !rule.declarations.iter().any(removes_outline) {
                 continue;
             }
@@ -171,7 +181,16 @@ impl OutlineRules {
             for sel in split_list(&rule.selector_text) {
                 let sel = sel.trim();
                 if is_focus_selector(sel) {
-                    removing.push((at, sel.to_string(), replaced));
+                    removing.push(RemovingSelector {
+                        selector: sel.to_string(),
+                        sheet: rule.sheet,
+                        replaced,
+                        keeps_keyboard: sel
+                            .to_ascii_lowercase()
+                            .replace(' ', "")
+                            .contains(":not(:focus-visible)"),
+                        affects: compile_list(&unfocused(sel)).unwrap_or_default(),
+                    });
                 }
             }
         }
@@ -192,27 +211,21 @@ impl Rule for FocusVisibleOutline {
         if focusable.is_empty() {
             return r.finish("Aucun élément focalisable sur la page.");
         }
-        let rules = page.styles().author_rules();
         // What the sheets alone say, the same on every page of a site: found once for them.
         static OUTLINES: SheetsMemo<OutlineRules> = SheetsMemo::new(8, 8 << 20);
-        let outlines = OUTLINES.get(&page.stylesheets, || OutlineRules::of(rules));
+        let outlines = OUTLINES.get(&page.stylesheets, || {
+            OutlineRules::of(page.styles().author_rules())
+        });
         let other_indicator = outlines.other_indicator;
-        for (at, sel, replaced) in &outlines.removing {
-            let (sel, replaced) = (sel.as_str(), *replaced);
-            let Some(rule) = rules.get(*at) else {
-                continue;
-            };
-            let hit = affected(page, sel, &focusable);
+        for removing in &outlines.removing {
+            let (sel, replaced) = (removing.selector.as_str(), removing.replaced);
+            let hit = affected(&removing.affects, &focusable);
             let Some(first) = hit.first().copied() else {
                 continue;
             };
-            let keeps_keyboard = sel
-                .to_ascii_lowercase()
-                .replace(' ', "")
-                .contains(":not(:focus-visible)");
             let d = json!({
                 "selector": sel,
-                "stylesheet": rule.sheet,
+                "stylesheet": removing.sheet,
                 "affectedElements": hit.len(),
             });
             if replaced {
@@ -222,7 +235,7 @@ impl Rule for FocusVisibleOutline {
                         "« {sel} » supprime le contour mais le remplace par un autre indicateur."
                     ),
                 );
-            } else if keeps_keyboard {
+            } else if removing.keeps_keyboard {
                 r.pass(first, format_args!("« {sel} » ne supprime le contour que pour le focus à la souris (:focus-visible conservé)."));
             } else if other_indicator {
                 r.cant_tell(first, format!("« {sel} » supprime le contour de focus ({} élément(s)) ; une autre règle de focus dessine un indicateur : vérifier qu'elle couvre ces éléments.", hit.len()));
