@@ -53,7 +53,9 @@ pub fn run_all(page: &Page, all_targets: bool) -> Vec<Finding> {
 
 /// Run the given rules on the page; a panicking rule becomes a cantTell finding, never a crash.
 pub fn run_rules(page: &Page, rules: &[&dyn Rule], all_targets: bool) -> Vec<Finding> {
-    let mut out = Vec::new();
+    // Room for a page's usual findings (one or two a rule): each is a few hundred bytes, and
+    // a vector grown by doubling copied them all again at each step.
+    let mut out = Vec::with_capacity(rules.len() * 2);
     let url: std::sync::Arc<str> = page.url.as_str().into();
     for rule in rules {
         let results =
@@ -69,7 +71,7 @@ pub fn run_rules(page: &Page, rules: &[&dyn Rule], all_targets: bool) -> Vec<Fin
                     more_passed: 0,
                 }],
             };
-        out.extend(findings_on(*rule, page, &url, results, all_targets));
+        findings_into(&mut out, *rule, page, &url, results, all_targets);
     }
     out
 }
@@ -82,17 +84,28 @@ pub fn findings_of(
     results: Vec<RuleResult>,
     all_targets: bool,
 ) -> Vec<Finding> {
-    findings_on(rule, page, &page.url.as_str().into(), results, all_targets)
+    let mut out = Vec::new();
+    findings_into(
+        &mut out,
+        rule,
+        page,
+        &page.url.as_str().into(),
+        results,
+        all_targets,
+    );
+    out
 }
 
-/// [`findings_of`] with the page's address made once for all its rules.
-fn findings_on(
+/// [`findings_of`] with the page's address made once for all its rules, written where the
+/// page's other findings are (not into a vector of their own, then moved).
+fn findings_into(
+    out: &mut Vec<Finding>,
     rule: &dyn Rule,
     page: &Page,
     url: &std::sync::Arc<str>,
     results: Vec<RuleResult>,
     all_targets: bool,
-) -> Vec<Finding> {
+) {
     let meta = rule.meta();
     let all_tests = || references(meta.rgaa);
     let make = |outcome: Outcome,
@@ -113,7 +126,6 @@ fn findings_on(
         cerfa: meta.cerfa.to_vec(),
         details,
     };
-    let mut out = Vec::new();
     let overall = page_outcome(&results);
     if overall == Outcome::Inapplicable {
         let msg = results
@@ -129,7 +141,7 @@ fn findings_on(
             None,
             all_tests(),
         ));
-        return out;
+        return;
     }
     let mut passed: Vec<Target> = Vec::new();
     let mut passed_count = 0usize;
@@ -197,7 +209,6 @@ fn findings_on(
             passed_tests,
         ));
     }
-    out
 }
 
 #[cfg(test)]

@@ -797,9 +797,82 @@ enum Step<'a> {
 /// properties a component redeclares are never read by anything the audit computes.
 #[derive(Debug, Default)]
 struct Vars<'d> {
-    own: FxHashMap<Cow<'d, str>, VarValue<'d>>,
+    own: VarTable<'d>,
     parent: Option<Arc<Vars<'d>>>,
     chain: usize,
+}
+
+/// A scope's own custom properties: up to two in line (a component redeclares one or two, and
+/// a map made for each such element was an allocation and a rehash), in a map past them (a
+/// design system's root declares hundreds). An array of options, not a `SmallVec`: the scope
+/// must stay covariant in the rules' lifetime.
+#[derive(Debug)]
+enum VarTable<'d> {
+    Few([Option<(Cow<'d, str>, VarValue<'d>)>; 2]),
+    Many(FxHashMap<Cow<'d, str>, VarValue<'d>>),
+}
+
+impl Default for VarTable<'_> {
+    fn default() -> Self {
+        VarTable::Few([None, None])
+    }
+}
+
+impl<'d> VarTable<'d> {
+    fn get(&self, name: &str) -> Option<&VarValue<'d>> {
+        match self {
+            VarTable::Few(few) => few
+                .iter()
+                .flatten()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v),
+            VarTable::Many(map) => map.get(name),
+        }
+    }
+
+    fn iter(&self) -> Box<dyn Iterator<Item = (&Cow<'d, str>, &VarValue<'d>)> + '_> {
+        match self {
+            VarTable::Few(few) => Box::new(few.iter().flatten().map(|(k, v)| (k, v))),
+            VarTable::Many(map) => Box::new(map.iter()),
+        }
+    }
+
+    /// Sets `name`, replacing a value it had (as a map's insert does).
+    fn insert(&mut self, name: Cow<'d, str>, value: VarValue<'d>) {
+        match self {
+            VarTable::Few(few) => {
+                if let Some(slot) = few.iter_mut().flatten().find(|(k, _)| *k == name) {
+                    slot.1 = value;
+                } else if let Some(free) = few.iter_mut().find(|e| e.is_none()) {
+                    *free = Some((name, value));
+                } else {
+                    let mut map: FxHashMap<_, _> =
+                        few.iter_mut().filter_map(Option::take).collect();
+                    map.insert(name, value);
+                    *self = VarTable::Many(map);
+                }
+            }
+            VarTable::Many(map) => {
+                map.insert(name, value);
+            }
+        }
+    }
+}
+
+impl<'d> FromIterator<(Cow<'d, str>, VarValue<'d>)> for VarTable<'d> {
+    fn from_iter<I: IntoIterator<Item = (Cow<'d, str>, VarValue<'d>)>>(entries: I) -> Self {
+        let mut table = VarTable::default();
+        table.extend(entries);
+        table
+    }
+}
+
+impl<'d> Extend<(Cow<'d, str>, VarValue<'d>)> for VarTable<'d> {
+    fn extend<I: IntoIterator<Item = (Cow<'d, str>, VarValue<'d>)>>(&mut self, entries: I) {
+        for (name, value) in entries {
+            self.insert(name, value);
+        }
+    }
 }
 
 /// A custom property as its scope holds it.
@@ -844,7 +917,7 @@ impl<'d> Vars<'d> {
             scopes.push(p);
         }
         // Each ancestor's values resolved in its own scope before they are merged.
-        let mut all = FxHashMap::default();
+        let mut all = VarTable::default();
         for scope in scopes.into_iter().rev() {
             all.extend(scope.own.iter().map(|(k, v)| {
                 (
@@ -927,11 +1000,13 @@ fn walk(
     // Sized once: one element per node at most (the tree's node count bounds it).
     let nodes = page.dom.tree.nodes().len();
     let mut pending: Vec<Pending<'_>> = Vec::with_capacity(nodes);
-    let mut pending_winners: Vec<(u8, Winner<'_>)> = Vec::new();
+    // A few winning declarations an element, on a node in two (the others are text): grown
+    // by doubling, this list was copied a dozen times a page.
+    let mut pending_winners: Vec<(u8, Winner<'_>)> = Vec::with_capacity(nodes * 2);
     let mut caches = SelectorCaches::default();
     let mut open = Open {
         index: FxHashMap::with_capacity_and_hasher(nodes, Default::default()),
-        text_elements: Vec::new(),
+        text_elements: Vec::with_capacity(nodes / 4),
         ancestors: Vec::new(),
         hashes: Vec::new(),
         bloom: BloomFilter::new(),

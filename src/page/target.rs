@@ -174,7 +174,19 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
     // Words of every text node, one space between each and the next; `false` once past the
     // bound, where the rest would be cut (a long paragraph stops here).
     let mut wrote_text = false;
-    let mut push_word = |word: &str, word_chars: usize| {
+    // A word with its character count, or (`None`) a run of ASCII words with one space between
+    // each.
+    let mut push_word = |word: &str, word_chars: Option<usize>| {
+        let (word, word_chars) = match word_chars {
+            Some(n) => (word, n),
+            None => {
+                // One byte past the bound at most: the snippet is cut below the bound at the
+                // end, so what lies beyond it is never written.
+                let room = SNIPPET_MAX.saturating_sub(chars + usize::from(wrote_text));
+                let cut = word.len().min(room + 1);
+                (word.get(..cut).unwrap_or_default(), cut)
+            }
+        };
         if wrote_text {
             s.push(' ');
             chars += 1;
@@ -188,14 +200,37 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
         // ASCII white space is Unicode's but for the vertical tab; words of ASCII text are
         // split and counted by bytes.
         if t.is_ascii() && !t.contains('\x0B') {
-            for word in t.split_ascii_whitespace() {
-                if !push_word(word, word.len()) {
+            // Runs of words with one space between each (most of a text) are written at once,
+            // not word by word.
+            let bytes = t.as_bytes();
+            let mut i = 0;
+            loop {
+                while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+                    i += 1;
+                }
+                if i >= bytes.len() {
+                    break;
+                }
+                let start = i;
+                loop {
+                    while bytes.get(i).is_some_and(|b| !b.is_ascii_whitespace()) {
+                        i += 1;
+                    }
+                    if bytes.get(i) == Some(&b' ')
+                        && bytes.get(i + 1).is_some_and(|b| !b.is_ascii_whitespace())
+                    {
+                        i += 1;
+                        continue;
+                    }
+                    break;
+                }
+                if !push_word(t.get(start..i).unwrap_or_default(), None) {
                     break 'texts;
                 }
             }
         } else {
             for word in t.split_whitespace() {
-                if !push_word(word, word.chars().count()) {
+                if !push_word(word, Some(word.chars().count())) {
                     break 'texts;
                 }
             }
@@ -401,5 +436,30 @@ mod tests {
             seen += 1;
         }
         assert_eq!(seen, 11);
+    }
+
+    /// Runs of words written at once give the snippet of the words one by one, wherever the
+    /// bound falls: in a word, on a space or between two text nodes.
+    #[test]
+    fn runs_of_words_are_cut_where_words_were() {
+        let mut html = String::new();
+        for k in 0..40 {
+            let words: Vec<String> = (0..60).map(|w| "m".repeat(1 + (w * 7 + k) % 9)).collect();
+            let text = words.join(" ");
+            html.push_str(&format!(
+                "<p class=\"{}\">{text}</p><p>{}<b>{}</b> {}</p>",
+                "c".repeat(k),
+                &text[..k * 4],
+                &text[k..k * 3],
+                &text[k * 2..]
+            ));
+        }
+        let doc = scraper::Html::parse_document(&html);
+        let mut seen = 0;
+        for el in doc.select(&sel("p")) {
+            assert_eq!(snippet_of(el), reference_snippet(el), "{}", el.html());
+            seen += 1;
+        }
+        assert_eq!(seen, 80);
     }
 }
