@@ -161,11 +161,9 @@ fn nesting_tags_at_most(html: &str, bound: usize) -> bool {
     true
 }
 
-/// Whether the tag name at `start` is one of [`not_nesting`]'s, read from the bytes without a
-/// string per tag (a page has a thousand): its names are short ASCII words, so a longer name,
-/// or one going on with a byte [`tag_name`] would take and a letter or digit does not, is
-/// answered `false`, as `not_nesting(&tag_name(..))` answers it. (`false` only ever counts a
-/// tag more.)
+/// `not_nesting(&tag_name(bytes, start))`, read from the bytes without a string per tag (a page
+/// has a thousand). The list's names are ASCII letters and digits, eight at most: a name that
+/// is longer, or holds any other byte before its end, is not among them.
 fn short_name_not_nesting(bytes: &[u8], start: usize) -> bool {
     let mut name = [0u8; 8];
     let mut len = 0;

@@ -441,7 +441,7 @@ mod tests {
     /// Runs of words written at once give the snippet of the words one by one, wherever the
     /// bound falls: in a word, on a space or between two text nodes.
     #[test]
-    fn runs_of_words_are_cut_where_words_were() {
+    fn runs_of_words_give_the_snippet_of_words_one_by_one() {
         let mut html = String::new();
         for k in 0..40 {
             let words: Vec<String> = (0..60).map(|w| "m".repeat(1 + (w * 7 + k) % 9)).collect();
