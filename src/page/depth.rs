@@ -121,13 +121,8 @@ fn tag_end(bytes: &[u8], lt: usize) -> (usize, bool) {
 /// The lower-cased tag name starting at `start`: borrowed from the document when it is written
 /// in lower-case ASCII (nearly always), so most tags cost no allocation.
 fn tag_name(html: &str, start: usize) -> Cow<'_, str> {
-    let bytes = html.as_bytes();
-    let len = bytes[start..]
-        .iter()
-        .take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'/' | b'>'))
-        .take(64)
-        .count();
-    let name = &bytes[start..start + len];
+    let name = tag_name_bytes(html.as_bytes(), start);
+    let len = name.len();
     if name.iter().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
         // All ASCII: `start..start + len` lies on character boundaries.
         if let Some(borrowed) = html.get(start..start + len) {
@@ -139,6 +134,17 @@ fn tag_name(html: &str, start: usize) -> Cow<'_, str> {
             .map(|b| b.to_ascii_lowercase() as char)
             .collect(),
     )
+}
+
+/// The bytes of the tag name at `start`, as written: up to white space, `/` or `>`, 64 at most.
+fn tag_name_bytes(bytes: &[u8], start: usize) -> &[u8] {
+    let rest = bytes.get(start..).unwrap_or_default();
+    let len = rest
+        .iter()
+        .take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'/' | b'>'))
+        .take(64)
+        .count();
+    &rest[..len]
 }
 
 /// Whether the document has at most `bound` start tags that may nest: then no element is
@@ -162,23 +168,19 @@ fn nesting_tags_at_most(html: &str, bound: usize) -> bool {
 }
 
 /// `not_nesting(&tag_name(bytes, start))`, read from the bytes without a string per tag (a page
-/// has a thousand). The list's names are ASCII letters and digits, eight at most: a name that
-/// is longer, or holds any other byte before its end, is not among them.
+/// has a thousand). The list's names are eight bytes at most: a longer name is not among them.
+/// Lower-casing leaves bytes past ASCII as they are, so a name with any is not either.
 fn short_name_not_nesting(bytes: &[u8], start: usize) -> bool {
-    let mut name = [0u8; 8];
-    let mut len = 0;
-    for &b in bytes.get(start..).unwrap_or_default() {
-        if b.is_ascii_whitespace() || b == b'/' || b == b'>' {
-            break;
-        }
-        if !b.is_ascii_alphanumeric() || len == name.len() {
-            return false;
-        }
-        name[len] = b.to_ascii_lowercase();
-        len += 1;
+    let name = tag_name_bytes(bytes, start);
+    let mut lower = [0u8; 8];
+    if name.len() > lower.len() {
+        return false;
     }
-    // ASCII letters and digits only: the bytes are a `str`.
-    std::str::from_utf8(&name[..len]).is_ok_and(not_nesting)
+    for (l, b) in lower.iter_mut().zip(name) {
+        *l = b.to_ascii_lowercase();
+    }
+    // Bytes that are not UTF-8 are no name of the list.
+    std::str::from_utf8(&lower[..name.len()]).is_ok_and(not_nesting)
 }
 
 /// The document with elements nested deeper than [`MAX_DEPTH`] flattened, and how many start

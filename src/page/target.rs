@@ -211,18 +211,15 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
                 if i >= bytes.len() {
                     break;
                 }
+                // The run goes on over words and the single spaces between them.
                 let start = i;
-                loop {
-                    while bytes.get(i).is_some_and(|b| !b.is_ascii_whitespace()) {
-                        i += 1;
+                while let Some(&b) = bytes.get(i) {
+                    let single_space =
+                        b == b' ' && bytes.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace());
+                    if b.is_ascii_whitespace() && !single_space {
+                        break;
                     }
-                    if bytes.get(i) == Some(&b' ')
-                        && bytes.get(i + 1).is_some_and(|b| !b.is_ascii_whitespace())
-                    {
-                        i += 1;
-                        continue;
-                    }
-                    break;
+                    i += 1;
                 }
                 if !push_word(t.get(start..i).unwrap_or_default(), None) {
                     break 'texts;
@@ -295,6 +292,17 @@ mod tests {
             s.push_str(&format!("</{}>", e.name()));
         }
         truncate_chars(&s, SNIPPET_MAX)
+    }
+
+    /// Asserts that every element `selector` finds in `html` has the reference snippet; how many.
+    fn snippets_as_the_reference(html: &str, selector: &str) -> usize {
+        let doc = scraper::Html::parse_document(html);
+        let mut seen = 0;
+        for el in doc.select(&sel(selector)) {
+            assert_eq!(snippet_of(el), reference_snippet(el), "{}", el.html());
+            seen += 1;
+        }
+        seen
     }
 
     /// The selector as first written: a climb from the element to the top, memo-less.
@@ -429,13 +437,10 @@ mod tests {
             "x".repeat(187),
             vt = "tab\u{0B}vertical\tet\u{0C}saut  fin"
         );
-        let doc = scraper::Html::parse_document(&html);
-        let mut seen = 0;
-        for el in doc.select(&sel("p, div, span, img, b, i")) {
-            assert_eq!(snippet_of(el), reference_snippet(el), "{}", el.html());
-            seen += 1;
-        }
-        assert_eq!(seen, 11);
+        assert_eq!(
+            snippets_as_the_reference(&html, "p, div, span, img, b, i"),
+            11
+        );
     }
 
     /// Runs of words written at once give the snippet of the words one by one, wherever the
@@ -454,12 +459,6 @@ mod tests {
                 &text[k * 2..]
             ));
         }
-        let doc = scraper::Html::parse_document(&html);
-        let mut seen = 0;
-        for el in doc.select(&sel("p")) {
-            assert_eq!(snippet_of(el), reference_snippet(el), "{}", el.html());
-            seen += 1;
-        }
-        assert_eq!(seen, 80);
+        assert_eq!(snippets_as_the_reference(&html, "p"), 80);
     }
 }
