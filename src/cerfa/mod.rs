@@ -151,13 +151,12 @@ pub fn fold(s: &str) -> String {
             }
             let start = i;
             i += 1;
-            while let Some(&b) = bytes.get(i) {
-                if is_plain(b) {
-                    i += 1;
-                } else if b == b' ' && bytes.get(i + 1).is_some_and(|&n| is_plain(n)) {
-                    i += 2;
-                } else {
-                    break;
+            loop {
+                i += crate::format::plain_prefix(bytes, i, b'`');
+                match bytes.get(i) {
+                    Some(&b) if is_plain(b) => i += 1,
+                    Some(b' ') if bytes.get(i + 1).is_some_and(|&n| is_plain(n)) => i += 2,
+                    _ => break,
                 }
             }
             let from = out.0.len();

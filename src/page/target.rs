@@ -174,62 +174,52 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
     // Words of every text node, one space between each and the next; `false` once past the
     // bound, where the rest would be cut (a long paragraph stops here).
     let mut wrote_text = false;
-    // A word with its character count, or (`None`) a run of ASCII words with one space between
-    // each.
-    let mut push_word = |word: &str, word_chars: Option<usize>| {
-        let (word, word_chars) = match word_chars {
-            Some(n) => (word, n),
-            None => {
-                // One byte past the bound at most: the snippet is cut below the bound at the
-                // end, so what lies beyond it is never written.
-                let room = SNIPPET_MAX.saturating_sub(chars + usize::from(wrote_text));
-                let cut = word.len().min(room + 1);
-                (word.get(..cut).unwrap_or_default(), cut)
-            }
-        };
-        if wrote_text {
-            s.push(' ');
-            chars += 1;
-        }
-        s.push_str(word);
-        chars += word_chars;
-        wrote_text = true;
-        chars <= SNIPPET_MAX
-    };
     'texts: for t in el.text() {
-        // ASCII white space is Unicode's but for the vertical tab; words of ASCII text are
-        // split and counted by bytes.
-        if t.is_ascii() && !t.contains('\x0B') {
-            // Runs of words with one space between each (most of a text) are written at once,
-            // not word by word.
-            let bytes = t.as_bytes();
-            let mut i = 0;
-            loop {
-                while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
-                    i += 1;
-                }
-                if i >= bytes.len() {
+        let bytes = t.as_bytes();
+        let mut i = 0;
+        loop {
+            while let Some((true, len)) = crate::format::white_space_at(t, i) {
+                i += len;
+            }
+            if i >= bytes.len() {
+                break;
+            }
+            // A run of words with one plain space between each (most of a text), written at
+            // once; never more than one character past the bound, where the snippet is cut.
+            let room = SNIPPET_MAX.saturating_sub(chars + usize::from(wrote_text));
+            let start = i;
+            let mut run_chars = 0;
+            while run_chars <= room {
+                let plain = crate::format::plain_prefix(bytes, i, 0).min(room + 1 - run_chars);
+                i += plain;
+                run_chars += plain;
+                if run_chars > room {
                     break;
                 }
-                // The run goes on over words and the single spaces between them.
-                let start = i;
-                while let Some(&b) = bytes.get(i) {
-                    let single_space =
-                        b == b' ' && bytes.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace());
-                    if b.is_ascii_whitespace() && !single_space {
-                        break;
+                match crate::format::white_space_at(t, i) {
+                    Some((false, len)) => i += len,
+                    Some((true, 1))
+                        if bytes.get(i) == Some(&b' ')
+                            && matches!(
+                                crate::format::white_space_at(t, i + 1),
+                                Some((false, _))
+                            ) =>
+                    {
+                        i += 1
                     }
-                    i += 1;
+                    _ => break,
                 }
-                if !push_word(t.get(start..i).unwrap_or_default(), None) {
-                    break 'texts;
-                }
+                run_chars += 1;
             }
-        } else {
-            for word in t.split_whitespace() {
-                if !push_word(word, Some(word.chars().count())) {
-                    break 'texts;
-                }
+            if wrote_text {
+                s.push(' ');
+                chars += 1;
+            }
+            s.push_str(t.get(start..i).unwrap_or_default());
+            chars += run_chars;
+            wrote_text = true;
+            if chars > SNIPPET_MAX {
+                break 'texts;
             }
         }
     }
@@ -459,6 +449,22 @@ mod tests {
                 &text[k * 2..]
             ));
         }
-        assert_eq!(snippets_as_the_reference(&html, "p"), 80);
+        // French text: accents, non-breaking spaces, a thin one, runs cut inside a word.
+        let french = "Déclarer un changement de situation\u{a0}: délai de réponse\u{202f}? \
+            Les pièces à fournir (état civil, justificatif) sont listées ci-dessous. ";
+        let mut more = String::new();
+        for k in 0..40 {
+            let text = french.repeat(1 + k % 3);
+            let cut = text.char_indices().nth(k * 3).map_or(0, |(i, _)| i);
+            more.push_str(&format!(
+                "<p class=\"{}\">{text}</p><p>{}<b>{}</b>  {}</p>",
+                "é".repeat(k),
+                &text[..cut],
+                &text[cut..],
+                "mot".repeat(k)
+            ));
+        }
+        html.push_str(&more);
+        assert_eq!(snippets_as_the_reference(&html, "p"), 160);
     }
 }

@@ -142,6 +142,10 @@ pub fn normalized_text_and_part(
                             run_start = Some(i);
                         }
                         i += len;
+                        if !white {
+                            // Within the run: its plain words and lone spaces, at once.
+                            i += crate::format::plain_prefix(piece.as_bytes(), i, 0);
+                        }
                     }
                     if let Some(from) = run_start {
                         push(piece.get(from..).unwrap_or_default(), &mut space);

@@ -252,7 +252,14 @@ impl TextContrasts {
 
 fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
     let styles = page.styles();
-    let mut r = Results::new(page);
+    let texts = &page.derived(TextContrasts::of).0;
+    // Room for a result for each text short of the normal threshold, the most there can be
+    // but for the first pass and the shadow DOM's doubt.
+    let short = texts
+        .iter()
+        .filter(|t| !matches!(t.colors, Ok((_, _, ratio, _)) if ratio >= level.normal))
+        .count();
+    let mut r = Results::with_capacity(page, short + 2);
     // Texts read on the rendered pixels, by the mark of their element (light DOM only).
     let pixels = page.browser.as_ref().and_then(|b| b.pixels.as_ref());
     let measured: HashMap<String, &TextPixels> = pixels
@@ -264,7 +271,7 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
                 .collect()
         })
         .unwrap_or_default();
-    for text in &page.derived(TextContrasts::of).0 {
+    for text in texts {
         let Some(el) = page.dom.tree.get(text.node).and_then(ElementRef::wrap) else {
             continue;
         };

@@ -374,9 +374,16 @@ pub struct Results<'p> {
 
 impl<'p> Results<'p> {
     pub fn new(page: &'p Page) -> Self {
+        Self::with_capacity(page, 0)
+    }
+
+    /// Results with room for `items` written ones (passed results that only count take none):
+    /// for rules that know how many they will fail, as the contrast rules do, which a vector
+    /// grown by doubling copied again and again.
+    pub fn with_capacity(page: &'p Page, items: usize) -> Self {
         Results {
             page,
-            items: Vec::new(),
+            items: Vec::with_capacity(items),
             pushed: 0,
             passed: 0,
             passed_targets: 0,
