@@ -1355,8 +1355,8 @@ struct RuleInfo {
     rgaa_criteria: Vec<String>,
     /// "8.5 Chaque page a un titre", from criteria/rgaa-4.1.2.toml.
     rgaa_labels: Vec<String>,
-    wcag: &'static [&'static str],
-    act: &'static [&'static str],
+    wcag: &'static [crate::rules::Reference],
+    act: &'static [crate::rules::Reference],
     cerfa: &'static [u8],
 }
 

@@ -480,7 +480,7 @@ pub async fn run(
                         .iter()
                         .filter(|f| vigie_rules.iter().any(|r| *r == *f.rule))
                         .filter(|f| matches!(f.outcome, Outcome::Failed | Outcome::CantTell))
-                        .flat_map(|f| f.targets.iter().map(|t| t.selector.clone()))
+                        .flat_map(|f| f.targets.iter().map(|t| t.selector.to_string()))
                         .collect();
                     (Some(combine(rules.values().copied())), rules, targets, None)
                 }

@@ -25,9 +25,10 @@ pub struct Finding {
     pub count: usize,
     pub message: String,
     pub rgaa: Vec<Reference>,
-    pub wcag: Vec<Reference>,
-    pub act: Vec<Reference>,
-    pub cerfa: Vec<u8>,
+    /// Borrowed from the rule's metadata, owned when read from a report.
+    pub wcag: Cow<'static, [Reference]>,
+    pub act: Cow<'static, [Reference]>,
+    pub cerfa: Cow<'static, [u8]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<crate::rules::Details>,
 }
@@ -121,9 +122,9 @@ fn findings_into(
         count,
         message,
         rgaa,
-        wcag: references(meta.wcag),
-        act: references(meta.act),
-        cerfa: meta.cerfa.to_vec(),
+        wcag: Cow::Borrowed(meta.wcag),
+        act: Cow::Borrowed(meta.act),
+        cerfa: Cow::Borrowed(meta.cerfa),
         details,
     };
     let overall = page_outcome(&results);
@@ -242,16 +243,12 @@ mod tests {
             assert_eq!(f[1].message, "12 éléments conformes.");
         }
         assert!(counted[1].targets.is_empty());
-        let selectors: Vec<&str> = listed[1]
-            .targets
-            .iter()
-            .map(|t| t.selector.as_str())
-            .collect();
+        let selectors: Vec<&str> = listed[1].targets.iter().map(|t| &*t.selector).collect();
         let expected: Vec<String> = (1..=PASSED_TARGETS_KEPT)
             .map(|k| format!("html > body > main > ul > li:nth-of-type({k}) > a"))
             .collect();
         assert_eq!(selectors, expected);
-        assert_eq!(listed[1].targets[0].snippet, "<a href=\"/p1\">Page 1</a>");
+        assert_eq!(&*listed[1].targets[0].snippet, "<a href=\"/p1\">Page 1</a>");
         assert_eq!(counted[0], listed[0]);
     }
 
@@ -263,8 +260,8 @@ mod tests {
         title: "Paragraphes",
         description: "",
         rgaa: &["8.5.1", "8.6.1"],
-        wcag: &[],
-        act: &[],
+        wcag: refs![],
+        act: refs![],
         cerfa: &[],
     };
     impl Rule for Paragraphs {

@@ -139,6 +139,12 @@ pub fn plain_prefix(bytes: &[u8], i: usize, stop: u8) -> usize {
 /// length: a text built word by word in a `String` of its own is reallocated (and copied) at
 /// every doubling. A call made from within `write` builds in a `String` of its own.
 pub fn built_in_scratch(write: impl FnOnce(&mut String)) -> String {
+    in_scratch(write, |s| String::from(s))
+}
+
+/// [`built_in_scratch`], handing the text written to `finish` (a shared `Arc<str>` is made
+/// from it at once, without a `String` of its own first).
+pub fn in_scratch<T>(write: impl FnOnce(&mut String), finish: impl FnOnce(&str) -> T) -> T {
     /// Past this, the buffer is given back after use (one page's main text is far below).
     const KEPT: usize = 1 << 16;
     thread_local! {
@@ -148,7 +154,7 @@ pub fn built_in_scratch(write: impl FnOnce(&mut String)) -> String {
         Ok(mut buf) => {
             buf.clear();
             write(&mut buf);
-            let out = String::from(buf.as_str());
+            let out = finish(buf.as_str());
             if buf.capacity() > KEPT {
                 buf.clear();
                 buf.shrink_to(KEPT);
@@ -158,7 +164,7 @@ pub fn built_in_scratch(write: impl FnOnce(&mut String)) -> String {
         Err(_) => {
             let mut out = String::new();
             write(&mut out);
-            out
+            finish(&out)
         }
     })
 }

@@ -88,9 +88,9 @@ fn finding(rule: &str, outcome: Outcome, cerfa: &[u8]) -> Finding {
         count: 1,
         message: "message".into(),
         rgaa: vec!["1.1".into()],
-        wcag: vec![],
-        act: vec![],
-        cerfa: cerfa.to_vec(),
+        wcag: Default::default(),
+        act: Default::default(),
+        cerfa: cerfa.to_vec().into(),
         details: None,
     }
 }

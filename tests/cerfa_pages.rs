@@ -20,7 +20,7 @@ fn franceconnect_dsfr_button_is_conforming() {
     let b = e.franceconnect.expect("button");
     assert_eq!(b.variant, FcVariant::FranceConnect);
     assert_eq!(b.detected_by, "dsfr");
-    assert_eq!(b.target.selector, "#fc");
+    assert_eq!(&*b.target.selector, "#fc");
     assert!(b.info_link && b.offered_first && !b.restyled);
     assert!(b.conforming());
 }
@@ -30,7 +30,7 @@ fn franceconnect_plus_without_info_link_is_not_conforming() {
     let e = evidence("fc-plus-no-info.html");
     let b = e.franceconnect.expect("button");
     assert_eq!(b.variant, FcVariant::FranceConnectPlus);
-    assert_eq!(b.target.selector, "#fcplus");
+    assert_eq!(&*b.target.selector, "#fcplus");
     assert!(!b.info_link);
     assert!(!b.conforming());
 }
@@ -41,7 +41,7 @@ fn franceconnect_legacy_image_after_password_form() {
     assert!(e.identification);
     let b = e.franceconnect.expect("button");
     assert_eq!(b.detected_by, "image");
-    assert_eq!(b.target.selector, "#legacy");
+    assert_eq!(&*b.target.selector, "#legacy");
     assert_eq!(b.variant, FcVariant::FranceConnect);
     assert!(b.info_link, "straight apostrophe info link");
     assert!(
@@ -56,7 +56,7 @@ fn franceconnect_text_with_typographic_apostrophe() {
     assert!(e.identification, "heading « Identification »");
     let b = e.franceconnect.expect("button");
     assert_eq!(b.detected_by, "texte");
-    assert_eq!(b.target.selector, "#btn");
+    assert_eq!(&*b.target.selector, "#btn");
     assert!(b.info_link && b.offered_first);
 }
 
@@ -65,7 +65,7 @@ fn franceconnect_legacy_class_wrapper_points_at_its_link() {
     let e = evidence("fc-legacy-class.html");
     let b = e.franceconnect.expect("button");
     assert_eq!(b.detected_by, "classe");
-    assert_eq!(b.target.selector, "#lnk");
+    assert_eq!(&*b.target.selector, "#lnk");
     assert!(!b.info_link);
 }
 

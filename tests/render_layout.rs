@@ -43,7 +43,7 @@ fn failed_or_doubt(results: &[RuleResult]) -> Vec<(Outcome, String)> {
                 r.outcome,
                 r.target
                     .as_ref()
-                    .map(|t| t.selector.clone())
+                    .map(|t| t.selector.to_string())
                     .unwrap_or_default(),
             )
         })

@@ -105,7 +105,7 @@ async fn browser_rules_decide_on_rendered_fixtures_and_say_not_measured_on_serve
             let targets: Vec<String> = results
                 .iter()
                 .filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::CantTell))
-                .filter_map(|r| r.target.as_ref().map(|t| t.selector.clone()))
+                .filter_map(|r| r.target.as_ref().map(|t| t.selector.to_string()))
                 .collect();
             if targets != expected_targets(&html) {
                 failures.push(format!(
@@ -218,7 +218,7 @@ async fn media_facts_decide_autoplay_on_rendered_pages() {
         let targets: Vec<String> = results
             .iter()
             .filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::CantTell))
-            .filter_map(|r| r.target.as_ref().map(|t| t.selector.clone()))
+            .filter_map(|r| r.target.as_ref().map(|t| t.selector.to_string()))
             .collect();
         if targets != expected_targets(&html) {
             failures.push(format!(

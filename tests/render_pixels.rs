@@ -52,9 +52,10 @@ async fn pixels_decide_what_the_cascade_leaves_undecided() {
         let mut model = Page::parse(page.final_url, &page.html);
         model.browser = page.facts;
         let results = rule.check(&model);
-        let verdict = results
-            .iter()
-            .find(|r| r.target_on(&model).is_some_and(|t| t.selector == "#cible"));
+        let verdict = results.iter().find(|r| {
+            r.target_on(&model)
+                .is_some_and(|t| &*t.selector == "#cible")
+        });
         let Some(verdict) = verdict else {
             failures.push(format!(
                 "{name} rendu : pas de résultat pour #cible : {results:#?} ; {facts:#?}"

@@ -37,9 +37,15 @@ fn fixture() -> Report {
                 Outcome::Passed => {}
                 _ => continue,
             }
-            f.wcag = strings(meta.wcag);
-            f.act = strings(meta.act);
-            f.cerfa = meta.cerfa.to_vec();
+            let owned = |v: &[vigie::rules::Reference]| {
+                v.iter()
+                    .map(|s| s.to_string().into())
+                    .collect::<Vec<_>>()
+                    .into()
+            };
+            f.wcag = owned(meta.wcag);
+            f.act = owned(meta.act);
+            f.cerfa = meta.cerfa.to_vec().into();
         }
     }
     r
@@ -340,10 +346,7 @@ fn a_store_of_the_previous_schema_is_migrated_and_its_runs_still_work() {
             }
             for f in &d.findings {
                 let t = f.targets.first();
-                let (sel, snip) = (
-                    t.map(|t| t.selector.as_str()),
-                    t.map(|t| t.snippet.as_str()),
-                );
+                let (sel, snip) = (t.map(|t| &*t.selector), t.map(|t| &*t.snippet));
                 let outcome = serde_json::to_value(f.outcome).expect("outcome");
                 conn.execute(
                     "INSERT INTO findings (run_id, demarche_id, fingerprint, rule, outcome, url, page_key, selector, snippet, message, count, finding_json)

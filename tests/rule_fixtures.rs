@@ -110,7 +110,7 @@ fn every_rule_fixture_gives_its_expected_outcome() {
                 let got_targets: Vec<String> = results
                     .iter()
                     .filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::CantTell))
-                    .filter_map(|r| r.target.as_ref().map(|t| t.selector.clone()))
+                    .filter_map(|r| r.target.as_ref().map(|t| t.selector.to_string()))
                     .collect();
                 if got_targets != targets {
                     failures.push(format!(

@@ -65,7 +65,7 @@ fn photos_wanted(analysis: &PageAnalysis) -> Vec<crate::crawl::PhotoWanted> {
         for t in &f.targets {
             let w = crate::crawl::PhotoWanted {
                 rule: f.rule.to_string(),
-                selector: t.selector.clone(),
+                selector: t.selector.to_string(),
             };
             if wanted.len() < MAX_PHOTOS_PER_PAGE && !wanted.contains(&w) {
                 wanted.push(w);

@@ -225,7 +225,7 @@ pub fn extract(page: &Page) -> Contact {
                 .is_some();
             !is_search && !has_password && (has_message || (contact_page && has_field))
         })
-        .map(|f| Target::of(page, f).selector);
+        .map(|f| Target::of(page, f).selector.to_string());
     let chat = first_word(text, CHAT_WORDS).map(str::to_string);
     let appointment = first_word(text, APPOINTMENT_WORDS).map(str::to_string);
     static STREET: OnceLock<Regex> = OnceLock::new();

@@ -225,7 +225,7 @@ pub fn find(page: &Page) -> Option<Footer> {
     }
     Some(Footer {
         found_by: how.to_string(),
-        selector: Target::of(page, el).selector,
+        selector: Target::of(page, el).selector.to_string(),
         links,
         link_count: anchors.len(),
     })

@@ -335,7 +335,7 @@ fn form_facts(page: &Page) -> FormFacts {
                 .any(|w| about.contains(w));
         if !is_email && (auto_ok || ADDRESS_WORDS.iter().any(|w| about.contains(w))) {
             f.address_fields.push(AddressField {
-                selector: Target::of(page, el).selector,
+                selector: Target::of(page, el).selector.to_string(),
                 label: crate::page::normalize_space(&label),
                 autocomplete: auto,
                 ok: auto_ok && !label.trim().is_empty(),

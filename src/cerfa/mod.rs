@@ -57,7 +57,7 @@ impl LinkRef {
         LinkRef {
             text: link_text(page, el),
             href,
-            selector: Target::of(page, el).selector,
+            selector: Target::of(page, el).selector.to_string(),
         }
     }
 }

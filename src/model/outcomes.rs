@@ -190,9 +190,9 @@ impl PageOutcomes {
                 .get(rule)
                 .map(|tests| tests.iter().map(|t| t.clone().into()).collect())
                 .unwrap_or_else(|| all_tests(rule)),
-            wcag: meta.map(|m| references(m.wcag)).unwrap_or_default(),
-            act: meta.map(|m| references(m.act)).unwrap_or_default(),
-            cerfa: meta.map(|m| m.cerfa.to_vec()).unwrap_or_default(),
+            wcag: Cow::Borrowed(meta.map_or(&[][..], |m| m.wcag)),
+            act: Cow::Borrowed(meta.map_or(&[][..], |m| m.act)),
+            cerfa: Cow::Borrowed(meta.map_or(&[][..], |m| m.cerfa)),
             details: None,
         }
     }

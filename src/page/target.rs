@@ -3,7 +3,8 @@
 use scraper::{ElementRef, Node};
 use serde::{Deserialize, Serialize};
 
-use crate::format::truncate_chars;
+use crate::format::{in_scratch, truncate_chars};
+use std::sync::Arc;
 
 /// Maximum snippet length in characters.
 pub const SNIPPET_MAX: usize = 200;
@@ -12,18 +13,20 @@ pub const SNIPPET_MAX: usize = 200;
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
 pub struct Target {
     /// A CSS selector matching exactly this element in the document.
-    pub selector: String,
+    pub selector: Arc<str>,
     /// The element's opening tag and the start of its content, at most ~200 characters.
-    pub snippet: String,
+    pub snippet: Arc<str>,
 }
 
 impl Target {
     /// The element's target, built once per page: several rules point at the same link, image
     /// or field, and each built its selector and snippet again.
     pub fn of(page: &crate::page::Page, el: ElementRef<'_>) -> Target {
+        // Written in the thread's buffer and shared from there: the page's memo and the
+        // result each hold the target (a copy of both texts each, before).
         page.target(el.id(), || Target {
-            selector: unique_selector(page, el),
-            snippet: snippet_of(el),
+            selector: in_scratch(|out| write_unique_selector(page, el, out), |s| Arc::from(s)),
+            snippet: in_scratch(|out| write_snippet(el, out), |s| Arc::from(s)),
         })
     }
 }
@@ -49,6 +52,13 @@ const SELECTOR_MEMO_BYTES: usize = 1 << 20;
 /// A selector unique in the document: the nearest ancestor-or-self with a unique, simple id,
 /// then `tag:nth-of-type(n)` steps down to the element. Iterative, so deep trees are safe.
 pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    write_unique_selector(page, el, &mut out);
+    out
+}
+
+/// [`unique_selector`], written in `out` (empty).
+fn write_unique_selector(page: &crate::page::Page, el: ElementRef<'_>, out: &mut String) {
     /// One step from the element up, written out once the top is found (no string per step:
     /// this runs for every failed target).
     enum Step<'a> {
@@ -98,7 +108,7 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
         ));
         current = node.parent();
     }
-    let mut out = String::with_capacity(above.map_or(0, str::len) + steps.len() * 16);
+    out.reserve(above.map_or(0, str::len) + steps.len() * 16);
     out.push_str(above.unwrap_or(""));
     let mut written: smallvec::SmallVec<[(ego_tree::NodeId, String); 4]> =
         smallvec::SmallVec::new();
@@ -130,14 +140,19 @@ pub fn unique_selector(page: &crate::page::Page, el: ElementRef<'_>) -> String {
     }
     memo.bytes = SELECTOR_MEMO_BYTES - budget;
     memo.selectors.extend(written);
-    out
 }
 
 /// Opening tag with attributes, then the start of the text content, bounded.
 pub fn snippet_of(el: ElementRef<'_>) -> String {
-    let e = el.value();
     // Room for most snippets at once (at most 200 characters, a closing tag, a few wide ones).
     let mut s = String::with_capacity(256);
+    write_snippet(el, &mut s);
+    s
+}
+
+/// [`snippet_of`], written in `s` (empty).
+fn write_snippet(el: ElementRef<'_>, s: &mut String) {
+    let e = el.value();
     s.push('<');
     s.push_str(e.name());
     for (k, v) in e.attrs() {
@@ -167,7 +182,9 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
     s.push('>');
     // Whole-document containers: the opening tag says enough.
     if matches!(e.name(), "html" | "head" | "body") {
-        return truncate_chars(&s, SNIPPET_MAX);
+        let cut = truncate_chars(s, SNIPPET_MAX);
+        *s = cut;
+        return;
     }
     // Characters so far, counted as they are added rather than by a new count per text.
     let mut chars = s.chars().count();
@@ -238,7 +255,6 @@ pub fn snippet_of(el: ElementRef<'_>) -> String {
         s.truncate(end);
         s.push('…');
     }
-    s
 }
 
 fn is_void(name: &str) -> bool {

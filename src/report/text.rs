@@ -54,11 +54,7 @@ pub fn page_findings(
         .iter()
         .filter(|f| matches!(f.outcome, Outcome::Failed | Outcome::CantTell))
     {
-        let target = f
-            .targets
-            .first()
-            .map(|t| t.selector.as_str())
-            .unwrap_or("(page)");
+        let target = f.targets.first().map(|t| &*t.selector).unwrap_or("(page)");
         let _ = writeln!(
             s,
             "  [{}] {} RGAA {} — {} — {}",

@@ -88,8 +88,8 @@ static ARIA_REQUIRED_CONTEXT: RuleMeta = RuleMeta {
     title: "Contexte requis par le rôle ARIA",
     description: "Un élément dont le rôle ARIA exige un parent (listitem, tab, option, row, cell…) est dans un élément de ce rôle.",
     rgaa: &["7.1.1"],
-    wcag: &["1.3.1"],
-    act: &["ff89c9"],
+    wcag: refs!["1.3.1"],
+    act: refs!["ff89c9"],
     cerfa: &[],
 };
 
@@ -325,8 +325,8 @@ static ARIA_REQUIRED_CHILDREN: RuleMeta = RuleMeta {
     title: "Éléments requis par le rôle ARIA",
     description: "Un élément dont le rôle ARIA exige des enfants (list, menu, tablist, listbox, tree, grid, row…) ne possède que des éléments de ces rôles.",
     rgaa: &["7.1.1", "9.3.1", "9.3.2"],
-    wcag: &["1.3.1"],
-    act: &["bc4a75"],
+    wcag: refs!["1.3.1"],
+    act: refs!["bc4a75"],
     cerfa: &[],
 };
 

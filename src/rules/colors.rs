@@ -55,8 +55,8 @@ static COLOR_CONTRAST: RuleMeta = RuleMeta {
     title: "Contraste du texte suffisant",
     description: "Le texte visible a un contraste d'au moins 4,5:1 avec son arrière-plan (3:1 pour les grands textes), calculé depuis les styles CSS de la page.",
     rgaa: &["3.2.1", "3.2.2", "3.2.3", "3.2.4"],
-    wcag: &["1.4.3"],
-    act: &["afw4f7"],
+    wcag: refs!["1.4.3"],
+    act: refs!["afw4f7"],
     cerfa: &[17],
 };
 
@@ -142,8 +142,8 @@ static COLOR_CONTRAST_ENHANCED: RuleMeta = RuleMeta {
     title: "Contraste renforcé du texte (AAA, hors RGAA)",
     description: "Le texte visible a un contraste d'au moins 7:1 avec son arrière-plan (4,5:1 pour les grands textes) : niveau AAA des WCAG, hors RGAA, sans effet sur les résultats RGAA ni Cerfa.",
     rgaa: &[],
-    wcag: &["1.4.6"],
-    act: &["09o5cg"],
+    wcag: refs!["1.4.6"],
+    act: refs!["09o5cg"],
     cerfa: &[],
 };
 

@@ -68,8 +68,8 @@ static COLOUR_ONLY_INFO: RuleMeta = RuleMeta {
     title: "Information pas seulement par la couleur",
     description: "Un texte qui désigne du contenu par sa couleur est à vérifier, sauf s'il nomme aussi un autre moyen.",
     rgaa: &["3.1.1", "3.1.2"],
-    wcag: &["1.4.1"],
-    act: &[],
+    wcag: refs!["1.4.1"],
+    act: refs![],
     cerfa: &[16],
 };
 

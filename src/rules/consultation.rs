@@ -112,8 +112,8 @@ static META_REFRESH: RuleMeta = RuleMeta {
     title: "Pas de rafraîchissement ni de redirection différés",
     description: "Une balise meta refresh ne recharge ni ne redirige la page après un délai (0 ou plus de 20 heures seulement).",
     rgaa: &["13.1.1", "13.1.2"],
-    wcag: &["2.2.1", "3.2.5"],
-    act: &["bc659a", "bisz58"],
+    wcag: refs!["2.2.1", "3.2.5"],
+    act: refs!["bc659a", "bisz58"],
     cerfa: &[16],
 };
 
@@ -169,8 +169,8 @@ static META_REDIRECT_LONG_DELAY: RuleMeta = RuleMeta {
     title: "Redirection meta immédiate",
     description: "Une redirection par meta refresh vers une autre page est immédiate, même au-delà de 20 heures de délai.",
     rgaa: &["13.1.2"],
-    wcag: &["3.2.5"],
-    act: &["bisz58"],
+    wcag: refs!["3.2.5"],
+    act: refs!["bisz58"],
     cerfa: &[16],
 };
 
@@ -213,8 +213,8 @@ static BLINK_MARQUEE: RuleMeta = RuleMeta {
     description:
         "La page n'utilise ni <blink> ni <marquee>, dont le mouvement ne peut pas être arrêté.",
     rgaa: &["13.8.1", "13.8.2"],
-    wcag: &["2.2.2"],
-    act: &[],
+    wcag: refs!["2.2.2"],
+    act: refs![],
     cerfa: &[16],
 };
 
@@ -325,8 +325,8 @@ static DOWNLOAD_LINK_INFO: RuleMeta = RuleMeta {
     title: "Lien de téléchargement avec format et poids",
     description: "Chaque lien vers un document à télécharger annonce son format et son poids (bonne pratique, hors RGAA 4.1.2).",
     rgaa: &[],
-    wcag: &[],
-    act: &[],
+    wcag: refs![],
+    act: refs![],
     cerfa: &[21],
 };
 
@@ -385,8 +385,8 @@ static NO_POPUP_ON_LOAD: RuleMeta = RuleMeta {
     title: "Pas de fenêtre ouverte sans action de l'utilisateur",
     description: "Aucune nouvelle fenêtre n'est ouverte au chargement de la page.",
     rgaa: &["13.2.1"],
-    wcag: &["3.2.1"],
-    act: &[],
+    wcag: refs!["3.2.1"],
+    act: refs![],
     cerfa: &[],
 };
 

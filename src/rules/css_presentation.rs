@@ -38,8 +38,8 @@ static FOCUS_VISIBLE_OUTLINE: RuleMeta = RuleMeta {
     title: "Indicateur de focus conservé",
     description: "Les feuilles de style ne suppriment pas le contour de focus des éléments focalisables sans le remplacer par un autre indicateur visible.",
     rgaa: &["10.7.1"],
-    wcag: &["2.4.7"],
-    act: &[],
+    wcag: refs!["2.4.7"],
+    act: refs![],
     cerfa: &[16],
 };
 
@@ -271,8 +271,8 @@ static META_VIEWPORT_ZOOM: RuleMeta = RuleMeta {
     title: "Zoom non bloqué par la balise viewport",
     description: "La balise meta viewport n'interdit pas l'agrandissement (user-scalable=no, maximum-scale inférieur à 2).",
     rgaa: &["10.4.1"],
-    wcag: &["1.4.4"],
-    act: &["b4f0c3"],
+    wcag: refs!["1.4.4"],
+    act: refs!["b4f0c3"],
     cerfa: &[],
 };
 
@@ -385,8 +385,8 @@ static LETTER_SPACING_ADJUSTABLE: RuleMeta = RuleMeta {
     title: "Espacement des lettres modifiable",
     description: "Un espacement des lettres imposé par un attribut style avec !important vaut au moins 0,12 fois la taille de police.",
     rgaa: &["10.12.1"],
-    wcag: &["1.4.12"],
-    act: &["24afc2"],
+    wcag: refs!["1.4.12"],
+    act: refs!["24afc2"],
     cerfa: &[],
 };
 
@@ -424,8 +424,8 @@ static WORD_SPACING_ADJUSTABLE: RuleMeta = RuleMeta {
     title: "Espacement des mots modifiable",
     description: "Un espacement des mots imposé par un attribut style avec !important vaut au moins 0,16 fois la taille de police.",
     rgaa: &["10.12.1"],
-    wcag: &["1.4.12"],
-    act: &["9e45ec"],
+    wcag: refs!["1.4.12"],
+    act: refs!["9e45ec"],
     cerfa: &[],
 };
 
@@ -468,8 +468,8 @@ static LINE_HEIGHT_ADJUSTABLE: RuleMeta = RuleMeta {
     title: "Interlignage modifiable",
     description: "Un interlignage imposé par un attribut style avec !important vaut au moins 1,5 fois la taille de police du texte sur plusieurs lignes.",
     rgaa: &["10.12.1"],
-    wcag: &["1.4.12"],
-    act: &["78fd32"],
+    wcag: refs!["1.4.12"],
+    act: refs!["78fd32"],
     cerfa: &[],
 };
 

@@ -44,8 +44,8 @@ static FOCUS_ORDER: RuleMeta = RuleMeta {
     title: "Ordre de tabulation suivant l'ordre de lecture (mesuré)",
     description: "Lors d'un parcours à la touche Tab, chaque élément atteint suit le précédent dans l'ordre du code et de lecture ; les sauts sont signalés (mesure en navigateur).",
     rgaa: &["12.8.1"],
-    wcag: &["2.4.3"],
-    act: &[],
+    wcag: refs!["2.4.3"],
+    act: refs![],
     cerfa: &[],
 };
 

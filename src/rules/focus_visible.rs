@@ -32,8 +32,8 @@ static FOCUS_VISIBLE: RuleMeta = RuleMeta {
     title: "Prise de focus visible (mesurée)",
     description: "Chaque élément atteint à la touche Tab change visiblement à l'écran quand il prend le focus (mesure en navigateur).",
     rgaa: &["10.7.1"],
-    wcag: &["2.4.7"],
-    act: &["oj04fd"],
+    wcag: refs!["2.4.7"],
+    act: refs!["oj04fd"],
     cerfa: &[16],
 };
 

@@ -37,8 +37,8 @@ static FORM_FIELD_LABEL: RuleMeta = RuleMeta {
     title: "Champ de formulaire avec étiquette",
     description: "Chaque champ de formulaire a une étiquette (label, aria-label, aria-labelledby ou title) ; un placeholder seul n'en est pas une.",
     rgaa: &["11.1.1", "11.2.1", "11.2.2", "11.2.3", "11.2.4"],
-    wcag: &["1.3.1", "4.1.2"],
-    act: &[],
+    wcag: refs!["1.3.1", "4.1.2"],
+    act: refs![],
     cerfa: &[],
 };
 
@@ -88,8 +88,8 @@ static FORM_FIELD_NAME: RuleMeta = RuleMeta {
     title: "Champ de formulaire avec nom accessible (ACT)",
     description: "Chaque champ de formulaire a un nom accessible non vide, placeholder compris (règle ACT e086e5, WCAG 4.1.2).",
     rgaa: &[],
-    wcag: &["4.1.2"],
-    act: &["e086e5"],
+    wcag: refs!["4.1.2"],
+    act: refs!["e086e5"],
     cerfa: &[],
 };
 
@@ -260,8 +260,8 @@ static BUTTON_NAME: RuleMeta = RuleMeta {
     description:
         "Chaque bouton a un nom accessible (texte, value, alt, aria-label ou aria-labelledby).",
     rgaa: &["11.9.1", "7.1.1"],
-    wcag: &["4.1.2"],
-    act: &["97a4e1"],
+    wcag: refs!["4.1.2"],
+    act: refs!["97a4e1"],
     cerfa: &[],
 };
 
@@ -429,8 +429,8 @@ static AUTOCOMPLETE_VALID: RuleMeta = RuleMeta {
     title: "Valeur autocomplete valide",
     description: "L'attribut autocomplete d'un champ porte une valeur de remplissage automatique définie par HTML.",
     rgaa: &["11.13.1"],
-    wcag: &["1.3.5"],
-    act: &["73f2c2"],
+    wcag: refs!["1.3.5"],
+    act: refs!["73f2c2"],
     cerfa: &[],
 };
 
@@ -509,8 +509,8 @@ static REQUIRED_FIELD_INDICATED: RuleMeta = RuleMeta {
     title: "Champs obligatoires signalés",
     description: "Un champ obligatoire est signalé dans son étiquette, sa description ou sa légende ; sinon il est à vérifier.",
     rgaa: &["11.10.1"],
-    wcag: &["3.3.2"],
-    act: &[],
+    wcag: refs!["3.3.2"],
+    act: refs![],
     cerfa: &[],
 };
 
@@ -674,8 +674,8 @@ static AUTOCOMPLETE_PERSONAL: RuleMeta = RuleMeta {
     title: "Finalité des champs de données personnelles",
     description: "Un champ de donnée personnelle (courriel, nom, adresse…) sans attribut autocomplete est à vérifier.",
     rgaa: &["11.13.1"],
-    wcag: &["1.3.5"],
-    act: &[],
+    wcag: refs!["1.3.5"],
+    act: refs![],
     cerfa: &[],
 };
 

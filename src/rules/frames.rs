@@ -31,8 +31,8 @@ static FRAME_TITLE: RuleMeta = RuleMeta {
     title: "Cadre avec titre",
     description: "Chaque cadre (iframe, frame) a un titre non vide.",
     rgaa: &["2.1.1", "2.2.1"],
-    wcag: &["4.1.2"],
-    act: &["cae760"],
+    wcag: refs!["4.1.2"],
+    act: refs!["cae760"],
     cerfa: &[16],
 };
 
@@ -128,8 +128,8 @@ static FRAME_TITLE_RELEVANT: RuleMeta = RuleMeta {
     title: "Titre de cadre sans défaut évident",
     description: "Le titre de chaque cadre n'est pas manifestement non pertinent (« iframe », « sans titre », nom de fichier).",
     rgaa: &["2.2.1"],
-    wcag: &["4.1.2"],
-    act: &[],
+    wcag: refs!["4.1.2"],
+    act: refs![],
     cerfa: &[16],
 };
 

@@ -27,8 +27,8 @@ static IMAGE_ALT: RuleMeta = RuleMeta {
     title: "Image avec alternative textuelle",
     description: "Chaque image exposée aux technologies d'assistance a une alternative textuelle ou est marquée décorative.",
     rgaa: &["1.1.1", "1.2.1"],
-    wcag: &["1.1.1"],
-    act: &["23a2a8"],
+    wcag: refs!["1.1.1"],
+    act: refs!["23a2a8"],
     cerfa: &[],
 };
 
@@ -97,8 +97,8 @@ static IMAGE_BUTTON_ALT: RuleMeta = RuleMeta {
     title: "Bouton image avec alternative",
     description: "Chaque bouton image (input type=image) a une alternative textuelle non vide.",
     rgaa: &["1.1.3"],
-    wcag: &["1.1.1", "4.1.2"],
-    act: &["59796f"],
+    wcag: refs!["1.1.1", "4.1.2"],
+    act: refs!["59796f"],
     cerfa: &[16],
 };
 
@@ -147,8 +147,8 @@ static AREA_ALT: RuleMeta = RuleMeta {
     description:
         "Chaque zone cliquable (area avec href) d'une image réactive a une alternative textuelle.",
     rgaa: &["1.1.2"],
-    wcag: &["1.1.1", "2.4.4"],
-    act: &[],
+    wcag: refs!["1.1.1", "2.4.4"],
+    act: refs![],
     cerfa: &[16],
 };
 
@@ -216,8 +216,8 @@ static SVG_IMAGE_ALT: RuleMeta = RuleMeta {
     title: "Image vectorielle avec alternative",
     description: "Chaque SVG de rôle image (img, graphics-*) a un nom accessible (aria-label, aria-labelledby ou title).",
     rgaa: &["1.1.5"],
-    wcag: &["1.1.1"],
-    act: &["7d6734"],
+    wcag: refs!["1.1.1"],
+    act: refs!["7d6734"],
     cerfa: &[16],
 };
 
@@ -363,8 +363,8 @@ static OBJECT_ALT: RuleMeta = RuleMeta {
     title: "Objet média avec alternative",
     description: "Chaque <object> affichant une image, un son ou une vidéo a un nom accessible.",
     rgaa: &["1.1.6"],
-    wcag: &["1.1.1"],
-    act: &["8fc3b6"],
+    wcag: refs!["1.1.1"],
+    act: refs!["8fc3b6"],
     cerfa: &[16],
 };
 
@@ -432,8 +432,8 @@ static EMBED_CANVAS_ALT: RuleMeta = RuleMeta {
     description:
         "Chaque embed d'image et chaque canvas a une alternative, ou est masqué s'il est décoratif.",
     rgaa: &["1.1.7", "1.1.8", "1.2.5", "1.2.6"],
-    wcag: &["1.1.1"],
-    act: &[],
+    wcag: refs!["1.1.1"],
+    act: refs![],
     cerfa: &[16],
 };
 
@@ -506,8 +506,8 @@ static DECORATIVE_NOT_EXPOSED: RuleMeta = RuleMeta {
     title: "Élément décoratif non restitué",
     description: "Un élément marqué décoratif (alt vide, role=presentation/none) n'est ni focalisable ni nommé par ARIA.",
     rgaa: &["1.2.1", "1.2.2", "1.2.3", "1.2.4", "1.2.5", "1.2.6"],
-    wcag: &["1.1.1", "4.1.2"],
-    act: &["46ca7f"],
+    wcag: refs!["1.1.1", "4.1.2"],
+    act: refs!["46ca7f"],
     cerfa: &[16],
 };
 
@@ -586,8 +586,8 @@ static HIDDEN_IMAGE_ALTERNATIVE: RuleMeta = RuleMeta {
     title: "Image décorative masquée sans alternative",
     description: "Une image svg, canvas, objet ou embarquée masquée par aria-hidden ne garde ni alternative ni texte.",
     rgaa: &["1.2.3", "1.2.4", "1.2.5", "1.2.6"],
-    wcag: &["1.1.1"],
-    act: &[],
+    wcag: refs!["1.1.1"],
+    act: refs![],
     cerfa: &[16],
 };
 
@@ -818,8 +818,8 @@ static IMAGE_ALT_SUSPICIOUS: RuleMeta = RuleMeta {
     title: "Alternative d'image sans défaut évident",
     description: "Les alternatives d'images ne sont ni des noms de fichiers, ni des mots génériques, ni trop longues (sinon, à vérifier).",
     rgaa: &["1.3.1", "1.3.9"],
-    wcag: &["1.1.1"],
-    act: &[],
+    wcag: refs!["1.1.1"],
+    act: refs![],
     cerfa: &[16],
 };
 

@@ -28,8 +28,8 @@ static KEYBOARD_REACH: RuleMeta = RuleMeta {
     title: "Éléments atteints au clavier (mesuré)",
     description: "Chaque élément de l'ordre de tabulation au chargement reçoit le focus lors d'un parcours complet à la touche Tab (mesure en navigateur).",
     rgaa: &[],
-    wcag: &["2.1.1"],
-    act: &[],
+    wcag: refs!["2.1.1"],
+    act: refs![],
     cerfa: &[16],
 };
 

@@ -34,8 +34,8 @@ static KEYBOARD_TRAP: RuleMeta = RuleMeta {
     title: "Pas de piège au clavier (mesuré)",
     description: "Un parcours à la touche Tab depuis le chargement n'est retenu dans aucun groupe d'éléments d'où Tab, Maj+Tab et Échap ne sortent pas (mesure en navigateur).",
     rgaa: &["12.9.1"],
-    wcag: &["2.1.2"],
-    act: &[],
+    wcag: refs!["2.1.2"],
+    act: refs![],
     cerfa: &[16],
 };
 

@@ -142,8 +142,8 @@ static HTML_LANG_PRESENT: RuleMeta = RuleMeta {
     title: "Langue par défaut présente",
     description: "La langue par défaut est indiquée sur l'élément html, ou sur chaque élément de texte ou l'un de ses parents (RGAA 8.3.1).",
     rgaa: &["8.3.1"],
-    wcag: &["3.1.1"],
-    act: &[],
+    wcag: refs!["3.1.1"],
+    act: refs![],
     cerfa: &[],
 };
 
@@ -220,8 +220,8 @@ static HTML_HAS_LANG: RuleMeta = RuleMeta {
     title: "Attribut lang sur l'élément html (ACT)",
     description: "L'élément html porte un attribut lang non vide (règle ACT b5c3f8, WCAG 3.1.1).",
     rgaa: &[],
-    wcag: &["3.1.1"],
-    act: &["b5c3f8"],
+    wcag: refs!["3.1.1"],
+    act: refs!["b5c3f8"],
     cerfa: &[],
 };
 
@@ -288,8 +288,8 @@ static HTML_LANG: RuleMeta = RuleMeta {
     title: "Langue par défaut valide",
     description: "Le code de la langue par défaut commence par un code ISO 639 connu (2 ou 3 lettres) ; l'option après le tiret est libre.",
     rgaa: &["8.4.1"],
-    wcag: &["3.1.1"],
-    act: &[],
+    wcag: refs!["3.1.1"],
+    act: refs![],
     cerfa: &[],
 };
 
@@ -344,8 +344,8 @@ static HTML_LANG_BCP47: RuleMeta = RuleMeta {
     description:
         "La valeur de lang sur html est une étiquette BCP 47 valide (règle ACT bf051a, WCAG 3.1.1).",
     rgaa: &[],
-    wcag: &["3.1.1"],
-    act: &["bf051a"],
+    wcag: refs!["3.1.1"],
+    act: refs!["bf051a"],
     cerfa: &[],
 };
 

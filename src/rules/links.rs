@@ -25,8 +25,8 @@ static LINK_NAME: RuleMeta = RuleMeta {
     title: "Lien avec intitulé",
     description: "Chaque lien exposé aux technologies d'assistance a un intitulé non vide.",
     rgaa: &["6.2.1"],
-    wcag: &["2.4.4", "4.1.2"],
-    act: &["c487ae"],
+    wcag: refs!["2.4.4", "4.1.2"],
+    act: refs!["c487ae"],
     cerfa: &[],
 };
 
@@ -147,8 +147,8 @@ static LINK_GENERIC_TEXT: RuleMeta = RuleMeta {
     title: "Intitulé de lien non générique",
     description: "Un lien à l'intitulé générique (« cliquez ici », « en savoir plus ») sans précision est à vérifier.",
     rgaa: &["6.1.1", "6.1.2", "6.1.3", "6.1.4"],
-    wcag: &["2.4.4"],
-    act: &[],
+    wcag: refs!["2.4.4"],
+    act: refs![],
     cerfa: &[16],
 };
 
@@ -217,8 +217,8 @@ static LINK_NAME_CONTAINS_TEXT: RuleMeta = RuleMeta {
     title: "Nom de lien reprenant l'intitulé visible",
     description: "Le nom accessible et le title d'un lien reprennent son intitulé visible.",
     rgaa: &["6.1.5"],
-    wcag: &["2.5.3", "2.4.4"],
-    act: &[],
+    wcag: refs!["2.5.3", "2.4.4"],
+    act: refs![],
     cerfa: &[16],
 };
 

@@ -41,8 +41,8 @@ static DOCTYPE: RuleMeta = RuleMeta {
     title: "Type de document présent et valide",
     description: "La page déclare, avant la balise html, un type de document valide (HTML5 ou doctype du W3C avec ses identifiants exacts).",
     rgaa: &["8.1.1", "8.1.2", "8.1.3"],
-    wcag: &["4.1.1"],
-    act: &[],
+    wcag: refs!["4.1.1"],
+    act: refs![],
     cerfa: &[18],
 };
 
@@ -112,8 +112,8 @@ static DUPLICATE_ID: RuleMeta = RuleMeta {
     title: "Identifiants uniques",
     description: "Chaque valeur d'attribut id est unique dans la page (code valide).",
     rgaa: &["8.2.1"],
-    wcag: &["4.1.1"],
-    act: &[],
+    wcag: refs!["4.1.1"],
+    act: refs![],
     cerfa: &[18],
 };
 
@@ -210,8 +210,8 @@ static PARSE_ERRORS: RuleMeta = RuleMeta {
     title: "Erreurs d'analyse HTML",
     description: "Le code HTML ne provoque pas d'erreur d'analyse ; sinon la validité est à vérifier avec un validateur.",
     rgaa: &["8.2.1"],
-    wcag: &["4.1.1"],
-    act: &[],
+    wcag: refs!["4.1.1"],
+    act: refs![],
     cerfa: &[18],
 };
 
@@ -283,8 +283,8 @@ static NESTED_INTERACTIVE: RuleMeta = RuleMeta {
     title: "Élément interactif dans un lien ou un bouton",
     description: "Aucun lien ni bouton ne contient d'élément interactif ou d'élément avec tabindex (imbrication interdite par le HTML).",
     rgaa: &["8.2.1"],
-    wcag: &["4.1.1", "4.1.2"],
-    act: &[],
+    wcag: refs!["4.1.1", "4.1.2"],
+    act: refs![],
     cerfa: &[],
 };
 
@@ -417,8 +417,8 @@ static LANG_CHANGE_VALID: RuleMeta = RuleMeta {
     title: "Code de langue des changements de langue valide",
     description: "Chaque attribut lang d'un passage de texte commence par un code ISO 639 connu (2 ou 3 lettres) ; l'option après le tiret est libre.",
     rgaa: &["8.8.1"],
-    wcag: &["3.1.2"],
-    act: &[],
+    wcag: refs!["3.1.2"],
+    act: refs![],
     cerfa: &[],
 };
 
@@ -471,8 +471,8 @@ static LANG_CHANGE_BCP47: RuleMeta = RuleMeta {
     title: "Changements de langue valides en BCP 47 (ACT)",
     description: "Chaque attribut lang d'un passage de texte est une étiquette BCP 47 valide (règle ACT de46e4, WCAG 3.1.2).",
     rgaa: &[],
-    wcag: &["3.1.2"],
-    act: &["de46e4"],
+    wcag: refs!["3.1.2"],
+    act: refs!["de46e4"],
     cerfa: &[],
 };
 
@@ -560,8 +560,8 @@ static PRESENTATIONAL_MARKUP: RuleMeta = RuleMeta {
     description:
         "Ni suite de br ni paragraphe vide pour créer de l'espace : la présentation passe par CSS.",
     rgaa: &["8.9.1"],
-    wcag: &["1.3.1"],
-    act: &[],
+    wcag: refs!["1.3.1"],
+    act: refs![],
     cerfa: &[],
 };
 
@@ -679,8 +679,8 @@ static DIR_VALID: RuleMeta = RuleMeta {
     title: "Sens de lecture valide",
     description: "Chaque attribut dir vaut ltr, rtl ou auto.",
     rgaa: &["8.10.2"],
-    wcag: &["1.3.2"],
-    act: &[],
+    wcag: refs!["1.3.2"],
+    act: refs![],
     cerfa: &[],
 };
 

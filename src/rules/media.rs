@@ -28,8 +28,8 @@ static VIDEO_CAPTIONS: RuleMeta = RuleMeta {
     title: "Vidéo avec sous-titres",
     description: "Chaque vidéo a une piste de sous-titres (track captions/subtitles) ; sans piste, à vérifier (vidéo muette ou sous-titres incrustés ?).",
     rgaa: &["4.3.1", "4.3.2"],
-    wcag: &["1.2.2"],
-    act: &[],
+    wcag: refs!["1.2.2"],
+    act: refs![],
     cerfa: &[16],
 };
 
@@ -111,8 +111,8 @@ static MEDIA_AUTOPLAY: RuleMeta = RuleMeta {
     description:
         "Un média qui démarre seul avec du son a des contrôles (controls) ou est coupé (muted).",
     rgaa: &["4.10.1"],
-    wcag: &["1.4.2"],
-    act: &["80f0bf"],
+    wcag: refs!["1.4.2"],
+    act: refs!["80f0bf"],
     cerfa: &[16],
 };
 

@@ -84,10 +84,10 @@ pub struct RuleMeta {
     pub description: &'static str,
     /// RGAA 4.1.2 tests (e.g. "1.1.1"); the criterion is the first two numbers.
     pub rgaa: &'static [&'static str],
-    /// WCAG 2.1 success criteria (e.g. "1.1.1").
-    pub wcag: &'static [&'static str],
-    /// W3C ACT rule ids implemented by this rule, where one exists.
-    pub act: &'static [&'static str],
+    /// WCAG 2.1 success criteria (e.g. "1.1.1"), as findings cite them ([`refs!`]).
+    pub wcag: &'static [Reference],
+    /// W3C ACT rule ids implemented by this rule, where one exists ([`refs!`]).
+    pub act: &'static [Reference],
     /// Cerfa numérique criteria this rule feeds.
     pub cerfa: &'static [u8],
 }
@@ -136,7 +136,7 @@ pub fn references(list: &[&'static str]) -> Vec<Reference> {
 /// enhanced contrast (1.4.6). Rules without RGAA test that check an A or AA criterion (the ACT
 /// reading of 3.1.1, `html-has-lang`) stay counted. Read from a finding as well as a rule, so
 /// that a stored report is counted the same way.
-pub fn beyond_rgaa<S: AsRef<str>>(rgaa_tests: &[S], wcag: &[S]) -> bool {
+pub fn beyond_rgaa<S: AsRef<str>, W: AsRef<str>>(rgaa_tests: &[S], wcag: &[W]) -> bool {
     let cited = &crate::criteria::rgaa().wcag_levels;
     rgaa_tests.is_empty()
         && !wcag.is_empty()

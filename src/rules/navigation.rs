@@ -33,8 +33,8 @@ static SKIP_LINK: RuleMeta = RuleMeta {
     description:
         "Une page avec une navigation commence par un lien interne vers le contenu principal.",
     rgaa: &["12.7.1"],
-    wcag: &["2.4.1"],
-    act: &[],
+    wcag: refs!["2.4.1"],
+    act: refs![],
     cerfa: &[16],
 };
 
@@ -150,8 +150,8 @@ static TABINDEX_POSITIVE: RuleMeta = RuleMeta {
     title: "Pas de tabindex positif",
     description: "Un tabindex positif force l'ordre de tabulation : l'ordre obtenu est à vérifier.",
     rgaa: &["12.8.1"],
-    wcag: &["2.4.3"],
-    act: &[],
+    wcag: refs!["2.4.3"],
+    act: refs![],
     cerfa: &[16],
 };
 
@@ -197,8 +197,8 @@ static ACCESSKEY_UNIQUE: RuleMeta = RuleMeta {
     title: "Raccourcis accesskey sans doublon",
     description: "Deux éléments de la page n'utilisent pas le même raccourci accesskey.",
     rgaa: &[],
-    wcag: &["2.1.1"],
-    act: &[],
+    wcag: refs!["2.1.1"],
+    act: refs![],
     cerfa: &[16],
 };
 
@@ -257,8 +257,8 @@ static FRAME_TAB_ORDER: RuleMeta = RuleMeta {
     title: "Cadre au contenu interactif laissé dans l'ordre de tabulation",
     description: "Un cadre dont le contenu a des éléments atteignables au clavier n'a pas de tabindex négatif.",
     rgaa: &[],
-    wcag: &["2.1.1"],
-    act: &["akn7bn"],
+    wcag: refs!["2.1.1"],
+    act: refs!["akn7bn"],
     cerfa: &[],
 };
 

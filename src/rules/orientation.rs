@@ -41,8 +41,8 @@ static ORIENTATION_NOT_LOCKED: RuleMeta = RuleMeta {
     title: "Orientation non bloquée par une rotation CSS",
     description: "Aucun élément affiché n'est tourné d'un quart de tour dans une seule orientation de l'écran (portrait ou paysage) par une transformation CSS.",
     rgaa: &["13.9.1"],
-    wcag: &["1.3.4"],
-    act: &["b33eff"],
+    wcag: refs!["1.3.4"],
+    act: refs!["b33eff"],
     cerfa: &[],
 };
 

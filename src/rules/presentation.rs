@@ -56,8 +56,8 @@ static PRESENTATIONAL_ELEMENTS: RuleMeta = RuleMeta {
     title: "Balises et attributs de présentation",
     description: "Aucune balise ni attribut de présentation (font, center, align, bgcolor…) : la présentation passe par CSS.",
     rgaa: &["10.1.1", "10.1.2"],
-    wcag: &["1.3.1"],
-    act: &[],
+    wcag: refs!["1.3.1"],
+    act: refs![],
     cerfa: &[],
 };
 

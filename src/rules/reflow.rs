@@ -48,8 +48,8 @@ static REFLOW: RuleMeta = RuleMeta {
     title: "Contenu lisible à 320 px de large (mesuré)",
     description: "Dans une fenêtre de 320 px de large, aucun texte n'oblige à défiler horizontalement pour être lu (mesure en navigateur).",
     rgaa: &["10.11.1"],
-    wcag: &["1.4.10"],
-    act: &[],
+    wcag: refs!["1.4.10"],
+    act: refs![],
     cerfa: &[],
 };
 

@@ -50,8 +50,8 @@ static CLICK_HANDLER_KEYBOARD: RuleMeta = RuleMeta {
     title: "Action au clic utilisable au clavier",
     description: "Un élément cliquable par script est atteignable au clavier et a un rôle ; un div ou span cliquable sans tabindex est en échec.",
     rgaa: &["7.1.1", "7.3.1"],
-    wcag: &["2.1.1", "4.1.2"],
-    act: &[],
+    wcag: refs!["2.1.1", "4.1.2"],
+    act: refs![],
     cerfa: &[16],
 };
 
@@ -113,8 +113,8 @@ static ARIA_ROLE_VALID: RuleMeta = RuleMeta {
     title: "Rôle ARIA valide",
     description: "L'attribut role contient au moins un rôle WAI-ARIA existant et non abstrait.",
     rgaa: &["7.1.1"],
-    wcag: &["1.3.1", "4.1.2"],
-    act: &["674b10"],
+    wcag: refs!["1.3.1", "4.1.2"],
+    act: refs!["674b10"],
     cerfa: &[],
 };
 
@@ -168,8 +168,8 @@ static ARIA_REQUIRED_ATTR: RuleMeta = RuleMeta {
     title: "Attributs ARIA requis par le rôle",
     description: "Un élément avec un rôle ARIA explicite porte les états et propriétés obligatoires de ce rôle.",
     rgaa: &["7.1.1"],
-    wcag: &["1.3.1", "4.1.2"],
-    act: &["4e8ab6"],
+    wcag: refs!["1.3.1", "4.1.2"],
+    act: refs!["4e8ab6"],
     cerfa: &[],
 };
 
@@ -241,8 +241,8 @@ static ARIA_ATTR_VALID_VALUE: RuleMeta = RuleMeta {
     title: "Valeurs ARIA valides",
     description: "Chaque état ou propriété ARIA a une valeur autorisée par la spécification.",
     rgaa: &["7.1.1"],
-    wcag: &["1.3.1", "4.1.2"],
-    act: &["6a7281"],
+    wcag: refs!["1.3.1", "4.1.2"],
+    act: refs!["6a7281"],
     cerfa: &[],
 };
 
@@ -307,8 +307,8 @@ static ARIA_ATTR_ALLOWED: RuleMeta = RuleMeta {
     description:
         "Chaque attribut aria-* existe dans WAI-ARIA et est autorisé pour le rôle de l'élément.",
     rgaa: &["7.1.1"],
-    wcag: &["1.3.1", "4.1.2"],
-    act: &["5c01ea", "5f99a7", "kb1m8s"],
+    wcag: refs!["1.3.1", "4.1.2"],
+    act: refs!["5c01ea", "5f99a7", "kb1m8s"],
     cerfa: &[],
 };
 
@@ -587,8 +587,8 @@ static ARIA_HIDDEN_FOCUSABLE: RuleMeta = RuleMeta {
     description:
         "Un contenu aria-hidden=\"true\" ne contient aucun élément atteignable au clavier.",
     rgaa: &["7.1.1", "7.3.1"],
-    wcag: &["1.3.1", "4.1.2"],
-    act: &["6cfa84"],
+    wcag: refs!["1.3.1", "4.1.2"],
+    act: refs!["6cfa84"],
     cerfa: &[16],
 };
 
@@ -879,8 +879,8 @@ static ARIA_WIDGET_NAME: RuleMeta = RuleMeta {
     title: "Composant ARIA avec nom accessible",
     description: "Éléments de menu, onglets, options, éléments d'arbre et résumés de details ont un nom accessible.",
     rgaa: &["7.1.1", "7.1.3"],
-    wcag: &["4.1.2"],
-    act: &["m6b1q3", "2t702h"],
+    wcag: refs!["4.1.2"],
+    act: refs!["m6b1q3", "2t702h"],
     cerfa: &[],
 };
 
@@ -971,8 +971,8 @@ static PRESENTATIONAL_CHILDREN_FOCUSABLE: RuleMeta = RuleMeta {
     title: "Pas d'élément focalisable dans un composant aux enfants présentationnels",
     description: "Un bouton, une case à cocher, un onglet, une option ou tout rôle aux enfants présentationnels ne contient aucun élément focalisable.",
     rgaa: &["7.1.1"],
-    wcag: &["4.1.2"],
-    act: &["307n5z"],
+    wcag: refs!["4.1.2"],
+    act: refs!["307n5z"],
     cerfa: &[],
 };
 

@@ -31,8 +31,8 @@ static SCROLLABLE_REGION_FOCUSABLE: RuleMeta = RuleMeta {
     title: "Zone défilante atteignable au clavier (mesurée)",
     description: "Chaque zone qui défile est atteignable à la touche Tab, elle-même ou par un élément qu'elle contient (mesure en navigateur).",
     rgaa: &[],
-    wcag: &["2.1.1"],
-    act: &["0ssw9k"],
+    wcag: refs!["2.1.1"],
+    act: refs!["0ssw9k"],
     cerfa: &[16],
 };
 

@@ -61,8 +61,8 @@ static HEADING_HIERARCHY: RuleMeta = RuleMeta {
     title: "Hiérarchie des titres",
     description: "Les niveaux de titres forment une hiérarchie cohérente (sauts de niveau et absence de h1 admis par le RGAA) ; un ordre inversé est à vérifier.",
     rgaa: &["9.1.1"],
-    wcag: &["1.3.1", "2.4.6"],
-    act: &[],
+    wcag: refs!["1.3.1", "2.4.6"],
+    act: refs![],
     cerfa: &[],
 };
 
@@ -135,8 +135,8 @@ static HEADING_NOT_EMPTY: RuleMeta = RuleMeta {
     title: "Titres non vides",
     description: "Chaque titre a un contenu textuel (nom accessible) non vide.",
     rgaa: &["9.1.2"],
-    wcag: &["1.3.1", "2.4.6"],
-    act: &["ffd0e9"],
+    wcag: refs!["1.3.1", "2.4.6"],
+    act: refs!["ffd0e9"],
     cerfa: &[],
 };
 
@@ -191,8 +191,8 @@ static LANDMARKS: RuleMeta = RuleMeta {
     title: "Zones de la page (en-tête, navigation, contenu principal, pied de page)",
     description: "Un seul contenu principal (main) sur une page HTML5 ; en-tête, navigation et pied de page balisés s'ils existent ; une zone sans landmark est à vérifier pour le 12.6.",
     rgaa: &["9.2.1", "12.6.1"],
-    wcag: &["1.3.1", "2.4.1"],
-    act: &[],
+    wcag: refs!["1.3.1", "2.4.1"],
+    act: refs![],
     cerfa: &[],
 };
 
@@ -359,8 +359,8 @@ static LIST_STRUCTURE: RuleMeta = RuleMeta {
     title: "Listes correctement structurées",
     description: "li dans ul/ol/menu, dt et dd dans dl, et seulement des li dans ul/ol.",
     rgaa: &["9.3.1", "9.3.2", "9.3.3"],
-    wcag: &["1.3.1"],
-    act: &[],
+    wcag: refs!["1.3.1"],
+    act: refs![],
     cerfa: &[],
 };
 

@@ -74,8 +74,8 @@ static LAYOUT_TABLE_STRUCTURE: RuleMeta = RuleMeta {
     title: "Tableau de mise en forme sans éléments de données",
     description: "Un tableau de mise en forme (role=presentation) n'utilise ni caption, th, thead, tfoot, ni summary, scope, headers, axis.",
     rgaa: &["5.8.1"],
-    wcag: &["1.3.1"],
-    act: &[],
+    wcag: refs!["1.3.1"],
+    act: refs![],
     cerfa: &[16],
 };
 
@@ -136,8 +136,8 @@ static TABLE_HEADERS_ATTR: RuleMeta = RuleMeta {
     description:
         "Chaque identifiant d'un attribut headers désigne une autre cellule du même tableau.",
     rgaa: &["5.7.4"],
-    wcag: &["1.3.1"],
-    act: &["a25f45"],
+    wcag: refs!["1.3.1"],
+    act: refs!["a25f45"],
     cerfa: &[16],
 };
 
@@ -215,8 +215,8 @@ static DATA_TABLE_HEADERS: RuleMeta = RuleMeta {
     title: "Tableau de données avec en-têtes",
     description: "Un tableau qui n'est pas de mise en forme a des cellules d'en-tête, associées sans ambiguïté.",
     rgaa: &["5.3.1", "5.6.1", "5.6.2", "5.7.1"],
-    wcag: &["1.3.1"],
-    act: &[],
+    wcag: refs!["1.3.1"],
+    act: refs![],
     cerfa: &[16],
 };
 
@@ -474,8 +474,8 @@ static TABLE_HEADER_HAS_CELLS: RuleMeta = RuleMeta {
     description:
         "Chaque cellule d'en-tête d'un tableau de données s'applique à au moins une cellule.",
     rgaa: &["5.7.1", "5.7.5"],
-    wcag: &["1.3.1"],
-    act: &["d0f69e"],
+    wcag: refs!["1.3.1"],
+    act: refs!["d0f69e"],
     cerfa: &[16],
 };
 

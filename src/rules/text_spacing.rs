@@ -40,8 +40,8 @@ static TEXT_SPACING: RuleMeta = RuleMeta {
     title: "Texte lisible avec des espacements augmentés (mesuré)",
     description: "Avec les espacements de texte du test 10.12.1, aucun texte n'est coupé par sa boîte ni ne chevauche un autre texte (mesure en navigateur).",
     rgaa: &["10.12.1"],
-    wcag: &["1.4.12"],
-    act: &[],
+    wcag: refs!["1.4.12"],
+    act: refs![],
     cerfa: &[],
 };
 

@@ -25,8 +25,8 @@ static PAGE_TITLE: RuleMeta = RuleMeta {
     title: "Titre de page présent",
     description: "Le document a un titre (élément title) non vide.",
     rgaa: &["8.5.1", "8.6.1"],
-    wcag: &["2.4.2"],
-    act: &["2779a5"],
+    wcag: refs!["2.4.2"],
+    act: refs!["2779a5"],
     cerfa: &[],
 };
 
@@ -112,8 +112,8 @@ static PAGE_TITLE_RELEVANT: RuleMeta = RuleMeta {
     title: "Titre de page non générique",
     description: "Un titre laissé par défaut par un outil de création (Document sans nom, Untitled Document…) est en échec ; un titre générique (Accueil, URL, nom de fichier) est à vérifier.",
     rgaa: &["8.6.1"],
-    wcag: &["2.4.2"],
-    act: &[],
+    wcag: refs!["2.4.2"],
+    act: refs![],
     cerfa: &[],
 };
 

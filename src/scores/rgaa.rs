@@ -351,9 +351,9 @@ rules = []
             count: 1,
             message: String::new(),
             rgaa: vec![],
-            wcag: vec![],
-            act: vec![],
-            cerfa: vec![],
+            wcag: Default::default(),
+            act: Default::default(),
+            cerfa: Default::default(),
             details: None,
         }
     }

@@ -105,7 +105,7 @@ pub(crate) fn rule_findings<'a>(ctx: &Ctx<'a>, criterion: &dyn CerfaCriterion) -
 fn finding_evidence(f: &Finding) -> Evidence {
     ev(
         Some(&f.url),
-        f.targets.first().map(|t| t.selector.as_str()),
+        f.targets.first().map(|t| &*t.selector),
         format!("{} : {}", f.rule, f.message),
     )
 }

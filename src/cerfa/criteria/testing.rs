@@ -92,9 +92,9 @@ impl Site {
             count: 1,
             message: message.to_string(),
             rgaa: vec!["3.2.1".into()],
-            wcag: Vec::new(),
-            act: Vec::new(),
-            cerfa: vec![cerfa],
+            wcag: Default::default(),
+            act: Default::default(),
+            cerfa: vec![cerfa].into(),
             details: None,
         });
         self

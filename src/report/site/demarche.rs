@@ -285,7 +285,7 @@ fn rule_groups(d: &DemarcheReport, photos: &[Photo]) -> Vec<RuleGroup> {
         } else {
             f.targets
                 .iter()
-                .map(|t| (t.selector.clone(), t.snippet.clone()))
+                .map(|t| (t.selector.to_string(), t.snippet.to_string()))
                 .collect()
         };
         for (selector, snippet) in targets {
