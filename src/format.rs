@@ -227,8 +227,8 @@ mod tests {
 
     /// The eight-byte count of a run agrees with reading it byte by byte: it never passes a
     /// byte outside the run, and stops before its end only in a last chunk shorter than eight
-    /// bytes or at a space ending a chunk (its next byte unread). Every byte value
-    /// and every pair of them falls at every position of a chunk.
+    /// bytes or at a space ending a chunk (its next byte unread). Every byte value falls at
+    /// each position of the first chunks, followed by each of a few telling bytes.
     #[test]
     fn plain_prefix_stops_where_the_byte_reading_stops() {
         let in_run = |b: &[u8], at: usize, stop: u8| {

@@ -188,8 +188,8 @@ fn write_snippet(el: ElementRef<'_>, s: &mut String) {
     }
     // Characters so far, counted as they are added rather than by a new count per text.
     let mut chars = s.chars().count();
-    // Words of every text node, one space between each and the next; `false` once past the
-    // bound, where the rest would be cut (a long paragraph stops here).
+    // Words of every text node, one space between each and the next, up to one character past
+    // the bound (a long paragraph stops there); whether any was written, so a space is due.
     let mut wrote_text = false;
     'texts: for t in el.text() {
         let bytes = t.as_bytes();
