@@ -19,6 +19,11 @@ use vigie::store::{self, Store};
 
 const FIXTURE: &str = "fixtures/reports/demo-1.0.json";
 
+/// A reference list as a report of that version held it: strings of its own.
+fn owned<S: AsRef<str>>(list: &[S]) -> Vec<vigie::rules::Reference> {
+    list.iter().map(|s| s.as_ref().to_string().into()).collect()
+}
+
 /// The 1.0 fixture, its passed and inapplicable findings carrying today's rule references: the
 /// compact form keeps rule ids and takes the references from the rule registry (a passed
 /// finding's RGAA tests are kept when they differ), so rules whose references changed since
@@ -31,20 +36,13 @@ fn fixture() -> Report {
             let Some(meta) = vigie::rules::rule_by_id(&f.rule).map(|r| r.meta()) else {
                 continue;
             };
-            let strings = |v: &[&str]| v.iter().map(|s| s.to_string().into()).collect::<Vec<_>>();
             match f.outcome {
-                Outcome::Inapplicable => f.rgaa = strings(meta.rgaa),
+                Outcome::Inapplicable => f.rgaa = owned(meta.rgaa),
                 Outcome::Passed => {}
                 _ => continue,
             }
-            let owned = |v: &[vigie::rules::Reference]| {
-                v.iter()
-                    .map(|s| s.to_string().into())
-                    .collect::<Vec<_>>()
-                    .into()
-            };
-            f.wcag = owned(meta.wcag);
-            f.act = owned(meta.act);
+            f.wcag = owned(meta.wcag).into();
+            f.act = owned(meta.act).into();
             f.cerfa = meta.cerfa.to_vec().into();
         }
     }

@@ -719,8 +719,10 @@ fn is_space_normalized(s: &str) -> bool {
             after_space = true;
         } else {
             after_space = false;
-            // Plain words and lone spaces up to a non-white byte, which leaves `after_space`.
-            i += crate::format::plain_prefix(s.as_bytes(), i + len, 0);
+            // Past an ASCII character, its run at once: it ends on a plain byte, as it begins.
+            if len == 1 {
+                i += crate::format::plain_prefix(s.as_bytes(), i + len, 0);
+            }
         }
         i += len;
     }

@@ -142,8 +142,9 @@ pub fn normalized_text_and_part(
                             run_start = Some(i);
                         }
                         i += len;
-                        if !white {
-                            // Within the run: its plain words and lone spaces, at once.
+                        if !white && len == 1 {
+                            // Within the run: its plain words and lone spaces, at once. Past
+                            // ASCII only: text in other scripts would ask at every character.
                             i += crate::format::plain_prefix(piece.as_bytes(), i, 0);
                         }
                     }
