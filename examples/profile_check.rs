@@ -37,13 +37,7 @@ fn main() -> Result<(), url::ParseError> {
                         .sum();
                     std::hint::black_box(names);
                 } else {
-                    let mut page = vigie::analyze::parse(url.clone(), html);
-                    let linked = page
-                        .stylesheet_links()
-                        .into_iter()
-                        .map(|link| (link, css.clone()))
-                        .collect();
-                    page.add_linked_stylesheets(linked);
+                    let page = vigie::bench::design_system::parsed_with(url, html, &css);
                     std::hint::black_box(vigie::analyze::analyze(&page, false));
                 }
             }

@@ -70,6 +70,19 @@ pub fn stylesheet() -> String {
     css
 }
 
+/// A page parsed with `css` as every stylesheet it links (`/ds.css`): how the profiling
+/// examples prepare what the bench's `check` analyses.
+pub fn parsed_with(url: &url::Url, html: &str, css: &std::sync::Arc<String>) -> crate::page::Page {
+    let mut page = crate::analyze::parse(url.clone(), html);
+    let linked = page
+        .stylesheet_links()
+        .into_iter()
+        .map(|link| (link, css.clone()))
+        .collect();
+    page.add_linked_stylesheets(linked);
+    page
+}
+
 /// Page `i`: about 30 KB, linking `/ds.css`.
 pub fn page(i: usize) -> String {
     let mut h = String::with_capacity(32 * 1024);
