@@ -39,14 +39,10 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-fn main() -> Result<(), url::ParseError> {
+fn main() {
     let floor = std::env::args().nth(1).as_deref() == Some("floor");
     let css = Arc::new(vigie::bench::design_system::stylesheet());
-    let mut pages = Vec::new();
-    for i in 0..40 {
-        let url = url::Url::parse(&format!("http://bench.test/p/{i}.html"))?;
-        pages.push((url, vigie::bench::design_system::page(i)));
-    }
+    let pages = vigie::bench::design_system::pages();
     let (mut peaks, mut marks) = (Vec::new(), Vec::new());
     // The first round fills what is kept for the process (compiled selectors, word lists).
     for round in 0..2 {
@@ -89,5 +85,4 @@ fn main() -> Result<(), url::ParseError> {
             median(&analysed)
         );
     }
-    Ok(())
 }

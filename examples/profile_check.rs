@@ -13,17 +13,13 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-fn main() -> Result<(), url::ParseError> {
+fn main() {
     let mut args = std::env::args().skip(1);
     let rounds: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(3);
     let floor = args.next().as_deref() == Some("floor");
     let threads: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(1).max(1);
     let css = Arc::new(vigie::bench::design_system::stylesheet());
-    let mut pages = Vec::new();
-    for i in 0..40 {
-        let url = url::Url::parse(&format!("http://bench.test/p/{i}.html"))?;
-        pages.push((url, vigie::bench::design_system::page(i)));
-    }
+    let pages = vigie::bench::design_system::pages();
     let started = Instant::now();
     let work = || {
         for _ in 0..rounds {
@@ -54,5 +50,4 @@ fn main() -> Result<(), url::ParseError> {
         "{} {per_page:.3} ms a page, {threads} thread(s) each doing every page",
         if floor { "floor" } else { "check" }
     );
-    Ok(())
 }

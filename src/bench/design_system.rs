@@ -70,6 +70,19 @@ pub fn stylesheet() -> String {
     css
 }
 
+/// The pages the bench times (40, as many for every measure), each at its own address.
+pub fn pages() -> Vec<(url::Url, String)> {
+    (0..PAGES)
+        .filter_map(|i| {
+            let url = url::Url::parse(&format!("http://bench.test/p/{i}.html")).ok()?;
+            Some((url, page(i)))
+        })
+        .collect()
+}
+
+/// Generated pages per round of the `check` measure.
+const PAGES: usize = 40;
+
 /// A page parsed with `css` as every stylesheet it links (`/ds.css`): how the profiling
 /// examples prepare what the bench's `check` analyses.
 pub fn parsed_with(url: &url::Url, html: &str, css: &std::sync::Arc<String>) -> crate::page::Page {

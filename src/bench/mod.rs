@@ -162,12 +162,7 @@ pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
     let mut out = floor_and_check_on(&fixture_pages(), 10 * rounds, rounds, "fixtures", &|page| {
         embedded_stylesheets(page)
     });
-    let generated: Vec<(Url, String)> = (0..DESIGN_SYSTEM_PAGES)
-        .filter_map(|i| {
-            let url = Url::parse(&format!("http://bench.test/p/{i}.html")).ok()?;
-            Some((url, design_system::page(i)))
-        })
-        .collect();
+    let generated = design_system::pages();
     // One text shared by every page, as the crawler's cache and `check`'s reads share it.
     let css = Arc::new(design_system::stylesheet());
     out.extend(floor_and_check_on(
@@ -184,9 +179,6 @@ pub fn floor_and_check(rounds: usize) -> Vec<BenchResult> {
     ));
     out
 }
-
-/// Generated design-system pages per round of the `check` measure.
-const DESIGN_SYSTEM_PAGES: usize = 40;
 
 /// Alternating slices of the floor and `check` measures (fewer when there are fewer rounds).
 const BENCH_SLICES: usize = 5;
