@@ -54,9 +54,11 @@ pub fn run_all(page: &Page, all_targets: bool) -> Vec<Finding> {
 
 /// Run the given rules on the page; a panicking rule becomes a cantTell finding, never a crash.
 pub fn run_rules(page: &Page, rules: &[&dyn Rule], all_targets: bool) -> Vec<Finding> {
-    // Room for a page's usual findings (one or two a rule): each is a few hundred bytes, and
-    // a vector grown by doubling copied them all again at each step.
-    let mut out = Vec::with_capacity(rules.len() * 2);
+    // Room for a page's usual findings: one or two a rule, and one for each text that fails
+    // the enhanced contrast level, which on a grey design can be most of a page's texts (a
+    // node in four is room for them). Each finding is a few hundred bytes: a vector grown by
+    // doubling copied them all again at each step, and room left unused is never touched.
+    let mut out = Vec::with_capacity(rules.len() * 2 + page.dom.tree.nodes().len() / 4);
     let url: std::sync::Arc<str> = page.url.as_str().into();
     for rule in rules {
         let results =

@@ -1019,6 +1019,11 @@ fn walk(
     let markup = markup_declarations(page);
     let mut custom: FxHashMap<&str, Winner<'_>> = FxHashMap::default();
     let mut candidate_buffer: Vec<u32> = Vec::new();
+    // Each element's winning declarations and doubts, by slot: one pair of arrays for the
+    // walk, each element emptying what it filled (4 KB written afresh for each was a tenth of
+    // the walk's own instructions).
+    let mut winners: [Option<Winner<'_>>; N_PROPS] = [const { None }; N_PROPS];
+    let mut uncertain_best: [Option<(Prio, &str)>; N_PROPS] = [None; N_PROPS];
 
     while let Some(step) = open.stack.pop() {
         let node = match step {
@@ -1062,7 +1067,6 @@ fn walk(
         };
 
         // 1. Collect the winning declaration of each property.
-        let mut winners: [Option<Winner<'_>>; N_PROPS] = [const { None }; N_PROPS];
         // The slots of `winners` set, as bits.
         let mut filled: u64 = 0;
         // One map for every element, cleared: most elements declare a few custom properties,
@@ -1072,8 +1076,7 @@ fn walk(
             custom = FxHashMap::default();
         }
         custom.clear();
-        let mut uncertain_best: [Option<(Prio, &str)>; N_PROPS] = [None; N_PROPS];
-        // The root's entries whose custom properties were considered (its scope is memoised by
+        // The slots of `winners` set, as bits.        // The root's entries whose custom properties were considered (its scope is memoised by
         // them; other elements' scopes are not, so they need not be listed).
         let is_root = open.ancestors.is_empty();
         let mut custom_from: Vec<u32> = Vec::new();
@@ -1250,9 +1253,12 @@ fn walk(
         while bits != 0 {
             let i = bits.trailing_zeros() as usize;
             bits &= bits - 1;
-            if let Some(w) = winners[i] {
+            if let Some(w) = winners[i].take() {
                 pending_winners.push((i as u8, w));
             }
+        }
+        if any_uncertain {
+            uncertain_best = [None; N_PROPS];
         }
         let idx = pending.len() as u32;
         pending.push(Pending {

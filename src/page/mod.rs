@@ -547,8 +547,11 @@ impl Page {
 
     fn resolved_hyperlinks(&self) -> &(Vec<ego_tree::NodeId>, Arc<[Url]>) {
         self.hyperlinks.get_or_init(|| {
-            let mut ids = Vec::new();
-            let mut urls = Vec::new();
+            // Sized from the index's count (pages have dozens to hundreds of links): the two
+            // lists grown by doubling were copied again at each step.
+            let count = self.select("a[href], area[href]").count();
+            let mut ids = Vec::with_capacity(count);
+            let mut urls = Vec::with_capacity(count);
             for el in self.select("a[href], area[href]") {
                 let Some(mut url) = el.value().attribute("href").and_then(|h| self.resolve(h))
                 else {
