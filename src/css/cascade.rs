@@ -1020,8 +1020,8 @@ fn walk(
     let mut custom: FxHashMap<&str, Winner<'_>> = FxHashMap::default();
     let mut candidate_buffer: Vec<u32> = Vec::new();
     // Each element's winning declarations and doubts, by slot: one pair of arrays for the
-    // walk, each element emptying what it filled (4 KB written afresh for each was a tenth of
-    // the walk's own instructions).
+    // walk, each element emptying what it filled (4 KB written afresh for each was a seventh
+    // of the walk's own instructions).
     let mut winners: [Option<Winner<'_>>; N_PROPS] = [const { None }; N_PROPS];
     let mut uncertain_best: [Option<(Prio, &str)>; N_PROPS] = [None; N_PROPS];
 
@@ -1076,7 +1076,7 @@ fn walk(
             custom = FxHashMap::default();
         }
         custom.clear();
-        // The slots of `winners` set, as bits.        // The root's entries whose custom properties were considered (its scope is memoised by
+        // The root's entries whose custom properties were considered (its scope is memoised by
         // them; other elements' scopes are not, so they need not be listed).
         let is_root = open.ancestors.is_empty();
         let mut custom_from: Vec<u32> = Vec::new();
