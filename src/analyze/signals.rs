@@ -139,18 +139,6 @@ fn width_media_queries_in(sheets: &[Stylesheet]) -> usize {
 /// Small tap targets a report keeps per page, as examples.
 const PHONE_EXAMPLES: usize = 5;
 
-/// 1 for the bytes of ASCII vowels, `y` included, in either case; 0 for every other byte.
-static ASCII_VOWEL: [u8; 256] = {
-    let mut table = [0; 256];
-    let vowels = b"aeiouyAEIOUY";
-    let mut k = 0;
-    while k < vowels.len() {
-        table[vowels[k] as usize] = 1;
-        k += 1;
-    }
-    table
-};
-
 /// Word, sentence and syllable counts of a French text.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TextStats {
@@ -337,6 +325,18 @@ struct Syllables {
     last: [char; 3],
 }
 
+/// 1 for the bytes of ASCII vowels, `y` included, in either case; 0 for every other byte.
+static ASCII_VOWEL: [u8; 256] = {
+    let mut table = [0; 256];
+    let vowels = b"aeiouyAEIOUY";
+    let mut k = 0;
+    while k < vowels.len() {
+        table[vowels[k] as usize] = 1;
+        k += 1;
+    }
+    table
+};
+
 impl Syllables {
     fn letter(&mut self, c: char) {
         if c.is_ascii() {
@@ -485,6 +485,7 @@ mod tests {
             "L'usager’s dossier-type : ÉTÉ, « aidée » ; les amies… CNRS, NIR2 et 12 h.",
             "Ἀθῆναι ΣΟΦΟΣ straße İstanbul ﬁn Œuvre cœur œ- -e e-e l' '' -- 3-4 x1y",
             "  \u{a0}mots\u{a0}  séparés\tpar\ndes blancs (fin). « Citation. » Suite",
+            "AIDE AUX USAGERS, Yaourt et YOYO : DOSSIER EN LIGNE.",
         ];
         for text in samples {
             assert_eq!(TextStats::of(text), reference_stats(text), "{text}");

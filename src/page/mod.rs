@@ -547,12 +547,13 @@ impl Page {
 
     fn resolved_hyperlinks(&self) -> &(Vec<ego_tree::NodeId>, Arc<[Url]>) {
         self.hyperlinks.get_or_init(|| {
-            // Sized from the index's count (pages have dozens to hundreds of links): the two
-            // lists grown by doubling were copied again at each step.
-            let count = self.select("a[href], area[href]").count();
-            let mut ids = Vec::with_capacity(count);
-            let mut urls = Vec::with_capacity(count);
-            for el in self.select("a[href], area[href]") {
+            // Sized from the index's candidates (pages have dozens to hundreds of links), not
+            // grown by doubling: no second pass over the links to count them.
+            let links = self.select("a[href], area[href]");
+            let room = links.size_hint().1.unwrap_or(0);
+            let mut ids = Vec::with_capacity(room);
+            let mut urls = Vec::with_capacity(room);
+            for el in links {
                 let Some(mut url) = el.value().attribute("href").and_then(|h| self.resolve(h))
                 else {
                     continue;
