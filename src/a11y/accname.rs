@@ -498,6 +498,36 @@ fn name_from_subtree(
     })
 }
 
+/// Whether an element met inside a name is named by its content alone, as [`name`] finds
+/// when recursing: no `aria-labelledby`, `aria-label`, `role` or `title`, and none of the
+/// elements with a value or a native name (controls, images, tables, figures, frames…).
+fn named_by_its_content_only(c: ElementRef<'_>) -> bool {
+    let e = c.value();
+    !matches!(
+        e.name(),
+        "input"
+            | "textarea"
+            | "select"
+            | "img"
+            | "area"
+            | "meter"
+            | "progress"
+            | "output"
+            | "button"
+            | "fieldset"
+            | "figure"
+            | "table"
+            | "iframe"
+            | "frame"
+            | "svg"
+    ) && e.attrs().all(|(name, _)| {
+        !matches!(
+            name,
+            "aria-labelledby" | "aria-label" | "role" | "title" | "placeholder"
+        )
+    })
+}
+
 /// The parts of [`name_from_subtree`], written to `out`.
 fn subtree_parts(
     page: &Page,
@@ -526,20 +556,36 @@ fn subtree_parts(
                 if !allow_hidden_root && hidden {
                     continue;
                 }
-                let part = if ce.name() == "br" {
-                    String::new()
-                } else {
-                    name(page, c, depth + 1, in_traversal, true, Some(hidden))
-                };
                 // Words break at `<br>`, block boundaries and around what names itself
                 // (images, controls, aria-label); not around inline text elements:
                 // `<b>Ré</b>publique` is one word (WPT accname comp_text_node).
-                if separated(page, c) {
+                let separate = separated(page, c);
+                if separate {
                     out.push(' ');
-                    out.push_str(&part);
-                    out.push(' ');
+                }
+                if ce.name() == "br" {
+                    // A line break only separates.
+                } else if named_by_its_content_only(c) {
+                    // What `name` would answer, written in place: a string for each element
+                    // of a name (a link in a heading, a span in a link) was most of a name's
+                    // cost. `name` counts the visit, then names the content unless hidden;
+                    // blank content names nothing (and no title is there to stand in).
+                    let within = depth < MAX_DEPTH
+                        && VISITS.with(|v| v.replace(v.get() + 1)) < MAX_VISITS
+                        && depth + 2 <= MAX_DEPTH
+                        && !hidden;
+                    if within {
+                        let mark = out.len();
+                        subtree_parts(page, c, depth + 2, in_traversal, false, hidden, out);
+                        if out.get(mark..).is_some_and(|part| part.trim().is_empty()) {
+                            out.truncate(mark);
+                        }
+                    }
                 } else {
-                    out.push_str(&part);
+                    out.push_str(&name(page, c, depth + 1, in_traversal, true, Some(hidden)));
+                }
+                if separate {
+                    out.push(' ');
                 }
             }
             _ => {}

@@ -468,10 +468,13 @@ fn trackers(page: &Page) -> Vec<String> {
         } else {
             "src"
         };
-        let resolved = el.value().attribute(attr).and_then(|s| page.resolve(s));
-        if let Some(host) = resolved.as_ref().and_then(|u| u.host_str()) {
-            if host != own && data::tracker_of(host).is_some() {
-                add(host.to_string());
+        if let Some(host) = el
+            .value()
+            .attribute(attr)
+            .and_then(|s| page.resolved_host(s))
+        {
+            if host != own && data::tracker_of(&host).is_some() {
+                add(host.into_owned());
             }
         }
     }

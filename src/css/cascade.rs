@@ -27,7 +27,7 @@ use super::values::{
     shadow_colors, shadow_is_neutral, split_font_shorthand, split_top_level, substitute,
     substitute_cow, VarSource,
 };
-use crate::page::{matches, Page, SheetsMemo, Stylesheet};
+use crate::page::{matches, node_index, Page, SheetsMemo, Stylesheet};
 
 /// The browser defaults that matter for contrast and visibility (Chrome, light scheme).
 const UA_SHEET: &str = "
@@ -572,9 +572,14 @@ impl Prepared {
     }
 }
 
+/// A node without computed style in [`PageStyles::index`].
+const NOT_STYLED: u32 = u32::MAX;
+
 /// Styles of every element of a page.
 pub struct PageStyles {
-    index: FxHashMap<ego_tree::NodeId, u32>,
+    /// Each node's place in `computed` ([`NOT_STYLED`] for nodes that are not elements), by
+    /// [`node_index`].
+    index: Vec<u32>,
     computed: Vec<Computed>,
     /// Elements with at least one non-blank text child, in document order.
     pub text_elements: Vec<ego_tree::NodeId>,
@@ -590,8 +595,9 @@ pub struct PageStyles {
 
 impl PageStyles {
     pub fn get(&self, el: ElementRef<'_>) -> Option<&Computed> {
+        // A node of another tree may be past the table's end; `NOT_STYLED` is past `computed`'s.
         self.index
-            .get(&el.id())
+            .get(node_index(el.id()))
             .and_then(|&i| self.computed.get(i as usize))
     }
 
@@ -1005,7 +1011,7 @@ fn walk(
     let mut pending_winners: Vec<(u8, Winner<'_>)> = Vec::with_capacity(nodes * 2);
     let mut caches = SelectorCaches::default();
     let mut open = Open {
-        index: FxHashMap::with_capacity_and_hasher(nodes, Default::default()),
+        index: vec![NOT_STYLED; nodes],
         text_elements: Vec::with_capacity(nodes / 4),
         ancestors: Vec::new(),
         hashes: Vec::new(),
@@ -1423,7 +1429,7 @@ fn alike_for_selectors(read: &AttributesRead, a: &Element, b: &Element) -> bool 
 
 /// The walk's open elements and what it has recorded.
 struct Open<'a> {
-    index: FxHashMap<ego_tree::NodeId, u32>,
+    index: Vec<u32>,
     text_elements: Vec<ego_tree::NodeId>,
     /// The open ancestors: computed index, custom properties, and the last child whose style
     /// a later sibling may share.
@@ -1439,7 +1445,9 @@ impl<'a> Open<'a> {
     /// Records an element's computed style and opens it: its children come next.
     fn enter(&mut self, el: ElementRef<'a>, idx: u32, vars: u32, names: &NamesOf) {
         let node = *el;
-        self.index.insert(node.id(), idx);
+        if let Some(slot) = self.index.get_mut(node_index(node.id())) {
+            *slot = idx;
+        }
         let has_text = node.children().any(|ch| match ch.value() {
             Node::Text(t) => !t.trim().is_empty(),
             _ => false,

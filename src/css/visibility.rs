@@ -13,13 +13,10 @@
 //! so that doubt never hides an element from the rules (no false pass).
 
 use crate::page::Attribute;
-use rustc_hash::FxHashMap;
-
-use ego_tree::NodeId;
 use scraper::ElementRef;
 
 use super::Cascaded;
-use crate::page::{Derived, DerivedSlot, Page};
+use crate::page::{node_index, Derived, DerivedSlot, Page};
 
 /// Not rendered (by the cascade, or by markup where the cascade is in doubt).
 const NOT_RENDERED: u8 = 1;
@@ -36,7 +33,8 @@ const MARKUP_NOT_RENDERED: u8 = 1 << 4;
 /// The visibility of every element of a page.
 #[derive(Debug, Default)]
 pub struct Visibility {
-    bits: FxHashMap<NodeId, u8>,
+    /// Each node's bits, by [`node_index`] (0 for nodes that are not elements).
+    bits: Vec<u8>,
 }
 
 impl Visibility {
@@ -44,8 +42,7 @@ impl Visibility {
     pub fn compute(page: &Page) -> Visibility {
         let styles = page.styles();
         // Sized once: an entry per element (the node count bounds it).
-        let mut bits: FxHashMap<NodeId, u8> =
-            FxHashMap::with_capacity_and_hasher(page.dom.tree.nodes().len(), Default::default());
+        let mut bits: Vec<u8> = vec![0; page.dom.tree.nodes().len()];
         // A modal dialog open in the browser makes the rest of the document inert.
         let modal = page
             .browser
@@ -58,7 +55,7 @@ impl Visibility {
             };
             let inherited = node
                 .parent()
-                .and_then(|p| bits.get(&p.id()))
+                .and_then(|p| bits.get(node_index(p.id())))
                 .copied()
                 .unwrap_or(0);
             let e = el.value();
@@ -97,13 +94,15 @@ impl Visibility {
             if b & (NOT_RENDERED | ARIA_HIDDEN | INERT) != 0 {
                 b |= HIDDEN_AT;
             }
-            bits.insert(node.id(), b);
+            if let Some(slot) = bits.get_mut(node_index(node.id())) {
+                *slot = b;
+            }
         }
         Visibility { bits }
     }
 
     fn get(&self, el: ElementRef<'_>) -> u8 {
-        self.bits.get(&el.id()).copied().unwrap_or(0)
+        self.bits.get(node_index(el.id())).copied().unwrap_or(0)
     }
 
     /// Whether the element is rendered (laid out and visible).

@@ -27,6 +27,26 @@ pub use matching::{classes, matches, MatchElement};
 pub use memo::SheetsMemo;
 pub use target::{snippet_of, unique_selector, Target};
 
+/// A node's position in its tree's node list (`0..tree.nodes().len()`): what dense per-node
+/// tables are indexed by, where a hash map keyed by node paid a hash, a probe and a table ten
+/// times the size for every lookup. `ego_tree` keeps the position private; its `Hash` writes
+/// it (plus one) as a `usize`, which is read back here (`node_index_is_the_position_in_the_tree`).
+pub fn node_index(id: ego_tree::NodeId) -> usize {
+    struct Position(usize);
+    impl std::hash::Hasher for Position {
+        fn finish(&self) -> u64 {
+            self.0 as u64
+        }
+        fn write(&mut self, _: &[u8]) {}
+        fn write_usize(&mut self, n: usize) {
+            self.0 = n;
+        }
+    }
+    let mut position = Position(0);
+    std::hash::Hash::hash(&id, &mut position);
+    position.0.wrapping_sub(1)
+}
+
 /// Where a stylesheet came from; the cascade orders author sheets by document order.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "url")]
@@ -338,6 +358,34 @@ impl Page {
             return None;
         }
         self.base().join(href).ok()
+    }
+
+    /// The host an attribute URL resolves to, without resolving it when it is a reference
+    /// within the base's host (a path, query or fragment: no scheme, no authority), which the
+    /// base's host answers: the tracker scan reads every image's and script's address, and
+    /// resolving each was a parse and a string for a host the page's own.
+    pub fn resolved_host(&self, href: &str) -> Option<Cow<'_, str>> {
+        let href = href.trim();
+        if href.is_empty() {
+            return None;
+        }
+        // No `:` (no scheme), no `//` at the start nor backslash anywhere (no authority, as
+        // special schemes read a backslash as a slash), no control character (the parser
+        // drops them, at the start or, for tabs and line breaks, anywhere: `\x01//host`):
+        // relative to the base, host included.
+        let within_host = !href.starts_with("//")
+            && !href
+                .bytes()
+                .any(|b| b == b':' || b == b'\\' || b.is_ascii_control());
+        if within_host {
+            let base = self.base();
+            // A base that cannot hold a relative reference (`data:`) resolves nothing.
+            return (!base.cannot_be_a_base())
+                .then(|| base.host_str().map(Cow::Borrowed))
+                .flatten();
+        }
+        self.resolve(href)
+            .and_then(|u| u.host_str().map(|h| Cow::Owned(h.to_string())))
     }
 
     /// Whether an inline script attaches a shadow root: content built by script that the page
@@ -766,6 +814,64 @@ fn collapse_space(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The host read without resolving is the one resolving gives, for references within
+    /// the base's host and for those that leave it (or may: anything with a scheme, an
+    /// authority, a backslash or characters the parser removes).
+    #[test]
+    fn resolved_host_is_the_resolved_url_s_host() {
+        let hrefs = [
+            "/a.png",
+            "a.png",
+            "../a.png",
+            "?q=1",
+            "#f",
+            "  /a.png ",
+            "//cdn.example.org/a.js",
+            " //cdn.example.org/a.js",
+            "/\\cdn.example.org/a.js",
+            "\\\\cdn.example.org/x",
+            "/\t/cdn.example.org/a.js",
+            "https://tag.example.com/t.js",
+            "HTTP:x.png",
+            "mailto:a@b.fr",
+            "data:image/png;base64,AA",
+            "",
+            "   ",
+            "%2F%2Fx.org",
+            "\u{1}//x.org/a",
+            "/a\u{7f}b",
+        ];
+        let pages = [
+            "<p>x</p>",
+            "<head><base href='https://other.example.net/dir/'></head><p>x</p>",
+            "<head><base href='data:text/html,x'></head><p>x</p>",
+        ];
+        for html in pages {
+            let page = Page::parse(Url::parse("http://t.test/p/1.html").expect("url"), html);
+            for href in hrefs {
+                let resolved = page
+                    .resolve(href)
+                    .and_then(|u| u.host_str().map(String::from));
+                assert_eq!(
+                    page.resolved_host(href).map(|h| h.into_owned()),
+                    resolved,
+                    "{href:?} in {html}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn node_index_is_the_position_in_the_tree() {
+        let page = Page::parse(
+            Url::parse("http://t.test/").expect("url"),
+            "<!doctype html><p>a<b>b</b></p><!-- c --><ul><li>d</li></ul>",
+        );
+        let positions: Vec<usize> = page.dom.tree.nodes().map(|n| node_index(n.id())).collect();
+        let expected: Vec<usize> = (0..page.dom.tree.nodes().len()).collect();
+        assert_eq!(positions, expected);
+    }
 
     /// The parse into a node list sized beforehand builds the document scraper's builds: the
     /// same nodes, in the same places, with the same errors and mode, whether the markup is
