@@ -62,7 +62,12 @@ pub(crate) fn name_from_content(role: &str) -> bool {
 /// a field's value is what was typed, not a label. accname 1.2 step 2E gives an embedded
 /// control's value only to the name of *another* widget.
 pub fn accessible_name(page: &Page, el: ElementRef<'_>) -> Arc<str> {
-    let names = page.derived(|_| Names::default());
+    let names = page.derived(|p| {
+        Names(Mutex::new(rustc_hash::FxHashMap::with_capacity_and_hasher(
+            p.memo_room(),
+            Default::default(),
+        )))
+    });
     if let Some(known) = names.get(el.id()) {
         return known;
     }

@@ -287,15 +287,19 @@ impl crate::page::Derived for LinkTexts {
 
 fn link_texts(page: &Page) -> &LinkTexts {
     page.derived(|p| {
-        LinkTexts(
-            p.select("a")
-                .map(|a| {
-                    let (text, own) = link_text_and_whose(p, a);
-                    let folded = fold(&text);
-                    (a.id(), (text, folded, own))
-                })
-                .collect(),
-        )
+        // Sized from the index's candidates: collected from an iterator that cannot tell its
+        // length, the map was rehashed at each doubling.
+        let links = p.select("a");
+        let mut texts = FxHashMap::with_capacity_and_hasher(
+            links.size_hint().1.unwrap_or(0),
+            Default::default(),
+        );
+        for a in links {
+            let (text, own) = link_text_and_whose(p, a);
+            let folded = fold(&text);
+            texts.insert(a.id(), (text, folded, own));
+        }
+        LinkTexts(texts)
     })
 }
 

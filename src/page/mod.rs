@@ -156,6 +156,22 @@ pub fn sel(s: &str) -> Selector {
 /// A selector known at compile time, parsed once for the whole process: rules ask for the
 /// same few dozen selectors on every page, and parsing them was a tenth of the analysis.
 fn parsed_once(s: &str) -> &'static index::Literal {
+    // Each thread keeps the selectors it met: a page asks for a hundred, and each lookup in
+    // the process's map took its lock (a counter both cores write) and a SipHash of the text.
+    thread_local! {
+        static SEEN: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, &'static index::Literal>> =
+            std::cell::RefCell::default();
+    }
+    if let Some(found) = SEEN.with(|seen| seen.borrow().get(s).copied()) {
+        return found;
+    }
+    let found = parsed_in_process(s);
+    SEEN.with(|seen| seen.borrow_mut().insert(s.into(), found));
+    found
+}
+
+/// [`parsed_once`] for the whole process: each selector is parsed once, whichever thread asks.
+fn parsed_in_process(s: &str) -> &'static index::Literal {
     static PARSED: OnceLock<RwLock<HashMap<String, &'static index::Literal>>> = OnceLock::new();
     let parsed = PARSED.get_or_init(Default::default);
     if let Some(found) = parsed.read().unwrap_or_else(|p| p.into_inner()).get(s) {
@@ -172,6 +188,9 @@ fn parsed_once(s: &str) -> &'static index::Literal {
         .entry(s.to_string())
         .or_insert_with(|| Box::leak(Box::new(index::Literal::new(s, selector))))
 }
+
+/// The most room [`Page::memo_room`] gives a memo at first (a large page grows it past).
+const MEMO_ROOM_MOST: usize = 1024;
 
 /// Bytes of markup a node takes, about, as pages are written (the bench's design-system pages
 /// take 33; denser markup grows the list once more): what it is sized from before the parse.
@@ -484,8 +503,19 @@ impl Page {
         }
         // Made outside the lock: `make` asks the page for its id and sibling indexes.
         let t = make();
-        lock().insert(id, t.clone());
+        let mut targets = lock();
+        if targets.capacity() == 0 {
+            targets.reserve(self.memo_room());
+        }
+        targets.insert(id, t.clone());
         t
+    }
+
+    /// Room for a memo kept by element (targets, selectors, accessible names) when its first
+    /// entry comes: a node in four, at most [`MEMO_ROOM_MOST`]. Grown from nothing, each was
+    /// rehashed half a dozen times a page; room left unused is never touched.
+    pub(crate) fn memo_room(&self) -> usize {
+        (self.dom.tree.nodes().len() / 4).min(MEMO_ROOM_MOST)
     }
 
     /// 1-based position of an element among its same-name siblings, and whether it has any

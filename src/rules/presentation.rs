@@ -63,15 +63,32 @@ static PRESENTATIONAL_ELEMENTS: RuleMeta = RuleMeta {
 
 /// Nodes in SVG or MathML subtrees, found in one pass (an ancestor walk per element was
 /// quadratic on deep documents).
-fn foreign_content(page: &Page) -> std::collections::HashSet<ego_tree::NodeId> {
-    let mut foreign = std::collections::HashSet::new();
-    for root in page.select("svg, math") {
-        if foreign.contains(&root.id()) {
-            continue;
-        }
-        foreign.extend(root.descendants().map(|d| d.id()));
-    }
-    foreign
+/// Inside SVG or MathML (the element itself or an ancestor), whose attributes are their own.
+fn is_foreign(el: scraper::ElementRef<'_>) -> bool {
+    std::iter::once(*el).chain(el.ancestors()).any(|n| {
+        n.value()
+            .as_element()
+            .is_some_and(|e| matches!(e.name(), "svg" | "math"))
+    })
+}
+
+/// The elements of [`ELEMENTS`] and those carrying an attribute of [`ATTRIBUTES`], `width`,
+/// `height` or `size`, as one selector list: the page's index hands over these few instead of
+/// every element with each of its attributes compared to the lists.
+fn candidates() -> &'static str {
+    static LIST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let attributes = ATTRIBUTES
+            .iter()
+            .chain(&["width", "height", "size"])
+            .map(|a| format!("[{a}]"));
+        ELEMENTS
+            .iter()
+            .map(|e| e.to_string())
+            .chain(attributes)
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
 }
 
 impl Rule for PresentationalElements {
@@ -81,10 +98,9 @@ impl Rule for PresentationalElements {
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
         let mut found = 0;
-        let foreign = foreign_content(page);
-        for el in page.select("*") {
+        for el in page.select(candidates()) {
             // SVG/MathML have their own attributes; <link color> is the mask-icon colour.
-            if foreign.contains(&el.id()) || matches!(el.value().name(), "link" | "meta") {
+            if matches!(el.value().name(), "link" | "meta") || is_foreign(el) {
                 continue;
             }
             let e = el.value();
