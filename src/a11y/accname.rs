@@ -572,8 +572,8 @@ fn subtree_parts(
                     // A line break only separates.
                 } else if named_by_its_content_only(c) {
                     // What `name` would answer, written in place: a string for each element
-                    // of a name (a link in a heading, a span in a link) was most of a name's
-                    // cost. `name` counts the visit, then names the content unless hidden;
+                    // of a name (a link in a heading, a span in a link) was an allocation and
+                    // a copy. `name` counts the visit, then names the content unless hidden;
                     // blank content names nothing (and no title is there to stand in).
                     let within = depth < MAX_DEPTH
                         && VISITS.with(|v| v.replace(v.get() + 1)) < MAX_VISITS

@@ -28,9 +28,10 @@ pub use memo::SheetsMemo;
 pub use target::{snippet_of, unique_selector, Target};
 
 /// A node's position in its tree's node list (`0..tree.nodes().len()`): what dense per-node
-/// tables are indexed by, where a hash map keyed by node paid a hash, a probe and a table ten
-/// times the size for every lookup. `ego_tree` keeps the position private; its `Hash` writes
-/// it (plus one) as a `usize`, which is read back here (`node_index_is_the_position_in_the_tree`).
+/// tables are indexed by, where a hash map keyed by node paid a hash and a probe for every
+/// lookup, in a table 4 (styles) to 17 (visibility) times the size. `ego_tree` keeps the
+/// position private; its `Hash` writes it (plus one) as a `usize`, which is read back here
+/// (`node_index_is_the_position_in_the_tree`).
 pub fn node_index(id: ego_tree::NodeId) -> usize {
     struct Position(usize);
     impl std::hash::Hasher for Position {
