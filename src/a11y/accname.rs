@@ -63,10 +63,9 @@ pub(crate) fn name_from_content(role: &str) -> bool {
 /// control's value only to the name of *another* widget.
 pub fn accessible_name(page: &Page, el: ElementRef<'_>) -> Arc<str> {
     let names = page.derived(|p| {
-        Names(Mutex::new(rustc_hash::FxHashMap::with_capacity_and_hasher(
-            p.memo_room(),
-            Default::default(),
-        )))
+        let mut memo = rustc_hash::FxHashMap::default();
+        p.give_memo_room(&mut memo);
+        Names(Mutex::new(memo))
     });
     if let Some(known) = names.get(el.id()) {
         return known;
@@ -126,6 +125,16 @@ fn name(
 ) -> String {
     if depth > MAX_DEPTH || VISITS.with(|v| v.replace(v.get() + 1)) >= MAX_VISITS {
         return String::new();
+    }
+    // Inside a name, an element with no name source of its own is named by its content: the
+    // decision `subtree_parts` takes before calling here, taken by the same function.
+    if recursing && named_by_its_content_only(el) {
+        let n = name_from_subtree(page, el, depth + 1, in_traversal, false, hidden);
+        return if n.trim().is_empty() {
+            String::new()
+        } else {
+            n
+        };
     }
     let e = el.value();
     // 2B: aria-labelledby (not followed when already inside a labelledby traversal).
@@ -218,6 +227,22 @@ fn native_name(
     hidden: Option<bool>,
 ) -> Option<String> {
     let e = el.value();
+    let native = native_name_of(page, el, e, depth, in_traversal, recursing, hidden);
+    // A new name source here must also leave `named_by_its_content_only`.
+    debug_assert!(native.is_none() || !named_by_its_content_only(el));
+    native
+}
+
+/// [`native_name`]'s answer, by element.
+fn native_name_of(
+    page: &Page,
+    el: ElementRef<'_>,
+    e: &scraper::node::Element,
+    depth: usize,
+    in_traversal: bool,
+    recursing: bool,
+    hidden: Option<bool>,
+) -> Option<String> {
     let labels = |page: &Page| {
         if recursing {
             None
@@ -503,9 +528,11 @@ fn name_from_subtree(
     })
 }
 
-/// Whether an element met inside a name is named by its content alone, as [`name`] finds
-/// when recursing: no `aria-labelledby`, `aria-label`, `role` or `title`, and none of the
-/// elements with a value or a native name (controls, images, tables, figures, frames…).
+/// Whether an element met inside a name is named by its content alone: no `aria-labelledby`,
+/// `aria-label`, `role`, `title` or `placeholder`, and none of the elements with a value or a
+/// native name (controls, images, tables, figures, frames…: [`native_name`] and
+/// [`embedded_control_value`] answer for exactly those). [`name`] and [`subtree_parts`] both
+/// ask it, so a name source added to `name` is added here once.
 fn named_by_its_content_only(c: ElementRef<'_>) -> bool {
     let e = c.value();
     !matches!(

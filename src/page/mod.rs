@@ -190,7 +190,7 @@ fn parsed_in_process(s: &str) -> &'static index::Literal {
         .or_insert_with(|| Box::leak(Box::new(index::Literal::new(s, selector))))
 }
 
-/// The most room [`Page::memo_room`] gives a memo at first (a large page grows it past).
+/// The most room [`Page::give_memo_room`] gives a memo at first (a large page grows it past).
 const MEMO_ROOM_MOST: usize = 1024;
 
 /// Bytes of markup a node takes, about, as pages are written (the bench's design-system pages
@@ -505,18 +505,18 @@ impl Page {
         // Made outside the lock: `make` asks the page for its id and sibling indexes.
         let t = make();
         let mut targets = lock();
-        if targets.capacity() == 0 {
-            targets.reserve(self.memo_room());
-        }
+        self.give_memo_room(&mut targets);
         targets.insert(id, t.clone());
         t
     }
 
-    /// Room for a memo kept by element (targets, selectors, accessible names) when its first
-    /// entry comes: a node in four, at most [`MEMO_ROOM_MOST`]. Grown from nothing, each was
+    /// Gives a memo kept by element (targets, selectors, accessible names) its room before its
+    /// first entry: a node in four, at most [`MEMO_ROOM_MOST`]. Grown from nothing, each was
     /// rehashed half a dozen times a page; room left unused is never touched.
-    pub(crate) fn memo_room(&self) -> usize {
-        (self.dom.tree.nodes().len() / 4).min(MEMO_ROOM_MOST)
+    pub(crate) fn give_memo_room<V>(&self, memo: &mut rustc_hash::FxHashMap<ego_tree::NodeId, V>) {
+        if memo.capacity() == 0 {
+            memo.reserve((self.dom.tree.nodes().len() / 4).min(MEMO_ROOM_MOST));
+        }
     }
 
     /// 1-based position of an element among its same-name siblings, and whether it has any

@@ -67,9 +67,7 @@ fn write_unique_selector(page: &crate::page::Page, el: ElementRef<'_>, out: &mut
         Nth(&'a str, usize),
     }
     let mut memo = page.selectors.lock().unwrap_or_else(|p| p.into_inner());
-    if memo.selectors.capacity() == 0 {
-        memo.selectors.reserve(page.memo_room());
-    }
+    page.give_memo_room(&mut memo.selectors);
     // Inline: most elements are fewer than 24 steps below an id or the root.
     let mut steps: smallvec::SmallVec<[(ego_tree::NodeId, Step<'_>); 24]> =
         smallvec::SmallVec::new();
