@@ -24,19 +24,26 @@ fn colour_reference() -> &'static Regex {
 /// word boundaries make the regex engine slow on every text of the page (and even a regex of
 /// literals cost two thousand instructions a text). `gri` stands for `gris`: the pattern's
 /// case-insensitive `s` also matches the long `ſ`; its other letters have no case outside ASCII.
-fn names_a_colour(text: &str) -> bool {
+///
+/// The text is lower-cased (ASCII only) into `lower`, which the caller keeps between texts,
+/// and searched for the lower-case words: the automaton's case-insensitive search reads every
+/// byte, where this one skips ahead on the words' bytes (16 µs against 3 on a page's texts).
+fn names_a_colour(text: &str, lower: &mut String) -> bool {
     static WORDS: OnceLock<Option<aho_corasick::AhoCorasick>> = OnceLock::new();
     let words = WORDS.get_or_init(|| {
         aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
             .build([
                 "rouge", "vert", "bleu", "orange", "jaune", "gri", "violet", "red", "green",
                 "blue", "yellow", "grey", "gray",
             ])
             .ok()
     });
+    lower.clear();
+    lower.push_str(text);
+    lower.make_ascii_lowercase();
     // Built from constant words it cannot fail; were it to, every text is read in full.
-    words.as_ref().is_none_or(|w| w.is_match(text))
+    words.as_ref().is_none_or(|w| w.is_match(lower.as_str()))
 }
 
 /// Another cue named in the same sentence (asterisk, icon, bold, text mention).
@@ -79,6 +86,7 @@ impl Rule for ColourOnlyInfo {
     }
     fn check(&self, page: &Page) -> Vec<RuleResult> {
         let mut r = Results::new(page);
+        let mut lower = String::new();
         for el in page.select("p, li, label, legend, span, div, td, dd, small, em, strong") {
             // The innermost element holding the sentence: skip containers of a matching child.
             let mut texts = el.children().filter_map(|c| c.value().as_text());
@@ -93,7 +101,7 @@ impl Rule for ColourOnlyInfo {
                 }
             };
             // Most texts name no colour: nothing to normalise for them.
-            if !names_a_colour(&own_text) {
+            if !names_a_colour(&own_text, &mut lower) {
                 continue;
             }
             let text = normalize_space(&own_text);
@@ -151,10 +159,14 @@ mod tests {
             "en grises",
         ] {
             assert!(colour_reference().is_match(text), "{text}");
-            assert!(names_a_colour(text), "{text}");
+            assert!(names_a_colour(text, &mut String::new()), "{text}");
         }
         assert!(colour_reference().is_match("en griſ"));
-        assert!(names_a_colour("en griſ"));
-        assert!(!names_a_colour("Rendez-vous en ligne"));
+        assert!(names_a_colour("en griſ", &mut String::new()));
+        assert!(!names_a_colour("Rendez-vous en ligne", &mut String::new()));
+        // The buffer is the caller's between texts: nothing of one stays for the next.
+        let mut lower = String::new();
+        assert!(names_a_colour("Texte VERT", &mut lower));
+        assert!(!names_a_colour("Texte", &mut lower));
     }
 }
