@@ -132,6 +132,12 @@ fn long_phones_in(text: &str) -> Vec<&str> {
         while !text.is_char_boundary(end) {
             end += 1;
         }
+        // A number has ten digits at least (`0` and nine, `33` and nine): most literals are
+        // dates and amounts, told apart without the pattern. `is_numeric` holds every `\d`.
+        let digits = text[start..end].chars().filter(|c| c.is_numeric()).take(10);
+        if digits.count() < 10 {
+            continue;
+        }
         let Some(caps) = full.captures_at(&text[..end], start) else {
             continue;
         };
