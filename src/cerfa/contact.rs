@@ -105,24 +105,36 @@ const LONG_PHONE_SPAN: usize = 80;
 /// nothing to skip ahead to: it read every byte of a page's text in its slowest mode (16 µs a
 /// page, a hundredth of the analysis). A match starts on the character before one of the
 /// number's first literals (`+33`, `0033`, `0[1-9]`), or at the text's start: those are
-/// found by a search of literals, and the pattern is tried at each such start, in order, on
+/// found by a byte search (no regex call for each: a thread that does not own a regex's
+/// cache takes it from a shared pool at every call), and the pattern is tried at each such
+/// start that has ten digits after it, in order, on
 /// a window its longest match cannot reach the end of (so `$` is only read at the text's real
 /// end). The first start where it matches is the leftmost match; the next search begins where
 /// that match ends, as the iterator's does.
 fn long_phones_in(text: &str) -> Vec<&str> {
     static FULL: OnceLock<Regex> = OnceLock::new();
-    static STARTS: OnceLock<Regex> = OnceLock::new();
     let full = regex(&FULL, LONG_PHONE);
-    let starts = regex(&STARTS, r"\+33|0033|0[1-9]");
+    let bytes = text.as_bytes();
     let mut found = Vec::new();
     // Where the next match may start (the end of the last one), and where to look for the next
     // literal: every position, as literals may overlap (`0033` holds `03`).
     let (mut next_match, mut from) = (0, 0);
     let mut last_tried = None;
-    while let Some(literal) = starts.find_at(text, from) {
-        let at = literal.start();
+    while let Some(offset) = bytes
+        .get(from..)
+        .and_then(|rest| memchr::memchr2(b'0', b'+', rest))
+    {
+        let at = from + offset;
         // The literal begins with an ASCII byte: the next position is a character boundary.
         from = at + 1;
+        let rest = &bytes[at..];
+        let literal = rest.starts_with(b"+33")
+            || rest.starts_with(b"0033")
+            || (rest.first() == Some(&b'0')
+                && rest.get(1).is_some_and(|d| (b'1'..=b'9').contains(d)));
+        if !literal {
+            continue;
+        }
         let start = at - text[..at].chars().next_back().map_or(0, char::len_utf8);
         if start < next_match || last_tried == Some(start) {
             continue;
@@ -212,13 +224,8 @@ fn first_word(
 
 fn is_help_link(text: &str, href: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
-    let url = regex(
-        &R,
-        r"(?i)/(faq|aide|help|questions-frequentes)(\.html?|/|$|\?)",
-    );
-    text == "aide"
-        || (text.starts_with("aide ") && text.len() < 30)
-        || [
+    static HELP: std::sync::LazyLock<super::keywords::Keywords> = std::sync::LazyLock::new(|| {
+        super::keywords::Keywords::new([&[
             "faq",
             "questions frequentes",
             "foire aux questions",
@@ -226,10 +233,25 @@ fn is_help_link(text: &str, href: &str) -> bool {
             "besoin d'aide",
             "aide en ligne",
             "rubrique d'aide",
-        ]
-        .iter()
-        .any(|w| text.contains(w))
-        || url.is_match(href)
+        ][..]])
+    });
+    // Every match of the address pattern holds one of these in any ASCII case (its letters
+    // have no other case but `s`, which `questions` has after `/que`): most addresses have
+    // none, and are not handed to the regex engine one by one.
+    let may_be_help_address = || {
+        ["/faq", "/aide", "/help", "/que"]
+            .iter()
+            .any(|w| crate::format::find_ignore_ascii_case(href, w).is_some())
+    };
+    text == "aide"
+        || (text.starts_with("aide ") && text.len() < 30)
+        || HELP.any_in(text)
+        || (may_be_help_address()
+            && regex(
+                &R,
+                r"(?i)/(faq|aide|help|questions-frequentes)(\.html?|/|$|\?)",
+            )
+            .is_match(href))
 }
 
 /// Kinds of way a street address names.
@@ -453,6 +475,27 @@ mod tests {
             assert_eq!(street_address(&text), expected, "{text:?}");
         }
         assert!(seen > 50, "{seen}");
+    }
+
+    /// The help links' words and addresses, in any case, `ſ` (which matches `s` in any case)
+    /// included.
+    #[test]
+    fn help_links_by_text_or_address() {
+        assert!(is_help_link("besoin d'aide ?", "/x"));
+        assert!(is_help_link("aide", "/x"));
+        assert!(!is_help_link("aider les familles a", "/x"));
+        for href in [
+            "/FAQ",
+            "/x/Aide/",
+            "/help?x",
+            "/queſtions-frequentes.html",
+            "/AIDE",
+        ] {
+            assert!(is_help_link("x", href), "{href}");
+        }
+        for href in ["/faqs", "/aides", "/x/helper/", "/questions", "/", ""] {
+            assert!(!is_help_link("x", href), "{href}");
+        }
     }
 
     /// Schemes are read in any case, the address after them lower-cased as before; an
