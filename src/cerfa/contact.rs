@@ -107,10 +107,10 @@ const LONG_PHONE_SPAN: usize = 80;
 /// number's first literals (`+33`, `0033`, `0[1-9]`), or at the text's start: those are
 /// found by a byte search (no regex call for each: a thread that does not own a regex's
 /// cache takes it from a shared pool at every call), and the pattern is tried at each such
-/// start that has ten digits after it, in order, on
-/// a window its longest match cannot reach the end of (so `$` is only read at the text's real
-/// end). The first start where it matches is the leftmost match; the next search begins where
-/// that match ends, as the iterator's does.
+/// start that has ten digits after it, in order, on a window its longest match cannot reach
+/// the end of (so `$` is only read at the text's real end). The first start where it matches
+/// is the leftmost match; the next search begins where that match ends, as the iterator's
+/// does.
 fn long_phones_in(text: &str) -> Vec<&str> {
     static FULL: OnceLock<Regex> = OnceLock::new();
     let full = regex(&FULL, LONG_PHONE);
@@ -303,10 +303,17 @@ fn street_address(text: &str) -> Option<&str> {
     if !may_hold {
         return None;
     }
-    let street = regex(
-        &STREET,
-        r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|place|allee|chemin|quai|cours|impasse|route)\b[^.;]{0,60}?\b\d{5}\b",
-    );
+    // The pattern names the same kinds, from the same list.
+    let street = STREET.get_or_init(|| {
+        let pattern = format!(
+            r"\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+(?:{})\b[^.;]{{0,60}}?\b\d{{5}}\b",
+            STREET_KINDS.join("|")
+        );
+        match Regex::new(&pattern) {
+            Ok(r) => r,
+            Err(e) => panic!("invalid built-in regex {pattern:?}: {e}"),
+        }
+    });
     street.find(text).map(|m| m.as_str())
 }
 
