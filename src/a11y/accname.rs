@@ -180,7 +180,10 @@ fn name(
             return value;
         }
     }
-    if let Some(native) = native_name(page, el, depth, in_traversal, recursing, hidden) {
+    let native = native_name(page, el, depth, in_traversal, recursing, hidden);
+    // A name source added to `native_name` must also leave `named_by_its_content_only`.
+    debug_assert!(native.is_none() || !named_by_its_content_only(el));
+    if let Some(native) = native {
         if !native.trim().is_empty() {
             return native;
         }
@@ -227,22 +230,6 @@ fn native_name(
     hidden: Option<bool>,
 ) -> Option<String> {
     let e = el.value();
-    let native = native_name_of(page, el, e, depth, in_traversal, recursing, hidden);
-    // A new name source here must also leave `named_by_its_content_only`.
-    debug_assert!(native.is_none() || !named_by_its_content_only(el));
-    native
-}
-
-/// [`native_name`]'s answer, by element.
-fn native_name_of(
-    page: &Page,
-    el: ElementRef<'_>,
-    e: &scraper::node::Element,
-    depth: usize,
-    in_traversal: bool,
-    recursing: bool,
-    hidden: Option<bool>,
-) -> Option<String> {
     let labels = |page: &Page| {
         if recursing {
             None
