@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::{fold, folded_link_text, LinkRef};
+use super::{fold, LinkRef};
 use crate::page::{normalize_space, text_of, Page, Target};
 
 /// Contact and help evidence of one page.
@@ -340,7 +340,7 @@ pub fn extract(page: &Page) -> Contact {
     let mut phones = phones_in(raw);
     let mut emails: Vec<String> = Vec::new();
     let mut help_links = Vec::new();
-    for a in page.select("a[href]") {
+    for (a, l) in super::hyperlink_texts(page) {
         let href = a.value().attribute("href").unwrap_or("").trim();
         // The scheme in any case; the rest lower-cased only for these two (not every link).
         let after = |scheme: &str| {
@@ -356,7 +356,7 @@ pub fn extract(page: &Page) -> Contact {
             if !m.is_empty() && !emails.contains(&m) {
                 emails.push(m);
             }
-        } else if help_links.len() < 5 && is_help_link(&folded_link_text(page, a), href) {
+        } else if help_links.len() < 5 && is_help_link(&l.folded, href) {
             help_links.push(LinkRef::of(page, a));
         }
     }

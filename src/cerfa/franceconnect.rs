@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 use super::keywords::Keywords;
-use super::{doc_index, fold, folded_link_text, LinkRef};
+use super::{doc_index, fold, LinkRef};
 use crate::format::find_ignore_ascii_case;
 use crate::page::{normalized_text_of, text_of, ElementRef, Page, Target};
 
@@ -95,13 +95,10 @@ pub fn is_login_only(page: &Page) -> bool {
 /// Links towards an identification area.
 pub fn login_links(page: &Page) -> Vec<LinkRef> {
     static LOGIN: LazyLock<Keywords> = LazyLock::new(|| Keywords::new([LOGIN_WORDS]));
-    page.select("a[href]")
-        .filter(|a| {
-            let t = folded_link_text(page, *a);
-            t.len() < 60 && LOGIN.any_in(&t)
-        })
+    super::hyperlink_texts(page)
+        .filter(|(_, l)| l.folded.len() < 60 && LOGIN.any_in(&l.folded))
         .take(5)
-        .map(|a| LinkRef::of(page, a))
+        .map(|(a, _)| LinkRef::of(page, a))
         .collect()
 }
 
@@ -152,10 +149,18 @@ static LEGACY_MARKS: LazyLock<Keywords> =
 
 /// Every mark of [`LEGACY_MARK_GROUPS`] holds « connect » or « fc-b » (in any case): a class or
 /// id with neither holds none, and is not searched (most of a page's classes; the automaton's
-/// search costs more per call than these two scans on such short values).
+/// search costs more per call than a scan on such short values). Both hold a `c`: one scan for
+/// it in either case finds them (DSFR classes are full of the `f` a scan for « fc-b » stopped
+/// at).
 fn may_hold_legacy_mark(value: &str) -> bool {
-    find_ignore_ascii_case(value, "connect").is_some()
-        || find_ignore_ascii_case(value, "fc-b").is_some()
+    let bytes = value.as_bytes();
+    let at = |i: usize, word: &[u8]| {
+        bytes
+            .get(i..i + word.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(word))
+    };
+    memchr::memchr2_iter(b'c', b'C', bytes)
+        .any(|i| at(i, b"connect") || (i > 0 && at(i - 1, b"fc-b")))
 }
 
 /// Find the FranceConnect button, in order of reliability.
@@ -167,16 +172,30 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
     }
     // 2. Legacy classes or ids.
     if found.is_none() {
+        // Every element in the order `select("[class], [id]")` gives them (the tree's node
+        // order, those in the tree), each attribute read once: an element with neither has no
+        // mark, and most of a page's classes are searched by a single scan.
+        let (class, id) = (
+            html5ever::local_name!("class"),
+            html5ever::local_name!("id"),
+        );
         found = page
-            .select("[class], [id]")
+            .dom
+            .tree
+            .nodes()
+            .filter(|n| n.parent().is_some())
+            .filter_map(ElementRef::wrap)
             .find(|el| {
                 // Class and id read as written, in any case (no lower-cased copy of each).
-                let marks = |v: Option<&str>| match v {
-                    Some(v) if may_hold_legacy_mark(v) => LEGACY_MARKS.groups_in(v),
-                    _ => 0,
-                };
-                let found =
-                    marks(el.value().attribute("class")) | marks(el.value().attribute("id"));
+                let mut found = 0;
+                for (name, value) in el.value().attrs.iter() {
+                    if name.ns == html5ever::ns!()
+                        && (name.local == class || name.local == id)
+                        && may_hold_legacy_mark(value)
+                    {
+                        found |= LEGACY_MARKS.groups_in(value);
+                    }
+                }
                 // Group 0: a legacy mark; group 1: the DSFR group around a button.
                 found == 0b01 && !is_info_text(&fold(&text_of(*el))) && is_or_holds_clickable(*el)
             })
@@ -205,9 +224,8 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
     }
     // 4. Link to the identity provider (not the info link).
     if found.is_none() {
-        found = page
-            .select("a[href]")
-            .find(|a| {
+        found = super::hyperlink_texts(page)
+            .find(|(a, l)| {
                 let href = a.value().attribute("href").unwrap_or("");
                 // Every address below holds « franceconnect » or « france-connect »: without
                 // « france » in any case, no lower-cased copy is made (most links).
@@ -219,41 +237,51 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
                     || href.contains("franceconnect.fr")
                     || href.contains("france-connect")
                     || href.contains("franceconnect"))
-                    && !is_info_text(&folded_link_text(page, *a))
+                    && !is_info_text(&l.folded)
                     && !href
                         .trim_end_matches('/')
                         .ends_with("franceconnect.gouv.fr")
                     && !href.contains("france-connect-plus")
             })
-            .map(|el| (el, "lien"));
+            .map(|(el, _)| (el, "lien"));
     }
     // 5. The button text.
     if found.is_none() {
-        found = page
-            .select("a, button, input[type=submit], input[type=button]")
-            .find(|el| {
-                let value = el.value().attribute("value").unwrap_or("");
-                // ASCII folds to its lower case: without « franceconnect » in any case there
-                // is nothing to fold (most links and buttons of a page).
-                let lacks =
-                    |v: &str| v.is_ascii() && find_ignore_ascii_case(v, "franceconnect").is_none();
-                // A link's memoised text has the same words as its raw text (or stands in for
-                // an empty one): it answers without building the text again.
-                let memo = (el.value().name() == "a")
-                    .then(|| super::link_texts(page).0.get(&el.id()))
-                    .flatten();
-                if lacks(value) && memo.is_some_and(|(shown, _, _)| lacks(shown)) {
-                    return false;
-                }
-                let text = text_of(*el);
-                if lacks(&text) && lacks(value) {
-                    return false;
-                }
-                let t = fold(&format!("{text} {value}"));
-                (t.contains("avec franceconnect") || t.contains("via franceconnect"))
-                    && !is_info_text(&t)
-            })
-            .map(|el| (el, "texte"));
+        // ASCII folds to its lower case: without « franceconnect » in any case there is
+        // nothing to fold (most links and buttons of a page).
+        let lacks = |v: &str| v.is_ascii() && find_ignore_ascii_case(v, "franceconnect").is_none();
+        let says_it = |el: ElementRef<'_>, value: &str| {
+            let text = text_of(el);
+            if lacks(&text) && lacks(value) {
+                return false;
+            }
+            let t = fold(&format!("{text} {value}"));
+            (t.contains("avec franceconnect") || t.contains("via franceconnect"))
+                && !is_info_text(&t)
+        };
+        fn value_of(el: ElementRef<'_>) -> &str {
+            el.value().attribute("value").unwrap_or("")
+        }
+        // The links from their memo, whose text has the same words as their raw text (or
+        // stands in for an empty one): most are answered without building it again. The first
+        // link and the first button that say it; of the two, the first in node order (the
+        // order of `select("a, button, input[type=submit], input[type=button]")`).
+        let link = super::link_texts(page).0.iter().find_map(|l| {
+            let el = page.dom.tree.get(l.id).and_then(ElementRef::wrap)?;
+            let value = value_of(el);
+            if lacks(value) && lacks(&l.text) {
+                return None;
+            }
+            says_it(el, value).then_some(el)
+        });
+        let button = page
+            .select("button, input[type=submit], input[type=button]")
+            .find(|el| says_it(*el, value_of(*el)));
+        found = match (link, button) {
+            (Some(a), Some(b)) => Some(if a.id() < b.id() { a } else { b }),
+            (a, b) => a.or(b),
+        }
+        .map(|el| (el, "texte"));
     }
     let (el, how) = found?;
     // The button itself: climb from an image or span to the clickable ancestor.
@@ -283,9 +311,7 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
         || own.contains("franceconnect +")
         || own.contains("france-connect-plus")
         || own.contains("franceconnect plus");
-    let info_link = page
-        .select("a[href]")
-        .any(|a| is_info_text(&folded_link_text(page, a)));
+    let info_link = super::hyperlink_texts(page).any(|(_, l)| is_info_text(&l.folded));
     let btn_pos = doc_index(page, button);
     let offered_first = page
         .select("input[type=password i]")
@@ -316,10 +342,112 @@ pub fn find_button(page: &Page) -> Option<FcButton> {
 mod tests {
     use super::*;
 
+    /// One scan for `c` answers as the two searches it replaces, on every string of these
+    /// pieces up to four long (overlaps, cases, a `c` at the start and the end).
+    #[test]
+    fn legacy_mark_scan_answers_as_two_searches() {
+        let pieces = [
+            "c", "C", "f", "F", "fc-", "FC-B", "b", "onnect", "conneCT", "-", " ", "é",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+            texts.dedup();
+        }
+        let mut held = 0;
+        for t in &texts {
+            let expected = find_ignore_ascii_case(t, "connect").is_some()
+                || find_ignore_ascii_case(t, "fc-b").is_some();
+            assert_eq!(may_hold_legacy_mark(t), expected, "{t:?}");
+            held += usize::from(expected);
+        }
+        assert!(
+            held > 1000 && held < texts.len(),
+            "{held} of {}",
+            texts.len()
+        );
+    }
+
     fn found_by(body: &str) -> Option<String> {
         let html = format!("<!doctype html><html lang=\"fr\"><body>{body}</body></html>");
         let url = url::Url::parse("http://x.test/").unwrap_or_else(|e| panic!("{e}"));
         find_button(&Page::parse(url, &html)).map(|b| b.detected_by)
+    }
+
+    fn found_element(body: &str) -> Option<(String, String)> {
+        let html = format!("<!doctype html><html lang=\"fr\"><body>{body}</body></html>");
+        let url = url::Url::parse("http://x.test/").unwrap_or_else(|e| panic!("{e}"));
+        find_button(&Page::parse(url, &html)).map(|b| (b.detected_by, b.target.snippet.to_string()))
+    }
+
+    /// By their text, links and buttons are taken in node order, whichever comes first; a link
+    /// whose memoised text is its name (no text of its own) or with the words in its `value`
+    /// is found too, and SVG links are links.
+    #[test]
+    fn button_text_takes_links_and_buttons_in_node_order() {
+        let link = r#"<a href="/fc">Continuer avec FranceConnect</a>"#;
+        let button = r#"<button id="b">Se connecter via FranceConnect</button>"#;
+        let input = r#"<input type="submit" value="Connexion avec FranceConnect">"#;
+        for (body, first) in [
+            (format!("{link}{button}"), "<a "),
+            (format!("{button}{link}"), "<button"),
+            (format!("<p>{input}</p>{link}"), "<input"),
+            (format!("{link}<p>{input}</p>"), "<a "),
+            (
+                format!(r#"<a href="/x" aria-label="Entrer avec FranceConnect"></a>{button}"#),
+                "<button",
+            ),
+            (
+                format!(r#"<a value="avec FranceConnect">Entrer</a>{button}"#),
+                "<a value",
+            ),
+            (
+                format!(r#"<svg><a href="/s"><text>via FranceConnect</text></a></svg>{button}"#),
+                "<a href=\"/s\"",
+            ),
+        ] {
+            let (how, snippet) = found_element(&body).unwrap_or_default();
+            assert_eq!(how, "texte", "{body}");
+            assert!(snippet.starts_with(first), "{body}: {snippet}");
+        }
+        assert_eq!(
+            found_element("<a href=\"/x\">Entrer</a><button>Valider</button>"),
+            None
+        );
+    }
+
+    /// A legacy mark in a class or an id, in any case, on the first element in node order that
+    /// is, holds or sits in something clickable; a mark in another attribute is none.
+    #[test]
+    fn legacy_marks_in_class_or_id() {
+        for (body, first) in [
+            // The target is the clickable element the mark sits on, in or around.
+            (
+                r#"<div class="x FranceConnect-Button"><a href="/a">Entrer</a></div>"#,
+                "<a href=\"/a",
+            ),
+            (r#"<a id="FC-BTN" href="/b">Entrer</a>"#, "<a href=\"/b"),
+            (
+                r#"<span class="france_connect"><button>Go</button></span>"#,
+                "<button",
+            ),
+            (
+                r#"<a href="/2" class="fc-btn">Un</a><a id="franceconnect">Deux</a>"#,
+                "<a class=\"fc-btn",
+            ),
+        ] {
+            let (how, snippet) = found_element(body).unwrap_or_default();
+            assert_eq!(how, "classe", "{body}");
+            assert!(snippet.starts_with(first), "{body}: {snippet}");
+        }
+        assert_eq!(
+            found_element(r#"<a title="franceconnect-button" href="/c">x</a>"#),
+            None
+        );
     }
 
     /// The precheck lets through every legacy mark, in any case and inside longer values.

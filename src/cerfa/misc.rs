@@ -353,14 +353,17 @@ fn form_facts(page: &Page) -> FormFacts {
             .next()
             .map(|s| format!("aria-current=step ({})", Target::of(page, s).selector))
     };
+    let texts = super::link_texts(page);
     f.back_link = page.select("a[href], button").any(|b| {
         // A link's folded text is memoised; it stands in for an empty text with the link's
         // name, which is not what is asked here (an empty text says nothing).
-        let t = if b.value().name() == "a" {
-            if !super::link_has_text(page, b) {
-                return false;
+        let t: std::borrow::Cow<'_, str> = if b.value().name() == "a" {
+            match texts.get(b) {
+                Some(l) if !l.own => return false,
+                Some(l) => l.folded.as_str().into(),
+                None if !crate::page::has_text(b) => return false,
+                None => folded_link_text(page, b),
             }
-            folded_link_text(page, b)
         } else {
             fold(&text_of(b)).into()
         };
@@ -429,9 +432,8 @@ fn keyword_links(page: &Page) -> Vec<KeywordLink> {
     static WORDS: LazyLock<Keywords> =
         LazyLock::new(|| Keywords::new(KEYWORDS.iter().map(|(_, words)| *words)));
     let mut out: Vec<KeywordLink> = Vec::new();
-    for a in page.select("a[href]") {
-        let t = folded_link_text(page, a);
-        let by_words = WORDS.groups_in(&t);
+    for (a, l) in super::hyperlink_texts(page) {
+        let by_words = WORDS.groups_in(&l.folded);
         // Searched in any case, without a lower-cased copy of every address.
         let href = a.value().attribute("href").unwrap_or("");
         let has = |part: &str| find_ignore_ascii_case(href, part).is_some();

@@ -23,7 +23,6 @@ pub mod score;
 pub mod statement;
 
 use crate::page::Attribute;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -262,51 +261,86 @@ fn fold_char(c: char, out: &mut Folded) {
 
 /// The text a link shows: its text, else the alt of its images, else its title/aria-label.
 pub fn link_text(page: &Page, el: ElementRef<'_>) -> String {
-    match link_texts(page).0.get(&el.id()) {
-        Some((text, _, _)) => text.clone(),
+    match link_texts(page).get(el) {
+        Some(l) => l.text.clone(),
         None => link_text_of(page, el),
     }
 }
 
 /// [`link_text`], folded ([`fold`]).
 pub fn folded_link_text<'p>(page: &'p Page, el: ElementRef<'_>) -> Cow<'p, str> {
-    match link_texts(page).0.get(&el.id()) {
-        Some((_, folded, _)) => Cow::Borrowed(folded),
+    match link_texts(page).get(el) {
+        Some(l) => Cow::Borrowed(&l.folded),
         None => Cow::Owned(fold(&link_text_of(page, el))),
     }
 }
 
-/// Every `<a>`'s text and its folded form, computed once per page: the footer, contact,
-/// FranceConnect, statement and keyword extractors each read every link.
-/// And whether the text is the link's own ([`crate::page::has_text`]).
-pub struct LinkTexts(FxHashMap<ego_tree::NodeId, (String, String, bool)>);
+/// One `<a>` of the page and its texts ([`LinkTexts`]).
+pub(crate) struct LinkText {
+    id: ego_tree::NodeId,
+    /// What the link shows ([`link_text`]).
+    pub(crate) text: String,
+    /// `text` folded ([`fold`]).
+    pub(crate) folded: String,
+    /// Whether the text is the link's own ([`crate::page::has_text`]), not its name standing in.
+    pub(crate) own: bool,
+    /// Whether it has an `href` in no namespace (what `a[href]` asks).
+    href: bool,
+}
+
+/// Every `<a>`'s texts, computed once per page in the order `page.select("a")` gives the links
+/// (the tree's node order, so by increasing node id): the footer, contact, FranceConnect,
+/// statement and keyword extractors each read every link, and walk this list rather than
+/// select the links again and look each one up.
+pub struct LinkTexts(Vec<LinkText>);
 
 impl crate::page::Derived for LinkTexts {
     const SLOT: crate::page::DerivedSlot = crate::page::DerivedSlot::LinkTexts;
 }
 
+impl LinkTexts {
+    /// A link's texts, by a binary search on its node id (the list is in node order).
+    fn get(&self, el: ElementRef<'_>) -> Option<&LinkText> {
+        let at = self.0.binary_search_by_key(&el.id(), |l| l.id).ok()?;
+        self.0.get(at)
+    }
+}
+
 fn link_texts(page: &Page) -> &LinkTexts {
     page.derived(|p| {
-        // Sized from the index's candidates: collected from an iterator that cannot tell its
-        // length, the map was rehashed at each doubling.
+        // Sized from the index's candidates: no growth by doubling.
         let links = p.select("a");
-        let mut texts = FxHashMap::with_capacity_and_hasher(
-            links.size_hint().1.unwrap_or(0),
-            Default::default(),
-        );
+        let mut texts = Vec::with_capacity(links.size_hint().1.unwrap_or(0));
+        let href = html5ever::local_name!("href");
         for a in links {
             let (text, own) = link_text_and_whose(p, a);
             let folded = fold(&text);
-            texts.insert(a.id(), (text, folded, own));
+            texts.push(LinkText {
+                id: a.id(),
+                text,
+                folded,
+                own,
+                href: crate::page::has_attribute_atom(a.value(), &href),
+            });
         }
         LinkTexts(texts)
     })
 }
 
+/// The page's `a[href]` elements with their texts, in the order `page.select("a[href]")` gives
+/// them.
+pub(crate) fn hyperlink_texts(page: &Page) -> impl Iterator<Item = (ElementRef<'_>, &LinkText)> {
+    link_texts(page)
+        .0
+        .iter()
+        .filter(|l| l.href)
+        .filter_map(|l| Some((page.dom.tree.get(l.id).and_then(ElementRef::wrap)?, l)))
+}
+
 /// Whether a link has text of its own ([`crate::page::has_text`]), answered from the memo.
 pub fn link_has_text(page: &Page, el: ElementRef<'_>) -> bool {
-    match link_texts(page).0.get(&el.id()) {
-        Some((_, _, own)) => *own,
+    match link_texts(page).get(el) {
+        Some(l) => l.own,
         None => crate::page::has_text(el),
     }
 }

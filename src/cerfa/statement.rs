@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::{fold, folded_link_text, LinkRef};
+use super::{fold, LinkRef};
 use crate::page::Page;
 
 /// The three official conformity statuses.
@@ -479,9 +479,9 @@ pub fn parse(page: &Page) -> Option<AccessibilityStatement> {
     let mut contact = email_re.is_match(text);
     let mut schema_link = None;
     let mut action_plan_link = None;
-    for a in page.select("a[href]") {
+    for (a, l) in super::hyperlink_texts(page) {
         let href = a.value().attribute("href").unwrap_or("");
-        let t = folded_link_text(page, a);
+        let t = l.folded.as_str();
         if href.to_ascii_lowercase().starts_with("mailto:")
             || t.contains("formulaire de contact")
             || t == "contact"
