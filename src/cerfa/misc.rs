@@ -11,7 +11,7 @@ use scraper::Node;
 use serde::{Deserialize, Serialize};
 
 use super::keywords::Keywords;
-use super::{data, fold, folded_link_text, LinkRef};
+use super::{data, fold, LinkRef};
 use crate::format::find_ignore_ascii_case;
 use crate::page::{text_of, ElementRef, Page, SheetsMemo, Stylesheet, Target};
 
@@ -353,26 +353,17 @@ fn form_facts(page: &Page) -> FormFacts {
             .next()
             .map(|s| format!("aria-current=step ({})", Target::of(page, s).selector))
     };
-    let texts = super::link_texts(page);
-    f.back_link = page.select("a[href], button").any(|b| {
-        // A link's folded text is memoised; it stands in for an empty text with the link's
-        // name, which is not what is asked here (an empty text says nothing).
-        let t: std::borrow::Cow<'_, str> = if b.value().name() == "a" {
-            match texts.get(b) {
-                Some(l) if !l.own => return false,
-                Some(l) => l.folded.as_str().into(),
-                None if !crate::page::has_text(b) => return false,
-                None => folded_link_text(page, b),
-            }
-        } else {
-            fold(&text_of(b)).into()
-        };
+    // A link or a button back. Links from the memo, those with text of their own (for an
+    // empty text the memo holds the link's name, which is not what is asked here).
+    let back = |t: &str| {
         t.starts_with("retour a l'etape")
             || t.starts_with("etape precedente")
             || t.starts_with("precedent")
             || t == "retour"
             || t.starts_with("modifier")
-    });
+    };
+    f.back_link = super::hyperlink_texts(page).any(|(_, l)| l.own && back(&l.folded))
+        || page.select("button").any(|b| back(&fold(&text_of(b))));
     f
 }
 
@@ -518,9 +509,9 @@ pub fn extract(page: &Page) -> Misc {
     for (_, u) in page.hyperlinks().filter(|(el, _)| el.value().name() == "a") {
         // The extension compared ignoring ASCII case, without a lower-cased copy of each path.
         let path = u.path();
-        let ext = path.rsplit('.').next().unwrap_or("");
-        let among = |list: &[&str]| list.iter().any(|e| ext.eq_ignore_ascii_case(e));
-        if path.contains('.') {
+        // What follows the last dot, if there is one.
+        if let Some(ext) = path.rfind('.').and_then(|dot| path.get(dot + 1..)) {
+            let among = |list: &[&str]| list.iter().any(|e| ext.eq_ignore_ascii_case(e));
             if among(&CLOSED) {
                 if closed_documents.len() < 10 {
                     closed_documents.push(u.to_string());
@@ -567,5 +558,37 @@ pub fn extract(page: &Page) -> Misc {
         closed_documents,
         doctype_html5,
         meta_charset,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn back_link(body: &str) -> bool {
+        let html = format!("<!doctype html><html lang=\"fr\"><body>{body}</body></html>");
+        let url = url::Url::parse("http://x.test/").unwrap_or_else(|e| panic!("{e}"));
+        form_facts(&Page::parse(url, &html)).back_link
+    }
+
+    /// A link with an address and text of its own, or a button, saying « back » in French; a
+    /// link's name standing in for an empty text, or a link without an address, does not.
+    #[test]
+    fn back_links_and_buttons() {
+        assert!(back_link(r#"<a href="/1">Retour</a>"#));
+        assert!(back_link(
+            r#"<a href="/1"><span>Étape</span> précédente</a>"#
+        ));
+        assert!(back_link(r#"<button type="button">Précédent</button>"#));
+        assert!(back_link(
+            r#"<p><button>Modifier mes informations</button></p>"#
+        ));
+        assert!(!back_link(
+            r#"<a href="/1" aria-label="Retour"><img src="x.png" alt=""></a>"#
+        ));
+        assert!(!back_link(r#"<a>Retour</a>"#));
+        assert!(!back_link(
+            r#"<a href="/1">Retour au site</a><button>Valider</button>"#
+        ));
     }
 }

@@ -26,7 +26,7 @@ pub(super) struct Literal {
     /// The same list, matched through [`MatchElement`] (scraper's own matching interns every
     /// class of the elements it looks at).
     list: Option<SelectorList<Simple>>,
-    keys: Option<Vec<Key>>,
+    keys: Option<Vec<Buckets>>,
     /// For each selector of `list`, the tag its rightmost compound names, as written and in
     /// lower case: an element of another name cannot match it, and is not matched in full.
     tags: Vec<Option<(html5ever::LocalName, html5ever::LocalName)>>,
@@ -227,11 +227,20 @@ fn exact_of(list: &SelectorList<Simple>) -> Option<Vec<Exact>> {
     Some(out)
 }
 
-/// A class, a tag or an attribute name that every element matched by each selector of the list
-/// has (a class first: the fewest elements carry it). An element's tag or attribute is matched
-/// by the lower-case name in HTML and the name as written elsewhere (SVG's `viewBox`): both are
-/// keys, so the candidates are never too few.
-fn keys_of(list: &SelectorList<Simple>) -> Option<Vec<Key>> {
+/// The buckets of one selector of a list: every element it matches is in one of `keys`'
+/// buckets, and also in one of `or`'s when that is not empty (a tag and an attribute: the
+/// selector's elements have both, and the smaller set of buckets is read).
+struct Buckets {
+    keys: smallvec::SmallVec<[Key; 2]>,
+    or: smallvec::SmallVec<[Key; 2]>,
+}
+
+/// For each selector of the list, a class, a tag or an attribute name that every element it
+/// matches has (a class alone: the fewest elements carry it; a tag and an attribute both, to
+/// read the smaller bucket). An element's tag or attribute is matched by the lower-case name in
+/// HTML and the name as written elsewhere (SVG's `viewBox`): both are keys, so the candidates
+/// are never too few.
+fn keys_of(list: &SelectorList<Simple>) -> Option<Vec<Buckets>> {
     let mut keys = Vec::new();
     for selector in list.slice() {
         let mut tag = None;
@@ -267,25 +276,30 @@ fn keys_of(list: &SelectorList<Simple>) -> Option<Vec<Key>> {
                 _ => {}
             }
         }
-        if let Some(h) = class {
-            keys.push(Key::Class(h));
-            continue;
-        }
-        match (tag, attr) {
-            (Some((name, lower)), _) => {
-                if lower != name {
-                    keys.push(Key::Tag(lower));
-                }
-                keys.push(Key::Tag(name));
+        // A name as written, and in lower case when that differs.
+        let both = |(name, lower): (u32, u32), key: fn(u32) -> Key| {
+            let mut out = smallvec::SmallVec::new();
+            if lower != name {
+                out.push(key(lower));
             }
-            (None, Some((name, lower))) => {
-                if lower != name {
-                    keys.push(Key::Attr(lower));
-                }
-                keys.push(Key::Attr(name));
-            }
-            (None, None) => return None,
-        }
+            out.push(key(name));
+            out
+        };
+        keys.push(match (class, tag, attr) {
+            (Some(h), _, _) => Buckets {
+                keys: smallvec::smallvec![Key::Class(h)],
+                or: smallvec::SmallVec::new(),
+            },
+            (None, Some(tag), attr) => Buckets {
+                keys: both(tag, Key::Tag),
+                or: attr.map(|a| both(a, Key::Attr)).unwrap_or_default(),
+            },
+            (None, None, Some(attr)) => Buckets {
+                keys: both(attr, Key::Attr),
+                or: smallvec::SmallVec::new(),
+            },
+            (None, None, None) => return None,
+        });
     }
     Some(keys)
 }
@@ -366,12 +380,28 @@ impl ElementIndex {
 
     /// Positions of the elements that may match `literal`, in order; `None`: all of them.
     fn candidates(&self, literal: &Literal) -> Option<Cow<'_, [u32]>> {
-        let keys = literal.keys.as_ref()?;
-        let mut lists = keys.iter().filter_map(|k| match k {
+        let selectors = literal.keys.as_ref()?;
+        let list_of = |k: &Key| match k {
             Key::Tag(t) => self.by_tag.get(t),
             Key::Attr(a) => self.by_attr.get(a),
             Key::Class(c) => self.by_class.get(c),
-        });
+        };
+        let size = |keys: &[Key]| {
+            keys.iter()
+                .filter_map(list_of)
+                .map(|l| l.len())
+                .sum::<usize>()
+        };
+        let mut lists = selectors
+            .iter()
+            .flat_map(|b| {
+                if !b.or.is_empty() && size(&b.or) < size(&b.keys) {
+                    &b.or
+                } else {
+                    &b.keys
+                }
+            })
+            .filter_map(list_of);
         let Some(first) = lists.next() else {
             return Some(Cow::Borrowed(&[]));
         };
