@@ -87,13 +87,13 @@ pub fn signals_of(page: &Page) -> PageSignals {
         || page
             .title()
             .is_some_and(|t| t.to_lowercase().contains("contact"));
-    let contact_forms = page
-        .select("form")
-        .filter(|f| {
-            let has_textarea = f.select(&crate::page::sel("textarea")).next().is_some();
-            has_textarea && is_contact_page
-        })
-        .count();
+    let contact_forms = if is_contact_page {
+        page.select("form")
+            .filter(|f| page.holds(*f, "textarea"))
+            .count()
+    } else {
+        0
+    };
     PageSignals {
         words: stats.words,
         sentences: stats.sentences,

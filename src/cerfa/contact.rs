@@ -365,21 +365,15 @@ pub fn extract(page: &Page) -> Contact {
         .select("form")
         .find(|f| {
             let is_search = f.value().attribute("role") == Some("search")
-                || f.select(&crate::page::sel("input[type=search]"))
-                    .next()
-                    .is_some();
-            let has_password = f
-                .select(&crate::page::sel("input[type=password i]"))
-                .next()
-                .is_some();
-            let has_message = f.select(&crate::page::sel("textarea")).next().is_some();
-            let has_field = f
-                .select(&crate::page::sel(
-                    "input:not([type=hidden]):not([type=submit]):not([type=button]), textarea",
-                ))
-                .next()
-                .is_some();
-            !is_search && !has_password && (has_message || (contact_page && has_field))
+                || page.holds(*f, "input[type=search]");
+            !is_search
+                && !page.holds(*f, "input[type=password i]")
+                && (page.holds(*f, "textarea")
+                    || (contact_page
+                        && page.holds(
+                            *f,
+                            "input:not([type=hidden]):not([type=submit]):not([type=button]), textarea",
+                        )))
         })
         .map(|f| Target::of(page, f).selector.to_string());
     static CHAT: Finders = OnceLock::new();

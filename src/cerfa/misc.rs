@@ -237,6 +237,7 @@ fn is_user_field(el: ElementRef<'_>) -> bool {
 /// Whether a field sits in a login or search form; `seen` keeps each form's answer, so a form
 /// of many fields is searched once.
 fn in_login_or_search_form(
+    page: &Page,
     el: ElementRef<'_>,
     seen: &mut rustc_hash::FxHashMap<ego_tree::NodeId, bool>,
 ) -> bool {
@@ -246,11 +247,7 @@ fn in_login_or_search_form(
         .is_some_and(|f| {
             *seen.entry(f.id()).or_insert_with(|| {
                 f.value().attribute("role") == Some("search")
-                    || f.select(&crate::page::sel(
-                        "input[type=password i], input[type=search]",
-                    ))
-                    .next()
-                    .is_some()
+                    || page.holds(f, "input[type=password i], input[type=search]")
             })
         })
 }
@@ -293,9 +290,7 @@ fn has_hint(page: &Page, el: ElementRef<'_>, hinted_fors: &HashSet<&str>) -> boo
     el.parent().and_then(ElementRef::wrap).is_some_and(|p| {
         let class = p.value().attribute("class").unwrap_or("");
         (class.contains("fr-input-group") || class.contains("fr-select-group"))
-            && p.select(&crate::page::sel(".fr-hint-text"))
-                .next()
-                .is_some()
+            && page.holds(p, ".fr-hint-text")
     })
 }
 
@@ -304,7 +299,7 @@ fn form_facts(page: &Page) -> FormFacts {
     let mut hinted_fors: Option<HashSet<&str>> = None;
     let mut forms = rustc_hash::FxHashMap::default();
     for el in page.select("input, select, textarea") {
-        if !is_user_field(el) || in_login_or_search_form(el, &mut forms) {
+        if !is_user_field(el) || in_login_or_search_form(page, el, &mut forms) {
             continue;
         }
         f.fields += 1;

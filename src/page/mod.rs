@@ -424,7 +424,6 @@ impl Page {
             .as_deref()
     }
 
-    /// Elements matching a literal CSS selector, in document order.
     /// The element the browser marked `mark` (see [`browser::REF_ATTR`]), if the rendered DOM
     /// holds it.
     pub fn marked(&self, mark: u32) -> Option<ElementRef<'_>> {
@@ -436,9 +435,19 @@ impl Page {
             .find(|e| e.value().attribute(browser::REF_ATTR) == Some(want.as_str()))
     }
 
+    /// Elements matching a literal CSS selector, in the order `Html::select` gives them.
     pub fn select<'a>(&'a self, selector: &str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
         self.element_index()
             .select(&self.dom, parsed_once(selector))
+    }
+
+    /// Whether an element below `scope` matches a literal CSS selector, as
+    /// `scope.select(selector).next().is_some()` answers (the scope itself aside), from the
+    /// page's index: the page's candidates with `scope` among their ancestors, a few elements
+    /// where scraper's search matches the selector on every one of the scope's descendants.
+    pub fn holds(&self, scope: ElementRef<'_>, selector: &str) -> bool {
+        self.select(selector)
+            .any(|el| el.ancestors().any(|a| a.id() == scope.id()))
     }
 
     /// The element index, built on first use.
@@ -845,6 +854,39 @@ fn collapse_space(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `holds` answers as scraper's search below the scope, for every element of every fixture
+    /// page as the scope, with selectors of tags, attributes, case rules, classes and lists.
+    #[test]
+    fn holds_answers_as_a_search_below_the_scope() {
+        let selectors = [
+            "input[type=search]",
+            "input[type=password i]",
+            "textarea",
+            "input:not([type=hidden]):not([type=submit]):not([type=button]), textarea",
+            ".fr-hint-text",
+            "a[href], button",
+            "form",
+        ];
+        let (mut held, mut asked) = (0, 0);
+        for (path, html) in fixture_pages() {
+            let page = Page::parse(Url::parse("http://t.test/").expect("url"), &html);
+            for scope in page
+                .dom
+                .root_element()
+                .descendants()
+                .filter_map(ElementRef::wrap)
+            {
+                for s in selectors {
+                    let expected = scope.select(&sel(s)).next().is_some();
+                    assert_eq!(page.holds(scope, s), expected, "{} {s}", path.display());
+                    held += usize::from(expected);
+                    asked += 1;
+                }
+            }
+        }
+        assert!(held > 1000 && held < asked, "{held} of {asked}");
+    }
 
     /// The host read without resolving is the one resolving gives, for references within
     /// the base's host and for those that leave it (or may: anything with a scheme, an
