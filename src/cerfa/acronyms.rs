@@ -53,12 +53,41 @@ fn is_shouting(text: &str) -> bool {
 /// or a digit (`\p{Lu}` is upper case, `\d` numeric). Most text has none, and the regex's
 /// Unicode word boundaries are slow on non-ASCII text, so this is checked first.
 fn may_hold_acronym(text: &str) -> bool {
+    // ASCII byte by byte (most of a page's text), runs of it that hold no capital skipped at
+    // once; other characters decoded. For ASCII, `char::is_uppercase` is `A`–`Z` and
+    // `char::is_numeric` is `0`–`9`.
+    let bytes = text.as_bytes();
     let mut prev_upper = false;
-    for c in text.chars() {
-        if prev_upper && (c.is_uppercase() || c.is_numeric()) {
-            return true;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if !prev_upper && !b.is_ascii_uppercase() {
+                i += 1;
+                while bytes
+                    .get(i)
+                    .is_some_and(|&b| b.is_ascii() && !b.is_ascii_uppercase())
+                {
+                    i += 1;
+                }
+                continue;
+            }
+            let upper = b.is_ascii_uppercase();
+            if prev_upper && (upper || b.is_ascii_digit()) {
+                return true;
+            }
+            prev_upper = upper;
+            i += 1;
+        } else {
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                return false;
+            };
+            let upper = c.is_uppercase();
+            if prev_upper && (upper || c.is_numeric()) {
+                return true;
+            }
+            prev_upper = upper;
+            i += c.len_utf8();
         }
-        prev_upper = c.is_uppercase();
     }
     false
 }
@@ -111,13 +140,15 @@ pub fn unexpanded(page: &Page) -> Vec<Acronym> {
             continue;
         };
         let text: &str = t;
-        // Nothing below has effects unless the regex matches: skip text where it cannot.
-        if !may_hold_acronym(text) {
-            continue;
-        }
         let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
             continue;
         };
+        // Nothing below has effects unless the regex matches: skip text where it cannot, and
+        // first the text of scripts and styles (of the skipped elements, the usual parents of
+        // long texts), without reading it.
+        if SKIP.contains(&parent.value().name()) || !may_hold_acronym(text) {
+            continue;
+        }
         // Text nobody reads (hidden by markup or stylesheet, aria-hidden, inert) is not judged:
         // the shared visibility answer, as for the rules.
         if crate::a11y::is_hidden_from_at(page, parent)
@@ -165,4 +196,48 @@ pub fn unexpanded(page: &Page) -> Vec<Acronym> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte path answers as the character loop it replaces: an upper-case letter followed
+    /// by another or by a digit, of any script.
+    #[test]
+    fn may_hold_acronym_answers_as_the_character_loop() {
+        fn by_chars(text: &str) -> bool {
+            let mut prev_upper = false;
+            for c in text.chars() {
+                if prev_upper && (c.is_uppercase() || c.is_numeric()) {
+                    return true;
+                }
+                prev_upper = c.is_uppercase();
+            }
+            false
+        }
+        let pieces = ["a", "A", "1", "é", "É", "Σ", "٣", "ǅ", " ", "-", "ß"];
+        let mut texts = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+        }
+        for (_, html) in crate::page::fixture_pages() {
+            let page = Page::parse(url::Url::parse("http://t.test/").expect("url"), &html);
+            texts.push(page.body_text().to_string());
+        }
+        let mut held = 0;
+        for t in &texts {
+            assert_eq!(may_hold_acronym(t), by_chars(t), "{t:?}");
+            held += usize::from(by_chars(t));
+        }
+        assert!(
+            held > 100 && held < texts.len(),
+            "{held} of {}",
+            texts.len()
+        );
+    }
 }
