@@ -135,15 +135,16 @@ const KINDS: &[(&str, &[&str], &[&str])] = &[
 /// folded text ([`super::fold`]).
 pub fn kinds_of(folded_text: &str, href: &str) -> Vec<&'static str> {
     let t = folded_text;
-    let h = href.to_ascii_lowercase();
-    let path = h.split_once("://").map(|(_, r)| r).unwrap_or(&h);
-    let path = path.split_once('/').map(|(_, p)| p).unwrap_or("");
     static BY_TEXT: LazyLock<Keywords> =
         LazyLock::new(|| Keywords::new(KINDS.iter().map(|(_, texts, _)| *texts)));
     static BY_URL: LazyLock<Keywords> =
         LazyLock::new(|| Keywords::new(KINDS.iter().map(|(_, _, urls)| *urls)));
     let by_text = BY_TEXT.groups_in(t);
+    // The address is read only for a link without text (a lower-cased copy of each was made).
     let by_url = if t.is_empty() {
+        let h = href.to_ascii_lowercase();
+        let path = h.split_once("://").map(|(_, r)| r).unwrap_or(&h);
+        let path = path.split_once('/').map(|(_, p)| p).unwrap_or("");
         BY_URL.groups_in(path)
     } else {
         0
