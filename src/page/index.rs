@@ -575,6 +575,8 @@ mod tests {
             "a, button:not([disabled]), input[type=submit i], [role~=button]",
             "body a, body button, svg title, Svg Title, svg foreignObject, FOREIGNOBJECT p",
             "DIV.fr-container, clipPath, clippath, linearGradient, path[d]:not([fill])",
+            // A tag and an attribute: the candidates come from the smaller of their buckets.
+            "div[id], div[width], span[title], p[lang], a[download], DIV[Class], li[aria-current]",
         ];
         let mut files = Vec::new();
         let mut dirs = vec![std::path::PathBuf::from("fixtures")];
