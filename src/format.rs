@@ -214,9 +214,51 @@ pub fn find_bytes_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> Option<us
     None
 }
 
+/// A Latin-1 character lower-cased (most of French text's letters beyond ASCII) without the
+/// table search of `char::to_lowercase`, which gives the same: `À`–`Þ` gain 0x20 but `×`, the
+/// others are lower case already; `None` outside U+00C0–U+00FF.
+pub(crate) fn latin1_lower(c: char) -> Option<char> {
+    if !('\u{C0}'..='\u{FF}').contains(&c) {
+        return None;
+    }
+    let capital = c <= '\u{DE}' && c != '\u{D7}';
+    char::from_u32(c as u32 + if capital { 0x20 } else { 0 })
+}
+
+/// Every string of at most `most` of `pieces` end to end, each once: the texts a scan written
+/// for speed is tested on against the search it stands in for (overlaps, cases, scripts).
+#[cfg(test)]
+pub(crate) fn strings_of(pieces: &[&str], most: usize) -> Vec<String> {
+    let mut all = vec![String::new()];
+    let mut last = all.clone();
+    for _ in 0..most {
+        last = last
+            .iter()
+            .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+            .collect();
+        all.extend(last.iter().cloned());
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin1_lower_is_to_lowercase() {
+        for c in (0u32..0x300).filter_map(char::from_u32) {
+            let expected = ('\u{C0}'..='\u{FF}')
+                .contains(&c)
+                .then(|| c.to_lowercase().collect::<String>());
+            assert_eq!(
+                latin1_lower(c).map(String::from),
+                expected,
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
 
     #[test]
     fn alphabetic_as_unicode_says() {

@@ -341,7 +341,7 @@ impl Syllables {
     fn letter(&mut self, c: char) {
         if c.is_ascii() {
             self.lower(c.to_ascii_lowercase());
-        } else if let Some(l) = latin1_lower(c) {
+        } else if let Some(l) = crate::format::latin1_lower(c) {
             self.lower(l);
         } else {
             for l in c.to_lowercase() {
@@ -417,35 +417,9 @@ impl Syllables {
     }
 }
 
-/// A Latin-1 character lower-cased (most of French text's letters beyond ASCII) without the
-/// table search of `char::to_lowercase`, which gives the same: `À`–`Þ` gain 0x20 but `×`, the
-/// others are lower case already; `None` outside U+00C0–U+00FF.
-fn latin1_lower(c: char) -> Option<char> {
-    if !('\u{C0}'..='\u{FF}').contains(&c) {
-        return None;
-    }
-    let capital = c <= '\u{DE}' && c != '\u{D7}';
-    char::from_u32(c as u32 + if capital { 0x20 } else { 0 })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn latin1_lower_is_to_lowercase() {
-        for c in (0u32..0x300).filter_map(char::from_u32) {
-            let expected = ('\u{C0}'..='\u{FF}')
-                .contains(&c)
-                .then(|| c.to_lowercase().collect::<String>());
-            assert_eq!(
-                latin1_lower(c).map(String::from),
-                expected,
-                "U+{:04X}",
-                c as u32
-            );
-        }
-    }
 
     /// The counts as first written: the word gathered, split, each part lower-cased.
     fn reference_stats(text: &str) -> TextStats {

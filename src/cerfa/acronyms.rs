@@ -216,15 +216,8 @@ mod tests {
             }
             false
         }
-        let pieces = ["a", "A", "1", "é", "É", "Σ", "٣", "ǅ", " ", "-", "ß"];
-        let mut texts = vec![String::new()];
-        for _ in 0..3 {
-            let longer: Vec<String> = texts
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            texts.extend(longer);
-        }
+        let mut texts =
+            crate::format::strings_of(&["a", "A", "1", "é", "É", "Σ", "٣", "ǅ", " ", "-", "ß"], 3);
         for (_, html) in crate::page::fixture_pages() {
             let page = Page::parse(url::Url::parse("http://t.test/").expect("url"), &html);
             texts.push(page.body_text().to_string());

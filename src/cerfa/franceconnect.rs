@@ -346,18 +346,12 @@ mod tests {
     /// pieces up to four long (overlaps, cases, a `c` at the start and the end).
     #[test]
     fn legacy_mark_scan_answers_as_two_searches() {
-        let pieces = [
-            "c", "C", "f", "F", "fc-", "FC-B", "b", "onnect", "conneCT", "-", " ", "é",
-        ];
-        let mut texts = vec![String::new()];
-        for _ in 0..4 {
-            let longer: Vec<String> = texts
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            texts.extend(longer);
-            texts.dedup();
-        }
+        let texts = crate::format::strings_of(
+            &[
+                "c", "C", "f", "F", "fc-", "FC-B", "b", "onnect", "conneCT", "-", " ", "é",
+            ],
+            4,
+        );
         let mut held = 0;
         for t in &texts {
             let expected = find_ignore_ascii_case(t, "connect").is_some()

@@ -446,8 +446,15 @@ impl Page {
     /// page's index: the page's candidates with `scope` among their ancestors, a few elements
     /// where scraper's search matches the selector on every one of the scope's descendants.
     pub fn holds(&self, scope: ElementRef<'_>, selector: &str) -> bool {
-        self.select(selector)
-            .any(|el| el.ancestors().any(|a| a.id() == scope.id()))
+        /// Candidates climbed to their ancestors at most: with more (a page of a thousand
+        /// forms of one field each, asked form by form), the search of the scope's subtree is
+        /// the smaller bound.
+        const CLIMBED_AT_MOST: usize = 64;
+        let mut candidates = self.select(selector);
+        if candidates.size_hint().1.is_none_or(|n| n > CLIMBED_AT_MOST) {
+            return scope.select(&sel(selector)).next().is_some();
+        }
+        candidates.any(|el| el.ancestors().any(|a| a.id() == scope.id()))
     }
 
     /// The element index, built on first use.
@@ -886,6 +893,18 @@ mod tests {
             }
         }
         assert!(held > 1000 && held < asked, "{held} of {asked}");
+        // More candidates than are climbed: the subtree is searched, with the same answers.
+        let fields = "<input type=search>".repeat(100);
+        let html = format!("<form id=f>{fields}</form><form id=g><textarea></textarea></form>");
+        let page = Page::parse(Url::parse("http://t.test/").expect("url"), &html);
+        let form = |id: &str| {
+            page.select("form")
+                .find(|f| f.value().attribute("id") == Some(id))
+                .unwrap_or_else(|| panic!("form {id}"))
+        };
+        assert!(page.holds(form("f"), "input[type=search]"));
+        assert!(!page.holds(form("g"), "input[type=search]"));
+        assert!(page.holds(form("g"), "textarea"));
     }
 
     /// The host read without resolving is the one resolving gives, for references within

@@ -313,20 +313,20 @@ fn mask(len: usize) -> u64 {
 }
 
 /// The [`key_of`] of a word of at most 8 bytes lower-cased, when its letters are ASCII or
-/// Latin-1 (`é`, `Ü`: the byte C3 and one after it), lower-cased on the bytes as
-/// `char::to_lowercase` does (`A`–`Z` and `À`–`Þ`, C3 80–9E, gain 0x20; `×`, C3 97, is no
-/// letter and never in a word); `None` for other words, which are decoded. Most accented
+/// Latin-1 (`é`, `Ü`: the byte C3 and one after it), lower-cased on the bytes
+/// (`crate::format::latin1_lower`); `None` for other words, which are decoded. Most accented
 /// words of French text are these: decoding and lower-casing them was a tenth of the guess.
 fn latin1_lower_key(word: &[u8]) -> Option<u64> {
     let mut key = 0u64;
     let mut after_c3 = false;
     for (i, &b) in word.iter().enumerate() {
         let lower = if after_c3 {
+            // U+00C0–U+00FF is C3 then 0x80 + its offset from U+00C0, lower case too.
             after_c3 = false;
-            if (0x80..=0x9E).contains(&b) && b != 0x97 {
-                b + 0x20
-            } else {
-                b
+            let c = char::from_u32(0xC0 + u32::from(b & 0x3F)).unwrap_or(' ');
+            match crate::format::latin1_lower(c) {
+                Some(l) => 0x80 | (l as u32 - 0xC0) as u8,
+                None => b,
             }
         } else if b == 0xC3 {
             after_c3 = true;
