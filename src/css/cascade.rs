@@ -2035,7 +2035,7 @@ fn compute_one<'w>(
         .is_some_and(|v| v.eq_ignore_ascii_case("hidden"));
     let foreign = parent.foreign || matches!(name, "svg" | "math");
     let aria_hidden = parent.aria_hidden
-        || e.attribute("aria-hidden")
+        || crate::page::attribute_atom(e, &html5ever::local_name!("aria-hidden"))
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     Computed {
         color,

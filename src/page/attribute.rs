@@ -33,6 +33,17 @@ pub fn has_attribute_atom(e: &Element, name: &html5ever::LocalName) -> bool {
         .any(|(q, _)| is_default(&q.ns) && q.local == *name)
 }
 
+/// The value of an attribute in no namespace, the name given as an atom (`local_name!`): for
+/// the lookups made on every element (the cascade, visibility), where reading each attribute's
+/// name back as text to compare it was most of the lookup.
+#[inline]
+pub fn attribute_atom<'a>(e: &'a Element, name: &html5ever::LocalName) -> Option<&'a str> {
+    e.attrs
+        .iter()
+        .find(|(q, _)| is_default(&q.ns) && q.local == *name)
+        .map(|(_, v)| &**v)
+}
+
 /// Whether an atom is the empty one (no namespace), compared as atoms (one integer) rather than
 /// read back as text.
 #[inline]
@@ -70,6 +81,7 @@ mod tests {
                     expected.is_some(),
                     "{name}"
                 );
+                assert_eq!(attribute_atom(el.value(), &atom), expected, "{name}");
             }
         }
     }
