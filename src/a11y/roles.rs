@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 /// The explicit role (first token of `role`) or the implicit HTML-AAM role.
 pub fn role_of<'a>(el: ElementRef<'a>) -> Option<Cow<'a, str>> {
-    if let Some(r) = el.value().attribute("role") {
+    if let Some(r) = role_attribute(el) {
         if let Some(first) = r.split_ascii_whitespace().next() {
             return Some(ascii_lowercase(first));
         }
@@ -19,7 +19,7 @@ pub fn role_of<'a>(el: ElementRef<'a>) -> Option<Cow<'a, str>> {
 /// except that `none`/`presentation` is ignored (presentational role conflict) on a focusable
 /// element or one with a global ARIA attribute; else the implicit role.
 pub fn resolved_role<'a>(el: ElementRef<'a>) -> Option<Cow<'a, str>> {
-    let explicit = el.value().attribute("role").and_then(|r| {
+    let explicit = role_attribute(el).and_then(|r| {
         r.split_ascii_whitespace()
             .find(|t| super::aria::is_valid_role(t))
             .map(ascii_lowercase)
@@ -31,6 +31,11 @@ pub fn resolved_role<'a>(el: ElementRef<'a>) -> Option<Cow<'a, str>> {
         Some(_) => explicit,
         None => implicit_role(el).map(Cow::Borrowed),
     }
+}
+
+/// The `role` attribute, its name compared as an atom: asked of nearly every element.
+fn role_attribute<'a>(el: ElementRef<'a>) -> Option<&'a str> {
+    crate::page::attribute_atom(el.value(), &html5ever::local_name!("role"))
 }
 
 /// Whether a `none`/`presentation` role must be ignored: the element is focusable or has a
@@ -208,6 +213,18 @@ pub const GLOBAL_ARIA: &[&str] = &[
 
 /// The global ARIA attributes present on the element.
 pub fn global_aria_attrs(el: ElementRef<'_>) -> Vec<&'static str> {
+    // Most elements have none: told by one pass over their attributes, names compared as
+    // atoms, before the list is searched name by name (which read each name back as text).
+    static GLOBAL_ARIA_ATOMS: std::sync::LazyLock<rustc_hash::FxHashSet<html5ever::LocalName>> =
+        std::sync::LazyLock::new(|| GLOBAL_ARIA.iter().map(|&a| a.into()).collect());
+    let any = el
+        .value()
+        .attrs
+        .iter()
+        .any(|(q, _)| q.ns == html5ever::ns!() && GLOBAL_ARIA_ATOMS.contains(&q.local));
+    if !any {
+        return Vec::new();
+    }
     GLOBAL_ARIA
         .iter()
         .copied()
@@ -228,6 +245,26 @@ mod tests {
 
     fn page(html: &str) -> Page {
         Page::parse(url::Url::parse("http://t.test/").expect("url"), html)
+    }
+
+    /// The global ARIA attributes found through the atoms' pass are those the list's
+    /// lookups by name find, in the list's order, on every element of every fixture page.
+    #[test]
+    fn global_aria_attributes_as_the_lookups_by_name_find_them() {
+        let mut with = 0;
+        for (_, html) in crate::page::fixture_pages() {
+            let p = page(&html);
+            for el in p.root().descendants().filter_map(ElementRef::wrap) {
+                let by_name: Vec<&str> = GLOBAL_ARIA
+                    .iter()
+                    .copied()
+                    .filter(|a| el.value().attribute(a).is_some())
+                    .collect();
+                with += usize::from(!by_name.is_empty());
+                assert_eq!(global_aria_attrs(el), by_name);
+            }
+        }
+        assert!(with > 20, "{with}");
     }
 
     #[test]

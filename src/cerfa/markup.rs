@@ -191,26 +191,60 @@ fn parser_nesting(error: &str) -> Option<&'static str> {
 }
 
 fn invalid_nesting(el: ElementRef<'_>) -> Option<&'static str> {
-    let name = el.value().name();
-    let mut ancestors = el.ancestors().filter_map(ElementRef::wrap);
+    use html5ever::local_name as n;
+    // Names compared as atoms (integers): this runs on every element of a page, and reading
+    // each name back as text to match it cost more than the rest of the test.
+    let name = &el.value().name.local;
+    let among = |names: &[LocalName], name: &LocalName| names.contains(name);
     let parent = el
         .parent()
         .and_then(ElementRef::wrap)
-        .map(|p| p.value().name());
-    match name {
-        "a" | "button" | "input" | "select" | "textarea"
-            if ancestors.any(|a| matches!(a.value().name(), "a" | "button")) =>
-        {
-            Some("élément interactif dans un lien ou un bouton")
-        }
-        "div" | "p" | "ul" | "ol" | "table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "form"
-            if matches!(parent, Some("span" | "em" | "strong" | "label" | "b" | "i")) =>
-        {
-            Some("bloc dans un élément de texte")
-        }
-        "li" if !matches!(parent, Some("ul" | "ol" | "menu")) => Some("li hors d'une liste"),
-        _ => None,
+        .map(|p| &p.value().name.local);
+    if among(
+        &[
+            n!("a"),
+            n!("button"),
+            n!("input"),
+            n!("select"),
+            n!("textarea"),
+        ],
+        name,
+    ) && el
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .any(|a| among(&[n!("a"), n!("button")], &a.value().name.local))
+    {
+        return Some("élément interactif dans un lien ou un bouton");
     }
+    let blocks = [
+        n!("div"),
+        n!("p"),
+        n!("ul"),
+        n!("ol"),
+        n!("table"),
+        n!("h1"),
+        n!("h2"),
+        n!("h3"),
+        n!("h4"),
+        n!("h5"),
+        n!("h6"),
+        n!("form"),
+    ];
+    let text_level = [
+        n!("span"),
+        n!("em"),
+        n!("strong"),
+        n!("label"),
+        n!("b"),
+        n!("i"),
+    ];
+    if among(&blocks, name) && parent.is_some_and(|p| among(&text_level, p)) {
+        return Some("bloc dans un élément de texte");
+    }
+    if *name == n!("li") && !parent.is_some_and(|p| among(&[n!("ul"), n!("ol"), n!("menu")], p)) {
+        return Some("li hors d'une liste");
+    }
+    None
 }
 
 /// Count the markup errors of a page.
@@ -235,7 +269,7 @@ pub fn count(page: &Page) -> Markup {
     let mut ids: FxHashMap<&str, usize> = FxHashMap::default();
     for el in page.root().descendants().filter_map(ElementRef::wrap) {
         let v = el.value();
-        if let Some(id) = v.attribute("id") {
+        if let Some(id) = crate::page::attribute_atom(v, &html5ever::local_name!("id")) {
             let n = ids.entry(id).or_default();
             *n += 1;
             if *n == 2 {
@@ -286,4 +320,37 @@ pub fn count(page: &Page) -> Markup {
         + m.obsolete_attributes
         + m.invalid_nesting;
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each nesting the DOM still shows, told by the element's and its parent's names (as
+    /// atoms), and the look-alikes that are not one.
+    #[test]
+    fn invalid_nestings_by_name() {
+        let page = Page::parse(
+            url::Url::parse("http://t.test/").expect("url"),
+            r#"<a href=/><span><button id=b1>x</button></span></a><button><a id=a1 href=/>y</a></button>
+               <span><div id=d1>z</div></span><label><p id=p1>t</p></label><div><p id=p2>u</p></div>
+               <section><li id=l1>v</li></section><ul><li id=l2>w</li></ul><menu><li id=l3>m</li></menu>
+               <ol><li><input id=i1></li></ol><svg><a id=s1><text>s</text></a></svg>"#,
+        );
+        let why = |id: &str| invalid_nesting(page.element_by_id(id).expect(id));
+        assert_eq!(
+            why("b1"),
+            Some("élément interactif dans un lien ou un bouton")
+        );
+        assert_eq!(
+            why("a1"),
+            Some("élément interactif dans un lien ou un bouton")
+        );
+        assert_eq!(why("d1"), Some("bloc dans un élément de texte"));
+        assert_eq!(why("p1"), Some("bloc dans un élément de texte"));
+        assert_eq!(why("l1"), Some("li hors d'une liste"));
+        for fine in ["p2", "l2", "l3", "i1", "s1"] {
+            assert_eq!(why(fine), None, "{fine}");
+        }
+    }
 }
