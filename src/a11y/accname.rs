@@ -568,7 +568,7 @@ fn subtree_parts(
                 // (A button keeps its content there: it names it, value or not.)
                 let own_value =
                     NAMING.with(|n| n.get()) == Some(c.id()) && embedded_control_value(c).is_some();
-                if matches!(ce.name(), "script" | "style" | "template" | "noscript") || own_value {
+                if crate::page::text::never_text(ce) || own_value {
                     continue;
                 }
                 let hidden = root_hidden || is_hidden_from_at(page, c);
@@ -582,7 +582,7 @@ fn subtree_parts(
                 if separate {
                     out.push(' ');
                 }
-                if ce.name() == "br" {
+                if ce.name.local == html5ever::local_name!("br") {
                     // A line break only separates.
                 } else if named_by_its_content_only(c) {
                     // What `name` would answer, written in place: a string for each element

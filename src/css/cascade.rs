@@ -684,7 +684,9 @@ fn inactive_roots(page: &Page) -> FxHashSet<ego_tree::NodeId> {
 #[derive(Clone, Default)]
 struct Buckets {
     any: Vec<u32>,
-    tag: FxHashMap<String, Vec<u32>>,
+    /// By the lower-cased name's atom: an HTML element's own name is the key, compared and
+    /// hashed as an integer (its text was read back and hashed for every element).
+    tag: FxHashMap<html5ever::LocalName, Vec<u32>>,
     /// Ids and classes by their ancestor-filter hash ([`FilterNames`]): the element's are
     /// hashed once for both. Two names of one hash share a bucket, which only adds candidates
     /// that matching then rejects.
@@ -698,7 +700,11 @@ impl Buckets {
     fn push(&mut self, bucket: Bucket, entry: u32, names: &FilterNames) {
         match bucket {
             Bucket::Any => self.any.push(entry),
-            Bucket::Tag(t) => self.tag.entry(t).or_default().push(entry),
+            Bucket::Tag(t) => self
+                .tag
+                .entry(html5ever::LocalName::from(t))
+                .or_default()
+                .push(entry),
             Bucket::Id(i) => match names.hash(&i) {
                 Some(h) => self.id.entry(h).or_default().push(entry),
                 None => self.any.push(entry),
@@ -746,9 +752,17 @@ fn candidates_of<'b>(
     }
     candidates.extend_from_slice(&buckets.any);
     let e = el.value();
-    let name = e.name();
-    let tag = crate::format::ascii_lowercase(name);
-    if let Some(v) = buckets.tag.get(tag.as_ref()) {
+    // The parser writes HTML elements' names in lower case; others (SVG's `linearGradient`)
+    // may not be, and are lower-cased as the selectors' names are.
+    let tags =
+        if e.name.ns == html5ever::ns!(html) || !e.name().bytes().any(|b| b.is_ascii_uppercase()) {
+            buckets.tag.get(&e.name.local)
+        } else {
+            buckets
+                .tag
+                .get(&html5ever::LocalName::from(e.name().to_ascii_lowercase()))
+        };
+    if let Some(v) = tags {
         candidates.extend_from_slice(v);
     }
     if let Some(v) = names.id.and_then(|h| buckets.id.get(&h)) {
@@ -2166,7 +2180,7 @@ fn text_layout<'w>(
     let input = spacing::BoxInput {
         tag: name,
         display,
-        block_by_default: crate::page::text::block_by_default(name),
+        block_by_default: crate::page::text::block_by_default(el.value()),
         out_of_flow,
         width: val(slot!("width")),
         max_width: val(slot!("max-width")),
@@ -2529,6 +2543,21 @@ mod tests {
         assert_eq!(hex(&style_of(&p, "s").color), "#555555");
         // Important declarations in a layer beat unlayered important ones.
         assert_eq!(hex(&style_of(&p, "l").color), "#333333");
+    }
+
+    /// Rules filed by tag reach their elements: HTML ones by their own name's atom, SVG ones
+    /// whose names have capitals (`foreignObject`) by the lower-cased name, as the selectors'.
+    #[test]
+    fn rules_by_tag_reach_html_and_camel_case_svg_elements() {
+        let p = page(
+            "<style>p{color:#00ff00} foreignObject{color:#ff0000} lineargradient{color:#0000ff}\
+             DIV{color:#123456}</style><p id=p>1</p><div id=d>2</div>\
+             <svg><foreignObject id=f>3</foreignObject><text id=t>4</text></svg>",
+        );
+        assert_eq!(hex(&style_of(&p, "p").color), "#00ff00");
+        assert_eq!(hex(&style_of(&p, "d").color), "#123456");
+        assert_eq!(hex(&style_of(&p, "f").color), "#ff0000");
+        assert_eq!(hex(&style_of(&p, "t").color), "#000000");
     }
 
     #[test]

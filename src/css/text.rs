@@ -29,14 +29,14 @@ pub fn inline_display(display: &str) -> Option<bool> {
 /// or a box that is not inline (by the cascade when a rule sets `display`, else by HTML
 /// defaults).
 pub fn breaks_words(page: &Page, el: ElementRef<'_>) -> bool {
-    let name = el.value().name();
-    if name == "br" {
+    let e = el.value();
+    if e.name.local == html5ever::local_name!("br") {
         return true;
     }
     if let Some(display) = page.styles().get(el).and_then(|c| c.display_inline) {
         return !display;
     }
-    block_by_default(name)
+    block_by_default(e)
 }
 
 /// Text content of an element with a space for each `<br>` and each boundary of a box that is

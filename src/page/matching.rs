@@ -64,7 +64,9 @@ pub fn classes(e: &Element) -> impl Iterator<Item = &str> {
 fn class_words(e: &Element) -> impl Iterator<Item = &str> {
     e.attrs
         .iter()
-        .filter(|(name, _)| &*name.local == "class")
+        // Compared as atoms: read back as text, every attribute name of every element
+        // matched against a class selector was looked up in the atom table.
+        .filter(|(name, _)| name.local == html5ever::local_name!("class"))
         .flat_map(|(_, value)| value.split_ascii_whitespace())
 }
 
@@ -161,7 +163,7 @@ impl selectors::Element for MatchElement<'_> {
 
     fn is_link(&self) -> bool {
         // As scraper answers (`:link` and `:any-link` are not evaluated statically).
-        self.0.value().name() == "link"
+        self.0.value().name.local == html5ever::local_name!("link")
     }
 
     fn is_html_slot_element(&self) -> bool {

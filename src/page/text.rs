@@ -16,63 +16,81 @@ use scraper::{ElementRef, Node};
 
 /// Elements whose HTML default display is not inline (HTML § 15.3 "Rendering": flow content,
 /// lists, tables, forms, sections; `display: block`, `list-item`, `table*`).
-pub fn block_by_default(name: &str) -> bool {
-    matches!(
-        name,
-        "address"
-            | "article"
-            | "aside"
-            | "blockquote"
-            | "body"
-            | "caption"
-            | "center"
-            | "dd"
-            | "details"
-            | "dialog"
-            | "dir"
-            | "div"
-            | "dl"
-            | "dt"
-            | "fieldset"
-            | "figcaption"
-            | "figure"
-            | "footer"
-            | "form"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "header"
-            | "hgroup"
-            | "hr"
-            | "html"
-            | "legend"
-            | "li"
-            | "listing"
-            | "main"
-            | "menu"
-            | "nav"
-            | "ol"
-            | "optgroup"
-            | "option"
-            | "p"
-            | "plaintext"
-            | "pre"
-            | "search"
-            | "section"
-            | "summary"
-            | "table"
-            | "tbody"
-            | "td"
-            | "tfoot"
-            | "th"
-            | "thead"
-            | "tr"
-            | "ul"
-            | "xmp"
-    )
+const BLOCK_BY_DEFAULT: [&str; 53] = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "legend",
+    "li",
+    "listing",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "plaintext",
+    "pre",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "xmp",
+];
+
+/// [`BLOCK_BY_DEFAULT`] as atoms: asked of every element of every text walk, its name is
+/// compared as an integer instead of being read back as text and matched.
+static BLOCK_ATOMS: std::sync::LazyLock<rustc_hash::FxHashSet<html5ever::LocalName>> =
+    std::sync::LazyLock::new(|| BLOCK_BY_DEFAULT.iter().map(|&n| n.into()).collect());
+
+/// Whether an element's HTML default display is not inline ([`BLOCK_BY_DEFAULT`]).
+pub fn block_by_default(e: &scraper::node::Element) -> bool {
+    BLOCK_ATOMS.contains(&e.name.local)
+}
+
+/// Whether an element's content is never text on screen (`script`, `style`, `template`,
+/// `noscript`): every text walk skips it. Names compared as atoms, on every element walked.
+pub fn never_text(e: &scraper::node::Element) -> bool {
+    use html5ever::local_name as n;
+    let name = &e.name.local;
+    *name == n!("script")
+        || *name == n!("style")
+        || *name == n!("template")
+        || *name == n!("noscript")
 }
 
 /// Text content of an element with word breaks where `breaks` says a child element separates
@@ -227,9 +245,7 @@ fn walk(
             (_, Step::LeavePart) => event(Event::LeavePart),
             (Node::Element(_), Step::Break) => event(Event::Piece(" ")),
             (Node::Element(e), Step::Enter) => {
-                if matches!(e.name(), "script" | "style" | "template" | "noscript")
-                    && node.id() != el.id()
-                {
+                if never_text(e) && node.id() != el.id() {
                     continue;
                 }
                 if part == Some(node.id()) {
@@ -259,14 +275,34 @@ fn walk(
 
 /// Word breaks by the HTML rendering defaults alone: a `<br>` or a block-level element.
 pub fn html_breaks_words(el: ElementRef<'_>) -> bool {
-    let name = el.value().name();
-    name == "br" || block_by_default(name)
+    let e = el.value();
+    e.name.local == html5ever::local_name!("br") || block_by_default(e)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::page::{normalize_space, Page};
+
+    /// Every listed name is a block by default, compared as an atom; inline, unknown and
+    /// upper-case names (which the parser never writes for HTML) are not.
+    #[test]
+    fn block_names_by_atom() {
+        let element = |n: &str| {
+            scraper::node::Element::new(
+                html5ever::QualName::new(None, html5ever::ns!(html), n.into()),
+                Vec::new(),
+            )
+        };
+        for n in BLOCK_BY_DEFAULT {
+            assert!(block_by_default(&element(n)), "{n}");
+        }
+        for n in [
+            "span", "a", "b", "br", "img", "input", "svg", "x-bloc", "DIV", "Div",
+        ] {
+            assert!(!block_by_default(&element(n)), "{n}");
+        }
+    }
 
     #[test]
     fn br_and_blocks_break_words_inline_elements_do_not() {

@@ -371,11 +371,7 @@ fn governed_pieces(el: ElementRef<'_>, mut piece: impl FnMut(&str)) {
             Node::Element(e) => {
                 // Names compared as atoms: on every element of the page, two lookups by text
                 // and four name comparisons were a fifth of the guess.
-                let local = &e.name.local;
-                let skipped = *local == local_name!("script")
-                    || *local == local_name!("style")
-                    || *local == local_name!("template")
-                    || *local == local_name!("noscript");
+                let skipped = crate::page::text::never_text(e);
                 let own_lang = e.attrs.iter().any(|(q, _)| {
                     q.ns == ns!() && (q.local == local_name!("lang") || q.local == *XML_LANG)
                 });
