@@ -174,8 +174,10 @@ fn txt(el: ElementRef<'_>) -> String {
         .join(" ")
 }
 
+/// Elements matching a selector built by the test (`Page::select` takes literals only).
 fn all<'a>(page: &'a Page, css: &str) -> Vec<ElementRef<'a>> {
-    page.select(css).collect()
+    let selector = scraper::Selector::parse(css).expect("selector");
+    page.dom.select(&selector).collect()
 }
 
 fn parse(name: &str, html: &str) -> Page {

@@ -215,8 +215,8 @@ pub const GLOBAL_ARIA: &[&str] = &[
 pub fn global_aria_attrs(el: ElementRef<'_>) -> Vec<&'static str> {
     // Most elements have none: told by one pass over their attributes, names compared as
     // atoms, before the list is searched name by name (which read each name back as text).
-    static GLOBAL_ARIA_ATOMS: std::sync::LazyLock<rustc_hash::FxHashSet<html5ever::LocalName>> =
-        std::sync::LazyLock::new(|| GLOBAL_ARIA.iter().map(|&a| a.into()).collect());
+    static GLOBAL_ARIA_ATOMS: std::sync::LazyLock<crate::page::AtomSet> =
+        std::sync::LazyLock::new(|| crate::page::AtomSet::new(GLOBAL_ARIA));
     let any = el
         .value()
         .attrs

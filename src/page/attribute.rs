@@ -44,6 +44,27 @@ pub fn attribute_atom<'a>(e: &'a Element, name: &html5ever::LocalName) -> Option
         .map(|(_, v)| &**v)
 }
 
+/// A fixed set of names, asked of every element: searched by each atom's identity (the integer
+/// interning gives it), with no hashing and no read of the names' text. The atoms are kept, so
+/// that a name outside html5ever's static set keeps the one identity every later use shares.
+pub struct AtomSet(Vec<html5ever::LocalName>);
+
+impl AtomSet {
+    pub fn new(names: &[&str]) -> AtomSet {
+        let mut atoms: Vec<html5ever::LocalName> = names.iter().map(|&n| n.into()).collect();
+        atoms.sort_unstable_by_key(|a| a.unsafe_data());
+        atoms.dedup();
+        AtomSet(atoms)
+    }
+
+    #[inline]
+    pub fn contains(&self, name: &html5ever::LocalName) -> bool {
+        self.0
+            .binary_search_by_key(&name.unsafe_data(), |a| a.unsafe_data())
+            .is_ok()
+    }
+}
+
 /// Whether an atom is the empty one (no namespace), compared as atoms (one integer) rather than
 /// read back as text.
 #[inline]
@@ -83,6 +104,23 @@ mod tests {
                 );
                 assert_eq!(attribute_atom(el.value(), &atom), expected, "{name}");
             }
+        }
+    }
+
+    /// An atom set holds exactly its names, static (`div`) or not (`x-bloc`), however the
+    /// asked atom was made.
+    #[test]
+    fn atom_sets_hold_their_names() {
+        let set = AtomSet::new(&["div", "x-bloc", "search", "p", "div"]);
+        for n in ["div", "x-bloc", "search", "p"] {
+            assert!(set.contains(&html5ever::LocalName::from(n)), "{n}");
+            assert!(
+                set.contains(&html5ever::LocalName::from(n.to_string())),
+                "{n}"
+            );
+        }
+        for n in ["span", "x-blo", "DIV", "", "searches"] {
+            assert!(!set.contains(&html5ever::LocalName::from(n)), "{n}");
         }
     }
 }

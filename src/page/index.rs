@@ -16,7 +16,7 @@ use selectors::matching::{to_unconditional_case_sensitivity, SelectorCaches};
 use selectors::parser::{Combinator, Component, ParseRelative, SelectorList};
 use selectors::Element as _;
 
-use super::{Attribute, PageKeyed};
+use super::PageKeyed;
 
 /// A literal selector, parsed once for the process, with the buckets that hold every element it
 /// can match (`None`: some selector of the list has no tag or attribute in its rightmost
@@ -331,6 +331,9 @@ impl ElementIndex {
         index.by_tag.reserve(64);
         index.by_attr.reserve(64);
         index.by_class.reserve(256);
+        // Whether each distinct attribute name is an ARIA one, by the atom's identity (the
+        // elements hold the atoms for the whole pass, so an identity is never reused).
+        let mut aria_names: rustc_hash::FxHashMap<u64, bool> = rustc_hash::FxHashMap::default();
         for node in dom.tree.nodes() {
             let Some(el) = ElementRef::wrap(node) else {
                 continue;
@@ -349,14 +352,24 @@ impl ElementIndex {
             let at = index.nodes.len() as u32;
             index.nodes.push(node.id());
             let e = el.value();
+            // The `class` attribute, found in the pass below (as `attribute` finds it).
+            let mut class: Option<&str> = None;
             index
                 .by_tag
                 .entry(e.name.local.precomputed_hash())
                 .or_default()
                 .push(at);
-            for (name, _) in e.attrs.iter() {
-                if name.local.starts_with("aria-") && index.with_aria.last() != Some(&at) {
+            for (name, value) in e.attrs.iter() {
+                // Told once per distinct name, by its atom's identity: reading each attribute's
+                // name back as text loaded its entry from html5ever's table every time.
+                let aria = *aria_names
+                    .entry(name.local.unsafe_data())
+                    .or_insert_with(|| name.local.starts_with("aria-"));
+                if aria && index.with_aria.last() != Some(&at) {
                     index.with_aria.push(at);
+                }
+                if name.local == html5ever::local_name!("class") && name.ns == html5ever::ns!() {
+                    class = class.or(Some(&**value));
                 }
                 let list = index
                     .by_attr
@@ -368,7 +381,7 @@ impl ElementIndex {
                 }
             }
             // Split as `Element::classes` splits (ASCII white space).
-            for class in e.attribute("class").unwrap_or("").split_ascii_whitespace() {
+            for class in class.unwrap_or("").split_ascii_whitespace() {
                 let list = index.by_class.entry(class_hash(class)).or_default();
                 if list.last() != Some(&at) {
                     list.push(at);
@@ -482,7 +495,7 @@ mod tests {
 
     /// What `Page::select` finds for `s` through the index, and what scraper's walk of the
     /// whole tree finds: the same elements, in the same order, is what the index must give.
-    fn indexed_and_walked(page: &Page, s: &str) -> (Vec<NodeId>, Vec<NodeId>) {
+    fn indexed_and_walked(page: &Page, s: &'static str) -> (Vec<NodeId>, Vec<NodeId>) {
         let walked = page
             .dom
             .select(&Selector::parse(s).expect("selector"))

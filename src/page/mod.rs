@@ -22,7 +22,7 @@ mod memo;
 pub mod shell;
 mod target;
 pub mod text;
-pub use attribute::{attribute_atom, has_attribute_atom, Attribute};
+pub use attribute::{attribute_atom, has_attribute_atom, AtomSet, Attribute};
 pub use matching::{classes, matches, MatchElement};
 pub use memo::SheetsMemo;
 pub use target::{snippet_of, unique_selector, Target};
@@ -150,24 +150,28 @@ pub trait Derived: Any + Send + Sync {
 }
 
 /// A selector known at compile time (parsed once for the process and cloned: cheap).
-pub fn sel(s: &str) -> Selector {
+pub fn sel(s: &'static str) -> Selector {
     parsed_once(s).selector.clone()
 }
 
 /// A selector known at compile time, parsed once for the whole process: rules ask for the
 /// same few dozen selectors on every page, and parsing them was a tenth of the analysis.
-fn parsed_once(s: &str) -> &'static index::Literal {
+fn parsed_once(s: &'static str) -> &'static index::Literal {
     // Each thread keeps the selectors it met: a page asks for a hundred, and each lookup in
     // the process's map took its lock (a counter both cores write) and a SipHash of the text.
+    // Known by the literal's address and length, which a `'static` text keeps for the whole
+    // process: hashing and comparing the text (up to a few hundred bytes) at every call cost
+    // more than the lookup.
     thread_local! {
-        static SEEN: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, &'static index::Literal>> =
+        static SEEN: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize), &'static index::Literal>> =
             std::cell::RefCell::default();
     }
-    if let Some(found) = SEEN.with(|seen| seen.borrow().get(s).copied()) {
+    let key = (s.as_ptr() as usize, s.len());
+    if let Some(found) = SEEN.with(|seen| seen.borrow().get(&key).copied()) {
         return found;
     }
     let found = parsed_in_process(s);
-    SEEN.with(|seen| seen.borrow_mut().insert(s.into(), found));
+    SEEN.with(|seen| seen.borrow_mut().insert(key, found));
     found
 }
 
@@ -306,7 +310,7 @@ impl Page {
     pub fn select_in_tree_order<'a>(
         &'a self,
         scope: ego_tree::NodeRef<'a, Node>,
-        selector: &str,
+        selector: &'static str,
     ) -> Vec<ElementRef<'a>> {
         let mut found: Vec<ElementRef<'a>> = self
             .select(selector)
@@ -436,7 +440,10 @@ impl Page {
     }
 
     /// Elements matching a literal CSS selector, in the order `Html::select` gives them.
-    pub fn select<'a>(&'a self, selector: &str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+    pub fn select<'a>(
+        &'a self,
+        selector: &'static str,
+    ) -> impl Iterator<Item = ElementRef<'a>> + 'a {
         self.element_index()
             .select(&self.dom, parsed_once(selector))
     }
@@ -445,7 +452,7 @@ impl Page {
     /// `scope.select(selector).next().is_some()` answers (the scope itself aside), from the
     /// page's index: the page's candidates with `scope` among their ancestors, a few elements
     /// where scraper's search matches the selector on every one of the scope's descendants.
-    pub fn holds(&self, scope: ElementRef<'_>, selector: &str) -> bool {
+    pub fn holds(&self, scope: ElementRef<'_>, selector: &'static str) -> bool {
         /// Candidates climbed to their ancestors at most: with more (a page of a thousand
         /// forms of one field each, asked form by form), the search of the scope's subtree is
         /// the smaller bound.

@@ -302,7 +302,7 @@ mod tests {
     }
 
     /// Asserts that every element `selector` finds in `html` has the reference snippet; how many.
-    fn snippets_as_the_reference(html: &str, selector: &str) -> usize {
+    fn snippets_as_the_reference(html: &str, selector: &'static str) -> usize {
         let doc = scraper::Html::parse_document(html);
         let mut seen = 0;
         for el in doc.select(&sel(selector)) {

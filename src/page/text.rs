@@ -74,10 +74,11 @@ const BLOCK_BY_DEFAULT: [&str; 53] = [
 
 /// [`BLOCK_BY_DEFAULT`] as atoms: asked of every element of every text walk, its name is
 /// compared as an integer instead of being read back as text and matched.
-static BLOCK_ATOMS: std::sync::LazyLock<rustc_hash::FxHashSet<html5ever::LocalName>> =
-    std::sync::LazyLock::new(|| BLOCK_BY_DEFAULT.iter().map(|&n| n.into()).collect());
+static BLOCK_ATOMS: std::sync::LazyLock<crate::page::AtomSet> =
+    std::sync::LazyLock::new(|| crate::page::AtomSet::new(&BLOCK_BY_DEFAULT));
 
 /// Whether an element's HTML default display is not inline ([`BLOCK_BY_DEFAULT`]).
+#[inline]
 pub fn block_by_default(e: &scraper::node::Element) -> bool {
     BLOCK_ATOMS.contains(&e.name.local)
 }
