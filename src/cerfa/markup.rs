@@ -195,24 +195,22 @@ fn invalid_nesting(el: ElementRef<'_>) -> Option<&'static str> {
     // Names compared as atoms (integers): this runs on every element of a page, and reading
     // each name back as text to match it cost more than the rest of the test.
     let name = &el.value().name.local;
-    let among = |names: &[LocalName], name: &LocalName| names.contains(name);
     let parent = el
         .parent()
         .and_then(ElementRef::wrap)
         .map(|p| &p.value().name.local);
-    if among(
-        &[
-            n!("a"),
-            n!("button"),
-            n!("input"),
-            n!("select"),
-            n!("textarea"),
-        ],
-        name,
-    ) && el
-        .ancestors()
-        .filter_map(ElementRef::wrap)
-        .any(|a| among(&[n!("a"), n!("button")], &a.value().name.local))
+    if [
+        n!("a"),
+        n!("button"),
+        n!("input"),
+        n!("select"),
+        n!("textarea"),
+    ]
+    .contains(name)
+        && el
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .any(|a| [n!("a"), n!("button")].contains(&a.value().name.local))
     {
         return Some("élément interactif dans un lien ou un bouton");
     }
@@ -238,10 +236,10 @@ fn invalid_nesting(el: ElementRef<'_>) -> Option<&'static str> {
         n!("b"),
         n!("i"),
     ];
-    if among(&blocks, name) && parent.is_some_and(|p| among(&text_level, p)) {
+    if blocks.contains(name) && parent.is_some_and(|p| text_level.contains(p)) {
         return Some("bloc dans un élément de texte");
     }
-    if *name == n!("li") && !parent.is_some_and(|p| among(&[n!("ul"), n!("ol"), n!("menu")], p)) {
+    if *name == n!("li") && !parent.is_some_and(|p| [n!("ul"), n!("ol"), n!("menu")].contains(p)) {
         return Some("li hors d'une liste");
     }
     None

@@ -28,9 +28,7 @@ impl<'a> Attribute<'a> for &'a Element {
 /// known in advance, such as a selector's): compared as integers, not read back as text.
 #[inline]
 pub fn has_attribute_atom(e: &Element, name: &html5ever::LocalName) -> bool {
-    e.attrs
-        .iter()
-        .any(|(q, _)| is_default(&q.ns) && q.local == *name)
+    attribute_atom(e, name).is_some()
 }
 
 /// The value of an attribute in no namespace, the name given as an atom (`local_name!`): for
@@ -42,6 +40,16 @@ pub fn attribute_atom<'a>(e: &'a Element, name: &html5ever::LocalName) -> Option
         .iter()
         .find(|(q, _)| is_default(&q.ns) && q.local == *name)
         .map(|(_, v)| &**v)
+}
+
+/// The element's language code as written: `lang`, else `xml:lang` (the name HTML's parser
+/// keeps, in no namespace, on HTML elements; on SVG it becomes `lang` in the XML namespace,
+/// which is not HTML's and is not read). Names compared as atoms: the language guess asks it
+/// of every element of the page.
+pub fn lang_attribute(e: &Element) -> Option<&str> {
+    static XML_LANG: std::sync::LazyLock<html5ever::LocalName> =
+        std::sync::LazyLock::new(|| html5ever::LocalName::from("xml:lang"));
+    attribute_atom(e, &html5ever::local_name!("lang")).or_else(|| attribute_atom(e, &XML_LANG))
 }
 
 /// A fixed set of names, asked of every element: searched by each atom's identity (the integer
@@ -87,10 +95,14 @@ mod tests {
     #[test]
     fn same_answers_as_scraper_attr() {
         let doc = Html::parse_document(
-            r#"<svg><a xlink:href="x" href="y" xml:lang="fr"></a></svg><p ALT="a" data-x="" lang="en">t</p>"#,
+            r#"<svg><a xlink:href="x" href="y" xml:lang="fr"></a></svg><p ALT="a" data-x="" lang="en">t</p><a xml:lang="de">u</a><p xml:lang="it" lang=" es">v</p>"#,
         );
         let sel = Selector::parse("a, p").unwrap();
         for el in doc.select(&sel) {
+            assert_eq!(
+                lang_attribute(el.value()),
+                el.attribute("lang").or_else(|| el.attribute("xml:lang"))
+            );
             for name in ["href", "xlink:href", "lang", "alt", "ALT", "data-x", "none"] {
                 #[allow(clippy::disallowed_methods)]
                 let expected = el.value().attr(name);

@@ -22,7 +22,7 @@ mod memo;
 pub mod shell;
 mod target;
 pub mod text;
-pub use attribute::{attribute_atom, has_attribute_atom, AtomSet, Attribute};
+pub use attribute::{attribute_atom, has_attribute_atom, lang_attribute, AtomSet, Attribute};
 pub use matching::{classes, matches, MatchElement};
 pub use memo::SheetsMemo;
 pub use target::{snippet_of, unique_selector, Target};

@@ -19,10 +19,7 @@ use crate::page::{normalize_space, ElementRef, Page};
 
 /// The value of `lang`, else `xml:lang`, trimmed.
 fn lang_of(el: ElementRef<'_>) -> Option<&str> {
-    let e = el.value();
-    e.attribute("lang")
-        .or_else(|| e.attribute("xml:lang"))
-        .map(str::trim)
+    crate::page::lang_attribute(el.value()).map(str::trim)
 }
 
 /// Whether a language is given for text whose closest element is `el`: the closest element

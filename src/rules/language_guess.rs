@@ -360,10 +360,6 @@ fn lower_distinctive(word: &str) -> Option<usize> {
 /// its text, without the subtrees that declare their own language, scripts, styles and
 /// templates.
 fn governed_pieces(el: ElementRef<'_>, mut piece: impl FnMut(&str)) {
-    use html5ever::{local_name, ns};
-    /// `xml:lang` as HTML's parser names it on HTML elements (no namespace).
-    static XML_LANG: std::sync::LazyLock<html5ever::LocalName> =
-        std::sync::LazyLock::new(|| html5ever::LocalName::from("xml:lang"));
     let mut stack: Vec<_> = el.children().rev().collect();
     while let Some(node) = stack.pop() {
         match node.value() {
@@ -371,11 +367,7 @@ fn governed_pieces(el: ElementRef<'_>, mut piece: impl FnMut(&str)) {
             Node::Element(e) => {
                 // Names compared as atoms: on every element of the page, two lookups by text
                 // and four name comparisons were a fifth of the guess.
-                let skipped = crate::page::text::never_text(e);
-                let own_lang = e.attrs.iter().any(|(q, _)| {
-                    q.ns == ns!() && (q.local == local_name!("lang") || q.local == *XML_LANG)
-                });
-                if own_lang || skipped {
+                if crate::page::lang_attribute(e).is_some() || crate::page::text::never_text(e) {
                     continue;
                 }
                 stack.extend(node.children().rev());

@@ -383,8 +383,7 @@ impl Rule for NestedInteractive {
 fn lang_changes(page: &Page) -> Vec<(ElementRef<'_>, String)> {
     page.select("body [lang], body [xml\\:lang]")
         .filter_map(|el| {
-            let e = el.value();
-            let lang = e.attribute("lang").or_else(|| e.attribute("xml:lang"))?;
+            let lang = crate::page::lang_attribute(el.value())?;
             (!lang.is_empty() && owns_exposed_text(page, el)).then(|| (el, lang.trim().to_string()))
         })
         .collect()
@@ -501,9 +500,7 @@ impl Rule for LangChangeBcp47 {
 /// Whether the element is the closest `lang` ancestor of some text that is visible or exposed
 /// to assistive technologies: a non-blank text node, or the `alt` of an image.
 fn owns_exposed_text(page: &Page, el: ElementRef<'_>) -> bool {
-    let has_lang = |e: ElementRef<'_>| {
-        e.value().attribute("lang").is_some() || e.value().attribute("xml:lang").is_some()
-    };
+    let has_lang = |e: ElementRef<'_>| crate::page::lang_attribute(e.value()).is_some();
     let owner_is_el = |n: ego_tree::NodeRef<'_, Node>| {
         n.ancestors()
             .filter_map(ElementRef::wrap)
