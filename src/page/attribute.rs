@@ -55,21 +55,28 @@ pub fn lang_attribute(e: &Element) -> Option<&str> {
 /// A fixed set of names, asked of every element: searched by each atom's identity (the integer
 /// interning gives it), with no hashing and no read of the names' text. The atoms are kept, so
 /// that a name outside html5ever's static set keeps the one identity every later use shares.
-pub struct AtomSet(Vec<html5ever::LocalName>);
+pub struct AtomSet {
+    /// The atoms' identities, sorted: searched as plain integers.
+    keys: Vec<u64>,
+    /// The atoms themselves, held so that each identity stays theirs.
+    _atoms: Vec<html5ever::LocalName>,
+}
 
 impl AtomSet {
     pub fn new(names: &[&str]) -> AtomSet {
-        let mut atoms: Vec<html5ever::LocalName> = names.iter().map(|&n| n.into()).collect();
-        atoms.sort_unstable_by_key(|a| a.unsafe_data());
-        atoms.dedup();
-        AtomSet(atoms)
+        let atoms: Vec<html5ever::LocalName> = names.iter().map(|&n| n.into()).collect();
+        let mut keys: Vec<u64> = atoms.iter().map(|a| a.unsafe_data()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        AtomSet {
+            keys,
+            _atoms: atoms,
+        }
     }
 
     #[inline]
     pub fn contains(&self, name: &html5ever::LocalName) -> bool {
-        self.0
-            .binary_search_by_key(&name.unsafe_data(), |a| a.unsafe_data())
-            .is_ok()
+        self.keys.binary_search(&name.unsafe_data()).is_ok()
     }
 }
 

@@ -548,6 +548,28 @@ impl Page {
     /// of its name; past [`SIBLINGS_WALKED`], counted for all of the parent's children at once
     /// and kept, so that targets on 100 000 siblings stay linear.
     pub fn nth_of_type(&self, el: ElementRef<'_>) -> (usize, bool) {
+        self.nth_of_type_after(el, &mut None)
+    }
+
+    /// [`Page::nth_of_type`], told the last element it answered for and its position
+    /// (`last`, updated): met among the siblings walked back, it ends the walk, so that the
+    /// targets of one parent's children, asked in order, are counted once, not again from
+    /// the first child for each (a footer's 80 links walked 2 000 siblings).
+    pub(crate) fn nth_of_type_after(
+        &self,
+        el: ElementRef<'_>,
+        last: &mut Option<(ego_tree::NodeId, usize)>,
+    ) -> (usize, bool) {
+        let found = self.nth_of_type_walked(el, *last);
+        *last = Some((el.id(), found.0));
+        found
+    }
+
+    fn nth_of_type_walked(
+        &self,
+        el: ElementRef<'_>,
+        last: Option<(ego_tree::NodeId, usize)>,
+    ) -> (usize, bool) {
         let name = &el.value().name.local;
         let same = |n: &Node| matches!(n, Node::Element(e) if e.name.local == *name);
         /// Visit `siblings` until `stop` says so (`Some(true)`) or they end (`Some(false)`);
@@ -555,11 +577,11 @@ impl Page {
         fn walk_within<'a>(
             siblings: impl Iterator<Item = ego_tree::NodeRef<'a, Node>>,
             budget: &mut usize,
-            mut stop: impl FnMut(&Node) -> bool,
+            mut stop: impl FnMut(ego_tree::NodeRef<'a, Node>) -> bool,
         ) -> Option<bool> {
             for s in siblings {
                 *budget = budget.checked_sub(1)?;
-                if stop(s.value()) {
+                if stop(s) {
                     return Some(true);
                 }
             }
@@ -567,8 +589,15 @@ impl Page {
         }
         let mut budget = SIBLINGS_WALKED;
         let mut before = 0;
+        // The last element answered for, when it is a sibling of the same name: its position
+        // counts those before it.
         let counted = walk_within(el.prev_siblings(), &mut budget, |n| {
-            before += usize::from(same(n));
+            let is_same = same(n.value());
+            if is_same && last.is_some_and(|(id, _)| id == n.id()) {
+                before += last.map_or(0, |(_, index)| index);
+                return true;
+            }
+            before += usize::from(is_same);
             false
         });
         if counted.is_some() {
@@ -576,7 +605,8 @@ impl Page {
                 return (before + 1, true);
             }
             // First of its name: shared if one comes after, found without counting the rest.
-            if let Some(shared) = walk_within(el.next_siblings(), &mut budget, same) {
+            if let Some(shared) = walk_within(el.next_siblings(), &mut budget, |n| same(n.value()))
+            {
                 return (1, shared);
             }
         }
@@ -868,6 +898,55 @@ fn collapse_space(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Told the last element it answered for, `nth_of_type_after` answers as a count from the
+    /// first sibling, whichever element came before (a sibling of the same name or not, before
+    /// or after, or in another parent), past the walked bound too.
+    #[test]
+    fn positions_resumed_from_the_last_answer_are_counted_ones() {
+        let kids: String = (0..150)
+            .map(|k| match k % 5 {
+                0 | 3 => format!("<li>{k}</li>"),
+                1 => "<p>p</p> ".to_string(),
+                _ => format!("<span>{k}</span>"),
+            })
+            .collect();
+        let page = Page::parse(
+            Url::parse("http://t.test/").expect("url"),
+            &format!("<body><div>{kids}</div><div>{kids}</div></body>"),
+        );
+        let all: Vec<ElementRef<'_>> = page.dom.select(&sel("div > *")).collect::<Vec<_>>();
+        assert_eq!(all.len(), 300);
+        // Each element asked after every other kind of predecessor: in order, backwards, by
+        // strides, and across the two parents.
+        let orders: Vec<Vec<usize>> = vec![
+            (0..300).collect(),
+            (0..300).rev().collect(),
+            (0..300).step_by(7).chain((0..300).step_by(3)).collect(),
+            (0..150).flat_map(|k| [k, k + 150]).collect(),
+        ];
+        let fresh = |el: ElementRef<'_>| {
+            let same = |c: &ElementRef<'_>| c.value().name() == el.value().name();
+            let siblings: Vec<ElementRef<'_>> = el
+                .parent()
+                .map(|p| p.children().filter_map(ElementRef::wrap).collect())
+                .unwrap_or_default();
+            let index = siblings
+                .iter()
+                .take_while(|c| c.id() != el.id())
+                .filter(|c| same(c))
+                .count()
+                + 1;
+            (index, siblings.iter().filter(|c| same(c)).count() > 1)
+        };
+        for order in orders {
+            let mut last = None;
+            for k in order {
+                let el = all[k];
+                assert_eq!(page.nth_of_type_after(el, &mut last), fresh(el), "{k}");
+            }
+        }
+    }
 
     /// `holds` answers as scraper's search below the scope, for every element of every fixture
     /// page as the scope, with selectors of tags, attributes, case rules, classes and lists.

@@ -39,11 +39,16 @@ fn is_simple_ident(s: &str) -> bool {
 
 /// Selectors already written for ancestors of targets, within a byte budget: the failed texts
 /// of a page share most of their ancestors, and each climbed them all again. The budget bounds
-/// what a hostile page (thousands of deep, distinct branches) could make it hold.
+/// what a hostile page (thousands of deep, distinct branches) could make it hold. An
+/// ancestor's selector is a prefix of its descendant's: the ancestors newly climbed for one
+/// target are kept as spans of one copy of the longest of them, in one text for the page.
 #[derive(Default)]
 pub(crate) struct SelectorMemo {
-    selectors: rustc_hash::FxHashMap<ego_tree::NodeId, String>,
+    spans: rustc_hash::FxHashMap<ego_tree::NodeId, (u32, u32)>,
+    text: String,
     bytes: usize,
+    /// The last element whose same-name position was counted, and that position.
+    last_nth: Option<(ego_tree::NodeId, usize)>,
 }
 
 /// Bytes of selectors (and their entries) a page's memo keeps at most.
@@ -67,20 +72,24 @@ fn write_unique_selector(page: &crate::page::Page, el: ElementRef<'_>, out: &mut
         Nth(&'a str, usize),
     }
     let mut memo = page.selectors.lock().unwrap_or_else(|p| p.into_inner());
-    page.give_memo_room(&mut memo.selectors);
+    let memo = &mut *memo;
+    page.give_memo_room(&mut memo.spans);
     // Inline: most elements are fewer than 24 steps below an id or the root.
     let mut steps: smallvec::SmallVec<[(ego_tree::NodeId, Step<'_>); 24]> =
         smallvec::SmallVec::new();
     // The selector of the nearest ancestor written already, which the steps continue.
-    let mut above: Option<&str> = None;
+    let mut above: &str = "";
     let mut current = Some(*el);
     while let Some(node) = current {
         let Node::Element(e) = node.value() else {
             break;
         };
         if node.id() != el.id() {
-            if let Some(known) = memo.selectors.get(&node.id()) {
-                above = Some(known);
+            if let Some(&(start, len)) = memo.spans.get(&node.id()) {
+                above = memo
+                    .text
+                    .get(start as usize..(start + len) as usize)
+                    .unwrap_or("");
                 break;
             }
         }
@@ -96,7 +105,7 @@ fn write_unique_selector(page: &crate::page::Page, el: ElementRef<'_>, out: &mut
             break;
         }
         let (index, shared) = match ElementRef::wrap(node) {
-            Some(e) => page.nth_of_type(e),
+            Some(e) => page.nth_of_type_after(e, &mut memo.last_nth),
             None => (1, false),
         };
         steps.push((
@@ -109,11 +118,10 @@ fn write_unique_selector(page: &crate::page::Page, el: ElementRef<'_>, out: &mut
         ));
         current = node.parent();
     }
-    out.reserve(above.map_or(0, str::len) + steps.len() * 16);
-    out.push_str(above.unwrap_or(""));
-    let mut written: smallvec::SmallVec<[(ego_tree::NodeId, String); 4]> =
-        smallvec::SmallVec::new();
-    let mut budget = SELECTOR_MEMO_BYTES.saturating_sub(memo.bytes);
+    out.reserve(above.len() + steps.len() * 16);
+    out.push_str(above);
+    // The ancestors written here, each with the length of its selector (a prefix of `out`).
+    let mut written: smallvec::SmallVec<[(ego_tree::NodeId, usize); 8]> = smallvec::SmallVec::new();
     for (node, step) in steps.iter().rev() {
         if !out.is_empty() {
             out.push_str(" > ");
@@ -132,15 +140,26 @@ fn write_unique_selector(page: &crate::page::Page, el: ElementRef<'_>, out: &mut
             }
         }
         // The ancestors' selectors are kept (the element's own is its target's).
-        // Counted with the entry's own size, so that many short selectors stay bounded too.
-        let cost = out.len() + std::mem::size_of::<(ego_tree::NodeId, String)>();
-        if *node != el.id() && cost <= budget {
-            budget -= cost;
-            written.push((*node, out.clone()));
+        if *node != el.id() {
+            written.push((*node, out.len()));
         }
     }
-    memo.bytes = SELECTOR_MEMO_BYTES - budget;
-    memo.selectors.extend(written);
+    // Kept within the budget, counted with the entries' own size, so that many short
+    // selectors stay bounded too.
+    let Some(&(_, longest)) = written.last() else {
+        return;
+    };
+    let entry = std::mem::size_of::<(ego_tree::NodeId, (u32, u32))>();
+    let cost = longest + written.len() * entry;
+    let start = memo.text.len();
+    if memo.bytes + cost > SELECTOR_MEMO_BYTES || start + longest > u32::MAX as usize {
+        return;
+    }
+    memo.bytes += cost;
+    memo.text.push_str(&out[..longest]);
+    for (node, len) in written {
+        memo.spans.insert(node, (start as u32, len as u32));
+    }
 }
 
 /// Opening tag with attributes, then the start of the text content, bounded.

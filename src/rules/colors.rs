@@ -271,6 +271,8 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
                 .collect()
         })
         .unwrap_or_default();
+    // The failure messages written so far, by what they say.
+    let mut written: Vec<(FailedText, String)> = Vec::new();
     for text in texts {
         let Some(el) = page.dom.tree.get(text.node).and_then(ElementRef::wrap) else {
             continue;
@@ -423,28 +425,26 @@ fn check_contrast(page: &Page, level: &Level) -> Vec<RuleResult> {
                 );
             r.with_details(details(fg, bg, ratio, required, font_size, font_weight));
         } else if ratio < required {
-            // Written into one string: a page of grey texts has a hundred of these at 7:1.
-            let mut message = String::with_capacity(160);
-            let _ = write!(
-                message,
-                "Contraste insuffisant : {}:1 pour le texte {} sur le fond {} ; {}:1 requis (texte de ",
-                FrNumber(show_ratio(ratio, required), 2),
-                fg.hex(),
-                bg.hex(),
-                FrNumber(required, 2)
-            );
-            match font_size {
-                Some(s) => {
-                    let _ = write!(message, "{} px", FrNumber((s * 100.0).round() / 100.0, 2));
+            // A page of grey texts has a hundred of these at 7:1, most saying the same (a few
+            // colour pairs and sizes): each message is written once and copied after.
+            let key = FailedText {
+                fg: fg.hex(),
+                bg: bg.hex(),
+                ratio: show_ratio(ratio, required).to_bits(),
+                required: required.to_bits(),
+                font_size: font_size.map(|s| ((s * 100.0).round() / 100.0).to_bits()),
+                font_weight,
+            };
+            let message = match written.iter().find(|(k, _)| *k == key) {
+                Some((_, m)) => m.clone(),
+                None => {
+                    let m = failure_message(&key);
+                    if written.len() < MESSAGES_KEPT {
+                        written.push((key, m.clone()));
+                    }
+                    m
                 }
-                None => message.push_str("taille inconnue"),
-            }
-            message.push_str(", graisse ");
-            match font_weight {
-                Some(w) => message.push_str(itoa::Buffer::new().format(w)),
-                None => message.push_str("inconnue"),
-            }
-            message.push_str(").");
+            };
             r.fail(el, message);
             r.with_details(details(fg, bg, ratio, required, font_size, font_weight));
         } else if r.passed() > 0 {
@@ -566,6 +566,45 @@ fn pixel_verdict(
     r.with_details(details);
 }
 
+/// What a contrast failure's message says: colours, ratios (as shown), size and weight.
+#[derive(PartialEq)]
+struct FailedText {
+    fg: crate::css::color::Hex,
+    bg: crate::css::color::Hex,
+    ratio: u64,
+    required: u64,
+    font_size: Option<u64>,
+    font_weight: Option<u16>,
+}
+
+/// Distinct failure messages a page's contrast rule keeps to copy (a page has a few).
+const MESSAGES_KEPT: usize = 16;
+
+fn failure_message(t: &FailedText) -> String {
+    let mut message = String::with_capacity(160);
+    let _ = write!(
+        message,
+        "Contraste insuffisant : {}:1 pour le texte {} sur le fond {} ; {}:1 requis (texte de ",
+        FrNumber(f64::from_bits(t.ratio), 2),
+        t.fg,
+        t.bg,
+        FrNumber(f64::from_bits(t.required), 2)
+    );
+    match t.font_size {
+        Some(s) => {
+            let _ = write!(message, "{} px", FrNumber(f64::from_bits(s), 2));
+        }
+        None => message.push_str("taille inconnue"),
+    }
+    message.push_str(", graisse ");
+    match t.font_weight {
+        Some(w) => message.push_str(itoa::Buffer::new().format(w)),
+        None => message.push_str("inconnue"),
+    }
+    message.push_str(").");
+    message
+}
+
 fn details(
     fg: Rgba,
     bg: Rgba,
@@ -626,6 +665,54 @@ mod tests {
             details(fg, bg, 5.74, 7.0, None, None),
             Details::from(json!({ "ratio": 5.74 }))
         );
+    }
+
+    /// A failure's message is its measures written out, whether written afresh or copied from
+    /// an earlier text that said the same: more distinct failures than are kept, each met
+    /// several times, every message as its own details write it.
+    #[test]
+    fn failure_messages_copied_say_their_own_measures() {
+        let mut body = String::new();
+        for k in 0..3 {
+            for grey in 0..20 {
+                let c = 0x60 + grey;
+                let size = 12 + (grey + k) % 5;
+                body.push_str(&format!(
+                    "<p style='color:#{c:02x}{c:02x}{c:02x}; font-size:{size}px; font-weight:{w}'>Texte {k} {grey}</p>",
+                    w = if grey % 2 == 0 { 400 } else { 300 }
+                ));
+            }
+        }
+        let page = Page::parse(
+            url::Url::parse("http://t.test/").expect("url"),
+            &format!(
+                "<!DOCTYPE html><html lang=fr><body style='background:#fff'>{body}</body></html>"
+            ),
+        );
+        let failed: Vec<RuleResult> = ColorContrastEnhanced
+            .check(&page)
+            .into_iter()
+            .filter(|r| r.outcome == Outcome::Failed)
+            .collect();
+        assert_eq!(failed.len(), 60);
+        for r in &failed {
+            let Some(Details::Contrast(d)) = &r.details else {
+                panic!("{r:?}");
+            };
+            let expected = format!(
+                "Contraste insuffisant : {}:1 pour le texte {} sur le fond {} ; {}:1 requis (texte de {} px, graisse {}).",
+                fr_number(d.ratio, 2),
+                d.foreground,
+                d.background,
+                fr_number(d.required_ratio, 2),
+                fr_number(d.font_size_px.expect("taille"), 2),
+                d.font_weight.expect("graisse")
+            );
+            assert_eq!(r.message, expected);
+        }
+        let distinct: std::collections::HashSet<&str> =
+            failed.iter().map(|r| r.message.as_str()).collect();
+        assert!(distinct.len() > MESSAGES_KEPT, "{}", distinct.len());
     }
 
     /// Manual benchmark: `cargo test --release --lib contrast_bench -- --ignored --nocapture`.
