@@ -12,61 +12,38 @@ use std::collections::HashMap;
 pub const MAX_DEPTH: usize = 512;
 
 /// Elements that never stay open (void) or that the tree builder closes implicitly when a
-/// sibling starts, so counting them would overestimate depth on ordinary sloppy markup.
+/// sibling starts, so counting them would overestimate depth on ordinary sloppy markup. Eight
+/// bytes at most each: a name is looked up as one integer.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "keygen", "frame", "basefont", "bgsound", "image", "html", "head", "body", "p",
+    "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
+    "colgroup", "caption", "rb", "rt", "rtc", "rp", "a", "nobr", "button", "form", "h1", "h2",
+    "h3", "h4", "h5", "h6",
+];
+
+/// A name of at most eight bytes as one integer (its bytes, little end first).
+fn name_key(name: &[u8]) -> Option<u64> {
+    (name.len() <= 8).then(|| {
+        name.iter()
+            .enumerate()
+            .fold(0, |k, (i, &b)| k | u64::from(b) << (8 * i))
+    })
+}
+
+/// [`NOT_NESTING`]'s names as integers, sorted: a page has a thousand tags, each looked up.
+static NOT_NESTING_KEYS: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
+    let mut keys: Vec<u64> = NOT_NESTING
+        .iter()
+        .filter_map(|n| name_key(n.as_bytes()))
+        .collect();
+    keys.sort_unstable();
+    keys
+});
+
+/// Whether a lower-case tag name is one of [`NOT_NESTING`].
 fn not_nesting(name: &str) -> bool {
-    matches!(
-        name,
-        "area"
-            | "base"
-            | "br"
-            | "col"
-            | "embed"
-            | "hr"
-            | "img"
-            | "input"
-            | "link"
-            | "meta"
-            | "source"
-            | "track"
-            | "wbr"
-            | "param"
-            | "keygen"
-            | "frame"
-            | "basefont"
-            | "bgsound"
-            | "image"
-            | "html"
-            | "head"
-            | "body"
-            | "p"
-            | "li"
-            | "dt"
-            | "dd"
-            | "option"
-            | "optgroup"
-            | "tr"
-            | "td"
-            | "th"
-            | "thead"
-            | "tbody"
-            | "tfoot"
-            | "colgroup"
-            | "caption"
-            | "rb"
-            | "rt"
-            | "rtc"
-            | "rp"
-            | "a"
-            | "nobr"
-            | "button"
-            | "form"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-    )
+    name_key(name.as_bytes()).is_some_and(|k| NOT_NESTING_KEYS.binary_search(&k).is_ok())
 }
 
 /// Elements whose content is raw text up to their end tag.
@@ -179,8 +156,8 @@ fn short_name_not_nesting(bytes: &[u8], start: usize) -> bool {
     for (l, b) in lower.iter_mut().zip(name) {
         *l = b.to_ascii_lowercase();
     }
-    // Bytes that are not UTF-8 are no name of the list.
-    std::str::from_utf8(&lower[..name.len()]).is_ok_and(not_nesting)
+    // The list's names are ASCII: a name with other bytes is none of them.
+    name_key(&lower[..name.len()]).is_some_and(|k| NOT_NESTING_KEYS.binary_search(&k).is_ok())
 }
 
 /// The document with elements nested deeper than [`MAX_DEPTH`] flattened, and how many start
@@ -309,6 +286,35 @@ mod tests {
         let html = "<div>x</div>".repeat(MAX_DEPTH * 2);
         assert!(!nesting_tags_at_most(&html, MAX_DEPTH));
         assert_eq!(cap_depth(&html), (Cow::Borrowed(html.as_str()), 0));
+    }
+
+    /// Every name of the list is found as an integer, and names that only begin or end like
+    /// one, or are longer than eight bytes, are not.
+    #[test]
+    fn names_of_the_list_are_found_by_their_integer() {
+        for name in NOT_NESTING {
+            assert!(not_nesting(name), "{name}");
+        }
+        for name in [
+            "",
+            "div",
+            "span",
+            "svg",
+            "math",
+            "p2",
+            "pp",
+            "h7",
+            "colgroupx",
+            "basefonts",
+            "ta",
+            "abbr",
+            "b",
+            "i",
+            "h",
+            "tablebody",
+        ] {
+            assert!(!not_nesting(name), "{name}");
+        }
     }
 
     /// The byte reading of a name answers as the string one, on names that are, look like or

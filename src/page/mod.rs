@@ -548,28 +548,24 @@ impl Page {
     /// of its name; past [`SIBLINGS_WALKED`], counted for all of the parent's children at once
     /// and kept, so that targets on 100 000 siblings stay linear.
     pub fn nth_of_type(&self, el: ElementRef<'_>) -> (usize, bool) {
-        self.nth_of_type_after(el, &mut None)
+        self.nth_of_type_after(el, &mut RecentPositions::default())
     }
 
-    /// [`Page::nth_of_type`], told the last element it answered for and its position
-    /// (`last`, updated): met among the siblings walked back, it ends the walk, so that the
-    /// targets of one parent's children, asked in order, are counted once, not again from
-    /// the first child for each (a footer's 80 links walked 2 000 siblings).
+    /// [`Page::nth_of_type`], told the elements it answered for last and their positions
+    /// (`recent`, updated): one of them met among the siblings walked back ends the walk, so
+    /// that the targets of one parent's children, asked in order, are counted once, not again
+    /// from the first child for each (a footer's 80 links walked 2 000 siblings).
     pub(crate) fn nth_of_type_after(
         &self,
         el: ElementRef<'_>,
-        last: &mut Option<(ego_tree::NodeId, usize)>,
+        recent: &mut RecentPositions,
     ) -> (usize, bool) {
-        let found = self.nth_of_type_walked(el, *last);
-        *last = Some((el.id(), found.0));
+        let found = self.nth_of_type_walked(el, recent);
+        recent.keep(el.id(), found.0);
         found
     }
 
-    fn nth_of_type_walked(
-        &self,
-        el: ElementRef<'_>,
-        last: Option<(ego_tree::NodeId, usize)>,
-    ) -> (usize, bool) {
+    fn nth_of_type_walked(&self, el: ElementRef<'_>, recent: &RecentPositions) -> (usize, bool) {
         let name = &el.value().name.local;
         let same = |n: &Node| matches!(n, Node::Element(e) if e.name.local == *name);
         /// Visit `siblings` until `stop` says so (`Some(true)`) or they end (`Some(false)`);
@@ -593,8 +589,8 @@ impl Page {
         // counts those before it.
         let counted = walk_within(el.prev_siblings(), &mut budget, |n| {
             let is_same = same(n.value());
-            if is_same && last.is_some_and(|(id, _)| id == n.id()) {
-                before += last.map_or(0, |(_, index)| index);
+            if let Some(index) = recent.position_of(n.id()).filter(|_| is_same) {
+                before += index;
                 return true;
             }
             before += usize::from(is_same);
@@ -742,6 +738,34 @@ impl Page {
                 },
             }
         })
+    }
+}
+
+/// The same-name positions [`Page::nth_of_type_after`] counted last, by element: a target's
+/// climb counts its element and ancestors, and the next target's climb meets their siblings.
+#[derive(Default)]
+pub(crate) struct RecentPositions {
+    kept: [Option<(ego_tree::NodeId, usize)>; RECENT_POSITIONS],
+    next: usize,
+}
+
+/// Positions [`RecentPositions`] keeps: more than a target's climb counts on most pages.
+const RECENT_POSITIONS: usize = 16;
+
+impl RecentPositions {
+    fn position_of(&self, id: ego_tree::NodeId) -> Option<usize> {
+        self.kept
+            .iter()
+            .flatten()
+            .find(|(kept, _)| *kept == id)
+            .map(|&(_, index)| index)
+    }
+
+    fn keep(&mut self, id: ego_tree::NodeId, index: usize) {
+        if let Some(slot) = self.kept.get_mut(self.next) {
+            *slot = Some((id, index));
+        }
+        self.next = (self.next + 1) % RECENT_POSITIONS;
     }
 }
 
@@ -899,8 +923,8 @@ fn collapse_space(s: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Told the last element it answered for, `nth_of_type_after` answers as a count from the
-    /// first sibling, whichever element came before (a sibling of the same name or not, before
+    /// Told the elements it answered for last, `nth_of_type_after` answers as a count from the
+    /// first sibling, whichever elements came before (siblings of the same name or not, before
     /// or after, or in another parent), past the walked bound too.
     #[test]
     fn positions_resumed_from_the_last_answer_are_counted_ones() {
@@ -940,10 +964,10 @@ mod tests {
             (index, siblings.iter().filter(|c| same(c)).count() > 1)
         };
         for order in orders {
-            let mut last = None;
+            let mut recent = RecentPositions::default();
             for k in order {
                 let el = all[k];
-                assert_eq!(page.nth_of_type_after(el, &mut last), fresh(el), "{k}");
+                assert_eq!(page.nth_of_type_after(el, &mut recent), fresh(el), "{k}");
             }
         }
     }

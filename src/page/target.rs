@@ -47,8 +47,8 @@ pub(crate) struct SelectorMemo {
     spans: rustc_hash::FxHashMap<ego_tree::NodeId, (u32, u32)>,
     text: String,
     bytes: usize,
-    /// The last element whose same-name position was counted, and that position.
-    last_nth: Option<(ego_tree::NodeId, usize)>,
+    /// The same-name positions counted last.
+    recent_positions: super::RecentPositions,
 }
 
 /// Bytes of selectors (and their entries) a page's memo keeps at most.
@@ -105,7 +105,7 @@ fn write_unique_selector(page: &crate::page::Page, el: ElementRef<'_>, out: &mut
             break;
         }
         let (index, shared) = match ElementRef::wrap(node) {
-            Some(e) => page.nth_of_type_after(e, &mut memo.last_nth),
+            Some(e) => page.nth_of_type_after(e, &mut memo.recent_positions),
             None => (1, false),
         };
         steps.push((
