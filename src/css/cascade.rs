@@ -25,8 +25,9 @@ use super::values::{
     clip_hides, filter_is_drop_shadow, filter_is_neutral_shadow, font_size_px, font_weight,
     gradient_stops, has_var, image_kind, length_or_math_px, length_px, parse_background,
     shadow_colors, shadow_is_neutral, split_font_shorthand, split_top_level, substitute,
-    substitute_cow, VarSource,
+    substitute_cow, top_level_comma, VarSource,
 };
+use crate::format::find_ignore_ascii_case;
 use crate::page::{matches, node_index, Page, SheetsMemo, Stylesheet};
 
 /// The browser defaults that matter for contrast and visibility (Chrome, light scheme).
@@ -432,16 +433,23 @@ impl RuleSet {
                 attributes_read: AttributesRead::default(),
                 filter_names: FilterNames::default(),
             };
-            let unsupported = set.add_rules(ua.rules.into_iter());
+            let unsupported = set.add_rules(ua.rules.into_iter(), None);
             set.ua_count = set.rules.len();
             (set, unsupported)
         })
     }
 
-    fn build(author: &ParsedCss, notes: &mut Vec<String>) -> RuleSet {
+    /// The rules of the UA sheet and `author`, in cascade order. With `referenced`, a custom
+    /// property no `var()` names is left out of the cascade ([`referenced_custom_names`]): it
+    /// can change no value, and a rule that declares only such properties is not matched.
+    fn build(
+        author: &ParsedCss,
+        referenced: Option<&FxHashSet<String>>,
+        notes: &mut Vec<String>,
+    ) -> RuleSet {
         let (ua, ua_unsupported) = RuleSet::user_agent();
         let mut set = ua.clone();
-        let unsupported = ua_unsupported + set.add_rules(author.rules.iter().cloned());
+        let unsupported = ua_unsupported + set.add_rules(author.rules.iter().cloned(), referenced);
         set.add_maybe_rules(&author.maybe_rules);
         if unsupported > 0 {
             notes.push(format!(
@@ -453,15 +461,38 @@ impl RuleSet {
 
     /// Append rules in cascade order, compiling the selectors of those that set a property we
     /// use; returns how many selectors have a pseudo-class we cannot evaluate.
-    fn add_rules(&mut self, rules: impl Iterator<Item = CssRule>) -> usize {
+    fn add_rules(
+        &mut self,
+        rules: impl Iterator<Item = CssRule>,
+        referenced: Option<&FxHashSet<String>>,
+    ) -> usize {
         let mut unsupported = 0usize;
         for rule in rules {
             let ri = self.rules.len();
             // Only rules setting a property we use are worth matching.
-            let slots: Box<[DeclSlot]> = rule.declarations.iter().map(DeclSlot::of).collect();
+            let all_slots = rule.declarations.iter().map(DeclSlot::of);
+            let slots: Box<[DeclSlot]> = match referenced {
+                Some(names) => all_slots
+                    .zip(&rule.declarations)
+                    .map(|(slot, d)| match slot {
+                        DeclSlot::Custom if !names.contains(&d.name) => DeclSlot::Unused,
+                        other => other,
+                    })
+                    .collect(),
+                None => all_slots.collect(),
+            };
+            // Selectors are counted (in the note on what cannot be evaluated) as they were
+            // before unreferenced custom properties were left out.
+            let counted = rule
+                .declarations
+                .iter()
+                .any(|d| DeclSlot::of(d) != DeclSlot::Unused);
             let used = slots.iter().any(|s| *s != DeclSlot::Unused);
-            if used {
+            if counted {
                 match compile_list(&rule.selector_text) {
+                    Ok(list) if !used => {
+                        unsupported += list.iter().filter(|c| c.uncertain.is_some()).count();
+                    }
                     Ok(list) => {
                         for c in list {
                             let hashes = AncestorHashes::new(&c.selector, QuirksMode::NoQuirks);
@@ -530,11 +561,32 @@ impl RuleSet {
 /// and the notes on what was skipped. It depends on the sheets' texts and media only, so it is
 /// prepared once per distinct set of sheets and shared ([`SheetsMemo`]).
 struct Prepared {
-    set: RuleSet,
+    /// The rules without the custom properties no `var()` of the sheets names.
+    pruned: Cascadable,
+    /// Every custom property kept: for a page whose `style` attributes name one of those the
+    /// sheets never do (made on the first such page).
+    whole: OnceLock<Cascadable>,
+    /// The custom properties the sheets' `var()`s name.
+    referenced: FxHashSet<String>,
+    author: ParsedCss,
     notes: Vec<String>,
+}
+
+/// Rules ready for the walk, and the root scopes made from them.
+struct Cascadable {
+    set: RuleSet,
     /// The root element's custom properties, resolved, by the rules that declared them: a
     /// design system declares hundreds at `:root`, the same on every page of a site.
     root_vars: Mutex<Vec<(Vec<u32>, Arc<Vars<'static>>)>>,
+}
+
+impl Cascadable {
+    fn of(set: RuleSet) -> Cascadable {
+        Cascadable {
+            set,
+            root_vars: Mutex::new(Vec::new()),
+        }
+    }
 }
 
 /// Distinct root scopes kept per set of sheets.
@@ -563,13 +615,81 @@ impl Prepared {
             }
         }
         notes.append(&mut author.notes);
-        let set = RuleSet::build(&author, &mut notes);
+        let referenced = referenced_custom_names(
+            author
+                .rules
+                .iter()
+                .chain(&author.maybe_rules)
+                .flat_map(|r| &r.declarations)
+                .map(|d| d.value.as_str()),
+        );
+        let set = RuleSet::build(&author, Some(&referenced), &mut notes);
         Prepared {
-            set,
+            pruned: Cascadable::of(set),
+            whole: OnceLock::new(),
+            referenced,
+            author,
             notes,
-            root_vars: Mutex::new(Vec::new()),
         }
     }
+
+    /// The rules for a page whose markup declarations are `markup`: the pruned ones, unless a
+    /// `var()` there names a custom property the sheets never name.
+    fn for_markup(&self, markup: &FxHashMap<ego_tree::NodeId, MarkupDeclarations>) -> &Cascadable {
+        let names_more = markup.values().any(|m| {
+            m.hints.iter().chain(&m.inline).any(|d| {
+                has_var(&d.value)
+                    && referenced_custom_names(std::iter::once(d.value.as_str()))
+                        .iter()
+                        .any(|n| !self.referenced.contains(n))
+            })
+        });
+        if !names_more {
+            return &self.pruned;
+        }
+        self.whole
+            .get_or_init(|| Cascadable::of(RuleSet::build(&self.author, None, &mut Vec::new())))
+    }
+}
+
+/// Every name a `var()` of `values` looks up (what the substitution reads as the name: the
+/// text before the reference's first top-level comma, trimmed), nested ones and those of
+/// fallbacks included. A custom property outside this set is never read.
+fn referenced_custom_names<'a>(values: impl Iterator<Item = &'a str>) -> FxHashSet<String> {
+    let mut names = FxHashSet::default();
+    for value in values {
+        let mut from = 0;
+        while let Some(at) = value
+            .get(from..)
+            .and_then(|rest| find_ignore_ascii_case(rest, "var("))
+        {
+            let inner_start = from + at + 4;
+            let inner = value.get(inner_start..).unwrap_or("");
+            // Up to the reference's closing parenthesis (or the end), then its first comma
+            // at that level: a superset of the names read, never fewer.
+            let mut depth = 0i32;
+            let mut end = inner.len();
+            for (i, b) in inner.bytes().enumerate() {
+                match b {
+                    b'(' => depth += 1,
+                    b')' if depth == 0 => {
+                        end = i;
+                        break;
+                    }
+                    b')' => depth -= 1,
+                    _ => {}
+                }
+            }
+            let reference = &inner[..end];
+            let name = match top_level_comma(reference) {
+                Some(i) => &reference[..i],
+                None => reference,
+            };
+            names.insert(name.trim().to_string());
+            from = inner_start;
+        }
+    }
+    names
 }
 
 /// A node without computed style in [`PageStyles::index`].
@@ -605,7 +725,9 @@ impl PageStyles {
     pub fn compute(page: &Page) -> PageStyles {
         let prepared = PREPARED.get(&page.stylesheets, || Prepared::of(&page.stylesheets));
         let inactive_roots = inactive_roots(page);
-        let mut styles = walk(page, &prepared, &inactive_roots);
+        let markup = markup_declarations(page);
+        let cascadable = prepared.for_markup(&markup);
+        let mut styles = walk(page, cascadable, &markup, &inactive_roots);
         styles.notes = prepared.notes.clone();
         styles.prepared = Some(prepared);
         styles
@@ -614,7 +736,7 @@ impl PageStyles {
     /// Author rules that apply on the audited viewport, in cascade order.
     pub fn author_rules(&self) -> &[CssRule] {
         match &self.prepared {
-            Some(p) => &p.set.rules[p.set.ua_count..],
+            Some(p) => &p.pruned.set.rules[p.pruned.set.ua_count..],
             None => &[],
         }
     }
@@ -1013,7 +1135,8 @@ impl VarSource for Declaring<'_, '_> {
 
 fn walk(
     page: &Page,
-    prepared: &Prepared,
+    prepared: &Cascadable,
+    markup: &FxHashMap<ego_tree::NodeId, MarkupDeclarations>,
     inactive_roots: &FxHashSet<ego_tree::NodeId>,
 ) -> PageStyles {
     let set = &prepared.set;
@@ -1036,7 +1159,6 @@ fn walk(
     // Every scope of custom properties of the walk, by index: frames and shareable siblings
     // name theirs by index, so that opening an element copies no reference count.
     let mut scopes: Vec<Arc<Vars<'_>>> = vec![Arc::new(Vars::default())];
-    let markup = markup_declarations(page);
     let mut custom: FxHashMap<&str, Winner<'_>> = FxHashMap::default();
     let mut candidate_buffer: Vec<u32> = Vec::new();
     // Each element's winning declarations and doubts, by slot: one pair of arrays for the
@@ -2724,6 +2846,74 @@ mod tests {
             "#ffffff"
         );
         assert!(p.body_text().contains("texte"));
+    }
+
+    /// The names a `var()` looks up, as the substitution reads them: nested references and
+    /// those of fallbacks too, in any case of `var`, around white space, unclosed ones.
+    #[test]
+    fn names_read_by_var_references() {
+        let names = referenced_custom_names(
+            [
+                "var(--a)",
+                "1px solid VAR( --b , var(--c, var(--d)) )",
+                "calc(var(--e) * 2) var(--f,)",
+                "var(--g",
+                "no reference --h",
+            ]
+            .into_iter(),
+        );
+        let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["--a", "--b", "--c", "--d", "--e", "--f", "--g"]);
+    }
+
+    /// Leaving out the custom properties no `var()` names changes no computed style and no
+    /// note: on every fixture page, the bench's design-system pages (whose sheet declares
+    /// properties nothing reads), and a page whose `style` attribute names one of those.
+    #[test]
+    fn unreferenced_custom_properties_change_no_style() {
+        let url = Url::parse("http://t.test/").expect("url");
+        let mut pages: Vec<Page> = crate::page::fixture_pages()
+            .iter()
+            .map(|(_, html)| Page::parse(url.clone(), html))
+            .collect();
+        let css = Arc::new(crate::bench::design_system::stylesheet());
+        for (u, html) in crate::bench::design_system::pages().iter().take(3) {
+            pages.push(crate::bench::design_system::parsed_with(u, html, &css));
+        }
+        let named_inline = page(
+            r#"<style>:root { --a: #123456; --b: #654321 } .x { --c: #00ff00; color: var(--a) }</style>
+               <p class="x" id="p" style="color: var(--c)">texte</p><p class="x" id="q">autre</p>"#,
+        );
+        pages.push(named_inline);
+        let (mut pruning, mut whole_used) = (0, 0);
+        for page in &pages {
+            let prepared = Prepared::of(&page.stylesheets);
+            let markup = markup_declarations(page);
+            let inactive = inactive_roots(page);
+            let mut notes = Vec::new();
+            let whole = Cascadable::of(RuleSet::build(&prepared.author, None, &mut notes));
+            let chosen = prepared.for_markup(&markup);
+            pruning += usize::from(chosen.set.entries.len() < whole.set.entries.len());
+            whole_used += usize::from(std::ptr::eq(chosen, prepared.whole.get().unwrap_or(&whole)));
+            let a = walk(page, chosen, &markup, &inactive);
+            let b = walk(page, &whole, &markup, &inactive);
+            assert_eq!(a.index, b.index);
+            assert_eq!(a.text_elements, b.text_elements);
+            assert_eq!(format!("{:?}", a.computed), format!("{:?}", b.computed));
+            let mut pruned_notes = Vec::new();
+            RuleSet::build(
+                &prepared.author,
+                Some(&prepared.referenced),
+                &mut pruned_notes,
+            );
+            assert_eq!(pruned_notes, notes);
+        }
+        assert!(pruning >= 3, "{pruning}");
+        assert_eq!(whole_used, 1);
+        let last = pages.last().expect("page");
+        assert_eq!(hex(&style_of(last, "p").color), "#00ff00");
+        assert_eq!(hex(&style_of(last, "q").color), "#123456");
     }
 
     #[test]

@@ -118,7 +118,7 @@ fn substitute_depth<V: VarSource + ?Sized>(value: &str, vars: &V, depth: usize) 
     Some(out)
 }
 
-fn top_level_comma(s: &str) -> Option<usize> {
+pub(crate) fn top_level_comma(s: &str) -> Option<usize> {
     let mut d = 0i32;
     for (i, c) in s.char_indices() {
         match c {
