@@ -317,6 +317,10 @@ pub(super) struct ElementIndex {
     /// Each id: how many elements carry it, and the first in node order (those the parser
     /// took out of the tree included). Filed in the same pass over the nodes.
     pub(super) ids: PageKeyed<String, (usize, NodeId)>,
+    /// Every distinct class word and `id` value of the elements in the tree (no namespace),
+    /// ASCII lower-cased, one per line: whether some class or id may hold a text is one search
+    /// here, not a pass over every element's attributes.
+    pub(super) class_and_id_text: String,
 }
 
 /// Most classes and attribute names are on a few elements of a page: kept inline, the lists
@@ -368,8 +372,12 @@ impl ElementIndex {
                 if aria && index.with_aria.last() != Some(&at) {
                     index.with_aria.push(at);
                 }
-                if name.local == html5ever::local_name!("class") && name.ns == html5ever::ns!() {
-                    class = class.or(Some(&**value));
+                if name.ns == html5ever::ns!() {
+                    if name.local == html5ever::local_name!("class") {
+                        class = class.or(Some(&**value));
+                    } else if name.local == html5ever::local_name!("id") {
+                        index.note_class_or_id(value);
+                    }
                 }
                 let list = index
                     .by_attr
@@ -383,12 +391,29 @@ impl ElementIndex {
             // Split as `Element::classes` splits (ASCII white space).
             for class in class.unwrap_or("").split_ascii_whitespace() {
                 let list = index.by_class.entry(class_hash(class)).or_default();
+                if list.is_empty() {
+                    index.class_and_id_text.push_str(class);
+                    index.class_and_id_text.push('\n');
+                }
                 if list.last() != Some(&at) {
                     list.push(at);
                 }
             }
         }
         index
+    }
+
+    /// An `id` value for [`ElementIndex::class_and_id_text`] (each one, distinct or not: ids
+    /// are few, and most are distinct).
+    fn note_class_or_id(&mut self, value: &str) {
+        self.class_and_id_text.push_str(value);
+        self.class_and_id_text.push('\n');
+    }
+
+    /// Whether some element in the tree may have a class word or an `id` holding `needle`
+    /// (ASCII lower case, no line break), in any ASCII case: `false` is sure.
+    pub(super) fn class_or_id_may_hold(&self, needle: &str) -> bool {
+        crate::format::find_ignore_ascii_case(&self.class_and_id_text, needle).is_some()
     }
 
     /// Positions of the elements that may match `literal`, in order; `None`: all of them.
@@ -525,6 +550,45 @@ mod tests {
         ] {
             assert_eq!(super::super::parsed_once(s).exact.is_some(), exact, "{s}");
         }
+    }
+
+    /// Every class word and id of every element in the tree of every fixture page is found
+    /// in the index's text, in any case; words only spread over two classes, or an attribute
+    /// in another namespace, are not.
+    #[test]
+    fn class_and_id_text_holds_every_class_word_and_id() {
+        let mut checked = 0;
+        for (_, html) in crate::page::fixture_pages() {
+            let page = Page::parse(url::Url::parse("http://t.test/").expect("url"), &html);
+            for node in page.dom.tree.nodes().filter(|n| n.parent().is_some()) {
+                let Some(e) = node.value().as_element() else {
+                    continue;
+                };
+                for (name, value) in e.attrs.iter() {
+                    if name.ns != html5ever::ns!() {
+                        continue;
+                    }
+                    let words: Vec<&str> = match &*name.local {
+                        "class" => value.split_ascii_whitespace().collect(),
+                        "id" if !value.contains('\n') => vec![&**value],
+                        _ => continue,
+                    };
+                    for w in words {
+                        assert!(page.class_or_id_may_hold(&w.to_ascii_uppercase()), "{w}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 900, "{checked}");
+        let page = Page::parse(
+            url::Url::parse("http://t.test/").expect("url"),
+            r##"<div class="fc -b Connex" id="Bouton-FC"><svg><a xlink:href="#connect"></a></svg></div>"##,
+        );
+        assert!(page.class_or_id_may_hold("connex"));
+        assert!(page.class_or_id_may_hold("bouton-fc"));
+        assert!(!page.class_or_id_may_hold("fc-b"));
+        assert!(!page.class_or_id_may_hold("connect"));
     }
 
     /// SVG names keep their case (`clipPath`): a selector's tag, compared before a full

@@ -470,6 +470,13 @@ impl Page {
             .get_or_init(|| index::ElementIndex::of(&self.dom))
     }
 
+    /// Whether some element of the tree may have a class word or an `id` (no namespace)
+    /// holding `needle` (no white space), in any ASCII case: `false` is sure, and costs one
+    /// search of the page's distinct classes and ids instead of a pass over every element.
+    pub fn class_or_id_may_hold(&self, needle: &str) -> bool {
+        self.element_index().class_or_id_may_hold(needle)
+    }
+
     /// The elements with at least one `aria-*` attribute, in document order (as `select`).
     pub fn with_aria_attributes(&self) -> impl Iterator<Item = ElementRef<'_>> + '_ {
         self.element_index().with_aria(&self.dom)
