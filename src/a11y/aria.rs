@@ -159,11 +159,12 @@ const DPUB_ROLES: &[&str] = &[
 
 /// Whether `role` (one token, any case) is a concrete ARIA role.
 pub fn is_valid_role(role: &str) -> bool {
-    let r = role.to_ascii_lowercase();
+    // Borrowed unless it has capitals (nearly never).
+    let r = crate::format::ascii_lowercase(role);
     if let Some(d) = r.strip_prefix("doc-") {
         return DPUB_ROLES.contains(&d);
     }
-    ROLES.contains(&r.as_str())
+    ROLES.contains(&&*r)
 }
 
 pub fn is_abstract_role(role: &str) -> bool {

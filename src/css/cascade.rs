@@ -2593,8 +2593,8 @@ mod tests {
     fn background_layer_geometry() {
         let r = Some(16.0);
         assert_eq!(
-            split_top_level("max(1px, 2px) 0, 3px", true),
-            vec!["max(1px, 2px) 0", "3px"]
+            split_top_level("max(1px, 2px) 0, 3px", true).as_slice(),
+            ["max(1px, 2px) 0", "3px"]
         );
         assert_eq!(
             position_axes("calc(-0.25rem + 1px) calc(-0.25rem + 1px)", r, r),

@@ -26,7 +26,9 @@ impl VarSource for HashMap<String, String> {
 
 /// Whether a value calls `var()`.
 pub fn has_var(value: &str) -> bool {
-    find_ignore_ascii_case(value, "var(").is_some()
+    // Most values hold no parenthesis (`#666`, `1rem`, `block`): told by one look at their
+    // few bytes, before the search.
+    value.as_bytes().contains(&b'(') && find_ignore_ascii_case(value, "var(").is_some()
 }
 
 /// Replace `var(--x, fallback)` references. `None` when a reference cannot be resolved
@@ -645,30 +647,38 @@ fn stops_in(p: &mut Parser<'_>) -> Option<Vec<ColorValue>> {
 }
 
 /// Split at the commas (or whitespace, with `comma = false`) that are not inside parentheses.
-pub(crate) fn split_top_level(value: &str, comma: bool) -> Vec<&str> {
-    let mut out = Vec::new();
+pub(crate) fn split_top_level(value: &str, comma: bool) -> TopLevelParts<'_> {
+    fn keep<'a>(part: &'a str, out: &mut TopLevelParts<'a>) {
+        let part = part.trim();
+        if !part.is_empty() {
+            out.push(part);
+        }
+    }
+    // Kept inline: most values have a few parts, and each element's background, spacing and
+    // shadow values are split again.
+    let mut out = TopLevelParts::new();
     let (mut depth, mut start) = (0i32, 0usize);
     for (i, c) in value.char_indices() {
         match c {
             '(' => depth += 1,
             ')' => depth -= 1,
             ',' if comma && depth == 0 => {
-                out.push(&value[start..i]);
+                keep(&value[start..i], &mut out);
                 start = i + 1;
             }
             c if !comma && depth == 0 && c.is_whitespace() => {
-                out.push(&value[start..i]);
+                keep(&value[start..i], &mut out);
                 start = i + c.len_utf8();
             }
             _ => {}
         }
     }
-    out.push(&value[start..]);
-    out.into_iter()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
+    keep(&value[start..], &mut out);
+    out
 }
+
+/// The parts [`split_top_level`] finds, inline up to four.
+pub(crate) type TopLevelParts<'a> = smallvec::SmallVec<[&'a str; 4]>;
 
 /// A `text-shadow` (or `drop-shadow()` arguments) that cannot change what text looks like:
 /// every layer transparent, or with no offset and no blur (hidden under the glyphs).
@@ -744,6 +754,54 @@ pub fn filter_is_neutral_shadow(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The parts kept inline are the parts the former vector of trimmed, non-empty pieces
+    /// held: by commas or white space at the top level, nested ones left whole.
+    #[test]
+    fn top_level_parts_as_the_vector_held_them() {
+        fn reference(value: &str, comma: bool) -> Vec<&str> {
+            let mut out = Vec::new();
+            let (mut depth, mut start) = (0i32, 0usize);
+            for (i, c) in value.char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    ',' if comma && depth == 0 => {
+                        out.push(&value[start..i]);
+                        start = i + 1;
+                    }
+                    c if !comma && depth == 0 && c.is_whitespace() => {
+                        out.push(&value[start..i]);
+                        start = i + c.len_utf8();
+                    }
+                    _ => {}
+                }
+            }
+            out.push(&value[start..]);
+            out.into_iter()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect()
+        }
+        for value in [
+            "",
+            "  ",
+            "a",
+            "a, b ,c,,",
+            "linear-gradient(0deg, red, blue), url(x) , none",
+            "1px\u{a0}2px\t3px  4px 5px 6px",
+            "calc(1px + (2px, 3px)) 0 0",
+            "rgba(0,0,0,.5) 0 0 2px, 1px 1px #000",
+            "a) b (c, d",
+        ] {
+            for comma in [true, false] {
+                assert_eq!(
+                    split_top_level(value, comma).as_slice(),
+                    reference(value, comma)
+                );
+            }
+        }
+    }
     use crate::css::color::Rgba;
 
     #[test]

@@ -119,7 +119,11 @@ fn is_generic(text: &str) -> bool {
     if t.is_ascii() {
         return GENERIC_LINK_TEXTS.iter().any(|g| g.eq_ignore_ascii_case(t));
     }
-    GENERIC_LINK_TEXTS.contains(&t.to_lowercase().as_str())
+    // Compared character by character in lower case, without a lower-cased copy (the generic
+    // texts hold no final sigma, the one letter `str::to_lowercase` writes otherwise).
+    GENERIC_LINK_TEXTS
+        .iter()
+        .any(|g| g.chars().eq(t.chars().flat_map(char::to_lowercase)))
 }
 
 /// ## Ce que la règle vérifie
