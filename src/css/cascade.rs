@@ -620,6 +620,7 @@ impl Prepared {
                 .rules
                 .iter()
                 .chain(&author.maybe_rules)
+                .chain(&RuleSet::user_agent().0.rules)
                 .flat_map(|r| &r.declarations)
                 .map(|d| d.value.as_str()),
         );
