@@ -25,9 +25,8 @@ use super::values::{
     clip_hides, filter_is_drop_shadow, filter_is_neutral_shadow, font_size_px, font_weight,
     gradient_stops, has_var, image_kind, length_or_math_px, length_px, parse_background,
     shadow_colors, shadow_is_neutral, split_font_shorthand, split_top_level, substitute,
-    substitute_cow, top_level_comma, VarSource,
+    substitute_cow, var_names, VarSource,
 };
-use crate::format::find_ignore_ascii_case;
 use crate::page::{matches, node_index, Page, SheetsMemo, Stylesheet};
 
 /// The browser defaults that matter for contrast and visibility (Chrome, light scheme).
@@ -440,7 +439,7 @@ impl RuleSet {
     }
 
     /// The rules of the UA sheet and `author`, in cascade order. With `referenced`, a custom
-    /// property no `var()` names is left out of the cascade ([`referenced_custom_names`]): it
+    /// property no `var()` names is left out of the cascade ([`var_names`]): it
     /// can change no value, and a rule that declares only such properties is not matched.
     fn build(
         author: &ParsedCss,
@@ -470,23 +469,17 @@ impl RuleSet {
         for rule in rules {
             let ri = self.rules.len();
             // Only rules setting a property we use are worth matching.
-            let all_slots = rule.declarations.iter().map(DeclSlot::of);
-            let slots: Box<[DeclSlot]> = match referenced {
-                Some(names) => all_slots
-                    .zip(&rule.declarations)
-                    .map(|(slot, d)| match slot {
-                        DeclSlot::Custom if !names.contains(&d.name) => DeclSlot::Unused,
-                        other => other,
-                    })
-                    .collect(),
-                None => all_slots.collect(),
-            };
+            let mut slots: Box<[DeclSlot]> = rule.declarations.iter().map(DeclSlot::of).collect();
             // Selectors are counted (in the note on what cannot be evaluated) as they were
             // before unreferenced custom properties were left out.
-            let counted = rule
-                .declarations
-                .iter()
-                .any(|d| DeclSlot::of(d) != DeclSlot::Unused);
+            let counted = slots.iter().any(|s| *s != DeclSlot::Unused);
+            if let Some(names) = referenced {
+                for (slot, d) in slots.iter_mut().zip(&rule.declarations) {
+                    if *slot == DeclSlot::Custom && !names.contains(&d.name) {
+                        *slot = DeclSlot::Unused;
+                    }
+                }
+            }
             let used = slots.iter().any(|s| *s != DeclSlot::Unused);
             if counted {
                 match compile_list(&rule.selector_text) {
@@ -615,15 +608,17 @@ impl Prepared {
             }
         }
         notes.append(&mut author.notes);
-        let referenced = referenced_custom_names(
-            author
-                .rules
-                .iter()
-                .chain(&author.maybe_rules)
-                .chain(&RuleSet::user_agent().0.rules)
-                .flat_map(|r| &r.declarations)
-                .map(|d| d.value.as_str()),
-        );
+        // Every name a `var()` of the sheets (the UA's included) looks up: a custom property
+        // outside them is never read.
+        let referenced: FxHashSet<String> = author
+            .rules
+            .iter()
+            .chain(&author.maybe_rules)
+            .chain(&RuleSet::user_agent().0.rules)
+            .flat_map(|r| &r.declarations)
+            .flat_map(|d| var_names(&d.value))
+            .map(str::to_string)
+            .collect();
         let set = RuleSet::build(&author, Some(&referenced), &mut notes);
         Prepared {
             pruned: Cascadable::of(set),
@@ -638,12 +633,11 @@ impl Prepared {
     /// `var()` there names a custom property the sheets never name.
     fn for_markup(&self, markup: &FxHashMap<ego_tree::NodeId, MarkupDeclarations>) -> &Cascadable {
         let names_more = markup.values().any(|m| {
-            m.hints.iter().chain(&m.inline).any(|d| {
-                has_var(&d.value)
-                    && referenced_custom_names(std::iter::once(d.value.as_str()))
-                        .iter()
-                        .any(|n| !self.referenced.contains(n))
-            })
+            m.hints
+                .iter()
+                .chain(&m.inline)
+                .flat_map(|d| var_names(&d.value))
+                .any(|n| !self.referenced.contains(n))
         });
         if !names_more {
             return &self.pruned;
@@ -651,46 +645,6 @@ impl Prepared {
         self.whole
             .get_or_init(|| Cascadable::of(RuleSet::build(&self.author, None, &mut Vec::new())))
     }
-}
-
-/// Every name a `var()` of `values` looks up (what the substitution reads as the name: the
-/// text before the reference's first top-level comma, trimmed), nested ones and those of
-/// fallbacks included. A custom property outside this set is never read.
-fn referenced_custom_names<'a>(values: impl Iterator<Item = &'a str>) -> FxHashSet<String> {
-    let mut names = FxHashSet::default();
-    for value in values {
-        let mut from = 0;
-        while let Some(at) = value
-            .get(from..)
-            .and_then(|rest| find_ignore_ascii_case(rest, "var("))
-        {
-            let inner_start = from + at + 4;
-            let inner = value.get(inner_start..).unwrap_or("");
-            // Up to the reference's closing parenthesis (or the end), then its first comma
-            // at that level: a superset of the names read, never fewer.
-            let mut depth = 0i32;
-            let mut end = inner.len();
-            for (i, b) in inner.bytes().enumerate() {
-                match b {
-                    b'(' => depth += 1,
-                    b')' if depth == 0 => {
-                        end = i;
-                        break;
-                    }
-                    b')' => depth -= 1,
-                    _ => {}
-                }
-            }
-            let reference = &inner[..end];
-            let name = match top_level_comma(reference) {
-                Some(i) => &reference[..i],
-                None => reference,
-            };
-            names.insert(name.trim().to_string());
-            from = inner_start;
-        }
-    }
-    names
 }
 
 /// A node without computed style in [`PageStyles::index`].
@@ -2850,22 +2804,22 @@ mod tests {
     }
 
     /// The names a `var()` looks up, as the substitution reads them: nested references and
-    /// those of fallbacks too, in any case of `var`, around white space, unclosed ones.
+    /// those of fallbacks too, in any case of `var`, around white space; an unclosed one reads
+    /// nothing (its value is invalid), the references closed inside it are read.
     #[test]
     fn names_read_by_var_references() {
-        let names = referenced_custom_names(
-            [
-                "var(--a)",
-                "1px solid VAR( --b , var(--c, var(--d)) )",
-                "calc(var(--e) * 2) var(--f,)",
-                "var(--g",
-                "no reference --h",
-            ]
-            .into_iter(),
-        );
-        let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut names: Vec<&str> = [
+            "var(--a)",
+            "1px solid VAR( --b , var(--c, var(--d)) )",
+            "calc(var(--e) * 2) var(--f,)",
+            "var(--g, var(--h)",
+            "no reference --i",
+        ]
+        .iter()
+        .flat_map(|v| var_names(v))
+        .collect();
         names.sort_unstable();
-        assert_eq!(names, ["--a", "--b", "--c", "--d", "--e", "--f", "--g"]);
+        assert_eq!(names, ["--a", "--b", "--c", "--d", "--e", "--f", "--h"]);
     }
 
     /// Leaving out the custom properties no `var()` names changes no computed style and no

@@ -31,6 +31,47 @@ pub fn has_var(value: &str) -> bool {
     value.as_bytes().contains(&b'(') && find_ignore_ascii_case(value, "var(").is_some()
 }
 
+/// The reference whose `var(` starts at `start`: the index of its closing parenthesis, the name
+/// it looks up (the text before its first top-level comma, trimmed) and its fallback; `None`
+/// when it is never closed (the value is then invalid, and nothing is looked up).
+fn var_reference_at(value: &str, start: usize) -> Option<(usize, &str, Option<&str>)> {
+    let mut d = 0i32;
+    let mut end = None;
+    for (i, &b) in value.as_bytes().iter().enumerate().skip(start + 3) {
+        match b {
+            b'(' => d += 1,
+            b')' => {
+                d -= 1;
+                if d == 0 {
+                    end = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let end = end?;
+    let inner = &value[start + 4..end];
+    Some(match top_level_comma(inner) {
+        Some(i) => (end, inner[..i].trim(), Some(&inner[i + 1..])),
+        None => (end, inner.trim(), None),
+    })
+}
+
+/// Every name the `var()`s of `value` look up when it is substituted, nested references and
+/// those of fallbacks included (a superset: a fallback not taken is not read).
+pub fn var_names(value: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    std::iter::from_fn(move || loop {
+        let start = from + find_ignore_ascii_case(value.get(from..)?, "var(")?;
+        // Past this `var(`, so that references nested in it are found next.
+        from = start + 4;
+        if let Some((_, name, _)) = var_reference_at(value, start) {
+            return Some(name);
+        }
+    })
+}
+
 /// Replace `var(--x, fallback)` references. `None` when a reference cannot be resolved
 /// (the declaration is then "invalid at computed-value time").
 pub fn substitute<V: VarSource + ?Sized>(value: &str, vars: &V) -> Option<String> {
@@ -70,30 +111,8 @@ fn substitute_depth<V: VarSource + ?Sized>(value: &str, vars: &V, depth: usize) 
     let mut out = String::with_capacity(value.len() + 16);
     let mut level = depth;
     let mut done = 0;
-    let bytes = value.as_bytes();
     loop {
-        // The matching parenthesis.
-        let mut d = 0i32;
-        let mut end = None;
-        for (i, &b) in bytes.iter().enumerate().skip(start + 3) {
-            match b {
-                b'(' => d += 1,
-                b')' => {
-                    d -= 1;
-                    if d == 0 {
-                        end = Some(i);
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let end = end?;
-        let inner = &value[start + 4..end];
-        let (name, fallback) = match top_level_comma(inner) {
-            Some(i) => (inner[..i].trim(), Some(&inner[i + 1..])),
-            None => (inner.trim(), None),
-        };
+        let (end, name, fallback) = var_reference_at(value, start)?;
         let source = match vars.var(name) {
             Some(v) => v,
             None => fallback?.trim(),
@@ -120,7 +139,7 @@ fn substitute_depth<V: VarSource + ?Sized>(value: &str, vars: &V, depth: usize) 
     Some(out)
 }
 
-pub(crate) fn top_level_comma(s: &str) -> Option<usize> {
+fn top_level_comma(s: &str) -> Option<usize> {
     let mut d = 0i32;
     for (i, c) in s.char_indices() {
         match c {
