@@ -682,7 +682,7 @@ impl PageStyles {
         let inactive_roots = inactive_roots(page);
         let markup = markup_declarations(page);
         let cascadable = prepared.for_markup(&markup);
-        let mut styles = walk(page, cascadable, &markup, &inactive_roots);
+        let mut styles = walk(page, cascadable, &markup, &inactive_roots, true);
         styles.notes = prepared.notes.clone();
         styles.prepared = Some(prepared);
         styles
@@ -878,6 +878,76 @@ struct Pending<'a> {
     /// The properties a rule we could not evaluate may set (only when one may match).
     uncertain_props: Option<Box<[bool; N_PROPS]>>,
     rendering_doubt: bool,
+}
+
+/// What an element's computed style depends on besides its parent's ([`compute_one`]'s
+/// inputs), when it has no doubt of its own: its scope of custom properties, its winning
+/// declarations (the same declarations, by address), its name and the attributes the cascade
+/// reads. Two elements with equal inputs under the same parent style have equal styles:
+/// cousins in repeated markup (the links of a list of cards, each in its own heading) take
+/// the first one's, which sibling sharing cannot give them (their parents differ). The root
+/// is left out: `root_font` is set by it.
+struct ComputedInputs<'p, 'a> {
+    pending: &'p Pending<'a>,
+    winners: &'p [(u8, Winner<'a>)],
+    /// The parent's place in `computed`.
+    parent: u32,
+    /// The `hidden` attribute, `aria-hidden="true"`, and `rendering_doubt`, as bits.
+    flags: u8,
+}
+
+impl<'p, 'a> ComputedInputs<'p, 'a> {
+    fn of(
+        pending: &'p Pending<'a>,
+        winners: &'p [(u8, Winner<'a>)],
+        place: &[u32],
+        inactive_roots: &FxHashSet<ego_tree::NodeId>,
+    ) -> Option<Self> {
+        let parent = *place.get(pending.parent? as usize)?;
+        // A doubt of its own (`own_doubt`) comes with `uncertain_props`.
+        if pending.uncertain_props.is_some() || inactive_roots.contains(&pending.el.id()) {
+            return None;
+        }
+        // As `compute_one` reads them.
+        let e = pending.el.value();
+        let hidden = crate::page::has_attribute_atom(e, &html5ever::local_name!("hidden"));
+        let aria_hidden = crate::page::attribute_atom(e, &html5ever::local_name!("aria-hidden"))
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        let flags =
+            u8::from(hidden) | u8::from(aria_hidden) << 1 | u8::from(pending.rendering_doubt) << 2;
+        Some(ComputedInputs {
+            pending,
+            winners,
+            parent,
+            flags,
+        })
+    }
+
+    fn hash(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        let name = &self.pending.el.value().name.local;
+        (self.parent, self.pending.vars, name, self.flags).hash(&mut h);
+        for (slot, w) in self.winners {
+            (*slot, w.value.as_ptr() as usize, w.value.len(), w.prio.0).hash(&mut h);
+        }
+        h.finish()
+    }
+
+    fn same(&self, other: &Self) -> bool {
+        self.parent == other.parent
+            && self.pending.vars == other.pending.vars
+            && self.flags == other.flags
+            && self.pending.el.value().name == other.pending.el.value().name
+            && self.winners.len() == other.winners.len()
+            && self
+                .winners
+                .iter()
+                .zip(other.winners)
+                .all(|((sa, a), (sb, b))| {
+                    sa == sb && a.prio == b.prio && std::ptr::eq(a.value, b.value)
+                })
+    }
 }
 
 enum Step<'a> {
@@ -1088,11 +1158,14 @@ impl VarSource for Declaring<'_, '_> {
     }
 }
 
+/// The page's computed styles. `take_alike`: an element whose inputs equal an earlier one's
+/// takes its style ([`ComputedInputs`]); off only in tests, to compare with every style computed.
 fn walk(
     page: &Page,
     prepared: &Cascadable,
     markup: &FxHashMap<ego_tree::NodeId, MarkupDeclarations>,
     inactive_roots: &FxHashSet<ego_tree::NodeId>,
+    take_alike: bool,
 ) -> PageStyles {
     let set = &prepared.set;
     // Sized once: one element per node at most (the tree's node count bounds it).
@@ -1384,17 +1457,44 @@ fn walk(
     let root_parent = Computed::root_parent();
     let mut root_font: Option<f64> = None;
     let mut computed: Vec<Computed> = Vec::with_capacity(pending.len());
+    // Each recorded element's place in `computed`: an element whose inputs equal an earlier
+    // one's ([`ComputedInputs`]) takes its style instead of computing it again.
+    let mut place: Vec<u32> = Vec::with_capacity(pending.len());
+    let mut alike: FxHashMap<u64, u32> = FxHashMap::default();
     // One array for every element: each empties the slots it filled.
     let mut winners: [Option<Winner<'_>>; N_PROPS] = [const { None }; N_PROPS];
-    for p in &pending {
+    for (at, p) in pending.iter().enumerate() {
         let own = pending_winners
             .get(p.winners.start as usize..p.winners.end as usize)
             .unwrap_or(&[]);
+        let inputs = take_alike
+            .then(|| ComputedInputs::of(p, own, &place, inactive_roots))
+            .flatten();
+        if let Some(inputs) = inputs {
+            let hash = inputs.hash();
+            let earlier = alike.get(&hash).copied().filter(|&e| {
+                let e = &pending[e as usize];
+                let theirs = pending_winners
+                    .get(e.winners.start as usize..e.winners.end as usize)
+                    .unwrap_or(&[]);
+                ComputedInputs::of(e, theirs, &place, inactive_roots)
+                    .is_some_and(|theirs| theirs.same(&inputs))
+            });
+            match earlier {
+                Some(e) => {
+                    place.push(place[e as usize]);
+                    continue;
+                }
+                None => {
+                    alike.insert(hash, at as u32);
+                }
+            }
+        }
         for &(i, w) in own {
             winners[i as usize] = Some(w);
         }
         let parent = match p.parent {
-            Some(i) => &computed[i as usize],
+            Some(i) => &computed[place[i as usize] as usize],
             None => &root_parent,
         };
         // The first doubt of an ancestor stays; else this element's own.
@@ -1423,10 +1523,15 @@ fn walk(
         if root_font.is_none() {
             root_font = c.font_size;
         }
+        place.push(computed.len() as u32);
         computed.push(c);
     }
+    let mut index = open.index;
+    for i in index.iter_mut().filter(|i| **i != NOT_STYLED) {
+        *i = place[*i as usize];
+    }
     PageStyles {
-        index: open.index,
+        index,
         computed,
         text_elements: open.text_elements,
         notes: Vec::new(),
@@ -2851,11 +2956,17 @@ mod tests {
             let chosen = prepared.for_markup(&markup);
             pruning += usize::from(chosen.set.entries.len() < whole.set.entries.len());
             whole_used += usize::from(std::ptr::eq(chosen, prepared.whole.get().unwrap_or(&whole)));
-            let a = walk(page, chosen, &markup, &inactive);
-            let b = walk(page, &whole, &markup, &inactive);
-            assert_eq!(a.index, b.index);
+            let a = walk(page, chosen, &markup, &inactive, true);
+            let b = walk(page, &whole, &markup, &inactive, true);
             assert_eq!(a.text_elements, b.text_elements);
-            assert_eq!(format!("{:?}", a.computed), format!("{:?}", b.computed));
+            for el in page
+                .dom
+                .root_element()
+                .descendants()
+                .filter_map(ElementRef::wrap)
+            {
+                assert_eq!(format!("{:?}", a.get(el)), format!("{:?}", b.get(el)));
+            }
             let mut pruned_notes = Vec::new();
             RuleSet::build(
                 &prepared.author,
@@ -2869,6 +2980,78 @@ mod tests {
         let last = pages.last().expect("page");
         assert_eq!(hex(&style_of(last, "p").color), "#00ff00");
         assert_eq!(hex(&style_of(last, "q").color), "#123456");
+    }
+
+    /// Elements whose inputs equal an earlier one's take its computed style: every element's
+    /// style equals the one computed for it alone, on every fixture page, the bench's
+    /// design-system pages (where repeated cards and lists share most styles) and cases made
+    /// to tell the inputs apart (attributes the cascade reads, doubts, scopes, names).
+    #[test]
+    fn styles_taken_from_alike_elements_equal_computed_ones() {
+        let url = Url::parse("http://t.test/").expect("url");
+        let mut pages: Vec<Page> = crate::page::fixture_pages()
+            .iter()
+            .map(|(_, html)| Page::parse(url.clone(), html))
+            .collect();
+        let css = Arc::new(crate::bench::design_system::stylesheet());
+        for (u, html) in crate::bench::design_system::pages().iter().take(3) {
+            pages.push(crate::bench::design_system::parsed_with(u, html, &css));
+        }
+        let design = pages.len() - 3..pages.len();
+        pages.push(page(
+            r#"<style>:root { --a: #123456 } .c { color: var(--a) } .s { --a: #654321 }
+               .h:has(b) { color: red } .n { display: none }</style>
+               <div><p class="c">un</p></div><div><p class="c" hidden>deux</p></div>
+               <div><p class="c" aria-hidden="true">trois</p></div><div class="s"><p class="c">quatre</p></div>
+               <div><span class="c">cinq</span></div><div><p class="c">six</p></div>
+               <div class="n"><p class="c">sept</p></div><fieldset><p class="c">douze</p></fieldset>
+               <fieldset disabled><p class="c">huit</p></fieldset>
+               <svg><a class="c"><text>neuf</text></a></svg><div><a class="c">dix</a></div>
+               <div><p class="c h">onze</p></div>"#,
+        ));
+        let (mut elements, mut taken) = (0, 0);
+        for (i, page) in pages.iter().enumerate() {
+            let prepared = Prepared::of(&page.stylesheets);
+            let markup = markup_declarations(page);
+            let inactive = inactive_roots(page);
+            let chosen = prepared.for_markup(&markup);
+            let shared = walk(page, chosen, &markup, &inactive, true);
+            let alone = walk(page, chosen, &markup, &inactive, false);
+            assert_eq!(shared.text_elements, alone.text_elements);
+            for el in page
+                .dom
+                .root_element()
+                .descendants()
+                .filter_map(ElementRef::wrap)
+            {
+                assert_eq!(
+                    format!("{:?}", shared.get(el)),
+                    format!("{:?}", alone.get(el))
+                );
+            }
+            if design.contains(&i) {
+                elements += alone.computed.len();
+                taken += alone.computed.len() - shared.computed.len();
+            }
+        }
+        let last = pages.last().expect("page");
+        let style = |text: &str| {
+            let el = last
+                .select("p, span, a")
+                .find(|e| e.text().collect::<String>() == text)
+                .expect("element");
+            let styles = PageStyles::compute(last);
+            styles.get(el).cloned().expect("style")
+        };
+        assert_eq!(hex(&style("un").color), "#123456");
+        assert_eq!(hex(&style("quatre").color), "#654321");
+        assert!(style("deux").not_rendered);
+        assert!(style("trois").aria_hidden && !style("six").aria_hidden);
+        assert!(style("sept").not_rendered && !style("six").not_rendered);
+        assert!(style("huit").inactive && !style("six").inactive);
+        assert!(style("neuf").foreign && !style("dix").foreign);
+        assert!(style("onze").uncertain.is_some() && style("un").uncertain.is_none());
+        assert!(taken * 2 > elements, "{taken} of {elements}");
     }
 
     #[test]
