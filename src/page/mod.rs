@@ -77,7 +77,7 @@ pub struct StylesheetLink {
     pub order: usize,
 }
 
-/// Siblings [`Page::nth_of_type`] counts by walking them, before it counts the whole family once.
+/// Siblings [`Page::nth_of_type_after`] counts by walking them, before it counts the whole family once.
 const SIBLINGS_WALKED: usize = 64;
 
 /// A map keyed by what an audited page wrote (ids, names, classes): seeded per process, so
@@ -554,14 +554,11 @@ impl Page {
     /// they are few (most parents): those before it, then those after it only up to the first
     /// of its name; past [`SIBLINGS_WALKED`], counted for all of the parent's children at once
     /// and kept, so that targets on 100 000 siblings stay linear.
-    pub fn nth_of_type(&self, el: ElementRef<'_>) -> (usize, bool) {
-        self.nth_of_type_after(el, &mut RecentPositions::default())
-    }
-
-    /// [`Page::nth_of_type`], told the elements it answered for last and their positions
-    /// (`recent`, updated): one of them met among the siblings walked back ends the walk, so
-    /// that the targets of one parent's children, asked in order, are counted once, not again
-    /// from the first child for each (a footer's 80 links walked 2 000 siblings).
+    ///
+    /// Told the elements it answered for last and their positions (`recent`, updated): one of
+    /// them met among the siblings walked back ends the walk, so that the targets of one
+    /// parent's children, asked in order, are counted once, not again from the first child
+    /// for each (a footer's 80 links walked 2 000 siblings).
     pub(crate) fn nth_of_type_after(
         &self,
         el: ElementRef<'_>,
