@@ -441,15 +441,16 @@ impl RuleSet {
     /// The rules of the UA sheet and `author`, in cascade order. With `referenced`, a custom
     /// property no `var()` names is left out of the cascade ([`var_names`]): it
     /// can change no value, and a rule that declares only such properties is not matched.
-    fn build(
-        author: &ParsedCss,
+    fn build<'r>(
+        author: impl Iterator<Item = &'r CssRule>,
+        maybe_rules: &[CssRule],
         referenced: Option<&FxHashSet<String>>,
         notes: &mut Vec<String>,
     ) -> RuleSet {
         let (ua, ua_unsupported) = RuleSet::user_agent();
         let mut set = ua.clone();
-        let unsupported = ua_unsupported + set.add_rules(author.rules.iter().cloned(), referenced);
-        set.add_maybe_rules(&author.maybe_rules);
+        let unsupported = ua_unsupported + set.add_rules(author.cloned(), referenced);
+        set.add_maybe_rules(maybe_rules);
         if unsupported > 0 {
             notes.push(format!(
                 "{unsupported} sélecteur(s) avec une pseudo-classe non évaluable (:has, :lang…) : les éléments qu'ils peuvent viser sont « à vérifier »"
@@ -561,7 +562,9 @@ struct Prepared {
     whole: OnceLock<Cascadable>,
     /// The custom properties the sheets' `var()`s name.
     referenced: FxHashSet<String>,
-    author: ParsedCss,
+    /// The rules inside `@media` queries we cannot evaluate, for `whole` (the other author
+    /// rules are all in `pruned`, after the UA's: [`Prepared::author_rules`]).
+    maybe_rules: Vec<CssRule>,
     notes: Vec<String>,
 }
 
@@ -590,6 +593,35 @@ static PREPARED: SheetsMemo<Prepared> = SheetsMemo::new(8, 8 << 20);
 
 impl Prepared {
     fn of(sheets: &[Stylesheet]) -> Prepared {
+        let (author, mut notes) = Prepared::parse(sheets);
+        // Every name a `var()` of the sheets (the UA's included) looks up: a custom property
+        // outside them is never read.
+        let referenced: FxHashSet<String> = author
+            .rules
+            .iter()
+            .chain(&author.maybe_rules)
+            .chain(&RuleSet::user_agent().0.rules)
+            .flat_map(|r| &r.declarations)
+            .flat_map(|d| var_names(&d.value))
+            .map(str::to_string)
+            .collect();
+        let set = RuleSet::build(
+            author.rules.iter(),
+            &author.maybe_rules,
+            Some(&referenced),
+            &mut notes,
+        );
+        Prepared {
+            pruned: Cascadable::of(set),
+            whole: OnceLock::new(),
+            referenced,
+            maybe_rules: author.maybe_rules,
+            notes,
+        }
+    }
+
+    /// The sheets that apply, parsed, and the notes on what was left out.
+    fn parse(sheets: &[Stylesheet]) -> (ParsedCss, Vec<String>) {
         let mut notes = Vec::new();
         let mut author = ParsedCss::default();
         for (i, sheet) in sheets.iter().enumerate() {
@@ -608,25 +640,19 @@ impl Prepared {
             }
         }
         notes.append(&mut author.notes);
-        // Every name a `var()` of the sheets (the UA's included) looks up: a custom property
-        // outside them is never read.
-        let referenced: FxHashSet<String> = author
-            .rules
-            .iter()
-            .chain(&author.maybe_rules)
-            .chain(&RuleSet::user_agent().0.rules)
-            .flat_map(|r| &r.declarations)
-            .flat_map(|d| var_names(&d.value))
-            .map(str::to_string)
-            .collect();
-        let set = RuleSet::build(&author, Some(&referenced), &mut notes);
-        Prepared {
-            pruned: Cascadable::of(set),
-            whole: OnceLock::new(),
-            referenced,
-            author,
-            notes,
-        }
+        (author, notes)
+    }
+
+    /// The sheets' rules that apply on the audited viewport, in cascade order: `pruned` holds
+    /// every one (pruning changes which declarations are read, not which rules are kept).
+    fn author_rules(&self) -> &[CssRule] {
+        let set = &self.pruned.set;
+        set.rules.get(set.ua_count..).unwrap_or(&[])
+    }
+
+    /// The rules with every custom property kept ([`Prepared::whole`]).
+    fn build_whole(&self, notes: &mut Vec<String>) -> RuleSet {
+        RuleSet::build(self.author_rules().iter(), &self.maybe_rules, None, notes)
     }
 
     /// The rules for a page whose markup declarations are `markup`: the pruned ones, unless a
@@ -643,7 +669,7 @@ impl Prepared {
             return &self.pruned;
         }
         self.whole
-            .get_or_init(|| Cascadable::of(RuleSet::build(&self.author, None, &mut Vec::new())))
+            .get_or_init(|| Cascadable::of(self.build_whole(&mut Vec::new())))
     }
 }
 
@@ -691,7 +717,7 @@ impl PageStyles {
     /// Author rules that apply on the audited viewport, in cascade order.
     pub fn author_rules(&self) -> &[CssRule] {
         match &self.prepared {
-            Some(p) => &p.pruned.set.rules[p.pruned.set.ua_count..],
+            Some(p) => p.author_rules(),
             None => &[],
         }
     }
@@ -2927,11 +2953,9 @@ mod tests {
         assert_eq!(names, ["--a", "--b", "--c", "--d", "--e", "--f", "--h"]);
     }
 
-    /// Leaving out the custom properties no `var()` names changes no computed style and no
-    /// note: on every fixture page, the bench's design-system pages (whose sheet declares
-    /// properties nothing reads), and a page whose `style` attribute names one of those.
-    #[test]
-    fn unreferenced_custom_properties_change_no_style() {
+    /// Every fixture page, then three of the bench's design-system pages (with their sheet)
+    /// and where these are in the list.
+    fn fixture_and_design_pages() -> (Vec<Page>, std::ops::Range<usize>) {
         let url = Url::parse("http://t.test/").expect("url");
         let mut pages: Vec<Page> = crate::page::fixture_pages()
             .iter()
@@ -2941,6 +2965,29 @@ mod tests {
         for (u, html) in crate::bench::design_system::pages().iter().take(3) {
             pages.push(crate::bench::design_system::parsed_with(u, html, &css));
         }
+        let design = pages.len() - 3..pages.len();
+        (pages, design)
+    }
+
+    /// The same text elements, and the same computed style for every element of `page`.
+    fn assert_same_styles(page: &Page, a: &PageStyles, b: &PageStyles) {
+        assert_eq!(a.text_elements, b.text_elements);
+        for el in page
+            .dom
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+        {
+            assert_eq!(format!("{:?}", a.get(el)), format!("{:?}", b.get(el)));
+        }
+    }
+
+    /// Leaving out the custom properties no `var()` names changes no computed style and no
+    /// note: on every fixture page, the bench's design-system pages (whose sheet declares
+    /// properties nothing reads), and a page whose `style` attribute names one of those.
+    #[test]
+    fn unreferenced_custom_properties_change_no_style() {
+        let (mut pages, _) = fixture_and_design_pages();
         let named_inline = page(
             r#"<style>:root { --a: #123456; --b: #654321 } .x { --c: #00ff00; color: var(--a) }</style>
                <p class="x" id="p" style="color: var(--c)">texte</p><p class="x" id="q">autre</p>"#,
@@ -2951,25 +2998,34 @@ mod tests {
             let prepared = Prepared::of(&page.stylesheets);
             let markup = markup_declarations(page);
             let inactive = inactive_roots(page);
+            // The whole set as made from the parsed sheets, and as made from the pruned one.
+            let (author, _) = Prepared::parse(&page.stylesheets);
+            assert_eq!(
+                format!("{:?}", prepared.author_rules()),
+                format!("{:?}", author.rules)
+            );
             let mut notes = Vec::new();
-            let whole = Cascadable::of(RuleSet::build(&prepared.author, None, &mut notes));
+            let whole = Cascadable::of(RuleSet::build(
+                author.rules.iter(),
+                &author.maybe_rules,
+                None,
+                &mut notes,
+            ));
+            let mut whole_notes = Vec::new();
+            let rebuilt = prepared.build_whole(&mut whole_notes);
+            assert_eq!(whole_notes, notes);
+            let rebuilt = Cascadable::of(rebuilt);
             let chosen = prepared.for_markup(&markup);
             pruning += usize::from(chosen.set.entries.len() < whole.set.entries.len());
             whole_used += usize::from(std::ptr::eq(chosen, prepared.whole.get().unwrap_or(&whole)));
             let a = walk(page, chosen, &markup, &inactive, true);
             let b = walk(page, &whole, &markup, &inactive, true);
-            assert_eq!(a.text_elements, b.text_elements);
-            for el in page
-                .dom
-                .root_element()
-                .descendants()
-                .filter_map(ElementRef::wrap)
-            {
-                assert_eq!(format!("{:?}", a.get(el)), format!("{:?}", b.get(el)));
-            }
+            assert_same_styles(page, &a, &b);
+            assert_same_styles(page, &b, &walk(page, &rebuilt, &markup, &inactive, true));
             let mut pruned_notes = Vec::new();
             RuleSet::build(
-                &prepared.author,
+                author.rules.iter(),
+                &author.maybe_rules,
                 Some(&prepared.referenced),
                 &mut pruned_notes,
             );
@@ -2988,16 +3044,7 @@ mod tests {
     /// to tell the inputs apart (attributes the cascade reads, doubts, scopes, names).
     #[test]
     fn styles_taken_from_alike_elements_equal_computed_ones() {
-        let url = Url::parse("http://t.test/").expect("url");
-        let mut pages: Vec<Page> = crate::page::fixture_pages()
-            .iter()
-            .map(|(_, html)| Page::parse(url.clone(), html))
-            .collect();
-        let css = Arc::new(crate::bench::design_system::stylesheet());
-        for (u, html) in crate::bench::design_system::pages().iter().take(3) {
-            pages.push(crate::bench::design_system::parsed_with(u, html, &css));
-        }
-        let design = pages.len() - 3..pages.len();
+        let (mut pages, design) = fixture_and_design_pages();
         pages.push(page(
             r#"<style>:root { --a: #123456 } .c { color: var(--a) } .s { --a: #654321 }
                .h:has(b) { color: red } .n { display: none }</style>
@@ -3017,18 +3064,7 @@ mod tests {
             let chosen = prepared.for_markup(&markup);
             let shared = walk(page, chosen, &markup, &inactive, true);
             let alone = walk(page, chosen, &markup, &inactive, false);
-            assert_eq!(shared.text_elements, alone.text_elements);
-            for el in page
-                .dom
-                .root_element()
-                .descendants()
-                .filter_map(ElementRef::wrap)
-            {
-                assert_eq!(
-                    format!("{:?}", shared.get(el)),
-                    format!("{:?}", alone.get(el))
-                );
-            }
+            assert_same_styles(page, &shared, &alone);
             if design.contains(&i) {
                 elements += alone.computed.len();
                 taken += alone.computed.len() - shared.computed.len();
