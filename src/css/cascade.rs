@@ -1486,10 +1486,11 @@ fn walk(
     // Each recorded element's place in `computed`: an element whose inputs equal an earlier
     // one's ([`ComputedInputs`]) takes its style instead of computing it again.
     let mut place: Vec<u32> = Vec::with_capacity(pending.len());
-    let mut alike: FxHashMap<u64, u32> = FxHashMap::default();
+    // By the hash of their inputs: the last element computed with them, and its place.
+    let mut alike: FxHashMap<u64, (ComputedInputs<'_, '_>, u32)> = FxHashMap::default();
     // One array for every element: each empties the slots it filled.
     let mut winners: [Option<Winner<'_>>; N_PROPS] = [const { None }; N_PROPS];
-    for (at, p) in pending.iter().enumerate() {
+    for p in &pending {
         let own = pending_winners
             .get(p.winners.start as usize..p.winners.end as usize)
             .unwrap_or(&[]);
@@ -1498,21 +1499,13 @@ fn walk(
             .flatten();
         if let Some(inputs) = inputs {
             let hash = inputs.hash();
-            let earlier = alike.get(&hash).copied().filter(|&e| {
-                let e = &pending[e as usize];
-                let theirs = pending_winners
-                    .get(e.winners.start as usize..e.winners.end as usize)
-                    .unwrap_or(&[]);
-                ComputedInputs::of(e, theirs, &place, inactive_roots)
-                    .is_some_and(|theirs| theirs.same(&inputs))
-            });
-            match earlier {
-                Some(e) => {
-                    place.push(place[e as usize]);
+            match alike.get(&hash) {
+                Some((theirs, at)) if theirs.same(&inputs) => {
+                    place.push(*at);
                     continue;
                 }
-                None => {
-                    alike.insert(hash, at as u32);
+                _ => {
+                    alike.insert(hash, (inputs, computed.len() as u32));
                 }
             }
         }
@@ -3071,12 +3064,12 @@ mod tests {
             }
         }
         let last = pages.last().expect("page");
+        let styles = PageStyles::compute(last);
         let style = |text: &str| {
             let el = last
                 .select("p, span, a")
                 .find(|e| e.text().collect::<String>() == text)
                 .expect("element");
-            let styles = PageStyles::compute(last);
             styles.get(el).cloned().expect("style")
         };
         assert_eq!(hex(&style("un").color), "#123456");
