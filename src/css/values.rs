@@ -773,55 +773,53 @@ pub fn filter_is_neutral_shadow(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::css::color::Rgba;
 
-    /// The parts kept inline are the parts the former vector of trimmed, non-empty pieces
-    /// held: by commas or white space at the top level, nested ones left whole.
+    /// Parts at the top level, by commas or white space, each trimmed, empty ones left out,
+    /// nested ones left whole (a parenthesis closed before any opens goes below the top level,
+    /// until one opens again).
     #[test]
-    fn top_level_parts_as_the_vector_held_them() {
-        fn reference(value: &str, comma: bool) -> Vec<&str> {
-            let mut out = Vec::new();
-            let (mut depth, mut start) = (0i32, 0usize);
-            for (i, c) in value.char_indices() {
-                match c {
-                    '(' => depth += 1,
-                    ')' => depth -= 1,
-                    ',' if comma && depth == 0 => {
-                        out.push(&value[start..i]);
-                        start = i + 1;
-                    }
-                    c if !comma && depth == 0 && c.is_whitespace() => {
-                        out.push(&value[start..i]);
-                        start = i + c.len_utf8();
-                    }
-                    _ => {}
-                }
-            }
-            out.push(&value[start..]);
-            out.into_iter()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect()
-        }
-        for value in [
-            "",
-            "  ",
-            "a",
-            "a, b ,c,,",
-            "linear-gradient(0deg, red, blue), url(x) , none",
-            "1px\u{a0}2px\t3px  4px 5px 6px",
-            "calc(1px + (2px, 3px)) 0 0",
-            "rgba(0,0,0,.5) 0 0 2px, 1px 1px #000",
-            "a) b (c, d",
-        ] {
-            for comma in [true, false] {
-                assert_eq!(
-                    split_top_level(value, comma).as_slice(),
-                    reference(value, comma)
-                );
-            }
+    fn top_level_parts() {
+        let cases: [(&str, &[&str], &[&str]); 9] = [
+            ("", &[], &[]),
+            ("  ", &[], &[]),
+            ("a", &["a"], &["a"]),
+            ("a, b ,c,,", &["a", "b", "c"], &["a,", "b", ",c,,"]),
+            (
+                "linear-gradient(0deg, red, blue), url(x) , none",
+                &["linear-gradient(0deg, red, blue)", "url(x)", "none"],
+                &["linear-gradient(0deg, red, blue),", "url(x)", ",", "none"],
+            ),
+            (
+                "1px\u{a0}2px\t3px  4px 5px 6px",
+                &["1px\u{a0}2px\t3px  4px 5px 6px"],
+                &["1px", "2px", "3px", "4px", "5px", "6px"],
+            ),
+            (
+                "calc(1px + (2px, 3px)) 0 0",
+                &["calc(1px + (2px, 3px)) 0 0"],
+                &["calc(1px + (2px, 3px))", "0", "0"],
+            ),
+            (
+                "rgba(0,0,0,.5) 0 0 2px, 1px 1px #000",
+                &["rgba(0,0,0,.5) 0 0 2px", "1px 1px #000"],
+                &["rgba(0,0,0,.5)", "0", "0", "2px,", "1px", "1px", "#000"],
+            ),
+            ("a) b (c, d", &["a) b (c", "d"], &["a) b (c,", "d"]),
+        ];
+        for (value, by_comma, by_space) in cases {
+            assert_eq!(
+                split_top_level(value, true).as_slice(),
+                by_comma,
+                "{value:?}"
+            );
+            assert_eq!(
+                split_top_level(value, false).as_slice(),
+                by_space,
+                "{value:?}"
+            );
         }
     }
-    use crate::css::color::Rgba;
 
     #[test]
     fn var_calls_are_found_in_any_case() {

@@ -317,10 +317,18 @@ pub(super) struct ElementIndex {
     /// Each id: how many elements carry it, and the first in node order (those the parser
     /// took out of the tree included). Filed in the same pass over the nodes.
     pub(super) ids: PageKeyed<String, (usize, NodeId)>,
-    /// Every distinct class word and `id` value of the elements in the tree (no namespace),
-    /// ASCII lower-cased, one per line: whether some class or id may hold a text is one search
-    /// here, not a pass over every element's attributes.
+    /// The class words (each once) and `id` values (each as often as it is given: ids are few,
+    /// and most are distinct) of the elements in the tree, in no namespace, as written, one per
+    /// line: whether some class or id may hold a text is one search here (in any ASCII case),
+    /// not a pass over every element's attributes.
     pub(super) class_and_id_text: String,
+}
+
+/// A class word or an `id` value, on a line of [`ElementIndex::class_and_id_text`] (a function
+/// of the text alone: the class word is written while its list in `by_class` is borrowed).
+fn note_class_or_id(text: &mut String, value: &str) {
+    text.push_str(value);
+    text.push('\n');
 }
 
 /// Most classes and attribute names are on a few elements of a page: kept inline, the lists
@@ -376,7 +384,7 @@ impl ElementIndex {
                     if name.local == html5ever::local_name!("class") {
                         class = class.or(Some(&**value));
                     } else if name.local == html5ever::local_name!("id") {
-                        index.note_class_or_id(value);
+                        note_class_or_id(&mut index.class_and_id_text, value);
                     }
                 }
                 let list = index
@@ -392,8 +400,7 @@ impl ElementIndex {
             for class in class.unwrap_or("").split_ascii_whitespace() {
                 let list = index.by_class.entry(class_hash(class)).or_default();
                 if list.is_empty() {
-                    index.class_and_id_text.push_str(class);
-                    index.class_and_id_text.push('\n');
+                    note_class_or_id(&mut index.class_and_id_text, class);
                 }
                 if list.last() != Some(&at) {
                     list.push(at);
@@ -403,15 +410,8 @@ impl ElementIndex {
         index
     }
 
-    /// An `id` value for [`ElementIndex::class_and_id_text`] (each one, distinct or not: ids
-    /// are few, and most are distinct).
-    fn note_class_or_id(&mut self, value: &str) {
-        self.class_and_id_text.push_str(value);
-        self.class_and_id_text.push('\n');
-    }
-
     /// Whether some element in the tree may have a class word or an `id` holding `needle`
-    /// (ASCII lower case, no line break), in any ASCII case: `false` is sure.
+    /// (ASCII, no line break), in any ASCII case: `false` is sure.
     pub(super) fn class_or_id_may_hold(&self, needle: &str) -> bool {
         crate::format::find_ignore_ascii_case(&self.class_and_id_text, needle).is_some()
     }

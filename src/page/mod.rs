@@ -471,8 +471,8 @@ impl Page {
     }
 
     /// Whether some element of the tree may have a class word or an `id` (no namespace)
-    /// holding `needle` (no white space), in any ASCII case: `false` is sure, and costs one
-    /// search of the page's distinct classes and ids instead of a pass over every element.
+    /// holding `needle` (ASCII, no line break), in any ASCII case: `false` is sure, and costs one
+    /// search of the page's class words and ids instead of a pass over every element.
     pub fn class_or_id_may_hold(&self, needle: &str) -> bool {
         self.element_index().class_or_id_may_hold(needle)
     }
